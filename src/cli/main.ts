@@ -1,0 +1,79 @@
+import type { Command, CliIo } from './io.ts';
+import { EXIT, UsageError } from './io.ts';
+
+/** Subcommands load lazily so `--help` and small commands start fast. */
+const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: Command; help: string }> }> = {
+  lint: { summary: 'check manifests: schema and ambient rules, with line:column', load: () => import('./commands/lint.ts') },
+  simulate: { summary: 'walk one request through ztunnel, waypoint and the destination', load: () => import('./commands/simulate.ts') },
+  migrate: { summary: 'audit sidecar-era config and convert it to ambient', load: () => import('./commands/migrate.ts') },
+  lab: { summary: 'run guided labs on a local kind cluster (or --dry-run)', load: () => import('./commands/lab.ts') },
+  catalog: { summary: 'print the CRD catalog (--format json|md)', load: () => import('./commands/catalog.ts') },
+};
+
+const HELP = `ambient-atlas — Istio ambient mode reference tools
+
+Usage: ambient-atlas <command> [options]
+
+Commands:
+${Object.entries(COMMANDS)
+  .map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`)
+  .join('\n')}
+
+Run \`ambient-atlas <command> --help\` for a command's options.
+Exit codes: 0 ok, 1 findings / denied, 2 usage or I/O error, 3 Docker required.
+`;
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout(HELP);
+    return name ? EXIT.ok : EXIT.usage;
+  }
+  if (name === '--version' || name === '-v') {
+    io.stdout('ambient-atlas 0.1.0\n');
+    return EXIT.ok;
+  }
+  const entry = COMMANDS[name];
+  if (!entry) {
+    io.stderr(`ambient-atlas: unknown command "${name}". Commands: ${Object.keys(COMMANDS).join(', ')}.\n`);
+    return EXIT.usage;
+  }
+  const command = await entry.load();
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout(command.help + '\n');
+    return EXIT.ok;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr(`ambient-atlas ${name}: ${err.message}\n`);
+      return EXIT.usage;
+    }
+    throw err;
+  }
+}
+
+async function readStdin(): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+const io: CliIo = {
+  stdout: (t) => process.stdout.write(t),
+  stderr: (t) => process.stderr.write(t),
+  readStdin,
+  cwd: process.cwd(),
+  color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+};
+
+main(process.argv.slice(2), io).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`ambient-atlas: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exitCode = EXIT.usage;
+  },
+);

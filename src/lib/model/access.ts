@@ -1,0 +1,67 @@
+import type { JsonObject, JsonValue, ObjectPath, Resource, ResourceRef } from './types.ts';
+
+/** Safe deep read: any missing or wrongly-typed step yields undefined. */
+export function get(obj: JsonValue | undefined, path: ObjectPath): JsonValue | undefined {
+  let cur: JsonValue | undefined = obj;
+  for (const seg of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = Array.isArray(cur) ? (typeof seg === 'number' ? cur[seg] : undefined) : (cur as JsonObject)[String(seg)];
+  }
+  return cur;
+}
+
+export function getString(obj: JsonValue | undefined, path: ObjectPath): string | undefined {
+  const v = get(obj, path);
+  return typeof v === 'string' ? v : undefined;
+}
+
+export function getArray(obj: JsonValue | undefined, path: ObjectPath): JsonValue[] {
+  const v = get(obj, path);
+  return Array.isArray(v) ? v : [];
+}
+
+export function getObject(obj: JsonValue | undefined, path: ObjectPath): JsonObject | undefined {
+  const v = get(obj, path);
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? v : undefined;
+}
+
+export function refOf(r: Resource): ResourceRef {
+  return { apiVersion: r.apiVersion, kind: r.kind, namespace: r.namespace, name: r.name };
+}
+
+/**
+ * Kubernetes label selector semantics (matchLabels AND matchExpressions). A selector object without either
+ * field selects everything, as in the API; callers decide what an absent selector means.
+ */
+export function selectorMatches(selector: JsonObject, labels: Readonly<Record<string, string>>): boolean {
+  const matchLabels = selector.matchLabels;
+  if (matchLabels && typeof matchLabels === 'object' && !Array.isArray(matchLabels)) {
+    for (const [k, v] of Object.entries(matchLabels)) if (labels[k] !== String(v)) return false;
+  }
+  const exprs = selector.matchExpressions;
+  if (Array.isArray(exprs)) {
+    for (const e of exprs) {
+      if (!e || typeof e !== 'object' || Array.isArray(e)) return false;
+      const key = String(e.key ?? '');
+      const values = Array.isArray(e.values) ? e.values.map(String) : [];
+      const has = Object.prototype.hasOwnProperty.call(labels, key);
+      switch (e.operator) {
+        case 'In':
+          if (!has || !values.includes(labels[key]!)) return false;
+          break;
+        case 'NotIn':
+          if (has && values.includes(labels[key]!)) return false;
+          break;
+        case 'Exists':
+          if (!has) return false;
+          break;
+        case 'DoesNotExist':
+          if (has) return false;
+          break;
+        default:
+          return false;
+      }
+    }
+  }
+  return true;
+}

@@ -1,0 +1,4 @@
+export * from './types.ts';
+export { LIMITS } from './limits.ts';
+export { parseManifests } from './parse.ts';
+export { get, getString, getArray, getObject, refOf, selectorMatches } from './access.ts';

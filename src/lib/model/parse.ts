@@ -1,0 +1,452 @@
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, visit } from 'yaml';
+import type { Document, Node, Pair, ParsedNode } from 'yaml';
+import { LIMITS } from './limits.ts';
+import type {
+  JsonObject,
+  JsonValue,
+  ModelIssue,
+  ObjectPath,
+  ParseResult,
+  Resource,
+  SourceInput,
+  SourceRange,
+} from './types.ts';
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Never throws: every problem with the input comes back as an issue with a position. */
+export function parseManifests(inputs: SourceInput | readonly SourceInput[]): ParseResult {
+  const list = Array.isArray(inputs) ? (inputs as readonly SourceInput[]) : [inputs as SourceInput];
+  const resources: Resource[] = [];
+  const issues: ModelIssue[] = [];
+  const counter = { seq: 0 };
+  for (const input of list) {
+    try {
+      parseOne(input, resources, issues, counter);
+    } catch (err) {
+      // Last line of defence: a parser bug must not take down the editor or the CLI.
+      issues.push({
+        rule: 'yaml-syntax',
+        severity: 'error',
+        file: input.file,
+        range: point(1, 1),
+        message: `Could not read this input: ${err instanceof Error ? err.message : String(err)}`,
+      });
+    }
+  }
+  return { resources, issues };
+}
+
+function point(line: number, column: number): SourceRange {
+  return { line, column, endLine: line, endColumn: column + 1 };
+}
+
+function decode(input: SourceInput, issues: ModelIssue[]): string | undefined {
+  if (typeof input.text === 'string') return input.text;
+  try {
+    return utf8.decode(input.text);
+  } catch {
+    const bytes = input.text;
+    // Find the first byte that breaks UTF-8 so the finding points at it.
+    let line = 1;
+    let lineStart = 0;
+    let bad = 0;
+    for (let i = 0; i < bytes.length; i++) {
+      try {
+        utf8.decode(bytes.subarray(0, i + 1), { stream: false });
+      } catch {
+        // A multi-byte sequence may simply be incomplete at i; confirm by decoding up to i+4.
+        let ok = false;
+        for (let j = i + 2; j <= Math.min(bytes.length, i + 4); j++) {
+          try {
+            utf8.decode(bytes.subarray(0, j));
+            ok = true;
+            i = j - 1;
+            break;
+          } catch {
+            /* keep looking */
+          }
+        }
+        if (!ok) {
+          bad = i;
+          break;
+        }
+      }
+      if (bytes[i] === 0x0a) {
+        line++;
+        lineStart = i + 1;
+      }
+    }
+    issues.push({
+      rule: 'yaml-syntax',
+      severity: 'error',
+      file: input.file,
+      range: point(line, bad - lineStart + 1),
+      message: `Input is not valid UTF-8 (byte ${bad}); is this a binary file? Kubernetes manifests must be UTF-8 text.`,
+    });
+    return undefined;
+  }
+}
+
+function parseOne(
+  input: SourceInput,
+  resources: Resource[],
+  issues: ModelIssue[],
+  counter: { seq: number },
+): void {
+  const file = input.file;
+  if (input.text.length > LIMITS.maxInputSize) {
+    issues.push({
+      rule: 'yaml-syntax',
+      severity: 'error',
+      file,
+      range: point(1, 1),
+      message: `Input is ${input.text.length} bytes; the limit is ${LIMITS.maxInputSize}. Split it into smaller files.`,
+    });
+    return;
+  }
+  const text = decode(input, issues);
+  if (text === undefined) return;
+  const nul = text.indexOf('\u0000');
+  if (nul >= 0) {
+    const before = text.slice(0, nul);
+    const line = before.split('\n').length;
+    issues.push({
+      rule: 'yaml-syntax',
+      severity: 'error',
+      file,
+      range: point(line, nul - before.lastIndexOf('\n')),
+      message: 'Input contains a NUL character; is this a binary file? Kubernetes manifests must be text.',
+    });
+    return;
+  }
+  const depthProblem = excessiveDepth(text);
+  const lineCounter = new LineCounter();
+  const range = (start: number, end: number): SourceRange => {
+    const a = lineCounter.linePos(start);
+    const b = lineCounter.linePos(Math.max(start, end));
+    return { line: a.line, column: a.col, endLine: b.line, endColumn: b.col };
+  };
+  if (depthProblem !== undefined) {
+    lineCounter.addNewLine(0);
+    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) lineCounter.addNewLine(i + 1);
+    issues.push({
+      rule: 'yaml-syntax',
+      severity: 'error',
+      file,
+      range: range(depthProblem, depthProblem + 1),
+      message: `Nesting deeper than ${LIMITS.maxDepth} levels; no Kubernetes object is this deep. Not parsed.`,
+    });
+    return;
+  }
+  const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, keepSourceTokens: false });
+  const documents: Document.Parsed[] = Array.isArray(docs) ? docs : [];
+  if (!Array.isArray(docs) && docs.errors.length) {
+    for (const e of docs.errors) issues.push(syntaxIssue(file, e.message, range(e.pos[0], e.pos[1])));
+  }
+  if (documents.length > LIMITS.maxDocuments) {
+    issues.push({
+      rule: 'yaml-syntax',
+      severity: 'error',
+      file,
+      range: point(1, 1),
+      message: `${documents.length} documents in one input; the limit is ${LIMITS.maxDocuments}.`,
+    });
+    return;
+  }
+  for (const doc of documents) {
+    if (doc.errors.length) {
+      for (const e of doc.errors) issues.push(syntaxIssue(file, cleanMessage(e.message), range(e.pos[0], e.pos[1])));
+      continue;
+    }
+    const root = doc.contents;
+    if (root === null) continue; // an empty document (`---` alone) is legal and ignored by kubectl
+    const tooDeep = deepestNode(root);
+    if (tooDeep) {
+      issues.push(syntaxIssue(file, `Nesting deeper than ${LIMITS.maxDepth} levels; not parsed.`, rangeOf(tooDeep, range)));
+      continue;
+    }
+    const expanded = countExpansion(doc);
+    if (expanded > LIMITS.maxExpandedNodes) {
+      issues.push(
+        syntaxIssue(
+          file,
+          `Aliases expand this document to more than ${LIMITS.maxExpandedNodes} nodes (an alias bomb?). Not parsed.`,
+          rangeOf(root, range),
+        ),
+      );
+      continue;
+    }
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: LIMITS.maxAliasCount });
+    } catch (err) {
+      issues.push(syntaxIssue(file, err instanceof Error ? err.message : String(err), rangeOf(root, range)));
+      continue;
+    }
+    if (value === null || value === undefined) continue; // `---` followed by nothing or only comments
+    if (!isPlainObject(value)) {
+      issues.push({
+        rule: 'schema',
+        severity: 'error',
+        file,
+        range: rangeOf(root, range),
+        message: `A manifest document must be a mapping with apiVersion and kind; this one is ${describe(value)}.`,
+      });
+      continue;
+    }
+    const obj = value as JsonObject;
+    if (obj.kind === 'List' || (typeof obj.kind === 'string' && obj.kind.endsWith('List') && Array.isArray(obj.items))) {
+      const items = Array.isArray(obj.items) ? obj.items : [];
+      items.forEach((item, i) => {
+        addResource(item, ['items', i], root, range, file, resources, issues, counter);
+      });
+      continue;
+    }
+    addResource(obj, [], root, range, file, resources, issues, counter);
+  }
+}
+
+function syntaxIssue(file: string, message: string, range: SourceRange): ModelIssue {
+  return { rule: 'yaml-syntax', severity: 'error', file, range, message };
+}
+
+function cleanMessage(message: string): string {
+  // The yaml library appends " at line N, column M:" plus a source excerpt; we report the position separately.
+  return message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '').trim();
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  return `a ${typeof value}`;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+type RangeFn = (start: number, end: number) => SourceRange;
+
+function rangeOf(node: Node | Pair, range: RangeFn): SourceRange {
+  if (isPair(node)) {
+    const k = node.key as Node | null;
+    const v = node.value as Node | null;
+    const start = k?.range?.[0] ?? v?.range?.[0] ?? 0;
+    const end = v?.range?.[1] ?? k?.range?.[1] ?? start;
+    return range(start, end);
+  }
+  const r = node.range;
+  if (!r) return point(1, 1);
+  return range(r[0], r[1]);
+}
+
+/**
+ * The composer recurses once per nesting level, so very deep input is rejected from a linear scan before it
+ * reaches the parser. Block nesting is approximated by the stack of indentation levels (plus `- ` markers),
+ * flow nesting by brackets outside quotes and comments. Returns the offset where the limit was passed.
+ */
+function excessiveDepth(text: string): number | undefined {
+  const indents: number[] = [];
+  let flow = 0;
+  let quote: string | undefined;
+  let lineStart = 0;
+  let atLineStart = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (atLineStart) {
+      atLineStart = false;
+      if (flow === 0 && !quote) {
+        let j = i;
+        let seqMarkers = 0;
+        for (;;) {
+          while (text[j] === ' ') j++;
+          if (text[j] === '-' && (text[j + 1] === ' ' || text[j + 1] === '\n')) {
+            seqMarkers++;
+            j++;
+          } else break;
+        }
+        const ch = text[j];
+        if (ch !== '\n' && ch !== '#' && ch !== undefined && ch !== '\r') {
+          const indent = i === lineStart ? j - i : 0;
+          while (indents.length && indents[indents.length - 1]! >= indent) indents.pop();
+          indents.push(indent);
+          if (indents.length + seqMarkers > LIMITS.maxDepth) return j;
+        }
+      }
+    }
+    if (c === '\n') {
+      lineStart = i + 1;
+      atLineStart = true;
+      continue;
+    }
+    if (quote) {
+      if (c === quote) quote = undefined;
+      continue;
+    }
+    if (c === '"' || c === "'") {
+      // Only a quote that starts a scalar opens a string; `it's` inside a plain scalar does not.
+      const prev = text[i - 1];
+      if (prev === undefined || prev === ' ' || prev === '[' || prev === '{' || prev === ',' || prev === ':' || prev === '\n')
+        quote = c;
+    } else if (c === '#') {
+      const prev = text[i - 1];
+      if (prev === undefined || prev === ' ' || prev === '\n' || prev === '\t') {
+        const nl = text.indexOf('\n', i);
+        i = (nl < 0 ? text.length : nl) - 1;
+      }
+    } else if (c === '[' || c === '{') {
+      flow++;
+      if (flow + indents.length > LIMITS.maxDepth) return i;
+    } else if (c === ']' || c === '}') {
+      flow = Math.max(0, flow - 1);
+    }
+  }
+  return undefined;
+}
+
+function deepestNode(root: ParsedNode): Node | undefined {
+  // Iterative walk: recursion is exactly what a deep document would break.
+  const stack: [Node, number][] = [[root, 1]];
+  while (stack.length) {
+    const [node, depth] = stack.pop()!;
+    if (depth > LIMITS.maxDepth) return node;
+    if (isMap(node) || isSeq(node)) {
+      for (const item of node.items) {
+        if (isPair(item)) {
+          if (item.value && typeof item.value === 'object') stack.push([item.value as Node, depth + 1]);
+        } else if (item && typeof item === 'object') stack.push([item as Node, depth + 1]);
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Nodes the document would have with every alias expanded, stopping once past the cap. */
+function countExpansion(doc: Document.Parsed): number {
+  const sizes = new Map<Node, number>();
+  let hasAlias = false;
+  visit(doc, {
+    Alias() {
+      hasAlias = true;
+      return visit.BREAK;
+    },
+  });
+  if (!hasAlias) return 0;
+  const size = (node: unknown, depth: number): number => {
+    if (!node || typeof node !== 'object' || depth > LIMITS.maxDepth) return 1;
+    const n = node as Node;
+    const cached = sizes.get(n);
+    if (cached !== undefined) return cached;
+    let total = 1;
+    if ((n as { source?: unknown }).source !== undefined && (n as { resolve?: unknown }).resolve) {
+      const target = (n as unknown as { resolve(d: Document): Node | undefined }).resolve(doc);
+      total = target && target !== n ? size(target, depth + 1) : 1;
+    } else if (isMap(n) || isSeq(n)) {
+      for (const item of n.items) {
+        total += isPair(item) ? size(item.key, depth + 1) + size(item.value, depth + 1) : size(item, depth + 1);
+        if (total > LIMITS.maxExpandedNodes) break;
+      }
+    }
+    total = Math.min(total, LIMITS.maxExpandedNodes + 1);
+    sizes.set(n, total);
+    return total;
+  };
+  return size(doc.contents, 0);
+}
+
+/** The node (and the pair holding it) at `path`, or the deepest ancestor that exists. */
+function nodeAt(root: Node, path: ObjectPath): { node: Node; pair?: Pair; complete: boolean } {
+  let node: Node = root;
+  let pair: Pair | undefined;
+  for (const seg of path) {
+    if (isMap(node)) {
+      const found = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+      if (!found || !found.value || typeof found.value !== 'object') {
+        if (found) return { node: (found.key as Node) ?? node, pair: found, complete: false };
+        return { node, pair, complete: false };
+      }
+      pair = found;
+      node = found.value as Node;
+    } else if (isSeq(node) && typeof seg === 'number' && node.items[seg]) {
+      pair = undefined;
+      node = node.items[seg] as Node;
+    } else {
+      return { node, pair, complete: false };
+    }
+  }
+  return { node, pair, complete: true };
+}
+
+function addResource(
+  value: unknown,
+  basePath: ObjectPath,
+  root: ParsedNode,
+  range: RangeFn,
+  file: string,
+  resources: Resource[],
+  issues: ModelIssue[],
+  counter: { seq: number },
+): void {
+  const baseNode = nodeAt(root, basePath).node;
+  const locate = (path: ObjectPath, part: 'key' | 'value' = 'key'): SourceRange => {
+    if (path.length === 0) {
+      // The whole object: point at its `kind` line rather than spanning every line of it.
+      const kind = nodeAt(baseNode, ['kind']);
+      if (kind.complete && kind.pair) return rangeOf(kind.pair, range);
+      return rangeOf(baseNode, range);
+    }
+    const found = nodeAt(baseNode, path);
+    if (found.complete && part === 'key' && found.pair) return rangeOf(found.pair, range);
+    if (!found.complete && found.pair) return rangeOf(found.pair, range);
+    return rangeOf(found.node, range);
+  };
+  if (!isPlainObject(value)) {
+    issues.push({
+      rule: 'schema',
+      severity: 'error',
+      file,
+      range: rangeOf(baseNode, range),
+      message: `A list item must be a Kubernetes object; this one is ${describe(value)}.`,
+    });
+    return;
+  }
+  const obj = value as JsonObject;
+  const meta = isPlainObject(obj.metadata) ? (obj.metadata as JsonObject) : {};
+  const missing: string[] = [];
+  if (typeof obj.apiVersion !== 'string' || !obj.apiVersion) missing.push('apiVersion');
+  if (typeof obj.kind !== 'string' || !obj.kind) missing.push('kind');
+  if (missing.length) {
+    issues.push({
+      rule: 'schema',
+      severity: 'error',
+      file,
+      range: locate([]),
+      message: `Missing ${missing.join(' and ')}: every manifest needs both so the API server knows what it is.`,
+    });
+    return;
+  }
+  const namespaceExplicit = typeof meta.namespace === 'string' && meta.namespace !== '';
+  const resource: Resource = {
+    apiVersion: obj.apiVersion as string,
+    kind: obj.kind as string,
+    name: typeof meta.name === 'string' ? meta.name : typeof meta.generateName === 'string' ? meta.generateName : '',
+    namespace: namespaceExplicit ? (meta.namespace as string) : 'default',
+    namespaceExplicit,
+    labels: stringMap(meta.labels),
+    annotations: stringMap(meta.annotations),
+    obj,
+    file,
+    seq: counter.seq++,
+    basePath,
+    locate,
+  };
+  resources.push(resource);
+}
+
+function stringMap(value: JsonValue | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!isPlainObject(value)) return out;
+  for (const [k, v] of Object.entries(value)) if (v !== null && v !== undefined) out[k] = String(v);
+  return out;
+}

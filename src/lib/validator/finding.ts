@@ -1,0 +1,42 @@
+import type { ObjectPath, ResourceRef, SourceRange } from '../model/types.ts';
+
+export type Severity = 'error' | 'warning' | 'info';
+
+/** One problem, in the shape of the `lint --format json` contract (DESIGN §4.2) plus an optional fix. */
+export interface Finding extends SourceRange {
+  /** Stable kebab-case id; never renamed once released. `schema` and `yaml-syntax` are built in. */
+  readonly rule: string;
+  readonly severity: Severity;
+  /** What happens at runtime, in one or two sentences. */
+  readonly message: string;
+  /** How to fix it, when there is a clear fix. */
+  readonly fix?: string;
+  readonly file: string;
+  /** Dotted path inside the resource, e.g. `spec.rules[0].to[0].operation.methods`; `` for the whole document. */
+  readonly path: string;
+  /** Absent only for findings about the input itself (syntax errors before any object was read). */
+  readonly resource?: ResourceRef;
+  /** Site-relative docs URL, e.g. `/validator/rules/l7-policy-on-ztunnel/`. */
+  readonly docs: string;
+}
+
+export interface LintReport {
+  readonly version: 1;
+  readonly resources: number;
+  readonly summary: { readonly error: number; readonly warning: number; readonly info: number };
+  readonly findings: readonly Finding[];
+}
+
+/** `['spec', 'rules', 0, 'to']` → `spec.rules[0].to` */
+export function formatPath(path: ObjectPath): string {
+  let out = '';
+  for (const seg of path) {
+    if (typeof seg === 'number') out += `[${seg}]`;
+    else out += out ? `.${seg}` : seg;
+  }
+  return out;
+}
+
+export function ruleDocsUrl(rule: string): string {
+  return `/validator/rules/${rule}/`;
+}
