@@ -1,0 +1,473 @@
+/**
+ * The mesh index: what the manifests say about namespaces, workloads, services and waypoints, built once and
+ * shared by the validator's cross-resource rules and the simulator. Semantics follow ../shared/SEMANTICS.md §1–2,
+ * itself read from istio/istio pilot/pkg/serviceregistry/ambient/waypoints.go and istio/ztunnel src/proxy/outbound.rs.
+ */
+import { get, getArray, getObject, getString, selectorMatches } from './access.ts';
+import type { JsonObject, JsonValue, Resource } from './types.ts';
+
+export const LABEL_DATAPLANE_MODE = 'istio.io/dataplane-mode';
+export const LABEL_USE_WAYPOINT = 'istio.io/use-waypoint';
+export const LABEL_USE_WAYPOINT_NAMESPACE = 'istio.io/use-waypoint-namespace';
+export const LABEL_WAYPOINT_FOR = 'istio.io/waypoint-for';
+export const LABEL_INGRESS_USE_WAYPOINT = 'istio.io/ingress-use-waypoint';
+export const WAYPOINT_CLASS = 'istio-waypoint';
+export const HBONE_PORT = 15008;
+
+export interface Workload {
+  readonly resource: Resource;
+  readonly kind: string;
+  readonly namespace: string;
+  readonly name: string;
+  /** Pod labels (the pod template's for controllers; spec.labels for WorkloadEntry). */
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
+  readonly serviceAccount: string;
+  /** Deterministic synthetic pod IP (or the WorkloadEntry's address when it is an IP). */
+  readonly ip: string;
+  readonly ports: readonly number[];
+  readonly hostNetwork: boolean;
+  /** A waypoint's own pods are never captured. */
+  readonly isWaypoint: boolean;
+}
+
+export interface ServicePort {
+  readonly name?: string;
+  readonly port: number;
+  readonly targetPort?: number | string;
+  readonly protocol?: string;
+  readonly appProtocol?: string;
+}
+
+export interface ServiceInfo {
+  readonly resource: Resource;
+  readonly kind: 'Service' | 'ServiceEntry';
+  readonly namespace: string;
+  readonly name: string;
+  /** FQDNs: `name.ns.svc.cluster.local` for Services, spec.hosts for ServiceEntries. */
+  readonly hosts: readonly string[];
+  readonly addresses: readonly string[];
+  readonly ports: readonly ServicePort[];
+  /** Pod selector (Service spec.selector, ServiceEntry spec.workloadSelector.labels); absent = selects nothing. */
+  readonly selector?: Readonly<Record<string, string>>;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+export type WaypointFor = 'service' | 'workload' | 'all' | 'none';
+
+export interface Waypoint {
+  readonly resource: Resource;
+  readonly namespace: string;
+  readonly name: string;
+  readonly serviceAccount: string;
+  /** SPIFFE principal the destination ztunnel sees for traffic that came through this waypoint. */
+  readonly principal: string;
+  readonly waypointFor: WaypointFor;
+  /** `allowedRoutes.namespaces.from` of the HBONE listener: who may bind across namespaces. */
+  readonly allowedRoutes: 'Same' | 'All' | 'Selector';
+  readonly allowedSelector?: JsonObject;
+  /** False only when the manifest carries a status without addresses (a waypoint that is not programmed). */
+  readonly ready: boolean;
+  readonly ip: string;
+}
+
+export type BindingReason =
+  | 'bound'
+  | 'no-label'
+  | 'opt-out'
+  | 'not-found'
+  | 'not-ready'
+  | 'waypoint-for-mismatch'
+  | 'cross-namespace-denied';
+
+export interface WaypointBinding {
+  /** Set only when traffic really goes through it. */
+  readonly waypoint?: Waypoint;
+  /** What a use-waypoint label asked for, and where that label was. */
+  readonly requested?: { readonly name: string; readonly namespace: string; readonly from: 'object' | 'namespace' };
+  readonly reason: BindingReason;
+  /** One plain sentence explaining the outcome. */
+  readonly note: string;
+}
+
+export interface WaypointTarget {
+  readonly kind: 'Service' | 'ServiceEntry' | 'Pod' | 'WorkloadEntry';
+  readonly resource: Resource;
+  readonly namespace: string;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+export interface Enrolment {
+  readonly mode: 'ambient' | 'sidecar' | 'none';
+  readonly reason: string;
+}
+
+export interface Mesh {
+  readonly resources: readonly Resource[];
+  readonly rootNamespace: string;
+  byKind(kind: string): readonly Resource[];
+  inNamespace(kind: string, namespace: string): readonly Resource[];
+  namespaceLabels(ns: string): Readonly<Record<string, string>>;
+  hasNamespace(ns: string): boolean;
+  readonly workloads: readonly Workload[];
+  workload(namespace: string, name: string): Workload | undefined;
+  workloadsSelectedBy(namespace: string, selector: JsonObject): readonly Workload[];
+  readonly services: readonly ServiceInfo[];
+  service(namespace: string, name: string): ServiceInfo | undefined;
+  servicesForHost(host: string, clientNamespace: string): readonly ServiceInfo[];
+  servicesSelecting(namespace: string, labels: Readonly<Record<string, string>>): readonly ServiceInfo[];
+  readonly waypoints: readonly Waypoint[];
+  waypoint(namespace: string, name: string): Waypoint | undefined;
+  enrolment(w: Workload): Enrolment;
+  resolveWaypoint(target: WaypointTarget): WaypointBinding;
+}
+
+const CONTROLLER_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'ReplicationController']);
+const EMPTY: readonly never[] = Object.freeze([]);
+
+function strings(value: JsonValue | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (value && typeof value === 'object' && !Array.isArray(value))
+    for (const [k, v] of Object.entries(value)) if (v !== null) out[k] = String(v);
+  return out;
+}
+
+/** Deterministic addresses so traces and tests are stable: the n-th object gets the n-th address of its range. */
+function address(prefix: number, second: number, n: number): string {
+  const k = n + 2;
+  return `${prefix}.${second + Math.floor(k / 65536)}.${Math.floor(k / 256) % 256}.${k % 256}`;
+}
+
+function isGatewayApi(r: Resource): boolean {
+  return r.apiVersion.startsWith('gateway.networking.k8s.io/');
+}
+
+function podSpecOf(r: Resource): { meta: JsonObject | undefined; spec: JsonObject | undefined } {
+  if (r.kind === 'Pod') return { meta: getObject(r.obj, ['metadata']), spec: getObject(r.obj, ['spec']) };
+  if (r.kind === 'CronJob')
+    return {
+      meta: getObject(r.obj, ['spec', 'jobTemplate', 'spec', 'template', 'metadata']),
+      spec: getObject(r.obj, ['spec', 'jobTemplate', 'spec', 'template', 'spec']),
+    };
+  return { meta: getObject(r.obj, ['spec', 'template', 'metadata']), spec: getObject(r.obj, ['spec', 'template', 'spec']) };
+}
+
+export function buildMesh(resources: readonly Resource[], options: { rootNamespace?: string } = {}): Mesh {
+  const rootNamespace = options.rootNamespace ?? 'istio-system';
+  const kindIndex = new Map<string, Resource[]>();
+  const kindNsIndex = new Map<string, Resource[]>();
+  const nsLabels = new Map<string, Record<string, string>>();
+  const gatewayClassLabels = new Map<string, Record<string, string>>();
+  for (const r of resources) {
+    push(kindIndex, r.kind, r);
+    push(kindNsIndex, `${r.kind}\u0000${r.namespace}`, r);
+    if (r.kind === 'Namespace' && r.apiVersion === 'v1') nsLabels.set(r.name, { ...r.labels });
+    if (r.kind === 'GatewayClass' && isGatewayApi(r)) gatewayClassLabels.set(r.name, { ...r.labels });
+  }
+
+  // Workloads
+  const workloads: Workload[] = [];
+  const workloadByName = new Map<string, Workload>();
+  const workloadsByNs = new Map<string, Workload[]>();
+  /** ns → "key=value" → workloads carrying that label: selectors start from their rarest label. */
+  const workloadsByLabel = new Map<string, Map<string, Workload[]>>();
+  for (const r of resources) {
+    let w: Workload | undefined;
+    if (CONTROLLER_KINDS.has(r.kind) || r.kind === 'Pod' || r.kind === 'CronJob') {
+      const { meta, spec } = podSpecOf(r);
+      const labels = r.kind === 'Pod' ? { ...r.labels } : strings(get(meta, ['labels']));
+      const annotations = r.kind === 'Pod' ? { ...r.annotations } : strings(get(meta, ['annotations']));
+      const ports: number[] = [];
+      for (const c of [...getArray(spec, ['containers']), ...getArray(spec, ['initContainers'])])
+        for (const p of getArray(c, ['ports'])) {
+          const n = get(p, ['containerPort']);
+          if (typeof n === 'number') ports.push(n);
+        }
+      w = {
+        resource: r,
+        kind: r.kind,
+        namespace: r.namespace,
+        name: r.name,
+        labels,
+        annotations,
+        serviceAccount: getString(spec, ['serviceAccountName']) || getString(spec, ['serviceAccount']) || 'default',
+        ip: address(10, 244, workloads.length),
+        ports,
+        hostNetwork: get(spec, ['hostNetwork']) === true,
+        isWaypoint:
+          labels['gateway.istio.io/managed'] === 'istio.io-mesh-controller' ||
+          (labels[LABEL_DATAPLANE_MODE] === 'none' && labels['gateway.networking.k8s.io/gateway-name'] !== undefined),
+      };
+    } else if (r.kind === 'WorkloadEntry' && r.apiVersion.startsWith('networking.istio.io/')) {
+      const addr = getString(r.obj, ['spec', 'address']);
+      const ports = Object.values(strings(get(r.obj, ['spec', 'ports'])))
+        .map(Number)
+        .filter((n) => Number.isFinite(n));
+      w = {
+        resource: r,
+        kind: r.kind,
+        namespace: r.namespace,
+        name: r.name,
+        labels: { ...strings(get(r.obj, ['spec', 'labels'])), ...r.labels },
+        annotations: { ...r.annotations },
+        serviceAccount: getString(r.obj, ['spec', 'serviceAccount']) || 'default',
+        ip: addr && /^[\d.]+$|:/.test(addr) ? addr : address(10, 244, workloads.length),
+        ports,
+        hostNetwork: false,
+        isWaypoint: false,
+      };
+    }
+    if (!w) continue;
+    workloads.push(w);
+    workloadByName.set(`${w.namespace}/${w.name}`, w);
+    push(workloadsByNs, w.namespace, w);
+    let byLabel = workloadsByLabel.get(w.namespace);
+    if (!byLabel) workloadsByLabel.set(w.namespace, (byLabel = new Map()));
+    for (const [k, v] of Object.entries(w.labels)) push(byLabel, `${k}=${v}`, w);
+  }
+
+  // Services and ServiceEntries
+  const services: ServiceInfo[] = [];
+  const serviceByName = new Map<string, ServiceInfo>();
+  const servicesByNs = new Map<string, ServiceInfo[]>();
+  const servicesByHost = new Map<string, ServiceInfo[]>();
+  const wildcardEntries: ServiceInfo[] = [];
+  for (const r of resources) {
+    let s: ServiceInfo | undefined;
+    if (r.kind === 'Service' && r.apiVersion === 'v1') {
+      const clusterIP = getString(r.obj, ['spec', 'clusterIP']);
+      const selector = getObject(r.obj, ['spec', 'selector']);
+      s = {
+        resource: r,
+        kind: 'Service',
+        namespace: r.namespace,
+        name: r.name,
+        hosts: [`${r.name}.${r.namespace}.svc.cluster.local`],
+        addresses: [clusterIP && clusterIP !== 'None' ? clusterIP : address(10, 96, services.length)],
+        ports: getArray(r.obj, ['spec', 'ports']).flatMap((p) => {
+          const port = get(p, ['port']);
+          if (typeof port !== 'number') return [];
+          const tp = get(p, ['targetPort']);
+          const sp: ServicePort = {
+            port,
+            ...(typeof get(p, ['name']) === 'string' ? { name: getString(p, ['name'])! } : {}),
+            ...(typeof tp === 'number' || typeof tp === 'string' ? { targetPort: tp } : {}),
+            ...(getString(p, ['protocol']) ? { protocol: getString(p, ['protocol'])! } : {}),
+            ...(getString(p, ['appProtocol']) ? { appProtocol: getString(p, ['appProtocol'])! } : {}),
+          };
+          return [sp];
+        }),
+        ...(selector && Object.keys(selector).length ? { selector: strings(selector) } : {}),
+        labels: r.labels,
+      };
+    } else if (r.kind === 'ServiceEntry' && r.apiVersion.startsWith('networking.istio.io/')) {
+      const selector = getObject(r.obj, ['spec', 'workloadSelector', 'labels']);
+      s = {
+        resource: r,
+        kind: 'ServiceEntry',
+        namespace: r.namespace,
+        name: r.name,
+        hosts: getArray(r.obj, ['spec', 'hosts']).filter((h): h is string => typeof h === 'string'),
+        addresses: getArray(r.obj, ['spec', 'addresses']).filter((h): h is string => typeof h === 'string'),
+        ports: getArray(r.obj, ['spec', 'ports']).flatMap((p) => {
+          const port = get(p, ['number']);
+          if (typeof port !== 'number') return [];
+          const tp = get(p, ['targetPort']);
+          const sp: ServicePort = {
+            port,
+            ...(getString(p, ['name']) ? { name: getString(p, ['name'])! } : {}),
+            ...(typeof tp === 'number' ? { targetPort: tp } : {}),
+            ...(getString(p, ['protocol']) ? { protocol: getString(p, ['protocol'])! } : {}),
+          };
+          return [sp];
+        }),
+        ...(selector ? { selector: strings(selector) } : {}),
+        labels: r.labels,
+      };
+    }
+    if (!s) continue;
+    services.push(s);
+    serviceByName.set(`${s.kind}\u0000${s.namespace}/${s.name}`, s);
+    push(servicesByNs, s.namespace, s);
+    for (const h of s.hosts) {
+      if (h.startsWith('*')) wildcardEntries.push(s);
+      else push(servicesByHost, h.toLowerCase(), s);
+    }
+  }
+
+  // Waypoints
+  const waypoints: Waypoint[] = [];
+  const waypointByName = new Map<string, Waypoint>();
+  for (const r of kindIndex.get('Gateway') ?? EMPTY) {
+    if (!isGatewayApi(r)) continue;
+    const className = getString(r.obj, ['spec', 'gatewayClassName']) ?? '';
+    const listeners = getArray(r.obj, ['spec', 'listeners']);
+    const hbone = listeners.find((l) => getString(l, ['protocol']) === 'HBONE');
+    const isWaypoint =
+      className === WAYPOINT_CLASS ||
+      listeners.some((l) => getString(l, ['protocol']) === 'HBONE' && get(l, ['port']) === HBONE_PORT);
+    if (!isWaypoint) continue;
+    const rawFor = r.labels[LABEL_WAYPOINT_FOR] ?? gatewayClassLabels.get(className)?.[LABEL_WAYPOINT_FOR] ?? 'service';
+    const waypointFor: WaypointFor = rawFor === 'service' || rawFor === 'workload' || rawFor === 'all' ? rawFor : 'none';
+    const listener = hbone ?? listeners[0];
+    const from = getString(listener, ['allowedRoutes', 'namespaces', 'from']);
+    const allowedRoutes = from === 'All' || from === 'Selector' ? from : 'Same';
+    const allowedSelector = getObject(listener, ['allowedRoutes', 'namespaces', 'selector']);
+    const status = getObject(r.obj, ['status']);
+    const sa = r.annotations['gateway.istio.io/service-account'] || r.name;
+    const wp: Waypoint = {
+      resource: r,
+      namespace: r.namespace,
+      name: r.name,
+      serviceAccount: sa,
+      principal: `cluster.local/ns/${r.namespace}/sa/${sa}`,
+      waypointFor,
+      allowedRoutes,
+      ...(allowedSelector ? { allowedSelector } : {}),
+      // Manifests rarely carry status; when one does, a waypoint without addresses is not usable yet.
+      ready: status === undefined || getArray(status, ['addresses']).length > 0,
+      ip: address(10, 240, waypoints.length),
+    };
+    waypoints.push(wp);
+    waypointByName.set(`${wp.namespace}/${wp.name}`, wp);
+  }
+
+  const namespaceLabels = (ns: string): Readonly<Record<string, string>> => nsLabels.get(ns) ?? {};
+
+  const enrolment = (w: Workload): Enrolment => {
+    if (w.hostNetwork) return { mode: 'none', reason: 'hostNetwork pods are never captured by istio-cni.' };
+    if (w.isWaypoint) return { mode: 'none', reason: 'Waypoint pods are never captured themselves.' };
+    const ns = namespaceLabels(w.namespace);
+    if (w.kind !== 'WorkloadEntry') {
+      // Sidecar injection wins over ambient (istio/istio pkg/kube/inject/webhook.go injectRequired; analyzer IST0123).
+      if (w.annotations['sidecar.istio.io/status'] !== undefined)
+        return { mode: 'sidecar', reason: 'The pod already has a sidecar (sidecar.istio.io/status).' };
+      const podInject = w.labels['sidecar.istio.io/inject'] ?? w.annotations['sidecar.istio.io/inject'];
+      const nsInject = ns['istio-injection'] === 'enabled' || ns['istio.io/rev'] !== undefined;
+      if (podInject === 'true' && ns['istio-injection'] !== 'disabled')
+        return { mode: 'sidecar', reason: 'The pod asks for sidecar injection (sidecar.istio.io/inject: "true").' };
+      if (nsInject && podInject !== 'false')
+        return {
+          mode: 'sidecar',
+          reason: `Namespace ${w.namespace} has sidecar injection enabled; injection wins over ambient.`,
+        };
+    }
+    const podMode = w.labels[LABEL_DATAPLANE_MODE];
+    if (podMode === 'none') return { mode: 'none', reason: 'The pod opts out with istio.io/dataplane-mode: none.' };
+    if (podMode === 'ambient') return { mode: 'ambient', reason: 'The pod has istio.io/dataplane-mode: ambient.' };
+    if (ns[LABEL_DATAPLANE_MODE] === 'ambient')
+      return { mode: 'ambient', reason: `Namespace ${w.namespace} has istio.io/dataplane-mode: ambient.` };
+    return {
+      mode: 'none',
+      reason: `Neither the pod nor namespace ${w.namespace} has istio.io/dataplane-mode: ambient${nsLabels.has(w.namespace) ? '' : ' (no Namespace object in the manifests)'}.`,
+    };
+  };
+
+  const resolveWaypoint = (target: WaypointTarget): WaypointBinding => {
+    const own = target.labels[LABEL_USE_WAYPOINT];
+    const ns = namespaceLabels(target.namespace);
+    let requested: { name: string; namespace: string; from: 'object' | 'namespace' } | undefined;
+    if (own !== undefined) {
+      if (own === 'none' || own === '')
+        return { reason: 'opt-out', note: `${target.kind} ${target.resource.name} opts out with istio.io/use-waypoint: none.` };
+      requested = { name: own, namespace: target.labels[LABEL_USE_WAYPOINT_NAMESPACE] || target.namespace, from: 'object' };
+    } else if (ns[LABEL_USE_WAYPOINT] !== undefined) {
+      const name = ns[LABEL_USE_WAYPOINT]!;
+      if (name === 'none' || name === '')
+        return { reason: 'opt-out', note: `Namespace ${target.namespace} opts out with istio.io/use-waypoint: none.` };
+      requested = { name, namespace: ns[LABEL_USE_WAYPOINT_NAMESPACE] || target.namespace, from: 'namespace' };
+    }
+    if (!requested)
+      return {
+        reason: 'no-label',
+        note: `No istio.io/use-waypoint label on ${target.kind} ${target.resource.name} or namespace ${target.namespace}: no waypoint.`,
+      };
+    const where = requested.from === 'object' ? `${target.kind} ${target.resource.name}` : `namespace ${target.namespace}`;
+    const wp = waypointByName.get(`${requested.namespace}/${requested.name}`);
+    if (!wp)
+      return {
+        requested,
+        reason: 'not-found',
+        note: `${where} asks for waypoint ${requested.namespace}/${requested.name}, which does not exist: traffic goes direct and L7 policy is bypassed (no fallback to the namespace label).`,
+      };
+    if (!wp.ready)
+      return {
+        requested,
+        reason: 'not-ready',
+        note: `Waypoint ${wp.namespace}/${wp.name} has no address yet: traffic goes direct and L7 policy is bypassed.`,
+      };
+    const forServices = target.kind === 'Service' || target.kind === 'ServiceEntry';
+    const accepts = wp.waypointFor === 'all' || wp.waypointFor === (forServices ? 'service' : 'workload');
+    if (!accepts)
+      return {
+        requested,
+        reason: 'waypoint-for-mismatch',
+        note: `Waypoint ${wp.namespace}/${wp.name} is for "${wp.waypointFor}" traffic, not ${forServices ? 'service' : 'workload'}-addressed traffic: it is not used.`,
+      };
+    if (wp.namespace !== target.namespace) {
+      const allowed =
+        wp.allowedRoutes === 'All' ||
+        (wp.allowedRoutes === 'Selector' && wp.allowedSelector !== undefined && selectorMatches(wp.allowedSelector, ns));
+      if (!allowed)
+        return {
+          requested,
+          reason: 'cross-namespace-denied',
+          note: `Waypoint ${wp.namespace}/${wp.name} only accepts its own namespace (allowedRoutes ${wp.allowedRoutes}); ${target.namespace} cannot use it.`,
+        };
+    }
+    return { waypoint: wp, requested, reason: 'bound', note: `${where} is bound to waypoint ${wp.namespace}/${wp.name}.` };
+  };
+
+  return {
+    resources,
+    rootNamespace,
+    byKind: (kind) => kindIndex.get(kind) ?? EMPTY,
+    inNamespace: (kind, ns) => kindNsIndex.get(`${kind}\u0000${ns}`) ?? EMPTY,
+    namespaceLabels,
+    hasNamespace: (ns) => nsLabels.has(ns),
+    workloads,
+    workload: (ns, name) => workloadByName.get(`${ns}/${name}`),
+    workloadsSelectedBy(ns, selector) {
+      const inNs = workloadsByNs.get(ns) ?? EMPTY;
+      const matchLabels = strings(get(selector, ['matchLabels']));
+      const keys = Object.entries(matchLabels);
+      let candidates: readonly Workload[] = inNs;
+      const byLabel = workloadsByLabel.get(ns);
+      for (const [k, v] of keys) {
+        const bucket = byLabel?.get(`${k}=${v}`) ?? EMPTY;
+        if (bucket.length < candidates.length) candidates = bucket;
+      }
+      return candidates.filter((w) => selectorMatches(selector, w.labels));
+    },
+    services,
+    service: (ns, name) => serviceByName.get(`Service\u0000${ns}/${name}`) ?? serviceByName.get(`ServiceEntry\u0000${ns}/${name}`),
+    servicesForHost(host, clientNamespace) {
+      const h = host.toLowerCase().replace(/\.$/, '');
+      const parts = h.split('.');
+      const candidates: string[] = [h];
+      if (parts.length === 1) candidates.push(`${h}.${clientNamespace}.svc.cluster.local`);
+      else if (parts.length === 2) candidates.push(`${h}.svc.cluster.local`);
+      else if (parts.length === 3 && parts[2] === 'svc') candidates.push(`${h}.cluster.local`);
+      for (const c of candidates) {
+        const found = servicesByHost.get(c);
+        if (found?.length) return found;
+      }
+      return wildcardEntries.filter((s) => s.hosts.some((p) => p.startsWith('*') && h.endsWith(p.slice(1))));
+    },
+    servicesSelecting(ns, labels) {
+      return (servicesByNs.get(ns) ?? EMPTY).filter(
+        (s) => s.selector !== undefined && Object.entries(s.selector).every(([k, v]) => labels[k] === v),
+      );
+    },
+    waypoints,
+    waypoint: (ns, name) => waypointByName.get(`${ns}/${name}`),
+    enrolment,
+    resolveWaypoint,
+  };
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
