@@ -1,2 +1,8 @@
-// The validator's public surface. Issue #3 fills in the schema layer and the ambient rules.
+// The validator's public surface (issue #3): lint(), the rule registry and the output formatters.
 export * from './finding.ts';
+export type { Rule, RuleContext, RuleMeta, RuleDocs, RuleExample, InvalidRuleExample, ReportOptions } from './rule.ts';
+export { lint, compareFindings } from './lint.ts';
+export type { LintOptions } from './lint.ts';
+export { RULES, ruleById } from './rules/index.ts';
+export { formatText, formatSarif, formatJson } from './format.ts';
+export { schemaProblems } from './schema/index.ts';

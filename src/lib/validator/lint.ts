@@ -1,0 +1,134 @@
+import { buildMesh } from '../model/mesh.ts';
+import type { Mesh } from '../model/mesh.ts';
+import { parseManifests } from '../model/parse.ts';
+import { refOf } from '../model/access.ts';
+import type { SourceInput } from '../model/types.ts';
+import { formatPath, ruleDocsUrl } from './finding.ts';
+import type { Finding, LintReport, Severity } from './finding.ts';
+import type { Rule, RuleContext } from './rule.ts';
+import { RULES } from './rules/index.ts';
+
+export interface LintOptions {
+  /** Istio's root namespace (mesh-wide policies); default `istio-system`. */
+  readonly rootNamespace?: string;
+  /** Run only these rules (ids); default all. `yaml-syntax` and `schema` are rules like any other. */
+  readonly rules?: readonly string[];
+}
+
+const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
+/**
+ * Lint manifests: YAML model → one mesh index → every rule. Never throws for any input: a crashing rule
+ * becomes an `internal-error` finding and the other rules still run.
+ */
+export function lint(inputs: SourceInput | readonly SourceInput[], options: LintOptions = {}): LintReport {
+  const list = Array.isArray(inputs) ? (inputs as readonly SourceInput[]) : [inputs as SourceInput];
+  const { resources, issues } = parseManifests(list);
+  const rootNamespace = options.rootNamespace ?? 'istio-system';
+  const findings: Finding[] = [];
+  let mesh: Mesh | undefined;
+  let meshError: unknown;
+  try {
+    mesh = buildMesh(resources, { rootNamespace });
+  } catch (err) {
+    meshError = err;
+  }
+  const wanted = options.rules ? new Set(options.rules) : undefined;
+  for (const rule of RULES) {
+    if (wanted && !wanted.has(rule.meta.id)) continue;
+    const before = findings.length;
+    try {
+      if (!mesh) {
+        // Rules that need no mesh still run; the others are skipped with one internal finding below.
+        if (rule.meta.id !== 'yaml-syntax' && rule.meta.id !== 'schema') continue;
+      }
+      rule.check(contextFor(rule, resources, issues, mesh as Mesh, rootNamespace, findings));
+    } catch (err) {
+      findings.length = before; // partial output of a crashed rule is not trustworthy
+      findings.push(internal(rule.meta.id, err, list[0]?.file ?? '-'));
+    }
+  }
+  if (!mesh) findings.push(internal('mesh index', meshError, list[0]?.file ?? '-'));
+  findings.sort(compareFindings);
+  const summary = { error: 0, warning: 0, info: 0 };
+  for (const f of findings) summary[f.severity]++;
+  return { version: 1, resources: resources.length, summary, findings };
+}
+
+function internal(what: string, err: unknown, file: string): Finding {
+  return {
+    rule: 'internal-error',
+    severity: 'warning',
+    message: `Internal error in ${what}: ${err instanceof Error ? err.message : String(err)}. The other checks still ran; please report this input.`,
+    file,
+    line: 1,
+    column: 1,
+    endLine: 1,
+    endColumn: 1,
+    path: '',
+    docs: ruleDocsUrl('internal-error'),
+  };
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  return (
+    a.line - b.line ||
+    a.column - b.column ||
+    SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+    (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0) ||
+    (a.message < b.message ? -1 : a.message > b.message ? 1 : 0)
+  );
+}
+
+function contextFor(
+  rule: Rule,
+  resources: RuleContext['resources'],
+  issues: RuleContext['issues'],
+  mesh: Mesh,
+  rootNamespace: string,
+  out: Finding[],
+): RuleContext {
+  const id = rule.meta.id;
+  const docs = ruleDocsUrl(id);
+  return {
+    resources,
+    issues,
+    mesh,
+    rootNamespace,
+    report(o) {
+      const path = o.path ?? [];
+      const range = o.resource.locate(path, o.part ?? 'key');
+      out.push({
+        rule: id,
+        severity: o.severity ?? rule.meta.severity,
+        message: o.message,
+        ...(o.fix ? { fix: o.fix } : {}),
+        file: o.resource.file,
+        line: range.line,
+        column: range.column,
+        endLine: range.endLine,
+        endColumn: range.endColumn,
+        path: formatPath(path),
+        resource: refOf(o.resource),
+        docs,
+      });
+    },
+    reportRaw(o) {
+      out.push({
+        rule: id,
+        severity: o.severity ?? rule.meta.severity,
+        message: o.message,
+        ...(o.fix ? { fix: o.fix } : {}),
+        file: o.file,
+        line: o.range.line,
+        column: o.range.column,
+        endLine: o.range.endLine,
+        endColumn: o.range.endColumn,
+        path: o.path ? formatPath(o.path) : '',
+        ...(o.resource ? { resource: refOf(o.resource) } : {}),
+        docs,
+      });
+    },
+  };
+}

@@ -1,0 +1,77 @@
+import type { Mesh } from '../model/mesh.ts';
+import type { ModelIssue, ObjectPath, Resource, SourceRange } from '../model/types.ts';
+import type { Severity } from './finding.ts';
+
+export interface RuleExample {
+  readonly title: string;
+  /** A complete multi-document manifest, as a reader would paste it. */
+  readonly yaml: string;
+}
+
+export interface InvalidRuleExample extends RuleExample {
+  /** 1-based line of the finding this rule reports for the example (the first one, when several). */
+  readonly line: number;
+}
+
+export interface RuleDocs {
+  /** One or two sentences: what goes wrong at runtime. */
+  readonly summary: string;
+  /** Markdown (plain: paragraphs, lists, inline code) explaining why, with the upstream behaviour. */
+  readonly details: string;
+  /** Markdown: how to fix it. */
+  readonly fix: string;
+}
+
+export interface RuleMeta {
+  /** Stable kebab-case id, never renamed once released. */
+  readonly id: string;
+  /** The usual severity; a rule may report some findings at another level (documented in `details`). */
+  readonly severity: Severity;
+  /** One line, shown in rule lists. */
+  readonly description: string;
+  readonly docs: RuleDocs;
+  readonly examples: {
+    readonly valid: readonly RuleExample[];
+    readonly invalid: readonly InvalidRuleExample[];
+  };
+}
+
+export interface ReportOptions {
+  readonly resource: Resource;
+  /** Path inside the resource (relative to the object); `[]` points at the object's `kind` line. */
+  readonly path?: ObjectPath;
+  /** `key` (default) covers the key and its value, `value` only the value. */
+  readonly part?: 'key' | 'value';
+  readonly message: string;
+  readonly fix?: string;
+  /** Defaults to the rule's `meta.severity`. */
+  readonly severity?: Severity;
+}
+
+/** A finding not tied to a resource path (used for model issues). */
+export interface RawReport {
+  readonly file: string;
+  readonly range: SourceRange;
+  readonly message: string;
+  readonly severity?: Severity;
+  readonly resource?: Resource;
+  readonly path?: ObjectPath;
+  readonly fix?: string;
+}
+
+export interface RuleContext {
+  /** Every resource of this lint run, in input order. */
+  readonly resources: readonly Resource[];
+  /** Problems the YAML model found while reading the inputs. */
+  readonly issues: readonly ModelIssue[];
+  /** The one mesh index of this run (built once, shared by every rule). */
+  readonly mesh: Mesh;
+  readonly rootNamespace: string;
+  report(options: ReportOptions): void;
+  reportRaw(options: RawReport): void;
+}
+
+export interface Rule {
+  readonly meta: RuleMeta;
+  check(ctx: RuleContext): void;
+}

@@ -1,0 +1,207 @@
+import { CATALOG } from '../../catalog/index.ts';
+import type { JsonValue, ObjectPath, Resource } from '../../model/types.ts';
+import { celChecks } from './cel.ts';
+import { unknownFields } from './fields.ts';
+import { structuralValidator } from './validators.ts';
+import type { AjvError } from './validators.ts';
+
+/** One schema problem inside a resource. */
+export interface SchemaProblem {
+  readonly path: ObjectPath;
+  readonly message: string;
+  /** `key` points at the key and its value, `value` at the value only. */
+  readonly part?: 'key' | 'value';
+}
+
+/** Findings per resource are capped: past this many, one more says how many were left out. */
+const MAX_PER_RESOURCE = 40;
+
+/**
+ * Versions served for kinds the catalog does not list (it documents the ambient-relevant kinds only).
+ * Source: ../shared/crds (Istio 1.30.3 crd-all.gen.yaml, Gateway API v1.5.1 experimental channel).
+ */
+const EXTRA_SERVED: Readonly<Record<string, readonly string[]>> = {
+  'gateway.networking.k8s.io|GatewayClass': ['v1', 'v1beta1'],
+  'gateway.networking.k8s.io|BackendTLSPolicy': ['v1', 'v1alpha3'],
+  'gateway.networking.k8s.io|ListenerSet': ['v1'],
+  'gateway.networking.k8s.io|UDPRoute': ['v1alpha2'],
+  // The experimental channel still serves the older TLSRoute and GRPCRoute versions.
+  'gateway.networking.k8s.io|TLSRoute': ['v1alpha2', 'v1alpha3'],
+  'networking.istio.io|Gateway': ['v1', 'v1beta1', 'v1alpha3'],
+  'extensions.istio.io|TrafficExtension': ['v1alpha1'],
+};
+
+const servedByGroupKind = new Map<string, Set<string>>();
+const kindsByGroup = new Map<string, Set<string>>();
+function addServed(group: string, kind: string, version: string): void {
+  const key = `${group}|${kind}`;
+  let set = servedByGroupKind.get(key);
+  if (!set) servedByGroupKind.set(key, (set = new Set()));
+  set.add(version);
+  let kinds = kindsByGroup.get(group);
+  if (!kinds) kindsByGroup.set(group, (kinds = new Set()));
+  kinds.add(kind);
+}
+for (const entry of CATALOG) {
+  if (entry.type !== 'crd') continue;
+  for (const [kind, versions] of Object.entries(entry.served)) {
+    for (const s of versions) {
+      const [group, version] = splitApiVersion(s.apiVersion);
+      // The catalog row "Gateway" is the Gateway API one; Istio's own Gateway is listed in EXTRA_SERVED.
+      addServed(group, kind, version);
+    }
+  }
+}
+for (const [key, versions] of Object.entries(EXTRA_SERVED)) {
+  const [group, kind] = key.split('|') as [string, string];
+  for (const v of versions) addServed(group, kind, v);
+}
+
+function splitApiVersion(apiVersion: string): [group: string, version: string] {
+  const i = apiVersion.lastIndexOf('/');
+  return i < 0 ? ['', apiVersion] : [apiVersion.slice(0, i), apiVersion.slice(i + 1)];
+}
+
+/** The groups whose kinds and versions we know completely (so an unknown one is an error, not a guess). */
+export function isKnownGroup(group: string): boolean {
+  return kindsByGroup.has(group);
+}
+
+/** Every schema problem of one resource: version/kind, structure, unknown fields, and our CEL rule ports. */
+export function schemaProblems(resource: Resource): SchemaProblem[] {
+  const out: SchemaProblem[] = [];
+  const [group, version] = splitApiVersion(resource.apiVersion);
+  const kinds = kindsByGroup.get(group);
+  if (kinds) {
+    const served = servedByGroupKind.get(`${group}|${resource.kind}`);
+    if (!served) {
+      out.push({
+        path: ['kind'],
+        message: `${group} has no kind "${resource.kind}" (known kinds: ${[...kinds].sort().join(', ')}); the API server rejects it with "no matches for kind".`,
+      });
+      return out;
+    }
+    if (!served.has(version)) {
+      out.push({
+        path: ['apiVersion'],
+        message: `${resource.kind} is not served as ${resource.apiVersion}; served versions: ${[...served].map((v) => `${group}/${v}`).join(', ')}.`,
+      });
+      return out;
+    }
+  }
+  const validator = structuralValidator(resource.apiVersion, resource.kind);
+  if (validator) {
+    let errors: readonly AjvError[];
+    try {
+      errors = validator(resource.obj);
+    } catch {
+      errors = [];
+    }
+    out.push(...fromAjv(errors, resource.obj));
+  }
+  if (validator || kinds) {
+    const meta = resource.obj.metadata;
+    const hasName =
+      meta !== null &&
+      typeof meta === 'object' &&
+      !Array.isArray(meta) &&
+      ((typeof meta.name === 'string' && meta.name !== '') || (typeof meta.generateName === 'string' && meta.generateName !== ''));
+    if (!hasName && resource.basePath.length === 0)
+      out.push({ path: ['metadata'], message: 'metadata.name is required: the API server rejects an object without a name.' });
+    out.push(...unknownFields(resource.apiVersion, resource.kind, resource.obj));
+  }
+  out.push(...celChecks(resource));
+  if (out.length > MAX_PER_RESOURCE) {
+    const left = out.length - MAX_PER_RESOURCE;
+    out.length = MAX_PER_RESOURCE;
+    out.push({ path: [], message: `${left} more schema problems in this object are not shown.` });
+  }
+  return out;
+}
+
+const COMPOSITE = new Set(['anyOf', 'oneOf', 'not', 'if', 'allOf']);
+
+/** ajv errors → located problems: one per path and keyword, composite errors only when nothing more precise exists. */
+function fromAjv(errors: readonly AjvError[], obj: JsonValue): SchemaProblem[] {
+  const parsed = errors.map((e) => ({ e, path: pointerToPath(e.instancePath, obj) }));
+  const precise = parsed.filter((p) => !COMPOSITE.has(p.e.keyword));
+  const seen = new Set<string>();
+  const out: SchemaProblem[] = [];
+  for (const { e, path } of parsed) {
+    if (COMPOSITE.has(e.keyword)) {
+      const prefix = e.instancePath;
+      if (precise.some((p) => p.e.instancePath === prefix || p.e.instancePath.startsWith(`${prefix}/`))) continue;
+    }
+    let target = path;
+    if (e.keyword === 'required' && typeof e.params.missingProperty === 'string') target = [...path, e.params.missingProperty];
+    const key = `${e.keyword}|${target.join('\u0000')}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ path: target, message: ajvMessage(e, target), part: e.keyword === 'required' ? 'key' : 'value' });
+  }
+  return out;
+}
+
+function pointerToPath(pointer: string, obj: JsonValue): ObjectPath {
+  if (!pointer) return [];
+  const out: (string | number)[] = [];
+  let cur: JsonValue | undefined = obj;
+  for (const raw of pointer.slice(1).split('/')) {
+    const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (Array.isArray(cur) && /^\d+$/.test(seg)) {
+      out.push(Number(seg));
+      cur = cur[Number(seg)];
+    } else {
+      out.push(seg);
+      cur = cur !== null && typeof cur === 'object' && !Array.isArray(cur) ? cur[seg] : undefined;
+    }
+  }
+  return out;
+}
+
+function show(path: ObjectPath): string {
+  let s = '';
+  for (const seg of path) s += typeof seg === 'number' ? `[${seg}]` : s ? `.${seg}` : seg;
+  return s || 'the object';
+}
+
+function ajvMessage(e: AjvError, path: ObjectPath): string {
+  const where = show(path);
+  const p = e.params;
+  switch (e.keyword) {
+    case 'required':
+      return `${where} is required and missing.`;
+    case 'type':
+      return `${where} must be ${String(p.type)}${String(p.type).match(/^[aeiou]/) ? '' : ''}: the API server rejects the wrong type.`;
+    case 'enum':
+      return `${where} must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}.`;
+    case 'pattern':
+      return `${where} does not match the required pattern ${String(p.pattern)}.`;
+    case 'format':
+      return `${where} is not a valid ${String(p.format)}.`;
+    case 'maxLength':
+      return `${where} is longer than ${String(p.limit)} characters.`;
+    case 'minLength':
+      return `${where} is shorter than ${String(p.limit)} characters.`;
+    case 'maxItems':
+      return `${where} has more than ${String(p.limit)} items.`;
+    case 'minItems':
+      return `${where} needs at least ${String(p.limit)} item(s).`;
+    case 'maximum':
+    case 'exclusiveMaximum':
+      return `${where} must be ${e.keyword === 'maximum' ? '≤' : '<'} ${String(p.limit)}.`;
+    case 'minimum':
+    case 'exclusiveMinimum':
+      return `${where} must be ${e.keyword === 'minimum' ? '≥' : '>'} ${String(p.limit)}.`;
+    case 'maxProperties':
+      return `${where} has more than ${String(p.limit)} entries.`;
+    case 'minProperties':
+      return `${where} needs at least ${String(p.limit)} entr${p.limit === 1 ? 'y' : 'ies'}.`;
+    case 'not':
+    case 'oneOf':
+    case 'anyOf':
+      return `${where} combines fields that exclude each other (set only one of the alternatives).`;
+    default:
+      return `${where} is invalid (${e.keyword}${e.message ? `: ${e.message}` : ''}).`;
+  }
+}

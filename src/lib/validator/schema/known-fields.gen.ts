@@ -1,0 +1,3 @@
+// Placeholder until generated.
+export const KNOWN_ROOTS = {};
+export const KNOWN_NODES = [];
