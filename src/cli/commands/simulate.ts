@@ -1,4 +1,106 @@
-import { notImplemented } from '../io.ts';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
+import { parseManifests } from '../../lib/model/index.ts';
+import type { SourceInput } from '../../lib/model/index.ts';
+import { formatText, simulate, SimUsageError } from '../../lib/simulator/index.ts';
+import { parseArgs } from '../args.ts';
+import type { CliIo, Command } from '../io.ts';
+import { EXIT, UsageError } from '../io.ts';
 
-export const help = 'ambient-atlas simulate: not implemented yet (issue #4).';
-export const run = notImplemented('simulate', 4);
+export const help = `ambient-atlas simulate [--format text|json] -f <file|dir|->... --from <client> --to <destination> [request options]
+
+Walk one request through the ambient dataplane (source ztunnel → waypoint? → destination ztunnel → pod) and
+show every decision and the resource that made it.
+
+  -f, --file PATH        manifests: a file, a directory (recursive .yaml/.yml) or - for stdin; repeatable
+  --from NS/NAME         client workload (Deployment, StatefulSet, DaemonSet, Pod, WorkloadEntry), or external
+  --to HOST[:PORT]       Service (reviews, reviews.bookinfo, reviews.bookinfo.svc.cluster.local) or ServiceEntry host
+  --to pod/NS/NAME[:PORT]  a pod addressed by IP (NAME may be its workload)
+  --method M             HTTP method (GET)
+  --path P               HTTP path, may include ?query (/)
+  --header 'n: v'        request header; repeatable
+  --jwt TOKEN            JWT sent as Authorization: Bearer
+  --tcp                  plain TCP: L4 only
+  --root-namespace NS    mesh root namespace (istio-system)
+  --format text|json     output (text)
+
+Exit codes: 0 allowed, 1 denied / no route / error, 2 usage error (unknown client or destination).`;
+
+async function collect(path: string, cwd: string, out: SourceInput[]): Promise<void> {
+  const abs = resolve(cwd, path);
+  let info;
+  try {
+    info = await stat(abs);
+  } catch {
+    throw new UsageError(`cannot read ${path}: no such file or directory`);
+  }
+  if (info.isDirectory()) {
+    const entries = (await readdir(abs, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
+    for (const e of entries) {
+      if (e.isDirectory()) await collect(join(abs, e.name), cwd, out);
+      else if (/\.ya?ml$/i.test(e.name)) out.push({ file: relative(cwd, join(abs, e.name)) || e.name, text: await readFile(join(abs, e.name)) });
+    }
+  } else {
+    try {
+      out.push({ file: relative(cwd, abs) || path, text: await readFile(abs) });
+    } catch (err) {
+      throw new UsageError(`cannot read ${path}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+}
+
+export async function loadInputs(paths: readonly string[], io: CliIo): Promise<SourceInput[]> {
+  const inputs: SourceInput[] = [];
+  for (const p of paths) {
+    if (p === '-') inputs.push({ file: '-', text: await io.readStdin() });
+    else await collect(p, io.cwd, inputs);
+  }
+  return inputs;
+}
+
+export const run: Command = async (argv, io) => {
+  const args = parseArgs(argv, {
+    format: { type: 'string', default: 'text' },
+    file: { type: 'string', short: 'f', multiple: true },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    method: { type: 'string' },
+    path: { type: 'string' },
+    header: { type: 'string', multiple: true },
+    jwt: { type: 'string' },
+    tcp: { type: 'boolean' },
+    'root-namespace': { type: 'string' },
+  });
+  const v = args.values;
+  const format = v.format;
+  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not ${String(format)}`);
+  const files = [...(v.file ?? []), ...args.positionals];
+  if (!files.length) throw new UsageError('give manifests with -f <file|dir|->');
+  if (!v.from) throw new UsageError('--from NAMESPACE/NAME (or external) is required');
+  if (!v.to) throw new UsageError('--to HOST[:PORT] or pod/NAMESPACE/NAME[:PORT] is required');
+  if (v.tcp && (v.method || v.path || v.header?.length || v.jwt)) throw new UsageError('--tcp cannot be combined with HTTP options (--method, --path, --header, --jwt)');
+  const headers: Record<string, string> = {};
+  for (const h of v.header ?? []) {
+    const i = h.indexOf(':');
+    if (i <= 0) throw new UsageError(`--header must look like 'name: value', not "${h}"`);
+    headers[h.slice(0, i).trim().toLowerCase()] = h.slice(i + 1).trim();
+  }
+  const inputs = await loadInputs(files, io);
+  const { resources, issues } = parseManifests(inputs);
+  for (const i of issues.filter((x) => x.severity === 'error')) io.stderr(`warning: ${i.file}:${i.range.line}:${i.range.column}: ${i.message}\n`);
+  try {
+    const result = await simulate(
+      resources,
+      {
+        from: v.from, to: v.to, ...(v.method ? { method: v.method } : {}), ...(v.path ? { path: v.path } : {}),
+        headers, ...(v.jwt !== undefined ? { jwt: v.jwt } : {}), ...(v.tcp ? { tcp: true } : {}),
+      },
+      v['root-namespace'] ? { rootNamespace: v['root-namespace'] } : {},
+    );
+    io.stdout(format === 'json' ? JSON.stringify(result, null, 2) + '\n' : formatText(result, io.color));
+    return result.verdict === 'allowed' ? EXIT.ok : EXIT.findings;
+  } catch (err) {
+    if (err instanceof SimUsageError) throw new UsageError(err.message);
+    throw err;
+  }
+};

@@ -1,0 +1,432 @@
+/**
+ * AuthorizationPolicy as ztunnel and a waypoint apply it (SEMANTICS §3).
+ *
+ * ztunnel: istiod converts each policy for ztunnel (istio/istio pilot/pkg/serviceregistry/ambient/authorization.go)
+ * and ztunnel evaluates it (istio/ztunnel src/rbac.rs). Only L4 attributes survive; an ALLOW rule that needs L7 is
+ * dropped whole, a DENY rule loses its L7 parts (and a match left empty never matches).
+ * waypoint: Envoy RBAC over the full request, for policies attached with targetRefs.
+ */
+import { get, getArray, getObject, getString, selectorMatches } from '../model/access.ts';
+import type { JsonObject, JsonValue, Resource } from '../model/types.ts';
+import type { Mesh, Waypoint } from './mesh.ts';
+import type { DecidedBy, Decision } from './types.ts';
+
+export interface Peer {
+  /** Without `spiffe://`; undefined for plaintext (no identity). */
+  readonly principal?: string;
+  readonly namespace?: string;
+  readonly ip?: string;
+}
+
+export interface JwtAuth {
+  /** `<iss>/<sub>` */
+  readonly principal: string;
+  readonly claims: JsonObject;
+  readonly audiences: readonly string[];
+  readonly presenter?: string;
+}
+
+export interface AuthzRequest {
+  readonly layer: 'l4' | 'l7';
+  readonly source: Peer;
+  /** The port as the enforcement point sees it (pod target port at ztunnel). */
+  readonly destPort: number;
+  readonly destIp?: string;
+  readonly method?: string;
+  /** Path without the query string. */
+  readonly path?: string;
+  readonly host?: string;
+  /** Lower-cased names. */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Original client address seen by the waypoint (remoteIpBlocks / remote.ip). */
+  readonly remoteIp?: string;
+  readonly auth?: JwtAuth;
+}
+
+export interface AuthzOutcome {
+  readonly allowed: boolean;
+  readonly decisions: Decision[];
+  readonly decidedBy: DecidedBy | null;
+  readonly notes: string[];
+}
+
+const L7_SOURCE = ['requestPrincipals', 'notRequestPrincipals', 'remoteIpBlocks', 'notRemoteIpBlocks'];
+const L7_OPERATION = ['hosts', 'notHosts', 'methods', 'notMethods', 'paths', 'notPaths'];
+/** The only `when` keys ztunnel understands (A/authorization.go). */
+const L4_WHEN = new Set(['source.ip', 'source.namespace', 'source.principal', 'destination.ip', 'destination.port']);
+/** Fields ztunnel drops without a trace (SEMANTICS §3: trustDomains). */
+const ZTUNNEL_IGNORED_SOURCE = ['trustDomains', 'notTrustDomains'];
+
+const strings = (v: JsonValue | undefined): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' || typeof x === 'number').map(String) : []);
+const nonEmpty = (o: JsonObject | undefined, k: string) => o !== undefined && Array.isArray(o[k]) && (o[k] as JsonValue[]).length > 0;
+
+/** Istio string match: `*` any (non-empty for identities), `x*` prefix, `*x` suffix, else exact. */
+export function stringMatch(pattern: string, value: string, caseInsensitive = false): boolean {
+  const p = caseInsensitive ? pattern.toLowerCase() : pattern;
+  const v = caseInsensitive ? value.toLowerCase() : value;
+  if (p === '*') return true;
+  if (p.length > 1 && p.endsWith('*')) return v.startsWith(p.slice(0, -1));
+  if (p.length > 1 && p.startsWith('*')) return v.endsWith(p.slice(1));
+  return p === v;
+}
+
+function stripSpiffe(s: string): string {
+  return s.startsWith('spiffe://') ? s.slice('spiffe://'.length) : s;
+}
+
+function ipToNum(ip: string): number | undefined {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(ip);
+  if (!m) return undefined;
+  const parts = m.slice(1).map(Number);
+  if (parts.some((x) => x > 255)) return undefined;
+  return ((parts[0]! << 24) >>> 0) + (parts[1]! << 16) + (parts[2]! << 8) + parts[3]!;
+}
+
+/** IPv4 CIDR or address match; an unknown address never matches (callers note that). */
+export function ipMatch(block: string, ip: string | undefined): boolean {
+  if (ip === undefined) return false;
+  const [base, bitsS] = block.split('/');
+  const a = ipToNum(base ?? '');
+  const b = ipToNum(ip);
+  if (a === undefined || b === undefined) return block === ip;
+  const bits = bitsS === undefined ? 32 : Number(bitsS);
+  if (!(bits >= 0 && bits <= 32)) return false;
+  const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
+  return ((a & mask) >>> 0) === ((b & mask) >>> 0);
+}
+
+/**
+ * Path match at the waypoint: exact, `*`, `x*`, `*x`, and the `{*}` (one segment) / `{**}` (rest) templates
+ * (istio/istio pilot/pkg/security/authz/matcher: path templates).
+ */
+export function pathMatch(pattern: string, path: string): boolean {
+  if (pattern.includes('{*}') || pattern.includes('{**}')) {
+    const re = pattern
+      .split('/')
+      .map((seg) => (seg === '{*}' ? '[^/]+' : seg === '{**}' ? '.*' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+      .join('/');
+    return new RegExp(`^${re}$`).test(path);
+  }
+  return stringMatch(pattern, path);
+}
+
+function principalMatches(patterns: string[], principal: string | undefined): boolean {
+  if (principal === undefined) return false;
+  return patterns.some((p) => stringMatch(stripSpiffe(p), principal));
+}
+
+/** `serviceAccounts` entries are `namespace/name`, or `name` in the policy's namespace. */
+function serviceAccountMatches(entries: string[], principal: string | undefined, policyNs: string): boolean {
+  if (principal === undefined) return false;
+  const m = /\/ns\/([^/]+)\/sa\/([^/]+)$/.exec(principal);
+  if (!m) return false;
+  return entries.some((e) => {
+    const [ns, sa] = e.includes('/') ? e.split('/', 2) : [policyNs, e];
+    return ns === m[1] && sa === m[2];
+  });
+}
+
+function headerValue(req: AuthzRequest, name: string): string | undefined {
+  return req.headers?.[name.toLowerCase()];
+}
+
+function claimValue(claims: JsonObject, path: string[]): string[] {
+  const v = get(claims, path);
+  if (v === undefined || v === null) return [];
+  if (Array.isArray(v)) return v.map((x) => (typeof x === 'string' ? x : JSON.stringify(x)));
+  return [typeof v === 'string' ? v : JSON.stringify(v)];
+}
+
+/** Values the request carries for a `when` key; undefined = attribute unknown to this simulator. */
+function whenValues(key: string, req: AuthzRequest): string[] | undefined {
+  switch (key) {
+    case 'source.ip':
+      return req.source.ip !== undefined ? [req.source.ip] : [];
+    case 'source.namespace':
+      return req.source.namespace !== undefined ? [req.source.namespace] : [];
+    case 'source.principal':
+      return req.source.principal !== undefined ? [req.source.principal] : [];
+    case 'destination.ip':
+      return req.destIp !== undefined ? [req.destIp] : [];
+    case 'destination.port':
+      return [String(req.destPort)];
+    case 'remote.ip':
+      return req.remoteIp !== undefined ? [req.remoteIp] : [];
+    case 'request.auth.principal':
+      return req.auth ? [req.auth.principal] : [];
+    case 'request.auth.audiences':
+      return req.auth ? [...req.auth.audiences] : [];
+    case 'request.auth.presenter':
+      return req.auth?.presenter !== undefined ? [req.auth.presenter] : [];
+    case 'connection.sni':
+      return [];
+  }
+  const header = /^request\.headers\[(.+)\]$/.exec(key);
+  if (header) {
+    const v = headerValue(req, header[1]!);
+    return v !== undefined ? [v] : [];
+  }
+  const claim = /^request\.auth\.claims((?:\[[^\]]+\])+)$/.exec(key);
+  if (claim) {
+    const path = [...claim[1]!.matchAll(/\[([^\]]+)\]/g)].map((m) => m[1]!);
+    return req.auth ? claimValue(req.auth.claims, path) : [];
+  }
+  return undefined;
+}
+
+function whenMatches(cond: JsonObject, req: AuthzRequest): boolean {
+  const key = getString(cond, ['key']) ?? '';
+  const have = whenValues(key, req);
+  if (have === undefined) return false;
+  const values = strings(cond.values);
+  const notValues = strings(cond.notValues);
+  const isIp = key === 'source.ip' || key === 'destination.ip' || key === 'remote.ip';
+  const one = (p: string, v: string) => (isIp ? ipMatch(p, v) : stringMatch(p, v));
+  if (values.length && !have.some((v) => values.some((p) => one(p, v)))) return false;
+  if (notValues.length && have.some((v) => notValues.some((p) => one(p, v)))) return false;
+  return true;
+}
+
+function sourceMatches(src: JsonObject, req: AuthzRequest, policyNs: string, skip: readonly string[]): boolean {
+  const f = (k: string) => (skip.includes(k) ? [] : strings(src[k]));
+  const principal = req.source.principal;
+  const ns = req.source.namespace;
+  if (f('principals').length && !principalMatches(f('principals'), principal)) return false;
+  if (f('notPrincipals').length && principalMatches(f('notPrincipals'), principal)) return false;
+  if (f('namespaces').length && !(ns !== undefined && principal !== undefined && f('namespaces').some((p) => stringMatch(p, ns)))) return false;
+  if (f('notNamespaces').length && ns !== undefined && principal !== undefined && f('notNamespaces').some((p) => stringMatch(p, ns))) return false;
+  if (f('serviceAccounts').length && !serviceAccountMatches(f('serviceAccounts'), principal, policyNs)) return false;
+  if (f('notServiceAccounts').length && serviceAccountMatches(f('notServiceAccounts'), principal, policyNs)) return false;
+  const td = principal?.split('/')[0];
+  if (f('trustDomains').length && !(td !== undefined && f('trustDomains').some((p) => stringMatch(p, td)))) return false;
+  if (f('notTrustDomains').length && td !== undefined && f('notTrustDomains').some((p) => stringMatch(p, td))) return false;
+  if (f('ipBlocks').length && !f('ipBlocks').some((b) => ipMatch(b, req.source.ip))) return false;
+  if (f('notIpBlocks').length && f('notIpBlocks').some((b) => ipMatch(b, req.source.ip))) return false;
+  const remote = req.remoteIp ?? req.source.ip;
+  if (f('remoteIpBlocks').length && !f('remoteIpBlocks').some((b) => ipMatch(b, remote))) return false;
+  if (f('notRemoteIpBlocks').length && f('notRemoteIpBlocks').some((b) => ipMatch(b, remote))) return false;
+  const rp = req.auth?.principal;
+  if (f('requestPrincipals').length && !(rp !== undefined && f('requestPrincipals').some((p) => stringMatch(p, rp)))) return false;
+  if (f('notRequestPrincipals').length && rp !== undefined && f('notRequestPrincipals').some((p) => stringMatch(p, rp))) return false;
+  return true;
+}
+
+function operationMatches(op: JsonObject, req: AuthzRequest, skip: readonly string[]): boolean {
+  const f = (k: string) => (skip.includes(k) ? [] : strings(op[k]));
+  const port = String(req.destPort);
+  if (f('ports').length && !f('ports').includes(port)) return false;
+  if (f('notPorts').length && f('notPorts').includes(port)) return false;
+  const method = req.method ?? '';
+  if (f('methods').length && !f('methods').some((m) => stringMatch(m, method))) return false;
+  if (f('notMethods').length && f('notMethods').some((m) => stringMatch(m, method))) return false;
+  const path = req.path ?? '';
+  if (f('paths').length && !f('paths').some((p) => pathMatch(p, path))) return false;
+  if (f('notPaths').length && f('notPaths').some((p) => pathMatch(p, path))) return false;
+  // Host matching ignores case and a `:port` suffix on the Host header.
+  const host = (req.host ?? '').toLowerCase();
+  const hostNoPort = host.replace(/:\d+$/, '');
+  const hostOk = (p: string) => stringMatch(p, host, true) || stringMatch(p, hostNoPort, true);
+  if (f('hosts').length && !f('hosts').some(hostOk)) return false;
+  if (f('notHosts').length && f('notHosts').some(hostOk)) return false;
+  return true;
+}
+
+/** How ztunnel sees one rule. */
+type L4View = { kind: 'kept'; stripped: string[] } | { kind: 'dropped'; why: string } | { kind: 'noop'; why: string };
+
+function l7FieldsOf(rule: JsonObject): string[] {
+  const found = new Set<string>();
+  for (const e of getArray(rule, ['from'])) for (const k of L7_SOURCE) if (nonEmpty(getObject(e, ['source']), k)) found.add(`source.${k}`);
+  for (const e of getArray(rule, ['to'])) for (const k of L7_OPERATION) if (nonEmpty(getObject(e, ['operation']), k)) found.add(`operation.${k}`);
+  for (const w of getArray(rule, ['when'])) {
+    const key = getString(w, ['key']) ?? '';
+    if (!L4_WHEN.has(key)) found.add(`when ${key}`);
+  }
+  return [...found];
+}
+
+function presentKeys(o: JsonObject | undefined): string[] {
+  return o ? Object.keys(o).filter((k) => nonEmpty(o, k)) : [];
+}
+
+export function l4View(rule: JsonObject, action: 'ALLOW' | 'DENY'): L4View {
+  const l7 = l7FieldsOf(rule);
+  if (action === 'ALLOW') {
+    return l7.length ? { kind: 'dropped', why: `ALLOW rule uses ${l7.join(', ')}, which ztunnel cannot evaluate: the whole rule is dropped` } : { kind: 'kept', stripped: [] };
+  }
+  if (getArray(rule, ['when']).some((w) => !L4_WHEN.has(getString(w, ['key']) ?? ''))) {
+    return { kind: 'noop', why: `DENY rule has an L7 condition (${l7.filter((x) => x.startsWith('when')).join(', ')}): ztunnel can never match it, the rule is a no-op` };
+  }
+  // A match that had fields and is left with none after removing L7 (and ignored) fields never matches.
+  const emptied = (o: JsonObject | undefined, drop: readonly string[]) => {
+    const keys = presentKeys(o);
+    return keys.length > 0 && keys.every((k) => drop.includes(k));
+  };
+  const from = getArray(rule, ['from']);
+  if (from.length && from.every((e) => emptied(getObject(e, ['source']), [...L7_SOURCE, ...ZTUNNEL_IGNORED_SOURCE]))) {
+    return { kind: 'noop', why: 'DENY rule: every `from` entry only has L7 fields, which ztunnel removes; an empty match never matches, so the rule is a no-op' };
+  }
+  const to = getArray(rule, ['to']);
+  if (to.length && to.every((e) => emptied(getObject(e, ['operation']), L7_OPERATION))) {
+    return { kind: 'noop', why: 'DENY rule: every `to` entry only has L7 fields (hosts/methods/paths), which ztunnel removes; the rule is a no-op' };
+  }
+  return { kind: 'kept', stripped: l7 };
+}
+
+function ruleMatches(rule: JsonObject, req: AuthzRequest, policyNs: string, skip: readonly string[], emptyNeverMatches: boolean): boolean {
+  const from = getArray(rule, ['from']);
+  if (from.length) {
+    const ok = from.some((e) => {
+      const src = getObject(e, ['source']) ?? {};
+      if (emptyNeverMatches && presentKeys(src).length > 0 && presentKeys(src).every((k) => skip.includes(k))) return false;
+      return sourceMatches(src, req, policyNs, skip);
+    });
+    if (!ok) return false;
+  }
+  const to = getArray(rule, ['to']);
+  if (to.length) {
+    const ok = to.some((e) => {
+      const op = getObject(e, ['operation']) ?? {};
+      if (emptyNeverMatches && presentKeys(op).length > 0 && presentKeys(op).every((k) => skip.includes(k))) return false;
+      return operationMatches(op, req, skip);
+    });
+    if (!ok) return false;
+  }
+  for (const w of getArray(rule, ['when'])) if (!whenMatches(getObject(w, []) ?? {}, req)) return false;
+  return true;
+}
+
+export type Attachment = 'selector' | 'namespace' | 'mesh' | 'targetRef';
+
+export interface AppliedPolicy {
+  readonly resource: Resource;
+  readonly attachment: Attachment;
+}
+
+export function actionOf(r: Resource): string {
+  return getString(r.obj, ['spec', 'action']) ?? 'ALLOW';
+}
+
+export function targetRefsOf(r: Resource): JsonObject[] {
+  const one = getObject(r.obj, ['spec', 'targetRef']);
+  const many = getArray(r.obj, ['spec', 'targetRefs']).filter((x): x is JsonObject => !!x && typeof x === 'object' && !Array.isArray(x));
+  return one ? [one, ...many] : many;
+}
+
+export function hasTargetRefs(r: Resource): boolean {
+  return targetRefsOf(r).length > 0;
+}
+
+/** Policies of `kind` that reach a workload's ztunnel (or sidecar): selector, namespace-wide, root namespace. */
+export function policiesForWorkload(mesh: Mesh, kind: string, w: { namespace: string; labels: Readonly<Record<string, string>> }): AppliedPolicy[] {
+  const out: AppliedPolicy[] = [];
+  for (const r of mesh.byKind.get(kind) ?? []) {
+    if (!r.apiVersion.startsWith('security.istio.io/')) continue;
+    if (hasTargetRefs(r)) continue;
+    const sel = getObject(r.obj, ['spec', 'selector']);
+    const root = r.namespace === mesh.rootNamespace;
+    if (r.namespace !== w.namespace && !root) continue;
+    if (sel) {
+      if (selectorMatches(sel, w.labels)) out.push({ resource: r, attachment: 'selector' });
+    } else out.push({ resource: r, attachment: root ? 'mesh' : 'namespace' });
+  }
+  return out.sort((a, b) => a.resource.seq - b.resource.seq);
+}
+
+function refMatches(ref: JsonObject, kind: string, group: string, name: string): boolean {
+  const g = getString(ref, ['group']) ?? '';
+  return getString(ref, ['kind']) === kind && getString(ref, ['name']) === name && (g === group || (group === '' && g === 'core'));
+}
+
+/**
+ * Policies of `kind` attached (targetRefs) to what a waypoint serves for this request: the waypoint Gateway
+ * itself, the destination Service/ServiceEntry (same namespace), or the `istio-waypoint` GatewayClass from the
+ * root namespace (SEMANTICS §3 "At the waypoint").
+ */
+export function policiesForWaypoint(
+  mesh: Mesh,
+  kind: string,
+  wp: Waypoint,
+  service: { kind: 'Service' | 'ServiceEntry'; namespace: string; name: string } | undefined,
+): AppliedPolicy[] {
+  const out: AppliedPolicy[] = [];
+  for (const r of mesh.byKind.get(kind) ?? []) {
+    if (!r.apiVersion.startsWith('security.istio.io/')) continue;
+    const refs = targetRefsOf(r);
+    const hit = refs.some(
+      (ref) =>
+        (r.namespace === wp.namespace && refMatches(ref, 'Gateway', 'gateway.networking.k8s.io', wp.name)) ||
+        (service !== undefined && r.namespace === service.namespace &&
+          (service.kind === 'Service' ? refMatches(ref, 'Service', '', service.name) : refMatches(ref, 'ServiceEntry', 'networking.istio.io', service.name))) ||
+        (r.namespace === mesh.rootNamespace && refMatches(ref, 'GatewayClass', 'gateway.networking.k8s.io', 'istio-waypoint')),
+    );
+    if (hit) out.push({ resource: r, attachment: 'targetRef' });
+  }
+  return out.sort((a, b) => a.resource.seq - b.resource.seq);
+}
+
+const id = (r: Resource) => `${r.namespace}/${r.name}`;
+const decided = (r: Resource, rule?: number): DecidedBy => ({ kind: r.kind, namespace: r.namespace, name: r.name, ...(rule !== undefined ? { rule } : {}) });
+
+/**
+ * Evaluate policies the way the enforcement point does: any matching DENY denies; no ALLOW policies allows; a
+ * matching ALLOW allows; otherwise deny (SEMANTICS §3 "Order"). At ztunnel the rules are first reduced to L4.
+ */
+export function evaluate(policies: readonly AppliedPolicy[], req: AuthzRequest, at: 'ztunnel' | 'waypoint' | 'sidecar'): AuthzOutcome {
+  const decisions: Decision[] = [];
+  const notes: string[] = [];
+  const l4only = at === 'ztunnel' || req.layer === 'l4';
+  const denies: AppliedPolicy[] = [];
+  const allows: AppliedPolicy[] = [];
+  for (const p of policies) {
+    const action = actionOf(p.resource);
+    if (action === 'DENY') denies.push(p);
+    else if (action === 'ALLOW') allows.push(p);
+    else if (at === 'ztunnel') {
+      decisions.push({ step: 'authz', policy: id(p.resource), action, matched: false, note: `${action} policies are not enforced by ztunnel (dropped, reported in status)` });
+    } else {
+      decisions.push({ step: 'authz', policy: id(p.resource), action, matched: false, note: action === 'CUSTOM' ? 'CUSTOM (ext-authz) is not simulated: assumed to allow' : 'AUDIT only logs' });
+    }
+  }
+  const check = (p: AppliedPolicy, action: 'ALLOW' | 'DENY'): { matched: boolean; rule?: number } => {
+    const r = p.resource;
+    const rules = getArray(r.obj, ['spec', 'rules']);
+    if (action === 'DENY' && rules.length === 0) {
+      decisions.push({ step: 'authz', policy: id(r), action, matched: false, note: 'DENY without rules is rejected by validation and never matches' });
+      return { matched: false };
+    }
+    for (let i = 0; i < rules.length; i++) {
+      const rule = getObject(rules[i], []) ?? {};
+      let skip: readonly string[] = [];
+      if (l4only) {
+        const view = l4View(rule, action);
+        if (view.kind !== 'kept') {
+          decisions.push({ step: 'authz', policy: id(r), action, matched: false, rule: i, note: view.why });
+          continue;
+        }
+        skip = [...L7_SOURCE, ...L7_OPERATION, ...(at === 'ztunnel' ? ZTUNNEL_IGNORED_SOURCE : [])];
+        if (view.stripped.length) notes.push(`${id(r)} rule ${i}: ztunnel removed ${view.stripped.join(', ')} and kept the L4 part, so this DENY is broader than written`);
+        const td = getArray(rule, ['from']).some((e) => ZTUNNEL_IGNORED_SOURCE.some((k) => nonEmpty(getObject(e, ['source']), k)));
+        if (td && at === 'ztunnel') notes.push(`${id(r)} rule ${i}: trustDomains is silently ignored by ztunnel`);
+      }
+      // Only DENY turns an emptied match into never-match; an ALLOW emptied by dropping trustDomains gets broader.
+      if (ruleMatches(rule, req, r.namespace, skip, l4only && action === 'DENY')) return { matched: true, rule: i };
+    }
+    if (action === 'ALLOW' && rules.length === 0) decisions.push({ step: 'authz', policy: id(r), action, matched: false, note: 'ALLOW without rules matches nothing (deny all)' });
+    return { matched: false };
+  };
+  for (const p of denies) {
+    const m = check(p, 'DENY');
+    decisions.push({ step: 'authz', policy: id(p.resource), action: 'DENY', matched: m.matched, ...(m.rule !== undefined ? { rule: m.rule } : {}) });
+    if (m.matched) return { allowed: false, decisions, decidedBy: decided(p.resource, m.rule), notes };
+  }
+  if (allows.length === 0) return { allowed: true, decisions, decidedBy: null, notes };
+  for (const p of allows) {
+    const m = check(p, 'ALLOW');
+    decisions.push({ step: 'authz', policy: id(p.resource), action: 'ALLOW', matched: m.matched, ...(m.rule !== undefined ? { rule: m.rule } : {}) });
+    if (m.matched) return { allowed: true, decisions, decidedBy: decided(p.resource, m.rule), notes };
+  }
+  notes.push('ALLOW policies apply here but none matched: denied by default');
+  // The deciding policy of a default deny is the first ALLOW in scope (what a reader must change).
+  return { allowed: false, decisions, decidedBy: decided(allows[0]!.resource), notes };
+}

@@ -1,0 +1,151 @@
+/**
+ * RequestAuthentication at a waypoint (SEMANTICS §6): a missing token passes with no identity; a present token
+ * that fails issuer, audience, time or signature checks gets 401. The signature is verified with WebCrypto when
+ * the rule carries inline `jwks`; with only `jwksUri` the simulator cannot fetch keys and marks the token trusted.
+ */
+import { getArray, getString } from '../model/access.ts';
+import type { JsonObject, JsonValue, Resource } from '../model/types.ts';
+import type { JwtAuth } from './authz.ts';
+
+export type JwtOutcome =
+  | { readonly status: 'absent' }
+  | { readonly status: 'valid'; readonly auth: JwtAuth; readonly by: Resource; readonly rule: number; readonly verified: boolean }
+  | { readonly status: 'invalid'; readonly why: string; readonly by?: Resource; readonly rule?: number };
+
+function b64urlBytes(s: string): Uint8Array | undefined {
+  if (!/^[A-Za-z0-9_-]*$/.test(s)) return undefined;
+  const b64 = s.replace(/-/g, '+').replace(/_/g, '/') + '==='.slice((s.length + 3) % 4);
+  try {
+    const bin = atob(b64);
+    const out = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+    return out;
+  } catch {
+    return undefined;
+  }
+}
+
+function b64urlJson(s: string): JsonObject | undefined {
+  const bytes = b64urlBytes(s);
+  if (!bytes) return undefined;
+  try {
+    const v = JSON.parse(new TextDecoder().decode(bytes)) as JsonValue;
+    return v !== null && typeof v === 'object' && !Array.isArray(v) ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface DecodedJwt {
+  readonly header: JsonObject;
+  readonly payload: JsonObject;
+  readonly signingInput: string;
+  readonly signature: Uint8Array;
+}
+
+export function decodeJwt(token: string): DecodedJwt | undefined {
+  const parts = token.trim().split('.');
+  if (parts.length !== 3) return undefined;
+  const header = b64urlJson(parts[0]!);
+  const payload = b64urlJson(parts[1]!);
+  const signature = b64urlBytes(parts[2]!);
+  if (!header || !payload || !signature) return undefined;
+  return { header, payload, signingInput: `${parts[0]}.${parts[1]}`, signature };
+}
+
+const ALGS: Record<string, { import: RsaHashedImportParams | EcKeyImportParams; verify: AlgorithmIdentifier | RsaPssParams | EcdsaParams }> = {
+  RS256: { import: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, verify: { name: 'RSASSA-PKCS1-v1_5' } },
+  RS384: { import: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-384' }, verify: { name: 'RSASSA-PKCS1-v1_5' } },
+  RS512: { import: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-512' }, verify: { name: 'RSASSA-PKCS1-v1_5' } },
+  PS256: { import: { name: 'RSA-PSS', hash: 'SHA-256' }, verify: { name: 'RSA-PSS', saltLength: 32 } },
+  ES256: { import: { name: 'ECDSA', namedCurve: 'P-256' }, verify: { name: 'ECDSA', hash: 'SHA-256' } },
+  ES384: { import: { name: 'ECDSA', namedCurve: 'P-384' }, verify: { name: 'ECDSA', hash: 'SHA-384' } },
+};
+
+async function verifySignature(jwt: DecodedJwt, jwksText: string): Promise<string | undefined> {
+  const alg = getString(jwt.header, ['alg']) ?? '';
+  const spec = ALGS[alg];
+  if (!spec) return `unsupported or unsafe alg "${alg}"`;
+  let jwks: JsonValue;
+  try {
+    jwks = JSON.parse(jwksText) as JsonValue;
+  } catch {
+    return 'the inline jwks is not valid JSON';
+  }
+  const kid = getString(jwt.header, ['kid']);
+  const keys = getArray(jwks, ['keys']).filter((k) => kid === undefined || getString(k, ['kid']) === kid);
+  if (!keys.length) return kid ? `no key with kid "${kid}" in the inline jwks` : 'the inline jwks has no keys';
+  const subtle = globalThis.crypto?.subtle;
+  if (!subtle) return 'WebCrypto is not available here';
+  const data = new TextEncoder().encode(jwt.signingInput);
+  for (const k of keys) {
+    try {
+      const key = await subtle.importKey('jwk', k as JsonWebKey, spec.import, false, ['verify']);
+      if (await subtle.verify(spec.verify, key, jwt.signature as Uint8Array<ArrayBuffer>, data)) return undefined;
+    } catch {
+      // A key of another type or curve: try the next one.
+    }
+  }
+  return 'signature does not verify against the inline jwks';
+}
+
+function audiencesOf(payload: JsonObject): string[] {
+  const aud = payload.aud;
+  if (typeof aud === 'string') return [aud];
+  return Array.isArray(aud) ? aud.filter((a): a is string => typeof a === 'string') : [];
+}
+
+/** Find the token where some rule looks for it: `Authorization: Bearer` by default, or `fromHeaders`. */
+export function tokenFrom(headers: Readonly<Record<string, string>>, rules: readonly { rule: JsonObject }[]): string | undefined {
+  for (const { rule } of rules) {
+    for (const h of getArray(rule, ['fromHeaders'])) {
+      const name = (getString(h, ['name']) ?? '').toLowerCase();
+      const prefix = getString(h, ['prefix']) ?? '';
+      const v = headers[name];
+      if (v !== undefined && v.startsWith(prefix)) return v.slice(prefix.length).trim();
+    }
+  }
+  const auth = headers['authorization'];
+  if (auth !== undefined && /^bearer\s+/i.test(auth)) return auth.replace(/^bearer\s+/i, '').trim();
+  return undefined;
+}
+
+export async function validateJwt(
+  token: string | undefined,
+  policies: readonly Resource[],
+  nowSeconds: number,
+): Promise<JwtOutcome> {
+  if (token === undefined) return { status: 'absent' };
+  const jwt = decodeJwt(token);
+  if (!jwt) return { status: 'invalid', why: 'the token is not a well-formed JWT' };
+  const iss = getString(jwt.payload, ['iss']);
+  for (const r of policies) {
+    const rules = getArray(r.obj, ['spec', 'jwtRules']);
+    for (let i = 0; i < rules.length; i++) {
+      const rule = rules[i] as JsonObject;
+      if (getString(rule, ['issuer']) !== iss) continue;
+      const bad = (why: string): JwtOutcome => ({ status: 'invalid', why, by: r, rule: i });
+      const wanted = getArray(rule, ['audiences']).map(String);
+      const auds = audiencesOf(jwt.payload);
+      if (wanted.length && !auds.some((a) => wanted.includes(a))) return bad(`aud ${JSON.stringify(auds)} is not one of ${JSON.stringify(wanted)}`);
+      const exp = jwt.payload.exp;
+      if (typeof exp === 'number' && exp <= nowSeconds) return bad('the token has expired (exp)');
+      const nbf = jwt.payload.nbf;
+      if (typeof nbf === 'number' && nbf > nowSeconds) return bad('the token is not valid yet (nbf)');
+      const jwks = getString(rule, ['jwks']);
+      let verified = false;
+      if (jwks !== undefined) {
+        const err = await verifySignature(jwt, jwks);
+        if (err) return bad(err);
+        verified = true;
+      }
+      const sub = getString(jwt.payload, ['sub']) ?? '';
+      const azp = getString(jwt.payload, ['azp']);
+      return {
+        status: 'valid', by: r, rule: i, verified,
+        auth: { principal: `${iss}/${sub}`, claims: jwt.payload, audiences: auds, ...(azp !== undefined ? { presenter: azp } : {}) },
+      };
+    }
+  }
+  return { status: 'invalid', why: `no jwtRule accepts issuer ${JSON.stringify(iss ?? null)}` };
+}

@@ -1,0 +1,58 @@
+/**
+ * Effective PeerAuthentication mode for one destination workload port (SEMANTICS §4; istio/istio
+ * pilot/pkg/serviceregistry/ambient/policies.go turns these into ztunnel DENY policies).
+ * Precedence: port-level (selector policies only) > workload selector > namespace > mesh (root namespace, no
+ * selector). Oldest wins per level; UNSET inherits; nothing set = PERMISSIVE.
+ */
+import { getObject, getString, selectorMatches } from '../model/access.ts';
+import type { Resource } from '../model/types.ts';
+import type { Mesh, Workload } from './mesh.ts';
+
+export type MtlsMode = 'STRICT' | 'PERMISSIVE' | 'DISABLE';
+
+export interface PeerAuthOutcome {
+  readonly mode: MtlsMode;
+  /** The PeerAuthentication that set the mode; undefined for the built-in default. */
+  readonly by?: Resource;
+  readonly level: 'port' | 'workload' | 'namespace' | 'mesh' | 'default';
+}
+
+function creation(r: Resource): string {
+  // creationTimestamp when given, else input order stands in for creation time.
+  return getString(r.obj, ['metadata', 'creationTimestamp']) ?? '';
+}
+
+function oldest(list: Resource[]): Resource | undefined {
+  return [...list].sort((a, b) => (creation(a) < creation(b) ? -1 : creation(a) > creation(b) ? 1 : a.seq - b.seq))[0];
+}
+
+function modeOf(v: string | undefined): MtlsMode | undefined {
+  return v === 'STRICT' || v === 'PERMISSIVE' || v === 'DISABLE' ? v : undefined;
+}
+
+export function effectiveMtls(mesh: Mesh, w: Workload, targetPort: number): PeerAuthOutcome {
+  const all = (mesh.byKind.get('PeerAuthentication') ?? []).filter((r) => r.apiVersion.startsWith('security.istio.io/'));
+  const workloadLevel = oldest(
+    all.filter((r) => {
+      const sel = getObject(r.obj, ['spec', 'selector']);
+      return r.namespace === w.namespace && sel !== undefined && selectorMatches(sel, w.labels);
+    }),
+  );
+  const nsLevel = oldest(all.filter((r) => r.namespace === w.namespace && getObject(r.obj, ['spec', 'selector']) === undefined));
+  const meshLevel = oldest(all.filter((r) => r.namespace === mesh.rootNamespace && getObject(r.obj, ['spec', 'selector']) === undefined));
+  if (workloadLevel) {
+    const portMode = modeOf(getString(workloadLevel.obj, ['spec', 'portLevelMtls', String(targetPort), 'mode']));
+    if (portMode) return { mode: portMode, by: workloadLevel, level: 'port' };
+    const m = modeOf(getString(workloadLevel.obj, ['spec', 'mtls', 'mode']));
+    if (m) return { mode: m, by: workloadLevel, level: 'workload' };
+  }
+  if (nsLevel && nsLevel !== meshLevel) {
+    const m = modeOf(getString(nsLevel.obj, ['spec', 'mtls', 'mode']));
+    if (m) return { mode: m, by: nsLevel, level: 'namespace' };
+  }
+  if (meshLevel) {
+    const m = modeOf(getString(meshLevel.obj, ['spec', 'mtls', 'mode']));
+    if (m) return { mode: m, by: meshLevel, level: 'mesh' };
+  }
+  return { mode: 'PERMISSIVE', level: 'default' };
+}

@@ -1,0 +1,237 @@
+/**
+ * HTTP routing at a waypoint (SEMANTICS §5): HTTPRoutes whose parentRef is the destination Service or
+ * ServiceEntry (GAMMA). Match precedence follows Gateway API (kubernetes-sigs/gateway-api apis/v1/httproute_types.go,
+ * HTTPRouteRule docs): Exact path > longest PathPrefix > method > most headers > most query params > oldest route
+ * > namespace/name; within one route the first matching rule wins.
+ */
+import { get, getArray, getObject, getString } from '../model/access.ts';
+import type { JsonObject, Resource } from '../model/types.ts';
+import type { Mesh, MeshService } from './mesh.ts';
+import type { Decision } from './types.ts';
+
+export interface HttpRequestView {
+  readonly method: string;
+  /** Path without the query string. */
+  readonly path: string;
+  readonly query: ReadonlyMap<string, string>;
+  /** Lower-cased names. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly clientNamespace: string | undefined;
+  readonly servicePort: number;
+}
+
+export interface RouteBackend {
+  readonly namespace: string;
+  readonly name: string;
+  readonly kind: string;
+  readonly port?: number;
+  readonly weight: number;
+  /** Why this backend cannot take traffic (then its share gets 500). */
+  readonly invalid?: string;
+  /** The resolved Service/ServiceEntry when valid. */
+  readonly service?: MeshService;
+}
+
+export type RouteOutcome =
+  | { readonly kind: 'default'; readonly decisions: Decision[]; readonly notes: string[] }
+  | { readonly kind: 'matched'; readonly route: Resource; readonly rule: number; readonly backends: RouteBackend[]; readonly redirect?: number; readonly decisions: Decision[]; readonly notes: string[] }
+  | { readonly kind: 'no-match'; readonly routes: Resource[]; readonly decisions: Decision[]; readonly notes: string[] };
+
+function isServiceParent(ref: JsonObject, routeNs: string, svc: MeshService, port: number): boolean {
+  const group = getString(ref, ['group']) ?? 'gateway.networking.k8s.io';
+  const kind = getString(ref, ['kind']) ?? 'Gateway';
+  const ns = getString(ref, ['namespace']) ?? routeNs;
+  const p = get(ref, ['port']);
+  if (typeof p === 'number' && p !== port) return false;
+  if (ns !== svc.namespace || getString(ref, ['name']) !== svc.name) return false;
+  if (svc.kind === 'Service') return kind === 'Service' && (group === '' || group === 'core');
+  return kind === 'ServiceEntry' && group === 'networking.istio.io';
+}
+
+/** HTTPRoutes that attach to a waypoint Gateway instead of a Service: accepted but never used for mesh routing. */
+export function routesOnWaypointGateway(mesh: Mesh, wpNs: string, wpName: string): Resource[] {
+  return (mesh.byKind.get('HTTPRoute') ?? []).filter((r) =>
+    getArray(r.obj, ['spec', 'parentRefs']).some(
+      (ref) =>
+        (getString(ref, ['kind']) ?? 'Gateway') === 'Gateway' &&
+        getString(ref, ['name']) === wpName &&
+        (getString(ref, ['namespace']) ?? r.namespace) === wpNs,
+    ),
+  );
+}
+
+/** Routes for this service port; consumer routes (client's namespace) replace producer routes for that client. */
+export function routesFor(mesh: Mesh, svc: MeshService, port: number, clientNs: string | undefined): { routes: Resource[]; consumer: boolean } {
+  const all = (mesh.byKind.get('HTTPRoute') ?? []).filter(
+    (r) => r.apiVersion.startsWith('gateway.networking.k8s.io/') && getArray(r.obj, ['spec', 'parentRefs']).some((ref) => isServiceParent(ref as JsonObject, r.namespace, svc, port)),
+  );
+  const consumer = all.filter((r) => r.namespace !== svc.namespace && r.namespace === clientNs);
+  if (consumer.length) return { routes: consumer, consumer: true };
+  return { routes: all.filter((r) => r.namespace === svc.namespace), consumer: false };
+}
+
+/** PathPrefix matches whole segments and ignores a trailing slash on the prefix. */
+export function prefixMatches(prefix: string, path: string): boolean {
+  const p = prefix.length > 1 ? prefix.replace(/\/+$/, '') : prefix;
+  if (p === '/' || p === '') return true;
+  return path === p || path.startsWith(p + '/');
+}
+
+interface Candidate {
+  readonly route: Resource;
+  readonly rule: number;
+  readonly match: number;
+  readonly exact: boolean;
+  readonly prefixLen: number;
+  readonly method: boolean;
+  readonly headers: number;
+  readonly query: number;
+}
+
+function safeRegex(src: string): RegExp | undefined {
+  try {
+    return new RegExp(`^(?:${src})$`);
+  } catch {
+    return undefined;
+  }
+}
+
+function matchOne(m: JsonObject, req: HttpRequestView): { ok: boolean; exact: boolean; prefixLen: number } {
+  const pathType = getString(m, ['path', 'type']) ?? 'PathPrefix';
+  const value = getString(m, ['path', 'value']) ?? '/';
+  let exact = false;
+  let prefixLen = 0;
+  if (pathType === 'Exact') {
+    if (req.path !== value) return { ok: false, exact, prefixLen };
+    exact = true;
+  } else if (pathType === 'RegularExpression') {
+    if (!safeRegex(value)?.test(req.path)) return { ok: false, exact, prefixLen };
+  } else {
+    if (!prefixMatches(value, req.path)) return { ok: false, exact, prefixLen };
+    prefixLen = value.length;
+  }
+  const method = getString(m, ['method']);
+  if (method !== undefined && method !== req.method) return { ok: false, exact, prefixLen };
+  for (const h of getArray(m, ['headers'])) {
+    const name = (getString(h, ['name']) ?? '').toLowerCase();
+    const want = getString(h, ['value']) ?? '';
+    const have = req.headers[name];
+    if (have === undefined) return { ok: false, exact, prefixLen };
+    const ok = getString(h, ['type']) === 'RegularExpression' ? !!safeRegex(want)?.test(have) : have === want;
+    if (!ok) return { ok: false, exact, prefixLen };
+  }
+  for (const q of getArray(m, ['queryParams'])) {
+    const have = req.query.get(getString(q, ['name']) ?? '');
+    const want = getString(q, ['value']) ?? '';
+    if (have === undefined) return { ok: false, exact, prefixLen };
+    const ok = getString(q, ['type']) === 'RegularExpression' ? !!safeRegex(want)?.test(have) : have === want;
+    if (!ok) return { ok: false, exact, prefixLen };
+  }
+  return { ok: true, exact, prefixLen };
+}
+
+function creation(r: Resource): string {
+  return getString(r.obj, ['metadata', 'creationTimestamp']) ?? '';
+}
+
+/** Negative when a ranks before b. */
+function compare(a: Candidate, b: Candidate): number {
+  if (a.exact !== b.exact) return a.exact ? -1 : 1;
+  if (a.prefixLen !== b.prefixLen) return b.prefixLen - a.prefixLen;
+  if (a.method !== b.method) return a.method ? -1 : 1;
+  if (a.headers !== b.headers) return b.headers - a.headers;
+  if (a.query !== b.query) return b.query - a.query;
+  if (a.route !== b.route) {
+    const ca = creation(a.route);
+    const cb = creation(b.route);
+    if (ca !== cb) return ca < cb ? -1 : 1;
+    if (a.route.seq !== b.route.seq) return a.route.seq - b.route.seq;
+    const ka = `${a.route.namespace}/${a.route.name}`;
+    const kb = `${b.route.namespace}/${b.route.name}`;
+    return ka < kb ? -1 : ka > kb ? 1 : 0;
+  }
+  return a.rule !== b.rule ? a.rule - b.rule : a.match - b.match;
+}
+
+function backendsOf(mesh: Mesh, route: Resource, rule: JsonObject): RouteBackend[] {
+  return getArray(rule, ['backendRefs']).map((b) => {
+    const kind = getString(b, ['kind']) ?? 'Service';
+    const group = getString(b, ['group']) ?? '';
+    const name = getString(b, ['name']) ?? '';
+    const namespace = getString(b, ['namespace']) ?? route.namespace;
+    const port = get(b, ['port']);
+    const w = get(b, ['weight']);
+    const weight = typeof w === 'number' ? w : 1;
+    const base = { namespace, name, kind, weight, ...(typeof port === 'number' ? { port } : {}) };
+    // Service (core group), an Istio ServiceEntry by name, or Istio's `Hostname` kind (a ServiceEntry host).
+    const svc =
+      kind === 'Service' && (group === '' || group === 'core')
+        ? mesh.services.find((s) => s.kind === 'Service' && s.namespace === namespace && s.name === name)
+        : kind === 'ServiceEntry'
+          ? mesh.services.find((s) => s.kind === 'ServiceEntry' && s.namespace === namespace && s.name === name)
+          : kind === 'Hostname'
+            ? mesh.services.find((s) => s.kind === 'ServiceEntry' && s.hosts.includes(name))
+            : undefined;
+    if (!svc) return { ...base, invalid: `${kind} ${namespace}/${name} is not in the manifests` };
+    if (namespace !== route.namespace && !referenceGranted(mesh, route, namespace, kind, name)) {
+      return { ...base, invalid: `cross-namespace backend ${namespace}/${name} has no ReferenceGrant` };
+    }
+    if (svc.kind === 'Service' && typeof port !== 'number') return { ...base, invalid: 'backendRef to a Service needs a port' };
+    if (typeof port === 'number' && !svc.ports.some((p) => p.port === port)) return { ...base, invalid: `${namespace}/${name} has no port ${port}` };
+    return { ...base, service: svc };
+  });
+}
+
+function referenceGranted(mesh: Mesh, route: Resource, toNs: string, kind: string, name: string): boolean {
+  return (mesh.byKind.get('ReferenceGrant') ?? []).some(
+    (g) =>
+      g.namespace === toNs &&
+      getArray(g.obj, ['spec', 'from']).some((f) => getString(f, ['kind']) === 'HTTPRoute' && getString(f, ['namespace']) === route.namespace) &&
+      getArray(g.obj, ['spec', 'to']).some((t) => (getString(t, ['kind']) ?? '') === kind && (getString(t, ['name']) === undefined || getString(t, ['name']) === name)),
+  );
+}
+
+export function route(mesh: Mesh, svc: MeshService, req: HttpRequestView): RouteOutcome {
+  const { routes, consumer } = routesFor(mesh, svc, req.servicePort, req.clientNamespace);
+  const notes: string[] = [];
+  const decisions: Decision[] = [];
+  if (!routes.length) {
+    decisions.push({ step: 'route', note: `no HTTPRoute has ${svc.kind} ${svc.namespace}/${svc.name} as parent: default route to the service itself` });
+    return { kind: 'default', decisions, notes };
+  }
+  if (consumer) notes.push(`consumer HTTPRoute(s) in the client's namespace replace the service's own routes for this client`);
+  const candidates: Candidate[] = [];
+  for (const r of routes) {
+    const rules = getArray(r.obj, ['spec', 'rules']);
+    rules.forEach((rule, ri) => {
+      const matches = getArray(rule, ['matches']);
+      const list = matches.length ? matches : [{ path: { type: 'PathPrefix', value: '/' } }];
+      list.forEach((m, mi) => {
+        const mo = getObject(m, []) ?? {};
+        const res = matchOne(mo, req);
+        if (!res.ok) return;
+        candidates.push({
+          route: r, rule: ri, match: mi, exact: res.exact, prefixLen: res.prefixLen,
+          method: getString(mo, ['method']) !== undefined, headers: getArray(mo, ['headers']).length, query: getArray(mo, ['queryParams']).length,
+        });
+      });
+    });
+  }
+  if (!candidates.length) {
+    for (const r of routes) decisions.push({ step: 'route', policy: `${r.namespace}/${r.name}`, matched: false });
+    return { kind: 'no-match', routes, decisions, notes };
+  }
+  candidates.sort(compare);
+  const best = candidates[0]!;
+  const rule = getObject(getArray(best.route.obj, ['spec', 'rules'])[best.rule], []) ?? {};
+  decisions.push({ step: 'route', policy: `${best.route.namespace}/${best.route.name}`, matched: true, rule: best.rule });
+  const filters = getArray(rule, ['filters']);
+  const redirect = filters.find((f) => getString(f, ['type']) === 'RequestRedirect');
+  if (redirect) {
+    const code = get(redirect, ['requestRedirect', 'statusCode']);
+    return { kind: 'matched', route: best.route, rule: best.rule, backends: [], redirect: typeof code === 'number' ? code : 302, decisions, notes };
+  }
+  const other = filters.map((f) => getString(f, ['type'])).filter((t) => t && t !== 'RequestRedirect');
+  if (other.length) notes.push(`filters ${other.join(', ')} on the matched rule are not simulated (they do not change the verdict here)`);
+  return { kind: 'matched', route: best.route, rule: best.rule, backends: backendsOf(mesh, best.route, rule), decisions, notes };
+}

@@ -1,0 +1,432 @@
+/**
+ * Walk one request through the ambient dataplane: source ztunnel → waypoint? → destination ztunnel → pod, with
+ * every decision and the resource that made it (DESIGN §4.3, SEMANTICS §1–6).
+ */
+import type { Resource } from '../model/types.ts';
+import { getArray, getObject, getString } from '../model/access.ts';
+import { evaluate, policiesForWaypoint, policiesForWorkload, targetRefsOf } from './authz.ts';
+import type { AuthzRequest, JwtAuth, Peer } from './authz.ts';
+import { tokenFrom, validateJwt } from './jwt.ts';
+import { buildMesh, endpointsOf, principalOf, resolveWaypoint, targetPortOf } from './mesh.ts';
+import type { Mesh, MeshService, ServicePort, Waypoint, WaypointBinding, Workload } from './mesh.ts';
+import { effectiveMtls } from './peerauth.ts';
+import { route, routesFor, routesOnWaypointGateway } from './routing.ts';
+import type { RouteBackend } from './routing.ts';
+import type { Backend, DecidedBy, Decision, Hop, SimOptions, SimRequest, SimResult, Verdict } from './types.ts';
+import { SimUsageError } from './types.ts';
+
+const CLIENT_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'Pod', 'WorkloadEntry', 'ReplicaSet', 'Job'];
+
+export interface Client {
+  readonly workload?: Workload;
+  readonly name: string;
+  readonly dataplane: 'ambient' | 'sidecar' | 'none';
+  /** Principal without `spiffe://`; null for plaintext callers. */
+  readonly principal: string | null;
+  readonly namespace?: string;
+}
+
+function listOf(items: string[], max = 12): string {
+  if (!items.length) return '(none)';
+  return items.slice(0, max).join(', ') + (items.length > max ? `, … (${items.length - max} more)` : '');
+}
+
+export function resolveClient(mesh: Mesh, from: string): Client {
+  if (from === 'external') return { name: 'external', dataplane: 'none', principal: null };
+  const m = /^([^/]+)\/([^/]+)$/.exec(from);
+  const known = mesh.workloads.filter((w) => CLIENT_KINDS.includes(w.kind)).map((w) => `${w.namespace}/${w.name}`);
+  if (!m) throw new SimUsageError(`--from must be NAMESPACE/NAME or external, not "${from}". Workloads: ${listOf(known)}`);
+  const w = mesh.workloads.find((x) => x.namespace === m[1] && x.name === m[2] && CLIENT_KINDS.includes(x.kind));
+  if (!w) throw new SimUsageError(`no workload ${from} in the manifests. Workloads: ${listOf(known)}`);
+  const meshed = w.dataplane !== 'none';
+  return { workload: w, name: `${w.namespace}/${w.podName}`, dataplane: w.dataplane, principal: meshed ? principalOf(mesh, w) : null, namespace: w.namespace };
+}
+
+export type Destination =
+  | { readonly kind: 'service'; readonly service: MeshService; readonly port: ServicePort; readonly host: string }
+  | { readonly kind: 'pod'; readonly workload: Workload; readonly port: number };
+
+function splitPort(s: string): { host: string; port?: number } {
+  const m = /^(.*):(\d+)$/.exec(s);
+  return m ? { host: m[1]!, port: Number(m[2]) } : { host: s };
+}
+
+function hostMatches(pattern: string, host: string): boolean {
+  if (pattern.startsWith('*.')) return host.endsWith(pattern.slice(1)) && host.length > pattern.length - 1;
+  return pattern.toLowerCase() === host.toLowerCase();
+}
+
+export function resolveDestination(mesh: Mesh, to: string, clientNs: string | undefined): Destination {
+  if (to.startsWith('pod/')) {
+    const { host, port } = splitPort(to.slice(4));
+    const m = /^([^/]+)\/([^/]+)$/.exec(host);
+    const known = mesh.workloads.map((w) => `pod/${w.namespace}/${w.name}`);
+    if (!m) throw new SimUsageError(`--to pod/NAMESPACE/NAME[:PORT], not "${to}". Pods and workloads: ${listOf(known)}`);
+    const w = mesh.workloads.find((x) => x.namespace === m[1] && x.name === m[2]);
+    if (!w) throw new SimUsageError(`no pod or workload ${m[1]}/${m[2]} in the manifests. Pods and workloads: ${listOf(known)}`);
+    const p = port ?? w.ports[0]?.port;
+    if (p === undefined) throw new SimUsageError(`${w.kind} ${w.namespace}/${w.name} declares no container port: give one (pod/${w.namespace}/${w.name}:PORT)`);
+    return { kind: 'pod', workload: w, port: p };
+  }
+  const { host, port } = splitPort(to);
+  const known = [
+    ...mesh.services.filter((s) => s.kind === 'Service').map((s) => `${s.name}.${s.namespace}`),
+    ...mesh.services.filter((s) => s.kind === 'ServiceEntry').flatMap((s) => s.hosts),
+  ];
+  let svc = mesh.services.find((s) => s.kind === 'ServiceEntry' && s.hosts.some((h) => h.toLowerCase() === host.toLowerCase()));
+  if (!svc) {
+    const parts = host.split('.');
+    let name: string | undefined;
+    let ns: string | undefined;
+    if (parts.length === 1) [name, ns] = [parts[0], clientNs ?? 'default'];
+    else if (parts.length === 2 || (parts[2] === 'svc' && (parts.length === 3 || parts.slice(3).join('.') === mesh.trustDomain || parts.length === 5))) [name, ns] = [parts[0], parts[1]];
+    if (name !== undefined) svc = mesh.services.find((s) => s.kind === 'Service' && s.name === name && s.namespace === ns);
+  }
+  svc ??= mesh.services.find((s) => s.kind === 'ServiceEntry' && s.hosts.some((h) => hostMatches(h, host)));
+  if (!svc) {
+    const hint = !host.includes('.') ? ` (short names resolve in the client's namespace, ${clientNs ?? 'default'})` : '';
+    throw new SimUsageError(`no Service or ServiceEntry host "${host}"${hint}. Known: ${listOf(known)}`);
+  }
+  if (!svc.ports.length) throw new SimUsageError(`${svc.kind} ${svc.namespace}/${svc.name} declares no ports`);
+  const sp = port === undefined ? svc.ports[0]! : svc.ports.find((p) => p.port === port);
+  if (!sp) throw new SimUsageError(`${svc.kind} ${svc.namespace}/${svc.name} has no port ${port}; ports: ${svc.ports.map((p) => p.port).join(', ')}`);
+  return { kind: 'service', service: svc, port: sp, host };
+}
+
+interface Trace {
+  hops: Hop[];
+  notes: string[];
+  decidedBy: DecidedBy | null;
+  allowedBy: DecidedBy | null;
+}
+
+function finish(
+  t: Trace,
+  verdict: Verdict,
+  status: number | null,
+  deniedAt: 'ztunnel' | 'waypoint' | null,
+  waypoint: Waypoint | undefined,
+  backends: Backend[],
+  client: Client,
+): SimResult {
+  return {
+    version: 1,
+    verdict,
+    deniedAt,
+    status,
+    waypoint: waypoint ? { namespace: waypoint.namespace, name: waypoint.name } : null,
+    backends,
+    hops: t.hops,
+    decidedBy: verdict === 'allowed' ? t.allowedBy : t.decidedBy,
+    notes: t.notes,
+    client: { name: client.name, dataplane: client.dataplane, identity: client.principal ? `spiffe://${client.principal}` : null },
+  };
+}
+
+const ref = (r: Resource, rule?: number): DecidedBy => ({ kind: r.kind, namespace: r.namespace, name: r.name, ...(rule !== undefined ? { rule } : {}) });
+
+function parsePath(p: string): { path: string; query: Map<string, string> } {
+  const i = p.indexOf('?');
+  const path = i < 0 ? p : p.slice(0, i);
+  const query = new Map<string, string>();
+  if (i >= 0) {
+    for (const kv of p.slice(i + 1).split('&')) {
+      if (!kv) continue;
+      const [k, v = ''] = kv.split('=');
+      try {
+        if (!query.has(decodeURIComponent(k!))) query.set(decodeURIComponent(k!), decodeURIComponent(v));
+      } catch {
+        if (!query.has(k!)) query.set(k!, v);
+      }
+    }
+  }
+  return { path: path || '/', query };
+}
+
+/** Parse manifests' resources and simulate one request. Throws SimUsageError for an unknown client/destination. */
+export async function simulate(resources: readonly Resource[], req: SimRequest, opts: SimOptions = {}): Promise<SimResult> {
+  const mesh = buildMesh(resources, { ...(opts.rootNamespace ? { rootNamespace: opts.rootNamespace } : {}), ...(opts.trustDomain ? { trustDomain: opts.trustDomain } : {}) });
+  return simulateIn(mesh, req, opts);
+}
+
+export async function simulateIn(mesh: Mesh, req: SimRequest, opts: SimOptions = {}): Promise<SimResult> {
+  const client = resolveClient(mesh, req.from);
+  const dest = resolveDestination(mesh, req.to, client.namespace);
+  const tcp = req.tcp === true;
+  const http = !tcp;
+  const method = (req.method ?? 'GET').toUpperCase();
+  const { path, query } = parsePath(req.path ?? '/');
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers ?? {})) headers[k.toLowerCase()] = v;
+  if (req.jwt !== undefined && headers['authorization'] === undefined) headers['authorization'] = `Bearer ${req.jwt}`;
+  const servicePort = dest.kind === 'service' ? dest.port.port : dest.port;
+  const hostHeader = headers['host'] ?? (dest.kind === 'service' ? (servicePort === 80 ? dest.host : `${dest.host}:${servicePort}`) : `pod:${servicePort}`);
+  const now = opts.nowSeconds ?? Math.floor(Date.now() / 1000);
+  const t: Trace = { hops: [], notes: [], decidedBy: null, allowedBy: null };
+  const meshed = client.dataplane !== 'none';
+
+  if (mesh.undeclaredNamespaces.size) {
+    t.notes.push(`no Namespace manifest for ${[...mesh.undeclaredNamespaces].sort().join(', ')}: taken as unlabelled (not enrolled)`);
+  }
+
+  // ── source side ────────────────────────────────────────────────────────────────────────────────
+  if (client.workload && client.dataplane === 'ambient') {
+    const w = client.workload;
+    t.hops.push({
+      at: 'ztunnel', side: 'source', ...(w.node ? { node: w.node } : {}),
+      decisions: [{ step: 'enrolment', note: w.dataplaneReason }],
+      notes: [
+        `captured by istio-cni and sent over HBONE (mTLS) as spiffe://${client.principal}`,
+        'the source side never applies a waypoint or authorization policy',
+      ],
+    });
+  } else if (client.workload && client.dataplane === 'sidecar') {
+    t.hops.push({
+      at: 'sidecar', side: 'source', name: client.name, decisions: [{ step: 'enrolment', note: client.workload.dataplaneReason }],
+      notes: [`sidecar client: mTLS as spiffe://${client.principal}; sidecars send traffic for waypoint-bound services to the waypoint (ambient interop)`],
+    });
+  } else {
+    t.notes.push(
+      client.workload
+        ? `${client.workload.kind} ${client.workload.namespace}/${client.workload.name} is not in the mesh (${client.workload.dataplaneReason}): it sends plaintext with no identity`
+        : 'external caller: plaintext, no identity',
+    );
+  }
+
+  // ── which waypoint ─────────────────────────────────────────────────────────────────────────────
+  let binding: WaypointBinding;
+  if (dest.kind === 'service') {
+    binding = resolveWaypoint(mesh, { namespace: dest.service.namespace, labels: dest.service.labels, what: `${dest.service.kind} ${dest.service.namespace}/${dest.service.name}` }, 'service');
+  } else {
+    const w = dest.workload;
+    binding = resolveWaypoint(mesh, { namespace: w.namespace, labels: w.labels, what: `pod ${w.namespace}/${w.podName}` }, 'workload');
+    if (w.dataplane !== 'ambient' && binding.waypoint) binding = { source: binding.source, note: `${binding.note}, but the pod is not enrolled in ambient, so no waypoint is used`, broken: true };
+  }
+  if (binding.broken) t.notes.push(binding.note);
+  let waypoint = binding.waypoint;
+  if (waypoint && !meshed) {
+    t.notes.push(`${binding.note}; but a caller outside the mesh is not captured by ztunnel, so it never traverses the waypoint: waypoint (L7) policy does not apply to it`);
+    waypoint = undefined;
+  }
+  if (dest.kind === 'service' && !waypoint) {
+    const svc = dest.service;
+    const unbound = [...(mesh.byKind.get('AuthorizationPolicy') ?? []), ...(mesh.byKind.get('RequestAuthentication') ?? [])].filter(
+      (r) => r.namespace === svc.namespace && targetRefsOf(r).some((x) => getString(x, ['kind']) === svc.kind && getString(x, ['name']) === svc.name),
+    );
+    for (const r of unbound) t.notes.push(`${r.kind} ${r.namespace}/${r.name} targets ${svc.name} with targetRefs, but this traffic has no waypoint: it is enforced nowhere`);
+    const { routes } = routesFor(mesh, svc, servicePort, client.namespace);
+    if (routes.length && http) t.notes.push(`HTTPRoute ${routes.map((r) => `${r.namespace}/${r.name}`).join(', ')} has no effect without a waypoint: the request goes to ${svc.name} itself`);
+  }
+
+  // ── waypoint ───────────────────────────────────────────────────────────────────────────────────
+  let backends: Backend[] = [];
+  let target: { service?: MeshService; servicePort?: ServicePort; workload?: Workload; port?: number; external?: string } = {};
+  if (dest.kind === 'pod') target = { workload: dest.workload, port: dest.port };
+
+  if (waypoint) {
+    const wp = waypoint;
+    const decisions: Decision[] = [{ step: 'waypoint', note: binding.note }];
+    const notes: string[] = [wp.readyNote, `forwards to the destination as spiffe://${wp.principal}`];
+    const hop: Hop = { at: 'waypoint', name: `${wp.namespace}/${wp.name}`, decisions, notes };
+    t.hops.push(hop);
+    const svcRef = dest.kind === 'service' ? { kind: dest.service.kind, namespace: dest.service.namespace, name: dest.service.name } : undefined;
+    const stray = routesOnWaypointGateway(mesh, wp.namespace, wp.name);
+    if (stray.length) notes.push(`HTTPRoute ${stray.map((r) => `${r.namespace}/${r.name}`).join(', ')} has the waypoint Gateway as parent: never used for mesh routing (attach it to the Service instead)`);
+    const ignoredSelector = dest.kind === 'service'
+      ? endpointsOf(mesh, dest.service).flatMap((w) => policiesForWorkload(mesh, 'AuthorizationPolicy', w)).filter((p) => p.attachment !== 'mesh')
+      : [];
+    if (ignoredSelector.length) notes.push(`selector/namespace AuthorizationPolicies (${[...new Set(ignoredSelector.map((p) => `${p.resource.namespace}/${p.resource.name}`))].join(', ')}) are not applied by the waypoint; ztunnel enforces their L4 part`);
+    let auth: JwtAuth | undefined;
+    if (http) {
+      const ras = policiesForWaypoint(mesh, 'RequestAuthentication', wp, svcRef).map((p) => p.resource);
+      const rules = ras.flatMap((r) => getArray(r.obj, ['spec', 'jwtRules']).map((rule) => ({ rule: getObject(rule, []) ?? {} })));
+      const token = ras.length ? tokenFrom(headers, rules) : undefined;
+      if (!ras.length) {
+        if (req.jwt !== undefined) decisions.push({ step: 'jwt', note: 'no RequestAuthentication is attached here: the token is not validated and request.auth.* stays empty' });
+      } else {
+        const jwt = await validateJwt(token, ras, now);
+        if (jwt.status === 'absent') decisions.push({ step: 'jwt', note: 'no token: passes with no request principal (RequestAuthentication alone does not require one)' });
+        else if (jwt.status === 'invalid') {
+          decisions.push({ step: 'jwt', ...(jwt.by ? { policy: `${jwt.by.namespace}/${jwt.by.name}`, rule: jwt.rule } : {}), action: 'REJECT', matched: true, note: jwt.why });
+          t.decidedBy = jwt.by ? ref(jwt.by, jwt.rule) : ref(ras[0]!);
+          return finish(t, 'denied', 401, 'waypoint', wp, [], client);
+        } else {
+          auth = jwt.auth;
+          decisions.push({ step: 'jwt', policy: `${jwt.by.namespace}/${jwt.by.name}`, rule: jwt.rule, action: 'ACCEPT', matched: true, note: `request principal ${jwt.auth.principal}${jwt.verified ? ' (signature verified with the inline jwks)' : ' (signature not checked: jwksUri only, token trusted)'}` });
+        }
+      }
+    }
+    const areq: AuthzRequest = {
+      layer: http ? 'l7' : 'l4',
+      source: peerOf(client),
+      destPort: servicePort,
+      ...(http ? { method, path, host: hostHeader, headers } : {}),
+      ...(client.workload?.ip ? { remoteIp: client.workload.ip } : {}),
+      ...(auth ? { auth } : {}),
+    };
+    const az = evaluate(policiesForWaypoint(mesh, 'AuthorizationPolicy', wp, svcRef), areq, 'waypoint');
+    decisions.push(...az.decisions);
+    notes.push(...az.notes);
+    if (!az.allowed) {
+      t.decidedBy = az.decidedBy;
+      return finish(t, 'denied', http ? 403 : null, 'waypoint', wp, [], client);
+    }
+    t.allowedBy ??= az.decidedBy;
+
+    if (dest.kind === 'service') {
+      const svc = dest.service;
+      if (http) {
+        const ro = route(mesh, svc, { method, path, query, headers, clientNamespace: client.namespace, servicePort });
+        decisions.push(...ro.decisions);
+        notes.push(...ro.notes);
+        if (ro.kind === 'no-match') {
+          t.decidedBy = ref(ro.routes[0]!);
+          return finish(t, 'no-route', 404, null, wp, [], client);
+        }
+        if (ro.kind === 'matched') {
+          if (ro.redirect !== undefined) {
+            t.allowedBy ??= ref(ro.route, ro.rule);
+            return finish(t, 'allowed', ro.redirect, null, wp, [], client);
+          }
+          const picked = pickBackend(ro.backends, servicePort);
+          backends = picked.backends;
+          if (picked.invalidNote) notes.push(picked.invalidNote);
+          if (!picked.chosen) {
+            t.decidedBy = ref(ro.route, ro.rule);
+            decisions.push({ step: 'backend', policy: `${ro.route.namespace}/${ro.route.name}`, rule: ro.rule, matched: false, note: picked.why });
+            return finish(t, 'error', 500, null, wp, backends, client);
+          }
+          if (backends.length > 1) notes.push(`weighted split: following ${picked.chosen.service.namespace}/${picked.chosen.service.name} (the most likely backend)`);
+          target = { service: picked.chosen.service, servicePort: picked.chosen.port };
+        } else {
+          backends = [{ namespace: svc.namespace, service: svc.name, port: servicePort, probability: 1 }];
+          target = { service: svc, servicePort: dest.port };
+        }
+      } else {
+        backends = [{ namespace: svc.namespace, service: svc.name, port: servicePort, probability: 1 }];
+        target = { service: svc, servicePort: dest.port };
+      }
+    }
+  } else if (dest.kind === 'service') {
+    backends = [{ namespace: dest.service.namespace, service: dest.service.name, port: servicePort, probability: 1 }];
+    target = { service: dest.service, servicePort: dest.port };
+  }
+
+  // ── endpoints ──────────────────────────────────────────────────────────────────────────────────
+  if (target.service) {
+    const svc = target.service;
+    const eps = endpointsOf(mesh, svc);
+    if (!eps.length) {
+      if (svc.kind === 'ServiceEntry' && (svc.endpoints.length || !svc.selector)) {
+        const name = svc.endpoints[0] ?? svc.hosts[0] ?? svc.name;
+        t.hops.push({ at: 'external', name, notes: [`${svc.kind} ${svc.namespace}/${svc.name}: the request leaves the mesh to ${name} (no destination ztunnel)`] });
+        return finish(t, 'allowed', http ? 200 : null, null, waypoint, backends, client);
+      }
+      t.notes.push(`${svc.kind} ${svc.namespace}/${svc.name} selects no workload in the manifests: no endpoints`);
+      return finish(t, 'error', http && waypoint ? 503 : null, null, waypoint, backends, client);
+    }
+    if (eps.length > 1) t.notes.push(`${svc.namespace}/${svc.name} has ${eps.length} workloads behind it (${eps.map((e) => e.name).join(', ')}); the trace follows ${eps[0]!.name}`);
+    const w = eps[0]!;
+    const tp = targetPortOf(target.servicePort!, w);
+    if (tp === undefined) {
+      t.notes.push(`targetPort "${String(target.servicePort!.targetPort)}" of ${svc.name} names no container port of ${w.name}`);
+      return finish(t, 'error', http && waypoint ? 503 : null, null, waypoint, backends, client);
+    }
+    target = { ...target, workload: w, port: tp };
+  }
+
+  // ── destination side ───────────────────────────────────────────────────────────────────────────
+  const w = target.workload!;
+  const port = target.port!;
+  const viaWaypoint = waypoint !== undefined;
+  const source: Peer = viaWaypoint ? { principal: waypoint!.principal, namespace: waypoint!.namespace } : peerOf(client);
+  const plaintext = source.principal === undefined;
+  const denyStatus = http && viaWaypoint ? 503 : null;
+  if (w.dataplane === 'ambient') {
+    const decisions: Decision[] = [];
+    const notes: string[] = [
+      plaintext
+        ? `plaintext from a caller outside the mesh arrives on port 15006 with no identity${dest.kind === 'service' ? ' (it skipped any waypoint)' : ''}`
+        : `HBONE (mTLS) on 15008 from spiffe://${source.principal}${viaWaypoint ? ' — the waypoint’s identity, not the original client’s' : ''}`,
+    ];
+    const hop: Hop = { at: 'ztunnel', side: 'destination', ...(w.node ? { node: w.node } : {}), decisions, notes };
+    t.hops.push(hop);
+    const pa = effectiveMtls(mesh, w, port);
+    if (plaintext) {
+      const by = pa.by ? `${pa.by.namespace}/${pa.by.name}` : undefined;
+      decisions.push({ step: 'peer-authentication', ...(by ? { policy: by } : {}), action: pa.mode, matched: pa.mode === 'STRICT', note: pa.mode === 'STRICT' ? 'STRICT rejects plaintext' : `${pa.mode} (${pa.level}) accepts plaintext` });
+      if (pa.mode === 'STRICT') {
+        t.decidedBy = pa.by ? ref(pa.by) : null;
+        return finish(t, 'denied', denyStatus, 'ztunnel', waypoint, backends, client);
+      }
+    } else if (pa.mode !== 'PERMISSIVE' || pa.by) {
+      notes.push(`PeerAuthentication ${pa.mode} (${pa.level}) does not matter for mesh traffic: HBONE is always mTLS`);
+    }
+    const az = evaluate(policiesForWorkload(mesh, 'AuthorizationPolicy', w), { layer: 'l4', source, destPort: port, ...(w.ip ? { destIp: w.ip } : {}) }, 'ztunnel');
+    decisions.push(...az.decisions);
+    notes.push(...az.notes);
+    if (!az.allowed) {
+      t.decidedBy = az.decidedBy;
+      if (viaWaypoint) notes.push('denied: the connection from the waypoint is reset, and the waypoint answers the client with 503');
+      return finish(t, 'denied', denyStatus, 'ztunnel', waypoint, backends, client);
+    }
+    t.allowedBy ??= az.decidedBy;
+  } else if (w.dataplane === 'sidecar') {
+    const decisions: Decision[] = [];
+    const notes: string[] = ['sidecar-mode destination: its own Envoy enforces selector policies, including L7 fields'];
+    t.hops.push({ at: 'sidecar', side: 'destination', name: `${w.namespace}/${w.podName}`, decisions, notes });
+    const pa = effectiveMtls(mesh, w, port);
+    if (plaintext && pa.mode === 'STRICT') {
+      decisions.push({ step: 'peer-authentication', ...(pa.by ? { policy: `${pa.by.namespace}/${pa.by.name}` } : {}), action: 'STRICT', matched: true });
+      t.decidedBy = pa.by ? ref(pa.by) : null;
+      return finish(t, 'denied', null, null, waypoint, backends, client);
+    }
+    const az = evaluate(
+      policiesForWorkload(mesh, 'AuthorizationPolicy', w),
+      { layer: http ? 'l7' : 'l4', source, destPort: port, ...(http ? { method, path, host: hostHeader, headers } : {}) },
+      'sidecar',
+    );
+    decisions.push(...az.decisions);
+    notes.push(...az.notes);
+    if (!az.allowed) {
+      // deniedAt has no `sidecar` value in the contract (DESIGN §4.3): the hop says where it happened.
+      t.decidedBy = az.decidedBy;
+      return finish(t, 'denied', http ? 403 : null, null, waypoint, backends, client);
+    }
+    t.allowedBy ??= az.decidedBy;
+  } else {
+    t.notes.push(`${w.kind} ${w.namespace}/${w.name} is not in the mesh (${w.dataplaneReason}): no destination ztunnel, no policy is enforced`);
+  }
+  const podNotes = w.kind === 'Pod' || w.kind === 'WorkloadEntry' ? [] : [`pod name derived from ${w.kind} ${w.name} (stable, not the cluster's)`];
+  t.hops.push({ at: 'pod', name: `${w.namespace}/${w.podName}`, port, notes: podNotes });
+  return finish(t, 'allowed', http ? 200 : null, null, waypoint, backends, client);
+}
+
+function peerOf(client: Client): Peer {
+  if (!client.principal) return client.workload?.ip ? { ip: client.workload.ip } : {};
+  return { principal: client.principal, ...(client.namespace ? { namespace: client.namespace } : {}), ...(client.workload?.ip ? { ip: client.workload.ip } : {}) };
+}
+
+/**
+ * Weighted backends: probabilities over the total weight (weight 0 omitted); invalid backends' share gets 500.
+ * All weights zero, or no valid backend with weight, ⇒ 500 (SEMANTICS §5). The trace follows the likeliest one.
+ */
+function pickBackend(
+  refs: readonly RouteBackend[],
+  fallbackPort: number,
+): { backends: Backend[]; chosen?: { service: MeshService; port: ServicePort }; invalidNote?: string; why?: string } {
+  const total = refs.reduce((s, b) => s + Math.max(0, b.weight), 0);
+  if (!refs.length) return { backends: [], why: 'the matched rule has no backendRefs: 500' };
+  if (total === 0) return { backends: [], why: 'every backend has weight 0: 500' };
+  const valid = refs.filter((b) => !b.invalid && b.service && b.weight > 0);
+  const invalid = refs.filter((b) => b.invalid && b.weight > 0);
+  const backends = valid.map((b) => ({ namespace: b.namespace, service: b.name, port: b.port ?? fallbackPort, probability: b.weight / total }));
+  const invalidShare = invalid.reduce((s, b) => s + b.weight, 0) / total;
+  const invalidNote = invalid.length ? `${Math.round(invalidShare * 100)}% of requests get 500: ${invalid.map((b) => b.invalid).join('; ')}` : undefined;
+  if (!valid.length) return { backends, ...(invalidNote ? { invalidNote } : {}), why: `no valid backend: ${invalid.map((b) => b.invalid).join('; ')}` };
+  let best = valid[0]!;
+  for (const b of valid) if (b.weight > best.weight) best = b;
+  const svc = best.service!;
+  const port = svc.ports.find((p) => p.port === (best.port ?? fallbackPort)) ?? svc.ports[0]!;
+  return { backends, chosen: { service: svc, port }, ...(invalidNote ? { invalidNote } : {}) };
+}
