@@ -8,7 +8,7 @@
  */
 import { get, getArray, getObject, getString, selectorMatches } from '../model/access.ts';
 import type { JsonObject, JsonValue, Resource } from '../model/types.ts';
-import type { Mesh, Waypoint } from './mesh.ts';
+import type { Mesh, Waypoint } from '../model/mesh.ts';
 import type { DecidedBy, Decision } from './types.ts';
 
 export interface Peer {
@@ -320,7 +320,7 @@ export function hasTargetRefs(r: Resource): boolean {
 /** Policies of `kind` that reach a workload's ztunnel (or sidecar): selector, namespace-wide, root namespace. */
 export function policiesForWorkload(mesh: Mesh, kind: string, w: { namespace: string; labels: Readonly<Record<string, string>> }): AppliedPolicy[] {
   const out: AppliedPolicy[] = [];
-  for (const r of mesh.byKind.get(kind) ?? []) {
+  for (const r of mesh.byKind(kind)) {
     if (!r.apiVersion.startsWith('security.istio.io/')) continue;
     if (hasTargetRefs(r)) continue;
     const sel = getObject(r.obj, ['spec', 'selector']);
@@ -350,7 +350,7 @@ export function policiesForWaypoint(
   service: { kind: 'Service' | 'ServiceEntry'; namespace: string; name: string } | undefined,
 ): AppliedPolicy[] {
   const out: AppliedPolicy[] = [];
-  for (const r of mesh.byKind.get(kind) ?? []) {
+  for (const r of mesh.byKind(kind)) {
     if (!r.apiVersion.startsWith('security.istio.io/')) continue;
     const refs = targetRefsOf(r);
     const hit = refs.some(

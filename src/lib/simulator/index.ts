@@ -1,7 +1,6 @@
 /** The ambient request simulator: public API (used by the CLI, the playground island and the labs). */
 export { simulate, simulateIn, resolveClient, resolveDestination } from './simulate.ts';
-export { buildMesh, enrolment, resolveWaypoint, endpointsOf, principalOf } from './mesh.ts';
-export type { Mesh, Workload, MeshService, Waypoint, WaypointBinding, Dataplane } from './mesh.ts';
+export { endpointsOf, podNameOf, principalOf } from './mesh.ts';
 export { evaluate, l4View, policiesForWaypoint, policiesForWorkload } from './authz.ts';
 export { effectiveMtls } from './peerauth.ts';
 export { route, prefixMatches } from './routing.ts';

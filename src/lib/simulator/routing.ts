@@ -6,7 +6,7 @@
  */
 import { get, getArray, getObject, getString } from '../model/access.ts';
 import type { JsonObject, Resource } from '../model/types.ts';
-import type { Mesh, MeshService } from './mesh.ts';
+import type { Mesh, ServiceInfo as MeshService } from '../model/mesh.ts';
 import type { Decision } from './types.ts';
 
 export interface HttpRequestView {
@@ -50,7 +50,7 @@ function isServiceParent(ref: JsonObject, routeNs: string, svc: MeshService, por
 
 /** HTTPRoutes that attach to a waypoint Gateway instead of a Service: accepted but never used for mesh routing. */
 export function routesOnWaypointGateway(mesh: Mesh, wpNs: string, wpName: string): Resource[] {
-  return (mesh.byKind.get('HTTPRoute') ?? []).filter((r) =>
+  return mesh.byKind('HTTPRoute').filter((r) =>
     getArray(r.obj, ['spec', 'parentRefs']).some(
       (ref) =>
         (getString(ref, ['kind']) ?? 'Gateway') === 'Gateway' &&
@@ -62,7 +62,7 @@ export function routesOnWaypointGateway(mesh: Mesh, wpNs: string, wpName: string
 
 /** Routes for this service port; consumer routes (client's namespace) replace producer routes for that client. */
 export function routesFor(mesh: Mesh, svc: MeshService, port: number, clientNs: string | undefined): { routes: Resource[]; consumer: boolean } {
-  const all = (mesh.byKind.get('HTTPRoute') ?? []).filter(
+  const all = mesh.byKind('HTTPRoute').filter(
     (r) => r.apiVersion.startsWith('gateway.networking.k8s.io/') && getArray(r.obj, ['spec', 'parentRefs']).some((ref) => isServiceParent(ref as JsonObject, r.namespace, svc, port)),
   );
   const consumer = all.filter((r) => r.namespace !== svc.namespace && r.namespace === clientNs);
@@ -183,7 +183,7 @@ function backendsOf(mesh: Mesh, route: Resource, rule: JsonObject): RouteBackend
 }
 
 function referenceGranted(mesh: Mesh, route: Resource, toNs: string, kind: string, name: string): boolean {
-  return (mesh.byKind.get('ReferenceGrant') ?? []).some(
+  return mesh.byKind('ReferenceGrant').some(
     (g) =>
       g.namespace === toNs &&
       getArray(g.obj, ['spec', 'from']).some((f) => getString(f, ['kind']) === 'HTTPRoute' && getString(f, ['namespace']) === route.namespace) &&

@@ -7,8 +7,9 @@ import { getArray, getObject, getString } from '../model/access.ts';
 import { evaluate, policiesForWaypoint, policiesForWorkload, targetRefsOf } from './authz.ts';
 import type { AuthzRequest, JwtAuth, Peer } from './authz.ts';
 import { tokenFrom, validateJwt } from './jwt.ts';
-import { buildMesh, endpointsOf, principalOf, resolveWaypoint, targetPortOf } from './mesh.ts';
-import type { Mesh, MeshService, ServicePort, Waypoint, WaypointBinding, Workload } from './mesh.ts';
+import { buildMesh } from '../model/mesh.ts';
+import { bindingBroken, endpointsOf, nodeOf, podNameOf, principalOf, readinessNote, targetPortOf } from './mesh.ts';
+import type { Mesh, ServiceInfo as MeshService, ServicePort, Waypoint, WaypointBinding, Workload } from './mesh.ts';
 import { effectiveMtls } from './peerauth.ts';
 import { route, routesFor, routesOnWaypointGateway } from './routing.ts';
 import type { RouteBackend } from './routing.ts';
@@ -38,8 +39,8 @@ export function resolveClient(mesh: Mesh, from: string): Client {
   if (!m) throw new SimUsageError(`--from must be NAMESPACE/NAME or external, not "${from}". Workloads: ${listOf(known)}`);
   const w = mesh.workloads.find((x) => x.namespace === m[1] && x.name === m[2] && CLIENT_KINDS.includes(x.kind));
   if (!w) throw new SimUsageError(`no workload ${from} in the manifests. Workloads: ${listOf(known)}`);
-  const meshed = w.dataplane !== 'none';
-  return { workload: w, name: `${w.namespace}/${w.podName}`, dataplane: w.dataplane, principal: meshed ? principalOf(mesh, w) : null, namespace: w.namespace };
+  const { mode } = mesh.enrolment(w);
+  return { workload: w, name: `${w.namespace}/${podNameOf(w)}`, dataplane: mode, principal: mode !== 'none' ? principalOf(w) : null, namespace: w.namespace };
 }
 
 export type Destination =
@@ -51,11 +52,6 @@ function splitPort(s: string): { host: string; port?: number } {
   return m ? { host: m[1]!, port: Number(m[2]) } : { host: s };
 }
 
-function hostMatches(pattern: string, host: string): boolean {
-  if (pattern.startsWith('*.')) return host.endsWith(pattern.slice(1)) && host.length > pattern.length - 1;
-  return pattern.toLowerCase() === host.toLowerCase();
-}
-
 export function resolveDestination(mesh: Mesh, to: string, clientNs: string | undefined): Destination {
   if (to.startsWith('pod/')) {
     const { host, port } = splitPort(to.slice(4));
@@ -64,7 +60,7 @@ export function resolveDestination(mesh: Mesh, to: string, clientNs: string | un
     if (!m) throw new SimUsageError(`--to pod/NAMESPACE/NAME[:PORT], not "${to}". Pods and workloads: ${listOf(known)}`);
     const w = mesh.workloads.find((x) => x.namespace === m[1] && x.name === m[2]);
     if (!w) throw new SimUsageError(`no pod or workload ${m[1]}/${m[2]} in the manifests. Pods and workloads: ${listOf(known)}`);
-    const p = port ?? w.ports[0]?.port;
+    const p = port ?? w.ports[0];
     if (p === undefined) throw new SimUsageError(`${w.kind} ${w.namespace}/${w.name} declares no container port: give one (pod/${w.namespace}/${w.name}:PORT)`);
     return { kind: 'pod', workload: w, port: p };
   }
@@ -73,16 +69,9 @@ export function resolveDestination(mesh: Mesh, to: string, clientNs: string | un
     ...mesh.services.filter((s) => s.kind === 'Service').map((s) => `${s.name}.${s.namespace}`),
     ...mesh.services.filter((s) => s.kind === 'ServiceEntry').flatMap((s) => s.hosts),
   ];
-  let svc = mesh.services.find((s) => s.kind === 'ServiceEntry' && s.hosts.some((h) => h.toLowerCase() === host.toLowerCase()));
-  if (!svc) {
-    const parts = host.split('.');
-    let name: string | undefined;
-    let ns: string | undefined;
-    if (parts.length === 1) [name, ns] = [parts[0], clientNs ?? 'default'];
-    else if (parts.length === 2 || (parts[2] === 'svc' && (parts.length === 3 || parts.slice(3).join('.') === mesh.trustDomain || parts.length === 5))) [name, ns] = [parts[0], parts[1]];
-    if (name !== undefined) svc = mesh.services.find((s) => s.kind === 'Service' && s.name === name && s.namespace === ns);
-  }
-  svc ??= mesh.services.find((s) => s.kind === 'ServiceEntry' && s.hosts.some((h) => hostMatches(h, host)));
+  // Same host resolution as the validator (model/mesh.ts servicesForHost): exact host, then the cluster-local
+  // expansions of short names in the client's namespace, then ServiceEntry wildcards.
+  const svc = mesh.servicesForHost(host, clientNs ?? 'default')[0];
   if (!svc) {
     const hint = !host.includes('.') ? ` (short names resolve in the client's namespace, ${clientNs ?? 'default'})` : '';
     throw new SimUsageError(`no Service or ServiceEntry host "${host}"${hint}. Known: ${listOf(known)}`);
@@ -145,7 +134,7 @@ function parsePath(p: string): { path: string; query: Map<string, string> } {
 
 /** Parse manifests' resources and simulate one request. Throws SimUsageError for an unknown client/destination. */
 export async function simulate(resources: readonly Resource[], req: SimRequest, opts: SimOptions = {}): Promise<SimResult> {
-  const mesh = buildMesh(resources, { ...(opts.rootNamespace ? { rootNamespace: opts.rootNamespace } : {}), ...(opts.trustDomain ? { trustDomain: opts.trustDomain } : {}) });
+  const mesh = buildMesh(resources, opts.rootNamespace ? { rootNamespace: opts.rootNamespace } : {});
   return simulateIn(mesh, req, opts);
 }
 
@@ -165,16 +154,15 @@ export async function simulateIn(mesh: Mesh, req: SimRequest, opts: SimOptions =
   const t: Trace = { hops: [], notes: [], decidedBy: null, allowedBy: null };
   const meshed = client.dataplane !== 'none';
 
-  if (mesh.undeclaredNamespaces.size) {
-    t.notes.push(`no Namespace manifest for ${[...mesh.undeclaredNamespaces].sort().join(', ')}: taken as unlabelled (not enrolled)`);
-  }
+  const undeclared = [...new Set(mesh.resources.filter((r) => r.kind !== 'Namespace').map((r) => r.namespace))].filter((n) => !mesh.hasNamespace(n)).sort();
+  if (undeclared.length) t.notes.push(`no Namespace manifest for ${undeclared.join(', ')}: taken as unlabelled (not enrolled)`);
 
   // ── source side ────────────────────────────────────────────────────────────────────────────────
   if (client.workload && client.dataplane === 'ambient') {
     const w = client.workload;
     t.hops.push({
-      at: 'ztunnel', side: 'source', ...(w.node ? { node: w.node } : {}),
-      decisions: [{ step: 'enrolment', note: w.dataplaneReason }],
+      at: 'ztunnel', side: 'source', ...(nodeOf(w) ? { node: nodeOf(w)! } : {}),
+      decisions: [{ step: 'enrolment', note: mesh.enrolment(w).reason }],
       notes: [
         `captured by istio-cni and sent over HBONE (mTLS) as spiffe://${client.principal}`,
         'the source side never applies a waypoint or authorization policy',
@@ -182,13 +170,13 @@ export async function simulateIn(mesh: Mesh, req: SimRequest, opts: SimOptions =
     });
   } else if (client.workload && client.dataplane === 'sidecar') {
     t.hops.push({
-      at: 'sidecar', side: 'source', name: client.name, decisions: [{ step: 'enrolment', note: client.workload.dataplaneReason }],
+      at: 'sidecar', side: 'source', name: client.name, decisions: [{ step: 'enrolment', note: mesh.enrolment(client.workload).reason }],
       notes: [`sidecar client: mTLS as spiffe://${client.principal}; sidecars send traffic for waypoint-bound services to the waypoint (ambient interop)`],
     });
   } else {
     t.notes.push(
       client.workload
-        ? `${client.workload.kind} ${client.workload.namespace}/${client.workload.name} is not in the mesh (${client.workload.dataplaneReason}): it sends plaintext with no identity`
+        ? `${client.workload.kind} ${client.workload.namespace}/${client.workload.name} is not in the mesh (${mesh.enrolment(client.workload).reason}): it sends plaintext with no identity`
         : 'external caller: plaintext, no identity',
     );
   }
@@ -196,13 +184,12 @@ export async function simulateIn(mesh: Mesh, req: SimRequest, opts: SimOptions =
   // ── which waypoint ─────────────────────────────────────────────────────────────────────────────
   let binding: WaypointBinding;
   if (dest.kind === 'service') {
-    binding = resolveWaypoint(mesh, { namespace: dest.service.namespace, labels: dest.service.labels, what: `${dest.service.kind} ${dest.service.namespace}/${dest.service.name}` }, 'service');
+    binding = mesh.resolveWaypoint({ kind: dest.service.kind, resource: dest.service.resource, namespace: dest.service.namespace, labels: dest.service.labels });
   } else {
     const w = dest.workload;
-    binding = resolveWaypoint(mesh, { namespace: w.namespace, labels: w.labels, what: `pod ${w.namespace}/${w.podName}` }, 'workload');
-    if (w.dataplane !== 'ambient' && binding.waypoint) binding = { source: binding.source, note: `${binding.note}, but the pod is not enrolled in ambient, so no waypoint is used`, broken: true };
+    binding = mesh.resolveWaypoint({ kind: w.kind === 'WorkloadEntry' ? 'WorkloadEntry' : 'Pod', resource: w.resource, namespace: w.namespace, labels: w.labels });
   }
-  if (binding.broken) t.notes.push(binding.note);
+  if (bindingBroken(binding)) t.notes.push(binding.note);
   let waypoint = binding.waypoint;
   if (waypoint && !meshed) {
     t.notes.push(`${binding.note}; but a caller outside the mesh is not captured by ztunnel, so it never traverses the waypoint: waypoint (L7) policy does not apply to it`);
@@ -210,7 +197,7 @@ export async function simulateIn(mesh: Mesh, req: SimRequest, opts: SimOptions =
   }
   if (dest.kind === 'service' && !waypoint) {
     const svc = dest.service;
-    const unbound = [...(mesh.byKind.get('AuthorizationPolicy') ?? []), ...(mesh.byKind.get('RequestAuthentication') ?? [])].filter(
+    const unbound = [...mesh.byKind('AuthorizationPolicy'), ...mesh.byKind('RequestAuthentication')].filter(
       (r) => r.namespace === svc.namespace && targetRefsOf(r).some((x) => getString(x, ['kind']) === svc.kind && getString(x, ['name']) === svc.name),
     );
     for (const r of unbound) t.notes.push(`${r.kind} ${r.namespace}/${r.name} targets ${svc.name} with targetRefs, but this traffic has no waypoint: it is enforced nowhere`);
@@ -226,7 +213,7 @@ export async function simulateIn(mesh: Mesh, req: SimRequest, opts: SimOptions =
   if (waypoint) {
     const wp = waypoint;
     const decisions: Decision[] = [{ step: 'waypoint', note: binding.note }];
-    const notes: string[] = [wp.readyNote, `forwards to the destination as spiffe://${wp.principal}`];
+    const notes: string[] = [readinessNote(wp), `forwards to the destination as spiffe://${wp.principal}`];
     const hop: Hop = { at: 'waypoint', name: `${wp.namespace}/${wp.name}`, decisions, notes };
     t.hops.push(hop);
     const svcRef = dest.kind === 'service' ? { kind: dest.service.kind, namespace: dest.service.namespace, name: dest.service.name } : undefined;
@@ -317,8 +304,9 @@ export async function simulateIn(mesh: Mesh, req: SimRequest, opts: SimOptions =
     const svc = target.service;
     const eps = endpointsOf(mesh, svc);
     if (!eps.length) {
-      if (svc.kind === 'ServiceEntry' && (svc.endpoints.length || !svc.selector)) {
-        const name = svc.endpoints[0] ?? svc.hosts[0] ?? svc.name;
+      const inline = getArray(svc.resource.obj, ['spec', 'endpoints']).map((e) => getString(e, ['address']) ?? '').filter(Boolean);
+      if (svc.kind === 'ServiceEntry' && (inline.length || !svc.selector)) {
+        const name = inline[0] ?? svc.hosts[0] ?? svc.name;
         t.hops.push({ at: 'external', name, notes: [`${svc.kind} ${svc.namespace}/${svc.name}: the request leaves the mesh to ${name} (no destination ztunnel)`] });
         return finish(t, 'allowed', http ? 200 : null, null, waypoint, backends, client);
       }
@@ -342,14 +330,16 @@ export async function simulateIn(mesh: Mesh, req: SimRequest, opts: SimOptions =
   const source: Peer = viaWaypoint ? { principal: waypoint!.principal, namespace: waypoint!.namespace } : peerOf(client);
   const plaintext = source.principal === undefined;
   const denyStatus = http && viaWaypoint ? 503 : null;
-  if (w.dataplane === 'ambient') {
+  const destMode = mesh.enrolment(w);
+  if (destMode.mode === 'ambient') {
     const decisions: Decision[] = [];
     const notes: string[] = [
       plaintext
         ? `plaintext from a caller outside the mesh arrives on port 15006 with no identity${dest.kind === 'service' ? ' (it skipped any waypoint)' : ''}`
         : `HBONE (mTLS) on 15008 from spiffe://${source.principal}${viaWaypoint ? ' — the waypoint’s identity, not the original client’s' : ''}`,
     ];
-    const hop: Hop = { at: 'ztunnel', side: 'destination', ...(w.node ? { node: w.node } : {}), decisions, notes };
+    const node = nodeOf(w);
+    const hop: Hop = { at: 'ztunnel', side: 'destination', ...(node ? { node } : {}), decisions, notes };
     t.hops.push(hop);
     const pa = effectiveMtls(mesh, w, port);
     if (plaintext) {
@@ -362,7 +352,7 @@ export async function simulateIn(mesh: Mesh, req: SimRequest, opts: SimOptions =
     } else if (pa.mode !== 'PERMISSIVE' || pa.by) {
       notes.push(`PeerAuthentication ${pa.mode} (${pa.level}) does not matter for mesh traffic: HBONE is always mTLS`);
     }
-    const az = evaluate(policiesForWorkload(mesh, 'AuthorizationPolicy', w), { layer: 'l4', source, destPort: port, ...(w.ip ? { destIp: w.ip } : {}) }, 'ztunnel');
+    const az = evaluate(policiesForWorkload(mesh, 'AuthorizationPolicy', w), { layer: 'l4', source, destPort: port, destIp: w.ip }, 'ztunnel');
     decisions.push(...az.decisions);
     notes.push(...az.notes);
     if (!az.allowed) {
@@ -371,10 +361,10 @@ export async function simulateIn(mesh: Mesh, req: SimRequest, opts: SimOptions =
       return finish(t, 'denied', denyStatus, 'ztunnel', waypoint, backends, client);
     }
     t.allowedBy ??= az.decidedBy;
-  } else if (w.dataplane === 'sidecar') {
+  } else if (destMode.mode === 'sidecar') {
     const decisions: Decision[] = [];
     const notes: string[] = ['sidecar-mode destination: its own Envoy enforces selector policies, including L7 fields'];
-    t.hops.push({ at: 'sidecar', side: 'destination', name: `${w.namespace}/${w.podName}`, decisions, notes });
+    t.hops.push({ at: 'sidecar', side: 'destination', name: `${w.namespace}/${podNameOf(w)}`, decisions, notes });
     const pa = effectiveMtls(mesh, w, port);
     if (plaintext && pa.mode === 'STRICT') {
       decisions.push({ step: 'peer-authentication', ...(pa.by ? { policy: `${pa.by.namespace}/${pa.by.name}` } : {}), action: 'STRICT', matched: true });
@@ -395,10 +385,10 @@ export async function simulateIn(mesh: Mesh, req: SimRequest, opts: SimOptions =
     }
     t.allowedBy ??= az.decidedBy;
   } else {
-    t.notes.push(`${w.kind} ${w.namespace}/${w.name} is not in the mesh (${w.dataplaneReason}): no destination ztunnel, no policy is enforced`);
+    t.notes.push(`${w.kind} ${w.namespace}/${w.name} is not in the mesh (${destMode.reason}): no destination ztunnel, no policy is enforced`);
   }
   const podNotes = w.kind === 'Pod' || w.kind === 'WorkloadEntry' ? [] : [`pod name derived from ${w.kind} ${w.name} (stable, not the cluster's)`];
-  t.hops.push({ at: 'pod', name: `${w.namespace}/${w.podName}`, port, notes: podNotes });
+  t.hops.push({ at: 'pod', name: `${w.namespace}/${podNameOf(w)}`, port, notes: podNotes });
   return finish(t, 'allowed', http ? 200 : null, null, waypoint, backends, client);
 }
 

@@ -20,8 +20,6 @@ export interface SimRequest {
 export interface SimOptions {
   /** Mesh root namespace (MeshConfig `rootNamespace`), `istio-system` by default. */
   readonly rootNamespace?: string;
-  /** SPIFFE trust domain, `cluster.local` by default. */
-  readonly trustDomain?: string;
   /** Clock for JWT `exp`/`nbf`, in seconds since the epoch; defaults to now. */
   readonly nowSeconds?: number;
 }
