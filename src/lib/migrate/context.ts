@@ -1,0 +1,163 @@
+// Shared state of one migration run: indexes over the input, the output being built, and findings.
+import { refOf } from '../model/access.ts';
+import type { JsonObject, JsonValue, ObjectPath, Resource } from '../model/types.ts';
+import { formatPath } from '../validator/finding.ts';
+import type { MigrateFinding, MigrateOptions, MigrateSeverity } from './types.ts';
+import { cleanForApply, isObject } from './util.ts';
+
+export const WAYPOINT_CLASS = 'istio-waypoint';
+export const USE_WAYPOINT = 'istio.io/use-waypoint';
+export const USE_WAYPOINT_NS = 'istio.io/use-waypoint-namespace';
+export const DATAPLANE_MODE = 'istio.io/dataplane-mode';
+export const TRUST_DOMAIN = 'cluster.local';
+/** Namespaces that are never switched to ambient or given waypoints. */
+export const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease', 'istio-system']);
+
+const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'ReplicationController']);
+
+export interface PodInfo {
+  readonly resource: Resource;
+  readonly namespace: string;
+  readonly labels: Readonly<Record<string, string>>;
+  /** Where the pod template's metadata lives inside the resource. */
+  readonly metadataPath: ObjectPath;
+}
+
+export interface ServiceRef {
+  readonly namespace: string;
+  readonly name: string;
+}
+
+export const keyOf = (ns: string, name: string): string => `${ns}/${name}`;
+
+function stringMap(v: JsonValue | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (isObject(v)) for (const [k, x] of Object.entries(v)) if (x !== null && typeof x !== 'object') out[k] = String(x);
+  return out;
+}
+
+export class MigrationContext {
+  readonly options: MigrateOptions;
+  readonly resources: readonly Resource[];
+  readonly findings: MigrateFinding[] = [];
+  /** Output per input resource (in input order); an empty list removes the resource. */
+  readonly output = new Map<Resource, JsonObject[]>();
+  /** Generated objects that go before / after the converted input. */
+  readonly prelude: JsonObject[] = [];
+  readonly epilogue: JsonObject[] = [];
+
+  readonly services = new Map<string, Resource>();
+  readonly namespaces = new Map<string, Resource>();
+  readonly pods: PodInfo[] = [];
+  /** Existing waypoint Gateways by namespace. */
+  readonly waypointGateways = new Map<string, Resource[]>();
+  /** Services that must be bound to a waypoint (key ns/name → why). */
+  readonly needsWaypoint = new Map<string, string>();
+  /** Namespaces whose waypoint must exist even without a bound Service (Gateway-targeted policies). */
+  readonly namespacesNeedingWaypoint = new Set<string>();
+  /** Names of generated Services (per subset), so policies never target them. */
+  readonly generatedServices = new Set<string>();
+
+  constructor(resources: readonly Resource[], options: MigrateOptions) {
+    this.options = options;
+    this.resources = resources;
+    for (const r of resources) {
+      this.output.set(r, [cleanForApply(r.obj)]);
+      if (r.kind === 'Service' && r.apiVersion === 'v1') this.services.set(keyOf(r.namespace, r.name), r);
+      else if (r.kind === 'Namespace' && r.apiVersion === 'v1') this.namespaces.set(r.name, r);
+      else if (r.kind === 'Pod' && r.apiVersion === 'v1') this.pods.push({ resource: r, namespace: r.namespace, labels: r.labels, metadataPath: ['metadata'] });
+      else if (WORKLOAD_KINDS.has(r.kind)) {
+        const md = r.obj.spec && isObject(r.obj.spec) && isObject(r.obj.spec.template) ? r.obj.spec.template.metadata : undefined;
+        this.pods.push({ resource: r, namespace: r.namespace, labels: stringMap(isObject(md) ? md.labels : undefined), metadataPath: ['spec', 'template', 'metadata'] });
+      } else if (r.kind === 'CronJob') {
+        const tpl = (r.obj.spec as JsonObject | undefined)?.jobTemplate;
+        const md = isObject(tpl) && isObject(tpl.spec) && isObject(tpl.spec.template) ? tpl.spec.template.metadata : undefined;
+        this.pods.push({ resource: r, namespace: r.namespace, labels: stringMap(isObject(md) ? md.labels : undefined), metadataPath: ['spec', 'jobTemplate', 'spec', 'template', 'metadata'] });
+      } else if (r.kind === 'Gateway' && r.apiVersion.startsWith('gateway.networking.k8s.io/') && isWaypointGateway(r.obj)) {
+        const list = this.waypointGateways.get(r.namespace) ?? [];
+        list.push(r);
+        this.waypointGateways.set(r.namespace, list);
+      }
+    }
+  }
+
+  add(
+    rule: string,
+    severity: MigrateSeverity,
+    message: string,
+    resource?: Resource,
+    path: ObjectPath = [],
+  ): void {
+    if (!resource) {
+      this.findings.push({ rule, severity, message });
+      return;
+    }
+    const at = resource.locate(path, 'key');
+    this.findings.push({
+      rule,
+      severity,
+      message,
+      resource: refOf(resource),
+      path: formatPath(path),
+      file: resource.file,
+      line: at.line,
+      column: at.column,
+    });
+  }
+
+  /** The (first) output object of an input resource, for in-place edits. */
+  primary(r: Resource): JsonObject | undefined {
+    return this.output.get(r)?.[0];
+  }
+
+  service(ns: string, name: string): Resource | undefined {
+    return this.services.get(keyOf(ns, name));
+  }
+
+  /** Resolve a mesh host name (short, `name.ns`, `name.ns.svc[.cluster.local]`) seen from `ns` to a Service. */
+  resolveHost(host: string, ns: string): ServiceRef | undefined {
+    if (!host || host.includes('*')) return undefined;
+    const parts = host.split('.');
+    if (parts.length === 1) return { namespace: ns, name: parts[0]! };
+    if (parts.length === 2) return { namespace: parts[1]!, name: parts[0]! };
+    const rest = parts.slice(2).join('.');
+    if (rest === 'svc' || rest === `svc.${TRUST_DOMAIN}`) return { namespace: parts[1]!, name: parts[0]! };
+    return undefined;
+  }
+
+  serviceSelector(svc: Resource): Record<string, string> {
+    return stringMap((svc.obj.spec as JsonObject | undefined)?.selector);
+  }
+
+  /** The waypoint name a namespace uses (an existing one if any, else the option, else `waypoint`). */
+  waypointName(ns: string): string {
+    if (this.options.waypointName) return this.options.waypointName;
+    const existing = this.waypointGateways.get(ns);
+    if (existing?.length) return existing[0]!.name;
+    const nsLabel = this.namespaces.get(ns)?.labels[USE_WAYPOINT];
+    if (nsLabel && nsLabel !== 'none' && !this.namespaces.get(ns)?.labels[USE_WAYPOINT_NS]) return nsLabel;
+    return 'waypoint';
+  }
+
+  /** SPIFFE-style principal of a waypoint: its service account is the Gateway name unless annotated. */
+  waypointPrincipal(ns: string, name: string): string {
+    const gw = this.waypointGateways.get(ns)?.find((g) => g.name === name);
+    const sa = gw?.annotations['gateway.istio.io/service-account'] || name;
+    return `${TRUST_DOMAIN}/ns/${ns}/sa/${sa}`;
+  }
+
+  requireWaypoint(svc: ServiceRef, why: string): void {
+    const k = keyOf(svc.namespace, svc.name);
+    if (!this.needsWaypoint.has(k)) this.needsWaypoint.set(k, why);
+  }
+}
+
+export function isWaypointGateway(obj: JsonObject): boolean {
+  const spec = obj.spec;
+  if (!isObject(spec)) return false;
+  if (spec.gatewayClassName === WAYPOINT_CLASS) return true;
+  const listeners = Array.isArray(spec.listeners) ? spec.listeners : [];
+  return listeners.some((l) => isObject(l) && l.protocol === 'HBONE' && l.port === 15008);
+}
+
+export { stringMap };
