@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { run } from '../../src/cli/commands/simulate.ts';
+import type { CliIo } from '../../src/cli/io.ts';
+import { UsageError } from '../../src/cli/io.ts';
+
+const MESH = `apiVersion: v1
+kind: Namespace
+metadata: {name: shop, labels: {istio.io/dataplane-mode: ambient}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {serviceAccountName: web, containers: [{name: web, image: x, ports: [{containerPort: 8080}]}]}
+`;
+const SERVER = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: cart, namespace: shop}
+spec:
+  selector: {matchLabels: {app: cart}}
+  template:
+    metadata: {labels: {app: cart}}
+    spec: {serviceAccountName: cart, containers: [{name: cart, image: x, ports: [{containerPort: 8080}]}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: cart, namespace: shop}
+spec: {selector: {app: cart}, ports: [{port: 80, targetPort: 8080, name: http}]}
+---
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: {name: cart-from-web, namespace: shop}
+spec:
+  selector: {matchLabels: {app: cart}}
+  action: ALLOW
+  rules: [{from: [{source: {principals: ["cluster.local/ns/shop/sa/web"]}}]}]
+`;
+
+function fakeIo(cwd: string, stdin = '') {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIo = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), readStdin: async () => new TextEncoder().encode(stdin), cwd, color: false };
+  return { io, out, err };
+}
+
+describe('ambient-atlas simulate', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sim-cli-'));
+  mkdirSync(join(dir, 'm', 'nested'), { recursive: true });
+  writeFileSync(join(dir, 'm', 'mesh.yaml'), MESH);
+  writeFileSync(join(dir, 'm', 'nested', 'server.yml'), SERVER);
+  writeFileSync(join(dir, 'm', 'ignored.txt'), 'not yaml: [');
+
+  it('reads a directory recursively and prints the JSON contract; exit 0 when allowed', async () => {
+    const { io, out } = fakeIo(dir);
+    const code = await run(['--format', 'json', '-f', 'm', '--from', 'shop/web', '--to', 'cart.shop:80', '--path', '/items'], io);
+    expect(code).toBe(0);
+    const j = JSON.parse(out.join(''));
+    expect(j).toMatchObject({ version: 1, verdict: 'allowed', deniedAt: null, status: 200, waypoint: null, decidedBy: { kind: 'AuthorizationPolicy', name: 'cart-from-web', rule: 0 } });
+    expect(j.hops.map((h: { at: string }) => h.at)).toEqual(['ztunnel', 'ztunnel', 'pod']);
+  });
+
+  it('exit 1 when denied (external caller reset at ztunnel); text output by default', async () => {
+    const { io, out } = fakeIo(dir);
+    expect(await run(['-f', 'm', '--from', 'external', '--to', 'cart.shop'], io)).toBe(1);
+    expect(out.join('')).toContain('cart-from-web');
+  });
+
+  it('reads stdin with -f -', async () => {
+    const { io, out } = fakeIo(dir, `${MESH}---\n${SERVER}`);
+    expect(await run(['--format', 'json', '-f', '-', '--from', 'shop/web', '--to', 'cart.shop'], io)).toBe(0);
+    expect(JSON.parse(out.join('')).verdict).toBe('allowed');
+  });
+
+  it('usage errors: unknown workload, unknown destination, missing file, bad header, --tcp with HTTP options', async () => {
+    const bad = [
+      ['-f', 'm', '--from', 'shop/nobody', '--to', 'cart.shop'],
+      ['-f', 'm', '--from', 'shop/web', '--to', 'nothing.shop'],
+      ['-f', 'missing.yaml', '--from', 'shop/web', '--to', 'cart.shop'],
+      ['-f', 'm', '--from', 'shop/web', '--to', 'cart.shop', '--header', 'no-colon'],
+      ['-f', 'm', '--from', 'shop/web', '--to', 'cart.shop', '--tcp', '--method', 'POST'],
+      ['-f', 'm', '--to', 'cart.shop'],
+    ];
+    for (const argv of bad) {
+      const { io } = fakeIo(dir);
+      await expect(run(argv, io)).rejects.toBeInstanceOf(UsageError);
+    }
+  });
+});
