@@ -1,4 +1,40 @@
-import { notImplemented } from '../io.ts';
+import { parseArgs } from '../args.ts';
+import type { Command } from '../io.ts';
+import { EXIT, UsageError } from '../io.ts';
 
-export const help = 'ambient-atlas lab: not implemented yet (issue #8).';
-export const run = notImplemented('lab', 8);
+export const help = `ambient-atlas lab — guided labs on a real kind cluster with Istio ambient, or as a dry run
+
+Usage:
+  ambient-atlas lab list                          one lab per line: id, then title
+  ambient-atlas lab up LAB [--dry-run]            kind + Gateway API CRDs + Istio ambient + the lab's workloads;
+                                                  stays in the foreground until Ctrl-C, then deletes the cluster
+  ambient-atlas lab check LAB [--step N] [--apply-solution] [--dry-run]
+                                                  run the step's checks for real (curl from the client pod) and
+                                                  compare each with the simulator: says whether your YAML or the
+                                                  cluster is at fault
+  ambient-atlas lab down LAB [--dry-run]          delete the lab's cluster and state
+
+--dry-run needs no Docker: it prints every action (cluster image, installs with versions, manifests, checks),
+lints the manifests of every step and runs every check in the simulator. LAB may be "all" with --dry-run.
+The real path needs a Docker engine (about 8 GB of RAM); see labs/README.md.
+
+Exit codes: 0 ok, 1 a check or lint failed, 2 usage error, 3 Docker required but not found.`;
+
+export const run: Command = async (argv, io) => {
+  const { values, positionals } = parseArgs(argv, {
+    'dry-run': { type: 'boolean' },
+    step: { type: 'string' },
+    'apply-solution': { type: 'boolean' },
+  });
+  // The runner lives under labs/ (Node only) and loads testcontainers lazily.
+  const { parseLabCommand, runLab, LabUsageError } = await import('../../../labs/runner/index.ts');
+  let cmd;
+  try {
+    cmd = parseLabCommand(positionals, values);
+  } catch (err) {
+    if (err instanceof LabUsageError) throw new UsageError(err.message);
+    throw err;
+  }
+  const code = await runLab(cmd, io);
+  return code === 3 ? EXIT.noDocker : code;
+};

@@ -1,0 +1,85 @@
+// The two questions the labs ask of the shared library: "is this YAML clean?" (the validator's lint()) and "what
+// does this request do?" (the simulator). Behind one small interface so the runner and its unit tests do not depend
+// on how those modules are laid out, and loaded lazily so `lab list` and `lab down` stay fast.
+import type { Resource, SourceInput } from '../../src/lib/model/index.ts';
+import type { Finding } from '../../src/lib/validator/finding.ts';
+import type { RequestCheck } from '../schema.ts';
+import type { Prediction } from './expect.ts';
+
+export interface LintOutcome {
+  readonly errors: readonly Finding[];
+  readonly warnings: readonly Finding[];
+}
+
+export interface LabEngine {
+  lint(inputs: readonly SourceInput[]): LintOutcome;
+  /** The simulator's answer for one request check against these resources. */
+  predict(resources: readonly Resource[], check: RequestCheck): Promise<Prediction>;
+  /** How the mesh index sees a workload: enrolled in ambient, sidecar, or none; undefined when it does not exist. */
+  enrolment(resources: readonly Resource[], namespace: string, name: string): 'ambient' | 'sidecar' | 'none' | undefined;
+  /** Whether the manifests hold this object (the simulator's view of a cluster-state check). */
+  hasResource(resources: readonly Resource[], apiVersion: string, kind: string, namespace: string, name: string): boolean;
+  /** For a Gateway: whether the mesh index treats it as a waypoint. */
+  isWaypoint(resources: readonly Resource[], namespace: string, name: string): boolean;
+}
+
+/** The request of a check in the simulator's shape (the same as `ambient-atlas simulate`'s flags). */
+export function simRequestOf(check: RequestCheck) {
+  return {
+    from: check.from,
+    to: check.to,
+    ...(check.method ? { method: check.method } : {}),
+    ...(check.path ? { path: check.path } : {}),
+    ...(check.headers ? { headers: check.headers } : {}),
+    ...(check.jwt ? { jwt: check.jwt } : {}),
+    ...(check.tcp ? { tcp: true } : {}),
+  };
+}
+
+let cached: Promise<LabEngine> | undefined;
+
+/** The real engine over src/lib (validator, simulator, mesh index). */
+export function loadEngine(): Promise<LabEngine> {
+  cached ??= (async () => {
+    const [validator, simulator, model] = await Promise.all([
+      import('../../src/lib/validator/index.ts'),
+      import('../../src/lib/simulator/index.ts'),
+      import('../../src/lib/model/mesh.ts'),
+    ]);
+    const meshes = new WeakMap<readonly Resource[], ReturnType<typeof model.buildMesh>>();
+    const meshOf = (resources: readonly Resource[]) => {
+      let m = meshes.get(resources);
+      if (!m) {
+        m = model.buildMesh(resources);
+        meshes.set(resources, m);
+      }
+      return m;
+    };
+    const engine: LabEngine = {
+      lint(inputs) {
+        const report = validator.lint(inputs);
+        return {
+          errors: report.findings.filter((f) => f.severity === 'error'),
+          warnings: report.findings.filter((f) => f.severity === 'warning'),
+        };
+      },
+      async predict(resources, check) {
+        const r = await simulator.simulate(resources, simRequestOf(check));
+        return { verdict: r.verdict, deniedAt: r.deniedAt, status: r.status, waypoint: r.waypoint, backends: r.backends };
+      },
+      enrolment(resources, namespace, name) {
+        const mesh = meshOf(resources);
+        const w = mesh.workload(namespace, name);
+        return w ? mesh.enrolment(w).mode : undefined;
+      },
+      hasResource(resources, apiVersion, kind, namespace, name) {
+        return resources.some((r) => r.apiVersion === apiVersion && r.kind === kind && r.namespace === namespace && r.name === name);
+      },
+      isWaypoint(resources, namespace, name) {
+        return meshOf(resources).waypoint(namespace, name) !== undefined;
+      },
+    };
+    return engine;
+  })();
+  return cached;
+}
