@@ -45,7 +45,13 @@ spec:
 function fakeIo(cwd: string, stdin = '') {
   const out: string[] = [];
   const err: string[] = [];
-  const io: CliIo = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), readStdin: async () => new TextEncoder().encode(stdin), cwd, color: false };
+  const io: CliIo = {
+    stdout: (t) => out.push(t),
+    stderr: (t) => err.push(t),
+    readStdin: async () => new TextEncoder().encode(stdin),
+    cwd,
+    color: false,
+  };
   return { io, out, err };
 }
 
@@ -58,10 +64,20 @@ describe('ambient-atlas simulate', () => {
 
   it('reads a directory recursively and prints the JSON contract; exit 0 when allowed', async () => {
     const { io, out } = fakeIo(dir);
-    const code = await run(['--format', 'json', '-f', 'm', '--from', 'shop/web', '--to', 'cart.shop:80', '--path', '/items'], io);
+    const code = await run(
+      ['--format', 'json', '-f', 'm', '--from', 'shop/web', '--to', 'cart.shop:80', '--path', '/items'],
+      io,
+    );
     expect(code).toBe(0);
     const j = JSON.parse(out.join(''));
-    expect(j).toMatchObject({ version: 1, verdict: 'allowed', deniedAt: null, status: 200, waypoint: null, decidedBy: { kind: 'AuthorizationPolicy', name: 'cart-from-web', rule: 0 } });
+    expect(j).toMatchObject({
+      version: 1,
+      verdict: 'allowed',
+      deniedAt: null,
+      status: 200,
+      waypoint: null,
+      decidedBy: { kind: 'AuthorizationPolicy', name: 'cart-from-web', rule: 0 },
+    });
     expect(j.hops.map((h: { at: string }) => h.at)).toEqual(['ztunnel', 'ztunnel', 'pod']);
   });
 

@@ -38,7 +38,8 @@ async function collect(path: string, cwd: string, out: SourceInput[]): Promise<v
     const entries = (await readdir(abs, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
     for (const e of entries) {
       if (e.isDirectory()) await collect(join(abs, e.name), cwd, out);
-      else if (/\.ya?ml$/i.test(e.name)) out.push({ file: relative(cwd, join(abs, e.name)) || e.name, text: await readFile(join(abs, e.name)) });
+      else if (/\.ya?ml$/i.test(e.name))
+        out.push({ file: relative(cwd, join(abs, e.name)) || e.name, text: await readFile(join(abs, e.name)) });
     }
   } else {
     try {
@@ -73,12 +74,14 @@ export const run: Command = async (argv, io) => {
   });
   const v = args.values;
   const format = v.format;
-  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not ${String(format)}`);
+  if (format !== 'text' && format !== 'json')
+    throw new UsageError(`--format must be text or json, not ${String(format)}`);
   const files = [...(v.file ?? []), ...args.positionals];
   if (!files.length) throw new UsageError('give manifests with -f <file|dir|->');
   if (!v.from) throw new UsageError('--from NAMESPACE/NAME (or external) is required');
   if (!v.to) throw new UsageError('--to HOST[:PORT] or pod/NAMESPACE/NAME[:PORT] is required');
-  if (v.tcp && (v.method || v.path || v.header?.length || v.jwt)) throw new UsageError('--tcp cannot be combined with HTTP options (--method, --path, --header, --jwt)');
+  if (v.tcp && (v.method || v.path || v.header?.length || v.jwt))
+    throw new UsageError('--tcp cannot be combined with HTTP options (--method, --path, --header, --jwt)');
   const headers: Record<string, string> = {};
   for (const h of v.header ?? []) {
     const i = h.indexOf(':');
@@ -87,13 +90,19 @@ export const run: Command = async (argv, io) => {
   }
   const inputs = await loadInputs(files, io);
   const { resources, issues } = parseManifests(inputs);
-  for (const i of issues.filter((x) => x.severity === 'error')) io.stderr(`warning: ${i.file}:${i.range.line}:${i.range.column}: ${i.message}\n`);
+  for (const i of issues.filter((x) => x.severity === 'error'))
+    io.stderr(`warning: ${i.file}:${i.range.line}:${i.range.column}: ${i.message}\n`);
   try {
     const result = await simulate(
       resources,
       {
-        from: v.from, to: v.to, ...(v.method ? { method: v.method } : {}), ...(v.path ? { path: v.path } : {}),
-        headers, ...(v.jwt !== undefined ? { jwt: v.jwt } : {}), ...(v.tcp ? { tcp: true } : {}),
+        from: v.from,
+        to: v.to,
+        ...(v.method ? { method: v.method } : {}),
+        ...(v.path ? { path: v.path } : {}),
+        headers,
+        ...(v.jwt !== undefined ? { jwt: v.jwt } : {}),
+        ...(v.tcp ? { tcp: true } : {}),
       },
       v['root-namespace'] ? { rootNamespace: v['root-namespace'] } : {},
     );

@@ -57,8 +57,10 @@ const L4_WHEN = new Set(['source.ip', 'source.namespace', 'source.principal', 'd
 /** Fields ztunnel drops without a trace (SEMANTICS §3: trustDomains). */
 const ZTUNNEL_IGNORED_SOURCE = ['trustDomains', 'notTrustDomains'];
 
-const strings = (v: JsonValue | undefined): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' || typeof x === 'number').map(String) : []);
-const nonEmpty = (o: JsonObject | undefined, k: string) => o !== undefined && Array.isArray(o[k]) && (o[k] as JsonValue[]).length > 0;
+const strings = (v: JsonValue | undefined): string[] =>
+  Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' || typeof x === 'number').map(String) : [];
+const nonEmpty = (o: JsonObject | undefined, k: string) =>
+  o !== undefined && Array.isArray(o[k]) && (o[k] as JsonValue[]).length > 0;
 
 /** Istio string match: `*` any (non-empty for identities), `x*` prefix, `*x` suffix, else exact. */
 export function stringMatch(pattern: string, value: string, caseInsensitive = false): boolean {
@@ -92,7 +94,7 @@ export function ipMatch(block: string, ip: string | undefined): boolean {
   const bits = bitsS === undefined ? 32 : Number(bitsS);
   if (!(bits >= 0 && bits <= 32)) return false;
   const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
-  return ((a & mask) >>> 0) === ((b & mask) >>> 0);
+  return (a & mask) >>> 0 === (b & mask) >>> 0;
 }
 
 /**
@@ -193,21 +195,36 @@ function sourceMatches(src: JsonObject, req: AuthzRequest, policyNs: string, ski
   const ns = req.source.namespace;
   if (f('principals').length && !principalMatches(f('principals'), principal)) return false;
   if (f('notPrincipals').length && principalMatches(f('notPrincipals'), principal)) return false;
-  if (f('namespaces').length && !(ns !== undefined && principal !== undefined && f('namespaces').some((p) => stringMatch(p, ns)))) return false;
-  if (f('notNamespaces').length && ns !== undefined && principal !== undefined && f('notNamespaces').some((p) => stringMatch(p, ns))) return false;
+  if (
+    f('namespaces').length &&
+    !(ns !== undefined && principal !== undefined && f('namespaces').some((p) => stringMatch(p, ns)))
+  )
+    return false;
+  if (
+    f('notNamespaces').length &&
+    ns !== undefined &&
+    principal !== undefined &&
+    f('notNamespaces').some((p) => stringMatch(p, ns))
+  )
+    return false;
   if (f('serviceAccounts').length && !serviceAccountMatches(f('serviceAccounts'), principal, policyNs)) return false;
-  if (f('notServiceAccounts').length && serviceAccountMatches(f('notServiceAccounts'), principal, policyNs)) return false;
+  if (f('notServiceAccounts').length && serviceAccountMatches(f('notServiceAccounts'), principal, policyNs))
+    return false;
   const td = principal?.split('/')[0];
-  if (f('trustDomains').length && !(td !== undefined && f('trustDomains').some((p) => stringMatch(p, td)))) return false;
-  if (f('notTrustDomains').length && td !== undefined && f('notTrustDomains').some((p) => stringMatch(p, td))) return false;
+  if (f('trustDomains').length && !(td !== undefined && f('trustDomains').some((p) => stringMatch(p, td))))
+    return false;
+  if (f('notTrustDomains').length && td !== undefined && f('notTrustDomains').some((p) => stringMatch(p, td)))
+    return false;
   if (f('ipBlocks').length && !f('ipBlocks').some((b) => ipMatch(b, req.source.ip))) return false;
   if (f('notIpBlocks').length && f('notIpBlocks').some((b) => ipMatch(b, req.source.ip))) return false;
   const remote = req.remoteIp ?? req.source.ip;
   if (f('remoteIpBlocks').length && !f('remoteIpBlocks').some((b) => ipMatch(b, remote))) return false;
   if (f('notRemoteIpBlocks').length && f('notRemoteIpBlocks').some((b) => ipMatch(b, remote))) return false;
   const rp = req.auth?.principal;
-  if (f('requestPrincipals').length && !(rp !== undefined && f('requestPrincipals').some((p) => stringMatch(p, rp)))) return false;
-  if (f('notRequestPrincipals').length && rp !== undefined && f('notRequestPrincipals').some((p) => stringMatch(p, rp))) return false;
+  if (f('requestPrincipals').length && !(rp !== undefined && f('requestPrincipals').some((p) => stringMatch(p, rp))))
+    return false;
+  if (f('notRequestPrincipals').length && rp !== undefined && f('notRequestPrincipals').some((p) => stringMatch(p, rp)))
+    return false;
   return true;
 }
 
@@ -236,8 +253,10 @@ type L4View = { kind: 'kept'; stripped: string[] } | { kind: 'dropped'; why: str
 
 function l7FieldsOf(rule: JsonObject): string[] {
   const found = new Set<string>();
-  for (const e of getArray(rule, ['from'])) for (const k of L7_SOURCE) if (nonEmpty(getObject(e, ['source']), k)) found.add(`source.${k}`);
-  for (const e of getArray(rule, ['to'])) for (const k of L7_OPERATION) if (nonEmpty(getObject(e, ['operation']), k)) found.add(`operation.${k}`);
+  for (const e of getArray(rule, ['from']))
+    for (const k of L7_SOURCE) if (nonEmpty(getObject(e, ['source']), k)) found.add(`source.${k}`);
+  for (const e of getArray(rule, ['to']))
+    for (const k of L7_OPERATION) if (nonEmpty(getObject(e, ['operation']), k)) found.add(`operation.${k}`);
   for (const w of getArray(rule, ['when'])) {
     const key = getString(w, ['key']) ?? '';
     if (!L4_WHEN.has(key)) found.add(`when ${key}`);
@@ -252,10 +271,18 @@ function presentKeys(o: JsonObject | undefined): string[] {
 export function l4View(rule: JsonObject, action: 'ALLOW' | 'DENY'): L4View {
   const l7 = l7FieldsOf(rule);
   if (action === 'ALLOW') {
-    return l7.length ? { kind: 'dropped', why: `ALLOW rule uses ${l7.join(', ')}, which ztunnel cannot evaluate: the whole rule is dropped` } : { kind: 'kept', stripped: [] };
+    return l7.length
+      ? {
+          kind: 'dropped',
+          why: `ALLOW rule uses ${l7.join(', ')}, which ztunnel cannot evaluate: the whole rule is dropped`,
+        }
+      : { kind: 'kept', stripped: [] };
   }
   if (getArray(rule, ['when']).some((w) => !L4_WHEN.has(getString(w, ['key']) ?? ''))) {
-    return { kind: 'noop', why: `DENY rule has an L7 condition (${l7.filter((x) => x.startsWith('when')).join(', ')}): ztunnel can never match it, the rule is a no-op` };
+    return {
+      kind: 'noop',
+      why: `DENY rule has an L7 condition (${l7.filter((x) => x.startsWith('when')).join(', ')}): ztunnel can never match it, the rule is a no-op`,
+    };
   }
   // A match that had fields and is left with none after removing L7 (and ignored) fields never matches.
   const emptied = (o: JsonObject | undefined, drop: readonly string[]) => {
@@ -264,21 +291,34 @@ export function l4View(rule: JsonObject, action: 'ALLOW' | 'DENY'): L4View {
   };
   const from = getArray(rule, ['from']);
   if (from.length && from.every((e) => emptied(getObject(e, ['source']), [...L7_SOURCE, ...ZTUNNEL_IGNORED_SOURCE]))) {
-    return { kind: 'noop', why: 'DENY rule: every `from` entry only has L7 fields, which ztunnel removes; an empty match never matches, so the rule is a no-op' };
+    return {
+      kind: 'noop',
+      why: 'DENY rule: every `from` entry only has L7 fields, which ztunnel removes; an empty match never matches, so the rule is a no-op',
+    };
   }
   const to = getArray(rule, ['to']);
   if (to.length && to.every((e) => emptied(getObject(e, ['operation']), L7_OPERATION))) {
-    return { kind: 'noop', why: 'DENY rule: every `to` entry only has L7 fields (hosts/methods/paths), which ztunnel removes; the rule is a no-op' };
+    return {
+      kind: 'noop',
+      why: 'DENY rule: every `to` entry only has L7 fields (hosts/methods/paths), which ztunnel removes; the rule is a no-op',
+    };
   }
   return { kind: 'kept', stripped: l7 };
 }
 
-function ruleMatches(rule: JsonObject, req: AuthzRequest, policyNs: string, skip: readonly string[], emptyNeverMatches: boolean): boolean {
+function ruleMatches(
+  rule: JsonObject,
+  req: AuthzRequest,
+  policyNs: string,
+  skip: readonly string[],
+  emptyNeverMatches: boolean,
+): boolean {
   const from = getArray(rule, ['from']);
   if (from.length) {
     const ok = from.some((e) => {
       const src = getObject(e, ['source']) ?? {};
-      if (emptyNeverMatches && presentKeys(src).length > 0 && presentKeys(src).every((k) => skip.includes(k))) return false;
+      if (emptyNeverMatches && presentKeys(src).length > 0 && presentKeys(src).every((k) => skip.includes(k)))
+        return false;
       return sourceMatches(src, req, policyNs, skip);
     });
     if (!ok) return false;
@@ -287,7 +327,8 @@ function ruleMatches(rule: JsonObject, req: AuthzRequest, policyNs: string, skip
   if (to.length) {
     const ok = to.some((e) => {
       const op = getObject(e, ['operation']) ?? {};
-      if (emptyNeverMatches && presentKeys(op).length > 0 && presentKeys(op).every((k) => skip.includes(k))) return false;
+      if (emptyNeverMatches && presentKeys(op).length > 0 && presentKeys(op).every((k) => skip.includes(k)))
+        return false;
       return operationMatches(op, req, skip);
     });
     if (!ok) return false;
@@ -309,7 +350,9 @@ export function actionOf(r: Resource): string {
 
 export function targetRefsOf(r: Resource): JsonObject[] {
   const one = getObject(r.obj, ['spec', 'targetRef']);
-  const many = getArray(r.obj, ['spec', 'targetRefs']).filter((x): x is JsonObject => !!x && typeof x === 'object' && !Array.isArray(x));
+  const many = getArray(r.obj, ['spec', 'targetRefs']).filter(
+    (x): x is JsonObject => !!x && typeof x === 'object' && !Array.isArray(x),
+  );
   return one ? [one, ...many] : many;
 }
 
@@ -318,7 +361,11 @@ export function hasTargetRefs(r: Resource): boolean {
 }
 
 /** Policies of `kind` that reach a workload's ztunnel (or sidecar): selector, namespace-wide, root namespace. */
-export function policiesForWorkload(mesh: Mesh, kind: string, w: { namespace: string; labels: Readonly<Record<string, string>> }): AppliedPolicy[] {
+export function policiesForWorkload(
+  mesh: Mesh,
+  kind: string,
+  w: { namespace: string; labels: Readonly<Record<string, string>> },
+): AppliedPolicy[] {
   const out: AppliedPolicy[] = [];
   for (const r of mesh.byKind(kind)) {
     if (!r.apiVersion.startsWith('security.istio.io/')) continue;
@@ -335,7 +382,11 @@ export function policiesForWorkload(mesh: Mesh, kind: string, w: { namespace: st
 
 function refMatches(ref: JsonObject, kind: string, group: string, name: string): boolean {
   const g = getString(ref, ['group']) ?? '';
-  return getString(ref, ['kind']) === kind && getString(ref, ['name']) === name && (g === group || (group === '' && g === 'core'));
+  return (
+    getString(ref, ['kind']) === kind &&
+    getString(ref, ['name']) === name &&
+    (g === group || (group === '' && g === 'core'))
+  );
 }
 
 /**
@@ -356,9 +407,13 @@ export function policiesForWaypoint(
     const hit = refs.some(
       (ref) =>
         (r.namespace === wp.namespace && refMatches(ref, 'Gateway', 'gateway.networking.k8s.io', wp.name)) ||
-        (service !== undefined && r.namespace === service.namespace &&
-          (service.kind === 'Service' ? refMatches(ref, 'Service', '', service.name) : refMatches(ref, 'ServiceEntry', 'networking.istio.io', service.name))) ||
-        (r.namespace === mesh.rootNamespace && refMatches(ref, 'GatewayClass', 'gateway.networking.k8s.io', 'istio-waypoint')),
+        (service !== undefined &&
+          r.namespace === service.namespace &&
+          (service.kind === 'Service'
+            ? refMatches(ref, 'Service', '', service.name)
+            : refMatches(ref, 'ServiceEntry', 'networking.istio.io', service.name))) ||
+        (r.namespace === mesh.rootNamespace &&
+          refMatches(ref, 'GatewayClass', 'gateway.networking.k8s.io', 'istio-waypoint')),
     );
     if (hit) out.push({ resource: r, attachment: 'targetRef' });
   }
@@ -366,13 +421,22 @@ export function policiesForWaypoint(
 }
 
 const id = (r: Resource) => `${r.namespace}/${r.name}`;
-const decided = (r: Resource, rule?: number): DecidedBy => ({ kind: r.kind, namespace: r.namespace, name: r.name, ...(rule !== undefined ? { rule } : {}) });
+const decided = (r: Resource, rule?: number): DecidedBy => ({
+  kind: r.kind,
+  namespace: r.namespace,
+  name: r.name,
+  ...(rule !== undefined ? { rule } : {}),
+});
 
 /**
  * Evaluate policies the way the enforcement point does: any matching DENY denies; no ALLOW policies allows; a
  * matching ALLOW allows; otherwise deny (SEMANTICS §3 "Order"). At ztunnel the rules are first reduced to L4.
  */
-export function evaluate(policies: readonly AppliedPolicy[], req: AuthzRequest, at: 'ztunnel' | 'waypoint' | 'sidecar'): AuthzOutcome {
+export function evaluate(
+  policies: readonly AppliedPolicy[],
+  req: AuthzRequest,
+  at: 'ztunnel' | 'waypoint' | 'sidecar',
+): AuthzOutcome {
   const decisions: Decision[] = [];
   const notes: string[] = [];
   const l4only = at === 'ztunnel' || req.layer === 'l4';
@@ -383,16 +447,34 @@ export function evaluate(policies: readonly AppliedPolicy[], req: AuthzRequest, 
     if (action === 'DENY') denies.push(p);
     else if (action === 'ALLOW') allows.push(p);
     else if (at === 'ztunnel') {
-      decisions.push({ step: 'authz', policy: id(p.resource), action, matched: false, note: `${action} policies are not enforced by ztunnel (dropped, reported in status)` });
+      decisions.push({
+        step: 'authz',
+        policy: id(p.resource),
+        action,
+        matched: false,
+        note: `${action} policies are not enforced by ztunnel (dropped, reported in status)`,
+      });
     } else {
-      decisions.push({ step: 'authz', policy: id(p.resource), action, matched: false, note: action === 'CUSTOM' ? 'CUSTOM (ext-authz) is not simulated: assumed to allow' : 'AUDIT only logs' });
+      decisions.push({
+        step: 'authz',
+        policy: id(p.resource),
+        action,
+        matched: false,
+        note: action === 'CUSTOM' ? 'CUSTOM (ext-authz) is not simulated: assumed to allow' : 'AUDIT only logs',
+      });
     }
   }
   const check = (p: AppliedPolicy, action: 'ALLOW' | 'DENY'): { matched: boolean; rule?: number } => {
     const r = p.resource;
     const rules = getArray(r.obj, ['spec', 'rules']);
     if (action === 'DENY' && rules.length === 0) {
-      decisions.push({ step: 'authz', policy: id(r), action, matched: false, note: 'DENY without rules is rejected by validation and never matches' });
+      decisions.push({
+        step: 'authz',
+        policy: id(r),
+        action,
+        matched: false,
+        note: 'DENY without rules is rejected by validation and never matches',
+      });
       return { matched: false };
     }
     for (let i = 0; i < rules.length; i++) {
@@ -405,25 +487,49 @@ export function evaluate(policies: readonly AppliedPolicy[], req: AuthzRequest, 
           continue;
         }
         skip = [...L7_SOURCE, ...L7_OPERATION, ...(at === 'ztunnel' ? ZTUNNEL_IGNORED_SOURCE : [])];
-        if (view.stripped.length) notes.push(`${id(r)} rule ${i}: ztunnel removed ${view.stripped.join(', ')} and kept the L4 part, so this DENY is broader than written`);
-        const td = getArray(rule, ['from']).some((e) => ZTUNNEL_IGNORED_SOURCE.some((k) => nonEmpty(getObject(e, ['source']), k)));
+        if (view.stripped.length)
+          notes.push(
+            `${id(r)} rule ${i}: ztunnel removed ${view.stripped.join(', ')} and kept the L4 part, so this DENY is broader than written`,
+          );
+        const td = getArray(rule, ['from']).some((e) =>
+          ZTUNNEL_IGNORED_SOURCE.some((k) => nonEmpty(getObject(e, ['source']), k)),
+        );
         if (td && at === 'ztunnel') notes.push(`${id(r)} rule ${i}: trustDomains is silently ignored by ztunnel`);
       }
       // Only DENY turns an emptied match into never-match; an ALLOW emptied by dropping trustDomains gets broader.
       if (ruleMatches(rule, req, r.namespace, skip, l4only && action === 'DENY')) return { matched: true, rule: i };
     }
-    if (action === 'ALLOW' && rules.length === 0) decisions.push({ step: 'authz', policy: id(r), action, matched: false, note: 'ALLOW without rules matches nothing (deny all)' });
+    if (action === 'ALLOW' && rules.length === 0)
+      decisions.push({
+        step: 'authz',
+        policy: id(r),
+        action,
+        matched: false,
+        note: 'ALLOW without rules matches nothing (deny all)',
+      });
     return { matched: false };
   };
   for (const p of denies) {
     const m = check(p, 'DENY');
-    decisions.push({ step: 'authz', policy: id(p.resource), action: 'DENY', matched: m.matched, ...(m.rule !== undefined ? { rule: m.rule } : {}) });
+    decisions.push({
+      step: 'authz',
+      policy: id(p.resource),
+      action: 'DENY',
+      matched: m.matched,
+      ...(m.rule !== undefined ? { rule: m.rule } : {}),
+    });
     if (m.matched) return { allowed: false, decisions, decidedBy: decided(p.resource, m.rule), notes };
   }
   if (allows.length === 0) return { allowed: true, decisions, decidedBy: null, notes };
   for (const p of allows) {
     const m = check(p, 'ALLOW');
-    decisions.push({ step: 'authz', policy: id(p.resource), action: 'ALLOW', matched: m.matched, ...(m.rule !== undefined ? { rule: m.rule } : {}) });
+    decisions.push({
+      step: 'authz',
+      policy: id(p.resource),
+      action: 'ALLOW',
+      matched: m.matched,
+      ...(m.rule !== undefined ? { rule: m.rule } : {}),
+    });
     if (m.matched) return { allowed: true, decisions, decidedBy: decided(p.resource, m.rule), notes };
   }
   notes.push('ALLOW policies apply here but none matched: denied by default');

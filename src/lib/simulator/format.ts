@@ -28,7 +28,9 @@ export function formatText(r: SimResult, color = false): string {
   const paint = (code: number, s: string) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
   const good = r.verdict === 'allowed';
   const lines: string[] = [];
-  lines.push(`client ${r.client.name} (${r.client.dataplane}${r.client.identity ? `, ${r.client.identity}` : ', no identity'})`);
+  lines.push(
+    `client ${r.client.name} (${r.client.dataplane}${r.client.identity ? `, ${r.client.identity}` : ', no identity'})`,
+  );
   r.hops.forEach((h, i) => {
     lines.push(`${i + 1}. ${paint(1, hopTitle(h))}`);
     if ('decisions' in h) for (const d of h.decisions) lines.push(`     ${decisionLine(d)}`);
@@ -36,12 +38,18 @@ export function formatText(r: SimResult, color = false): string {
   });
   if (r.backends.length) {
     lines.push('backends:');
-    for (const b of r.backends) lines.push(`  ${b.namespace}/${b.service}:${b.port}  ${(b.probability * 100).toFixed(b.probability === 1 ? 0 : 1)}%`);
+    for (const b of r.backends)
+      lines.push(
+        `  ${b.namespace}/${b.service}:${b.port}  ${(b.probability * 100).toFixed(b.probability === 1 ? 0 : 1)}%`,
+      );
   }
   for (const n of r.notes) lines.push(`note: ${n}`);
-  const by = r.decidedBy ? ` by ${r.decidedBy.kind} ${r.decidedBy.namespace}/${r.decidedBy.name}${r.decidedBy.rule !== undefined ? ` rule ${r.decidedBy.rule}` : ''}` : '';
+  const by = r.decidedBy
+    ? ` by ${r.decidedBy.kind} ${r.decidedBy.namespace}/${r.decidedBy.name}${r.decidedBy.rule !== undefined ? ` rule ${r.decidedBy.rule}` : ''}`
+    : '';
   const where = r.deniedAt ? ` at ${r.deniedAt}` : '';
-  const status = r.status !== null ? `HTTP ${r.status}` : good ? 'TCP connection open' : 'connection reset, no HTTP status';
+  const status =
+    r.status !== null ? `HTTP ${r.status}` : good ? 'TCP connection open' : 'connection reset, no HTTP status';
   lines.push(paint(good ? 32 : 31, `${r.verdict.toUpperCase()}${where}${by} (${status})`));
   return lines.join('\n') + '\n';
 }

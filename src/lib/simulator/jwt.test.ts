@@ -21,7 +21,11 @@ beforeAll(async () => {
   jwks = JSON.stringify({ keys: [{ ...pub, kid: 'k1', alg: 'RS256', use: 'sig' }] });
   sign = async (payload) => {
     const input = `${enc({ alg: 'RS256', typ: 'JWT', kid: 'k1' })}.${enc(payload)}`;
-    const sig = await crypto.subtle.sign({ name: 'RSASSA-PKCS1-v1_5' }, pair.privateKey, new TextEncoder().encode(input));
+    const sig = await crypto.subtle.sign(
+      { name: 'RSASSA-PKCS1-v1_5' },
+      pair.privateKey,
+      new TextEncoder().encode(input),
+    );
     return `${input}.${Buffer.from(sig).toString('base64url')}`;
   };
 });
@@ -87,7 +91,8 @@ async function run(docs: string[], req: Partial<SimRequest> = {}): Promise<SimRe
   return simulate(resources, { from: 'shop/web', to: 'cart', ...req }, { nowSeconds: NOW });
 }
 
-const jwtDecision = (r: SimResult) => (r.hops.find((h) => h.at === 'waypoint') as WaypointHop | undefined)?.decisions.find((d) => d.step === 'jwt');
+const jwtDecision = (r: SimResult) =>
+  (r.hops.find((h) => h.at === 'waypoint') as WaypointHop | undefined)?.decisions.find((d) => d.step === 'jwt');
 
 describe('RequestAuthentication at the waypoint (SEMANTICS §6)', () => {
   const inline = () => `{issuer: "${ISS}", audiences: [cart-api], jwks: '${jwks}'}`;
@@ -104,7 +109,10 @@ describe('RequestAuthentication at the waypoint (SEMANTICS §6)', () => {
 
   it('a bad signature, wrong issuer, wrong audience or expired token gets 401 at the waypoint', async () => {
     const good = await sign({ iss: ISS, sub: 'alice', aud: 'cart-api', exp: NOW + 60 });
-    const tampered = good.replace(/\.[^.]+\./, `.${enc({ iss: ISS, sub: 'mallory', aud: 'cart-api', exp: NOW + 60 })}.`);
+    const tampered = good.replace(
+      /\.[^.]+\./,
+      `.${enc({ iss: ISS, sub: 'mallory', aud: 'cart-api', exp: NOW + 60 })}.`,
+    );
     const cases = [
       tampered,
       await sign({ iss: 'https://other.example', sub: 'alice', aud: 'cart-api', exp: NOW + 60 }),
@@ -125,13 +133,17 @@ describe('RequestAuthentication at the waypoint (SEMANTICS §6)', () => {
 
   it('with only jwksUri the token is trusted (not verified) and its claims are used', async () => {
     const unsigned = `${enc({ alg: 'RS256' })}.${enc({ iss: ISS, sub: 'alice' })}.${enc('x')}`;
-    const r = await run([ra(TARGET, `{issuer: "${ISS}", jwksUri: "${ISS}/jwks.json"}`), requireJwt(`"${ISS}/alice"`)], { jwt: unsigned });
+    const r = await run([ra(TARGET, `{issuer: "${ISS}", jwksUri: "${ISS}/jwks.json"}`), requireJwt(`"${ISS}/alice"`)], {
+      jwt: unsigned,
+    });
     expect(r.verdict).toBe('allowed');
     expect(jwtDecision(r)).toMatchObject({ action: 'ACCEPT' });
   });
 
   it('(!) a selector RequestAuthentication does nothing in ambient', async () => {
-    const r = await run([ra('  selector: {matchLabels: {app: cart}}', `{issuer: "${ISS}", jwks: '${jwks}'}`)], { jwt: 'garbage' });
+    const r = await run([ra('  selector: {matchLabels: {app: cart}}', `{issuer: "${ISS}", jwks: '${jwks}'}`)], {
+      jwt: 'garbage',
+    });
     expect(r.verdict).toBe('allowed');
     expect(jwtDecision(r)?.action).toBeUndefined();
   });

@@ -9,7 +9,13 @@ import type { JwtAuth } from './authz.ts';
 
 export type JwtOutcome =
   | { readonly status: 'absent' }
-  | { readonly status: 'valid'; readonly auth: JwtAuth; readonly by: Resource; readonly rule: number; readonly verified: boolean }
+  | {
+      readonly status: 'valid';
+      readonly auth: JwtAuth;
+      readonly by: Resource;
+      readonly rule: number;
+      readonly verified: boolean;
+    }
   | { readonly status: 'invalid'; readonly why: string; readonly by?: Resource; readonly rule?: number };
 
 function b64urlBytes(s: string): Uint8Array | undefined {
@@ -53,7 +59,10 @@ export function decodeJwt(token: string): DecodedJwt | undefined {
   return { header, payload, signingInput: `${parts[0]}.${parts[1]}`, signature };
 }
 
-const ALGS: Record<string, { import: RsaHashedImportParams | EcKeyImportParams; verify: AlgorithmIdentifier | RsaPssParams | EcdsaParams }> = {
+const ALGS: Record<
+  string,
+  { import: RsaHashedImportParams | EcKeyImportParams; verify: AlgorithmIdentifier | RsaPssParams | EcdsaParams }
+> = {
   RS256: { import: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, verify: { name: 'RSASSA-PKCS1-v1_5' } },
   RS384: { import: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-384' }, verify: { name: 'RSASSA-PKCS1-v1_5' } },
   RS512: { import: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-512' }, verify: { name: 'RSASSA-PKCS1-v1_5' } },
@@ -96,7 +105,10 @@ function audiencesOf(payload: JsonObject): string[] {
 }
 
 /** Find the token where some rule looks for it: `Authorization: Bearer` by default, or `fromHeaders`. */
-export function tokenFrom(headers: Readonly<Record<string, string>>, rules: readonly { rule: JsonObject }[]): string | undefined {
+export function tokenFrom(
+  headers: Readonly<Record<string, string>>,
+  rules: readonly { rule: JsonObject }[],
+): string | undefined {
   for (const { rule } of rules) {
     for (const h of getArray(rule, ['fromHeaders'])) {
       const name = (getString(h, ['name']) ?? '').toLowerCase();
@@ -127,7 +139,8 @@ export async function validateJwt(
       const bad = (why: string): JwtOutcome => ({ status: 'invalid', why, by: r, rule: i });
       const wanted = getArray(rule, ['audiences']).map(String);
       const auds = audiencesOf(jwt.payload);
-      if (wanted.length && !auds.some((a) => wanted.includes(a))) return bad(`aud ${JSON.stringify(auds)} is not one of ${JSON.stringify(wanted)}`);
+      if (wanted.length && !auds.some((a) => wanted.includes(a)))
+        return bad(`aud ${JSON.stringify(auds)} is not one of ${JSON.stringify(wanted)}`);
       const exp = jwt.payload.exp;
       if (typeof exp === 'number' && exp <= nowSeconds) return bad('the token has expired (exp)');
       const nbf = jwt.payload.nbf;
@@ -142,8 +155,16 @@ export async function validateJwt(
       const sub = getString(jwt.payload, ['sub']) ?? '';
       const azp = getString(jwt.payload, ['azp']);
       return {
-        status: 'valid', by: r, rule: i, verified,
-        auth: { principal: `${iss}/${sub}`, claims: jwt.payload, audiences: auds, ...(azp !== undefined ? { presenter: azp } : {}) },
+        status: 'valid',
+        by: r,
+        rule: i,
+        verified,
+        auth: {
+          principal: `${iss}/${sub}`,
+          claims: jwt.payload,
+          audiences: auds,
+          ...(azp !== undefined ? { presenter: azp } : {}),
+        },
       };
     }
   }

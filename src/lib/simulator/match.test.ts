@@ -57,7 +57,16 @@ describe('how ztunnel sees a rule (l4View)', () => {
     expect(l4View({ from: [{ source: { requestPrincipals: ['*'] } }] }, 'ALLOW').kind).toBe('dropped');
     expect(l4View({ from: [{ source: { remoteIpBlocks: ['1.2.3.4'] } }] }, 'ALLOW').kind).toBe('dropped');
     expect(l4View({ when: [{ key: 'source.serviceAccount', values: ['x'] }] }, 'ALLOW').kind).toBe('dropped');
-    expect(l4View({ from: [{ source: { principals: ['a'] } }], to: [{ operation: { ports: ['80'] } }], when: [{ key: 'destination.port', values: ['80'] }] }, 'ALLOW').kind).toBe('kept');
+    expect(
+      l4View(
+        {
+          from: [{ source: { principals: ['a'] } }],
+          to: [{ operation: { ports: ['80'] } }],
+          when: [{ key: 'destination.port', values: ['80'] }],
+        },
+        'ALLOW',
+      ).kind,
+    ).toBe('kept');
   });
 
   it('DENY: L7-only match is a no-op; L7 beside L4 is stripped (kept, broader)', () => {

@@ -9,7 +9,12 @@ export type { Mesh, ServiceInfo, ServicePort, Waypoint, WaypointBinding, Workloa
 
 /** Binding outcomes where a waypoint was asked for but is not used: L7 policy is silently bypassed. */
 export function bindingBroken(b: WaypointBinding): boolean {
-  return b.reason === 'not-found' || b.reason === 'not-ready' || b.reason === 'waypoint-for-mismatch' || b.reason === 'cross-namespace-denied';
+  return (
+    b.reason === 'not-found' ||
+    b.reason === 'not-ready' ||
+    b.reason === 'waypoint-for-mismatch' ||
+    b.reason === 'cross-namespace-denied'
+  );
 }
 
 /** A short, stable, pod-name-like suffix (FNV-1a), so the same manifests always give the same trace. */
@@ -33,7 +38,9 @@ export function podNameOf(w: Workload): string {
 }
 
 function podSpec(w: Workload) {
-  return w.kind === 'Pod' ? getObject(w.resource.obj, ['spec']) : getObject(w.resource.obj, ['spec', 'template', 'spec']);
+  return w.kind === 'Pod'
+    ? getObject(w.resource.obj, ['spec'])
+    : getObject(w.resource.obj, ['spec', 'template', 'spec']);
 }
 
 export function nodeOf(w: Workload): string | undefined {

@@ -38,8 +38,12 @@ export function effectiveMtls(mesh: Mesh, w: Workload, targetPort: number): Peer
       return r.namespace === w.namespace && sel !== undefined && selectorMatches(sel, w.labels);
     }),
   );
-  const nsLevel = oldest(all.filter((r) => r.namespace === w.namespace && getObject(r.obj, ['spec', 'selector']) === undefined));
-  const meshLevel = oldest(all.filter((r) => r.namespace === mesh.rootNamespace && getObject(r.obj, ['spec', 'selector']) === undefined));
+  const nsLevel = oldest(
+    all.filter((r) => r.namespace === w.namespace && getObject(r.obj, ['spec', 'selector']) === undefined),
+  );
+  const meshLevel = oldest(
+    all.filter((r) => r.namespace === mesh.rootNamespace && getObject(r.obj, ['spec', 'selector']) === undefined),
+  );
   if (workloadLevel) {
     const portMode = modeOf(getString(workloadLevel.obj, ['spec', 'portLevelMtls', String(targetPort), 'mode']));
     if (portMode) return { mode: portMode, by: workloadLevel, level: 'port' };

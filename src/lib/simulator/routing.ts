@@ -34,8 +34,21 @@ export interface RouteBackend {
 
 export type RouteOutcome =
   | { readonly kind: 'default'; readonly decisions: Decision[]; readonly notes: string[] }
-  | { readonly kind: 'matched'; readonly route: Resource; readonly rule: number; readonly backends: RouteBackend[]; readonly redirect?: number; readonly decisions: Decision[]; readonly notes: string[] }
-  | { readonly kind: 'no-match'; readonly routes: Resource[]; readonly decisions: Decision[]; readonly notes: string[] };
+  | {
+      readonly kind: 'matched';
+      readonly route: Resource;
+      readonly rule: number;
+      readonly backends: RouteBackend[];
+      readonly redirect?: number;
+      readonly decisions: Decision[];
+      readonly notes: string[];
+    }
+  | {
+      readonly kind: 'no-match';
+      readonly routes: Resource[];
+      readonly decisions: Decision[];
+      readonly notes: string[];
+    };
 
 function isServiceParent(ref: JsonObject, routeNs: string, svc: MeshService, port: number): boolean {
   const group = getString(ref, ['group']) ?? 'gateway.networking.k8s.io';
@@ -50,21 +63,34 @@ function isServiceParent(ref: JsonObject, routeNs: string, svc: MeshService, por
 
 /** HTTPRoutes that attach to a waypoint Gateway instead of a Service: accepted but never used for mesh routing. */
 export function routesOnWaypointGateway(mesh: Mesh, wpNs: string, wpName: string): Resource[] {
-  return mesh.byKind('HTTPRoute').filter((r) =>
-    getArray(r.obj, ['spec', 'parentRefs']).some(
-      (ref) =>
-        (getString(ref, ['kind']) ?? 'Gateway') === 'Gateway' &&
-        getString(ref, ['name']) === wpName &&
-        (getString(ref, ['namespace']) ?? r.namespace) === wpNs,
-    ),
-  );
+  return mesh
+    .byKind('HTTPRoute')
+    .filter((r) =>
+      getArray(r.obj, ['spec', 'parentRefs']).some(
+        (ref) =>
+          (getString(ref, ['kind']) ?? 'Gateway') === 'Gateway' &&
+          getString(ref, ['name']) === wpName &&
+          (getString(ref, ['namespace']) ?? r.namespace) === wpNs,
+      ),
+    );
 }
 
 /** Routes for this service port; consumer routes (client's namespace) replace producer routes for that client. */
-export function routesFor(mesh: Mesh, svc: MeshService, port: number, clientNs: string | undefined): { routes: Resource[]; consumer: boolean } {
-  const all = mesh.byKind('HTTPRoute').filter(
-    (r) => r.apiVersion.startsWith('gateway.networking.k8s.io/') && getArray(r.obj, ['spec', 'parentRefs']).some((ref) => isServiceParent(ref as JsonObject, r.namespace, svc, port)),
-  );
+export function routesFor(
+  mesh: Mesh,
+  svc: MeshService,
+  port: number,
+  clientNs: string | undefined,
+): { routes: Resource[]; consumer: boolean } {
+  const all = mesh
+    .byKind('HTTPRoute')
+    .filter(
+      (r) =>
+        r.apiVersion.startsWith('gateway.networking.k8s.io/') &&
+        getArray(r.obj, ['spec', 'parentRefs']).some((ref) =>
+          isServiceParent(ref as JsonObject, r.namespace, svc, port),
+        ),
+    );
   const consumer = all.filter((r) => r.namespace !== svc.namespace && r.namespace === clientNs);
   if (consumer.length) return { routes: consumer, consumer: true };
   return { routes: all.filter((r) => r.namespace === svc.namespace), consumer: false };
@@ -176,19 +202,29 @@ function backendsOf(mesh: Mesh, route: Resource, rule: JsonObject): RouteBackend
     if (namespace !== route.namespace && !referenceGranted(mesh, route, namespace, kind, name)) {
       return { ...base, invalid: `cross-namespace backend ${namespace}/${name} has no ReferenceGrant` };
     }
-    if (svc.kind === 'Service' && typeof port !== 'number') return { ...base, invalid: 'backendRef to a Service needs a port' };
-    if (typeof port === 'number' && !svc.ports.some((p) => p.port === port)) return { ...base, invalid: `${namespace}/${name} has no port ${port}` };
+    if (svc.kind === 'Service' && typeof port !== 'number')
+      return { ...base, invalid: 'backendRef to a Service needs a port' };
+    if (typeof port === 'number' && !svc.ports.some((p) => p.port === port))
+      return { ...base, invalid: `${namespace}/${name} has no port ${port}` };
     return { ...base, service: svc };
   });
 }
 
 function referenceGranted(mesh: Mesh, route: Resource, toNs: string, kind: string, name: string): boolean {
-  return mesh.byKind('ReferenceGrant').some(
-    (g) =>
-      g.namespace === toNs &&
-      getArray(g.obj, ['spec', 'from']).some((f) => getString(f, ['kind']) === 'HTTPRoute' && getString(f, ['namespace']) === route.namespace) &&
-      getArray(g.obj, ['spec', 'to']).some((t) => (getString(t, ['kind']) ?? '') === kind && (getString(t, ['name']) === undefined || getString(t, ['name']) === name)),
-  );
+  return mesh
+    .byKind('ReferenceGrant')
+    .some(
+      (g) =>
+        g.namespace === toNs &&
+        getArray(g.obj, ['spec', 'from']).some(
+          (f) => getString(f, ['kind']) === 'HTTPRoute' && getString(f, ['namespace']) === route.namespace,
+        ) &&
+        getArray(g.obj, ['spec', 'to']).some(
+          (t) =>
+            (getString(t, ['kind']) ?? '') === kind &&
+            (getString(t, ['name']) === undefined || getString(t, ['name']) === name),
+        ),
+    );
 }
 
 export function route(mesh: Mesh, svc: MeshService, req: HttpRequestView): RouteOutcome {
@@ -196,10 +232,14 @@ export function route(mesh: Mesh, svc: MeshService, req: HttpRequestView): Route
   const notes: string[] = [];
   const decisions: Decision[] = [];
   if (!routes.length) {
-    decisions.push({ step: 'route', note: `no HTTPRoute has ${svc.kind} ${svc.namespace}/${svc.name} as parent: default route to the service itself` });
+    decisions.push({
+      step: 'route',
+      note: `no HTTPRoute has ${svc.kind} ${svc.namespace}/${svc.name} as parent: default route to the service itself`,
+    });
     return { kind: 'default', decisions, notes };
   }
-  if (consumer) notes.push(`consumer HTTPRoute(s) in the client's namespace replace the service's own routes for this client`);
+  if (consumer)
+    notes.push(`consumer HTTPRoute(s) in the client's namespace replace the service's own routes for this client`);
   const candidates: Candidate[] = [];
   for (const r of routes) {
     const rules = getArray(r.obj, ['spec', 'rules']);
@@ -211,8 +251,14 @@ export function route(mesh: Mesh, svc: MeshService, req: HttpRequestView): Route
         const res = matchOne(mo, req);
         if (!res.ok) return;
         candidates.push({
-          route: r, rule: ri, match: mi, exact: res.exact, prefixLen: res.prefixLen,
-          method: getString(mo, ['method']) !== undefined, headers: getArray(mo, ['headers']).length, query: getArray(mo, ['queryParams']).length,
+          route: r,
+          rule: ri,
+          match: mi,
+          exact: res.exact,
+          prefixLen: res.prefixLen,
+          method: getString(mo, ['method']) !== undefined,
+          headers: getArray(mo, ['headers']).length,
+          query: getArray(mo, ['queryParams']).length,
         });
       });
     });
@@ -224,14 +270,37 @@ export function route(mesh: Mesh, svc: MeshService, req: HttpRequestView): Route
   candidates.sort(compare);
   const best = candidates[0]!;
   const rule = getObject(getArray(best.route.obj, ['spec', 'rules'])[best.rule], []) ?? {};
-  decisions.push({ step: 'route', policy: `${best.route.namespace}/${best.route.name}`, matched: true, rule: best.rule });
+  decisions.push({
+    step: 'route',
+    policy: `${best.route.namespace}/${best.route.name}`,
+    matched: true,
+    rule: best.rule,
+  });
   const filters = getArray(rule, ['filters']);
   const redirect = filters.find((f) => getString(f, ['type']) === 'RequestRedirect');
   if (redirect) {
     const code = get(redirect, ['requestRedirect', 'statusCode']);
-    return { kind: 'matched', route: best.route, rule: best.rule, backends: [], redirect: typeof code === 'number' ? code : 302, decisions, notes };
+    return {
+      kind: 'matched',
+      route: best.route,
+      rule: best.rule,
+      backends: [],
+      redirect: typeof code === 'number' ? code : 302,
+      decisions,
+      notes,
+    };
   }
   const other = filters.map((f) => getString(f, ['type'])).filter((t) => t && t !== 'RequestRedirect');
-  if (other.length) notes.push(`filters ${other.join(', ')} on the matched rule are not simulated (they do not change the verdict here)`);
-  return { kind: 'matched', route: best.route, rule: best.rule, backends: backendsOf(mesh, best.route, rule), decisions, notes };
+  if (other.length)
+    notes.push(
+      `filters ${other.join(', ')} on the matched rule are not simulated (they do not change the verdict here)`,
+    );
+  return {
+    kind: 'matched',
+    route: best.route,
+    rule: best.rule,
+    backends: backendsOf(mesh, best.route, rule),
+    decisions,
+    notes,
+  };
 }

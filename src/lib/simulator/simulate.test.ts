@@ -12,7 +12,11 @@ metadata:
   labels: ${JSON.stringify(labels)}
 `;
 
-const deploy = (name: string, namespace: string, opts: { sa?: string; labels?: Record<string, string>; port?: number; podExtra?: string } = {}) => `
+const deploy = (
+  name: string,
+  namespace: string,
+  opts: { sa?: string; labels?: Record<string, string>; port?: number; podExtra?: string } = {},
+) => `
 apiVersion: apps/v1
 kind: Deployment
 metadata: {name: ${name}, namespace: ${namespace}}
@@ -27,7 +31,13 @@ spec:
       containers: [{name: main, image: example/${name}:1, ports: [{containerPort: ${opts.port ?? 8080}, name: http}]}]
 `;
 
-const service = (name: string, namespace: string, labels: Record<string, string> = {}, ports = '[{port: 80, targetPort: 8080, name: http}]', selector?: Record<string, string>) => `
+const service = (
+  name: string,
+  namespace: string,
+  labels: Record<string, string> = {},
+  ports = '[{port: 80, targetPort: 8080, name: http}]',
+  selector?: Record<string, string>,
+) => `
 apiVersion: v1
 kind: Service
 metadata:
@@ -56,7 +66,13 @@ ${extra}
 `;
 
 /** Namespace `shop` (ambient), clients web and batch, server cart behind Service cart:80 → 8080. */
-const BASE = [ns('shop'), deploy('web', 'shop'), deploy('batch', 'shop'), deploy('cart', 'shop'), service('cart', 'shop')];
+const BASE = [
+  ns('shop'),
+  deploy('web', 'shop'),
+  deploy('batch', 'shop'),
+  deploy('cart', 'shop'),
+  service('cart', 'shop'),
+];
 
 async function sim(docs: string[], req: Partial<SimRequest> & { from: string; to: string }): Promise<SimResult> {
   const { resources, issues } = parseManifests({ file: 'test.yaml', text: docs.join('\n---\n') });
@@ -90,7 +106,9 @@ describe('basic path', () => {
     await expect(sim(BASE, { from: 'shop/web', to: 'cart:81' })).rejects.toBeInstanceOf(SimUsageError);
     await expect(sim(BASE, { from: 'web', to: 'cart' })).rejects.toBeInstanceOf(SimUsageError);
     // Short names resolve in the client's namespace only.
-    await expect(sim([...BASE, ns('other'), deploy('x', 'other')], { from: 'other/x', to: 'cart' })).rejects.toBeInstanceOf(SimUsageError);
+    await expect(
+      sim([...BASE, ns('other'), deploy('x', 'other')], { from: 'other/x', to: 'cart' }),
+    ).rejects.toBeInstanceOf(SimUsageError);
   });
 
   it('a service selecting nothing is an error, not an allow', async () => {
@@ -101,7 +119,12 @@ describe('basic path', () => {
 
 describe('enrolment (SEMANTICS §1)', () => {
   it('(!) sidecar injection wins over dataplane-mode=ambient; inject=false makes the pod ambient', async () => {
-    const docs = [ns('mix', { 'istio.io/dataplane-mode': 'ambient', 'istio-injection': 'enabled' }), deploy('a', 'mix'), deploy('b', 'mix', { labels: { 'sidecar.istio.io/inject': 'false' } }), service('b', 'mix')];
+    const docs = [
+      ns('mix', { 'istio.io/dataplane-mode': 'ambient', 'istio-injection': 'enabled' }),
+      deploy('a', 'mix'),
+      deploy('b', 'mix', { labels: { 'sidecar.istio.io/inject': 'false' } }),
+      service('b', 'mix'),
+    ];
     const r1 = await sim(docs, { from: 'mix/a', to: 'b' });
     expect(r1.client.dataplane).toBe('sidecar');
     expect(r1.hops[0]!.at).toBe('sidecar');
@@ -110,13 +133,20 @@ describe('enrolment (SEMANTICS §1)', () => {
   });
 
   it('pod label dataplane-mode=none and hostNetwork opt out', async () => {
-    const docs = [...BASE, deploy('out', 'shop', { labels: { 'istio.io/dataplane-mode': 'none' } }), deploy('host', 'shop', { podExtra: 'hostNetwork: true' })];
+    const docs = [
+      ...BASE,
+      deploy('out', 'shop', { labels: { 'istio.io/dataplane-mode': 'none' } }),
+      deploy('host', 'shop', { podExtra: 'hostNetwork: true' }),
+    ];
     expect((await sim(docs, { from: 'shop/out', to: 'cart' })).client.dataplane).toBe('none');
     expect((await sim(docs, { from: 'shop/host', to: 'cart' })).client.dataplane).toBe('none');
   });
 
   it('an undeclared namespace is not enrolled: the destination has no ztunnel', async () => {
-    const r = await sim([deploy('a', 'plain'), deploy('b', 'plain'), service('b', 'plain')], { from: 'plain/a', to: 'b' });
+    const r = await sim([deploy('a', 'plain'), deploy('b', 'plain'), service('b', 'plain')], {
+      from: 'plain/a',
+      to: 'b',
+    });
     expect(r.client.dataplane).toBe('none');
     expect(at(r)).toEqual(['pod']);
     expect(r.verdict).toBe('allowed');
@@ -134,7 +164,14 @@ spec:
 `;
 
 describe('waypoint selection (SEMANTICS §2)', () => {
-  const withWp = [ns('shop'), deploy('web', 'shop'), deploy('cart', 'shop'), service('cart', 'shop', { 'istio.io/use-waypoint': 'wp' }), waypoint('wp', 'shop'), L7_ON_WAYPOINT];
+  const withWp = [
+    ns('shop'),
+    deploy('web', 'shop'),
+    deploy('cart', 'shop'),
+    service('cart', 'shop', { 'istio.io/use-waypoint': 'wp' }),
+    waypoint('wp', 'shop'),
+    L7_ON_WAYPOINT,
+  ];
 
   it('a Service with use-waypoint goes through the waypoint, which enforces targetRefs L7 policy', async () => {
     const ok = await sim(withWp, { from: 'shop/web', to: 'cart' });
@@ -153,32 +190,70 @@ describe('waypoint selection (SEMANTICS §2)', () => {
   });
 
   it('(!) a missing waypoint means no waypoint (no fallback to the namespace label): L7 policy is bypassed', async () => {
-    const docs = [ns('shop', { 'istio.io/dataplane-mode': 'ambient', 'istio.io/use-waypoint': 'wp' }), deploy('web', 'shop'), deploy('cart', 'shop'), service('cart', 'shop', { 'istio.io/use-waypoint': 'missing' }), waypoint('wp', 'shop'), L7_ON_WAYPOINT];
+    const docs = [
+      ns('shop', { 'istio.io/dataplane-mode': 'ambient', 'istio.io/use-waypoint': 'wp' }),
+      deploy('web', 'shop'),
+      deploy('cart', 'shop'),
+      service('cart', 'shop', { 'istio.io/use-waypoint': 'missing' }),
+      waypoint('wp', 'shop'),
+      L7_ON_WAYPOINT,
+    ];
     const r = await sim(docs, { from: 'shop/web', to: 'cart', method: 'POST' });
     expect(r.waypoint).toBeNull();
     expect(r.verdict).toBe('allowed');
   });
 
   it('a waypoint whose status has no addresses is not ready: no waypoint', async () => {
-    const docs = [ns('shop'), deploy('web', 'shop'), deploy('cart', 'shop'), service('cart', 'shop', { 'istio.io/use-waypoint': 'wp' }), waypoint('wp', 'shop', 'status: {addresses: []}'), L7_ON_WAYPOINT];
+    const docs = [
+      ns('shop'),
+      deploy('web', 'shop'),
+      deploy('cart', 'shop'),
+      service('cart', 'shop', { 'istio.io/use-waypoint': 'wp' }),
+      waypoint('wp', 'shop', 'status: {addresses: []}'),
+      L7_ON_WAYPOINT,
+    ];
     expect((await sim(docs, { from: 'shop/web', to: 'cart', method: 'POST' })).waypoint).toBeNull();
   });
 
   it('namespace use-waypoint applies to services; use-waypoint=none on the Service opts out', async () => {
-    const docs = [ns('shop', { 'istio.io/dataplane-mode': 'ambient', 'istio.io/use-waypoint': 'wp' }), deploy('web', 'shop'), deploy('cart', 'shop'), deploy('db', 'shop'), service('cart', 'shop'), service('db', 'shop', { 'istio.io/use-waypoint': 'none' }), waypoint('wp', 'shop')];
+    const docs = [
+      ns('shop', { 'istio.io/dataplane-mode': 'ambient', 'istio.io/use-waypoint': 'wp' }),
+      deploy('web', 'shop'),
+      deploy('cart', 'shop'),
+      deploy('db', 'shop'),
+      service('cart', 'shop'),
+      service('db', 'shop', { 'istio.io/use-waypoint': 'none' }),
+      waypoint('wp', 'shop'),
+    ];
     expect((await sim(docs, { from: 'shop/web', to: 'cart' })).waypoint?.name).toBe('wp');
     expect((await sim(docs, { from: 'shop/web', to: 'db' })).waypoint).toBeNull();
   });
 
   it('cross-namespace use needs allowedRoutes from All (default Same ⇒ no waypoint)', async () => {
-    const base = (extra: string) => [ns('shop'), ns('infra'), deploy('web', 'shop'), deploy('cart', 'shop'), service('cart', 'shop', { 'istio.io/use-waypoint': 'wp', 'istio.io/use-waypoint-namespace': 'infra' }), waypoint('wp', 'infra', extra)];
+    const base = (extra: string) => [
+      ns('shop'),
+      ns('infra'),
+      deploy('web', 'shop'),
+      deploy('cart', 'shop'),
+      service('cart', 'shop', { 'istio.io/use-waypoint': 'wp', 'istio.io/use-waypoint-namespace': 'infra' }),
+      waypoint('wp', 'infra', extra),
+    ];
     expect((await sim(base(''), { from: 'shop/web', to: 'cart' })).waypoint).toBeNull();
     const all = '    allowedRoutes: {namespaces: {from: All}}';
-    expect((await sim(base(all), { from: 'shop/web', to: 'cart' })).waypoint).toEqual({ namespace: 'infra', name: 'wp' });
+    expect((await sim(base(all), { from: 'shop/web', to: 'cart' })).waypoint).toEqual({
+      namespace: 'infra',
+      name: 'wp',
+    });
   });
 
   it('waypoint-for: a service waypoint ignores pod-addressed traffic; a workload waypoint takes it', async () => {
-    const docs = (wpFor: string) => [ns('shop'), deploy('web', 'shop'), deploy('cart', 'shop', { labels: { 'istio.io/use-waypoint': 'wp' } }), service('cart', 'shop'), waypoint('wp', 'shop', '', { 'istio.io/waypoint-for': wpFor })];
+    const docs = (wpFor: string) => [
+      ns('shop'),
+      deploy('web', 'shop'),
+      deploy('cart', 'shop', { labels: { 'istio.io/use-waypoint': 'wp' } }),
+      service('cart', 'shop'),
+      waypoint('wp', 'shop', '', { 'istio.io/waypoint-for': wpFor }),
+    ];
     expect((await sim(docs('service'), { from: 'shop/web', to: 'pod/shop/cart' })).waypoint).toBeNull();
     expect((await sim(docs('workload'), { from: 'shop/web', to: 'pod/shop/cart' })).waypoint?.name).toBe('wp');
     // (!) the pod's workload waypoint is not used for traffic addressed to the Service VIP.
@@ -196,7 +271,12 @@ ${spec}
 
 describe('AuthorizationPolicy at ztunnel (SEMANTICS §3)', () => {
   it('principal ALLOW: the named client passes, others and plaintext are denied with a reset', async () => {
-    const docs = [...BASE, zt(`  selector: {matchLabels: {app: cart}}\n  action: ALLOW\n  rules: [{from: [{source: {principals: ["cluster.local/ns/shop/sa/web"]}}]}]`)];
+    const docs = [
+      ...BASE,
+      zt(
+        `  selector: {matchLabels: {app: cart}}\n  action: ALLOW\n  rules: [{from: [{source: {principals: ["cluster.local/ns/shop/sa/web"]}}]}]`,
+      ),
+    ];
     expect((await sim(docs, { from: 'shop/web', to: 'cart' })).verdict).toBe('allowed');
     const other = await sim(docs, { from: 'shop/batch', to: 'cart' });
     expect(other).toMatchObject({ verdict: 'denied', deniedAt: 'ztunnel', status: null, decidedBy: { name: 'p' } });
@@ -204,27 +284,56 @@ describe('AuthorizationPolicy at ztunnel (SEMANTICS §3)', () => {
   });
 
   it('(!) an ALLOW rule with an L7 field is dropped whole: the policy denies everything', async () => {
-    const docs = [...BASE, zt(`  selector: {matchLabels: {app: cart}}\n  action: ALLOW\n  rules: [{from: [{source: {principals: ["cluster.local/ns/shop/sa/web"]}}], to: [{operation: {methods: ["GET"]}}]}]`)];
+    const docs = [
+      ...BASE,
+      zt(
+        `  selector: {matchLabels: {app: cart}}\n  action: ALLOW\n  rules: [{from: [{source: {principals: ["cluster.local/ns/shop/sa/web"]}}], to: [{operation: {methods: ["GET"]}}]}]`,
+      ),
+    ];
     const r = await sim(docs, { from: 'shop/web', to: 'cart', method: 'GET' });
     expect(r).toMatchObject({ verdict: 'denied', deniedAt: 'ztunnel' });
   });
 
   it('(!) a DENY with only L7 fields is a no-op; beside an L4 field it becomes a broader deny', async () => {
-    const onlyL7 = [...BASE, zt(`  selector: {matchLabels: {app: cart}}\n  action: DENY\n  rules: [{to: [{operation: {methods: ["DELETE"]}}]}]`)];
+    const onlyL7 = [
+      ...BASE,
+      zt(
+        `  selector: {matchLabels: {app: cart}}\n  action: DENY\n  rules: [{to: [{operation: {methods: ["DELETE"]}}]}]`,
+      ),
+    ];
     expect((await sim(onlyL7, { from: 'shop/web', to: 'cart', method: 'DELETE' })).verdict).toBe('allowed');
-    const mixed = [...BASE, zt(`  selector: {matchLabels: {app: cart}}\n  action: DENY\n  rules: [{to: [{operation: {methods: ["DELETE"], ports: ["8080"]}}]}]`)];
+    const mixed = [
+      ...BASE,
+      zt(
+        `  selector: {matchLabels: {app: cart}}\n  action: DENY\n  rules: [{to: [{operation: {methods: ["DELETE"], ports: ["8080"]}}]}]`,
+      ),
+    ];
     expect((await sim(mixed, { from: 'shop/web', to: 'cart', method: 'GET' })).verdict).toBe('denied');
-    const when = [...BASE, zt(`  action: DENY\n  rules: [{from: [{source: {namespaces: ["shop"]}}], when: [{key: "request.headers[x-bad]", values: ["1"]}]}]`)];
+    const when = [
+      ...BASE,
+      zt(
+        `  action: DENY\n  rules: [{from: [{source: {namespaces: ["shop"]}}], when: [{key: "request.headers[x-bad]", values: ["1"]}]}]`,
+      ),
+    ];
     expect((await sim(when, { from: 'shop/web', to: 'cart' })).verdict).toBe('allowed');
   });
 
   it('(!) trustDomains is ignored by ztunnel, so the ALLOW is broader than written', async () => {
-    const docs = [...BASE, zt(`  selector: {matchLabels: {app: cart}}\n  action: ALLOW\n  rules: [{from: [{source: {trustDomains: ["other.example"], namespaces: ["shop"]}}]}]`)];
+    const docs = [
+      ...BASE,
+      zt(
+        `  selector: {matchLabels: {app: cart}}\n  action: ALLOW\n  rules: [{from: [{source: {trustDomains: ["other.example"], namespaces: ["shop"]}}]}]`,
+      ),
+    ];
     expect((await sim(docs, { from: 'shop/web', to: 'cart' })).verdict).toBe('allowed');
   });
 
   it('order and defaults: DENY beats ALLOW, empty spec denies all, rules [{}] allows all', async () => {
-    const both = [...BASE, zt(`  action: ALLOW\n  rules: [{}]`, 'allow-all'), zt(`  action: DENY\n  rules: [{from: [{source: {principals: ["*/sa/web"]}}]}]`, 'deny-web')];
+    const both = [
+      ...BASE,
+      zt(`  action: ALLOW\n  rules: [{}]`, 'allow-all'),
+      zt(`  action: DENY\n  rules: [{from: [{source: {principals: ["*/sa/web"]}}]}]`, 'deny-web'),
+    ];
     expect((await sim(both, { from: 'shop/web', to: 'cart' })).decidedBy?.name).toBe('deny-web');
     expect((await sim(both, { from: 'shop/batch', to: 'cart' })).decidedBy?.name).toBe('allow-all');
     const empty = [...BASE, zt('  {}', 'deny-all')];
@@ -240,7 +349,10 @@ describe('AuthorizationPolicy at ztunnel (SEMANTICS §3)', () => {
   });
 
   it('plaintext satisfies notPrincipals and never matches namespaces', async () => {
-    const deny = [...BASE, zt(`  action: DENY\n  rules: [{from: [{source: {notPrincipals: ["cluster.local/ns/shop/sa/web"]}}]}]`)];
+    const deny = [
+      ...BASE,
+      zt(`  action: DENY\n  rules: [{from: [{source: {notPrincipals: ["cluster.local/ns/shop/sa/web"]}}]}]`),
+    ];
     expect((await sim(deny, { from: 'external', to: 'cart.shop' })).verdict).toBe('denied');
     expect((await sim(deny, { from: 'shop/web', to: 'cart' })).verdict).toBe('allowed');
     const allow = [...BASE, zt(`  action: ALLOW\n  rules: [{from: [{source: {namespaces: ["*"]}}]}]`)];
@@ -248,40 +360,83 @@ describe('AuthorizationPolicy at ztunnel (SEMANTICS §3)', () => {
   });
 
   it('root-namespace policies apply mesh-wide; targetRefs policies never reach ztunnel', async () => {
-    const root = [...BASE, `apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: mesh-deny, namespace: istio-system}\nspec:\n  action: DENY\n  rules: [{from: [{source: {principals: ["*/sa/batch"]}}]}]`];
-    expect((await sim(root, { from: 'shop/batch', to: 'cart' })).decidedBy).toMatchObject({ namespace: 'istio-system', name: 'mesh-deny' });
+    const root = [
+      ...BASE,
+      `apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: mesh-deny, namespace: istio-system}\nspec:\n  action: DENY\n  rules: [{from: [{source: {principals: ["*/sa/batch"]}}]}]`,
+    ];
+    expect((await sim(root, { from: 'shop/batch', to: 'cart' })).decidedBy).toMatchObject({
+      namespace: 'istio-system',
+      name: 'mesh-deny',
+    });
     const tr = [...BASE, zt(`  targetRefs: [{kind: Service, group: "", name: cart}]\n  action: DENY\n  rules: [{}]`)];
     expect((await sim(tr, { from: 'shop/web', to: 'cart' })).verdict).toBe('allowed');
   });
 });
 
 describe('waypoint identity and policy attachment (SEMANTICS §3)', () => {
-  const wpDocs = [ns('shop'), deploy('web', 'shop'), deploy('cart', 'shop'), service('cart', 'shop', { 'istio.io/use-waypoint': 'wp' }), waypoint('wp', 'shop')];
+  const wpDocs = [
+    ns('shop'),
+    deploy('web', 'shop'),
+    deploy('cart', 'shop'),
+    service('cart', 'shop', { 'istio.io/use-waypoint': 'wp' }),
+    waypoint('wp', 'shop'),
+  ];
 
   it('(!) behind a waypoint, ztunnel sees the waypoint principal: a client-principal ALLOW now denies with 503', async () => {
-    const docs = [...wpDocs, zt(`  selector: {matchLabels: {app: cart}}\n  action: ALLOW\n  rules: [{from: [{source: {principals: ["cluster.local/ns/shop/sa/web"]}}]}]`)];
+    const docs = [
+      ...wpDocs,
+      zt(
+        `  selector: {matchLabels: {app: cart}}\n  action: ALLOW\n  rules: [{from: [{source: {principals: ["cluster.local/ns/shop/sa/web"]}}]}]`,
+      ),
+    ];
     const r = await sim(docs, { from: 'shop/web', to: 'cart' });
     expect(r).toMatchObject({ verdict: 'denied', deniedAt: 'ztunnel', status: 503, waypoint: { name: 'wp' } });
-    const fixed = [...wpDocs, zt(`  selector: {matchLabels: {app: cart}}\n  action: ALLOW\n  rules: [{from: [{source: {principals: ["cluster.local/ns/shop/sa/wp"]}}]}]`)];
+    const fixed = [
+      ...wpDocs,
+      zt(
+        `  selector: {matchLabels: {app: cart}}\n  action: ALLOW\n  rules: [{from: [{source: {principals: ["cluster.local/ns/shop/sa/wp"]}}]}]`,
+      ),
+    ];
     expect((await sim(fixed, { from: 'shop/web', to: 'cart' })).verdict).toBe('allowed');
   });
 
   it('bypass prevention: DENY notPrincipals [waypoint] blocks direct pod traffic but not the waypoint path', async () => {
-    const docs = [...wpDocs, zt(`  selector: {matchLabels: {app: cart}}\n  action: DENY\n  rules: [{from: [{source: {notPrincipals: ["cluster.local/ns/shop/sa/wp"]}}]}]`)];
+    const docs = [
+      ...wpDocs,
+      zt(
+        `  selector: {matchLabels: {app: cart}}\n  action: DENY\n  rules: [{from: [{source: {notPrincipals: ["cluster.local/ns/shop/sa/wp"]}}]}]`,
+      ),
+    ];
     expect((await sim(docs, { from: 'shop/web', to: 'cart' })).verdict).toBe('allowed');
     expect((await sim(docs, { from: 'shop/web', to: 'pod/shop/cart' })).deniedAt).toBe('ztunnel');
   });
 
   it('the gateway.istio.io/service-account annotation changes the waypoint principal', async () => {
-    const docs = [ns('shop'), deploy('web', 'shop'), deploy('cart', 'shop'), service('cart', 'shop', { 'istio.io/use-waypoint': 'wp' }),
-      waypoint('wp', 'shop').replace('  name: wp\n', '  name: wp\n  annotations: {gateway.istio.io/service-account: custom}\n'),
-      zt(`  selector: {matchLabels: {app: cart}}\n  action: ALLOW\n  rules: [{from: [{source: {principals: ["cluster.local/ns/shop/sa/custom"]}}]}]`)];
+    const docs = [
+      ns('shop'),
+      deploy('web', 'shop'),
+      deploy('cart', 'shop'),
+      service('cart', 'shop', { 'istio.io/use-waypoint': 'wp' }),
+      waypoint('wp', 'shop').replace(
+        '  name: wp\n',
+        '  name: wp\n  annotations: {gateway.istio.io/service-account: custom}\n',
+      ),
+      zt(
+        `  selector: {matchLabels: {app: cart}}\n  action: ALLOW\n  rules: [{from: [{source: {principals: ["cluster.local/ns/shop/sa/custom"]}}]}]`,
+      ),
+    ];
     expect((await sim(docs, { from: 'shop/web', to: 'cart' })).verdict).toBe('allowed');
   });
 
   it('(!) selector policies are ignored at the waypoint; source.principal there is the original client', async () => {
-    const docs = [...wpDocs, zt(`  selector: {matchLabels: {app: cart}}\n  action: DENY\n  rules: [{to: [{operation: {methods: ["POST"]}}]}]`),
-      zt(`  targetRefs: [{kind: Gateway, group: gateway.networking.k8s.io, name: wp}]\n  action: ALLOW\n  rules: [{from: [{source: {principals: ["cluster.local/ns/shop/sa/web"]}}]}]`, 'gw')];
+    const docs = [
+      ...wpDocs,
+      zt(`  selector: {matchLabels: {app: cart}}\n  action: DENY\n  rules: [{to: [{operation: {methods: ["POST"]}}]}]`),
+      zt(
+        `  targetRefs: [{kind: Gateway, group: gateway.networking.k8s.io, name: wp}]\n  action: ALLOW\n  rules: [{from: [{source: {principals: ["cluster.local/ns/shop/sa/web"]}}]}]`,
+        'gw',
+      ),
+    ];
     const r = await sim(docs, { from: 'shop/web', to: 'cart', method: 'POST' });
     expect(r.verdict).toBe('allowed');
     expect(r.decidedBy?.name).toBe('gw');
@@ -294,7 +449,10 @@ describe('waypoint identity and policy attachment (SEMANTICS §3)', () => {
   });
 
   it('GatewayClass istio-waypoint policies from the root namespace apply to every waypoint', async () => {
-    const docs = [...wpDocs, `apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: all-wp, namespace: istio-system}\nspec:\n  targetRefs: [{kind: GatewayClass, group: gateway.networking.k8s.io, name: istio-waypoint}]\n  action: DENY\n  rules: [{to: [{operation: {paths: ["/admin*"]}}]}]`];
+    const docs = [
+      ...wpDocs,
+      `apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: all-wp, namespace: istio-system}\nspec:\n  targetRefs: [{kind: GatewayClass, group: gateway.networking.k8s.io, name: istio-waypoint}]\n  action: DENY\n  rules: [{to: [{operation: {paths: ["/admin*"]}}]}]`,
+    ];
     expect((await sim(docs, { from: 'shop/web', to: 'cart', path: '/admin/x' })).status).toBe(403);
     expect((await sim(docs, { from: 'shop/web', to: 'cart', path: '/ok' })).status).toBe(200);
   });
@@ -306,31 +464,69 @@ describe('waypoint identity and policy attachment (SEMANTICS §3)', () => {
 });
 
 describe('PeerAuthentication (SEMANTICS §4)', () => {
-  const pa = (name: string, spec: string) => `apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: {name: ${name}, namespace: shop}\nspec:\n${spec}`;
+  const pa = (name: string, spec: string) =>
+    `apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: {name: ${name}, namespace: shop}\nspec:\n${spec}`;
   it('STRICT rejects plaintext only; mesh clients are unaffected', async () => {
     const docs = [...BASE, pa('default', '  mtls: {mode: STRICT}')];
-    expect((await sim(docs, { from: 'external', to: 'cart.shop' }))).toMatchObject({ verdict: 'denied', deniedAt: 'ztunnel', decidedBy: { kind: 'PeerAuthentication' } });
+    expect(await sim(docs, { from: 'external', to: 'cart.shop' })).toMatchObject({
+      verdict: 'denied',
+      deniedAt: 'ztunnel',
+      decidedBy: { kind: 'PeerAuthentication' },
+    });
     expect((await sim(docs, { from: 'shop/web', to: 'cart' })).verdict).toBe('allowed');
   });
   it('(!) PERMISSIVE and DISABLE behave the same; workload beats namespace; port-level uses the container port', async () => {
     for (const mode of ['PERMISSIVE', 'DISABLE']) {
-      expect((await sim([...BASE, pa('default', `  mtls: {mode: ${mode}}`)], { from: 'external', to: 'cart.shop' })).verdict).toBe('allowed');
+      expect(
+        (await sim([...BASE, pa('default', `  mtls: {mode: ${mode}}`)], { from: 'external', to: 'cart.shop' })).verdict,
+      ).toBe('allowed');
     }
-    const wl = [...BASE, pa('default', '  mtls: {mode: STRICT}'), pa('cart', '  selector: {matchLabels: {app: cart}}\n  mtls: {mode: PERMISSIVE}')];
+    const wl = [
+      ...BASE,
+      pa('default', '  mtls: {mode: STRICT}'),
+      pa('cart', '  selector: {matchLabels: {app: cart}}\n  mtls: {mode: PERMISSIVE}'),
+    ];
     expect((await sim(wl, { from: 'external', to: 'cart.shop' })).verdict).toBe('allowed');
-    const port = [...BASE, pa('cart', '  selector: {matchLabels: {app: cart}}\n  mtls: {mode: PERMISSIVE}\n  portLevelMtls: {"8080": {mode: STRICT}}')];
+    const port = [
+      ...BASE,
+      pa(
+        'cart',
+        '  selector: {matchLabels: {app: cart}}\n  mtls: {mode: PERMISSIVE}\n  portLevelMtls: {"8080": {mode: STRICT}}',
+      ),
+    ];
     expect((await sim(port, { from: 'external', to: 'cart.shop' })).verdict).toBe('denied');
   });
 });
 
 describe('routing at the waypoint (SEMANTICS §5)', () => {
-  const rt = (name: string, parent: string, rules: string, namespace = 'shop') => `apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: ${name}, namespace: ${namespace}}\nspec:\n  parentRefs: [${parent}]\n  rules:\n${rules}`;
+  const rt = (name: string, parent: string, rules: string, namespace = 'shop') =>
+    `apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: ${name}, namespace: ${namespace}}\nspec:\n  parentRefs: [${parent}]\n  rules:\n${rules}`;
   const svcParent = '{group: "", kind: Service, name: cart, namespace: shop, port: 80}';
-  const docs = [ns('shop'), ns('team'), deploy('web', 'shop'), deploy('dev', 'team'), deploy('cart', 'shop'), deploy('cart-v2', 'shop', { labels: { app: 'cart-v2' } }),
-    service('cart', 'shop', { 'istio.io/use-waypoint': 'wp' }), service('cart-v1', 'shop', {}, undefined, { app: 'cart' }), service('cart-v2', 'shop'), waypoint('wp', 'shop')];
+  const docs = [
+    ns('shop'),
+    ns('team'),
+    deploy('web', 'shop'),
+    deploy('dev', 'team'),
+    deploy('cart', 'shop'),
+    deploy('cart-v2', 'shop', { labels: { app: 'cart-v2' } }),
+    service('cart', 'shop', { 'istio.io/use-waypoint': 'wp' }),
+    service('cart-v1', 'shop', {}, undefined, { app: 'cart' }),
+    service('cart-v2', 'shop'),
+    waypoint('wp', 'shop'),
+  ];
 
   it('weighted backends with probabilities; weight 0 omitted', async () => {
-    const r = await sim([...docs, rt('split', svcParent, '  - backendRefs: [{name: cart-v1, port: 80, weight: 75}, {name: cart-v2, port: 80, weight: 25}, {name: cart, port: 80, weight: 0}]')], { from: 'shop/web', to: 'cart' });
+    const r = await sim(
+      [
+        ...docs,
+        rt(
+          'split',
+          svcParent,
+          '  - backendRefs: [{name: cart-v1, port: 80, weight: 75}, {name: cart-v2, port: 80, weight: 25}, {name: cart, port: 80, weight: 0}]',
+        ),
+      ],
+      { from: 'shop/web', to: 'cart' },
+    );
     expect(r.backends).toEqual([
       { namespace: 'shop', service: 'cart-v1', port: 80, probability: 0.75 },
       { namespace: 'shop', service: 'cart-v2', port: 80, probability: 0.25 },
@@ -359,31 +555,57 @@ describe('routing at the waypoint (SEMANTICS §5)', () => {
       '  - backendRefs: [{name: cart-v1, port: 80}]',
     ].join('\n');
     const d = [...docs, rt('hdr', svcParent, rules)];
-    expect((await sim(d, { from: 'shop/web', to: 'cart', headers: { 'x-canary': 'yes' } })).backends[0]!.service).toBe('cart-v2');
+    expect((await sim(d, { from: 'shop/web', to: 'cart', headers: { 'x-canary': 'yes' } })).backends[0]!.service).toBe(
+      'cart-v2',
+    );
     expect((await sim(d, { from: 'shop/web', to: 'cart' })).backends[0]!.service).toBe('cart-v1');
   });
 
   it('all weights zero or an unknown backend is 500', async () => {
-    const zero = await sim([...docs, rt('z', svcParent, '  - backendRefs: [{name: cart-v1, port: 80, weight: 0}]')], { from: 'shop/web', to: 'cart' });
+    const zero = await sim([...docs, rt('z', svcParent, '  - backendRefs: [{name: cart-v1, port: 80, weight: 0}]')], {
+      from: 'shop/web',
+      to: 'cart',
+    });
     expect(zero).toMatchObject({ verdict: 'error', status: 500 });
-    const bad = await sim([...docs, rt('b', svcParent, '  - backendRefs: [{name: nope, port: 80}]')], { from: 'shop/web', to: 'cart' });
+    const bad = await sim([...docs, rt('b', svcParent, '  - backendRefs: [{name: nope, port: 80}]')], {
+      from: 'shop/web',
+      to: 'cart',
+    });
     expect(bad).toMatchObject({ verdict: 'error', status: 500 });
   });
 
   it('(!) an HTTPRoute on the waypoint Gateway is ignored for mesh routing', async () => {
-    const r = await sim([...docs, rt('gw', '{group: gateway.networking.k8s.io, kind: Gateway, name: wp}', '  - backendRefs: [{name: cart-v2, port: 80}]')], { from: 'shop/web', to: 'cart' });
+    const r = await sim(
+      [
+        ...docs,
+        rt(
+          'gw',
+          '{group: gateway.networking.k8s.io, kind: Gateway, name: wp}',
+          '  - backendRefs: [{name: cart-v2, port: 80}]',
+        ),
+      ],
+      { from: 'shop/web', to: 'cart' },
+    );
     expect(r.backends).toEqual([{ namespace: 'shop', service: 'cart', port: 80, probability: 1 }]);
   });
 
   it('a consumer route only affects clients in its own namespace', async () => {
-    const d = [...docs, rt('team-view', svcParent, '  - backendRefs: [{name: cart-v2, namespace: shop, port: 80}]', 'team'),
-      `apiVersion: gateway.networking.k8s.io/v1beta1\nkind: ReferenceGrant\nmetadata: {name: team, namespace: shop}\nspec:\n  from: [{group: gateway.networking.k8s.io, kind: HTTPRoute, namespace: team}]\n  to: [{group: "", kind: Service}]`];
+    const d = [
+      ...docs,
+      rt('team-view', svcParent, '  - backendRefs: [{name: cart-v2, namespace: shop, port: 80}]', 'team'),
+      `apiVersion: gateway.networking.k8s.io/v1beta1\nkind: ReferenceGrant\nmetadata: {name: team, namespace: shop}\nspec:\n  from: [{group: gateway.networking.k8s.io, kind: HTTPRoute, namespace: team}]\n  to: [{group: "", kind: Service}]`,
+    ];
     expect((await sim(d, { from: 'team/dev', to: 'cart.shop' })).backends[0]!.service).toBe('cart-v2');
     expect((await sim(d, { from: 'shop/web', to: 'cart' })).backends[0]!.service).toBe('cart');
   });
 
   it('routes have no effect without a waypoint', async () => {
-    const noWp = [...BASE, service('cart-v2', 'shop'), deploy('cart-v2', 'shop'), rt('split', svcParent, '  - backendRefs: [{name: cart-v2, port: 80}]')];
+    const noWp = [
+      ...BASE,
+      service('cart-v2', 'shop'),
+      deploy('cart-v2', 'shop'),
+      rt('split', svcParent, '  - backendRefs: [{name: cart-v2, port: 80}]'),
+    ];
     expect((await sim(noWp, { from: 'shop/web', to: 'cart' })).backends[0]!.service).toBe('cart');
   });
 });

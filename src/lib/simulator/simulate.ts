@@ -36,11 +36,18 @@ export function resolveClient(mesh: Mesh, from: string): Client {
   if (from === 'external') return { name: 'external', dataplane: 'none', principal: null };
   const m = /^([^/]+)\/([^/]+)$/.exec(from);
   const known = mesh.workloads.filter((w) => CLIENT_KINDS.includes(w.kind)).map((w) => `${w.namespace}/${w.name}`);
-  if (!m) throw new SimUsageError(`--from must be NAMESPACE/NAME or external, not "${from}". Workloads: ${listOf(known)}`);
+  if (!m)
+    throw new SimUsageError(`--from must be NAMESPACE/NAME or external, not "${from}". Workloads: ${listOf(known)}`);
   const w = mesh.workloads.find((x) => x.namespace === m[1] && x.name === m[2] && CLIENT_KINDS.includes(x.kind));
   if (!w) throw new SimUsageError(`no workload ${from} in the manifests. Workloads: ${listOf(known)}`);
   const { mode } = mesh.enrolment(w);
-  return { workload: w, name: `${w.namespace}/${podNameOf(w)}`, dataplane: mode, principal: mode !== 'none' ? principalOf(w) : null, namespace: w.namespace };
+  return {
+    workload: w,
+    name: `${w.namespace}/${podNameOf(w)}`,
+    dataplane: mode,
+    principal: mode !== 'none' ? principalOf(w) : null,
+    namespace: w.namespace,
+  };
 }
 
 export type Destination =
@@ -57,11 +64,18 @@ export function resolveDestination(mesh: Mesh, to: string, clientNs: string | un
     const { host, port } = splitPort(to.slice(4));
     const m = /^([^/]+)\/([^/]+)$/.exec(host);
     const known = mesh.workloads.map((w) => `pod/${w.namespace}/${w.name}`);
-    if (!m) throw new SimUsageError(`--to pod/NAMESPACE/NAME[:PORT], not "${to}". Pods and workloads: ${listOf(known)}`);
+    if (!m)
+      throw new SimUsageError(`--to pod/NAMESPACE/NAME[:PORT], not "${to}". Pods and workloads: ${listOf(known)}`);
     const w = mesh.workloads.find((x) => x.namespace === m[1] && x.name === m[2]);
-    if (!w) throw new SimUsageError(`no pod or workload ${m[1]}/${m[2]} in the manifests. Pods and workloads: ${listOf(known)}`);
+    if (!w)
+      throw new SimUsageError(
+        `no pod or workload ${m[1]}/${m[2]} in the manifests. Pods and workloads: ${listOf(known)}`,
+      );
     const p = port ?? w.ports[0];
-    if (p === undefined) throw new SimUsageError(`${w.kind} ${w.namespace}/${w.name} declares no container port: give one (pod/${w.namespace}/${w.name}:PORT)`);
+    if (p === undefined)
+      throw new SimUsageError(
+        `${w.kind} ${w.namespace}/${w.name} declares no container port: give one (pod/${w.namespace}/${w.name}:PORT)`,
+      );
     return { kind: 'pod', workload: w, port: p };
   }
   const { host, port } = splitPort(to);
@@ -73,12 +87,17 @@ export function resolveDestination(mesh: Mesh, to: string, clientNs: string | un
   // expansions of short names in the client's namespace, then ServiceEntry wildcards.
   const svc = mesh.servicesForHost(host, clientNs ?? 'default')[0];
   if (!svc) {
-    const hint = !host.includes('.') ? ` (short names resolve in the client's namespace, ${clientNs ?? 'default'})` : '';
+    const hint = !host.includes('.')
+      ? ` (short names resolve in the client's namespace, ${clientNs ?? 'default'})`
+      : '';
     throw new SimUsageError(`no Service or ServiceEntry host "${host}"${hint}. Known: ${listOf(known)}`);
   }
   if (!svc.ports.length) throw new SimUsageError(`${svc.kind} ${svc.namespace}/${svc.name} declares no ports`);
   const sp = port === undefined ? svc.ports[0]! : svc.ports.find((p) => p.port === port);
-  if (!sp) throw new SimUsageError(`${svc.kind} ${svc.namespace}/${svc.name} has no port ${port}; ports: ${svc.ports.map((p) => p.port).join(', ')}`);
+  if (!sp)
+    throw new SimUsageError(
+      `${svc.kind} ${svc.namespace}/${svc.name} has no port ${port}; ports: ${svc.ports.map((p) => p.port).join(', ')}`,
+    );
   return { kind: 'service', service: svc, port: sp, host };
 }
 
@@ -108,11 +127,20 @@ function finish(
     hops: t.hops,
     decidedBy: verdict === 'allowed' ? t.allowedBy : t.decidedBy,
     notes: t.notes,
-    client: { name: client.name, dataplane: client.dataplane, identity: client.principal ? `spiffe://${client.principal}` : null },
+    client: {
+      name: client.name,
+      dataplane: client.dataplane,
+      identity: client.principal ? `spiffe://${client.principal}` : null,
+    },
   };
 }
 
-const ref = (r: Resource, rule?: number): DecidedBy => ({ kind: r.kind, namespace: r.namespace, name: r.name, ...(rule !== undefined ? { rule } : {}) });
+const ref = (r: Resource, rule?: number): DecidedBy => ({
+  kind: r.kind,
+  namespace: r.namespace,
+  name: r.name,
+  ...(rule !== undefined ? { rule } : {}),
+});
 
 function parsePath(p: string): { path: string; query: Map<string, string> } {
   const i = p.indexOf('?');
@@ -133,7 +161,11 @@ function parsePath(p: string): { path: string; query: Map<string, string> } {
 }
 
 /** Parse manifests' resources and simulate one request. Throws SimUsageError for an unknown client/destination. */
-export async function simulate(resources: readonly Resource[], req: SimRequest, opts: SimOptions = {}): Promise<SimResult> {
+export async function simulate(
+  resources: readonly Resource[],
+  req: SimRequest,
+  opts: SimOptions = {},
+): Promise<SimResult> {
   const mesh = buildMesh(resources, opts.rootNamespace ? { rootNamespace: opts.rootNamespace } : {});
   return simulateIn(mesh, req, opts);
 }
@@ -149,19 +181,26 @@ export async function simulateIn(mesh: Mesh, req: SimRequest, opts: SimOptions =
   for (const [k, v] of Object.entries(req.headers ?? {})) headers[k.toLowerCase()] = v;
   if (req.jwt !== undefined && headers['authorization'] === undefined) headers['authorization'] = `Bearer ${req.jwt}`;
   const servicePort = dest.kind === 'service' ? dest.port.port : dest.port;
-  const hostHeader = headers['host'] ?? (dest.kind === 'service' ? (servicePort === 80 ? dest.host : `${dest.host}:${servicePort}`) : `pod:${servicePort}`);
+  const hostHeader =
+    headers['host'] ??
+    (dest.kind === 'service' ? (servicePort === 80 ? dest.host : `${dest.host}:${servicePort}`) : `pod:${servicePort}`);
   const now = opts.nowSeconds ?? Math.floor(Date.now() / 1000);
   const t: Trace = { hops: [], notes: [], decidedBy: null, allowedBy: null };
   const meshed = client.dataplane !== 'none';
 
-  const undeclared = [...new Set(mesh.resources.filter((r) => r.kind !== 'Namespace').map((r) => r.namespace))].filter((n) => !mesh.hasNamespace(n)).sort();
-  if (undeclared.length) t.notes.push(`no Namespace manifest for ${undeclared.join(', ')}: taken as unlabelled (not enrolled)`);
+  const undeclared = [...new Set(mesh.resources.filter((r) => r.kind !== 'Namespace').map((r) => r.namespace))]
+    .filter((n) => !mesh.hasNamespace(n))
+    .sort();
+  if (undeclared.length)
+    t.notes.push(`no Namespace manifest for ${undeclared.join(', ')}: taken as unlabelled (not enrolled)`);
 
   // ── source side ────────────────────────────────────────────────────────────────────────────────
   if (client.workload && client.dataplane === 'ambient') {
     const w = client.workload;
     t.hops.push({
-      at: 'ztunnel', side: 'source', ...(nodeOf(w) ? { node: nodeOf(w)! } : {}),
+      at: 'ztunnel',
+      side: 'source',
+      ...(nodeOf(w) ? { node: nodeOf(w)! } : {}),
       decisions: [{ step: 'enrolment', note: mesh.enrolment(w).reason }],
       notes: [
         `captured by istio-cni and sent over HBONE (mTLS) as spiffe://${client.principal}`,
@@ -170,8 +209,13 @@ export async function simulateIn(mesh: Mesh, req: SimRequest, opts: SimOptions =
     });
   } else if (client.workload && client.dataplane === 'sidecar') {
     t.hops.push({
-      at: 'sidecar', side: 'source', name: client.name, decisions: [{ step: 'enrolment', note: mesh.enrolment(client.workload).reason }],
-      notes: [`sidecar client: mTLS as spiffe://${client.principal}; sidecars send traffic for waypoint-bound services to the waypoint (ambient interop)`],
+      at: 'sidecar',
+      side: 'source',
+      name: client.name,
+      decisions: [{ step: 'enrolment', note: mesh.enrolment(client.workload).reason }],
+      notes: [
+        `sidecar client: mTLS as spiffe://${client.principal}; sidecars send traffic for waypoint-bound services to the waypoint (ambient interop)`,
+      ],
     });
   } else {
     t.notes.push(
@@ -184,30 +228,56 @@ export async function simulateIn(mesh: Mesh, req: SimRequest, opts: SimOptions =
   // ── which waypoint ─────────────────────────────────────────────────────────────────────────────
   let binding: WaypointBinding;
   if (dest.kind === 'service') {
-    binding = mesh.resolveWaypoint({ kind: dest.service.kind, resource: dest.service.resource, namespace: dest.service.namespace, labels: dest.service.labels });
+    binding = mesh.resolveWaypoint({
+      kind: dest.service.kind,
+      resource: dest.service.resource,
+      namespace: dest.service.namespace,
+      labels: dest.service.labels,
+    });
   } else {
     const w = dest.workload;
-    binding = mesh.resolveWaypoint({ kind: w.kind === 'WorkloadEntry' ? 'WorkloadEntry' : 'Pod', resource: w.resource, namespace: w.namespace, labels: w.labels });
+    binding = mesh.resolveWaypoint({
+      kind: w.kind === 'WorkloadEntry' ? 'WorkloadEntry' : 'Pod',
+      resource: w.resource,
+      namespace: w.namespace,
+      labels: w.labels,
+    });
   }
   if (bindingBroken(binding)) t.notes.push(binding.note);
   let waypoint = binding.waypoint;
   if (waypoint && !meshed) {
-    t.notes.push(`${binding.note}; but a caller outside the mesh is not captured by ztunnel, so it never traverses the waypoint: waypoint (L7) policy does not apply to it`);
+    t.notes.push(
+      `${binding.note}; but a caller outside the mesh is not captured by ztunnel, so it never traverses the waypoint: waypoint (L7) policy does not apply to it`,
+    );
     waypoint = undefined;
   }
   if (dest.kind === 'service' && !waypoint) {
     const svc = dest.service;
     const unbound = [...mesh.byKind('AuthorizationPolicy'), ...mesh.byKind('RequestAuthentication')].filter(
-      (r) => r.namespace === svc.namespace && targetRefsOf(r).some((x) => getString(x, ['kind']) === svc.kind && getString(x, ['name']) === svc.name),
+      (r) =>
+        r.namespace === svc.namespace &&
+        targetRefsOf(r).some((x) => getString(x, ['kind']) === svc.kind && getString(x, ['name']) === svc.name),
     );
-    for (const r of unbound) t.notes.push(`${r.kind} ${r.namespace}/${r.name} targets ${svc.name} with targetRefs, but this traffic has no waypoint: it is enforced nowhere`);
+    for (const r of unbound)
+      t.notes.push(
+        `${r.kind} ${r.namespace}/${r.name} targets ${svc.name} with targetRefs, but this traffic has no waypoint: it is enforced nowhere`,
+      );
     const { routes } = routesFor(mesh, svc, servicePort, client.namespace);
-    if (routes.length && http) t.notes.push(`HTTPRoute ${routes.map((r) => `${r.namespace}/${r.name}`).join(', ')} has no effect without a waypoint: the request goes to ${svc.name} itself`);
+    if (routes.length && http)
+      t.notes.push(
+        `HTTPRoute ${routes.map((r) => `${r.namespace}/${r.name}`).join(', ')} has no effect without a waypoint: the request goes to ${svc.name} itself`,
+      );
   }
 
   // ── waypoint ───────────────────────────────────────────────────────────────────────────────────
   let backends: Backend[] = [];
-  let target: { service?: MeshService; servicePort?: ServicePort; workload?: Workload; port?: number; external?: string } = {};
+  let target: {
+    service?: MeshService;
+    servicePort?: ServicePort;
+    workload?: Workload;
+    port?: number;
+    external?: string;
+  } = {};
   if (dest.kind === 'pod') target = { workload: dest.workload, port: dest.port };
 
   if (waypoint) {
@@ -216,30 +286,65 @@ export async function simulateIn(mesh: Mesh, req: SimRequest, opts: SimOptions =
     const notes: string[] = [readinessNote(wp), `forwards to the destination as spiffe://${wp.principal}`];
     const hop: Hop = { at: 'waypoint', name: `${wp.namespace}/${wp.name}`, decisions, notes };
     t.hops.push(hop);
-    const svcRef = dest.kind === 'service' ? { kind: dest.service.kind, namespace: dest.service.namespace, name: dest.service.name } : undefined;
+    const svcRef =
+      dest.kind === 'service'
+        ? { kind: dest.service.kind, namespace: dest.service.namespace, name: dest.service.name }
+        : undefined;
     const stray = routesOnWaypointGateway(mesh, wp.namespace, wp.name);
-    if (stray.length) notes.push(`HTTPRoute ${stray.map((r) => `${r.namespace}/${r.name}`).join(', ')} has the waypoint Gateway as parent: never used for mesh routing (attach it to the Service instead)`);
-    const ignoredSelector = dest.kind === 'service'
-      ? endpointsOf(mesh, dest.service).flatMap((w) => policiesForWorkload(mesh, 'AuthorizationPolicy', w)).filter((p) => p.attachment !== 'mesh')
-      : [];
-    if (ignoredSelector.length) notes.push(`selector/namespace AuthorizationPolicies (${[...new Set(ignoredSelector.map((p) => `${p.resource.namespace}/${p.resource.name}`))].join(', ')}) are not applied by the waypoint; ztunnel enforces their L4 part`);
+    if (stray.length)
+      notes.push(
+        `HTTPRoute ${stray.map((r) => `${r.namespace}/${r.name}`).join(', ')} has the waypoint Gateway as parent: never used for mesh routing (attach it to the Service instead)`,
+      );
+    const ignoredSelector =
+      dest.kind === 'service'
+        ? endpointsOf(mesh, dest.service)
+            .flatMap((w) => policiesForWorkload(mesh, 'AuthorizationPolicy', w))
+            .filter((p) => p.attachment !== 'mesh')
+        : [];
+    if (ignoredSelector.length)
+      notes.push(
+        `selector/namespace AuthorizationPolicies (${[...new Set(ignoredSelector.map((p) => `${p.resource.namespace}/${p.resource.name}`))].join(', ')}) are not applied by the waypoint; ztunnel enforces their L4 part`,
+      );
     let auth: JwtAuth | undefined;
     if (http) {
       const ras = policiesForWaypoint(mesh, 'RequestAuthentication', wp, svcRef).map((p) => p.resource);
-      const rules = ras.flatMap((r) => getArray(r.obj, ['spec', 'jwtRules']).map((rule) => ({ rule: getObject(rule, []) ?? {} })));
+      const rules = ras.flatMap((r) =>
+        getArray(r.obj, ['spec', 'jwtRules']).map((rule) => ({ rule: getObject(rule, []) ?? {} })),
+      );
       const token = ras.length ? tokenFrom(headers, rules) : undefined;
       if (!ras.length) {
-        if (req.jwt !== undefined) decisions.push({ step: 'jwt', note: 'no RequestAuthentication is attached here: the token is not validated and request.auth.* stays empty' });
+        if (req.jwt !== undefined)
+          decisions.push({
+            step: 'jwt',
+            note: 'no RequestAuthentication is attached here: the token is not validated and request.auth.* stays empty',
+          });
       } else {
         const jwt = await validateJwt(token, ras, now);
-        if (jwt.status === 'absent') decisions.push({ step: 'jwt', note: 'no token: passes with no request principal (RequestAuthentication alone does not require one)' });
+        if (jwt.status === 'absent')
+          decisions.push({
+            step: 'jwt',
+            note: 'no token: passes with no request principal (RequestAuthentication alone does not require one)',
+          });
         else if (jwt.status === 'invalid') {
-          decisions.push({ step: 'jwt', ...(jwt.by ? { policy: `${jwt.by.namespace}/${jwt.by.name}`, rule: jwt.rule } : {}), action: 'REJECT', matched: true, note: jwt.why });
+          decisions.push({
+            step: 'jwt',
+            ...(jwt.by ? { policy: `${jwt.by.namespace}/${jwt.by.name}`, rule: jwt.rule } : {}),
+            action: 'REJECT',
+            matched: true,
+            note: jwt.why,
+          });
           t.decidedBy = jwt.by ? ref(jwt.by, jwt.rule) : ref(ras[0]!);
           return finish(t, 'denied', 401, 'waypoint', wp, [], client);
         } else {
           auth = jwt.auth;
-          decisions.push({ step: 'jwt', policy: `${jwt.by.namespace}/${jwt.by.name}`, rule: jwt.rule, action: 'ACCEPT', matched: true, note: `request principal ${jwt.auth.principal}${jwt.verified ? ' (signature verified with the inline jwks)' : ' (signature not checked: jwksUri only, token trusted)'}` });
+          decisions.push({
+            step: 'jwt',
+            policy: `${jwt.by.namespace}/${jwt.by.name}`,
+            rule: jwt.rule,
+            action: 'ACCEPT',
+            matched: true,
+            note: `request principal ${jwt.auth.principal}${jwt.verified ? ' (signature verified with the inline jwks)' : ' (signature not checked: jwksUri only, token trusted)'}`,
+          });
         }
       }
     }
@@ -280,10 +385,19 @@ export async function simulateIn(mesh: Mesh, req: SimRequest, opts: SimOptions =
           if (picked.invalidNote) notes.push(picked.invalidNote);
           if (!picked.chosen) {
             t.decidedBy = ref(ro.route, ro.rule);
-            decisions.push({ step: 'backend', policy: `${ro.route.namespace}/${ro.route.name}`, rule: ro.rule, matched: false, note: picked.why });
+            decisions.push({
+              step: 'backend',
+              policy: `${ro.route.namespace}/${ro.route.name}`,
+              rule: ro.rule,
+              matched: false,
+              note: picked.why,
+            });
             return finish(t, 'error', 500, null, wp, backends, client);
           }
-          if (backends.length > 1) notes.push(`weighted split: following ${picked.chosen.service.namespace}/${picked.chosen.service.name} (the most likely backend)`);
+          if (backends.length > 1)
+            notes.push(
+              `weighted split: following ${picked.chosen.service.namespace}/${picked.chosen.service.name} (the most likely backend)`,
+            );
           target = { service: picked.chosen.service, servicePort: picked.chosen.port };
         } else {
           backends = [{ namespace: svc.namespace, service: svc.name, port: servicePort, probability: 1 }];
@@ -304,20 +418,33 @@ export async function simulateIn(mesh: Mesh, req: SimRequest, opts: SimOptions =
     const svc = target.service;
     const eps = endpointsOf(mesh, svc);
     if (!eps.length) {
-      const inline = getArray(svc.resource.obj, ['spec', 'endpoints']).map((e) => getString(e, ['address']) ?? '').filter(Boolean);
+      const inline = getArray(svc.resource.obj, ['spec', 'endpoints'])
+        .map((e) => getString(e, ['address']) ?? '')
+        .filter(Boolean);
       if (svc.kind === 'ServiceEntry' && (inline.length || !svc.selector)) {
         const name = inline[0] ?? svc.hosts[0] ?? svc.name;
-        t.hops.push({ at: 'external', name, notes: [`${svc.kind} ${svc.namespace}/${svc.name}: the request leaves the mesh to ${name} (no destination ztunnel)`] });
+        t.hops.push({
+          at: 'external',
+          name,
+          notes: [
+            `${svc.kind} ${svc.namespace}/${svc.name}: the request leaves the mesh to ${name} (no destination ztunnel)`,
+          ],
+        });
         return finish(t, 'allowed', http ? 200 : null, null, waypoint, backends, client);
       }
       t.notes.push(`${svc.kind} ${svc.namespace}/${svc.name} selects no workload in the manifests: no endpoints`);
       return finish(t, 'error', http && waypoint ? 503 : null, null, waypoint, backends, client);
     }
-    if (eps.length > 1) t.notes.push(`${svc.namespace}/${svc.name} has ${eps.length} workloads behind it (${eps.map((e) => e.name).join(', ')}); the trace follows ${eps[0]!.name}`);
+    if (eps.length > 1)
+      t.notes.push(
+        `${svc.namespace}/${svc.name} has ${eps.length} workloads behind it (${eps.map((e) => e.name).join(', ')}); the trace follows ${eps[0]!.name}`,
+      );
     const w = eps[0]!;
     const tp = targetPortOf(target.servicePort!, w);
     if (tp === undefined) {
-      t.notes.push(`targetPort "${String(target.servicePort!.targetPort)}" of ${svc.name} names no container port of ${w.name}`);
+      t.notes.push(
+        `targetPort "${String(target.servicePort!.targetPort)}" of ${svc.name} names no container port of ${w.name}`,
+      );
       return finish(t, 'error', http && waypoint ? 503 : null, null, waypoint, backends, client);
     }
     target = { ...target, workload: w, port: tp };
@@ -327,7 +454,9 @@ export async function simulateIn(mesh: Mesh, req: SimRequest, opts: SimOptions =
   const w = target.workload!;
   const port = target.port!;
   const viaWaypoint = waypoint !== undefined;
-  const source: Peer = viaWaypoint ? { principal: waypoint!.principal, namespace: waypoint!.namespace } : peerOf(client);
+  const source: Peer = viaWaypoint
+    ? { principal: waypoint!.principal, namespace: waypoint!.namespace }
+    : peerOf(client);
   const plaintext = source.principal === undefined;
   const denyStatus = http && viaWaypoint ? 503 : null;
   const destMode = mesh.enrolment(w);
@@ -344,7 +473,13 @@ export async function simulateIn(mesh: Mesh, req: SimRequest, opts: SimOptions =
     const pa = effectiveMtls(mesh, w, port);
     if (plaintext) {
       const by = pa.by ? `${pa.by.namespace}/${pa.by.name}` : undefined;
-      decisions.push({ step: 'peer-authentication', ...(by ? { policy: by } : {}), action: pa.mode, matched: pa.mode === 'STRICT', note: pa.mode === 'STRICT' ? 'STRICT rejects plaintext' : `${pa.mode} (${pa.level}) accepts plaintext` });
+      decisions.push({
+        step: 'peer-authentication',
+        ...(by ? { policy: by } : {}),
+        action: pa.mode,
+        matched: pa.mode === 'STRICT',
+        note: pa.mode === 'STRICT' ? 'STRICT rejects plaintext' : `${pa.mode} (${pa.level}) accepts plaintext`,
+      });
       if (pa.mode === 'STRICT') {
         t.decidedBy = pa.by ? ref(pa.by) : null;
         return finish(t, 'denied', denyStatus, 'ztunnel', waypoint, backends, client);
@@ -352,12 +487,17 @@ export async function simulateIn(mesh: Mesh, req: SimRequest, opts: SimOptions =
     } else if (pa.mode !== 'PERMISSIVE' || pa.by) {
       notes.push(`PeerAuthentication ${pa.mode} (${pa.level}) does not matter for mesh traffic: HBONE is always mTLS`);
     }
-    const az = evaluate(policiesForWorkload(mesh, 'AuthorizationPolicy', w), { layer: 'l4', source, destPort: port, destIp: w.ip }, 'ztunnel');
+    const az = evaluate(
+      policiesForWorkload(mesh, 'AuthorizationPolicy', w),
+      { layer: 'l4', source, destPort: port, destIp: w.ip },
+      'ztunnel',
+    );
     decisions.push(...az.decisions);
     notes.push(...az.notes);
     if (!az.allowed) {
       t.decidedBy = az.decidedBy;
-      if (viaWaypoint) notes.push('denied: the connection from the waypoint is reset, and the waypoint answers the client with 503');
+      if (viaWaypoint)
+        notes.push('denied: the connection from the waypoint is reset, and the waypoint answers the client with 503');
       return finish(t, 'denied', denyStatus, 'ztunnel', waypoint, backends, client);
     }
     t.allowedBy ??= az.decidedBy;
@@ -367,13 +507,23 @@ export async function simulateIn(mesh: Mesh, req: SimRequest, opts: SimOptions =
     t.hops.push({ at: 'sidecar', side: 'destination', name: `${w.namespace}/${podNameOf(w)}`, decisions, notes });
     const pa = effectiveMtls(mesh, w, port);
     if (plaintext && pa.mode === 'STRICT') {
-      decisions.push({ step: 'peer-authentication', ...(pa.by ? { policy: `${pa.by.namespace}/${pa.by.name}` } : {}), action: 'STRICT', matched: true });
+      decisions.push({
+        step: 'peer-authentication',
+        ...(pa.by ? { policy: `${pa.by.namespace}/${pa.by.name}` } : {}),
+        action: 'STRICT',
+        matched: true,
+      });
       t.decidedBy = pa.by ? ref(pa.by) : null;
       return finish(t, 'denied', null, null, waypoint, backends, client);
     }
     const az = evaluate(
       policiesForWorkload(mesh, 'AuthorizationPolicy', w),
-      { layer: http ? 'l7' : 'l4', source, destPort: port, ...(http ? { method, path, host: hostHeader, headers } : {}) },
+      {
+        layer: http ? 'l7' : 'l4',
+        source,
+        destPort: port,
+        ...(http ? { method, path, host: hostHeader, headers } : {}),
+      },
       'sidecar',
     );
     decisions.push(...az.decisions);
@@ -385,16 +535,25 @@ export async function simulateIn(mesh: Mesh, req: SimRequest, opts: SimOptions =
     }
     t.allowedBy ??= az.decidedBy;
   } else {
-    t.notes.push(`${w.kind} ${w.namespace}/${w.name} is not in the mesh (${destMode.reason}): no destination ztunnel, no policy is enforced`);
+    t.notes.push(
+      `${w.kind} ${w.namespace}/${w.name} is not in the mesh (${destMode.reason}): no destination ztunnel, no policy is enforced`,
+    );
   }
-  const podNotes = w.kind === 'Pod' || w.kind === 'WorkloadEntry' ? [] : [`pod name derived from ${w.kind} ${w.name} (stable, not the cluster's)`];
+  const podNotes =
+    w.kind === 'Pod' || w.kind === 'WorkloadEntry'
+      ? []
+      : [`pod name derived from ${w.kind} ${w.name} (stable, not the cluster's)`];
   t.hops.push({ at: 'pod', name: `${w.namespace}/${podNameOf(w)}`, port, notes: podNotes });
   return finish(t, 'allowed', http ? 200 : null, null, waypoint, backends, client);
 }
 
 function peerOf(client: Client): Peer {
   if (!client.principal) return client.workload?.ip ? { ip: client.workload.ip } : {};
-  return { principal: client.principal, ...(client.namespace ? { namespace: client.namespace } : {}), ...(client.workload?.ip ? { ip: client.workload.ip } : {}) };
+  return {
+    principal: client.principal,
+    ...(client.namespace ? { namespace: client.namespace } : {}),
+    ...(client.workload?.ip ? { ip: client.workload.ip } : {}),
+  };
 }
 
 /**
@@ -410,10 +569,22 @@ function pickBackend(
   if (total === 0) return { backends: [], why: 'every backend has weight 0: 500' };
   const valid = refs.filter((b) => !b.invalid && b.service && b.weight > 0);
   const invalid = refs.filter((b) => b.invalid && b.weight > 0);
-  const backends = valid.map((b) => ({ namespace: b.namespace, service: b.name, port: b.port ?? fallbackPort, probability: b.weight / total }));
+  const backends = valid.map((b) => ({
+    namespace: b.namespace,
+    service: b.name,
+    port: b.port ?? fallbackPort,
+    probability: b.weight / total,
+  }));
   const invalidShare = invalid.reduce((s, b) => s + b.weight, 0) / total;
-  const invalidNote = invalid.length ? `${Math.round(invalidShare * 100)}% of requests get 500: ${invalid.map((b) => b.invalid).join('; ')}` : undefined;
-  if (!valid.length) return { backends, ...(invalidNote ? { invalidNote } : {}), why: `no valid backend: ${invalid.map((b) => b.invalid).join('; ')}` };
+  const invalidNote = invalid.length
+    ? `${Math.round(invalidShare * 100)}% of requests get 500: ${invalid.map((b) => b.invalid).join('; ')}`
+    : undefined;
+  if (!valid.length)
+    return {
+      backends,
+      ...(invalidNote ? { invalidNote } : {}),
+      why: `no valid backend: ${invalid.map((b) => b.invalid).join('; ')}`,
+    };
   let best = valid[0]!;
   for (const b of valid) if (b.weight > best.weight) best = b;
   const svc = best.service!;

@@ -102,7 +102,11 @@ export interface SimResult {
   readonly hops: Hop[];
   readonly decidedBy: DecidedBy | null;
   /** Who sent the request (additive to the contract): `namespace/pod` or `external`, its dataplane and SPIFFE id. */
-  readonly client: { readonly name: string; readonly dataplane: 'ambient' | 'sidecar' | 'none'; readonly identity: string | null };
+  readonly client: {
+    readonly name: string;
+    readonly dataplane: 'ambient' | 'sidecar' | 'none';
+    readonly identity: string | null;
+  };
   /** Things the trace depends on that the manifests cannot tell (assumptions, ignored resources). */
   readonly notes: string[];
 }
