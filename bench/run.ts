@@ -27,7 +27,8 @@ for (const file of files) {
     if (r.ok === false) failed++;
     let line = `  ${mark} ${r.name}: ${fmt(r.value)} ${r.unit}`;
     if (r.target) line += ` (target ${r.target})`;
-    if (r.ratio) line += `; ratio ${r.ratio.value.toFixed(2)}× ${r.ratio.against}${r.ratio.target ? ` (target ${r.ratio.target})` : ''}`;
+    if (r.ratio)
+      line += `; ratio ${r.ratio.value.toFixed(2)}× ${r.ratio.against}${r.ratio.target ? ` (target ${r.ratio.target})` : ''}`;
     process.stdout.write(line + '\n');
   }
 }

@@ -12,7 +12,10 @@ if (major > 22 || (major === 22 && minor >= 18)) {
   await import('../src/cli/main.ts');
 } else {
   const cache = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
-  const candidates = [process.env.AMBIENT_ATLAS_NODE, join(cache, 'ambient-atlas', 'node22', 'node_modules', '.bin', 'node')];
+  const candidates = [
+    process.env.AMBIENT_ATLAS_NODE,
+    join(cache, 'ambient-atlas', 'node22', 'node_modules', '.bin', 'node'),
+  ];
   const node = candidates.find((p) => p && existsSync(p));
   if (!node) {
     process.stderr.write(

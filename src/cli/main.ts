@@ -3,9 +3,18 @@ import { EXIT, UsageError } from './io.ts';
 
 /** Subcommands load lazily so `--help` and small commands start fast. */
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: Command; help: string }> }> = {
-  lint: { summary: 'check manifests: schema and ambient rules, with line:column', load: () => import('./commands/lint.ts') },
-  simulate: { summary: 'walk one request through ztunnel, waypoint and the destination', load: () => import('./commands/simulate.ts') },
-  migrate: { summary: 'audit sidecar-era config and convert it to ambient', load: () => import('./commands/migrate.ts') },
+  lint: {
+    summary: 'check manifests: schema and ambient rules, with line:column',
+    load: () => import('./commands/lint.ts'),
+  },
+  simulate: {
+    summary: 'walk one request through ztunnel, waypoint and the destination',
+    load: () => import('./commands/simulate.ts'),
+  },
+  migrate: {
+    summary: 'audit sidecar-era config and convert it to ambient',
+    load: () => import('./commands/migrate.ts'),
+  },
   lab: { summary: 'run guided labs on a local kind cluster (or --dry-run)', load: () => import('./commands/lab.ts') },
   catalog: { summary: 'print the CRD catalog (--format json|md)', load: () => import('./commands/catalog.ts') },
 };
@@ -73,7 +82,9 @@ main(process.argv.slice(2), io).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    process.stderr.write(`ambient-atlas: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.stderr.write(
+      `ambient-atlas: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
     process.exitCode = EXIT.usage;
   },
 );

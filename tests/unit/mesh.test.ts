@@ -48,11 +48,18 @@ describe('mesh index', () => {
   it('binds a Service through its namespace label', () => {
     const m = mesh(base);
     const svc = m.service('shop', 'cart')!;
-    expect(m.resolveWaypoint({ kind: 'Service', resource: svc.resource, namespace: 'shop', labels: svc.labels }).reason).toBe('bound');
+    expect(
+      m.resolveWaypoint({ kind: 'Service', resource: svc.resource, namespace: 'shop', labels: svc.labels }).reason,
+    ).toBe('bound');
   });
 
   it('does not fall back to the namespace waypoint when the object names a missing one', () => {
-    const m = mesh(base.replace('metadata: {name: cart, namespace: shop}\nspec: {selector', 'metadata: {name: cart, namespace: shop, labels: {istio.io/use-waypoint: gone}}\nspec: {selector'));
+    const m = mesh(
+      base.replace(
+        'metadata: {name: cart, namespace: shop}\nspec: {selector',
+        'metadata: {name: cart, namespace: shop, labels: {istio.io/use-waypoint: gone}}\nspec: {selector',
+      ),
+    );
     const svc = m.service('shop', 'cart')!;
     const b = m.resolveWaypoint({ kind: 'Service', resource: svc.resource, namespace: 'shop', labels: svc.labels });
     expect(b.reason).toBe('not-found');
@@ -81,12 +88,14 @@ spec: {selector: {app: front}, ports: [{port: 80}]}
 `;
     const m = mesh(other);
     const svc = m.service('web', 'front')!;
-    expect(m.resolveWaypoint({ kind: 'Service', resource: svc.resource, namespace: 'web', labels: svc.labels }).reason).toBe(
-      'cross-namespace-denied',
-    );
+    expect(
+      m.resolveWaypoint({ kind: 'Service', resource: svc.resource, namespace: 'web', labels: svc.labels }).reason,
+    ).toBe('cross-namespace-denied');
     const m2 = mesh(other.replace('protocol: HBONE}', 'protocol: HBONE, allowedRoutes: {namespaces: {from: All}}}'));
     const svc2 = m2.service('web', 'front')!;
-    expect(m2.resolveWaypoint({ kind: 'Service', resource: svc2.resource, namespace: 'web', labels: svc2.labels }).reason).toBe('bound');
+    expect(
+      m2.resolveWaypoint({ kind: 'Service', resource: svc2.resource, namespace: 'web', labels: svc2.labels }).reason,
+    ).toBe('bound');
   });
 
   it('lets sidecar injection win over ambient, and honours inject=false', () => {

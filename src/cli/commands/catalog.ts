@@ -11,14 +11,19 @@ programmed (ztunnel, waypoint, ingress, istio-cni, istiod). The same data drives
 
 function apiOf(e: CatalogEntry): string {
   if (e.type === 'label') return 'label';
-  return [...new Set(Object.values(e.served).map((s) => s.find((v) => v.preferred)?.apiVersion ?? s[0].apiVersion))].join(', ');
+  return [
+    ...new Set(Object.values(e.served).map((s) => s.find((v) => v.preferred)?.apiVersion ?? s[0].apiVersion)),
+  ].join(', ');
 }
 
 export function catalogMarkdown(): string {
   const rows = CATALOG.map(
-    (e) => `| [${e.title}](${e.docs}) | ${GROUP_TITLES[e.group]} | ${apiOf(e)} | ${e.purpose} | ${e.programmedAt.join(' · ')} |`,
+    (e) =>
+      `| [${e.title}](${e.docs}) | ${GROUP_TITLES[e.group]} | ${apiOf(e)} | ${e.purpose} | ${e.programmedAt.join(' · ')} |`,
   );
-  return ['| Resource | Group | API | What it does | Programmed at |', '|---|---|---|---|---|', ...rows].join('\n') + '\n';
+  return (
+    ['| Resource | Group | API | What it does | Programmed at |', '|---|---|---|---|---|', ...rows].join('\n') + '\n'
+  );
 }
 
 export const run: Command = async (argv, io) => {

@@ -200,7 +200,8 @@ export const CATALOG: readonly CatalogEntry[] = [
         v('networking.istio.io/v1alpha3'),
       ],
     },
-    purpose: 'Client-side traffic policy: subsets, TLS origination, load balancing, connection pools, outlier detection.',
+    purpose:
+      'Client-side traffic policy: subsets, TLS origination, load balancing, connection pools, outlier detection.',
     programmedAt: ['waypoint', 'ingress'],
     ambient: {
       support: 'beta',
@@ -309,7 +310,10 @@ export const CATALOG: readonly CatalogEntry[] = [
     served: { WasmPlugin: [v('extensions.istio.io/v1alpha1', true)] },
     purpose: 'Loads a WebAssembly filter into an Envoy proxy at a chosen phase.',
     programmedAt: ['waypoint', 'ingress'],
-    ambient: { support: 'alpha', note: 'targetRefs to a waypoint or gateway only; a selector is a no-op for ambient pods.' },
+    ambient: {
+      support: 'alpha',
+      note: 'targetRefs to a waypoint or gateway only; a selector is a no-op for ambient pods.',
+    },
     docs: '/workload-telemetry/wasmplugin/',
   },
   {

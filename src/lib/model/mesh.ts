@@ -72,13 +72,7 @@ export interface Waypoint {
 }
 
 export type BindingReason =
-  | 'bound'
-  | 'no-label'
-  | 'opt-out'
-  | 'not-found'
-  | 'not-ready'
-  | 'waypoint-for-mismatch'
-  | 'cross-namespace-denied';
+  'bound' | 'no-label' | 'opt-out' | 'not-found' | 'not-ready' | 'waypoint-for-mismatch' | 'cross-namespace-denied';
 
 export interface WaypointBinding {
   /** Set only when traffic really goes through it. */
@@ -122,7 +116,14 @@ export interface Mesh {
   resolveWaypoint(target: WaypointTarget): WaypointBinding;
 }
 
-const CONTROLLER_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'ReplicationController']);
+const CONTROLLER_KINDS = new Set([
+  'Deployment',
+  'StatefulSet',
+  'DaemonSet',
+  'ReplicaSet',
+  'Job',
+  'ReplicationController',
+]);
 const EMPTY: readonly never[] = Object.freeze([]);
 
 function strings(value: JsonValue | undefined): Record<string, string> {
@@ -149,7 +150,10 @@ function podSpecOf(r: Resource): { meta: JsonObject | undefined; spec: JsonObjec
       meta: getObject(r.obj, ['spec', 'jobTemplate', 'spec', 'template', 'metadata']),
       spec: getObject(r.obj, ['spec', 'jobTemplate', 'spec', 'template', 'spec']),
     };
-  return { meta: getObject(r.obj, ['spec', 'template', 'metadata']), spec: getObject(r.obj, ['spec', 'template', 'spec']) };
+  return {
+    meta: getObject(r.obj, ['spec', 'template', 'metadata']),
+    spec: getObject(r.obj, ['spec', 'template', 'spec']),
+  };
 }
 
 export function buildMesh(resources: readonly Resource[], options: { rootNamespace?: string } = {}): Mesh {
@@ -308,7 +312,8 @@ export function buildMesh(resources: readonly Resource[], options: { rootNamespa
       listeners.some((l) => getString(l, ['protocol']) === 'HBONE' && get(l, ['port']) === HBONE_PORT);
     if (!isWaypoint) continue;
     const rawFor = r.labels[LABEL_WAYPOINT_FOR] ?? gatewayClassLabels.get(className)?.[LABEL_WAYPOINT_FOR] ?? 'service';
-    const waypointFor: WaypointFor = rawFor === 'service' || rawFor === 'workload' || rawFor === 'all' ? rawFor : 'none';
+    const waypointFor: WaypointFor =
+      rawFor === 'service' || rawFor === 'workload' || rawFor === 'all' ? rawFor : 'none';
     const listener = hbone ?? listeners[0];
     const from = getString(listener, ['allowedRoutes', 'namespaces', 'from']);
     const allowedRoutes = from === 'All' || from === 'Selector' ? from : 'Same';
@@ -369,8 +374,15 @@ export function buildMesh(resources: readonly Resource[], options: { rootNamespa
     let requested: { name: string; namespace: string; from: 'object' | 'namespace' } | undefined;
     if (own !== undefined) {
       if (own === 'none' || own === '')
-        return { reason: 'opt-out', note: `${target.kind} ${target.resource.name} opts out with istio.io/use-waypoint: none.` };
-      requested = { name: own, namespace: target.labels[LABEL_USE_WAYPOINT_NAMESPACE] || target.namespace, from: 'object' };
+        return {
+          reason: 'opt-out',
+          note: `${target.kind} ${target.resource.name} opts out with istio.io/use-waypoint: none.`,
+        };
+      requested = {
+        name: own,
+        namespace: target.labels[LABEL_USE_WAYPOINT_NAMESPACE] || target.namespace,
+        from: 'object',
+      };
     } else if (ns[LABEL_USE_WAYPOINT] !== undefined) {
       const name = ns[LABEL_USE_WAYPOINT]!;
       if (name === 'none' || name === '')
@@ -382,7 +394,8 @@ export function buildMesh(resources: readonly Resource[], options: { rootNamespa
         reason: 'no-label',
         note: `No istio.io/use-waypoint label on ${target.kind} ${target.resource.name} or namespace ${target.namespace}: no waypoint.`,
       };
-    const where = requested.from === 'object' ? `${target.kind} ${target.resource.name}` : `namespace ${target.namespace}`;
+    const where =
+      requested.from === 'object' ? `${target.kind} ${target.resource.name}` : `namespace ${target.namespace}`;
     const wp = waypointByName.get(`${requested.namespace}/${requested.name}`);
     if (!wp)
       return {
@@ -407,7 +420,9 @@ export function buildMesh(resources: readonly Resource[], options: { rootNamespa
     if (wp.namespace !== target.namespace) {
       const allowed =
         wp.allowedRoutes === 'All' ||
-        (wp.allowedRoutes === 'Selector' && wp.allowedSelector !== undefined && selectorMatches(wp.allowedSelector, ns));
+        (wp.allowedRoutes === 'Selector' &&
+          wp.allowedSelector !== undefined &&
+          selectorMatches(wp.allowedSelector, ns));
       if (!allowed)
         return {
           requested,
@@ -415,7 +430,12 @@ export function buildMesh(resources: readonly Resource[], options: { rootNamespa
           note: `Waypoint ${wp.namespace}/${wp.name} only accepts its own namespace (allowedRoutes ${wp.allowedRoutes}); ${target.namespace} cannot use it.`,
         };
     }
-    return { waypoint: wp, requested, reason: 'bound', note: `${where} is bound to waypoint ${wp.namespace}/${wp.name}.` };
+    return {
+      waypoint: wp,
+      requested,
+      reason: 'bound',
+      note: `${where} is bound to waypoint ${wp.namespace}/${wp.name}.`,
+    };
   };
 
   return {
@@ -440,7 +460,8 @@ export function buildMesh(resources: readonly Resource[], options: { rootNamespa
       return candidates.filter((w) => selectorMatches(selector, w.labels));
     },
     services,
-    service: (ns, name) => serviceByName.get(`Service\u0000${ns}/${name}`) ?? serviceByName.get(`ServiceEntry\u0000${ns}/${name}`),
+    service: (ns, name) =>
+      serviceByName.get(`Service\u0000${ns}/${name}`) ?? serviceByName.get(`ServiceEntry\u0000${ns}/${name}`),
     servicesForHost(host, clientNamespace) {
       const h = host.toLowerCase().replace(/\.$/, '');
       const parts = h.split('.');

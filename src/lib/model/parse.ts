@@ -88,12 +88,7 @@ function decode(input: SourceInput, issues: ModelIssue[]): string | undefined {
   }
 }
 
-function parseOne(
-  input: SourceInput,
-  resources: Resource[],
-  issues: ModelIssue[],
-  counter: { seq: number },
-): void {
+function parseOne(input: SourceInput, resources: Resource[], issues: ModelIssue[], counter: { seq: number }): void {
   const file = input.file;
   if (input.text.length > LIMITS.maxInputSize) {
     issues.push({
@@ -163,7 +158,9 @@ function parseOne(
     if (root === null) continue; // an empty document (`---` alone) is legal and ignored by kubectl
     const tooDeep = deepestNode(root);
     if (tooDeep) {
-      issues.push(syntaxIssue(file, `Nesting deeper than ${LIMITS.maxDepth} levels; not parsed.`, rangeOf(tooDeep, range)));
+      issues.push(
+        syntaxIssue(file, `Nesting deeper than ${LIMITS.maxDepth} levels; not parsed.`, rangeOf(tooDeep, range)),
+      );
       continue;
     }
     const expanded = countExpansion(doc);
@@ -196,7 +193,10 @@ function parseOne(
       continue;
     }
     const obj = value as JsonObject;
-    if (obj.kind === 'List' || (typeof obj.kind === 'string' && obj.kind.endsWith('List') && Array.isArray(obj.items))) {
+    if (
+      obj.kind === 'List' ||
+      (typeof obj.kind === 'string' && obj.kind.endsWith('List') && Array.isArray(obj.items))
+    ) {
       const items = Array.isArray(obj.items) ? obj.items : [];
       items.forEach((item, i) => {
         addResource(item, ['items', i], root, range, file, resources, issues, counter);
@@ -287,7 +287,15 @@ function excessiveDepth(text: string): number | undefined {
     if (c === '"' || c === "'") {
       // Only a quote that starts a scalar opens a string; `it's` inside a plain scalar does not.
       const prev = text[i - 1];
-      if (prev === undefined || prev === ' ' || prev === '[' || prev === '{' || prev === ',' || prev === ':' || prev === '\n')
+      if (
+        prev === undefined ||
+        prev === ' ' ||
+        prev === '[' ||
+        prev === '{' ||
+        prev === ',' ||
+        prev === ':' ||
+        prev === '\n'
+      )
         quote = c;
     } else if (c === '#') {
       const prev = text[i - 1];

@@ -1,0 +1,38 @@
+import { CATALOG } from '../../src/lib/catalog/index.ts';
+import { expect, test } from './fixtures.ts';
+
+test.describe('/reference/', () => {
+  test('has one row per catalog entry, each linking to its page', async ({ page }) => {
+    await page.goto('/reference/');
+    const table = page.getByRole('table', { name: /where it is enforced/ });
+    const rows = table.locator('tbody tr');
+    await expect(rows).toHaveCount(CATALOG.length);
+    for (const entry of CATALOG) {
+      const row = table.locator(`tbody tr[data-slug="${entry.slug}"]`);
+      await expect(row.getByRole('rowheader').getByRole('link')).toHaveAttribute('href', entry.docs);
+      for (const where of entry.programmedAt) await expect(row.getByRole('cell').nth(3)).toContainText(where);
+    }
+  });
+
+  test('filters by group and by enforcement point, and keeps the filter in the URL', async ({ page }) => {
+    await page.goto('/reference/');
+    await page.getByLabel('Group').selectOption('security');
+    const visible = page.locator('[data-reference-table] tbody tr:visible');
+    await expect(visible).toHaveCount(CATALOG.filter((e) => e.group === 'security').length);
+    await page.getByLabel('Group').selectOption('');
+    await page.getByLabel('Programmed at').selectOption('ztunnel');
+    await expect(visible).toHaveCount(CATALOG.filter((e) => e.programmedAt.includes('ztunnel')).length);
+    await expect(page.getByRole('status')).toContainText(`of ${CATALOG.length} rows shown`);
+    expect(page.url()).toContain('where=ztunnel');
+    await page.reload();
+    await expect(visible).toHaveCount(CATALOG.filter((e) => e.programmedAt.includes('ztunnel')).length);
+  });
+
+  test('every catalog page exists and shows its programmed-at badges', async ({ page }) => {
+    for (const entry of CATALOG) {
+      const res = await page.goto(entry.docs);
+      expect(res?.status(), entry.docs).toBe(200);
+      await expect(page.locator('.atlas-entry-facts').first()).toContainText(entry.programmedAt[0]);
+    }
+  });
+});
