@@ -360,6 +360,11 @@ export function hasTargetRefs(r: Resource): boolean {
   return targetRefsOf(r).length > 0;
 }
 
+/** Resources of `kind` in these namespaces (each once): per-trace work stays independent of mesh size. */
+export function inNamespaces(mesh: Mesh, kind: string, namespaces: readonly string[]): Resource[] {
+  return [...new Set(namespaces)].flatMap((ns) => mesh.inNamespace(kind, ns));
+}
+
 /** Policies of `kind` that reach a workload's ztunnel (or sidecar): selector, namespace-wide, root namespace. */
 export function policiesForWorkload(
   mesh: Mesh,
@@ -367,7 +372,7 @@ export function policiesForWorkload(
   w: { namespace: string; labels: Readonly<Record<string, string>> },
 ): AppliedPolicy[] {
   const out: AppliedPolicy[] = [];
-  for (const r of mesh.byKind(kind)) {
+  for (const r of inNamespaces(mesh, kind, [w.namespace, mesh.rootNamespace])) {
     if (!r.apiVersion.startsWith('security.istio.io/')) continue;
     if (hasTargetRefs(r)) continue;
     const sel = getObject(r.obj, ['spec', 'selector']);
@@ -401,7 +406,8 @@ export function policiesForWaypoint(
   service: { kind: 'Service' | 'ServiceEntry'; namespace: string; name: string } | undefined,
 ): AppliedPolicy[] {
   const out: AppliedPolicy[] = [];
-  for (const r of mesh.byKind(kind)) {
+  const namespaces = [wp.namespace, ...(service ? [service.namespace] : []), mesh.rootNamespace];
+  for (const r of inNamespaces(mesh, kind, namespaces)) {
     if (!r.apiVersion.startsWith('security.istio.io/')) continue;
     const refs = targetRefsOf(r);
     const hit = refs.some(

@@ -7,6 +7,7 @@
 import { getObject, getString, selectorMatches } from '../model/access.ts';
 import type { Resource } from '../model/types.ts';
 import type { Mesh, Workload } from '../model/mesh.ts';
+import { inNamespaces } from './authz.ts';
 
 export type MtlsMode = 'STRICT' | 'PERMISSIVE' | 'DISABLE';
 
@@ -31,7 +32,9 @@ function modeOf(v: string | undefined): MtlsMode | undefined {
 }
 
 export function effectiveMtls(mesh: Mesh, w: Workload, targetPort: number): PeerAuthOutcome {
-  const all = mesh.byKind('PeerAuthentication').filter((r) => r.apiVersion.startsWith('security.istio.io/'));
+  const all = inNamespaces(mesh, 'PeerAuthentication', [w.namespace, mesh.rootNamespace]).filter((r) =>
+    r.apiVersion.startsWith('security.istio.io/'),
+  );
   const workloadLevel = oldest(
     all.filter((r) => {
       const sel = getObject(r.obj, ['spec', 'selector']);

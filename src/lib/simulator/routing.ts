@@ -7,6 +7,7 @@
 import { get, getArray, getObject, getString } from '../model/access.ts';
 import type { JsonObject, Resource } from '../model/types.ts';
 import type { Mesh, ServiceInfo as MeshService } from '../model/mesh.ts';
+import { inNamespaces } from './authz.ts';
 import type { Decision } from './types.ts';
 
 export interface HttpRequestView {
@@ -62,17 +63,20 @@ function isServiceParent(ref: JsonObject, routeNs: string, svc: MeshService, por
 }
 
 /** HTTPRoutes that attach to a waypoint Gateway instead of a Service: accepted but never used for mesh routing. */
-export function routesOnWaypointGateway(mesh: Mesh, wpNs: string, wpName: string): Resource[] {
-  return mesh
-    .byKind('HTTPRoute')
-    .filter((r) =>
-      getArray(r.obj, ['spec', 'parentRefs']).some(
-        (ref) =>
-          (getString(ref, ['kind']) ?? 'Gateway') === 'Gateway' &&
-          getString(ref, ['name']) === wpName &&
-          (getString(ref, ['namespace']) ?? r.namespace) === wpNs,
-      ),
-    );
+export function routesOnWaypointGateway(
+  mesh: Mesh,
+  wpNs: string,
+  wpName: string,
+  alsoIn: readonly string[] = [],
+): Resource[] {
+  return inNamespaces(mesh, 'HTTPRoute', [wpNs, ...alsoIn]).filter((r) =>
+    getArray(r.obj, ['spec', 'parentRefs']).some(
+      (ref) =>
+        (getString(ref, ['kind']) ?? 'Gateway') === 'Gateway' &&
+        getString(ref, ['name']) === wpName &&
+        (getString(ref, ['namespace']) ?? r.namespace) === wpNs,
+    ),
+  );
 }
 
 /** Routes for this service port; consumer routes (client's namespace) replace producer routes for that client. */
@@ -82,15 +86,12 @@ export function routesFor(
   port: number,
   clientNs: string | undefined,
 ): { routes: Resource[]; consumer: boolean } {
-  const all = mesh
-    .byKind('HTTPRoute')
-    .filter(
-      (r) =>
-        r.apiVersion.startsWith('gateway.networking.k8s.io/') &&
-        getArray(r.obj, ['spec', 'parentRefs']).some((ref) =>
-          isServiceParent(ref as JsonObject, r.namespace, svc, port),
-        ),
-    );
+  // Only the service's own namespace (producer routes) and the client's (consumer routes) can apply.
+  const all = inNamespaces(mesh, 'HTTPRoute', [svc.namespace, ...(clientNs !== undefined ? [clientNs] : [])]).filter(
+    (r) =>
+      r.apiVersion.startsWith('gateway.networking.k8s.io/') &&
+      getArray(r.obj, ['spec', 'parentRefs']).some((ref) => isServiceParent(ref as JsonObject, r.namespace, svc, port)),
+  );
   const consumer = all.filter((r) => r.namespace !== svc.namespace && r.namespace === clientNs);
   if (consumer.length) return { routes: consumer, consumer: true };
   return { routes: all.filter((r) => r.namespace === svc.namespace), consumer: false };
@@ -192,11 +193,11 @@ function backendsOf(mesh: Mesh, route: Resource, rule: JsonObject): RouteBackend
     // Service (core group), an Istio ServiceEntry by name, or Istio's `Hostname` kind (a ServiceEntry host).
     const svc =
       kind === 'Service' && (group === '' || group === 'core')
-        ? mesh.services.find((s) => s.kind === 'Service' && s.namespace === namespace && s.name === name)
+        ? [mesh.service(namespace, name)].find((s) => s?.kind === 'Service')
         : kind === 'ServiceEntry'
-          ? mesh.services.find((s) => s.kind === 'ServiceEntry' && s.namespace === namespace && s.name === name)
+          ? [mesh.service(namespace, name)].find((s) => s?.kind === 'ServiceEntry')
           : kind === 'Hostname'
-            ? mesh.services.find((s) => s.kind === 'ServiceEntry' && s.hosts.includes(name))
+            ? mesh.servicesForHost(name, route.namespace).find((s) => s.kind === 'ServiceEntry')
             : undefined;
     if (!svc) return { ...base, invalid: `${kind} ${namespace}/${name} is not in the manifests` };
     if (namespace !== route.namespace && !referenceGranted(mesh, route, namespace, kind, name)) {
@@ -212,7 +213,7 @@ function backendsOf(mesh: Mesh, route: Resource, rule: JsonObject): RouteBackend
 
 function referenceGranted(mesh: Mesh, route: Resource, toNs: string, kind: string, name: string): boolean {
   return mesh
-    .byKind('ReferenceGrant')
+    .inNamespace('ReferenceGrant', toNs)
     .some(
       (g) =>
         g.namespace === toNs &&

@@ -35,11 +35,13 @@ function listOf(items: string[], max = 12): string {
 export function resolveClient(mesh: Mesh, from: string): Client {
   if (from === 'external') return { name: 'external', dataplane: 'none', principal: null };
   const m = /^([^/]+)\/([^/]+)$/.exec(from);
-  const known = mesh.workloads.filter((w) => CLIENT_KINDS.includes(w.kind)).map((w) => `${w.namespace}/${w.name}`);
+  // The list of what exists is only built for the error message.
+  const known = () =>
+    mesh.workloads.filter((w) => CLIENT_KINDS.includes(w.kind)).map((w) => `${w.namespace}/${w.name}`);
   if (!m)
-    throw new SimUsageError(`--from must be NAMESPACE/NAME or external, not "${from}". Workloads: ${listOf(known)}`);
-  const w = mesh.workloads.find((x) => x.namespace === m[1] && x.name === m[2] && CLIENT_KINDS.includes(x.kind));
-  if (!w) throw new SimUsageError(`no workload ${from} in the manifests. Workloads: ${listOf(known)}`);
+    throw new SimUsageError(`--from must be NAMESPACE/NAME or external, not "${from}". Workloads: ${listOf(known())}`);
+  const w = [mesh.workload(m[1]!, m[2]!)].find((x) => x !== undefined && CLIENT_KINDS.includes(x.kind));
+  if (!w) throw new SimUsageError(`no workload ${from} in the manifests. Workloads: ${listOf(known())}`);
   const { mode } = mesh.enrolment(w);
   return {
     workload: w,
@@ -63,13 +65,13 @@ export function resolveDestination(mesh: Mesh, to: string, clientNs: string | un
   if (to.startsWith('pod/')) {
     const { host, port } = splitPort(to.slice(4));
     const m = /^([^/]+)\/([^/]+)$/.exec(host);
-    const known = mesh.workloads.map((w) => `pod/${w.namespace}/${w.name}`);
+    const known = () => mesh.workloads.map((w) => `pod/${w.namespace}/${w.name}`);
     if (!m)
-      throw new SimUsageError(`--to pod/NAMESPACE/NAME[:PORT], not "${to}". Pods and workloads: ${listOf(known)}`);
-    const w = mesh.workloads.find((x) => x.namespace === m[1] && x.name === m[2]);
+      throw new SimUsageError(`--to pod/NAMESPACE/NAME[:PORT], not "${to}". Pods and workloads: ${listOf(known())}`);
+    const w = mesh.workload(m[1]!, m[2]!);
     if (!w)
       throw new SimUsageError(
-        `no pod or workload ${m[1]}/${m[2]} in the manifests. Pods and workloads: ${listOf(known)}`,
+        `no pod or workload ${m[1]}/${m[2]} in the manifests. Pods and workloads: ${listOf(known())}`,
       );
     const p = port ?? w.ports[0];
     if (p === undefined)
@@ -79,7 +81,7 @@ export function resolveDestination(mesh: Mesh, to: string, clientNs: string | un
     return { kind: 'pod', workload: w, port: p };
   }
   const { host, port } = splitPort(to);
-  const known = [
+  const known = () => [
     ...mesh.services.filter((s) => s.kind === 'Service').map((s) => `${s.name}.${s.namespace}`),
     ...mesh.services.filter((s) => s.kind === 'ServiceEntry').flatMap((s) => s.hosts),
   ];
@@ -90,7 +92,7 @@ export function resolveDestination(mesh: Mesh, to: string, clientNs: string | un
     const hint = !host.includes('.')
       ? ` (short names resolve in the client's namespace, ${clientNs ?? 'default'})`
       : '';
-    throw new SimUsageError(`no Service or ServiceEntry host "${host}"${hint}. Known: ${listOf(known)}`);
+    throw new SimUsageError(`no Service or ServiceEntry host "${host}"${hint}. Known: ${listOf(known())}`);
   }
   if (!svc.ports.length) throw new SimUsageError(`${svc.kind} ${svc.namespace}/${svc.name} declares no ports`);
   const sp = port === undefined ? svc.ports[0]! : svc.ports.find((p) => p.port === port);
@@ -188,9 +190,9 @@ export async function simulateIn(mesh: Mesh, req: SimRequest, opts: SimOptions =
   const t: Trace = { hops: [], notes: [], decidedBy: null, allowedBy: null };
   const meshed = client.dataplane !== 'none';
 
-  const undeclared = [...new Set(mesh.resources.filter((r) => r.kind !== 'Namespace').map((r) => r.namespace))]
-    .filter((n) => !mesh.hasNamespace(n))
-    .sort();
+  // Only the namespaces on this path matter (and checking only them keeps a trace independent of mesh size).
+  const onPath = [client.namespace, dest.kind === 'service' ? dest.service.namespace : dest.workload.namespace];
+  const undeclared = [...new Set(onPath)].filter((n): n is string => n !== undefined && !mesh.hasNamespace(n)).sort();
   if (undeclared.length)
     t.notes.push(`no Namespace manifest for ${undeclared.join(', ')}: taken as unlabelled (not enrolled)`);
 
@@ -253,7 +255,10 @@ export async function simulateIn(mesh: Mesh, req: SimRequest, opts: SimOptions =
   }
   if (dest.kind === 'service' && !waypoint) {
     const svc = dest.service;
-    const unbound = [...mesh.byKind('AuthorizationPolicy'), ...mesh.byKind('RequestAuthentication')].filter(
+    const unbound = [
+      ...mesh.inNamespace('AuthorizationPolicy', svc.namespace),
+      ...mesh.inNamespace('RequestAuthentication', svc.namespace),
+    ].filter(
       (r) =>
         r.namespace === svc.namespace &&
         targetRefsOf(r).some((x) => getString(x, ['kind']) === svc.kind && getString(x, ['name']) === svc.name),
@@ -290,7 +295,10 @@ export async function simulateIn(mesh: Mesh, req: SimRequest, opts: SimOptions =
       dest.kind === 'service'
         ? { kind: dest.service.kind, namespace: dest.service.namespace, name: dest.service.name }
         : undefined;
-    const stray = routesOnWaypointGateway(mesh, wp.namespace, wp.name);
+    const stray = routesOnWaypointGateway(mesh, wp.namespace, wp.name, [
+      ...(dest.kind === 'service' ? [dest.service.namespace] : []),
+      ...(client.namespace ? [client.namespace] : []),
+    ]);
     if (stray.length)
       notes.push(
         `HTTPRoute ${stray.map((r) => `${r.namespace}/${r.name}`).join(', ')} has the waypoint Gateway as parent: never used for mesh routing (attach it to the Service instead)`,
