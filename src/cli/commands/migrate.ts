@@ -80,10 +80,12 @@ export const run: Command = async (argv, io) => {
   const output = String(values.output);
   if (output !== 'yaml' && output !== 'json') throw new UsageError(`-o must be yaml or json, not ${output}`);
   const target = values.target;
-  if (target !== undefined && target !== 'service' && target !== 'gateway') throw new UsageError(`--target must be service or gateway, not ${String(target)}`);
+  if (target !== undefined && target !== 'service' && target !== 'gateway')
+    throw new UsageError(`--target must be service or gateway, not ${String(target)}`);
   if (!positionals.length) throw new UsageError('no input: give files, directories or - for stdin (see --help)');
   const waypoint = values.waypoint;
-  if (waypoint !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(String(waypoint))) throw new UsageError(`--waypoint must be a DNS label, not ${String(waypoint)}`);
+  if (waypoint !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(String(waypoint)))
+    throw new UsageError(`--waypoint must be a DNS label, not ${String(waypoint)}`);
   const keep = (values['keep-sidecar-principal'] as string[] | undefined) ?? [];
 
   const inputs: SourceInput[] = [];
@@ -127,7 +129,9 @@ export const run: Command = async (argv, io) => {
     for (const f of result.findings) io.stderr(findingLine(f) + '\n');
     const counts = { error: 0, warning: 0, info: 0 };
     for (const f of result.findings) counts[f.severity]++;
-    io.stderr(`migrate: ${result.resources} input resources → ${result.manifests.length} manifests; ${counts.error} blocker(s), ${counts.warning} warning(s), ${counts.info} note(s).\n`);
+    io.stderr(
+      `migrate: ${result.resources} input resources → ${result.manifests.length} manifests; ${counts.error} blocker(s), ${counts.warning} warning(s), ${counts.info} note(s).\n`,
+    );
   }
   return result.blockers > 0 ? EXIT.findings : EXIT.ok;
 };

@@ -291,6 +291,9 @@ export function fixL4BehindWaypoint(ctx: MigrationContext, bound: Map<string, { 
     if (!behind.length) continue;
     const principals = [...new Set(behind.map((s) => bound.get(keyOf(s.namespace, s.name))!.principal))];
     const out = ctx.primary(r)!;
+    // It no longer stays "unchanged": drop that note.
+    const stale = ctx.findings.findIndex((f) => f.rule === 'migrate-l4-policy-unchanged' && f.resource?.name === r.name && f.resource.namespace === r.namespace);
+    if (stale >= 0) ctx.findings.splice(stale, 1);
     if (action === 'ALLOW') {
       const rules = (out.spec as JsonObject).rules as JsonObject[];
       for (const i of affected) {

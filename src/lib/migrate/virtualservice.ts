@@ -11,6 +11,7 @@
 // - Gateway API PathPrefix matches whole path segments (gateway-api apis/v1/httproute_types.go, PathMatchType),
 //   a VirtualService `prefix` is a plain string prefix.
 // - HTTPRoute `retry` is experimental in Gateway API v1.5.1 (absent from the standard CRD), CORS is standard.
+import { preferredApiVersion } from '../catalog/index.ts';
 import type { JsonObject, JsonValue, ObjectPath, Resource } from '../model/types.ts';
 import type { MigrationContext, ServiceRef } from './context.ts';
 import { keyOf, TRUST_DOMAIN } from './context.ts';
@@ -65,6 +66,8 @@ export interface VsShared {
   readonly subsets: Map<string, SubsetPlan>;
   /** Services that got an HTTPRoute already (several VirtualServices for one host are reported). */
   readonly routedServices: Map<string, Resource>;
+  /** Services routed by a VirtualService that stays unconverted (its DestinationRule subsets stay in use). */
+  readonly keptServices: Set<string>;
   /** Subset plans found while converting the current VirtualService; committed only if it converts. */
   readonly pending: Map<string, SubsetPlan>;
 }
@@ -119,7 +122,7 @@ function stringMatch(v: JsonValue | undefined): { kind: 'exact' | 'prefix' | 're
 }
 
 export function convertVirtualServices(ctx: MigrationContext): void {
-  const shared: VsShared = { subsets: new Map(), routedServices: new Map(), pending: new Map() };
+  const shared: VsShared = { subsets: new Map(), routedServices: new Map(), pending: new Map(), keptServices: new Set() };
   for (const r of ctx.resources) if (r.kind === 'VirtualService') convertOne(ctx, r, shared);
   emitSubsetServices(ctx, shared);
 }
@@ -190,16 +193,26 @@ function convertOne(ctx: MigrationContext, vs: Resource, shared: VsShared): void
     const ports = httpPorts(t.svc);
     if (!ports.length) err('migrate-vs-host-not-found', `Service ${t.ref.name} has no HTTP-capable port for an HTTPRoute to attach to.`, ['spec', 'hosts', t.hostIndex]);
     for (const p of ports) {
-      const hr = buildRoute(ctx, vs, t.ref, p.port, ports.length === 1 && targets.length === 1, effective, err);
+      const name = targets.length === 1 ? (ports.length === 1 ? vs.name : dnsLabel(`${vs.name}-${p.port}`)) : dnsLabel(ports.length === 1 ? `${vs.name}-${t.ref.name}` : `${vs.name}-${t.ref.name}-${p.port}`);
+      const hr = buildRoute(ctx, t.ref, p.port, name, effective, err);
       if (hr) routes.push(hr);
     }
   }
 
+  routes.push(...referenceGrants(routes, vs.name));
   const errors = problems.filter((p) => p.severity === 'error');
   for (const p of problems) ctx.add(p.rule, p.severity, p.message, vs, p.path);
   if (errors.length) {
     ctx.add('migrate-vs-kept', 'info', `VirtualService ${vs.name} is kept unchanged (not converted) until the errors above are resolved; VirtualService at a waypoint is alpha in ambient.`, vs, []);
     for (const t of targets) ctx.requireWaypoint(t.ref, `VirtualService ${vs.namespace}/${vs.name} routes it`);
+    // Every destination of a kept VirtualService may still use subsets.
+    for (const e of http) {
+      for (const d of isObject(e) && Array.isArray(e.route) ? e.route : []) {
+        const host = isObject(d) && isObject(d.destination) && typeof d.destination.host === 'string' ? d.destination.host : undefined;
+        const ref = host ? ctx.resolveHost(host, vs.namespace) : undefined;
+        if (ref) shared.keptServices.add(keyOf(ref.namespace, ref.name));
+      }
+    }
     return;
   }
 
@@ -220,7 +233,10 @@ function convertOne(ctx: MigrationContext, vs: Resource, shared: VsShared): void
   }
   replacement.push(...routes);
   ctx.output.set(vs, replacement);
-  ctx.add('migrate-virtualservice-converted', 'info', `VirtualService ${vs.name} → HTTPRoute ${routes.map((r) => (r.metadata as JsonObject).name).join(', ')} (parentRef kind Service, port-scoped), match order preserved.`, vs, []);
+  const names = (kind: string) => routes.filter((r) => r.kind === kind).map((r) => `${String((r.metadata as JsonObject).namespace)}/${String((r.metadata as JsonObject).name)}`);
+  ctx.add('migrate-virtualservice-converted', 'info', `VirtualService ${vs.name} → HTTPRoute ${names('HTTPRoute').join(', ')} (parentRef kind Service, port-scoped), match order preserved.`, vs, []);
+  const grants = names('ReferenceGrant');
+  if (grants.length) ctx.add('migrate-reference-grant', 'info', `Cross-namespace backends need a ReferenceGrant in the backend's namespace: ${grants.join(', ')} is generated.`, vs, ['spec', 'http']);
 }
 
 
@@ -243,18 +259,22 @@ function convertRule(
   let rewriteKinds = new Set<string>();
   if (Array.isArray(entry.match) && entry.match.length) {
     matches = [];
+    let skipped = 0;
     entry.match.forEach((m, j) => {
       const mp: ObjectPath = [...base, 'match', j];
       if (!isObject(m)) return;
       const conv = convertMatch(m, mp, err, warn);
-      if (conv === 'skip') return;
+      if (conv === 'skip') {
+        skipped++;
+        return;
+      }
       if (conv) {
         matches!.push({ ...conv, rule: i, path: mp });
         const pt = isObject(conv.match.path) ? String(conv.match.path.type) : 'none';
         rewriteKinds.add(isObject(m.uri) && typeof m.uri.prefix === 'string' && pt === 'PathPrefix' ? 'prefix' : pt);
       }
     });
-    if (!matches.length) {
+    if (!matches.length && skipped === entry.match.length) {
       ctx.add('migrate-vs-unreachable-rule', 'info', `spec.http[${i}] only matches gateway traffic, not mesh traffic; it is not part of the mesh HTTPRoute.`, vs, [...base, 'match']);
       return undefined;
     }
@@ -327,7 +347,7 @@ function convertRule(
     // Backends.
     const backends: Backend[] = [];
     const route = Array.isArray(entry.route) ? entry.route : [];
-    if (!isObject(redirect) && !route.length) unsupported('route', 'Rule has neither route nor redirect.');
+    if (!isObject(redirect) && !route.length && entry.directResponse === undefined && entry.delegate === undefined) unsupported('route', 'Rule has neither route nor redirect.');
     const perDestHeaders: JsonValue[] = [];
     route.forEach((d, k) => {
       const dp: ObjectPath = [...base, 'route', k];
@@ -601,6 +621,16 @@ function segPrefix(prefix: string, path: string): boolean {
   return p === '' || path === p || path.startsWith(`${p}/`);
 }
 
+/** True only when the (RE2, full-match) regex surely rejects the literal path; unsure ⇒ false. */
+function regexRejects(regex: string, path: string): boolean {
+  const ci = regex.startsWith('(?i)');
+  try {
+    return !new RegExp(`^(?:${ci ? regex.slice(4) : regex})$`, ci ? 'i' : '').test(path);
+  } catch {
+    return false;
+  }
+}
+
 /** True when no request can satisfy both matches (conservative: unsure ⇒ false). */
 export function disjoint(a: JsonObject, b: JsonObject): boolean {
   const pa = pathOf(a);
@@ -611,6 +641,8 @@ export function disjoint(a: JsonObject, b: JsonObject): boolean {
     if (pb.type === 'Exact' && pa.type === 'PathPrefix' && !segPrefix(pa.value, pb.value)) return true;
     if (pa.type === 'PathPrefix' && pb.type === 'PathPrefix' && !segPrefix(pa.value, pb.value) && !segPrefix(pb.value, pa.value)) return true;
   }
+  if (pa.type === 'Exact' && pb.type === 'RegularExpression' && regexRejects(pb.value, pa.value)) return true;
+  if (pb.type === 'Exact' && pa.type === 'RegularExpression' && regexRejects(pa.value, pb.value)) return true;
   if (typeof a.method === 'string' && typeof b.method === 'string' && a.method !== b.method) return true;
   for (const [field, ci] of [['headers', true], ['queryParams', false]] as const) {
     const la = Array.isArray(a[field]) ? (a[field] as JsonObject[]) : [];
@@ -667,10 +699,9 @@ function backendRefJson(b: Backend, port: number | undefined, routeNs: string): 
 
 function buildRoute(
   ctx: MigrationContext,
-  vs: Resource,
   parent: ServiceRef,
   port: number,
-  single: boolean,
+  name: string,
   rules: ConvRule[],
   err: (rule: string, message: string, path: ObjectPath) => void,
 ): JsonObject | undefined {
@@ -715,13 +746,41 @@ function buildRoute(
     }
   }
   if (!out.length) return undefined;
-  const name = single ? vs.name : dnsLabel(`${vs.name}-${parent.name}-${port}`);
   return {
     apiVersion: 'gateway.networking.k8s.io/v1',
     kind: 'HTTPRoute',
     metadata: { name, namespace: ns },
     spec: { parentRefs: [{ group: '', kind: 'Service', name: parent.name, port }], rules: out },
   };
+}
+
+/** One ReferenceGrant per (backend namespace, route namespace) for cross-namespace backendRefs and mirrors. */
+function referenceGrants(routes: JsonObject[], vsName: string): JsonObject[] {
+  const wanted = new Map<string, { from: string; to: string; names: Set<string> }>();
+  for (const r of routes) {
+    const from = String((r.metadata as JsonObject).namespace);
+    const refs: JsonValue[] = [];
+    for (const rule of ((r.spec as JsonObject).rules as JsonObject[]) ?? []) {
+      if (Array.isArray(rule.backendRefs)) refs.push(...rule.backendRefs);
+      if (Array.isArray(rule.filters)) for (const f of rule.filters) if (isObject(f) && isObject(f.requestMirror)) refs.push(f.requestMirror.backendRef ?? null);
+    }
+    for (const b of refs) {
+      if (!isObject(b) || typeof b.namespace !== 'string' || b.namespace === from) continue;
+      const k = `${b.namespace}/${from}`;
+      const w = wanted.get(k) ?? { from, to: b.namespace, names: new Set<string>() };
+      w.names.add(String(b.name));
+      wanted.set(k, w);
+    }
+  }
+  return [...wanted.values()].map((w) => ({
+    apiVersion: preferredApiVersion('ReferenceGrant') ?? 'gateway.networking.k8s.io/v1beta1',
+    kind: 'ReferenceGrant',
+    metadata: { name: dnsLabel(`${vsName}-routes-from-${w.from}`), namespace: w.to },
+    spec: {
+      from: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: w.from }],
+      to: [...w.names].sort().map((name) => ({ group: '', kind: 'Service', name })),
+    },
+  }));
 }
 
 /** A backend port for a request that arrived on `port`: the same port if the backend has it, else its only one. */
@@ -778,8 +837,17 @@ function emitSubsetServices(ctx: MigrationContext, shared: VsShared): void {
     }
   }
   for (const [dr, plans] of byDr) {
-    // Per-subset Services go right before the DestinationRule that defined the subsets.
-    ctx.output.set(dr, [...(generated.get(dr) ?? []), ...ctx.output.get(dr)!]);
+    // Per-subset Services go right before the DestinationRule that defined the subsets. Once no VirtualService
+    // uses its subsets, the DestinationRule keeps only its traffic policy (or goes, when nothing else is left).
+    const [drOut, ...after] = ctx.output.get(dr)!;
+    let kept: JsonObject[] = [drOut!];
+    if (!shared.keptServices.has(keyOf(plans[0]!.service.namespace, plans[0]!.service.name)) && isObject(drOut!.spec)) {
+      delete drOut!.spec.subsets;
+      const left = Object.keys(drOut!.spec).filter((k) => k !== 'host' && k !== 'exportTo' && k !== 'workloadSelector');
+      if (!left.length) kept = [];
+      ctx.add('migrate-destinationrule-subsets-removed', 'info', kept.length ? `The subsets of ${dr.name} are no longer used by any route and are removed; its traffic policy stays for traffic addressed to ${plans[0]!.service.name} itself.` : `${dr.name} only defined subsets, which no route uses any more: it is not part of the output (delete it after the migration).`, dr, ['spec', 'subsets']);
+    }
+    ctx.output.set(dr, [...(generated.get(dr) ?? []), ...kept, ...after]);
     ctx.add(
       'migrate-destinationrule-subsets',
       'info',
