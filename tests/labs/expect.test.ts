@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import { compareObservation, comparePrediction, identifyBackend } from '../../labs/runner/expect.ts';
+import type { Observation, Prediction } from '../../labs/runner/expect.ts';
+import { curlCommand, parseCurl } from '../../labs/runner/real.ts';
+import { requestCheckSchema } from '../../labs/schema.ts';
+
+const allowed: Prediction = {
+  verdict: 'allowed',
+  deniedAt: null,
+  status: 200,
+  waypoint: { namespace: 'bookinfo', name: 'waypoint' },
+  backends: [
+    { namespace: 'bookinfo', service: 'reviews-v1', probability: 0.9 },
+    { namespace: 'bookinfo', service: 'reviews-v3', probability: 0.1 },
+  ],
+};
+
+describe('comparePrediction', () => {
+  it('matches only the fields the expectation sets', () => {
+    expect(comparePrediction({ verdict: 'allowed' }, allowed)).toEqual([]);
+    expect(comparePrediction({ verdict: 'allowed', status: 200, waypoint: 'bookinfo/waypoint' }, allowed)).toEqual([]);
+  });
+  it('reports each differing field', () => {
+    const m = comparePrediction({ verdict: 'denied', status: 403, deniedAt: 'waypoint', waypoint: null }, allowed);
+    expect(m.map((x) => x.field)).toEqual(['verdict', 'status', 'deniedAt', 'waypoint']);
+  });
+  it('compares backends as a set with probabilities', () => {
+    const want = [
+      { service: 'bookinfo/reviews-v3', probability: 0.1 },
+      { service: 'bookinfo/reviews-v1', probability: 0.9 },
+    ];
+    expect(comparePrediction({ verdict: 'allowed', backends: want }, allowed)).toEqual([]);
+    expect(comparePrediction({ verdict: 'allowed', backends: [{ service: 'bookinfo/reviews-v1', probability: 1 }] }, allowed).map((m) => m.field)).toEqual([
+      'backends',
+    ]);
+  });
+  it('a status of null (reset) is not the same as no status check', () => {
+    const reset: Prediction = { ...allowed, verdict: 'denied', deniedAt: 'ztunnel', status: null, backends: [] };
+    expect(comparePrediction({ verdict: 'denied', status: null }, reset)).toEqual([]);
+    expect(comparePrediction({ verdict: 'denied', status: 503 }, reset).map((m) => m.field)).toEqual(['status']);
+  });
+});
+
+const obs = (statuses: (number | null)[], backends: (string | undefined)[] = []): Observation => ({
+  samples: statuses.length,
+  statuses,
+  backends: backends.length ? backends : statuses.map(() => undefined),
+  errors: [],
+});
+
+describe('compareObservation', () => {
+  it('allowed means 200 when no status is given', () => {
+    expect(compareObservation({ verdict: 'allowed' }, obs([200]))).toEqual([]);
+    expect(compareObservation({ verdict: 'allowed' }, obs([503])).map((m) => m.field)).toEqual(['status']);
+  });
+  it('a reset expectation fails on any HTTP answer', () => {
+    expect(compareObservation({ verdict: 'denied', status: null }, obs([null, null]))).toEqual([]);
+    expect(compareObservation({ verdict: 'denied', status: null }, obs([null, 200]))).toHaveLength(1);
+  });
+  it('weighted backends within tolerance pass, a backend outside the split fails', () => {
+    const want = {
+      verdict: 'allowed' as const,
+      backends: [
+        { service: 'b/reviews-v1', probability: 0.9 },
+        { service: 'b/reviews-v3', probability: 0.1 },
+      ],
+    };
+    const nine = Array.from({ length: 10 }, (_, i) => (i < 8 ? 'b/reviews-v1' : 'b/reviews-v3'));
+    expect(compareObservation(want, obs(nine.map(() => 200), nine))).toEqual([]);
+    const stray = [...nine.slice(0, 9), 'b/reviews-v2'];
+    expect(compareObservation(want, obs(stray.map(() => 200), stray)).map((m) => m.field)).toEqual(['backends']);
+    const allV3 = nine.map(() => 'b/reviews-v3');
+    expect(compareObservation(want, obs(allV3.map(() => 200), allV3)).map((m) => m.field)).toEqual(['backends']);
+  });
+  it('cannot pass a backend check when no response tells the backend', () => {
+    const want = { verdict: 'allowed' as const, backends: [{ service: 'b/reviews-v2', probability: 1 }] };
+    expect(compareObservation(want, obs([200, 200]))).toHaveLength(1);
+  });
+});
+
+describe('identifyBackend', () => {
+  it('uses podname when present', () => {
+    expect(identifyBackend('bookinfo', '{"id":"0","podname":"reviews-v2-5d8f7c-abcde","clustername":"null","reviews":[]}')).toBe('bookinfo/reviews-v2');
+  });
+  it('falls back to the star colour', () => {
+    expect(identifyBackend('b', '{"id":"0","reviews":[{"reviewer":"x","rating":{"stars":5,"color":"red"}}]}')).toBe('b/reviews-v3');
+    expect(identifyBackend('b', '{"id":"0","reviews":[{"reviewer":"x","rating":{"stars":5,"color":"black"}}]}')).toBe('b/reviews-v2');
+    expect(identifyBackend('b', '{"id":"0","reviews":[{"reviewer":"x","text":"ok"}]}')).toBe('b/reviews-v1');
+  });
+  it('is undefined for other bodies', () => {
+    expect(identifyBackend('b', '<html>productpage</html>')).toBeUndefined();
+    expect(identifyBackend('b', '{"id":"0","reviews":[{"rating":{"error":"Ratings service is currently unavailable"}}]}')).toBeUndefined();
+  });
+});
+
+describe('curl plumbing', () => {
+  const check = requestCheckSchema.parse({
+    type: 'request',
+    name: 'n',
+    from: 'bookinfo/curl',
+    to: 'reviews:9080',
+    method: 'POST',
+    path: '/reviews/0',
+    headers: { 'end-user': 'jason' },
+    jwt: 'a.b.c',
+    expect: { verdict: 'allowed' },
+  });
+  it('builds the command with method, headers, token and a trailing status line', () => {
+    const cmd = curlCommand(check, 'http://reviews:9080');
+    expect(cmd.at(-1)).toBe('http://reviews:9080/reviews/0');
+    expect(cmd).toContain('POST');
+    expect(cmd.join(' ')).toContain('-H end-user: jason');
+    expect(cmd.join(' ')).toContain('-H Authorization: Bearer a.b.c');
+    expect(cmd).toContain('\\n%{http_code}');
+  });
+  it('parses the status line; 000 means no HTTP response', () => {
+    expect(parseCurl('{"ok":1}\n200', 0)).toEqual({ status: 200, body: '{"ok":1}' });
+    expect(parseCurl('RBAC: access denied\n403', 0)).toEqual({ status: 403, body: 'RBAC: access denied' });
+    expect(parseCurl('\n000', 56).status).toBeNull();
+    expect(parseCurl('', 7).status).toBeNull();
+  });
+});

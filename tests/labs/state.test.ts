@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { stepStates, resourceKey } from '../../labs/runner/state.ts';
+import type { Lab } from '../../labs/schema.ts';
+import { labSchema } from '../../labs/schema.ts';
+
+const files: Record<string, string> = {
+  'a.yaml': `# first
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: shop
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  namespace: shop
+spec:
+  ports:
+    - port: 80
+`,
+  'b.yaml': `apiVersion: v1
+kind: Namespace
+metadata:
+  name: shop
+  labels:
+    istio.io/dataplane-mode: ambient
+`,
+  'c.yaml': `apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  namespace: shop
+spec:
+  ports:
+    - port: 80
+`,
+};
+
+const check = { type: 'enrolment', name: 'x', workload: 'shop/web', mode: 'ambient' } as const;
+const lab: Lab = labSchema.parse({
+  id: 't',
+  order: 1,
+  title: 't',
+  summary: 's',
+  prerequisites: [],
+  setup: ['a.yaml'],
+  namespaces: ['shop'],
+  steps: [
+    { title: 'one', instructions: 'i', apply: ['b.yaml'], checks: [check], solution: 's' },
+    { title: 'two', instructions: 'i', remove: ['c.yaml'], checks: [check], solution: 's' },
+  ],
+});
+const states = stepStates(lab, (ref) => ({ ref, file: ref, text: files[ref]! }));
+
+describe('stepStates', () => {
+  it('has one state per step plus the setup', () => {
+    expect(states.map((s) => s.step)).toEqual([0, 1, 2]);
+  });
+
+  it('a re-applied object replaces the earlier one and appears once', () => {
+    const ns = states[1]!.resources.filter((r) => r.kind === 'Namespace');
+    expect(ns).toHaveLength(1);
+    expect(ns[0]!.labels).toEqual({ 'istio.io/dataplane-mode': 'ambient' });
+    expect(ns[0]!.file).toBe('b.yaml');
+    expect(states[0]!.resources.find((r) => r.kind === 'Namespace')!.labels).toEqual({});
+  });
+
+  it('blanks the superseded document line for line, so later documents keep their positions', () => {
+    const a = states[1]!.inputs.find((i) => i.file === 'a.yaml')!;
+    expect(String(a.text).split('\n').length).toBe(files['a.yaml']!.split('\n').length);
+    expect(String(a.text)).not.toContain('kind: Namespace');
+    const svc = states[1]!.resources.find((r) => r.kind === 'Service')!;
+    expect(svc.locate(['kind']).line).toBe(8);
+  });
+
+  it('remove deletes the objects of a manifest from later states', () => {
+    expect(states[2]!.resources.map(resourceKey)).toEqual(['/Namespace/default/shop']);
+    expect(states[1]!.resources.map(resourceKey).sort()).toEqual(['/Namespace/default/shop', '/Service/shop/web']);
+  });
+
+  it('keys by API group, kind, namespace and name', () => {
+    expect(resourceKey({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', namespace: 'a', name: 'b' })).toBe(
+      'gateway.networking.k8s.io/Gateway/a/b',
+    );
+    expect(resourceKey({ apiVersion: 'gateway.networking.k8s.io/v1beta1', kind: 'Gateway', namespace: 'a', name: 'b' })).toBe(
+      'gateway.networking.k8s.io/Gateway/a/b',
+    );
+  });
+});
