@@ -54,8 +54,13 @@ const L7_SOURCE = ['requestPrincipals', 'notRequestPrincipals', 'remoteIpBlocks'
 const L7_OPERATION = ['hosts', 'notHosts', 'methods', 'notMethods', 'paths', 'notPaths'];
 /** The only `when` keys ztunnel understands (A/authorization.go). */
 const L4_WHEN = new Set(['source.ip', 'source.namespace', 'source.principal', 'destination.ip', 'destination.port']);
-/** Fields ztunnel drops without a trace (SEMANTICS §3: trustDomains). */
-const ZTUNNEL_IGNORED_SOURCE = ['trustDomains', 'notTrustDomains'];
+/**
+ * ztunnel has no trust-domain matcher: istiod reports `trustDomains`/`notTrustDomains` as unsupported attributes
+ * like the HTTP ones (istio/istio pilot/pkg/serviceregistry/ambient/authorization.go httpSources, commit 1d486af:
+ * "folding the trust domain into Principals would widen a source"), so an ALLOW rule using them is dropped.
+ * An older upstream version dropped the field silently (a broader ALLOW), which SEMANTICS §3 describes.
+ */
+const ZTUNNEL_UNSUPPORTED_SOURCE = ['trustDomains', 'notTrustDomains'];
 
 const strings = (v: JsonValue | undefined): string[] =>
   Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' || typeof x === 'number').map(String) : [];
@@ -251,10 +256,10 @@ function operationMatches(op: JsonObject, req: AuthzRequest, skip: readonly stri
 /** How ztunnel sees one rule. */
 type L4View = { kind: 'kept'; stripped: string[] } | { kind: 'dropped'; why: string } | { kind: 'noop'; why: string };
 
-function l7FieldsOf(rule: JsonObject): string[] {
+function l7FieldsOf(rule: JsonObject, sourceFields: readonly string[]): string[] {
   const found = new Set<string>();
   for (const e of getArray(rule, ['from']))
-    for (const k of L7_SOURCE) if (nonEmpty(getObject(e, ['source']), k)) found.add(`source.${k}`);
+    for (const k of sourceFields) if (nonEmpty(getObject(e, ['source']), k)) found.add(`source.${k}`);
   for (const e of getArray(rule, ['to']))
     for (const k of L7_OPERATION) if (nonEmpty(getObject(e, ['operation']), k)) found.add(`operation.${k}`);
   for (const w of getArray(rule, ['when'])) {
@@ -268,8 +273,18 @@ function presentKeys(o: JsonObject | undefined): string[] {
   return o ? Object.keys(o).filter((k) => nonEmpty(o, k)) : [];
 }
 
-export function l4View(rule: JsonObject, action: 'ALLOW' | 'DENY'): L4View {
-  const l7 = l7FieldsOf(rule);
+/** Source fields the L4 enforcement point cannot evaluate (ztunnel, or Envoy's TCP RBAC at a waypoint). */
+function unsupportedSource(at: 'ztunnel' | 'waypoint' | 'sidecar'): string[] {
+  return at === 'ztunnel' ? [...L7_SOURCE, ...ZTUNNEL_UNSUPPORTED_SOURCE] : L7_SOURCE;
+}
+
+export function l4View(
+  rule: JsonObject,
+  action: 'ALLOW' | 'DENY',
+  at: 'ztunnel' | 'waypoint' | 'sidecar' = 'ztunnel',
+): L4View {
+  const sourceFields = unsupportedSource(at);
+  const l7 = l7FieldsOf(rule, sourceFields);
   if (action === 'ALLOW') {
     return l7.length
       ? {
@@ -290,7 +305,7 @@ export function l4View(rule: JsonObject, action: 'ALLOW' | 'DENY'): L4View {
     return keys.length > 0 && keys.every((k) => drop.includes(k));
   };
   const from = getArray(rule, ['from']);
-  if (from.length && from.every((e) => emptied(getObject(e, ['source']), [...L7_SOURCE, ...ZTUNNEL_IGNORED_SOURCE]))) {
+  if (from.length && from.every((e) => emptied(getObject(e, ['source']), sourceFields))) {
     return {
       kind: 'noop',
       why: 'DENY rule: every `from` entry only has L7 fields, which ztunnel removes; an empty match never matches, so the rule is a no-op',
@@ -311,14 +326,19 @@ function ruleMatches(
   req: AuthzRequest,
   policyNs: string,
   skip: readonly string[],
-  emptyNeverMatches: boolean,
+  /** `any`: a match with no field left never matches (ztunnel); `stripped`: only when stripping emptied it. */
+  emptyNeverMatches: 'any' | 'stripped' | 'no',
 ): boolean {
+  const never = (o: JsonObject) => {
+    const keys = presentKeys(o);
+    const left = keys.filter((k) => !skip.includes(k)).length;
+    return emptyNeverMatches === 'any' ? left === 0 : emptyNeverMatches === 'stripped' && keys.length > 0 && left === 0;
+  };
   const from = getArray(rule, ['from']);
   if (from.length) {
     const ok = from.some((e) => {
       const src = getObject(e, ['source']) ?? {};
-      if (emptyNeverMatches && presentKeys(src).length > 0 && presentKeys(src).every((k) => skip.includes(k)))
-        return false;
+      if (never(src)) return false;
       return sourceMatches(src, req, policyNs, skip);
     });
     if (!ok) return false;
@@ -327,8 +347,7 @@ function ruleMatches(
   if (to.length) {
     const ok = to.some((e) => {
       const op = getObject(e, ['operation']) ?? {};
-      if (emptyNeverMatches && presentKeys(op).length > 0 && presentKeys(op).every((k) => skip.includes(k)))
-        return false;
+      if (never(op)) return false;
       return operationMatches(op, req, skip);
     });
     if (!ok) return false;
@@ -487,23 +506,20 @@ export function evaluate(
       const rule = getObject(rules[i], []) ?? {};
       let skip: readonly string[] = [];
       if (l4only) {
-        const view = l4View(rule, action);
+        const view = l4View(rule, action, at);
         if (view.kind !== 'kept') {
           decisions.push({ step: 'authz', policy: id(r), action, matched: false, rule: i, note: view.why });
           continue;
         }
-        skip = [...L7_SOURCE, ...L7_OPERATION, ...(at === 'ztunnel' ? ZTUNNEL_IGNORED_SOURCE : [])];
+        skip = [...unsupportedSource(at), ...L7_OPERATION];
         if (view.stripped.length)
           notes.push(
             `${id(r)} rule ${i}: ztunnel removed ${view.stripped.join(', ')} and kept the L4 part, so this DENY is broader than written`,
           );
-        const td = getArray(rule, ['from']).some((e) =>
-          ZTUNNEL_IGNORED_SOURCE.some((k) => nonEmpty(getObject(e, ['source']), k)),
-        );
-        if (td && at === 'ztunnel') notes.push(`${id(r)} rule ${i}: trustDomains is silently ignored by ztunnel`);
       }
-      // Only DENY turns an emptied match into never-match; an ALLOW emptied by dropping trustDomains gets broader.
-      if (ruleMatches(rule, req, r.namespace, skip, l4only && action === 'DENY')) return { matched: true, rule: i };
+      // ztunnel skips an empty match (match-none, not match-all: authorization.go isMatchEmpty), whatever the action.
+      const emptyNeverMatches = at === 'ztunnel' ? 'any' : l4only && action === 'DENY' ? 'stripped' : 'no';
+      if (ruleMatches(rule, req, r.namespace, skip, emptyNeverMatches)) return { matched: true, rule: i };
     }
     if (action === 'ALLOW' && rules.length === 0)
       decisions.push({

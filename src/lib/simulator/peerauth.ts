@@ -35,25 +35,29 @@ export function effectiveMtls(mesh: Mesh, w: Workload, targetPort: number): Peer
   const all = inNamespaces(mesh, 'PeerAuthentication', [w.namespace, mesh.rootNamespace]).filter((r) =>
     r.apiVersion.startsWith('security.istio.io/'),
   );
+  // A selector with no matchLabels counts as no selector; root-namespace policies with a selector are ignored
+  // (authorization.go convertedSelectorPeerAuthentications).
+  const root = mesh.rootNamespace;
+  const selectorOf = (r: Resource) => getObject(r.obj, ['spec', 'selector']);
+  const hasSelector = (r: Resource) => Object.keys(getObject(selectorOf(r), ['matchLabels']) ?? {}).length > 0;
   const workloadLevel = oldest(
-    all.filter((r) => {
-      const sel = getObject(r.obj, ['spec', 'selector']);
-      return r.namespace === w.namespace && sel !== undefined && selectorMatches(sel, w.labels);
-    }),
+    all.filter(
+      (r) =>
+        r.namespace === w.namespace &&
+        r.namespace !== root &&
+        hasSelector(r) &&
+        selectorMatches(selectorOf(r)!, w.labels),
+    ),
   );
-  const nsLevel = oldest(
-    all.filter((r) => r.namespace === w.namespace && getObject(r.obj, ['spec', 'selector']) === undefined),
-  );
-  const meshLevel = oldest(
-    all.filter((r) => r.namespace === mesh.rootNamespace && getObject(r.obj, ['spec', 'selector']) === undefined),
-  );
+  const nsLevel = oldest(all.filter((r) => r.namespace === w.namespace && r.namespace !== root && !hasSelector(r)));
+  const meshLevel = oldest(all.filter((r) => r.namespace === root && !hasSelector(r)));
   if (workloadLevel) {
     const portMode = modeOf(getString(workloadLevel.obj, ['spec', 'portLevelMtls', String(targetPort), 'mode']));
     if (portMode) return { mode: portMode, by: workloadLevel, level: 'port' };
     const m = modeOf(getString(workloadLevel.obj, ['spec', 'mtls', 'mode']));
     if (m) return { mode: m, by: workloadLevel, level: 'workload' };
   }
-  if (nsLevel && nsLevel !== meshLevel) {
+  if (nsLevel) {
     const m = modeOf(getString(nsLevel.obj, ['spec', 'mtls', 'mode']));
     if (m) return { mode: m, by: nsLevel, level: 'namespace' };
   }

@@ -318,14 +318,28 @@ describe('AuthorizationPolicy at ztunnel (SEMANTICS §3)', () => {
     expect((await sim(when, { from: 'shop/web', to: 'cart' })).verdict).toBe('allowed');
   });
 
-  it('(!) trustDomains is ignored by ztunnel, so the ALLOW is broader than written', async () => {
-    const docs = [
+  it('(!) ztunnel cannot match trustDomains: an ALLOW rule using it is dropped, a DENY keeps its other fields', async () => {
+    const allow = [
       ...BASE,
       zt(
-        `  selector: {matchLabels: {app: cart}}\n  action: ALLOW\n  rules: [{from: [{source: {trustDomains: ["other.example"], namespaces: ["shop"]}}]}]`,
+        `  selector: {matchLabels: {app: cart}}\n  action: ALLOW\n  rules: [{from: [{source: {trustDomains: ["cluster.local"], namespaces: ["shop"]}}]}]`,
       ),
     ];
-    expect((await sim(docs, { from: 'shop/web', to: 'cart' })).verdict).toBe('allowed');
+    expect((await sim(allow, { from: 'shop/web', to: 'cart' })).verdict).toBe('denied');
+    const deny = [
+      ...BASE,
+      zt(
+        `  selector: {matchLabels: {app: cart}}\n  action: DENY\n  rules: [{from: [{source: {trustDomains: ["other.example"], namespaces: ["shop"]}}]}]`,
+      ),
+    ];
+    expect((await sim(deny, { from: 'shop/web', to: 'cart' })).verdict).toBe('denied');
+    const onlyTd = [...BASE, zt(`  action: DENY\n  rules: [{from: [{source: {notTrustDomains: ["cluster.local"]}}]}]`)];
+    expect((await sim(onlyTd, { from: 'external', to: 'cart.shop' })).verdict).toBe('allowed');
+  });
+
+  it('an empty match never matches at ztunnel, even in an ALLOW', async () => {
+    const docs = [...BASE, zt(`  action: ALLOW\n  rules: [{from: [{source: {}}]}]`)];
+    expect((await sim(docs, { from: 'shop/web', to: 'cart' })).verdict).toBe('denied');
   });
 
   it('order and defaults: DENY beats ALLOW, empty spec denies all, rules [{}] allows all', async () => {
@@ -495,6 +509,17 @@ describe('PeerAuthentication (SEMANTICS §4)', () => {
       ),
     ];
     expect((await sim(port, { from: 'external', to: 'cart.shop' })).verdict).toBe('denied');
+  });
+  it('a root-namespace PeerAuthentication with a selector is ignored; without one it is mesh-wide', async () => {
+    const rootPa = (spec: string) =>
+      `apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: {name: mesh, namespace: istio-system}\nspec:\n${spec}`;
+    const sel = [...BASE, rootPa('  selector: {matchLabels: {app: cart}}\n  mtls: {mode: STRICT}')];
+    expect((await sim(sel, { from: 'external', to: 'cart.shop' })).verdict).toBe('allowed');
+    const meshWide = [...BASE, rootPa('  mtls: {mode: STRICT}')];
+    expect((await sim(meshWide, { from: 'external', to: 'cart.shop' })).decidedBy).toMatchObject({
+      namespace: 'istio-system',
+      name: 'mesh',
+    });
   });
 });
 
