@@ -31,6 +31,8 @@ export interface ContainerLayer {
   removeKindNodes(clusterName: string): Promise<number>;
   /** Force-remove a container by id if it still exists. */
   removeContainer(id: string): Promise<boolean>;
+  /** Where published ports of the engine are reached from this process: 127.0.0.1 for a local engine. */
+  dockerHost(): Promise<string>;
 }
 
 const PROBE_TIMEOUT_MS = 8_000;
@@ -96,6 +98,11 @@ export function testcontainersLayer(): ContainerLayer {
       return list.length;
     },
 
+    async dockerHost() {
+      const client = await getContainerRuntimeClient();
+      return client.info.containerRuntime.host;
+    },
+
     async removeContainer(id) {
       const client = await getContainerRuntimeClient();
       try {
@@ -124,13 +131,45 @@ export function toolboxInstallScript(): string {
   ].join('\n');
 }
 
-export function kindCreateScript(clusterName: string): string {
+/** True when the engine's published ports are on this machine (kind's default API address 127.0.0.1 works). */
+export function isLocalHost(host: string): boolean {
+  return host === 'localhost' || host === '127.0.0.1' || host === '::1' || host === '';
+}
+
+/**
+ * `kind create cluster`, idempotent. With a remote engine (DOCKER_HOST=tcp://…, e.g. a CI Docker-in-Docker
+ * service) the API server must listen on all addresses of that host, not on its loopback.
+ */
+export function kindCreateScript(clusterName: string, remote = false): string {
+  const config = remote
+    ? [
+        "cat > /tmp/kind.yaml <<'EOF'",
+        'kind: Cluster',
+        'apiVersion: kind.x-k8s.io/v1alpha4',
+        'networking:',
+        '  apiServerAddress: "0.0.0.0"',
+        'EOF',
+      ]
+    : [];
   return [
     'set -eu',
+    ...config,
     `if ! kind get clusters | grep -qx "${clusterName}"; then`,
-    `  kind create cluster --name "${clusterName}" --image "${KIND.nodeImage}" --wait 180s`,
+    `  kind create cluster --name "${clusterName}" --image "${KIND.nodeImage}" --wait 180s${remote ? ' --config /tmp/kind.yaml' : ''}`,
     'fi',
   ].join('\n');
+}
+
+/**
+ * The kubeconfig for this process. For a remote engine the server address becomes the engine's host; the API
+ * server certificate is issued for localhost, so the TLS server name stays `localhost`.
+ */
+export function hostKubeconfig(kindOutput: string, host: string): string {
+  const text = kindOutput.slice(Math.max(0, kindOutput.indexOf('apiVersion')));
+  if (isLocalHost(host)) return text;
+  return text.replace(/^(\s*)server: https:\/\/(?:127\.0\.0\.1|0\.0\.0\.0|localhost):(\d+)$/m, (_m, indent: string, port: string) =>
+    `${indent}server: https://${host}:${port}\n${indent}tls-server-name: localhost`,
+  );
 }
 
 export function tail(text: string, lines = 30): string {

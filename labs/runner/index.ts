@@ -82,12 +82,24 @@ export async function nodeDeps(out: (line: string) => void): Promise<RealDeps> {
     now: () => Date.now(),
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
     onSignal(handler) {
+      // Ctrl-C, `lab down` from another terminal (SIGTERM), a closed terminal (SIGHUP), and crashes all clean up.
       const h = (signal: NodeJS.Signals) => handler(signal);
+      const crash = (err: unknown) => {
+        process.stderr.write(`ambient-atlas lab: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+        process.exitCode = 1;
+        handler('crash');
+      };
       process.on('SIGINT', h);
       process.on('SIGTERM', h);
+      process.on('SIGHUP', h);
+      process.on('uncaughtException', crash);
+      process.on('unhandledRejection', crash);
       return () => {
         process.off('SIGINT', h);
         process.off('SIGTERM', h);
+        process.off('SIGHUP', h);
+        process.off('uncaughtException', crash);
+        process.off('unhandledRejection', crash);
       };
     },
     pid: process.pid,
@@ -143,14 +155,14 @@ export async function runLab(cmd: LabCommand, io: LabIo, deps?: RealDeps): Promi
       const running = await up(loaded, d);
       out(`The cluster stays up while this command runs. Press Ctrl-C (or run \`ambient-atlas lab down ${loaded.lab.id}\`) to delete it.`);
       out(`Check your work from another terminal: ambient-atlas lab check ${loaded.lab.id} --step 1`);
-      await new Promise<void>((resolve) => {
-        const unregister = d.onSignal(() => {
+      const signal = await new Promise<string>((resolve) => {
+        const unregister = d.onSignal((s) => {
           unregister();
-          resolve();
+          resolve(s);
         });
       });
       await running.cleanup();
-      return EXIT.ok;
+      return signal === 'crash' ? EXIT.failed : EXIT.ok;
     }
     if (cmd.sub === 'check') {
       const results = await check(loaded, d, {

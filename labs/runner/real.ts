@@ -5,7 +5,7 @@
 import type { LoadedLab } from '../load.ts';
 import type { LabCheck, RequestCheck } from '../schema.ts';
 import type { ContainerLayer, Toolbox } from './docker.ts';
-import { kindCreateScript, tail } from './docker.ts';
+import { hostKubeconfig, isLocalHost, kindCreateScript, tail } from './docker.ts';
 import type { LabEngine } from './engine.ts';
 import { compareObservation, identifyBackend } from './expect.ts';
 import type { Mismatch, Observation } from './expect.ts';
@@ -103,14 +103,15 @@ export async function up(loaded: LoadedLab, deps: RealDeps): Promise<RunningLab>
     toolbox = await step('toolbox', () => deps.containers.startToolbox(lab.id));
     const tb = toolbox;
     deps.state.write(lab.id, 'state.json', JSON.stringify(saved(lab.id, name, tb.id, deps), null, 2));
+    const host = await deps.containers.dockerHost();
     await step('cluster', async () => {
-      must(await tb.sh(kindCreateScript(name)), 'kind create cluster');
+      must(await tb.sh(kindCreateScript(name, !isLocalHost(host))), 'kind create cluster');
       await deps.containers.connectToKindNetwork(tb);
       must(await tb.sh(`kind get kubeconfig --name "${name}" --internal > /root/.kube/config`), 'kind get kubeconfig --internal');
     });
     const kubeconfigPath = await step('kubeconfig', async () => {
       const r = must(await tb.sh(`kind get kubeconfig --name "${name}"`), 'kind get kubeconfig');
-      deps.state.write(lab.id, 'kubeconfig', r.output.slice(r.output.indexOf('apiVersion')));
+      deps.state.write(lab.id, 'kubeconfig', hostKubeconfig(r.output, host));
       return deps.state.path(lab.id, 'kubeconfig');
     });
     const kube = deps.kube(kubeconfigPath);
@@ -228,6 +229,17 @@ export interface CheckOptions {
   readonly step?: number;
   /** Apply the reference solution of every step up to the checked one first. */
   readonly applySolution?: boolean;
+  /** Extra attempts for a check the cluster fails (config reaches ztunnel and waypoints asynchronously). */
+  readonly retries?: number;
+}
+
+async function withRetries(deps: Pick<RealDeps, 'sleep'>, retries: number, run: () => Promise<RealOutcome>): Promise<RealOutcome> {
+  let r = await run();
+  for (let i = 0; i < retries && (r.error || r.mismatches.length > 0); i++) {
+    await deps.sleep(3_000);
+    r = await run();
+  }
+  return r;
 }
 
 export async function check(loaded: LoadedLab, deps: RealDeps, opts: CheckOptions = {}): Promise<RealCheckResult[]> {
@@ -263,7 +275,7 @@ export async function check(loaded: LoadedLab, deps: RealDeps, opts: CheckOption
     for (const c of s.checks) {
       const reference = await simulateCheck(engine, states[n]!, c);
       const sim = await simulateCheck(engine, { resources: clusterResources }, c);
-      const real = await runRealCheck(kube, c);
+      const real = await withRetries(deps, opts.retries ?? 3, () => runRealCheck(kube, c));
       const ok = real.mismatches.length === 0 && !real.error;
       const fault: Fault = ok ? 'none' : real.error ? 'unknown' : !sim.ok ? 'yaml' : 'cluster';
       const r: RealCheckResult = {

@@ -120,3 +120,22 @@ describe('curl plumbing', () => {
     expect(parseCurl('', 7).status).toBeNull();
   });
 });
+
+describe('kind plumbing', async () => {
+  const { hostKubeconfig, kindCreateScript } = await import('../../labs/runner/docker.ts');
+  const kc = 'Warning: x\napiVersion: v1\nclusters:\n- cluster:\n    certificate-authority-data: AAA\n    server: https://127.0.0.1:41234\n  name: kind-a\n';
+  it('keeps the kubeconfig for a local engine, minus leading noise', () => {
+    expect(hostKubeconfig(kc, 'localhost')).toBe(kc.slice(kc.indexOf('apiVersion')));
+  });
+  it('points a remote engine kubeconfig at its host, with the certificate name localhost', () => {
+    const out = hostKubeconfig(kc, '10.1.2.3');
+    expect(out).toContain('    server: https://10.1.2.3:41234\n    tls-server-name: localhost\n');
+  });
+  it('creates the cluster only when it does not exist, with the pinned node image', () => {
+    const s = kindCreateScript('atlas-x');
+    expect(s).toMatch(/if ! kind get clusters \| grep -qx "atlas-x"/);
+    expect(s).toMatch(/--image "kindest\/node:v[\d.]+@sha256:[0-9a-f]{64}"/);
+    expect(s).not.toContain('apiServerAddress');
+    expect(kindCreateScript('atlas-x', true)).toContain('apiServerAddress: "0.0.0.0"');
+  });
+});

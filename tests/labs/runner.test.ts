@@ -71,7 +71,7 @@ class FakeKube implements KubeOps {
   }
 }
 
-function fake(opts: { docker?: boolean; failOn?: RegExp; time?: { step: number } } = {}): Fake {
+function fake(opts: { docker?: boolean; failOn?: RegExp; time?: { step: number }; host?: string } = {}): Fake {
   const calls: string[] = [];
   const files = new Map<string, string>();
   const lines: string[] = [];
@@ -109,6 +109,9 @@ function fake(opts: { docker?: boolean; failOn?: RegExp; time?: { step: number }
     async removeKindNodes(name) {
       calls.push(`nodes:remove:${name}`);
       return 1;
+    },
+    async dockerHost() {
+      return opts.host ?? 'localhost';
     },
     async removeContainer(id) {
       calls.push(`container:remove:${id}`);
@@ -170,6 +173,12 @@ describe('lab up (fake containers)', () => {
       'state:remove:ambient-mtls',
     ]);
     expect(f.files.size).toBe(0);
+  });
+
+  it('with a remote Docker engine, kind listens on all addresses and the kubeconfig points at the engine host', async () => {
+    const f = fake({ host: '10.1.2.3' });
+    await up(mtls, f.deps);
+    expect(f.calls[2]).toMatch(/kind create cluster .* --config \/tmp\/kind\.yaml$/);
   });
 
   it('a failing install deletes the cluster and stops the toolbox before rejecting', async () => {
@@ -271,6 +280,25 @@ describe('lab check (fake cluster)', () => {
     const r = await check(mtls, f.deps, { step: 2 });
     expect(r[1]).toMatchObject({ ok: false, fault: 'cluster' });
     expect(r[1]!.real.map((m) => m.field)).toEqual(['status']);
+  });
+
+  it('retries a failing check a few times before blaming anyone (config reaches the proxies asynchronously)', async () => {
+    const f = fake();
+    await up(mtls, f.deps);
+    f.kube.dumpYaml = referenceYaml(mtls, 2);
+    let calls = 0;
+    f.kube.respond = (ns) => (ns === 'legacy' && ++calls <= 2 ? { stdout: '<html>\n200', exitCode: 0 } : strictCluster(ns));
+    const r = await check(mtls, f.deps, { step: 2 });
+    expect(r.map((x) => x.ok)).toEqual([true, true]);
+    expect(calls).toBe(3);
+    const g = fake();
+    await up(mtls, g.deps);
+    g.kube.dumpYaml = referenceYaml(mtls, 2);
+    let n = 0;
+    g.kube.respond = () => (n++, { stdout: '<html>\n200', exitCode: 0 });
+    const bad = await check(mtls, g.deps, { step: 2, retries: 1 });
+    expect(bad[1]!.ok).toBe(false);
+    expect(n).toBe(1 + 2);
   });
 
   it('checks enrolment from the pod annotation and a Gateway condition', async () => {

@@ -36,5 +36,9 @@ export const run: Command = async (argv, io) => {
     throw err;
   }
   const code = await runLab(cmd, io);
+  if (!cmd.dryRun && cmd.sub !== 'list') {
+    // Docker/Kubernetes clients may keep sockets open after cleanup; do not let them hold the process.
+    setTimeout(() => process.exit(code), 2_000).unref();
+  }
   return code === 3 ? EXIT.noDocker : code;
 };
