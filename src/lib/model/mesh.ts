@@ -156,7 +156,29 @@ function podSpecOf(r: Resource): { meta: JsonObject | undefined; spec: JsonObjec
   };
 }
 
-export function buildMesh(resources: readonly Resource[], options: { rootNamespace?: string } = {}): Mesh {
+/**
+ * The same object (API group, kind, namespace, name) given twice is applied twice, as `kubectl apply` would:
+ * the later manifest replaces the earlier one's content but keeps its place (creation order decides "oldest
+ * wins" precedence). Without this the indexes disagreed: name lookups saw the last copy, host lookups the first.
+ */
+function lastWins(resources: readonly Resource[]): readonly Resource[] {
+  const key = (r: Resource) => `${r.apiVersion.split('/')[0]}\u0000${r.kind}\u0000${r.namespace}\u0000${r.name}`;
+  const last = new Map<string, Resource>();
+  for (const r of resources) last.set(key(r), r);
+  if (last.size === resources.length) return resources;
+  const seen = new Set<string>();
+  const out: Resource[] = [];
+  for (const r of resources) {
+    const k = key(r);
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push(last.get(k)!);
+  }
+  return out;
+}
+
+export function buildMesh(input: readonly Resource[], options: { rootNamespace?: string } = {}): Mesh {
+  const resources = lastWins(input);
   const rootNamespace = options.rootNamespace ?? 'istio-system';
   const kindIndex = new Map<string, Resource[]>();
   const kindNsIndex = new Map<string, Resource[]>();
