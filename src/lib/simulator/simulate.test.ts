@@ -111,6 +111,13 @@ describe('basic path', () => {
     ).rejects.toBeInstanceOf(SimUsageError);
   });
 
+  it('a later manifest of the same object replaces the earlier one (as kubectl apply)', async () => {
+    const docs = [...BASE, waypoint('wp', 'shop'), service('cart', 'shop', { 'istio.io/use-waypoint': 'wp' })];
+    expect((await sim(docs, { from: 'shop/web', to: 'cart' })).waypoint?.name).toBe('wp');
+    const back = [...docs, service('cart', 'shop')];
+    expect((await sim(back, { from: 'shop/web', to: 'cart' })).waypoint).toBeNull();
+  });
+
   it('a service selecting nothing is an error, not an allow', async () => {
     const r = await sim([...BASE, service('ghost', 'shop')], { from: 'shop/web', to: 'ghost' });
     expect(r.verdict).toBe('error');

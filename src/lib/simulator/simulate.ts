@@ -162,13 +162,34 @@ function parsePath(p: string): { path: string; query: Map<string, string> } {
   return { path: path || '/', query };
 }
 
-/** Parse manifests' resources and simulate one request. Throws SimUsageError for an unknown client/destination. */
+/**
+ * The cluster state after applying `resources` in order: a later object with the same group, kind, namespace and
+ * name replaces the earlier one (as `kubectl apply` does), keeping the earlier one's place.
+ */
+export function applied(resources: readonly Resource[]): Resource[] {
+  const index = new Map<string, number>();
+  const out: Resource[] = [];
+  for (const r of resources) {
+    const key = `${r.apiVersion.includes('/') ? r.apiVersion.split('/')[0] : ''}|${r.kind}|${r.namespace}|${r.name}`;
+    const at = index.get(key);
+    if (at === undefined) {
+      index.set(key, out.length);
+      out.push(r);
+    } else out[at] = r;
+  }
+  return out;
+}
+
+/**
+ * Simulate one request over manifests (applied in order, later duplicates win). Throws SimUsageError for an
+ * unknown client or destination.
+ */
 export async function simulate(
   resources: readonly Resource[],
   req: SimRequest,
   opts: SimOptions = {},
 ): Promise<SimResult> {
-  const mesh = buildMesh(resources, opts.rootNamespace ? { rootNamespace: opts.rootNamespace } : {});
+  const mesh = buildMesh(applied(resources), opts.rootNamespace ? { rootNamespace: opts.rootNamespace } : {});
   return simulateIn(mesh, req, opts);
 }
 
