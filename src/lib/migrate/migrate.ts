@@ -139,7 +139,7 @@ function bypassPrevention(ctx: MigrationContext, bound: Map<string, Binding>): v
       const b = bound.get(key)!;
       const selector = ctx.serviceSelector(svc);
       if (!Object.keys(selector).length) continue;
-      const principals = [b.principal, ...extra.filter((p) => p !== b.principal)];
+      const principals = [b.principal, ...routingWaypoints(ctx, bound, ns, selector).filter((p) => p !== b.principal), ...extra.filter((p) => p !== b.principal)];
       const already = ctx.resources.some((r) => {
         if (r.kind !== 'AuthorizationPolicy' || r.namespace !== ns) return false;
         const spec = isObject(r.obj.spec) ? r.obj.spec : {};
@@ -167,6 +167,52 @@ function bypassPrevention(ctx: MigrationContext, bound: Map<string, Binding>): v
       ? `Option 2: the bypass-prevention DENY policies (deny-waypoint-bypass*) also let the remaining sidecar callers (${extra.join(', ')}) through; remove each principal as that caller moves to ambient, until only the waypoint is left.`
       : 'Option 1: apply the bypass-prevention DENY policies (deny-waypoint-bypass*) last, once every caller runs in ambient: a caller still in sidecar mode reaches the pod directly with its own identity and would be denied. Use --keep-sidecar-principal for callers that stay on sidecars for now (option 2).',
   );
+}
+
+/**
+ * Principals of other waypoints that send to these pods as a route backend or mirror (a waypoint talks to
+ * backend endpoints directly, without crossing the backend Service's own waypoint), so bypass prevention
+ * must let them through too.
+ */
+function routingWaypoints(ctx: MigrationContext, bound: Map<string, Binding>, ns: string, selector: Record<string, string>): string[] {
+  const selectorOf = new Map<string, Record<string, string>>();
+  for (const [k, svc] of ctx.services) selectorOf.set(k, ctx.serviceSelector(svc));
+  const routes: { ns: string; obj: JsonObject }[] = [];
+  for (const list of ctx.output.values()) {
+    for (const o of list) {
+      if (o.kind === 'Service' && isObject(o.metadata) && isObject(o.spec) && isObject(o.spec.selector)) {
+        const sel: Record<string, string> = {};
+        for (const [k, v] of Object.entries(o.spec.selector)) sel[k] = String(v);
+        selectorOf.set(keyOf(String(o.metadata.namespace ?? 'default'), String(o.metadata.name)), sel);
+      }
+      if (o.kind === 'HTTPRoute' && isObject(o.metadata)) routes.push({ ns: String(o.metadata.namespace ?? 'default'), obj: o });
+    }
+  }
+  const overlaps = (a: Record<string, string>) => Object.keys(a).length > 0 && Object.entries(a).every(([k, v]) => selector[k] === undefined || selector[k] === v);
+  const out = new Set<string>();
+  for (const { ns: routeNs, obj } of routes) {
+    const spec = isObject(obj.spec) ? obj.spec : {};
+    const parents = Array.isArray(spec.parentRefs) ? spec.parentRefs : [];
+    const rules = Array.isArray(spec.rules) ? spec.rules : [];
+    const refs: JsonObject[] = [];
+    for (const r of rules) {
+      if (!isObject(r)) continue;
+      for (const b of Array.isArray(r.backendRefs) ? r.backendRefs : []) if (isObject(b)) refs.push(b);
+      for (const f of Array.isArray(r.filters) ? r.filters : []) if (isObject(f) && isObject(f.requestMirror) && isObject(f.requestMirror.backendRef)) refs.push(f.requestMirror.backendRef);
+    }
+    const hits = refs.some((b) => {
+      const bns = typeof b.namespace === 'string' ? b.namespace : routeNs;
+      const sel = selectorOf.get(keyOf(bns, String(b.name)));
+      return bns === ns && sel !== undefined && overlaps(sel);
+    });
+    if (!hits) continue;
+    for (const p of parents) {
+      if (!isObject(p) || p.kind !== 'Service') continue;
+      const w = bound.get(keyOf(typeof p.namespace === 'string' ? p.namespace : routeNs, String(p.name)));
+      if (w) out.add(w.principal);
+    }
+  }
+  return [...out].sort();
 }
 
 function priority(o: JsonObject, generatedWaypoints: Set<JsonObject>): number {

@@ -483,10 +483,10 @@ function convertMatch(
   const uri = m.uri !== undefined ? stringMatch(m.uri) : undefined;
   if (m.uri !== undefined && !uri) no('uri', 'Unrecognised uri match.');
   if (uri) {
-    if (uri.kind === 'exact') out.path = ci ? { type: 'RegularExpression', value: `(?i)${escapeRegex(uri.value)}` } : { type: 'Exact', value: uri.value };
+    if (uri.kind === 'exact') out.path = ci ? { type: 'RegularExpression', value: anyCase(uri.value) } : { type: 'Exact', value: uri.value };
     else if (uri.kind === 'regex') out.path = { type: 'RegularExpression', value: ci ? `(?i)${uri.value}` : uri.value };
     else if (uri.kind === 'prefix') {
-      if (ci) out.path = { type: 'RegularExpression', value: `(?i)${escapeRegex(uri.value)}.*` };
+      if (ci) out.path = { type: 'RegularExpression', value: `${anyCase(uri.value)}.*` };
       else {
         out.path = { type: 'PathPrefix', value: uri.value || '/' };
         if (uri.value !== '/' && uri.value !== '') {
@@ -528,6 +528,14 @@ function convertMatch(
   if (m.statPrefix !== undefined) warn('migrate-vs-feature-approximated', 'statPrefix (per-route stats name) has no HTTPRoute equivalent and is dropped.', [...mp, 'statPrefix']);
   if (!ok) return undefined;
   return typeof m.port === 'number' ? { match: out, port: m.port } : { match: out };
+}
+
+/**
+ * A regex matching `s` in any letter case, written with character classes (`[dD][oO]…`) rather than RE2's
+ * `(?i)` flag so that every regex engine (RE2 in Envoy, JavaScript in the browser tools) reads it the same.
+ */
+export function anyCase(s: string): string {
+  return [...s].map((ch) => (ch.toLowerCase() !== ch.toUpperCase() ? `[${ch.toLowerCase()}${ch.toUpperCase()}]` : escapeRegex(ch))).join('');
 }
 
 function valueMatch(name: string, sm: { kind: string; value: string }): JsonObject {
@@ -631,6 +639,42 @@ function regexRejects(regex: string, path: string): boolean {
   }
 }
 
+/**
+ * The fixed start of a path pattern as a list of allowed-character sets: literal and escaped characters and
+ * two-letter case classes like `[dD]` (what {@link anyCase} writes), up to the first other regex construct.
+ */
+function fixedStart(type: string, value: string): string[][] {
+  if (type !== 'RegularExpression') return [...value].map((c) => [c]);
+  const out: string[][] = [];
+  let i = value.startsWith('^') ? 1 : 0;
+  while (i < value.length) {
+    const c = value[i]!;
+    const class2 = /^\[([^\]\\])([^\]\\])\]/.exec(value.slice(i));
+    if (c === '\\' && i + 1 < value.length && !/[a-zA-Z0-9]/.test(value[i + 1]!)) {
+      out.push([value[i + 1]!]);
+      i += 2;
+    } else if (class2) {
+      out.push([class2[1]!, class2[2]!]);
+      i += 4;
+    } else if (/[.+*?()|[\]{}^$\\]/.test(c)) break;
+    else {
+      out.push([c]);
+      i++;
+    }
+  }
+  // A quantifier after the last token makes that token optional or repeated: drop it.
+  if (i < value.length && /[*?{]/.test(value[i]!)) out.pop();
+  return out;
+}
+
+/** Two path conditions whose fixed starts differ somewhere can never match the same path. */
+function startsConflict(a: { type: string; value: string }, b: { type: string; value: string }): boolean {
+  const fa = fixedStart(a.type, a.value);
+  const fb = fixedStart(b.type, b.value);
+  for (let i = 0; i < Math.min(fa.length, fb.length); i++) if (!fa[i]!.some((c) => fb[i]!.includes(c))) return true;
+  return false;
+}
+
 /** True when no request can satisfy both matches (conservative: unsure ⇒ false). */
 export function disjoint(a: JsonObject, b: JsonObject): boolean {
   const pa = pathOf(a);
@@ -641,6 +685,7 @@ export function disjoint(a: JsonObject, b: JsonObject): boolean {
     if (pb.type === 'Exact' && pa.type === 'PathPrefix' && !segPrefix(pa.value, pb.value)) return true;
     if (pa.type === 'PathPrefix' && pb.type === 'PathPrefix' && !segPrefix(pa.value, pb.value) && !segPrefix(pb.value, pa.value)) return true;
   }
+  if (startsConflict(pa, pb)) return true;
   if (pa.type === 'Exact' && pb.type === 'RegularExpression' && regexRejects(pb.value, pa.value)) return true;
   if (pb.type === 'Exact' && pa.type === 'RegularExpression' && regexRejects(pa.value, pb.value)) return true;
   if (typeof a.method === 'string' && typeof b.method === 'string' && a.method !== b.method) return true;
