@@ -22,6 +22,7 @@ It runs in the waypoint. A valid token is accepted and its claims become \`reque
       apply: ['manifests/request-authentication.yaml'],
       commands: [
         'kubectl apply -f labs/require-jwt/manifests/request-authentication.yaml',
+        `export TOKEN=${LEARNER_TOKEN}`,
         'kubectl exec -n bookinfo deploy/curl -- curl -s -o /dev/null -w "%{http_code}\\n" -H "Authorization: Bearer $TOKEN" http://productpage:9080/productpage',
       ],
       checks: [

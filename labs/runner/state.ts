@@ -63,6 +63,17 @@ export function stepStates(lab: Lab, manifest: (ref: string) => ManifestText): S
   return states;
 }
 
+/**
+ * Objects of several inputs applied in order, each once (the last application wins), with superseded documents
+ * blanked line for line. The browser's "Check my answer" uses this to put the learner's YAML on top of the state
+ * before the step.
+ */
+export function composeInputs(inputs: readonly SourceInput[]): Omit<StepState, 'step'> {
+  const applied = inputs.map((input) => ({ input, resources: parseManifests(input).resources }));
+  const { step: _step, ...rest } = snapshot(0, applied, new Set());
+  return rest;
+}
+
 function snapshot(step: number, applied: readonly Applied[], removed: ReadonlySet<string>): StepState {
   // The last application of each key wins.
   const last = new Map<string, Resource>();
