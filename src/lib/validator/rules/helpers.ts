@@ -176,3 +176,160 @@ export function strings(v: JsonValue | undefined): string[] {
 export function refKind(ref: JsonValue | undefined, defaultGroup: string, defaultKind: string): { group: string; kind: string } {
   return { group: getString(ref, ['group']) ?? defaultGroup, kind: getString(ref, ['kind']) ?? defaultKind };
 }
+
+// ---------------------------------------------------------------- use-waypoint labels
+
+export interface WaypointLabelUse {
+  readonly resource: Resource;
+  readonly path: ObjectPath;
+  readonly kind: 'Namespace' | 'Service' | 'ServiceEntry' | 'Pod' | 'WorkloadEntry';
+  readonly binding: ReturnType<Mesh['resolveWaypoint']>;
+}
+
+const labelUseCache = new WeakMap<Mesh, WaypointLabelUse[]>();
+
+/**
+ * Every object that carries its own `istio.io/use-waypoint` label (not `none`), resolved once per mesh.
+ * Namespace labels are resolved as if for a Service in that namespace (the common case).
+ */
+export function waypointLabelUses(mesh: Mesh): readonly WaypointLabelUse[] {
+  const cached = labelUseCache.get(mesh);
+  if (cached) return cached;
+  const out: WaypointLabelUse[] = [];
+  const KEY = 'istio.io/use-waypoint';
+  for (const r of mesh.byKind('Namespace')) {
+    const v = r.labels[KEY];
+    if (r.apiVersion !== 'v1' || v === undefined || v === 'none' || v === '') continue;
+    // A Service with no label of its own in this namespace resolves through the namespace label.
+    const binding = mesh.resolveWaypoint({ kind: 'Service', resource: r, namespace: r.name, labels: {} });
+    out.push({ resource: r, path: ['metadata', 'labels', KEY], kind: 'Namespace', binding });
+  }
+  for (const s of mesh.services) {
+    const v = s.labels[KEY];
+    if (v === undefined || v === 'none' || v === '') continue;
+    out.push({ resource: s.resource, path: ['metadata', 'labels', KEY], kind: s.kind, binding: mesh.resolveWaypoint({ kind: s.kind, resource: s.resource, namespace: s.namespace, labels: s.labels }) });
+  }
+  for (const w of mesh.workloads) {
+    const v = w.labels[KEY];
+    if (v === undefined || v === 'none' || v === '' || w.isWaypoint) continue;
+    const kind = w.kind === 'WorkloadEntry' ? 'WorkloadEntry' : 'Pod';
+    const own = w.resource.labels[KEY] !== undefined;
+    const path: ObjectPath =
+      kind === 'WorkloadEntry' || w.kind === 'Pod' || own
+        ? ['metadata', 'labels', KEY]
+        : w.kind === 'CronJob'
+          ? ['spec', 'jobTemplate', 'spec', 'template', 'metadata', 'labels', KEY]
+          : ['spec', 'template', 'metadata', 'labels', KEY];
+    out.push({ resource: w.resource, path, kind, binding: mesh.resolveWaypoint({ kind, resource: w.resource, namespace: w.namespace, labels: w.labels }) });
+  }
+  labelUseCache.set(mesh, out);
+  return out;
+}
+
+// ---------------------------------------------------------------- routes
+
+export const ROUTE_KINDS = ['HTTPRoute', 'GRPCRoute', 'TCPRoute', 'TLSRoute'] as const;
+
+export interface RouteRef {
+  readonly route: Resource;
+  readonly path: ObjectPath;
+  readonly group: string;
+  readonly kind: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly port?: number;
+}
+
+const routeCache = new WeakMap<Mesh, { parents: RouteRef[]; backends: RouteRef[] }>();
+
+/** parentRefs and backendRefs of every Gateway API route, with defaults applied, computed once per mesh. */
+export function routeRefs(mesh: Mesh): { parents: readonly RouteRef[]; backends: readonly RouteRef[] } {
+  const cached = routeCache.get(mesh);
+  if (cached) return cached;
+  const parents: RouteRef[] = [];
+  const backends: RouteRef[] = [];
+  for (const kind of ROUTE_KINDS) {
+    for (const route of mesh.byKind(kind)) {
+      if (!isGatewayApi(route)) continue;
+      getArray(route.obj, ['spec', 'parentRefs']).forEach((p, i) => {
+        const name = getString(p, ['name']);
+        if (!name) return;
+        const port = get(p, ['port']);
+        parents.push({
+          route,
+          path: ['spec', 'parentRefs', i],
+          group: getString(p, ['group']) ?? 'gateway.networking.k8s.io',
+          kind: getString(p, ['kind']) ?? 'Gateway',
+          namespace: getString(p, ['namespace']) || route.namespace,
+          name,
+          ...(typeof port === 'number' ? { port } : {}),
+        });
+      });
+      getArray(route.obj, ['spec', 'rules']).forEach((rule, i) => {
+        getArray(rule, ['backendRefs']).forEach((b, j) => {
+          const name = getString(b, ['name']);
+          if (!name) return;
+          const port = get(b, ['port']);
+          backends.push({
+            route,
+            path: ['spec', 'rules', i, 'backendRefs', j],
+            group: getString(b, ['group']) ?? '',
+            kind: getString(b, ['kind']) ?? 'Service',
+            namespace: getString(b, ['namespace']) || route.namespace,
+            name,
+            ...(typeof port === 'number' ? { port } : {}),
+          });
+        });
+      });
+    }
+  }
+  const out = { parents, backends };
+  routeCache.set(mesh, out);
+  return out;
+}
+
+/** The Service/ServiceEntry a route ref names, when it is in the manifests. */
+export function refService(mesh: Mesh, ref: RouteRef): ServiceInfo | undefined {
+  if (ref.group === '' && ref.kind === 'Service') {
+    const s = mesh.service(ref.namespace, ref.name);
+    return s?.kind === 'Service' ? s : undefined;
+  }
+  if (ref.group === 'networking.istio.io' && ref.kind === 'ServiceEntry')
+    return servicesInNamespace(mesh, ref.namespace).find((s) => s.kind === 'ServiceEntry' && s.name === ref.name);
+  if (ref.group === 'networking.istio.io' && ref.kind === 'Hostname') return mesh.servicesForHost(ref.name, ref.namespace)[0];
+  return undefined;
+}
+
+/** Resources of routes attached (as parent) to each Service/ServiceEntry, keyed by the service's resource. */
+const routedCache = new WeakMap<Mesh, Map<Resource, RouteRef[]>>();
+export function routesByParentService(mesh: Mesh): ReadonlyMap<Resource, readonly RouteRef[]> {
+  let m = routedCache.get(mesh);
+  if (!m) {
+    m = new Map();
+    for (const p of routeRefs(mesh).parents) {
+      const s = refService(mesh, p);
+      if (!s) continue;
+      const l = m.get(s.resource);
+      if (l) l.push(p);
+      else m.set(s.resource, [p]);
+    }
+    routedCache.set(mesh, m);
+  }
+  return m;
+}
+
+/** VirtualServices that apply to mesh traffic (no `gateways`, or `mesh` listed), with their hosts resolved. */
+export function meshVirtualServices(mesh: Mesh): { vs: Resource; hosts: { host: string; index: number; services: readonly ServiceInfo[] }[] }[] {
+  const out: { vs: Resource; hosts: { host: string; index: number; services: readonly ServiceInfo[] }[] }[] = [];
+  for (const vs of mesh.byKind('VirtualService')) {
+    if (!isGroup(vs, 'networking.istio.io')) continue;
+    const gateways = strings(get(vs.obj, ['spec', 'gateways']));
+    if (gateways.length && !gateways.includes('mesh')) continue;
+    const hosts = getArray(vs.obj, ['spec', 'hosts'])
+      .map((h, index) => ({ h, index }))
+      .filter((x): x is { h: string; index: number } => typeof x.h === 'string')
+      .map(({ h, index }) => ({ host: h, index, services: h.includes('*') ? [] : mesh.servicesForHost(h, vs.namespace) }));
+    out.push({ vs, hosts });
+  }
+  return out;
+}

@@ -1,0 +1,150 @@
+import { getArray, getObject } from '../../model/access.ts';
+import type { Waypoint } from '../../model/mesh.ts';
+import type { JsonValue, ObjectPath } from '../../model/types.ts';
+import type { Rule } from '../rule.ts';
+import { y } from '../testing-yaml.ts';
+import { actionOf, hasTargetRefs, isIstioSecurity, principalMatches, selectedTargets, serviceWaypoint, strings } from './helpers.ts';
+
+// Evidence: ztunnel src/proxy/inbound.rs: traffic arriving from a waypoint carries the waypoint's identity, so the
+// destination ztunnel evaluates selector policies against the waypoint principal
+// (cluster.local/ns/<ns>/sa/<waypoint SA>). SEMANTICS §3.
+function sourceAdmits(src: JsonValue | undefined, wp: Waypoint): boolean {
+  if (!src || typeof src !== 'object' || Array.isArray(src)) return true;
+  const principals = strings(src.principals);
+  const namespaces = strings(src.namespaces);
+  const sas = strings(src.serviceAccounts);
+  const positive = principals.length + namespaces.length + sas.length;
+  if (positive === 0) return true; // only ipBlocks / not* fields: not an identity restriction we can judge
+  return (
+    principals.some((p) => principalMatches(p, wp.principal)) ||
+    namespaces.some((n) => principalMatches(n, wp.namespace)) ||
+    sas.some((s) => s === `${wp.namespace}/${wp.serviceAccount}`)
+  );
+}
+
+export const rule: Rule = {
+  meta: {
+    id: 'allow-misses-waypoint-identity',
+    severity: 'error',
+    description: 'A selector ALLOW policy lists caller identities but not the waypoint\'s, for workloads behind a waypoint: waypoint traffic is denied.',
+    docs: {
+      summary:
+        'Once a Service is bound to a waypoint, its pods receive the traffic **from the waypoint**, and ztunnel sees the waypoint\'s identity, not the original caller\'s. A selector ALLOW policy that lists only the real callers\' principals then denies all traffic that comes through the waypoint.',
+      details: [
+        'The waypoint connects to the destination over HBONE with its own certificate: `cluster.local/ns/<waypoint namespace>/sa/<waypoint service account>` (the service account defaults to the Gateway\'s name). Selector and namespace-wide policies are evaluated by the destination ztunnel against that identity.',
+        '',
+        'So a policy like "allow `cluster.local/ns/shop/sa/web`" that worked before the waypoint starts denying everything the moment `istio.io/use-waypoint` is added. The waypoint itself sees the original caller, so caller-based rules belong there, in a `targetRefs` policy.',
+        '',
+        'The rule finds the Services the policy\'s workloads back (from Deployments, or from Services whose selector the policy matches when there are no Deployments) and checks whether each rule could admit the waypoint\'s principal.',
+      ].join('\n'),
+      fix: 'Move the caller-based rules to a `targetRefs` policy on the Service (enforced at the waypoint, which sees the real caller), and make the selector policy allow the waypoint principal. To stop callers from bypassing the waypoint, add a selector DENY with `notPrincipals: [<waypoint principal>]`.',
+    },
+    examples: {
+      valid: [
+        {
+          title: 'The selector policy admits the waypoint',
+          yaml: y(
+            'apiVersion: v1',
+            'kind: Service',
+            'metadata:',
+            '  name: cart',
+            '  namespace: shop',
+            '  labels: {istio.io/use-waypoint: waypoint}',
+            'spec:',
+            '  selector: {app: cart}',
+            '  ports: [{port: 80, name: http}]',
+            '---',
+            'apiVersion: gateway.networking.k8s.io/v1',
+            'kind: Gateway',
+            'metadata: {name: waypoint, namespace: shop}',
+            'spec:',
+            '  gatewayClassName: istio-waypoint',
+            '  listeners: [{name: mesh, port: 15008, protocol: HBONE}]',
+            '---',
+            'apiVersion: security.istio.io/v1',
+            'kind: AuthorizationPolicy',
+            'metadata: {name: cart-ingress, namespace: shop}',
+            'spec:',
+            '  selector:',
+            '    matchLabels: {app: cart}',
+            '  rules:',
+            '  - from:',
+            '    - source:',
+            '        principals: ["cluster.local/ns/shop/sa/waypoint"]',
+          ),
+        },
+      ],
+      invalid: [
+        {
+          title: 'Only the original caller is allowed',
+          yaml: y(
+            'apiVersion: v1',
+            'kind: Service',
+            'metadata:',
+            '  name: cart',
+            '  namespace: shop',
+            '  labels: {istio.io/use-waypoint: waypoint}',
+            'spec:',
+            '  selector: {app: cart}',
+            '  ports: [{port: 80, name: http}]',
+            '---',
+            'apiVersion: gateway.networking.k8s.io/v1',
+            'kind: Gateway',
+            'metadata: {name: waypoint, namespace: shop}',
+            'spec:',
+            '  gatewayClassName: istio-waypoint',
+            '  listeners: [{name: mesh, port: 15008, protocol: HBONE}]',
+            '---',
+            'apiVersion: security.istio.io/v1',
+            'kind: AuthorizationPolicy',
+            'metadata: {name: cart-ingress, namespace: shop}',
+            'spec:',
+            '  selector:',
+            '    matchLabels: {app: cart}',
+            '  rules:',
+            '  - from:',
+            '    - source:',
+            '        principals: ["cluster.local/ns/shop/sa/web"]',
+          ),
+          line: 27,
+        },
+      ],
+    },
+  },
+  check(ctx) {
+    if (!ctx.mesh.waypoints.length) return;
+    for (const r of ctx.mesh.byKind('AuthorizationPolicy')) {
+      if (!isIstioSecurity(r) || hasTargetRefs(r) || actionOf(r) !== 'ALLOW') continue;
+      if (r.namespace === ctx.mesh.rootNamespace) continue;
+      const rules = getArray(r.obj, ['spec', 'rules']);
+      if (!rules.length) continue; // allow-nothing: a different finding
+      // Where is the first identity restriction? (the report points there)
+      let firstIdentity: ObjectPath | undefined;
+      rules.forEach((rule, i) =>
+        getArray(rule, ['from']).forEach((f, j) => {
+          const src = getObject(f, ['source']);
+          for (const k of ['principals', 'namespaces', 'serviceAccounts'])
+            if (!firstIdentity && src && strings(src[k]).length) firstIdentity = ['spec', 'rules', i, 'from', j, 'source', k];
+        }),
+      );
+      if (!firstIdentity) continue;
+      const { services } = selectedTargets(ctx.mesh, r.namespace, getObject(r.obj, ['spec', 'selector']));
+      for (const s of services) {
+        const wp = serviceWaypoint(ctx.mesh, s).waypoint;
+        if (!wp) continue;
+        const admitted = rules.some((rule) => {
+          const from = getArray(rule, ['from']);
+          return from.length === 0 || from.some((f) => sourceAdmits(getObject(f, ['source']), wp));
+        });
+        if (admitted) continue;
+        ctx.report({
+          resource: r,
+          path: firstIdentity,
+          message: `Service ${s.namespace}/${s.name} goes through waypoint ${wp.namespace}/${wp.name}, so ztunnel sees the caller as ${wp.principal}; no rule of this ALLOW policy admits it, so all traffic through the waypoint is denied.`,
+          fix: `Allow principal ${wp.principal} here and move caller-based rules to a targetRefs policy on the Service.`,
+        });
+        break;
+      }
+    }
+  },
+};

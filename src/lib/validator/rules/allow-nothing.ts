@@ -1,0 +1,72 @@
+import { getArray, getObject } from '../../model/access.ts';
+import type { Rule } from '../rule.ts';
+import { y } from '../testing-yaml.ts';
+import { actionOf, hasTargetRefs, isIstioSecurity } from './helpers.ts';
+
+// Evidence: istio.io docs "Authorization Policy" (allow-nothing) and ztunnel src/rbac.rs: an ALLOW policy with no
+// rules matches nothing, and the presence of any ALLOW policy means "deny unless allowed".
+export const rule: Rule = {
+  meta: {
+    id: 'allow-nothing',
+    severity: 'info',
+    description: 'An ALLOW AuthorizationPolicy without rules denies all traffic to its scope.',
+    docs: {
+      summary:
+        'An ALLOW policy with no rules (or an empty `spec`) matches no request, but its existence switches the scope to "deny unless allowed": every connection to the selected workloads is denied until another ALLOW policy matches it.',
+      details: [
+        'Evaluation order is: any matching DENY ⇒ deny; no ALLOW policy at all ⇒ allow; a matching ALLOW ⇒ allow; otherwise deny. A rule-less ALLOW policy never matches, so it only contributes the "otherwise deny".',
+        '',
+        'This is the documented "allow-nothing" baseline and is often intended, which is why the finding is informational. It is a trap when written by accident, for example an `action: ALLOW` policy whose `rules:` were removed while editing, or `spec: {}`.',
+        '',
+        'Note the difference with `rules: [{}]`: one empty rule matches everything, so that policy allows all traffic.',
+      ].join('\n'),
+      fix: 'If the intent is a deny-all baseline, keep it and add ALLOW policies for the traffic you need. Otherwise add the rules that describe the allowed traffic.',
+    },
+    examples: {
+      valid: [
+        {
+          title: 'An ALLOW policy with a rule',
+          yaml: y(
+            'apiVersion: security.istio.io/v1',
+            'kind: AuthorizationPolicy',
+            'metadata:',
+            '  name: allow-shop',
+            '  namespace: shop',
+            'spec:',
+            '  rules:',
+            '  - from:',
+            '    - source:',
+            '        namespaces: ["shop"]',
+          ),
+        },
+      ],
+      invalid: [
+        {
+          title: 'Empty spec: deny all in the namespace',
+          yaml: y('apiVersion: security.istio.io/v1', 'kind: AuthorizationPolicy', 'metadata:', '  name: allow-nothing', '  namespace: shop', 'spec: {}'),
+          line: 6,
+        },
+      ],
+    },
+  },
+  check(ctx) {
+    for (const r of ctx.mesh.byKind('AuthorizationPolicy')) {
+      if (!isIstioSecurity(r) || actionOf(r) !== 'ALLOW') continue;
+      const spec = getObject(r.obj, ['spec']);
+      if (getArray(spec, ['rules']).length > 0) continue;
+      const scope = hasTargetRefs(r)
+        ? 'traffic through the targeted waypoint or service'
+        : r.namespace === ctx.mesh.rootNamespace && !getObject(spec, ['selector'])
+          ? 'every workload in the mesh'
+          : getObject(spec, ['selector'])
+            ? 'the selected workloads'
+            : `every workload in namespace ${r.namespace}`;
+      ctx.report({
+        resource: r,
+        path: spec ? ['spec'] : [],
+        message: `ALLOW policy without rules: it matches nothing, so all traffic to ${scope} is denied unless another ALLOW policy matches.`,
+        fix: 'Add rules for the traffic to allow, or keep it as a deliberate deny-all baseline.',
+      });
+    }
+  },
+};

@@ -1,0 +1,108 @@
+import { getObject } from '../../model/access.ts';
+import type { Rule } from '../rule.ts';
+import { y } from '../testing-yaml.ts';
+import { selectedTargets, servicesInNamespace, workloadsInNamespace } from './helpers.ts';
+
+// Evidence: Kubernetes label-selector semantics; istioctl analyzers IST0102-style "no matching workloads" checks.
+const KINDS: readonly [kind: string, selectorPath: readonly string[]][] = [
+  ['AuthorizationPolicy', ['spec', 'selector']],
+  ['PeerAuthentication', ['spec', 'selector']],
+  ['RequestAuthentication', ['spec', 'selector']],
+  ['Telemetry', ['spec', 'selector']],
+  ['WasmPlugin', ['spec', 'selector']],
+  ['Sidecar', ['spec', 'workloadSelector']],
+];
+
+export const rule: Rule = {
+  meta: {
+    id: 'policy-selects-nothing',
+    severity: 'warning',
+    description: 'A policy\'s workload selector matches no workload (or Service) in its namespace.',
+    docs: {
+      summary:
+        'A selector that matches nothing makes the policy a no-op. Usually a label typo (`app: reveiws`) or the policy is in the wrong namespace: the traffic it was meant to govern is not governed.',
+      details: [
+        'Selectors only match pods in the policy\'s own namespace. The rule compares the selector with the pod-template labels of the Deployments, StatefulSets, DaemonSets, Jobs, Pods and WorkloadEntries in the manifests; when the namespace has no workloads there, it uses the selectors of the namespace\'s Services as stand-ins for pod labels.',
+        '',
+        'It says nothing when the namespace has neither workloads nor Services in the manifests.',
+      ].join('\n'),
+      fix: 'Fix the labels in `matchLabels` (compare with the pod template labels), or move the policy to the workloads\' namespace.',
+    },
+    examples: {
+      valid: [
+        {
+          title: 'Selector matching a Deployment',
+          yaml: y(
+            'apiVersion: apps/v1',
+            'kind: Deployment',
+            'metadata: {name: reviews, namespace: bookinfo}',
+            'spec:',
+            '  selector: {matchLabels: {app: reviews}}',
+            '  template:',
+            '    metadata: {labels: {app: reviews}}',
+            '    spec:',
+            '      containers: [{name: reviews, image: reviews:1}]',
+            '---',
+            'apiVersion: security.istio.io/v1',
+            'kind: AuthorizationPolicy',
+            'metadata: {name: reviews, namespace: bookinfo}',
+            'spec:',
+            '  selector:',
+            '    matchLabels: {app: reviews}',
+            '  rules:',
+            '  - from: [{source: {namespaces: [bookinfo]}}]',
+          ),
+        },
+      ],
+      invalid: [
+        {
+          title: 'Label typo',
+          yaml: y(
+            'apiVersion: apps/v1',
+            'kind: Deployment',
+            'metadata: {name: reviews, namespace: bookinfo}',
+            'spec:',
+            '  selector: {matchLabels: {app: reviews}}',
+            '  template:',
+            '    metadata: {labels: {app: reviews}}',
+            '    spec:',
+            '      containers: [{name: reviews, image: reviews:1}]',
+            '---',
+            'apiVersion: security.istio.io/v1',
+            'kind: AuthorizationPolicy',
+            'metadata: {name: reviews, namespace: bookinfo}',
+            'spec:',
+            '  selector:',
+            '    matchLabels: {app: reveiws}',
+            '  rules:',
+            '  - from: [{source: {namespaces: [bookinfo]}}]',
+          ),
+          line: 15,
+        },
+      ],
+    },
+  },
+  check(ctx) {
+    for (const [kind, path] of KINDS) {
+      for (const r of ctx.mesh.byKind(kind)) {
+        const selector = getObject(r.obj, path);
+        if (!selector) continue;
+        const matchLabels = getObject(selector, ['matchLabels']);
+        // WasmPlugin/Telemetry/Sidecar selectors use `labels`, the others `matchLabels`.
+        const sel = matchLabels ? selector : getObject(selector, ['labels']) ? { matchLabels: getObject(selector, ['labels'])! } : undefined;
+        if (!sel || !Object.keys(getObject(sel, ['matchLabels']) ?? {}).length) continue;
+        const haveWorkloads = workloadsInNamespace(ctx.mesh, r.namespace).length > 0;
+        const haveServices = servicesInNamespace(ctx.mesh, r.namespace).some((s) => s.kind === 'Service' && s.selector);
+        if (!haveWorkloads && !haveServices) continue;
+        const { workloads, services } = selectedTargets(ctx.mesh, r.namespace, sel);
+        if (workloads.length || (!haveWorkloads && services.length)) continue;
+        ctx.report({
+          resource: r,
+          path: [...path],
+          message: `This selector matches no ${haveWorkloads ? 'workload' : 'Service\'s pods'} in namespace ${r.namespace}: the ${kind} applies to nothing.`,
+          fix: 'Check the labels against the pod template, or move the policy to the right namespace.',
+        });
+      }
+    }
+  },
+};

@@ -1,0 +1,101 @@
+import { getArray, getObject } from '../../model/access.ts';
+import type { Resource } from '../../model/types.ts';
+import type { Rule } from '../rule.ts';
+import { y } from '../testing-yaml.ts';
+import { scopeIsAmbient } from './helpers.ts';
+
+// Evidence: istio.io ambient docs and SEMANTICS §6-7: RequestAuthentication and WasmPlugin apply only at waypoints
+// and gateways via targetRefs; ztunnel emits no spans and runs no Wasm or JWT filters, so selector forms do
+// nothing for ambient pods.
+function l7Part(r: Resource): (string | number)[] | undefined {
+  if (r.kind === 'RequestAuthentication') return getObject(r.obj, ['spec', 'selector']) ? ['spec', 'selector'] : undefined;
+  if (r.kind === 'WasmPlugin') {
+    if (getObject(r.obj, ['spec', 'selector'])) return ['spec', 'selector'];
+    return undefined;
+  }
+  if (r.kind === 'Telemetry' && getObject(r.obj, ['spec', 'selector']) && getArray(r.obj, ['spec', 'tracing']).length)
+    return ['spec', 'selector'];
+  return undefined;
+}
+
+export const rule: Rule = {
+  meta: {
+    id: 'selector-policy-ignored-in-ambient',
+    severity: 'warning',
+    description: 'A RequestAuthentication, WasmPlugin or tracing Telemetry uses a workload selector: it does nothing for ambient pods.',
+    docs: {
+      summary:
+        'JWT validation, Wasm extensions and tracing need an L7 proxy. Ambient pods have none: ztunnel ignores these resources, and waypoints only load them through `targetRefs`. With a `selector`, the resource silently does nothing.',
+      details: [
+        '- **RequestAuthentication** with `selector`: no token is validated. Combined with an AuthorizationPolicy that expects `request.auth.*`, requests are then denied (or, with only a DENY on bad tokens, allowed).',
+        '- **WasmPlugin** with `selector`: the plugin is never loaded for ambient pods.',
+        '- **Telemetry** with `selector` and `tracing`: ztunnel produces L4 metrics and logs, never spans; no trace is emitted for these workloads.',
+        '',
+        'Reported as a warning when the manifests show the selected workloads (or their namespace) are ambient, and as information when the namespace is not in the manifests.',
+      ].join('\n'),
+      fix: 'Replace `selector` with `targetRefs` to the waypoint serving the workloads (kind `Service` for one service, or kind `Gateway` for the waypoint), and make sure the service is bound to that waypoint.',
+    },
+    examples: {
+      valid: [
+        {
+          title: 'RequestAuthentication attached to the waypoint',
+          yaml: y(
+            'apiVersion: security.istio.io/v1',
+            'kind: RequestAuthentication',
+            'metadata: {name: jwt, namespace: shop}',
+            'spec:',
+            '  targetRefs:',
+            '  - {kind: Gateway, group: gateway.networking.k8s.io, name: waypoint}',
+            '  jwtRules:',
+            '  - issuer: https://issuer.example',
+            '    jwksUri: https://issuer.example/jwks.json',
+          ),
+        },
+      ],
+      invalid: [
+        {
+          title: 'RequestAuthentication with a selector in an ambient namespace',
+          yaml: y(
+            'apiVersion: v1',
+            'kind: Namespace',
+            'metadata:',
+            '  name: shop',
+            '  labels: {istio.io/dataplane-mode: ambient}',
+            '---',
+            'apiVersion: security.istio.io/v1',
+            'kind: RequestAuthentication',
+            'metadata: {name: jwt, namespace: shop}',
+            'spec:',
+            '  selector:',
+            '    matchLabels: {app: cart}',
+            '  jwtRules:',
+            '  - issuer: https://issuer.example',
+            '    jwksUri: https://issuer.example/jwks.json',
+          ),
+          line: 11,
+        },
+      ],
+    },
+  },
+  check(ctx) {
+    for (const kind of ['RequestAuthentication', 'WasmPlugin', 'Telemetry']) {
+      for (const r of ctx.mesh.byKind(kind)) {
+        const path = l7Part(r);
+        if (!path) continue;
+        const ambient = scopeIsAmbient(ctx.mesh, r);
+        if (ambient === false) continue;
+        const what =
+          kind === 'RequestAuthentication' ? 'no JWT is validated' : kind === 'WasmPlugin' ? 'the plugin is never loaded' : 'no spans are emitted';
+        ctx.report({
+          resource: r,
+          path,
+          severity: ambient ? 'warning' : 'info',
+          message: ambient
+            ? `${kind} with a selector does nothing for ambient workloads: ${what}. Only waypoints apply it, through targetRefs.`
+            : `${kind} with a selector does nothing for ambient workloads (${what}); if namespace ${r.namespace} is ambient, attach it with targetRefs instead.`,
+          fix: 'Use targetRefs to the waypoint (kind Service or Gateway).',
+        });
+      }
+    }
+  },
+};

@@ -1,0 +1,109 @@
+import type { Rule } from '../rule.ts';
+import { y } from '../testing-yaml.ts';
+import { refKind, serviceWaypoint, servicesInNamespace, targetRefs } from './helpers.ts';
+
+// Evidence: istio/istio pilot/pkg/serviceregistry/ambient (policy attachment): a targetRefs policy only reaches the
+// waypoint bound to the target; with no waypoint the status says AncestorNotBound and nothing enforces it.
+// SEMANTICS §3.
+const KINDS = ['AuthorizationPolicy', 'RequestAuthentication', 'Telemetry', 'WasmPlugin'] as const;
+
+export const rule: Rule = {
+  meta: {
+    id: 'targetref-service-without-waypoint',
+    severity: 'error',
+    description: 'A policy targets a Service (or ServiceEntry) that is not bound to a waypoint: it is enforced nowhere.',
+    docs: {
+      summary:
+        'Policies with `targetRefs` are applied only by waypoints. If the targeted Service has no usable waypoint, no proxy ever loads the policy: an AuthorizationPolicy does not protect the service, a RequestAuthentication validates nothing.',
+      details: [
+        'ztunnel never receives `targetRefs` policies, and a Service reaches a waypoint only through the `istio.io/use-waypoint` label (on the Service or its Namespace) naming a waypoint that exists, is ready and serves service traffic. Otherwise the policy status shows `AncestorNotBound`, and traffic flows as if the policy did not exist.',
+        '',
+        'This is the most dangerous failure after a migration: a DENY policy converted to `targetRefs` protects nothing until the waypoint is in place. The rule only checks Services and ServiceEntries present in the manifests.',
+      ].join('\n'),
+      fix: 'Bind the Service to a waypoint (label it or its Namespace `istio.io/use-waypoint: <waypoint>` and deploy the waypoint), or, for L4-only rules, use a `selector` policy that ztunnel enforces.',
+    },
+    examples: {
+      valid: [
+        {
+          title: 'Target service bound to a waypoint',
+          yaml: y(
+            'apiVersion: v1',
+            'kind: Service',
+            'metadata:',
+            '  name: reviews',
+            '  namespace: bookinfo',
+            '  labels: {istio.io/use-waypoint: waypoint}',
+            'spec:',
+            '  selector: {app: reviews}',
+            '  ports: [{port: 9080, name: http}]',
+            '---',
+            'apiVersion: gateway.networking.k8s.io/v1',
+            'kind: Gateway',
+            'metadata: {name: waypoint, namespace: bookinfo}',
+            'spec:',
+            '  gatewayClassName: istio-waypoint',
+            '  listeners: [{name: mesh, port: 15008, protocol: HBONE}]',
+            '---',
+            'apiVersion: security.istio.io/v1',
+            'kind: AuthorizationPolicy',
+            'metadata: {name: reviews-get, namespace: bookinfo}',
+            'spec:',
+            '  targetRefs: [{kind: Service, group: "", name: reviews}]',
+            '  rules:',
+            '  - to: [{operation: {methods: [GET]}}]',
+          ),
+        },
+      ],
+      invalid: [
+        {
+          title: 'Target service without a waypoint',
+          yaml: y(
+            'apiVersion: v1',
+            'kind: Service',
+            'metadata:',
+            '  name: reviews',
+            '  namespace: bookinfo',
+            'spec:',
+            '  selector: {app: reviews}',
+            '  ports: [{port: 9080, name: http}]',
+            '---',
+            'apiVersion: security.istio.io/v1',
+            'kind: AuthorizationPolicy',
+            'metadata: {name: reviews-get, namespace: bookinfo}',
+            'spec:',
+            '  targetRefs: [{kind: Service, group: "", name: reviews}]',
+            '  rules:',
+            '  - to: [{operation: {methods: [GET]}}]',
+          ),
+          line: 14,
+        },
+      ],
+    },
+  },
+  check(ctx) {
+    for (const kind of KINDS) {
+      for (const r of ctx.mesh.byKind(kind)) {
+        for (const { ref, path } of targetRefs(r)) {
+          const { group, kind: k } = refKind(ref, '', '');
+          const name = typeof ref.name === 'string' ? ref.name : undefined;
+          if (!name) continue;
+          const svc =
+            group === '' && k === 'Service'
+              ? servicesInNamespace(ctx.mesh, r.namespace).find((s) => s.kind === 'Service' && s.name === name)
+              : group === 'networking.istio.io' && k === 'ServiceEntry'
+                ? servicesInNamespace(ctx.mesh, r.namespace).find((s) => s.kind === 'ServiceEntry' && s.name === name)
+                : undefined;
+          if (!svc) continue;
+          const b = serviceWaypoint(ctx.mesh, svc);
+          if (b.waypoint) continue;
+          ctx.report({
+            resource: r,
+            path,
+            message: `${svc.kind} ${svc.namespace}/${svc.name} is not bound to a usable waypoint, so this ${r.kind} is enforced nowhere. ${b.note}`,
+            fix: 'Bind the Service to a waypoint with istio.io/use-waypoint (and deploy it), or use a selector policy for L4 rules.',
+          });
+        }
+      }
+    }
+  },
+};
