@@ -13,7 +13,8 @@ Walk one request through the ambient dataplane (source ztunnel → waypoint? →
 show every decision and the resource that made it.
 
   -f, --file PATH        manifests: a file, a directory (recursive .yaml/.yml) or - for stdin; repeatable
-  --from NS/NAME         client workload (Deployment, StatefulSet, DaemonSet, Pod, WorkloadEntry), or external
+  --from NS/NAME         client workload (Deployment, StatefulSet, DaemonSet, Pod, WorkloadEntry), an ingress
+                         Gateway (any class but istio-waypoint), or external (plaintext, no identity)
   --to HOST[:PORT]       Service (reviews, reviews.bookinfo, reviews.bookinfo.svc.cluster.local) or ServiceEntry host
   --to pod/NS/NAME[:PORT]  a pod addressed by IP (NAME may be its workload)
   --method M             HTTP method (GET)

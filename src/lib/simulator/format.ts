@@ -17,6 +17,8 @@ function hopTitle(h: Hop): string {
       return `waypoint ${h.name}`;
     case 'sidecar':
       return `sidecar (${h.side}) ${h.name}`;
+    case 'gateway':
+      return `ingress gateway ${h.name}`;
     case 'pod':
       return `pod ${h.name}:${h.port}`;
     case 'external':

@@ -276,6 +276,45 @@ spec:
 ${spec}
 `;
 
+describe('ingress gateway clients (SEMANTICS §2)', () => {
+  const gw = `apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: public, namespace: edge}
+spec:
+  gatewayClassName: istio
+  listeners: [{name: http, port: 80, protocol: HTTP}]`;
+  const docs = (svcLabels: Record<string, string>) => [
+    ns('shop'),
+    ns('edge', {}),
+    gw,
+    deploy('cart', 'shop'),
+    service('cart', 'shop', { 'istio.io/use-waypoint': 'wp', ...svcLabels }),
+    waypoint('wp', 'shop'),
+    L7_ON_WAYPOINT,
+  ];
+
+  it('(!) ingress skips the waypoint unless the Service opts in with ingress-use-waypoint', async () => {
+    const bypass = await sim(docs({}), { from: 'edge/public', to: 'cart.shop', method: 'POST' });
+    expect(bypass).toMatchObject({ verdict: 'allowed', waypoint: null });
+    expect(bypass.hops[0]!.at).toBe('gateway');
+    const through = await sim(docs({ 'istio.io/ingress-use-waypoint': 'true' }), {
+      from: 'edge/public',
+      to: 'cart.shop',
+      method: 'POST',
+    });
+    expect(through).toMatchObject({ verdict: 'denied', deniedAt: 'waypoint', status: 403 });
+  });
+
+  it('the gateway identity is <name>-<class>', async () => {
+    const allowGw = zt(
+      `  selector: {matchLabels: {app: cart}}\n  action: ALLOW\n  rules: [{from: [{source: {principals: ["cluster.local/ns/edge/sa/public-istio"]}}]}]`,
+    );
+    const r = await sim([...docs({}), allowGw], { from: 'edge/public', to: 'cart.shop' });
+    expect(r.client.identity).toBe('spiffe://cluster.local/ns/edge/sa/public-istio');
+    expect(r.verdict).toBe('allowed');
+  });
+});
+
 describe('AuthorizationPolicy at ztunnel (SEMANTICS §3)', () => {
   it('principal ALLOW: the named client passes, others and plaintext are denied with a reset', async () => {
     const docs = [

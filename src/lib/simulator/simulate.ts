@@ -7,7 +7,7 @@ import { getArray, getObject, getString } from '../model/access.ts';
 import { evaluate, policiesForWaypoint, policiesForWorkload, targetRefsOf } from './authz.ts';
 import type { AuthzRequest, JwtAuth, Peer } from './authz.ts';
 import { tokenFrom, validateJwt } from './jwt.ts';
-import { buildMesh } from '../model/mesh.ts';
+import { buildMesh, LABEL_INGRESS_USE_WAYPOINT } from '../model/mesh.ts';
 import { bindingBroken, endpointsOf, nodeOf, podNameOf, principalOf, readinessNote, targetPortOf } from './mesh.ts';
 import type { Mesh, ServiceInfo as MeshService, ServicePort, Waypoint, WaypointBinding, Workload } from './mesh.ts';
 import { effectiveMtls } from './peerauth.ts';
@@ -21,7 +21,9 @@ const CLIENT_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'Pod', 'Workload
 export interface Client {
   readonly workload?: Workload;
   readonly name: string;
-  readonly dataplane: 'ambient' | 'sidecar' | 'none';
+  readonly dataplane: 'ambient' | 'sidecar' | 'gateway' | 'none';
+  /** Set when the client is an ingress Gateway. */
+  readonly gateway?: Resource;
   /** Principal without `spiffe://`; null for plaintext callers. */
   readonly principal: string | null;
   readonly namespace?: string;
@@ -41,7 +43,11 @@ export function resolveClient(mesh: Mesh, from: string): Client {
   if (!m)
     throw new SimUsageError(`--from must be NAMESPACE/NAME or external, not "${from}". Workloads: ${listOf(known())}`);
   const w = [mesh.workload(m[1]!, m[2]!)].find((x) => x !== undefined && CLIENT_KINDS.includes(x.kind));
-  if (!w) throw new SimUsageError(`no workload ${from} in the manifests. Workloads: ${listOf(known())}`);
+  if (!w) {
+    const gw = ingressGateway(mesh, m[1]!, m[2]!);
+    if (gw) return gw;
+    throw new SimUsageError(`no workload ${from} in the manifests. Workloads: ${listOf(known())}`);
+  }
   const { mode } = mesh.enrolment(w);
   return {
     workload: w,
@@ -49,6 +55,27 @@ export function resolveClient(mesh: Mesh, from: string): Client {
     dataplane: mode,
     principal: mode !== 'none' ? principalOf(w) : null,
     namespace: w.namespace,
+  };
+}
+
+/**
+ * An ingress Gateway (any class but a waypoint's) as the client. Its pods run as `<name>-<class>` unless the
+ * `gateway.istio.io/service-account` annotation says otherwise (istio.io ambient getting-started: the bookinfo
+ * gateway's principal is `…/sa/bookinfo-gateway-istio`). It speaks HBONE itself with that identity.
+ */
+function ingressGateway(mesh: Mesh, namespace: string, name: string): Client | undefined {
+  const r = mesh
+    .inNamespace('Gateway', namespace)
+    .find((g) => g.name === name && g.apiVersion.startsWith('gateway.networking.k8s.io/'));
+  if (!r || mesh.waypoint(namespace, name)) return undefined;
+  const cls = getString(r.obj, ['spec', 'gatewayClassName']) ?? 'istio';
+  const sa = r.annotations['gateway.istio.io/service-account'] || `${name}-${cls}`;
+  return {
+    gateway: r,
+    name: `${namespace}/${name}`,
+    dataplane: 'gateway',
+    principal: `cluster.local/ns/${namespace}/sa/${sa}`,
+    namespace,
   };
 }
 
@@ -240,6 +267,15 @@ export async function simulateIn(mesh: Mesh, req: SimRequest, opts: SimOptions =
         `sidecar client: mTLS as spiffe://${client.principal}; sidecars send traffic for waypoint-bound services to the waypoint (ambient interop)`,
       ],
     });
+  } else if (client.gateway) {
+    t.hops.push({
+      at: 'gateway',
+      name: client.name,
+      decisions: [],
+      notes: [
+        `ingress gateway: load-balances to the destination itself and connects over HBONE (mTLS) as spiffe://${client.principal}`,
+      ],
+    });
   } else {
     t.notes.push(
       client.workload
@@ -273,6 +309,19 @@ export async function simulateIn(mesh: Mesh, req: SimRequest, opts: SimOptions =
       `${binding.note}; but a caller outside the mesh is not captured by ztunnel, so it never traverses the waypoint: waypoint (L7) policy does not apply to it`,
     );
     waypoint = undefined;
+  }
+  if (waypoint && client.gateway) {
+    // SEMANTICS §2: ingress uses the waypoint only with istio.io/ingress-use-waypoint=true on the Service or Namespace.
+    const labelled = (labels: Readonly<Record<string, string>>) => labels[LABEL_INGRESS_USE_WAYPOINT] === 'true';
+    const ok =
+      dest.kind === 'service' &&
+      (labelled(dest.service.labels) || labelled(mesh.namespaceLabels(dest.service.namespace)));
+    if (!ok) {
+      t.notes.push(
+        `${binding.note}; but ingress traffic goes straight to the pods unless the Service or its Namespace has istio.io/ingress-use-waypoint: "true": waypoint policy is bypassed`,
+      );
+      waypoint = undefined;
+    }
   }
   if (dest.kind === 'service' && !waypoint) {
     const svc = dest.service;

@@ -62,6 +62,15 @@ export interface SidecarHop {
   readonly notes: string[];
 }
 
+/** An ingress gateway (a Gateway of a non-waypoint class) as the client. */
+export interface GatewayHop {
+  readonly at: 'gateway';
+  /** `namespace/name` of the Gateway. */
+  readonly name: string;
+  readonly decisions: Decision[];
+  readonly notes: string[];
+}
+
 export interface PodHop {
   readonly at: 'pod';
   readonly name: string;
@@ -75,7 +84,7 @@ export interface ExternalHop {
   readonly notes: string[];
 }
 
-export type Hop = ZtunnelHop | WaypointHop | SidecarHop | PodHop | ExternalHop;
+export type Hop = ZtunnelHop | WaypointHop | SidecarHop | GatewayHop | PodHop | ExternalHop;
 
 export interface Backend {
   readonly namespace: string;
@@ -104,7 +113,7 @@ export interface SimResult {
   /** Who sent the request (additive to the contract): `namespace/pod` or `external`, its dataplane and SPIFFE id. */
   readonly client: {
     readonly name: string;
-    readonly dataplane: 'ambient' | 'sidecar' | 'none';
+    readonly dataplane: 'ambient' | 'sidecar' | 'gateway' | 'none';
     readonly identity: string | null;
   };
   /** Things the trace depends on that the manifests cannot tell (assumptions, ignored resources). */
