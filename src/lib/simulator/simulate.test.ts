@@ -315,6 +315,39 @@ spec:
   });
 });
 
+describe('ServiceEntry destinations', () => {
+  const se = (labels: Record<string, string>) => `apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata:
+  name: payments
+  namespace: shop
+  labels: ${JSON.stringify(labels)}
+spec:
+  hosts: [api.payments.example]
+  addresses: [240.240.0.10]
+  location: MESH_EXTERNAL
+  resolution: DNS
+  ports: [{number: 443, name: tls, protocol: TLS}]`;
+  const egressDeny = zt(
+    `  targetRefs: [{kind: ServiceEntry, group: networking.istio.io, name: payments}]\n  action: DENY\n  rules: [{from: [{source: {principals: ["*/sa/batch"]}}]}]`,
+    'no-batch-egress',
+  );
+
+  it('leaves the mesh directly without a waypoint; the SE-targeted policy is enforced nowhere', async () => {
+    const r = await sim([...BASE, se({}), egressDeny], { from: 'shop/batch', to: 'api.payments.example', tcp: true });
+    expect(r).toMatchObject({ verdict: 'allowed', waypoint: null, status: null });
+    expect(r.hops.map((h) => h.at)).toEqual(['ztunnel', 'external']);
+  });
+
+  it('with use-waypoint the egress goes through the waypoint, which enforces SE-targeted policy', async () => {
+    const docs = [...BASE, waypoint('wp', 'shop'), se({ 'istio.io/use-waypoint': 'wp' }), egressDeny];
+    const batch = await sim(docs, { from: 'shop/batch', to: 'api.payments.example', tcp: true });
+    expect(batch).toMatchObject({ verdict: 'denied', deniedAt: 'waypoint', decidedBy: { name: 'no-batch-egress' } });
+    const web = await sim(docs, { from: 'shop/web', to: 'api.payments.example:443', tcp: true });
+    expect(web).toMatchObject({ verdict: 'allowed', waypoint: { name: 'wp' } });
+  });
+});
+
 describe('AuthorizationPolicy at ztunnel (SEMANTICS §3)', () => {
   it('principal ALLOW: the named client passes, others and plaintext are denied with a reset', async () => {
     const docs = [
