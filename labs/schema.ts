@@ -3,7 +3,9 @@
 import { z } from 'zod';
 
 /** `namespace/name` of a client workload in the lab's manifests (the simulator's `--from`). */
-const workloadRef = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'expected NAMESPACE/NAME');
+const workloadRef = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'expected NAMESPACE/NAME');
 
 /** A manifest file relative to the lab folder (or `../base/<file>` for the shared bookinfo base). */
 const manifestPath = z
@@ -22,9 +24,7 @@ const requestExpectation = z.strictObject({
   /** `namespace/name` of the waypoint the request must traverse, or `null` for none. */
   waypoint: workloadRef.nullable().optional(),
   /** Services the request may be routed to (`namespace/service`), each with its probability (weights / total). */
-  backends: z
-    .array(z.strictObject({ service: workloadRef, probability: z.number().min(0).max(1) }))
-    .optional(),
+  backends: z.array(z.strictObject({ service: workloadRef, probability: z.number().min(0).max(1) })).optional(),
 });
 
 export const requestCheckSchema = z.strictObject({
@@ -34,11 +34,22 @@ export const requestCheckSchema = z.strictObject({
   from: workloadRef,
   /** `HOST[:PORT]` as the client would dial it (short names resolve in the client's namespace), or
    * `pod/NAMESPACE/WORKLOAD[:PORT]` to dial the IP of that workload's pod directly. */
-  to: z.string().regex(/^(pod\/[a-z0-9][-a-z0-9]*\/)?[a-z0-9][-a-z0-9.]*(:\d{1,5})?$/, 'expected HOST[:PORT] or pod/NAMESPACE/NAME[:PORT]'),
-  method: z.string().regex(/^[A-Z]+$/).optional(),
+  to: z
+    .string()
+    .regex(
+      /^(pod\/[a-z0-9][-a-z0-9]*\/)?[a-z0-9][-a-z0-9.]*(:\d{1,5})?$/,
+      'expected HOST[:PORT] or pod/NAMESPACE/NAME[:PORT]',
+    ),
+  method: z
+    .string()
+    .regex(/^[A-Z]+$/)
+    .optional(),
   path: z.string().startsWith('/').optional(),
   headers: z.record(z.string().regex(/^[A-Za-z0-9-]+$/), z.string()).optional(),
-  jwt: z.string().regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/, 'expected a compact JWS').optional(),
+  jwt: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/, 'expected a compact JWS')
+    .optional(),
   tcp: z.boolean().optional(),
   /** How many real requests to send (to observe weighted routing); 1 unless backends are checked. */
   samples: z.number().int().min(1).max(200).optional(),
@@ -65,7 +76,11 @@ export const enrolmentCheckSchema = z.strictObject({
   mode: z.enum(['ambient', 'sidecar', 'none']),
 });
 
-export const checkSchema = z.discriminatedUnion('type', [requestCheckSchema, resourceCheckSchema, enrolmentCheckSchema]);
+export const checkSchema = z.discriminatedUnion('type', [
+  requestCheckSchema,
+  resourceCheckSchema,
+  enrolmentCheckSchema,
+]);
 
 export const stepSchema = z.strictObject({
   title: z.string().min(1),

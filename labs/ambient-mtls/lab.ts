@@ -25,8 +25,18 @@ From then on, a call from \`bookinfo/curl\` to productpage leaves the client's z
         'kubectl exec -n bookinfo deploy/curl -- curl -s -o /dev/null -w "%{http_code}\\n" http://productpage:9080/productpage',
       ],
       checks: [
-        { type: 'enrolment', name: 'productpage is captured by ztunnel', workload: 'bookinfo/productpage-v1', mode: 'ambient' },
-        { type: 'enrolment', name: 'the curl client is captured by ztunnel', workload: 'bookinfo/curl', mode: 'ambient' },
+        {
+          type: 'enrolment',
+          name: 'productpage is captured by ztunnel',
+          workload: 'bookinfo/productpage-v1',
+          mode: 'ambient',
+        },
+        {
+          type: 'enrolment',
+          name: 'the curl client is captured by ztunnel',
+          workload: 'bookinfo/curl',
+          mode: 'ambient',
+        },
         { type: 'enrolment', name: 'legacy/curl stays outside the mesh', workload: 'legacy/curl', mode: 'none' },
         {
           type: 'request',

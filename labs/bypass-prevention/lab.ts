@@ -5,7 +5,7 @@ export default defineLab({
   order: 6,
   title: 'Prevent waypoint bypass',
   summary:
-    'A waypoint only sees traffic addressed to the Service. Show that a client dialling a pod IP skips the waypoint and its L7 policy, then close that door at ztunnel with a DENY on every identity except the waypoint\'s.',
+    "A waypoint only sees traffic addressed to the Service. Show that a client dialling a pod IP skips the waypoint and its L7 policy, then close that door at ztunnel with a DENY on every identity except the waypoint's.",
   prerequisites: [
     'Lab 3 (waypoint-l7-authz)',
     'A cluster from `ambient-atlas lab up bypass-prevention` (bookinfo starts enrolled, with a waypoint for its Services)',
@@ -42,7 +42,9 @@ But the waypoint is bound to the **Service**. If guest connects to a reviews **p
           expect: { verdict: 'allowed', status: 200, waypoint: null },
         },
       ],
-      hints: ['A pod only gets a waypoint for traffic to its own IP when it is bound with waypoint-for `workload` or `all`.'],
+      hints: [
+        'A pod only gets a waypoint for traffic to its own IP when it is bound with waypoint-for `workload` or `all`.',
+      ],
       solution:
         'Service-attached policy runs only for traffic addressed to the Service. Traffic to a pod IP goes ztunnel to ztunnel.',
     },
@@ -67,7 +69,7 @@ Traffic that went through the waypoint arrives at the destination ztunnel with t
         },
         {
           type: 'request',
-          name: 'curl via the Service still works (the waypoint\'s identity passes)',
+          name: "curl via the Service still works (the waypoint's identity passes)",
           from: 'bookinfo/curl',
           to: 'reviews:9080',
           path: '/reviews/0',
@@ -75,11 +77,11 @@ Traffic that went through the waypoint arrives at the destination ztunnel with t
         },
       ],
       hints: [
-        'The waypoint\'s service account is the Gateway\'s name unless the Gateway says otherwise.',
+        "The waypoint's service account is the Gateway's name unless the Gateway says otherwise.",
         'A selector ALLOW listing productpage would break instead: behind a waypoint, ztunnel sees the waypoint, not productpage.',
       ],
       solution:
-        'Bypass prevention is a ztunnel-level DENY for every principal but the waypoint\'s. It is the step the sidecar-to-ambient migration guide adds after moving policies to targetRefs.',
+        "Bypass prevention is a ztunnel-level DENY for every principal but the waypoint's. It is the step the sidecar-to-ambient migration guide adds after moving policies to targetRefs.",
     },
   ],
 });

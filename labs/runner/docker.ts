@@ -45,7 +45,10 @@ export function testcontainersLayer(): ContainerLayer {
         await Promise.race([
           getContainerRuntimeClient(),
           new Promise((_, reject) => {
-            timer = setTimeout(() => reject(new NoDockerError('the Docker engine did not answer within 8 s')), PROBE_TIMEOUT_MS);
+            timer = setTimeout(
+              () => reject(new NoDockerError('the Docker engine did not answer within 8 s')),
+              PROBE_TIMEOUT_MS,
+            );
           }),
         ]);
       } catch (err) {
@@ -167,8 +170,10 @@ export function kindCreateScript(clusterName: string, remote = false): string {
 export function hostKubeconfig(kindOutput: string, host: string): string {
   const text = kindOutput.slice(Math.max(0, kindOutput.indexOf('apiVersion')));
   if (isLocalHost(host)) return text;
-  return text.replace(/^(\s*)server: https:\/\/(?:127\.0\.0\.1|0\.0\.0\.0|localhost):(\d+)$/m, (_m, indent: string, port: string) =>
-    `${indent}server: https://${host}:${port}\n${indent}tls-server-name: localhost`,
+  return text.replace(
+    /^(\s*)server: https:\/\/(?:127\.0\.0\.1|0\.0\.0\.0|localhost):(\d+)$/m,
+    (_m, indent: string, port: string) =>
+      `${indent}server: https://${host}:${port}\n${indent}tls-server-name: localhost`,
   );
 }
 

@@ -57,7 +57,9 @@ export async function dryRun(loaded: LoadedLab, engine: LabEngine, opts: DryRunO
     const r = engine.lint(s.inputs);
     lintErrors += r.errors.length;
     lintWarnings += r.warnings.length;
-    out(`      lint (${label}, ${s.resources.length} objects): ${r.errors.length} errors, ${r.warnings.length} warnings`);
+    out(
+      `      lint (${label}, ${s.resources.length} objects): ${r.errors.length} errors, ${r.warnings.length} warnings`,
+    );
     for (const f of [...r.errors, ...r.warnings])
       out(`        ${f.severity} ${f.rule} ${f.file}:${f.line}:${f.column} ${f.message}`);
   };
@@ -114,7 +116,11 @@ export async function simulateCheck(
       // index takes it for a waypoint (the only Programmed condition the labs check).
       if (!engine.hasResource(state.resources, c.apiVersion, c.kind, c.namespace, c.resourceName))
         return { ok: false, mismatches: [], error: `no ${c.kind} ${c.namespace}/${c.resourceName} in the manifests` };
-      if (c.kind === 'Gateway' && c.condition === 'Programmed' && !engine.isWaypoint(state.resources, c.namespace, c.resourceName))
+      if (
+        c.kind === 'Gateway' &&
+        c.condition === 'Programmed' &&
+        !engine.isWaypoint(state.resources, c.namespace, c.resourceName)
+      )
         return { ok: false, mismatches: [], error: `Gateway ${c.namespace}/${c.resourceName} is not a waypoint` };
       return { ok: true, mismatches: [] };
     }

@@ -16,9 +16,19 @@ export interface LabEngine {
   /** The simulator's answer for one request check against these resources. */
   predict(resources: readonly Resource[], check: RequestCheck): Promise<Prediction>;
   /** How the mesh index sees a workload: enrolled in ambient, sidecar, or none; undefined when it does not exist. */
-  enrolment(resources: readonly Resource[], namespace: string, name: string): 'ambient' | 'sidecar' | 'none' | undefined;
+  enrolment(
+    resources: readonly Resource[],
+    namespace: string,
+    name: string,
+  ): 'ambient' | 'sidecar' | 'none' | undefined;
   /** Whether the manifests hold this object (the simulator's view of a cluster-state check). */
-  hasResource(resources: readonly Resource[], apiVersion: string, kind: string, namespace: string, name: string): boolean;
+  hasResource(
+    resources: readonly Resource[],
+    apiVersion: string,
+    kind: string,
+    namespace: string,
+    name: string,
+  ): boolean;
   /** For a Gateway: whether the mesh index treats it as a waypoint. */
   isWaypoint(resources: readonly Resource[], namespace: string, name: string): boolean;
 }
@@ -65,7 +75,13 @@ export function loadEngine(): Promise<LabEngine> {
       },
       async predict(resources, check) {
         const r = await simulator.simulate(resources, simRequestOf(check));
-        return { verdict: r.verdict, deniedAt: r.deniedAt, status: r.status, waypoint: r.waypoint, backends: r.backends };
+        return {
+          verdict: r.verdict,
+          deniedAt: r.deniedAt,
+          status: r.status,
+          waypoint: r.waypoint,
+          backends: r.backends,
+        };
       },
       enrolment(resources, namespace, name) {
         const mesh = meshOf(resources);
@@ -73,7 +89,9 @@ export function loadEngine(): Promise<LabEngine> {
         return w ? mesh.enrolment(w).mode : undefined;
       },
       hasResource(resources, apiVersion, kind, namespace, name) {
-        return resources.some((r) => r.apiVersion === apiVersion && r.kind === kind && r.namespace === namespace && r.name === name);
+        return resources.some(
+          (r) => r.apiVersion === apiVersion && r.kind === kind && r.namespace === namespace && r.name === name,
+        );
       },
       isWaypoint(resources, namespace, name) {
         return meshOf(resources).waypoint(namespace, name) !== undefined;

@@ -11,6 +11,7 @@ export const NO_DOCKER_LINE =
 /** True for the errors testcontainers raises when no runtime answers. */
 export function isNoRuntimeError(err: unknown): boolean {
   const msg = err instanceof Error ? err.message : String(err);
-  return /Could not find a working container runtime strategy|ECONNREFUSED|ENOENT.*docker\.sock|connect EACCES/i.test(msg);
+  return /Could not find a working container runtime strategy|ECONNREFUSED|ENOENT.*docker\.sock|connect EACCES/i.test(
+    msg,
+  );
 }
-

@@ -29,7 +29,8 @@ export function comparePrediction(expect: RequestExpectation, p: Prediction): Mi
     out.push({ field: 'deniedAt', expected: String(expect.deniedAt), actual: String(p.deniedAt) });
   if (expect.waypoint !== undefined) {
     const actual = p.waypoint ? `${p.waypoint.namespace}/${p.waypoint.name}` : null;
-    if (expect.waypoint !== actual) out.push({ field: 'waypoint', expected: String(expect.waypoint), actual: String(actual) });
+    if (expect.waypoint !== actual)
+      out.push({ field: 'waypoint', expected: String(expect.waypoint), actual: String(actual) });
   }
   if (expect.backends !== undefined) {
     const want = new Map(expect.backends.filter((b) => b.probability > 0).map((b) => [b.service, b.probability]));
@@ -111,7 +112,11 @@ function statusForVerdict(v: RequestExpectation['verdict']): number | null | und
   return undefined;
 }
 
-function statusMatches(want: number | null | undefined, verdict: RequestExpectation['verdict'], s: number | null): boolean {
+function statusMatches(
+  want: number | null | undefined,
+  verdict: RequestExpectation['verdict'],
+  s: number | null,
+): boolean {
   if (want !== undefined) return want === s;
   if (verdict === 'denied') return s === null || s === 401 || s === 403 || s === 503;
   if (verdict === 'error') return s === null || s >= 500;

@@ -28,10 +28,15 @@ export class LabUsageError extends Error {
   override name = 'LabUsageError';
 }
 
-export function parseLabCommand(positionals: readonly string[], flags: { 'dry-run'?: boolean; step?: string; 'apply-solution'?: boolean }): LabCommand {
+export function parseLabCommand(
+  positionals: readonly string[],
+  flags: { 'dry-run'?: boolean; step?: string; 'apply-solution'?: boolean },
+): LabCommand {
   const [sub, lab, ...extra] = positionals;
   if (sub !== 'list' && sub !== 'up' && sub !== 'check' && sub !== 'down')
-    throw new LabUsageError(`expected a subcommand: list | up LAB | check LAB [--step N] | down LAB${sub ? ` (got "${sub}")` : ''}`);
+    throw new LabUsageError(
+      `expected a subcommand: list | up LAB | check LAB [--step N] | down LAB${sub ? ` (got "${sub}")` : ''}`,
+    );
   if (extra.length > 0) throw new LabUsageError(`unexpected argument "${extra[0]}"`);
   if (sub === 'list') {
     if (lab) throw new LabUsageError('`lab list` takes no LAB');
@@ -42,11 +47,19 @@ export function parseLabCommand(positionals: readonly string[], flags: { 'dry-ru
   if (flags.step !== undefined) {
     if (sub !== 'check') throw new LabUsageError('--step only applies to `lab check`');
     step = Number(flags.step);
-    if (!Number.isInteger(step) || step < 1) throw new LabUsageError(`--step must be a positive integer (got "${flags.step}")`);
+    if (!Number.isInteger(step) || step < 1)
+      throw new LabUsageError(`--step must be a positive integer (got "${flags.step}")`);
   }
-  if (flags['apply-solution'] && sub !== 'check') throw new LabUsageError('--apply-solution only applies to `lab check`');
+  if (flags['apply-solution'] && sub !== 'check')
+    throw new LabUsageError('--apply-solution only applies to `lab check`');
   if (lab === 'all' && !flags['dry-run']) throw new LabUsageError('LAB "all" is only for --dry-run');
-  return { sub, lab, dryRun: Boolean(flags['dry-run']), ...(step !== undefined ? { step } : {}), applySolution: Boolean(flags['apply-solution']) };
+  return {
+    sub,
+    lab,
+    dryRun: Boolean(flags['dry-run']),
+    ...(step !== undefined ? { step } : {}),
+    applySolution: Boolean(flags['apply-solution']),
+  };
 }
 
 /** Files under <repo>/labs/.state/<id>/. */
@@ -103,6 +116,7 @@ export async function nodeDeps(out: (line: string) => void): Promise<RealDeps> {
       };
     },
     pid: process.pid,
+    heartbeatMs: 15_000,
     signalProcess(pid, signal) {
       try {
         process.kill(pid, 0);
@@ -143,7 +157,11 @@ export async function runLab(cmd: LabCommand, io: LabIo, deps?: RealDeps): Promi
     const engine = await loadEngine();
     let ok = true;
     for (const l of selected) {
-      const r = await dryRun(l, engine, { command: cmd.sub, ...(cmd.step !== undefined ? { step: cmd.step } : {}), out });
+      const r = await dryRun(l, engine, {
+        command: cmd.sub,
+        ...(cmd.step !== undefined ? { step: cmd.step } : {}),
+        out,
+      });
       ok &&= r.ok;
     }
     return ok ? EXIT.ok : EXIT.failed;
@@ -153,7 +171,9 @@ export async function runLab(cmd: LabCommand, io: LabIo, deps?: RealDeps): Promi
   try {
     if (cmd.sub === 'up') {
       const running = await up(loaded, d);
-      out(`The cluster stays up while this command runs. Press Ctrl-C (or run \`ambient-atlas lab down ${loaded.lab.id}\`) to delete it.`);
+      out(
+        `The cluster stays up while this command runs. Press Ctrl-C (or run \`ambient-atlas lab down ${loaded.lab.id}\`) to delete it.`,
+      );
       out(`Check your work from another terminal: ambient-atlas lab check ${loaded.lab.id} --step 1`);
       const signal = await new Promise<string>((resolve) => {
         const unregister = d.onSignal((s) => {

@@ -1,14 +1,7 @@
 // Kubernetes operations of the real path, over @kubernetes/client-node 2 (Node only). Everything the runner needs
 // from a cluster goes through KubeOps so unit tests can fake it; this file is exercised only with a real cluster.
 import { Writable } from 'node:stream';
-import {
-  AppsV1Api,
-  CoreV1Api,
-  Exec,
-  KubeConfig,
-  KubernetesObjectApi,
-  PatchStrategy,
-} from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, Exec, KubeConfig, KubernetesObjectApi, PatchStrategy } from '@kubernetes/client-node';
 import type { KubernetesObject, V1Status } from '@kubernetes/client-node';
 import { parseAllDocuments, stringify } from 'yaml';
 
@@ -33,14 +26,30 @@ export interface KubeOps {
   /** Delete every object named in the documents; missing objects are fine. */
   remove(yamlText: string): Promise<number>;
   /** `ready/desired` for a Deployment or DaemonSet; undefined when it does not exist. */
-  rollout(kind: 'Deployment' | 'DaemonSet', namespace: string, name: string): Promise<{ ready: number; desired: number } | undefined>;
+  rollout(
+    kind: 'Deployment' | 'DaemonSet',
+    namespace: string,
+    name: string,
+  ): Promise<{ ready: number; desired: number } | undefined>;
   /** Names of the Deployments of a namespace that are not fully available yet. */
   unavailableDeployments(namespace: string): Promise<string[]>;
   /** Status of condition `type` on an object; 'missing' when the object does not exist. */
-  condition(apiVersion: string, kind: string, namespace: string, name: string, type: string): Promise<string | undefined>;
+  condition(
+    apiVersion: string,
+    kind: string,
+    namespace: string,
+    name: string,
+    type: string,
+  ): Promise<string | undefined>;
   /** Pods of a Deployment (by its selector), or the pod of that name. */
   podsOf(namespace: string, workload: string): Promise<PodInfo[]>;
-  exec(namespace: string, pod: string, container: string, command: readonly string[], timeoutMs: number): Promise<ExecResult>;
+  exec(
+    namespace: string,
+    pod: string,
+    container: string,
+    command: readonly string[],
+    timeoutMs: number,
+  ): Promise<ExecResult>;
   /** The objects the simulator reads, from these namespaces (plus the root namespace), as multi-document YAML. */
   dump(namespaces: readonly string[]): Promise<string>;
 }
@@ -170,12 +179,25 @@ export function clientNodeKube(kubeconfigPath: string): KubeOps {
         });
       const exec = new Exec(kc);
       return await new Promise<ExecResult>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`exec in ${namespace}/${pod} timed out after ${timeoutMs} ms`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`exec in ${namespace}/${pod} timed out after ${timeoutMs} ms`)),
+          timeoutMs,
+        );
         exec
-          .exec(namespace, pod, container, [...command], sink((s) => (stdout += s)), sink((s) => (stderr += s)), null, false, (status: V1Status) => {
-            clearTimeout(timer);
-            resolve({ exitCode: exitCodeOf(status), stdout, stderr });
-          })
+          .exec(
+            namespace,
+            pod,
+            container,
+            [...command],
+            sink((s) => (stdout += s)),
+            sink((s) => (stderr += s)),
+            null,
+            false,
+            (status: V1Status) => {
+              clearTimeout(timer);
+              resolve({ exitCode: exitCodeOf(status), stdout, stderr });
+            },
+          )
           .catch((err: unknown) => {
             clearTimeout(timer);
             reject(err instanceof Error ? err : new Error(String(err)));

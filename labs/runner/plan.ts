@@ -28,7 +28,11 @@ export function upPlan(lab: Lab, files: (ref: string) => string): PlannedAction[
       title: 'Create the kind cluster',
       detail: `kind create cluster --name ${name} --image ${KIND.nodeImage} (Kubernetes ${KIND.kubernetes}, one privileged node container)`,
     },
-    { id: 'kubeconfig', title: 'Write the kubeconfig', detail: `${statePath(lab.id)}/kubeconfig (API server on 127.0.0.1)` },
+    {
+      id: 'kubeconfig',
+      title: 'Write the kubeconfig',
+      detail: `${statePath(lab.id)}/kubeconfig (API server on 127.0.0.1)`,
+    },
     {
       id: 'gateway-api',
       title: `Install Gateway API CRDs ${GATEWAY_API.version} (${GATEWAY_API.channel})`,
@@ -42,7 +46,8 @@ export function upPlan(lab: Lab, files: (ref: string) => string): PlannedAction[
     {
       id: 'istio-ready',
       title: 'Wait for the mesh',
-      detail: 'Deployment istio-system/istiod Available; DaemonSets istio-system/istio-cni-node and istio-system/ztunnel ready on every node',
+      detail:
+        'Deployment istio-system/istiod Available; DaemonSets istio-system/istio-cni-node and istio-system/ztunnel ready on every node',
     },
     { id: 'setup', title: 'Apply the lab setup', detail: lab.setup.map(files).join(', ') },
     {
@@ -56,7 +61,11 @@ export function upPlan(lab: Lab, files: (ref: string) => string): PlannedAction[
 export function downPlan(lab: Lab): PlannedAction[] {
   const name = clusterName(lab.id);
   return [
-    { id: 'signal', title: 'Stop a running `lab up`', detail: `SIGTERM to the pid in ${statePath(lab.id)}/state.json, if alive` },
+    {
+      id: 'signal',
+      title: 'Stop a running `lab up`',
+      detail: `SIGTERM to the pid in ${statePath(lab.id)}/state.json, if alive`,
+    },
     { id: 'cluster', title: 'Delete the kind cluster', detail: `kind delete cluster --name ${name}` },
     {
       id: 'leftovers',
@@ -72,7 +81,12 @@ export function describeCheck(c: LabCheck): string {
   switch (c.type) {
     case 'request': {
       const parts = [`${c.method ?? 'GET'} ${c.to}${c.path ?? '/'}`, `from ${c.from}`];
-      if (c.headers) parts.push(Object.entries(c.headers).map(([k, v]) => `-H '${k}: ${v}'`).join(' '));
+      if (c.headers)
+        parts.push(
+          Object.entries(c.headers)
+            .map(([k, v]) => `-H '${k}: ${v}'`)
+            .join(' '),
+        );
       if (c.jwt) parts.push('with a JWT');
       if (c.tcp) parts.push('(TCP)');
       if (c.samples && c.samples > 1) parts.push(`×${c.samples}`);
@@ -81,7 +95,8 @@ export function describeCheck(c: LabCheck): string {
       if (e.status !== undefined) want.push(`status ${e.status === null ? 'none (reset)' : e.status}`);
       if (e.deniedAt) want.push(`at ${e.deniedAt}`);
       if (e.waypoint !== undefined) want.push(e.waypoint ? `via waypoint ${e.waypoint}` : 'no waypoint');
-      if (e.backends) want.push(`backends ${e.backends.map((b) => `${b.service} ${Math.round(b.probability * 100)}%`).join(', ')}`);
+      if (e.backends)
+        want.push(`backends ${e.backends.map((b) => `${b.service} ${Math.round(b.probability * 100)}%`).join(', ')}`);
       return `${parts.join(' ')} → expect ${want.join(', ')}`;
     }
     case 'resource':

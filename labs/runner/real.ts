@@ -46,6 +46,8 @@ export interface RealDeps {
   readonly pid: number;
   /** Whether a process is alive (for `down` of a running `up`) and a way to signal it. */
   readonly signalProcess: (pid: number, signal: 'SIGTERM') => boolean;
+  /** Print an "… still working" line this often during long actions (the CLI: 15 s; tests: never). */
+  readonly heartbeatMs?: number;
 }
 
 export class LabRunError extends Error {
@@ -94,8 +96,18 @@ export async function up(loaded: LoadedLab, deps: RealDeps): Promise<RunningLab>
     index++;
     const start = deps.now();
     deps.out(`[${index}/${total}] ${action.title} …`);
-    const result = await fn();
-    deps.out(`[${index}/${total}] ${action.title}: done in ${seconds(deps.now() - start)} (total ${seconds(deps.now() - t0)})`);
+    const beat = deps.heartbeatMs
+      ? setInterval(() => deps.out(`      … ${action.title}: ${seconds(deps.now() - start)} so far`), deps.heartbeatMs)
+      : undefined;
+    let result: T;
+    try {
+      result = await fn();
+    } finally {
+      if (beat) clearInterval(beat);
+    }
+    deps.out(
+      `[${index}/${total}] ${action.title}: done in ${seconds(deps.now() - start)} (total ${seconds(deps.now() - t0)})`,
+    );
     return result;
   };
   try {
@@ -107,7 +119,10 @@ export async function up(loaded: LoadedLab, deps: RealDeps): Promise<RunningLab>
     await step('cluster', async () => {
       must(await tb.sh(kindCreateScript(name, !isLocalHost(host))), 'kind create cluster');
       await deps.containers.connectToKindNetwork(tb);
-      must(await tb.sh(`kind get kubeconfig --name "${name}" --internal > /root/.kube/config`), 'kind get kubeconfig --internal');
+      must(
+        await tb.sh(`kind get kubeconfig --name "${name}" --internal > /root/.kube/config`),
+        'kind get kubeconfig --internal',
+      );
     });
     const kubeconfigPath = await step('kubeconfig', async () => {
       const r = must(await tb.sh(`kind get kubeconfig --name "${name}"`), 'kind get kubeconfig');
@@ -170,14 +185,22 @@ function manifestText(loaded: LoadedLab, ref: string): string {
 }
 
 /** Deployments available in the lab namespaces, and every waypoint Gateway in these manifests Programmed. */
-async function waitForWorkloads(loaded: LoadedLab, refs: readonly string[], kube: KubeOps, deps: RealDeps): Promise<void> {
+async function waitForWorkloads(
+  loaded: LoadedLab,
+  refs: readonly string[],
+  kube: KubeOps,
+  deps: RealDeps,
+): Promise<void> {
   await waitUntil(deps, TIMEOUTS.workloads, `Deployments in ${loaded.lab.namespaces.join(', ')}`, async () => {
     for (const ns of loaded.lab.namespaces) if ((await kube.unavailableDeployments(ns)).length > 0) return false;
     return true;
   });
   const gateways = refs.flatMap((ref) =>
     parseManifests({ file: ref, text: manifestText(loaded, ref) }).resources.filter(
-      (r) => r.kind === 'Gateway' && r.obj.spec && (r.obj.spec as { gatewayClassName?: string }).gatewayClassName === 'istio-waypoint',
+      (r) =>
+        r.kind === 'Gateway' &&
+        r.obj.spec &&
+        (r.obj.spec as { gatewayClassName?: string }).gatewayClassName === 'istio-waypoint',
     ),
   );
   for (const g of gateways) {
@@ -187,7 +210,12 @@ async function waitForWorkloads(loaded: LoadedLab, refs: readonly string[], kube
   }
 }
 
-export async function waitUntil(deps: Pick<RealDeps, 'now' | 'sleep'>, timeoutMs: number, what: string, probe: () => Promise<boolean>): Promise<void> {
+export async function waitUntil(
+  deps: Pick<RealDeps, 'now' | 'sleep'>,
+  timeoutMs: number,
+  what: string,
+  probe: () => Promise<boolean>,
+): Promise<void> {
   const start = deps.now();
   let lastError: unknown;
   for (;;) {
@@ -233,7 +261,11 @@ export interface CheckOptions {
   readonly retries?: number;
 }
 
-async function withRetries(deps: Pick<RealDeps, 'sleep'>, retries: number, run: () => Promise<RealOutcome>): Promise<RealOutcome> {
+async function withRetries(
+  deps: Pick<RealDeps, 'sleep'>,
+  retries: number,
+  run: () => Promise<RealOutcome>,
+): Promise<RealOutcome> {
   let r = await run();
   for (let i = 0; i < retries && (r.error || r.mismatches.length > 0); i++) {
     await deps.sleep(3_000);
@@ -246,7 +278,8 @@ export async function check(loaded: LoadedLab, deps: RealDeps, opts: CheckOption
   const { lab } = loaded;
   await deps.containers.probe();
   const kubeconfig = deps.state.read(lab.id, 'kubeconfig');
-  if (kubeconfig === undefined) throw new LabRunError(`no cluster for lab ${lab.id}: run \`ambient-atlas lab up ${lab.id}\` first`);
+  if (kubeconfig === undefined)
+    throw new LabRunError(`no cluster for lab ${lab.id}: run \`ambient-atlas lab up ${lab.id}\` first`);
   const kube = deps.kube(deps.state.path(lab.id, 'kubeconfig'));
   const engine = await deps.engine();
   const last = opts.step ?? lab.steps.length;
@@ -260,7 +293,12 @@ export async function check(loaded: LoadedLab, deps: RealDeps, opts: CheckOption
       }
       for (const ref of s.remove) await kube.remove(manifestText(loaded, ref));
     }
-    await waitForWorkloads(loaded, lab.steps.slice(0, last).flatMap((s) => s.apply), kube, deps);
+    await waitForWorkloads(
+      loaded,
+      lab.steps.slice(0, last).flatMap((s) => s.apply),
+      kube,
+      deps,
+    );
     await deps.sleep(5_000); // istiod pushes config to ztunnel and waypoints asynchronously
   }
   // What is really applied, read back from the cluster: the simulator's input for "is the YAML at fault?".
@@ -293,12 +331,17 @@ export async function check(loaded: LoadedLab, deps: RealDeps, opts: CheckOption
       if (real.error) deps.out(`       cluster: ${real.error}`);
       if (!ok) deps.out(`       ${faultLine(fault, sim.mismatches, sim.error)}`);
       else if (!sim.ok)
-        deps.out(`       note: the cluster behaves as expected but the simulator predicts otherwise for the applied YAML (please report)`);
-      if (!reference.ok) deps.out(`       note: the lab's reference solution does not satisfy this check in the simulator (lab bug)`);
+        deps.out(
+          `       note: the cluster behaves as expected but the simulator predicts otherwise for the applied YAML (please report)`,
+        );
+      if (!reference.ok)
+        deps.out(`       note: the lab's reference solution does not satisfy this check in the simulator (lab bug)`);
     }
   }
   const failed = results.filter((r) => !r.ok).length;
-  deps.out(`${failed === 0 ? 'PASS' : 'FAIL'}: ${results.length - failed}/${results.length} checks hold on the cluster`);
+  deps.out(
+    `${failed === 0 ? 'PASS' : 'FAIL'}: ${results.length - failed}/${results.length} checks hold on the cluster`,
+  );
   return results;
 }
 
@@ -326,16 +369,26 @@ export async function runRealCheck(kube: KubeOps, c: LabCheck): Promise<RealOutc
       const pods = await kube.podsOf(ns, name);
       if (pods.length === 0) return { mismatches: [], error: `no pods for ${c.workload}` };
       const modes = pods.map((p) =>
-        p.annotations['sidecar.istio.io/status'] ? 'sidecar' : p.annotations['ambient.istio.io/redirection'] === 'enabled' ? 'ambient' : 'none',
+        p.annotations['sidecar.istio.io/status']
+          ? 'sidecar'
+          : p.annotations['ambient.istio.io/redirection'] === 'enabled'
+            ? 'ambient'
+            : 'none',
       );
       const bad = modes.filter((m) => m !== c.mode);
-      return { mismatches: bad.length ? [{ field: 'verdict', expected: c.mode, actual: [...new Set(modes)].join(', ') }] : [] };
+      return {
+        mismatches: bad.length ? [{ field: 'verdict', expected: c.mode, actual: [...new Set(modes)].join(', ') }] : [],
+      };
     }
     case 'resource': {
       const status = await kube.condition(c.apiVersion, c.kind, c.namespace, c.resourceName, c.condition ?? 'Accepted');
       if (status === 'missing') return { mismatches: [{ field: 'verdict', expected: 'exists', actual: 'missing' }] };
       if (c.condition && status !== 'True')
-        return { mismatches: [{ field: 'verdict', expected: `${c.condition}=True`, actual: `${c.condition}=${status ?? 'absent'}` }] };
+        return {
+          mismatches: [
+            { field: 'verdict', expected: `${c.condition}=True`, actual: `${c.condition}=${status ?? 'absent'}` },
+          ],
+        };
       return { mismatches: [] };
     }
   }
@@ -364,7 +417,11 @@ export async function runRealRequest(kube: KubeOps, c: RequestCheck): Promise<Re
   return { mismatches: compareObservation(c.expect, o) };
 }
 
-async function resolveTarget(kube: KubeOps, to: string, clientNs: string): Promise<{ url: string; namespace: string } | { error: string }> {
+async function resolveTarget(
+  kube: KubeOps,
+  to: string,
+  clientNs: string,
+): Promise<{ url: string; namespace: string } | { error: string }> {
   const m = /^pod\/([^/]+)\/([^:]+)(?::(\d+))?$/.exec(to);
   if (m) {
     const [, ns, name, port] = m as unknown as [string, string, string, string | undefined];
@@ -379,7 +436,18 @@ async function resolveTarget(kube: KubeOps, to: string, clientNs: string): Promi
 
 /** curl prints the body, then a last line with the HTTP status (000 when there was no HTTP response). */
 export function curlCommand(c: RequestCheck, baseUrl: string): string[] {
-  const cmd = ['curl', '-sS', '--max-time', String(TIMEOUTS.request / 1000), '-o', '-', '-w', '\\n%{http_code}', '-X', c.method ?? 'GET'];
+  const cmd = [
+    'curl',
+    '-sS',
+    '--max-time',
+    String(TIMEOUTS.request / 1000),
+    '-o',
+    '-',
+    '-w',
+    '\\n%{http_code}',
+    '-X',
+    c.method ?? 'GET',
+  ];
   for (const [k, v] of Object.entries(c.headers ?? {})) cmd.push('-H', `${k}: ${v}`);
   if (c.jwt) cmd.push('-H', `Authorization: Bearer ${c.jwt}`);
   cmd.push(`${baseUrl}${c.path ?? '/'}`);
@@ -416,6 +484,8 @@ export async function down(loaded: LoadedLab, deps: RealDeps): Promise<{ removed
   const nodes = await deps.containers.removeKindNodes(name);
   removed += nodes;
   deps.state.removeAll(lab.id);
-  deps.out(nodes > 0 ? `deleted kind cluster ${name} (${nodes} node container(s))` : `no kind cluster ${name} was running`);
+  deps.out(
+    nodes > 0 ? `deleted kind cluster ${name} (${nodes} node container(s))` : `no kind cluster ${name} was running`,
+  );
   return { removed };
 }

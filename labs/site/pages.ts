@@ -55,7 +55,9 @@ export function labPage(lab: Lab): string {
   out.push(`  label: ${JSON.stringify(`${lab.order}. ${lab.title}`)}`);
   out.push('---');
   out.push('');
-  out.push(`{/* Generated from labs/${lab.id}/lab.ts by \`node labs/site/gen-pages.ts\`. Edit the lab, not this page. */}`);
+  out.push(
+    `{/* Generated from labs/${lab.id}/lab.ts by \`node labs/site/gen-pages.ts\`. Edit the lab, not this page. */}`,
+  );
   out.push('');
   out.push("import { Steps, Aside, Code } from '@astrojs/starlight/components';");
   out.push("import LabCheck from '../../../../labs/site/LabCheck.astro';");
@@ -70,7 +72,7 @@ export function labPage(lab: Lab): string {
   out.push('<Aside type="tip" title="Two ways to do this lab">');
   out.push('');
   out.push(
-    'In the browser: write each step\'s YAML and press **Check my answer** — the checks run in the simulator. On a real cluster (Docker, about 8 GB of RAM; see `labs/README.md`): start it, do the steps with `kubectl`, and let the same checks run for real.',
+    "In the browser: write each step's YAML and press **Check my answer** — the checks run in the simulator. On a real cluster (Docker, about 8 GB of RAM; see `labs/README.md`): start it, do the steps with `kubectl`, and let the same checks run for real.",
   );
   out.push('');
   out.push('</Aside>');
@@ -115,7 +117,11 @@ export function labPage(lab: Lab): string {
     out.push('');
     out.push(indent(`<LabCheck lab="${lab.id}" step={${n}} />`));
     out.push('');
-    out.push(indent(`<Code lang="sh" title="Check on the real cluster" code={${JSON.stringify(`npx ambient-atlas lab check ${lab.id} --step ${n}`)}} />`));
+    out.push(
+      indent(
+        `<Code lang="sh" title="Check on the real cluster" code={${JSON.stringify(`npx ambient-atlas lab check ${lab.id} --step ${n}`)}} />`,
+      ),
+    );
     out.push('');
     if (s.hints.length > 0) {
       out.push(indent('<details>'));
@@ -131,7 +137,11 @@ export function labPage(lab: Lab): string {
     out.push('');
     out.push(indent(mdxProse(s.solution)));
     out.push('');
-    out.push(indent(`The YAML above (${s.apply.map((r) => `\`${repoPath(lab, r)}\``).join(', ') || 'no new manifest'}) is the reference solution.`));
+    out.push(
+      indent(
+        `The YAML above (${s.apply.map((r) => `\`${repoPath(lab, r)}\``).join(', ') || 'no new manifest'}) is the reference solution.`,
+      ),
+    );
     out.push('');
     out.push(indent('</details>'));
     out.push('');
@@ -140,7 +150,9 @@ export function labPage(lab: Lab): string {
   out.push('');
   out.push('## Clean up');
   out.push('');
-  out.push(`Press Ctrl-C in the terminal running \`lab up\`, or run \`npx ambient-atlas lab down ${lab.id}\`: it deletes the kind cluster and \`labs/.state/${lab.id}/\`.`);
+  out.push(
+    `Press Ctrl-C in the terminal running \`lab up\`, or run \`npx ambient-atlas lab down ${lab.id}\`: it deletes the kind cluster and \`labs/.state/${lab.id}/\`.`,
+  );
   out.push('');
   return out.join('\n');
 }
@@ -149,7 +161,9 @@ export function labsIndexPage(labs: readonly Lab[]): string {
   const out: string[] = [];
   out.push('---');
   out.push('title: "Labs"');
-  out.push('description: "Guided labs for Istio ambient mode, checked in the browser by the simulator or end to end on a real kind cluster."');
+  out.push(
+    'description: "Guided labs for Istio ambient mode, checked in the browser by the simulator or end to end on a real kind cluster."',
+  );
   out.push('sidebar:');
   out.push('  order: 0');
   out.push('  label: "All labs"');

@@ -25,7 +25,10 @@ describe('ambient-atlas lab without Docker', () => {
     expect(ms).toBeLessThan(10_000);
   });
   it('lab check LAB --dry-run still works and exits 0', () => {
-    const r = spawnSync(process.execPath, [bin, 'lab', 'check', 'require-jwt', '--dry-run'], { encoding: 'utf8', timeout: 30_000 });
+    const r = spawnSync(process.execPath, [bin, 'lab', 'check', 'require-jwt', '--dry-run'], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/PASS: 6\/6 checks hold in the simulator/);
   });

@@ -34,7 +34,11 @@ describe('lab definitions', () => {
         labs
           .find((l) => l.lab.id === id)!
           .lab.steps.flatMap((s) => s.apply)
-          .flatMap((ref) => parseManifests({ file: ref, text: labs.find((l) => l.lab.id === id)!.manifests.get(ref)!.text }).resources)
+          .flatMap(
+            (ref) =>
+              parseManifests({ file: ref, text: labs.find((l) => l.lab.id === id)!.manifests.get(ref)!.text })
+                .resources,
+          )
           .map((r) => r.kind),
       );
     expect(kindsApplied('ambient-mtls')).toContain('Namespace');
@@ -72,10 +76,38 @@ describe('lab definitions', () => {
   it('the bookinfo base has the services, per-version reviews Services, accounts and clients the labs rely on', () => {
     const text = [...labs[0]!.manifests.values()].map((m) => m.text).join('\n---\n');
     const rs = parseManifests({ file: 'base', text }).resources;
-    const names = (kind: string, ns = 'bookinfo') => rs.filter((r) => r.kind === kind && r.namespace === ns).map((r) => r.name).sort();
-    expect(names('Service')).toEqual(['details', 'productpage', 'ratings', 'reviews', 'reviews-v1', 'reviews-v2', 'reviews-v3']);
-    expect(names('ServiceAccount')).toEqual(['bookinfo-details', 'bookinfo-productpage', 'bookinfo-ratings', 'bookinfo-reviews', 'curl', 'guest']);
-    expect(names('Deployment')).toEqual(['curl', 'details-v1', 'guest', 'productpage-v1', 'ratings-v1', 'reviews-v1', 'reviews-v2', 'reviews-v3']);
+    const names = (kind: string, ns = 'bookinfo') =>
+      rs
+        .filter((r) => r.kind === kind && r.namespace === ns)
+        .map((r) => r.name)
+        .sort();
+    expect(names('Service')).toEqual([
+      'details',
+      'productpage',
+      'ratings',
+      'reviews',
+      'reviews-v1',
+      'reviews-v2',
+      'reviews-v3',
+    ]);
+    expect(names('ServiceAccount')).toEqual([
+      'bookinfo-details',
+      'bookinfo-productpage',
+      'bookinfo-ratings',
+      'bookinfo-reviews',
+      'curl',
+      'guest',
+    ]);
+    expect(names('Deployment')).toEqual([
+      'curl',
+      'details-v1',
+      'guest',
+      'productpage-v1',
+      'ratings-v1',
+      'reviews-v1',
+      'reviews-v2',
+      'reviews-v3',
+    ]);
     expect(names('Deployment', 'legacy')).toEqual(['curl']);
   });
 });
@@ -93,10 +125,14 @@ describe('the zod schema rejects broken definitions', () => {
   };
 
   it('a check from something that is not NAMESPACE/NAME', () => {
-    expect(firstIssuePath(mutate((d) => ((d.steps[0]!.checks[3] as { from: string }).from = 'curl')))).toBe('steps.0.checks.3.from');
+    expect(firstIssuePath(mutate((d) => ((d.steps[0]!.checks[3] as { from: string }).from = 'curl')))).toBe(
+      'steps.0.checks.3.from',
+    );
   });
   it('an unknown check type', () => {
-    expect(firstIssuePath(mutate((d) => ((d.steps[0]!.checks[0] as { type: string }).type = 'ping')))).toBe('steps.0.checks.0.type');
+    expect(firstIssuePath(mutate((d) => ((d.steps[0]!.checks[0] as { type: string }).type = 'ping')))).toBe(
+      'steps.0.checks.0.type',
+    );
   });
   it('a step without checks', () => {
     expect(firstIssuePath(mutate((d) => (d.steps[0]!.checks = [])))).toBe('steps.0.checks');
@@ -108,9 +144,9 @@ describe('the zod schema rejects broken definitions', () => {
     expect(firstIssuePath(mutate((d) => ((d.steps[0] as Record<string, unknown>).hint = 'x')))).toBe('steps.0');
   });
   it('an expected status out of range', () => {
-    expect(firstIssuePath(mutate((d) => ((d.steps[0]!.checks[3] as { expect: { status: number } }).expect.status = 42)))).toBe(
-      'steps.0.checks.3.expect.status',
-    );
+    expect(
+      firstIssuePath(mutate((d) => ((d.steps[0]!.checks[3] as { expect: { status: number } }).expect.status = 42))),
+    ).toBe('steps.0.checks.3.expect.status');
   });
   it('parseLabs names the lab and field, and refuses duplicate ids', () => {
     expect(() => parseLabs([mutate((d) => (d.title = ''))])).toThrow(LabDefinitionError);

@@ -57,7 +57,9 @@ describe('the dry run fails when the lab and the simulator disagree', () => {
     });
     const r = await dryRun(wrong, engine, { command: 'check', out: quiet });
     expect(r.ok).toBe(false);
-    expect(r.checks.filter((c) => !c.ok).map((c) => [c.step, c.check])).toEqual([[2, mtls.lab.steps[1]!.checks[1]!.name]]);
+    expect(r.checks.filter((c) => !c.ok).map((c) => [c.step, c.check])).toEqual([
+      [2, mtls.lab.steps[1]!.checks[1]!.name],
+    ]);
     expect(r.checks.find((c) => !c.ok)!.mismatches.map((m) => m.field)).toEqual(['verdict', 'status']);
   });
 
@@ -83,7 +85,18 @@ describe('the dry run fails when the lab and the simulator disagree', () => {
       ...engine,
       lint: (inputs) => ({
         errors: [
-          { rule: 'test-rule', severity: 'error', message: 'x', file: String(inputs[0]!.file), line: 1, column: 1, endLine: 1, endColumn: 2, path: '', docs: '' },
+          {
+            rule: 'test-rule',
+            severity: 'error',
+            message: 'x',
+            file: String(inputs[0]!.file),
+            line: 1,
+            column: 1,
+            endLine: 1,
+            endColumn: 2,
+            path: '',
+            docs: '',
+          },
         ],
         warnings: [],
       }),
@@ -99,14 +112,22 @@ describe('lab CLI in-process', () => {
   const run = async (positionals: string[], flags: Parameters<typeof parseLabCommand>[1] = {}) => {
     let stdout = '';
     let stderr = '';
-    const code = await runLab(parseLabCommand(positionals, flags), { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+    const code = await runLab(parseLabCommand(positionals, flags), {
+      stdout: (t) => (stdout += t),
+      stderr: (t) => (stderr += t),
+    });
     return { code, stdout, stderr };
   };
 
   it('list prints one lab per line, id first', async () => {
     const r = await run(['list']);
     expect(r.code).toBe(0);
-    expect(r.stdout.trimEnd().split('\n').map((l) => l.split(/\s+/)[0])).toEqual(labs.map((l) => l.lab.id));
+    expect(
+      r.stdout
+        .trimEnd()
+        .split('\n')
+        .map((l) => l.split(/\s+/)[0]),
+    ).toEqual(labs.map((l) => l.lab.id));
   });
 
   it('check all --dry-run exits 0', async () => {

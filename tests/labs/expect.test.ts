@@ -30,9 +30,12 @@ describe('comparePrediction', () => {
       { service: 'bookinfo/reviews-v1', probability: 0.9 },
     ];
     expect(comparePrediction({ verdict: 'allowed', backends: want }, allowed)).toEqual([]);
-    expect(comparePrediction({ verdict: 'allowed', backends: [{ service: 'bookinfo/reviews-v1', probability: 1 }] }, allowed).map((m) => m.field)).toEqual([
-      'backends',
-    ]);
+    expect(
+      comparePrediction(
+        { verdict: 'allowed', backends: [{ service: 'bookinfo/reviews-v1', probability: 1 }] },
+        allowed,
+      ).map((m) => m.field),
+    ).toEqual(['backends']);
   });
   it('a status of null (reset) is not the same as no status check', () => {
     const reset: Prediction = { ...allowed, verdict: 'denied', deniedAt: 'ztunnel', status: null, backends: [] };
@@ -66,11 +69,35 @@ describe('compareObservation', () => {
       ],
     };
     const nine = Array.from({ length: 10 }, (_, i) => (i < 8 ? 'b/reviews-v1' : 'b/reviews-v3'));
-    expect(compareObservation(want, obs(nine.map(() => 200), nine))).toEqual([]);
+    expect(
+      compareObservation(
+        want,
+        obs(
+          nine.map(() => 200),
+          nine,
+        ),
+      ),
+    ).toEqual([]);
     const stray = [...nine.slice(0, 9), 'b/reviews-v2'];
-    expect(compareObservation(want, obs(stray.map(() => 200), stray)).map((m) => m.field)).toEqual(['backends']);
+    expect(
+      compareObservation(
+        want,
+        obs(
+          stray.map(() => 200),
+          stray,
+        ),
+      ).map((m) => m.field),
+    ).toEqual(['backends']);
     const allV3 = nine.map(() => 'b/reviews-v3');
-    expect(compareObservation(want, obs(allV3.map(() => 200), allV3)).map((m) => m.field)).toEqual(['backends']);
+    expect(
+      compareObservation(
+        want,
+        obs(
+          allV3.map(() => 200),
+          allV3,
+        ),
+      ).map((m) => m.field),
+    ).toEqual(['backends']);
   });
   it('cannot pass a backend check when no response tells the backend', () => {
     const want = { verdict: 'allowed' as const, backends: [{ service: 'b/reviews-v2', probability: 1 }] };
@@ -80,16 +107,24 @@ describe('compareObservation', () => {
 
 describe('identifyBackend', () => {
   it('uses podname when present', () => {
-    expect(identifyBackend('bookinfo', '{"id":"0","podname":"reviews-v2-5d8f7c-abcde","clustername":"null","reviews":[]}')).toBe('bookinfo/reviews-v2');
+    expect(
+      identifyBackend('bookinfo', '{"id":"0","podname":"reviews-v2-5d8f7c-abcde","clustername":"null","reviews":[]}'),
+    ).toBe('bookinfo/reviews-v2');
   });
   it('falls back to the star colour', () => {
-    expect(identifyBackend('b', '{"id":"0","reviews":[{"reviewer":"x","rating":{"stars":5,"color":"red"}}]}')).toBe('b/reviews-v3');
-    expect(identifyBackend('b', '{"id":"0","reviews":[{"reviewer":"x","rating":{"stars":5,"color":"black"}}]}')).toBe('b/reviews-v2');
+    expect(identifyBackend('b', '{"id":"0","reviews":[{"reviewer":"x","rating":{"stars":5,"color":"red"}}]}')).toBe(
+      'b/reviews-v3',
+    );
+    expect(identifyBackend('b', '{"id":"0","reviews":[{"reviewer":"x","rating":{"stars":5,"color":"black"}}]}')).toBe(
+      'b/reviews-v2',
+    );
     expect(identifyBackend('b', '{"id":"0","reviews":[{"reviewer":"x","text":"ok"}]}')).toBe('b/reviews-v1');
   });
   it('is undefined for other bodies', () => {
     expect(identifyBackend('b', '<html>productpage</html>')).toBeUndefined();
-    expect(identifyBackend('b', '{"id":"0","reviews":[{"rating":{"error":"Ratings service is currently unavailable"}}]}')).toBeUndefined();
+    expect(
+      identifyBackend('b', '{"id":"0","reviews":[{"rating":{"error":"Ratings service is currently unavailable"}}]}'),
+    ).toBeUndefined();
   });
 });
 
@@ -123,7 +158,8 @@ describe('curl plumbing', () => {
 
 describe('kind plumbing', async () => {
   const { hostKubeconfig, kindCreateScript } = await import('../../labs/runner/docker.ts');
-  const kc = 'Warning: x\napiVersion: v1\nclusters:\n- cluster:\n    certificate-authority-data: AAA\n    server: https://127.0.0.1:41234\n  name: kind-a\n';
+  const kc =
+    'Warning: x\napiVersion: v1\nclusters:\n- cluster:\n    certificate-authority-data: AAA\n    server: https://127.0.0.1:41234\n  name: kind-a\n';
   it('keeps the kubeconfig for a local engine, minus leading noise', () => {
     expect(hostKubeconfig(kc, 'localhost')).toBe(kc.slice(kc.indexOf('apiVersion')));
   });

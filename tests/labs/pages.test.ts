@@ -39,17 +39,20 @@ describe('lab pages', () => {
     expect(r.code.length).toBeGreaterThan(0);
   });
 
-  it.each(loadLabs().map((l) => [l.lab.id, l] as const))('%s: <Steps> holds one ordered list with an item per step, each with a LabCheck', (id, l) => {
-    const tree = mdxToMdast(body(pages.get(`${id}.mdx`)!)) as unknown as Node;
-    const steps = find(tree, (n) => n.type === 'mdxJsxFlowElement' && n.name === 'Steps');
-    expect(steps).toHaveLength(1);
-    const lists = steps[0]!.children!;
-    expect(lists.map((n) => [n.type, n.ordered])).toEqual([['list', true]]);
-    expect(lists[0]!.children).toHaveLength(l.lab.steps.length);
-    for (const item of lists[0]!.children!) {
-      expect(find(item, (n) => n.type === 'mdxJsxFlowElement' && n.name === 'LabCheck')).toHaveLength(1);
-    }
-  });
+  it.each(loadLabs().map((l) => [l.lab.id, l] as const))(
+    '%s: <Steps> holds one ordered list with an item per step, each with a LabCheck',
+    (id, l) => {
+      const tree = mdxToMdast(body(pages.get(`${id}.mdx`)!)) as unknown as Node;
+      const steps = find(tree, (n) => n.type === 'mdxJsxFlowElement' && n.name === 'Steps');
+      expect(steps).toHaveLength(1);
+      const lists = steps[0]!.children!;
+      expect(lists.map((n) => [n.type, n.ordered])).toEqual([['list', true]]);
+      expect(lists[0]!.children).toHaveLength(l.lab.steps.length);
+      for (const item of lists[0]!.children!) {
+        expect(find(item, (n) => n.type === 'mdxJsxFlowElement' && n.name === 'LabCheck')).toHaveLength(1);
+      }
+    },
+  );
 
   it('escapes MDX specials outside inline code only', () => {
     expect(mdxProse('a {b} <c> `{d} <e>`')).toBe('a \\{b\\} \\<c\\> `{d} <e>`');

@@ -12,13 +12,17 @@ import { check, up } from '../../labs/runner/real.ts';
 import { dockerAvailable } from './docker-probe.ts';
 
 const docker = await dockerAvailable();
-const wanted = process.env.ATLAS_E2E_LABS?.split(',').map((s) => s.trim()).filter(Boolean);
+const wanted = process.env.ATLAS_E2E_LABS?.split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
 const labs = loadLabs().filter((l) => !wanted || wanted.includes(l.lab.id));
 
 describe('labs on a real kind cluster', () => {
   if (!docker.ok) {
     const reason = `no Docker engine answered (${docker.reason.split('\n')[0]})`;
-    console.warn(`[labs e2e] SKIPPED: ${reason}. Run \`npx vitest run tests/labs/real-cluster.e2e.test.ts\` on a machine with Docker.`);
+    console.warn(
+      `[labs e2e] SKIPPED: ${reason}. Run \`npx vitest run tests/labs/real-cluster.e2e.test.ts\` on a machine with Docker.`,
+    );
     it.skip(`real-cluster e2e skipped: ${reason}`, () => undefined);
     return;
   }

@@ -31,7 +31,12 @@ class FakeKube implements KubeOps {
   removed: string[] = [];
   dumpYaml = '';
   conditions = new Map<string, string>();
-  respond: (ns: string, pod: string, url: string, cmd: readonly string[]) => { stdout: string; exitCode: number; stderr?: string } = () => ({
+  respond: (
+    ns: string,
+    pod: string,
+    url: string,
+    cmd: readonly string[],
+  ) => { stdout: string; exitCode: number; stderr?: string } = () => ({
     stdout: '\n200',
     exitCode: 0,
   });
@@ -60,7 +65,16 @@ class FakeKube implements KubeOps {
   }
   async podsOf(ns: string, workload: string): Promise<PodInfo[]> {
     const annotations: Record<string, string> = this.enrolled(ns) ? { 'ambient.istio.io/redirection': 'enabled' } : {};
-    return [{ name: `${workload}-pod`, ip: `10.0.0.${workload.length}`, phase: 'Running', ready: true, annotations, containers: ['main'] }];
+    return [
+      {
+        name: `${workload}-pod`,
+        ip: `10.0.0.${workload.length}`,
+        phase: 'Running',
+        ready: true,
+        annotations,
+        containers: ['main'],
+      },
+    ];
   }
   async exec(ns: string, pod: string, _container: string, cmd: readonly string[]) {
     const r = this.respond(ns, pod, cmd.at(-1)!, cmd);
@@ -87,7 +101,8 @@ function fake(opts: { docker?: boolean; failOn?: RegExp; time?: { step: number }
         .filter((l) => /^(kind|kubectl|istioctl) /.test(l));
       calls.push(`sh:${tools.join(' && ') || script}`);
       if (opts.failOn?.test(script)) return { exitCode: 1, output: 'boom' };
-      if (/kind get kubeconfig --name "[^"]+"$/.test(script)) return { exitCode: 0, output: 'Some warning\napiVersion: v1\nkind: Config\n' };
+      if (/kind get kubeconfig --name "[^"]+"$/.test(script))
+        return { exitCode: 0, output: 'Some warning\napiVersion: v1\nkind: Config\n' };
       return { exitCode: 0, output: '' };
     },
     async stop() {
@@ -152,13 +167,27 @@ describe('lab up (fake containers)', () => {
   it('runs the plan in order, writes the kubeconfig, and cleans up everything on request', async () => {
     const f = fake();
     const running = await up(mtls, f.deps);
-    expect(f.calls.slice(0, 3)).toEqual(['probe', 'toolbox:start', 'sh:kind create cluster --name "atlas-ambient-mtls" --image "kindest/node:v1.35.8@sha256:07b2536e30b803ed61d1677a79df6115f798ce64c80f9e22f6ed45afd09323c0" --wait 180s']);
-    const order = ['network:kind', 'sh:kind get kubeconfig --name "atlas-ambient-mtls" --internal > /root/.kube/config', 'sh:kind get kubeconfig --name "atlas-ambient-mtls"'];
+    expect(f.calls.slice(0, 3)).toEqual([
+      'probe',
+      'toolbox:start',
+      'sh:kind create cluster --name "atlas-ambient-mtls" --image "kindest/node:v1.35.8@sha256:07b2536e30b803ed61d1677a79df6115f798ce64c80f9e22f6ed45afd09323c0" --wait 180s',
+    ]);
+    const order = [
+      'network:kind',
+      'sh:kind get kubeconfig --name "atlas-ambient-mtls" --internal > /root/.kube/config',
+      'sh:kind get kubeconfig --name "atlas-ambient-mtls"',
+    ];
     expect(f.calls.slice(3, 6)).toEqual(order);
-    expect(f.calls.findIndex((c) => c.includes('gateway-api'))).toBeLessThan(f.calls.findIndex((c) => c.includes('istioctl install')));
+    expect(f.calls.findIndex((c) => c.includes('gateway-api'))).toBeLessThan(
+      f.calls.findIndex((c) => c.includes('istioctl install')),
+    );
     expect(f.calls.filter((c) => c === 'kube:apply')).toHaveLength(mtls.lab.setup.length);
     expect(f.files.get('ambient-mtls/kubeconfig')).toBe('apiVersion: v1\nkind: Config\n');
-    expect(JSON.parse(f.files.get('ambient-mtls/state.json')!)).toMatchObject({ toolboxId: 'toolbox-1', pid: 100, cluster: 'atlas-ambient-mtls' });
+    expect(JSON.parse(f.files.get('ambient-mtls/state.json')!)).toMatchObject({
+      toolboxId: 'toolbox-1',
+      pid: 100,
+      cluster: 'atlas-ambient-mtls',
+    });
     expect(running.readyMs).toBeGreaterThan(0);
     expect(f.lines.some((l) => /^\[9\/9\] Wait for the workloads: done in/.test(l))).toBe(true);
     expect(f.lines.some((l) => l.startsWith('ready in '))).toBe(true);
@@ -228,7 +257,11 @@ describe('lab up|check|down through runLab without Docker', () => {
     const f = fake({ docker: false });
     let stdout = '';
     let stderr = '';
-    const code = await runLab(parseLabCommand([sub, 'ambient-mtls'], {}), { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) }, f.deps);
+    const code = await runLab(
+      parseLabCommand([sub, 'ambient-mtls'], {}),
+      { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) },
+      f.deps,
+    );
     expect(code).toBe(3);
     expect(stdout).toBe('');
     expect(stderr.trimEnd().split('\n')).toHaveLength(1);
@@ -240,12 +273,16 @@ describe('lab up|check|down through runLab without Docker', () => {
 
 /** The YAML of the lab's reference state after `step`, as `kube.dump` would return it from a correct cluster. */
 function referenceYaml(l: LoadedLab, step: number): string {
-  return stepStates(l.lab, (ref) => l.manifests.get(ref)!)[step]!.inputs.map((i) => String(i.text)).join('\n---\n');
+  const states = stepStates(l.lab, (ref) => l.manifests.get(ref)!);
+  return states[step]!.inputs.map((i) => String(i.text)).join('\n---\n');
 }
 
 describe('lab check (fake cluster)', () => {
   // ambient-mtls step 2: legacy/curl must be reset, bookinfo/curl allowed.
-  const strictCluster = (ns: string) => (ns === 'legacy' ? { stdout: '\n000', exitCode: 56, stderr: 'curl: (56) Recv failure: Connection reset by peer' } : { stdout: '<html>\n200', exitCode: 0 });
+  const strictCluster = (ns: string) =>
+    ns === 'legacy'
+      ? { stdout: '\n000', exitCode: 56, stderr: 'curl: (56) Recv failure: Connection reset by peer' }
+      : { stdout: '<html>\n200', exitCode: 0 };
 
   it('passes when the cluster answers as expected', async () => {
     const f = fake();
@@ -287,7 +324,8 @@ describe('lab check (fake cluster)', () => {
     await up(mtls, f.deps);
     f.kube.dumpYaml = referenceYaml(mtls, 2);
     let calls = 0;
-    f.kube.respond = (ns) => (ns === 'legacy' && ++calls <= 2 ? { stdout: '<html>\n200', exitCode: 0 } : strictCluster(ns));
+    f.kube.respond = (ns) =>
+      ns === 'legacy' && ++calls <= 2 ? { stdout: '<html>\n200', exitCode: 0 } : strictCluster(ns);
     const r = await check(mtls, f.deps, { step: 2 });
     expect(r.map((x) => x.ok)).toEqual([true, true]);
     expect(calls).toBe(3);
@@ -307,7 +345,10 @@ describe('lab check (fake cluster)', () => {
     f.kube.dumpYaml = referenceYaml(mtls, 1);
     f.kube.enrolled = () => false;
     const r = await check(mtls, f.deps, { step: 1 });
-    expect(r.filter((x) => !x.ok).map((x) => x.check)).toEqual(['productpage is captured by ztunnel', 'the curl client is captured by ztunnel']);
+    expect(r.filter((x) => !x.ok).map((x) => x.check)).toEqual([
+      'productpage is captured by ztunnel',
+      'the curl client is captured by ztunnel',
+    ]);
 
     const g = fake();
     await up(canary, g.deps);
@@ -317,7 +358,13 @@ describe('lab check (fake cluster)', () => {
     g.kube.respond = (_ns, _pod, url) => {
       samples.push(url);
       const v = samples.length % 10 === 0 ? 'red' : undefined;
-      return { stdout: `{"id":"0","reviews":[{"rating":${v ? `{"stars":4,"color":"${v}"}` : 'null'}}]}\n200`.replace('"rating":null', '"text":"x"'), exitCode: 0 };
+      return {
+        stdout: `{"id":"0","reviews":[{"rating":${v ? `{"stars":4,"color":"${v}"}` : 'null'}}]}\n200`.replace(
+          '"rating":null',
+          '"text":"x"',
+        ),
+        exitCode: 0,
+      };
     };
     const rc = await check(canary, g.deps, { step: 1 });
     expect(rc.map((x) => x.ok)).toEqual([false, true]);
@@ -331,7 +378,10 @@ describe('lab check (fake cluster)', () => {
     f.kube.dumpYaml = referenceYaml(mtls, 2);
     f.kube.respond = (ns) => strictCluster(ns);
     await check(mtls, f.deps, { step: 2, applySolution: true });
-    expect(f.kube.applied.slice(before)).toEqual([mtls.manifests.get('manifests/enrol-namespace.yaml')!.text, mtls.manifests.get('manifests/strict-mtls.yaml')!.text]);
+    expect(f.kube.applied.slice(before)).toEqual([
+      mtls.manifests.get('manifests/enrol-namespace.yaml')!.text,
+      mtls.manifests.get('manifests/strict-mtls.yaml')!.text,
+    ]);
   });
 
   it('asks for `lab up` when there is no cluster', async () => {
@@ -343,10 +393,19 @@ describe('lab check (fake cluster)', () => {
 describe('lab down (fake containers)', () => {
   it('signals a running up, removes the toolbox and the kind nodes, and the state', async () => {
     const f = fake();
-    f.files.set('ambient-mtls/state.json', JSON.stringify({ pid: 4242, toolboxId: 'tb-9', cluster: 'atlas-ambient-mtls' }));
+    f.files.set(
+      'ambient-mtls/state.json',
+      JSON.stringify({ pid: 4242, toolboxId: 'tb-9', cluster: 'atlas-ambient-mtls' }),
+    );
     f.files.set('ambient-mtls/kubeconfig', 'x');
     const r = await down(mtls, f.deps);
-    expect(f.calls).toEqual(['probe', 'signal:4242', 'container:remove:tb-9', 'nodes:remove:atlas-ambient-mtls', 'state:remove:ambient-mtls']);
+    expect(f.calls).toEqual([
+      'probe',
+      'signal:4242',
+      'container:remove:tb-9',
+      'nodes:remove:atlas-ambient-mtls',
+      'state:remove:ambient-mtls',
+    ]);
     expect(r.removed).toBe(2);
     expect(f.files.size).toBe(0);
   });

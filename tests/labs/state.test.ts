@@ -80,11 +80,11 @@ describe('stepStates', () => {
   });
 
   it('keys by API group, kind, namespace and name', () => {
-    expect(resourceKey({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', namespace: 'a', name: 'b' })).toBe(
-      'gateway.networking.k8s.io/Gateway/a/b',
-    );
-    expect(resourceKey({ apiVersion: 'gateway.networking.k8s.io/v1beta1', kind: 'Gateway', namespace: 'a', name: 'b' })).toBe(
-      'gateway.networking.k8s.io/Gateway/a/b',
-    );
+    expect(
+      resourceKey({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', namespace: 'a', name: 'b' }),
+    ).toBe('gateway.networking.k8s.io/Gateway/a/b');
+    expect(
+      resourceKey({ apiVersion: 'gateway.networking.k8s.io/v1beta1', kind: 'Gateway', namespace: 'a', name: 'b' }),
+    ).toBe('gateway.networking.k8s.io/Gateway/a/b');
   });
 });
