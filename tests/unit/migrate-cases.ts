@@ -14,7 +14,11 @@ export interface GoldenCase {
 
 export const CASES: readonly GoldenCase[] = [
   { input: 'procedure' },
-  { input: 'procedure', variant: 'option2', options: { keepSidecarPrincipals: ['cluster.local/ns/bookinfo/sa/bookinfo-productpage'] } },
+  {
+    input: 'procedure',
+    variant: 'option2',
+    options: { keepSidecarPrincipals: ['cluster.local/ns/bookinfo/sa/bookinfo-productpage'] },
+  },
   { input: 'procedure', variant: 'gateway', options: { target: 'gateway', waypointName: 'reviews-waypoint' } },
   { input: 'vs-features' },
   { input: 'vs-unsupported' },
@@ -27,4 +31,3 @@ export function runCase(c: GoldenCase): MigrationResult {
   const file = `${c.input}.in.yaml`;
   return migrateSources({ file, text: readFileSync(join(DIR, file)) }, c.options ?? {});
 }
-

@@ -13,7 +13,10 @@ const UPDATE = process.env.UPDATE_GOLDEN === '1';
 function findingsText(r: MigrationResult): string {
   return (
     r.findings
-      .map((f) => `${f.severity} ${f.rule} ${f.line ?? '-'}:${f.column ?? '-'} ${f.resource ? `${f.resource.kind}/${f.resource.namespace}/${f.resource.name}` : '-'} ${f.path ?? '-'}`)
+      .map(
+        (f) =>
+          `${f.severity} ${f.rule} ${f.line ?? '-'}:${f.column ?? '-'} ${f.resource ? `${f.resource.kind}/${f.resource.namespace}/${f.resource.name}` : '-'} ${f.path ?? '-'}`,
+      )
       .join('\n') + `\nblockers ${r.blockers}\n`
   );
 }

@@ -19,7 +19,8 @@ interface Req {
   readonly headers?: Record<string, string>;
 }
 
-type Expect = { kind: 'backends'; backends: Map<string, number> } | { kind: 'redirect'; status: number } | { kind: 'no-route' };
+type Expect =
+  { kind: 'backends'; backends: Map<string, number> } | { kind: 'redirect'; status: number } | { kind: 'no-route' };
 
 const isObj = (v: JsonValue | undefined): v is JsonObject => v !== null && typeof v === 'object' && !Array.isArray(v);
 
@@ -49,19 +50,26 @@ function vsRoute(vs: Resource, port: number, req: Req): Expect {
       if (typeof m.port === 'number' && m.port !== port) return false;
       if (m.uri !== undefined && !strMatch(m.uri, pathOnly, m.ignoreUriCase === true)) return false;
       if (m.method !== undefined && !strMatch(m.method, req.method ?? 'GET')) return false;
-      for (const [k, sm] of Object.entries(isObj(m.headers) ? m.headers : {})) if (!strMatch(sm, headers[k.toLowerCase()])) return false;
-      for (const [k, sm] of Object.entries(isObj(m.queryParams) ? m.queryParams : {})) if (!strMatch(sm, query.get(k) ?? undefined)) return false;
+      for (const [k, sm] of Object.entries(isObj(m.headers) ? m.headers : {}))
+        if (!strMatch(sm, headers[k.toLowerCase()])) return false;
+      for (const [k, sm] of Object.entries(isObj(m.queryParams) ? m.queryParams : {}))
+        if (!strMatch(sm, query.get(k) ?? undefined)) return false;
       return true;
     });
     if (!hit) continue;
-    if (isObj(entry.redirect)) return { kind: 'redirect', status: typeof entry.redirect.redirectCode === 'number' ? entry.redirect.redirectCode : 301 };
+    if (isObj(entry.redirect))
+      return {
+        kind: 'redirect',
+        status: typeof entry.redirect.redirectCode === 'number' ? entry.redirect.redirectCode : 301,
+      };
     const route = (entry.route as JsonObject[]) ?? [];
     const weights = route.map((d) => (route.length === 1 ? 100 : typeof d.weight === 'number' ? d.weight : 0));
     const total = weights.reduce((a, b) => a + b, 0);
     const backends = new Map<string, number>();
     route.forEach((d, i) => {
       const dest = d.destination as JsonObject;
-      const name = typeof dest.subset === 'string' ? `${short(String(dest.host))}-${dest.subset}` : short(String(dest.host));
+      const name =
+        typeof dest.subset === 'string' ? `${short(String(dest.host))}-${dest.subset}` : short(String(dest.host));
       if (weights[i]! > 0) backends.set(name, (backends.get(name) ?? 0) + weights[i]! / total);
     });
     return { kind: 'backends', backends };
@@ -75,13 +83,25 @@ function reparse(manifests: JsonObject[]): Resource[] {
   return resources;
 }
 
-async function expectSameRouting(input: Resource[], options: MigrateOptions, from: string, to: { host: string; port: number; vs: string }, requests: Req[]): Promise<void> {
+async function expectSameRouting(
+  input: Resource[],
+  options: MigrateOptions,
+  from: string,
+  to: { host: string; port: number; vs: string },
+  requests: Req[],
+): Promise<void> {
   const result = migrate(input, options);
   const after = reparse(result.manifests);
   const vs = input.find((r) => r.kind === 'VirtualService' && r.name === to.vs)!;
   for (const req of requests) {
     const want = vsRoute(vs, to.port, req);
-    const sim = await simulate(after, { from, to: `${to.host}:${to.port}`, method: req.method ?? 'GET', path: req.path, headers: req.headers ?? {} });
+    const sim = await simulate(after, {
+      from,
+      to: `${to.host}:${to.port}`,
+      method: req.method ?? 'GET',
+      path: req.path,
+      headers: req.headers ?? {},
+    });
     const label = `${req.method ?? 'GET'} ${req.path} ${JSON.stringify(req.headers ?? {})} → ${to.host}:${to.port}`;
     if (want.kind === 'no-route') {
       expect(sim.verdict, label).toBe('no-route');
@@ -108,7 +128,9 @@ describe('converted manifests lint without errors', () => {
     it(base, () => {
       const result = runCase(c);
       const report = lint({ file: `${base}.out.yaml`, text: toYaml(result.manifests) });
-      const errors = report.findings.filter((f) => f.severity === 'error').map((f) => `${f.rule} ${f.line}:${f.column} ${f.resource?.kind}/${f.resource?.name}`);
+      const errors = report.findings
+        .filter((f) => f.severity === 'error')
+        .map((f) => `${f.rule} ${f.line}:${f.column} ${f.resource?.kind}/${f.resource?.name}`);
       expect(errors).toEqual([]);
     });
   }
@@ -126,7 +148,13 @@ describe('converted routes send requests where the VirtualService did', () => {
     ];
     const target = { host: 'reviews.bookinfo', port: 9080, vs: 'reviews' };
     await expectSameRouting(input, {}, 'bookinfo/productpage-v1', target, reqs);
-    await expectSameRouting(input, { keepSidecarPrincipals: ['cluster.local/ns/bookinfo/sa/bookinfo-productpage'] }, 'bookinfo/productpage-v1', target, reqs);
+    await expectSameRouting(
+      input,
+      { keepSidecarPrincipals: ['cluster.local/ns/bookinfo/sa/bookinfo-productpage'] },
+      'bookinfo/productpage-v1',
+      target,
+      reqs,
+    );
     await expectSameRouting(input, { target: 'gateway' }, 'bookinfo/productpage-v1', target, reqs);
   });
 
@@ -141,11 +169,24 @@ describe('converted routes send requests where the VirtualService did', () => {
       { path: '/legacy/page' },
       { path: '/legacy' },
       { path: '/admin/users' },
-      { path: '/items?view=compact', headers: { 'x-beta': 'true', 'x-tenant': 'acme-eu', cookie: 'a=1; beta=1', 'x-debug': '' } },
-      { path: '/items?view=compact', headers: { 'x-beta': 'true', 'x-tenant': 'acme-eu', cookie: 'beta=1', 'x-debug': '1' } },
-      { method: 'POST', path: '/items?view=compact', headers: { 'x-beta': 'true', 'x-tenant': 'acme-eu', cookie: 'beta=1', 'x-debug': '1' } },
+      {
+        path: '/items?view=compact',
+        headers: { 'x-beta': 'true', 'x-tenant': 'acme-eu', cookie: 'a=1; beta=1', 'x-debug': '' },
+      },
+      {
+        path: '/items?view=compact',
+        headers: { 'x-beta': 'true', 'x-tenant': 'acme-eu', cookie: 'beta=1', 'x-debug': '1' },
+      },
+      {
+        method: 'POST',
+        path: '/items?view=compact',
+        headers: { 'x-beta': 'true', 'x-tenant': 'acme-eu', cookie: 'beta=1', 'x-debug': '1' },
+      },
       { path: '/items?view=full', headers: { 'x-beta': 'true', 'x-tenant': 'acme', cookie: 'beta=1', 'x-debug': '1' } },
-      { path: '/items?view=compact', headers: { 'x-beta': 'true', 'x-tenant': 'other', cookie: 'beta=1', 'x-debug': '1' } },
+      {
+        path: '/items?view=compact',
+        headers: { 'x-beta': 'true', 'x-tenant': 'other', cookie: 'beta=1', 'x-debug': '1' },
+      },
       { path: '/items?view=compact', headers: { 'x-beta': 'true', 'x-tenant': 'acme', cookie: 'beta=1' } },
       { path: '/' },
     ];
@@ -175,6 +216,9 @@ describe('converted routes send requests where the VirtualService did', () => {
         ].join('\n---\n'),
       }).resources,
     ];
-    await expectSameRouting(input, {}, 'bookinfo/client', { host: 'reviews', port: 9080, vs: 'reviews' }, [{ path: '/' }, { path: '/a/b' }]);
+    await expectSameRouting(input, {}, 'bookinfo/client', { host: 'reviews', port: 9080, vs: 'reviews' }, [
+      { path: '/' },
+      { path: '/a/b' },
+    ]);
   });
 });

@@ -54,8 +54,10 @@ ${http}`;
 }
 
 const kinds = (r: MigrationResult, kind: string) => r.manifests.filter((m) => m.kind === kind);
-const named = (r: MigrationResult, kind: string, name: string) => kinds(r, kind).find((m) => (m.metadata as JsonObject).name === name);
-const rules = (r: MigrationResult, name = 'reviews') => ((named(r, 'HTTPRoute', name)?.spec as JsonObject | undefined)?.rules ?? []) as JsonObject[];
+const named = (r: MigrationResult, kind: string, name: string) =>
+  kinds(r, kind).find((m) => (m.metadata as JsonObject).name === name);
+const rules = (r: MigrationResult, name = 'reviews') =>
+  ((named(r, 'HTTPRoute', name)?.spec as JsonObject | undefined)?.rules ?? []) as JsonObject[];
 const ids = (r: MigrationResult) => r.findings.map((f) => `${f.severity}:${f.rule}`);
 const finding = (r: MigrationResult, rule: string) => r.findings.find((f) => f.rule === rule);
 /** 1-based line of the first occurrence of `needle` (so tests do not hard-code positions of inline YAML). */
@@ -75,8 +77,14 @@ describe('procedure example: header routing with subsets', () => {
   );
 
   it('creates one Service per subset, selector = Service selector + subset labels, same ports', () => {
-    expect(named(r, 'Service', 'reviews-v1')?.spec).toEqual({ selector: { app: 'reviews', version: 'v1' }, ports: [{ name: 'http', port: 9080 }] });
-    expect(named(r, 'Service', 'reviews-v2')?.spec).toEqual({ selector: { app: 'reviews', version: 'v2' }, ports: [{ name: 'http', port: 9080 }] });
+    expect(named(r, 'Service', 'reviews-v1')?.spec).toEqual({
+      selector: { app: 'reviews', version: 'v1' },
+      ports: [{ name: 'http', port: 9080 }],
+    });
+    expect(named(r, 'Service', 'reviews-v2')?.spec).toEqual({
+      selector: { app: 'reviews', version: 'v2' },
+      ports: [{ name: 'http', port: 9080 }],
+    });
   });
 
   it('replaces the VirtualService with a port-scoped HTTPRoute on the Service, in the same order', () => {
@@ -84,17 +92,27 @@ describe('procedure example: header routing with subsets', () => {
     const hr = named(r, 'HTTPRoute', 'reviews')!;
     expect((hr.spec as JsonObject).parentRefs).toEqual([{ group: '', kind: 'Service', name: 'reviews', port: 9080 }]);
     expect(rules(r)).toEqual([
-      { matches: [{ headers: [{ name: 'end-user', value: 'jason' }] }], backendRefs: [{ name: 'reviews-v2', port: 9080 }] },
+      {
+        matches: [{ headers: [{ name: 'end-user', value: 'jason' }] }],
+        backendRefs: [{ name: 'reviews-v2', port: 9080 }],
+      },
       { backendRefs: [{ name: 'reviews-v1', port: 9080 }] },
     ]);
   });
 
   it('adds the waypoint, binds the Service, switches the namespace and prevents bypass (option 1)', () => {
     const gw = named(r, 'Gateway', 'waypoint')!;
-    expect(gw.spec).toEqual({ gatewayClassName: 'istio-waypoint', listeners: [{ name: 'mesh', port: 15008, protocol: 'HBONE' }] });
-    expect(((named(r, 'Service', 'reviews')!.metadata as JsonObject).labels as JsonObject)['istio.io/use-waypoint']).toBe('waypoint');
+    expect(gw.spec).toEqual({
+      gatewayClassName: 'istio-waypoint',
+      listeners: [{ name: 'mesh', port: 15008, protocol: 'HBONE' }],
+    });
+    expect(
+      ((named(r, 'Service', 'reviews')!.metadata as JsonObject).labels as JsonObject)['istio.io/use-waypoint'],
+    ).toBe('waypoint');
     expect((named(r, 'Service', 'ratings')!.metadata as JsonObject).labels).toBeUndefined();
-    expect((named(r, 'Namespace', 'bookinfo')!.metadata as JsonObject).labels).toEqual({ 'istio.io/dataplane-mode': 'ambient' });
+    expect((named(r, 'Namespace', 'bookinfo')!.metadata as JsonObject).labels).toEqual({
+      'istio.io/dataplane-mode': 'ambient',
+    });
     const deny = named(r, 'AuthorizationPolicy', 'deny-waypoint-bypass')!;
     expect(deny.spec).toEqual({
       selector: { matchLabels: { app: 'reviews' } },
@@ -106,17 +124,27 @@ describe('procedure example: header routing with subsets', () => {
   });
 
   it('option 2 keeps the remaining sidecar principals next to the waypoint', () => {
-    const r2 = run(vs(`  - route:\n    - destination: {host: reviews, subset: v1}\n`), { keepSidecarPrincipals: ['cluster.local/ns/bookinfo/sa/productpage'] });
+    const r2 = run(vs(`  - route:\n    - destination: {host: reviews, subset: v1}\n`), {
+      keepSidecarPrincipals: ['cluster.local/ns/bookinfo/sa/productpage'],
+    });
     const deny = named(r2, 'AuthorizationPolicy', 'deny-waypoint-bypass')!;
     expect(((deny.spec as JsonObject).rules as JsonObject[])[0]).toEqual({
-      from: [{ source: { notPrincipals: ['cluster.local/ns/bookinfo/sa/waypoint', 'cluster.local/ns/bookinfo/sa/productpage'] } }],
+      from: [
+        {
+          source: {
+            notPrincipals: ['cluster.local/ns/bookinfo/sa/waypoint', 'cluster.local/ns/bookinfo/sa/productpage'],
+          },
+        },
+      ],
     });
   });
 
   it('--waypoint names the Gateway, the label and the principal', () => {
     const r2 = run(vs(`  - route:\n    - destination: {host: reviews, subset: v1}\n`), { waypointName: 'reviews-wp' });
     expect(named(r2, 'Gateway', 'reviews-wp')).toBeDefined();
-    expect(JSON.stringify(named(r2, 'AuthorizationPolicy', 'deny-waypoint-bypass'))).toContain('cluster.local/ns/bookinfo/sa/reviews-wp');
+    expect(JSON.stringify(named(r2, 'AuthorizationPolicy', 'deny-waypoint-bypass'))).toContain(
+      'cluster.local/ns/bookinfo/sa/reviews-wp',
+    );
   });
 
   it('reuses an existing waypoint and its service account', () => {
@@ -132,8 +160,12 @@ spec:
 `,
     );
     expect(kinds(r2, 'Gateway')).toHaveLength(1);
-    expect(((named(r2, 'Service', 'reviews')!.metadata as JsonObject).labels as JsonObject)['istio.io/use-waypoint']).toBe('bookinfo-wp');
-    expect(JSON.stringify(named(r2, 'AuthorizationPolicy', 'deny-waypoint-bypass'))).toContain('cluster.local/ns/bookinfo/sa/wp-sa');
+    expect(
+      ((named(r2, 'Service', 'reviews')!.metadata as JsonObject).labels as JsonObject)['istio.io/use-waypoint'],
+    ).toBe('bookinfo-wp');
+    expect(JSON.stringify(named(r2, 'AuthorizationPolicy', 'deny-waypoint-bypass'))).toContain(
+      'cluster.local/ns/bookinfo/sa/wp-sa',
+    );
   });
 });
 
@@ -154,13 +186,24 @@ spec:
   it('targets the Service by default', () => {
     const r = run(BASE + policy);
     const ap = named(r, 'AuthorizationPolicy', 'allow-get-reviews')!;
-    expect(ap.spec).toEqual({ targetRefs: [{ kind: 'Service', group: '', name: 'reviews' }], action: 'ALLOW', rules: [{ to: [{ operation: { methods: ['GET'] } }] }] });
-    expect(finding(r, 'migrate-l7-policy-needs-waypoint')).toMatchObject({ severity: 'info', path: 'spec.rules[0].to[0].operation.methods', line: lineOf(BASE + policy, 'methods:'), column: 9 });
+    expect(ap.spec).toEqual({
+      targetRefs: [{ kind: 'Service', group: '', name: 'reviews' }],
+      action: 'ALLOW',
+      rules: [{ to: [{ operation: { methods: ['GET'] } }] }],
+    });
+    expect(finding(r, 'migrate-l7-policy-needs-waypoint')).toMatchObject({
+      severity: 'info',
+      path: 'spec.rules[0].to[0].operation.methods',
+      line: lineOf(BASE + policy, 'methods:'),
+      column: 9,
+    });
   });
   it('targets the waypoint Gateway with target gateway, and warns that the scope widens', () => {
     const r = run(BASE + policy, { target: 'gateway' });
     const ap = named(r, 'AuthorizationPolicy', 'allow-get-reviews')!;
-    expect((ap.spec as JsonObject).targetRefs).toEqual([{ kind: 'Gateway', group: 'gateway.networking.k8s.io', name: 'waypoint' }]);
+    expect((ap.spec as JsonObject).targetRefs).toEqual([
+      { kind: 'Gateway', group: 'gateway.networking.k8s.io', name: 'waypoint' },
+    ]);
     expect(ids(r)).toContain('warning:migrate-policy-scope-broadened');
   });
   it('leaves L4 policies alone and reports L7 ones that no Service fronts as errors', () => {
@@ -179,7 +222,10 @@ spec:
   selector: {matchLabels: {app: a}}
   rules: [{when: [{key: "request.headers[x-user]", values: [bob]}]}]
 `);
-    expect(named(r, 'AuthorizationPolicy', 'l4')!.spec).toEqual({ selector: { matchLabels: { app: 'a' } }, rules: [{ from: [{ source: { namespaces: ['y'] } }] }] });
+    expect(named(r, 'AuthorizationPolicy', 'l4')!.spec).toEqual({
+      selector: { matchLabels: { app: 'a' } },
+      rules: [{ from: [{ source: { namespaces: ['y'] } }] }],
+    });
     expect(finding(r, 'migrate-l4-policy-unchanged')?.resource?.name).toBe('l4');
     expect(finding(r, 'migrate-l7-policy-no-service')).toMatchObject({ severity: 'error', path: 'spec.selector' });
     expect(named(r, 'AuthorizationPolicy', 'l7')!.spec).toHaveProperty('selector');
@@ -199,13 +245,18 @@ spec:
   rules: [{from: [{source: {principals: [cluster.local/ns/bookinfo/sa/productpage]}}]}]
 `,
     );
-    expect(((named(r, 'AuthorizationPolicy', 'allow-frontend')!.spec as JsonObject).rules as JsonObject[])[0]!.from).toEqual([
+    expect(
+      ((named(r, 'AuthorizationPolicy', 'allow-frontend')!.spec as JsonObject).rules as JsonObject[])[0]!.from,
+    ).toEqual([
       { source: { principals: ['cluster.local/ns/bookinfo/sa/productpage'] } },
       { source: { principals: ['cluster.local/ns/bookinfo/sa/waypoint'] } },
     ]);
     const copy = named(r, 'AuthorizationPolicy', 'allow-frontend-waypoint')!;
     expect((copy.spec as JsonObject).targetRefs).toEqual([{ kind: 'Service', group: '', name: 'reviews' }]);
-    expect(finding(r, 'migrate-l4-allow-behind-waypoint')).toMatchObject({ severity: 'warning', path: 'spec.rules[0].from' });
+    expect(finding(r, 'migrate-l4-allow-behind-waypoint')).toMatchObject({
+      severity: 'warning',
+      path: 'spec.rules[0].from',
+    });
     expect(finding(r, 'migrate-l4-policy-unchanged')).toBeUndefined();
   });
 });
@@ -225,7 +276,11 @@ metadata: {name: gz, namespace: istio-system}
 spec:
   configPatches: [{applyTo: HTTP_FILTER, match: {context: GATEWAY}}]
 `);
-    expect(finding(r, 'migrate-envoyfilter-blocker')).toMatchObject({ severity: 'error', line: 3, resource: { name: 'lua' } });
+    expect(finding(r, 'migrate-envoyfilter-blocker')).toMatchObject({
+      severity: 'error',
+      line: 3,
+      resource: { name: 'lua' },
+    });
     expect(finding(r, 'migrate-envoyfilter-gateway')?.resource?.name).toBe('gz');
     expect(r.blockers).toBe(1);
   });
@@ -248,8 +303,12 @@ spec:
   url: oci://example/p:1
 `,
     );
-    expect((named(r, 'RequestAuthentication', 'jwt')!.spec as JsonObject).targetRefs).toEqual([{ kind: 'Service', group: '', name: 'reviews' }]);
-    expect((named(r, 'WasmPlugin', 'wasm')!.spec as JsonObject).targetRefs).toEqual([{ kind: 'Gateway', group: 'gateway.networking.k8s.io', name: 'waypoint' }]);
+    expect((named(r, 'RequestAuthentication', 'jwt')!.spec as JsonObject).targetRefs).toEqual([
+      { kind: 'Service', group: '', name: 'reviews' },
+    ]);
+    expect((named(r, 'WasmPlugin', 'wasm')!.spec as JsonObject).targetRefs).toEqual([
+      { kind: 'Gateway', group: 'gateway.networking.k8s.io', name: 'waypoint' },
+    ]);
     expect(r.findings.filter((f) => f.rule === 'migrate-selector-retargeted')).toHaveLength(2);
   });
   it('a workload forcing sidecar injection loses that setting', () => {
@@ -263,7 +322,9 @@ spec:
       labels: {app: d, sidecar.istio.io/inject: "true"}
     spec: {containers: [{name: c, image: i}]}
 `);
-    expect(((kinds(r, 'Deployment')[0]!.spec as JsonObject).template as JsonObject).metadata).toEqual({ labels: { app: 'd' } });
+    expect(((kinds(r, 'Deployment')[0]!.spec as JsonObject).template as JsonObject).metadata).toEqual({
+      labels: { app: 'd' },
+    });
     expect(finding(r, 'migrate-workload-sidecar-inject')).toMatchObject({ severity: 'warning', line: 8 });
   });
 });
@@ -305,7 +366,10 @@ describe('VirtualService features that convert', () => {
         ],
       },
     ]);
-    expect(finding(r, 'migrate-prefix-match-narrowed')).toMatchObject({ severity: 'warning', path: 'spec.http[0].match[1].uri.prefix' });
+    expect(finding(r, 'migrate-prefix-match-narrowed')).toMatchObject({
+      severity: 'warning',
+      path: 'spec.http[0].match[1].uri.prefix',
+    });
   });
   it('weights, timeout, perTryTimeout, header changes, redirect, rewrite, mirror', () => {
     const r = conv(`  - match: [{uri: {exact: /old}}]
@@ -327,12 +391,29 @@ describe('VirtualService features that convert', () => {
     const [redirect, rewrite, split] = rules(r);
     expect(redirect).toEqual({
       matches: [{ path: { type: 'Exact', value: '/old' } }],
-      filters: [{ type: 'RequestRedirect', requestRedirect: { hostname: 'new.example.com', path: { type: 'ReplaceFullPath', replaceFullPath: '/new' }, statusCode: 308 } }],
+      filters: [
+        {
+          type: 'RequestRedirect',
+          requestRedirect: {
+            hostname: 'new.example.com',
+            path: { type: 'ReplaceFullPath', replaceFullPath: '/new' },
+            statusCode: 308,
+          },
+        },
+      ],
     });
-    expect(rewrite!.filters).toEqual([{ type: 'URLRewrite', urlRewrite: { hostname: 'api', path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/v1' } } }]);
+    expect(rewrite!.filters).toEqual([
+      {
+        type: 'URLRewrite',
+        urlRewrite: { hostname: 'api', path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/v1' } },
+      },
+    ]);
     expect(split).toEqual({
       filters: [
-        { type: 'RequestHeaderModifier', requestHeaderModifier: { set: [{ name: 'x-a', value: '1' }], remove: ['x-b'] } },
+        {
+          type: 'RequestHeaderModifier',
+          requestHeaderModifier: { set: [{ name: 'x-a', value: '1' }], remove: ['x-b'] },
+        },
         { type: 'ResponseHeaderModifier', responseHeaderModifier: { add: [{ name: 'x-c', value: '2' }] } },
         { type: 'RequestMirror', requestMirror: { backendRef: { name: 'ratings', port: 9080 }, percent: 5 } },
       ],
@@ -343,7 +424,10 @@ describe('VirtualService features that convert', () => {
       timeouts: { request: '250ms', backendRequest: '100ms' },
     });
     // Retries themselves have no standard Gateway API field: reported, not dropped silently.
-    expect(finding(r, 'migrate-vs-feature-approximated')).toMatchObject({ severity: 'warning', path: 'spec.http[2].retries' });
+    expect(finding(r, 'migrate-vs-feature-approximated')).toMatchObject({
+      severity: 'warning',
+      path: 'spec.http[2].retries',
+    });
   });
   it('a port match scopes rules to one HTTPRoute per Service port', () => {
     const r = run(`
@@ -370,7 +454,10 @@ spec:
     expect(rules(r, 'api-8080')).toHaveLength(2);
   });
   it('a VirtualService that also serves an ingress gateway is kept for it without "mesh"', () => {
-    const r = conv(`  - route: [{destination: {host: reviews, subset: v1}}]\n`, `\n  gateways: [mesh, istio-ingress/public]`);
+    const r = conv(
+      `  - route: [{destination: {host: reviews, subset: v1}}]\n`,
+      `\n  gateways: [mesh, istio-ingress/public]`,
+    );
     expect((kinds(r, 'VirtualService')[0]!.spec as JsonObject).gateways).toEqual(['istio-ingress/public']);
     expect(kinds(r, 'HTTPRoute')).toHaveLength(1);
   });
@@ -381,26 +468,56 @@ spec:
         'host: reviews\n  trafficPolicy: {tls: {mode: ISTIO_MUTUAL}}\n  subsets:',
       ),
     );
-    expect(named(r, 'DestinationRule', 'reviews-v1')?.spec).toEqual({ host: 'reviews-v1.bookinfo.svc.cluster.local', trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } } });
+    expect(named(r, 'DestinationRule', 'reviews-v1')?.spec).toEqual({
+      host: 'reviews-v1.bookinfo.svc.cluster.local',
+      trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } },
+    });
     expect((named(r, 'DestinationRule', 'reviews')!.spec as JsonObject).subsets).toBeUndefined();
   });
 });
 
 describe('VirtualService features that do not convert are reported and the VirtualService is kept', () => {
   const cases: [string, string, string][] = [
-    ['sourceLabels', `  - match: [{sourceLabels: {app: a}}]\n    route: [{destination: {host: reviews}}]\n`, 'spec.http[0].match[0].sourceLabels'],
-    ['withoutHeaders', `  - match: [{withoutHeaders: {x: {}}}]\n    route: [{destination: {host: reviews}}]\n`, 'spec.http[0].match[0].withoutHeaders'],
-    ['authority', `  - match: [{authority: {exact: a}}]\n    route: [{destination: {host: reviews}}]\n`, 'spec.http[0].match[0].authority'],
-    ['regex method', `  - match: [{method: {regex: "GET|PUT"}}]\n    route: [{destination: {host: reviews}}]\n`, 'spec.http[0].match[0].method'],
+    [
+      'sourceLabels',
+      `  - match: [{sourceLabels: {app: a}}]\n    route: [{destination: {host: reviews}}]\n`,
+      'spec.http[0].match[0].sourceLabels',
+    ],
+    [
+      'withoutHeaders',
+      `  - match: [{withoutHeaders: {x: {}}}]\n    route: [{destination: {host: reviews}}]\n`,
+      'spec.http[0].match[0].withoutHeaders',
+    ],
+    [
+      'authority',
+      `  - match: [{authority: {exact: a}}]\n    route: [{destination: {host: reviews}}]\n`,
+      'spec.http[0].match[0].authority',
+    ],
+    [
+      'regex method',
+      `  - match: [{method: {regex: "GET|PUT"}}]\n    route: [{destination: {host: reviews}}]\n`,
+      'spec.http[0].match[0].method',
+    ],
     ['directResponse', `  - directResponse: {status: 418}\n`, 'spec.http[0].directResponse'],
     ['delegate', `  - delegate: {name: other}\n`, 'spec.http[0].delegate'],
-    ['uriRegexRewrite', `  - rewrite: {uriRegexRewrite: {match: a, rewrite: b}}\n    route: [{destination: {host: reviews}}]\n`, 'spec.http[0].rewrite'],
-    ['per-destination headers with a split', `  - route:\n    - {destination: {host: reviews, subset: v1}, weight: 50, headers: {request: {set: {a: b}}}}\n    - {destination: {host: reviews, subset: v2}, weight: 50}\n`, 'spec.http[0].route'],
+    [
+      'uriRegexRewrite',
+      `  - rewrite: {uriRegexRewrite: {match: a, rewrite: b}}\n    route: [{destination: {host: reviews}}]\n`,
+      'spec.http[0].rewrite',
+    ],
+    [
+      'per-destination headers with a split',
+      `  - route:\n    - {destination: {host: reviews, subset: v1}, weight: 50, headers: {request: {set: {a: b}}}}\n    - {destination: {host: reviews, subset: v2}, weight: 50}\n`,
+      'spec.http[0].route',
+    ],
   ];
   for (const [name, http, path] of cases) {
     it(name, () => {
       const r = run(vs(http));
-      expect(r.findings.find((f) => f.rule === 'migrate-unsupported-vs-feature')).toMatchObject({ severity: 'error', path });
+      expect(r.findings.find((f) => f.rule === 'migrate-unsupported-vs-feature')).toMatchObject({
+        severity: 'error',
+        path,
+      });
       expect(kinds(r, 'VirtualService')).toHaveLength(1);
       expect(kinds(r, 'HTTPRoute')).toHaveLength(0);
       expect(ids(r)).toContain('info:migrate-vs-kept');
@@ -408,13 +525,30 @@ describe('VirtualService features that do not convert are reported and the Virtu
     });
   }
   it('an unknown subset or host', () => {
-    const r = run(vs(`  - route: [{destination: {host: reviews, subset: v9}}]\n  - route: [{destination: {host: nowhere.example.com}}]\n`));
-    expect(finding(r, 'migrate-unknown-subset')).toMatchObject({ severity: 'error', path: 'spec.http[0].route[0].destination.subset' });
-    expect(finding(r, 'migrate-vs-host-not-found')).toMatchObject({ severity: 'error', path: 'spec.http[1].route[0].destination.host' });
+    const r = run(
+      vs(
+        `  - route: [{destination: {host: reviews, subset: v9}}]\n  - route: [{destination: {host: nowhere.example.com}}]\n`,
+      ),
+    );
+    expect(finding(r, 'migrate-unknown-subset')).toMatchObject({
+      severity: 'error',
+      path: 'spec.http[0].route[0].destination.subset',
+    });
+    expect(finding(r, 'migrate-vs-host-not-found')).toMatchObject({
+      severity: 'error',
+      path: 'spec.http[1].route[0].destination.host',
+    });
   });
   it('a rule Gateway API would rank ahead of an earlier, overlapping one', () => {
-    const r = run(vs(`  - match: [{headers: {x-canary: {exact: "1"}}}]\n    route: [{destination: {host: reviews, subset: v2}}]\n  - match: [{uri: {prefix: /api}}]\n    route: [{destination: {host: reviews, subset: v1}}]\n`));
-    expect(finding(r, 'migrate-match-order-changed')).toMatchObject({ severity: 'error', path: 'spec.http[1].match[0]' });
+    const r = run(
+      vs(
+        `  - match: [{headers: {x-canary: {exact: "1"}}}]\n    route: [{destination: {host: reviews, subset: v2}}]\n  - match: [{uri: {prefix: /api}}]\n    route: [{destination: {host: reviews, subset: v1}}]\n`,
+      ),
+    );
+    expect(finding(r, 'migrate-match-order-changed')).toMatchObject({
+      severity: 'error',
+      path: 'spec.http[1].match[0]',
+    });
   });
   it('no order finding when the reordered rules cannot match the same request', () => {
     const r = run(
@@ -452,10 +586,23 @@ items:
 `;
     const r = run(text);
     expect(r.manifests).toEqual([
-      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'bookinfo', labels: { 'istio.io/dataplane-mode': 'ambient' } } },
-      { apiVersion: 'networking.istio.io/v1', kind: 'EnvoyFilter', metadata: { name: 'ef', namespace: 'bookinfo' }, spec: { configPatches: [{ applyTo: 'CLUSTER' }] } },
+      {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: 'bookinfo', labels: { 'istio.io/dataplane-mode': 'ambient' } },
+      },
+      {
+        apiVersion: 'networking.istio.io/v1',
+        kind: 'EnvoyFilter',
+        metadata: { name: 'ef', namespace: 'bookinfo' },
+        spec: { configPatches: [{ applyTo: 'CLUSTER' }] },
+      },
     ]);
-    expect(finding(r, 'migrate-envoyfilter-blocker')).toMatchObject({ line: lineOf(text, 'kind: EnvoyFilter'), column: 3, path: 'kind' });
+    expect(finding(r, 'migrate-envoyfilter-blocker')).toMatchObject({
+      line: lineOf(text, 'kind: EnvoyFilter'),
+      column: 3,
+      path: 'kind',
+    });
   });
   it('malformed YAML becomes located error findings; the valid documents still convert', () => {
     const text = `${BASE}---\nkind: VirtualService\nspec: {hosts: [a\n---\n- a list, not an object\n`;
@@ -477,7 +624,38 @@ items:
         fc.constantFrom<JsonValue>(null, true, 0, 9080, -1, 'reviews', 'v1', '/', '', 'GET', 'mesh', '*'),
         fc.array(tie('v'), { maxLength: 3 }),
         fc.dictionary(
-          fc.constantFrom('match', 'uri', 'prefix', 'exact', 'regex', 'route', 'destination', 'host', 'subset', 'weight', 'headers', 'port', 'number', 'redirect', 'rewrite', 'mirror', 'timeout', 'retries', 'selector', 'matchLabels', 'rules', 'to', 'operation', 'methods', 'from', 'source', 'principals', 'when', 'key', 'gateways'),
+          fc.constantFrom(
+            'match',
+            'uri',
+            'prefix',
+            'exact',
+            'regex',
+            'route',
+            'destination',
+            'host',
+            'subset',
+            'weight',
+            'headers',
+            'port',
+            'number',
+            'redirect',
+            'rewrite',
+            'mirror',
+            'timeout',
+            'retries',
+            'selector',
+            'matchLabels',
+            'rules',
+            'to',
+            'operation',
+            'methods',
+            'from',
+            'source',
+            'principals',
+            'when',
+            'key',
+            'gateways',
+          ),
           tie('v'),
           { maxKeys: 4 },
         ),
@@ -486,10 +664,23 @@ items:
     fc.assert(
       fc.property(json, json, json, (http, hosts, rulesSpec) => {
         const docs = [
-          { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'v', namespace: 'bookinfo' }, spec: { hosts, http } },
-          { apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: 'p', namespace: 'bookinfo' }, spec: { selector: { matchLabels: { app: 'reviews' } }, rules: rulesSpec } },
+          {
+            apiVersion: 'networking.istio.io/v1',
+            kind: 'VirtualService',
+            metadata: { name: 'v', namespace: 'bookinfo' },
+            spec: { hosts, http },
+          },
+          {
+            apiVersion: 'security.istio.io/v1',
+            kind: 'AuthorizationPolicy',
+            metadata: { name: 'p', namespace: 'bookinfo' },
+            spec: { selector: { matchLabels: { app: 'reviews' } }, rules: rulesSpec },
+          },
         ];
-        const { resources } = parseManifests([{ file: 'base.yaml', text: BASE }, { file: 'fuzz.yaml', text: docs.map((d) => JSON.stringify(d)).join('\n---\n') }]);
+        const { resources } = parseManifests([
+          { file: 'base.yaml', text: BASE },
+          { file: 'fuzz.yaml', text: docs.map((d) => JSON.stringify(d)).join('\n---\n') },
+        ]);
         const r = migrate(resources);
         expect(r.blockers).toBe(r.findings.filter((f) => f.severity === 'error').length);
       }),
@@ -514,10 +705,15 @@ describe('ambient-atlas migrate CLI', () => {
   it('-o json prints version, manifests and findings; exit 0 without blockers', async () => {
     const t = io(vs(`  - route: [{destination: {host: reviews, subset: v1}}]\n`));
     expect(await runCli(['-o', 'json', '-'], t)).toBe(0);
-    const doc = JSON.parse(t.out) as { version: number; manifests: JsonObject[]; findings: { rule: string; severity: string; message: string; resource: unknown }[] };
+    const doc = JSON.parse(t.out) as {
+      version: number;
+      manifests: JsonObject[];
+      findings: { rule: string; severity: string; message: string; resource: unknown }[];
+    };
     expect(doc.version).toBe(1);
     expect(doc.manifests.some((m) => m.kind === 'HTTPRoute')).toBe(true);
-    for (const f of doc.findings) expect(Object.keys(f)).toEqual(expect.arrayContaining(['rule', 'severity', 'message', 'resource']));
+    for (const f of doc.findings)
+      expect(Object.keys(f)).toEqual(expect.arrayContaining(['rule', 'severity', 'message', 'resource']));
   });
   it('-o yaml prints documents on stdout, findings on stderr; exit 1 with a blocker', async () => {
     const t = io('apiVersion: networking.istio.io/v1alpha3\nkind: EnvoyFilter\nmetadata: {name: ef}\nspec: {}\n');

@@ -13,7 +13,14 @@ export const TRUST_DOMAIN = 'cluster.local';
 /** Namespaces that are never switched to ambient or given waypoints. */
 export const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease', 'istio-system']);
 
-const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'ReplicationController']);
+const WORKLOAD_KINDS = new Set([
+  'Deployment',
+  'StatefulSet',
+  'DaemonSet',
+  'ReplicaSet',
+  'Job',
+  'ReplicationController',
+]);
 
 export interface PodInfo {
   readonly resource: Resource;
@@ -65,15 +72,34 @@ export class MigrationContext {
       this.output.set(r, [cleanForApply(r.obj)]);
       if (r.kind === 'Service' && r.apiVersion === 'v1') this.services.set(keyOf(r.namespace, r.name), r);
       else if (r.kind === 'Namespace' && r.apiVersion === 'v1') this.namespaces.set(r.name, r);
-      else if (r.kind === 'Pod' && r.apiVersion === 'v1') this.pods.push({ resource: r, namespace: r.namespace, labels: r.labels, metadataPath: ['metadata'] });
+      else if (r.kind === 'Pod' && r.apiVersion === 'v1')
+        this.pods.push({ resource: r, namespace: r.namespace, labels: r.labels, metadataPath: ['metadata'] });
       else if (WORKLOAD_KINDS.has(r.kind)) {
-        const md = r.obj.spec && isObject(r.obj.spec) && isObject(r.obj.spec.template) ? r.obj.spec.template.metadata : undefined;
-        this.pods.push({ resource: r, namespace: r.namespace, labels: stringMap(isObject(md) ? md.labels : undefined), metadataPath: ['spec', 'template', 'metadata'] });
+        const md =
+          r.obj.spec && isObject(r.obj.spec) && isObject(r.obj.spec.template)
+            ? r.obj.spec.template.metadata
+            : undefined;
+        this.pods.push({
+          resource: r,
+          namespace: r.namespace,
+          labels: stringMap(isObject(md) ? md.labels : undefined),
+          metadataPath: ['spec', 'template', 'metadata'],
+        });
       } else if (r.kind === 'CronJob') {
         const tpl = (r.obj.spec as JsonObject | undefined)?.jobTemplate;
-        const md = isObject(tpl) && isObject(tpl.spec) && isObject(tpl.spec.template) ? tpl.spec.template.metadata : undefined;
-        this.pods.push({ resource: r, namespace: r.namespace, labels: stringMap(isObject(md) ? md.labels : undefined), metadataPath: ['spec', 'jobTemplate', 'spec', 'template', 'metadata'] });
-      } else if (r.kind === 'Gateway' && r.apiVersion.startsWith('gateway.networking.k8s.io/') && isWaypointGateway(r.obj)) {
+        const md =
+          isObject(tpl) && isObject(tpl.spec) && isObject(tpl.spec.template) ? tpl.spec.template.metadata : undefined;
+        this.pods.push({
+          resource: r,
+          namespace: r.namespace,
+          labels: stringMap(isObject(md) ? md.labels : undefined),
+          metadataPath: ['spec', 'jobTemplate', 'spec', 'template', 'metadata'],
+        });
+      } else if (
+        r.kind === 'Gateway' &&
+        r.apiVersion.startsWith('gateway.networking.k8s.io/') &&
+        isWaypointGateway(r.obj)
+      ) {
         const list = this.waypointGateways.get(r.namespace) ?? [];
         list.push(r);
         this.waypointGateways.set(r.namespace, list);
@@ -81,13 +107,7 @@ export class MigrationContext {
     }
   }
 
-  add(
-    rule: string,
-    severity: MigrateSeverity,
-    message: string,
-    resource?: Resource,
-    path: ObjectPath = [],
-  ): void {
+  add(rule: string, severity: MigrateSeverity, message: string, resource?: Resource, path: ObjectPath = []): void {
     if (!resource) {
       this.findings.push({ rule, severity, message });
       return;

@@ -3,7 +3,15 @@
 import { parseManifests } from '../model/parse.ts';
 import type { JsonObject, Resource, SourceInput } from '../model/types.ts';
 import { formatPath } from '../validator/finding.ts';
-import { DATAPLANE_MODE, keyOf, MigrationContext, SYSTEM_NAMESPACES, USE_WAYPOINT, USE_WAYPOINT_NS, WAYPOINT_CLASS } from './context.ts';
+import {
+  DATAPLANE_MODE,
+  keyOf,
+  MigrationContext,
+  SYSTEM_NAMESPACES,
+  USE_WAYPOINT,
+  USE_WAYPOINT_NS,
+  WAYPOINT_CLASS,
+} from './context.ts';
 import { convertPolicies, fixL4BehindWaypoint, setNamespaceAmbient } from './policies.ts';
 import type { MigrateFinding, MigrateOptions, MigrationResult } from './types.ts';
 import { isObject } from './util.ts';
@@ -27,7 +35,10 @@ export function migrate(resources: readonly Resource[], options: MigrateOptions 
 }
 
 /** Parse text inputs (files, stdin, a browser textarea) and migrate them; YAML problems become findings. */
-export function migrateSources(inputs: SourceInput | readonly SourceInput[], options: MigrateOptions = {}): MigrationResult & { readonly resources: number } {
+export function migrateSources(
+  inputs: SourceInput | readonly SourceInput[],
+  options: MigrateOptions = {},
+): MigrationResult & { readonly resources: number } {
   const parsed = parseManifests(inputs);
   const result = migrate(parsed.resources, options);
   const inputFindings: MigrateFinding[] = parsed.issues.map((i) => ({
@@ -37,11 +48,25 @@ export function migrateSources(inputs: SourceInput | readonly SourceInput[], opt
     file: i.file,
     line: i.range.line,
     column: i.range.column,
-    ...(i.resource ? { resource: { apiVersion: i.resource.apiVersion, kind: i.resource.kind, namespace: i.resource.namespace, name: i.resource.name } } : {}),
+    ...(i.resource
+      ? {
+          resource: {
+            apiVersion: i.resource.apiVersion,
+            kind: i.resource.kind,
+            namespace: i.resource.namespace,
+            name: i.resource.name,
+          },
+        }
+      : {}),
     ...(i.path ? { path: formatPath(i.path) } : {}),
   }));
   const findings = [...inputFindings, ...result.findings];
-  return { manifests: result.manifests, findings, blockers: findings.filter((f) => f.severity === 'error').length, resources: parsed.resources.length };
+  return {
+    manifests: result.manifests,
+    findings,
+    blockers: findings.filter((f) => f.severity === 'error').length,
+    resources: parsed.resources.length,
+  };
 }
 
 function bindWaypoints(ctx: MigrationContext): Map<string, Binding> {
@@ -51,7 +76,11 @@ function bindWaypoints(ctx: MigrationContext): Map<string, Binding> {
     const svc = ctx.services.get(key);
     if (!svc) {
       const [ns, name] = key.split('/') as [string, string];
-      ctx.add('migrate-target-service-missing', 'warning', `${why} targets Service ${ns}/${name}, which is not in the input; label it istio.io/use-waypoint yourself or include it.`);
+      ctx.add(
+        'migrate-target-service-missing',
+        'warning',
+        `${why} targets Service ${ns}/${name}, which is not in the input; label it istio.io/use-waypoint yourself or include it.`,
+      );
       continue;
     }
     const own = svc.labels[USE_WAYPOINT];
@@ -60,7 +89,13 @@ function bindWaypoints(ctx: MigrationContext): Map<string, Binding> {
     let ns = svc.namespace;
     let name: string;
     if (own === 'none') {
-      ctx.add('migrate-waypoint-opt-out', 'warning', `Service ${svc.name} opts out of waypoints (istio.io/use-waypoint=none) but ${why} needs one; its L7 behaviour will not be applied until the label is removed.`, svc, ['metadata', 'labels', USE_WAYPOINT]);
+      ctx.add(
+        'migrate-waypoint-opt-out',
+        'warning',
+        `Service ${svc.name} opts out of waypoints (istio.io/use-waypoint=none) but ${why} needs one; its L7 behaviour will not be applied until the label is removed.`,
+        svc,
+        ['metadata', 'labels', USE_WAYPOINT],
+      );
       continue;
     } else if (own) {
       name = own;
@@ -74,7 +109,13 @@ function bindWaypoints(ctx: MigrationContext): Map<string, Binding> {
       const md = isObject(out.metadata) ? out.metadata : (out.metadata = {});
       const labels = isObject(md.labels) ? md.labels : (md.labels = {});
       labels[USE_WAYPOINT] = name;
-      ctx.add('migrate-waypoint-label', 'info', `Service ${svc.name} gets istio.io/use-waypoint=${name} (needed by ${why}).`, svc, ['metadata']);
+      ctx.add(
+        'migrate-waypoint-label',
+        'info',
+        `Service ${svc.name} gets istio.io/use-waypoint=${name} (needed by ${why}).`,
+        svc,
+        ['metadata'],
+      );
     }
     bound.set(key, { ns, name, principal: ctx.waypointPrincipal(ns, name) });
     waypoints.set(keyOf(ns, name), { ns, name });
@@ -87,11 +128,23 @@ function bindWaypoints(ctx: MigrationContext): Map<string, Binding> {
   const ambientNamespaces = new Set<string>();
   for (const { ns, name } of waypoints.values()) {
     ambientNamespaces.add(ns);
-    const existing = ctx.resources.find((r) => r.kind === 'Gateway' && r.apiVersion.startsWith('gateway.networking.k8s.io/') && r.namespace === ns && r.name === name);
+    const existing = ctx.resources.find(
+      (r) =>
+        r.kind === 'Gateway' &&
+        r.apiVersion.startsWith('gateway.networking.k8s.io/') &&
+        r.namespace === ns &&
+        r.name === name,
+    );
     if (existing) {
       const forLabel = existing.labels['istio.io/waypoint-for'];
       if (forLabel === 'workload' || forLabel === 'none') {
-        ctx.add('migrate-waypoint-for-mismatch', 'error', `Waypoint ${ns}/${name} has istio.io/waypoint-for=${forLabel}, so Services cannot use it; set it to service or all.`, existing, ['metadata', 'labels', 'istio.io/waypoint-for']);
+        ctx.add(
+          'migrate-waypoint-for-mismatch',
+          'error',
+          `Waypoint ${ns}/${name} has istio.io/waypoint-for=${forLabel}, so Services cannot use it; set it to service or all.`,
+          existing,
+          ['metadata', 'labels', 'istio.io/waypoint-for'],
+        );
       }
       continue;
     }
@@ -101,7 +154,11 @@ function bindWaypoints(ctx: MigrationContext): Map<string, Binding> {
       metadata: { name, namespace: ns, labels: { 'istio.io/waypoint-for': 'service' } },
       spec: { gatewayClassName: WAYPOINT_CLASS, listeners: [{ name: 'mesh', port: 15008, protocol: 'HBONE' }] },
     });
-    ctx.add('migrate-waypoint-created', 'info', `Waypoint Gateway ${ns}/${name} (class ${WAYPOINT_CLASS}, HBONE listener on 15008) is created; its identity is ${ctx.waypointPrincipal(ns, name)}.`);
+    ctx.add(
+      'migrate-waypoint-created',
+      'info',
+      `Waypoint Gateway ${ns}/${name} (class ${WAYPOINT_CLASS}, HBONE listener on 15008) is created; its identity is ${ctx.waypointPrincipal(ns, name)}.`,
+    );
   }
   for (const key of bound.keys()) ambientNamespaces.add(key.split('/')[0]!);
 
@@ -113,12 +170,26 @@ function bindWaypoints(ctx: MigrationContext): Map<string, Binding> {
       const labels = isObject(out.metadata) && isObject(out.metadata.labels) ? out.metadata.labels : {};
       if (labels[DATAPLANE_MODE] !== 'ambient') {
         setNamespaceAmbient(out);
-        ctx.add('migrate-namespace-ambient', 'info', `Namespace ${ns} hosts a waypoint or waypoint-bound Services, so it gets istio.io/dataplane-mode=ambient.`, nsObj, ['metadata']);
+        ctx.add(
+          'migrate-namespace-ambient',
+          'info',
+          `Namespace ${ns} hosts a waypoint or waypoint-bound Services, so it gets istio.io/dataplane-mode=ambient.`,
+          nsObj,
+          ['metadata'],
+        );
       }
       continue;
     }
-    ctx.prelude.unshift({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { [DATAPLANE_MODE]: 'ambient' } } });
-    ctx.add('migrate-namespace-generated', 'warning', `Namespace ${ns} is not in the input; a Namespace with istio.io/dataplane-mode=ambient is generated. Applying it does not remove an existing istio-injection label, and injection wins over ambient: run \`kubectl label namespace ${ns} istio-injection-\` too.`);
+    ctx.prelude.unshift({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: ns, labels: { [DATAPLANE_MODE]: 'ambient' } },
+    });
+    ctx.add(
+      'migrate-namespace-generated',
+      'warning',
+      `Namespace ${ns} is not in the input; a Namespace with istio.io/dataplane-mode=ambient is generated. Applying it does not remove an existing istio-injection label, and injection wins over ambient: run \`kubectl label namespace ${ns} istio-injection-\` too.`,
+    );
   }
   return bound;
 }
@@ -131,7 +202,9 @@ function bypassPrevention(ctx: MigrationContext, bound: Map<string, Binding>): v
     const [ns] = key.split('/') as [string];
     perNs.set(ns, [...(perNs.get(ns) ?? []), key]);
   }
-  const names = new Set(ctx.resources.filter((r) => r.kind === 'AuthorizationPolicy').map((r) => keyOf(r.namespace, r.name)));
+  const names = new Set(
+    ctx.resources.filter((r) => r.kind === 'AuthorizationPolicy').map((r) => keyOf(r.namespace, r.name)),
+  );
   let made = 0;
   for (const [ns, keys] of perNs) {
     for (const key of keys) {
@@ -139,12 +212,19 @@ function bypassPrevention(ctx: MigrationContext, bound: Map<string, Binding>): v
       const b = bound.get(key)!;
       const selector = ctx.serviceSelector(svc);
       if (!Object.keys(selector).length) continue;
-      const principals = [b.principal, ...routingWaypoints(ctx, bound, ns, selector).filter((p) => p !== b.principal), ...extra.filter((p) => p !== b.principal)];
+      const principals = [
+        b.principal,
+        ...routingWaypoints(ctx, bound, ns, selector).filter((p) => p !== b.principal),
+        ...extra.filter((p) => p !== b.principal),
+      ];
       const already = ctx.resources.some((r) => {
         if (r.kind !== 'AuthorizationPolicy' || r.namespace !== ns) return false;
         const spec = isObject(r.obj.spec) ? r.obj.spec : {};
         if (spec.action !== 'DENY' || !isObject(spec.selector)) return false;
-        return JSON.stringify(spec).includes(`"${b.principal}"`) && JSON.stringify(spec.selector.matchLabels ?? {}) === JSON.stringify(selector);
+        return (
+          JSON.stringify(spec).includes(`"${b.principal}"`) &&
+          JSON.stringify(spec.selector.matchLabels ?? {}) === JSON.stringify(selector)
+        );
       });
       if (already) continue;
       let name = keys.length === 1 ? 'deny-waypoint-bypass' : `deny-waypoint-bypass-${svc.name}`;
@@ -154,7 +234,11 @@ function bypassPrevention(ctx: MigrationContext, bound: Map<string, Binding>): v
         apiVersion: 'security.istio.io/v1',
         kind: 'AuthorizationPolicy',
         metadata: { name, namespace: ns },
-        spec: { selector: { matchLabels: { ...selector } }, action: 'DENY', rules: [{ from: [{ source: { notPrincipals: principals } }] }] },
+        spec: {
+          selector: { matchLabels: { ...selector } },
+          action: 'DENY',
+          rules: [{ from: [{ source: { notPrincipals: principals } }] }],
+        },
       });
       made++;
     }
@@ -174,7 +258,12 @@ function bypassPrevention(ctx: MigrationContext, bound: Map<string, Binding>): v
  * backend endpoints directly, without crossing the backend Service's own waypoint), so bypass prevention
  * must let them through too.
  */
-function routingWaypoints(ctx: MigrationContext, bound: Map<string, Binding>, ns: string, selector: Record<string, string>): string[] {
+function routingWaypoints(
+  ctx: MigrationContext,
+  bound: Map<string, Binding>,
+  ns: string,
+  selector: Record<string, string>,
+): string[] {
   const selectorOf = new Map<string, Record<string, string>>();
   for (const [k, svc] of ctx.services) selectorOf.set(k, ctx.serviceSelector(svc));
   const routes: { ns: string; obj: JsonObject }[] = [];
@@ -185,10 +274,12 @@ function routingWaypoints(ctx: MigrationContext, bound: Map<string, Binding>, ns
         for (const [k, v] of Object.entries(o.spec.selector)) sel[k] = String(v);
         selectorOf.set(keyOf(String(o.metadata.namespace ?? 'default'), String(o.metadata.name)), sel);
       }
-      if (o.kind === 'HTTPRoute' && isObject(o.metadata)) routes.push({ ns: String(o.metadata.namespace ?? 'default'), obj: o });
+      if (o.kind === 'HTTPRoute' && isObject(o.metadata))
+        routes.push({ ns: String(o.metadata.namespace ?? 'default'), obj: o });
     }
   }
-  const overlaps = (a: Record<string, string>) => Object.keys(a).length > 0 && Object.entries(a).every(([k, v]) => selector[k] === undefined || selector[k] === v);
+  const overlaps = (a: Record<string, string>) =>
+    Object.keys(a).length > 0 && Object.entries(a).every(([k, v]) => selector[k] === undefined || selector[k] === v);
   const out = new Set<string>();
   for (const { ns: routeNs, obj } of routes) {
     const spec = isObject(obj.spec) ? obj.spec : {};
@@ -198,7 +289,9 @@ function routingWaypoints(ctx: MigrationContext, bound: Map<string, Binding>, ns
     for (const r of rules) {
       if (!isObject(r)) continue;
       for (const b of Array.isArray(r.backendRefs) ? r.backendRefs : []) if (isObject(b)) refs.push(b);
-      for (const f of Array.isArray(r.filters) ? r.filters : []) if (isObject(f) && isObject(f.requestMirror) && isObject(f.requestMirror.backendRef)) refs.push(f.requestMirror.backendRef);
+      for (const f of Array.isArray(r.filters) ? r.filters : [])
+        if (isObject(f) && isObject(f.requestMirror) && isObject(f.requestMirror.backendRef))
+          refs.push(f.requestMirror.backendRef);
     }
     const hits = refs.some((b) => {
       const bns = typeof b.namespace === 'string' ? b.namespace : routeNs;

@@ -27,14 +27,17 @@ export function l7Attributes(spec: JsonObject): ObjectPath[] {
     if (!isObject(rule)) return;
     (Array.isArray(rule.from) ? rule.from : []).forEach((f, j) => {
       const src = isObject(f) ? f.source : undefined;
-      if (isObject(src)) for (const k of L7_SOURCE) if (src[k] !== undefined) out.push(['spec', 'rules', i, 'from', j, 'source', k]);
+      if (isObject(src))
+        for (const k of L7_SOURCE) if (src[k] !== undefined) out.push(['spec', 'rules', i, 'from', j, 'source', k]);
     });
     (Array.isArray(rule.to) ? rule.to : []).forEach((t, j) => {
       const op = isObject(t) ? t.operation : undefined;
-      if (isObject(op)) for (const k of L7_OPERATION) if (op[k] !== undefined) out.push(['spec', 'rules', i, 'to', j, 'operation', k]);
+      if (isObject(op))
+        for (const k of L7_OPERATION) if (op[k] !== undefined) out.push(['spec', 'rules', i, 'to', j, 'operation', k]);
     });
     (Array.isArray(rule.when) ? rule.when : []).forEach((w, j) => {
-      if (isObject(w) && typeof w.key === 'string' && !L4_WHEN.has(w.key)) out.push(['spec', 'rules', i, 'when', j, 'key']);
+      if (isObject(w) && typeof w.key === 'string' && !L4_WHEN.has(w.key))
+        out.push(['spec', 'rules', i, 'when', j, 'key']);
     });
   });
   return out;
@@ -45,7 +48,13 @@ function usesPorts(spec: JsonObject): boolean {
   return rules.some(
     (r) =>
       isObject(r) &&
-      ((Array.isArray(r.to) && r.to.some((t) => isObject(t) && isObject(t.operation) && (t.operation.ports !== undefined || t.operation.notPorts !== undefined))) ||
+      ((Array.isArray(r.to) &&
+        r.to.some(
+          (t) =>
+            isObject(t) &&
+            isObject(t.operation) &&
+            (t.operation.ports !== undefined || t.operation.notPorts !== undefined),
+        )) ||
         (Array.isArray(r.when) && r.when.some((w) => isObject(w) && w.key === 'destination.port'))),
   );
 }
@@ -54,7 +63,11 @@ function usesPorts(spec: JsonObject): boolean {
  * Services that front the pods a workload selector picks. With workloads in the input we follow real pod
  * labels; without, we compare selectors. `broader` = a Service also reaches pods the selector did not pick.
  */
-export function servicesForSelector(ctx: MigrationContext, ns: string, selector: JsonObject): { refs: ServiceRef[]; broader: string[] } {
+export function servicesForSelector(
+  ctx: MigrationContext,
+  ns: string,
+  selector: JsonObject,
+): { refs: ServiceRef[]; broader: string[] } {
   const pods = ctx.pods.filter((p) => p.namespace === ns && selectorMatches(selector, p.labels));
   const matchLabels = stringMap(selector.matchLabels);
   const hasExpr = Array.isArray(selector.matchExpressions) && selector.matchExpressions.length > 0;
@@ -68,7 +81,9 @@ export function servicesForSelector(ctx: MigrationContext, ns: string, selector:
     if (pods.length) {
       if (!pods.some((p) => picks(p.labels))) continue;
       refs.push({ namespace: ns, name: svc.name });
-      const others = ctx.pods.some((p) => p.namespace === ns && picks(p.labels) && !selectorMatches(selector, p.labels));
+      const others = ctx.pods.some(
+        (p) => p.namespace === ns && picks(p.labels) && !selectorMatches(selector, p.labels),
+      );
       if (others) broader.push(svc.name);
     } else if (!hasExpr) {
       const agree = Object.entries(sel).every(([k, v]) => matchLabels[k] === undefined || matchLabels[k] === v);
@@ -93,14 +108,22 @@ function withTargetRefs(obj: JsonObject, targetRefs: JsonValue[]): JsonObject {
 
 const serviceRef = (name: string): JsonObject => ({ kind: 'Service', group: '', name });
 const gatewayRef = (name: string): JsonObject => ({ kind: 'Gateway', group: 'gateway.networking.k8s.io', name });
-const gatewayClassRef = (): JsonObject => ({ kind: 'GatewayClass', group: 'gateway.networking.k8s.io', name: WAYPOINT_CLASS });
+const gatewayClassRef = (): JsonObject => ({
+  kind: 'GatewayClass',
+  group: 'gateway.networking.k8s.io',
+  name: WAYPOINT_CLASS,
+});
 
 /** Record the waypoint needs of a policy that already uses targetRefs. */
 function noteExistingTargets(ctx: MigrationContext, r: Resource, spec: JsonObject, why: string): void {
-  const refs = [...(Array.isArray(spec.targetRefs) ? spec.targetRefs : []), ...(isObject(spec.targetRef) ? [spec.targetRef] : [])];
+  const refs = [
+    ...(Array.isArray(spec.targetRefs) ? spec.targetRefs : []),
+    ...(isObject(spec.targetRef) ? [spec.targetRef] : []),
+  ];
   for (const t of refs) {
     if (!isObject(t)) continue;
-    if (t.kind === 'Service' && typeof t.name === 'string') ctx.requireWaypoint({ namespace: r.namespace, name: t.name }, why);
+    if (t.kind === 'Service' && typeof t.name === 'string')
+      ctx.requireWaypoint({ namespace: r.namespace, name: t.name }, why);
     if (t.kind === 'Gateway') ctx.namespacesNeedingWaypoint.add(r.namespace);
   }
 }
@@ -109,24 +132,55 @@ function noteExistingTargets(ctx: MigrationContext, r: Resource, spec: JsonObjec
  * Retarget a selector/namespace-wide policy to the waypoint. `mode` picks Service targets (precise) or the
  * namespace's waypoint Gateway. Returns false when nothing could be targeted (an error was reported).
  */
-function retarget(ctx: MigrationContext, r: Resource, spec: JsonObject, mode: 'service' | 'gateway', rule: string, what: string): boolean {
+function retarget(
+  ctx: MigrationContext,
+  r: Resource,
+  spec: JsonObject,
+  mode: 'service' | 'gateway',
+  rule: string,
+  what: string,
+): boolean {
   const selector = isObject(spec.selector) ? spec.selector : undefined;
   if (r.namespace === ROOT_NAMESPACE) {
     if (selector) {
-      ctx.add('migrate-l7-policy-no-service', 'error', `${what} ${r.name} selects workloads mesh-wide from the root namespace; a waypoint cannot enforce that. Move it to the workloads' namespaces with targetRefs.`, r, ['spec', 'selector']);
+      ctx.add(
+        'migrate-l7-policy-no-service',
+        'error',
+        `${what} ${r.name} selects workloads mesh-wide from the root namespace; a waypoint cannot enforce that. Move it to the workloads' namespaces with targetRefs.`,
+        r,
+        ['spec', 'selector'],
+      );
       return false;
     }
     ctx.output.set(r, [withTargetRefs(ctx.primary(r)!, [gatewayClassRef()])]);
-    ctx.add(rule, 'info', `${what} ${r.name} (mesh-wide) → targetRefs GatewayClass ${WAYPOINT_CLASS}: every waypoint enforces it; traffic that does not cross a waypoint is not covered.`, r, ['spec']);
+    ctx.add(
+      rule,
+      'info',
+      `${what} ${r.name} (mesh-wide) → targetRefs GatewayClass ${WAYPOINT_CLASS}: every waypoint enforces it; traffic that does not cross a waypoint is not covered.`,
+      r,
+      ['spec'],
+    );
     return true;
   }
   if (!selector) {
     // Namespace-wide: everything the namespace's waypoint carries, so every Service there must use it.
     const wp = ctx.waypointName(r.namespace);
     ctx.namespacesNeedingWaypoint.add(r.namespace);
-    for (const [key, svc] of ctx.services) if (svc.namespace === r.namespace && !ctx.generatedServices.has(key) && Object.keys(ctx.serviceSelector(svc)).length) ctx.requireWaypoint({ namespace: svc.namespace, name: svc.name }, `namespace-wide ${what} ${r.name}`);
+    for (const [key, svc] of ctx.services)
+      if (
+        svc.namespace === r.namespace &&
+        !ctx.generatedServices.has(key) &&
+        Object.keys(ctx.serviceSelector(svc)).length
+      )
+        ctx.requireWaypoint({ namespace: svc.namespace, name: svc.name }, `namespace-wide ${what} ${r.name}`);
     ctx.output.set(r, [withTargetRefs(ctx.primary(r)!, [gatewayRef(wp)])]);
-    ctx.add(rule, 'info', `${what} ${r.name} (namespace-wide) → targetRefs Gateway ${wp}, the namespace's waypoint; its Services are bound to it.`, r, ['spec']);
+    ctx.add(
+      rule,
+      'info',
+      `${what} ${r.name} (namespace-wide) → targetRefs Gateway ${wp}, the namespace's waypoint; its Services are bound to it.`,
+      r,
+      ['spec'],
+    );
     return true;
   }
   const { refs, broader } = servicesForSelector(ctx, r.namespace, selector);
@@ -136,21 +190,55 @@ function retarget(ctx: MigrationContext, r: Resource, spec: JsonObject, mode: 's
     for (const s of refs) ctx.requireWaypoint(s, `${what} ${r.name}`);
     ctx.output.set(r, [withTargetRefs(ctx.primary(r)!, [gatewayRef(wp)])]);
     ctx.add(rule, 'info', `${what} ${r.name}: selector → targetRefs Gateway ${wp}.`, r, ['spec', 'selector']);
-    const otherServices = [...ctx.services.values()].filter((s) => s.namespace === r.namespace && !refs.some((x) => x.name === s.name) && !ctx.generatedServices.has(keyOf(s.namespace, s.name)));
+    const otherServices = [...ctx.services.values()].filter(
+      (s) =>
+        s.namespace === r.namespace &&
+        !refs.some((x) => x.name === s.name) &&
+        !ctx.generatedServices.has(keyOf(s.namespace, s.name)),
+    );
     if (otherServices.length) {
-      ctx.add('migrate-policy-scope-broadened', 'warning', `Targeting the waypoint Gateway applies ${r.name} to every Service bound to ${wp}, not only to the selected workloads (also ${otherServices.map((s) => s.name).join(', ')} if they use it). Use --target service to keep the original scope.`, r, ['spec', 'selector']);
+      ctx.add(
+        'migrate-policy-scope-broadened',
+        'warning',
+        `Targeting the waypoint Gateway applies ${r.name} to every Service bound to ${wp}, not only to the selected workloads (also ${otherServices.map((s) => s.name).join(', ')} if they use it). Use --target service to keep the original scope.`,
+        r,
+        ['spec', 'selector'],
+      );
     }
     return true;
   }
   if (!refs.length) {
-    ctx.add('migrate-l7-policy-no-service', 'error', `${what} ${r.name} selects workloads that no Service in the input fronts; a waypoint-enforced policy needs a Service (or the waypoint Gateway: --target gateway) to attach to. Include the Service manifest.`, r, ['spec', 'selector']);
+    ctx.add(
+      'migrate-l7-policy-no-service',
+      'error',
+      `${what} ${r.name} selects workloads that no Service in the input fronts; a waypoint-enforced policy needs a Service (or the waypoint Gateway: --target gateway) to attach to. Include the Service manifest.`,
+      r,
+      ['spec', 'selector'],
+    );
     return false;
   }
   for (const s of refs) ctx.requireWaypoint(s, `${what} ${r.name}`);
-  ctx.output.set(r, [withTargetRefs(ctx.primary(r)!, refs.map((s) => serviceRef(s.name)))]);
-  ctx.add(rule, 'info', `${what} ${r.name}: selector → targetRefs Service ${refs.map((s) => s.name).join(', ')}; the waypoint enforces it for traffic addressed to ${refs.length > 1 ? 'those Services' : 'that Service'}.`, r, ['spec', 'selector']);
+  ctx.output.set(r, [
+    withTargetRefs(
+      ctx.primary(r)!,
+      refs.map((s) => serviceRef(s.name)),
+    ),
+  ]);
+  ctx.add(
+    rule,
+    'info',
+    `${what} ${r.name}: selector → targetRefs Service ${refs.map((s) => s.name).join(', ')}; the waypoint enforces it for traffic addressed to ${refs.length > 1 ? 'those Services' : 'that Service'}.`,
+    r,
+    ['spec', 'selector'],
+  );
   if (broader.length) {
-    ctx.add('migrate-policy-scope-broadened', 'warning', `Service ${broader.join(', ')} also reaches pods the original selector did not pick; the policy now covers them too.`, r, ['spec', 'selector']);
+    ctx.add(
+      'migrate-policy-scope-broadened',
+      'warning',
+      `Service ${broader.join(', ')} also reaches pods the original selector did not pick; the policy now covers them too.`,
+      r,
+      ['spec', 'selector'],
+    );
   }
   return true;
 }
@@ -167,7 +255,13 @@ export function convertPolicies(ctx: MigrationContext): void {
         }
         const l7 = l7Attributes(spec);
         if (!l7.length) {
-          ctx.add('migrate-l4-policy-unchanged', 'info', `AuthorizationPolicy ${r.name} only uses L4 attributes; ztunnel enforces it as it is.`, r, []);
+          ctx.add(
+            'migrate-l4-policy-unchanged',
+            'info',
+            `AuthorizationPolicy ${r.name} only uses L4 attributes; ztunnel enforces it as it is.`,
+            r,
+            [],
+          );
           break;
         }
         const custom = spec.action === 'CUSTOM' || spec.action === 'AUDIT';
@@ -181,7 +275,13 @@ export function convertPolicies(ctx: MigrationContext): void {
           l7[0]!,
         );
         if (retarget(ctx, r, spec, mode, 'migrate-l7-policy-retargeted', 'AuthorizationPolicy') && usesPorts(spec)) {
-          ctx.add('migrate-policy-port-semantics', 'warning', 'At the waypoint, ports and destination.port are checked against the port the request was addressed to (the Service port); ztunnel checked the pod\'s target port. Review the port numbers.', r, ['spec', 'rules']);
+          ctx.add(
+            'migrate-policy-port-semantics',
+            'warning',
+            "At the waypoint, ports and destination.port are checked against the port the request was addressed to (the Service port); ztunnel checked the pod's target port. Review the port numbers.",
+            r,
+            ['spec', 'rules'],
+          );
         }
         break;
       }
@@ -192,29 +292,60 @@ export function convertPolicies(ctx: MigrationContext): void {
           break;
         }
         // WasmPlugin in ambient runs only on a waypoint Gateway target (SEMANTICS §7).
-        ctx.add('migrate-selector-needs-targetrefs', 'info', `${r.kind} ${r.name} ${spec.selector ? 'selects workloads' : 'is namespace-wide'}; in ambient it only takes effect on a waypoint through targetRefs.`, r, spec.selector ? ['spec', 'selector'] : []);
+        ctx.add(
+          'migrate-selector-needs-targetrefs',
+          'info',
+          `${r.kind} ${r.name} ${spec.selector ? 'selects workloads' : 'is namespace-wide'}; in ambient it only takes effect on a waypoint through targetRefs.`,
+          r,
+          spec.selector ? ['spec', 'selector'] : [],
+        );
         retarget(ctx, r, spec, r.kind === 'WasmPlugin' ? 'gateway' : mode, 'migrate-selector-retargeted', r.kind);
         break;
       }
       case 'Telemetry': {
         if (spec.targetRef !== undefined || spec.targetRefs !== undefined) break;
         if (!isObject(spec.selector)) break; // namespace/mesh-wide Telemetry applies to ztunnel and waypoints alike
-        ctx.add('migrate-selector-needs-targetrefs', 'info', `Telemetry ${r.name} selects workloads; ambient pods have no proxy of their own, so L7 telemetry (tracing, access logs) for them comes from the waypoint through targetRefs.`, r, ['spec', 'selector']);
+        ctx.add(
+          'migrate-selector-needs-targetrefs',
+          'info',
+          `Telemetry ${r.name} selects workloads; ambient pods have no proxy of their own, so L7 telemetry (tracing, access logs) for them comes from the waypoint through targetRefs.`,
+          r,
+          ['spec', 'selector'],
+        );
         retarget(ctx, r, spec, mode, 'migrate-selector-retargeted', 'Telemetry');
         break;
       }
       case 'EnvoyFilter': {
         const patches = Array.isArray(spec.configPatches) ? spec.configPatches : [];
-        const gatewayOnly = patches.length > 0 && patches.every((p) => isObject(p) && isObject(p.match) && p.match.context === 'GATEWAY');
+        const gatewayOnly =
+          patches.length > 0 && patches.every((p) => isObject(p) && isObject(p.match) && p.match.context === 'GATEWAY');
         if (gatewayOnly) {
-          ctx.add('migrate-envoyfilter-gateway', 'info', `EnvoyFilter ${r.name} only patches gateways (context GATEWAY); Istio ingress gateways still apply it, waypoints never do.`, r, ['spec', 'configPatches']);
+          ctx.add(
+            'migrate-envoyfilter-gateway',
+            'info',
+            `EnvoyFilter ${r.name} only patches gateways (context GATEWAY); Istio ingress gateways still apply it, waypoints never do.`,
+            r,
+            ['spec', 'configPatches'],
+          );
         } else {
-          ctx.add('migrate-envoyfilter-blocker', 'error', `EnvoyFilter ${r.name} configures sidecar proxies; waypoints ignore EnvoyFilter silently, so its behaviour disappears after migration. Replace it with a WasmPlugin targeting the waypoint (targetRefs) if one can do the same, delete it if it is no longer needed, and do not migrate these workloads while neither is possible.`, r, ['kind']);
+          ctx.add(
+            'migrate-envoyfilter-blocker',
+            'error',
+            `EnvoyFilter ${r.name} configures sidecar proxies; waypoints ignore EnvoyFilter silently, so its behaviour disappears after migration. Replace it with a WasmPlugin targeting the waypoint (targetRefs) if one can do the same, delete it if it is no longer needed, and do not migrate these workloads while neither is possible.`,
+            r,
+            ['kind'],
+          );
         }
         break;
       }
       case 'Sidecar':
-        ctx.add('migrate-sidecar-resource-noop', 'info', `Sidecar ${r.name} only configures sidecar proxies; it has no effect on ambient workloads (delete it once no sidecars are left).`, r, ['kind']);
+        ctx.add(
+          'migrate-sidecar-resource-noop',
+          'info',
+          `Sidecar ${r.name} only configures sidecar proxies; it has no effect on ambient workloads (delete it once no sidecars are left).`,
+          r,
+          ['kind'],
+        );
         break;
       case 'Namespace':
         switchNamespace(ctx, r);
@@ -235,7 +366,13 @@ export function convertPolicies(ctx: MigrationContext): void {
       if (isObject(m) && String(m['sidecar.istio.io/inject']) === 'true') {
         delete m['sidecar.istio.io/inject'];
         if (!Object.keys(m).length) delete md[where];
-        ctx.add('migrate-workload-sidecar-inject', 'warning', `${p.resource.kind} ${p.resource.name} forced a sidecar with sidecar.istio.io/inject=true (${where}); injection wins over ambient, so the setting is removed. Its pods move to ambient on their next restart.`, p.resource, [...p.metadataPath, where, 'sidecar.istio.io/inject']);
+        ctx.add(
+          'migrate-workload-sidecar-inject',
+          'warning',
+          `${p.resource.kind} ${p.resource.name} forced a sidecar with sidecar.istio.io/inject=true (${where}); injection wins over ambient, so the setting is removed. Its pods move to ambient on their next restart.`,
+          p.resource,
+          [...p.metadataPath, where, 'sidecar.istio.io/inject'],
+        );
       }
     }
   }
@@ -247,7 +384,13 @@ function switchNamespace(ctx: MigrationContext, r: Resource): void {
   const rev = r.labels['istio.io/rev'];
   if (injection !== 'enabled' && rev === undefined) return;
   setNamespaceAmbient(ctx.primary(r)!);
-  ctx.add('migrate-namespace-ambient', 'info', `Namespace ${r.name}: ${injection === 'enabled' ? 'istio-injection' : 'istio.io/rev'} removed and istio.io/dataplane-mode=ambient added. Restart its workloads afterwards so the sidecars go away.`, r, ['metadata', 'labels']);
+  ctx.add(
+    'migrate-namespace-ambient',
+    'info',
+    `Namespace ${r.name}: ${injection === 'enabled' ? 'istio-injection' : 'istio.io/rev'} removed and istio.io/dataplane-mode=ambient added. Restart its workloads afterwards so the sidecars go away.`,
+    r,
+    ['metadata', 'labels'],
+  );
 }
 
 export function setNamespaceAmbient(obj: JsonObject): void {
@@ -276,7 +419,10 @@ export function identityRules(spec: JsonObject): number[] {
  * check where it still works (a copy attached to the waypoint via targetRefs) and, for ALLOW, also let the
  * waypoint's own principal through at ztunnel.
  */
-export function fixL4BehindWaypoint(ctx: MigrationContext, bound: Map<string, { ns: string; name: string; principal: string }>): void {
+export function fixL4BehindWaypoint(
+  ctx: MigrationContext,
+  bound: Map<string, { ns: string; name: string; principal: string }>,
+): void {
   for (const r of ctx.resources) {
     if (r.kind !== 'AuthorizationPolicy' || SYSTEM_NAMESPACES.has(r.namespace)) continue;
     const spec = isObject(r.obj.spec) ? r.obj.spec : {};
@@ -292,20 +438,29 @@ export function fixL4BehindWaypoint(ctx: MigrationContext, bound: Map<string, { 
     const principals = [...new Set(behind.map((s) => bound.get(keyOf(s.namespace, s.name))!.principal))];
     const out = ctx.primary(r)!;
     // It no longer stays "unchanged": drop that note.
-    const stale = ctx.findings.findIndex((f) => f.rule === 'migrate-l4-policy-unchanged' && f.resource?.name === r.name && f.resource.namespace === r.namespace);
+    const stale = ctx.findings.findIndex(
+      (f) =>
+        f.rule === 'migrate-l4-policy-unchanged' && f.resource?.name === r.name && f.resource.namespace === r.namespace,
+    );
     if (stale >= 0) ctx.findings.splice(stale, 1);
     if (action === 'ALLOW') {
       const rules = (out.spec as JsonObject).rules as JsonObject[];
       for (const i of affected) {
         const from = rules[i]!.from as JsonValue[];
         const has = from.some((f) => {
-          const listed = isObject(f) && isObject(f.source) && Array.isArray(f.source.principals) ? f.source.principals.map(String) : [];
+          const listed =
+            isObject(f) && isObject(f.source) && Array.isArray(f.source.principals)
+              ? f.source.principals.map(String)
+              : [];
           return principals.every((p) => listed.includes(p));
         });
         if (!has) from.push({ source: { principals } });
       }
     }
-    const copy = withTargetRefs(clone(r.obj), behind.map((s) => serviceRef(s.name)));
+    const copy = withTargetRefs(
+      clone(r.obj),
+      behind.map((s) => serviceRef(s.name)),
+    );
     const md = copy.metadata as JsonObject;
     const cleaned: JsonObject = { name: dnsLabel(`${r.name}-waypoint`), namespace: r.namespace };
     if (isObject(md.labels)) cleaned.labels = md.labels;

@@ -10,7 +10,17 @@ export function clone<T extends JsonValue>(v: T): T {
 }
 
 /** Server-populated fields that `kubectl get -o yaml` includes and `kubectl apply` must not receive. */
-const SERVER_METADATA = ['uid', 'resourceVersion', 'generation', 'creationTimestamp', 'managedFields', 'selfLink', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'ownerReferences'];
+const SERVER_METADATA = [
+  'uid',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'managedFields',
+  'selfLink',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+  'ownerReferences',
+];
 
 /** A copy of the object without status and server-set metadata, so the output is ready to apply. */
 export function cleanForApply(obj: JsonObject): JsonObject {
@@ -35,7 +45,10 @@ export function escapeRegex(s: string): string {
 
 /** DNS-1035 label: lower case, digits and '-', at most 63 characters, starting with a letter. */
 export function dnsLabel(s: string): string {
-  let out = s.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '');
+  let out = s
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '');
   if (!/^[a-z]/.test(out)) out = `x-${out}`;
   if (out.length > 63) out = out.slice(0, 63).replace(/-+$/, '');
   return out;
@@ -46,7 +59,7 @@ export function isDnsSubdomain(s: string): boolean {
   return s.length <= 253 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(s);
 }
 
-const UNIT_MS: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1, us: 0.001, 'µs': 0.001, ns: 0.000001 };
+const UNIT_MS: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1, us: 0.001, µs: 0.001, ns: 0.000001 };
 
 /**
  * Parse an Istio duration (protobuf JSON `1.5s`, or Go style `1m30s`, `250ms` as the CRD's CEL `duration()`
@@ -75,7 +88,12 @@ export function gatewayDuration(ms: number): string {
   let rest = Math.ceil(ms);
   if (rest === 0) return '0s';
   const parts: string[] = [];
-  for (const [unit, size] of [['h', 3_600_000], ['m', 60_000], ['s', 1000], ['ms', 1]] as const) {
+  for (const [unit, size] of [
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1000],
+    ['ms', 1],
+  ] as const) {
     const n = Math.floor(rest / size);
     if (n > 0) {
       parts.push(`${n}${unit}`);
@@ -86,7 +104,17 @@ export function gatewayDuration(ms: number): string {
 }
 
 /** The HTTP methods Gateway API's HTTPRouteMatch.method accepts. */
-export const GATEWAY_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH']);
+export const GATEWAY_METHODS = new Set([
+  'GET',
+  'HEAD',
+  'POST',
+  'PUT',
+  'DELETE',
+  'CONNECT',
+  'OPTIONS',
+  'TRACE',
+  'PATCH',
+]);
 
 /** Gateway API HTTPHeaderName pattern (RFC 7230 token). */
 export function isHeaderName(s: string): boolean {

@@ -15,7 +15,16 @@ import { preferredApiVersion } from '../catalog/index.ts';
 import type { JsonObject, JsonValue, ObjectPath, Resource } from '../model/types.ts';
 import type { MigrationContext, ServiceRef } from './context.ts';
 import { keyOf, TRUST_DOMAIN } from './context.ts';
-import { clone, dnsLabel, escapeRegex, GATEWAY_METHODS, gatewayDuration, isHeaderName, isObject, parseDurationMs } from './util.ts';
+import {
+  clone,
+  dnsLabel,
+  escapeRegex,
+  GATEWAY_METHODS,
+  gatewayDuration,
+  isHeaderName,
+  isObject,
+  parseDurationMs,
+} from './util.ts';
 
 interface Problem {
   readonly severity: 'error' | 'warning' | 'info';
@@ -82,7 +91,9 @@ function httpPorts(svc: Resource): { port: number; name?: string }[] {
   for (const p of ports) {
     if (!isObject(p) || typeof p.port !== 'number') continue;
     if (typeof p.protocol === 'string' && p.protocol !== 'TCP') continue;
-    const proto = (typeof p.appProtocol === 'string' ? p.appProtocol : typeof p.name === 'string' ? p.name.split('-')[0]! : '').toLowerCase();
+    const proto = (
+      typeof p.appProtocol === 'string' ? p.appProtocol : typeof p.name === 'string' ? p.name.split('-')[0]! : ''
+    ).toLowerCase();
     if (NON_HTTP.has(proto)) continue;
     out.push(typeof p.name === 'string' ? { port: p.port, name: p.name } : { port: p.port });
   }
@@ -112,7 +123,9 @@ function mergePolicy(top: JsonValue | undefined, sub: JsonValue | undefined): Js
   return { ...(isObject(top) ? clone(top) : {}), ...(isObject(sub) ? clone(sub) : {}) };
 }
 
-function stringMatch(v: JsonValue | undefined): { kind: 'exact' | 'prefix' | 'regex' | 'present'; value: string } | undefined {
+function stringMatch(
+  v: JsonValue | undefined,
+): { kind: 'exact' | 'prefix' | 'regex' | 'present'; value: string } | undefined {
   if (!isObject(v)) return undefined;
   if (typeof v.exact === 'string') return { kind: 'exact', value: v.exact };
   if (typeof v.prefix === 'string') return { kind: 'prefix', value: v.prefix };
@@ -122,7 +135,12 @@ function stringMatch(v: JsonValue | undefined): { kind: 'exact' | 'prefix' | 're
 }
 
 export function convertVirtualServices(ctx: MigrationContext): void {
-  const shared: VsShared = { subsets: new Map(), routedServices: new Map(), pending: new Map(), keptServices: new Set() };
+  const shared: VsShared = {
+    subsets: new Map(),
+    routedServices: new Map(),
+    pending: new Map(),
+    keptServices: new Set(),
+  };
   for (const r of ctx.resources) if (r.kind === 'VirtualService') convertOne(ctx, r, shared);
   emitSubsetServices(ctx, shared);
 }
@@ -131,12 +149,20 @@ function convertOne(ctx: MigrationContext, vs: Resource, shared: VsShared): void
   const spec = isObject(vs.obj.spec) ? vs.obj.spec : {};
   shared.pending.clear();
   const problems: Problem[] = [];
-  const err = (rule: string, message: string, path: ObjectPath) => problems.push({ severity: 'error', rule, message, path });
-  const warn = (rule: string, message: string, path: ObjectPath) => problems.push({ severity: 'warning', rule, message, path });
+  const err = (rule: string, message: string, path: ObjectPath) =>
+    problems.push({ severity: 'error', rule, message, path });
+  const warn = (rule: string, message: string, path: ObjectPath) =>
+    problems.push({ severity: 'warning', rule, message, path });
 
   const gateways = Array.isArray(spec.gateways) ? spec.gateways.map(String) : ['mesh'];
   if (!gateways.includes('mesh')) {
-    ctx.add('migrate-vs-ingress-only', 'info', `VirtualService ${vs.name} is bound to gateways only (${gateways.join(', ')}), not to mesh traffic; ingress gateways keep supporting it, so it is left unchanged.`, vs, ['spec', 'gateways']);
+    ctx.add(
+      'migrate-vs-ingress-only',
+      'info',
+      `VirtualService ${vs.name} is bound to gateways only (${gateways.join(', ')}), not to mesh traffic; ingress gateways keep supporting it, so it is left unchanged.`,
+      vs,
+      ['spec', 'gateways'],
+    );
     return;
   }
 
@@ -147,16 +173,34 @@ function convertOne(ctx: MigrationContext, vs: Resource, shared: VsShared): void
     const ref = ctx.resolveHost(h, vs.namespace);
     const svc = ref && ctx.service(ref.namespace, ref.name);
     if (!ref || !svc) {
-      err('migrate-vs-host-not-found', `Host "${h}" is not a Kubernetes Service in the input, so there is no Service to attach an HTTPRoute to (include the Service manifest; ServiceEntry and wildcard hosts are not converted).`, ['spec', 'hosts', i]);
+      err(
+        'migrate-vs-host-not-found',
+        `Host "${h}" is not a Kubernetes Service in the input, so there is no Service to attach an HTTPRoute to (include the Service manifest; ServiceEntry and wildcard hosts are not converted).`,
+        ['spec', 'hosts', i],
+      );
       return;
     }
     targets.push({ ref, svc, hostIndex: i });
   });
   if (!hosts.length) err('migrate-vs-host-not-found', 'VirtualService has no hosts.', ['spec']);
-  if (Array.isArray(spec.tcp) && spec.tcp.length) err('migrate-unsupported-vs-feature', 'TCP routes (spec.tcp) are not converted (TCPRoute conversion is not implemented).', ['spec', 'tcp']);
-  if (Array.isArray(spec.tls) && spec.tls.length) err('migrate-unsupported-vs-feature', 'TLS routes (spec.tls) are not converted (TLSRoute conversion is not implemented).', ['spec', 'tls']);
+  if (Array.isArray(spec.tcp) && spec.tcp.length)
+    err(
+      'migrate-unsupported-vs-feature',
+      'TCP routes (spec.tcp) are not converted (TCPRoute conversion is not implemented).',
+      ['spec', 'tcp'],
+    );
+  if (Array.isArray(spec.tls) && spec.tls.length)
+    err(
+      'migrate-unsupported-vs-feature',
+      'TLS routes (spec.tls) are not converted (TLSRoute conversion is not implemented).',
+      ['spec', 'tls'],
+    );
   if (Array.isArray(spec.exportTo) && !spec.exportTo.map(String).includes('*')) {
-    warn('migrate-vs-feature-approximated', `exportTo (${spec.exportTo.join(', ')}) has no HTTPRoute equivalent: the HTTPRoute is created in the Service's namespace and applies to every client of the Service.`, ['spec', 'exportTo']);
+    warn(
+      'migrate-vs-feature-approximated',
+      `exportTo (${spec.exportTo.join(', ')}) has no HTTPRoute equivalent: the HTTPRoute is created in the Service's namespace and applies to every client of the Service.`,
+      ['spec', 'exportTo'],
+    );
   }
 
   const http = Array.isArray(spec.http) ? spec.http : [];
@@ -172,7 +216,13 @@ function convertOne(ctx: MigrationContext, vs: Resource, shared: VsShared): void
   const catchAll = rules.findIndex((r) => !r.matches);
   const effective = catchAll >= 0 ? rules.slice(0, catchAll + 1) : rules;
   if (catchAll >= 0 && catchAll < rules.length - 1) {
-    ctx.add('migrate-vs-unreachable-rule', 'info', `Rules after spec.http[${rules[catchAll]!.index}] can never match (it matches every request); they are not converted.`, vs, ['spec', 'http', rules[catchAll + 1]!.index]);
+    ctx.add(
+      'migrate-vs-unreachable-rule',
+      'info',
+      `Rules after spec.http[${rules[catchAll]!.index}] can never match (it matches every request); they are not converted.`,
+      vs,
+      ['spec', 'http', rules[catchAll + 1]!.index],
+    );
   }
 
   // Order: Istio sorts HTTPRoute matches; VirtualService takes the first match.
@@ -184,16 +234,44 @@ function convertOne(ctx: MigrationContext, vs: Resource, shared: VsShared): void
     for (const other of ctx.resources) {
       if (other.kind !== 'HTTPRoute') continue;
       const parents = (other.obj.spec as JsonObject | undefined)?.parentRefs;
-      if (Array.isArray(parents) && parents.some((p) => isObject(p) && p.kind === 'Service' && p.name === t.ref.name && (p.namespace ?? other.namespace) === t.ref.namespace)) {
-        warn('migrate-mixed-routes', `HTTPRoute ${other.namespace}/${other.name} already routes Service ${t.ref.name}; its rules and the converted ones are ranked together, review them.`, ['spec', 'hosts', t.hostIndex]);
+      if (
+        Array.isArray(parents) &&
+        parents.some(
+          (p) =>
+            isObject(p) &&
+            p.kind === 'Service' &&
+            p.name === t.ref.name &&
+            (p.namespace ?? other.namespace) === t.ref.namespace,
+        )
+      ) {
+        warn(
+          'migrate-mixed-routes',
+          `HTTPRoute ${other.namespace}/${other.name} already routes Service ${t.ref.name}; its rules and the converted ones are ranked together, review them.`,
+          ['spec', 'hosts', t.hostIndex],
+        );
       }
     }
     const prev = shared.routedServices.get(keyOf(t.ref.namespace, t.ref.name));
-    if (prev) err('migrate-unsupported-vs-feature', `Service ${t.ref.name} is also a host of VirtualService ${prev.namespace}/${prev.name}; merging several VirtualServices for one host is not converted.`, ['spec', 'hosts', t.hostIndex]);
+    if (prev)
+      err(
+        'migrate-unsupported-vs-feature',
+        `Service ${t.ref.name} is also a host of VirtualService ${prev.namespace}/${prev.name}; merging several VirtualServices for one host is not converted.`,
+        ['spec', 'hosts', t.hostIndex],
+      );
     const ports = httpPorts(t.svc);
-    if (!ports.length) err('migrate-vs-host-not-found', `Service ${t.ref.name} has no HTTP-capable port for an HTTPRoute to attach to.`, ['spec', 'hosts', t.hostIndex]);
+    if (!ports.length)
+      err(
+        'migrate-vs-host-not-found',
+        `Service ${t.ref.name} has no HTTP-capable port for an HTTPRoute to attach to.`,
+        ['spec', 'hosts', t.hostIndex],
+      );
     for (const p of ports) {
-      const name = targets.length === 1 ? (ports.length === 1 ? vs.name : dnsLabel(`${vs.name}-${p.port}`)) : dnsLabel(ports.length === 1 ? `${vs.name}-${t.ref.name}` : `${vs.name}-${t.ref.name}-${p.port}`);
+      const name =
+        targets.length === 1
+          ? ports.length === 1
+            ? vs.name
+            : dnsLabel(`${vs.name}-${p.port}`)
+          : dnsLabel(ports.length === 1 ? `${vs.name}-${t.ref.name}` : `${vs.name}-${t.ref.name}-${p.port}`);
       const hr = buildRoute(ctx, t.ref, p.port, name, effective, err);
       if (hr) routes.push(hr);
     }
@@ -203,12 +281,21 @@ function convertOne(ctx: MigrationContext, vs: Resource, shared: VsShared): void
   const errors = problems.filter((p) => p.severity === 'error');
   for (const p of problems) ctx.add(p.rule, p.severity, p.message, vs, p.path);
   if (errors.length) {
-    ctx.add('migrate-vs-kept', 'info', `VirtualService ${vs.name} is kept unchanged (not converted) until the errors above are resolved; VirtualService at a waypoint is alpha in ambient.`, vs, []);
+    ctx.add(
+      'migrate-vs-kept',
+      'info',
+      `VirtualService ${vs.name} is kept unchanged (not converted) until the errors above are resolved; VirtualService at a waypoint is alpha in ambient.`,
+      vs,
+      [],
+    );
     for (const t of targets) ctx.requireWaypoint(t.ref, `VirtualService ${vs.namespace}/${vs.name} routes it`);
     // Every destination of a kept VirtualService may still use subsets.
     for (const e of http) {
       for (const d of isObject(e) && Array.isArray(e.route) ? e.route : []) {
-        const host = isObject(d) && isObject(d.destination) && typeof d.destination.host === 'string' ? d.destination.host : undefined;
+        const host =
+          isObject(d) && isObject(d.destination) && typeof d.destination.host === 'string'
+            ? d.destination.host
+            : undefined;
         const ref = host ? ctx.resolveHost(host, vs.namespace) : undefined;
         if (ref) shared.keptServices.add(keyOf(ref.namespace, ref.name));
       }
@@ -229,16 +316,37 @@ function convertOne(ctx: MigrationContext, vs: Resource, shared: VsShared): void
     const kept = clone(ctx.primary(vs)!);
     (kept.spec as JsonObject).gateways = others;
     replacement.push(kept);
-    ctx.add('migrate-vs-gateways-kept', 'info', `The VirtualService also serves gateways (${others.join(', ')}); it is kept for them with "mesh" removed, and mesh traffic uses the HTTPRoute.`, vs, ['spec', 'gateways']);
+    ctx.add(
+      'migrate-vs-gateways-kept',
+      'info',
+      `The VirtualService also serves gateways (${others.join(', ')}); it is kept for them with "mesh" removed, and mesh traffic uses the HTTPRoute.`,
+      vs,
+      ['spec', 'gateways'],
+    );
   }
   replacement.push(...routes);
   ctx.output.set(vs, replacement);
-  const names = (kind: string) => routes.filter((r) => r.kind === kind).map((r) => `${String((r.metadata as JsonObject).namespace)}/${String((r.metadata as JsonObject).name)}`);
-  ctx.add('migrate-virtualservice-converted', 'info', `VirtualService ${vs.name} → HTTPRoute ${names('HTTPRoute').join(', ')} (parentRef kind Service, port-scoped), match order preserved.`, vs, []);
+  const names = (kind: string) =>
+    routes
+      .filter((r) => r.kind === kind)
+      .map((r) => `${String((r.metadata as JsonObject).namespace)}/${String((r.metadata as JsonObject).name)}`);
+  ctx.add(
+    'migrate-virtualservice-converted',
+    'info',
+    `VirtualService ${vs.name} → HTTPRoute ${names('HTTPRoute').join(', ')} (parentRef kind Service, port-scoped), match order preserved.`,
+    vs,
+    [],
+  );
   const grants = names('ReferenceGrant');
-  if (grants.length) ctx.add('migrate-reference-grant', 'info', `Cross-namespace backends need a ReferenceGrant in the backend's namespace: ${grants.join(', ')} is generated.`, vs, ['spec', 'http']);
+  if (grants.length)
+    ctx.add(
+      'migrate-reference-grant',
+      'info',
+      `Cross-namespace backends need a ReferenceGrant in the backend's namespace: ${grants.join(', ')} is generated.`,
+      vs,
+      ['spec', 'http'],
+    );
 }
-
 
 function convertRule(
   ctx: MigrationContext,
@@ -251,8 +359,16 @@ function convertRule(
   shared: VsShared,
 ): ConvRule | undefined {
   const unsupported = (field: string, why: string) => err('migrate-unsupported-vs-feature', why, [...base, field]);
-  if (entry.delegate !== undefined) unsupported('delegate', 'Delegation (delegate) has no Gateway API equivalent; merge the delegate VirtualService by hand first.');
-  if (entry.directResponse !== undefined) unsupported('directResponse', 'directResponse has no Gateway API equivalent (there is no direct-response filter in HTTPRoute).');
+  if (entry.delegate !== undefined)
+    unsupported(
+      'delegate',
+      'Delegation (delegate) has no Gateway API equivalent; merge the delegate VirtualService by hand first.',
+    );
+  if (entry.directResponse !== undefined)
+    unsupported(
+      'directResponse',
+      'directResponse has no Gateway API equivalent (there is no direct-response filter in HTTPRoute).',
+    );
 
   // Matches.
   let matches: ConvMatch[] | undefined;
@@ -275,7 +391,13 @@ function convertRule(
       }
     });
     if (!matches.length && skipped === entry.match.length) {
-      ctx.add('migrate-vs-unreachable-rule', 'info', `spec.http[${i}] only matches gateway traffic, not mesh traffic; it is not part of the mesh HTTPRoute.`, vs, [...base, 'match']);
+      ctx.add(
+        'migrate-vs-unreachable-rule',
+        'info',
+        `spec.http[${i}] only matches gateway traffic, not mesh traffic; it is not part of the mesh HTTPRoute.`,
+        vs,
+        [...base, 'match'],
+      );
       return undefined;
     }
   } else rewriteKinds = new Set(['none']);
@@ -292,9 +414,15 @@ function convertRule(
     if (typeof redirect.port === 'number') rr.port = redirect.port;
     if (typeof redirect.uri === 'string') rr.path = { type: 'ReplaceFullPath', replaceFullPath: redirect.uri };
     const code = typeof redirect.redirectCode === 'number' ? redirect.redirectCode : 301;
-    if (![301, 302, 303, 307, 308].includes(code)) unsupported('redirect', `Redirect code ${code} is not one Gateway API allows (301, 302, 303, 307, 308).`);
+    if (![301, 302, 303, 307, 308].includes(code))
+      unsupported('redirect', `Redirect code ${code} is not one Gateway API allows (301, 302, 303, 307, 308).`);
     rr.statusCode = code;
-    if (redirect.derivePort !== undefined) warn('migrate-vs-feature-approximated', 'redirect.derivePort has no Gateway API field; without a port the redirect uses the scheme\'s well-known port (or the request port when no scheme is set).', [...base, 'redirect', 'derivePort']);
+    if (redirect.derivePort !== undefined)
+      warn(
+        'migrate-vs-feature-approximated',
+        "redirect.derivePort has no Gateway API field; without a port the redirect uses the scheme's well-known port (or the request port when no scheme is set).",
+        [...base, 'redirect', 'derivePort'],
+      );
     filters.push({ type: 'RequestRedirect', requestRedirect: rr });
   }
 
@@ -303,7 +431,11 @@ function convertRule(
   if (isObject(rewrite)) {
     const ur: JsonObject = {};
     if (typeof rewrite.authority === 'string') ur.hostname = rewrite.authority;
-    if (rewrite.uriRegexRewrite !== undefined) unsupported('rewrite', 'rewrite.uriRegexRewrite has no Gateway API equivalent (URLRewrite replaces a full path or a prefix only).');
+    if (rewrite.uriRegexRewrite !== undefined)
+      unsupported(
+        'rewrite',
+        'rewrite.uriRegexRewrite has no Gateway API equivalent (URLRewrite replaces a full path or a prefix only).',
+      );
     if (typeof rewrite.uri === 'string') {
       const kinds = [...rewriteKinds];
       if (kinds.length === 1 && kinds[0] === 'prefix') {
@@ -315,9 +447,17 @@ function convertRule(
         // No URI condition: Envoy replaces the implicit "/" prefix; Gateway API's prefix replacement keeps a
         // segment boundary, so "/a" becomes "<uri>/a" instead of "<uri>a".
         ur.path = { type: 'ReplacePrefixMatch', replacePrefixMatch: rewrite.uri };
-        warn('migrate-vs-feature-approximated', 'rewrite.uri without a uri match: Gateway API keeps the "/" between the new prefix and the rest of the path, which Envoy\'s prefix rewrite did not add.', [...base, 'rewrite', 'uri']);
+        warn(
+          'migrate-vs-feature-approximated',
+          'rewrite.uri without a uri match: Gateway API keeps the "/" between the new prefix and the rest of the path, which Envoy\'s prefix rewrite did not add.',
+          [...base, 'rewrite', 'uri'],
+        );
         return finish(true);
-      } else unsupported('rewrite', 'rewrite.uri on a rule whose matches are regex, case-insensitive or of mixed types cannot be expressed with URLRewrite.');
+      } else
+        unsupported(
+          'rewrite',
+          'rewrite.uri on a rule whose matches are regex, case-insensitive or of mixed types cannot be expressed with URLRewrite.',
+        );
     }
     if (Object.keys(ur).length) filters.push({ type: 'URLRewrite', urlRewrite: ur });
   }
@@ -325,18 +465,36 @@ function convertRule(
 
   function finish(prefixAll: boolean): ConvRule | undefined {
     if (prefixAll) {
-      matches = (matches ?? [{ match: {}, rule: i, path: base }]).map((m) => ({ ...m, match: { ...m.match, path: { type: 'PathPrefix', value: '/' } } }));
+      matches = (matches ?? [{ match: {}, rule: i, path: base }]).map((m) => ({
+        ...m,
+        match: { ...m.match, path: { type: 'PathPrefix', value: '/' } },
+      }));
       if (isObject(rewrite) && typeof rewrite.authority === 'string') {
-        const f = { type: 'URLRewrite', urlRewrite: { hostname: rewrite.authority, path: { type: 'ReplacePrefixMatch', replacePrefixMatch: String(rewrite.uri) } } };
+        const f = {
+          type: 'URLRewrite',
+          urlRewrite: {
+            hostname: rewrite.authority,
+            path: { type: 'ReplacePrefixMatch', replacePrefixMatch: String(rewrite.uri) },
+          },
+        };
         filters.push(f);
-      } else filters.push({ type: 'URLRewrite', urlRewrite: { path: { type: 'ReplacePrefixMatch', replacePrefixMatch: String(isObject(rewrite) ? rewrite.uri : '/') } } });
+      } else
+        filters.push({
+          type: 'URLRewrite',
+          urlRewrite: {
+            path: { type: 'ReplacePrefixMatch', replacePrefixMatch: String(isObject(rewrite) ? rewrite.uri : '/') },
+          },
+        });
       splitMatches = matches.length > 1;
     }
 
     // Header changes.
     const headers = entry.headers;
     if (isObject(headers)) {
-      for (const [side, type, field] of [['request', 'RequestHeaderModifier', 'requestHeaderModifier'], ['response', 'ResponseHeaderModifier', 'responseHeaderModifier']] as const) {
+      for (const [side, type, field] of [
+        ['request', 'RequestHeaderModifier', 'requestHeaderModifier'],
+        ['response', 'ResponseHeaderModifier', 'responseHeaderModifier'],
+      ] as const) {
         const h = headers[side];
         if (!isObject(h)) continue;
         const mod = headerModifier(h, [...base, 'headers', side], err);
@@ -347,7 +505,8 @@ function convertRule(
     // Backends.
     const backends: Backend[] = [];
     const route = Array.isArray(entry.route) ? entry.route : [];
-    if (!isObject(redirect) && !route.length && entry.directResponse === undefined && entry.delegate === undefined) unsupported('route', 'Rule has neither route nor redirect.');
+    if (!isObject(redirect) && !route.length && entry.directResponse === undefined && entry.delegate === undefined)
+      unsupported('route', 'Rule has neither route nor redirect.');
     const perDestHeaders: JsonValue[] = [];
     route.forEach((d, k) => {
       const dp: ObjectPath = [...base, 'route', k];
@@ -361,32 +520,52 @@ function convertRule(
     if (perDestHeaders.length) {
       if (route.length === 1 && isObject(perDestHeaders[0])) {
         // One destination: its header changes are the rule's.
-        for (const [side, type, field] of [['request', 'RequestHeaderModifier', 'requestHeaderModifier'], ['response', 'ResponseHeaderModifier', 'responseHeaderModifier']] as const) {
+        for (const [side, type, field] of [
+          ['request', 'RequestHeaderModifier', 'requestHeaderModifier'],
+          ['response', 'ResponseHeaderModifier', 'responseHeaderModifier'],
+        ] as const) {
           const h = (perDestHeaders[0] as JsonObject)[side];
           if (!isObject(h)) continue;
           const mod = headerModifier(h, [...base, 'route', 0, 'headers', side], err);
           if (mod) filters.push({ type, [field]: mod });
         }
-      } else unsupported('route', 'Per-destination header changes with several weighted destinations are not converted (Istio does not support backendRef filters on HTTPRoute).');
+      } else
+        unsupported(
+          'route',
+          'Per-destination header changes with several weighted destinations are not converted (Istio does not support backendRef filters on HTTPRoute).',
+        );
     }
 
     // Mirrors.
     const mirrors: { dest: JsonObject; pct?: number; path: ObjectPath }[] = [];
     if (isObject(entry.mirror)) {
-      const pct = isObject(entry.mirrorPercentage) && typeof entry.mirrorPercentage.value === 'number' ? entry.mirrorPercentage.value : undefined;
-      mirrors.push(pct === undefined ? { dest: entry.mirror, path: [...base, 'mirror'] } : { dest: entry.mirror, pct, path: [...base, 'mirror'] });
+      const pct =
+        isObject(entry.mirrorPercentage) && typeof entry.mirrorPercentage.value === 'number'
+          ? entry.mirrorPercentage.value
+          : undefined;
+      mirrors.push(
+        pct === undefined
+          ? { dest: entry.mirror, path: [...base, 'mirror'] }
+          : { dest: entry.mirror, pct, path: [...base, 'mirror'] },
+      );
     }
     if (Array.isArray(entry.mirrors)) {
       entry.mirrors.forEach((m, k) => {
         if (!isObject(m) || !isObject(m.destination)) return;
         const pct = isObject(m.percentage) && typeof m.percentage.value === 'number' ? m.percentage.value : undefined;
-        mirrors.push(pct === undefined ? { dest: m.destination, path: [...base, 'mirrors', k, 'destination'] } : { dest: m.destination, pct, path: [...base, 'mirrors', k, 'destination'] });
+        mirrors.push(
+          pct === undefined
+            ? { dest: m.destination, path: [...base, 'mirrors', k, 'destination'] }
+            : { dest: m.destination, pct, path: [...base, 'mirrors', k, 'destination'] },
+        );
       });
     }
     for (const m of mirrors) {
       const b = backendOf(ctx, vs, m.dest, m.path, err);
       if (!b) continue;
-      const f: JsonObject = { backendRef: { name: b.ref.name, namespace: b.ref.namespace, ...(b.port !== undefined ? { port: b.port } : {}) } };
+      const f: JsonObject = {
+        backendRef: { name: b.ref.name, namespace: b.ref.namespace, ...(b.port !== undefined ? { port: b.port } : {}) },
+      };
       if (m.pct !== undefined && m.pct < 100) {
         if (Number.isInteger(m.pct)) f.percent = m.pct;
         else f.fraction = { numerator: Math.round(m.pct * 1000), denominator: 100000 };
@@ -406,20 +585,52 @@ function convertRule(
       const per = parseDurationMs(rt.perTryTimeout);
       if (per !== undefined) {
         const req = timeouts?.request ? parseDurationMs(timeouts.request) : undefined;
-        if (req !== undefined && req !== 0 && per > req) warn('migrate-vs-feature-approximated', 'retries.perTryTimeout is longer than the request timeout; Gateway API requires backendRequest ≤ request, so it is capped.', [...base, 'retries', 'perTryTimeout']);
-        timeouts = { ...(timeouts ?? {}), backendRequest: gatewayDuration(req !== undefined && req !== 0 ? Math.min(per, req) : per) };
+        if (req !== undefined && req !== 0 && per > req)
+          warn(
+            'migrate-vs-feature-approximated',
+            'retries.perTryTimeout is longer than the request timeout; Gateway API requires backendRequest ≤ request, so it is capped.',
+            [...base, 'retries', 'perTryTimeout'],
+          );
+        timeouts = {
+          ...(timeouts ?? {}),
+          backendRequest: gatewayDuration(req !== undefined && req !== 0 ? Math.min(per, req) : per),
+        };
       }
-      warn('migrate-vs-feature-approximated', `retries (attempts ${String(rt.attempts ?? 'default')}${rt.retryOn ? `, retryOn ${String(rt.retryOn)}` : ''}) are not carried over: HTTPRoute "retry" is experimental in Gateway API v1.5 and absent from the standard CRDs; Istio's default retry policy applies instead.`, [...base, 'retries']);
+      warn(
+        'migrate-vs-feature-approximated',
+        `retries (attempts ${String(rt.attempts ?? 'default')}${rt.retryOn ? `, retryOn ${String(rt.retryOn)}` : ''}) are not carried over: HTTPRoute "retry" is experimental in Gateway API v1.5 and absent from the standard CRDs; Istio's default retry policy applies instead.`,
+        [...base, 'retries'],
+      );
     }
-    if (entry.fault !== undefined) warn('migrate-vs-feature-approximated', 'Fault injection (fault) has no Gateway API equivalent and is dropped.', [...base, 'fault']);
+    if (entry.fault !== undefined)
+      warn('migrate-vs-feature-approximated', 'Fault injection (fault) has no Gateway API equivalent and is dropped.', [
+        ...base,
+        'fault',
+      ]);
     if (entry.corsPolicy !== undefined) {
       const cors = convertCors(entry.corsPolicy, [...base, 'corsPolicy'], warn);
       if (cors) filters.push({ type: 'CORS', cors });
     }
-    for (const f of ['mirror_percent', 'mirrorPercent'] as const) if (entry[f] !== undefined) warn('migrate-vs-feature-approximated', `${f} is deprecated and not converted; use mirrorPercentage.`, [...base, f]);
+    for (const f of ['mirror_percent', 'mirrorPercent'] as const)
+      if (entry[f] !== undefined)
+        warn('migrate-vs-feature-approximated', `${f} is deprecated and not converted; use mirrorPercentage.`, [
+          ...base,
+          f,
+        ]);
 
-    const name = typeof entry.name === 'string' && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(entry.name) && entry.name.length <= 253 ? entry.name : undefined;
-    const rule: ConvRule = { index: i, filters, backends, splitMatches, ...(name ? { name } : {}), ...(matches ? { matches } : {}), ...(timeouts ? { timeouts } : {}) };
+    const name =
+      typeof entry.name === 'string' && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(entry.name) && entry.name.length <= 253
+        ? entry.name
+        : undefined;
+    const rule: ConvRule = {
+      index: i,
+      filters,
+      backends,
+      splitMatches,
+      ...(name ? { name } : {}),
+      ...(matches ? { matches } : {}),
+      ...(timeouts ? { timeouts } : {}),
+    };
     return rule;
   }
 
@@ -434,18 +645,27 @@ function convertRule(
     const ref = c.resolveHost(host, v.namespace);
     const svc = ref && c.service(ref.namespace, ref.name);
     if (!ref || !svc) {
-      e('migrate-vs-host-not-found', `Destination host "${host}" is not a Kubernetes Service in the input; include its manifest (ServiceEntry backends are not converted).`, [...dp, 'host']);
+      e(
+        'migrate-vs-host-not-found',
+        `Destination host "${host}" is not a Kubernetes Service in the input; include its manifest (ServiceEntry backends are not converted).`,
+        [...dp, 'host'],
+      );
       return undefined;
     }
     const port = isObject(dest.port) && typeof dest.port.number === 'number' ? dest.port.number : undefined;
-    if (port !== undefined && !servicePorts(svc).includes(port)) e('migrate-vs-host-not-found', `Service ${ref.name} has no port ${port}.`, [...dp, 'port']);
+    if (port !== undefined && !servicePorts(svc).includes(port))
+      e('migrate-vs-host-not-found', `Service ${ref.name} has no port ${port}.`, [...dp, 'port']);
     if (typeof dest.subset !== 'string') return port === undefined ? { ref } : { ref, port };
     const subset = dest.subset;
     const dr = destinationRuleFor(c, ref);
     const subs = dr && isObject(dr.obj.spec) && Array.isArray(dr.obj.spec.subsets) ? dr.obj.spec.subsets : [];
     const idx = subs.findIndex((s) => isObject(s) && s.name === subset);
     if (!dr || idx < 0) {
-      e('migrate-unknown-subset', `Subset "${subset}" of ${ref.name} is not defined by any DestinationRule in the input (in sidecar mode such a route fails with 503).`, [...dp, 'subset']);
+      e(
+        'migrate-unknown-subset',
+        `Subset "${subset}" of ${ref.name} is not defined by any DestinationRule in the input (in sidecar mode such a route fails with 503).`,
+        [...dp, 'subset'],
+      );
       return undefined;
     }
     const s = subs[idx] as JsonObject;
@@ -455,7 +675,15 @@ function convertRule(
       const labels: Record<string, string> = {};
       if (isObject(s.labels)) for (const [k, x] of Object.entries(s.labels)) labels[k] = String(x);
       const policy = mergePolicy(isObject(dr.obj.spec) ? dr.obj.spec.trafficPolicy : undefined, s.trafficPolicy);
-      plan = { service: ref, subset, name: dnsLabel(`${ref.name}-${subset}`), labels, dr, drPath: ['spec', 'subsets', idx], ...(policy ? { trafficPolicy: policy } : {}) };
+      plan = {
+        service: ref,
+        subset,
+        name: dnsLabel(`${ref.name}-${subset}`),
+        labels,
+        dr,
+        drPath: ['spec', 'subsets', idx],
+        ...(policy ? { trafficPolicy: policy } : {}),
+      };
       shared.pending.set(key, plan);
     }
     const bref = { namespace: ref.namespace, name: plan.name };
@@ -477,13 +705,18 @@ function convertMatch(
     ok = false;
   };
   for (const f of ['sourceLabels', 'sourceNamespace', 'withoutHeaders', 'scheme', 'authority'] as const) {
-    if (m[f] !== undefined) no(f, `Match condition "${f}" has no HTTPRoute equivalent; converting without it would change which requests this rule catches.`);
+    if (m[f] !== undefined)
+      no(
+        f,
+        `Match condition "${f}" has no HTTPRoute equivalent; converting without it would change which requests this rule catches.`,
+      );
   }
   const ci = m.ignoreUriCase === true;
   const uri = m.uri !== undefined ? stringMatch(m.uri) : undefined;
   if (m.uri !== undefined && !uri) no('uri', 'Unrecognised uri match.');
   if (uri) {
-    if (uri.kind === 'exact') out.path = ci ? { type: 'RegularExpression', value: anyCase(uri.value) } : { type: 'Exact', value: uri.value };
+    if (uri.kind === 'exact')
+      out.path = ci ? { type: 'RegularExpression', value: anyCase(uri.value) } : { type: 'Exact', value: uri.value };
     else if (uri.kind === 'regex') out.path = { type: 'RegularExpression', value: ci ? `(?i)${uri.value}` : uri.value };
     else if (uri.kind === 'prefix') {
       if (ci) out.path = { type: 'RegularExpression', value: `${anyCase(uri.value)}.*` };
@@ -504,13 +737,21 @@ function convertMatch(
   if (m.method !== undefined) {
     const meth = stringMatch(m.method);
     if (meth?.kind === 'exact' && GATEWAY_METHODS.has(meth.value)) out.method = meth.value;
-    else no('method', 'Only an exact match on a standard HTTP method converts to HTTPRoute (no prefix/regex method match).');
+    else
+      no(
+        'method',
+        'Only an exact match on a standard HTTP method converts to HTTPRoute (no prefix/regex method match).',
+      );
   }
   if (isObject(m.headers)) {
     const hs: JsonValue[] = [];
     for (const [name, v] of Object.entries(m.headers)) {
       const sm = stringMatch(v);
-      if (!isHeaderName(name)) no('headers', `Header "${name}" is not a name HTTPRoute can match (pseudo-headers such as :authority are not allowed).`);
+      if (!isHeaderName(name))
+        no(
+          'headers',
+          `Header "${name}" is not a name HTTPRoute can match (pseudo-headers such as :authority are not allowed).`,
+        );
       else if (!sm) no('headers', `Unrecognised match for header "${name}".`);
       else hs.push(valueMatch(name, sm));
     }
@@ -525,7 +766,12 @@ function convertMatch(
     }
     if (qs.length) out.queryParams = qs;
   }
-  if (m.statPrefix !== undefined) warn('migrate-vs-feature-approximated', 'statPrefix (per-route stats name) has no HTTPRoute equivalent and is dropped.', [...mp, 'statPrefix']);
+  if (m.statPrefix !== undefined)
+    warn(
+      'migrate-vs-feature-approximated',
+      'statPrefix (per-route stats name) has no HTTPRoute equivalent and is dropped.',
+      [...mp, 'statPrefix'],
+    );
   if (!ok) return undefined;
   return typeof m.port === 'number' ? { match: out, port: m.port } : { match: out };
 }
@@ -535,7 +781,9 @@ function convertMatch(
  * `(?i)` flag so that every regex engine (RE2 in Envoy, JavaScript in the browser tools) reads it the same.
  */
 export function anyCase(s: string): string {
-  return [...s].map((ch) => (ch.toLowerCase() !== ch.toUpperCase() ? `[${ch.toLowerCase()}${ch.toUpperCase()}]` : escapeRegex(ch))).join('');
+  return [...s]
+    .map((ch) => (ch.toLowerCase() !== ch.toUpperCase() ? `[${ch.toLowerCase()}${ch.toUpperCase()}]` : escapeRegex(ch)))
+    .join('');
 }
 
 function valueMatch(name: string, sm: { kind: string; value: string }): JsonObject {
@@ -552,14 +800,22 @@ function valueMatch(name: string, sm: { kind: string; value: string }): JsonObje
   }
 }
 
-function headerModifier(h: JsonObject, path: ObjectPath, err: (rule: string, message: string, path: ObjectPath) => void): JsonObject | undefined {
+function headerModifier(
+  h: JsonObject,
+  path: ObjectPath,
+  err: (rule: string, message: string, path: ObjectPath) => void,
+): JsonObject | undefined {
   const mod: JsonObject = {};
   for (const op of ['set', 'add'] as const) {
     const v = h[op];
     if (!isObject(v)) continue;
     const list: JsonValue[] = [];
     for (const [name, value] of Object.entries(v)) {
-      if (!isHeaderName(name)) err('migrate-unsupported-vs-feature', `Header "${name}" cannot be modified by an HTTPRoute filter.`, [...path, op]);
+      if (!isHeaderName(name))
+        err('migrate-unsupported-vs-feature', `Header "${name}" cannot be modified by an HTTPRoute filter.`, [
+          ...path,
+          op,
+        ]);
       else list.push({ name, value: String(value) });
     }
     if (list.length) mod[op] = list;
@@ -568,7 +824,11 @@ function headerModifier(h: JsonObject, path: ObjectPath, err: (rule: string, mes
   return Object.keys(mod).length ? mod : undefined;
 }
 
-function convertCors(p: JsonValue, path: ObjectPath, warn: (rule: string, message: string, path: ObjectPath) => void): JsonObject | undefined {
+function convertCors(
+  p: JsonValue,
+  path: ObjectPath,
+  warn: (rule: string, message: string, path: ObjectPath) => void,
+): JsonObject | undefined {
   if (!isObject(p)) return undefined;
   const out: JsonObject = {};
   const origins: JsonValue[] = [];
@@ -576,7 +836,12 @@ function convertCors(p: JsonValue, path: ObjectPath, warn: (rule: string, messag
     for (const o of p.allowOrigins) {
       const sm = stringMatch(o);
       if (sm?.kind === 'exact') origins.push(sm.value);
-      else warn('migrate-vs-feature-approximated', 'Only exact CORS origins convert (Gateway API allows "*" wildcards, not prefix or regex origins); this origin is dropped.', [...path, 'allowOrigins']);
+      else
+        warn(
+          'migrate-vs-feature-approximated',
+          'Only exact CORS origins convert (Gateway API allows "*" wildcards, not prefix or regex origins); this origin is dropped.',
+          [...path, 'allowOrigins'],
+        );
     }
   }
   if (Array.isArray(p.allowOrigin)) origins.push(...p.allowOrigin.map(String));
@@ -587,7 +852,11 @@ function convertCors(p: JsonValue, path: ObjectPath, warn: (rule: string, messag
   if (typeof p.allowCredentials === 'boolean') out.allowCredentials = p.allowCredentials;
   const age = parseDurationMs(p.maxAge);
   if (age !== undefined) out.maxAge = Math.max(1, Math.round(age / 1000));
-  if (p.unmatchedPreflights !== undefined) warn('migrate-vs-feature-approximated', 'corsPolicy.unmatchedPreflights has no Gateway API equivalent.', [...path, 'unmatchedPreflights']);
+  if (p.unmatchedPreflights !== undefined)
+    warn('migrate-vs-feature-approximated', 'corsPolicy.unmatchedPreflights has no Gateway API equivalent.', [
+      ...path,
+      'unmatchedPreflights',
+    ]);
   return Object.keys(out).length ? out : undefined;
 }
 
@@ -600,7 +869,9 @@ interface Ranked {
 }
 
 function pathOf(m: JsonObject): { type: string; value: string } {
-  return isObject(m.path) ? { type: String(m.path.type), value: String(m.path.value) } : { type: 'PathPrefix', value: '/' };
+  return isObject(m.path)
+    ? { type: String(m.path.type), value: String(m.path.value) }
+    : { type: 'PathPrefix', value: '/' };
 }
 
 function rankOf(m: ConvMatch): Ranked {
@@ -683,13 +954,22 @@ export function disjoint(a: JsonObject, b: JsonObject): boolean {
     if (pa.type === 'Exact' && pb.type === 'Exact' && pa.value !== pb.value) return true;
     if (pa.type === 'Exact' && pb.type === 'PathPrefix' && !segPrefix(pb.value, pa.value)) return true;
     if (pb.type === 'Exact' && pa.type === 'PathPrefix' && !segPrefix(pa.value, pb.value)) return true;
-    if (pa.type === 'PathPrefix' && pb.type === 'PathPrefix' && !segPrefix(pa.value, pb.value) && !segPrefix(pb.value, pa.value)) return true;
+    if (
+      pa.type === 'PathPrefix' &&
+      pb.type === 'PathPrefix' &&
+      !segPrefix(pa.value, pb.value) &&
+      !segPrefix(pb.value, pa.value)
+    )
+      return true;
   }
   if (startsConflict(pa, pb)) return true;
   if (pa.type === 'Exact' && pb.type === 'RegularExpression' && regexRejects(pb.value, pa.value)) return true;
   if (pb.type === 'Exact' && pa.type === 'RegularExpression' && regexRejects(pa.value, pb.value)) return true;
   if (typeof a.method === 'string' && typeof b.method === 'string' && a.method !== b.method) return true;
-  for (const [field, ci] of [['headers', true], ['queryParams', false]] as const) {
+  for (const [field, ci] of [
+    ['headers', true],
+    ['queryParams', false],
+  ] as const) {
     const la = Array.isArray(a[field]) ? (a[field] as JsonObject[]) : [];
     const lb = Array.isArray(b[field]) ? (b[field] as JsonObject[]) : [];
     for (const x of la) {
@@ -767,7 +1047,12 @@ function buildRoute(
           const mirrorNs = String(br.namespace);
           if (br.port === undefined) {
             const p = resolvePort(ctx, { namespace: mirrorNs, name: String(br.name) }, port);
-            if (p === undefined) err('migrate-vs-host-not-found', `Cannot tell which port of mirror ${String(br.name)} to use for Service port ${port}; set the mirror's port.number.`, ['spec', 'http', r.index]);
+            if (p === undefined)
+              err(
+                'migrate-vs-host-not-found',
+                `Cannot tell which port of mirror ${String(br.name)} to use for Service port ${port}; set the mirror's port.number.`,
+                ['spec', 'http', r.index],
+              );
             else br.port = p;
           }
           if (mirrorNs === ns) delete br.namespace;
@@ -782,7 +1067,12 @@ function buildRoute(
       if (r.backends.length) {
         rule.backendRefs = r.backends.map((b) => {
           const p = b.port ?? resolvePort(ctx, b.ref, port);
-          if (p === undefined) err('migrate-vs-host-not-found', `Cannot tell which port of ${b.ref.name} to send to for Service port ${port}; set destination.port.number.`, ['spec', 'http', r.index, 'route']);
+          if (p === undefined)
+            err(
+              'migrate-vs-host-not-found',
+              `Cannot tell which port of ${b.ref.name} to send to for Service port ${port}; set destination.port.number.`,
+              ['spec', 'http', r.index, 'route'],
+            );
           return backendRefJson(b, p, ns);
         });
       }
@@ -807,7 +1097,9 @@ function referenceGrants(routes: JsonObject[], vsName: string): JsonObject[] {
     const refs: JsonValue[] = [];
     for (const rule of ((r.spec as JsonObject).rules as JsonObject[]) ?? []) {
       if (Array.isArray(rule.backendRefs)) refs.push(...rule.backendRefs);
-      if (Array.isArray(rule.filters)) for (const f of rule.filters) if (isObject(f) && isObject(f.requestMirror)) refs.push(f.requestMirror.backendRef ?? null);
+      if (Array.isArray(rule.filters))
+        for (const f of rule.filters)
+          if (isObject(f) && isObject(f.requestMirror)) refs.push(f.requestMirror.backendRef ?? null);
     }
     for (const b of refs) {
       if (!isObject(b) || typeof b.namespace !== 'string' || b.namespace === from) continue;
@@ -841,7 +1133,9 @@ function emitSubsetServices(ctx: MigrationContext, shared: VsShared): void {
   const byDr = new Map<Resource, SubsetPlan[]>();
   const generated = new Map<Resource, JsonObject[]>();
   // DestinationRule order, subset order: the output reads like the DestinationRule it replaces.
-  const plans = [...shared.subsets.values()].sort((a, b) => a.dr.seq - b.dr.seq || Number(a.drPath[2]) - Number(b.drPath[2]));
+  const plans = [...shared.subsets.values()].sort(
+    (a, b) => a.dr.seq - b.dr.seq || Number(a.drPath[2]) - Number(b.drPath[2]),
+  );
   for (const plan of plans) {
     byDr.set(plan.dr, [...(byDr.get(plan.dr) ?? []), plan]);
     const parent = ctx.service(plan.service.namespace, plan.service.name)!;
@@ -850,8 +1144,17 @@ function emitSubsetServices(ctx: MigrationContext, shared: VsShared): void {
     ctx.generatedServices.add(keyOf(plan.service.namespace, plan.name));
     if (existing) {
       const sel = ctx.serviceSelector(existing);
-      const same = Object.keys(sel).length === Object.keys(selector).length && Object.entries(selector).every(([k, v]) => sel[k] === v);
-      if (!same) ctx.add('migrate-subset-service-conflict', 'error', `Service ${plan.name} already exists with a different selector than subset "${plan.subset}" needs (${JSON.stringify(selector)}); rename one of them.`, existing, ['spec', 'selector']);
+      const same =
+        Object.keys(sel).length === Object.keys(selector).length &&
+        Object.entries(selector).every(([k, v]) => sel[k] === v);
+      if (!same)
+        ctx.add(
+          'migrate-subset-service-conflict',
+          'error',
+          `Service ${plan.name} already exists with a different selector than subset "${plan.subset}" needs (${JSON.stringify(selector)}); rename one of them.`,
+          existing,
+          ['spec', 'selector'],
+        );
       continue;
     }
     const parentSpec = parent.obj.spec as JsonObject;
@@ -859,7 +1162,8 @@ function emitSubsetServices(ctx: MigrationContext, shared: VsShared): void {
       ? parentSpec.ports.flatMap((p) => {
           if (!isObject(p)) return [];
           const q: JsonObject = {};
-          for (const k of ['name', 'port', 'targetPort', 'protocol', 'appProtocol'] as const) if (p[k] !== undefined) q[k] = clone(p[k]);
+          for (const k of ['name', 'port', 'targetPort', 'protocol', 'appProtocol'] as const)
+            if (p[k] !== undefined) q[k] = clone(p[k]);
           return [q];
         })
       : [];
@@ -890,7 +1194,15 @@ function emitSubsetServices(ctx: MigrationContext, shared: VsShared): void {
       delete drOut!.spec.subsets;
       const left = Object.keys(drOut!.spec).filter((k) => k !== 'host' && k !== 'exportTo' && k !== 'workloadSelector');
       if (!left.length) kept = [];
-      ctx.add('migrate-destinationrule-subsets-removed', 'info', kept.length ? `The subsets of ${dr.name} are no longer used by any route and are removed; its traffic policy stays for traffic addressed to ${plans[0]!.service.name} itself.` : `${dr.name} only defined subsets, which no route uses any more: it is not part of the output (delete it after the migration).`, dr, ['spec', 'subsets']);
+      ctx.add(
+        'migrate-destinationrule-subsets-removed',
+        'info',
+        kept.length
+          ? `The subsets of ${dr.name} are no longer used by any route and are removed; its traffic policy stays for traffic addressed to ${plans[0]!.service.name} itself.`
+          : `${dr.name} only defined subsets, which no route uses any more: it is not part of the output (delete it after the migration).`,
+        dr,
+        ['spec', 'subsets'],
+      );
     }
     ctx.output.set(dr, [...(generated.get(dr) ?? []), ...kept, ...after]);
     ctx.add(
