@@ -133,6 +133,10 @@ function summarize(statuses: readonly (number | null)[]): string {
 }
 
 /**
+ * Body shape per istio/istio samples/bookinfo/src/reviews/reviews-application/src/main/java/application/rest/
+ * LibertyRestEndpoint.java: v1 is built without ratings (no "rating" key), v2 and v3 add
+ * `"rating": {"stars": n, "color": "black"|"red"}` (or `{"error": …}` when ratings is unreachable).
+ *
  * Which bookinfo reviews version answered, from the JSON body of GET /reviews/<id>: the `podname` field when the
  * image reports it (reviews-v2-7f…), else the star colour (v2 black, v3 red, v1 none). Undefined for anything else.
  */

@@ -281,6 +281,13 @@ export async function check(loaded: LoadedLab, deps: RealDeps, opts: CheckOption
   if (kubeconfig === undefined)
     throw new LabRunError(`no cluster for lab ${lab.id}: run \`ambient-atlas lab up ${lab.id}\` first`);
   const kube = deps.kube(deps.state.path(lab.id, 'kubeconfig'));
+  try {
+    await kube.rollout('Deployment', 'istio-system', 'istiod');
+  } catch (err) {
+    throw new LabRunError(
+      `cannot reach the cluster of lab ${lab.id} (${err instanceof Error ? err.message : String(err)}); is \`ambient-atlas lab up ${lab.id}\` still running?`,
+    );
+  }
   const engine = await deps.engine();
   const last = opts.step ?? lab.steps.length;
   const first = opts.step ?? 1;

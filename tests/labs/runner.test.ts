@@ -384,6 +384,15 @@ describe('lab check (fake cluster)', () => {
     ]);
   });
 
+  it('says when the cluster of a stale state does not answer', async () => {
+    const f = fake();
+    await up(mtls, f.deps);
+    f.kube.rollout = async () => {
+      throw new Error('connect ECONNREFUSED 127.0.0.1:41234');
+    };
+    await expect(check(mtls, f.deps)).rejects.toThrow(/cannot reach the cluster of lab ambient-mtls .*still running/);
+  });
+
   it('asks for `lab up` when there is no cluster', async () => {
     const f = fake();
     await expect(check(mtls, f.deps)).rejects.toThrow(/lab up ambient-mtls/);
