@@ -31,6 +31,9 @@ export interface RouteBackend {
   readonly invalid?: string;
   /** The resolved Service/ServiceEntry when valid. */
   readonly service?: MeshService;
+  /** A DestinationRule subset (VirtualService routes): only pods with these labels. */
+  readonly subset?: string;
+  readonly subsetLabels?: Readonly<Record<string, string>>;
 }
 
 export type RouteOutcome =
@@ -40,6 +43,7 @@ export type RouteOutcome =
       readonly route: Resource;
       readonly rule: number;
       readonly backends: RouteBackend[];
+      /** A response made by the proxy itself (redirect or direct response): its status. */
       readonly redirect?: number;
       readonly decisions: Decision[];
       readonly notes: string[];

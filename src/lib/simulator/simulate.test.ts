@@ -712,4 +712,49 @@ describe('routing at the waypoint (SEMANTICS §5)', () => {
     ];
     expect((await sim(noWp, { from: 'shop/web', to: 'cart' })).backends[0]!.service).toBe('cart');
   });
+
+  it('VirtualService at the waypoint: first matching http route, subsets from the DestinationRule, no match is 404', async () => {
+    const vs = `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: cart, namespace: shop}
+spec:
+  hosts: [cart]
+  http:
+  - match: [{headers: {x-canary: {exact: "yes"}}}]
+    route: [{destination: {host: cart, subset: v2}}]
+  - match: [{uri: {prefix: /api}}]
+    route:
+    - {destination: {host: cart, subset: v1}, weight: 90}
+    - {destination: {host: cart, subset: v2}, weight: 10}`;
+    const dr = `apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: cart, namespace: shop}
+spec:
+  host: cart.shop.svc.cluster.local
+  subsets: [{name: v1, labels: {version: v1}}, {name: v2, labels: {version: v2}}]`;
+    const d = [
+      ns('shop'),
+      deploy('web', 'shop'),
+      deploy('cart', 'shop', { labels: { version: 'v1' } }),
+      deploy('cart-v2', 'shop', { labels: { app: 'cart', version: 'v2' } }),
+      service('cart', 'shop', { 'istio.io/use-waypoint': 'wp' }),
+      waypoint('wp', 'shop'),
+      vs,
+      dr,
+    ];
+    const canary = await sim(d, { from: 'shop/web', to: 'cart', headers: { 'X-Canary': 'yes' } });
+    expect(canary.backends).toEqual([{ namespace: 'shop', service: 'cart', port: 80, probability: 1, subset: 'v2' }]);
+    expect(canary.hops.at(-1)).toMatchObject({ at: 'pod', name: expect.stringMatching(/^shop\/cart-v2-/) });
+    const api = await sim(d, { from: 'shop/web', to: 'cart', path: '/api/x' });
+    expect(api.backends.map((b) => [b.subset, b.probability])).toEqual([
+      ['v1', 0.9],
+      ['v2', 0.1],
+    ]);
+    expect((await sim(d, { from: 'shop/web', to: 'cart', path: '/other' })).status).toBe(404);
+    // Without a waypoint the VirtualService does nothing.
+    const direct = d.map((x) => x.replace('istio.io/use-waypoint', 'x-unused'));
+    const plain = await sim(direct, { from: 'shop/web', to: 'cart', path: '/other' });
+    expect(plain).toMatchObject({ verdict: 'allowed', waypoint: null });
+    expect(plain.backends).toEqual([{ namespace: 'shop', service: 'cart', port: 80, probability: 1 }]);
+  });
 });

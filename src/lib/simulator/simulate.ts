@@ -12,6 +12,7 @@ import { bindingBroken, endpointsOf, nodeOf, podNameOf, principalOf, readinessNo
 import type { Mesh, ServiceInfo as MeshService, ServicePort, Waypoint, WaypointBinding, Workload } from './mesh.ts';
 import { effectiveMtls } from './peerauth.ts';
 import { route, routesFor, routesOnWaypointGateway } from './routing.ts';
+import { routeVirtualServices, virtualServicesFor } from './vs.ts';
 import type { RouteBackend } from './routing.ts';
 import type { Backend, DecidedBy, Decision, Hop, SimOptions, SimRequest, SimResult, Verdict } from './types.ts';
 import { SimUsageError } from './types.ts';
@@ -342,6 +343,11 @@ export async function simulateIn(mesh: Mesh, req: SimRequest, opts: SimOptions =
       t.notes.push(
         `HTTPRoute ${routes.map((r) => `${r.namespace}/${r.name}`).join(', ')} has no effect without a waypoint: the request goes to ${svc.name} itself`,
       );
+    const vss = virtualServicesFor(mesh, svc, client.namespace);
+    if (vss.length && http)
+      t.notes.push(
+        `VirtualService ${vss.map((r) => `${r.namespace}/${r.name}`).join(', ')} has no effect without a waypoint (ztunnel does not route HTTP)`,
+      );
   }
 
   // ── waypoint ───────────────────────────────────────────────────────────────────────────────────
@@ -351,7 +357,7 @@ export async function simulateIn(mesh: Mesh, req: SimRequest, opts: SimOptions =
     servicePort?: ServicePort;
     workload?: Workload;
     port?: number;
-    external?: string;
+    subsetLabels?: Readonly<Record<string, string>>;
   } = {};
   if (dest.kind === 'pod') target = { workload: dest.workload, port: dest.port };
 
@@ -446,7 +452,17 @@ export async function simulateIn(mesh: Mesh, req: SimRequest, opts: SimOptions =
     if (dest.kind === 'service') {
       const svc = dest.service;
       if (http) {
-        const ro = route(mesh, svc, { method, path, query, headers, clientNamespace: client.namespace, servicePort });
+        const view = { method, path, query, headers, clientNamespace: client.namespace, servicePort };
+        const vss = virtualServicesFor(mesh, svc, client.namespace);
+        const httpRoutes = routesFor(mesh, svc, servicePort, client.namespace).routes;
+        if (vss.length && httpRoutes.length)
+          notes.push(
+            `both HTTPRoute and VirtualService (${vss.map((r) => `${r.namespace}/${r.name}`).join(', ')}) target this service: their routes are concatenated upstream and the result is undefined; the simulator follows the HTTPRoutes`,
+          );
+        const ro =
+          vss.length && !httpRoutes.length
+            ? routeVirtualServices(mesh, vss, { ...view, clientLabels: client.workload?.labels ?? {} })
+            : route(mesh, svc, view);
         decisions.push(...ro.decisions);
         notes.push(...ro.notes);
         if (ro.kind === 'no-match') {
@@ -455,8 +471,11 @@ export async function simulateIn(mesh: Mesh, req: SimRequest, opts: SimOptions =
         }
         if (ro.kind === 'matched') {
           if (ro.redirect !== undefined) {
-            t.allowedBy ??= ref(ro.route, ro.rule);
-            return finish(t, 'allowed', ro.redirect, null, wp, [], client);
+            // The proxy answers itself (redirect or direct response).
+            const code = ro.redirect;
+            if (code < 400) t.allowedBy ??= ref(ro.route, ro.rule);
+            else t.decidedBy = ref(ro.route, ro.rule);
+            return finish(t, code < 400 ? 'allowed' : code === 404 ? 'no-route' : 'error', code, null, wp, [], client);
           }
           const picked = pickBackend(ro.backends, servicePort);
           backends = picked.backends;
@@ -476,7 +495,11 @@ export async function simulateIn(mesh: Mesh, req: SimRequest, opts: SimOptions =
             notes.push(
               `weighted split: following ${picked.chosen.service.namespace}/${picked.chosen.service.name} (the most likely backend)`,
             );
-          target = { service: picked.chosen.service, servicePort: picked.chosen.port };
+          target = {
+            service: picked.chosen.service,
+            servicePort: picked.chosen.port,
+            ...(picked.chosen.subsetLabels ? { subsetLabels: picked.chosen.subsetLabels } : {}),
+          };
         } else {
           backends = [{ namespace: svc.namespace, service: svc.name, port: servicePort, probability: 1 }];
           target = { service: svc, servicePort: dest.port };
@@ -494,7 +517,10 @@ export async function simulateIn(mesh: Mesh, req: SimRequest, opts: SimOptions =
   // ── endpoints ──────────────────────────────────────────────────────────────────────────────────
   if (target.service) {
     const svc = target.service;
-    const eps = endpointsOf(mesh, svc);
+    const subset = target.subsetLabels;
+    const eps = endpointsOf(mesh, svc).filter(
+      (w) => !subset || Object.entries(subset).every(([k, v]) => w.labels[k] === v),
+    );
     if (!eps.length) {
       const inline = getArray(svc.resource.obj, ['spec', 'endpoints'])
         .map((e) => getString(e, ['address']) ?? '')
@@ -641,7 +667,12 @@ function peerOf(client: Client): Peer {
 function pickBackend(
   refs: readonly RouteBackend[],
   fallbackPort: number,
-): { backends: Backend[]; chosen?: { service: MeshService; port: ServicePort }; invalidNote?: string; why?: string } {
+): {
+  backends: Backend[];
+  chosen?: { service: MeshService; port: ServicePort; subsetLabels?: Readonly<Record<string, string>> };
+  invalidNote?: string;
+  why?: string;
+} {
   const total = refs.reduce((s, b) => s + Math.max(0, b.weight), 0);
   if (!refs.length) return { backends: [], why: 'the matched rule has no backendRefs: 500' };
   if (total === 0) return { backends: [], why: 'every backend has weight 0: 500' };
@@ -652,6 +683,7 @@ function pickBackend(
     service: b.name,
     port: b.port ?? fallbackPort,
     probability: b.weight / total,
+    ...(b.subset !== undefined ? { subset: b.subset } : {}),
   }));
   const invalidShare = invalid.reduce((s, b) => s + b.weight, 0) / total;
   const invalidNote = invalid.length
@@ -667,5 +699,9 @@ function pickBackend(
   for (const b of valid) if (b.weight > best.weight) best = b;
   const svc = best.service!;
   const port = svc.ports.find((p) => p.port === (best.port ?? fallbackPort)) ?? svc.ports[0]!;
-  return { backends, chosen: { service: svc, port }, ...(invalidNote ? { invalidNote } : {}) };
+  return {
+    backends,
+    chosen: { service: svc, port, ...(best.subsetLabels ? { subsetLabels: best.subsetLabels } : {}) },
+    ...(invalidNote ? { invalidNote } : {}),
+  };
 }

@@ -91,6 +91,8 @@ export interface Backend {
   readonly service: string;
   readonly port: number;
   readonly probability: number;
+  /** DestinationRule subset, when a VirtualService route names one (additive to the contract). */
+  readonly subset?: string;
 }
 
 export interface DecidedBy {

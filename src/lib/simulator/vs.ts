@@ -1,0 +1,176 @@
+/**
+ * VirtualService routing at a waypoint (SEMANTICS §5: alpha upstream). The `http` routes of the VirtualServices
+ * bound to the mesh for the destination host are tried in order and the first match wins (istio/api
+ * networking/v1/virtual_service.proto: HTTPRoute "rules are evaluated in order"); no match is a 404.
+ * DestinationRule subsets pick pods by their labels.
+ */
+import { get, getArray, getObject, getString } from '../model/access.ts';
+import type { JsonObject, JsonValue, Resource } from '../model/types.ts';
+import { inNamespaces } from './authz.ts';
+import type { Mesh, ServiceInfo as MeshService } from './mesh.ts';
+import type { HttpRequestView, RouteBackend, RouteOutcome } from './routing.ts';
+import type { Decision } from './types.ts';
+
+export interface VsRequestView extends HttpRequestView {
+  readonly clientLabels: Readonly<Record<string, string>>;
+}
+
+/** A VirtualService host in its own namespace's terms, made fully qualified. */
+function fqdn(host: string, ns: string): string {
+  const parts = host.split('.');
+  if (host.includes('*')) return host;
+  if (parts.length === 1) return `${host}.${ns}.svc.cluster.local`;
+  if (parts.length === 2) return `${host}.svc.cluster.local`;
+  if (parts.length === 3 && parts[2] === 'svc') return `${host}.cluster.local`;
+  return host;
+}
+
+function hostCovers(pattern: string, host: string): boolean {
+  if (pattern === '*') return true;
+  if (pattern.startsWith('*.')) return host.endsWith(pattern.slice(1));
+  return pattern.toLowerCase() === host.toLowerCase();
+}
+
+/** VirtualServices for the mesh (no `gateways`, or `mesh` among them) whose hosts cover the service. */
+export function virtualServicesFor(mesh: Mesh, svc: MeshService, clientNs: string | undefined): Resource[] {
+  const namespaces = [svc.namespace, ...(clientNs !== undefined ? [clientNs] : []), mesh.rootNamespace];
+  return inNamespaces(mesh, 'VirtualService', namespaces)
+    .filter((r) => r.apiVersion.startsWith('networking.istio.io/'))
+    .filter((r) => {
+      const gateways = getArray(r.obj, ['spec', 'gateways']).map(String);
+      if (gateways.length && !gateways.includes('mesh')) return false;
+      const hosts = getArray(r.obj, ['spec', 'hosts']).map((h) => fqdn(String(h), r.namespace));
+      return svc.hosts.some((h) => hosts.some((p) => hostCovers(p, h)));
+    })
+    .sort((a, b) => a.seq - b.seq);
+}
+
+function safeRegex(src: string, flags = ''): RegExp | undefined {
+  try {
+    return new RegExp(`^(?:${src})$`, flags);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Istio StringMatch: exact | prefix | regex (full match). */
+function stringMatches(m: JsonValue | undefined, value: string | undefined, ignoreCase = false): boolean {
+  if (value === undefined) return false;
+  const v = ignoreCase ? value.toLowerCase() : value;
+  const exact = getString(m, ['exact']);
+  if (exact !== undefined) return v === (ignoreCase ? exact.toLowerCase() : exact);
+  const prefix = getString(m, ['prefix']);
+  if (prefix !== undefined) return v.startsWith(ignoreCase ? prefix.toLowerCase() : prefix);
+  const regex = getString(m, ['regex']);
+  if (regex !== undefined) return !!safeRegex(regex, ignoreCase ? 'i' : '')?.test(value);
+  return true;
+}
+
+function matchRequest(m: JsonObject, req: VsRequestView): boolean {
+  if (m.uri !== undefined && !stringMatches(m.uri, req.path, get(m, ['ignoreUriCase']) === true)) return false;
+  if (m.method !== undefined && !stringMatches(m.method, req.method)) return false;
+  const port = get(m, ['port']);
+  if (typeof port === 'number' && port !== req.servicePort) return false;
+  for (const [name, sm] of Object.entries(getObject(m, ['headers']) ?? {})) {
+    if (!stringMatches(sm, req.headers[name.toLowerCase()])) return false;
+  }
+  for (const [name, sm] of Object.entries(getObject(m, ['withoutHeaders']) ?? {})) {
+    const have = req.headers[name.toLowerCase()];
+    if (have !== undefined && stringMatches(sm, have)) return false;
+  }
+  for (const [name, sm] of Object.entries(getObject(m, ['queryParams']) ?? {})) {
+    if (!stringMatches(sm, req.query.get(name))) return false;
+  }
+  const sourceNs = getString(m, ['sourceNamespace']);
+  if (sourceNs !== undefined && sourceNs !== req.clientNamespace) return false;
+  for (const [k, v] of Object.entries(getObject(m, ['sourceLabels']) ?? {})) {
+    if (req.clientLabels[k] !== String(v)) return false;
+  }
+  return true;
+}
+
+function subsetLabels(mesh: Mesh, svc: MeshService, subset: string): Record<string, string> | undefined {
+  const rules = inNamespaces(mesh, 'DestinationRule', [svc.namespace, mesh.rootNamespace]).filter((r) =>
+    svc.hosts.some((h) => fqdn(getString(r.obj, ['spec', 'host']) ?? '', r.namespace) === h),
+  );
+  for (const r of rules) {
+    const s = getArray(r.obj, ['spec', 'subsets']).find((x) => getString(x, ['name']) === subset);
+    if (s) {
+      const out: Record<string, string> = {};
+      for (const [k, v] of Object.entries(getObject(s, ['labels']) ?? {})) out[k] = String(v);
+      return out;
+    }
+  }
+  return undefined;
+}
+
+function destinationsOf(mesh: Mesh, vs: Resource, route: JsonObject, fallbackPort: number): RouteBackend[] {
+  const list = getArray(route, ['route']);
+  return list.map((d) => {
+    const host = getString(d, ['destination', 'host']) ?? '';
+    const subset = getString(d, ['destination', 'subset']);
+    const p = get(d, ['destination', 'port', 'number']);
+    const w = get(d, ['weight']);
+    const weight = typeof w === 'number' ? w : list.length === 1 ? 100 : 0;
+    const svc = mesh.servicesForHost(fqdn(host, vs.namespace), vs.namespace)[0];
+    const base = {
+      namespace: svc?.namespace ?? vs.namespace,
+      name: svc?.name ?? host,
+      kind: svc?.kind ?? 'Service',
+      weight,
+      port: typeof p === 'number' ? p : fallbackPort,
+    };
+    if (!svc) return { ...base, invalid: `destination host ${host} is not in the manifests` };
+    if (!svc.ports.some((x) => x.port === base.port)) return { ...base, invalid: `${host} has no port ${base.port}` };
+    if (subset !== undefined) {
+      const labels = subsetLabels(mesh, svc, subset);
+      if (!labels) return { ...base, invalid: `no DestinationRule defines subset ${subset} of ${host}` };
+      return { ...base, service: svc, subset, subsetLabels: labels };
+    }
+    return { ...base, service: svc };
+  });
+}
+
+export function routeVirtualServices(mesh: Mesh, vss: readonly Resource[], req: VsRequestView): RouteOutcome {
+  const decisions: Decision[] = [];
+  const notes: string[] = ['VirtualService at a waypoint is alpha upstream'];
+  for (const vs of vss) {
+    const http = getArray(vs.obj, ['spec', 'http']);
+    for (let i = 0; i < http.length; i++) {
+      const route = getObject(http[i], []) ?? {};
+      const matches = getArray(route, ['match']);
+      if (matches.length && !matches.some((m) => matchRequest(getObject(m, []) ?? {}, req))) continue;
+      decisions.push({ step: 'route', policy: `${vs.namespace}/${vs.name}`, matched: true, rule: i });
+      const redirect = getObject(route, ['redirect']);
+      if (redirect) {
+        const code = get(redirect, ['redirectCode']);
+        return {
+          kind: 'matched',
+          route: vs,
+          rule: i,
+          backends: [],
+          redirect: typeof code === 'number' ? code : 301,
+          decisions,
+          notes,
+        };
+      }
+      const direct = get(route, ['directResponse', 'status']);
+      if (typeof direct === 'number')
+        return { kind: 'matched', route: vs, rule: i, backends: [], redirect: direct, decisions, notes };
+      const extras = ['fault', 'rewrite', 'mirror', 'retries', 'timeout', 'headers'].filter(
+        (k) => route[k] !== undefined,
+      );
+      if (extras.length) notes.push(`${extras.join(', ')} on the matched route are not simulated`);
+      return {
+        kind: 'matched',
+        route: vs,
+        rule: i,
+        backends: destinationsOf(mesh, vs, route, req.servicePort),
+        decisions,
+        notes,
+      };
+    }
+    decisions.push({ step: 'route', policy: `${vs.namespace}/${vs.name}`, matched: false });
+  }
+  return { kind: 'no-match', routes: [...vss], decisions, notes };
+}
