@@ -88,3 +88,28 @@ describe('stepStates', () => {
     ).toBe('gateway.networking.k8s.io/Gateway/a/b');
   });
 });
+
+describe('the browser "Check my answer" flow (composeInputs + simulateCheck)', async () => {
+  const { loadLabs } = await import('../../labs/load.ts');
+  const { composeInputs } = await import('../../labs/runner/state.ts');
+  const { simulateCheck } = await import('../../labs/runner/dry-run.ts');
+  const { loadEngine } = await import('../../labs/runner/engine.ts');
+  const engine = await loadEngine();
+  const labs = loadLabs();
+
+  it.each(labs.flatMap((l) => l.lab.steps.map((_, i) => [l.lab.id, i + 1] as const)))(
+    '%s step %i: the solution pasted as the answer passes, an empty answer does not',
+    async (id, n) => {
+      const l = labs.find((x) => x.lab.id === id)!;
+      const before = stepStates(l.lab, (ref) => l.manifests.get(ref)!)[n - 1]!;
+      const step = l.lab.steps[n - 1]!;
+      const solution = step.apply.map((ref) => l.manifests.get(ref)!.text).join('\n---\n');
+      const withAnswer = (text: string) => composeInputs([...before.inputs, { file: 'your-answer.yaml', text }]);
+      const good = withAnswer(solution);
+      for (const c of step.checks) expect((await simulateCheck(engine, good, c)).ok, c.name).toBe(true);
+      const empty = withAnswer('');
+      const results = await Promise.all(step.checks.map((c) => simulateCheck(engine, empty, c)));
+      expect(results.some((r) => !r.ok)).toBe(true);
+    },
+  );
+});
