@@ -2,8 +2,8 @@ import { parseManifests } from '../src/lib/model/index.ts';
 import { buildMesh } from '../src/lib/model/mesh.ts';
 import { simulateIn } from '../src/lib/simulator/index.ts';
 import type { SimRequest } from '../src/lib/simulator/index.ts';
-import type { Bench } from './harness.ts';
-import { timeMedian, timeMedianAsync } from './harness.ts';
+import type { Bench, BenchResult } from './harness.ts';
+import { timeMedian } from './harness.ts';
 
 /**
  * A synthetic mesh: `namespaces` ambient namespaces, each with 5 services (one behind a waypoint with a 2-way
@@ -48,36 +48,59 @@ function meshYaml(namespaces: number): string {
   return docs.join('\n---\n');
 }
 
+/**
+ * The machines are shared (load averages far above the core count), so each size is measured in several
+ * interleaved rounds and the best CPU time (process.cpuUsage) is kept: waiting for a core is not our cost.
+ */
 const bench: Bench = async () => {
   const small = 20;
   const large = 200;
-  const results = [];
-  const perTrace: Record<number, number> = {};
-  for (const n of [small, large]) {
+  const sizes = [small, large];
+  const setups = sizes.map((n) => {
     const { resources } = parseManifests({ file: 'bench.yaml', text: meshYaml(n) });
-    const mesh = buildMesh(resources);
     const mid = `ns${Math.floor(n / 2)}`;
     const reqs: SimRequest[] = [
       { from: `${mid}/svc1-v1`, to: `svc0.${mid}`, path: '/api/items' }, // waypoint, L7 allow, split, dest ztunnel
       { from: `${mid}/svc2-v1`, to: `svc1.${mid}` }, // direct, selector ALLOW
       { from: 'external', to: `svc3.${mid}` }, // plaintext: STRICT reset
     ];
-    const batch = 50;
-    const ms = await timeMedianAsync(async () => {
+    return { n, resources, mesh: buildMesh(resources), reqs };
+  });
+  const batch = 50;
+  const cpu: Record<number, number> = {};
+  const wall: Record<number, number> = {};
+  for (let round = 0; round < 7; round++) {
+    for (const { n, mesh, reqs } of setups) {
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
       for (let i = 0; i < batch; i++) for (const r of reqs) await simulateIn(mesh, r);
-    });
-    perTrace[n] = ms / (batch * reqs.length);
-    const build = timeMedian(() => void buildMesh(resources));
+      const w = (performance.now() - t0) / (batch * reqs.length);
+      const c = process.cpuUsage(c0);
+      const us = (c.user + c.system) / (batch * reqs.length);
+      if (round > 0) {
+        // round 0 warms the JIT
+        cpu[n] = Math.min(cpu[n] ?? Infinity, us);
+        wall[n] = Math.min(wall[n] ?? Infinity, w * 1000);
+      }
+    }
+  }
+  const results: BenchResult[] = [];
+  for (const { n, resources } of setups) {
     results.push({
-      name: `trace on ${resources.length} resources (${n * 15} services)`,
-      value: perTrace[n]! * 1000,
+      name: `trace on ${resources.length} resources (${n * 15} services), CPU time`,
+      value: cpu[n]!,
       unit: 'µs/trace',
       target: '< 5,000 µs (playground re-runs on each edit)',
-      ok: perTrace[n]! < 5,
+      ok: cpu[n]! < 5000,
     });
-    results.push({ name: `mesh index build, ${resources.length} resources`, value: build, unit: 'ms' });
+    results.push({ name: `  same, wall clock (best round)`, value: wall[n]!, unit: 'µs/trace' });
+    results.push({
+      name: `mesh index build, ${resources.length} resources`,
+      value: timeMedian(() => void buildMesh(resources)),
+      unit: 'ms',
+    });
   }
-  const ratio = perTrace[large]! / perTrace[small]!;
+  const ratio = cpu[large]! / cpu[small]!;
   results.push({
     name: 'trace cost scaling, 10× the mesh',
     value: ratio,
