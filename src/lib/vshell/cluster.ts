@@ -1,0 +1,174 @@
+/**
+ * The virtual cluster's object store: plain JSON objects in creation order (the order is the model's stand-in for
+ * creationTimestamp, which matters for "oldest wins" rules), turned into the shared mesh index on demand.
+ */
+import { buildMesh } from '../model/mesh.ts';
+import type { Mesh, Workload } from '../model/mesh.ts';
+import { parseManifests } from '../model/parse.ts';
+import type { JsonObject, JsonValue, Resource } from '../model/types.ts';
+import { podNameOf, principalOf } from '../simulator/mesh.ts';
+import { kindInfo } from './kinds.ts';
+
+export type StoredObject = JsonObject;
+
+export function metaOf(o: StoredObject): JsonObject {
+  const m = o['metadata'];
+  return m && typeof m === 'object' && !Array.isArray(m) ? m : {};
+}
+
+export function nameOf(o: StoredObject): string {
+  return String(metaOf(o)['name'] ?? '');
+}
+
+export function namespaceOf(o: StoredObject): string | undefined {
+  const ns = metaOf(o)['namespace'];
+  return typeof ns === 'string' ? ns : undefined;
+}
+
+export function kindOf(o: StoredObject): string {
+  return String(o['kind'] ?? '');
+}
+
+export function labelsOf(o: StoredObject): Record<string, string> {
+  const l = metaOf(o)['labels'];
+  const out: Record<string, string> = {};
+  if (l && typeof l === 'object' && !Array.isArray(l)) for (const [k, v] of Object.entries(l)) out[k] = String(v);
+  return out;
+}
+
+export function keyOf(o: StoredObject): string {
+  return `${kindOf(o)}|${namespaceOf(o) ?? ''}|${nameOf(o)}`;
+}
+
+/** The cluster as one multi-document input (JSON is YAML), for the model and the validator. */
+export function clusterText(objects: readonly StoredObject[]): string {
+  return objects.map((o) => JSON.stringify(o)).join('\n---\n') + '\n';
+}
+
+const meshCache = new WeakMap<readonly StoredObject[], { mesh: Mesh; resources: Resource[] }>();
+
+export function meshOf(objects: readonly StoredObject[]): { mesh: Mesh; resources: Resource[] } {
+  const hit = meshCache.get(objects);
+  if (hit) return hit;
+  const { resources } = parseManifests({ file: 'cluster', text: clusterText(objects) });
+  const out = { mesh: buildMesh(resources), resources };
+  meshCache.set(objects, out);
+  return out;
+}
+
+/** FNV-1a based suffix for synthetic names (pods of a waypoint Deployment). */
+export function shortHash(s: string, n = 5): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
+  const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
+  let out = '';
+  for (let i = 0; i < n; i++) {
+    out += alphabet[h % alphabet.length];
+    h = Math.floor(h / alphabet.length) + 7919 * (i + 1);
+  }
+  return out;
+}
+
+export const NODE_NAME = 'atlas-worker';
+const POD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'Pod']);
+
+export interface VirtualPod {
+  readonly name: string;
+  readonly namespace: string;
+  readonly workload?: Workload;
+  /** The waypoint Gateway this pod runs, for waypoint pods. */
+  readonly waypoint?: string;
+  readonly object: JsonObject;
+  readonly created?: string;
+}
+
+/** Pods derived from workloads (one replica each) and from waypoint Gateways, as the cluster would run them. */
+export function podsOf(objects: readonly StoredObject[]): VirtualPod[] {
+  const { mesh } = meshOf(objects);
+  const created = new Map(objects.map((o) => [keyOf(o), metaOf(o)['creationTimestamp']]));
+  const pods: VirtualPod[] = [];
+  for (const w of mesh.workloads) {
+    if (!POD_KINDS.has(w.kind)) continue;
+    const name = podNameOf(w);
+    const mode = mesh.enrolment(w).mode;
+    const annotations: Record<string, string> = { ...w.annotations };
+    if (mode === 'ambient') annotations['ambient.istio.io/redirection'] = 'enabled';
+    const spec = (w.kind === 'Pod' ? w.resource.obj['spec'] : (w.resource.obj['spec'] as JsonObject | undefined)?.['template']) as
+      | JsonObject
+      | undefined;
+    const podSpec = (w.kind === 'Pod' ? spec : (spec?.['spec'] as JsonObject | undefined)) ?? {};
+    const ts = created.get(`${w.kind}|${w.namespace}|${w.name}`);
+    const object: JsonObject = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        name,
+        namespace: w.namespace,
+        labels: { ...w.labels },
+        ...(Object.keys(annotations).length ? { annotations } : {}),
+        ...(typeof ts === 'string' ? { creationTimestamp: ts } : {}),
+        ...(w.kind !== 'Pod' ? { ownerReferences: [{ kind: w.kind === 'Deployment' ? 'ReplicaSet' : w.kind, name: w.name }] } : {}),
+      },
+      spec: { ...podSpec, serviceAccountName: w.serviceAccount, nodeName: NODE_NAME },
+      status: { phase: 'Running', podIP: w.ip, podIPs: [{ ip: w.ip }] },
+    };
+    pods.push({ name, namespace: w.namespace, workload: w, object, ...(typeof ts === 'string' ? { created: ts } : {}) });
+  }
+  for (const wp of mesh.waypoints) {
+    const name = `${wp.name}-${shortHash(`${wp.namespace}/${wp.name}/waypoint`)}`;
+    const ts = created.get(`Gateway|${wp.namespace}|${wp.name}`);
+    pods.push({
+      name,
+      namespace: wp.namespace,
+      waypoint: wp.name,
+      ...(typeof ts === 'string' ? { created: ts } : {}),
+      object: {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: {
+          name,
+          namespace: wp.namespace,
+          labels: { 'gateway.networking.k8s.io/gateway-name': wp.name, 'istio.io/dataplane-mode': 'none' },
+          ...(typeof ts === 'string' ? { creationTimestamp: ts } : {}),
+        },
+        spec: { serviceAccountName: wp.serviceAccount, nodeName: NODE_NAME, containers: [{ name: 'istio-proxy', image: 'istio/proxyv2' }] },
+        status: { phase: 'Running', podIP: wp.ip, podIPs: [{ ip: wp.ip }] },
+      },
+    });
+  }
+  return pods;
+}
+
+/** What `kubectl get -o yaml` shows: stored objects plus the status a real control plane would have written. */
+export function withStatus(o: StoredObject, objects: readonly StoredObject[]): StoredObject {
+  if (kindOf(o) === 'Gateway' && String(o['apiVersion'] ?? '').startsWith('gateway.networking.k8s.io/') && !o['status']) {
+    const wp = meshOf(objects).mesh.waypoint(namespaceOf(o) ?? 'default', nameOf(o));
+    if (wp) {
+      const now = String(metaOf(o)['creationTimestamp'] ?? '');
+      const cond = (type: string, reason: string): JsonValue => ({
+        type,
+        status: 'True',
+        reason,
+        message: reason === 'Programmed' ? 'Resource programmed, assigned to service(s) ' + `${wp.name}.${wp.namespace}.svc.cluster.local:15008` : 'Resource accepted',
+        lastTransitionTime: now,
+      });
+      return {
+        ...o,
+        status: {
+          addresses: [{ type: 'IPAddress', value: wp.ip }],
+          conditions: [cond('Accepted', 'Accepted'), cond('Programmed', 'Programmed')],
+        },
+      };
+    }
+  }
+  if (kindOf(o) === 'Namespace' && !o['status']) return { ...o, status: { phase: 'Active' } };
+  return o;
+}
+
+export function principalOfWorkload(w: Workload): string {
+  return principalOf(w);
+}
+
+export function isNamespaced(kind: string): boolean {
+  return kindInfo(kind)?.namespaced ?? true;
+}

@@ -1,0 +1,261 @@
+/**
+ * `curl` inside a client pod of the virtual cluster, answered by the simulator (src/lib/simulator). What the
+ * client sees follows DESIGN §4.3: a body and status for allowed requests, `RBAC: access denied` (403) from a
+ * waypoint, 401 for an invalid JWT, and for a connection reset by ztunnel the error curl itself prints,
+ * `curl: (56) Recv failure: Connection reset by peer`, with exit code 56.
+ */
+import { endpointsOf, podNameOf } from '../simulator/mesh.ts';
+import { simulateIn } from '../simulator/simulate.ts';
+import { formatText } from '../simulator/format.ts';
+import type { SimResult } from '../simulator/types.ts';
+import { SimUsageError } from '../simulator/types.ts';
+import type { Workload } from '../model/mesh.ts';
+import { meshOf } from './cluster.ts';
+import type { Io, Session } from './session.ts';
+
+interface CurlOpts {
+  silent: boolean;
+  showError: boolean;
+  include: boolean;
+  head: boolean;
+  verbose: boolean;
+  fail: boolean;
+  output?: string;
+  writeOut?: string;
+  method?: string;
+  headers: [string, string][];
+  data?: string;
+  url?: string;
+}
+
+const VALUE_SHORT = new Set(['o', 'w', 'X', 'H', 'd', 'm', 'u', 'A', 'e', 'b', 'c', 'T']);
+const VALUE_LONG = new Set([
+  'output', 'write-out', 'request', 'header', 'data', 'data-raw', 'data-binary', 'max-time', 'connect-timeout',
+  'user', 'user-agent', 'referer', 'cookie', 'retry', 'resolve', 'json',
+]);
+
+class CurlUsage extends Error {}
+
+function parseCurl(args: readonly string[]): CurlOpts {
+  const o: CurlOpts = { silent: false, showError: false, include: false, head: false, verbose: false, fail: false, headers: [] };
+  const setValue = (name: string, v: string) => {
+    switch (name) {
+      case 'o':
+      case 'output':
+        o.output = v;
+        break;
+      case 'w':
+      case 'write-out':
+        o.writeOut = v;
+        break;
+      case 'X':
+      case 'request':
+        o.method = v.toUpperCase();
+        break;
+      case 'H':
+      case 'header': {
+        const i = v.indexOf(':');
+        if (i <= 0) throw new CurlUsage(`curl: option -H: header "${v}" needs the form "Name: value"`);
+        o.headers.push([v.slice(0, i).trim(), v.slice(i + 1).trim()]);
+        break;
+      }
+      case 'd':
+      case 'data':
+      case 'data-raw':
+      case 'data-binary':
+      case 'json':
+        o.data = v;
+        break;
+      default:
+        break; // accepted and ignored: timeouts, user agent…
+    }
+  };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a.startsWith('--')) {
+      const eq = a.indexOf('=');
+      const name = eq < 0 ? a.slice(2) : a.slice(2, eq);
+      if (VALUE_LONG.has(name)) {
+        const v = eq >= 0 ? a.slice(eq + 1) : args[++i];
+        if (v === undefined) throw new CurlUsage(`curl: option --${name}: requires parameter`);
+        setValue(name, v);
+      } else if (name === 'silent') o.silent = true;
+      else if (name === 'show-error') o.showError = true;
+      else if (name === 'include') o.include = true;
+      else if (name === 'head') o.head = true;
+      else if (name === 'verbose') o.verbose = true;
+      else if (name === 'fail') o.fail = true;
+      else if (!['location', 'insecure', 'http1.1', 'http2', 'no-progress-meter', 'compressed'].includes(name))
+        throw new CurlUsage(`curl: option --${name}: is unknown\ncurl: try 'curl --help' for more information`);
+      continue;
+    }
+    if (a.startsWith('-') && a.length > 1) {
+      for (let j = 1; j < a.length; j++) {
+        const c = a[j]!;
+        if (VALUE_SHORT.has(c)) {
+          const v = a.slice(j + 1) || args[++i];
+          if (v === undefined) throw new CurlUsage(`curl: option -${c}: requires parameter`);
+          setValue(c, v);
+          break;
+        }
+        if (c === 's') o.silent = true;
+        else if (c === 'S') o.showError = true;
+        else if (c === 'i') o.include = true;
+        else if (c === 'I') o.head = true;
+        else if (c === 'v') o.verbose = true;
+        else if (c === 'f') o.fail = true;
+        else if (!'kLN'.includes(c)) throw new CurlUsage(`curl: option -${c}: is unknown\ncurl: try 'curl --help' for more information`);
+      }
+      continue;
+    }
+    o.url = a;
+  }
+  return o;
+}
+
+const REASONS: Record<number, string> = {
+  200: 'OK',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+/** A small, plausible body for the bookinfo apps (so `grep` in the labs has something to find); generic otherwise. */
+function bodyFor(w: Workload | undefined, path: string, pod: string): string {
+  const app = w?.labels['app'];
+  const version = w?.labels['version'];
+  if (app === 'reviews') {
+    const rating = (stars: number) =>
+      version === 'v2' ? `, "rating": {"stars": ${stars}, "color": "black"}` : version === 'v3' ? `, "rating": {"stars": ${stars}, "color": "red"}` : '';
+    const id = /\/reviews\/(\d+)/.exec(path)?.[1] ?? '0';
+    return `{"id": "${id}","podname": "${pod}","clustername": "null","reviews": [{"reviewer": "Reader1","text": "Sharp dialogue and a plot that keeps moving."${rating(5)}},{"reviewer": "Reader2","text": "Fun, if a little long in the middle."${rating(4)}}]}\n`;
+  }
+  if (app === 'details') {
+    const id = /\/details\/(\d+)/.exec(path)?.[1] ?? '0';
+    return `{"id":${id},"author":"William Shakespeare","year":1595,"type":"paperback","pages":200,"publisher":"PublisherA","language":"English"}\n`;
+  }
+  if (app === 'ratings') return `{"id":0,"ratings":{"Reader1":5,"Reader2":4}}\n`;
+  if (app === 'productpage')
+    return `<!DOCTYPE html>\n<html><head><title>Bookinfo (virtual)</title></head><body><h1>The Comedy of Errors</h1><p>served by ${pod}</p></body></html>\n`;
+  return `hello from ${pod} (virtual cluster: the backend is modelled as answering 200)\n`;
+}
+
+function parseUrl(url: string): { scheme: string; host: string; port?: number; path: string } | undefined {
+  const m = /^(?:([a-zA-Z]+):\/\/)?([^/:?#\s]+)(?::(\d+))?([^#\s]*)/.exec(url);
+  if (!m) return undefined;
+  return { scheme: (m[1] ?? 'http').toLowerCase(), host: m[2]!, ...(m[3] ? { port: Number(m[3]) } : {}), path: m[4] || '/' };
+}
+
+export async function curl(s: Session, from: string, args: readonly string[], io: Io): Promise<number> {
+  let o: CurlOpts;
+  try {
+    o = parseCurl(args);
+  } catch (err) {
+    if (err instanceof CurlUsage) {
+      io.err(err.message + '\n');
+      return 2;
+    }
+    throw err;
+  }
+  const errorOut = (code: number, msg: string): number => {
+    if (o.writeOut) io.out(writeOut(o.writeOut, 0, code));
+    if (!o.silent || o.showError) io.err(`curl: (${code}) ${msg}\n`);
+    return code;
+  };
+  if (!o.url) {
+    io.err("curl: no URL specified\ncurl: try 'curl --help' for more information\n");
+    return 2;
+  }
+  const u = parseUrl(o.url);
+  if (!u) return errorOut(3, `URL rejected: Malformed input to a URL function`);
+  if (u.scheme !== 'http')
+    return errorOut(1, `Protocol "${u.scheme}" not supported by the virtual cluster (mesh traffic is modelled as plain HTTP from the app; ztunnel adds mTLS)`);
+  const port = u.port ?? 80;
+  const { mesh } = meshOf(s.objects);
+  const clientNs = from.split('/')[0]!;
+  let to: string;
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(u.host)) {
+    const w = mesh.workloads.find((x) => x.ip === u.host);
+    const svc = mesh.services.find((x) => x.addresses.includes(u.host));
+    if (w) to = `pod/${w.namespace}/${w.name}:${port}`;
+    else if (svc) to = `${svc.name}.${svc.namespace}:${port}`;
+    else return errorOut(7, `Failed to connect to ${u.host} port ${port} after 3 ms: Couldn't connect to server`);
+    if (w && !w.ports.includes(port) && w.ports.length)
+      return errorOut(7, `Failed to connect to ${u.host} port ${port} after 1 ms: Couldn't connect to server`);
+  } else {
+    const svc = mesh.servicesForHost(u.host, clientNs)[0];
+    if (!svc) return errorOut(6, `Could not resolve host: ${u.host}`);
+    if (!svc.ports.some((p) => p.port === port))
+      return errorOut(7, `Failed to connect to ${u.host} port ${port} after 2 ms: Couldn't connect to server`);
+    to = `${u.host}:${port}`;
+  }
+  const method = o.method ?? (o.head ? 'HEAD' : o.data !== undefined ? 'POST' : 'GET');
+  const headers: Record<string, string> = {};
+  for (const [k, v] of o.headers) headers[k] = v;
+  let r: SimResult;
+  try {
+    r = await simulateIn(mesh, { from, to, method, path: u.path, headers }, { nowSeconds: Math.floor(s.now / 1000) });
+  } catch (err) {
+    if (err instanceof SimUsageError) return errorOut(6, `Could not resolve host: ${u.host} (${err.message})`);
+    throw err;
+  }
+  if (o.verbose) for (const line of formatText(r).trimEnd().split('\n')) io.err(`* ${line}\n`);
+  if (r.status === null) return errorOut(56, 'Recv failure: Connection reset by peer');
+
+  const status = r.status;
+  let body: string;
+  let server = r.waypoint ? 'istio-envoy' : undefined;
+  if (status === 200) {
+    // Pick the backend the way the proxy would (weighted), then one of its endpoints.
+    let backendSvc = r.backends.length ? r.backends[0]! : undefined;
+    if (r.backends.length > 1) {
+      let x = s.random() * r.backends.reduce((a, b) => a + b.probability, 0);
+      for (const b of r.backends) {
+        x -= b.probability;
+        if (x < 0) {
+          backendSvc = b;
+          break;
+        }
+      }
+    }
+    let w: Workload | undefined;
+    const podHop = r.hops.find((h) => h.at === 'pod');
+    if (to.startsWith('pod/')) w = mesh.workload(to.split('/')[1]!, to.split('/')[2]!.split(':')[0]!);
+    else if (backendSvc) {
+      const svc = mesh.service(backendSvc.namespace, backendSvc.service);
+      const eps = svc ? endpointsOf(mesh, svc) : [];
+      w = eps.length ? eps[Math.min(eps.length - 1, Math.floor(s.random() * eps.length))] : undefined;
+    }
+    const pod = w ? podNameOf(w) : podHop && 'name' in podHop ? podHop.name.split('/').pop()! : 'backend';
+    body = bodyFor(w, u.path, pod);
+  } else if (status === 403) body = 'RBAC: access denied';
+  else if (status === 401) body = 'Jwt verification fails';
+  else if (status === 503) body = r.deniedAt === 'ztunnel' ? 'upstream connect error or disconnect/reset before headers. reset reason: connection termination' : 'no healthy upstream';
+  else body = '';
+  if (status !== 200) server = 'istio-envoy';
+
+  const headerBlock =
+    `HTTP/1.1 ${status} ${REASONS[status] ?? ''}\n` +
+    `content-type: ${status === 200 ? (body.startsWith('<') ? 'text/html; charset=utf-8' : 'application/json') : 'text/plain'}\n` +
+    `content-length: ${new TextEncoder().encode(body).length}\n` +
+    (server ? `server: ${server}\n` : '') +
+    '\n';
+  if (o.fail && status >= 400) return errorOut(22, `The requested URL returned error: ${status}`);
+  let shown = '';
+  if (o.include || o.head) shown += headerBlock;
+  if (!o.head) shown += body;
+  if (o.output === undefined || o.output === '-') io.out(shown);
+  if (o.writeOut) io.out(writeOut(o.writeOut, status, 0));
+  return 0;
+}
+
+function writeOut(fmt: string, status: number, exitcode: number): string {
+  return fmt
+    .replace(/%\{(http_code|response_code)\}/g, String(status).padStart(3, '0'))
+    .replace(/%\{exitcode\}/g, String(exitcode))
+    .replace(/%\{[a-z_]+\}/g, '0')
+    .replace(/\\n/g, '\n')
+    .replace(/\\t/g, '\t');
+}
