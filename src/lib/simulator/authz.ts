@@ -285,18 +285,19 @@ export function l4View(
 ): L4View {
   const sourceFields = unsupportedSource(at);
   const l7 = l7FieldsOf(rule, sourceFields);
+  const who = at === 'ztunnel' ? 'ztunnel' : 'an L4 (TCP) check';
   if (action === 'ALLOW') {
     return l7.length
       ? {
           kind: 'dropped',
-          why: `ALLOW rule uses ${l7.join(', ')}, which ztunnel cannot evaluate: the whole rule is dropped`,
+          why: `ALLOW rule uses ${l7.join(', ')}, which ${who} cannot evaluate: the whole rule is dropped`,
         }
       : { kind: 'kept', stripped: [] };
   }
   if (getArray(rule, ['when']).some((w) => !L4_WHEN.has(getString(w, ['key']) ?? ''))) {
     return {
       kind: 'noop',
-      why: `DENY rule has an L7 condition (${l7.filter((x) => x.startsWith('when')).join(', ')}): ztunnel can never match it, the rule is a no-op`,
+      why: `DENY rule has an L7 condition (${l7.filter((x) => x.startsWith('when')).join(', ')}): ${who} can never match it, the rule is a no-op`,
     };
   }
   // A match that had fields and is left with none after removing L7 (and ignored) fields never matches.
@@ -308,14 +309,14 @@ export function l4View(
   if (from.length && from.every((e) => emptied(getObject(e, ['source']), sourceFields))) {
     return {
       kind: 'noop',
-      why: 'DENY rule: every `from` entry only has L7 fields, which ztunnel removes; an empty match never matches, so the rule is a no-op',
+      why: `DENY rule: every \`from\` entry only has fields ${who} cannot evaluate; an empty match never matches, so the rule is a no-op`,
     };
   }
   const to = getArray(rule, ['to']);
   if (to.length && to.every((e) => emptied(getObject(e, ['operation']), L7_OPERATION))) {
     return {
       kind: 'noop',
-      why: 'DENY rule: every `to` entry only has L7 fields (hosts/methods/paths), which ztunnel removes; the rule is a no-op',
+      why: `DENY rule: every \`to\` entry only has HTTP fields (hosts/methods/paths), which ${who} cannot evaluate; the rule is a no-op`,
     };
   }
   return { kind: 'kept', stripped: l7 };

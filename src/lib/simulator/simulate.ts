@@ -307,7 +307,7 @@ export async function simulateIn(mesh: Mesh, req: SimRequest, opts: SimOptions =
   let waypoint = binding.waypoint;
   if (waypoint && !meshed) {
     t.notes.push(
-      `${binding.note}; but a caller outside the mesh is not captured by ztunnel, so it never traverses the waypoint: waypoint (L7) policy does not apply to it`,
+      `${binding.note.replace(/\.$/, '')}; but a caller outside the mesh is not captured by ztunnel, so it never traverses the waypoint: waypoint (L7) policy does not apply to it`,
     );
     waypoint = undefined;
   }
@@ -319,7 +319,7 @@ export async function simulateIn(mesh: Mesh, req: SimRequest, opts: SimOptions =
       (labelled(dest.service.labels) || labelled(mesh.namespaceLabels(dest.service.namespace)));
     if (!ok) {
       t.notes.push(
-        `${binding.note}; but ingress traffic goes straight to the pods unless the Service or its Namespace has istio.io/ingress-use-waypoint: "true": waypoint policy is bypassed`,
+        `${binding.note.replace(/\.$/, '')}; but ingress traffic goes straight to the pods unless the Service or its Namespace has istio.io/ingress-use-waypoint: "true": waypoint policy is bypassed`,
       );
       waypoint = undefined;
     }
