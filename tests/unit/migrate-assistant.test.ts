@@ -1,0 +1,67 @@
+// The assistant page's pure parts: the line diff behind "before and after", and the sample it offers.
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { lineDiff, MAX_DIFF_CELLS } from '../../src/components/migrate/diff.ts';
+import { migrateSources } from '../../src/lib/migrate/index.ts';
+
+describe('lineDiff', () => {
+  it('marks removed and added lines around common ones', () => {
+    expect(lineDiff('a\nb\nc\n', 'a\nx\nc\n')).toEqual([
+      { op: ' ', text: 'a' },
+      { op: '-', text: 'b' },
+      { op: '+', text: 'x' },
+      { op: ' ', text: 'c' },
+    ]);
+  });
+  it('rebuilds both sides exactly and keeps a longest common subsequence', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom('a', 'b', 'c', 'd'), { maxLength: 30 }),
+        fc.array(fc.constantFrom('a', 'b', 'c', 'd'), { maxLength: 30 }),
+        (a, b) => {
+          const d = lineDiff(a.join('\n'), b.join('\n'))!;
+          expect(d.filter((l) => l.op !== '+').map((l) => l.text)).toEqual(a.join('\n').split('\n'));
+          expect(d.filter((l) => l.op !== '-').map((l) => l.text)).toEqual(b.join('\n').split('\n'));
+          // No line is both removed and re-added unchanged next to itself.
+          for (let i = 1; i < d.length; i++)
+            expect(d[i - 1]!.op === '-' && d[i]!.op === '+' && d[i - 1]!.text === d[i]!.text).toBe(false);
+        },
+      ),
+    );
+  });
+  it('gives up (undefined) instead of building a huge table', () => {
+    const side = Math.ceil(Math.sqrt(MAX_DIFF_CELLS)) + 2;
+    const a = Array.from({ length: side }, (_, i) => `a${i}`).join('\n');
+    const b = Array.from({ length: side }, (_, i) => `b${i}`).join('\n');
+    expect(lineDiff(a, b)).toBeUndefined();
+  });
+});
+
+describe('assistant sample', () => {
+  it('converts without blockers and exercises routing, L7 and L4 policy conversions', () => {
+    const text = readFileSync(new URL('../../src/components/migrate/sample.yaml', import.meta.url), 'utf8');
+    const r = migrateSources({ file: 'sample.yaml', text });
+    expect(r.blockers).toBe(0);
+    const rules = new Set(r.findings.map((f) => f.rule));
+    for (const rule of [
+      'migrate-virtualservice-converted',
+      'migrate-l7-policy-retargeted',
+      'migrate-l4-allow-behind-waypoint',
+      'migrate-bypass-prevention',
+    ])
+      expect(rules).toContain(rule);
+  });
+});
+
+describe('migrate docs', () => {
+  it('the overview page documents every finding rule id the library can emit', () => {
+    const page = readFileSync(new URL('../../src/content/docs/migrate/index.mdx', import.meta.url), 'utf8');
+    const src = ['migrate.ts', 'policies.ts', 'virtualservice.ts']
+      .map((f) => readFileSync(new URL(`../../src/lib/migrate/${f}`, import.meta.url), 'utf8'))
+      .join('\n');
+    const ids = [...new Set([...src.matchAll(/'(migrate-[a-z0-9-]+)'/g)].map((m) => m[1]!))];
+    expect(ids.length).toBeGreaterThan(20);
+    expect(ids.filter((id) => !page.includes(`\`${id}\``))).toEqual([]);
+  });
+});
