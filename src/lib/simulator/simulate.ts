@@ -12,7 +12,7 @@ import { bindingBroken, endpointsOf, nodeOf, podNameOf, principalOf, readinessNo
 import type { Mesh, ServiceInfo as MeshService, ServicePort, Waypoint, WaypointBinding, Workload } from './mesh.ts';
 import { effectiveMtls } from './peerauth.ts';
 import { route, routesFor, routesOnWaypointGateway } from './routing.ts';
-import { routeVirtualServices, virtualServicesFor } from './vs.ts';
+import { destinationRulesFor, routeVirtualServices, virtualServicesFor } from './vs.ts';
 import type { RouteBackend } from './routing.ts';
 import type { Backend, DecidedBy, Decision, Hop, SimOptions, SimRequest, SimResult, Verdict } from './types.ts';
 import { SimUsageError } from './types.ts';
@@ -347,6 +347,12 @@ export async function simulateIn(mesh: Mesh, req: SimRequest, opts: SimOptions =
     if (vss.length && http)
       t.notes.push(
         `VirtualService ${vss.map((r) => `${r.namespace}/${r.name}`).join(', ')} has no effect without a waypoint (ztunnel does not route HTTP)`,
+      );
+    // SEMANTICS §8: DestinationRule traffic policy (TLS origination, LB, outlier detection, pools) runs at the waypoint.
+    const drs = destinationRulesFor(mesh, svc).filter((r) => getObject(r.obj, ['spec', 'trafficPolicy']) !== undefined);
+    if (drs.length)
+      t.notes.push(
+        `DestinationRule ${drs.map((r) => `${r.namespace}/${r.name}`).join(', ')} has a trafficPolicy, which is applied by a waypoint: without one it does nothing here`,
       );
   }
 

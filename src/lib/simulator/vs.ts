@@ -89,11 +89,15 @@ function matchRequest(m: JsonObject, req: VsRequestView): boolean {
   return true;
 }
 
-function subsetLabels(mesh: Mesh, svc: MeshService, subset: string): Record<string, string> | undefined {
-  const rules = inNamespaces(mesh, 'DestinationRule', [svc.namespace, mesh.rootNamespace]).filter((r) =>
+/** DestinationRules whose host is this service (its namespace and the root namespace). */
+export function destinationRulesFor(mesh: Mesh, svc: MeshService): Resource[] {
+  return inNamespaces(mesh, 'DestinationRule', [svc.namespace, mesh.rootNamespace]).filter((r) =>
     svc.hosts.some((h) => fqdn(getString(r.obj, ['spec', 'host']) ?? '', r.namespace) === h),
   );
-  for (const r of rules) {
+}
+
+function subsetLabels(mesh: Mesh, svc: MeshService, subset: string): Record<string, string> | undefined {
+  for (const r of destinationRulesFor(mesh, svc)) {
     const s = getArray(r.obj, ['spec', 'subsets']).find((x) => getString(x, ['name']) === subset);
     if (s) {
       const out: Record<string, string> = {};
