@@ -24,7 +24,7 @@ export interface EntryBox extends Rect {
   readonly programmedAt: readonly ProgrammedAt[];
   /** "programmed at …" as text, so colour is never the only cue. */
   readonly where: string;
-  /** Accessible name of the link. */
+  /** Accessible name of the link: the visible text, title then where. */
   readonly label: string;
 }
 
@@ -54,7 +54,7 @@ export interface DiagramLayout {
 
 /** The enforcement points drawn at the bottom; istiod is the box on top, `n/a in ambient` gets no box. */
 export const TARGETS: readonly { at: ProgrammedAt; title: string; subtitle: string }[] = [
-  { at: 'istio-cni', title: 'istio-cni', subtitle: 'DaemonSet: redirects pod traffic' },
+  { at: 'istio-cni', title: 'istio-cni', subtitle: 'reads the labels (no xDS)' },
   { at: 'ztunnel', title: 'ztunnel', subtitle: 'DaemonSet: L4, mTLS (HBONE)' },
   { at: 'waypoint', title: 'waypoint', subtitle: 'Envoy: L7 for bound services' },
   { at: 'ingress', title: 'ingress gateway', subtitle: 'Envoy: north-south' },
@@ -102,9 +102,9 @@ export function layoutDiagram(opts: LayoutOptions): DiagramLayout {
   const gap = 12;
   const colWidth = wide ? 180 : 300;
   const width = wide ? margin + 5 * colWidth + 4 * gap + 16 : margin + colWidth + 16;
-  const maxChars = wide ? 25 : 40;
+  const maxChars = wide ? 20 : 40;
 
-  const istiod: Rect = { x: margin, y: 12, width: width - margin - 16, height: 64 };
+  const istiod: Rect = { x: margin, y: 12, width: width - margin - 16, height: wide ? 64 : 76 };
   const y0 = istiod.y + istiod.height + 40;
 
   const groups: GroupBox[] = [];
@@ -124,7 +124,7 @@ export function layoutDiagram(opts: LayoutOptions): DiagramLayout {
         lines,
         programmedAt: e.programmedAt,
         where,
-        label: `${e.type === 'label' ? e.key : e.title}, ${where}`,
+        label: `${e.type === 'label' ? e.key : e.title} ${where}`,
         x: x + 8,
         y,
         width: colWidth - 16,

@@ -18,11 +18,21 @@ export interface TraceStep {
 export interface TraceView {
   readonly client: string;
   readonly steps: readonly TraceStep[];
+  /** e.g. "Denied at waypoint by AuthorizationPolicy bookinfo/x (rule 0)". */
   readonly verdict: string;
+  /** "HTTP 403", "connection reset, no HTTP status", … */
+  readonly status: string;
   readonly outcome: 'allowed' | 'denied' | 'other';
   readonly backends: readonly string[];
   readonly notes: readonly string[];
 }
+
+const WORD: Record<SimResult['verdict'], string> = {
+  allowed: 'Allowed',
+  denied: 'Denied',
+  'no-route': 'No route',
+  error: 'Failed',
+};
 
 const strip = (id: string) => id.replace(/^spiffe:\/\//, '');
 
@@ -46,6 +56,8 @@ function hopTitle(h: Hop): string {
       return `Pod ${h.name}, port ${h.port}`;
     case 'external':
       return `External ${h.name}`;
+    default:
+      return 'Hop';
   }
 }
 
@@ -89,7 +101,8 @@ export function traceView(r: SimResult): TraceView {
   return {
     client: `${r.client.name} (${r.client.dataplane === 'none' ? 'not in the mesh' : r.client.dataplane}${clientId ? `, ${clientId}` : ', no identity'})`,
     steps,
-    verdict: `${r.verdict}${r.deniedAt ? ` at ${r.deniedAt}` : ''}${by}: ${status}`,
+    verdict: `${WORD[r.verdict]}${r.deniedAt ? ` at ${r.deniedAt}` : ''}${by}`,
+    status,
     outcome: r.verdict === 'allowed' ? 'allowed' : r.verdict === 'denied' ? 'denied' : 'other',
     backends: r.backends.map(
       (b) => `${b.namespace}/${b.service}:${b.port} (${Math.round(b.probability * 1000) / 10}%)`,
