@@ -1,7 +1,7 @@
 // The validator's public surface (issue #3): lint(), the rule registry and the output formatters.
 export * from './finding.ts';
 export type { Rule, RuleContext, RuleMeta, RuleDocs, RuleExample, InvalidRuleExample, ReportOptions } from './rule.ts';
-export { lint, compareFindings } from './lint.ts';
+export { lint, lintParsed, compareFindings } from './lint.ts';
 export type { LintOptions } from './lint.ts';
 export { RULES, ruleById } from './rules/index.ts';
 export { formatText, formatSarif, formatJson } from './format.ts';

@@ -88,12 +88,18 @@ function authorizationPolicy(spec: JsonObject, out: Out): void {
         });
     });
   });
-  // istio/istio pkg/config/validation (ValidateAuthorizationPolicy): a DENY policy must have rules.
-  if (getString(spec, ['action']) === 'DENY' && getArray(spec, ['rules']).length === 0)
+  // istiod's validating webhook (istio/istio pkg/config/validation/validation.go, ValidateAuthorizationPolicy)
+  // adds rules the CRD schema does not carry: DENY and CUSTOM need `rules`, `provider` only with CUSTOM.
+  const action = getString(spec, ['action']);
+  const noRules = spec.rules === undefined || spec.rules === null || (Array.isArray(spec.rules) && spec.rules.length === 0);
+  if ((action === 'DENY' || action === 'CUSTOM') && noRules)
     out.push({
       path: ['spec', 'action'],
-      message: 'A DENY policy without rules is rejected by istiod validation (it would have no meaning); add rules or use an ALLOW policy without rules to deny everything.',
+      origin: 'webhook',
+      message: `A ${action} policy without rules is rejected by istiod's validation (it would never trigger); add rules, or \`rules: [{}]\` to match every request.`,
     });
+  if (has(spec, 'provider') && action !== 'CUSTOM')
+    out.push({ path: ['spec', 'provider'], origin: 'webhook', message: '`provider` is only allowed with action CUSTOM; istiod rejects it otherwise.' });
 }
 
 function peerAuthentication(spec: JsonObject, out: Out): void {

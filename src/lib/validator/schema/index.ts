@@ -11,6 +11,8 @@ export interface SchemaProblem {
   readonly message: string;
   /** `key` points at the key and its value, `value` at the value only. */
   readonly part?: 'key' | 'value';
+  /** `webhook`: enforced by istiod's validating webhook rather than the CRD schema (see schema/cel.ts). */
+  readonly origin?: 'webhook';
 }
 
 /** Findings per resource are capped: past this many, one more says how many were left out. */

@@ -1,0 +1,185 @@
+// lint() throughput on 20,000 generated resources, and its cost relative to a schema-only pass
+// (parse + @kubernetes-models validation) over the same input. Targets (issue #3): ≥ 50,000 resources/s on one
+// core, ≤ 1.5× the schema-only pass.
+import { parseManifests } from '../src/lib/model/index.ts';
+import { lint, lintParsed } from '../src/lib/validator/index.ts';
+import { structuralValidator } from '../src/lib/validator/schema/validators.ts';
+import type { Bench } from './harness.ts';
+import { timeMedian } from './harness.ts';
+
+/** A realistic mesh: per namespace a Namespace, Deployments, Services, policies, routes and a waypoint. */
+export function generate(target: number): { text: string; count: number } {
+  const docs: string[] = [];
+  let ns = 0;
+  while (docs.length < target) {
+    const n = `team-${ns++}`;
+    docs.push(`apiVersion: v1
+kind: Namespace
+metadata:
+  name: ${n}
+  labels:
+    istio.io/dataplane-mode: ambient
+    istio.io/use-waypoint: waypoint`);
+    docs.push(`apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata:
+  name: waypoint
+  namespace: ${n}
+spec:
+  gatewayClassName: istio-waypoint
+  listeners:
+  - name: mesh
+    port: 15008
+    protocol: HBONE`);
+    for (let a = 0; a < 4; a++) {
+      const app = `svc-${a}`;
+      docs.push(`apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ${app}
+  namespace: ${n}
+spec:
+  replicas: 2
+  selector:
+    matchLabels:
+      app: ${app}
+  template:
+    metadata:
+      labels:
+        app: ${app}
+        version: v1
+    spec:
+      serviceAccountName: ${app}
+      containers:
+      - name: ${app}
+        image: registry.example/${app}:1.0
+        ports:
+        - containerPort: 8080`);
+      docs.push(`apiVersion: v1
+kind: Service
+metadata:
+  name: ${app}
+  namespace: ${n}
+spec:
+  selector:
+    app: ${app}
+  ports:
+  - name: http
+    port: 80
+    targetPort: 8080`);
+      docs.push(`apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata:
+  name: ${app}-l4
+  namespace: ${n}
+spec:
+  selector:
+    matchLabels:
+      app: ${app}
+  action: ALLOW
+  rules:
+  - from:
+    - source:
+        principals:
+        - cluster.local/ns/${n}/sa/waypoint
+        - cluster.local/ns/${n}/sa/svc-${(a + 1) % 4}`);
+      docs.push(`apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata:
+  name: ${app}-l7
+  namespace: ${n}
+spec:
+  targetRefs:
+  - kind: Service
+    group: ""
+    name: ${app}
+  action: ALLOW
+  rules:
+  - to:
+    - operation:
+        methods: ["GET", "POST"]
+        paths: ["/api/*"]`);
+      docs.push(`apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: ${app}
+  namespace: ${n}
+spec:
+  parentRefs:
+  - group: ""
+    kind: Service
+    name: ${app}
+    port: 80
+  rules:
+  - matches:
+    - path:
+        type: PathPrefix
+        value: /api
+    backendRefs:
+    - name: ${app}
+      port: 80`);
+    }
+  }
+  docs.length = target;
+  return { text: `${docs.join('\n---\n')}\n`, count: target };
+}
+
+function schemaOnly(text: string): number {
+  const { resources } = parseManifests({ file: 'bench.yaml', text });
+  let errors = 0;
+  for (const r of resources) {
+    const v = structuralValidator(r.apiVersion, r.kind);
+    if (v) errors += v(r.obj).length;
+  }
+  return errors;
+}
+
+/** Median of interleaved runs of a and b (the machine is shared: interleaving spreads load drift over both). */
+function interleaved(a: () => void, b: () => void, runs: number): [number, number] {
+  a();
+  b();
+  const ta: number[] = [];
+  const tb: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    let t0 = performance.now();
+    a();
+    ta.push(performance.now() - t0);
+    t0 = performance.now();
+    b();
+    tb.push(performance.now() - t0);
+  }
+  const med = (x: number[]) => x.sort((p, q) => p - q)[Math.floor(x.length / 2)]!;
+  return [med(ta), med(tb)];
+}
+
+const bench: Bench = async () => {
+  const { text, count } = generate(20_000);
+  let report = lint({ file: 'bench.yaml', text });
+  if (report.resources !== count) throw new Error(`expected ${count} resources, linted ${report.resources}`);
+  const [lintMs, schemaMs] = interleaved(
+    () => {
+      report = lint({ file: 'bench.yaml', text });
+    },
+    () => void schemaOnly(text),
+    3,
+  );
+  // The validator's own layer (schema + mesh + every rule) on an already parsed input: YAML parsing excluded.
+  const parsed = parseManifests({ file: 'bench.yaml', text });
+  const layerMs = timeMedian(() => void lintParsed(parsed), 3);
+  const perSecond = Math.round(count / (lintMs / 1000));
+  const layerPerSecond = Math.round(count / (layerMs / 1000));
+  const ratio = lintMs / schemaMs;
+  return [
+    { name: 'validator: lint 20,000 resources end to end (parse + schema + rules)', value: perSecond, unit: 'resources/s', target: '≥ 50000', ok: perSecond >= 50_000 },
+    {
+      name: 'validator: lint vs schema-only pass (parse + @kubernetes-models validate)',
+      value: Math.round(lintMs),
+      unit: 'ms',
+      ratio: { value: Math.round(ratio * 100) / 100, against: `schema-only ${Math.round(schemaMs)} ms`, target: '≤ 1.5' },
+      ok: ratio <= 1.5,
+    },
+    { name: 'validator: schema + mesh + rules on parsed input (YAML parsing excluded)', value: layerPerSecond, unit: 'resources/s', target: '≥ 50000', ok: layerPerSecond >= 50_000 },
+    { name: 'validator: findings on the generated mesh (expected 0: it is a correct mesh)', value: report.findings.length, unit: 'findings', ok: report.findings.length === 0 },
+  ];
+};
+export default bench;
