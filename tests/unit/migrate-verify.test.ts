@@ -222,3 +222,53 @@ describe('converted routes send requests where the VirtualService did', () => {
     ]);
   });
 });
+
+describe('the guide shows what the tool produces', () => {
+  const read = (p: string) => readFileSync(new URL(`../../${p}`, import.meta.url), 'utf8');
+  const objects = (p: string) => parseManifests({ file: p, text: read(p) }).resources.map((r) => r.obj);
+  const find = (list: JsonObject[], kind: string, name: string) =>
+    list.find((o) => o.kind === kind && (o.metadata as JsonObject).name === name);
+  const sidecarEra = () =>
+    parseManifests([
+      { file: 'labs/base/bookinfo.yaml', text: read('labs/base/bookinfo.yaml') },
+      {
+        file: 'namespace.yaml',
+        text: 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: bookinfo\n  labels:\n    istio-injection: enabled\n',
+      },
+      { file: 'before-routing.yaml', text: read('src/content/examples/migrate/before-routing.yaml') },
+      { file: 'before-authz.yaml', text: read('src/content/examples/migrate/before-authz.yaml') },
+    ]).resources;
+  const ex = (name: string) => objects(`src/content/examples/migrate/${name}.yaml`);
+
+  it('option 1, Service targets', () => {
+    const out = migrate(sidecarEra()).manifests;
+    expect(find(out, 'HTTPRoute', 'reviews')!.spec).toEqual(find(ex('httproute'), 'HTTPRoute', 'reviews')!.spec);
+    expect(find(out, 'AuthorizationPolicy', 'allow-get-reviews')!.spec).toEqual(
+      find(ex('authz-service'), 'AuthorizationPolicy', 'allow-get-reviews')!.spec,
+    );
+    expect(find(out, 'AuthorizationPolicy', 'deny-waypoint-bypass')!.spec).toEqual(
+      find(ex('bypass-option1'), 'AuthorizationPolicy', 'deny-waypoint-bypass')!.spec,
+    );
+    const gw = find(ex('waypoint'), 'Gateway', 'waypoint')!;
+    expect(find(out, 'Gateway', 'waypoint')).toEqual(gw);
+    const svcLabels = (list: JsonObject[]) => (find(list, 'Service', 'reviews')!.metadata as JsonObject).labels;
+    expect(svcLabels(out)).toEqual(svcLabels(ex('waypoint')));
+    expect((find(out, 'Namespace', 'bookinfo')!.metadata as JsonObject).labels).toEqual(
+      (find(ex('namespace'), 'Namespace', 'bookinfo')!.metadata as JsonObject).labels,
+    );
+    expect(out.filter((o) => o.kind === 'VirtualService')).toEqual([]);
+  });
+
+  it('option 2 and the Gateway target', () => {
+    const out = migrate(sidecarEra(), {
+      target: 'gateway',
+      keepSidecarPrincipals: ['cluster.local/ns/bookinfo/sa/bookinfo-productpage'],
+    }).manifests;
+    expect(find(out, 'AuthorizationPolicy', 'deny-waypoint-bypass')!.spec).toEqual(
+      find(ex('bypass-option2'), 'AuthorizationPolicy', 'deny-waypoint-bypass')!.spec,
+    );
+    expect(find(out, 'AuthorizationPolicy', 'allow-get-reviews')!.spec).toEqual(
+      find(ex('authz-gateway'), 'AuthorizationPolicy', 'allow-get-reviews')!.spec,
+    );
+  });
+});

@@ -25,7 +25,25 @@ interface Binding {
 
 /** Audit sidecar-era manifests and convert them to ambient. Pure: never throws on odd input. */
 export function migrate(resources: readonly Resource[], options: MigrateOptions = {}): MigrationResult {
-  const ctx = new MigrationContext(resources, options);
+  // The same object given twice: the later copy wins, as with kubectl apply.
+  const group = (r: Resource) => (r.apiVersion.includes('/') ? r.apiVersion.split('/')[0] : '');
+  const identity = (r: Resource) => `${group(r)}|${r.kind}|${r.namespace}|${r.name}`;
+  const last = new Map<string, Resource>();
+  for (const r of resources) last.set(identity(r), r);
+  const unique = resources.filter((r) => last.get(identity(r)) === r);
+  const ctx = new MigrationContext(unique, options);
+  for (const r of resources) {
+    const later = last.get(identity(r))!;
+    if (later !== r) {
+      ctx.add(
+        'migrate-duplicate-object',
+        'info',
+        `${r.kind} ${r.name} appears again later (${later.file}:${later.locate([]).line}); the later copy is used, as kubectl apply would.`,
+        r,
+        [],
+      );
+    }
+  }
   convertVirtualServices(ctx);
   convertPolicies(ctx);
   const bound = bindWaypoints(ctx);
@@ -230,6 +248,22 @@ function bypassPrevention(ctx: MigrationContext, bound: Map<string, Binding>): v
       let name = keys.length === 1 ? 'deny-waypoint-bypass' : `deny-waypoint-bypass-${svc.name}`;
       if (names.has(keyOf(ns, name))) name = `deny-waypoint-bypass-${svc.name}`;
       names.add(keyOf(ns, name));
+      // Services that reach the same pods without the waypoint: bypass prevention will refuse their callers.
+      const direct = [...ctx.services.values()].filter((o) => {
+        const k = keyOf(o.namespace, o.name);
+        if (o.namespace !== ns || k === key || bound.has(k) || ctx.generatedServices.has(k)) return false;
+        const s = ctx.serviceSelector(o);
+        return Object.keys(s).length > 0 && Object.entries(selector).every(([a, v]) => s[a] === v);
+      });
+      if (direct.length) {
+        ctx.add(
+          'migrate-bypass-blocks-direct-services',
+          'warning',
+          `Service ${direct.map((d) => d.name).join(', ')} reaches the same pods as ${svc.name} but is not bound to the waypoint: once ${name} applies, requests addressed to ${direct.length > 1 ? 'them' : 'it'} directly are refused. Send those callers through ${svc.name}, or bind ${direct.length > 1 ? 'them' : 'it'} with istio.io/use-waypoint.`,
+          direct[0],
+          ['spec', 'selector'],
+        );
+      }
       ctx.epilogue.push({
         apiVersion: 'security.istio.io/v1',
         kind: 'AuthorizationPolicy',

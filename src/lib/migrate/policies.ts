@@ -94,7 +94,18 @@ export function servicesForSelector(
       if (!policyInSvc) broader.push(svc.name);
     }
   }
-  return { refs, broader };
+  // Keep only the widest Services: a per-version Service (selector = another one's plus more labels) reaches a
+  // subset of the same pods, and the bypass-prevention DENY already refuses it as a way around the waypoint.
+  const sel = (r: ServiceRef) => ctx.serviceSelector(ctx.service(r.namespace, r.name)!);
+  const extendsOther = (r: ServiceRef) =>
+    refs.some((o) => {
+      if (o === r) return false;
+      const a = sel(r);
+      const b = sel(o);
+      const bk = Object.keys(b);
+      return bk.length < Object.keys(a).length && bk.every((k) => a[k] === b[k]);
+    });
+  return { refs: refs.filter((r) => !extendsOther(r)), broader };
 }
 
 function withTargetRefs(obj: JsonObject, targetRefs: JsonValue[]): JsonObject {
