@@ -74,24 +74,35 @@ export async function up(loaded: LoadedLab, deps: RealDeps): Promise<RunningLab>
   const plan = upPlan(lab, file);
   const total = plan.length;
   let toolbox: Toolbox | undefined;
-  let cleaned: Promise<void> | undefined;
-  const cleanup = () =>
-    (cleaned ??= (async () => {
+  let toolboxStopped = false;
+  const stopToolbox = async () => {
+    if (!toolbox || toolboxStopped) return;
+    toolboxStopped = true;
+    await toolbox.stop().catch(() => undefined);
+  };
+  let cleaning: Promise<void> | undefined;
+  const cleanup = async () => {
+    cleaning ??= (async () => {
       deps.out(`cleanup: deleting kind cluster ${name}`);
-      if (toolbox) {
-        await toolbox.sh(`kind delete cluster --name "${name}"`).catch(() => undefined);
-      }
+      if (toolbox) await toolbox.sh(`kind delete cluster --name "${name}"`).catch(() => undefined);
       await deps.containers.removeKindNodes(name).catch(() => 0);
-      if (toolbox) await toolbox.stop().catch(() => undefined);
+      await stopToolbox();
       deps.state.removeAll(lab.id);
       deps.out(`cleanup: done (${seconds(deps.now() - t0)})`);
-    })());
+    })();
+    await cleaning;
+    // A toolbox that finished starting after cleanup began (a signal during its start) is stopped here.
+    await stopToolbox();
+  };
+  let interrupted: string | undefined;
   const unregister = deps.onSignal((signal) => {
+    interrupted ??= signal;
     deps.out(`\n${signal}: stopping`);
     void cleanup();
   });
   let index = 0;
   const step = async <T>(id: string, fn: () => Promise<T>): Promise<T> => {
+    if (interrupted) throw new LabRunError(`interrupted by ${interrupted}; the cluster was deleted`);
     const action = plan.find((a) => a.id === id)!;
     index++;
     const start = deps.now();
@@ -150,6 +161,7 @@ export async function up(loaded: LoadedLab, deps: RealDeps): Promise<RunningLab>
       for (const ref of lab.setup) await kube.apply(manifestText(loaded, ref));
     });
     await step('workloads-ready', () => waitForWorkloads(loaded, lab.setup, kube, deps));
+    if (interrupted) throw new LabRunError(`interrupted by ${interrupted}; the cluster was deleted`);
     const readyMs = deps.now() - t0;
     deps.state.write(lab.id, 'state.json', JSON.stringify({ ...saved(lab.id, name, tb.id, deps), readyMs }, null, 2));
     deps.out(`ready in ${seconds(readyMs)}: export KUBECONFIG=${kubeconfigPath}`);

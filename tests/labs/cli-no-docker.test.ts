@@ -14,16 +14,21 @@ describe('ambient-atlas lab without Docker', () => {
     it.skip('exit 3 without Docker (skipped: Docker is available here)', () => undefined);
     return;
   }
-  it.each([['up'], ['check']])('lab %s exits 3 within seconds with one line', (sub) => {
-    const t0 = Date.now();
-    const r = spawnSync(process.execPath, [bin, 'lab', sub, 'ambient-mtls'], { encoding: 'utf8', timeout: 20_000 });
-    const ms = Date.now() - t0;
-    expect(r.status).toBe(3);
-    expect(r.stdout).toBe('');
-    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/Docker is required.*--dry-run/);
-    expect(ms).toBeLessThan(10_000);
-  });
+  it.each([['up'], ['check']])(
+    'lab %s exits 3 within seconds with one line',
+    (sub) => {
+      const t0 = Date.now();
+      const r = spawnSync(process.execPath, [bin, 'lab', sub, 'ambient-mtls'], { encoding: 'utf8', timeout: 40_000 });
+      const ms = Date.now() - t0;
+      expect(r.status).toBe(3);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(/Docker is required.*--dry-run/);
+      // Wall time on a shared, loaded CI machine: generous bound; it takes ~1 s of CPU (testcontainers rejects in ms).
+      expect(ms).toBeLessThan(30_000);
+    },
+    60_000,
+  );
   it('lab check LAB --dry-run still works and exits 0', () => {
     const r = spawnSync(process.execPath, [bin, 'lab', 'check', 'require-jwt', '--dry-run'], {
       encoding: 'utf8',
@@ -31,5 +36,5 @@ describe('ambient-atlas lab without Docker', () => {
     });
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/PASS: 6\/6 checks hold in the simulator/);
-  });
+  }, 60_000);
 });

@@ -231,6 +231,24 @@ describe('lab up (fake containers)', () => {
     expect(f.lines.some((l) => l.includes('SIGINT'))).toBe(true);
   });
 
+  it('Ctrl-C before the cluster is ready stops at the next action and cleans up once', async () => {
+    const f = fake();
+    const startToolbox = f.deps.containers.startToolbox;
+    const containers = {
+      ...f.deps.containers,
+      startToolbox: async (id: string) => {
+        const tb = await startToolbox(id);
+        f.signal('SIGINT'); // arrives while the toolbox is starting
+        return tb;
+      },
+    };
+    await expect(up(mtls, { ...f.deps, containers })).rejects.toThrow(/interrupted by SIGINT/);
+    expect(f.calls.filter((c) => c.startsWith('sh:kind create'))).toEqual([]);
+    expect(f.calls.filter((c) => c === 'toolbox:stop')).toHaveLength(1);
+    expect(f.calls).toContain('state:remove:ambient-mtls');
+    expect(f.calls).toContain('nodes:remove:atlas-ambient-mtls');
+  });
+
   it('gives up waiting for the mesh after the timeout', async () => {
     const f = fake({ time: { step: 60_000 } });
     f.kube.rollout = async () => ({ ready: 0, desired: 1 });
