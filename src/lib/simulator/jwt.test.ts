@@ -163,4 +163,14 @@ spec:
     expect((await run([ra(TARGET, inline()), policy], { jwt: admin })).verdict).toBe('allowed');
     expect((await run([ra(TARGET, inline()), policy], { jwt: dev })).status).toBe(403);
   });
+
+  it('token locations: Authorization or access_token by default; only fromHeaders/fromParams when a rule sets them', async () => {
+    const token = await sign({ iss: ISS, sub: 'alice', aud: 'cart-api', exp: NOW + 60 });
+    const need = requireJwt(`"${ISS}/alice"`);
+    expect((await run([ra(TARGET, inline()), need], { path: `/x?access_token=${token}` })).verdict).toBe('allowed');
+    const custom = ra(TARGET, `{issuer: "${ISS}", jwks: '${jwks}', fromHeaders: [{name: x-jwt}]}`);
+    expect((await run([custom, need], { headers: { 'X-JWT': token } })).verdict).toBe('allowed');
+    // With fromHeaders set, the Authorization header is not read: no token, so the ALLOW on requestPrincipals denies.
+    expect((await run([custom, need], { jwt: token })).status).toBe(403);
+  });
 });

@@ -104,21 +104,35 @@ function audiencesOf(payload: JsonObject): string[] {
   return Array.isArray(aud) ? aud.filter((a): a is string => typeof a === 'string') : [];
 }
 
-/** Find the token where some rule looks for it: `Authorization: Bearer` by default, or `fromHeaders`. */
+/**
+ * Find the token where some rule looks for it: its `fromHeaders` / `fromParams`, or, when a rule sets neither,
+ * the defaults `Authorization: Bearer …` and the `access_token` query parameter (istio/api
+ * security/v1/request_authentication.proto, JWTRule fromHeaders/fromParams).
+ */
 export function tokenFrom(
   headers: Readonly<Record<string, string>>,
+  query: ReadonlyMap<string, string>,
   rules: readonly { rule: JsonObject }[],
 ): string | undefined {
   for (const { rule } of rules) {
-    for (const h of getArray(rule, ['fromHeaders'])) {
-      const name = (getString(h, ['name']) ?? '').toLowerCase();
-      const prefix = getString(h, ['prefix']) ?? '';
+    const fromHeaders = getArray(rule, ['fromHeaders']);
+    const fromParams = getArray(rule, ['fromParams']).map(String);
+    const custom = fromHeaders.length > 0 || fromParams.length > 0;
+    const headerLocations = custom
+      ? fromHeaders.map((h) => ({
+          name: (getString(h, ['name']) ?? '').toLowerCase(),
+          prefix: getString(h, ['prefix']) ?? '',
+        }))
+      : [{ name: 'authorization', prefix: 'Bearer ' }];
+    for (const { name, prefix } of headerLocations) {
       const v = headers[name];
-      if (v !== undefined && v.startsWith(prefix)) return v.slice(prefix.length).trim();
+      if (v !== undefined && v.toLowerCase().startsWith(prefix.toLowerCase())) return v.slice(prefix.length).trim();
+    }
+    for (const param of custom ? fromParams : ['access_token']) {
+      const v = query.get(param);
+      if (v !== undefined && v !== '') return v;
     }
   }
-  const auth = headers['authorization'];
-  if (auth !== undefined && /^bearer\s+/i.test(auth)) return auth.replace(/^bearer\s+/i, '').trim();
   return undefined;
 }
 

@@ -401,7 +401,7 @@ export async function simulateIn(mesh: Mesh, req: SimRequest, opts: SimOptions =
       const rules = ras.flatMap((r) =>
         getArray(r.obj, ['spec', 'jwtRules']).map((rule) => ({ rule: getObject(rule, []) ?? {} })),
       );
-      const token = ras.length ? tokenFrom(headers, rules) : undefined;
+      const token = ras.length ? tokenFrom(headers, query, rules) : undefined;
       if (!ras.length) {
         if (req.jwt !== undefined)
           decisions.push({
