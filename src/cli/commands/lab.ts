@@ -9,9 +9,10 @@ Usage:
   ambient-atlas lab up LAB [--dry-run]            kind + Gateway API CRDs + Istio ambient + the lab's workloads;
                                                   stays in the foreground until Ctrl-C, then deletes the cluster
   ambient-atlas lab check LAB [--step N] [--apply-solution] [--dry-run]
-                                                  run the step's checks for real (curl from the client pod) and
-                                                  compare each with the simulator: says whether your YAML or the
-                                                  cluster is at fault
+                                                  run the checks of step N (default: every step) for real (curl
+                                                  from the client pod) and compare each with the simulator: says
+                                                  whether your YAML or the cluster is at fault.
+                                                  --apply-solution applies the reference YAML of steps 1..N first
   ambient-atlas lab down LAB [--dry-run]          delete the lab's cluster and state
 
 --dry-run needs no Docker: it prints every action (cluster image, installs with versions, manifests, checks),
