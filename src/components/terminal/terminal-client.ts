@@ -1,0 +1,232 @@
+/**
+ * The terminal island, loaded on demand by LabTerminal.astro: xterm.js with the fit addon, attached either to the
+ * virtual cluster (src/lib/vshell, in this tab) or to a real shell served by `ambient-atlas lab serve`.
+ */
+import { FitAddon } from '@xterm/addon-fit';
+import { Terminal } from '@xterm/xterm';
+import '@xterm/xterm/css/xterm.css';
+import {
+  complete,
+  initialState,
+  needsMoreInput,
+  restoreState,
+  run,
+  serializeState,
+  storageKey,
+} from '../../lib/vshell/index.ts';
+import type { ShellContext, ShellState } from '../../lib/vshell/index.ts';
+import { LineEditor } from './line-editor.ts';
+
+// Every manifest a lab or example may apply, loaded lazily (one small chunk each) when the terminal opens.
+const LAB_FILES = import.meta.glob<string>(['/labs/**/*.yaml', '!/labs/.state/**'], { query: '?raw', import: 'default' });
+const EXAMPLE_FILES = import.meta.glob<string>(['/src/content/examples/**/*.yaml', '!/src/content/examples/**/*.expect.yaml'], {
+  query: '?raw',
+  import: 'default',
+});
+
+async function loadContext(lab: string, setup: string[], env: Record<string, string>): Promise<ShellContext> {
+  const files: Record<string, string> = {};
+  const aliases: Record<string, string> = {};
+  await Promise.all([
+    ...Object.entries(LAB_FILES).map(async ([path, load]) => {
+      files[path.slice(1)] = await load();
+    }),
+    ...Object.entries(EXAMPLE_FILES).map(async ([path, load]) => {
+      const name = path.replace('/src/content/examples/', '').replace(/\.ya?ml$/, '');
+      files[`examples/${name}.yaml`] = await load();
+      aliases[name] = `examples/${name}.yaml`;
+    }),
+  ]);
+  return { lab, files, aliases, setup, env };
+}
+
+/** `#terminal=ws://127.0.0.1:PORT/?token=…` → that URL, only for a loopback WebSocket. */
+export function remoteFromHash(hash: string): string | undefined {
+  const m = /(?:^#|&)terminal=([^&]+(?:&token=[^&]*)?)/.exec(hash);
+  if (!m) return undefined;
+  let raw = m[1]!;
+  try {
+    raw = decodeURIComponent(raw);
+  } catch {
+    return undefined;
+  }
+  try {
+    const u = new URL(raw);
+    if (u.protocol !== 'ws:' || (u.hostname !== '127.0.0.1' && u.hostname !== 'localhost')) return undefined;
+    return u.toString();
+  } catch {
+    return undefined;
+  }
+}
+
+function theme() {
+  return {
+    background: '#111418',
+    foreground: '#e6e6e6',
+    cursor: '#f5c542',
+    selectionBackground: '#3a5a8c',
+  };
+}
+
+export async function mountTerminal(root: HTMLElement): Promise<void> {
+  const lab = root.dataset['lab'] ?? 'playground';
+  const setup = JSON.parse(root.dataset['setup'] ?? '[]') as string[];
+  const env = JSON.parse(root.dataset['env'] ?? '{}') as Record<string, string>;
+  const screen = root.querySelector<HTMLElement>('[data-term-screen]')!;
+  const status = root.querySelector<HTMLElement>('[data-term-status]')!;
+  const openBtn = root.querySelector<HTMLButtonElement>('[data-term-open]')!;
+  const closeBtn = root.querySelector<HTMLButtonElement>('[data-term-close]')!;
+
+  screen.hidden = false;
+  const term = new Terminal({
+    screenReaderMode: true,
+    cursorBlink: true,
+    convertEol: true,
+    fontSize: 14,
+    fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace',
+    scrollback: 2000,
+    theme: theme(),
+  });
+  const fit = new FitAddon();
+  term.loadAddon(fit);
+  term.open(screen);
+  const refit = () => {
+    if (!screen.hidden && screen.clientWidth > 0) {
+      try {
+        fit.fit();
+      } catch {
+        // not laid out yet
+      }
+    }
+  };
+  refit();
+  const ro = new ResizeObserver(() => refit());
+  ro.observe(screen);
+
+  // Escape then Tab leaves the terminal (xterm otherwise keeps Tab for completion); Ctrl+Shift+C/V copy/paste.
+  let escapePressed = false;
+  term.attachCustomKeyEventHandler((e) => {
+    if (e.type !== 'keydown') return true;
+    if (e.key === 'Tab' && escapePressed) {
+      escapePressed = false;
+      return false; // let the browser move focus
+    }
+    escapePressed = e.key === 'Escape';
+    if (e.ctrlKey && e.shiftKey && (e.key === 'C' || e.key === 'c')) {
+      const sel = term.getSelection();
+      if (sel) void navigator.clipboard?.writeText(sel).catch(() => {});
+      return false;
+    }
+    if (e.ctrlKey && !e.shiftKey && (e.key === 'c' || e.key === 'C') && term.hasSelection()) {
+      void navigator.clipboard?.writeText(term.getSelection()).catch(() => {});
+      term.clearSelection();
+      return false;
+    }
+    if (e.ctrlKey && (e.key === 'v' || e.key === 'V')) return false; // the browser's paste event reaches xterm
+    return true;
+  });
+
+  openBtn.hidden = true;
+  closeBtn.hidden = false;
+  openBtn.setAttribute('aria-expanded', 'true');
+  let dispose: () => void = () => {};
+  closeBtn.onclick = () => {
+    dispose();
+    ro.disconnect();
+    term.dispose();
+    screen.replaceChildren();
+    screen.hidden = true;
+    closeBtn.hidden = true;
+    openBtn.hidden = false;
+    openBtn.disabled = false;
+    openBtn.setAttribute('aria-expanded', 'false');
+    status.textContent = 'Terminal closed.';
+    openBtn.focus();
+  };
+
+  const remote = remoteFromHash(location.hash);
+  if (remote) {
+    const ok = await connectRemote(term, remote, status, (d) => (dispose = d));
+    if (ok) {
+      term.focus();
+      return;
+    }
+    term.write('\x1b[33mCould not reach `ambient-atlas lab serve`; using the virtual cluster instead.\x1b[0m\r\n');
+  }
+
+  const ctx = await loadContext(lab, setup, env);
+  const key = storageKey(lab);
+  let saved: string | null = null;
+  try {
+    saved = localStorage.getItem(key);
+  } catch {
+    saved = null;
+  }
+  let state: ShellState = restoreState(saved, lab) ?? initialState(ctx);
+  const persist = () => {
+    try {
+      localStorage.setItem(key, serializeState(state));
+    } catch {
+      // storage full or disabled: the session still works, it just is not kept
+    }
+  };
+  persist();
+  status.textContent = `Virtual cluster (simulated in your browser) — ${lab === 'playground' ? 'bookinfo' : `lab ${lab}`}. ${saved && restoreState(saved, lab) ? 'Restored your saved cluster.' : 'Fresh cluster.'}`;
+  term.write(
+    `\x1b[1mAmbient Atlas virtual cluster\x1b[0m — ${state.objects.length} objects. Type \x1b[1mhelp\x1b[0m for commands, \x1b[1mreset\x1b[0m to start over.\r\n`,
+  );
+
+  const editor = new LineEditor({
+    write: (t) => term.write(t),
+    history: () => state.history,
+    needsMore: needsMoreInput,
+    complete: (line) => complete(ctx, state, line),
+    execute: async (input) => {
+      const r = await run(ctx, state, input);
+      state = r.state;
+      persist();
+      if (r.clear) term.clear();
+      let out = r.output;
+      if (out && !out.endsWith('\n')) out += '\x1b[7m%\x1b[0m\n'; // like zsh: mark output without a final newline
+      term.write(out);
+    },
+    prompt: () => `\x1b[32m${lab === 'playground' ? 'atlas' : lab}\x1b[0m$ `,
+    clear: () => term.clear(),
+  });
+  const sub = term.onData((d) => editor.feed(d));
+  dispose = () => sub.dispose();
+  editor.start();
+  term.focus();
+}
+
+async function connectRemote(term: Terminal, url: string, status: HTMLElement, setDispose: (d: () => void) => void): Promise<boolean> {
+  status.textContent = 'Connecting to your lab cluster (ambient-atlas lab serve)…';
+  const ws = new WebSocket(url);
+  const opened = await new Promise<boolean>((resolve) => {
+    ws.onopen = () => resolve(true);
+    ws.onerror = () => resolve(false);
+    ws.onclose = () => resolve(false);
+  });
+  if (!opened) {
+    status.textContent = 'Could not connect to lab serve (stopped, wrong token, or another origin).';
+    return false;
+  }
+  status.textContent = 'Connected: a real shell on your lab cluster (ambient-atlas lab serve).';
+  const send = (m: object) => {
+    if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(m));
+  };
+  send({ type: 'resize', cols: term.cols, rows: term.rows });
+  ws.onmessage = (e) => term.write(typeof e.data === 'string' ? e.data : '');
+  ws.onclose = () => {
+    term.write('\r\n\x1b[33m[disconnected from lab serve]\x1b[0m\r\n');
+    status.textContent = 'Disconnected from lab serve.';
+  };
+  const d1 = term.onData((data) => send({ type: 'input', data }));
+  const d2 = term.onResize(({ cols, rows }) => send({ type: 'resize', cols, rows }));
+  setDispose(() => {
+    d1.dispose();
+    d2.dispose();
+    ws.close();
+  });
+  return true;
+}
