@@ -38,7 +38,7 @@ test('the waypoint-parent HTTPRoute is labelled "No effect", links its rule and 
 }) => {
   await page.goto('/gateway-api/httproute/');
   const example = page.locator('[data-example="gateway-api/httproute-parent-waypoint"]');
-  await expect(example.getByText(/^No effect: The seed's canary/)).toBeVisible();
+  await expect(example.getByText(/^No effect: The popular canary form/)).toBeVisible();
   const rule = example.getByRole('link', { name: 'httproute-parent-waypoint' });
   await expect(rule).toHaveAttribute('href', '/validator/rules/httproute-parent-waypoint/');
   await expect(example.getByRole('button', { name: 'Copy to clipboard' })).toBeAttached();
