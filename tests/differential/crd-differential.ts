@@ -73,16 +73,28 @@ function strictify(s: Schema, root = false): Schema {
   }
   if (root) {
     // The API server always accepts the TypeMeta/ObjectMeta fields, whatever the CRD schema lists.
-    s.properties = { ...(s.properties as Record<string, Schema> | undefined), apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' } };
+    s.properties = {
+      ...(s.properties as Record<string, Schema> | undefined),
+      apiVersion: { type: 'string' },
+      kind: { type: 'string' },
+      metadata: { type: 'object' },
+    };
   }
   const props = s.properties as Record<string, Schema> | undefined;
-  if (props) for (const [k, p] of Object.entries(props)) props[k] = root && k === 'metadata' ? { type: 'object' } : strictify(p);
+  if (props)
+    for (const [k, p] of Object.entries(props)) props[k] = root && k === 'metadata' ? { type: 'object' } : strictify(p);
   if (s.items && typeof s.items === 'object') s.items = strictify(s.items as Schema);
-  if (s.additionalProperties && typeof s.additionalProperties === 'object') s.additionalProperties = strictify(s.additionalProperties as Schema);
+  if (s.additionalProperties && typeof s.additionalProperties === 'object')
+    s.additionalProperties = strictify(s.additionalProperties as Schema);
   for (const key of ['allOf', 'anyOf', 'oneOf'])
     if (Array.isArray(s[key])) s[key] = (s[key] as Schema[]).map((x) => ({ ...x }));
   if (s.not && typeof s.not === 'object') s.not = { ...(s.not as Schema) };
-  if (s.type === 'object' && props && s.additionalProperties === undefined && !s['x-kubernetes-preserve-unknown-fields'])
+  if (
+    s.type === 'object' &&
+    props &&
+    s.additionalProperties === undefined &&
+    !s['x-kubernetes-preserve-unknown-fields']
+  )
     s.additionalProperties = false;
   return s;
 }
@@ -91,7 +103,10 @@ const celCache = new Map<string, ((ctx: Record<string, unknown>) => unknown) | n
 function compiled(rule: string): ((ctx: Record<string, unknown>) => unknown) | null {
   if (!celCache.has(rule)) {
     try {
-      celCache.set(rule, rule.includes('oldSelf') ? null : (celParse(rule) as unknown as (ctx: Record<string, unknown>) => unknown));
+      celCache.set(
+        rule,
+        rule.includes('oldSelf') ? null : (celParse(rule) as unknown as (ctx: Record<string, unknown>) => unknown),
+      );
     } catch {
       celCache.set(rule, null);
     }
@@ -107,7 +122,12 @@ function toCel(v: JsonValue | undefined): unknown {
   return v;
 }
 
-function celWalk(schema: Schema | undefined, value: JsonValue | undefined, path: string, out: { cel: string[]; skipped: number }): void {
+function celWalk(
+  schema: Schema | undefined,
+  value: JsonValue | undefined,
+  path: string,
+  out: { cel: string[]; skipped: number },
+): void {
   if (!schema || value === undefined || value === null) return;
   const rules = schema['x-kubernetes-validations'] as { rule: string; message?: string }[] | undefined;
   if (rules)
@@ -124,7 +144,8 @@ function celWalk(schema: Schema | undefined, value: JsonValue | undefined, path:
       } catch (err) {
         // Kubernetes rejects an object whose rule fails at runtime (e.g. reading an absent field); a missing
         // library function (url(), isURL(), ...) in cel-js is ours to skip, not a verdict.
-        if (err instanceof Error && /No such key/i.test(err.message)) out.cel.push(`${path || '/'}: ${r.message ?? r.rule} (runtime error: ${err.message.split('\n')[0]})`);
+        if (err instanceof Error && /No such key/i.test(err.message))
+          out.cel.push(`${path || '/'}: ${r.message ?? r.rule} (runtime error: ${err.message.split('\n')[0]})`);
         else out.skipped++;
       }
     }
@@ -134,13 +155,15 @@ function celWalk(schema: Schema | undefined, value: JsonValue | undefined, path:
   const extra = schema.additionalProperties;
   if (extra && typeof extra === 'object' && typeof value === 'object' && !Array.isArray(value))
     for (const [k, v] of Object.entries(value)) if (!props?.[k]) celWalk(extra as Schema, v, `${path}/${k}`, out);
-  if (schema.items && Array.isArray(value)) value.forEach((v, i) => celWalk(schema.items as Schema, v, `${path}/${i}`, out));
+  if (schema.items && Array.isArray(value))
+    value.forEach((v, i) => celWalk(schema.items as Schema, v, `${path}/${i}`, out));
 }
 
 /** Fill `default` values from the schema into absent properties, recursively (structural defaulting). */
 function withDefaults(schema: Schema | undefined, value: JsonValue | undefined): JsonValue | undefined {
   if (!schema || value === null || value === undefined || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return schema.items ? value.map((v) => withDefaults(schema.items as Schema, v) as JsonValue) : value;
+  if (Array.isArray(value))
+    return schema.items ? value.map((v) => withDefaults(schema.items as Schema, v) as JsonValue) : value;
   const props = schema.properties as Record<string, Schema> | undefined;
   if (props)
     for (const [k, p] of Object.entries(props)) {
@@ -148,7 +171,9 @@ function withDefaults(schema: Schema | undefined, value: JsonValue | undefined):
       if (value[k] !== undefined) value[k] = withDefaults(p, value[k]) as JsonValue;
     }
   const extra = schema.additionalProperties;
-  if (extra && typeof extra === 'object') for (const k of Object.keys(value)) if (!props?.[k]) value[k] = withDefaults(extra as Schema, value[k]) as JsonValue;
+  if (extra && typeof extra === 'object')
+    for (const k of Object.keys(value))
+      if (!props?.[k]) value[k] = withDefaults(extra as Schema, value[k]) as JsonValue;
   return value;
 }
 
@@ -156,7 +181,11 @@ export function upstreamVerdict(crds: Map<string, VersionEntry>, r: Resource): U
   const entry = crds.get(`${r.apiVersion}|${r.kind}`);
   if (!entry) return undefined;
   const structural: string[] = [];
-  if (!entry.validate(r.obj)) for (const e of entry.validate.errors ?? []) structural.push(`${e.instancePath || '/'}: ${e.message ?? e.keyword}${e.keyword === 'additionalProperties' ? ` (${String((e.params as { additionalProperty?: string }).additionalProperty)})` : ''}`);
+  if (!entry.validate(r.obj))
+    for (const e of entry.validate.errors ?? [])
+      structural.push(
+        `${e.instancePath || '/'}: ${e.message ?? e.keyword}${e.keyword === 'additionalProperties' ? ` (${String((e.params as { additionalProperty?: string }).additionalProperty)})` : ''}`,
+      );
   const acc = { cel: [] as string[], skipped: 0 };
   // The API server applies schema defaults before running the CEL rules (e.g. backendRef group "" / kind Service).
   celWalk(entry.schema, withDefaults(entry.schema, structuredClone(r.obj)), '', acc);

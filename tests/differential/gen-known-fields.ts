@@ -11,15 +11,57 @@ const nm = join(root, 'node_modules');
 const ISTIO: [string, string, string[]][] = [
   ['security.istio.io', 'v1', ['AuthorizationPolicy', 'PeerAuthentication', 'RequestAuthentication']],
   ['security.istio.io', 'v1beta1', ['AuthorizationPolicy', 'PeerAuthentication', 'RequestAuthentication']],
-  ['networking.istio.io', 'v1', ['DestinationRule', 'Gateway', 'ServiceEntry', 'Sidecar', 'VirtualService', 'WorkloadEntry', 'WorkloadGroup']],
-  ['networking.istio.io', 'v1beta1', ['DestinationRule', 'Gateway', 'ServiceEntry', 'Sidecar', 'VirtualService', 'WorkloadEntry', 'WorkloadGroup', 'ProxyConfig']],
-  ['networking.istio.io', 'v1alpha3', ['DestinationRule', 'Gateway', 'ServiceEntry', 'Sidecar', 'VirtualService', 'WorkloadEntry', 'WorkloadGroup', 'EnvoyFilter']],
+  [
+    'networking.istio.io',
+    'v1',
+    ['DestinationRule', 'Gateway', 'ServiceEntry', 'Sidecar', 'VirtualService', 'WorkloadEntry', 'WorkloadGroup'],
+  ],
+  [
+    'networking.istio.io',
+    'v1beta1',
+    [
+      'DestinationRule',
+      'Gateway',
+      'ServiceEntry',
+      'Sidecar',
+      'VirtualService',
+      'WorkloadEntry',
+      'WorkloadGroup',
+      'ProxyConfig',
+    ],
+  ],
+  [
+    'networking.istio.io',
+    'v1alpha3',
+    [
+      'DestinationRule',
+      'Gateway',
+      'ServiceEntry',
+      'Sidecar',
+      'VirtualService',
+      'WorkloadEntry',
+      'WorkloadGroup',
+      'EnvoyFilter',
+    ],
+  ],
   ['telemetry.istio.io', 'v1', ['Telemetry']],
   ['telemetry.istio.io', 'v1alpha1', ['Telemetry']],
   ['extensions.istio.io', 'v1alpha1', ['WasmPlugin']],
 ];
 const GATEWAY: [string, string[]][] = [
-  ['v1', ['Gateway', 'GatewayClass', 'HTTPRoute', 'GRPCRoute', 'ReferenceGrant', 'TLSRoute', 'BackendTLSPolicy', 'ListenerSet']],
+  [
+    'v1',
+    [
+      'Gateway',
+      'GatewayClass',
+      'HTTPRoute',
+      'GRPCRoute',
+      'ReferenceGrant',
+      'TLSRoute',
+      'BackendTLSPolicy',
+      'ListenerSet',
+    ],
+  ],
   ['v1beta1', ['Gateway', 'GatewayClass', 'HTTPRoute', 'ReferenceGrant']],
   ['v1alpha2', ['TCPRoute', 'UDPRoute', 'TLSRoute', 'GRPCRoute', 'ReferenceGrant']],
   ['v1alpha3', ['TLSRoute', 'BackendTLSPolicy']],
@@ -31,13 +73,30 @@ const CORE: [string, string, string[]][] = [
 ];
 
 const rows: { key: string; file: string; iface: string }[] = [];
-for (const [g, v, kinds] of ISTIO) for (const k of kinds) rows.push({ key: `${g}/${v}|${k}`, file: join(nm, '@kubernetes-models/istio', g, v, `${k}.d.ts`), iface: `I${k}` });
-for (const [v, kinds] of GATEWAY) for (const k of kinds) rows.push({ key: `gateway.networking.k8s.io/${v}|${k}`, file: join(nm, '@kubernetes-models/gateway-api/gateway.networking.k8s.io', v, `${k}.d.ts`), iface: `I${k}` });
-for (const [av, dir, kinds] of CORE) for (const k of kinds) rows.push({ key: `${av}|${k}`, file: join(nm, 'kubernetes-models', dir, `${k}.d.ts`), iface: `I${k}` });
+for (const [g, v, kinds] of ISTIO)
+  for (const k of kinds)
+    rows.push({ key: `${g}/${v}|${k}`, file: join(nm, '@kubernetes-models/istio', g, v, `${k}.d.ts`), iface: `I${k}` });
+for (const [v, kinds] of GATEWAY)
+  for (const k of kinds)
+    rows.push({
+      key: `gateway.networking.k8s.io/${v}|${k}`,
+      file: join(nm, '@kubernetes-models/gateway-api/gateway.networking.k8s.io', v, `${k}.d.ts`),
+      iface: `I${k}`,
+    });
+for (const [av, dir, kinds] of CORE)
+  for (const k of kinds)
+    rows.push({ key: `${av}|${k}`, file: join(nm, 'kubernetes-models', dir, `${k}.d.ts`), iface: `I${k}` });
 
 const program = ts.createProgram(
   rows.map((r) => r.file),
-  { strict: true, noEmit: true, skipLibCheck: true, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, target: ts.ScriptTarget.ES2022 },
+  {
+    strict: true,
+    noEmit: true,
+    skipLibCheck: true,
+    module: ts.ModuleKind.ESNext,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    target: ts.ScriptTarget.ES2022,
+  },
 );
 const checker = program.getTypeChecker();
 
@@ -68,7 +127,10 @@ function visit(t: ts.Type, depth = 0): number {
 function visitMany(list: ts.Type[], depth: number): number {
   if (depth > 60 || !list.length) return -1;
   const uniq = [...new Set(list)];
-  const key = uniq.map(tid).sort((a, b) => a - b).join(',');
+  const key = uniq
+    .map(tid)
+    .sort((a, b) => a - b)
+    .join(',');
   const cached = memoMany.get(key);
   if (cached !== undefined) return cached;
   if (uniq.some((p) => p.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown))) return -1;
@@ -136,7 +198,15 @@ while (changed) {
     if (canon[i] !== i) continue;
     const [p, m, it] = nodes[i]!;
     const c = (n: number) => (n < 0 ? n : canon[n]!);
-    const k = JSON.stringify([p === 0 ? 0 : Object.entries(p).map(([a, b]) => [a, c(b)]).sort(), c(m), c(it)]);
+    const k = JSON.stringify([
+      p === 0
+        ? 0
+        : Object.entries(p)
+            .map(([a, b]) => [a, c(b)])
+            .sort(),
+      c(m),
+      c(it),
+    ]);
     const prev = nodeKey.get(k);
     if (prev !== undefined && prev !== i) {
       canon[i] = prev;

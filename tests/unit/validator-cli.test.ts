@@ -8,7 +8,8 @@ import type { CliIo } from '../../src/cli/io.ts';
 import { UsageError } from '../../src/cli/io.ts';
 import { RULES } from '../../src/lib/validator/index.ts';
 
-const L7 = 'apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: p, namespace: shop}\nspec:\n  selector: {matchLabels: {app: a}}\n  rules: [{to: [{operation: {methods: [GET]}}]}]\n';
+const L7 =
+  'apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: p, namespace: shop}\nspec:\n  selector: {matchLabels: {app: a}}\n  rules: [{to: [{operation: {methods: [GET]}}]}]\n';
 const OK = 'apiVersion: v1\nkind: Namespace\nmetadata: {name: other}\n';
 
 function setup() {
@@ -24,7 +25,13 @@ function setup() {
 async function cli(argv: string[], cwd: string, stdin = '') {
   let out = '';
   let err = '';
-  const io: CliIo = { stdout: (t) => (out += t), stderr: (t) => (err += t), readStdin: async () => new TextEncoder().encode(stdin), cwd, color: false };
+  const io: CliIo = {
+    stdout: (t) => (out += t),
+    stderr: (t) => (err += t),
+    readStdin: async () => new TextEncoder().encode(stdin),
+    cwd,
+    color: false,
+  };
   let code: number;
   try {
     code = await run(argv, io);
@@ -47,9 +54,36 @@ describe('ambient-atlas lint', () => {
     expect(j.summary).toEqual({ error: 1, warning: 0, info: 0 });
     expect(j.findings).toHaveLength(1);
     const f = j.findings[0];
-    expect(Object.keys(f).sort()).toEqual(['column', 'docs', 'endColumn', 'endLine', 'file', 'fix', 'line', 'message', 'path', 'resource', 'rule', 'severity'].sort());
-    expect(f).toMatchObject({ rule: 'l7-policy-on-ztunnel', severity: 'error', file: 'm/b.yaml', line: 6, path: 'spec.rules[0].to[0].operation.methods', docs: '/validator/rules/l7-policy-on-ztunnel/' });
-    expect(f.resource).toEqual({ apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', namespace: 'shop', name: 'p' });
+    expect(Object.keys(f).sort()).toEqual(
+      [
+        'column',
+        'docs',
+        'endColumn',
+        'endLine',
+        'file',
+        'fix',
+        'line',
+        'message',
+        'path',
+        'resource',
+        'rule',
+        'severity',
+      ].sort(),
+    );
+    expect(f).toMatchObject({
+      rule: 'l7-policy-on-ztunnel',
+      severity: 'error',
+      file: 'm/b.yaml',
+      line: 6,
+      path: 'spec.rules[0].to[0].operation.methods',
+      docs: '/validator/rules/l7-policy-on-ztunnel/',
+    });
+    expect(f.resource).toEqual({
+      apiVersion: 'security.istio.io/v1',
+      kind: 'AuthorizationPolicy',
+      namespace: 'shop',
+      name: 'p',
+    });
   });
   it('exit 0 without error findings', async () => {
     const dir = setup();
@@ -105,6 +139,8 @@ describe('ambient-atlas lint', () => {
     writeFileSync(join(dir, 'bin.yaml'), new Uint8Array([0x61, 0x3a, 0x20, 0xff, 0xfe, 0x0a]));
     const r = await cli(['--format', 'json', 'bin.yaml'], dir);
     expect(r.code).toBe(1);
-    expect(JSON.parse(r.out).findings.map((f: { rule: string; line: number }) => [f.rule, f.line])).toEqual([['yaml-syntax', 1]]);
+    expect(JSON.parse(r.out).findings.map((f: { rule: string; line: number }) => [f.rule, f.line])).toEqual([
+      ['yaml-syntax', 1],
+    ]);
   });
 });

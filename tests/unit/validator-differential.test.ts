@@ -9,14 +9,19 @@ import { fixtureFiles, loadCrds, SHARED_CRDS, upstreamVerdict } from '../differe
 
 const crds = loadCrds();
 if (!crds)
-  console.log(`[validator-differential] skipped: ${SHARED_CRDS} is absent (the upstream CRDs live outside the project and are not copied into it).`);
+  console.log(
+    `[validator-differential] skipped: ${SHARED_CRDS} is absent (the upstream CRDs live outside the project and are not copied into it).`,
+  );
 
 describe.skipIf(!crds)('schema verdicts agree with the upstream CRDs', () => {
   const root = `${import.meta.dirname}/../..`;
   const inputs = [
     ...fixtureFiles().map((f) => ({ file: relative(root, f), text: readFileSync(f, 'utf8') })),
     ...RULES.flatMap((r) =>
-      [...r.meta.examples.valid, ...r.meta.examples.invalid].map((e, i) => ({ file: `rule:${r.meta.id}#${i}`, text: e.yaml })),
+      [...r.meta.examples.valid, ...r.meta.examples.invalid].map((e, i) => ({
+        file: `rule:${r.meta.id}#${i}`,
+        text: e.yaml,
+      })),
     ),
   ];
   const { resources } = parseManifests(inputs);
@@ -43,7 +48,14 @@ describe.skipIf(!crds)('schema verdicts agree with the upstream CRDs', () => {
       }
       if (upstreamBad !== ours.length > 0)
         disagreements.push(
-          `${r.file} ${r.kind} ${r.namespace}/${r.name}: upstream ${upstreamBad ? `rejects (${[...up.structural, ...up.cel].slice(0, 3).join('; ')})` : 'accepts'}, ours ${ours.length ? `rejects (${ours.slice(0, 3).map((p) => p.message).join('; ')})` : 'accepts'}`,
+          `${r.file} ${r.kind} ${r.namespace}/${r.name}: upstream ${upstreamBad ? `rejects (${[...up.structural, ...up.cel].slice(0, 3).join('; ')})` : 'accepts'}, ours ${
+            ours.length
+              ? `rejects (${ours
+                  .slice(0, 3)
+                  .map((p) => p.message)
+                  .join('; ')})`
+              : 'accepts'
+          }`,
         );
     }
     console.log(

@@ -23,16 +23,26 @@ describe('lint() on bad input', () => {
     expect(run('---\n- a\n- b\n').findings.map((f) => [f.rule, f.line])).toEqual([['schema', 2]]);
   });
   it('missing apiVersion / kind', () => {
-    expect(run('kind: Namespace\nmetadata: {name: a}\n').findings.map((f) => [f.rule, f.line])).toEqual([['schema', 1]]);
+    expect(run('kind: Namespace\nmetadata: {name: a}\n').findings.map((f) => [f.rule, f.line])).toEqual([
+      ['schema', 1],
+    ]);
     expect(run('apiVersion: v1\nmetadata: {name: a}\n').findings.map((f) => [f.rule, f.line])).toEqual([['schema', 1]]);
   });
   it('duplicate keys', () => {
-    expect(run('apiVersion: v1\nkind: Namespace\nkind: Service\nmetadata: {name: a}\n').findings.map((f) => [f.rule, f.line])).toEqual([['yaml-syntax', 3]]);
+    expect(
+      run('apiVersion: v1\nkind: Namespace\nkind: Service\nmetadata: {name: a}\n').findings.map((f) => [
+        f.rule,
+        f.line,
+      ]),
+    ).toEqual([['yaml-syntax', 3]]);
   });
   it('alias bomb (billion laughs) is refused with a finding', () => {
     const lines = ['a0: &a0 [x, x, x, x, x, x, x, x, x, x]'];
-    for (let i = 1; i < 12; i++) lines.push(`a${i}: &a${i} [${Array.from({ length: 10 }, () => `*a${i - 1}`).join(', ')}]`);
-    const r = run(`apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\ndata:\n${lines.map((l) => `  ${l}`).join('\n')}\n`);
+    for (let i = 1; i < 12; i++)
+      lines.push(`a${i}: &a${i} [${Array.from({ length: 10 }, () => `*a${i - 1}`).join(', ')}]`);
+    const r = run(
+      `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\ndata:\n${lines.map((l) => `  ${l}`).join('\n')}\n`,
+    );
     expect(r.findings.some((f) => f.rule === 'yaml-syntax' && located(f))).toBe(true);
     expect(r.resources).toBe(0);
   });
@@ -44,12 +54,14 @@ describe('lint() on bad input', () => {
     expect(png.findings[0]!.rule).toBe('yaml-syntax');
   });
   it('5 MB input: linted, and a problem at its end is located on the right line', () => {
-    const doc = (i: number) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm-${i}, namespace: shop}\ndata: {k: "${'x'.repeat(200)}"}\n---\n`;
+    const doc = (i: number) =>
+      `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm-${i}, namespace: shop}\ndata: {k: "${'x'.repeat(200)}"}\n---\n`;
     let text = '';
     let i = 0;
     while (text.length < 5 * 1024 * 1024) text += doc(i++);
     const lineOfLast = text.split('\n').length; // the next document starts on this line
-    text += 'apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: p, namespace: shop}\nspec:\n  action: NOPE\n';
+    text +=
+      'apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: p, namespace: shop}\nspec:\n  action: NOPE\n';
     const r = run(text);
     expect(r.resources).toBe(i + 1);
     const f = r.findings.find((x) => x.rule === 'schema');
@@ -69,7 +81,9 @@ describe('lint() on bad input', () => {
     expect(run('# nothing\n---\n# still nothing\n').findings).toEqual([]);
   });
   it('a List wrapper: items are linted with their own positions', () => {
-    const r = run('apiVersion: v1\nkind: List\nitems:\n- apiVersion: security.istio.io/v1\n  kind: AuthorizationPolicy\n  metadata: {name: p}\n  spec: {action: NOPE}\n');
+    const r = run(
+      'apiVersion: v1\nkind: List\nitems:\n- apiVersion: security.istio.io/v1\n  kind: AuthorizationPolicy\n  metadata: {name: p}\n  spec: {action: NOPE}\n',
+    );
     expect(r.findings.filter((f) => f.rule === 'schema').map((f) => [f.rule, f.line])).toEqual([['schema', 7]]);
   });
   it('a crashing rule becomes an internal-error finding, other rules still report', async () => {
@@ -80,7 +94,9 @@ describe('lint() on bad input', () => {
       throw new Error('boom');
     };
     try {
-      const r = run('apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: p}\nspec: {action: NOPE}\n');
+      const r = run(
+        'apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: p}\nspec: {action: NOPE}\n',
+      );
       expect(r.findings.map((f) => f.rule).sort()).toEqual(['internal-error', 'schema']);
     } finally {
       (victim as { check: typeof original }).check = original;

@@ -9,13 +9,33 @@ const RULES_DIR = join(import.meta.dirname, '../../src/lib/validator/rules');
 const NO_INVALID_EXAMPLE = new Set(['internal-error']);
 
 const REQUIRED = [
-  'l7-policy-on-ztunnel', 'ztunnel-unsupported-action', 'trust-domains-dropped', 'targetref-service-without-waypoint',
-  'selector-policy-ignored-in-ambient', 'use-waypoint-not-found', 'waypoint-for-mismatch', 'waypoint-listener',
-  'httproute-parent-waypoint', 'route-not-through-waypoint', 'backend-ref-not-permitted', 'mixed-virtualservice-httproute',
-  'virtualservice-on-waypoint', 'destinationrule-subsets-with-httproute', 'envoyfilter-unsupported', 'sidecar-resource-ineffective',
-  'namespace-multiple-dataplane-labels', 'jwt-not-required', 'allow-misses-waypoint-identity', 'ingress-bypasses-waypoint',
-  'peerauthentication-disable-is-permissive', 'allow-nothing', 'serviceentry-needs-addresses', 'telemetry-tracing-without-waypoint',
-  'policy-selects-nothing', 'schema', 'yaml-syntax',
+  'l7-policy-on-ztunnel',
+  'ztunnel-unsupported-action',
+  'trust-domains-dropped',
+  'targetref-service-without-waypoint',
+  'selector-policy-ignored-in-ambient',
+  'use-waypoint-not-found',
+  'waypoint-for-mismatch',
+  'waypoint-listener',
+  'httproute-parent-waypoint',
+  'route-not-through-waypoint',
+  'backend-ref-not-permitted',
+  'mixed-virtualservice-httproute',
+  'virtualservice-on-waypoint',
+  'destinationrule-subsets-with-httproute',
+  'envoyfilter-unsupported',
+  'sidecar-resource-ineffective',
+  'namespace-multiple-dataplane-labels',
+  'jwt-not-required',
+  'allow-misses-waypoint-identity',
+  'ingress-bypasses-waypoint',
+  'peerauthentication-disable-is-permissive',
+  'allow-nothing',
+  'serviceentry-needs-addresses',
+  'telemetry-tracing-without-waypoint',
+  'policy-selects-nothing',
+  'schema',
+  'yaml-syntax',
 ];
 
 describe('rule registry', () => {
@@ -27,7 +47,9 @@ describe('rule registry', () => {
   });
 
   it('every rule file is registered, and every rule has its own file and sibling test file', () => {
-    const files = readdirSync(RULES_DIR).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && f !== 'index.ts' && f !== 'helpers.ts');
+    const files = readdirSync(RULES_DIR).filter(
+      (f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && f !== 'index.ts' && f !== 'helpers.ts',
+    );
     expect(files.map((f) => f.replace(/\.ts$/, '')).sort()).toEqual(RULES.map((r) => r.meta.id).sort());
     for (const r of RULES) {
       if (r.meta.id === 'internal-error') continue;

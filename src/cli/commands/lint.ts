@@ -64,7 +64,9 @@ export const run: Command = async (argv, io) => {
       info = await stat(abs);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      io.stderr(`ambient-atlas lint: cannot read ${arg}: ${code === 'ENOENT' ? 'no such file or directory' : String(code ?? err)}\n`);
+      io.stderr(
+        `ambient-atlas lint: cannot read ${arg}: ${code === 'ENOENT' ? 'no such file or directory' : String(code ?? err)}\n`,
+      );
       return EXIT.usage;
     }
     const files: string[] = [];

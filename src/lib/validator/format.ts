@@ -36,7 +36,11 @@ export function formatText(report: LintReport, options: { color?: boolean } = {}
   return `${lines.join('\n')}\n`;
 }
 
-const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
+const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
+  error: 'error',
+  warning: 'warning',
+  info: 'note',
+};
 
 /**
  * SARIF 2.1.0 in the subset GitHub code scanning reads: tool.driver.rules with ids, descriptions and help;

@@ -4,14 +4,14 @@ import { lint } from './lint.ts';
 import type { Finding } from './finding.ts';
 
 export function findingsFor(ruleId: string, yaml: string, options: { rootNamespace?: string } = {}): Finding[] {
-  return lint({ file: 'case.yaml', text: yaml }, { ...options, rules: [ruleId] }).findings.filter((f) => f.rule === ruleId);
+  return lint({ file: 'case.yaml', text: yaml }, { ...options, rules: [ruleId] }).findings.filter(
+    (f) => f.rule === ruleId,
+  );
 }
 
 /** Lines of a rule's findings, in order. */
 export function linesFor(ruleId: string, yaml: string, options: { rootNamespace?: string } = {}): number[] {
   return findingsFor(ruleId, yaml, options).map((f) => f.line);
 }
-
-
 
 export { y } from './testing-yaml.ts';

@@ -3,7 +3,15 @@ import type { Waypoint } from '../../model/mesh.ts';
 import type { JsonValue, ObjectPath } from '../../model/types.ts';
 import type { Rule } from '../rule.ts';
 import { y } from '../testing-yaml.ts';
-import { actionOf, hasTargetRefs, isIstioSecurity, principalMatches, selectedTargets, serviceWaypoint, strings } from './helpers.ts';
+import {
+  actionOf,
+  hasTargetRefs,
+  isIstioSecurity,
+  principalMatches,
+  selectedTargets,
+  serviceWaypoint,
+  strings,
+} from './helpers.ts';
 
 // Evidence: ztunnel src/proxy/inbound.rs: traffic arriving from a waypoint carries the waypoint's identity, so the
 // destination ztunnel evaluates selector policies against the waypoint principal
@@ -26,16 +34,17 @@ export const rule: Rule = {
   meta: {
     id: 'allow-misses-waypoint-identity',
     severity: 'error',
-    description: 'A selector ALLOW policy lists caller identities but not the waypoint\'s, for workloads behind a waypoint: waypoint traffic is denied.',
+    description:
+      "A selector ALLOW policy lists caller identities but not the waypoint's, for workloads behind a waypoint: waypoint traffic is denied.",
     docs: {
       summary:
-        'Once a Service is bound to a waypoint, its pods receive the traffic **from the waypoint**, and ztunnel sees the waypoint\'s identity, not the original caller\'s. A selector ALLOW policy that lists only the real callers\' principals then denies all traffic that comes through the waypoint.',
+        "Once a Service is bound to a waypoint, its pods receive the traffic **from the waypoint**, and ztunnel sees the waypoint's identity, not the original caller's. A selector ALLOW policy that lists only the real callers' principals then denies all traffic that comes through the waypoint.",
       details: [
-        'The waypoint connects to the destination over HBONE with its own certificate: `cluster.local/ns/<waypoint namespace>/sa/<waypoint service account>` (the service account defaults to the Gateway\'s name). Selector and namespace-wide policies are evaluated by the destination ztunnel against that identity.',
+        "The waypoint connects to the destination over HBONE with its own certificate: `cluster.local/ns/<waypoint namespace>/sa/<waypoint service account>` (the service account defaults to the Gateway's name). Selector and namespace-wide policies are evaluated by the destination ztunnel against that identity.",
         '',
         'So a policy like "allow `cluster.local/ns/shop/sa/web`" that worked before the waypoint starts denying everything the moment `istio.io/use-waypoint` is added. The waypoint itself sees the original caller, so caller-based rules belong there, in a `targetRefs` policy.',
         '',
-        'The rule finds the Services the policy\'s workloads back (from Deployments, or from Services whose selector the policy matches when there are no Deployments) and checks whether each rule could admit the waypoint\'s principal.',
+        "The rule finds the Services the policy's workloads back (from Deployments, or from Services whose selector the policy matches when there are no Deployments) and checks whether each rule could admit the waypoint's principal.",
       ].join('\n'),
       fix: 'Move the caller-based rules to a `targetRefs` policy on the Service (enforced at the waypoint, which sees the real caller), and make the selector policy allow the waypoint principal. To stop callers from bypassing the waypoint, add a selector DENY with `notPrincipals: [<waypoint principal>]`.',
     },
@@ -124,7 +133,8 @@ export const rule: Rule = {
         getArray(rule, ['from']).forEach((f, j) => {
           const src = getObject(f, ['source']);
           for (const k of ['principals', 'namespaces', 'serviceAccounts'])
-            if (!firstIdentity && src && strings(src[k]).length) firstIdentity = ['spec', 'rules', i, 'from', j, 'source', k];
+            if (!firstIdentity && src && strings(src[k]).length)
+              firstIdentity = ['spec', 'rules', i, 'from', j, 'source', k];
         }),
       );
       if (!firstIdentity) continue;

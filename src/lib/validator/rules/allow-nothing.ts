@@ -43,7 +43,14 @@ export const rule: Rule = {
       invalid: [
         {
           title: 'Empty spec: deny all in the namespace',
-          yaml: y('apiVersion: security.istio.io/v1', 'kind: AuthorizationPolicy', 'metadata:', '  name: allow-nothing', '  namespace: shop', 'spec: {}'),
+          yaml: y(
+            'apiVersion: security.istio.io/v1',
+            'kind: AuthorizationPolicy',
+            'metadata:',
+            '  name: allow-nothing',
+            '  namespace: shop',
+            'spec: {}',
+          ),
           line: 6,
         },
       ],

@@ -13,13 +13,13 @@ export const rule: Rule = {
     description: 'A route sends traffic to a backend in another namespace without a ReferenceGrant allowing it.',
     docs: {
       summary:
-        'A cross-namespace backendRef needs a ReferenceGrant in the backend\'s namespace. Without it the backend is treated as invalid: requests routed to it fail with HTTP 500.',
+        "A cross-namespace backendRef needs a ReferenceGrant in the backend's namespace. Without it the backend is treated as invalid: requests routed to it fail with HTTP 500.",
       details: [
         'The ReferenceGrant must live in the **target** namespace and list the route as `from` (group `gateway.networking.k8s.io`, the route kind, the route\'s namespace) and the backend as `to` (group `""`, kind `Service`, optionally its name).',
         '',
         'Severity: error when the manifests contain ReferenceGrants but none matches; information when they contain none at all (the grant may be managed elsewhere).',
       ].join('\n'),
-      fix: 'Add a ReferenceGrant in the backend\'s namespace allowing the route\'s kind and namespace to reference the Service.',
+      fix: "Add a ReferenceGrant in the backend's namespace allowing the route's kind and namespace to reference the Service.",
     },
     examples: {
       valid: [
@@ -87,22 +87,24 @@ export const rule: Rule = {
     const grants = ctx.mesh.byKind('ReferenceGrant').filter(isGatewayApi);
     for (const b of routeRefs(ctx.mesh).backends) {
       if (b.namespace === b.route.namespace) continue;
-      const permitted = ctx.mesh.inNamespace('ReferenceGrant', b.namespace).some(
-        (g) =>
-          isGatewayApi(g) &&
-          getArray(g.obj, ['spec', 'from']).some(
-            (f) =>
-              getString(f, ['group']) === 'gateway.networking.k8s.io' &&
-              getString(f, ['kind']) === b.route.kind &&
-              getString(f, ['namespace']) === b.route.namespace,
-          ) &&
-          getArray(g.obj, ['spec', 'to']).some(
-            (t) =>
-              (getString(t, ['group']) ?? '') === b.group &&
-              getString(t, ['kind']) === b.kind &&
-              (getString(t, ['name']) === undefined || getString(t, ['name']) === b.name),
-          ),
-      );
+      const permitted = ctx.mesh
+        .inNamespace('ReferenceGrant', b.namespace)
+        .some(
+          (g) =>
+            isGatewayApi(g) &&
+            getArray(g.obj, ['spec', 'from']).some(
+              (f) =>
+                getString(f, ['group']) === 'gateway.networking.k8s.io' &&
+                getString(f, ['kind']) === b.route.kind &&
+                getString(f, ['namespace']) === b.route.namespace,
+            ) &&
+            getArray(g.obj, ['spec', 'to']).some(
+              (t) =>
+                (getString(t, ['group']) ?? '') === b.group &&
+                getString(t, ['kind']) === b.kind &&
+                (getString(t, ['name']) === undefined || getString(t, ['name']) === b.name),
+            ),
+        );
       if (permitted) continue;
       ctx.report({
         resource: b.route,

@@ -2,11 +2,43 @@ import { describe, expect, it } from 'vitest';
 import { linesFor, y } from '../testing.ts';
 
 const ID = 'destinationrule-subsets-with-httproute';
-const svc = y('apiVersion: v1', 'kind: Service', 'metadata: {name: reviews, namespace: bookinfo}', 'spec:', '  ports: [{port: 9080}]', '---');
-const routeParent = y('apiVersion: gateway.networking.k8s.io/v1', 'kind: HTTPRoute', 'metadata: {name: r, namespace: bookinfo}', 'spec:', '  parentRefs: [{group: "", kind: Service, name: reviews}]', '  rules: [{backendRefs: [{name: reviews, port: 9080}]}]', '---');
-const routeBackend = y('apiVersion: gateway.networking.k8s.io/v1', 'kind: HTTPRoute', 'metadata: {name: r, namespace: bookinfo}', 'spec:', '  parentRefs: [{name: public}]', '  rules: [{backendRefs: [{name: reviews, port: 9080}]}]', '---');
+const svc = y(
+  'apiVersion: v1',
+  'kind: Service',
+  'metadata: {name: reviews, namespace: bookinfo}',
+  'spec:',
+  '  ports: [{port: 9080}]',
+  '---',
+);
+const routeParent = y(
+  'apiVersion: gateway.networking.k8s.io/v1',
+  'kind: HTTPRoute',
+  'metadata: {name: r, namespace: bookinfo}',
+  'spec:',
+  '  parentRefs: [{group: "", kind: Service, name: reviews}]',
+  '  rules: [{backendRefs: [{name: reviews, port: 9080}]}]',
+  '---',
+);
+const routeBackend = y(
+  'apiVersion: gateway.networking.k8s.io/v1',
+  'kind: HTTPRoute',
+  'metadata: {name: r, namespace: bookinfo}',
+  'spec:',
+  '  parentRefs: [{name: public}]',
+  '  rules: [{backendRefs: [{name: reviews, port: 9080}]}]',
+  '---',
+);
 const dr = (subsets: boolean) =>
-  y('apiVersion: networking.istio.io/v1', 'kind: DestinationRule', 'metadata: {name: d, namespace: bookinfo}', 'spec:', '  host: reviews.bookinfo.svc.cluster.local', ...(subsets ? ['  subsets:', '  - {name: v1, labels: {version: v1}}'] : ['  trafficPolicy: {tls: {mode: ISTIO_MUTUAL}}']));
+  y(
+    'apiVersion: networking.istio.io/v1',
+    'kind: DestinationRule',
+    'metadata: {name: d, namespace: bookinfo}',
+    'spec:',
+    '  host: reviews.bookinfo.svc.cluster.local',
+    ...(subsets
+      ? ['  subsets:', '  - {name: v1, labels: {version: v1}}']
+      : ['  trafficPolicy: {tls: {mode: ISTIO_MUTUAL}}']),
+  );
 
 describe(ID, () => {
   it('subsets for a Service-parent route target', () => {

@@ -9,16 +9,17 @@ export const rule: Rule = {
   meta: {
     id: 'destinationrule-subsets-with-httproute',
     severity: 'warning',
-    description: 'A DestinationRule defines subsets for a service that HTTPRoutes route: HTTPRoute cannot select subsets.',
+    description:
+      'A DestinationRule defines subsets for a service that HTTPRoutes route: HTTPRoute cannot select subsets.',
     docs: {
       summary:
         'An HTTPRoute `backendRef` names a Service, never a DestinationRule subset. Version-based routing written as subsets is not available once routing moves to HTTPRoute, so the version split silently disappears.',
       details: [
         'With VirtualServices, canary routing usually sends traffic to `subset: v1` / `subset: v2` defined in a DestinationRule by pod labels. HTTPRoute has no subset field. The Gateway API way is one Service per version (`reviews-v1`, `reviews-v2`) selecting the version label, referenced by weighted backendRefs.',
         '',
-        'The DestinationRule\'s other settings (load balancing, connection pool, TLS) still apply at the waypoint.',
+        "The DestinationRule's other settings (load balancing, connection pool, TLS) still apply at the waypoint.",
       ].join('\n'),
-      fix: 'Create one Service per version (selector `app: reviews, version: v1`, …), reference them from the HTTPRoute\'s backendRefs with weights, and remove the subsets.',
+      fix: "Create one Service per version (selector `app: reviews, version: v1`, …), reference them from the HTTPRoute's backendRefs with weights, and remove the subsets.",
     },
     examples: {
       valid: [
@@ -96,7 +97,9 @@ export const rule: Rule = {
       if (!getArray(dr.obj, ['spec', 'subsets']).length) continue;
       const host = getString(dr.obj, ['spec', 'host']);
       if (!host) continue;
-      const svc = ctx.mesh.servicesForHost(host, dr.namespace).find((s) => parents.has(s.resource) || backends.has(s.resource));
+      const svc = ctx.mesh
+        .servicesForHost(host, dr.namespace)
+        .find((s) => parents.has(s.resource) || backends.has(s.resource));
       if (!svc) continue;
       ctx.report({
         resource: dr,

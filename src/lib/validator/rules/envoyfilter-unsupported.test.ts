@@ -2,8 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { linesFor, y } from '../testing.ts';
 
 const ID = 'envoyfilter-unsupported';
-const ef = (ns: string) => y('apiVersion: networking.istio.io/v1alpha3', 'kind: EnvoyFilter', `metadata: {name: f, namespace: ${ns}}`, 'spec:', '  configPatches: []');
-const nsDoc = (name: string, label: string) => y('apiVersion: v1', 'kind: Namespace', 'metadata:', `  name: ${name}`, `  labels: {${label}}`, '---');
+const ef = (ns: string) =>
+  y(
+    'apiVersion: networking.istio.io/v1alpha3',
+    'kind: EnvoyFilter',
+    `metadata: {name: f, namespace: ${ns}}`,
+    'spec:',
+    '  configPatches: []',
+  );
+const nsDoc = (name: string, label: string) =>
+  y('apiVersion: v1', 'kind: Namespace', 'metadata:', `  name: ${name}`, `  labels: {${label}}`, '---');
 
 describe(ID, () => {
   it('reported in an ambient namespace and when the namespace is unknown', () => {

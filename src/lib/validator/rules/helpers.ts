@@ -47,7 +47,13 @@ export function actionOf(r: Resource): Action {
 
 export const L7_SOURCE = ['requestPrincipals', 'notRequestPrincipals', 'remoteIpBlocks', 'notRemoteIpBlocks'] as const;
 export const L7_OPERATION = ['hosts', 'notHosts', 'methods', 'notMethods', 'paths', 'notPaths'] as const;
-export const L4_WHEN_KEYS = new Set(['source.ip', 'source.namespace', 'source.principal', 'destination.ip', 'destination.port']);
+export const L4_WHEN_KEYS = new Set([
+  'source.ip',
+  'source.namespace',
+  'source.principal',
+  'destination.ip',
+  'destination.port',
+]);
 export const DROPPED_SOURCE = ['trustDomains', 'notTrustDomains'] as const;
 
 export interface L7Use {
@@ -62,16 +68,19 @@ export function l7Uses(r: Resource, i: number): L7Use[] {
   getArray(rule, ['from']).forEach((f, j) => {
     const src = getObject(f, ['source']);
     if (!src) return;
-    for (const k of L7_SOURCE) if (src[k] !== undefined) out.push({ path: ['spec', 'rules', i, 'from', j, 'source', k], field: k });
+    for (const k of L7_SOURCE)
+      if (src[k] !== undefined) out.push({ path: ['spec', 'rules', i, 'from', j, 'source', k], field: k });
   });
   getArray(rule, ['to']).forEach((t, j) => {
     const op = getObject(t, ['operation']);
     if (!op) return;
-    for (const k of L7_OPERATION) if (op[k] !== undefined) out.push({ path: ['spec', 'rules', i, 'to', j, 'operation', k], field: k });
+    for (const k of L7_OPERATION)
+      if (op[k] !== undefined) out.push({ path: ['spec', 'rules', i, 'to', j, 'operation', k], field: k });
   });
   getArray(rule, ['when']).forEach((w, j) => {
     const key = getString(w, ['key']);
-    if (key !== undefined && !L4_WHEN_KEYS.has(key)) out.push({ path: ['spec', 'rules', i, 'when', j, 'key'], field: `when ${key}` });
+    if (key !== undefined && !L4_WHEN_KEYS.has(key))
+      out.push({ path: ['spec', 'rules', i, 'when', j, 'key'], field: `when ${key}` });
   });
   return out;
 }
@@ -85,7 +94,9 @@ export function l7Uses(r: Resource, i: number): L7Use[] {
 export function scopeIsAmbient(mesh: Mesh, r: Resource): boolean | undefined {
   if (r.namespace === mesh.rootNamespace) return undefined;
   const selector = getObject(r.obj, ['spec', 'selector']) ?? getObject(r.obj, ['spec', 'workloadSelector']);
-  const workloads = selector ? mesh.workloadsSelectedBy(r.namespace, selector) : workloadsInNamespace(mesh, r.namespace);
+  const workloads = selector
+    ? mesh.workloadsSelectedBy(r.namespace, selector)
+    : workloadsInNamespace(mesh, r.namespace);
   if (workloads.length) return workloads.some((w) => mesh.enrolment(w).mode === 'ambient');
   return namespaceIsAmbient(mesh, r.namespace);
 }
@@ -173,7 +184,11 @@ export function strings(v: JsonValue | undefined): string[] {
 }
 
 /** Group/kind of a Gateway API reference, with the defaults of its field. */
-export function refKind(ref: JsonValue | undefined, defaultGroup: string, defaultKind: string): { group: string; kind: string } {
+export function refKind(
+  ref: JsonValue | undefined,
+  defaultGroup: string,
+  defaultKind: string,
+): { group: string; kind: string } {
   return { group: getString(ref, ['group']) ?? defaultGroup, kind: getString(ref, ['kind']) ?? defaultKind };
 }
 
@@ -207,7 +222,12 @@ export function waypointLabelUses(mesh: Mesh): readonly WaypointLabelUse[] {
   for (const s of mesh.services) {
     const v = s.labels[KEY];
     if (v === undefined || v === 'none' || v === '') continue;
-    out.push({ resource: s.resource, path: ['metadata', 'labels', KEY], kind: s.kind, binding: mesh.resolveWaypoint({ kind: s.kind, resource: s.resource, namespace: s.namespace, labels: s.labels }) });
+    out.push({
+      resource: s.resource,
+      path: ['metadata', 'labels', KEY],
+      kind: s.kind,
+      binding: mesh.resolveWaypoint({ kind: s.kind, resource: s.resource, namespace: s.namespace, labels: s.labels }),
+    });
   }
   for (const w of mesh.workloads) {
     const v = w.labels[KEY];
@@ -220,7 +240,12 @@ export function waypointLabelUses(mesh: Mesh): readonly WaypointLabelUse[] {
         : w.kind === 'CronJob'
           ? ['spec', 'jobTemplate', 'spec', 'template', 'metadata', 'labels', KEY]
           : ['spec', 'template', 'metadata', 'labels', KEY];
-    out.push({ resource: w.resource, path, kind, binding: mesh.resolveWaypoint({ kind, resource: w.resource, namespace: w.namespace, labels: w.labels }) });
+    out.push({
+      resource: w.resource,
+      path,
+      kind,
+      binding: mesh.resolveWaypoint({ kind, resource: w.resource, namespace: w.namespace, labels: w.labels }),
+    });
   }
   labelUseCache.set(mesh, out);
   return out;
@@ -296,7 +321,8 @@ export function refService(mesh: Mesh, ref: RouteRef): ServiceInfo | undefined {
   }
   if (ref.group === 'networking.istio.io' && ref.kind === 'ServiceEntry')
     return servicesInNamespace(mesh, ref.namespace).find((s) => s.kind === 'ServiceEntry' && s.name === ref.name);
-  if (ref.group === 'networking.istio.io' && ref.kind === 'Hostname') return mesh.servicesForHost(ref.name, ref.namespace)[0];
+  if (ref.group === 'networking.istio.io' && ref.kind === 'Hostname')
+    return mesh.servicesForHost(ref.name, ref.namespace)[0];
   return undefined;
 }
 
@@ -319,7 +345,9 @@ export function routesByParentService(mesh: Mesh): ReadonlyMap<Resource, readonl
 }
 
 /** VirtualServices that apply to mesh traffic (no `gateways`, or `mesh` listed), with their hosts resolved. */
-export function meshVirtualServices(mesh: Mesh): { vs: Resource; hosts: { host: string; index: number; services: readonly ServiceInfo[] }[] }[] {
+export function meshVirtualServices(
+  mesh: Mesh,
+): { vs: Resource; hosts: { host: string; index: number; services: readonly ServiceInfo[] }[] }[] {
   const out: { vs: Resource; hosts: { host: string; index: number; services: readonly ServiceInfo[] }[] }[] = [];
   for (const vs of mesh.byKind('VirtualService')) {
     if (!isGroup(vs, 'networking.istio.io')) continue;
@@ -328,7 +356,11 @@ export function meshVirtualServices(mesh: Mesh): { vs: Resource; hosts: { host: 
     const hosts = getArray(vs.obj, ['spec', 'hosts'])
       .map((h, index) => ({ h, index }))
       .filter((x): x is { h: string; index: number } => typeof x.h === 'string')
-      .map(({ h, index }) => ({ host: h, index, services: h.includes('*') ? [] : mesh.servicesForHost(h, vs.namespace) }));
+      .map(({ h, index }) => ({
+        host: h,
+        index,
+        services: h.includes('*') ? [] : mesh.servicesForHost(h, vs.namespace),
+      }));
     out.push({ vs, hosts });
   }
   return out;

@@ -2,8 +2,26 @@ import { describe, expect, it } from 'vitest';
 import { linesFor, y } from '../testing.ts';
 
 const ID = 'httproute-parent-waypoint';
-const gw = (cls: string) => y('apiVersion: gateway.networking.k8s.io/v1', 'kind: Gateway', 'metadata: {name: gw, namespace: shop}', 'spec:', `  gatewayClassName: ${cls}`, `  listeners: [${cls === 'istio-waypoint' ? '{name: mesh, port: 15008, protocol: HBONE}' : '{name: http, port: 80, protocol: HTTP}'}]`, '---');
-const route = (...parent: string[]) => y('apiVersion: gateway.networking.k8s.io/v1', 'kind: HTTPRoute', 'metadata: {name: r, namespace: shop}', 'spec:', '  parentRefs:', ...parent, '  rules: [{backendRefs: [{name: cart, port: 80}]}]');
+const gw = (cls: string) =>
+  y(
+    'apiVersion: gateway.networking.k8s.io/v1',
+    'kind: Gateway',
+    'metadata: {name: gw, namespace: shop}',
+    'spec:',
+    `  gatewayClassName: ${cls}`,
+    `  listeners: [${cls === 'istio-waypoint' ? '{name: mesh, port: 15008, protocol: HBONE}' : '{name: http, port: 80, protocol: HTTP}'}]`,
+    '---',
+  );
+const route = (...parent: string[]) =>
+  y(
+    'apiVersion: gateway.networking.k8s.io/v1',
+    'kind: HTTPRoute',
+    'metadata: {name: r, namespace: shop}',
+    'spec:',
+    '  parentRefs:',
+    ...parent,
+    '  rules: [{backendRefs: [{name: cart, port: 80}]}]',
+  );
 
 describe(ID, () => {
   it('parentRef to a waypoint Gateway is reported', () => {

@@ -9,7 +9,8 @@ export const rule: Rule = {
   meta: {
     id: 'ingress-bypasses-waypoint',
     severity: 'warning',
-    description: 'An ingress route sends to a waypoint-bound Service without istio.io/ingress-use-waypoint: ingress traffic skips the waypoint.',
+    description:
+      'An ingress route sends to a waypoint-bound Service without istio.io/ingress-use-waypoint: ingress traffic skips the waypoint.',
     docs: {
       summary:
         'An ingress gateway sends traffic straight to the backend pods, not through the Service\'s waypoint, unless the Service (or its Namespace) has `istio.io/ingress-use-waypoint: "true"`. L7 policies attached to the waypoint are bypassed for everything that comes in from outside.',
@@ -95,14 +96,17 @@ export const rule: Rule = {
     // Routes with at least one non-waypoint Gateway parent are ingress (north-south) routes.
     const ingressRoutes = new Set<unknown>();
     for (const p of refs.parents)
-      if (p.group === 'gateway.networking.k8s.io' && p.kind === 'Gateway' && !ctx.mesh.waypoint(p.namespace, p.name)) ingressRoutes.add(p.route);
+      if (p.group === 'gateway.networking.k8s.io' && p.kind === 'Gateway' && !ctx.mesh.waypoint(p.namespace, p.name))
+        ingressRoutes.add(p.route);
     for (const b of refs.backends) {
       if (!ingressRoutes.has(b.route)) continue;
       const svc = refService(ctx.mesh, b);
       if (!svc) continue;
       const bound = serviceWaypoint(ctx.mesh, svc);
       if (!bound.waypoint) continue;
-      const flag = svc.labels['istio.io/ingress-use-waypoint'] ?? ctx.mesh.namespaceLabels(svc.namespace)['istio.io/ingress-use-waypoint'];
+      const flag =
+        svc.labels['istio.io/ingress-use-waypoint'] ??
+        ctx.mesh.namespaceLabels(svc.namespace)['istio.io/ingress-use-waypoint'];
       if (flag === 'true') continue;
       ctx.report({
         resource: b.route,

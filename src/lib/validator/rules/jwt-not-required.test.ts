@@ -3,9 +3,26 @@ import { linesFor, y } from '../testing.ts';
 
 const ID = 'jwt-not-required';
 const ra = (ns = 'shop') =>
-  y('apiVersion: security.istio.io/v1', 'kind: RequestAuthentication', `metadata: {name: jwt, namespace: ${ns}}`, 'spec:', '  targetRefs: [{kind: Service, group: "", name: api}]', '  jwtRules: [{issuer: i, jwksUri: "https://i/jwks"}]', '---');
+  y(
+    'apiVersion: security.istio.io/v1',
+    'kind: RequestAuthentication',
+    `metadata: {name: jwt, namespace: ${ns}}`,
+    'spec:',
+    '  targetRefs: [{kind: Service, group: "", name: api}]',
+    '  jwtRules: [{issuer: i, jwksUri: "https://i/jwks"}]',
+    '---',
+  );
 const ap = (ns: string, action: string, ...rule: string[]) =>
-  y('apiVersion: security.istio.io/v1', 'kind: AuthorizationPolicy', `metadata: {name: p, namespace: ${ns}}`, 'spec:', '  targetRefs: [{kind: Service, group: "", name: api}]', `  action: ${action}`, '  rules:', ...rule);
+  y(
+    'apiVersion: security.istio.io/v1',
+    'kind: AuthorizationPolicy',
+    `metadata: {name: p, namespace: ${ns}}`,
+    'spec:',
+    '  targetRefs: [{kind: Service, group: "", name: api}]',
+    `  action: ${action}`,
+    '  rules:',
+    ...rule,
+  );
 
 describe(ID, () => {
   it('alone: reported at the kind line', () => {
@@ -19,10 +36,14 @@ describe(ID, () => {
   });
   it('DENY notRequestPrincipals and ALLOW when request.auth.claims both require a token', () => {
     expect(linesFor(ID, ra() + ap('shop', 'DENY', '  - from: [{source: {notRequestPrincipals: ["*"]}}]'))).toEqual([]);
-    expect(linesFor(ID, ra() + ap('shop', 'ALLOW', '  - when: [{key: "request.auth.claims[iss]", values: [i]}]'))).toEqual([]);
+    expect(
+      linesFor(ID, ra() + ap('shop', 'ALLOW', '  - when: [{key: "request.auth.claims[iss]", values: [i]}]')),
+    ).toEqual([]);
   });
   it('a requiring policy in another (non-root) namespace does not count; in the root namespace it does', () => {
     expect(linesFor(ID, ra() + ap('other', 'ALLOW', '  - from: [{source: {requestPrincipals: ["*"]}}]'))).toEqual([2]);
-    expect(linesFor(ID, ra() + ap('istio-system', 'ALLOW', '  - from: [{source: {requestPrincipals: ["*"]}}]'))).toEqual([]);
+    expect(
+      linesFor(ID, ra() + ap('istio-system', 'ALLOW', '  - from: [{source: {requestPrincipals: ["*"]}}]')),
+    ).toEqual([]);
   });
 });

@@ -11,8 +11,10 @@ function requiresToken(ap: Resource): boolean {
   for (const rule of getArray(ap.obj, ['spec', 'rules'])) {
     for (const from of getArray(rule, ['from'])) {
       const src = from && typeof from === 'object' && !Array.isArray(from) ? from.source : undefined;
-      if (action === 'ALLOW' && strings((src as Record<string, never> | undefined)?.['requestPrincipals']).length) return true;
-      if (action === 'DENY' && strings((src as Record<string, never> | undefined)?.['notRequestPrincipals']).length) return true;
+      if (action === 'ALLOW' && strings((src as Record<string, never> | undefined)?.['requestPrincipals']).length)
+        return true;
+      if (action === 'DENY' && strings((src as Record<string, never> | undefined)?.['notRequestPrincipals']).length)
+        return true;
     }
     for (const w of getArray(rule, ['when'])) {
       const key = getString(w, ['key']) ?? '';
@@ -26,7 +28,8 @@ export const rule: Rule = {
   meta: {
     id: 'jwt-not-required',
     severity: 'warning',
-    description: 'A RequestAuthentication is not paired with an AuthorizationPolicy that requires a token: requests without one pass.',
+    description:
+      'A RequestAuthentication is not paired with an AuthorizationPolicy that requires a token: requests without one pass.',
     docs: {
       summary:
         'RequestAuthentication only rejects **invalid** tokens (HTTP 401). A request with no token at all passes unauthenticated. To require a token, an AuthorizationPolicy must demand a request principal.',
@@ -95,7 +98,8 @@ export const rule: Rule = {
       ctx.report({
         resource: ra,
         path: [],
-        message: 'No AuthorizationPolicy requires a token (requestPrincipals): requests without a JWT are accepted; only invalid tokens get 401.',
+        message:
+          'No AuthorizationPolicy requires a token (requestPrincipals): requests without a JWT are accepted; only invalid tokens get 401.',
         fix: 'Add an ALLOW AuthorizationPolicy with from.source.requestPrincipals: ["*"] for the same target.',
       });
     }

@@ -32,20 +32,39 @@ describe(ID, () => {
     expect(got(policy('DENY', '  - to:', '    - operation:', '        paths: ["/admin"]'))).toEqual([[14, 'warning']]);
   });
   it('requestPrincipals and remoteIpBlocks are L7', () => {
-    expect(got(policy('ALLOW', '  - from:', '    - source:', '        requestPrincipals: ["*"]'))).toEqual([[14, 'error']]);
-    expect(got(policy('ALLOW', '  - from:', '    - source:', '        remoteIpBlocks: ["10.0.0.0/8"]'))).toEqual([[14, 'error']]);
+    expect(got(policy('ALLOW', '  - from:', '    - source:', '        requestPrincipals: ["*"]'))).toEqual([
+      [14, 'error'],
+    ]);
+    expect(got(policy('ALLOW', '  - from:', '    - source:', '        remoteIpBlocks: ["10.0.0.0/8"]'))).toEqual([
+      [14, 'error'],
+    ]);
   });
   it('ipBlocks and principals are L4 (boundary)', () => {
     expect(got(policy('ALLOW', '  - from:', '    - source:', '        ipBlocks: ["10.0.0.0/8"]'))).toEqual([]);
   });
   it('when keys: source.namespace is L4, request.auth.claims is L7, source.serviceAccount is L7', () => {
     expect(got(policy('ALLOW', '  - when:', '    - key: source.namespace', '      values: ["shop"]'))).toEqual([]);
-    expect(got(policy('ALLOW', '  - when:', '    - key: request.auth.claims[iss]', '      values: ["x"]'))).toEqual([[13, 'error']]);
-    expect(got(policy('ALLOW', '  - when:', '    - key: source.serviceAccount', '      values: ["x"]'))).toEqual([[13, 'error']]);
+    expect(got(policy('ALLOW', '  - when:', '    - key: request.auth.claims[iss]', '      values: ["x"]'))).toEqual([
+      [13, 'error'],
+    ]);
+    expect(got(policy('ALLOW', '  - when:', '    - key: source.serviceAccount', '      values: ["x"]'))).toEqual([
+      [13, 'error'],
+    ]);
   });
   it('one finding per rule, at the first L7 field', () => {
     expect(
-      got(policy('ALLOW', '  - to:', '    - operation:', '        methods: ["GET"]', '        paths: ["/x"]', '  - to:', '    - operation:', '        hosts: ["a"]')),
+      got(
+        policy(
+          'ALLOW',
+          '  - to:',
+          '    - operation:',
+          '        methods: ["GET"]',
+          '        paths: ["/x"]',
+          '  - to:',
+          '    - operation:',
+          '        hosts: ["a"]',
+        ),
+      ),
     ).toEqual([
       [14, 'error'],
       [18, 'error'],
@@ -84,10 +103,28 @@ describe(ID, () => {
     expect(got(yaml)).toEqual([]);
   });
   it('not reported when the manifests show the namespace uses sidecars', () => {
-    const ns = y('apiVersion: v1', 'kind: Namespace', 'metadata:', '  name: shop', '  labels:', '    istio-injection: enabled', '---');
+    const ns = y(
+      'apiVersion: v1',
+      'kind: Namespace',
+      'metadata:',
+      '  name: shop',
+      '  labels:',
+      '    istio-injection: enabled',
+      '---',
+    );
     expect(got(ns + policy('ALLOW', '  - to:', '    - operation:', '        methods: ["GET"]'))).toEqual([]);
-    const amb = y('apiVersion: v1', 'kind: Namespace', 'metadata:', '  name: shop', '  labels:', '    istio.io/dataplane-mode: ambient', '---');
-    expect(got(amb + policy('ALLOW', '  - to:', '    - operation:', '        methods: ["GET"]'))).toEqual([[21, 'error']]);
+    const amb = y(
+      'apiVersion: v1',
+      'kind: Namespace',
+      'metadata:',
+      '  name: shop',
+      '  labels:',
+      '    istio.io/dataplane-mode: ambient',
+      '---',
+    );
+    expect(got(amb + policy('ALLOW', '  - to:', '    - operation:', '        methods: ["GET"]'))).toEqual([
+      [21, 'error'],
+    ]);
   });
   it('AUDIT and CUSTOM are left to ztunnel-unsupported-action', () => {
     expect(got(policy('AUDIT', '  - to:', '    - operation:', '        methods: ["GET"]'))).toEqual([]);

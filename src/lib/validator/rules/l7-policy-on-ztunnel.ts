@@ -10,7 +10,8 @@ export const rule: Rule = {
   meta: {
     id: 'l7-policy-on-ztunnel',
     severity: 'error',
-    description: 'A selector or namespace-wide AuthorizationPolicy uses HTTP-level (L7) attributes that ztunnel cannot enforce.',
+    description:
+      'A selector or namespace-wide AuthorizationPolicy uses HTTP-level (L7) attributes that ztunnel cannot enforce.',
     docs: {
       summary:
         'Policies without `targetRefs` are enforced by ztunnel, which only sees connections. An ALLOW rule with an L7 attribute is dropped entirely (and may leave the workload denying everything); a DENY rule loses its L7 part and becomes a no-op or broader than written.',

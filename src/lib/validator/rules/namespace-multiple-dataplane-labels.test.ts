@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { linesFor, y } from '../testing.ts';
 
 const ID = 'namespace-multiple-dataplane-labels';
-const ns = (...labels: string[]) => y('apiVersion: v1', 'kind: Namespace', 'metadata:', '  name: shop', '  labels:', ...labels);
+const ns = (...labels: string[]) =>
+  y('apiVersion: v1', 'kind: Namespace', 'metadata:', '  name: shop', '  labels:', ...labels);
 
 describe(ID, () => {
   it('ambient + istio-injection=enabled, ambient + istio.io/rev', () => {

@@ -24,13 +24,28 @@ export const rule: Rule = {
       valid: [
         {
           title: 'Ambient only',
-          yaml: y('apiVersion: v1', 'kind: Namespace', 'metadata:', '  name: shop', '  labels:', '    istio.io/dataplane-mode: ambient'),
+          yaml: y(
+            'apiVersion: v1',
+            'kind: Namespace',
+            'metadata:',
+            '  name: shop',
+            '  labels:',
+            '    istio.io/dataplane-mode: ambient',
+          ),
         },
       ],
       invalid: [
         {
           title: 'Both labels',
-          yaml: y('apiVersion: v1', 'kind: Namespace', 'metadata:', '  name: shop', '  labels:', '    istio-injection: enabled', '    istio.io/dataplane-mode: ambient'),
+          yaml: y(
+            'apiVersion: v1',
+            'kind: Namespace',
+            'metadata:',
+            '  name: shop',
+            '  labels:',
+            '    istio-injection: enabled',
+            '    istio.io/dataplane-mode: ambient',
+          ),
           line: 7,
         },
       ],
@@ -41,7 +56,12 @@ export const rule: Rule = {
       if (r.apiVersion !== 'v1') continue;
       const l = r.labels;
       if (l['istio.io/dataplane-mode'] !== 'ambient') continue;
-      const injection = l['istio-injection'] === 'enabled' ? 'istio-injection: enabled' : l['istio.io/rev'] !== undefined ? `istio.io/rev: ${l['istio.io/rev']}` : undefined;
+      const injection =
+        l['istio-injection'] === 'enabled'
+          ? 'istio-injection: enabled'
+          : l['istio.io/rev'] !== undefined
+            ? `istio.io/rev: ${l['istio.io/rev']}`
+            : undefined;
       if (!injection) continue;
       ctx.report({
         resource: r,

@@ -12,7 +12,7 @@ export const rule: Rule = {
     description: 'PeerAuthentication mode DISABLE does not turn mTLS off in ambient: it behaves like PERMISSIVE.',
     docs: {
       summary:
-        'In ambient, traffic between enrolled pods always travels over ztunnel\'s HBONE mTLS tunnel. DISABLE cannot switch that off; it only accepts plaintext from non-mesh callers, exactly like PERMISSIVE.',
+        "In ambient, traffic between enrolled pods always travels over ztunnel's HBONE mTLS tunnel. DISABLE cannot switch that off; it only accepts plaintext from non-mesh callers, exactly like PERMISSIVE.",
       details: [
         'istiod never sends PeerAuthentication to ztunnel as such. It turns STRICT into a rule that rejects plaintext connections at the destination ztunnel; PERMISSIVE and DISABLE produce nothing, so both accept plaintext from callers outside the mesh and mTLS from the mesh.',
         '',
@@ -24,13 +24,31 @@ export const rule: Rule = {
       valid: [
         {
           title: 'PERMISSIVE says what happens',
-          yaml: y('apiVersion: security.istio.io/v1', 'kind: PeerAuthentication', 'metadata:', '  name: default', '  namespace: legacy', 'spec:', '  mtls:', '    mode: PERMISSIVE'),
+          yaml: y(
+            'apiVersion: security.istio.io/v1',
+            'kind: PeerAuthentication',
+            'metadata:',
+            '  name: default',
+            '  namespace: legacy',
+            'spec:',
+            '  mtls:',
+            '    mode: PERMISSIVE',
+          ),
         },
       ],
       invalid: [
         {
           title: 'DISABLE for a namespace',
-          yaml: y('apiVersion: security.istio.io/v1', 'kind: PeerAuthentication', 'metadata:', '  name: default', '  namespace: legacy', 'spec:', '  mtls:', '    mode: DISABLE'),
+          yaml: y(
+            'apiVersion: security.istio.io/v1',
+            'kind: PeerAuthentication',
+            'metadata:',
+            '  name: default',
+            '  namespace: legacy',
+            'spec:',
+            '  mtls:',
+            '    mode: DISABLE',
+          ),
           line: 8,
         },
       ],
@@ -51,7 +69,8 @@ export const rule: Rule = {
           resource: r,
           path,
           part: 'value',
-          message: 'DISABLE does not turn off mTLS for ambient workloads: mesh traffic still uses HBONE mTLS and plaintext from outside is accepted, exactly as with PERMISSIVE.',
+          message:
+            'DISABLE does not turn off mTLS for ambient workloads: mesh traffic still uses HBONE mTLS and plaintext from outside is accepted, exactly as with PERMISSIVE.',
           fix: 'Use PERMISSIVE, or opt the pod out of ambient with istio.io/dataplane-mode: none.',
         });
     }

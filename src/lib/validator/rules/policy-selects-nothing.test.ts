@@ -2,9 +2,36 @@ import { describe, expect, it } from 'vitest';
 import { linesFor, y } from '../testing.ts';
 
 const ID = 'policy-selects-nothing';
-const dep = y('apiVersion: apps/v1', 'kind: Deployment', 'metadata: {name: cart, namespace: shop}', 'spec:', '  selector: {matchLabels: {app: cart}}', '  template:', '    metadata: {labels: {app: cart, version: v1}}', '    spec: {containers: [{name: c, image: c}]}', '---');
-const svc = y('apiVersion: v1', 'kind: Service', 'metadata: {name: cart, namespace: shop}', 'spec:', '  selector: {app: cart}', '  ports: [{port: 80}]', '---');
-const ap = (labels: string, ns = 'shop') => y('apiVersion: security.istio.io/v1', 'kind: AuthorizationPolicy', `metadata: {name: p, namespace: ${ns}}`, 'spec:', '  selector:', `    matchLabels: {${labels}}`, '  rules: [{}]');
+const dep = y(
+  'apiVersion: apps/v1',
+  'kind: Deployment',
+  'metadata: {name: cart, namespace: shop}',
+  'spec:',
+  '  selector: {matchLabels: {app: cart}}',
+  '  template:',
+  '    metadata: {labels: {app: cart, version: v1}}',
+  '    spec: {containers: [{name: c, image: c}]}',
+  '---',
+);
+const svc = y(
+  'apiVersion: v1',
+  'kind: Service',
+  'metadata: {name: cart, namespace: shop}',
+  'spec:',
+  '  selector: {app: cart}',
+  '  ports: [{port: 80}]',
+  '---',
+);
+const ap = (labels: string, ns = 'shop') =>
+  y(
+    'apiVersion: security.istio.io/v1',
+    'kind: AuthorizationPolicy',
+    `metadata: {name: p, namespace: ${ns}}`,
+    'spec:',
+    '  selector:',
+    `    matchLabels: {${labels}}`,
+    '  rules: [{}]',
+  );
 
 describe(ID, () => {
   it('typo in a label: reported at selector', () => {
@@ -24,7 +51,14 @@ describe(ID, () => {
     expect(linesFor(ID, dep + ap('app: cart', 'other'))).toEqual([]);
   });
   it('Sidecar workloadSelector.labels is checked too', () => {
-    const sc = y('apiVersion: networking.istio.io/v1', 'kind: Sidecar', 'metadata: {name: s, namespace: shop}', 'spec:', '  workloadSelector:', '    labels: {app: nope}');
+    const sc = y(
+      'apiVersion: networking.istio.io/v1',
+      'kind: Sidecar',
+      'metadata: {name: s, namespace: shop}',
+      'spec:',
+      '  workloadSelector:',
+      '    labels: {app: nope}',
+    );
     expect(linesFor(ID, dep + sc)).toEqual([14]);
   });
 });

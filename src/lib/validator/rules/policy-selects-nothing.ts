@@ -17,16 +17,16 @@ export const rule: Rule = {
   meta: {
     id: 'policy-selects-nothing',
     severity: 'warning',
-    description: 'A policy\'s workload selector matches no workload (or Service) in its namespace.',
+    description: "A policy's workload selector matches no workload (or Service) in its namespace.",
     docs: {
       summary:
         'A selector that matches nothing makes the policy a no-op. Usually a label typo (`app: reveiws`) or the policy is in the wrong namespace: the traffic it was meant to govern is not governed.',
       details: [
-        'Selectors only match pods in the policy\'s own namespace. The rule compares the selector with the pod-template labels of the Deployments, StatefulSets, DaemonSets, Jobs, Pods and WorkloadEntries in the manifests; when the namespace has no workloads there, it uses the selectors of the namespace\'s Services as stand-ins for pod labels.',
+        "Selectors only match pods in the policy's own namespace. The rule compares the selector with the pod-template labels of the Deployments, StatefulSets, DaemonSets, Jobs, Pods and WorkloadEntries in the manifests; when the namespace has no workloads there, it uses the selectors of the namespace's Services as stand-ins for pod labels.",
         '',
         'It says nothing when the namespace has neither workloads nor Services in the manifests.',
       ].join('\n'),
-      fix: 'Fix the labels in `matchLabels` (compare with the pod template labels), or move the policy to the workloads\' namespace.',
+      fix: "Fix the labels in `matchLabels` (compare with the pod template labels), or move the policy to the workloads' namespace.",
     },
     examples: {
       valid: [
@@ -89,7 +89,11 @@ export const rule: Rule = {
         if (!selector) continue;
         const matchLabels = getObject(selector, ['matchLabels']);
         // WasmPlugin/Telemetry/Sidecar selectors use `labels`, the others `matchLabels`.
-        const sel = matchLabels ? selector : getObject(selector, ['labels']) ? { matchLabels: getObject(selector, ['labels'])! } : undefined;
+        const sel = matchLabels
+          ? selector
+          : getObject(selector, ['labels'])
+            ? { matchLabels: getObject(selector, ['labels'])! }
+            : undefined;
         if (!sel || !Object.keys(getObject(sel, ['matchLabels']) ?? {}).length) continue;
         const haveWorkloads = workloadsInNamespace(ctx.mesh, r.namespace).length > 0;
         const haveServices = servicesInNamespace(ctx.mesh, r.namespace).some((s) => s.kind === 'Service' && s.selector);
@@ -99,7 +103,7 @@ export const rule: Rule = {
         ctx.report({
           resource: r,
           path: [...path],
-          message: `This selector matches no ${haveWorkloads ? 'workload' : 'Service\'s pods'} in namespace ${r.namespace}: the ${kind} applies to nothing.`,
+          message: `This selector matches no ${haveWorkloads ? 'workload' : "Service's pods"} in namespace ${r.namespace}: the ${kind} applies to nothing.`,
           fix: 'Check the labels against the pod template, or move the policy to the right namespace.',
         });
       }

@@ -11,7 +11,7 @@ export const rule: Rule = {
     description: 'A route is attached to a Service that is not bound to a waypoint, so ambient clients bypass it.',
     docs: {
       summary:
-        'In ambient, Service-attached (GAMMA) routes are applied by the Service\'s waypoint. Without one, the route is accepted but ignored: ambient clients reach the Service directly through ztunnel, with no matches, weights, filters or retries.',
+        "In ambient, Service-attached (GAMMA) routes are applied by the Service's waypoint. Without one, the route is accepted but ignored: ambient clients reach the Service directly through ztunnel, with no matches, weights, filters or retries.",
       details: [
         'The route status shows `ResolvedWaypoints=False`, which nobody reads. Sidecar clients would still apply the route, so a mixed mesh behaves differently per client.',
         '',

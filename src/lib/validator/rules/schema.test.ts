@@ -3,7 +3,16 @@ import { findingsFor, y } from '../testing.ts';
 
 const ID = 'schema';
 const lines = (yaml: string) => findingsFor(ID, yaml).map((f) => f.line);
-const ap = (...spec: string[]) => y('apiVersion: security.istio.io/v1', 'kind: AuthorizationPolicy', 'metadata:', '  name: p', '  namespace: shop', 'spec:', ...spec);
+const ap = (...spec: string[]) =>
+  y(
+    'apiVersion: security.istio.io/v1',
+    'kind: AuthorizationPolicy',
+    'metadata:',
+    '  name: p',
+    '  namespace: shop',
+    'spec:',
+    ...spec,
+  );
 
 describe(ID, () => {
   it('bad enum at the value line; valid enum is clean', () => {
@@ -22,8 +31,14 @@ describe(ID, () => {
     expect(lines(ap('  rules:', '  - from:', '    - source:', '        trustDomains: [td]'))).toEqual([]);
   });
   it('unserved apiVersion and unknown kind in a known group', () => {
-    expect(lines(y('apiVersion: security.istio.io/v1alpha1', 'kind: AuthorizationPolicy', 'metadata: {name: p}', 'spec: {}'))).toEqual([1]);
-    expect(lines(y('apiVersion: security.istio.io/v1', 'kind: AuthorisationPolicy', 'metadata: {name: p}', 'spec: {}'))).toEqual([2]);
+    expect(
+      lines(
+        y('apiVersion: security.istio.io/v1alpha1', 'kind: AuthorizationPolicy', 'metadata: {name: p}', 'spec: {}'),
+      ),
+    ).toEqual([1]);
+    expect(
+      lines(y('apiVersion: security.istio.io/v1', 'kind: AuthorisationPolicy', 'metadata: {name: p}', 'spec: {}')),
+    ).toEqual([2]);
     expect(lines(y('apiVersion: example.com/v1', 'kind: Whatever', 'metadata: {name: p}', 'spec: {x: 1}'))).toEqual([]);
   });
   it('missing apiVersion/kind and non-object documents are schema findings', () => {
@@ -31,46 +46,136 @@ describe(ID, () => {
     expect(lines(y('- a', '- b'))).toEqual([1]);
   });
   it('AuthorizationPolicy CEL: selector + targetRef; cross-namespace targetRef; serviceAccounts + principals; DENY without rules', () => {
-    expect(lines(ap('  selector:', '    matchLabels: {app: a}', '  targetRef: {kind: Service, group: "", name: a}', '  rules: [{}]'))).toEqual([9]);
+    expect(
+      lines(
+        ap(
+          '  selector:',
+          '    matchLabels: {app: a}',
+          '  targetRef: {kind: Service, group: "", name: a}',
+          '  rules: [{}]',
+        ),
+      ),
+    ).toEqual([9]);
     expect(lines(ap('  targetRefs:', '  - {kind: Service, group: "", name: a, namespace: other}'))).toEqual([8]);
-    expect(lines(ap('  rules:', '  - from:', '    - source:', '        serviceAccounts: [shop/a]', '        principals: [x]'))).toEqual([11]);
+    expect(
+      lines(
+        ap('  rules:', '  - from:', '    - source:', '        serviceAccounts: [shop/a]', '        principals: [x]'),
+      ),
+    ).toEqual([11]);
     expect(lines(ap('  rules:', '  - from:', '    - source:', '        serviceAccounts: [shop/a]'))).toEqual([]);
     expect(lines(ap('  action: DENY'))).toEqual([7]);
   });
   it('ServiceEntry CEL: host "*", duplicate port numbers, endpoints with NONE resolution', () => {
-    const se = (...spec: string[]) => y('apiVersion: networking.istio.io/v1', 'kind: ServiceEntry', 'metadata: {name: e, namespace: shop}', 'spec:', ...spec);
+    const se = (...spec: string[]) =>
+      y(
+        'apiVersion: networking.istio.io/v1',
+        'kind: ServiceEntry',
+        'metadata: {name: e, namespace: shop}',
+        'spec:',
+        ...spec,
+      );
     expect(lines(se('  hosts: ["*"]'))).toEqual([5]);
     expect(lines(se('  hosts: ["*.example.com"]', '  resolution: NONE'))).toEqual([]);
-    expect(lines(se('  hosts: [a.example.com]', '  addresses: [240.0.0.1]', '  ports:', '  - {number: 80, name: a, protocol: HTTP}', '  - {number: 80, name: b, protocol: HTTP}'))).toEqual([9]);
+    expect(
+      lines(
+        se(
+          '  hosts: [a.example.com]',
+          '  addresses: [240.0.0.1]',
+          '  ports:',
+          '  - {number: 80, name: a, protocol: HTTP}',
+          '  - {number: 80, name: b, protocol: HTTP}',
+        ),
+      ),
+    ).toEqual([9]);
     expect(lines(se('  hosts: [a.example.com]', '  endpoints:', '  - address: 1.2.3.4'))).toEqual([6]);
-    expect(lines(se('  hosts: [a.example.com]', '  resolution: STATIC', '  endpoints:', '  - address: 1.2.3.4'))).toEqual([]);
+    expect(
+      lines(se('  hosts: [a.example.com]', '  resolution: STATIC', '  endpoints:', '  - address: 1.2.3.4')),
+    ).toEqual([]);
   });
   it('RequestAuthentication CEL: one JWKS source, http(s) jwksUri', () => {
-    const ra = (...rule: string[]) => y('apiVersion: security.istio.io/v1', 'kind: RequestAuthentication', 'metadata: {name: r, namespace: shop}', 'spec:', '  jwtRules:', '  - issuer: i', ...rule);
+    const ra = (...rule: string[]) =>
+      y(
+        'apiVersion: security.istio.io/v1',
+        'kind: RequestAuthentication',
+        'metadata: {name: r, namespace: shop}',
+        'spec:',
+        '  jwtRules:',
+        '  - issuer: i',
+        ...rule,
+      );
     expect(lines(ra('    jwksUri: https://i/jwks', '    jwks: "{}"'))).toEqual([8]);
     expect(lines(ra('    jwksUri: ftp://i/jwks'))).toEqual([7]);
     expect(lines(ra('    jwksUri: https://i/jwks'))).toEqual([]);
   });
   it('WasmPlugin url scheme', () => {
-    const wp = (url: string) => y('apiVersion: extensions.istio.io/v1alpha1', 'kind: WasmPlugin', 'metadata: {name: w, namespace: shop}', 'spec:', `  url: ${url}`);
+    const wp = (url: string) =>
+      y(
+        'apiVersion: extensions.istio.io/v1alpha1',
+        'kind: WasmPlugin',
+        'metadata: {name: w, namespace: shop}',
+        'spec:',
+        `  url: ${url}`,
+      );
     expect(lines(wp('ftp://x/y.wasm'))).toEqual([5]);
     expect(lines(wp('oci://x/y:1'))).toEqual([]);
   });
   it('Gateway CEL: duplicate listener names and port/protocol/hostname combinations', () => {
-    const gw = (...l: string[]) => y('apiVersion: gateway.networking.k8s.io/v1', 'kind: Gateway', 'metadata: {name: g, namespace: shop}', 'spec:', '  gatewayClassName: istio', '  listeners:', ...l);
-    expect(lines(gw('  - {name: a, port: 80, protocol: HTTP}', '  - {name: a, port: 81, protocol: HTTP}'))).toEqual([8]);
-    expect(lines(gw('  - {name: a, port: 80, protocol: HTTP}', '  - {name: b, port: 80, protocol: HTTP}'))).toEqual([8]);
-    expect(lines(gw('  - {name: a, port: 80, protocol: HTTP}', '  - {name: b, port: 80, protocol: HTTP, hostname: b.example.com}'))).toEqual([]);
+    const gw = (...l: string[]) =>
+      y(
+        'apiVersion: gateway.networking.k8s.io/v1',
+        'kind: Gateway',
+        'metadata: {name: g, namespace: shop}',
+        'spec:',
+        '  gatewayClassName: istio',
+        '  listeners:',
+        ...l,
+      );
+    expect(lines(gw('  - {name: a, port: 80, protocol: HTTP}', '  - {name: a, port: 81, protocol: HTTP}'))).toEqual([
+      8,
+    ]);
+    expect(lines(gw('  - {name: a, port: 80, protocol: HTTP}', '  - {name: b, port: 80, protocol: HTTP}'))).toEqual([
+      8,
+    ]);
+    expect(
+      lines(
+        gw(
+          '  - {name: a, port: 80, protocol: HTTP}',
+          '  - {name: b, port: 80, protocol: HTTP, hostname: b.example.com}',
+        ),
+      ),
+    ).toEqual([]);
     expect(lines(gw('  - {name: a, port: 443, protocol: TLS}'))).toEqual([7]);
   });
   it('HTTPRoute CEL: path values, Service backendRef port, filter combinations, ReplacePrefixMatch', () => {
-    const rt = (...rules: string[]) => y('apiVersion: gateway.networking.k8s.io/v1', 'kind: HTTPRoute', 'metadata: {name: r, namespace: shop}', 'spec:', '  rules:', ...rules);
-    expect(lines(rt('  - matches: [{path: {type: PathPrefix, value: "/a//b"}}]', '    backendRefs: [{name: s, port: 80}]'))).toEqual([6]);
-    expect(lines(rt('  - matches: [{path: {type: PathPrefix, value: "a"}}]', '    backendRefs: [{name: s, port: 80}]'))).toEqual([6]);
-    expect(lines(rt('  - matches: [{path: {type: PathPrefix, value: "/a/b"}}]', '    backendRefs: [{name: s, port: 80}]'))).toEqual([]);
+    const rt = (...rules: string[]) =>
+      y(
+        'apiVersion: gateway.networking.k8s.io/v1',
+        'kind: HTTPRoute',
+        'metadata: {name: r, namespace: shop}',
+        'spec:',
+        '  rules:',
+        ...rules,
+      );
+    expect(
+      lines(rt('  - matches: [{path: {type: PathPrefix, value: "/a//b"}}]', '    backendRefs: [{name: s, port: 80}]')),
+    ).toEqual([6]);
+    expect(
+      lines(rt('  - matches: [{path: {type: PathPrefix, value: "a"}}]', '    backendRefs: [{name: s, port: 80}]')),
+    ).toEqual([6]);
+    expect(
+      lines(rt('  - matches: [{path: {type: PathPrefix, value: "/a/b"}}]', '    backendRefs: [{name: s, port: 80}]')),
+    ).toEqual([]);
     expect(lines(rt('  - backendRefs:', '    - name: s'))).toEqual([7]);
     expect(
-      lines(rt('  - filters:', '    - type: RequestRedirect', '      requestRedirect: {scheme: https}', '    - type: URLRewrite', '      urlRewrite: {hostname: x}')),
+      lines(
+        rt(
+          '  - filters:',
+          '    - type: RequestRedirect',
+          '      requestRedirect: {scheme: https}',
+          '    - type: URLRewrite',
+          '      urlRewrite: {hostname: x}',
+        ),
+      ),
     ).toEqual([6]);
     expect(
       lines(
@@ -85,7 +190,11 @@ describe(ID, () => {
     ).toEqual([9]);
   });
   it('Core kinds are validated structurally', () => {
-    expect(lines(y('apiVersion: v1', 'kind: Service', 'metadata: {name: s}', 'spec:', '  ports:', '  - port: http'))).toEqual([6]);
-    expect(lines(y('apiVersion: v1', 'kind: Service', 'metadata: {name: s}', 'spec:', '  ports:', '  - port: 80'))).toEqual([]);
+    expect(
+      lines(y('apiVersion: v1', 'kind: Service', 'metadata: {name: s}', 'spec:', '  ports:', '  - port: http')),
+    ).toEqual([6]);
+    expect(
+      lines(y('apiVersion: v1', 'kind: Service', 'metadata: {name: s}', 'spec:', '  ports:', '  - port: 80')),
+    ).toEqual([]);
   });
 });

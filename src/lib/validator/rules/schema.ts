@@ -10,7 +10,8 @@ export const rule: Rule = {
   meta: {
     id: 'schema',
     severity: 'error',
-    description: 'The object would be rejected by the API server: wrong type, bad enum, unknown field, unserved version or a CRD validation rule.',
+    description:
+      'The object would be rejected by the API server: wrong type, bad enum, unknown field, unserved version or a CRD validation rule.',
     docs: {
       summary:
         '`kubectl apply` fails for this object, so none of it takes effect. In CI the apply step stops; in a GitOps tool the object stays out of sync.',
@@ -22,7 +23,7 @@ export const rule: Rule = {
         '- the `apiVersion` must be one the cluster serves for the kind (Istio 1.30, Gateway API v1.5), and the kind must exist in its API group;',
         '- the validation rules the CRDs carry as CEL expressions, rewritten as our own checks: for example at most one of `selector`, `targetRef` and `targetRefs`; no namespace in a policy `targetRef`; `serviceAccounts` not combined with `principals` or `namespaces`; a ServiceEntry host that is not `*`, unique port numbers, `endpoints` not combined with `workloadSelector`; one JWKS source per JWT rule; unique Gateway listener names and port/protocol/hostname combinations; HTTPRoute path values that start with `/` and contain no `//`, `/./`, `/../`, `%2F` or `#`; a `port` on every Service backendRef; filter combinations and `ReplacePrefixMatch` constraints.',
         '',
-        'istiod\'s validating webhook adds a few rules of its own, such as rejecting a DENY AuthorizationPolicy without rules; those are reported here too.',
+        "istiod's validating webhook adds a few rules of its own, such as rejecting a DENY AuthorizationPolicy without rules; those are reported here too.",
         '',
         'Kinds outside the Istio, Gateway API and core Kubernetes groups are not checked structurally.',
       ].join('\n'),

@@ -3,9 +3,17 @@ import { findingsFor, y } from '../testing.ts';
 
 const ID = 'selector-policy-ignored-in-ambient';
 const got = (yaml: string) => findingsFor(ID, yaml).map((f) => [f.line, f.severity]);
-const ns = (label: string) => y('apiVersion: v1', 'kind: Namespace', 'metadata:', '  name: shop', `  labels: {${label}}`, '---');
+const ns = (label: string) =>
+  y('apiVersion: v1', 'kind: Namespace', 'metadata:', '  name: shop', `  labels: {${label}}`, '---');
 const ra = (...attach: string[]) =>
-  y('apiVersion: security.istio.io/v1', 'kind: RequestAuthentication', 'metadata: {name: jwt, namespace: shop}', 'spec:', ...attach, '  jwtRules: [{issuer: i, jwksUri: "https://i/jwks"}]');
+  y(
+    'apiVersion: security.istio.io/v1',
+    'kind: RequestAuthentication',
+    'metadata: {name: jwt, namespace: shop}',
+    'spec:',
+    ...attach,
+    '  jwtRules: [{issuer: i, jwksUri: "https://i/jwks"}]',
+  );
 const sel = ['  selector:', '    matchLabels: {app: cart}'];
 
 describe(ID, () => {
@@ -13,17 +21,35 @@ describe(ID, () => {
     expect(got(ns('istio.io/dataplane-mode: ambient') + ra(...sel))).toEqual([[11, 'warning']]);
   });
   it('same with targetRefs: fine (boundary)', () => {
-    expect(got(ns('istio.io/dataplane-mode: ambient') + ra('  targetRefs: [{kind: Service, group: "", name: cart}]'))).toEqual([]);
+    expect(
+      got(ns('istio.io/dataplane-mode: ambient') + ra('  targetRefs: [{kind: Service, group: "", name: cart}]')),
+    ).toEqual([]);
   });
   it('sidecar namespace: not reported; unknown namespace: info', () => {
     expect(got(ns('istio-injection: enabled') + ra(...sel))).toEqual([]);
     expect(got(ra(...sel))).toEqual([[5, 'info']]);
   });
   it('WasmPlugin with selector and Telemetry with selector + tracing', () => {
-    const wasm = y('apiVersion: extensions.istio.io/v1alpha1', 'kind: WasmPlugin', 'metadata: {name: w, namespace: shop}', 'spec:', ...sel, '  url: oci://r/w:1');
+    const wasm = y(
+      'apiVersion: extensions.istio.io/v1alpha1',
+      'kind: WasmPlugin',
+      'metadata: {name: w, namespace: shop}',
+      'spec:',
+      ...sel,
+      '  url: oci://r/w:1',
+    );
     expect(got(ns('istio.io/dataplane-mode: ambient') + wasm)).toEqual([[11, 'warning']]);
     const tel = (tracing: boolean) =>
-      y('apiVersion: telemetry.istio.io/v1', 'kind: Telemetry', 'metadata: {name: t, namespace: shop}', 'spec:', ...sel, ...(tracing ? ['  tracing: [{providers: [{name: otel}]}]'] : ['  accessLogging: [{providers: [{name: envoy}]}]']));
+      y(
+        'apiVersion: telemetry.istio.io/v1',
+        'kind: Telemetry',
+        'metadata: {name: t, namespace: shop}',
+        'spec:',
+        ...sel,
+        ...(tracing
+          ? ['  tracing: [{providers: [{name: otel}]}]']
+          : ['  accessLogging: [{providers: [{name: envoy}]}]']),
+      );
     expect(got(ns('istio.io/dataplane-mode: ambient') + tel(true))).toEqual([[11, 'warning']]);
     expect(got(ns('istio.io/dataplane-mode: ambient') + tel(false))).toEqual([]);
   });

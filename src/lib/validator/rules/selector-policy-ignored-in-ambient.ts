@@ -8,7 +8,8 @@ import { scopeIsAmbient } from './helpers.ts';
 // and gateways via targetRefs; ztunnel emits no spans and runs no Wasm or JWT filters, so selector forms do
 // nothing for ambient pods.
 function l7Part(r: Resource): (string | number)[] | undefined {
-  if (r.kind === 'RequestAuthentication') return getObject(r.obj, ['spec', 'selector']) ? ['spec', 'selector'] : undefined;
+  if (r.kind === 'RequestAuthentication')
+    return getObject(r.obj, ['spec', 'selector']) ? ['spec', 'selector'] : undefined;
   if (r.kind === 'WasmPlugin') {
     if (getObject(r.obj, ['spec', 'selector'])) return ['spec', 'selector'];
     return undefined;
@@ -22,7 +23,8 @@ export const rule: Rule = {
   meta: {
     id: 'selector-policy-ignored-in-ambient',
     severity: 'warning',
-    description: 'A RequestAuthentication, WasmPlugin or tracing Telemetry uses a workload selector: it does nothing for ambient pods.',
+    description:
+      'A RequestAuthentication, WasmPlugin or tracing Telemetry uses a workload selector: it does nothing for ambient pods.',
     docs: {
       summary:
         'JWT validation, Wasm extensions and tracing need an L7 proxy. Ambient pods have none: ztunnel ignores these resources, and waypoints only load them through `targetRefs`. With a `selector`, the resource silently does nothing.',
@@ -85,7 +87,11 @@ export const rule: Rule = {
         const ambient = scopeIsAmbient(ctx.mesh, r);
         if (ambient === false) continue;
         const what =
-          kind === 'RequestAuthentication' ? 'no JWT is validated' : kind === 'WasmPlugin' ? 'the plugin is never loaded' : 'no spans are emitted';
+          kind === 'RequestAuthentication'
+            ? 'no JWT is validated'
+            : kind === 'WasmPlugin'
+              ? 'the plugin is never loaded'
+              : 'no spans are emitted';
         ctx.report({
           resource: r,
           path,

@@ -3,7 +3,18 @@ import { linesFor, y } from '../testing.ts';
 
 const ID = 'serviceentry-needs-addresses';
 const se = (meta: string[], ...spec: string[]) =>
-  y('apiVersion: networking.istio.io/v1', 'kind: ServiceEntry', 'metadata:', '  name: e', '  namespace: shop', ...meta, 'spec:', '  hosts: [db.example.com]', '  resolution: DNS', ...spec);
+  y(
+    'apiVersion: networking.istio.io/v1',
+    'kind: ServiceEntry',
+    'metadata:',
+    '  name: e',
+    '  namespace: shop',
+    ...meta,
+    'spec:',
+    '  hosts: [db.example.com]',
+    '  resolution: DNS',
+    ...spec,
+  );
 
 describe(ID, () => {
   it('TCP port without addresses is reported at the protocol', () => {
@@ -16,9 +27,20 @@ describe(ID, () => {
     expect(linesFor(ID, se([], '  ports:', '  - {number: 443, name: tls, protocol: TLS}'))).toEqual([]);
   });
   it('addresses make it fine', () => {
-    expect(linesFor(ID, se([], '  addresses: [240.240.0.1]', '  ports:', '  - {number: 5432, name: pg, protocol: TCP}'))).toEqual([]);
+    expect(
+      linesFor(ID, se([], '  addresses: [240.240.0.1]', '  ports:', '  - {number: 5432, name: pg, protocol: TCP}')),
+    ).toEqual([]);
   });
   it('use-waypoint label without addresses is reported at the label', () => {
-    expect(linesFor(ID, se(['  labels:', '    istio.io/use-waypoint: waypoint'], '  ports:', '  - {number: 443, name: tls, protocol: TLS}'))).toEqual([7]);
+    expect(
+      linesFor(
+        ID,
+        se(
+          ['  labels:', '    istio.io/use-waypoint: waypoint'],
+          '  ports:',
+          '  - {number: 443, name: tls, protocol: TLS}',
+        ),
+      ),
+    ).toEqual([7]);
   });
 });

@@ -15,7 +15,7 @@ export const rule: Rule = {
     description: 'A ServiceEntry with TCP ports, or bound to a waypoint, has no addresses.',
     docs: {
       summary:
-        'Without `addresses`, traffic for the entry has no VIP to be recognised by. Plain TCP ports cannot be matched by host name, and ztunnel cannot send the entry\'s traffic to a waypoint, so policies and routes attached to it do not apply.',
+        "Without `addresses`, traffic for the entry has no VIP to be recognised by. Plain TCP ports cannot be matched by host name, and ztunnel cannot send the entry's traffic to a waypoint, so policies and routes attached to it do not apply.",
       details: [
         'HTTP and TLS traffic carries a host name (Host header, SNI), so a ServiceEntry without addresses can still be matched for those protocols. Plain TCP has nothing but the destination IP.',
         '',

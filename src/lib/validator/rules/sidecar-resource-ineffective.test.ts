@@ -2,8 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { findingsFor, y } from '../testing.ts';
 
 const ID = 'sidecar-resource-ineffective';
-const sc = y('apiVersion: networking.istio.io/v1', 'kind: Sidecar', 'metadata: {name: default, namespace: shop}', 'spec:', '  egress: [{hosts: ["./*"]}]');
-const nsDoc = (label: string) => y('apiVersion: v1', 'kind: Namespace', 'metadata:', '  name: shop', `  labels: {${label}}`, '---');
+const sc = y(
+  'apiVersion: networking.istio.io/v1',
+  'kind: Sidecar',
+  'metadata: {name: default, namespace: shop}',
+  'spec:',
+  '  egress: [{hosts: ["./*"]}]',
+);
+const nsDoc = (label: string) =>
+  y('apiVersion: v1', 'kind: Namespace', 'metadata:', '  name: shop', `  labels: {${label}}`, '---');
 const got = (yaml: string) => findingsFor(ID, yaml).map((f) => [f.line, f.severity]);
 
 describe(ID, () => {

@@ -11,7 +11,8 @@ export const rule: Rule = {
   meta: {
     id: 'targetref-service-without-waypoint',
     severity: 'error',
-    description: 'A policy targets a Service (or ServiceEntry) that is not bound to a waypoint: it is enforced nowhere.',
+    description:
+      'A policy targets a Service (or ServiceEntry) that is not bound to a waypoint: it is enforced nowhere.',
     docs: {
       summary:
         'Policies with `targetRefs` are applied only by waypoints. If the targeted Service has no usable waypoint, no proxy ever loads the policy: an AuthorizationPolicy does not protect the service, a RequestAuthentication validates nothing.',

@@ -9,14 +9,15 @@ export const rule: Rule = {
   meta: {
     id: 'telemetry-tracing-without-waypoint',
     severity: 'warning',
-    description: 'Telemetry configures tracing for a namespace where no Service goes through a waypoint: no spans will be produced.',
+    description:
+      'Telemetry configures tracing for a namespace where no Service goes through a waypoint: no spans will be produced.',
     docs: {
       summary:
         'Only waypoints and gateways create trace spans in ambient. ztunnel emits L4 metrics and access logs, never spans. Tracing configured for a namespace without a waypoint produces no traces for mesh traffic.',
       details: [
         'With sidecars, every pod produced spans. In ambient, the L4 path (ztunnel → ztunnel) has no HTTP awareness, so there is nothing to trace. Spans appear only for requests that go through a waypoint (or enter through a gateway).',
         '',
-        'The rule reports a namespace-wide Telemetry with `tracing` when none of the namespace\'s Services in the manifests is bound to a usable waypoint. Telemetry in the root namespace (mesh-wide) is not reported.',
+        "The rule reports a namespace-wide Telemetry with `tracing` when none of the namespace's Services in the manifests is bound to a usable waypoint. Telemetry in the root namespace (mesh-wide) is not reported.",
       ].join('\n'),
       fix: 'Deploy a waypoint for the namespace and bind the Services (`istio.io/use-waypoint`), and attach the Telemetry to it with `targetRefs`; or accept that only ingress traffic is traced.',
     },
@@ -89,7 +90,7 @@ export const rule: Rule = {
         resource: r,
         path: ['spec', 'tracing'],
         message: `No Service in namespace ${r.namespace} goes through a waypoint, and ztunnel emits no spans: this tracing configuration produces no traces for mesh traffic.`,
-        fix: 'Bind the namespace\'s Services to a waypoint and attach the Telemetry to it with targetRefs.',
+        fix: "Bind the namespace's Services to a waypoint and attach the Telemetry to it with targetRefs.",
       });
     }
   },

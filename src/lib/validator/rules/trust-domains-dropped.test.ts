@@ -3,7 +3,17 @@ import { findingsFor, y } from '../testing.ts';
 
 const ID = 'trust-domains-dropped';
 const ap = (action: string, ...source: string[]) =>
-  y('apiVersion: security.istio.io/v1', 'kind: AuthorizationPolicy', 'metadata: {name: p, namespace: shop}', 'spec:', `  action: ${action}`, '  rules:', '  - from:', '    - source:', ...source);
+  y(
+    'apiVersion: security.istio.io/v1',
+    'kind: AuthorizationPolicy',
+    'metadata: {name: p, namespace: shop}',
+    'spec:',
+    `  action: ${action}`,
+    '  rules:',
+    '  - from:',
+    '    - source:',
+    ...source,
+  );
 const got = (yaml: string) => findingsFor(ID, yaml).map((f) => f.line);
 
 describe(ID, () => {
@@ -15,7 +25,17 @@ describe(ID, () => {
     expect(got(ap('ALLOW', '        principals: [td/ns/shop/sa/a]'))).toEqual([]);
   });
   it('targetRefs policies are not reported', () => {
-    const yaml = y('apiVersion: security.istio.io/v1', 'kind: AuthorizationPolicy', 'metadata: {name: p, namespace: shop}', 'spec:', '  targetRefs: [{kind: Service, group: "", name: a}]', '  rules:', '  - from:', '    - source:', '        trustDomains: [td]');
+    const yaml = y(
+      'apiVersion: security.istio.io/v1',
+      'kind: AuthorizationPolicy',
+      'metadata: {name: p, namespace: shop}',
+      'spec:',
+      '  targetRefs: [{kind: Service, group: "", name: a}]',
+      '  rules:',
+      '  - from:',
+      '    - source:',
+      '        trustDomains: [td]',
+    );
     expect(got(yaml)).toEqual([]);
   });
 });

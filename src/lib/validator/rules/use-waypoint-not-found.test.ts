@@ -19,7 +19,18 @@ const waypoint = (ns: string, from?: string, status?: string[]) =>
     '---',
   );
 const svc = (...labels: string[]) =>
-  y('apiVersion: v1', 'kind: Service', 'metadata:', '  name: cart', '  namespace: shop', '  labels:', ...labels, 'spec:', '  selector: {app: cart}', '  ports: [{port: 80}]');
+  y(
+    'apiVersion: v1',
+    'kind: Service',
+    'metadata:',
+    '  name: cart',
+    '  namespace: shop',
+    '  labels:',
+    ...labels,
+    'spec:',
+    '  selector: {app: cart}',
+    '  ports: [{port: 80}]',
+  );
 
 describe(ID, () => {
   it('Service label naming a missing waypoint: error when other waypoints exist', () => {
@@ -40,7 +51,9 @@ describe(ID, () => {
     expect(got(waypoint('infra', 'All') + svc(...labels))).toEqual([]);
   });
   it('waypoint with a status but no addresses is not ready: warning', () => {
-    expect(got(waypoint('shop', undefined, ['status:', '  addresses: []']) + svc('    istio.io/use-waypoint: waypoint'))).toEqual([[19, 'warning']]);
+    expect(
+      got(waypoint('shop', undefined, ['status:', '  addresses: []']) + svc('    istio.io/use-waypoint: waypoint')),
+    ).toEqual([[19, 'warning']]);
   });
   it('Deployment pod-template label is checked at the template label', () => {
     const dep = y(

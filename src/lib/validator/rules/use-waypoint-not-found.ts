@@ -9,12 +9,13 @@ export const rule: Rule = {
   meta: {
     id: 'use-waypoint-not-found',
     severity: 'error',
-    description: 'istio.io/use-waypoint names a waypoint that does not exist, is not ready, or does not admit this namespace.',
+    description:
+      'istio.io/use-waypoint names a waypoint that does not exist, is not ready, or does not admit this namespace.',
     docs: {
       summary:
-        'When the waypoint named by `istio.io/use-waypoint` cannot be used, traffic goes **direct**: every L7 policy and route meant for the waypoint is bypassed. Only a status condition (`WaypointBound=False`) says so, and there is no fallback to the namespace\'s label.',
+        "When the waypoint named by `istio.io/use-waypoint` cannot be used, traffic goes **direct**: every L7 policy and route meant for the waypoint is bypassed. Only a status condition (`WaypointBound=False`) says so, and there is no fallback to the namespace's label.",
       details: [
-        'The label is resolved on the object first (Service, ServiceEntry, pod, WorkloadEntry), then on its Namespace. The waypoint is looked up in the namespace given by `istio.io/use-waypoint-namespace`, or the object\'s own namespace.',
+        "The label is resolved on the object first (Service, ServiceEntry, pod, WorkloadEntry), then on its Namespace. The waypoint is looked up in the namespace given by `istio.io/use-waypoint-namespace`, or the object's own namespace.",
         '',
         'The binding fails, silently, when:',
         '',

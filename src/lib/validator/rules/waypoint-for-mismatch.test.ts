@@ -15,8 +15,26 @@ const waypoint = (waypointFor?: string) =>
     '  listeners: [{name: mesh, port: 15008, protocol: HBONE}]',
     '---',
   );
-const svc = y('apiVersion: v1', 'kind: Service', 'metadata:', '  name: cart', '  namespace: shop', '  labels: {istio.io/use-waypoint: waypoint}', 'spec:', '  ports: [{port: 80}]');
-const pod = y('apiVersion: v1', 'kind: Pod', 'metadata:', '  name: p', '  namespace: shop', '  labels: {istio.io/use-waypoint: waypoint}', 'spec:', '  containers: [{name: c, image: c}]');
+const svc = y(
+  'apiVersion: v1',
+  'kind: Service',
+  'metadata:',
+  '  name: cart',
+  '  namespace: shop',
+  '  labels: {istio.io/use-waypoint: waypoint}',
+  'spec:',
+  '  ports: [{port: 80}]',
+);
+const pod = y(
+  'apiVersion: v1',
+  'kind: Pod',
+  'metadata:',
+  '  name: p',
+  '  namespace: shop',
+  '  labels: {istio.io/use-waypoint: waypoint}',
+  'spec:',
+  '  containers: [{name: c, image: c}]',
+);
 
 describe(ID, () => {
   it('Service on a workload-only waypoint is reported; on service/all it is fine', () => {
@@ -32,7 +50,16 @@ describe(ID, () => {
     expect(linesFor(ID, waypoint('none') + svc)).toEqual([17]);
   });
   it('GatewayClass label is used when the Gateway has none', () => {
-    const cls = y('apiVersion: gateway.networking.k8s.io/v1', 'kind: GatewayClass', 'metadata:', '  name: istio-waypoint', '  labels: {istio.io/waypoint-for: workload}', 'spec:', '  controllerName: istio.io/mesh-controller', '---');
+    const cls = y(
+      'apiVersion: gateway.networking.k8s.io/v1',
+      'kind: GatewayClass',
+      'metadata:',
+      '  name: istio-waypoint',
+      '  labels: {istio.io/waypoint-for: workload}',
+      'spec:',
+      '  controllerName: istio.io/mesh-controller',
+      '---',
+    );
     expect(linesFor(ID, cls + waypoint() + svc)).toEqual([23]);
   });
 });

@@ -14,9 +14,9 @@ export const rule: Rule = {
       summary:
         'A waypoint serves only the traffic its `istio.io/waypoint-for` allows: `service` (the default) for Services and ServiceEntries, `workload` for pods and WorkloadEntries, `all` for both, `none` for nothing. Binding anything else to it has no effect: traffic goes direct.',
       details: [
-        'The value comes from the Gateway\'s own `istio.io/waypoint-for` label, or its GatewayClass\'s label, and defaults to `service`. Services and ServiceEntries need `service` or `all`; pods and WorkloadEntries need `workload` or `all`.',
+        "The value comes from the Gateway's own `istio.io/waypoint-for` label, or its GatewayClass's label, and defaults to `service`. Services and ServiceEntries need `service` or `all`; pods and WorkloadEntries need `workload` or `all`.",
         '',
-        'Typical trap: a pod (or Deployment template) labelled `istio.io/use-waypoint` to get L7 policy for traffic addressed to the pod, pointing at a default waypoint that only serves Services. Note also that a workload waypoint only sees traffic addressed to the pod IP; traffic to a Service VIP uses the Service\'s waypoint.',
+        "Typical trap: a pod (or Deployment template) labelled `istio.io/use-waypoint` to get L7 policy for traffic addressed to the pod, pointing at a default waypoint that only serves Services. Note also that a workload waypoint only sees traffic addressed to the pod IP; traffic to a Service VIP uses the Service's waypoint.",
       ].join('\n'),
       fix: 'Label the waypoint `istio.io/waypoint-for: all` (or `workload`), or put the `istio.io/use-waypoint` label on the Service instead of the pods.',
     },
@@ -92,7 +92,7 @@ export const rule: Rule = {
         resource: use.resource,
         path: use.path,
         part: 'value',
-        message: `Waypoint ${b.requested.namespace}/${b.requested.name} is for "${wp?.waypointFor ?? 'service'}" traffic, not ${wants} traffic: this ${use.kind === 'Namespace' ? 'namespace\'s services' : use.kind} gets no waypoint and L7 policy is bypassed.`,
+        message: `Waypoint ${b.requested.namespace}/${b.requested.name} is for "${wp?.waypointFor ?? 'service'}" traffic, not ${wants} traffic: this ${use.kind === 'Namespace' ? "namespace's services" : use.kind} gets no waypoint and L7 policy is bypassed.`,
         fix: `Label the waypoint istio.io/waypoint-for: ${wants === 'workload' ? 'workload or all' : 'service or all'}, or move the use-waypoint label.`,
       });
     }

@@ -74,7 +74,8 @@ export const rule: Rule = {
         ctx.report({
           resource: r,
           path: ['spec', 'listeners'],
-          message: 'This waypoint has no HBONE listener: ztunnel cannot tunnel traffic to it, so nothing bound to it gets L7 processing.',
+          message:
+            'This waypoint has no HBONE listener: ztunnel cannot tunnel traffic to it, so nothing bound to it gets L7 processing.',
           fix: 'Use a single listener {name: mesh, port: 15008, protocol: HBONE}.',
         });
         continue;

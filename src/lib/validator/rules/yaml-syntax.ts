@@ -5,7 +5,8 @@ export const rule: Rule = {
   meta: {
     id: 'yaml-syntax',
     severity: 'error',
-    description: 'The input is not readable YAML (syntax error, duplicate key, binary data, alias bomb, too deep or too large).',
+    description:
+      'The input is not readable YAML (syntax error, duplicate key, binary data, alias bomb, too deep or too large).',
     docs: {
       summary:
         'The file cannot be read as YAML, so kubectl would refuse it before any Kubernetes object is created. Nothing in the broken document is applied.',

@@ -13,7 +13,7 @@ export const rule: Rule = {
       summary:
         'ztunnel enforces only ALLOW and DENY. A CUSTOM (external authorizer) or AUDIT policy attached by selector or namespace-wide is dropped for ambient workloads: no external check runs and nothing is audited.',
       details: [
-        'In ambient mode, selector and namespace-wide AuthorizationPolicies go to ztunnel, which has no external-authorization client and no audit logging. istiod skips CUSTOM and AUDIT policies when it builds ztunnel\'s configuration, so for ambient workloads the policy has no effect at all.',
+        "In ambient mode, selector and namespace-wide AuthorizationPolicies go to ztunnel, which has no external-authorization client and no audit logging. istiod skips CUSTOM and AUDIT policies when it builds ztunnel's configuration, so for ambient workloads the policy has no effect at all.",
         '',
         'This matters most for CUSTOM: teams use it to put an external authorizer (OPA, oauth2-proxy) in front of a service. In ambient the requests reach the service without that check.',
       ].join('\n'),

@@ -13,7 +13,11 @@ type Out = SchemaProblem[];
 type Path = (string | number)[];
 
 const has = (o: JsonValue | undefined, key: string): boolean =>
-  o !== null && typeof o === 'object' && !Array.isArray(o) && (o as JsonObject)[key] !== undefined && (o as JsonObject)[key] !== null;
+  o !== null &&
+  typeof o === 'object' &&
+  !Array.isArray(o) &&
+  (o as JsonObject)[key] !== undefined &&
+  (o as JsonObject)[key] !== null;
 
 const isObj = (v: JsonValue | undefined): v is JsonObject => v !== null && typeof v === 'object' && !Array.isArray(v);
 
@@ -56,7 +60,8 @@ function attachment(spec: JsonObject, out: Out, withTargetRef = true): void {
     if (ns !== undefined && ns !== '')
       out.push({
         path: [...path, 'namespace'],
-        message: 'targetRef namespace must be empty: cross-namespace references are not supported; the policy must live in the target’s namespace.',
+        message:
+          'targetRef namespace must be empty: cross-namespace references are not supported; the policy must live in the target’s namespace.',
       });
   }
   const selector = getObject(spec, ['selector', 'matchLabels']);
@@ -67,7 +72,8 @@ function attachment(spec: JsonObject, out: Out, withTargetRef = true): void {
 function labelMatch(labels: JsonObject, path: ObjectPath, out: Out): void {
   for (const [k, v] of Object.entries(labels)) {
     if (k.length === 0) out.push({ path, message: 'A selector label key must not be empty.' });
-    else if (k.includes('*')) out.push({ path: [...path, k], message: 'Wildcards are not allowed in selector label keys.' });
+    else if (k.includes('*'))
+      out.push({ path: [...path, k], message: 'Wildcards are not allowed in selector label keys.' });
     if (typeof v === 'string' && v.includes('*'))
       out.push({ path: [...path, k], part: 'value', message: 'Wildcards are not allowed in selector label values.' });
   }
@@ -91,7 +97,8 @@ function authorizationPolicy(spec: JsonObject, out: Out): void {
   // istiod's validating webhook (istio/istio pkg/config/validation/validation.go, ValidateAuthorizationPolicy)
   // adds rules the CRD schema does not carry: DENY and CUSTOM need `rules`, `provider` only with CUSTOM.
   const action = getString(spec, ['action']);
-  const noRules = spec.rules === undefined || spec.rules === null || (Array.isArray(spec.rules) && spec.rules.length === 0);
+  const noRules =
+    spec.rules === undefined || spec.rules === null || (Array.isArray(spec.rules) && spec.rules.length === 0);
   if ((action === 'DENY' || action === 'CUSTOM') && noRules)
     out.push({
       path: ['spec', 'action'],
@@ -99,7 +106,11 @@ function authorizationPolicy(spec: JsonObject, out: Out): void {
       message: `A ${action} policy without rules is rejected by istiod's validation (it would never trigger); add rules, or \`rules: [{}]\` to match every request.`,
     });
   if (has(spec, 'provider') && action !== 'CUSTOM')
-    out.push({ path: ['spec', 'provider'], origin: 'webhook', message: '`provider` is only allowed with action CUSTOM; istiod rejects it otherwise.' });
+    out.push({
+      path: ['spec', 'provider'],
+      origin: 'webhook',
+      message: '`provider` is only allowed with action CUSTOM; istiod rejects it otherwise.',
+    });
 }
 
 function peerAuthentication(spec: JsonObject, out: Out): void {
@@ -111,11 +122,17 @@ function peerAuthentication(spec: JsonObject, out: Out): void {
   if (plm) {
     const ml = getObject(spec, ['selector', 'matchLabels']);
     if (!ml || Object.keys(ml).length === 0)
-      out.push({ path: ['spec', 'portLevelMtls'], message: 'portLevelMtls needs a workload selector with matchLabels; the API server rejects it otherwise.' });
+      out.push({
+        path: ['spec', 'portLevelMtls'],
+        message: 'portLevelMtls needs a workload selector with matchLabels; the API server rejects it otherwise.',
+      });
     for (const key of Object.keys(plm)) {
       const n = Number(key);
       if (!/^\d+$/.test(key) || n < 1 || n > 65535)
-        out.push({ path: ['spec', 'portLevelMtls', key], message: `Port key "${key}" must be a number between 1 and 65535.` });
+        out.push({
+          path: ['spec', 'portLevelMtls', key],
+          message: `Port key "${key}" must be a number between 1 and 65535.`,
+        });
     }
   }
 }
@@ -133,7 +150,11 @@ function requestAuthentication(spec: JsonObject, out: Out): void {
     for (const k of ['jwksUri', 'jwks_uri']) {
       const uri = getString(rule, [k]);
       if (uri !== undefined && !/^https?:\/\//i.test(uri))
-        out.push({ path: ['spec', 'jwtRules', i, k], part: 'value', message: `${k} must be an http:// or https:// URL.` });
+        out.push({
+          path: ['spec', 'jwtRules', i, k],
+          part: 'value',
+          message: `${k} must be an http:// or https:// URL.`,
+        });
     }
   });
 }
@@ -143,7 +164,11 @@ function requestAuthentication(spec: JsonObject, out: Out): void {
 function serviceEntry(spec: JsonObject, out: Out): void {
   getArray(spec, ['hosts']).forEach((h, i) => {
     if (h === '*')
-      out.push({ path: ['spec', 'hosts', i], part: 'value', message: 'A ServiceEntry host cannot be the bare wildcard "*".' });
+      out.push({
+        path: ['spec', 'hosts', i],
+        part: 'value',
+        message: 'A ServiceEntry host cannot be the bare wildcard "*".',
+      });
   });
   if (has(spec, 'workloadSelector') && has(spec, 'endpoints'))
     out.push({ path: ['spec', 'endpoints'], message: 'Set only one of workloadSelector and endpoints.' });
@@ -151,9 +176,16 @@ function serviceEntry(spec: JsonObject, out: Out): void {
   const addresses = getArray(spec, ['addresses']);
   const cidr = addresses.findIndex((a) => typeof a === 'string' && a.includes('/'));
   if (cidr >= 0 && !['STATIC', 'NONE'].includes(resolution ?? 'NONE'))
-    out.push({ path: ['spec', 'addresses', cidr], part: 'value', message: 'CIDR addresses are only allowed with resolution NONE or STATIC.' });
+    out.push({
+      path: ['spec', 'addresses', cidr],
+      part: 'value',
+      message: 'CIDR addresses are only allowed with resolution NONE or STATIC.',
+    });
   if ((resolution ?? 'NONE') === 'NONE' && has(spec, 'endpoints'))
-    out.push({ path: ['spec', 'endpoints'], message: 'resolution NONE (the default) cannot have endpoints; use STATIC or DNS.' });
+    out.push({
+      path: ['spec', 'endpoints'],
+      message: 'resolution NONE (the default) cannot have endpoints; use STATIC or DNS.',
+    });
   if (resolution === 'DNS_ROUND_ROBIN' && getArray(spec, ['endpoints']).length > 1)
     out.push({ path: ['spec', 'endpoints'], message: 'resolution DNS_ROUND_ROBIN allows at most one endpoint.' });
   const seen = new Map<number, number>();
@@ -161,7 +193,11 @@ function serviceEntry(spec: JsonObject, out: Out): void {
     const n = get(p, ['number']);
     if (typeof n !== 'number') return;
     if (seen.has(n))
-      out.push({ path: ['spec', 'ports', i, 'number'], part: 'value', message: `Port number ${n} is listed twice; port numbers must be unique.` });
+      out.push({
+        path: ['spec', 'ports', i, 'number'],
+        part: 'value',
+        message: `Port number ${n} is listed twice; port numbers must be unique.`,
+      });
     else seen.set(n, i);
   });
 }
@@ -175,7 +211,11 @@ function wasmPlugin(spec: JsonObject, out: Out): void {
     const m = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\//.exec(url);
     const scheme = m ? m[1]!.toLowerCase() : '';
     if (!['', 'http', 'https', 'file', 'oci'].includes(scheme))
-      out.push({ path: ['spec', 'url'], part: 'value', message: `url scheme "${scheme}" is not allowed; use oci://, http://, https:// or file://.` });
+      out.push({
+        path: ['spec', 'url'],
+        part: 'value',
+        message: `url scheme "${scheme}" is not allowed; use oci://, http://, https:// or file://.`,
+      });
   }
 }
 
@@ -191,7 +231,10 @@ function telemetry(spec: JsonObject, out: Out): void {
         if (op === 'UPSERT' && (getString(t, ['value']) ?? '') === '')
           out.push({ path, message: `Tag override "${name}" uses UPSERT and needs a value.` });
         if (op === 'REMOVE' && has(t, 'value'))
-          out.push({ path: [...path, 'value'], message: `Tag override "${name}" uses REMOVE and must not set a value.` });
+          out.push({
+            path: [...path, 'value'],
+            message: `Tag override "${name}" uses REMOVE and must not set a value.`,
+          });
       }
     });
   });
@@ -207,13 +250,21 @@ function gateway(spec: JsonObject, out: Out): void {
     const name = getString(l, ['name']);
     const path: Path = ['spec', 'listeners', i];
     if (name !== undefined) {
-      if (names.has(name)) out.push({ path: [...path, 'name'], part: 'value', message: `Listener name "${name}" is used twice; names must be unique.` });
+      if (names.has(name))
+        out.push({
+          path: [...path, 'name'],
+          part: 'value',
+          message: `Listener name "${name}" is used twice; names must be unique.`,
+        });
       names.add(name);
     }
     const protocol = getString(l, ['protocol']) ?? '';
     const combo = `${String(get(l, ['port']))}|${protocol}|${getString(l, ['hostname']) ?? ''}`;
     if (combos.has(combo))
-      out.push({ path, message: 'Another listener has the same port, protocol and hostname; each combination must be unique.' });
+      out.push({
+        path,
+        message: 'Another listener has the same port, protocol and hostname; each combination must be unique.',
+      });
     combos.add(combo);
     const tls = getObject(l, ['tls']);
     if (['HTTP', 'TCP', 'UDP'].includes(protocol) && tls)
@@ -221,10 +272,22 @@ function gateway(spec: JsonObject, out: Out): void {
     if (['TCP', 'UDP'].includes(protocol) && has(l, 'hostname'))
       out.push({ path: [...path, 'hostname'], message: `hostname must not be set for protocol ${protocol}.` });
     if (protocol === 'HTTPS' && tls && has(tls, 'mode') && tls.mode !== 'Terminate')
-      out.push({ path: [...path, 'tls', 'mode'], part: 'value', message: 'tls mode must be Terminate for protocol HTTPS.' });
+      out.push({
+        path: [...path, 'tls', 'mode'],
+        part: 'value',
+        message: 'tls mode must be Terminate for protocol HTTPS.',
+      });
     if (protocol === 'TLS' && !(tls && has(tls, 'mode')))
-      out.push({ path: tls ? [...path, 'tls'] : path, message: 'protocol TLS needs tls.mode (Terminate or Passthrough).' });
-    if (tls && (tls.mode ?? 'Terminate') === 'Terminate' && getArray(tls, ['certificateRefs']).length === 0 && !getObject(tls, ['options']))
+      out.push({
+        path: tls ? [...path, 'tls'] : path,
+        message: 'protocol TLS needs tls.mode (Terminate or Passthrough).',
+      });
+    if (
+      tls &&
+      (tls.mode ?? 'Terminate') === 'Terminate' &&
+      getArray(tls, ['certificateRefs']).length === 0 &&
+      !getObject(tls, ['options'])
+    )
       out.push({ path: [...path, 'tls'], message: 'tls in Terminate mode needs certificateRefs or options.' });
   });
 }
@@ -270,10 +333,22 @@ function httpRoute(spec: JsonObject, out: Out): void {
       const value = getString(m, ['path', 'value']);
       if (value !== undefined && (type === 'Exact' || type === 'PathPrefix')) {
         const why = badPathValue(value);
-        if (why) out.push({ path: [...rp, 'matches', j, 'path', 'value'], part: 'value', message: `Path ${JSON.stringify(value)} ${why}.` });
+        if (why)
+          out.push({
+            path: [...rp, 'matches', j, 'path', 'value'],
+            part: 'value',
+            message: `Path ${JSON.stringify(value)} ${why}.`,
+          });
       }
     });
-    filters(getArray(rule, ['filters']), rp, matches, out, true, has(rule, 'backendRefs') && getArray(rule, ['backendRefs']).length > 0);
+    filters(
+      getArray(rule, ['filters']),
+      rp,
+      matches,
+      out,
+      true,
+      has(rule, 'backendRefs') && getArray(rule, ['backendRefs']).length > 0,
+    );
     getArray(rule, ['backendRefs']).forEach((b, k) => {
       const bp: Path = [...rp, 'backendRefs', k];
       const group = getString(b, ['group']) ?? '';
@@ -287,11 +362,18 @@ function httpRoute(spec: JsonObject, out: Out): void {
       const req = duration(getString(timeouts, ['request']));
       const be = duration(getString(timeouts, ['backendRequest']));
       if (req !== undefined && be !== undefined && req !== 0 && be > req)
-        out.push({ path: [...rp, 'timeouts', 'backendRequest'], part: 'value', message: 'backendRequest timeout cannot be longer than the request timeout.' });
+        out.push({
+          path: [...rp, 'timeouts', 'backendRequest'],
+          part: 'value',
+          message: 'backendRequest timeout cannot be longer than the request timeout.',
+        });
     }
   });
   if (totalMatches > 128)
-    out.push({ path: ['spec', 'rules'], message: `The route has ${totalMatches} matches in total; the limit across all rules is 128.` });
+    out.push({
+      path: ['spec', 'rules'],
+      message: `The route has ${totalMatches} matches in total; the limit across all rules is 128.`,
+    });
   // parentRefs: two refs to the same parent need distinct sectionNames.
   const parents = getArray(spec, ['parentRefs']);
   const byParent = new Map<string, number[]>();
@@ -306,14 +388,29 @@ function httpRoute(spec: JsonObject, out: Out): void {
     const sections = new Set<string>();
     for (const i of list) {
       const s = getString(parents[i], ['sectionName']);
-      if (!s) out.push({ path: ['spec', 'parentRefs', i], message: 'sectionName must be set when parentRefs names the same parent twice.' });
-      else if (sections.has(s)) out.push({ path: ['spec', 'parentRefs', i, 'sectionName'], message: 'sectionName must be unique among references to the same parent.' });
+      if (!s)
+        out.push({
+          path: ['spec', 'parentRefs', i],
+          message: 'sectionName must be set when parentRefs names the same parent twice.',
+        });
+      else if (sections.has(s))
+        out.push({
+          path: ['spec', 'parentRefs', i, 'sectionName'],
+          message: 'sectionName must be unique among references to the same parent.',
+        });
       else sections.add(s);
     }
   }
 }
 
-function filters(list: JsonValue[], base: Path, matches: JsonValue[], out: Out, ruleLevel: boolean, hasBackends: boolean): void {
+function filters(
+  list: JsonValue[],
+  base: Path,
+  matches: JsonValue[],
+  out: Out,
+  ruleLevel: boolean,
+  hasBackends: boolean,
+): void {
   const counts = new Map<string, number>();
   list.forEach((f, i) => {
     const fp: Path = [...base, 'filters', i];
@@ -321,21 +418,35 @@ function filters(list: JsonValue[], base: Path, matches: JsonValue[], out: Out, 
     if (!type) return;
     counts.set(type, (counts.get(type) ?? 0) + 1);
     for (const [t, field] of Object.entries(FILTER_FIELD)) {
-      if (t === type && !has(f, field)) out.push({ path: fp, message: `filter.${field} must be set for type ${type}.` });
-      if (t !== type && has(f, field)) out.push({ path: [...fp, field], message: `filter.${field} must not be set when type is ${type}.` });
+      if (t === type && !has(f, field))
+        out.push({ path: fp, message: `filter.${field} must be set for type ${type}.` });
+      if (t !== type && has(f, field))
+        out.push({ path: [...fp, field], message: `filter.${field} must not be set when type is ${type}.` });
     }
     for (const field of ['requestRedirect', 'urlRewrite']) {
       const pathMod = getObject(f, [field, 'path']);
       if (!pathMod) continue;
       const pt = getString(pathMod, ['type']);
       if (pt === 'ReplacePrefixMatch' && !has(pathMod, 'replacePrefixMatch'))
-        out.push({ path: [...fp, field, 'path'], message: 'replacePrefixMatch must be set when type is ReplacePrefixMatch.' });
+        out.push({
+          path: [...fp, field, 'path'],
+          message: 'replacePrefixMatch must be set when type is ReplacePrefixMatch.',
+        });
       if (pt === 'ReplaceFullPath' && !has(pathMod, 'replaceFullPath'))
-        out.push({ path: [...fp, field, 'path'], message: 'replaceFullPath must be set when type is ReplaceFullPath.' });
+        out.push({
+          path: [...fp, field, 'path'],
+          message: 'replaceFullPath must be set when type is ReplaceFullPath.',
+        });
       if (has(pathMod, 'replacePrefixMatch') && pt !== 'ReplacePrefixMatch')
-        out.push({ path: [...fp, field, 'path', 'type'], message: "type must be 'ReplacePrefixMatch' when replacePrefixMatch is set." });
+        out.push({
+          path: [...fp, field, 'path', 'type'],
+          message: "type must be 'ReplacePrefixMatch' when replacePrefixMatch is set.",
+        });
       if (has(pathMod, 'replaceFullPath') && pt !== 'ReplaceFullPath')
-        out.push({ path: [...fp, field, 'path', 'type'], message: "type must be 'ReplaceFullPath' when replaceFullPath is set." });
+        out.push({
+          path: [...fp, field, 'path', 'type'],
+          message: "type must be 'ReplaceFullPath' when replaceFullPath is set.",
+        });
       if (pt === 'ReplacePrefixMatch') {
         const ok =
           matches.length === 1 &&
@@ -353,7 +464,10 @@ function filters(list: JsonValue[], base: Path, matches: JsonValue[], out: Out, 
   for (const [type, n] of counts) {
     if (n > 1 && !repeatable.has(type)) {
       const i = list.findLastIndex((f) => getString(f, ['type']) === type);
-      out.push({ path: [...base, 'filters', i], message: `The ${type} filter cannot be repeated in one filters list.` });
+      out.push({
+        path: [...base, 'filters', i],
+        message: `The ${type} filter cannot be repeated in one filters list.`,
+      });
     }
   }
   if (ruleLevel && counts.has('RequestRedirect') && counts.has('URLRewrite'))

@@ -54,7 +54,11 @@ export function unknownFields(apiVersion: string, kind: string, obj: JsonObject)
       const child = props === 0 ? undefined : props[k];
       if (child !== undefined) stack.push([v, child, [...path, k]]);
       else if (mapValue >= 0 || (props === 0 && mapValue < 0)) stack.push([v, mapValue, [...path, k]]);
-      else if (props !== 0 && !(path.length === 1 && path[0] === 'metadata' && k === 'creationTimestamp') && !newerAllowed(key, path, k))
+      else if (
+        props !== 0 &&
+        !(path.length === 1 && path[0] === 'metadata' && k === 'creationTimestamp') &&
+        !newerAllowed(key, path, k)
+      )
         out.push({ path: [...path, k], message: unknownMessage(path, k, props) });
     }
   }

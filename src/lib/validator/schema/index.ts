@@ -107,9 +107,13 @@ export function schemaProblems(resource: Resource): SchemaProblem[] {
       meta !== null &&
       typeof meta === 'object' &&
       !Array.isArray(meta) &&
-      ((typeof meta.name === 'string' && meta.name !== '') || (typeof meta.generateName === 'string' && meta.generateName !== ''));
+      ((typeof meta.name === 'string' && meta.name !== '') ||
+        (typeof meta.generateName === 'string' && meta.generateName !== ''));
     if (!hasName && resource.basePath.length === 0)
-      out.push({ path: ['metadata'], message: 'metadata.name is required: the API server rejects an object without a name.' });
+      out.push({
+        path: ['metadata'],
+        message: 'metadata.name is required: the API server rejects an object without a name.',
+      });
     out.push(...unknownFields(resource.apiVersion, resource.kind, resource.obj));
   }
   out.push(...celChecks(resource));
@@ -135,7 +139,8 @@ function fromAjv(errors: readonly AjvError[], obj: JsonValue): SchemaProblem[] {
       if (precise.some((p) => p.e.instancePath === prefix || p.e.instancePath.startsWith(`${prefix}/`))) continue;
     }
     let target = path;
-    if (e.keyword === 'required' && typeof e.params.missingProperty === 'string') target = [...path, e.params.missingProperty];
+    if (e.keyword === 'required' && typeof e.params.missingProperty === 'string')
+      target = [...path, e.params.missingProperty];
     const key = `${e.keyword}|${target.join('\u0000')}`;
     if (seen.has(key)) continue;
     seen.add(key);
