@@ -28,6 +28,7 @@ import { rule as allowNothing } from './allow-nothing.ts';
 import { rule as serviceentryNeedsAddresses } from './serviceentry-needs-addresses.ts';
 import { rule as telemetryTracingWithoutWaypoint } from './telemetry-tracing-without-waypoint.ts';
 import { rule as policySelectsNothing } from './policy-selects-nothing.ts';
+import { rule as workloadWaypointSkippedForServiceTraffic } from './workload-waypoint-skipped-for-service-traffic.ts';
 import { rule as internalError } from './internal-error.ts';
 
 export const RULES: readonly Rule[] = [
@@ -58,6 +59,7 @@ export const RULES: readonly Rule[] = [
   serviceentryNeedsAddresses,
   telemetryTracingWithoutWaypoint,
   policySelectsNothing,
+  workloadWaypointSkippedForServiceTraffic,
   internalError,
 ];
 
