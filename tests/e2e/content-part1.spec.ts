@@ -15,7 +15,9 @@ test.describe('/how-it-fits/ diagram', () => {
       await expect(links).toHaveCount(CATALOG.length);
       for (const e of CATALOG) {
         const name = e.type === 'label' ? e.key : e.title;
-        const link = diagram.getByRole('link', { name: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} (at|not used)`) });
+        const link = diagram.getByRole('link', {
+          name: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} (at|not used)`),
+        });
         await expect(link).toHaveAttribute('href', e.docs);
         if (!e.programmedAt.includes('n/a in ambient'))
           for (const at of e.programmedAt) await expect(link).toHaveAccessibleName(new RegExp(at));
@@ -70,7 +72,9 @@ test.describe('/request-path/ traces', () => {
       'Source ztunnel (client node)',
       'Waypoint bookinfo/reviews-waypoint',
     ]);
-    await expect(page.locator('[data-example-trace="request-path/waypoint-l7"][data-claim="1"]')).toContainText('HTTP 403');
+    await expect(page.locator('[data-example-trace="request-path/waypoint-l7"][data-claim="1"]')).toContainText(
+      'HTTP 403',
+    );
     // missing waypoint: direct
     await expect(hops(page, 'request-path/missing-waypoint', 0)).toHaveText([
       'Source ztunnel (client node)',
@@ -104,7 +108,13 @@ test.describe('deliberate examples on part-1 pages', () => {
   for (const [path, name, prefix, rule] of [
     ['/security/authorizationpolicy/', 'security/authz-deny-l7-on-ztunnel', 'No effect: ', 'l7-policy-on-ztunnel'],
     ['/security/authorizationpolicy/', 'security/authz-l7-on-ztunnel', "Don't: ", 'l7-policy-on-ztunnel'],
-    ['/security/peerauthentication/', 'security/peerauth-disable', 'No effect: ', 'peerauthentication-disable-is-permissive'],
+    ['/security/authorizationpolicy/', 'security/authz-selector-and-targetrefs', 'Rejected: ', 'schema'],
+    [
+      '/security/peerauthentication/',
+      'security/peerauth-disable',
+      'No effect: ',
+      'peerauthentication-disable-is-permissive',
+    ],
     ['/labels/use-waypoint/', 'labels/use-waypoint-missing', 'No effect: ', 'use-waypoint-not-found'],
     ['/security/requestauthentication/', 'security/jwt-selector', 'No effect: ', 'selector-policy-ignored-in-ambient'],
   ] as const) {
@@ -112,7 +122,10 @@ test.describe('deliberate examples on part-1 pages', () => {
       await page.goto(path);
       const ex = page.locator(`[data-example="${name}"]`);
       await expect(ex.getByRole('figure').first()).toContainText(prefix);
-      await expect(ex.getByRole('link', { name: rule, exact: true })).toHaveAttribute('href', `/validator/rules/${rule}/`);
+      await expect(ex.getByRole('link', { name: rule, exact: true })).toHaveAttribute(
+        'href',
+        `/validator/rules/${rule}/`,
+      );
     });
   }
 });

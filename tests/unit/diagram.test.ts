@@ -39,7 +39,8 @@ for (const columns of [5, 1] as const) {
 
     it('draws every enforcement point the catalog uses, below the resources', () => {
       const used = new Set(CATALOG.flatMap((e) => e.programmedAt));
-      for (const at of used) if (at !== 'istiod' && at !== 'n/a in ambient') expect(l.targets.map((t) => t.at)).toContain(at);
+      for (const at of used)
+        if (at !== 'istiod' && at !== 'n/a in ambient') expect(l.targets.map((t) => t.at)).toContain(at);
       const lowest = Math.max(...boxes.map((b) => b.y + b.height));
       for (const t of l.targets) expect(t.y).toBeGreaterThan(lowest);
       expect(l.istiod.y + l.istiod.height).toBeLessThan(Math.min(...boxes.map((b) => b.y)));

@@ -134,7 +134,15 @@ export function layoutDiagram(opts: LayoutOptions): DiagramLayout {
       return box;
     });
     const top = wide ? y0 : stackY;
-    const g: GroupBox = { group, title: GROUP_TITLES[group], entries: boxes, x, y: top, width: colWidth, height: y - top };
+    const g: GroupBox = {
+      group,
+      title: GROUP_TITLES[group],
+      entries: boxes,
+      x,
+      y: top,
+      width: colWidth,
+      height: y - top,
+    };
     groups.push(g);
     tallest = Math.max(tallest, g.height);
     stackY = y + 14;
