@@ -7,6 +7,7 @@ import { migrateSources, toYaml } from '../../lib/migrate/index.ts';
 import type { MigrateFinding, MigrateOptions, MigrationResult } from '../../lib/migrate/index.ts';
 import type { JsonObject } from '../../lib/model/types.ts';
 import { parseManifests } from '../../lib/model/parse.ts';
+import { playgroundHref } from '../../lib/share/index.ts';
 import { lineDiff } from './diff.ts';
 
 type Child = Node | string | null | undefined | false;
@@ -63,6 +64,7 @@ export function mount(root: HTMLElement, sample: string): void {
   const diff = need<HTMLElement>(root, '[data-ma-diff]');
   const objects = need<HTMLElement>(root, '[data-ma-objects]');
   const copyStatus = need<HTMLElement>(root, '[data-ma-copy-status]');
+  const playground = need<HTMLAnchorElement>(root, '[data-ma-playground]');
   let lastYaml = '';
 
   // Tests and scripts can wait for this before interacting.
@@ -173,6 +175,8 @@ export function mount(root: HTMLElement, sample: string): void {
       findingsBody.replaceChildren(el('tr', {}, el('td', { colspan: '4' }, 'Nothing to report.')));
 
     output.textContent = lastYaml || '# (no manifests)';
+    // The playground link carries the converted set in the URL fragment (never sent to a server).
+    playground.setAttribute('href', playgroundHref({ yaml: lastYaml }));
 
     // Object-level view: what happened to each input object, and what is new.
     const inputIds = beforeIds(before);
