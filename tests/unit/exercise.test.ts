@@ -25,7 +25,9 @@ describe('exercises', () => {
     describe(ex.id, () => {
       it('scenario manifests have no error findings of their own', () => {
         const report = lint(ex.scenario.map((f) => ({ file: f.file, text: f.text })));
-        expect(report.findings.filter((f) => f.severity === 'error').map((f) => `${f.file}:${f.line} ${f.rule}`)).toEqual([]);
+        expect(
+          report.findings.filter((f) => f.severity === 'error').map((f) => `${f.file}:${f.line} ${f.rule}`),
+        ).toEqual([]);
       });
 
       it('the reference solution passes every check', async () => {

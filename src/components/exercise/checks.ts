@@ -42,7 +42,8 @@ export function describeResult(r: SimResult): string {
 export function describeExpect(e: ExerciseExpect): string {
   const parts: string[] = [e.verdict];
   if (e.deniedAt) parts.push(`at ${e.deniedAt}`);
-  if (e.status !== undefined) parts.push(e.status === null ? 'connection reset (no HTTP status)' : `status ${e.status}`);
+  if (e.status !== undefined)
+    parts.push(e.status === null ? 'connection reset (no HTTP status)' : `status ${e.status}`);
   if (e.backends)
     parts.push(
       '→ ' +

@@ -129,7 +129,7 @@ const list: Exercise[] = [
   {
     id: 'fix-l7-on-ztunnel',
     title: 'Fix an HTTP policy stuck on ztunnel',
-    page: '/validator/rules/l7-policy-on-ztunnel/',
+    page: '/request-path/',
     task: 'This policy was meant to let anyone `GET /ratings/…` and refuse everything else, but every request to ratings now fails, even GETs. Fix it so the intent holds. Bookinfo has a waypoint for its Services.',
     scenario: BOOKINFO_WAYPOINT,
     start: file('fix-l7-on-ztunnel', 'start'),
@@ -155,7 +155,10 @@ const list: Exercise[] = [
     title: 'Prevent bypassing the waypoint',
     page: '/security/authorizationpolicy/',
     task: 'The waypoint lets only productpage and curl call reviews. But `bookinfo/guest` can still reach a reviews pod directly by its IP, around the waypoint. Fix the ztunnel policy so that direct connections to reviews pods are refused, while curl still reaches reviews through the waypoint.',
-    scenario: [...BOOKINFO_WAYPOINT, { file: 'bookinfo/reviews-allow.yaml', text: file('bypass-prevention', 'scenario') }],
+    scenario: [
+      ...BOOKINFO_WAYPOINT,
+      { file: 'bookinfo/reviews-allow.yaml', text: file('bypass-prevention', 'scenario') },
+    ],
     start: file('bypass-prevention', 'start'),
     solution: file('bypass-prevention', 'solution'),
     checks: [

@@ -1,0 +1,153 @@
+/**
+ * Playground keystroke → diagnostics latency for a 500-line document, in real Chromium (Debian's /usr/bin/chromium)
+ * against the built site (`dist/`, from `npm run build`) served by `astro preview` on a free port started and
+ * stopped here. Measured in the page: from the keydown event to the end of the update that put the new findings in
+ * the editor and the panel (the island bumps `data-linted` on its root when both are done).
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { chromium } from '@playwright/test';
+import { encodeShare } from '../src/lib/share/index.ts';
+import type { Bench, BenchResult } from './harness.ts';
+
+const TARGET_MS = 16;
+const KEYSTROKES = 40;
+const WARMUP = 20;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForHttp(url: string, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`astro preview did not answer at ${url} within ${ms} ms`);
+}
+
+/** Exactly 500 lines: bookinfo, its clients, a waypoint, and AuthorizationPolicies appended to reach the count. */
+export function document500(): string {
+  const base = ['bookinfo', 'clients', 'waypoint'].map((f) => readFileSync(`labs/base/${f}.yaml`, 'utf8').trimEnd());
+  const lines = base.join('\n---\n').split('\n');
+  let i = 0;
+  while (lines.length < 500) {
+    lines.push(
+      '---',
+      'apiVersion: security.istio.io/v1',
+      'kind: AuthorizationPolicy',
+      'metadata:',
+      `  name: allow-${i++}`,
+      '  namespace: bookinfo',
+      'spec:',
+      '  targetRefs: [{ group: "", kind: Service, name: reviews }]',
+      '  rules: [{ to: [{ operation: { methods: ["GET"] } }] }]',
+    );
+  }
+  return lines.slice(0, 500).join('\n') + '\n';
+}
+
+const percentile = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+};
+
+const bench: Bench = async () => {
+  if (!existsSync('dist/playground/index.html'))
+    throw new Error('dist/ has no playground: run `npm run build` first (the bench measures the built site)');
+  const port = await freePort();
+  const server = spawn('npx', ['astro', 'preview', '--port', String(port), '--host', '127.0.0.1'], {
+    stdio: 'ignore',
+    detached: true,
+  });
+  const browser = await chromium.launch({
+    ...(existsSync('/usr/bin/chromium') ? { executablePath: '/usr/bin/chromium' } : {}),
+    args: ['--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-gpu'],
+  });
+  try {
+    await waitForHttp(`http://127.0.0.1:${port}/playground/`, 60_000);
+    const page = await browser.newPage();
+    const doc = document500();
+    await page.goto(`http://127.0.0.1:${port}/playground/#${encodeShare({ yaml: doc })}`);
+    await page.locator('[data-playground][data-ready="true"]').waitFor({ timeout: 30_000 });
+    const editor = page.getByRole('textbox', { name: 'YAML editor', exact: true });
+    await editor.click();
+    await page.keyboard.press('Control+Home');
+    await page.keyboard.press('End'); // end of line 1 (a comment): typing there keeps the document valid
+
+    // In the page: keydown time, then the time the island finished the lint update that followed it.
+    await page.evaluate(() => {
+      const w = window as unknown as { __ks: { down: number; done: number[] } };
+      w.__ks = { down: 0, done: [] };
+      document.addEventListener('keydown', () => (w.__ks.down = performance.now()), { capture: true });
+      const root = document.querySelector('[data-playground]')!;
+      new MutationObserver(() => w.__ks.done.push(performance.now() - w.__ks.down)).observe(root, {
+        attributes: true,
+        attributeFilter: ['data-linted'],
+      });
+    });
+    const endToEnd: number[] = [];
+    const compute: number[] = [];
+    // The first keystrokes are JIT warm-up for the validator's code paths: typed, not counted.
+    for (let i = 0; i < WARMUP + KEYSTROKES; i++) {
+      const before = await page.evaluate(() => (window as unknown as { __ks: { done: number[] } }).__ks.done.length);
+      await page.keyboard.press(i % 2 ? 'Backspace' : 'x');
+      await page.waitForFunction(
+        (n) => (window as unknown as { __ks: { done: number[] } }).__ks.done.length > n,
+        before,
+      );
+      const e2e = await page.evaluate(() => (window as unknown as { __ks: { done: number[] } }).__ks.done.at(-1)!);
+      const cpu = await page.evaluate(
+        () => performance.getEntriesByName('atlas:lint', 'measure').at(-1)?.duration ?? NaN,
+      );
+      if (i >= WARMUP) {
+        endToEnd.push(e2e);
+        compute.push(cpu);
+      }
+      // A fast typist's pace (~80 words a minute). Bursts faster than the island's lint throttle (100 ms) are
+      // coalesced by design: the latest keystroke is then linted at most 100 ms after the previous lint.
+      await page.waitForTimeout(150);
+    }
+    const lines = doc.split('\n').length - 1;
+    const p50 = percentile(endToEnd, 50);
+    return [
+      {
+        name: `keystroke → diagnostics, ${lines}-line document, median (Chromium)`,
+        value: p50,
+        unit: 'ms',
+        target: `≤ ${TARGET_MS} ms`,
+        ok: p50 <= TARGET_MS,
+      },
+      { name: 'keystroke → diagnostics, p90', value: percentile(endToEnd, 90), unit: 'ms' },
+      { name: 'keystroke → diagnostics, best', value: Math.min(...endToEnd), unit: 'ms' },
+      {
+        name: 'of which lint + diagnostics dispatch (main thread), median',
+        value: percentile(compute, 50),
+        unit: 'ms',
+      },
+    ] satisfies BenchResult[];
+  } finally {
+    await browser.close();
+    try {
+      if (server.pid) process.kill(-server.pid, 'SIGTERM');
+    } catch {
+      server.kill('SIGTERM');
+    }
+  }
+};
+
+export default bench;

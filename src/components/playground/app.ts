@@ -1,0 +1,402 @@
+/**
+ * The playground island (issue #6): YAML editor with live validator findings, request panel with the simulator,
+ * presets, and the URL-fragment share link. Loaded by Playground.astro on first visibility/interaction.
+ * Everything runs in the browser; nothing is sent to a server. User text is only ever set as textContent.
+ */
+import type { EditorView } from '@codemirror/view';
+import { parse as parseYaml } from 'yaml';
+import { buildMesh } from '../../lib/model/mesh.ts';
+import type { Mesh } from '../../lib/model/mesh.ts';
+import { parseManifests } from '../../lib/model/parse.ts';
+import { decodeShare, encodeShare } from '../../lib/share/index.ts';
+import type { SharedState } from '../../lib/share/index.ts';
+import { simulateIn, SimUsageError } from '../../lib/simulator/index.ts';
+import type { SimRequest } from '../../lib/simulator/types.ts';
+import { lint } from '../../lib/validator/index.ts';
+import type { Finding, LintReport } from '../../lib/validator/finding.ts';
+import { $, h } from './dom.ts';
+import { createYamlEditor, goTo, replaceDoc, showFindings } from './editor.ts';
+import { renderResult } from './trace.ts';
+
+const FILE = 'playground.yaml';
+const LINT_DEBOUNCE_MS = 250;
+const URL_DEBOUNCE_MS = 400;
+const LINT_THROTTLE_MS = 100;
+/** Above this smoothed lint cost, lint is debounced (LINT_DEBOUNCE_MS) rather than run on each keystroke. */
+const SLOW_LINT_MS = 50;
+const MESH_DEBOUNCE_MS = 300;
+const CLIENT_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Pod', 'WorkloadEntry']);
+
+// Presets: the bookinfo base the labs deploy, and every reference example (loaded lazily when picked).
+const baseFiles = import.meta.glob<string>('../../../labs/base/*.yaml', { query: '?raw', import: 'default' });
+const exampleFiles = import.meta.glob<string>('../../content/examples/**/*.{yaml,yml}', {
+  query: '?raw',
+  import: 'default',
+});
+
+async function loadNamed(name: string): Promise<string | undefined> {
+  if (name.startsWith('base/')) return baseFiles[`../../../labs/base/${name.slice(5)}.yaml`]?.();
+  const key = Object.keys(exampleFiles).find(
+    (k) => k.replace(/^\.\.\/\.\.\/content\/examples\//, '').replace(/\.ya?ml$/, '') === name,
+  );
+  return key ? exampleFiles[key]!() : undefined;
+}
+
+export const BOOKINFO_PRESETS: Record<string, readonly string[]> = {
+  bookinfo: ['base/bookinfo', 'base/clients', 'base/ambient-namespace'],
+  'bookinfo-waypoint': ['base/bookinfo', 'base/clients', 'base/waypoint'],
+};
+
+/** A preset's YAML (the example and what it is declared `with`, as its "Open in playground" link does) and first request. */
+async function loadPreset(id: string): Promise<SharedState | undefined> {
+  const bookinfo = BOOKINFO_PRESETS[id];
+  if (bookinfo) {
+    const texts = await Promise.all(bookinfo.map(loadNamed));
+    return {
+      yaml: texts.map((t) => (t ?? '').trimEnd()).join('\n---\n') + '\n',
+      request: { from: 'bookinfo/curl', to: 'productpage:9080', method: 'GET', path: '/productpage' },
+    };
+  }
+  const text = await loadNamed(id);
+  if (text === undefined) return undefined;
+  let withNames: string[] = [];
+  let request: SharedState['request'];
+  const expectText = await loadNamed(`${id}.expect`);
+  if (expectText !== undefined) {
+    try {
+      const expect = parseYaml(expectText) as { with?: unknown; claims?: unknown } | null;
+      if (Array.isArray(expect?.with)) withNames = expect.with.filter((w): w is string => typeof w === 'string');
+      const first = Array.isArray(expect?.claims)
+        ? (expect.claims[0] as Record<string, unknown> | undefined)
+        : undefined;
+      if (first && typeof first.from === 'string' && typeof first.to === 'string')
+        request = {
+          from: first.from,
+          to: first.to,
+          ...(typeof first.method === 'string' ? { method: first.method } : {}),
+          ...(typeof first.path === 'string' ? { path: first.path } : {}),
+          ...(first.headers && typeof first.headers === 'object'
+            ? { headers: first.headers as Record<string, string> }
+            : {}),
+          ...(typeof first.jwt === 'string' ? { jwt: first.jwt } : {}),
+          ...(first.tcp === true ? { tcp: true } : {}),
+        };
+    } catch {
+      // An unreadable expectation file only costs the preset its request.
+    }
+  }
+  const withTexts = await Promise.all(withNames.map(loadNamed));
+  return {
+    yaml: [...withTexts.map((t) => t ?? ''), text].map((t) => t.trimEnd()).join('\n---\n') + '\n',
+    ...(request ? { request } : {}),
+  };
+}
+
+export interface PlaygroundHandle {
+  view: EditorView;
+  /** The latest lint report and how long lint + diagnostics took for it (ms). */
+  last: { report: LintReport; ms: number } | undefined;
+}
+
+export async function mount(root: HTMLElement): Promise<PlaygroundHandle> {
+  const editorHost = $(root, '[data-pg-editor]');
+  const status = $(root, '[data-pg-status]');
+  const findingsList = $(root, '[data-pg-findings]');
+  const findingsSummary = $(root, '[data-pg-findings-summary]');
+  const form = $<HTMLFormElement>(root, '[data-pg-request]');
+  const fromSel = $<HTMLSelectElement>(form, 'select[name=from]');
+  const toSel = $<HTMLSelectElement>(form, 'select[name=to]');
+  const methodSel = $<HTMLSelectElement>(form, 'select[name=method]');
+  const pathInput = $<HTMLInputElement>(form, 'input[name=path]');
+  const headersInput = $<HTMLTextAreaElement>(form, 'textarea[name=headers]');
+  const jwtInput = $<HTMLTextAreaElement>(form, 'textarea[name=jwt]');
+  const tcpInput = $<HTMLInputElement>(form, 'input[name=tcp]');
+  const resultHost = $(root, '[data-pg-result]');
+  const presetSel = $<HTMLSelectElement>(root, 'select[data-pg-preset]');
+  const copyBtn = $<HTMLButtonElement>(root, 'button[data-pg-copy]');
+
+  let mesh: Mesh | undefined;
+  let lastHash = '';
+  let lintTimer: ReturnType<typeof setTimeout> | undefined;
+  let urlTimer: ReturnType<typeof setTimeout> | undefined;
+  let meshTimer: ReturnType<typeof setTimeout> | undefined;
+  const handle: PlaygroundHandle = { view: undefined as unknown as EditorView, last: undefined };
+
+  const say = (text: string, kind: 'info' | 'error' = 'info') => {
+    status.textContent = text;
+    status.dataset.kind = kind;
+  };
+
+  // ---- request panel ----
+  function currentRequest(): SharedState['request'] {
+    const headers: Record<string, string> = {};
+    for (const line of headersInput.value.split('\n')) {
+      const i = line.indexOf(':');
+      if (i > 0) headers[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
+    }
+    return {
+      from: fromSel.value,
+      to: toSel.value,
+      method: methodSel.value,
+      path: pathInput.value || '/',
+      ...(Object.keys(headers).length ? { headers } : {}),
+      ...(jwtInput.value.trim() ? { jwt: jwtInput.value.trim() } : {}),
+      ...(tcpInput.checked ? { tcp: true } : {}),
+    };
+  }
+
+  function setOptions(sel: HTMLSelectElement, values: { value: string; label: string }[], keep: string | undefined) {
+    const want = keep ?? sel.value;
+    sel.replaceChildren(...values.map((v) => h('option', { value: v.value }, v.label)));
+    if (want && !values.some((v) => v.value === want))
+      sel.append(h('option', { value: want }, `${want} (not in the manifests)`));
+    if (want) sel.value = want;
+  }
+
+  function refreshTargets(keep?: SharedState['request']) {
+    if (!mesh) return;
+    const clients = mesh.workloads
+      .filter((w) => CLIENT_KINDS.has(w.kind) && !w.isWaypoint)
+      .map((w) => ({ value: `${w.namespace}/${w.name}`, label: `${w.namespace}/${w.name}` }));
+    setOptions(fromSel, [...clients, { value: 'external', label: 'external (outside the mesh)' }], keep?.from);
+    const dests: { value: string; label: string }[] = [];
+    for (const s of mesh.services) {
+      if (s.kind === 'Service')
+        for (const p of s.ports)
+          dests.push({ value: `${s.name}.${s.namespace}:${p.port}`, label: `${s.name}.${s.namespace}:${p.port}` });
+      else
+        for (const host of s.hosts)
+          for (const p of s.ports)
+            dests.push({ value: `${host}:${p.port}`, label: `${host}:${p.port} (ServiceEntry)` });
+    }
+    for (const w of mesh.workloads)
+      if (!w.isWaypoint)
+        dests.push({ value: `pod/${w.namespace}/${w.name}`, label: `pod/${w.namespace}/${w.name} (pod IP)` });
+    setOptions(toSel, dests, keep?.to);
+  }
+
+  function applyRequest(r: SharedState['request']) {
+    if (!r) return;
+    if (r.method) {
+      if (![...methodSel.options].some((o) => o.value === r.method))
+        methodSel.append(h('option', { value: r.method }, r.method));
+      methodSel.value = r.method;
+    }
+    pathInput.value = r.path ?? '/';
+    headersInput.value = Object.entries(r.headers ?? {})
+      .map(([k, v]) => `${k}: ${v}`)
+      .join('\n');
+    jwtInput.value = r.jwt ?? '';
+    tcpInput.checked = r.tcp === true;
+  }
+
+  // ---- findings ----
+  function renderFindings(findings: readonly Finding[], view: EditorView) {
+    const counts = { error: 0, warning: 0, info: 0 };
+    for (const f of findings) counts[f.severity]++;
+    findingsSummary.textContent = findings.length
+      ? `${counts.error} error(s), ${counts.warning} warning(s), ${counts.info} info`
+      : 'No findings.';
+    // Keep keyboard focus on the same row when the list is rebuilt under it.
+    const focusedIndex = [...findingsList.querySelectorAll('button')].indexOf(
+      document.activeElement as HTMLButtonElement,
+    );
+    findingsList.replaceChildren(
+      ...findings.map((f) => {
+        const btn = h(
+          'button',
+          { type: 'button', class: `pg-finding pg-${f.severity}`, 'data-rule': f.rule },
+          h('span', { class: 'pg-sev' }, f.severity),
+          ' ',
+          h('code', { class: 'pg-rule' }, f.rule),
+          ' ',
+          h('span', { class: 'pg-pos' }, `${f.line}:${f.column}`),
+          ' ',
+          h('span', { class: 'pg-msg' }, f.message),
+        );
+        btn.addEventListener('click', () => goTo(view, f.line, f.column));
+        return h(
+          'li',
+          {},
+          btn,
+          ' ',
+          h('a', { href: f.docs, class: 'pg-doc' }, h('span', { class: 'sr-only' }, `Rule ${f.rule}: `), 'docs'),
+        );
+      }),
+    );
+    if (focusedIndex >= 0) {
+      const buttons = findingsList.querySelectorAll('button');
+      (buttons[Math.min(focusedIndex, buttons.length - 1)] ?? findingsSummary).focus();
+    }
+  }
+
+  /** Lint cost, smoothed (exponential moving average), to decide between linting at once and debouncing. */
+  let lintCost = 0;
+  let lastLintAt = -Infinity;
+  let meshStale = true;
+
+  function runLint(view: EditorView) {
+    const t0 = performance.now();
+    lastLintAt = t0;
+    const text = view.state.doc.toString();
+    const report = lint({ file: FILE, text });
+    showFindings(view, report.findings);
+    renderFindings(report.findings, view);
+    const ms = performance.now() - t0;
+    lintCost = lintCost ? lintCost * 0.7 + ms * 0.3 : ms;
+    handle.last = { report, ms };
+    performance.measure('atlas:lint', { start: t0, end: t0 + ms });
+    meshStale = true;
+    scheduleMesh();
+    root.dataset.linted = String(Number(root.dataset.linted ?? '0') + 1);
+  }
+
+  /** The mesh index behind the client/destination lists: rebuilt when typing pauses, or right before simulating. */
+  function refreshMesh(keep?: SharedState['request']) {
+    if (!meshStale && !keep) return;
+    meshStale = false;
+    try {
+      mesh = buildMesh(parseManifests({ file: FILE, text: handle.view.state.doc.toString() }).resources);
+      refreshTargets(keep);
+    } catch {
+      mesh = undefined;
+    }
+  }
+  const scheduleMesh = () => {
+    clearTimeout(meshTimer);
+    meshTimer = setTimeout(() => refreshMesh(), MESH_DEBOUNCE_MS);
+  };
+
+  function writeUrl() {
+    const hash = '#' + encodeShare({ yaml: handle.view.state.doc.toString(), request: currentRequest() });
+    lastHash = hash;
+    history.replaceState(history.state, '', hash);
+  }
+  const scheduleUrl = () => {
+    clearTimeout(urlTimer);
+    urlTimer = setTimeout(writeUrl, URL_DEBOUNCE_MS);
+  };
+
+  const view = createYamlEditor({
+    parent: editorHost,
+    doc: '',
+    label: 'YAML editor',
+    onChange: (v) => {
+      clearTimeout(lintTimer);
+      // While linting is cheap, lint at once after a keystroke but at most once per LINT_THROTTLE_MS during a burst
+      // (plus a trailing run), so typing never queues up lint work; a document slow to lint is debounced instead.
+      const now = performance.now();
+      const delay =
+        lintCost && lintCost < SLOW_LINT_MS ? Math.max(0, lastLintAt + LINT_THROTTLE_MS - now) : LINT_DEBOUNCE_MS;
+      lintTimer = setTimeout(() => runLint(v), delay);
+      scheduleUrl();
+    },
+  });
+  handle.view = view;
+
+  async function loadState(state: SharedState) {
+    replaceDoc(view, state.yaml);
+    clearTimeout(lintTimer);
+    runLint(view);
+    clearTimeout(meshTimer);
+    refreshMesh(state.request ?? {});
+    applyRequest(state.request);
+    resultHost.replaceChildren();
+  }
+
+  async function restoreFromHash(): Promise<void> {
+    const hash = location.hash;
+    if (hash.length > 1) {
+      const decoded = decodeShare(hash);
+      if ('state' in decoded) {
+        lastHash = hash;
+        await loadState(decoded.state);
+        say('Loaded the manifests and request from the link.');
+        return;
+      }
+      say(`${decoded.error} The bookinfo preset was loaded instead.`, 'error');
+    }
+    const preset = await loadPreset('bookinfo');
+    if (preset) await loadState(preset);
+    if (hash.length > 1) return;
+    writeUrl();
+  }
+
+  // ---- events ----
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    void simulateNow();
+  });
+  form.addEventListener('change', scheduleUrl);
+  form.addEventListener('input', scheduleUrl);
+
+  async function simulateNow() {
+    clearTimeout(lintTimer);
+    runLint(view);
+    clearTimeout(meshTimer);
+    refreshMesh();
+    const r = currentRequest()!;
+    const req: SimRequest = {
+      from: r.from ?? '',
+      to: r.to ?? '',
+      ...(r.method ? { method: r.method } : {}),
+      ...(r.path ? { path: r.path } : {}),
+      ...(r.headers ? { headers: r.headers } : {}),
+      ...(r.jwt ? { jwt: r.jwt } : {}),
+      ...(r.tcp ? { tcp: true } : {}),
+    };
+    if (!mesh) {
+      resultHost.replaceChildren(
+        h('p', { role: 'alert' }, 'The manifests could not be read; fix the YAML errors first.'),
+      );
+      return;
+    }
+    try {
+      const result = await simulateIn(mesh, req);
+      resultHost.replaceChildren(renderResult(result, req));
+    } catch (err) {
+      const msg =
+        err instanceof SimUsageError
+          ? err.message
+          : `The simulator failed: ${err instanceof Error ? err.message : String(err)}`;
+      resultHost.replaceChildren(h('p', { class: 'pg-error', role: 'alert' }, msg));
+    }
+    resultHost.focus();
+    writeUrl();
+  }
+
+  presetSel.addEventListener('change', async () => {
+    const id = presetSel.value;
+    if (!id) return;
+    const preset = await loadPreset(id);
+    if (!preset) {
+      say(`Preset ${id} could not be loaded.`, 'error');
+      return;
+    }
+    await loadState(preset);
+    writeUrl();
+    say(`Loaded preset ${presetSel.selectedOptions[0]?.textContent ?? id}.`);
+  });
+
+  copyBtn.addEventListener('click', async () => {
+    writeUrl();
+    try {
+      await navigator.clipboard.writeText(location.href);
+      say('Link copied to the clipboard.');
+    } catch {
+      say(
+        'Copying was refused by the browser; copy the address bar instead — it always holds the current link.',
+        'error',
+      );
+    }
+  });
+
+  // "Open in playground" links clicked while already here only change the fragment.
+  window.addEventListener('hashchange', () => {
+    if (location.hash !== lastHash) void restoreFromHash();
+  });
+
+  await restoreFromHash();
+  root.dataset.ready = 'true';
+  return handle;
+}

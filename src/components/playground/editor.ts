@@ -1,0 +1,105 @@
+/**
+ * The CodeMirror 6 YAML editor shared by the playground and the exercises, with validator findings as inline
+ * diagnostics (underline, gutter marker, hover tooltip with message, fix and a link to the rule page).
+ */
+// The installed `codemirror` meta package (6.65.7 in the lockfile) is a CodeMirror 5 build, and @codemirror/commands
+// and @codemirror/search are not installed, so the setup is assembled here from @codemirror/view, state and language,
+// with a small keymap and undo history of our own (./keys.ts).
+import { yaml } from '@codemirror/lang-yaml';
+import { bracketMatching, defaultHighlightStyle, indentOnInput, syntaxHighlighting } from '@codemirror/language';
+import { lintGutter, setDiagnostics } from '@codemirror/lint';
+import type { Diagnostic } from '@codemirror/lint';
+import {
+  EditorView,
+  drawSelection,
+  highlightActiveLine,
+  highlightActiveLineGutter,
+  highlightSpecialChars,
+  lineNumbers,
+} from '@codemirror/view';
+import type { Text } from '@codemirror/state';
+import { editingKeys } from './keys.ts';
+import type { Finding } from '../../lib/validator/finding.ts';
+import { h } from './dom.ts';
+
+export interface YamlEditorOptions {
+  readonly parent: HTMLElement;
+  readonly doc: string;
+  /** Accessible name of the editable area. */
+  readonly label: string;
+  /** Called after every document change (not debounced). */
+  readonly onChange?: (view: EditorView) => void;
+}
+
+export function createYamlEditor(opts: YamlEditorOptions): EditorView {
+  return new EditorView({
+    parent: opts.parent,
+    doc: opts.doc,
+    extensions: [
+      lineNumbers(),
+      highlightActiveLineGutter(),
+      highlightSpecialChars(),
+      drawSelection(),
+      indentOnInput(),
+      syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
+      bracketMatching(),
+      highlightActiveLine(),
+      // Tab indents; Escape then Tab moves focus out (CodeMirror's tab-focus escape hatch), so focus is never trapped.
+      editingKeys(),
+      yaml(),
+      lintGutter(),
+      // tabindex makes the editable area count as focusable for assistive checks of its scrolling container.
+      EditorView.contentAttributes.of({ 'aria-label': opts.label, tabindex: '0' }),
+      EditorView.updateListener.of((u) => {
+        if (u.docChanged) opts.onChange?.(u.view);
+      }),
+    ],
+  });
+}
+
+/** 1-based line/column → document offset, clamped to the document. */
+export function offsetOf(doc: Text, line: number, column: number): number {
+  const l = doc.line(Math.min(Math.max(1, line || 1), doc.lines));
+  return Math.min(l.from + Math.max(0, (column || 1) - 1), l.to);
+}
+
+function tooltip(f: Finding): Node {
+  return h(
+    'div',
+    { class: 'atlas-diag' },
+    h('p', {}, h('code', {}, f.rule), ' ', f.message),
+    f.fix ? h('p', {}, h('strong', {}, 'Fix: '), f.fix) : null,
+    h('p', {}, h('a', { href: f.docs }, `About ${f.rule}`)),
+  );
+}
+
+export function findingsToDiagnostics(doc: Text, findings: readonly Finding[]): Diagnostic[] {
+  return findings.map((f) => {
+    const from = offsetOf(doc, f.line, f.column);
+    let to = offsetOf(doc, f.endLine ?? f.line, f.endColumn ?? f.column);
+    if (to <= from) to = Math.min(doc.lineAt(from).to, from + 1);
+    return {
+      from,
+      to: Math.max(to, from),
+      severity: f.severity,
+      source: f.rule,
+      message: `${f.rule}: ${f.message}${f.fix ? ` Fix: ${f.fix}` : ''}`,
+      renderMessage: () => tooltip(f),
+    };
+  });
+}
+
+export function showFindings(view: EditorView, findings: readonly Finding[]): void {
+  view.dispatch(setDiagnostics(view.state, findingsToDiagnostics(view.state.doc, findings)));
+}
+
+/** Move the cursor to a finding and focus the editor. */
+export function goTo(view: EditorView, line: number, column: number): void {
+  const pos = offsetOf(view.state.doc, line, column);
+  view.dispatch({ selection: { anchor: pos }, effects: EditorView.scrollIntoView(pos, { y: 'center' }) });
+  view.focus();
+}
+
+export function replaceDoc(view: EditorView, text: string): void {
+  view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } });
+}

@@ -1,0 +1,114 @@
+import { readFileSync } from 'node:fs';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures.ts';
+
+const ID = 'l4-allow-principal';
+const SOLUTION = readFileSync(`src/content/exercises/${ID}/solution.yaml`, 'utf8');
+const START = readFileSync(`src/content/exercises/${ID}/start.yaml`, 'utf8');
+
+async function open(page: Page, id = ID) {
+  await page.goto(`/exercises/${id}/`);
+  const root = page.locator(`[data-exercise="${id}"]`);
+  await root.scrollIntoViewIfNeeded();
+  await expect(root).toHaveAttribute('data-ready', 'true', { timeout: 20_000 });
+  return root;
+}
+
+function answer(page: Page) {
+  return page.getByRole('textbox', { name: /^YAML editor: answer to/ });
+}
+
+async function replaceAnswer(page: Page, text: string) {
+  await answer(page).click();
+  await page.keyboard.press('Control+a');
+  await page.keyboard.insertText(text);
+}
+
+test.describe('exercises', () => {
+  test('the index lists at least eight exercises', async ({ page }) => {
+    await page.goto('/exercises/');
+    await expect(page.getByRole('table').getByRole('link', { name: /./ }).filter({ hasNotText: '/' })).toHaveCount(8);
+  });
+
+  test('a failing answer shows which checks fail and a hint naming what to look at', async ({ page }) => {
+    const root = await open(page);
+    await expect(answer(page)).toContainText('sa/guest');
+    await root.getByRole('button', { name: 'Check' }).click();
+    const checks = root.getByRole('list').filter({ hasText: 'Failed' }).first();
+    await expect(checks.getByRole('listitem').filter({ hasText: 'curl can GET' })).toContainText('✗ Failed');
+    const hint = root.locator('[data-hint-for="bookinfo/curl can GET /productpage"]');
+    await expect(hint).toContainText('principals');
+    await expect(root).toHaveAttribute('data-solved', 'false');
+    await expect(root.getByRole('status')).toContainText('checks fail');
+  });
+
+  test('solving persists across reload; reset restores the start', async ({ page }) => {
+    const root = await open(page);
+    await replaceAnswer(page, SOLUTION);
+    await root.getByRole('button', { name: 'Check' }).click();
+    await expect(root.getByRole('status')).toContainText('Solved');
+    await expect(root).toHaveAttribute('data-solved', 'true');
+    await expect(root.locator('[data-ex-hints] li')).toHaveCount(0);
+
+    await page.reload();
+    const again = await open(page);
+    await expect(again).toHaveAttribute('data-solved', 'true');
+    await expect(answer(page)).toContainText('sa/curl');
+    await expect(answer(page)).not.toContainText('sa/guest');
+
+    await again.getByRole('button', { name: 'Reset' }).click();
+    await expect(again).toHaveAttribute('data-solved', 'false');
+    await expect(answer(page)).toContainText('sa/guest');
+    await page.reload();
+    const third = await open(page);
+    await expect(third).toHaveAttribute('data-solved', 'false');
+    await expect(answer(page)).toContainText(START.split('\n')[0]!);
+  });
+
+  test('corrupt or old stored progress is discarded without breaking the page', async ({ page }) => {
+    await page.goto('/exercises/');
+    await page.evaluate(() => {
+      localStorage.setItem('atlas.exercises.v1', '{not json');
+      localStorage.setItem('atlas.exercises.v0', '{"solved":["x"]}');
+    });
+    const root = await open(page);
+    await expect(answer(page)).toContainText('sa/guest');
+    await root.getByRole('button', { name: 'Check' }).click();
+    await expect(root.getByRole('status')).toContainText('checks fail');
+    const keys = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('atlas.exercises.')));
+    expect(keys).toEqual(['atlas.exercises.v1']);
+  });
+
+  test('the solution is shown as a diff against the answer', async ({ page }) => {
+    const root = await open(page);
+    const toggle = root.getByRole('button', { name: 'Show solution (diff)' });
+    await toggle.click();
+    await expect(root.getByRole('button', { name: 'Hide solution' })).toHaveAttribute('aria-expanded', 'true');
+    await expect(root.getByRole('textbox', { name: 'Your answer (read-only)' })).toContainText('sa/guest');
+    await expect(root.getByRole('textbox', { name: 'Reference solution (read-only)' })).toContainText('sa/curl');
+    await expect(root.locator('.cm-merge-b .cm-changedLine').first()).toBeVisible();
+  });
+
+  test('every exercise page loads its exercise', async ({ page }) => {
+    await page.goto('/exercises/');
+    const hrefs = await page
+      .getByRole('table')
+      .locator('a[href^="/exercises/"]')
+      .evaluateAll((as) => as.map((a) => a.getAttribute('href')!));
+    expect(hrefs.length).toBeGreaterThanOrEqual(8);
+    for (const href of hrefs) {
+      const id = href.split('/')[2]!;
+      const root = await open(page, id);
+      await expect(root.getByRole('heading', { level: 2 }).first()).toContainText('Exercise:');
+    }
+  });
+
+  test('an exercise page has no axe violations after a failed check and with the diff open', async ({ page, axe }) => {
+    const root = await open(page);
+    await root.getByRole('button', { name: 'Check' }).click();
+    await expect(root.locator('[data-ex-hints] li').first()).toBeVisible();
+    await root.getByRole('button', { name: 'Show solution (diff)' }).click();
+    await expect(root.locator('.cm-mergeView')).toBeVisible();
+    expect(await axe()).toEqual([]);
+  });
+});

@@ -1,0 +1,249 @@
+import { readFileSync } from 'node:fs';
+import type { Page } from '@playwright/test';
+import { decodeShare, encodeShare } from '../../src/lib/share/index.ts';
+import type { SharedState } from '../../src/lib/share/index.ts';
+import { expect, test } from './fixtures.ts';
+
+const base = (f: string) => readFileSync(`labs/base/${f}.yaml`, 'utf8').trimEnd();
+const BOOKINFO_WAYPOINT = ['bookinfo', 'clients', 'waypoint'].map(base).join('\n---\n');
+const READ_ONLY = readFileSync('labs/waypoint-l7-authz/manifests/reviews-read-only.yaml', 'utf8');
+
+const L7_SELECTOR_POLICY = `
+---
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata:
+  name: ratings-get-only
+  namespace: bookinfo
+spec:
+  selector:
+    matchLabels:
+      app: ratings
+  action: ALLOW
+  rules:
+    - to:
+        - operation:
+            methods: ["GET"]
+`;
+
+function editor(page: Page) {
+  return page.getByRole('textbox', { name: 'YAML editor', exact: true });
+}
+
+async function open(page: Page, state?: SharedState) {
+  await page.goto(state ? `/playground/#${encodeShare(state)}` : '/playground/');
+  await expect(page.locator('[data-playground][data-ready="true"]')).toBeVisible({ timeout: 20_000 });
+}
+
+function findings(page: Page) {
+  return page.getByRole('region', { name: 'Findings' }).getByRole('listitem');
+}
+
+test.describe('/playground/', () => {
+  test('an L7 selector policy shows l7-policy-on-ztunnel inline and in the findings panel', async ({ page }) => {
+    await open(page);
+    await expect(page.getByText('No findings.')).toBeVisible();
+    await editor(page).click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.insertText(L7_SELECTOR_POLICY);
+    // Panel: the rule id, with line:column.
+    const item = findings(page).filter({ hasText: 'l7-policy-on-ztunnel' });
+    await expect(item).toHaveCount(1);
+    await expect(item.getByRole('button')).toContainText(/\d+:\d+/);
+    // Inline: underline and gutter marker.
+    await expect(page.locator('.cm-lintRange-error').first()).toBeVisible();
+    await expect(page.locator('.cm-gutter-lint .cm-lint-marker-error').first()).toBeVisible();
+    // Hover tooltip: message, fix and a link to the rule page.
+    await page.locator('.cm-lintRange-error').first().hover();
+    await expect(page.getByRole('link', { name: 'About l7-policy-on-ztunnel' })).toHaveAttribute(
+      'href',
+      '/validator/rules/l7-policy-on-ztunnel/',
+    );
+    // Activating the finding moves the cursor there (the focused line is the one the finding names).
+    const position = (await item.getByRole('button').locator('.pg-pos').textContent())!;
+    const line = Number(position.split(':')[0]);
+    await item.getByRole('button').click();
+    await expect(editor(page)).toBeFocused();
+    await expect(page.locator('.cm-activeLineGutter').first()).toHaveText(String(line));
+    await expect(page.locator('.cm-activeLine')).toContainText('methods');
+  });
+
+  test('simulates an allowed and a denied request and shows the hop-by-hop trace', async ({ page }) => {
+    await open(page, {
+      yaml: BOOKINFO_WAYPOINT + '\n---\n' + READ_ONLY,
+      request: { from: 'bookinfo/curl', to: 'reviews.bookinfo:9080', method: 'GET', path: '/reviews/0' },
+    });
+    const request = page.getByRole('region', { name: 'Request' });
+    await expect(request.getByLabel('Client')).toHaveValue('bookinfo/curl');
+    await request.getByRole('button', { name: 'Simulate' }).click();
+    const result = page.getByRole('region', { name: 'Result' });
+    await expect(result.getByRole('definition').first()).toHaveText('Allowed');
+    await expect(result.getByRole('table', { name: 'Backends' })).toContainText('bookinfo/reviews');
+    const trace = result.getByRole('list', { name: 'Hop-by-hop trace' });
+    const hops = trace.locator(':scope > li');
+    await expect(hops.first()).toContainText('client bookinfo/curl');
+    await expect(hops.nth(1)).toContainText('ztunnel (source');
+    await expect(hops.nth(2)).toContainText('waypoint bookinfo/waypoint');
+    await expect(hops.nth(2)).toContainText('bookinfo/reviews-read-only');
+    await expect(hops.nth(3)).toContainText('ztunnel (destination');
+    await expect(hops.nth(4)).toContainText('pod bookinfo/reviews');
+
+    await request.getByLabel('Method').selectOption('POST');
+    await request.getByRole('button', { name: 'Simulate' }).click();
+    await expect(result.getByRole('definition').first()).toHaveText('Denied at waypoint');
+    await expect(result).toContainText('403');
+    await expect(trace.locator(':scope > li').nth(2)).toContainText('bookinfo/reviews-read-only');
+    // Only client → ztunnel → waypoint: the request never reaches the pod.
+    await expect(trace.locator(':scope > li', { hasText: 'pod bookinfo/reviews' })).toHaveCount(0);
+
+    // An unknown destination is a usage error with a message, not a crash.
+    await request.getByLabel('Client').selectOption('external');
+    await request.getByRole('button', { name: 'Simulate' }).click();
+    await expect(result.getByRole('definition').first()).toBeVisible();
+  });
+
+  test('share link: the URL fragment follows edits and restores editor and request', async ({ page, context }) => {
+    await open(page);
+    await editor(page).click();
+    await page.keyboard.press('Control+Home');
+    await page.keyboard.insertText('# shared-marker-42\n');
+    const request = page.getByRole('region', { name: 'Request' });
+    await request.getByLabel('Path').fill('/productpage?u=1');
+    await request.getByLabel('Headers (one per line').fill('end-user: jason');
+    await expect
+      .poll(() => {
+        const d = decodeShare(new URL(page.url()).hash);
+        return (
+          'state' in d && d.state.yaml.includes('shared-marker-42') && d.state.request?.path === '/productpage?u=1'
+        );
+      })
+      .toBe(true);
+    const link = page.url();
+
+    const other = await context.newPage();
+    await other.goto(link);
+    await expect(other.locator('[data-playground][data-ready="true"]')).toBeVisible({ timeout: 20_000 });
+    await expect(editor(other)).toContainText('# shared-marker-42');
+    const r2 = other.getByRole('region', { name: 'Request' });
+    await expect(r2.getByLabel('Path')).toHaveValue('/productpage?u=1');
+    await expect(r2.getByLabel('Headers (one per line')).toHaveValue('end-user: jason');
+    await expect(other.getByRole('status').first()).toContainText('Loaded the manifests and request from the link');
+
+    // "Copy link" puts the current link on the clipboard.
+    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    await other.getByRole('button', { name: 'Copy link' }).click();
+    await expect(other.getByText('Link copied to the clipboard.')).toBeVisible();
+    expect(await other.evaluate(() => navigator.clipboard.readText())).toBe(other.url());
+  });
+
+  test('a damaged link shows a clear message, never a blank page', async ({ page }) => {
+    await page.goto('/playground/#v1.this-is-not-deflate!!');
+    await expect(page.locator('[data-playground][data-ready="true"]')).toBeVisible({ timeout: 20_000 });
+    await expect(page.locator('[data-pg-status]')).toContainText('damaged');
+    await expect(editor(page)).toContainText('kind: Namespace');
+  });
+
+  test('opens the links of "Open in playground"', async ({ page }) => {
+    await page.goto('/playground/');
+    await expect(page.locator('[data-playground][data-ready="true"]')).toBeVisible({ timeout: 20_000 });
+    const state: SharedState = {
+      yaml: BOOKINFO_WAYPOINT + '\n---\n' + READ_ONLY,
+      request: { from: 'bookinfo/productpage-v1', to: 'reviews', method: 'DELETE', path: '/reviews/1' },
+    };
+    // Same-page navigation (only the fragment changes) must load the new state too.
+    await page.evaluate((hash) => (location.hash = hash), encodeShare(state));
+    const request = page.getByRole('region', { name: 'Request' });
+    await expect(request.getByLabel('Client')).toHaveValue('bookinfo/productpage-v1');
+    await expect(request.getByLabel('Destination')).toHaveValue('reviews');
+    await request.getByRole('button', { name: 'Simulate' }).click();
+    await expect(page.getByRole('region', { name: 'Result' }).getByRole('definition').first()).toHaveText(
+      'Denied at waypoint',
+    );
+  });
+
+  test('hostile YAML executes nothing and renders as text', async ({ page }) => {
+    const evil = '<img src=x onerror="window.__pwned=1">';
+    const yaml = `apiVersion: v1
+kind: Namespace
+metadata:
+  name: bookinfo
+  labels:
+    istio.io/dataplane-mode: ambient
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: '${evil}'
+  namespace: bookinfo
+spec:
+  selector: { matchLabels: { app: evil } }
+  template:
+    metadata: { labels: { app: evil } }
+    spec:
+      containers: [{ name: c, image: x, ports: [{ containerPort: 80 }] }]
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: '${evil}'
+  namespace: bookinfo
+spec:
+  selector: { app: evil }
+  ports: [{ port: 80 }]
+`;
+    await open(page, { yaml, request: { from: `bookinfo/${evil}`, to: `pod/bookinfo/${evil}:80`, path: `/${evil}` } });
+    await page.getByRole('button', { name: 'Simulate' }).click();
+    await expect(page.getByRole('region', { name: 'Result' })).toContainText(evil);
+    await expect(page.getByLabel('Client').locator('option', { hasText: evil })).toHaveCount(1);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    await expect(page.locator('[data-playground] img')).toHaveCount(0);
+  });
+
+  test('keyboard only: reach the editor, type, leave it with Escape+Tab, use findings and simulate', async ({
+    page,
+  }) => {
+    await open(page);
+    await page.getByLabel('Preset').focus();
+    for (let i = 0; i < 10 && !(await editor(page).evaluate((el) => el === document.activeElement)); i++)
+      await page.keyboard.press('Tab');
+    await expect(editor(page)).toBeFocused();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.insertText(L7_SELECTOR_POLICY);
+    await expect(findings(page).filter({ hasText: 'l7-policy-on-ztunnel' })).toHaveCount(1);
+    // Tab inside the editor indents (does not leave) …
+    await page.keyboard.press('Tab');
+    await expect(editor(page)).toBeFocused();
+    // … Escape then Tab leaves it, to the first finding.
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Tab');
+    await expect(editor(page)).not.toBeFocused();
+    const first = findings(page).first().getByRole('button');
+    await expect(first).toBeFocused();
+    await expect(first).toHaveCSS('outline-style', 'solid');
+    await page.keyboard.press('Enter');
+    await expect(editor(page)).toBeFocused();
+    // Undo through the keyboard removes what was typed last.
+    // On to the request panel: Tab until the Simulate button, press Enter.
+    await page.getByLabel('Client').focus();
+    await page.keyboard.press('ArrowDown');
+    for (let i = 0; i < 12; i++) {
+      if (await page.getByRole('button', { name: 'Simulate' }).evaluate((el) => el === document.activeElement)) break;
+      await page.keyboard.press('Tab');
+    }
+    await expect(page.getByRole('button', { name: 'Simulate' })).toBeFocused();
+    await page.keyboard.press('Enter');
+    await expect(
+      page.getByRole('region', { name: 'Result' }).getByRole('list', { name: 'Hop-by-hop trace' }),
+    ).toBeVisible();
+  });
+
+  test('has no axe violations (editor loaded, findings and a trace shown)', async ({ page, axe }) => {
+    await open(page, {
+      yaml: BOOKINFO_WAYPOINT + '\n---\n' + READ_ONLY + L7_SELECTOR_POLICY,
+      request: { from: 'bookinfo/curl', to: 'reviews.bookinfo:9080', path: '/reviews/0' },
+    });
+    await page.getByRole('button', { name: 'Simulate' }).click();
+    await expect(page.getByRole('list', { name: 'Hop-by-hop trace' })).toBeVisible();
+    expect(await axe()).toEqual([]);
+  });
+});
