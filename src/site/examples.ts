@@ -37,7 +37,7 @@ function load(): Map<string, Example> {
       expect = expectSchema.parse(raw === undefined ? {} : (parse(raw) ?? {}));
     } catch (err) {
       const detail = err instanceof z.ZodError ? z.prettifyError(err) : String(err);
-      throw new Error(`src/content/examples/${name}.expect.yaml is invalid:\n${detail}`);
+      throw new Error(`src/content/examples/${name}.expect.yaml is invalid:\n${detail}`, { cause: err });
     }
     out.set(name, { name, yaml: text, expect });
   }
