@@ -64,12 +64,18 @@ export class MigrationContext {
   readonly namespacesNeedingWaypoint = new Set<string>();
   /** Names of generated Services (per subset), so policies never target them. */
   readonly generatedServices = new Set<string>();
+  /** Indexes, built once: resources by kind, Services and pod templates by namespace. */
+  readonly byKind = new Map<string, Resource[]>();
+  readonly servicesByNs = new Map<string, Resource[]>();
+  readonly podsByNs = new Map<string, PodInfo[]>();
 
   constructor(resources: readonly Resource[], options: MigrateOptions) {
     this.options = options;
     this.resources = resources;
     for (const r of resources) {
       this.output.set(r, [cleanForApply(r.obj)]);
+      push(this.byKind, r.kind, r);
+      if (r.kind === 'Service' && r.apiVersion === 'v1') push(this.servicesByNs, r.namespace, r);
       if (r.kind === 'Service' && r.apiVersion === 'v1') this.services.set(keyOf(r.namespace, r.name), r);
       else if (r.kind === 'Namespace' && r.apiVersion === 'v1') this.namespaces.set(r.name, r);
       else if (r.kind === 'Pod' && r.apiVersion === 'v1')
@@ -105,6 +111,19 @@ export class MigrationContext {
         this.waypointGateways.set(r.namespace, list);
       }
     }
+    for (const p of this.pods) push(this.podsByNs, p.namespace, p);
+  }
+
+  kind(kind: string): readonly Resource[] {
+    return this.byKind.get(kind) ?? [];
+  }
+
+  servicesIn(ns: string): readonly Resource[] {
+    return this.servicesByNs.get(ns) ?? [];
+  }
+
+  podsIn(ns: string): readonly PodInfo[] {
+    return this.podsByNs.get(ns) ?? [];
   }
 
   add(rule: string, severity: MigrateSeverity, message: string, resource?: Resource, path: ObjectPath = []): void {
@@ -178,6 +197,12 @@ export function isWaypointGateway(obj: JsonObject): boolean {
   if (spec.gatewayClassName === WAYPOINT_CLASS) return true;
   const listeners = Array.isArray(spec.listeners) ? spec.listeners : [];
   return listeners.some((l) => isObject(l) && l.protocol === 'HBONE' && l.port === 15008);
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
 }
 
 export { stringMap };

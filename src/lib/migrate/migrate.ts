@@ -146,13 +146,15 @@ function bindWaypoints(ctx: MigrationContext): Map<string, Binding> {
   const ambientNamespaces = new Set<string>();
   for (const { ns, name } of waypoints.values()) {
     ambientNamespaces.add(ns);
-    const existing = ctx.resources.find(
-      (r) =>
-        r.kind === 'Gateway' &&
-        r.apiVersion.startsWith('gateway.networking.k8s.io/') &&
-        r.namespace === ns &&
-        r.name === name,
-    );
+    const existing = ctx
+      .kind('Gateway')
+      .find(
+        (r) =>
+          r.kind === 'Gateway' &&
+          r.apiVersion.startsWith('gateway.networking.k8s.io/') &&
+          r.namespace === ns &&
+          r.name === name,
+      );
     if (existing) {
       const forLabel = existing.labels['istio.io/waypoint-for'];
       if (forLabel === 'workload' || forLabel === 'none') {
@@ -220,10 +222,9 @@ function bypassPrevention(ctx: MigrationContext, bound: Map<string, Binding>): v
     const [ns] = key.split('/') as [string];
     perNs.set(ns, [...(perNs.get(ns) ?? []), key]);
   }
-  const names = new Set(
-    ctx.resources.filter((r) => r.kind === 'AuthorizationPolicy').map((r) => keyOf(r.namespace, r.name)),
-  );
+  const names = new Set(ctx.kind('AuthorizationPolicy').map((r) => keyOf(r.namespace, r.name)));
   let made = 0;
+  const edges = routeEdges(ctx);
   for (const [ns, keys] of perNs) {
     for (const key of keys) {
       const svc = ctx.services.get(key)!;
@@ -232,11 +233,11 @@ function bypassPrevention(ctx: MigrationContext, bound: Map<string, Binding>): v
       if (!Object.keys(selector).length) continue;
       const principals = [
         b.principal,
-        ...routingWaypoints(ctx, bound, ns, selector).filter((p) => p !== b.principal),
+        ...routingWaypoints(edges, bound, ns, selector).filter((p) => p !== b.principal),
         ...extra.filter((p) => p !== b.principal),
       ];
-      const already = ctx.resources.some((r) => {
-        if (r.kind !== 'AuthorizationPolicy' || r.namespace !== ns) return false;
+      const already = ctx.kind('AuthorizationPolicy').some((r) => {
+        if (r.namespace !== ns) return false;
         const spec = isObject(r.obj.spec) ? r.obj.spec : {};
         if (spec.action !== 'DENY' || !isObject(spec.selector)) return false;
         return (
@@ -249,9 +250,9 @@ function bypassPrevention(ctx: MigrationContext, bound: Map<string, Binding>): v
       if (names.has(keyOf(ns, name))) name = `deny-waypoint-bypass-${svc.name}`;
       names.add(keyOf(ns, name));
       // Services that reach the same pods without the waypoint: bypass prevention will refuse their callers.
-      const direct = [...ctx.services.values()].filter((o) => {
+      const direct = ctx.servicesIn(ns).filter((o) => {
         const k = keyOf(o.namespace, o.name);
-        if (o.namespace !== ns || k === key || bound.has(k) || ctx.generatedServices.has(k)) return false;
+        if (k === key || bound.has(k) || ctx.generatedServices.has(k)) return false;
         const s = ctx.serviceSelector(o);
         return Object.keys(s).length > 0 && Object.entries(selector).every(([a, v]) => s[a] === v);
       });
@@ -292,12 +293,13 @@ function bypassPrevention(ctx: MigrationContext, bound: Map<string, Binding>): v
  * backend endpoints directly, without crossing the backend Service's own waypoint), so bypass prevention
  * must let them through too.
  */
-function routingWaypoints(
-  ctx: MigrationContext,
-  bound: Map<string, Binding>,
-  ns: string,
-  selector: Record<string, string>,
-): string[] {
+/** Per HTTPRoute: its namespace, backend/mirror Services and parent Services, computed once per run. */
+interface RouteEdges {
+  readonly parents: string[];
+  readonly backends: { ns: string; selector: Record<string, string> }[];
+}
+
+function routeEdges(ctx: MigrationContext): RouteEdges[] {
   const selectorOf = new Map<string, Record<string, string>>();
   for (const [k, svc] of ctx.services) selectorOf.set(k, ctx.serviceSelector(svc));
   const routes: { ns: string; obj: JsonObject }[] = [];
@@ -312,30 +314,48 @@ function routingWaypoints(
         routes.push({ ns: String(o.metadata.namespace ?? 'default'), obj: o });
     }
   }
-  const overlaps = (a: Record<string, string>) =>
-    Object.keys(a).length > 0 && Object.entries(a).every(([k, v]) => selector[k] === undefined || selector[k] === v);
-  const out = new Set<string>();
-  for (const { ns: routeNs, obj } of routes) {
+  return routes.map(({ ns: routeNs, obj }) => {
     const spec = isObject(obj.spec) ? obj.spec : {};
-    const parents = Array.isArray(spec.parentRefs) ? spec.parentRefs : [];
-    const rules = Array.isArray(spec.rules) ? spec.rules : [];
     const refs: JsonObject[] = [];
-    for (const r of rules) {
+    for (const r of Array.isArray(spec.rules) ? spec.rules : []) {
       if (!isObject(r)) continue;
       for (const b of Array.isArray(r.backendRefs) ? r.backendRefs : []) if (isObject(b)) refs.push(b);
       for (const f of Array.isArray(r.filters) ? r.filters : [])
         if (isObject(f) && isObject(f.requestMirror) && isObject(f.requestMirror.backendRef))
           refs.push(f.requestMirror.backendRef);
     }
-    const hits = refs.some((b) => {
+    const backends = refs.flatMap((b) => {
       const bns = typeof b.namespace === 'string' ? b.namespace : routeNs;
-      const sel = selectorOf.get(keyOf(bns, String(b.name)));
-      return bns === ns && sel !== undefined && overlaps(sel);
+      const selector = selectorOf.get(keyOf(bns, String(b.name)));
+      return selector ? [{ ns: bns, selector }] : [];
     });
-    if (!hits) continue;
-    for (const p of parents) {
-      if (!isObject(p) || p.kind !== 'Service') continue;
-      const w = bound.get(keyOf(typeof p.namespace === 'string' ? p.namespace : routeNs, String(p.name)));
+    const parents = (Array.isArray(spec.parentRefs) ? spec.parentRefs : []).flatMap((p) =>
+      isObject(p) && p.kind === 'Service'
+        ? [keyOf(typeof p.namespace === 'string' ? p.namespace : routeNs, String(p.name))]
+        : [],
+    );
+    return { parents, backends };
+  });
+}
+
+/**
+ * Principals of other waypoints that send to these pods as a route backend or mirror (a waypoint talks to
+ * backend endpoints directly, without crossing the backend Service's own waypoint), so bypass prevention
+ * must let them through too.
+ */
+function routingWaypoints(
+  edges: readonly RouteEdges[],
+  bound: Map<string, Binding>,
+  ns: string,
+  selector: Record<string, string>,
+): string[] {
+  const overlaps = (a: Record<string, string>) =>
+    Object.keys(a).length > 0 && Object.entries(a).every(([k, v]) => selector[k] === undefined || selector[k] === v);
+  const out = new Set<string>();
+  for (const e of edges) {
+    if (!e.backends.some((b) => b.ns === ns && overlaps(b.selector))) continue;
+    for (const p of e.parents) {
+      const w = bound.get(p);
       if (w) out.add(w.principal);
     }
   }

@@ -68,22 +68,21 @@ export function servicesForSelector(
   ns: string,
   selector: JsonObject,
 ): { refs: ServiceRef[]; broader: string[] } {
-  const pods = ctx.pods.filter((p) => p.namespace === ns && selectorMatches(selector, p.labels));
+  const nsPods = ctx.podsIn(ns);
+  const pods = nsPods.filter((p) => selectorMatches(selector, p.labels));
   const matchLabels = stringMap(selector.matchLabels);
   const hasExpr = Array.isArray(selector.matchExpressions) && selector.matchExpressions.length > 0;
   const refs: ServiceRef[] = [];
   const broader: string[] = [];
-  for (const [key, svc] of ctx.services) {
-    if (svc.namespace !== ns || ctx.generatedServices.has(key)) continue;
+  for (const svc of ctx.servicesIn(ns)) {
+    if (ctx.generatedServices.has(keyOf(ns, svc.name))) continue;
     const sel = ctx.serviceSelector(svc);
     if (!Object.keys(sel).length) continue;
     const picks = (labels: Readonly<Record<string, string>>) => Object.entries(sel).every(([k, v]) => labels[k] === v);
     if (pods.length) {
       if (!pods.some((p) => picks(p.labels))) continue;
       refs.push({ namespace: ns, name: svc.name });
-      const others = ctx.pods.some(
-        (p) => p.namespace === ns && picks(p.labels) && !selectorMatches(selector, p.labels),
-      );
+      const others = nsPods.some((p) => picks(p.labels) && !selectorMatches(selector, p.labels));
       if (others) broader.push(svc.name);
     } else if (!hasExpr) {
       const agree = Object.entries(sel).every(([k, v]) => matchLabels[k] === undefined || matchLabels[k] === v);
@@ -177,12 +176,8 @@ function retarget(
     // Namespace-wide: everything the namespace's waypoint carries, so every Service there must use it.
     const wp = ctx.waypointName(r.namespace);
     ctx.namespacesNeedingWaypoint.add(r.namespace);
-    for (const [key, svc] of ctx.services)
-      if (
-        svc.namespace === r.namespace &&
-        !ctx.generatedServices.has(key) &&
-        Object.keys(ctx.serviceSelector(svc)).length
-      )
+    for (const svc of ctx.servicesIn(r.namespace))
+      if (!ctx.generatedServices.has(keyOf(svc.namespace, svc.name)) && Object.keys(ctx.serviceSelector(svc)).length)
         ctx.requireWaypoint({ namespace: svc.namespace, name: svc.name }, `namespace-wide ${what} ${r.name}`);
     ctx.output.set(r, [withTargetRefs(ctx.primary(r)!, [gatewayRef(wp)])]);
     ctx.add(
@@ -201,12 +196,9 @@ function retarget(
     for (const s of refs) ctx.requireWaypoint(s, `${what} ${r.name}`);
     ctx.output.set(r, [withTargetRefs(ctx.primary(r)!, [gatewayRef(wp)])]);
     ctx.add(rule, 'info', `${what} ${r.name}: selector → targetRefs Gateway ${wp}.`, r, ['spec', 'selector']);
-    const otherServices = [...ctx.services.values()].filter(
-      (s) =>
-        s.namespace === r.namespace &&
-        !refs.some((x) => x.name === s.name) &&
-        !ctx.generatedServices.has(keyOf(s.namespace, s.name)),
-    );
+    const otherServices = ctx
+      .servicesIn(r.namespace)
+      .filter((s) => !refs.some((x) => x.name === s.name) && !ctx.generatedServices.has(keyOf(s.namespace, s.name)));
     if (otherServices.length) {
       ctx.add(
         'migrate-policy-scope-broadened',

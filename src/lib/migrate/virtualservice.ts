@@ -107,8 +107,7 @@ function servicePorts(svc: Resource): number[] {
 
 /** Which DestinationRule applies to a Service (the oldest one, as Istio merges by creation time). */
 function destinationRuleFor(ctx: MigrationContext, ref: ServiceRef): Resource | undefined {
-  for (const r of ctx.resources) {
-    if (r.kind !== 'DestinationRule') continue;
+  for (const r of ctx.kind('DestinationRule')) {
     const host = (r.obj.spec as JsonObject | undefined)?.host;
     if (typeof host !== 'string') continue;
     const h = ctx.resolveHost(host, r.namespace);
@@ -141,7 +140,7 @@ export function convertVirtualServices(ctx: MigrationContext): void {
     pending: new Map(),
     keptServices: new Set(),
   };
-  for (const r of ctx.resources) if (r.kind === 'VirtualService') convertOne(ctx, r, shared);
+  for (const r of ctx.kind('VirtualService')) convertOne(ctx, r, shared);
   emitSubsetServices(ctx, shared);
 }
 
@@ -231,8 +230,7 @@ function convertOne(ctx: MigrationContext, vs: Resource, shared: VsShared): void
   // Ports, backends, per host.
   const routes: JsonObject[] = [];
   for (const t of targets) {
-    for (const other of ctx.resources) {
-      if (other.kind !== 'HTTPRoute') continue;
+    for (const other of ctx.kind('HTTPRoute')) {
       const parents = (other.obj.spec as JsonObject | undefined)?.parentRefs;
       if (
         Array.isArray(parents) &&
