@@ -18,7 +18,9 @@ export default defineLab({
       title: 'Validate tokens at the waypoint',
       instructions: `Write a RequestAuthentication **productpage-jwt** with \`targetRefs\` to the **productpage** Service and one \`jwtRules\` entry: issuer \`https://issuer.atlas.example\`, audience \`bookinfo\`, and the issuer's public keys inline in \`jwks\` (copy them from the solution).
 
-It runs in the waypoint. A valid token is accepted and its claims become \`request.auth.*\`; a token that fails verification (signature, issuer, audience, expiry) gets **401**. A request **without** a token is still let through. A RequestAuthentication with a \`selector\` instead of \`targetRefs\` would do nothing at all in ambient mode.`,
+It runs in the waypoint. A valid token is accepted and its claims become \`request.auth.*\`; a token that fails verification (signature, issuer, audience, expiry) gets **401**. A request **without** a token is still let through. A RequestAuthentication with a \`selector\` instead of \`targetRefs\` would do nothing at all in ambient mode.
+
+The validator warns about this step (\`jwt-not-required\`): no policy requires a token yet. Step 2 fixes that.`,
       apply: ['manifests/request-authentication.yaml'],
       commands: [
         'kubectl apply -f labs/require-jwt/manifests/request-authentication.yaml',

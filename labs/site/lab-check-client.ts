@@ -11,8 +11,15 @@ export interface LabCheckPayload {
 
 export const ANSWER_FILE = 'your-answer.yaml';
 
-/** One result line per error finding in the answer, then one per check. */
-export async function runChecks(payload: LabCheckPayload, answer: string): Promise<{ ok: boolean; text: string }[]> {
+export interface CheckLine {
+  readonly kind: 'error' | 'warning' | 'check';
+  /** False for an error finding or a failed check; warnings do not fail the step. */
+  readonly ok: boolean;
+  readonly text: string;
+}
+
+/** One line per validator finding (error or warning) in the answer, then one per check. */
+export async function runChecks(payload: LabCheckPayload, answer: string): Promise<CheckLine[]> {
   // Loaded on demand: the validator and simulator only ship to readers who press the button.
   const [{ loadEngine }, { composeInputs }, { simulateCheck }, { describeCheck }] = await Promise.all([
     import('../runner/engine.ts'),
@@ -22,13 +29,16 @@ export async function runChecks(payload: LabCheckPayload, answer: string): Promi
   ]);
   const engine = await loadEngine();
   const state = composeInputs([...payload.before, { file: ANSWER_FILE, text: answer }]);
-  const out: { ok: boolean; text: string }[] = [];
-  for (const f of engine.lint(state.inputs).errors.filter((x) => x.file === ANSWER_FILE))
-    out.push({ ok: false, text: `line ${f.line}:${f.column} ${f.rule}: ${f.message}` });
+  const out: CheckLine[] = [];
+  const lint = engine.lint(state.inputs);
+  for (const f of lint.errors.filter((x) => x.file === ANSWER_FILE))
+    out.push({ kind: 'error', ok: false, text: `line ${f.line}:${f.column} ${f.rule}: ${f.message}` });
+  for (const f of lint.warnings.filter((x) => x.file === ANSWER_FILE))
+    out.push({ kind: 'warning', ok: true, text: `line ${f.line}:${f.column} ${f.rule}: ${f.message}` });
   for (const c of payload.checks) {
     const r = await simulateCheck(engine, state, c);
     const why = r.error ?? r.mismatches.map((m) => `${m.field} is ${m.actual}, expected ${m.expected}`).join('; ');
-    out.push({ ok: r.ok, text: `${c.name}: ${describeCheck(c)}${r.ok ? '' : ` — ${why}`}` });
+    out.push({ kind: 'check', ok: r.ok, text: `${c.name}: ${describeCheck(c)}${r.ok ? '' : ` — ${why}`}` });
   }
   return out;
 }
@@ -50,8 +60,8 @@ export function mountLabChecks(doc: Document = document): void {
         results.replaceChildren(
           ...lines.map((l) => {
             const li = doc.createElement('li');
-            li.dataset.state = l.ok ? 'ok' : 'fail';
-            li.textContent = `${l.ok ? '✓' : '✗'} ${l.text}`;
+            li.dataset.state = l.kind === 'warning' ? 'warn' : l.ok ? 'ok' : 'fail';
+            li.textContent = `${l.kind === 'warning' ? '⚠ warning' : l.ok ? '✓' : '✗'} ${l.text}`;
             return li;
           }),
         );
