@@ -532,27 +532,25 @@ export function evaluate(
       });
     return { matched: false };
   };
-  for (const p of denies) {
-    const m = check(p, 'DENY');
+  /** Evaluate one policy and record the outcome as a decision. */
+  const decide = (p: AppliedPolicy, action: 'ALLOW' | 'DENY') => {
+    const m = check(p, action);
     decisions.push({
       step: 'authz',
       policy: id(p.resource),
-      action: 'DENY',
+      action,
       matched: m.matched,
       ...(m.rule !== undefined ? { rule: m.rule } : {}),
     });
+    return m;
+  };
+  for (const p of denies) {
+    const m = decide(p, 'DENY');
     if (m.matched) return { allowed: false, decisions, decidedBy: decided(p.resource, m.rule), notes };
   }
   if (allows.length === 0) return { allowed: true, decisions, decidedBy: null, notes };
   for (const p of allows) {
-    const m = check(p, 'ALLOW');
-    decisions.push({
-      step: 'authz',
-      policy: id(p.resource),
-      action: 'ALLOW',
-      matched: m.matched,
-      ...(m.rule !== undefined ? { rule: m.rule } : {}),
-    });
+    const m = decide(p, 'ALLOW');
     if (m.matched) return { allowed: true, decisions, decidedBy: decided(p.resource, m.rule), notes };
   }
   notes.push('ALLOW policies apply here but none matched: denied by default');

@@ -1,7 +1,8 @@
 /** Human-readable trace for `simulate --format text` and the terminal island. */
 import type { Decision, Hop, SimResult } from './types.ts';
 
-function decisionLine(d: Decision): string {
+/** One decision as a line: step · policy rule · action · matched — note. */
+export function decisionLine(d: Decision): string {
   const parts = [d.step];
   if (d.policy) parts.push(d.policy + (d.rule !== undefined ? ` rule ${d.rule}` : ''));
   if (d.action) parts.push(d.action);
@@ -9,7 +10,8 @@ function decisionLine(d: Decision): string {
   return parts.join(' · ') + (d.note ? ` — ${d.note}` : '');
 }
 
-function hopTitle(h: Hop): string {
+/** A hop's heading, e.g. `ztunnel (destination)` or `waypoint bookinfo/reviews-waypoint`. */
+export function hopTitle(h: Hop): string {
   switch (h.at) {
     case 'ztunnel':
       return `ztunnel (${h.side}${h.node ? `, node ${h.node}` : ''})`;
