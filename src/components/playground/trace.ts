@@ -16,6 +16,8 @@ function hopTitle(hop: Hop): string {
       return `sidecar (${hop.side}) ${hop.name}`;
     case 'pod':
       return `pod ${hop.name}:${hop.port}`;
+    case 'gateway':
+      return `ingress gateway ${hop.name}`;
     default:
       return `external ${hop.name}`;
   }
