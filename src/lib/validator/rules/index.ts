@@ -29,6 +29,8 @@ import { rule as serviceentryNeedsAddresses } from './serviceentry-needs-address
 import { rule as telemetryTracingWithoutWaypoint } from './telemetry-tracing-without-waypoint.ts';
 import { rule as policySelectsNothing } from './policy-selects-nothing.ts';
 import { rule as workloadWaypointSkippedForServiceTraffic } from './workload-waypoint-skipped-for-service-traffic.ts';
+import { rule as policyPortIsServicePort } from './policy-port-is-service-port.ts';
+import { rule as peerauthenticationRootSelectorIgnored } from './peerauthentication-root-selector-ignored.ts';
 import { rule as internalError } from './internal-error.ts';
 
 export const RULES: readonly Rule[] = [
@@ -60,6 +62,8 @@ export const RULES: readonly Rule[] = [
   telemetryTracingWithoutWaypoint,
   policySelectsNothing,
   workloadWaypointSkippedForServiceTraffic,
+  policyPortIsServicePort,
+  peerauthenticationRootSelectorIgnored,
   internalError,
 ];
 

@@ -1,0 +1,150 @@
+import { get, getArray, getObject } from '../../model/access.ts';
+import type { ServiceInfo } from '../../model/mesh.ts';
+import type { ObjectPath, Resource } from '../../model/types.ts';
+import type { Rule } from '../rule.ts';
+import { y } from '../testing-yaml.ts';
+import { isIstioSecurity, selectedTargets } from './helpers.ts';
+
+// Evidence: istio/istio pilot/pkg/serviceregistry/kube/controller/ambient/authorization.go turns `ports` into
+// destination-port matches, and ztunnel src/rbac.rs compares them with the connection's destination port, which
+// is the pod's port after the Service VIP is translated; PeerAuthentication portLevelMtls keys are container
+// ports too (SEMANTICS §3, §4).
+interface PortUse {
+  readonly path: ObjectPath;
+  readonly port: number;
+}
+
+function portUses(r: Resource): PortUse[] {
+  const out: PortUse[] = [];
+  if (r.kind === 'AuthorizationPolicy') {
+    getArray(r.obj, ['spec', 'rules']).forEach((rule, i) => {
+      getArray(rule, ['to']).forEach((to, j) => {
+        for (const k of ['ports', 'notPorts'])
+          getArray(to, ['operation', k]).forEach((p, n) => {
+            const port = Number(p);
+            if (Number.isInteger(port)) out.push({ path: ['spec', 'rules', i, 'to', j, 'operation', k, n], port });
+          });
+      });
+      getArray(rule, ['when']).forEach((w, j) => {
+        if (get(w, ['key']) !== 'destination.port') return;
+        for (const k of ['values', 'notValues'])
+          getArray(w, [k]).forEach((p, n) => {
+            const port = Number(p);
+            if (Number.isInteger(port)) out.push({ path: ['spec', 'rules', i, 'when', j, k, n], port });
+          });
+      });
+    });
+  } else if (r.kind === 'PeerAuthentication') {
+    for (const key of Object.keys(getObject(r.obj, ['spec', 'portLevelMtls']) ?? {})) {
+      const port = Number(key);
+      if (Number.isInteger(port)) out.push({ path: ['spec', 'portLevelMtls', key], port });
+    }
+  }
+  return out;
+}
+
+/** A Service port whose number is `port` but that forwards to a different (numeric) target port. */
+function translated(services: readonly ServiceInfo[], port: number): { svc: ServiceInfo; target: number } | undefined {
+  for (const s of services) {
+    if (s.kind !== 'Service') continue;
+    for (const p of s.ports)
+      if (p.port === port && typeof p.targetPort === 'number' && p.targetPort !== port)
+        return { svc: s, target: p.targetPort };
+  }
+  return undefined;
+}
+
+export const rule: Rule = {
+  meta: {
+    id: 'policy-port-is-service-port',
+    severity: 'warning',
+    description:
+      'An AuthorizationPolicy or PeerAuthentication port is a Service port, but policies match the pod (target) port.',
+    docs: {
+      summary:
+        'Port conditions in policies are compared with the port the pod receives the connection on, after the Service port is translated to its `targetPort`. Writing the Service port (80) for a pod listening on 8080 makes the condition never match: an ALLOW does not allow, a DENY does not deny, a port-level mTLS setting does not apply.',
+      details: [
+        "ztunnel enforces AuthorizationPolicy `ports` / `notPorts` and `when: destination.port` against the connection's destination port on the pod. PeerAuthentication `portLevelMtls` keys are container ports as well.",
+        '',
+        "The rule reports a port that equals the `port` of a Service selecting the policy's workloads when that Service forwards to a different numeric `targetPort`, and the port is not itself a port the workloads listen on.",
+      ].join('\n'),
+      fix: 'Use the target (container) port, e.g. `8080` instead of `80`.',
+    },
+    examples: {
+      valid: [
+        {
+          title: 'Target port in the policy',
+          yaml: y(
+            'apiVersion: v1',
+            'kind: Service',
+            'metadata: {name: web, namespace: shop}',
+            'spec:',
+            '  selector: {app: web}',
+            '  ports: [{port: 80, targetPort: 8080}]',
+            '---',
+            'apiVersion: security.istio.io/v1',
+            'kind: AuthorizationPolicy',
+            'metadata: {name: web-port, namespace: shop}',
+            'spec:',
+            '  selector:',
+            '    matchLabels: {app: web}',
+            '  rules:',
+            '  - to:',
+            '    - operation:',
+            '        ports: ["8080"]',
+          ),
+        },
+      ],
+      invalid: [
+        {
+          title: 'Service port in the policy',
+          yaml: y(
+            'apiVersion: v1',
+            'kind: Service',
+            'metadata: {name: web, namespace: shop}',
+            'spec:',
+            '  selector: {app: web}',
+            '  ports: [{port: 80, targetPort: 8080}]',
+            '---',
+            'apiVersion: security.istio.io/v1',
+            'kind: AuthorizationPolicy',
+            'metadata: {name: web-port, namespace: shop}',
+            'spec:',
+            '  selector:',
+            '    matchLabels: {app: web}',
+            '  rules:',
+            '  - to:',
+            '    - operation:',
+            '        ports: ["80"]',
+          ),
+          line: 17,
+        },
+      ],
+    },
+  },
+  check(ctx) {
+    for (const kind of ['AuthorizationPolicy', 'PeerAuthentication']) {
+      for (const r of ctx.mesh.byKind(kind)) {
+        if (!isIstioSecurity(r)) continue;
+        const uses = portUses(r);
+        if (!uses.length) continue;
+        const { workloads, services } = selectedTargets(ctx.mesh, r.namespace, getObject(r.obj, ['spec', 'selector']));
+        if (!services.length) continue;
+        const listening = new Set<number>();
+        for (const w of workloads) for (const p of w.ports) listening.add(p);
+        for (const u of uses) {
+          if (listening.has(u.port)) continue;
+          const t = translated(services, u.port);
+          if (!t) continue;
+          ctx.report({
+            resource: r,
+            path: u.path,
+            part: 'value',
+            message: `${u.port} is the port of Service ${t.svc.namespace}/${t.svc.name}, which forwards to ${t.target}; policies see the pod port, so this condition never matches traffic sent through the Service.`,
+            fix: `Use port ${t.target}.`,
+          });
+        }
+      }
+    }
+  },
+};
