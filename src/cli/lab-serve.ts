@@ -111,7 +111,7 @@ export function refusal(
   const origin = req.headers.origin;
   const o = origin ? normaliseOrigin(origin) : undefined;
   if (!o || !opts.origins.has(o)) return { status: 403, reason: `Origin "${origin ?? '(none)'}" is not allowed` };
-  let token: string | null = null;
+  let token: string | null;
   try {
     token = new URL(req.url ?? '/', `http://${LOOPBACK}`).searchParams.get('token');
   } catch {
@@ -154,7 +154,9 @@ export async function startLabServer(opts: LabServerOptions): Promise<LabServer>
       const status = why?.status ?? 503;
       const reason = why?.reason ?? `at most ${MAX_SESSIONS} terminals at once`;
       log(`refused connection: ${reason}`);
-      socket.end(`HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : 'Service Unavailable'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      socket.end(
+        `HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : 'Service Unavailable'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,
+      );
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => attach(ws));
@@ -166,7 +168,13 @@ export async function startLabServer(opts: LabServerOptions): Promise<LabServer>
     env['KUBECONFIG'] = opts.kubeconfig;
     env['AMBIENT_ATLAS_LAB'] = opts.lab;
     env['TERM'] = 'xterm-256color';
-    const p = pty.spawn(opts.shell, [...(opts.shellArgs ?? [])], { name: 'xterm-256color', cols: 100, rows: 30, cwd: opts.cwd, env });
+    const p = pty.spawn(opts.shell, [...(opts.shellArgs ?? [])], {
+      name: 'xterm-256color',
+      cols: 100,
+      rows: 30,
+      cwd: opts.cwd,
+      env,
+    });
     live.add(p);
     log(`terminal connected (pid ${p.pid})`);
     let closed = false;
@@ -261,18 +269,22 @@ export const runLabServe: Command = async (argv: string[], io: CliIo) => {
     const up = labsWithCluster(stateDir);
     if (up.length !== 1)
       throw new UsageError(
-        up.length ? `several labs are up (${up.join(', ')}): name one` : 'name the LAB (bring its cluster up first with `ambient-atlas lab up LAB`)',
+        up.length
+          ? `several labs are up (${up.join(', ')}): name one`
+          : 'name the LAB (bring its cluster up first with `ambient-atlas lab up LAB`)',
       );
     lab = up[0]!;
   }
   if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(lab)) throw new UsageError(`not a lab id: "${lab}"`);
   const port = values.port === undefined ? 0 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535, not "${values.port}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port must be 0-65535, not "${values.port}"`);
   const site = values.site ?? DEFAULT_SITE;
   const siteOrigin = normaliseOrigin(site);
   if (!siteOrigin) throw new UsageError(`--site must be an http(s) URL, not "${site}"`);
   const extra = values.origin ?? [];
-  for (const o of extra) if (!normaliseOrigin(o)) throw new UsageError(`--origin must be an http(s) origin, not "${o}"`);
+  for (const o of extra)
+    if (!normaliseOrigin(o)) throw new UsageError(`--origin must be an http(s) origin, not "${o}"`);
   const origins = [...new Set([...DEFAULT_ORIGINS, siteOrigin, ...extra.map((o) => normaliseOrigin(o)!)])];
   const kubeconfig = join(stateDir, lab, 'kubeconfig');
   const shell = values.shell ?? process.env['SHELL'] ?? '/bin/sh';
@@ -291,7 +303,9 @@ export const runLabServe: Command = async (argv: string[], io: CliIo) => {
     return EXIT.ok;
   }
   if (!haveCluster)
-    io.stderr(`warning: ${kubeconfig} does not exist; kubectl will fail until you run \`ambient-atlas lab up ${lab}\`\n`);
+    io.stderr(
+      `warning: ${kubeconfig} does not exist; kubectl will fail until you run \`ambient-atlas lab up ${lab}\`\n`,
+    );
   const server = await startLabServer({
     lab,
     port,

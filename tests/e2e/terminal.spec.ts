@@ -21,7 +21,9 @@ async function openTerminal(page: Page): Promise<void> {
 async function type(page: Page, text: string, expected: string | RegExp): Promise<string> {
   await page.keyboard.type(text);
   await page.keyboard.press('Enter');
-  await expect.poll(() => screenText(page), { timeout: 10_000 }).toMatch(expected instanceof RegExp ? expected : new RegExp(escape(expected)));
+  await expect
+    .poll(() => screenText(page), { timeout: 10_000 })
+    .toMatch(expected instanceof RegExp ? expected : new RegExp(escape(expected)));
   return screenText(page);
 }
 
@@ -61,7 +63,9 @@ test.describe('in-page terminal', () => {
     expect(await page.locator('.xterm').count()).toBe(1);
   });
 
-  test('apply a policy with a here-document, then a denied and an allowed curl; reload keeps the cluster', async ({ page }) => {
+  test('apply a policy with a here-document, then a denied and an allowed curl; reload keeps the cluster', async ({
+    page,
+  }) => {
     await page.goto(PAGE);
     await openTerminal(page);
 
@@ -100,8 +104,16 @@ test.describe('in-page terminal', () => {
     await page.goto(PAGE);
     await openTerminal(page);
     await type(page, 'istioctl waypoint apply -n bookinfo --enroll-namespace --wait', 'namespace bookinfo labeled');
-    await type(page, 'kubectl apply -f labs/waypoint-l7-authz/manifests/reviews-read-only.yaml', 'reviews-read-only created');
-    await type(page, 'kubectl exec -n bookinfo deploy/curl -- curl -s -X POST http://reviews:9080/reviews/0', 'RBAC: access denied');
+    await type(
+      page,
+      'kubectl apply -f labs/waypoint-l7-authz/manifests/reviews-read-only.yaml',
+      'reviews-read-only created',
+    );
+    await type(
+      page,
+      'kubectl exec -n bookinfo deploy/curl -- curl -s -X POST http://reviews:9080/reviews/0',
+      'RBAC: access denied',
+    );
   });
 
   test('history, completion, and leaving the terminal with the keyboard', async ({ page }) => {

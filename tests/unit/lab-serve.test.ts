@@ -69,7 +69,10 @@ describe('lab serve: binding', () => {
     // With no external interface there is nothing else to bind to; the address check above still holds.
     for (const ip of ips) {
       await expect(
-        attempt(`ws://${ip}:${server.port}/?token=${server.token}`, { Origin: ORIGIN, Host: `127.0.0.1:${server.port}` }),
+        attempt(`ws://${ip}:${server.port}/?token=${server.token}`, {
+          Origin: ORIGIN,
+          Host: `127.0.0.1:${server.port}`,
+        }),
       ).rejects.toThrow(/ECONNREFUSED|EHOSTUNREACH|ENETUNREACH/);
     }
   });
@@ -181,7 +184,9 @@ describe('ambient-atlas lab serve (command)', () => {
 
   it('rejects a bad port, origin or lab id as usage errors', async () => {
     await expect(runLabServe(['x', '--port', '70000', '--dry-run'], io().io)).rejects.toThrow(/--port/);
-    await expect(runLabServe(['x', '--origin', 'javascript:alert(1)', '--dry-run'], io().io)).rejects.toThrow(/--origin/);
+    await expect(runLabServe(['x', '--origin', 'javascript:alert(1)', '--dry-run'], io().io)).rejects.toThrow(
+      /--origin/,
+    );
     await expect(runLabServe(['../etc', '--dry-run'], io().io)).rejects.toThrow(/not a lab id/);
   });
 });

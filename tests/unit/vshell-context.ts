@@ -21,6 +21,14 @@ export function labContext(lab: string, opts: { now?: () => number; random?: () 
   const files: Record<string, string> = {};
   for (const f of yamlFiles(join(repo, 'labs'))) files[f] = readFileSync(join(repo, f), 'utf8');
   const def = parseLabs().find((l) => l.id === lab);
-  const setup = def ? def.setup.map((r) => join('labs', lab, r).replace(/labs\/[^/]+\/\.\.\//, 'labs/')) : ['labs/base/bookinfo.yaml', 'labs/base/clients.yaml', 'labs/base/ambient-namespace.yaml'];
-  return { lab, files, setup, now: opts.now ?? (() => Date.parse('2026-11-22T12:00:00Z')), random: opts.random ?? (() => 0.1) };
+  const setup = def
+    ? def.setup.map((r) => join('labs', lab, r).replace(/labs\/[^/]+\/\.\.\//, 'labs/'))
+    : ['labs/base/bookinfo.yaml', 'labs/base/clients.yaml', 'labs/base/ambient-namespace.yaml'];
+  return {
+    lab,
+    files,
+    setup,
+    now: opts.now ?? (() => Date.parse('2026-11-22T12:00:00Z')),
+    random: opts.random ?? (() => 0.1),
+  };
 }

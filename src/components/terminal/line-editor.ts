@@ -16,6 +16,9 @@ export interface LineEditorHost {
 }
 
 const CONT = '> ';
+/** CSI (`ESC [ … letter|~`) or SS3 (`ESC O letter`) sequences, as xterm sends for arrows, Home/End, Delete. */
+// eslint-disable-next-line no-control-regex -- matching terminal escape sequences is the point
+const ESCAPE_SEQ = /^\x1b(\[(\d*(;\d+)?)?[A-Za-z~]|O[A-Za-z])/;
 
 export class LineEditor {
   private buf = '';
@@ -58,7 +61,7 @@ export class LineEditor {
       }
       const c = data[i]!;
       if (c === '\x1b') {
-        const m = /^\x1b(\[(\d*(;\d+)?)?[A-Za-z~]|O[A-Za-z])/.exec(data.slice(i));
+        const m = ESCAPE_SEQ.exec(data.slice(i));
         if (m) {
           this.escape(m[0]);
           i += m[0].length;
@@ -275,7 +278,9 @@ export class LineEditor {
     this.busy = true;
     void this.host
       .execute(full)
-      .catch((err: unknown) => this.host.write(`internal error: ${err instanceof Error ? err.message : String(err)}\r\n`))
+      .catch((err: unknown) =>
+        this.host.write(`internal error: ${err instanceof Error ? err.message : String(err)}\r\n`),
+      )
       .finally(() => {
         this.busy = false;
         this.host.write(this.promptText());

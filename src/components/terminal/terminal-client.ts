@@ -18,11 +18,17 @@ import type { ShellContext, ShellState } from '../../lib/vshell/index.ts';
 import { LineEditor } from './line-editor.ts';
 
 // Every manifest a lab or example may apply, loaded lazily (one small chunk each) when the terminal opens.
-const LAB_FILES = import.meta.glob<string>(['/labs/**/*.yaml', '!/labs/.state/**'], { query: '?raw', import: 'default' });
-const EXAMPLE_FILES = import.meta.glob<string>(['/src/content/examples/**/*.yaml', '!/src/content/examples/**/*.expect.yaml'], {
+const LAB_FILES = import.meta.glob<string>(['/labs/**/*.yaml', '!/labs/.state/**'], {
   query: '?raw',
   import: 'default',
 });
+const EXAMPLE_FILES = import.meta.glob<string>(
+  ['/src/content/examples/**/*.yaml', '!/src/content/examples/**/*.expect.yaml'],
+  {
+    query: '?raw',
+    import: 'default',
+  },
+);
 
 async function loadContext(lab: string, setup: string[], env: Record<string, string>): Promise<ShellContext> {
   const files: Record<string, string> = {};
@@ -156,7 +162,7 @@ export async function mountTerminal(root: HTMLElement): Promise<void> {
 
   const ctx = await loadContext(lab, setup, env);
   const key = storageKey(lab);
-  let saved: string | null = null;
+  let saved: string | null;
   try {
     saved = localStorage.getItem(key);
   } catch {
@@ -199,7 +205,12 @@ export async function mountTerminal(root: HTMLElement): Promise<void> {
   term.focus();
 }
 
-async function connectRemote(term: Terminal, url: string, status: HTMLElement, setDispose: (d: () => void) => void): Promise<boolean> {
+async function connectRemote(
+  term: Terminal,
+  url: string,
+  status: HTMLElement,
+  setDispose: (d: () => void) => void,
+): Promise<boolean> {
   status.textContent = 'Connecting to your lab cluster (ambient-atlas lab serve)…';
   const ws = new WebSocket(url);
   const opened = await new Promise<boolean>((resolve) => {

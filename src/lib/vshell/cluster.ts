@@ -93,9 +93,9 @@ export function podsOf(objects: readonly StoredObject[]): VirtualPod[] {
     const mode = mesh.enrolment(w).mode;
     const annotations: Record<string, string> = { ...w.annotations };
     if (mode === 'ambient') annotations['ambient.istio.io/redirection'] = 'enabled';
-    const spec = (w.kind === 'Pod' ? w.resource.obj['spec'] : (w.resource.obj['spec'] as JsonObject | undefined)?.['template']) as
-      | JsonObject
-      | undefined;
+    const spec = (
+      w.kind === 'Pod' ? w.resource.obj['spec'] : (w.resource.obj['spec'] as JsonObject | undefined)?.['template']
+    ) as JsonObject | undefined;
     const podSpec = (w.kind === 'Pod' ? spec : (spec?.['spec'] as JsonObject | undefined)) ?? {};
     const ts = created.get(`${w.kind}|${w.namespace}|${w.name}`);
     const object: JsonObject = {
@@ -107,12 +107,20 @@ export function podsOf(objects: readonly StoredObject[]): VirtualPod[] {
         labels: { ...w.labels },
         ...(Object.keys(annotations).length ? { annotations } : {}),
         ...(typeof ts === 'string' ? { creationTimestamp: ts } : {}),
-        ...(w.kind !== 'Pod' ? { ownerReferences: [{ kind: w.kind === 'Deployment' ? 'ReplicaSet' : w.kind, name: w.name }] } : {}),
+        ...(w.kind !== 'Pod'
+          ? { ownerReferences: [{ kind: w.kind === 'Deployment' ? 'ReplicaSet' : w.kind, name: w.name }] }
+          : {}),
       },
       spec: { ...podSpec, serviceAccountName: w.serviceAccount, nodeName: NODE_NAME },
       status: { phase: 'Running', podIP: w.ip, podIPs: [{ ip: w.ip }] },
     };
-    pods.push({ name, namespace: w.namespace, workload: w, object, ...(typeof ts === 'string' ? { created: ts } : {}) });
+    pods.push({
+      name,
+      namespace: w.namespace,
+      workload: w,
+      object,
+      ...(typeof ts === 'string' ? { created: ts } : {}),
+    });
   }
   for (const wp of mesh.waypoints) {
     const name = `${wp.name}-${shortHash(`${wp.namespace}/${wp.name}/waypoint`)}`;
@@ -131,7 +139,11 @@ export function podsOf(objects: readonly StoredObject[]): VirtualPod[] {
           labels: { 'gateway.networking.k8s.io/gateway-name': wp.name, 'istio.io/dataplane-mode': 'none' },
           ...(typeof ts === 'string' ? { creationTimestamp: ts } : {}),
         },
-        spec: { serviceAccountName: wp.serviceAccount, nodeName: NODE_NAME, containers: [{ name: 'istio-proxy', image: 'istio/proxyv2' }] },
+        spec: {
+          serviceAccountName: wp.serviceAccount,
+          nodeName: NODE_NAME,
+          containers: [{ name: 'istio-proxy', image: 'istio/proxyv2' }],
+        },
         status: { phase: 'Running', podIP: wp.ip, podIPs: [{ ip: wp.ip }] },
       },
     });
@@ -141,7 +153,11 @@ export function podsOf(objects: readonly StoredObject[]): VirtualPod[] {
 
 /** What `kubectl get -o yaml` shows: stored objects plus the status a real control plane would have written. */
 export function withStatus(o: StoredObject, objects: readonly StoredObject[]): StoredObject {
-  if (kindOf(o) === 'Gateway' && String(o['apiVersion'] ?? '').startsWith('gateway.networking.k8s.io/') && !o['status']) {
+  if (
+    kindOf(o) === 'Gateway' &&
+    String(o['apiVersion'] ?? '').startsWith('gateway.networking.k8s.io/') &&
+    !o['status']
+  ) {
     const wp = meshOf(objects).mesh.waypoint(namespaceOf(o) ?? 'default', nameOf(o));
     if (wp) {
       const now = String(metaOf(o)['creationTimestamp'] ?? '');
@@ -149,7 +165,10 @@ export function withStatus(o: StoredObject, objects: readonly StoredObject[]): S
         type,
         status: 'True',
         reason,
-        message: reason === 'Programmed' ? 'Resource programmed, assigned to service(s) ' + `${wp.name}.${wp.namespace}.svc.cluster.local:15008` : 'Resource accepted',
+        message:
+          reason === 'Programmed'
+            ? 'Resource programmed, assigned to service(s) ' + `${wp.name}.${wp.namespace}.svc.cluster.local:15008`
+            : 'Resource accepted',
         lastTransitionTime: now,
       });
       return {

@@ -30,14 +30,36 @@ interface CurlOpts {
 
 const VALUE_SHORT = new Set(['o', 'w', 'X', 'H', 'd', 'm', 'u', 'A', 'e', 'b', 'c', 'T']);
 const VALUE_LONG = new Set([
-  'output', 'write-out', 'request', 'header', 'data', 'data-raw', 'data-binary', 'max-time', 'connect-timeout',
-  'user', 'user-agent', 'referer', 'cookie', 'retry', 'resolve', 'json',
+  'output',
+  'write-out',
+  'request',
+  'header',
+  'data',
+  'data-raw',
+  'data-binary',
+  'max-time',
+  'connect-timeout',
+  'user',
+  'user-agent',
+  'referer',
+  'cookie',
+  'retry',
+  'resolve',
+  'json',
 ]);
 
 class CurlUsage extends Error {}
 
 function parseCurl(args: readonly string[]): CurlOpts {
-  const o: CurlOpts = { silent: false, showError: false, include: false, head: false, verbose: false, fail: false, headers: [] };
+  const o: CurlOpts = {
+    silent: false,
+    showError: false,
+    include: false,
+    head: false,
+    verbose: false,
+    fail: false,
+    headers: [],
+  };
   const setValue = (name: string, v: string) => {
     switch (name) {
       case 'o':
@@ -104,7 +126,8 @@ function parseCurl(args: readonly string[]): CurlOpts {
         else if (c === 'I') o.head = true;
         else if (c === 'v') o.verbose = true;
         else if (c === 'f') o.fail = true;
-        else if (!'kLN'.includes(c)) throw new CurlUsage(`curl: option -${c}: is unknown\ncurl: try 'curl --help' for more information`);
+        else if (!'kLN'.includes(c))
+          throw new CurlUsage(`curl: option -${c}: is unknown\ncurl: try 'curl --help' for more information`);
       }
       continue;
     }
@@ -128,7 +151,11 @@ function bodyFor(w: Workload | undefined, path: string, pod: string): string {
   const version = w?.labels['version'];
   if (app === 'reviews') {
     const rating = (stars: number) =>
-      version === 'v2' ? `, "rating": {"stars": ${stars}, "color": "black"}` : version === 'v3' ? `, "rating": {"stars": ${stars}, "color": "red"}` : '';
+      version === 'v2'
+        ? `, "rating": {"stars": ${stars}, "color": "black"}`
+        : version === 'v3'
+          ? `, "rating": {"stars": ${stars}, "color": "red"}`
+          : '';
     const id = /\/reviews\/(\d+)/.exec(path)?.[1] ?? '0';
     return `{"id": "${id}","podname": "${pod}","clustername": "null","reviews": [{"reviewer": "Reader1","text": "Sharp dialogue and a plot that keeps moving."${rating(5)}},{"reviewer": "Reader2","text": "Fun, if a little long in the middle."${rating(4)}}]}\n`;
   }
@@ -145,7 +172,12 @@ function bodyFor(w: Workload | undefined, path: string, pod: string): string {
 function parseUrl(url: string): { scheme: string; host: string; port?: number; path: string } | undefined {
   const m = /^(?:([a-zA-Z]+):\/\/)?([^/:?#\s]+)(?::(\d+))?([^#\s]*)/.exec(url);
   if (!m) return undefined;
-  return { scheme: (m[1] ?? 'http').toLowerCase(), host: m[2]!, ...(m[3] ? { port: Number(m[3]) } : {}), path: m[4] || '/' };
+  return {
+    scheme: (m[1] ?? 'http').toLowerCase(),
+    host: m[2]!,
+    ...(m[3] ? { port: Number(m[3]) } : {}),
+    path: m[4] || '/',
+  };
 }
 
 export async function curl(s: Session, from: string, args: readonly string[], io: Io): Promise<number> {
@@ -171,7 +203,10 @@ export async function curl(s: Session, from: string, args: readonly string[], io
   const u = parseUrl(o.url);
   if (!u) return errorOut(3, `URL rejected: Malformed input to a URL function`);
   if (u.scheme !== 'http')
-    return errorOut(1, `Protocol "${u.scheme}" not supported by the virtual cluster (mesh traffic is modelled as plain HTTP from the app; ztunnel adds mTLS)`);
+    return errorOut(
+      1,
+      `Protocol "${u.scheme}" not supported by the virtual cluster (mesh traffic is modelled as plain HTTP from the app; ztunnel adds mTLS)`,
+    );
   const port = u.port ?? 80;
   const { mesh } = meshOf(s.objects);
   const clientNs = from.split('/')[0]!;
@@ -232,7 +267,11 @@ export async function curl(s: Session, from: string, args: readonly string[], io
     body = bodyFor(w, u.path, pod);
   } else if (status === 403) body = 'RBAC: access denied';
   else if (status === 401) body = 'Jwt verification fails';
-  else if (status === 503) body = r.deniedAt === 'ztunnel' ? 'upstream connect error or disconnect/reset before headers. reset reason: connection termination' : 'no healthy upstream';
+  else if (status === 503)
+    body =
+      r.deniedAt === 'ztunnel'
+        ? 'upstream connect error or disconnect/reset before headers. reset reason: connection termination'
+        : 'no healthy upstream';
   else body = '';
   if (status !== 200) server = 'istio-envoy';
 

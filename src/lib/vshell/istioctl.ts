@@ -56,7 +56,9 @@ export async function istioctl(s: Session, argv: string[], io: Io): Promise<numb
     if (sub === 'waypoint') return waypoint(s, rest, io);
     if (sub === 'x' || sub === 'experimental') {
       if (rest[0] === 'describe') return describe(s, rest.slice(1), io);
-      io.err(`Error: unknown command "${rest[0] ?? ''}" for "istioctl experimental" (the virtual cluster supports: describe)\n`);
+      io.err(
+        `Error: unknown command "${rest[0] ?? ''}" for "istioctl experimental" (the virtual cluster supports: describe)\n`,
+      );
       return 1;
     }
     if (sub === 'ztunnel-config' || sub === 'zc') return ztunnelConfig(s, rest, io);
@@ -84,7 +86,12 @@ function nsObject(s: Session, ns: string): { idx: number; obj: StoredObject } | 
   return idx < 0 ? undefined : { idx, obj: s.objects[idx]! };
 }
 
-function makeGateway(ns: string, name: string, trafficType: string | undefined, revision: string | undefined): JsonObject {
+function makeGateway(
+  ns: string,
+  name: string,
+  trafficType: string | undefined,
+  revision: string | undefined,
+): JsonObject {
   const labels: Record<string, string> = {};
   if (trafficType) labels[LABEL_WAYPOINT_FOR] = trafficType;
   if (revision) labels['istio.io/rev'] = revision;
@@ -103,7 +110,9 @@ function waypoint(s: Session, argv: string[], io: Io): number {
   const name = flag(p, 'name') ?? 'waypoint';
   const trafficType = flag(p, 'for');
   if (trafficType !== undefined && !TRAFFIC_TYPES.includes(trafficType)) {
-    io.err(`Error: failed to create gateway: invalid traffic type: ${trafficType}. Valid options are: [${TRAFFIC_TYPES.join(' ')}]\n`);
+    io.err(
+      `Error: failed to create gateway: invalid traffic type: ${trafficType}. Valid options are: [${TRAFFIC_TYPES.join(' ')}]\n`,
+    );
     return 1;
   }
   if (name === 'none') {
@@ -123,17 +132,24 @@ function waypoint(s: Session, argv: string[], io: Io): number {
       const nsLabels = labelsOf(nso.obj);
       if (has(p, 'enroll-namespace')) {
         if (!has(p, 'overwrite') && nsLabels[LABEL_USE_WAYPOINT]) {
-          io.out(`⚠️ Warning: namespace (${ns}) already has an enrolled Waypoint. Consider adding the \`--overwrite\` flag to your apply command.\n`);
+          io.out(
+            `⚠️ Warning: namespace (${ns}) already has an enrolled Waypoint. Consider adding the \`--overwrite\` flag to your apply command.\n`,
+          );
           return 0;
         }
         if (nsLabels[LABEL_DATAPLANE_MODE] !== 'ambient')
-          io.out(`⚠️ Warning: namespace is not enrolled in ambient. Consider running\t\`kubectl label namespace ${ns} istio.io/dataplane-mode=ambient\`\n`);
+          io.out(
+            `⚠️ Warning: namespace is not enrolled in ambient. Consider running\t\`kubectl label namespace ${ns} istio.io/dataplane-mode=ambient\`\n`,
+          );
       }
       const gw = makeGateway(ns, name, trafficType, flag(p, 'revision'));
       const key = keyOf(gw);
       const idx = s.objects.findIndex((o) => keyOf(o) === key);
       if (idx < 0)
-        s.objects = [...s.objects, { ...gw, metadata: { ...metaOf(gw), creationTimestamp: new Date(s.now).toISOString() } }];
+        s.objects = [
+          ...s.objects,
+          { ...gw, metadata: { ...metaOf(gw), creationTimestamp: new Date(s.now).toISOString() } },
+        ];
       else {
         // Server-side apply by field manager istioctl: our fields replace, other labels stay.
         const prev = s.objects[idx]!;
@@ -149,7 +165,10 @@ function waypoint(s: Session, argv: string[], io: Io): number {
       if (has(p, 'wait')) io.out(`✅ waypoint ${ns}/${name} is ready!\n`);
       if (has(p, 'enroll-namespace')) {
         const cur = nsObject(s, ns)!;
-        const updated: StoredObject = { ...cur.obj, metadata: { ...metaOf(cur.obj), labels: { ...labelsOf(cur.obj), [LABEL_USE_WAYPOINT]: name } } };
+        const updated: StoredObject = {
+          ...cur.obj,
+          metadata: { ...metaOf(cur.obj), labels: { ...labelsOf(cur.obj), [LABEL_USE_WAYPOINT]: name } },
+        };
         s.objects = s.objects.map((o, i) => (i === cur.idx ? updated : o));
         io.out(`✅ namespace ${ns} labeled with "${LABEL_USE_WAYPOINT}: ${name}"\n`);
       }
@@ -160,7 +179,9 @@ function waypoint(s: Session, argv: string[], io: Io): number {
       const gws = s.objects
         .filter((o) => kindOf(o) === 'Gateway' && (all || namespaceOf(o) === ns))
         .filter((o) => (o['spec'] as JsonObject | undefined)?.['gatewayClassName'] === 'istio-waypoint')
-        .sort((a, b) => (namespaceOf(a) ?? '').localeCompare(namespaceOf(b) ?? '') || nameOf(a).localeCompare(nameOf(b)));
+        .sort(
+          (a, b) => (namespaceOf(a) ?? '').localeCompare(namespaceOf(b) ?? '') || nameOf(a).localeCompare(nameOf(b)),
+        );
       if (!gws.length) {
         io.out('No waypoints found.\n');
         return 0;
@@ -185,7 +206,13 @@ function waypoint(s: Session, argv: string[], io: Io): number {
       io.out(
         tabwriter(
           ['NAME', 'STATUS', 'TYPE', 'REASON', 'MESSAGE'],
-          gws.map((g) => [nameOf(g), 'True', 'Programmed', 'Programmed', `Resource programmed, assigned to service(s) ${nameOf(g)}.${ns}.svc.cluster.local:15008`]),
+          gws.map((g) => [
+            nameOf(g),
+            'True',
+            'Programmed',
+            'Programmed',
+            `Resource programmed, assigned to service(s) ${nameOf(g)}.${ns}.svc.cluster.local:15008`,
+          ]),
         ),
       );
       return 0;
@@ -193,11 +220,18 @@ function waypoint(s: Session, argv: string[], io: Io): number {
     case 'delete': {
       const names = has(p, 'all')
         ? s.objects
-            .filter((o) => kindOf(o) === 'Gateway' && namespaceOf(o) === ns && (o['spec'] as JsonObject | undefined)?.['gatewayClassName'] === 'istio-waypoint')
+            .filter(
+              (o) =>
+                kindOf(o) === 'Gateway' &&
+                namespaceOf(o) === ns &&
+                (o['spec'] as JsonObject | undefined)?.['gatewayClassName'] === 'istio-waypoint',
+            )
             .map(nameOf)
         : p.positionals;
       if (!names.length) {
-        io.err('Error: must specify a waypoint name or delete all using --all or delete specific revision using --revision\n');
+        io.err(
+          'Error: must specify a waypoint name or delete all using --all or delete specific revision using --revision\n',
+        );
         return 1;
       }
       for (const n of names) {
@@ -220,10 +254,15 @@ function waypoint(s: Session, argv: string[], io: Io): number {
 function tabwriter(header: string[], rows: string[][]): string {
   const all = [header, ...rows];
   const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
-  return all.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]! + 5))).join('')).join('\n') + '\n';
+  return (
+    all.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]! + 5))).join('')).join('\n') + '\n'
+  );
 }
 
-function policyLine(r: { resource: { kind: string; namespace: string; name: string }; attachment: string }, action: string): string {
+function policyLine(
+  r: { resource: { kind: string; namespace: string; name: string }; attachment: string },
+  action: string,
+): string {
   return `   ${r.resource.kind} ${r.resource.namespace}/${r.resource.name} (${action}, attached by ${r.attachment})`;
 }
 
@@ -235,35 +274,63 @@ function describeWorkload(s: Session, w: Workload, lines: string[]): void {
   lines.push(`   Dataplane: ${en.mode} — ${en.reason}`);
   lines.push(`   Identity: ${en.mode === 'none' ? 'none (plaintext, not in the mesh)' : `spiffe://${principalOf(w)}`}`);
   lines.push(`   Pod IP: ${w.ip}`);
-  const podBinding = mesh.resolveWaypoint({ kind: 'Pod', resource: w.resource, namespace: w.namespace, labels: w.labels });
-  lines.push(`   Workload waypoint (traffic addressed to the pod IP): ${podBinding.waypoint ? `${podBinding.waypoint.namespace}/${podBinding.waypoint.name}` : 'none'} — ${podBinding.note}`);
+  const podBinding = mesh.resolveWaypoint({
+    kind: 'Pod',
+    resource: w.resource,
+    namespace: w.namespace,
+    labels: w.labels,
+  });
+  lines.push(
+    `   Workload waypoint (traffic addressed to the pod IP): ${podBinding.waypoint ? `${podBinding.waypoint.namespace}/${podBinding.waypoint.name}` : 'none'} — ${podBinding.note}`,
+  );
   const ztunnel = policiesForWorkload(mesh, 'AuthorizationPolicy', w);
   lines.push('Enforced by the destination ztunnel (L4):');
   if (!ztunnel.length) lines.push('   (no AuthorizationPolicy: every caller allowed at L4)');
   for (const p of ztunnel) lines.push(policyLine(p, actionOf(p.resource)));
   for (const port of w.ports.length ? w.ports : []) {
     const m = effectiveMtls(mesh, w, port);
-    lines.push(`   mTLS on port ${port}: ${m.mode} (${m.by ? `PeerAuthentication ${m.by.namespace}/${m.by.name}, ${m.level} level` : 'default'})`);
+    lines.push(
+      `   mTLS on port ${port}: ${m.mode} (${m.by ? `PeerAuthentication ${m.by.namespace}/${m.by.name}, ${m.level} level` : 'default'})`,
+    );
   }
-  for (const svc of mesh.servicesSelecting(w.namespace, w.labels)) describeService(s, svc.namespace, svc.name, lines, false);
+  for (const svc of mesh.servicesSelecting(w.namespace, w.labels))
+    describeService(s, svc.namespace, svc.name, lines, false);
 }
 
 function describeService(s: Session, ns: string, name: string, lines: string[], top: boolean): boolean {
   const { mesh } = meshOf(s.objects);
   const svc = mesh.service(ns, name);
   if (!svc) return false;
-  lines.push(`${top ? '' : ''}Service: ${svc.name}.${svc.namespace} (ports ${svc.ports.map((p) => p.port).join(', ') || 'none'}${svc.addresses[0] ? `, VIP ${svc.addresses[0]}` : ''})`);
-  const b = mesh.resolveWaypoint({ kind: svc.kind, resource: svc.resource, namespace: svc.namespace, labels: svc.labels });
+  lines.push(
+    `${top ? '' : ''}Service: ${svc.name}.${svc.namespace} (ports ${svc.ports.map((p) => p.port).join(', ') || 'none'}${svc.addresses[0] ? `, VIP ${svc.addresses[0]}` : ''})`,
+  );
+  const b = mesh.resolveWaypoint({
+    kind: svc.kind,
+    resource: svc.resource,
+    namespace: svc.namespace,
+    labels: svc.labels,
+  });
   lines.push(`   Waypoint: ${b.waypoint ? `${b.waypoint.namespace}/${b.waypoint.name}` : 'none'} — ${b.note}`);
   if (b.waypoint) {
     const pol = [
-      ...policiesForWaypoint(mesh, 'RequestAuthentication', b.waypoint, { kind: svc.kind, namespace: svc.namespace, name: svc.name }),
-      ...policiesForWaypoint(mesh, 'AuthorizationPolicy', b.waypoint, { kind: svc.kind, namespace: svc.namespace, name: svc.name }),
+      ...policiesForWaypoint(mesh, 'RequestAuthentication', b.waypoint, {
+        kind: svc.kind,
+        namespace: svc.namespace,
+        name: svc.name,
+      }),
+      ...policiesForWaypoint(mesh, 'AuthorizationPolicy', b.waypoint, {
+        kind: svc.kind,
+        namespace: svc.namespace,
+        name: svc.name,
+      }),
     ];
     lines.push('   Enforced by the waypoint (L7) for this service:');
     if (!pol.length) lines.push('      (none)');
-    for (const p of pol) lines.push(`   ${policyLine(p, p.resource.kind === 'AuthorizationPolicy' ? actionOf(p.resource) : 'JWT rules')}`);
-    lines.push(`   Note: the destination ztunnel sees the waypoint's identity spiffe://${b.waypoint.principal} for this traffic.`);
+    for (const p of pol)
+      lines.push(`   ${policyLine(p, p.resource.kind === 'AuthorizationPolicy' ? actionOf(p.resource) : 'JWT rules')}`);
+    lines.push(
+      `   Note: the destination ztunnel sees the waypoint's identity spiffe://${b.waypoint.principal} for this traffic.`,
+    );
   } else {
     const ignored = s.objects.filter(
       (o) =>
@@ -272,7 +339,9 @@ function describeService(s: Session, ns: string, name: string, lines: string[], 
         JSON.stringify((o['spec'] as JsonObject | undefined)?.['targetRefs'] ?? []).includes(`"name":"${name}"`),
     );
     for (const o of ignored)
-      lines.push(`   ⚠ ${kindOf(o)} ${ns}/${nameOf(o)} targets this Service, but it has no waypoint: enforced nowhere.`);
+      lines.push(
+        `   ⚠ ${kindOf(o)} ${ns}/${nameOf(o)} targets this Service, but it has no waypoint: enforced nowhere.`,
+      );
   }
   const eps = endpointsOf(mesh, svc);
   lines.push(`   Endpoints: ${eps.map((w) => `${podNameOf(w)} (${w.ip})`).join(', ') || 'none'}`);
@@ -296,7 +365,10 @@ function describe(s: Session, argv: string[], io: Io): number {
       return 1;
     }
     if (pod.waypoint) {
-      lines.push(`Pod: ${pod.name}`, `   Waypoint proxy for Gateway ${ns}/${pod.waypoint} (never captured by ztunnel itself)`);
+      lines.push(
+        `Pod: ${pod.name}`,
+        `   Waypoint proxy for Gateway ${ns}/${pod.waypoint} (never captured by ztunnel itself)`,
+      );
     } else describeWorkload(s, pod.workload!, lines);
   } else if (['svc', 'service', 'services'].includes(type)) {
     if (!describeService(s, ns, name, lines, true)) {
@@ -321,11 +393,26 @@ function ztunnelConfig(s: Session, argv: string[], io: Io): number {
   const rows = podsOf(s.objects)
     .filter((p) => p.workload || p.waypoint)
     .map((p) => {
-      if (p.waypoint) return [p.namespace, p.name, String((p.object['status'] as JsonObject)['podIP']), 'atlas-worker', 'None', 'TCP'];
+      if (p.waypoint)
+        return [
+          p.namespace,
+          p.name,
+          String((p.object['status'] as JsonObject)['podIP']),
+          'atlas-worker',
+          'None',
+          'TCP',
+        ];
       const w = p.workload!;
       const en = mesh.enrolment(w);
       const wb = mesh.resolveWaypoint({ kind: 'Pod', resource: w.resource, namespace: w.namespace, labels: w.labels });
-      return [p.namespace, p.name, w.ip, 'atlas-worker', wb.waypoint ? wb.waypoint.name : 'None', en.mode === 'ambient' ? 'HBONE' : 'TCP'];
+      return [
+        p.namespace,
+        p.name,
+        w.ip,
+        'atlas-worker',
+        wb.waypoint ? wb.waypoint.name : 'None',
+        en.mode === 'ambient' ? 'HBONE' : 'TCP',
+      ];
     })
     .sort((a, b) => a[0]!.localeCompare(b[0]!) || a[1]!.localeCompare(b[1]!));
   io.out(table(['NAMESPACE', 'POD NAME', 'ADDRESS', 'NODE', 'WAYPOINT', 'PROTOCOL'], rows));

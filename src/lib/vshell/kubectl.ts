@@ -52,7 +52,18 @@ const COMMON: FlagSpec = {
   help: { short: 'h', value: false },
 };
 
-export const KUBECTL_SUBCOMMANDS = ['apply', 'get', 'describe', 'delete', 'label', 'exec', 'create', 'version', 'config', 'api-resources'];
+export const KUBECTL_SUBCOMMANDS = [
+  'apply',
+  'get',
+  'describe',
+  'delete',
+  'label',
+  'exec',
+  'create',
+  'version',
+  'config',
+  'api-resources',
+];
 
 const KUBECTL_HELP = `kubectl controls the (virtual) Kubernetes cluster.
 
@@ -91,7 +102,11 @@ export async function kubectl(s: Session, argv: string[], io: Io): Promise<numbe
         io.out('Client Version: v1.34.0\nServer Version: v1.34.0 (Ambient Atlas virtual cluster)\n');
         return 0;
       case 'config':
-        io.out(rest[0] === 'current-context' ? 'ambient-atlas-virtual\n' : 'the virtual cluster has one context: ambient-atlas-virtual\n');
+        io.out(
+          rest[0] === 'current-context'
+            ? 'ambient-atlas-virtual\n'
+            : 'the virtual cluster has one context: ambient-atlas-virtual\n',
+        );
         return 0;
       case undefined:
       case 'help':
@@ -100,7 +115,9 @@ export async function kubectl(s: Session, argv: string[], io: Io): Promise<numbe
         io.out(KUBECTL_HELP);
         return 0;
       default:
-        io.err(`error: unknown command "${sub}" for "kubectl"\n\nThe virtual cluster supports: ${KUBECTL_SUBCOMMANDS.join(', ')}. Run 'kubectl help' for usage.\n`);
+        io.err(
+          `error: unknown command "${sub}" for "kubectl"\n\nThe virtual cluster supports: ${KUBECTL_SUBCOMMANDS.join(', ')}. Run 'kubectl help' for usage.\n`,
+        );
         return 1;
     }
   } catch (err) {
@@ -133,7 +150,9 @@ function readInputs(s: Session, p: ReturnType<typeof parseFlags>, io: Io): Sourc
       continue;
     }
     if (/^https?:\/\//.test(f)) {
-      io.err(`error: the virtual cluster cannot download ${f}; paste the YAML with a here-document (kubectl apply -f - <<EOF … EOF)\n`);
+      io.err(
+        `error: the virtual cluster cannot download ${f}; paste the YAML with a here-document (kubectl apply -f - <<EOF … EOF)\n`,
+      );
       return undefined;
     }
     const hit = findFile(s.ctx, f);
@@ -158,7 +177,9 @@ function apply(s: Session, argv: string[], io: Io): number {
     const { resources, issues } = parseManifests(input);
     const syntax = issues.find((i) => i.rule === 'yaml-syntax' && i.severity === 'error');
     if (syntax) {
-      io.err(`error: error parsing ${input.file}: error converting YAML to JSON: yaml: line ${syntax.range.line}: ${syntax.message}\n`);
+      io.err(
+        `error: error parsing ${input.file}: error converting YAML to JSON: yaml: line ${syntax.range.line}: ${syntax.message}\n`,
+      );
       code = 1;
       continue;
     }
@@ -179,7 +200,9 @@ function apply(s: Session, argv: string[], io: Io): number {
         continue;
       }
       if (!r.name) {
-        io.err(`error: error when retrieving current configuration from "${input.file}": resource name may not be empty\n`);
+        io.err(
+          `error: error when retrieving current configuration from "${input.file}": resource name may not be empty\n`,
+        );
         code = 1;
         continue;
       }
@@ -201,8 +224,12 @@ function apply(s: Session, argv: string[], io: Io): number {
     // Admission: the validator over the cluster as it would be after this apply.
     const replaced = new Set(incoming.map((x) => keyOf(x.obj)));
     const others = s.objects.filter((o) => !replaced.has(keyOf(o)));
-    const positionsValid = resources.every((r) => !incoming.some((x) => x.seq === r.seq) || r.namespaceExplicit || !nsFlag);
-    const linted: SourceInput = positionsValid ? input : { file: input.file, text: clusterText(incoming.map((x) => x.obj)) };
+    const positionsValid = resources.every(
+      (r) => !incoming.some((x) => x.seq === r.seq) || r.namespaceExplicit || !nsFlag,
+    );
+    const linted: SourceInput = positionsValid
+      ? input
+      : { file: input.file, text: clusterText(incoming.map((x) => x.obj)) };
     const report = lint([{ file: '(cluster)', text: clusterText(others) }, linted]);
     const findings = report.findings.filter((f) => f.file === input.file);
     const key = (k: string, ns: string | undefined, n: string) => `${k}|${ns ?? ''}|${n}`;
@@ -213,7 +240,11 @@ function apply(s: Session, argv: string[], io: Io): number {
       const ns = namespaceOf(obj);
       const name = nameOf(obj);
       const mine = findings.filter(
-        (f) => f.resource && f.resource.kind === info.kind && f.resource.name === name && (!info.namespaced || f.resource.namespace === ns),
+        (f) =>
+          f.resource &&
+          f.resource.kind === info.kind &&
+          f.resource.name === name &&
+          (!info.namespaced || f.resource.namespace === ns),
       );
       const invalid = mine.filter((f) => f.rule === 'schema' && f.severity === 'error');
       if (invalid.length) {
@@ -223,7 +254,12 @@ function apply(s: Session, argv: string[], io: Io): number {
         code = 1;
         continue;
       }
-      if (info.namespaced && ns && !pendingNamespaces.has(ns) && !objects.some((o) => kindOf(o) === 'Namespace' && nameOf(o) === ns)) {
+      if (
+        info.namespaced &&
+        ns &&
+        !pendingNamespaces.has(ns) &&
+        !objects.some((o) => kindOf(o) === 'Namespace' && nameOf(o) === ns)
+      ) {
         io.err(`Error from server (NotFound): error when creating "${input.file}": namespaces "${ns}" not found\n`);
         code = 1;
         continue;
@@ -248,19 +284,23 @@ function apply(s: Session, argv: string[], io: Io): number {
         const prev = objects[idx]!;
         // Labels/annotations merge (kubectl's three-way merge keeps what `kubectl label` added); the rest is replaced.
         const prevMeta = metaOf(prev);
-        const meta: JsonObject = { ...metaOf(obj), creationTimestamp: prevMeta['creationTimestamp'] ?? new Date(s.now).toISOString() };
+        const meta: JsonObject = {
+          ...metaOf(obj),
+          creationTimestamp: prevMeta['creationTimestamp'] ?? new Date(s.now).toISOString(),
+        };
         const mergedLabels = { ...labelsOf(prev), ...labelsOf(obj) };
         if (Object.keys(mergedLabels).length) meta['labels'] = mergedLabels;
         const prevAnn = prevMeta['annotations'];
         const ann = metaOf(obj)['annotations'];
-        if (prevAnn || ann)
-          meta['annotations'] = { ...(isObj(prevAnn) ? prevAnn : {}), ...(isObj(ann) ? ann : {}) };
+        if (prevAnn || ann) meta['annotations'] = { ...(isObj(prevAnn) ? prevAnn : {}), ...(isObj(ann) ? ann : {}) };
         const next: StoredObject = { ...obj, metadata: meta };
         const same = JSON.stringify(next) === JSON.stringify(prev);
         verb = same ? 'unchanged' : 'configured';
         if (!same && (!dryRun || dryRun === 'none')) objects = objects.map((o, i) => (i === idx ? next : o));
       }
-      io.out(`${qualifiedName(info, name)} ${verb}${dryRun && dryRun !== 'none' ? ` (${dryRun === 'server' ? 'server ' : ''}dry run)` : ''}\n`);
+      io.out(
+        `${qualifiedName(info, name)} ${verb}${dryRun && dryRun !== 'none' ? ` (${dryRun === 'server' ? 'server ' : ''}dry run)` : ''}\n`,
+      );
     }
     s.objects = objects;
   }
@@ -275,7 +315,10 @@ function isObj(v: JsonValue | undefined): v is JsonObject {
 
 function parseSelector(sel: string | undefined): ((labels: Record<string, string>) => boolean) | undefined {
   if (!sel) return undefined;
-  const parts = sel.split(',').map((x) => x.trim()).filter(Boolean);
+  const parts = sel
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
   const tests = parts.map((part) => {
     let m = /^([^!=\s]+)\s*(==|=|!=)\s*(.*)$/.exec(part);
     if (m) {
@@ -287,7 +330,8 @@ function parseSelector(sel: string | undefined): ((labels: Record<string, string
     m = /^([^\s]+)\s+(in|notin)\s+\(([^)]*)\)$/.exec(part);
     if (m) {
       const vals = m[3]!.split(',').map((v) => v.trim());
-      return (l: Record<string, string>) => (m![2] === 'in' ? vals.includes(l[m![1]!] ?? '\0') : !vals.includes(l[m![1]!] ?? '\0'));
+      return (l: Record<string, string>) =>
+        m![2] === 'in' ? vals.includes(l[m![1]!] ?? '\0') : !vals.includes(l[m![1]!] ?? '\0');
     }
     if (/^[A-Za-z0-9./_-]+$/.test(part)) return (l: Record<string, string>) => part in l;
     throw new UserError(`unable to parse requirement: invalid label selector "${sel}"`);
@@ -298,14 +342,19 @@ function parseSelector(sel: string | undefined): ((labels: Record<string, string
 function objectsOfType(s: Session, info: KindInfo): JsonObject[] {
   if (info.kind === 'Pod') return podsOf(s.objects).map((p) => p.object);
   return s.objects
-    .filter((o) => kindOf(o) === info.kind && String(o['apiVersion'] ?? '').startsWith(info.group ? `${info.group}/` : 'v'))
+    .filter(
+      (o) => kindOf(o) === info.kind && String(o['apiVersion'] ?? '').startsWith(info.group ? `${info.group}/` : 'v'),
+    )
     .filter((o) => info.group !== '' || !String(o['apiVersion']).includes('/'))
     .map((o) => withStatus(o, s.objects));
 }
 
 /** Parse `TYPE NAME…`, `TYPE/NAME…` and `TYPE1,TYPE2`; return what to list. */
 function targets(positionals: string[]): { info: KindInfo; names: string[] }[] {
-  if (!positionals.length) throw new UserError('you must specify the type of resource to get. Use "kubectl api-resources" for a complete list of supported resources.');
+  if (!positionals.length)
+    throw new UserError(
+      'you must specify the type of resource to get. Use "kubectl api-resources" for a complete list of supported resources.',
+    );
   const out: { info: KindInfo; names: string[] }[] = [];
   if (positionals[0]!.includes('/')) {
     for (const p of positionals) {
@@ -331,7 +380,12 @@ function targets(positionals: string[]): { info: KindInfo; names: string[] }[] {
   return out;
 }
 
-function select(s: Session, p: ReturnType<typeof parseFlags>, io: Io, verbNotFound = true): { lists: { info: KindInfo; objs: JsonObject[] }[]; code: number } {
+function select(
+  s: Session,
+  p: ReturnType<typeof parseFlags>,
+  io: Io,
+  verbNotFound = true,
+): { lists: { info: KindInfo; objs: JsonObject[] }[]; code: number } {
   const all = has(p, 'all-namespaces');
   const ns = currentNs(s, p);
   const sel = parseSelector(flag(p, 'selector'));
@@ -354,7 +408,9 @@ function select(s: Session, p: ReturnType<typeof parseFlags>, io: Io, verbNotFou
       objs = found;
     }
     // The API server lists by key: namespace, then name.
-    objs = [...objs].sort((a, b) => (namespaceOf(a) ?? '').localeCompare(namespaceOf(b) ?? '') || nameOf(a).localeCompare(nameOf(b)));
+    objs = [...objs].sort(
+      (a, b) => (namespaceOf(a) ?? '').localeCompare(namespaceOf(b) ?? '') || nameOf(a).localeCompare(nameOf(b)),
+    );
     lists.push({ info, objs });
   }
   return { lists, code };
@@ -375,14 +431,27 @@ function columns(s: Session, info: KindInfo, wide: boolean): { header: string[];
       return { header: ['NAME', 'STATUS', 'AGE'], row: (o) => [nameOf(o), 'Active', ageOf(o)] };
     case 'Pod':
       return {
-        header: ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE', ...(wide ? ['IP', 'NODE', 'NOMINATED NODE', 'READINESS GATES'] : [])],
+        header: [
+          'NAME',
+          'READY',
+          'STATUS',
+          'RESTARTS',
+          'AGE',
+          ...(wide ? ['IP', 'NODE', 'NOMINATED NODE', 'READINESS GATES'] : []),
+        ],
         row: (o) => [
           nameOf(o),
-          metaOf(o)['annotations'] && isObj(metaOf(o)['annotations']) && 'sidecar.istio.io/status' in (metaOf(o)['annotations'] as JsonObject) ? '2/2' : '1/1',
+          metaOf(o)['annotations'] &&
+          isObj(metaOf(o)['annotations']) &&
+          'sidecar.istio.io/status' in (metaOf(o)['annotations'] as JsonObject)
+            ? '2/2'
+            : '1/1',
           'Running',
           '0',
           ageOf(o),
-          ...(wide ? [str(jsonPath(o, '.status.podIP')[0]), str(jsonPath(o, '.spec.nodeName')[0]), '<none>', '<none>'] : []),
+          ...(wide
+            ? [str(jsonPath(o, '.status.podIP')[0]), str(jsonPath(o, '.spec.nodeName')[0]), '<none>', '<none>']
+            : []),
         ],
       };
     case 'Service': {
@@ -400,7 +469,15 @@ function columns(s: Session, info: KindInfo, wide: boolean): { header: string[];
             '<none>',
             ports || '<none>',
             ageOf(o),
-            ...(wide ? [isObj(sel) ? Object.entries(sel).map(([k, v]) => `${k}=${str(v)}`).join(',') : '<none>'] : []),
+            ...(wide
+              ? [
+                  isObj(sel)
+                    ? Object.entries(sel)
+                        .map(([k, v]) => `${k}=${str(v)}`)
+                        .join(',')
+                    : '<none>',
+                ]
+              : []),
           ];
         },
       };
@@ -410,10 +487,13 @@ function columns(s: Session, info: KindInfo, wide: boolean): { header: string[];
     case 'Deployment':
     case 'StatefulSet':
       return {
-        header: info.kind === 'Deployment' ? ['NAME', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'AGE'] : ['NAME', 'READY', 'AGE'],
+        header:
+          info.kind === 'Deployment' ? ['NAME', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'AGE'] : ['NAME', 'READY', 'AGE'],
         row: (o) => {
           const n = str(spec(o, 'replicas')) || '1';
-          return info.kind === 'Deployment' ? [nameOf(o), `${n}/${n}`, n, n, ageOf(o)] : [nameOf(o), `${n}/${n}`, ageOf(o)];
+          return info.kind === 'Deployment'
+            ? [nameOf(o), `${n}/${n}`, n, n, ageOf(o)]
+            : [nameOf(o), `${n}/${n}`, ageOf(o)];
         },
       };
     case 'Gateway':
@@ -428,7 +508,10 @@ function columns(s: Session, info: KindInfo, wide: boolean): { header: string[];
         ],
       };
     case 'GatewayClass':
-      return { header: ['NAME', 'CONTROLLER', 'ACCEPTED', 'AGE'], row: (o) => [nameOf(o), str(spec(o, 'controllerName')), 'True', ageOf(o)] };
+      return {
+        header: ['NAME', 'CONTROLLER', 'ACCEPTED', 'AGE'],
+        row: (o) => [nameOf(o), str(spec(o, 'controllerName')), 'True', ageOf(o)],
+      };
     case 'HTTPRoute':
     case 'GRPCRoute':
     case 'TLSRoute':
@@ -442,12 +525,23 @@ function columns(s: Session, info: KindInfo, wide: boolean): { header: string[];
     case 'ServiceEntry':
       return {
         header: ['NAME', 'HOSTS', 'LOCATION', 'RESOLUTION', 'AGE'],
-        row: (o) => [nameOf(o), `[${str(spec(o, 'hosts')).split(',').join(' ')}]`, str(spec(o, 'location')), str(spec(o, 'resolution')), ageOf(o)],
+        row: (o) => [
+          nameOf(o),
+          `[${str(spec(o, 'hosts')).split(',').join(' ')}]`,
+          str(spec(o, 'location')),
+          str(spec(o, 'resolution')),
+          ageOf(o),
+        ],
       };
     case 'VirtualService':
       return {
         header: ['NAME', 'GATEWAYS', 'HOSTS', 'AGE'],
-        row: (o) => [nameOf(o), spec(o, 'gateways') ? `[${str(spec(o, 'gateways')).split(',').join(' ')}]` : '', `[${str(spec(o, 'hosts')).split(',').join(' ')}]`, ageOf(o)],
+        row: (o) => [
+          nameOf(o),
+          spec(o, 'gateways') ? `[${str(spec(o, 'gateways')).split(',').join(' ')}]` : '',
+          `[${str(spec(o, 'hosts')).split(',').join(' ')}]`,
+          ageOf(o),
+        ],
       };
     case 'WorkloadEntry':
       return { header: ['NAME', 'AGE', 'ADDRESS'], row: (o) => [nameOf(o), ageOf(o), str(spec(o, 'address'))] };
@@ -463,7 +557,9 @@ function conditionStatus(o: JsonObject, type: string): string {
 
 function printObjects(objs: readonly JsonObject[], format: 'yaml' | 'json', io: Io, forceList: boolean): void {
   const doc: JsonValue =
-    objs.length === 1 && !forceList ? objs[0]! : { apiVersion: 'v1', kind: 'List', items: [...objs], metadata: { resourceVersion: '' } };
+    objs.length === 1 && !forceList
+      ? objs[0]!
+      : { apiVersion: 'v1', kind: 'List', items: [...objs], metadata: { resourceVersion: '' } };
   io.out(format === 'json' ? JSON.stringify(doc, null, 4) + '\n' : stringify(doc, { lineWidth: 0 }));
 }
 
@@ -509,18 +605,31 @@ function get(s: Session, argv: string[], io: Io): number {
     return code;
   }
   if (out !== undefined && out !== 'wide')
-    throw new UserError(`unable to match a printer suitable for the output format "${out}", allowed formats are: custom-columns,json,jsonpath,name,wide,yaml`);
+    throw new UserError(
+      `unable to match a printer suitable for the output format "${out}", allowed formats are: custom-columns,json,jsonpath,name,wide,yaml`,
+    );
   let printed = false;
   const multi = lists.length > 1;
   for (const l of lists) {
     if (!l.objs.length) continue;
     const cols = columns(s, l.info, out === 'wide');
-    const header = [...(all && l.info.namespaced ? ['NAMESPACE'] : []), ...cols.header, ...(has(p, 'show-labels') ? ['LABELS'] : [])];
+    const header = [
+      ...(all && l.info.namespaced ? ['NAMESPACE'] : []),
+      ...cols.header,
+      ...(has(p, 'show-labels') ? ['LABELS'] : []),
+    ];
     const rows = l.objs.map((o) => {
       const r = cols.row(o);
       if (multi) r[0] = qualifiedName(l.info, r[0]!);
-      const labels = Object.entries(labelsOf(o)).map(([k, v]) => `${k}=${v}`).join(',') || '<none>';
-      return [...(all && l.info.namespaced ? [namespaceOf(o) ?? ''] : []), ...r, ...(has(p, 'show-labels') ? [labels] : [])];
+      const labels =
+        Object.entries(labelsOf(o))
+          .map(([k, v]) => `${k}=${v}`)
+          .join(',') || '<none>';
+      return [
+        ...(all && l.info.namespaced ? [namespaceOf(o) ?? ''] : []),
+        ...r,
+        ...(has(p, 'show-labels') ? [labels] : []),
+      ];
     });
     if (printed) io.out('\n');
     io.out(table(header, rows));
@@ -532,7 +641,9 @@ function get(s: Session, argv: string[], io: Io): number {
 
 function noResources(s: Session, p: ReturnType<typeof parseFlags>, all: boolean): string {
   const info = targets(p.positionals)[0]?.info;
-  return all || (info && !info.namespaced) ? 'No resources found\n' : `No resources found in ${currentNs(s, p)} namespace.\n`;
+  return all || (info && !info.namespaced)
+    ? 'No resources found\n'
+    : `No resources found in ${currentNs(s, p)} namespace.\n`;
 }
 
 // ── describe ──────────────────────────────────────────────────────────────────────────────────────
@@ -556,7 +667,10 @@ function describe(s: Session, argv: string[], io: Io): number {
       if (l.info.namespaced) lines.push(kv('Namespace', namespaceOf(o) ?? ''));
       lines.push(...mapLines('Labels', labelsOf(o)), ...mapLines('Annotations', ann));
       lines.push(kv('API Version', str(o['apiVersion'])), kv('Kind', str(o['kind'])));
-      if (meta['creationTimestamp']) lines.push(kv('Created', `${str(meta['creationTimestamp'])} (${age(str(meta['creationTimestamp']), s.now)} ago)`));
+      if (meta['creationTimestamp'])
+        lines.push(
+          kv('Created', `${str(meta['creationTimestamp'])} (${age(str(meta['creationTimestamp']), s.now)} ago)`),
+        );
       for (const section of ['spec', 'status'] as const) {
         const v = o[section];
         if (v === undefined) continue;
@@ -590,28 +704,36 @@ function del(s: Session, argv: string[], io: Io): number {
       for (const r of parseManifests(input).resources) {
         const info = kindInfo(r.kind);
         if (!info) continue;
-        victims.push({ info, ns: info.namespaced ? (r.namespaceExplicit ? r.namespace : currentNs(s, p)) : undefined, name: r.name });
+        victims.push({
+          info,
+          ns: info.namespaced ? (r.namespaceExplicit ? r.namespace : currentNs(s, p)) : undefined,
+          name: r.name,
+        });
       }
     }
   } else {
     if (!p.positionals.length) throw new UserError('You must provide one or more resources by argument or filename.');
     const ts = targets(p.positionals);
     for (const { info, names } of ts) {
-      if (!names.length && !has(p, 'all'))
-        throw new UserError('resource(s) were provided, but no name was specified');
+      if (!names.length && !has(p, 'all')) throw new UserError('resource(s) were provided, but no name was specified');
       if (info.kind === 'Pod') {
         for (const n of names) {
           const pod = podsOf(s.objects).find((x) => x.name === n && x.namespace === currentNs(s, p));
           if (!pod) {
             io.err(`Error from server (NotFound): pods "${n}" not found\n`);
             code = 1;
-          } else io.out(`pod "${n}" deleted\n(virtual cluster: its ${pod.workload?.kind ?? 'Gateway'} starts an identical pod again)\n`);
+          } else
+            io.out(
+              `pod "${n}" deleted\n(virtual cluster: its ${pod.workload?.kind ?? 'Gateway'} starts an identical pod again)\n`,
+            );
         }
         continue;
       }
       const names2 = names.length
         ? names
-        : s.objects.filter((o) => kindOf(o) === info.kind && (!info.namespaced || namespaceOf(o) === currentNs(s, p))).map(nameOf);
+        : s.objects
+            .filter((o) => kindOf(o) === info.kind && (!info.namespaced || namespaceOf(o) === currentNs(s, p)))
+            .map(nameOf);
       for (const n of names2) victims.push({ info, ns: info.namespaced ? currentNs(s, p) : undefined, name: n });
     }
   }
@@ -652,7 +774,11 @@ function label(s: Session, argv: string[], io: Io): number {
       const i = c.indexOf('=');
       const k = c.slice(0, i);
       const v = c.slice(i + 1);
-      if (!/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(k) || !/^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/.test(v) || v.length > 63)
+      if (
+        !/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(k) ||
+        !/^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/.test(v) ||
+        v.length > 63
+      )
         throw new UserError(`invalid label spec: ${c}`);
       sets.push([k, v]);
     }
@@ -681,7 +807,10 @@ function label(s: Session, argv: string[], io: Io): number {
         continue;
       }
       const obj = s.objects[idx]!;
-      const current = labelsPath === 'meta' ? labelsOf(obj) : labelsOf({ metadata: (jsonPath(obj, '.spec.template.metadata')[0] ?? {}) as JsonObject });
+      const current =
+        labelsPath === 'meta'
+          ? labelsOf(obj)
+          : labelsOf({ metadata: (jsonPath(obj, '.spec.template.metadata')[0] ?? {}) as JsonObject });
       const next = { ...current };
       let failed = false;
       for (const [k, v] of sets) {
@@ -704,11 +833,19 @@ function label(s: Session, argv: string[], io: Io): number {
         else {
           const specObj = obj['spec'] as JsonObject;
           const tmpl = specObj['template'] as JsonObject;
-          updated = { ...obj, spec: { ...specObj, template: { ...tmpl, metadata: { ...((tmpl['metadata'] as JsonObject) ?? {}), labels: next } } } };
+          updated = {
+            ...obj,
+            spec: {
+              ...specObj,
+              template: { ...tmpl, metadata: { ...((tmpl['metadata'] as JsonObject) ?? {}), labels: next } },
+            },
+          };
         }
         s.objects = s.objects.map((o, i) => (i === idx ? updated : o));
       }
-      io.out(`${info.kind === 'Pod' ? 'pod' : qualifiedName(info, '').slice(0, -1)}/${n} ${changed ? 'labeled' : 'not labeled'}\n`);
+      io.out(
+        `${info.kind === 'Pod' ? 'pod' : qualifiedName(info, '').slice(0, -1)}/${n} ${changed ? 'labeled' : 'not labeled'}\n`,
+      );
       if (info.kind === 'Pod' && changed)
         io.out('(virtual cluster: one replica per workload, so the label is applied to its pod template)\n');
     }
@@ -726,7 +863,10 @@ function create(s: Session, argv: string[], io: Io): number {
       io.err(`Error from server (AlreadyExists): namespaces "${name}" already exists\n`);
       return 1;
     }
-    s.objects = [...s.objects, { apiVersion: 'v1', kind: 'Namespace', metadata: { name, creationTimestamp: new Date(s.now).toISOString() } }];
+    s.objects = [
+      ...s.objects,
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name, creationTimestamp: new Date(s.now).toISOString() } },
+    ];
     io.out(`namespace/${name} created\n`);
     return 0;
   }
@@ -749,7 +889,8 @@ function apiResources(io: Io): number {
 async function exec(s: Session, argv: string[], io: Io): Promise<number> {
   const p = parseFlags(argv, COMMON);
   const [target] = p.positionals;
-  if (!target) throw new UserError('exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead');
+  if (!target)
+    throw new UserError('exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead');
   if (!p.rest || !p.rest.length) throw new UserError('you must specify at least one command for the container');
   const ns = currentNs(s, p);
   const { mesh } = meshOf(s.objects);
@@ -761,7 +902,9 @@ async function exec(s: Session, argv: string[], io: Io): Promise<number> {
   if (info?.kind === 'Pod') {
     const pod = podsOf(s.objects).find((x) => x.namespace === ns && x.name === name);
     if (pod?.waypoint) {
-      io.err('error: the waypoint pod runs Envoy only; exec into a client instead (kubectl exec deploy/curl -- curl …)\n');
+      io.err(
+        'error: the waypoint pod runs Envoy only; exec into a client instead (kubectl exec deploy/curl -- curl …)\n',
+      );
       return 1;
     }
     workloadName = pod?.workload?.name;
@@ -784,10 +927,14 @@ async function exec(s: Session, argv: string[], io: Io): Promise<number> {
   let rc: number;
   if (cmd === 'curl') rc = await curl(s, `${ns}/${workloadName}`, args, io);
   else if (cmd === 'sh' || cmd === 'bash' || cmd === '/bin/sh') {
-    io.err('error: the virtual cluster runs one command per exec (kubectl exec deploy/curl -- curl …); interactive shells need a real cluster (ambient-atlas lab serve)\n');
+    io.err(
+      'error: the virtual cluster runs one command per exec (kubectl exec deploy/curl -- curl …); interactive shells need a real cluster (ambient-atlas lab serve)\n',
+    );
     rc = 126;
   } else {
-    io.err(`error: Internal error occurred: exec: "${cmd}": executable file not found in $PATH (the virtual client pods only have curl)\n`);
+    io.err(
+      `error: Internal error occurred: exec: "${cmd}": executable file not found in $PATH (the virtual client pods only have curl)\n`,
+    );
     rc = 126;
   }
   if (rc !== 0) io.err(`command terminated with exit code ${rc}\n`);

@@ -81,7 +81,10 @@ export function findSubstitutions(text: string): { start: number; end: number; i
   return out;
 }
 
-function lex(text: string, env: Readonly<Record<string, string>>): { toks: Tok[] } | { incomplete: string } | ParseError {
+function lex(
+  text: string,
+  env: Readonly<Record<string, string>>,
+): { toks: Tok[] } | { incomplete: string } | ParseError {
   const toks: Tok[] = [];
   const pendingHeredocs: Extract<Tok, { t: 'heredoc' }>[] = [];
   let i = 0;

@@ -34,7 +34,16 @@ export function restoreState(text: string | null | undefined, lab: string): Shel
   const objects = v['objects'];
   const history = v['history'];
   const env = v['env'];
-  if (!Array.isArray(objects) || !objects.every((o) => isObject(o) && typeof o['kind'] === 'string' && isObject(o['metadata']) && typeof o['metadata']['name'] === 'string'))
+  if (
+    !Array.isArray(objects) ||
+    !objects.every(
+      (o) =>
+        isObject(o) &&
+        typeof o['kind'] === 'string' &&
+        isObject(o['metadata']) &&
+        typeof o['metadata']['name'] === 'string',
+    )
+  )
     return undefined;
   if (!Array.isArray(history) || !history.every((h) => typeof h === 'string')) return undefined;
   if (!isObject(env) || !Object.values(env).every((x) => typeof x === 'string')) return undefined;

@@ -133,7 +133,10 @@ const builtins: Record<string, Program> = {
     let re: RegExp;
     try {
       // Basic and extended regular expressions are close enough to JavaScript's for the patterns labs use.
-      re = new RegExp(flags.has('F') ? pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : pattern.replace(/\\([(){}|+?])/g, '$1'), flags.has('i') ? 'gi' : 'g');
+      re = new RegExp(
+        flags.has('F') ? pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : pattern.replace(/\\([(){}|+?])/g, '$1'),
+        flags.has('i') ? 'gi' : 'g',
+      );
     } catch {
       io.err(`grep: invalid regular expression: ${pattern}\n`);
       return 2;
@@ -172,17 +175,29 @@ const builtins: Record<string, Program> = {
   },
   head: (_s, argv, io) => {
     const n = Number(/^-n?(\d+)$/.exec(argv.join(''))?.[1] ?? 10);
-    io.out(lines(io.stdin).slice(0, n).map((x) => x + '\n').join(''));
+    io.out(
+      lines(io.stdin)
+        .slice(0, n)
+        .map((x) => x + '\n')
+        .join(''),
+    );
     return 0;
   },
   tail: (_s, argv, io) => {
     const n = Number(/^-n?(\d+)$/.exec(argv.join(''))?.[1] ?? 10);
-    io.out(lines(io.stdin).slice(-n).map((x) => x + '\n').join(''));
+    io.out(
+      lines(io.stdin)
+        .slice(-n)
+        .map((x) => x + '\n')
+        .join(''),
+    );
     return 0;
   },
   wc: (_s, argv, io) => {
     const l = lines(io.stdin).length;
-    io.out(argv.includes('-l') ? `${l}\n` : `${l} ${io.stdin.split(/\s+/).filter(Boolean).length} ${io.stdin.length}\n`);
+    io.out(
+      argv.includes('-l') ? `${l}\n` : `${l} ${io.stdin.split(/\s+/).filter(Boolean).length} ${io.stdin.length}\n`,
+    );
     return 0;
   },
   seq: (_s, argv, io) => {
@@ -211,7 +226,12 @@ const builtins: Record<string, Program> = {
     return 0;
   },
   env: (s, _a, io) => {
-    io.out(Object.entries(s.env).filter(([k]) => k !== '?').map(([k, v]) => `${k}=${v}\n`).join(''));
+    io.out(
+      Object.entries(s.env)
+        .filter(([k]) => k !== '?')
+        .map(([k, v]) => `${k}=${v}\n`)
+        .join(''),
+    );
     return 0;
   },
   true: () => 0,
@@ -222,7 +242,9 @@ const builtins: Record<string, Program> = {
     return 1;
   },
   curl: (_s, _a, io) => {
-    io.err('curl: this shell is outside the cluster. Run curl inside a client pod, e.g.\n  kubectl exec -n bookinfo deploy/curl -- curl -s http://productpage:9080/productpage\n');
+    io.err(
+      'curl: this shell is outside the cluster. Run curl inside a client pod, e.g.\n  kubectl exec -n bookinfo deploy/curl -- curl -s http://productpage:9080/productpage\n',
+    );
     return 127;
   },
   exit: (_s, _a, io) => {
@@ -281,7 +303,9 @@ async function runPipeline(s: Session, pl: Pipeline, stdout: Out, stderr: Out, i
         code = 2;
       } else {
         const hint = suggest(name!);
-        io.err(`${name}: command not found${hint ? ` (did you mean \`${hint}\`?)` : ''}. Type \`help\` for what this virtual cluster supports.\n`);
+        io.err(
+          `${name}: command not found${hint ? ` (did you mean \`${hint}\`?)` : ''}. Type \`help\` for what this virtual cluster supports.\n`,
+        );
         code = 127;
       }
       if (c.assignments.length) {
@@ -361,14 +385,23 @@ async function runText(s: Session, text: string, stdout: Out, stderr: Out, depth
 export async function run(ctx: ShellContext, state: ShellState, input: string): Promise<RunResult> {
   const text = input.replace(/\r\n?/g, '\n');
   const trimmed = text.trim();
-  const history = trimmed && state.history[state.history.length - 1] !== trimmed ? [...state.history, trimmed].slice(-HISTORY_MAX) : state.history;
+  const history =
+    trimmed && state.history[state.history.length - 1] !== trimmed
+      ? [...state.history, trimmed].slice(-HISTORY_MAX)
+      : state.history;
   const now = (ctx.now ?? Date.now)();
   const base = { ...state, history };
   if (!trimmed) return { output: '', exitCode: 0, state: base };
   const first = trimmed.split(/\s+/)[0];
   if (first === 'clear' && trimmed === 'clear') return { output: '', exitCode: 0, state: base, clear: true };
   if (first === 'history') {
-    return { output: history.map((h, i) => `${String(i + 1).padStart(5)}  ${h.split('\n')[0]}${h.includes('\n') ? ' …' : ''}\n`).join(''), exitCode: 0, state: base };
+    return {
+      output: history
+        .map((h, i) => `${String(i + 1).padStart(5)}  ${h.split('\n')[0]}${h.includes('\n') ? ' …' : ''}\n`)
+        .join(''),
+      exitCode: 0,
+      state: base,
+    };
   }
   if (trimmed === 'reset') {
     const fresh = initialState(ctx);
@@ -423,14 +456,21 @@ export function complete(ctx: ShellContext, state: ShellState, line: string): Co
   if (!words.length) return done(ALL_COMMANDS);
   if (prev === '-n' || prev === '--namespace') return done(namespaces);
   if (prev === '-f' || prev === '--filename') return done(['-', ...fileNames(ctx)]);
-  if (prev === '-o' || prev === '--output') return done(['wide', 'yaml', 'json', 'name', 'jsonpath=', 'custom-columns=']);
+  if (prev === '-o' || prev === '--output')
+    return done(['wide', 'yaml', 'json', 'name', 'jsonpath=', 'custom-columns=']);
   if (prev === '--for') return done(['service', 'workload', 'all', 'none']);
   const ns = flagValue(words, ['-n', '--namespace']) ?? 'default';
-  const positional = words.filter((w, i) => !w.startsWith('-') && !['-n', '--namespace', '-o', '--output', '-f', '-l', '-c', '--name', '--for'].includes(words[i - 1] ?? ''));
+  const positional = words.filter(
+    (w, i) =>
+      !w.startsWith('-') &&
+      !['-n', '--namespace', '-o', '--output', '-f', '-l', '-c', '--name', '--for'].includes(words[i - 1] ?? ''),
+  );
   const [cmd, sub, ...more] = positional;
   if (partial.startsWith('-')) {
-    if (cmd === 'kubectl' || cmd === 'k') return done(['-n', '--namespace', '-A', '--all-namespaces', '-o', '-f', '-l', '--show-labels', '--overwrite']);
-    if (cmd === 'istioctl') return done(['-n', '--namespace', '--name', '--for', '--enroll-namespace', '--overwrite', '--wait', '-A']);
+    if (cmd === 'kubectl' || cmd === 'k')
+      return done(['-n', '--namespace', '-A', '--all-namespaces', '-o', '-f', '-l', '--show-labels', '--overwrite']);
+    if (cmd === 'istioctl')
+      return done(['-n', '--namespace', '--name', '--for', '--enroll-namespace', '--overwrite', '--wait', '-A']);
     if (cmd === 'curl') return done(['-s', '-S', '-sS', '-i', '-v', '-X', '-H', '-o', '-w']);
     return done([]);
   }
@@ -442,12 +482,18 @@ export function complete(ctx: ShellContext, state: ShellState, line: string): Co
         if (!after.length) return done(['curl']);
         const svcs = meshOf(objects).mesh.services.filter((x) => x.kind === 'Service');
         return done(
-          svcs.flatMap((x) => x.ports.map((p) => (x.namespace === ns ? `http://${x.name}:${p.port}/` : `http://${x.name}.${x.namespace}:${p.port}/`))),
+          svcs.flatMap((x) =>
+            x.ports.map((p) =>
+              x.namespace === ns ? `http://${x.name}:${p.port}/` : `http://${x.name}.${x.namespace}:${p.port}/`,
+            ),
+          ),
         );
       }
       return done([
         ...objects.filter((o) => kindOf(o) === 'Deployment' && namespaceOf(o) === ns).map((o) => `deploy/${nameOf(o)}`),
-        ...podsOf(objects).filter((p) => p.namespace === ns && p.workload).map((p) => p.name),
+        ...podsOf(objects)
+          .filter((p) => p.namespace === ns && p.workload)
+          .map((p) => p.name),
         '--',
       ]);
     }
@@ -463,7 +509,14 @@ export function complete(ctx: ShellContext, state: ShellState, line: string): Co
       }
       const t = resolveType(more[0]!);
       if (!t) return done([]);
-      if (sub === 'label' && more.length >= 2) return done(['istio.io/dataplane-mode=ambient', 'istio.io/dataplane-mode=none', 'istio.io/use-waypoint=', 'istio.io/use-waypoint-namespace=', 'istio.io/waypoint-for=']);
+      if (sub === 'label' && more.length >= 2)
+        return done([
+          'istio.io/dataplane-mode=ambient',
+          'istio.io/dataplane-mode=none',
+          'istio.io/use-waypoint=',
+          'istio.io/use-waypoint-namespace=',
+          'istio.io/waypoint-for=',
+        ]);
       return done(namesOf(objects, t.kind, ns, t.namespaced));
     }
     return done([]);
@@ -474,7 +527,12 @@ export function complete(ctx: ShellContext, state: ShellState, line: string): Co
     if ((sub === 'x' || sub === 'experimental') && positional.length === 2) return done(['describe']);
     if ((sub === 'x' || sub === 'experimental') && positional.length === 3) return done(['pod', 'svc']);
     if ((sub === 'x' || sub === 'experimental') && positional.length === 4) {
-      if (more[1] === 'pod') return done(podsOf(objects).filter((p) => p.namespace === ns).map((p) => p.name));
+      if (more[1] === 'pod')
+        return done(
+          podsOf(objects)
+            .filter((p) => p.namespace === ns)
+            .map((p) => p.name),
+        );
       return done(namesOf(objects, 'Service', ns, true));
     }
     if (sub === 'waypoint' && more[0] === 'delete') return done(namesOf(objects, 'Gateway', ns, true));
@@ -486,11 +544,13 @@ export function complete(ctx: ShellContext, state: ShellState, line: string): Co
 }
 
 function namesOf(objects: readonly StoredObject[], kind: string, ns: string, namespaced: boolean): string[] {
-  if (kind === 'Pod') return podsOf(objects).filter((p) => p.namespace === ns).map((p) => p.name);
+  if (kind === 'Pod')
+    return podsOf(objects)
+      .filter((p) => p.namespace === ns)
+      .map((p) => p.name);
   return objects.filter((o) => kindOf(o) === kind && (!namespaced || namespaceOf(o) === ns)).map(nameOf);
 }
 
 export function objectCount(state: ShellState): number {
   return state.objects.length;
 }
-
