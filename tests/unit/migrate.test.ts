@@ -311,6 +311,27 @@ spec:
     ]);
     expect(r.findings.filter((f) => f.rule === 'migrate-selector-retargeted')).toHaveLength(2);
   });
+  it('a GAMMA HTTPRoute from the sidecar era binds its Service to a waypoint; unused subsets are noted', () => {
+    const text =
+      BASE +
+      `---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: ratings, namespace: bookinfo}
+spec:
+  parentRefs: [{group: "", kind: Service, name: ratings, port: 9080}]
+  rules: [{backendRefs: [{name: ratings, port: 9080}]}]
+`;
+    const r = run(text);
+    expect(finding(r, 'migrate-route-needs-waypoint')).toMatchObject({ severity: 'info', path: 'spec.parentRefs[0]' });
+    expect(
+      ((named(r, 'Service', 'ratings')!.metadata as JsonObject).labels as JsonObject)['istio.io/use-waypoint'],
+    ).toBe('waypoint');
+    expect(finding(r, 'migrate-destinationrule-subsets-unused')).toMatchObject({
+      path: 'spec.subsets',
+      line: lineOf(text, 'subsets:'),
+    });
+  });
   it('a workload forcing sidecar injection loses that setting', () => {
     const r = run(`
 apiVersion: apps/v1

@@ -142,6 +142,40 @@ export function convertVirtualServices(ctx: MigrationContext): void {
   };
   for (const r of ctx.kind('VirtualService')) convertOne(ctx, r, shared);
   emitSubsetServices(ctx, shared);
+  // Audit: subsets nothing in the input routes to (HTTPRoute cannot use them either).
+  const used = new Set([...shared.subsets.values()].map((p) => p.dr));
+  for (const dr of ctx.kind('DestinationRule')) {
+    const subsets = isObject(dr.obj.spec) && Array.isArray(dr.obj.spec.subsets) ? dr.obj.spec.subsets : [];
+    if (!subsets.length || used.has(dr)) continue;
+    const host = isObject(dr.obj.spec) && typeof dr.obj.spec.host === 'string' ? dr.obj.spec.host : '';
+    const ref = ctx.resolveHost(host, dr.namespace);
+    if (ref && shared.keptServices.has(keyOf(ref.namespace, ref.name))) continue;
+    ctx.add(
+      'migrate-destinationrule-subsets-unused',
+      'info',
+      `${dr.name} defines subsets that no VirtualService in the input routes to. HTTPRoute cannot select subsets: if something else routes by them, create one Service per subset (Service selector + subset labels).`,
+      dr,
+      ['spec', 'subsets'],
+    );
+  }
+  // Gateway API routes on Services (GAMMA) were applied by sidecars; in ambient only a waypoint applies them.
+  for (const kind of ['HTTPRoute', 'GRPCRoute']) {
+    for (const r of ctx.kind(kind)) {
+      const parents = isObject(r.obj.spec) && Array.isArray(r.obj.spec.parentRefs) ? r.obj.spec.parentRefs : [];
+      parents.forEach((p, i) => {
+        if (!isObject(p) || p.kind !== 'Service' || typeof p.name !== 'string') return;
+        const ns = typeof p.namespace === 'string' ? p.namespace : r.namespace;
+        ctx.requireWaypoint({ namespace: ns, name: p.name }, `${kind} ${r.namespace}/${r.name}`);
+        ctx.add(
+          'migrate-route-needs-waypoint',
+          'info',
+          `${kind} ${r.name} attaches to Service ${p.name}: sidecars applied it on the client side, in ambient the Service's waypoint does, so the Service is bound to one.`,
+          r,
+          ['spec', 'parentRefs', i],
+        );
+      });
+    }
+  }
 }
 
 function convertOne(ctx: MigrationContext, vs: Resource, shared: VsShared): void {
