@@ -3,7 +3,7 @@
  * that fails issuer, audience, time or signature checks gets 401. The signature is verified with WebCrypto when
  * the rule carries inline `jwks`; with only `jwksUri` the simulator cannot fetch keys and marks the token trusted.
  */
-import { getArray, getString } from '../model/access.ts';
+import { getArray, getObject, getString } from '../model/access.ts';
 import type { JsonObject, JsonValue, Resource } from '../model/types.ts';
 import type { JwtAuth } from './authz.ts';
 
@@ -148,7 +148,7 @@ export async function validateJwt(
   for (const r of policies) {
     const rules = getArray(r.obj, ['spec', 'jwtRules']);
     for (let i = 0; i < rules.length; i++) {
-      const rule = rules[i] as JsonObject;
+      const rule = getObject(rules[i], []) ?? {};
       if (getString(rule, ['issuer']) !== iss) continue;
       const bad = (why: string): JwtOutcome => ({ status: 'invalid', why, by: r, rule: i });
       const wanted = getArray(rule, ['audiences']).map(String);

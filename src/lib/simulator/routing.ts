@@ -94,7 +94,9 @@ export function routesFor(
   const all = inNamespaces(mesh, 'HTTPRoute', [svc.namespace, ...(clientNs !== undefined ? [clientNs] : [])]).filter(
     (r) =>
       r.apiVersion.startsWith('gateway.networking.k8s.io/') &&
-      getArray(r.obj, ['spec', 'parentRefs']).some((ref) => isServiceParent(ref as JsonObject, r.namespace, svc, port)),
+      getArray(r.obj, ['spec', 'parentRefs']).some((ref) =>
+        isServiceParent(getObject(ref, []) ?? {}, r.namespace, svc, port),
+      ),
   );
   const consumer = all.filter((r) => r.namespace !== svc.namespace && r.namespace === clientNs);
   if (consumer.length) return { routes: consumer, consumer: true };
