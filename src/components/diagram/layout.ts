@@ -52,7 +52,11 @@ export interface DiagramLayout {
   readonly bus: { readonly x: number; readonly y: number; readonly topY: number };
 }
 
-/** The enforcement points drawn at the bottom; istiod is the box on top, `n/a in ambient` gets no box. */
+/**
+ * The enforcement points drawn at the bottom; istiod is the box on top, `n/a in ambient` gets no box.
+ * istio-cni gets no xDS: its node agent watches enrolled namespaces and pods itself and configures redirection,
+ * also for pods that were already running (istio/istio cni/README.md, "ambient watch server").
+ */
 export const TARGETS: readonly { at: ProgrammedAt; title: string; subtitle: string }[] = [
   { at: 'istio-cni', title: 'istio-cni', subtitle: 'reads the labels (no xDS)' },
   { at: 'ztunnel', title: 'ztunnel', subtitle: 'DaemonSet: L4, mTLS (HBONE)' },
