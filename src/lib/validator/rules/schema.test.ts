@@ -30,6 +30,23 @@ describe(ID, () => {
   it('trustDomains (newer than the model package) is not an unknown field', () => {
     expect(lines(ap('  rules:', '  - from:', '    - source:', '        trustDomains: [td]'))).toEqual([]);
   });
+  it('older served versions are validated with the same schema (v1beta1, v1alpha3)', () => {
+    expect(
+      lines(ap('  action: ALOW', '  rules: [{}]').replace('security.istio.io/v1', 'security.istio.io/v1beta1')),
+    ).toEqual([7]);
+    const vs = (v: string, field: string) =>
+      y(
+        `apiVersion: networking.istio.io/${v}`,
+        'kind: VirtualService',
+        'metadata: {name: v, namespace: shop}',
+        'spec:',
+        '  hosts: [a]',
+        `  ${field}:`,
+        '  - route: [{destination: {host: a}}]',
+      );
+    expect(lines(vs('v1alpha3', 'htp'))).toEqual([6]);
+    expect(lines(vs('v1alpha3', 'http'))).toEqual([]);
+  });
   it('unserved apiVersion and unknown kind in a known group', () => {
     expect(
       lines(

@@ -3,9 +3,6 @@
 import { AuthorizationPolicy as I1 } from '@kubernetes-models/istio/security.istio.io/v1/AuthorizationPolicy';
 import { PeerAuthentication as I2 } from '@kubernetes-models/istio/security.istio.io/v1/PeerAuthentication';
 import { RequestAuthentication as I3 } from '@kubernetes-models/istio/security.istio.io/v1/RequestAuthentication';
-import { AuthorizationPolicy as I4 } from '@kubernetes-models/istio/security.istio.io/v1beta1/AuthorizationPolicy';
-import { PeerAuthentication as I5 } from '@kubernetes-models/istio/security.istio.io/v1beta1/PeerAuthentication';
-import { RequestAuthentication as I6 } from '@kubernetes-models/istio/security.istio.io/v1beta1/RequestAuthentication';
 import { DestinationRule as I7 } from '@kubernetes-models/istio/networking.istio.io/v1/DestinationRule';
 import { Gateway as I8 } from '@kubernetes-models/istio/networking.istio.io/v1/Gateway';
 import { ServiceEntry as I9 } from '@kubernetes-models/istio/networking.istio.io/v1/ServiceEntry';
@@ -13,24 +10,9 @@ import { Sidecar as I10 } from '@kubernetes-models/istio/networking.istio.io/v1/
 import { VirtualService as I11 } from '@kubernetes-models/istio/networking.istio.io/v1/VirtualService';
 import { WorkloadEntry as I12 } from '@kubernetes-models/istio/networking.istio.io/v1/WorkloadEntry';
 import { WorkloadGroup as I13 } from '@kubernetes-models/istio/networking.istio.io/v1/WorkloadGroup';
-import { DestinationRule as I14 } from '@kubernetes-models/istio/networking.istio.io/v1beta1/DestinationRule';
-import { Gateway as I15 } from '@kubernetes-models/istio/networking.istio.io/v1beta1/Gateway';
-import { ServiceEntry as I16 } from '@kubernetes-models/istio/networking.istio.io/v1beta1/ServiceEntry';
-import { Sidecar as I17 } from '@kubernetes-models/istio/networking.istio.io/v1beta1/Sidecar';
-import { VirtualService as I18 } from '@kubernetes-models/istio/networking.istio.io/v1beta1/VirtualService';
-import { WorkloadEntry as I19 } from '@kubernetes-models/istio/networking.istio.io/v1beta1/WorkloadEntry';
-import { WorkloadGroup as I20 } from '@kubernetes-models/istio/networking.istio.io/v1beta1/WorkloadGroup';
 import { ProxyConfig as I21 } from '@kubernetes-models/istio/networking.istio.io/v1beta1/ProxyConfig';
-import { DestinationRule as I22 } from '@kubernetes-models/istio/networking.istio.io/v1alpha3/DestinationRule';
-import { Gateway as I23 } from '@kubernetes-models/istio/networking.istio.io/v1alpha3/Gateway';
-import { ServiceEntry as I24 } from '@kubernetes-models/istio/networking.istio.io/v1alpha3/ServiceEntry';
-import { Sidecar as I25 } from '@kubernetes-models/istio/networking.istio.io/v1alpha3/Sidecar';
-import { VirtualService as I26 } from '@kubernetes-models/istio/networking.istio.io/v1alpha3/VirtualService';
-import { WorkloadEntry as I27 } from '@kubernetes-models/istio/networking.istio.io/v1alpha3/WorkloadEntry';
-import { WorkloadGroup as I28 } from '@kubernetes-models/istio/networking.istio.io/v1alpha3/WorkloadGroup';
 import { EnvoyFilter as I29 } from '@kubernetes-models/istio/networking.istio.io/v1alpha3/EnvoyFilter';
 import { Telemetry as I30 } from '@kubernetes-models/istio/telemetry.istio.io/v1/Telemetry';
-import { Telemetry as I31 } from '@kubernetes-models/istio/telemetry.istio.io/v1alpha1/Telemetry';
 import { WasmPlugin as I32 } from '@kubernetes-models/istio/extensions.istio.io/v1alpha1/WasmPlugin';
 import { validate as G33 } from '@kubernetes-models/gateway-api/_schemas/IoK8sSigsGatewayApiApisV1Gateway';
 import { validate as G34 } from '@kubernetes-models/gateway-api/_schemas/IoK8sSigsGatewayApiApisV1GatewayClass';
@@ -101,13 +83,23 @@ function viaModel(cls: unknown): StructuralValidator {
   };
 }
 
+/**
+ * Istio serves several versions of a kind with one schema: the generated validators for v1beta1/v1alpha3 (and
+ * telemetry v1alpha1) are byte-for-byte the v1 validator apart from the version string. Reusing the v1 validator
+ * (with the apiVersion swapped on a shallow copy) keeps the browser bundle about 40% smaller.
+ */
+function sameAs(apiVersion: string, v: StructuralValidator): StructuralValidator {
+  return (data) =>
+    v(data !== null && typeof data === 'object' && !Array.isArray(data) ? { ...data, apiVersion } : data);
+}
+
 const ROWS: readonly (readonly [string, string, StructuralValidator])[] = [
   ['security.istio.io/v1', 'AuthorizationPolicy', viaModel(I1)],
   ['security.istio.io/v1', 'PeerAuthentication', viaModel(I2)],
   ['security.istio.io/v1', 'RequestAuthentication', viaModel(I3)],
-  ['security.istio.io/v1beta1', 'AuthorizationPolicy', viaModel(I4)],
-  ['security.istio.io/v1beta1', 'PeerAuthentication', viaModel(I5)],
-  ['security.istio.io/v1beta1', 'RequestAuthentication', viaModel(I6)],
+  ['security.istio.io/v1beta1', 'AuthorizationPolicy', sameAs('security.istio.io/v1', viaModel(I1))],
+  ['security.istio.io/v1beta1', 'PeerAuthentication', sameAs('security.istio.io/v1', viaModel(I2))],
+  ['security.istio.io/v1beta1', 'RequestAuthentication', sameAs('security.istio.io/v1', viaModel(I3))],
   ['networking.istio.io/v1', 'DestinationRule', viaModel(I7)],
   ['networking.istio.io/v1', 'Gateway', viaModel(I8)],
   ['networking.istio.io/v1', 'ServiceEntry', viaModel(I9)],
@@ -115,24 +107,24 @@ const ROWS: readonly (readonly [string, string, StructuralValidator])[] = [
   ['networking.istio.io/v1', 'VirtualService', viaModel(I11)],
   ['networking.istio.io/v1', 'WorkloadEntry', viaModel(I12)],
   ['networking.istio.io/v1', 'WorkloadGroup', viaModel(I13)],
-  ['networking.istio.io/v1beta1', 'DestinationRule', viaModel(I14)],
-  ['networking.istio.io/v1beta1', 'Gateway', viaModel(I15)],
-  ['networking.istio.io/v1beta1', 'ServiceEntry', viaModel(I16)],
-  ['networking.istio.io/v1beta1', 'Sidecar', viaModel(I17)],
-  ['networking.istio.io/v1beta1', 'VirtualService', viaModel(I18)],
-  ['networking.istio.io/v1beta1', 'WorkloadEntry', viaModel(I19)],
-  ['networking.istio.io/v1beta1', 'WorkloadGroup', viaModel(I20)],
+  ['networking.istio.io/v1beta1', 'DestinationRule', sameAs('networking.istio.io/v1', viaModel(I7))],
+  ['networking.istio.io/v1beta1', 'Gateway', sameAs('networking.istio.io/v1', viaModel(I8))],
+  ['networking.istio.io/v1beta1', 'ServiceEntry', sameAs('networking.istio.io/v1', viaModel(I9))],
+  ['networking.istio.io/v1beta1', 'Sidecar', sameAs('networking.istio.io/v1', viaModel(I10))],
+  ['networking.istio.io/v1beta1', 'VirtualService', sameAs('networking.istio.io/v1', viaModel(I11))],
+  ['networking.istio.io/v1beta1', 'WorkloadEntry', sameAs('networking.istio.io/v1', viaModel(I12))],
+  ['networking.istio.io/v1beta1', 'WorkloadGroup', sameAs('networking.istio.io/v1', viaModel(I13))],
   ['networking.istio.io/v1beta1', 'ProxyConfig', viaModel(I21)],
-  ['networking.istio.io/v1alpha3', 'DestinationRule', viaModel(I22)],
-  ['networking.istio.io/v1alpha3', 'Gateway', viaModel(I23)],
-  ['networking.istio.io/v1alpha3', 'ServiceEntry', viaModel(I24)],
-  ['networking.istio.io/v1alpha3', 'Sidecar', viaModel(I25)],
-  ['networking.istio.io/v1alpha3', 'VirtualService', viaModel(I26)],
-  ['networking.istio.io/v1alpha3', 'WorkloadEntry', viaModel(I27)],
-  ['networking.istio.io/v1alpha3', 'WorkloadGroup', viaModel(I28)],
+  ['networking.istio.io/v1alpha3', 'DestinationRule', sameAs('networking.istio.io/v1', viaModel(I7))],
+  ['networking.istio.io/v1alpha3', 'Gateway', sameAs('networking.istio.io/v1', viaModel(I8))],
+  ['networking.istio.io/v1alpha3', 'ServiceEntry', sameAs('networking.istio.io/v1', viaModel(I9))],
+  ['networking.istio.io/v1alpha3', 'Sidecar', sameAs('networking.istio.io/v1', viaModel(I10))],
+  ['networking.istio.io/v1alpha3', 'VirtualService', sameAs('networking.istio.io/v1', viaModel(I11))],
+  ['networking.istio.io/v1alpha3', 'WorkloadEntry', sameAs('networking.istio.io/v1', viaModel(I12))],
+  ['networking.istio.io/v1alpha3', 'WorkloadGroup', sameAs('networking.istio.io/v1', viaModel(I13))],
   ['networking.istio.io/v1alpha3', 'EnvoyFilter', viaModel(I29)],
   ['telemetry.istio.io/v1', 'Telemetry', viaModel(I30)],
-  ['telemetry.istio.io/v1alpha1', 'Telemetry', viaModel(I31)],
+  ['telemetry.istio.io/v1alpha1', 'Telemetry', sameAs('telemetry.istio.io/v1', viaModel(I30))],
   ['extensions.istio.io/v1alpha1', 'WasmPlugin', viaModel(I32)],
   ['gateway.networking.k8s.io/v1', 'Gateway', direct(G33)],
   ['gateway.networking.k8s.io/v1', 'GatewayClass', direct(G34)],
