@@ -3,11 +3,32 @@ import mdx from '@astrojs/mdx';
 import starlight from '@astrojs/starlight';
 import { defineConfig } from 'astro/config';
 import { sidebar } from './src/site/sidebar.ts';
+import { cspInlineScriptHashes } from './src/components/playground/csp.ts';
 
 export default defineConfig({
   // Sitemap and canonical URLs need an absolute site; tests map it to the local preview server.
   site: 'https://ambient-atlas.dev',
   trailingSlash: 'always',
+  // Content-Security-Policy (issue #6): Astro hashes every script it bundles and cspInlineScriptHashes() adds the
+  // hashes of Starlight's is:inline scripts after the build, so no injected script runs and no inline event handler
+  // (onerror=…) either (script-src-attr 'none'); 'wasm-unsafe-eval' for Pagefind search. Inline styles stay allowed
+  // (Starlight, Expressive Code and CodeMirror set styles at run time; styles cannot execute code).
+  security: {
+    csp: {
+      scriptDirective: { resources: ["'self'", "'wasm-unsafe-eval'", { resource: "'none'", kind: 'attribute' }] },
+      styleDirective: { resources: ["'self'", "'unsafe-inline'"] },
+      directives: [
+        "default-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "worker-src 'self' blob:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+      ],
+    },
+  },
   integrations: [
     starlight({
       title: 'Ambient Atlas',
@@ -20,5 +41,6 @@ export default defineConfig({
       components: { Search: './src/components/overrides/Search.astro' },
     }),
     mdx(),
+    cspInlineScriptHashes(),
   ],
 });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { decodeShare, encodeShare } from '../../src/lib/share/index.ts';
 import type { SharedState } from '../../src/lib/share/index.ts';
-import { expect, test } from './fixtures.ts';
+import { expect, sitemapPaths, test } from './fixtures.ts';
 
 const base = (f: string) => readFileSync(`labs/base/${f}.yaml`, 'utf8').trimEnd();
 const BOOKINFO_WAYPOINT = ['bookinfo', 'clients', 'waypoint'].map(base).join('\n---\n');
@@ -246,4 +246,43 @@ spec:
     await expect(page.getByRole('list', { name: 'Hop-by-hop trace' })).toBeVisible();
     expect(await axe()).toEqual([]);
   });
+
+  test('the Content-Security-Policy forbids inline event handlers', async ({ page }) => {
+    await open(page);
+    const policy = await page.locator('meta[http-equiv="content-security-policy"]').getAttribute('content');
+    expect(policy).toMatch(/script-src-attr 'none'/);
+    expect(policy!.match(/script-src ([^;]*)/)![1]).not.toContain("'unsafe-inline'");
+    // An element with an inline handler, injected at run time, never runs its handler.
+    const violation = page.evaluate(
+      () =>
+        new Promise<string>((resolve) =>
+          document.addEventListener('securitypolicyviolation', (e) => resolve(e.effectiveDirective), { once: true }),
+        ),
+    );
+    await page.evaluate(() =>
+      document.body.insertAdjacentHTML(
+        'beforeend',
+        '<img alt="" src="/no-such-image.png" onerror="window.__pwned2=1">',
+      ),
+    );
+    expect(await violation).toBe('script-src-attr');
+    expect(await page.evaluate(() => (window as unknown as { __pwned2?: number }).__pwned2)).toBeUndefined();
+  });
+});
+
+test('no page of the site violates the Content-Security-Policy', async ({ page }) => {
+  test.setTimeout(180_000);
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    if (/Content Security Policy/.test(m.text())) problems.push(`${page.url()}: ${m.text().slice(0, 160)}`);
+  });
+  for (const path of sitemapPaths()) {
+    await page.goto(path);
+    await page.waitForLoadState('load');
+  }
+  // The islands (dynamic imports, CodeMirror's styles) and search (WebAssembly) under the policy.
+  await open(page);
+  await page.goto('/exercises/l4-allow-principal/');
+  await expect(page.locator('[data-exercise][data-ready="true"]')).toBeVisible({ timeout: 20_000 });
+  expect(problems).toEqual([]);
 });
