@@ -61,6 +61,7 @@ export function labPage(lab: Lab): string {
   out.push('');
   out.push("import { Steps, Aside, Code } from '@astrojs/starlight/components';");
   out.push("import LabCheck from '../../../../labs/site/LabCheck.astro';");
+  out.push("import LabTerminal from '../../../components/terminal/LabTerminal.astro';");
   for (const ref of refs) out.push(`import ${importName(ref)} from '${importPath(lab, ref)}';`);
   out.push('');
   out.push(mdxProse(lab.summary));
@@ -92,6 +93,14 @@ export function labPage(lab: Lab): string {
     out.push('');
     out.push(`<Code code={${importName(ref)}} lang="yaml" title=${JSON.stringify(repoPath(lab, ref))} />`);
   }
+  out.push('');
+  out.push(
+    'Type the commands below in a terminal: the one in this page runs against a simulated cluster that starts like the lab (or, with `ambient-atlas lab serve ' +
+      lab.id +
+      '`, a real shell on your lab cluster).',
+  );
+  out.push('');
+  out.push(`<LabTerminal lab="${lab.id}" title=${JSON.stringify(`Terminal: ${lab.title}`)} />`);
   out.push('');
   out.push('## Steps');
   out.push('');

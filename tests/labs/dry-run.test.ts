@@ -156,3 +156,31 @@ describe('lab CLI in-process', () => {
     expect(() => parseLabCommand(['frobnicate'], {})).toThrow(/subcommand/);
   });
 });
+
+describe('ambient-atlas lab (the CLI command module)', async () => {
+  const { run } = await import('../../src/cli/commands/lab.ts');
+  const io = () => {
+    const out = { stdout: '', stderr: '' };
+    return {
+      out,
+      io: {
+        stdout: (t: string) => void (out.stdout += t),
+        stderr: (t: string) => void (out.stderr += t),
+        readStdin: async () => new Uint8Array(),
+        cwd: process.cwd(),
+        color: false,
+      },
+    };
+  };
+
+  it('dispatches `lab serve` to the terminal server (dry run)', async () => {
+    const c = io();
+    expect(await run(['serve', 'waypoint-l7-authz', '--dry-run'], c.io)).toBe(0);
+    expect(c.out.stdout).toContain('/labs/waypoint-l7-authz/#terminal=ws://127.0.0.1:');
+  });
+
+  it('turns a bad flag into a usage error', async () => {
+    await expect(run(['up', 'ambient-mtls', '--frobnicate'], io().io)).rejects.toThrow(/frobnicate/);
+    await expect(run(['up'], io().io)).rejects.toThrow(/needs a LAB/);
+  });
+});

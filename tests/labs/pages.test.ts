@@ -54,6 +54,15 @@ describe('lab pages', () => {
     },
   );
 
+  it.each(loadLabs().map((l) => [l.lab.id] as const))('%s embeds the terminal for its own lab', (id) => {
+    const tree = mdxToMdast(body(pages.get(`${id}.mdx`)!)) as unknown as Node & { children: Node[] };
+    const terms = find(tree, (n) => n.type === 'mdxJsxFlowElement' && n.name === 'LabTerminal') as (Node & {
+      attributes?: { name: string; value: unknown }[];
+    })[];
+    expect(terms).toHaveLength(1);
+    expect(terms[0]!.attributes!.find((a) => a.name === 'lab')!.value).toBe(id);
+  });
+
   it('escapes MDX specials outside inline code only', () => {
     expect(mdxProse('a {b} <c> `{d} <e>`')).toBe('a \\{b\\} \\<c\\> `{d} <e>`');
   });

@@ -14,6 +14,9 @@ Usage:
                                                   whether your YAML or the cluster is at fault.
                                                   --apply-solution applies the reference YAML of steps 1..N first
   ambient-atlas lab down LAB [--dry-run]          delete the lab's cluster and state
+  ambient-atlas lab serve [LAB] [--port N] [--origin URL]... [--site URL] [--shell PATH] [--dry-run]
+                                                  a real shell on the lab cluster for the in-page terminal
+                                                  (WebSocket on 127.0.0.1 only, token + Origin checked)
 
 --dry-run needs no Docker: it prints every action (cluster image, installs with versions, manifests, checks),
 lints the manifests of every step and runs every check in the simulator. LAB may be "all" with --dry-run.
@@ -22,6 +25,11 @@ The real path needs a Docker engine (about 8 GB of RAM); see labs/README.md.
 Exit codes: 0 ok, 1 a check or lint failed, 2 usage error, 3 Docker required but not found.`;
 
 export const run: Command = async (argv, io) => {
+  if (argv[0] === 'serve') {
+    // The in-page terminal's shell server (issue #9) lives in src/cli/lab-serve.ts with its own flags.
+    const { runLabServe } = await import('../lab-serve.ts');
+    return runLabServe(argv.slice(1), io);
+  }
   const { values, positionals } = parseArgs(argv, {
     'dry-run': { type: 'boolean' },
     step: { type: 'string' },
