@@ -165,9 +165,15 @@ export function serviceOf(mesh: Mesh, r: Resource): ServiceInfo | undefined {
   return servicesInNamespace(mesh, r.namespace).find((s) => s.resource === r);
 }
 
-/** The waypoint a Service/ServiceEntry really uses (undefined when traffic goes direct). */
-export function serviceWaypoint(mesh: Mesh, s: ServiceInfo) {
-  return mesh.resolveWaypoint({ kind: s.kind, resource: s.resource, namespace: s.namespace, labels: s.labels });
+const bindingCache = new WeakMap<ServiceInfo, ReturnType<Mesh['resolveWaypoint']>>();
+/** The waypoint binding of a Service/ServiceEntry (`.waypoint` undefined when traffic goes direct); memoised. */
+export function serviceWaypoint(mesh: Mesh, s: ServiceInfo): ReturnType<Mesh['resolveWaypoint']> {
+  let b = bindingCache.get(s);
+  if (!b) {
+    b = mesh.resolveWaypoint({ kind: s.kind, resource: s.resource, namespace: s.namespace, labels: s.labels });
+    bindingCache.set(s, b);
+  }
+  return b;
 }
 
 /** A principal pattern (`*`, `prefix*`, `*suffix`, exact) matches a concrete principal. */
