@@ -200,6 +200,10 @@ export async function mountTerminal(root: HTMLElement): Promise<void> {
     clear: () => term.clear(),
   });
   const sub = term.onData((d) => editor.feed(d));
+  // The validator (admission for `kubectl apply`) is the largest part: fetch it once the terminal is up.
+  const warm = () => void import('../../lib/validator/lint.ts').catch(() => {});
+  if ('requestIdleCallback' in window) window.requestIdleCallback(warm);
+  else setTimeout(warm, 500);
   dispose = () => sub.dispose();
   editor.start();
   term.focus();

@@ -5,7 +5,7 @@
 import { stringify } from 'yaml';
 import { parseManifests } from '../model/parse.ts';
 import type { JsonObject, JsonValue, SourceInput } from '../model/types.ts';
-import { lint } from '../validator/lint.ts';
+import type { LintReport } from '../validator/finding.ts';
 import {
   clusterText,
   keyOf,
@@ -83,7 +83,7 @@ export async function kubectl(s: Session, argv: string[], io: Io): Promise<numbe
   try {
     switch (sub) {
       case 'apply':
-        return apply(s, rest, io);
+        return apply(s, rest, io, await loadLint());
       case 'get':
         return get(s, rest, io);
       case 'describe':
@@ -93,7 +93,7 @@ export async function kubectl(s: Session, argv: string[], io: Io): Promise<numbe
       case 'label':
         return label(s, rest, io);
       case 'create':
-        return create(s, rest, io);
+        return await create(s, rest, io);
       case 'exec':
         return await exec(s, rest, io);
       case 'api-resources':
@@ -165,7 +165,20 @@ function readInputs(s: Session, p: ReturnType<typeof parseFlags>, io: Io): Sourc
   return inputs;
 }
 
-function apply(s: Session, argv: string[], io: Io): number {
+type LintFn = (inputs: readonly SourceInput[]) => LintReport;
+
+/** The validator is the biggest part of the shell (schemas): load it on the first apply, not when the page opens. */
+async function loadLint(): Promise<LintFn> {
+  const { lint } = await import('../validator/lint.ts');
+  return (inputs) => lint(inputs);
+}
+
+/** `kubectl apply` of the lab's own setup manifests: trusted, so no admission (and no validator to load). */
+export function applyTrusted(s: Session, argv: string[], io: Io): number {
+  return apply(s, argv, io, undefined);
+}
+
+function apply(s: Session, argv: string[], io: Io, lint: LintFn | undefined): number {
   const p = parseFlags(argv, COMMON);
   const inputs = readInputs(s, p, io);
   if (!inputs) return 1;
@@ -230,8 +243,8 @@ function apply(s: Session, argv: string[], io: Io): number {
     const linted: SourceInput = positionsValid
       ? input
       : { file: input.file, text: clusterText(incoming.map((x) => x.obj)) };
-    const report = lint([{ file: '(cluster)', text: clusterText(others) }, linted]);
-    const findings = report.findings.filter((f) => f.file === input.file);
+    const report = lint?.([{ file: '(cluster)', text: clusterText(others) }, linted]);
+    const findings = (report?.findings ?? []).filter((f) => f.file === input.file);
     const key = (k: string, ns: string | undefined, n: string) => `${k}|${ns ?? ''}|${n}`;
 
     let objects = s.objects;
@@ -855,7 +868,7 @@ function label(s: Session, argv: string[], io: Io): number {
 
 // ── create ────────────────────────────────────────────────────────────────────────────────────────
 
-function create(s: Session, argv: string[], io: Io): number {
+async function create(s: Session, argv: string[], io: Io): Promise<number> {
   const p = parseFlags(argv, COMMON);
   const [what, name] = p.positionals;
   if ((what === 'namespace' || what === 'ns') && name) {
@@ -870,7 +883,7 @@ function create(s: Session, argv: string[], io: Io): number {
     io.out(`namespace/${name} created\n`);
     return 0;
   }
-  if (flagAll(p, 'filename').length) return apply(s, argv, io);
+  if (flagAll(p, 'filename').length) return apply(s, argv, io, await loadLint());
   throw new UserError('the virtual cluster supports `kubectl create namespace NAME` and `kubectl create -f FILE`');
 }
 
