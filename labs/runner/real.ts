@@ -415,6 +415,8 @@ export async function runRealCheck(kube: KubeOps, c: LabCheck): Promise<RealOutc
 
 /** Sends the request with curl inside a pod of the client workload, `samples` times, and compares. */
 export async function runRealRequest(kube: KubeOps, c: RequestCheck): Promise<RealOutcome> {
+  // No lab uses plain-TCP checks yet; curl in the client image speaks HTTP, so say so rather than guess.
+  if (c.tcp) return { mismatches: [], error: 'TCP checks run only in the simulator (no real TCP probe yet)' };
   const [ns, name] = c.from.split('/') as [string, string];
   const pod = (await kube.podsOf(ns, name)).find((p) => p.phase === 'Running' && p.ready);
   if (!pod) return { mismatches: [], error: `no running pod for ${c.from}` };
