@@ -90,3 +90,12 @@ test('the EnvoyFilter page corrects the "bind it to waypoints" advice', async ({
     page.getByRole('complementary', { name: 'Correction: EnvoyFilter cannot be bound to waypoints' }),
   ).toBeVisible();
 });
+
+test('wildcards in field notes survive rendering (MDX would read a bare * as emphasis)', async ({ page }) => {
+  await page.goto('/networking/serviceentry/');
+  await expect(page.getByRole('main')).toContainText(
+    'A leading wildcard such as *.example.com is allowed; a bare * is refused.',
+  );
+  await page.goto('/networking/sidecar/');
+  await expect(page.getByRole('main')).toContainText('(./* is the');
+});

@@ -8,7 +8,7 @@ import { expect, test } from './fixtures.ts';
 async function search(page: Page, query: string): Promise<Locator> {
   await page.goto('/reference/');
   const open = page.getByRole('button', { name: /^Search/ });
-  await expect(open).toBeEnabled(); // Starlight enables the button once its search script has loaded
+  await expect(open).toBeEnabled({ timeout: 15_000 }); // Starlight enables it once its search script has loaded
   await open.click();
   const dialog = page.getByRole('dialog', { name: 'Search' });
   await expect(dialog).toBeVisible();
