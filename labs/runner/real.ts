@@ -174,8 +174,13 @@ export async function up(loaded: LoadedLab, deps: RealDeps): Promise<RunningLab>
       },
     };
   } catch (err) {
-    deps.out(`failed: ${err instanceof Error ? err.message : String(err)}`);
     unregister();
+    if (interrupted) {
+      // Whatever was running when the signal came (an exec in the stopped toolbox, say) fails; that is expected.
+      await cleanup();
+      throw new LabRunError(`interrupted by ${interrupted}; the cluster was deleted`);
+    }
+    deps.out(`failed: ${err instanceof Error ? err.message : String(err)}`);
     await cleanup();
     throw err;
   }

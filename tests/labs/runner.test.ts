@@ -249,6 +249,30 @@ describe('lab up (fake containers)', () => {
     expect(f.calls).toContain('nodes:remove:atlas-ambient-mtls');
   });
 
+  it('a signal during a long action turns the action\'s failure into a clean "interrupted"', async () => {
+    const f = fake();
+    const startToolbox = f.deps.containers.startToolbox;
+    const containers = {
+      ...f.deps.containers,
+      startToolbox: async (id: string) => {
+        const tb = await startToolbox(id);
+        return {
+          ...tb,
+          sh: async (script: string) => {
+            if (script.includes('istioctl install')) {
+              f.signal('SIGTERM');
+              throw new Error('exec stream closed'); // the toolbox was stopped under it
+            }
+            return tb.sh(script);
+          },
+        };
+      },
+    };
+    await expect(up(mtls, { ...f.deps, containers })).rejects.toThrow(/interrupted by SIGTERM/);
+    expect(f.lines.some((l) => l.startsWith('failed:'))).toBe(false);
+    expect(f.calls).toContain('nodes:remove:atlas-ambient-mtls');
+  });
+
   it('gives up waiting for the mesh after the timeout', async () => {
     const f = fake({ time: { step: 60_000 } });
     f.kube.rollout = async () => ({ ready: 0, desired: 1 });
