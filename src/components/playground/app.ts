@@ -230,8 +230,10 @@ export async function mount(root: HTMLElement): Promise<PlaygroundHandle> {
     }
   }
 
-  /** Lint cost, smoothed (exponential moving average), to decide between linting at once and debouncing. */
-  let lintCost = 0;
+  /** Recent lint costs; their median decides between linting at once and debouncing (one slow run is noise). */
+  const costs: number[] = [];
+  const lintCost = () => (costs.length ? [...costs].sort((a, b) => a - b)[costs.length >> 1]! : Infinity);
+  let lintPending = false;
   let lastLintAt = -Infinity;
   let meshStale = true;
 
@@ -243,7 +245,8 @@ export async function mount(root: HTMLElement): Promise<PlaygroundHandle> {
     showFindings(view, report.findings);
     renderFindings(report.findings, view);
     const ms = performance.now() - t0;
-    lintCost = lintCost ? lintCost * 0.7 + ms * 0.3 : ms;
+    costs.push(ms);
+    if (costs.length > 5) costs.shift();
     handle.last = { report, ms };
     performance.measure('atlas:lint', { start: t0, end: t0 + ms });
     meshStale = true;
@@ -283,12 +286,20 @@ export async function mount(root: HTMLElement): Promise<PlaygroundHandle> {
     label: 'YAML editor',
     onChange: (v) => {
       clearTimeout(lintTimer);
+      lintPending = false;
       // While linting is cheap, lint at once after a keystroke but at most once per LINT_THROTTLE_MS during a burst
       // (plus a trailing run), so typing never queues up lint work; a document slow to lint is debounced instead.
       const now = performance.now();
-      const delay =
-        lintCost && lintCost < SLOW_LINT_MS ? Math.max(0, lastLintAt + LINT_THROTTLE_MS - now) : LINT_DEBOUNCE_MS;
-      lintTimer = setTimeout(() => runLint(v), delay);
+      const delay = lintCost() < SLOW_LINT_MS ? Math.max(0, lastLintAt + LINT_THROTTLE_MS - now) : LINT_DEBOUNCE_MS;
+      if (delay === 0) {
+        // Right after this update finishes (a microtask), before the browser paints the keystroke.
+        lintPending = true;
+        queueMicrotask(() => {
+          if (!lintPending) return;
+          lintPending = false;
+          runLint(v);
+        });
+      } else lintTimer = setTimeout(() => runLint(v), delay);
       scheduleUrl();
     },
   });
