@@ -161,6 +161,35 @@ test.describe('/playground/', () => {
     );
   });
 
+  test('"Open in playground" on a reference page opens its example here', async ({ page }) => {
+    await page.goto('/gateway-api/httproute/');
+    const link = page.getByRole('link', { name: 'Open in playground' }).first();
+    const href = (await link.getAttribute('href'))!;
+    const d = decodeShare(href.slice(href.indexOf('#')));
+    expect('state' in d).toBe(true);
+    await link.click();
+    await expect(page).toHaveURL(/\/playground\/#v1\./);
+    await expect(page.locator('[data-playground][data-ready="true"]')).toBeVisible({ timeout: 20_000 });
+    await expect(page.locator('[data-pg-status]')).toContainText('Loaded the manifests and request from the link');
+    if ('state' in d && d.state.request?.from)
+      await expect(page.getByLabel('Client')).toHaveValue(d.state.request.from);
+    await page.getByRole('button', { name: 'Simulate' }).click();
+    await expect(page.getByRole('region', { name: 'Result' }).getByRole('definition').first()).toBeVisible();
+  });
+
+  test('presets load the bookinfo mesh or a reference example with its first request', async ({ page }) => {
+    await open(page);
+    await page.getByLabel('Preset').selectOption('gateway-api/httproute-canary');
+    await expect(page.locator('[data-pg-status]')).toContainText('Loaded preset');
+    await expect(page.getByLabel('Client')).toHaveValue('bookinfo/productpage-v1');
+    await expect(page.getByLabel('Destination')).toHaveValue('reviews.bookinfo:9080');
+    await page.getByRole('button', { name: 'Simulate' }).click();
+    const backends = page.getByRole('table', { name: 'Backends' });
+    await expect(backends).toContainText('bookinfo/reviews-v1');
+    await expect(backends).toContainText('80%');
+    await expect(backends).toContainText('20%');
+  });
+
   test('hostile YAML executes nothing and renders as text', async ({ page }) => {
     const evil = '<img src=x onerror="window.__pwned=1">';
     const yaml = `apiVersion: v1
