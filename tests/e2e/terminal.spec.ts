@@ -1,7 +1,11 @@
 // The in-page terminal (issue #9) on its demo page, in real Chromium: it loads only when opened, applies a policy
 // typed as a here-document, answers a denied and an allowed curl through the simulator, keeps its cluster across a
 // reload, and stays keyboard accessible. Output is read from xterm's accessibility tree (screen-reader mode).
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Page } from '@playwright/test';
+import { startLabServer } from '../../src/cli/lab-serve.ts';
 import { expect, test } from './fixtures.ts';
 
 const PAGE = '/labs/terminal/';
@@ -14,7 +18,7 @@ async function screenText(page: Page): Promise<string> {
 async function openTerminal(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Open terminal' }).first().click();
   await expect(page.locator('[data-term-status]').first()).toContainText('Virtual cluster', { timeout: 30_000 });
-  await expect(page.locator('.xterm-helper-textarea').first()).toBeFocused();
+  await expect(page.locator('.xterm-helper-textarea').first()).toBeFocused({ timeout: 15_000 });
 }
 
 /** Type one command (Enter at the end) and wait until `expected` shows up on screen. */
@@ -49,6 +53,9 @@ spec:
 EOF`;
 
 test.describe('in-page terminal', () => {
+  // Typing through xterm key by key is slow on a busy 2-core runner; these are budgets, not speed targets.
+  test.describe.configure({ timeout: 120_000 });
+
   test('loads xterm only when opened', async ({ page }) => {
     const scripts: string[] = [];
     page.on('request', (r) => {
@@ -144,5 +151,45 @@ test.describe('in-page terminal', () => {
   test('the closed terminal has no accessibility violations', async ({ page, axe }) => {
     await page.goto(PAGE);
     expect(await axe({ include: '[data-atlas-terminal]' })).toEqual([]);
+  });
+
+  test('the open terminal has no accessibility violations', async ({ page, axe }) => {
+    await page.goto(PAGE);
+    await openTerminal(page);
+    await type(page, 'kubectl get ns', /istio-system\s+Active/);
+    expect(await axe({ include: '[data-atlas-terminal]' })).toEqual([]);
+  });
+
+  test('with a lab serve link, the terminal opens by itself on the real shell', async ({ page, baseURL }) => {
+    const dir = mkdtempSync(join(tmpdir(), 'term-e2e-'));
+    const kubeconfig = join(dir, 'kubeconfig');
+    writeFileSync(kubeconfig, 'apiVersion: v1\nkind: Config\n');
+    const server = await startLabServer({
+      lab: 'l4-authorization',
+      origins: [new URL(baseURL!).origin],
+      kubeconfig,
+      shell: '/bin/sh',
+      cwd: dir,
+      env: { PATH: process.env['PATH'], HOME: dir, PS1: '$ ' },
+    });
+    try {
+      await page.goto(`${PAGE}#terminal=${server.wsUrl}`);
+      await expect(page.locator('[data-term-status]').first()).toContainText('Connected', { timeout: 30_000 });
+      await page.locator('.xterm-helper-textarea').first().focus();
+      await type(page, 'echo "kc=$KUBECONFIG"', `kc=${kubeconfig}`);
+      expect(server.sessions()).toBe(1);
+      await page.goto('about:blank');
+      await expect.poll(() => server.sessions(), { timeout: 5000 }).toBe(0);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('a link with a wrong token falls back to the virtual cluster', async ({ page }) => {
+    await page.goto(`${PAGE}#terminal=ws://127.0.0.1:9/?token=nope`);
+    await expect(page.locator('[data-term-status]').first()).toContainText('Virtual cluster', { timeout: 30_000 });
+    await page.locator('.xterm-helper-textarea').first().focus();
+    const text = await type(page, 'kubectl get ns legacy -o name', 'namespace/legacy');
+    expect(text).toContain('Could not reach `ambient-atlas lab serve`');
   });
 });
