@@ -5,7 +5,7 @@ import { LineEditor } from '../../src/components/terminal/line-editor.ts';
 import { complete, initialState, needsMoreInput } from '../../src/lib/vshell/index.ts';
 import { labContext } from './vshell-context.ts';
 
-function harness(history: string[] = []) {
+function harness(history: string[] = [], cols?: number) {
   const executed: string[] = [];
   let screen = '';
   let release: (() => void) | undefined;
@@ -23,6 +23,7 @@ function harness(history: string[] = []) {
     },
     prompt: () => '$ ',
     clear: () => (screen = ''),
+    ...(cols ? { cols: () => cols } : {}),
   });
   editor.start();
   const finish = async () => {
@@ -76,5 +77,19 @@ describe('line editor', () => {
     expect(h.editor.line).toBe('kubectl get deploy -n bookinfo productpage-v1 ');
     h.editor.feed('\x15istioctl waypoint \t');
     expect(h.screen()).toContain('apply  delete  generate  list  status');
+  });
+
+  it('moves the cursor across wrapped rows of a long line', () => {
+    const h = harness([], 10);
+    h.editor.feed('abcdefghijklmn'); // "$ " + 14 characters = 16 cells: two rows of 10
+    const before = h.screen().length;
+    h.editor.feed('\x01'); // Home: up one row, to column 3 (after the prompt)
+    const moved = h.screen().slice(before);
+    expect(moved).toContain('\x1b[1A\x1b[3G');
+    h.editor.feed('X');
+    expect(h.editor.line).toBe('Xabcdefghijklmn');
+    // Redraw starts from the prompt row: the cursor was on row 0, so no upward move before clearing.
+    const redraw = h.screen().slice(before + moved.length);
+    expect(redraw.startsWith('\r\x1b[J$ Xabcdefghijklmn')).toBe(true);
   });
 });

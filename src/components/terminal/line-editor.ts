@@ -13,6 +13,13 @@ export interface LineEditorHost {
   execute(input: string): Promise<void>;
   prompt(): string;
   clear(): void;
+  /** Terminal width, so long lines that wrap are redrawn and navigated correctly (default: no wrapping). */
+  cols?(): number;
+}
+
+function visibleLength(s: string): number {
+  // eslint-disable-next-line no-control-regex -- strip SGR colour sequences from the prompt
+  return s.replace(/\x1b\[[0-9;]*m/g, '').length;
 }
 
 const CONT = '> ';
@@ -28,7 +35,8 @@ export class LineEditor {
   private draft = '';
   private busy = false;
   private queue = '';
-  private renderedRows = 0;
+  /** Physical row of the cursor, counted from the first row of the prompt (0 = prompt row). */
+  private cursorRow = 0;
   private readonly host: LineEditorHost;
 
   constructor(host: LineEditorHost) {
@@ -97,7 +105,7 @@ export class LineEditor {
           break;
         case '\x0c':
           this.host.clear();
-          this.renderedRows = 0;
+          this.cursorRow = 0;
           this.host.write('\x1b[H\x1b[2J');
           this.renderFresh();
           break;
@@ -140,8 +148,10 @@ export class LineEditor {
     const atEnd = this.cursor === this.buf.length;
     this.buf = this.buf.slice(0, this.cursor) + text + this.buf.slice(this.cursor);
     this.cursor += text.length;
-    if (atEnd && !text.includes('\n')) this.host.write(text);
-    else this.render();
+    if (atEnd && !text.includes('\n')) {
+      this.host.write(text);
+      this.cursorRow = this.layout().endRow;
+    } else this.render();
   }
 
   private escape(seq: string): void {
@@ -158,14 +168,14 @@ export class LineEditor {
       case '\x1bOC':
         if (this.cursor < this.buf.length) {
           this.cursor++;
-          this.host.write('\x1b[C');
+          this.render();
         }
         break;
       case '\x1b[D':
       case '\x1bOD':
         if (this.cursor > this.lineStart()) {
           this.cursor--;
-          this.host.write('\x1b[D');
+          this.render();
         }
         break;
       case '\x1b[H':
@@ -215,9 +225,34 @@ export class LineEditor {
     this.render();
   }
 
+  /** Where the buffer's end and the cursor fall on screen, with lines wrapped at the terminal width. */
+  private layout(): { endRow: number; row: number; col: number; atEnd: boolean } {
+    const cols = Math.max(1, this.host.cols?.() ?? Number.MAX_SAFE_INTEGER);
+    const lines = this.buf.split('\n');
+    const prefix = (i: number) => visibleLength(i === 0 ? this.promptText() : CONT);
+    let rowStart = 0;
+    let endRow = 0;
+    let row = 0;
+    let col = 0;
+    let seen = 0;
+    for (let i = 0; i < lines.length; i++) {
+      const width = prefix(i) + lines[i]!.length;
+      const rows = Math.max(1, Math.ceil(width / cols));
+      if (this.cursor >= seen && this.cursor <= seen + lines[i]!.length) {
+        const p = prefix(i) + (this.cursor - seen);
+        row = rowStart + Math.min(rows - 1, Math.floor(p / cols));
+        col = p >= rows * cols ? cols - 1 : p % cols;
+      }
+      endRow = rowStart + rows - 1;
+      rowStart += rows;
+      seen += lines[i]!.length + 1;
+    }
+    return { endRow, row, col, atEnd: this.cursor === this.buf.length };
+  }
+
   /** Redraw prompt and buffer (multi-line buffers show continuation prompts) and place the cursor. */
   private render(): void {
-    if (this.renderedRows > 0) this.host.write(`\x1b[${this.renderedRows}A`);
+    if (this.cursorRow > 0) this.host.write(`\x1b[${this.cursorRow}A`);
     this.host.write('\r\x1b[J');
     this.renderFresh();
   }
@@ -225,9 +260,14 @@ export class LineEditor {
   private renderFresh(): void {
     const shown = this.buf.replace(/\n/g, `\r\n${CONT}`);
     this.host.write(this.promptText() + shown);
-    this.renderedRows = (this.buf.match(/\n/g) ?? []).length;
-    const back = this.buf.length - this.cursor;
-    if (back > 0) this.host.write(`\x1b[${back}D`);
+    const l = this.layout();
+    if (l.atEnd) {
+      this.cursorRow = l.endRow;
+      return;
+    }
+    if (l.endRow > l.row) this.host.write(`\x1b[${l.endRow - l.row}A`);
+    this.host.write(`\x1b[${l.col + 1}G`);
+    this.cursorRow = l.row;
   }
 
   private reset(): void {
@@ -235,7 +275,7 @@ export class LineEditor {
     this.cursor = 0;
     this.pending = [];
     this.histIndex = -1;
-    this.renderedRows = 0;
+    this.cursorRow = 0;
   }
 
   private tab(): void {
@@ -259,14 +299,14 @@ export class LineEditor {
       return;
     }
     this.host.write('\r\n' + c.candidates.slice(0, 60).join('  ') + (c.candidates.length > 60 ? '  …' : '') + '\r\n');
-    this.renderedRows = 0;
+    this.cursorRow = 0;
     this.renderFresh();
   }
 
   private enter(): void {
     this.host.write('\r\n');
     const full = [...this.pending, this.buf].join('\n');
-    this.renderedRows = 0;
+    this.cursorRow = 0;
     if (this.host.needsMore(full)) {
       this.pending = [...this.pending, this.buf];
       this.buf = '';

@@ -198,6 +198,7 @@ export async function mountTerminal(root: HTMLElement): Promise<void> {
     },
     prompt: () => `\x1b[32m${lab === 'playground' ? 'atlas' : lab}\x1b[0m$ `,
     clear: () => term.clear(),
+    cols: () => term.cols,
   });
   const sub = term.onData((d) => editor.feed(d));
   // The validator (admission for `kubectl apply`) is the largest part: fetch it once the terminal is up.
