@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseManifests } from '../model/index.ts';
 import { simulate } from './simulate.ts';
-import { SimUsageError } from './types.ts';
+import { SimulationInputError, SimUsageError } from './types.ts';
+import { buildMesh } from '../model/mesh.ts';
 import type { SimRequest, SimResult } from './types.ts';
 
 const ns = (name: string, labels: Record<string, string> = { 'istio.io/dataplane-mode': 'ambient' }) => `
@@ -116,6 +117,13 @@ describe('basic path', () => {
     expect((await sim(docs, { from: 'shop/web', to: 'cart' })).waypoint?.name).toBe('wp');
     const back = [...docs, service('cart', 'shop')];
     expect((await sim(back, { from: 'shop/web', to: 'cart' })).waypoint).toBeNull();
+  });
+
+  it('simulate takes a prebuilt Mesh as well as resources; unknown inputs throw SimulationInputError', async () => {
+    const { resources } = parseManifests({ file: 't.yaml', text: BASE.join('\n---\n') });
+    const fromMesh = await simulate(buildMesh(resources), { from: 'shop/web', to: 'cart' });
+    expect(fromMesh).toEqual(await simulate(resources, { from: 'shop/web', to: 'cart' }));
+    await expect(simulate(resources, { from: 'shop/web', to: 'nope' })).rejects.toBeInstanceOf(SimulationInputError);
   });
 
   it('a service selecting nothing is an error, not an allow', async () => {

@@ -213,11 +213,13 @@ export function applied(resources: readonly Resource[]): Resource[] {
  * unknown client or destination.
  */
 export async function simulate(
-  resources: readonly Resource[],
+  input: Mesh | readonly Resource[],
   req: SimRequest,
   opts: SimOptions = {},
 ): Promise<SimResult> {
-  const mesh = buildMesh(applied(resources), opts.rootNamespace ? { rootNamespace: opts.rootNamespace } : {});
+  // A Mesh (built once with buildMesh, as the playground and labs do) or the parsed resources themselves.
+  if (!Array.isArray(input)) return simulateIn(input as Mesh, req, opts);
+  const mesh = buildMesh(applied(input), opts.rootNamespace ? { rootNamespace: opts.rootNamespace } : {});
   return simulateIn(mesh, req, opts);
 }
 

@@ -122,9 +122,12 @@ export interface SimResult {
   readonly notes: string[];
 }
 
-/** An unknown client or destination: the CLI turns this into exit 2 with the message. */
-export class SimUsageError extends Error {
-  override name = 'SimUsageError';
+/** An unknown client or destination (the message names what exists): the CLI turns this into exit 2. */
+export class SimulationInputError extends Error {
+  override name = 'SimulationInputError';
 }
+/** The same class under its first name (used by the CLI, vshell and tests). */
+export const SimUsageError = SimulationInputError;
+export type SimUsageError = SimulationInputError;
 
 export type { Resource };
