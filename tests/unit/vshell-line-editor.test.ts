@@ -41,6 +41,12 @@ describe('line editor', () => {
     expect(h.screen()).toContain('\r\n> kind: A');
   });
 
+  it('Tab indents with spaces inside a here-document', () => {
+    const h = harness();
+    h.editor.feed('cat <<EOF\rspec:\r\tx: 1\rEOF\r');
+    expect(h.executed).toEqual(['cat <<EOF\nspec:\n  x: 1\nEOF']);
+  });
+
   it('queues input typed while a command runs', async () => {
     const h = harness();
     h.editor.feed('echo one\recho two\r');

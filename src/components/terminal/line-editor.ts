@@ -279,6 +279,11 @@ export class LineEditor {
   }
 
   private tab(): void {
+    // Inside a here-document Tab indents (YAML takes spaces, never tabs) instead of completing commands.
+    if (this.pending.length) {
+      this.insert('  ');
+      return;
+    }
     if (this.cursor !== this.buf.length) return;
     const lineText = this.buf.slice(this.lineStart());
     let c: Completion;
