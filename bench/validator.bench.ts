@@ -5,7 +5,6 @@ import { parseManifests } from '../src/lib/model/index.ts';
 import { lint, lintParsed } from '../src/lib/validator/index.ts';
 import { structuralValidator } from '../src/lib/validator/schema/validators.ts';
 import type { Bench } from './harness.ts';
-import { timeMedian } from './harness.ts';
 
 /** A realistic mesh: per namespace a Namespace, Deployments, Services, policies, routes and a waypoint. */
 export function generate(target: number): { text: string; count: number } {
