@@ -24,4 +24,19 @@ describe(ID, () => {
   it('root namespace EnvoyFilter is reported', () => {
     expect(linesFor(ID, nsDoc('istio-system', 'a: b') + ef('istio-system'))).toEqual([8]);
   });
+  it('patches that only target gateways (context: GATEWAY) are not reported', () => {
+    const gw = (context: string) =>
+      y(
+        'apiVersion: networking.istio.io/v1alpha3',
+        'kind: EnvoyFilter',
+        'metadata: {name: f, namespace: istio-system}',
+        'spec:',
+        '  configPatches:',
+        `  - applyTo: HTTP_FILTER`,
+        `    match: {context: ${context}}`,
+        '    patch: {operation: MERGE, value: {}}',
+      );
+    expect(linesFor(ID, gw('GATEWAY'))).toEqual([]);
+    expect(linesFor(ID, gw('SIDECAR_INBOUND'))).toEqual([2]);
+  });
 });

@@ -1,3 +1,4 @@
+import { getArray, getString } from '../../model/access.ts';
 import type { Rule } from '../rule.ts';
 import { y } from '../testing-yaml.ts';
 import { isGroup, namespaceIsAmbient } from './helpers.ts';
@@ -15,7 +16,7 @@ export const rule: Rule = {
       details: [
         'EnvoyFilter patches the Envoy configuration of sidecars and gateways. In ambient mode the per-node proxy is ztunnel, written in Rust, which has no Envoy configuration to patch. Waypoints are Envoy, but Istio does not apply EnvoyFilter to them.',
         '',
-        'An EnvoyFilter in an ambient namespace is therefore dead configuration. It is reported unless the manifests show its namespace uses sidecars. An EnvoyFilter in the root namespace is reported too: it still affects ingress gateways and sidecars, but not ambient workloads.',
+        'An EnvoyFilter in an ambient namespace is therefore dead configuration. It is reported unless the manifests show its namespace uses sidecars. An EnvoyFilter in the root namespace is reported too: it still affects ingress gateways and sidecars, but not ambient workloads. Filters whose patches all match `context: GATEWAY` are not reported: ingress and egress gateways are Envoy and still apply them.',
       ].join('\n'),
       fix: 'Replace it: with a WasmPlugin attached to the waypoint (`targetRefs`), with Gateway API filters on an HTTPRoute (headers, redirects, mirroring), or with Telemetry for observability. Delete it if it is no longer needed.',
     },
@@ -64,6 +65,10 @@ export const rule: Rule = {
     for (const r of ctx.mesh.byKind('EnvoyFilter')) {
       if (!isGroup(r, 'networking.istio.io')) continue;
       if (r.namespace !== ctx.mesh.rootNamespace && namespaceIsAmbient(ctx.mesh, r.namespace) === false) continue;
+      // Patches that only match the GATEWAY context target ingress/egress gateways, which are Envoy and still
+      // honour EnvoyFilter in an ambient mesh.
+      const patches = getArray(r.obj, ['spec', 'configPatches']);
+      if (patches.length && patches.every((p) => getString(p, ['match', 'context']) === 'GATEWAY')) continue;
       ctx.report({
         resource: r,
         path: [],
