@@ -21,7 +21,7 @@ From then on, a call from \`bookinfo/curl\` to productpage leaves the client's z
       apply: ['manifests/enrol-namespace.yaml'],
       commands: [
         'kubectl label namespace bookinfo istio.io/dataplane-mode=ambient',
-        'kubectl get pods -n bookinfo -o custom-columns=NAME:.metadata.name,REDIRECTION:.metadata.annotations.ambient\\.istio\\.io/redirection',
+        "kubectl get pods -n bookinfo -o 'custom-columns=NAME:.metadata.name,REDIRECTION:.metadata.annotations.ambient\\.istio\\.io/redirection'",
         'kubectl exec -n bookinfo deploy/curl -- curl -s -o /dev/null -w "%{http_code}\\n" http://productpage:9080/productpage',
       ],
       checks: [
