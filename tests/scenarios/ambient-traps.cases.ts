@@ -131,4 +131,28 @@ export const cases: readonly ScenarioCase[] = [
     request: { from: 'shop/web', to: 'pod/shop/metrics' },
     expect: { verdict: 'allowed', waypoint: 'shop/pod-waypoint' },
   },
+  {
+    name: 'ztunnel cannot match trustDomains: the ALLOW rule is dropped and nobody is admitted',
+    source: 'SEMANTICS §3 (!), upstream authorization.go httpSources (see simulator README)',
+    request: { from: 'shop/web', to: 'ledger' },
+    expect: { verdict: 'denied', deniedAt: 'ztunnel', decidedBy: 'AuthorizationPolicy shop/ledger-same-trust-domain' },
+  },
+  {
+    name: 'remoteIpBlocks is L7: the ALLOW rule is dropped at ztunnel',
+    source: 'SEMANTICS §3 (!)',
+    request: { from: 'shop/web', to: 'audit' },
+    expect: { verdict: 'denied', deniedAt: 'ztunnel', decidedBy: 'AuthorizationPolicy shop/audit-from-office' },
+  },
+  {
+    name: 'a Service naming a missing waypoint does not fall back to the namespace waypoint',
+    source: 'SEMANTICS §2 (!)',
+    request: { from: 'shop/web', to: 'api.typo' },
+    expect: { verdict: 'allowed', waypoint: null },
+  },
+  {
+    name: 'while its unlabelled neighbour uses the namespace waypoint',
+    source: 'SEMANTICS §2',
+    request: { from: 'shop/web', to: 'api-internal.typo' },
+    expect: { verdict: 'allowed', waypoint: 'typo/waypoint' },
+  },
 ];
