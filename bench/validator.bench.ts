@@ -2,7 +2,7 @@
 // (parse + @kubernetes-models validation) over the same input. Targets (issue #3): ≥ 50,000 resources/s on one
 // core, ≤ 1.5× the schema-only pass.
 import { parseManifests } from '../src/lib/model/index.ts';
-import { lint, lintParsed } from '../src/lib/validator/index.ts';
+import { lint, lintParsed, RULES } from '../src/lib/validator/index.ts';
 import { structuralValidator } from '../src/lib/validator/schema/validators.ts';
 import type { Bench } from './harness.ts';
 
@@ -194,6 +194,29 @@ const bench: Bench = async () => {
   const perSecond = Math.round(count / (lintMs / 1000));
   const layerPerSecond = Math.round(count / (L / 1000));
   const r2 = (x: number) => Math.round(x * 100) / 100;
+
+  // 3. Worst case per document (issue #3: ≤ 100 ms per document): every rule example and the hostile inputs.
+  const bomb = ['a0: &a0 [x, x, x, x, x, x, x, x, x, x]'];
+  for (let i = 1; i < 12; i++)
+    bomb.push(`a${i}: &a${i} [${Array.from({ length: 10 }, () => `*a${i - 1}`).join(', ')}]`);
+  let deep = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: deep}\ndata:\n';
+  for (let d = 0; d < 1000; d++) deep += `${'  '.repeat(d + 1)}k${d}:\n`;
+  const docs = [
+    ...RULES.flatMap((r) => [...r.meta.examples.valid, ...r.meta.examples.invalid].map((e) => e.yaml)),
+    `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\ndata:\n${bomb.map((l) => `  ${l}`).join('\n')}\n`,
+    deep,
+    `a: ${'['.repeat(1000)}${']'.repeat(1000)}\n`,
+  ];
+  let worst = 0;
+  for (const d of docs) {
+    const n = Math.max(1, d.split(/^---$/m).length);
+    const times = [0, 1, 2].map(() => {
+      const t0 = performance.now();
+      lint({ file: 'doc.yaml', text: d });
+      return performance.now() - t0;
+    });
+    worst = Math.max(worst, median(times) / n);
+  }
   return [
     {
       name: 'validator: lint 20,000 resources end to end (parse + schema + rules)',
@@ -222,6 +245,13 @@ const bench: Bench = async () => {
       unit: 'resources/s',
       target: '≥ 50000',
       ok: layerPerSecond >= 50_000,
+    },
+    {
+      name: `validator: worst lint time per document (${docs.length} rule examples and hostile inputs)`,
+      value: r2(worst),
+      unit: 'ms',
+      target: '≤ 100',
+      ok: worst <= 100,
     },
     {
       name: 'validator: findings on the generated mesh (expected 0: it is a correct mesh)',
