@@ -285,6 +285,7 @@ export async function mount(root: HTMLElement): Promise<PlaygroundHandle> {
     doc: '',
     label: 'YAML editor',
     onChange: (v) => {
+      performance.mark('atlas:change');
       clearTimeout(lintTimer);
       lintPending = false;
       // While linting is cheap, lint at once after a keystroke but at most once per LINT_THROTTLE_MS during a burst
