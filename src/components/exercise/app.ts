@@ -10,7 +10,7 @@ import { EditorState } from '@codemirror/state';
 import { EditorView, lineNumbers } from '@codemirror/view';
 import { ANSWER_FILE, exerciseById } from '../../content/exercises/index.ts';
 import type { Exercise } from '../../content/exercises/index.ts';
-import { lint } from '../../lib/validator/index.ts';
+import { lint } from '../../lib/validator/lint.ts';
 import { $, h, richText } from '../playground/dom.ts';
 import { createYamlEditor, replaceDoc, showFindings } from '../playground/editor.ts';
 import { describeExpect, exerciseInputs, runExercise } from './checks.ts';

@@ -6,9 +6,9 @@ import { ANSWER_FILE } from '../../content/exercises/index.ts';
 import type { Exercise, ExerciseCheck, ExerciseExpect } from '../../content/exercises/index.ts';
 import { buildMesh } from '../../lib/model/mesh.ts';
 import { parseManifests } from '../../lib/model/parse.ts';
-import { simulateIn } from '../../lib/simulator/index.ts';
+import { simulateIn } from '../../lib/simulator/simulate.ts';
 import type { SimResult } from '../../lib/simulator/types.ts';
-import { lint } from '../../lib/validator/index.ts';
+import { lint } from '../../lib/validator/lint.ts';
 import type { Finding } from '../../lib/validator/finding.ts';
 
 export interface CheckOutcome {

@@ -10,9 +10,11 @@ import type { Mesh } from '../../lib/model/mesh.ts';
 import { parseManifests } from '../../lib/model/parse.ts';
 import { decodeShare, encodeShare } from '../../lib/share/index.ts';
 import type { SharedState } from '../../lib/share/index.ts';
-import { simulateIn, SimUsageError } from '../../lib/simulator/index.ts';
+// Direct module imports (not the index files) keep the CLI formatters out of the island.
+import { simulateIn } from '../../lib/simulator/simulate.ts';
+import { SimUsageError } from '../../lib/simulator/types.ts';
 import type { SimRequest } from '../../lib/simulator/types.ts';
-import { lint } from '../../lib/validator/index.ts';
+import { lint } from '../../lib/validator/lint.ts';
 import type { Finding, LintReport } from '../../lib/validator/finding.ts';
 import { $, h } from './dom.ts';
 import { createYamlEditor, goTo, replaceDoc, showFindings } from './editor.ts';
