@@ -32,34 +32,54 @@ function newerAllowed(kindKey: string, path: readonly (string | number)[], field
 
 const MAX_UNKNOWN = 20;
 
+interface Frame {
+  readonly value: JsonValue;
+  readonly id: number;
+  readonly parent: Frame | undefined;
+  readonly key: string | number | undefined;
+}
+
+/** The path of a frame, built only when a finding needs it (the walk itself allocates no path arrays). */
+function pathOf(f: Frame | undefined): (string | number)[] {
+  const out: (string | number)[] = [];
+  for (let cur = f; cur && cur.key !== undefined; cur = cur.parent) out.push(cur.key);
+  return out.reverse();
+}
+
 export function unknownFields(apiVersion: string, kind: string, obj: JsonObject): SchemaProblem[] {
   const key = `${apiVersion}|${kind}`;
   const root = (KNOWN_ROOTS as Readonly<Record<string, number>>)[key];
   if (root === undefined) return [];
+  const nodes = KNOWN_NODES as readonly KnownNode[];
   const out: SchemaProblem[] = [];
   // Iterative walk: manifests can be deep, and the model already capped the depth.
-  const stack: [JsonValue, number, (string | number)[]][] = [[obj, root, []]];
+  const stack: Frame[] = [{ value: obj, id: root, parent: undefined, key: undefined }];
   while (stack.length && out.length < MAX_UNKNOWN) {
-    const [value, id, path] = stack.pop()!;
+    const frame = stack.pop()!;
+    const { value, id } = frame;
     if (id < 0 || value === null || typeof value !== 'object') continue;
-    const node = (KNOWN_NODES as readonly KnownNode[])[id];
+    const node = nodes[id];
     if (!node) continue;
     const [props, mapValue, item] = node;
     if (Array.isArray(value)) {
-      if (item >= 0) value.forEach((v, i) => stack.push([v, item, [...path, i]]));
+      if (item >= 0)
+        for (let i = 0; i < value.length; i++) stack.push({ value: value[i]!, id: item, parent: frame, key: i });
       continue;
     }
     if (props === 0 && mapValue < 0) continue;
-    for (const [k, v] of Object.entries(value)) {
+    for (const k in value) {
+      const v = value[k]!;
       const child = props === 0 ? undefined : props[k];
-      if (child !== undefined) stack.push([v, child, [...path, k]]);
-      else if (mapValue >= 0 || (props === 0 && mapValue < 0)) stack.push([v, mapValue, [...path, k]]);
-      else if (
-        props !== 0 &&
-        !(path.length === 1 && path[0] === 'metadata' && k === 'creationTimestamp') &&
-        !newerAllowed(key, path, k)
-      )
-        out.push({ path: [...path, k], message: unknownMessage(path, k, props) });
+      if (child !== undefined) {
+        if (child >= 0 && v !== null && typeof v === 'object')
+          stack.push({ value: v, id: child, parent: frame, key: k });
+      } else if (mapValue >= 0) {
+        if (v !== null && typeof v === 'object') stack.push({ value: v, id: mapValue, parent: frame, key: k });
+      } else if (props !== 0) {
+        const path = pathOf(frame);
+        if (!(path.length === 1 && path[0] === 'metadata' && k === 'creationTimestamp') && !newerAllowed(key, path, k))
+          out.push({ path: [...path, k], message: unknownMessage(path, k, props) });
+      }
     }
   }
   return out;
