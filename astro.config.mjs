@@ -21,7 +21,8 @@ export default defineConfig({
         "default-src 'self'",
         "img-src 'self' data:",
         "font-src 'self' data:",
-        "connect-src 'self'",
+        // The lab terminal talks to `ambient-atlas lab serve`, which only ever listens on loopback.
+        "connect-src 'self' ws://127.0.0.1:* ws://localhost:*",
         "worker-src 'self' blob:",
         "object-src 'none'",
         "base-uri 'self'",
@@ -39,6 +40,8 @@ export default defineConfig({
       lastUpdated: false,
       sidebar,
       components: { Search: './src/components/overrides/Search.astro' },
+      // Wrapped lines keep long YAML readable and leave no scrollable code block that keyboards cannot reach.
+      expressiveCode: { defaultProps: { wrap: true } },
     }),
     mdx(),
     cspInlineScriptHashes(),

@@ -137,7 +137,8 @@ function parseOne(input: SourceInput, resources: Resource[], issues: ModelIssue[
   const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, keepSourceTokens: false });
   const documents: Document.Parsed[] = 'empty' in docs ? [] : docs;
   // A stream without documents can still carry errors (e.g. a stray directive).
-  if ('empty' in docs) for (const e of docs.errors) issues.push(syntaxIssue(file, e.message, range(e.pos[0], e.pos[1])));
+  if ('empty' in docs)
+    for (const e of docs.errors) issues.push(syntaxIssue(file, e.message, range(e.pos[0], e.pos[1])));
   if (documents.length > LIMITS.maxDocuments) {
     issues.push({
       rule: 'yaml-syntax',
