@@ -40,7 +40,13 @@ export const sidebar = [
   })),
   { label: 'Migrate from sidecars', collapsed: true, items: [{ autogenerate: { directory: 'migrate' } }] },
   { label: 'Labs', collapsed: true, items: [{ autogenerate: { directory: 'labs' } }] },
-  { label: 'Playground', items: [{ label: 'Playground', link: '/playground/' }] },
+  {
+    label: 'Playground',
+    items: [
+      { label: 'Playground', link: '/playground/' },
+      { label: 'Exercises', collapsed: true, items: [{ autogenerate: { directory: 'exercises' } }] },
+    ],
+  },
   {
     label: 'Reference',
     items: [

@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { CATALOG } from '../../src/lib/catalog/index.ts';
 import { expect, test } from './fixtures.ts';
 
@@ -35,4 +36,31 @@ test.describe('/reference/', () => {
       await expect(page.locator('.atlas-entry-facts').first()).toContainText(entry.programmedAt[0]);
     }
   });
+});
+
+test('every exercise is linked from a reference page and the link opens it', async ({ page }) => {
+  // Exercise ids are the folders of src/content/exercises (their definitions need Vite to load).
+  const ids = readdirSync('src/content/exercises', { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name);
+  const pages = [
+    '/security/authorizationpolicy/',
+    '/request-path/',
+    '/gateway-api/httproute/',
+    '/security/requestauthentication/',
+    '/security/peerauthentication/',
+  ];
+  const linked = new Set<string>();
+  for (const path of pages) {
+    await page.goto(path);
+    for (const href of await page
+      .locator('a[href^="/exercises/"]')
+      .evaluateAll((as) => as.map((a) => a.getAttribute('href')!)))
+      linked.add(href.replace(/^\/exercises\/|\/$/g, ''));
+  }
+  expect(ids.length).toBeGreaterThanOrEqual(8);
+  expect([...linked].sort()).toEqual(ids.sort());
+  await page.goto('/gateway-api/httproute/');
+  await page.getByRole('link', { name: /Exercise: .*header/i }).click();
+  await expect(page).toHaveURL(/\/exercises\/header-routing\/$/);
 });
