@@ -54,7 +54,7 @@ test('every exercise is linked from a reference page and the link opens it', asy
   for (const path of pages) {
     await page.goto(path);
     for (const href of await page
-      .locator('a[href^="/exercises/"]')
+      .locator('main a[href^="/exercises/"]')
       .evaluateAll((as) => as.map((a) => a.getAttribute('href')!)))
       linked.add(href.replace(/^\/exercises\/|\/$/g, ''));
   }
