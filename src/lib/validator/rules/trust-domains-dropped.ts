@@ -3,9 +3,12 @@ import type { Rule } from '../rule.ts';
 import { y } from '../testing-yaml.ts';
 import { actionOf, DROPPED_SOURCE, hasTargetRefs, isIstioSecurity, scopeIsAmbient } from './helpers.ts';
 
-// Evidence: istio/istio pilot/pkg/serviceregistry/ambient/authorization.go builds ztunnel's RBAC matches from
-// principals, namespaces, ipBlocks, serviceAccounts and ports; trustDomains has no ztunnel counterpart and is
-// not carried over (SEMANTICS §3).
+// Evidence: istio/istio's ambient authorization translation. Older trees
+// (pilot/pkg/serviceregistry/kube/controller/ambient/authorization.go, handleRule) build the ztunnel match from
+// principals, namespaces, ipBlocks, serviceAccounts and ports and silently leave trustDomains out (the rule gets
+// broader). Newer trees (pilot/pkg/serviceregistry/ambient/authorization.go, httpSources) list trustDomains and
+// notTrustDomains as unsupported, so an ALLOW rule using them is dropped like an L7 rule (stricter) — the
+// simulator follows the newer behaviour. Either way the condition is not enforced as written, hence the warning.
 export const rule: Rule = {
   meta: {
     id: 'trust-domains-dropped',
@@ -13,12 +16,14 @@ export const rule: Rule = {
     description: 'trustDomains / notTrustDomains in a policy enforced by ztunnel are silently ignored.',
     docs: {
       summary:
-        'ztunnel has no trust-domain match, so the field is dropped without notice. An ALLOW rule that combined it with other conditions becomes broader (it allows peers from any trust domain); a DENY rule that relied on it never matches on it.',
+        'ztunnel has no trust-domain match, so the condition is never enforced as written. Current istiod treats the field as unsupported and drops the whole ALLOW rule (which can leave the workload denying everything); older releases dropped only the field, making the rule broader. A DENY rule that relied on it never matches on it.',
       details: [
-        'Selector and namespace-wide AuthorizationPolicies are translated into ztunnel rules. The translation keeps principals, namespaces, IP blocks, service accounts and ports, but has no place for `trustDomains` or `notTrustDomains`. The rest of the source match stays, so:',
+        'Selector and namespace-wide AuthorizationPolicies are translated into ztunnel rules. The translation keeps principals, namespaces, IP blocks, service accounts and ports, but ztunnel has no place for `trustDomains` or `notTrustDomains`. What happens to the rule depends on the istiod version:',
         '',
-        '- `from: [{source: {trustDomains: ["partner.example"], namespaces: ["shop"]}}]` in an ALLOW policy allows `shop` callers from **every** trust domain;',
-        '- a source with only `trustDomains` becomes an empty match (for ALLOW: the clause matches every peer; for DENY: it matches nothing useful).',
+        '- current releases list the fields as unsupported, like HTTP attributes: an ALLOW rule that uses them is **dropped whole**, so `from: [{source: {trustDomains: ["partner.example"], namespaces: ["shop"]}}]` admits nobody, and if it was the only rule the workload denies everything;',
+        '- older releases dropped only the field: the same rule admitted `shop` callers from **every** trust domain.',
+        '',
+        'Neither is what the policy says, and the status condition is the only hint.',
       ].join('\n'),
       fix: 'Express the condition with `principals` (which include the trust domain: `partner.example/ns/shop/sa/client`), or attach the policy to a waypoint with `targetRefs`.',
     },
