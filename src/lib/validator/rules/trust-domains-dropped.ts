@@ -89,8 +89,8 @@ export const rule: Rule = {
               path: ['spec', 'rules', i, 'from', j, 'source', k],
               message:
                 action === 'ALLOW'
-                  ? `ztunnel ignores ${k}: this ALLOW rule then matches peers from any trust domain, which is broader than written.`
-                  : `ztunnel ignores ${k}: this DENY rule no longer checks the trust domain.`,
+                  ? `ztunnel cannot match ${k}: current istiod drops this whole ALLOW rule (older releases dropped only the field, matching any trust domain). Either way it is not enforced as written.`
+                  : `ztunnel cannot match ${k}: this DENY rule does not check the trust domain as written.`,
               fix: 'Put the trust domain into principals (td/ns/NS/sa/SA) or enforce the policy at a waypoint with targetRefs.',
             });
           }
