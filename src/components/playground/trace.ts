@@ -3,33 +3,11 @@
  * (client → ztunnel → waypoint → ztunnel → pod), each hop with its decisions and the policy that made them.
  * Built with DOM nodes and textContent only.
  */
-import type { Decision, Hop, SimRequest, SimResult } from '../../lib/simulator/types.ts';
+// Hop headings and decision lines are worded once, in the simulator's text formatter, for the CLI, the terminal
+// and this island alike.
+import { decisionLine, hopTitle } from '../../lib/simulator/format.ts';
+import type { SimRequest, SimResult } from '../../lib/simulator/types.ts';
 import { h } from './dom.ts';
-
-function hopTitle(hop: Hop): string {
-  switch (hop.at) {
-    case 'ztunnel':
-      return `ztunnel (${hop.side}${hop.node ? `, ${hop.node}` : ''})`;
-    case 'waypoint':
-      return `waypoint ${hop.name}`;
-    case 'sidecar':
-      return `sidecar (${hop.side}) ${hop.name}`;
-    case 'pod':
-      return `pod ${hop.name}:${hop.port}`;
-    case 'gateway':
-      return `ingress gateway ${hop.name}`;
-    default:
-      return `external ${hop.name}`;
-  }
-}
-
-function decisionText(d: Decision): string {
-  const parts = [d.step];
-  if (d.policy) parts.push(d.policy + (d.rule !== undefined ? ` rule ${d.rule}` : ''));
-  if (d.action) parts.push(d.action);
-  if (d.matched !== undefined) parts.push(d.matched ? 'matched' : 'not matched');
-  return parts.join(' · ') + (d.note ? ` — ${d.note}` : '');
-}
 
 export function renderResult(r: SimResult, req: SimRequest): HTMLElement {
   const verdictLabel =
@@ -105,7 +83,7 @@ export function renderResult(r: SimResult, req: SimRequest): HTMLElement {
         { class: `pg-hop pg-hop-${hop.at}` },
         h('strong', {}, hopTitle(hop)),
         decisions.length
-          ? h('ul', { class: 'pg-decisions' }, ...decisions.map((d) => h('li', {}, decisionText(d))))
+          ? h('ul', { class: 'pg-decisions' }, ...decisions.map((d) => h('li', {}, decisionLine(d))))
           : null,
         hop.notes.length ? h('ul', { class: 'pg-notes' }, ...hop.notes.map((n) => h('li', {}, n))) : null,
       );
