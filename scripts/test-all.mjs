@@ -10,6 +10,8 @@ const t0 = Date.now();
 mkdirSync('test-results', { recursive: true });
 
 const steps = [
+  // astro sync writes .astro/types.d.ts (astro:content, import.meta.glob, asset imports): tsc needs it on a clean clone.
+  { name: 'sync', cmd: ['npx', 'astro', 'sync'] },
   { name: 'typecheck', cmd: ['npx', 'tsc', '-p', 'tsconfig.json', '--noEmit'] },
   { name: 'lint', cmd: ['npx', 'eslint', '.'] },
   { name: 'format', cmd: ['npx', 'prettier', '--check', '.', '--log-level', 'warn'] },
