@@ -2,16 +2,22 @@ import { parseManifests } from '../src/lib/model/index.ts';
 import { buildMesh } from '../src/lib/model/mesh.ts';
 import { simulateIn } from '../src/lib/simulator/index.ts';
 import type { SimRequest } from '../src/lib/simulator/index.ts';
+import type { Resource } from '../src/lib/model/types.ts';
 import type { Bench, BenchResult } from './harness.ts';
-import { timeMedian } from './harness.ts';
 
 /**
- * A synthetic mesh: `namespaces` ambient namespaces, each with 5 services (one behind a waypoint with a 2-way
- * HTTPRoute split), a selector ALLOW per service, a waypoint L7 policy and a namespace PeerAuthentication.
+ * A synthetic mesh of `namespaces` ambient namespaces with the issue's proportions (issue #4: 100 services /
+ * 200 policies and 10,000 / 20,000), i.e. 10 Services and 20 policies per namespace:
+ * - apps svc0…svc7 (one Deployment each; svc0 has v1 and v2 Deployments and Services svc0-v1/svc0-v2 for a 90/10
+ *   HTTPRoute split), svc0 behind the namespace's waypoint;
+ * - per app a selector ALLOW (from the next app and the waypoint) and a selector DENY on a debug port;
+ * - a namespace PeerAuthentication STRICT, a namespace-wide DENY from a blocked namespace, an L7 ALLOW on svc0
+ *   and an L7 DENY on the waypoint Gateway (targetRefs).
  */
-function meshYaml(namespaces: number): string {
+const APPS = 8;
+function meshYaml(from: number, to: number): string {
   const docs: string[] = [];
-  for (let n = 0; n < namespaces; n++) {
+  for (let n = from; n < to; n++) {
     const ns = `ns${n}`;
     docs.push(`apiVersion: v1\nkind: Namespace\nmetadata: {name: ${ns}, labels: {istio.io/dataplane-mode: ambient}}`);
     docs.push(
@@ -20,22 +26,27 @@ function meshYaml(namespaces: number): string {
     docs.push(
       `apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: {name: default, namespace: ${ns}}\nspec: {mtls: {mode: STRICT}}`,
     );
-    for (let s = 0; s < 5; s++) {
+    docs.push(
+      `apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: deny-blocked, namespace: ${ns}}\nspec:\n  action: DENY\n  rules: [{from: [{source: {namespaces: ["blocked"]}}]}]`,
+    );
+    const deployment = (name: string, labels: string, sa: string) =>
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: ${name}, namespace: ${ns}}\nspec:\n  selector: {matchLabels: {${labels}}}\n  template:\n    metadata: {labels: {${labels}}}\n    spec: {serviceAccountName: ${sa}, containers: [{name: c, image: x, ports: [{containerPort: 8080, name: http}, {containerPort: 9090, name: debug}]}]}`;
+    const service = (name: string, selector: string, labels = '') =>
+      `apiVersion: v1\nkind: Service\nmetadata: {name: ${name}, namespace: ${ns}${labels}}\nspec: {selector: {${selector}}, ports: [{port: 80, targetPort: http}]}`;
+    for (let s = 0; s < APPS; s++) {
       const app = `svc${s}`;
-      for (const v of ['v1', 'v2']) {
-        docs.push(
-          `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: ${app}-${v}, namespace: ${ns}}\nspec:\n  selector: {matchLabels: {app: ${app}, version: ${v}}}\n  template:\n    metadata: {labels: {app: ${app}, version: ${v}}}\n    spec: {serviceAccountName: ${app}, containers: [{name: c, image: x, ports: [{containerPort: 8080, name: http}]}]}`,
-        );
-        docs.push(
-          `apiVersion: v1\nkind: Service\nmetadata: {name: ${app}-${v}, namespace: ${ns}}\nspec: {selector: {app: ${app}, version: ${v}}, ports: [{port: 80, targetPort: http}]}`,
-        );
-      }
-      const wpLabel = s === 0 ? ', labels: {istio.io/use-waypoint: wp}' : '';
+      if (s === 0) {
+        for (const v of ['v1', 'v2']) {
+          docs.push(deployment(`${app}-${v}`, `app: ${app}, version: ${v}`, app));
+          docs.push(service(`${app}-${v}`, `app: ${app}, version: ${v}`));
+        }
+      } else docs.push(deployment(app, `app: ${app}`, app));
+      docs.push(service(app, `app: ${app}`, s === 0 ? ', labels: {istio.io/use-waypoint: wp}' : ''));
       docs.push(
-        `apiVersion: v1\nkind: Service\nmetadata: {name: ${app}, namespace: ${ns}${wpLabel}}\nspec: {selector: {app: ${app}}, ports: [{port: 80, targetPort: http}]}`,
+        `apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: ${app}-allow, namespace: ${ns}}\nspec:\n  selector: {matchLabels: {app: ${app}}}\n  action: ALLOW\n  rules: [{from: [{source: {principals: ["cluster.local/ns/${ns}/sa/svc${(s + 1) % APPS}", "cluster.local/ns/${ns}/sa/wp"]}}]}]`,
       );
       docs.push(
-        `apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: ${app}-allow, namespace: ${ns}}\nspec:\n  selector: {matchLabels: {app: ${app}}}\n  action: ALLOW\n  rules: [{from: [{source: {principals: ["cluster.local/ns/${ns}/sa/svc${(s + 1) % 5}", "cluster.local/ns/${ns}/sa/wp"]}}]}]`,
+        `apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: ${app}-debug, namespace: ${ns}}\nspec:\n  selector: {matchLabels: {app: ${app}}}\n  action: DENY\n  rules: [{to: [{operation: {ports: ["9090"]}}]}]`,
       );
     }
     docs.push(
@@ -44,32 +55,53 @@ function meshYaml(namespaces: number): string {
     docs.push(
       `apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: l7, namespace: ${ns}}\nspec:\n  targetRefs: [{kind: Service, group: "", name: svc0}]\n  action: ALLOW\n  rules: [{to: [{operation: {methods: ["GET"], paths: ["/api/*"]}}]}]`,
     );
+    docs.push(
+      `apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: no-admin, namespace: ${ns}}\nspec:\n  targetRefs: [{kind: Gateway, group: gateway.networking.k8s.io, name: wp}]\n  action: DENY\n  rules: [{to: [{operation: {paths: ["/admin", "/admin/*"]}}]}]`,
+    );
   }
   return docs.join('\n---\n');
 }
+
+const POLICY_KINDS = new Set(['AuthorizationPolicy', 'PeerAuthentication', 'RequestAuthentication']);
+const count = (resources: readonly Resource[], pred: (r: Resource) => boolean) => resources.filter(pred).length;
 
 /**
  * The machines are shared (load averages far above the core count), so each size is measured in several
  * interleaved rounds and the best CPU time (process.cpuUsage) is kept: waiting for a core is not our cost.
  */
 const bench: Bench = async () => {
-  const small = 20;
-  const large = 200;
-  const sizes = [small, large];
-  const setups = sizes.map((n) => {
-    const { resources } = parseManifests({ file: 'bench.yaml', text: meshYaml(n) });
+  const small = 10;
+  const large = 1000;
+  const setups = [small, large].map((n) => {
+    // One input per 100 namespaces: a single 12 MB document stream would exceed the parser's input cap.
+    const inputs = [];
+    for (let from = 0; from < n; from += 100)
+      inputs.push({ file: `bench-${from}.yaml`, text: meshYaml(from, Math.min(n, from + 100)) });
+    const { resources } = parseManifests(inputs);
+    const t0 = performance.now();
+    const mesh = buildMesh(resources);
+    const buildMs = performance.now() - t0;
     const mid = `ns${Math.floor(n / 2)}`;
     const reqs: SimRequest[] = [
-      { from: `${mid}/svc1-v1`, to: `svc0.${mid}`, path: '/api/items' }, // waypoint, L7 allow, split, dest ztunnel
-      { from: `${mid}/svc2-v1`, to: `svc1.${mid}` }, // direct, selector ALLOW
+      { from: `${mid}/svc1`, to: `svc0.${mid}`, path: '/api/items' }, // waypoint, L7 allow, split, dest ztunnel ALLOW
+      { from: `${mid}/svc2`, to: `svc1.${mid}` }, // direct, selector ALLOW
       { from: 'external', to: `svc3.${mid}` }, // plaintext: STRICT reset
     ];
-    return { n, resources, mesh: buildMesh(resources), reqs };
+    return {
+      n,
+      resources,
+      mesh,
+      buildMs,
+      reqs,
+      services: count(resources, (r) => r.kind === 'Service'),
+      policies: count(resources, (r) => POLICY_KINDS.has(r.kind)),
+    };
   });
-  const batch = 50;
+  // Each timed batch is long enough (tens of ms) for process.cpuUsage's resolution not to matter.
+  const batch = 400;
   const cpu: Record<number, number> = {};
   const wall: Record<number, number> = {};
-  for (let round = 0; round < 7; round++) {
+  for (let round = 0; round < 9; round++) {
     for (const { n, mesh, reqs } of setups) {
       const c0 = process.cpuUsage();
       const t0 = performance.now();
@@ -85,30 +117,28 @@ const bench: Bench = async () => {
     }
   }
   const results: BenchResult[] = [];
-  for (const { n, resources } of setups) {
-    results.push({
-      name: `trace on ${resources.length} resources (${n * 15} services), CPU time`,
-      value: cpu[n]!,
-      unit: 'µs/trace',
-      target: '< 5,000 µs (playground re-runs on each edit)',
-      ok: cpu[n]! < 5000,
-    });
+  for (const { n, resources, services, policies, buildMs } of setups) {
+    const size = `${services.toLocaleString('en-US')} services / ${policies.toLocaleString('en-US')} policies`;
+    results.push({ name: `trace at ${size}, CPU time`, value: cpu[n]!, unit: 'µs/trace' });
     results.push({ name: `  same, wall clock (best round)`, value: wall[n]!, unit: 'µs/trace' });
+    const rps = 1e6 / cpu[n]!;
     results.push({
-      name: `mesh index build, ${resources.length} resources`,
-      value: timeMedian(() => void buildMesh(resources)),
-      unit: 'ms',
+      name: `  requests/s on one core (CPU time)`,
+      value: rps,
+      unit: 'req/s',
+      ...(n === large ? { target: '≥ 50,000/s at the large size', ok: rps >= 50_000 } : {}),
     });
+    results.push({ name: `mesh index build (setup), ${resources.length} resources`, value: buildMs, unit: 'ms' });
   }
   const ratio = cpu[large]! / cpu[small]!;
   results.push({
-    name: 'trace cost scaling, 10× the mesh',
+    name: 'trace cost scaling, 100× the mesh',
     value: ratio,
     unit: '×',
     ratio: {
       value: ratio,
       against: `${small}-namespace mesh`,
-      target: '≤ 2× (a trace only looks at the namespaces on its path)',
+      target: '≤ 2× (a trace only looks at what applies to it)',
     },
     ok: ratio <= 2,
   });
