@@ -37,6 +37,29 @@ export function formatPath(path: ObjectPath): string {
   return out;
 }
 
+/** Kinds without a namespace: naming them `ns/name` would suggest a namespace they do not have. */
+const CLUSTER_SCOPED = new Set([
+  'Namespace',
+  'GatewayClass',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'CustomResourceDefinition',
+  'IngressClass',
+  'MutatingWebhookConfiguration',
+  'ValidatingWebhookConfiguration',
+  'ValidatingAdmissionPolicy',
+  'ValidatingAdmissionPolicyBinding',
+  'PriorityClass',
+  'StorageClass',
+  'PersistentVolume',
+  'Node',
+]);
+
+/** `Kind ns/name`, or `Kind name` for a cluster-scoped kind (the model gives every object a namespace). */
+export function resourceLabel(ref: Pick<ResourceRef, 'kind' | 'namespace' | 'name'>): string {
+  return CLUSTER_SCOPED.has(ref.kind) ? `${ref.kind} ${ref.name}` : `${ref.kind} ${ref.namespace}/${ref.name}`;
+}
+
 export function ruleDocsUrl(rule: string): string {
   return `/validator/rules/${rule}/`;
 }

@@ -1,4 +1,5 @@
 import type { Finding, LintReport, Severity } from './finding.ts';
+import { resourceLabel } from './finding.ts';
 import { RULES } from './rules/index.ts';
 
 const COLORS: Record<Severity | 'dim' | 'bold' | 'reset', string> = {
@@ -21,7 +22,7 @@ export function formatText(report: LintReport, options: { color?: boolean } = {}
   const lines: string[] = [];
   for (const f of report.findings) {
     const where = `${f.file}:${f.line}:${f.column}`;
-    const res = f.resource ? ` ${f.resource.kind} ${f.resource.namespace}/${f.resource.name}` : '';
+    const res = f.resource ? ` ${resourceLabel(f.resource)}` : '';
     lines.push(`${c('bold', where)} ${c(f.severity, f.severity)} ${c('dim', f.rule)}${res}`);
     lines.push(`  ${f.message}`);
     if (f.fix) lines.push(`  fix: ${f.fix}`);
@@ -84,7 +85,7 @@ export function formatSarif(report: LintReport, options: { docsBaseUrl?: string 
               logicalLocations: [
                 {
                   name: f.resource.name,
-                  fullyQualifiedName: `${f.resource.kind}/${f.resource.namespace}/${f.resource.name}${f.path ? `:${f.path}` : ''}`,
+                  fullyQualifiedName: `${resourceLabel(f.resource).replace(' ', '/')}${f.path ? `:${f.path}` : ''}`,
                   kind: 'object',
                 },
               ],

@@ -85,6 +85,11 @@ export const rule: Rule = {
       const b = use.binding;
       if (!b.requested) continue;
       const target = `${b.requested.namespace}/${b.requested.name}`;
+      // A Namespace label speaks for the services in it that carry no label of their own.
+      const whose =
+        use.kind === 'Namespace'
+          ? `services in namespace ${use.resource.name} (those without their own label)`
+          : `this ${use.kind}`;
       if (b.reason === 'not-found')
         ctx.report({
           resource: use.resource,
@@ -92,8 +97,8 @@ export const rule: Rule = {
           part: 'value',
           severity: anyWaypoint ? 'error' : 'info',
           message: anyWaypoint
-            ? `Waypoint ${target} is not in these manifests: traffic for this ${use.kind} goes direct and L7 policy is bypassed (no fallback to the namespace label).`
-            : `Waypoint ${target} is not in these manifests; if it is not deployed, traffic for this ${use.kind} goes direct and L7 policy is bypassed.`,
+            ? `Waypoint ${target} is not in these manifests: traffic for ${whose} goes direct and L7 policy is bypassed (no fallback to the namespace label).`
+            : `Waypoint ${target} is not in these manifests; if it is not deployed, traffic for ${whose} goes direct and L7 policy is bypassed.`,
           fix: 'Fix the name or deploy the waypoint (istioctl waypoint apply).',
         });
       else if ((b.reason as string) === 'not-ready')
