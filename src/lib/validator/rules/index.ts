@@ -13,6 +13,7 @@ import { rule as waypointForMismatch } from './waypoint-for-mismatch.ts';
 import { rule as waypointListener } from './waypoint-listener.ts';
 import { rule as httprouteParentWaypoint } from './httproute-parent-waypoint.ts';
 import { rule as routeNotThroughWaypoint } from './route-not-through-waypoint.ts';
+import { rule as parentrefServiceMissingGroup } from './parentref-service-missing-group.ts';
 import { rule as backendRefNotPermitted } from './backend-ref-not-permitted.ts';
 import { rule as mixedVirtualserviceHttproute } from './mixed-virtualservice-httproute.ts';
 import { rule as virtualserviceOnWaypoint } from './virtualservice-on-waypoint.ts';
@@ -46,6 +47,7 @@ export const RULES: readonly Rule[] = [
   waypointListener,
   httprouteParentWaypoint,
   routeNotThroughWaypoint,
+  parentrefServiceMissingGroup,
   backendRefNotPermitted,
   mixedVirtualserviceHttproute,
   virtualserviceOnWaypoint,
