@@ -14,6 +14,7 @@ import { rule as waypointListener } from './waypoint-listener.ts';
 import { rule as httprouteParentWaypoint } from './httproute-parent-waypoint.ts';
 import { rule as routeNotThroughWaypoint } from './route-not-through-waypoint.ts';
 import { rule as parentrefServiceMissingGroup } from './parentref-service-missing-group.ts';
+import { rule as regexNotRe2 } from './regex-not-re2.ts';
 import { rule as backendRefNotPermitted } from './backend-ref-not-permitted.ts';
 import { rule as mixedVirtualserviceHttproute } from './mixed-virtualservice-httproute.ts';
 import { rule as virtualserviceOnWaypoint } from './virtualservice-on-waypoint.ts';
@@ -48,6 +49,7 @@ export const RULES: readonly Rule[] = [
   httprouteParentWaypoint,
   routeNotThroughWaypoint,
   parentrefServiceMissingGroup,
+  regexNotRe2,
   backendRefNotPermitted,
   mixedVirtualserviceHttproute,
   virtualserviceOnWaypoint,

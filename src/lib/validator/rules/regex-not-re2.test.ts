@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import { linesFor, y } from '../testing.ts';
+import { malformedRegex, nonRe2Construct } from './regex-not-re2.ts';
+
+const ID = 'regex-not-re2';
+const pathRoute = (value: string) =>
+  y(
+    'apiVersion: gateway.networking.k8s.io/v1',
+    'kind: HTTPRoute',
+    'metadata: {name: r, namespace: shop}',
+    'spec:',
+    '  parentRefs: [{group: "", kind: Service, name: api}]',
+    '  rules:',
+    '  - matches:',
+    '    - path:',
+    '        type: RegularExpression',
+    `        value: ${JSON.stringify(value)}`,
+    '    backendRefs: [{name: api, port: 80}]',
+  );
+
+describe(`${ID} scanner`, () => {
+  // Each unsupported construct next to the closest construct RE2 accepts.
+  const pairs: [bad: string, good: string][] = [
+    ['/a(?=b)', '/a(?:b)'],
+    ['/a(?!b)', '/a(?i:b)'],
+    ['/(?<=a)b', '/(?<name>a)b'],
+    ['/(?<!a)b', '/(?P<name>a)b'],
+    ['/(a)\\1', '/(a)\\\\1'],
+    ['/(?<n>a)\\k<n>', '/(?<n>a)\\\\k<n>'],
+    ['/(?P=n)', '/(?P<n>x)'],
+    ['/a*+', '/a*?'],
+    ['/a++', '/a+?'],
+    ['/a?+', '/a??'],
+    ['/a{2}+', '/a{2}?'],
+    ['/(?>ab)', '/(?:ab)'],
+    ['/a\\Z', '/a\\z'],
+  ];
+  for (const [bad, good] of pairs)
+    it(`${bad} is not RE2; ${good} is`, () => {
+      expect(nonRe2Construct(bad)).toBeDefined();
+      expect(nonRe2Construct(good)).toBeUndefined();
+    });
+  it('inside a character class, (?= and \\1 are literal characters', () => {
+    expect(nonRe2Construct('/[(?=]x')).toBeUndefined();
+    expect(nonRe2Construct('/[\\1]x')).toBeUndefined();
+    expect(nonRe2Construct('/[]?+]x')).toBeUndefined();
+  });
+  it('a literal } is not a quantifier, so }+ after it is fine', () => {
+    expect(nonRe2Construct('/a}+')).toBeUndefined();
+  });
+  it('an octal escape \\12 is not a backreference', () => {
+    expect(nonRe2Construct('/\\12')).toBeUndefined();
+    expect(nonRe2Construct('/\\8')).toBeDefined();
+  });
+  it('malformed regexes are reported; RE2-only syntax is not mistaken for malformed', () => {
+    expect(malformedRegex('/(abc')).toBeDefined();
+    expect(malformedRegex('/[abc')).toBeDefined();
+    expect(malformedRegex('*abc')).toBeDefined();
+    expect(malformedRegex('/[z-a]')).toBeDefined();
+    expect(malformedRegex('/(abc)')).toBeUndefined();
+    expect(malformedRegex('(?i)/abc')).toBeUndefined();
+    expect(malformedRegex('(?P<v>[0-9]+)')).toBeUndefined();
+  });
+});
+
+describe(ID, () => {
+  it('HTTPRoute path lookahead is reported at the value', () => {
+    expect(linesFor(ID, pathRoute('/v1/(?!internal).*'))).toEqual([10]);
+  });
+  it('the same path without lookaround is fine (boundary)', () => {
+    expect(linesFor(ID, pathRoute('/v1/(internal)?.*'))).toEqual([]);
+  });
+  it('a malformed path regex is reported', () => {
+    expect(linesFor(ID, pathRoute('/v1/(items'))).toEqual([10]);
+  });
+  it('a non-regex path type is not checked', () => {
+    expect(linesFor(ID, pathRoute('/v1/(?!internal)').replace('type: RegularExpression', 'type: PathPrefix'))).toEqual(
+      [],
+    );
+  });
+  it('HTTPRoute header and query regexes are checked', () => {
+    const yaml = y(
+      'apiVersion: gateway.networking.k8s.io/v1',
+      'kind: HTTPRoute',
+      'metadata: {name: r, namespace: shop}',
+      'spec:',
+      '  rules:',
+      '  - matches:',
+      '    - headers:',
+      '      - {type: RegularExpression, name: x-user, value: "(a)\\\\1"}',
+      '      - {type: Exact, name: x-other, value: "(a)\\\\1"}',
+      '      queryParams:',
+      '      - {type: RegularExpression, name: q, value: "a++"}',
+    );
+    expect(linesFor(ID, yaml)).toEqual([8, 11]);
+  });
+  it('GRPCRoute method regexes are checked', () => {
+    const yaml = y(
+      'apiVersion: gateway.networking.k8s.io/v1',
+      'kind: GRPCRoute',
+      'metadata: {name: r, namespace: shop}',
+      'spec:',
+      '  rules:',
+      '  - matches:',
+      '    - method: {type: RegularExpression, service: "shop\\\\.(?=v1).*", method: "Get.*"}',
+    );
+    expect(linesFor(ID, yaml)).toEqual([7]);
+  });
+  it('VirtualService regex matches, CORS origins and regex rewrites are checked', () => {
+    const yaml = y(
+      'apiVersion: networking.istio.io/v1',
+      'kind: VirtualService',
+      'metadata: {name: v, namespace: shop}',
+      'spec:',
+      '  hosts: [api]',
+      '  http:',
+      '  - match:',
+      '    - uri: {regex: "/(?<=x)y"}',
+      '      headers:',
+      '        x-id: {regex: "[0-9]+"}',
+      '        x-bad: {regex: "(?>a)"}',
+      '    corsPolicy:',
+      '      allowOrigins: [{regex: "https://.*\\\\.example\\\\.com"}, {regex: "https://(?!evil)"}]',
+      '    rewrite: {uriRegexRewrite: {match: "^/old(/.*)", rewrite: "/new\\\\1"}}',
+      '    route: [{destination: {host: api}}]',
+    );
+    expect(linesFor(ID, yaml)).toEqual([8, 11, 13]);
+  });
+});

@@ -1,0 +1,263 @@
+import { getArray, getObject, getString } from '../../model/access.ts';
+import type { JsonValue, ObjectPath, Resource } from '../../model/types.ts';
+import type { Rule } from '../rule.ts';
+import { y } from '../testing-yaml.ts';
+import { isGatewayApi, isGroup } from './helpers.ts';
+
+// Evidence: Envoy compiles route regexes with Google RE2 (envoy.type.matcher.v3.RegexMatcher, google_re2 engine);
+// istiod checks VirtualService regexes with Go's regexp package (istio/istio pkg/config/validation, StringMatch
+// regex), which follows the same RE2 syntax (github.com/google/re2/wiki/Syntax lists what is NOT SUPPORTED).
+// Gateway API leaves the dialect implementation-specific (HTTPPathMatch RegularExpression: "Implementation-
+// specific"); Istio passes the value to Envoy unchanged.
+
+/**
+ * The first RE2-incompatible construct in `re`, or undefined. A scanner, not a parser: it tracks escapes and
+ * character classes so that `[(?=]` or `\\1` are not mistaken for a lookahead or a backreference.
+ */
+export function nonRe2Construct(re: string): string | undefined {
+  let inClass = false;
+  // Whether the previous token was a quantifier (`*`, `+`, `?`, `{n,m}`), for possessive `*+` and friends.
+  let afterQuantifier = false;
+  for (let i = 0; i < re.length; i++) {
+    const c = re[i]!;
+    if (c === '\\') {
+      const n = re[i + 1];
+      if (n === undefined) return undefined;
+      if (!inClass) {
+        if (n >= '1' && n <= '9') {
+          // RE2 reads `\1` followed by another octal digit as an octal escape; a lone digit is a backreference.
+          const octal = n <= '7' && re[i + 2] !== undefined && re[i + 2]! >= '0' && re[i + 2]! <= '7';
+          if (!octal) return `backreference \\${n}`;
+        }
+        if (n === 'k' && (re[i + 2] === '<' || re[i + 2] === '{' || re[i + 2] === "'"))
+          return `named backreference \\k${re[i + 2]}`;
+        if (n === 'Z') return '\\Z (use \\z or $)';
+        if (n === 'G') return '\\G';
+      }
+      i++;
+      afterQuantifier = false;
+      continue;
+    }
+    if (inClass) {
+      if (c === ']') inClass = false;
+      continue;
+    }
+    if (c === '[') {
+      inClass = true;
+      // A `]` right after `[` or `[^` is a literal member of the class.
+      if (re[i + 1] === '^') i++;
+      if (re[i + 1] === ']') i++;
+      afterQuantifier = false;
+      continue;
+    }
+    if (c === '(' && re[i + 1] === '?') {
+      const rest = re.slice(i + 2);
+      if (rest.startsWith('=')) return 'lookahead (?=';
+      if (rest.startsWith('!')) return 'negative lookahead (?!';
+      if (rest.startsWith('<=')) return 'lookbehind (?<=';
+      if (rest.startsWith('<!')) return 'negative lookbehind (?<!';
+      if (rest.startsWith('>')) return 'atomic group (?>';
+      if (rest.startsWith('P=') || rest.startsWith('P>') || rest.startsWith('&'))
+        return `named backreference or subroutine (?${rest.slice(0, 2)}`;
+      if (rest.startsWith('(')) return 'conditional group (?(';
+      if (rest.startsWith('#')) return 'comment group (?#';
+      if (rest.startsWith('|')) return 'branch-reset group (?|';
+      if (/^[+-]?\d/.test(rest) || rest.startsWith('R')) return 'recursion (?R / (?1';
+      afterQuantifier = false;
+      continue;
+    }
+    if (c === '*' || c === '+' || c === '?') {
+      if (afterQuantifier && c === '+') return `possessive quantifier ${re[i - 1]}+`;
+      // `*?`, `+?`, `??` are lazy quantifiers (supported); the `?` ends the quantifier.
+      afterQuantifier = !(afterQuantifier && c === '?');
+      continue;
+    }
+    if (c === '{') {
+      const m = /^\{(\d+)(,(\d*))?\}/.exec(re.slice(i));
+      if (m) {
+        i += m[0].length - 1;
+        afterQuantifier = true;
+        continue;
+      }
+    }
+    afterQuantifier = false;
+  }
+  return undefined;
+}
+
+/**
+ * Why `re` is not a well-formed regular expression at all, or undefined. Checked with the JavaScript engine after
+ * turning RE2-only syntax that JS lacks (`(?P<name>`, inline flags) into equivalents, so only real errors remain:
+ * unbalanced parentheses or brackets, a quantifier with nothing to repeat, an out-of-order range.
+ */
+export function malformedRegex(re: string): string | undefined {
+  const js = re
+    .replace(/\(\?P</g, '(?<')
+    .replace(/\(\?[imsU-]+\)/g, '')
+    .replace(/\(\?[imsU-]+:/g, '(?:');
+  try {
+    new RegExp(js);
+    return undefined;
+  } catch (err) {
+    return err instanceof Error ? err.message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '') : 'invalid';
+  }
+}
+
+interface RegexUse {
+  readonly path: ObjectPath;
+  readonly value: string;
+}
+
+function gatewayApiRegexes(r: Resource): RegexUse[] {
+  const out: RegexUse[] = [];
+  getArray(r.obj, ['spec', 'rules']).forEach((rule, i) => {
+    getArray(rule, ['matches']).forEach((m, j) => {
+      const base: ObjectPath = ['spec', 'rules', i, 'matches', j];
+      const path = getObject(m, ['path']);
+      if (path && getString(path, ['type']) === 'RegularExpression') {
+        const v = getString(path, ['value']);
+        if (v !== undefined) out.push({ path: [...base, 'path', 'value'], value: v });
+      }
+      const method = getObject(m, ['method']);
+      if (method && getString(method, ['type']) === 'RegularExpression')
+        for (const k of ['service', 'method']) {
+          const v = getString(method, [k]);
+          if (v !== undefined) out.push({ path: [...base, 'method', k], value: v });
+        }
+      for (const list of ['headers', 'queryParams'])
+        getArray(m, [list]).forEach((h, k) => {
+          if (getString(h, ['type']) !== 'RegularExpression') return;
+          const v = getString(h, ['value']);
+          if (v !== undefined) out.push({ path: [...base, list, k, 'value'], value: v });
+        });
+    });
+  });
+  return out;
+}
+
+function stringMatchRegex(m: JsonValue | undefined, path: ObjectPath, out: RegexUse[]): void {
+  const v = getString(m, ['regex']);
+  if (v !== undefined) out.push({ path: [...path, 'regex'], value: v });
+}
+
+function virtualServiceRegexes(r: Resource): RegexUse[] {
+  const out: RegexUse[] = [];
+  getArray(r.obj, ['spec', 'http']).forEach((route, i) => {
+    const rp: ObjectPath = ['spec', 'http', i];
+    getArray(route, ['match']).forEach((m, j) => {
+      const mp: ObjectPath = [...rp, 'match', j];
+      for (const k of ['uri', 'scheme', 'method', 'authority']) stringMatchRegex(getObject(m, [k]), [...mp, k], out);
+      for (const map of ['headers', 'queryParams', 'withoutHeaders']) {
+        const o = getObject(m, [map]);
+        if (o) for (const [name, v] of Object.entries(o)) stringMatchRegex(v, [...mp, map, name], out);
+      }
+    });
+    getArray(route, ['corsPolicy', 'allowOrigins']).forEach((o, k) =>
+      stringMatchRegex(o, [...rp, 'corsPolicy', 'allowOrigins', k], out),
+    );
+    const rewrite = getString(route, ['rewrite', 'uriRegexRewrite', 'match']);
+    if (rewrite !== undefined) out.push({ path: [...rp, 'rewrite', 'uriRegexRewrite', 'match'], value: rewrite });
+  });
+  return out;
+}
+
+export const rule: Rule = {
+  meta: {
+    id: 'regex-not-re2',
+    severity: 'error',
+    description:
+      'A route regex uses syntax RE2 does not support (lookaround, backreference, possessive) or is malformed.',
+    docs: {
+      summary:
+        'Envoy matches route regexes with RE2, which has no lookahead, lookbehind, backreferences, atomic groups or possessive quantifiers. A regex written for PCRE, Java or JavaScript that uses them cannot be compiled: the route does not work as written.',
+      details: [
+        'RE2 guarantees linear-time matching by leaving out the features that need backtracking. Not supported:',
+        '',
+        '- lookaround: `(?=…)`, `(?!…)`, `(?<=…)`, `(?<!…)`;',
+        '- backreferences: `\\1`…`\\9`, `\\k<name>`, `(?P=name)`;',
+        '- atomic groups `(?>…)` and possessive quantifiers `*+`, `++`, `?+`, `{n}+`;',
+        '- conditionals, recursion, `\\Z` and `\\G`.',
+        '',
+        "Where it matters: a VirtualService is rejected by istiod's validation when applied (Go's `regexp` has the same syntax). Gateway API leaves the regex dialect to the implementation, so the API server accepts an HTTPRoute or GRPCRoute with any string; Istio hands it to Envoy, which only understands RE2.",
+        '',
+        'The rule checks HTTPRoute path/header/query `RegularExpression` matches, GRPCRoute method/header regexes, and VirtualService `regex` matches, CORS origins and `uriRegexRewrite`. It also reports regexes that are malformed in any dialect (unbalanced parentheses or brackets, a quantifier with nothing to repeat).',
+      ].join('\n'),
+      fix: 'Rewrite the expression without the unsupported construct: split a lookahead into two matches (all matches in one `matches` entry must hold), replace a negative lookahead by a more specific positive rule placed first, and drop possessive `+` (RE2 never backtracks anyway).',
+    },
+    examples: {
+      valid: [
+        {
+          title: 'Version paths with an RE2 regex',
+          yaml: y(
+            'apiVersion: gateway.networking.k8s.io/v1',
+            'kind: HTTPRoute',
+            'metadata:',
+            '  name: api',
+            '  namespace: shop',
+            'spec:',
+            '  parentRefs:',
+            '  - {group: "", kind: Service, name: api, port: 8080}',
+            '  rules:',
+            '  - matches:',
+            '    - path:',
+            '        type: RegularExpression',
+            '        value: "/v[0-9]+/items(/.*)?"',
+            '    backendRefs:',
+            '    - {name: api, port: 8080}',
+          ),
+        },
+      ],
+      invalid: [
+        {
+          title: 'A negative lookahead (PCRE syntax)',
+          yaml: y(
+            'apiVersion: gateway.networking.k8s.io/v1',
+            'kind: HTTPRoute',
+            'metadata:',
+            '  name: api',
+            '  namespace: shop',
+            'spec:',
+            '  parentRefs:',
+            '  - {group: "", kind: Service, name: api, port: 8080}',
+            '  rules:',
+            '  - matches:',
+            '    - path:',
+            '        type: RegularExpression',
+            '        value: "/v[0-9]+/(?!internal).*"',
+            '    backendRefs:',
+            '    - {name: api, port: 8080}',
+          ),
+          line: 13,
+        },
+      ],
+    },
+  },
+  check(ctx) {
+    const uses: { r: Resource; u: RegexUse }[] = [];
+    for (const kind of ['HTTPRoute', 'GRPCRoute'])
+      for (const r of ctx.mesh.byKind(kind))
+        if (isGatewayApi(r)) for (const u of gatewayApiRegexes(r)) uses.push({ r, u });
+    for (const r of ctx.mesh.byKind('VirtualService'))
+      if (isGroup(r, 'networking.istio.io')) for (const u of virtualServiceRegexes(r)) uses.push({ r, u });
+    for (const { r, u } of uses) {
+      const construct = nonRe2Construct(u.value);
+      const broken = construct === undefined ? malformedRegex(u.value) : undefined;
+      if (construct === undefined && broken === undefined) continue;
+      const consequence =
+        r.kind === 'VirtualService'
+          ? "istiod's validation rejects this VirtualService"
+          : 'Envoy cannot compile it, so this match does not work as written';
+      ctx.report({
+        resource: r,
+        path: u.path,
+        part: 'value',
+        message: construct
+          ? `Regex ${JSON.stringify(u.value)} uses ${construct}, which RE2 (Envoy's regex engine) does not support: ${consequence}.`
+          : `Regex ${JSON.stringify(u.value)} is malformed (${broken}): ${consequence}.`,
+        fix: construct
+          ? 'Rewrite it in RE2 syntax (no lookaround, backreferences or possessive quantifiers).'
+          : 'Fix the expression.',
+      });
+    }
+  },
+};
