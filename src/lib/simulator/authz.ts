@@ -67,6 +67,32 @@ const strings = (v: JsonValue | undefined): string[] =>
 const nonEmpty = (o: JsonObject | undefined, k: string) =>
   o !== undefined && Array.isArray(o[k]) && (o[k] as JsonValue[]).length > 0;
 
+const NONE: readonly string[] = Object.freeze([]);
+/** Shared stand-in for an absent `source`/`operation`/rule object, so its compiled form is cached too. */
+const EMPTY_OBJECT: JsonObject = Object.freeze({}) as JsonObject;
+
+/**
+ * A `source`, `operation` or `when` entry read once: each field's strings and the fields that are set. Parsed
+ * manifests are never mutated, so the compiled form is kept per object for as long as the object lives; a trace
+ * then only compares strings.
+ */
+interface CompiledMatch {
+  readonly fields: ReadonlyMap<string, readonly string[]>;
+  /** Keys holding a non-empty list. */
+  readonly present: readonly string[];
+}
+const compiledMatches = new WeakMap<JsonObject, CompiledMatch>();
+function compiled(o: JsonObject): CompiledMatch {
+  let c = compiledMatches.get(o);
+  if (!c) {
+    const fields = new Map<string, readonly string[]>();
+    for (const k of Object.keys(o)) fields.set(k, strings(o[k]));
+    c = { fields, present: presentKeys(o) };
+    compiledMatches.set(o, c);
+  }
+  return c;
+}
+
 /** Istio string match: `*` any (non-empty for identities), `x*` prefix, `*x` suffix, else exact. */
 export function stringMatch(pattern: string, value: string, caseInsensitive = false): boolean {
   const p = caseInsensitive ? pattern.toLowerCase() : pattern;
@@ -108,22 +134,31 @@ export function ipMatch(block: string, ip: string | undefined): boolean {
  */
 export function pathMatch(pattern: string, path: string): boolean {
   if (pattern.includes('{*}') || pattern.includes('{**}')) {
-    const re = pattern
-      .split('/')
-      .map((seg) => (seg === '{*}' ? '[^/]+' : seg === '{**}' ? '.*' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
-      .join('/');
-    return new RegExp(`^${re}$`).test(path);
+    let re = templateRegexes.get(pattern);
+    if (!re) {
+      const src = pattern
+        .split('/')
+        .map((seg) => (seg === '{*}' ? '[^/]+' : seg === '{**}' ? '.*' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+        .join('/');
+      re = new RegExp(`^${src}$`);
+      // Patterns come from manifests the user edits: keep the cache bounded across many meshes.
+      if (templateRegexes.size >= 1000) templateRegexes.clear();
+      templateRegexes.set(pattern, re);
+    }
+    return re.test(path);
   }
   return stringMatch(pattern, path);
 }
+/** Compiled path templates by pattern (a RegExp without the `g` flag keeps no state between tests). */
+const templateRegexes = new Map<string, RegExp>();
 
-function principalMatches(patterns: string[], principal: string | undefined): boolean {
+function principalMatches(patterns: readonly string[], principal: string | undefined): boolean {
   if (principal === undefined) return false;
   return patterns.some((p) => stringMatch(stripSpiffe(p), principal));
 }
 
 /** `serviceAccounts` entries are `namespace/name`, or `name` in the policy's namespace. */
-function serviceAccountMatches(entries: string[], principal: string | undefined, policyNs: string): boolean {
+function serviceAccountMatches(entries: readonly string[], principal: string | undefined, policyNs: string): boolean {
   if (principal === undefined) return false;
   const m = /\/ns\/([^/]+)\/sa\/([^/]+)$/.exec(principal);
   if (!m) return false;
@@ -185,8 +220,9 @@ function whenMatches(cond: JsonObject, req: AuthzRequest): boolean {
   const key = getString(cond, ['key']) ?? '';
   const have = whenValues(key, req);
   if (have === undefined) return false;
-  const values = strings(cond.values);
-  const notValues = strings(cond.notValues);
+  const c = compiled(cond);
+  const values = c.fields.get('values') ?? NONE;
+  const notValues = c.fields.get('notValues') ?? NONE;
   const isIp = key === 'source.ip' || key === 'destination.ip' || key === 'remote.ip';
   const one = (p: string, v: string) => (isIp ? ipMatch(p, v) : stringMatch(p, v));
   if (values.length && !have.some((v) => values.some((p) => one(p, v)))) return false;
@@ -194,8 +230,9 @@ function whenMatches(cond: JsonObject, req: AuthzRequest): boolean {
   return true;
 }
 
-function sourceMatches(src: JsonObject, req: AuthzRequest, policyNs: string, skip: readonly string[]): boolean {
-  const f = (k: string) => (skip.includes(k) ? [] : strings(src[k]));
+function sourceMatches(src: JsonObject, req: AuthzRequest, policyNs: string, skip: ReadonlySet<string>): boolean {
+  const fields = compiled(src).fields;
+  const f = (k: string): readonly string[] => (skip.has(k) ? NONE : (fields.get(k) ?? NONE));
   const principal = req.source.principal;
   const ns = req.source.namespace;
   if (f('principals').length && !principalMatches(f('principals'), principal)) return false;
@@ -233,8 +270,9 @@ function sourceMatches(src: JsonObject, req: AuthzRequest, policyNs: string, ski
   return true;
 }
 
-function operationMatches(op: JsonObject, req: AuthzRequest, skip: readonly string[]): boolean {
-  const f = (k: string) => (skip.includes(k) ? [] : strings(op[k]));
+function operationMatches(op: JsonObject, req: AuthzRequest, skip: ReadonlySet<string>): boolean {
+  const fields = compiled(op).fields;
+  const f = (k: string): readonly string[] => (skip.has(k) ? NONE : (fields.get(k) ?? NONE));
   const port = String(req.destPort);
   if (f('ports').length && !f('ports').includes(port)) return false;
   if (f('notPorts').length && f('notPorts').includes(port)) return false;
@@ -244,6 +282,7 @@ function operationMatches(op: JsonObject, req: AuthzRequest, skip: readonly stri
   const path = req.path ?? '';
   if (f('paths').length && !f('paths').some((p) => pathMatch(p, path))) return false;
   if (f('notPaths').length && f('notPaths').some((p) => pathMatch(p, path))) return false;
+  if (!f('hosts').length && !f('notHosts').length) return true;
   // Host matching ignores case and a `:port` suffix on the Host header.
   const host = (req.host ?? '').toLowerCase();
   const hostNoPort = host.replace(/:\d+$/, '');
@@ -276,6 +315,25 @@ function presentKeys(o: JsonObject | undefined): string[] {
 /** Source fields the L4 enforcement point cannot evaluate (ztunnel, or Envoy's TCP RBAC at a waypoint). */
 function unsupportedSource(at: 'ztunnel' | 'waypoint' | 'sidecar'): string[] {
   return at === 'ztunnel' ? [...L7_SOURCE, ...ZTUNNEL_UNSUPPORTED_SOURCE] : L7_SOURCE;
+}
+
+/** Fields an L4-only check ignores, per enforcement point (built once). */
+const L4_SKIP = {
+  ztunnel: new Set([...unsupportedSource('ztunnel'), ...L7_OPERATION]),
+  waypoint: new Set([...unsupportedSource('waypoint'), ...L7_OPERATION]),
+  sidecar: new Set([...unsupportedSource('sidecar'), ...L7_OPERATION]),
+} as const;
+const SKIP_NOTHING: ReadonlySet<string> = new Set();
+
+/** l4View of a rule object, computed once per rule, action and enforcement point. */
+const l4Views = new WeakMap<JsonObject, Map<string, L4View>>();
+function l4ViewOnce(rule: JsonObject, action: 'ALLOW' | 'DENY', at: 'ztunnel' | 'waypoint' | 'sidecar'): L4View {
+  let byKey = l4Views.get(rule);
+  if (!byKey) l4Views.set(rule, (byKey = new Map()));
+  const key = `${action} ${at}`;
+  let v = byKey.get(key);
+  if (!v) byKey.set(key, (v = l4View(rule, action, at)));
+  return v;
 }
 
 export function l4View(
@@ -326,19 +384,20 @@ function ruleMatches(
   rule: JsonObject,
   req: AuthzRequest,
   policyNs: string,
-  skip: readonly string[],
+  skip: ReadonlySet<string>,
   /** `any`: a match with no field left never matches (ztunnel); `stripped`: only when stripping emptied it. */
   emptyNeverMatches: 'any' | 'stripped' | 'no',
 ): boolean {
   const never = (o: JsonObject) => {
-    const keys = presentKeys(o);
-    const left = keys.filter((k) => !skip.includes(k)).length;
+    const keys = compiled(o).present;
+    let left = 0;
+    for (const k of keys) if (!skip.has(k)) left++;
     return emptyNeverMatches === 'any' ? left === 0 : emptyNeverMatches === 'stripped' && keys.length > 0 && left === 0;
   };
   const from = getArray(rule, ['from']);
   if (from.length) {
     const ok = from.some((e) => {
-      const src = getObject(e, ['source']) ?? {};
+      const src = getObject(e, ['source']) ?? EMPTY_OBJECT;
       if (never(src)) return false;
       return sourceMatches(src, req, policyNs, skip);
     });
@@ -347,13 +406,13 @@ function ruleMatches(
   const to = getArray(rule, ['to']);
   if (to.length) {
     const ok = to.some((e) => {
-      const op = getObject(e, ['operation']) ?? {};
+      const op = getObject(e, ['operation']) ?? EMPTY_OBJECT;
       if (never(op)) return false;
       return operationMatches(op, req, skip);
     });
     if (!ok) return false;
   }
-  for (const w of getArray(rule, ['when'])) if (!whenMatches(getObject(w, []) ?? {}, req)) return false;
+  for (const w of getArray(rule, ['when'])) if (!whenMatches(getObject(w, []) ?? EMPTY_OBJECT, req)) return false;
   return true;
 }
 
@@ -368,7 +427,29 @@ export function actionOf(r: Resource): string {
   return getString(r.obj, ['spec', 'action']) ?? 'ALLOW';
 }
 
-export function targetRefsOf(r: Resource): JsonObject[] {
+/** What evaluation needs from a policy, read once per (immutable) resource. */
+interface CompiledPolicy {
+  readonly action: string;
+  readonly rules: readonly JsonObject[];
+  readonly targetRefs: readonly JsonObject[];
+  readonly selector: JsonObject | undefined;
+}
+const compiledPolicies = new WeakMap<Resource, CompiledPolicy>();
+function policyOf(r: Resource): CompiledPolicy {
+  let c = compiledPolicies.get(r);
+  if (!c) {
+    c = {
+      action: actionOf(r),
+      rules: getArray(r.obj, ['spec', 'rules']).map((x) => getObject(x, []) ?? EMPTY_OBJECT),
+      targetRefs: readTargetRefs(r),
+      selector: getObject(r.obj, ['spec', 'selector']),
+    };
+    compiledPolicies.set(r, c);
+  }
+  return c;
+}
+
+function readTargetRefs(r: Resource): JsonObject[] {
   const one = getObject(r.obj, ['spec', 'targetRef']);
   const many = getArray(r.obj, ['spec', 'targetRefs']).filter(
     (x): x is JsonObject => !!x && typeof x === 'object' && !Array.isArray(x),
@@ -376,13 +457,46 @@ export function targetRefsOf(r: Resource): JsonObject[] {
   return one ? [one, ...many] : many;
 }
 
+export function targetRefsOf(r: Resource): JsonObject[] {
+  return [...policyOf(r).targetRefs];
+}
+
 export function hasTargetRefs(r: Resource): boolean {
-  return targetRefsOf(r).length > 0;
+  return policyOf(r).targetRefs.length > 0;
+}
+
+/**
+ * Whether `r` has a targetRef to this kind and name (the policy's own namespace is implied): the trace note for
+ * policies that target a Service which has no waypoint.
+ */
+export function targetsByName(r: Resource, kind: string, name: string): boolean {
+  return policyOf(r).targetRefs.some((x) => getString(x, ['kind']) === kind && getString(x, ['name']) === name);
 }
 
 /** Resources of `kind` in these namespaces (each once): per-trace work stays independent of mesh size. */
 export function inNamespaces(mesh: Mesh, kind: string, namespaces: readonly string[]): Resource[] {
-  return [...new Set(namespaces)].flatMap((ns) => mesh.inNamespace(kind, ns));
+  const out: Resource[] = [];
+  for (let i = 0; i < namespaces.length; i++) {
+    const ns = namespaces[i]!;
+    if (namespaces.indexOf(ns) === i) for (const r of mesh.inNamespace(kind, ns)) out.push(r);
+  }
+  return out;
+}
+
+/**
+ * Per-mesh memo of the policy sets below. They depend only on the manifests (a Mesh and its resources are never
+ * changed after buildMesh), so each is computed on first use and kept with the mesh: the per-workload set is what
+ * istiod computes once per config for ztunnel, not per request.
+ */
+interface PolicyMemo {
+  readonly byWorkload: WeakMap<object, Map<string, readonly AppliedPolicy[]>>;
+  readonly byWaypoint: WeakMap<Waypoint, Map<string, readonly AppliedPolicy[]>>;
+}
+const policyMemos = new WeakMap<Mesh, PolicyMemo>();
+function memoOf(mesh: Mesh): PolicyMemo {
+  let m = policyMemos.get(mesh);
+  if (!m) policyMemos.set(mesh, (m = { byWorkload: new WeakMap(), byWaypoint: new WeakMap() }));
+  return m;
 }
 
 /** Policies of `kind` that reach a workload's ztunnel (or sidecar): selector, namespace-wide, root namespace. */
@@ -391,11 +505,25 @@ export function policiesForWorkload(
   kind: string,
   w: { namespace: string; labels: Readonly<Record<string, string>> },
 ): AppliedPolicy[] {
+  const memo = memoOf(mesh).byWorkload;
+  let byKind = memo.get(w);
+  if (!byKind) memo.set(w, (byKind = new Map()));
+  let found = byKind.get(kind);
+  if (!found) byKind.set(kind, (found = selectWorkloadPolicies(mesh, kind, w)));
+  return [...found];
+}
+
+function selectWorkloadPolicies(
+  mesh: Mesh,
+  kind: string,
+  w: { namespace: string; labels: Readonly<Record<string, string>> },
+): AppliedPolicy[] {
   const out: AppliedPolicy[] = [];
   for (const r of inNamespaces(mesh, kind, [w.namespace, mesh.rootNamespace])) {
     if (!r.apiVersion.startsWith('security.istio.io/')) continue;
-    if (hasTargetRefs(r)) continue;
-    const sel = getObject(r.obj, ['spec', 'selector']);
+    const p = policyOf(r);
+    if (p.targetRefs.length) continue;
+    const sel = p.selector;
     const root = r.namespace === mesh.rootNamespace;
     if (r.namespace !== w.namespace && !root) continue;
     if (sel) {
@@ -425,11 +553,26 @@ export function policiesForWaypoint(
   wp: Waypoint,
   service: { kind: 'Service' | 'ServiceEntry'; namespace: string; name: string } | undefined,
 ): AppliedPolicy[] {
+  const memo = memoOf(mesh).byWaypoint;
+  let byKey = memo.get(wp);
+  if (!byKey) memo.set(wp, (byKey = new Map()));
+  const key = service ? `${kind}\u0000${service.kind}\u0000${service.namespace}\u0000${service.name}` : kind;
+  let found = byKey.get(key);
+  if (!found) byKey.set(key, (found = selectWaypointPolicies(mesh, kind, wp, service)));
+  return [...found];
+}
+
+function selectWaypointPolicies(
+  mesh: Mesh,
+  kind: string,
+  wp: Waypoint,
+  service: { kind: 'Service' | 'ServiceEntry'; namespace: string; name: string } | undefined,
+): AppliedPolicy[] {
   const out: AppliedPolicy[] = [];
   const namespaces = [wp.namespace, ...(service ? [service.namespace] : []), mesh.rootNamespace];
   for (const r of inNamespaces(mesh, kind, namespaces)) {
     if (!r.apiVersion.startsWith('security.istio.io/')) continue;
-    const refs = targetRefsOf(r);
+    const refs = policyOf(r).targetRefs;
     const hit = refs.some(
       (ref) =>
         (r.namespace === wp.namespace && refMatches(ref, 'Gateway', 'gateway.networking.k8s.io', wp.name)) ||
@@ -469,7 +612,7 @@ export function evaluate(
   const denies: AppliedPolicy[] = [];
   const allows: AppliedPolicy[] = [];
   for (const p of policies) {
-    const action = actionOf(p.resource);
+    const action = policyOf(p.resource).action;
     if (action === 'DENY') denies.push(p);
     else if (action === 'ALLOW') allows.push(p);
     else if (at === 'ztunnel') {
@@ -492,7 +635,7 @@ export function evaluate(
   }
   const check = (p: AppliedPolicy, action: 'ALLOW' | 'DENY'): { matched: boolean; rule?: number } => {
     const r = p.resource;
-    const rules = getArray(r.obj, ['spec', 'rules']);
+    const rules = policyOf(r).rules;
     if (action === 'DENY' && rules.length === 0) {
       decisions.push({
         step: 'authz',
@@ -504,15 +647,15 @@ export function evaluate(
       return { matched: false };
     }
     for (let i = 0; i < rules.length; i++) {
-      const rule = getObject(rules[i], []) ?? {};
-      let skip: readonly string[] = [];
+      const rule = rules[i]!;
+      let skip = SKIP_NOTHING;
       if (l4only) {
-        const view = l4View(rule, action, at);
+        const view = l4ViewOnce(rule, action, at);
         if (view.kind !== 'kept') {
           decisions.push({ step: 'authz', policy: id(r), action, matched: false, rule: i, note: view.why });
           continue;
         }
-        skip = [...unsupportedSource(at), ...L7_OPERATION];
+        skip = L4_SKIP[at];
         if (view.stripped.length)
           notes.push(
             `${id(r)} rule ${i}: ztunnel removed ${view.stripped.join(', ')} and kept the L4 part, so this DENY is broader than written`,
