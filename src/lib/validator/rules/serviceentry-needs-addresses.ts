@@ -1,29 +1,65 @@
 import { getArray, getString } from '../../model/access.ts';
+import type { ObjectPath, Resource } from '../../model/types.ts';
 import type { Rule } from '../rule.ts';
 import { y } from '../testing-yaml.ts';
 import { isGroup } from './helpers.ts';
 
-// Evidence: istioctl analyzer IST0134 (ServiceEntryAddressesRequired, pkg/config/analysis/analyzers/serviceentry)
-// and SEMANTICS §8: without an address, TCP traffic to the entry cannot be told apart by destination IP, and a
-// waypoint can only capture a ServiceEntry that has a VIP.
+// Evidence: istioctl analyzer IST0134 (ServiceEntryAddressesRequired) and SEMANTICS §8: without an address, TCP
+// traffic to the entry cannot be told apart by destination IP, and a waypoint can only capture an entry with a VIP.
+// Since Istio 1.25 (change notes: PILOT_ENABLE_IP_AUTOALLOCATE and cni.ambient.dnsCapture default to true) istiod
+// allocates a VIP into status.addresses for an entry without spec.addresses, and ambient pods get it from the DNS
+// proxy. istio/istio pilot/pkg/serviceregistry/serviceentry/ip_autoallocation.go allocates nothing for resolution
+// NONE (the default) or for an entry labelled networking.istio.io/enable-autoallocate-ip: "false"; wildcard hosts
+// cannot be answered with a VIP by the DNS proxy (istio.io DNS proxying docs).
 const HTTP_LIKE = new Set(['HTTP', 'HTTP2', 'HTTPS', 'GRPC', 'GRPC-WEB', 'TLS']);
+const OPT_OUT_LABEL = 'networking.istio.io/enable-autoallocate-ip';
+
+/** Why istiod gives this entry no VIP of its own, or undefined when it allocates one. */
+function noAutoAllocation(r: Resource): { reason: string; path: ObjectPath } | undefined {
+  const resolution = getString(r.obj, ['spec', 'resolution']);
+  if ((resolution ?? 'NONE') === 'NONE')
+    return {
+      reason:
+        resolution === undefined
+          ? 'its resolution defaults to NONE, and istiod allocates no address for NONE'
+          : 'istiod allocates no address for resolution NONE',
+      path: resolution === undefined ? ['spec'] : ['spec', 'resolution'],
+    };
+  if ((r.labels[OPT_OUT_LABEL] ?? '').toLowerCase() === 'false')
+    return {
+      reason: `it opts out of address auto-allocation (${OPT_OUT_LABEL}: "false")`,
+      path: ['metadata', 'labels', OPT_OUT_LABEL],
+    };
+  const hosts = getArray(r.obj, ['spec', 'hosts']).filter((h): h is string => typeof h === 'string');
+  if (hosts.length > 0 && hosts.every((h) => h.startsWith('*')))
+    return {
+      reason: 'its hosts are wildcards, which the DNS proxy cannot answer with an allocated address',
+      path: ['spec', 'hosts'],
+    };
+  return undefined;
+}
 
 export const rule: Rule = {
   meta: {
     id: 'serviceentry-needs-addresses',
     severity: 'warning',
-    description: 'A ServiceEntry with TCP ports, or bound to a waypoint, has no addresses.',
+    description:
+      'A ServiceEntry with TCP ports, or bound to a waypoint, has no addresses and gets none from auto-allocation.',
     docs: {
       summary:
-        "Without `addresses`, traffic for the entry has no VIP to be recognised by. Plain TCP ports cannot be matched by host name, and ztunnel cannot send the entry's traffic to a waypoint, so policies and routes attached to it do not apply.",
+        "Traffic for a ServiceEntry is recognised by a virtual IP. Without `addresses`, and where istiod does not allocate one (resolution `NONE`, the opt-out label, wildcard hosts), plain TCP ports cannot be matched and ztunnel cannot send the entry's traffic to a waypoint: policies and routes attached to it do not apply.",
       details: [
-        'HTTP and TLS traffic carries a host name (Host header, SNI), so a ServiceEntry without addresses can still be matched for those protocols. Plain TCP has nothing but the destination IP.',
+        'HTTP and TLS traffic carries a host name (Host header, SNI), so it can be matched without an address. Plain TCP has nothing but the destination IP, and in ambient ztunnel sends traffic to a waypoint by destination address.',
         '',
-        'In ambient, traffic is sent to a waypoint by destination VIP. A ServiceEntry labelled with `istio.io/use-waypoint` needs an address for ztunnel to recognise its traffic. Istio can allocate one automatically (DNS capture with address auto-allocation, on by default in recent releases); if that is disabled in your mesh, an entry without `addresses` is never captured.',
+        "Since Istio 1.25, istiod allocates a virtual IP (from 240.240.0.0/16, written to the entry's `status.addresses`) for every ServiceEntry without `addresses`, and ambient pods resolve the host to it through the DNS proxy, which is on by default too. Such an entry works without `addresses`, except when istiod allocates nothing:",
         '',
-        'Entries with `resolution: NONE` and no ports are not reported.',
+        '- `resolution: NONE`, which is the default when `resolution` is omitted: the original destination IP is used, so an allocated one could not be honoured;',
+        '- the label `networking.istio.io/enable-autoallocate-ip: "false"` on the entry;',
+        '- wildcard hosts (`*.example.com`): the DNS proxy cannot answer an unknown name with a fixed address.',
+        '',
+        'Reported as a **warning** in those cases, for an entry labelled `istio.io/use-waypoint` (traffic goes direct, bypassing the waypoint) or with a TCP port (not captured for this entry). An entry that relies on auto-allocation is reported as **information**: it works with the defaults, but not in a mesh that turned allocation off (`PILOT_ENABLE_IP_AUTOALLOCATE=false`) or for pods that do not use the DNS proxy (created before it was enabled, or annotated `ambient.istio.io/dns-capture: "false"`).',
       ].join('\n'),
-      fix: 'Add `addresses` (a VIP you reserve, e.g. from 240.240.0.0/16), or make sure DNS proxying with address auto-allocation is on for the mesh.',
+      fix: 'Add `addresses` (a VIP you reserve, e.g. from 240.240.0.0/16), or let istiod allocate one: set `resolution: DNS` (or STATIC) and remove the opt-out label.',
     },
     examples: {
       valid: [
@@ -48,7 +84,7 @@ export const rule: Rule = {
       ],
       invalid: [
         {
-          title: 'TCP entry without addresses',
+          title: 'TCP entry without addresses or resolution (NONE: nothing is allocated)',
           yaml: y(
             'apiVersion: networking.istio.io/v1',
             'kind: ServiceEntry',
@@ -61,7 +97,6 @@ export const rule: Rule = {
             '  - number: 5432',
             '    name: postgres',
             '    protocol: TCP',
-            '  resolution: DNS',
           ),
           line: 11,
         },
@@ -72,25 +107,37 @@ export const rule: Rule = {
     for (const r of ctx.mesh.byKind('ServiceEntry')) {
       if (!isGroup(r, 'networking.istio.io')) continue;
       if (getArray(r.obj, ['spec', 'addresses']).length > 0) continue;
+      const none = noAutoAllocation(r);
       const waypoint = r.labels['istio.io/use-waypoint'];
-      if (waypoint !== undefined && waypoint !== 'none') {
+      const ports = getArray(r.obj, ['spec', 'ports']);
+      const tcp = ports.findIndex((p) => !HTTP_LIKE.has((getString(p, ['protocol']) ?? 'TCP').toUpperCase()));
+      const bound = waypoint !== undefined && waypoint !== 'none' && waypoint !== '';
+      if (!bound && tcp < 0) continue;
+      if (!none) {
         ctx.report({
           resource: r,
-          path: ['metadata', 'labels', 'istio.io/use-waypoint'],
-          message: `This ServiceEntry asks for waypoint ${waypoint} but has no addresses: unless Istio auto-allocates a VIP, ztunnel cannot recognise its traffic and it goes direct, bypassing the waypoint.`,
-          fix: 'Add addresses (a reserved VIP) or enable address auto-allocation.',
+          path: bound ? ['metadata', 'labels', 'istio.io/use-waypoint'] : ['spec', 'ports', tcp],
+          severity: 'info',
+          message: `This ServiceEntry has no addresses and relies on istiod's address auto-allocation (on by default since Istio 1.25) and on the client's DNS proxy to ${bound ? `reach waypoint ${waypoint}` : 'capture its TCP traffic'}; where either is off, its traffic goes direct.`,
+          fix: 'Add addresses to make the manifest independent of those settings.',
         });
         continue;
       }
-      const ports = getArray(r.obj, ['spec', 'ports']);
-      const tcp = ports.findIndex((p) => !HTTP_LIKE.has((getString(p, ['protocol']) ?? 'TCP').toUpperCase()));
-      if (tcp < 0) continue;
+      if (bound) {
+        ctx.report({
+          resource: r,
+          path: ['metadata', 'labels', 'istio.io/use-waypoint'],
+          message: `This ServiceEntry asks for waypoint ${waypoint} but has no addresses, and istiod allocates none because ${none.reason}: ztunnel cannot recognise its traffic, which goes direct and bypasses the waypoint.`,
+          fix: 'Add addresses (a reserved VIP), or set resolution: DNS so istiod allocates one.',
+        });
+        continue;
+      }
       const protocol = getString(ports[tcp], ['protocol']);
       ctx.report({
         resource: r,
         path: protocol !== undefined ? ['spec', 'ports', tcp, 'protocol'] : ['spec', 'ports', tcp],
-        message: `Port ${String(getString(ports[tcp], ['name']) ?? tcp)} is ${protocol ?? 'TCP (no protocol given)'}, but the ServiceEntry has no addresses: TCP traffic can only be matched by destination IP, so it is not captured for this entry.`,
-        fix: 'Add addresses, or declare an HTTP/TLS protocol if the port carries one.',
+        message: `Port ${String(getString(ports[tcp], ['name']) ?? tcp)} is ${protocol ?? 'TCP (no protocol given)'}, but the ServiceEntry has no addresses and istiod allocates none because ${none.reason}: TCP traffic can only be matched by destination IP, so it is not captured for this entry.`,
+        fix: 'Add addresses, set resolution: DNS so istiod allocates one, or declare an HTTP/TLS protocol if the port carries one.',
       });
     }
   },
