@@ -181,12 +181,15 @@ export function buildMesh(input: readonly Resource[], options: { rootNamespace?:
   const resources = lastWins(input);
   const rootNamespace = options.rootNamespace ?? 'istio-system';
   const kindIndex = new Map<string, Resource[]>();
-  const kindNsIndex = new Map<string, Resource[]>();
+  /** kind → namespace → resources: nested maps, so a lookup hashes two short strings instead of building a key. */
+  const kindNsIndex = new Map<string, Map<string, Resource[]>>();
   const nsLabels = new Map<string, Record<string, string>>();
   const gatewayClassLabels = new Map<string, Record<string, string>>();
   for (const r of resources) {
     push(kindIndex, r.kind, r);
-    push(kindNsIndex, `${r.kind}\u0000${r.namespace}`, r);
+    let byNs = kindNsIndex.get(r.kind);
+    if (!byNs) kindNsIndex.set(r.kind, (byNs = new Map()));
+    push(byNs, r.namespace, r);
     if (r.kind === 'Namespace' && r.apiVersion === 'v1') nsLabels.set(r.name, { ...r.labels });
     if (r.kind === 'GatewayClass' && isGatewayApi(r)) gatewayClassLabels.set(r.name, { ...r.labels });
   }
@@ -464,7 +467,7 @@ export function buildMesh(input: readonly Resource[], options: { rootNamespace?:
     resources,
     rootNamespace,
     byKind: (kind) => kindIndex.get(kind) ?? EMPTY,
-    inNamespace: (kind, ns) => kindNsIndex.get(`${kind}\u0000${ns}`) ?? EMPTY,
+    inNamespace: (kind, ns) => kindNsIndex.get(kind)?.get(ns) ?? EMPTY,
     namespaceLabels,
     hasNamespace: (ns) => nsLabels.has(ns),
     workloads,
