@@ -72,8 +72,17 @@ export function targetPortOf(sp: ServicePort, w: Workload): number | undefined {
 
 /** Workloads behind a Service/ServiceEntry, in input order. */
 export function endpointsOf(mesh: Mesh, s: ServiceInfo): readonly Workload[] {
-  return s.selector ? mesh.workloadsSelectedBy(s.namespace, { matchLabels: { ...s.selector } }) : [];
+  // Selection depends only on the (immutable) mesh: each service's endpoints are found once and kept with it.
+  let byService = endpointMemo.get(mesh);
+  if (!byService) endpointMemo.set(mesh, (byService = new WeakMap()));
+  let found = byService.get(s);
+  if (!found) {
+    found = Object.freeze(s.selector ? mesh.workloadsSelectedBy(s.namespace, { matchLabels: { ...s.selector } }) : []);
+    byService.set(s, found);
+  }
+  return found;
 }
+const endpointMemo = new WeakMap<Mesh, WeakMap<ServiceInfo, readonly Workload[]>>();
 
 /** What the trace says about a waypoint's readiness. */
 export function readinessNote(wp: Waypoint): string {

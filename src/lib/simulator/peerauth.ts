@@ -31,7 +31,20 @@ function modeOf(v: string | undefined): MtlsMode | undefined {
   return v === 'STRICT' || v === 'PERMISSIVE' || v === 'DISABLE' ? v : undefined;
 }
 
-export function effectiveMtls(mesh: Mesh, w: Workload, targetPort: number): PeerAuthOutcome {
+/** The oldest PeerAuthentication at each level for one workload; undefined where none applies. */
+interface Levels {
+  readonly workloadLevel: Resource | undefined;
+  readonly nsLevel: Resource | undefined;
+  readonly meshLevel: Resource | undefined;
+}
+
+/**
+ * The levels depend only on the manifests, which never change under a Mesh: found once per workload and kept with
+ * the mesh, so a trace only reads the port and mode fields.
+ */
+const levelMemo = new WeakMap<Mesh, WeakMap<Workload, Levels>>();
+
+function levelsFor(mesh: Mesh, w: Workload): Levels {
   const all = inNamespaces(mesh, 'PeerAuthentication', [w.namespace, mesh.rootNamespace]).filter((r) =>
     r.apiVersion.startsWith('security.istio.io/'),
   );
@@ -51,6 +64,15 @@ export function effectiveMtls(mesh: Mesh, w: Workload, targetPort: number): Peer
   );
   const nsLevel = oldest(all.filter((r) => r.namespace === w.namespace && r.namespace !== root && !hasSelector(r)));
   const meshLevel = oldest(all.filter((r) => r.namespace === root && !hasSelector(r)));
+  return { workloadLevel, nsLevel, meshLevel };
+}
+
+export function effectiveMtls(mesh: Mesh, w: Workload, targetPort: number): PeerAuthOutcome {
+  let byWorkload = levelMemo.get(mesh);
+  if (!byWorkload) levelMemo.set(mesh, (byWorkload = new WeakMap()));
+  let levels = byWorkload.get(w);
+  if (!levels) byWorkload.set(w, (levels = levelsFor(mesh, w)));
+  const { workloadLevel, nsLevel, meshLevel } = levels;
   if (workloadLevel) {
     const portMode = modeOf(getString(workloadLevel.obj, ['spec', 'portLevelMtls', String(targetPort), 'mode']));
     if (portMode) return { mode: portMode, by: workloadLevel, level: 'port' };

@@ -45,12 +45,22 @@ export function virtualServicesFor(mesh: Mesh, svc: MeshService, clientNs: strin
     .sort((a, b) => a.seq - b.seq);
 }
 
+/** Compiled match regexes (null: does not compile), so a request does not recompile a route's patterns. */
+const regexes = new Map<string, RegExp | null>();
 function safeRegex(src: string, flags = ''): RegExp | undefined {
-  try {
-    return new RegExp(`^(?:${src})$`, flags);
-  } catch {
-    return undefined;
+  const key = `${flags}/${src}`;
+  let re = regexes.get(key);
+  if (re === undefined) {
+    try {
+      re = new RegExp(`^(?:${src})$`, flags);
+    } catch {
+      re = null;
+    }
+    // Patterns come from manifests the user edits: keep the cache bounded across many meshes.
+    if (regexes.size >= 1000) regexes.clear();
+    regexes.set(key, re);
   }
+  return re ?? undefined;
 }
 
 /** Istio StringMatch: exact | prefix | regex (full match). */
