@@ -2,7 +2,8 @@
  * Simulator helpers over the shared mesh index (src/lib/model/mesh.ts, which owns enrolment and waypoint
  * resolution for both the validator and the simulator). Only trace-specific details live here.
  */
-import { getArray, getObject, getString } from '../model/access.ts';
+import { get, getArray, getObject, getString } from '../model/access.ts';
+import { HBONE_PORT } from '../model/mesh.ts';
 import type { Mesh, ServiceInfo, ServicePort, Waypoint, WaypointBinding, Workload } from '../model/mesh.ts';
 
 export type { Mesh, ServiceInfo, ServicePort, Waypoint, WaypointBinding, Workload };
@@ -89,4 +90,18 @@ export function readinessNote(wp: Waypoint): string {
   return getObject(wp.resource.obj, ['status']) === undefined
     ? 'no status in the manifests: assumed deployed and ready (status.addresses set)'
     : 'status.addresses is set: ready';
+}
+
+/**
+ * Whether ztunnel can open its tunnel to this waypoint. istiod binds to any ready waypoint and tells ztunnel to use
+ * port 15008, but the waypoint's Service has one port per Gateway listener, so without an HBONE listener on 15008
+ * there is no upstream for it (istio/istio pilot/pkg/serviceregistry/ambient/waypoints.go, the gateway deployment
+ * controller's extractServicePorts; istio/ztunnel src/state.rs find_upstream). A waypoint-inbound-binding annotation
+ * names another port, so it is trusted.
+ */
+export function waypointReachable(wp: Waypoint): boolean {
+  if (wp.resource.annotations['ambient.istio.io/waypoint-inbound-binding'] !== undefined) return true;
+  return getArray(wp.resource.obj, ['spec', 'listeners']).some(
+    (l) => getString(l, ['protocol']) === 'HBONE' && get(l, ['port']) === HBONE_PORT,
+  );
 }

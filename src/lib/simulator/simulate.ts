@@ -8,7 +8,16 @@ import { evaluate, policiesForWaypoint, policiesForWorkload, targetRefsOf } from
 import type { AuthzRequest, JwtAuth, Peer } from './authz.ts';
 import { tokenFrom, validateJwt } from './jwt.ts';
 import { buildMesh, LABEL_INGRESS_USE_WAYPOINT } from '../model/mesh.ts';
-import { bindingBroken, endpointsOf, nodeOf, podNameOf, principalOf, readinessNote, targetPortOf } from './mesh.ts';
+import {
+  bindingBroken,
+  endpointsOf,
+  nodeOf,
+  podNameOf,
+  principalOf,
+  readinessNote,
+  targetPortOf,
+  waypointReachable,
+} from './mesh.ts';
 import type { Mesh, ServiceInfo as MeshService, ServicePort, Waypoint, WaypointBinding, Workload } from './mesh.ts';
 import { effectiveMtls } from './peerauth.ts';
 import { route, routesFor, routesOnWaypointGateway } from './routing.ts';
@@ -371,6 +380,12 @@ export async function simulateIn(mesh: Mesh, req: SimRequest, opts: SimOptions =
 
   if (waypoint) {
     const wp = waypoint;
+    if (!waypointReachable(wp)) {
+      t.notes.push(
+        `waypoint ${wp.namespace}/${wp.name} has no HBONE listener on 15008, so its Service does not expose the port ztunnel tunnels to: the connection fails (rule waypoint-listener)`,
+      );
+      return finish(t, 'error', null, null, wp, [], client);
+    }
     const decisions: Decision[] = [{ step: 'waypoint', note: binding.note }];
     const notes: string[] = [readinessNote(wp), `forwards to the destination as spiffe://${wp.principal}`];
     const hop: Hop = { at: 'waypoint', name: `${wp.namespace}/${wp.name}`, decisions, notes };

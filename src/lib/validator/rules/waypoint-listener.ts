@@ -4,8 +4,13 @@ import type { Rule } from '../rule.ts';
 import { y } from '../testing-yaml.ts';
 import { isGatewayApi } from './helpers.ts';
 
-// Evidence: istio/istio pilot/pkg/serviceregistry/ambient/waypoints.go looks for the HBONE listener on port 15008
-// (the one `istioctl waypoint generate` writes); SEMANTICS §2.
+// Evidence: istio/istio pilot/pkg/serviceregistry/ambient/waypoints.go makes any ready Gateway of class istio-waypoint
+// a waypoint, whatever its listeners, and tells ztunnel to tunnel to it on port 15008 (HboneMtlsPort is fixed);
+// its allowedRoutes come from the HBONE listener on 15008 (makeAllowedRoutes). The deployment controller
+// (pilot/pkg/config/kube/gateway, extractServicePorts) gives the waypoint's Service one port per listener, and
+// ztunnel (src/state.rs, find_upstream) finds no upstream for a service port the Service does not have: without the
+// listener, connections bound to the waypoint fail. The simulator models the same (src/lib/simulator/simulate.ts).
+// SEMANTICS §2.
 export const rule: Rule = {
   meta: {
     id: 'waypoint-listener',
@@ -13,14 +18,16 @@ export const rule: Rule = {
     description: 'A waypoint Gateway must have exactly one listener: protocol HBONE on port 15008.',
     docs: {
       summary:
-        'ztunnel sends traffic to a waypoint over HBONE on port 15008. A waypoint Gateway without that listener (wrong protocol or port) never receives the traffic that is bound to it, so its policies and routes are not applied.',
+        'ztunnel sends traffic to a waypoint over HBONE on port 15008. A waypoint Gateway without that listener (wrong protocol or port) is still a waypoint, so traffic bound to it is sent there, but the waypoint does not expose 15008: those connections fail.',
       details: [
-        'A Gateway of class `istio-waypoint` is deployed as a waypoint proxy. istiod finds its HBONE listener to know where ztunnel should tunnel traffic. The listener must be:',
+        'A Gateway of class `istio-waypoint` is deployed as a waypoint proxy. Its listeners decide which ports its Service exposes, and ztunnel always tunnels to a waypoint on port 15008. The listener must be:',
         '',
         '- `protocol: HBONE`',
         '- `port: 15008`',
         '',
-        'A waypoint has exactly this one listener; extra listeners are not used for mesh traffic (reported as a warning). `istioctl waypoint generate` writes the correct form.',
+        'Without it, istiod still treats the Gateway as a waypoint and binds the Services that name it, so their traffic is not bypassed: it fails, because ztunnel finds no port 15008 on the waypoint. Cross-namespace binding (`allowedRoutes`) is also read from this listener.',
+        '',
+        'A waypoint needs no other listener; an extra one (an HTTP port, say) does not receive mesh traffic and is reported as a warning. `istioctl waypoint generate` writes the correct form.',
       ].join('\n'),
       fix: 'Use one listener `{name: mesh, port: 15008, protocol: HBONE}`. Generate the Gateway with `istioctl waypoint generate --for service -n <ns>` to be sure.',
     },
@@ -69,13 +76,15 @@ export const rule: Rule = {
       if (!isGatewayApi(r)) continue;
       if (getString(r.obj, ['spec', 'gatewayClassName']) !== WAYPOINT_CLASS) continue;
       const listeners = getArray(r.obj, ['spec', 'listeners']);
-      const hbone = listeners.findIndex((l) => getString(l, ['protocol']) === 'HBONE');
+      const isHbone = (l: (typeof listeners)[number]) => getString(l, ['protocol']) === 'HBONE';
+      const exact = listeners.findIndex((l) => isHbone(l) && get(l, ['port']) === HBONE_PORT);
+      const hbone = exact >= 0 ? exact : listeners.findIndex(isHbone);
       if (hbone < 0) {
         ctx.report({
           resource: r,
           path: ['spec', 'listeners'],
           message:
-            'This waypoint has no HBONE listener: ztunnel cannot tunnel traffic to it, so nothing bound to it gets L7 processing.',
+            'This waypoint has no HBONE listener on 15008: istiod still binds traffic to it (its class makes it a waypoint), but its Service does not expose 15008, so ztunnel cannot open the tunnel and every connection bound to it fails.',
           fix: 'Use a single listener {name: mesh, port: 15008, protocol: HBONE}.',
         });
         continue;
@@ -85,7 +94,7 @@ export const rule: Rule = {
           resource: r,
           path: ['spec', 'listeners', hbone, 'port'],
           part: 'value',
-          message: `The waypoint's HBONE listener must use port ${HBONE_PORT}; ztunnel always tunnels to ${HBONE_PORT}.`,
+          message: `The waypoint's HBONE listener must use port ${HBONE_PORT}: ztunnel always tunnels to ${HBONE_PORT}, which this waypoint does not expose, so every connection bound to it fails.`,
           fix: `Set port: ${HBONE_PORT}.`,
         });
       listeners.forEach((_, i) => {
