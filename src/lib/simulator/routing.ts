@@ -1,14 +1,22 @@
 /**
- * HTTP routing at a waypoint (SEMANTICS §5): HTTPRoutes whose parentRef is the destination Service or
+ * HTTP routing at a waypoint (SEMANTICS §5): HTTPRoutes and GRPCRoutes whose parentRef is the destination Service or
  * ServiceEntry (GAMMA). Match precedence follows Gateway API (kubernetes-sigs/gateway-api apis/v1/httproute_types.go,
  * HTTPRouteRule docs): Exact path > longest PathPrefix > method > most headers > most query params > oldest route
  * > namespace/name; within one route the first matching rule wins.
+ *
+ * GRPCRoutes are converted by istiod into the same HTTP route list as HTTPRoutes (istio/istio
+ * pilot/pkg/config/kube/gateway/conversion.go, createGRPCURIMatch): a method match becomes a path match on
+ * `/<service>/<method>` (exact), `/<service>/` (prefix, service only), or a regular expression (method only, or type
+ * RegularExpression); no method match means no path match at all, which ranks below every path match
+ * (sortHTTPRoutes: Exact > Prefix > Regex > none, then length). Since istio/istio#59222 (Feb 2026) the rules of
+ * HTTPRoutes and GRPCRoutes for the same parent are merged into one list and ranked together (before that the two
+ * kinds produced separate VirtualServices and the waypoint used only the first one).
  */
 import { get, getArray, getObject, getString } from '../model/access.ts';
 import type { JsonObject, Resource } from '../model/types.ts';
-import type { Mesh, ServiceInfo as MeshService } from '../model/mesh.ts';
+import type { Mesh, ServiceInfo as MeshService, ServicePort } from '../model/mesh.ts';
 import { inNamespaces } from './authz.ts';
-import type { Decision } from './types.ts';
+import type { Backend, Decision } from './types.ts';
 
 export interface HttpRequestView {
   readonly method: string;
@@ -83,7 +91,32 @@ export function routesOnWaypointGateway(
   );
 }
 
-/** Routes for this service port; consumer routes (client's namespace) replace producer routes for that client. */
+/** Gateway API routes of `kinds` in `namespaces` with this service port as a parent. */
+export function routesWithParent(
+  mesh: Mesh,
+  kinds: readonly string[],
+  namespaces: readonly string[],
+  svc: MeshService,
+  port: number,
+): Resource[] {
+  return kinds.flatMap((kind) =>
+    inNamespaces(mesh, kind, namespaces).filter(
+      (r) =>
+        r.apiVersion.startsWith('gateway.networking.k8s.io/') &&
+        getArray(r.obj, ['spec', 'parentRefs']).some((ref) =>
+          isServiceParent(getObject(ref, []) ?? {}, r.namespace, svc, port),
+        ),
+    ),
+  );
+}
+
+/** The route kinds a waypoint applies to HTTP requests (merged into one ranked list, see the header comment). */
+export const HTTP_ROUTE_KINDS = ['HTTPRoute', 'GRPCRoute'] as const;
+
+/**
+ * HTTPRoutes and GRPCRoutes for this service port; consumer routes (client's namespace) replace producer routes for
+ * that client.
+ */
 export function routesFor(
   mesh: Mesh,
   svc: MeshService,
@@ -91,12 +124,12 @@ export function routesFor(
   clientNs: string | undefined,
 ): { routes: Resource[]; consumer: boolean } {
   // Only the service's own namespace (producer routes) and the client's (consumer routes) can apply.
-  const all = inNamespaces(mesh, 'HTTPRoute', [svc.namespace, ...(clientNs !== undefined ? [clientNs] : [])]).filter(
-    (r) =>
-      r.apiVersion.startsWith('gateway.networking.k8s.io/') &&
-      getArray(r.obj, ['spec', 'parentRefs']).some((ref) =>
-        isServiceParent(getObject(ref, []) ?? {}, r.namespace, svc, port),
-      ),
+  const all = routesWithParent(
+    mesh,
+    HTTP_ROUTE_KINDS,
+    [svc.namespace, ...(clientNs !== undefined ? [clientNs] : [])],
+    svc,
+    port,
   );
   const consumer = all.filter((r) => r.namespace !== svc.namespace && r.namespace === clientNs);
   if (consumer.length) return { routes: consumer, consumer: true };
@@ -163,6 +196,56 @@ function matchOne(m: JsonObject, req: HttpRequestView): { ok: boolean; exact: bo
   return { ok: true, exact, prefixLen };
 }
 
+/**
+ * A GRPCRoute match, as istiod converts it (conversion.go createGRPCURIMatch / createGRPCHeadersMatch). The HTTP
+ * method is not part of it: a gRPC call is a POST, but istiod adds no method match. `prefixLen` ranks like
+ * HTTPRoute's: a prefix ranks by its length, a regular expression at 0 (below every prefix), no method match at -1
+ * (below even an HTTPRoute's catch-all `/`).
+ */
+function matchGrpc(
+  m: JsonObject,
+  req: HttpRequestView,
+): { ok: boolean; exact: boolean; prefixLen: number; what: string } {
+  const service = getString(m, ['method', 'service']);
+  const method = getString(m, ['method', 'method']);
+  const regex = getString(m, ['method', 'type']) === 'RegularExpression';
+  let exact = false;
+  let prefixLen = -1;
+  let what = 'any method';
+  if (service !== undefined || method !== undefined) {
+    if (!regex && service !== undefined && method !== undefined) {
+      exact = true;
+      what = `method ${service}/${method} (exact path /${service}/${method})`;
+      if (req.path !== `/${service}/${method}`) return { ok: false, exact, prefixLen, what };
+    } else if (!regex && service !== undefined) {
+      prefixLen = service.length + 2;
+      what = `every method of ${service} (path prefix /${service}/)`;
+      if (!req.path.startsWith(`/${service}/`)) return { ok: false, exact, prefixLen, what };
+    } else {
+      prefixLen = 0;
+      const src =
+        service !== undefined && method !== undefined
+          ? `/${service}/${method}`
+          : service !== undefined
+            ? `/${service}/.+`
+            : `/[^/]+/${method ?? ''}`;
+      what = `path regex ${src}`;
+      if (!safeRegex(src)?.test(req.path)) return { ok: false, exact, prefixLen, what };
+    }
+  }
+  for (const h of getArray(m, ['headers'])) {
+    const name = (getString(h, ['name']) ?? '').toLowerCase();
+    const want = getString(h, ['value']) ?? '';
+    const have = req.headers[name];
+    if (have === undefined) return { ok: false, exact, prefixLen, what };
+    const ok = getString(h, ['type']) === 'RegularExpression' ? !!safeRegex(want)?.test(have) : have === want;
+    if (!ok) return { ok: false, exact, prefixLen, what };
+  }
+  const headers = getArray(m, ['headers']).length;
+  if (headers) what += ` and ${headers} header${headers > 1 ? 's' : ''}`;
+  return { ok: true, exact, prefixLen, what };
+}
+
 function creation(r: Resource): string {
   return getString(r.obj, ['metadata', 'creationTimestamp']) ?? '';
 }
@@ -186,7 +269,7 @@ function compare(a: Candidate, b: Candidate): number {
   return a.rule !== b.rule ? a.rule - b.rule : a.match - b.match;
 }
 
-function backendsOf(mesh: Mesh, route: Resource, rule: JsonObject): RouteBackend[] {
+export function backendsOf(mesh: Mesh, route: Resource, rule: JsonObject): RouteBackend[] {
   return getArray(rule, ['backendRefs']).map((b) => {
     const kind = getString(b, ['kind']) ?? 'Service';
     const group = getString(b, ['group']) ?? '';
@@ -224,7 +307,7 @@ function referenceGranted(mesh: Mesh, route: Resource, toNs: string, kind: strin
       (g) =>
         g.namespace === toNs &&
         getArray(g.obj, ['spec', 'from']).some(
-          (f) => getString(f, ['kind']) === 'HTTPRoute' && getString(f, ['namespace']) === route.namespace,
+          (f) => getString(f, ['kind']) === route.kind && getString(f, ['namespace']) === route.namespace,
         ) &&
         getArray(g.obj, ['spec', 'to']).some(
           (t) =>
@@ -241,21 +324,31 @@ export function route(mesh: Mesh, svc: MeshService, req: HttpRequestView): Route
   if (!routes.length) {
     decisions.push({
       step: 'route',
-      note: `no HTTPRoute has ${svc.kind} ${svc.namespace}/${svc.name} as parent: default route to the service itself`,
+      note: `no HTTPRoute or GRPCRoute has ${svc.kind} ${svc.namespace}/${svc.name} as parent: default route to the service itself`,
     });
     return { kind: 'default', decisions, notes };
   }
   if (consumer)
-    notes.push(`consumer HTTPRoute(s) in the client's namespace replace the service's own routes for this client`);
-  const candidates: Candidate[] = [];
+    notes.push(`consumer route(s) in the client's namespace replace the service's own routes for this client`);
+  const kinds = new Set(routes.map((r) => r.kind));
+  if (kinds.size > 1)
+    notes.push(
+      'HTTPRoute and GRPCRoute both attach to this service: the waypoint ranks their rules together as one list (a gRPC method match is an exact path match, which outranks any path prefix)',
+    );
+  const grpcCall = (req.headers['content-type'] ?? '').startsWith('application/grpc');
+  const candidates: (Candidate & { what?: string })[] = [];
   for (const r of routes) {
     const rules = getArray(r.obj, ['spec', 'rules']);
+    const grpc = r.kind === 'GRPCRoute';
     rules.forEach((rule, ri) => {
       const matches = getArray(rule, ['matches']);
-      const list = matches.length ? matches : [{ path: { type: 'PathPrefix', value: '/' } }];
+      const catchAll: JsonObject = grpc ? {} : { path: { type: 'PathPrefix', value: '/' } };
+      const list = matches.length ? matches : [catchAll];
       list.forEach((m, mi) => {
         const mo = getObject(m, []) ?? {};
-        const res = matchOne(mo, req);
+        const res: { ok: boolean; exact: boolean; prefixLen: number; what?: string } = grpc
+          ? matchGrpc(mo, req)
+          : matchOne(mo, req);
         if (!res.ok) return;
         candidates.push({
           route: r,
@@ -263,15 +356,25 @@ export function route(mesh: Mesh, svc: MeshService, req: HttpRequestView): Route
           match: mi,
           exact: res.exact,
           prefixLen: res.prefixLen,
-          method: getString(mo, ['method']) !== undefined,
+          method: !grpc && getString(mo, ['method']) !== undefined,
           headers: getArray(mo, ['headers']).length,
-          query: getArray(mo, ['queryParams']).length,
+          query: grpc ? 0 : getArray(mo, ['queryParams']).length,
+          ...(res.what !== undefined ? { what: res.what } : {}),
         });
       });
     });
   }
   if (!candidates.length) {
-    for (const r of routes) decisions.push({ step: 'route', policy: `${r.namespace}/${r.name}`, matched: false });
+    for (const r of routes)
+      decisions.push({
+        step: 'route',
+        policy: `${r.namespace}/${r.name}`,
+        matched: false,
+        note: `no rule of ${r.kind} ${r.name} matches ${req.method} ${req.path}`,
+      });
+    notes.push(
+      `no route rule matches: the waypoint answers 404${grpcCall ? ' (a gRPC client sees status UNIMPLEMENTED)' : ''}`,
+    );
     return { kind: 'no-match', routes, decisions, notes };
   }
   candidates.sort(compare);
@@ -282,6 +385,7 @@ export function route(mesh: Mesh, svc: MeshService, req: HttpRequestView): Route
     policy: `${best.route.namespace}/${best.route.name}`,
     matched: true,
     rule: best.rule,
+    ...(best.what !== undefined ? { note: `GRPCRoute rule ${best.rule} matches ${best.what}` } : {}),
   });
   const filters = getArray(rule, ['filters']);
   const redirect = filters.find((f) => getString(f, ['type']) === 'RequestRedirect');
@@ -310,4 +414,104 @@ export function route(mesh: Mesh, svc: MeshService, req: HttpRequestView): Route
     decisions,
     notes,
   };
+}
+
+/**
+ * Weighted backends: probabilities over the total weight (weight 0 omitted); an invalid backend's share fails (500
+ * for HTTP, a failed connection for TCP). All weights zero, or no valid backend with weight ⇒ failure (SEMANTICS §5;
+ * for TCPRoute/TLSRoute istiod routes to a black-hole cluster, conversion.go convertTCPRoute). The trace follows the
+ * likeliest backend.
+ */
+export function pickBackends(
+  refs: readonly RouteBackend[],
+  fallbackPort: number,
+  tcp = false,
+): {
+  backends: Backend[];
+  chosen?: { service: MeshService; port: ServicePort; subsetLabels?: Readonly<Record<string, string>> };
+  invalidNote?: string;
+  why?: string;
+} {
+  const fail = tcp ? 'the connection is refused' : '500';
+  const total = refs.reduce((s, b) => s + Math.max(0, b.weight), 0);
+  if (!refs.length) return { backends: [], why: `the matched rule has no backendRefs: ${fail}` };
+  if (total === 0) return { backends: [], why: `every backend has weight 0: ${fail}` };
+  const valid = refs.filter((b) => !b.invalid && b.service && b.weight > 0);
+  const invalid = refs.filter((b) => b.invalid && b.weight > 0);
+  const backends = valid.map((b) => ({
+    namespace: b.namespace,
+    service: b.name,
+    port: b.port ?? fallbackPort,
+    probability: b.weight / total,
+    ...(b.subset !== undefined ? { subset: b.subset } : {}),
+  }));
+  const invalidShare = invalid.reduce((s, b) => s + b.weight, 0) / total;
+  const invalidNote = invalid.length
+    ? `${Math.round(invalidShare * 100)}% of ${tcp ? 'connections fail' : 'requests get 500'}: ${invalid.map((b) => b.invalid).join('; ')}`
+    : undefined;
+  if (!valid.length)
+    return {
+      backends,
+      ...(invalidNote ? { invalidNote } : {}),
+      why: `no valid backend: ${invalid.map((b) => b.invalid).join('; ')}`,
+    };
+  let best = valid[0]!;
+  for (const b of valid) if (b.weight > best.weight) best = b;
+  const svc = best.service!;
+  const port = svc.ports.find((p) => p.port === (best.port ?? fallbackPort)) ?? svc.ports[0]!;
+  return {
+    backends,
+    chosen: { service: svc, port, ...(best.subsetLabels ? { subsetLabels: best.subsetLabels } : {}) },
+    ...(invalidNote ? { invalidNote } : {}),
+  };
+}
+
+/** Oldest first (creationTimestamp, then manifest order, then namespace/name): the order istiod resolves ties in. */
+export function byAge(a: Resource, b: Resource): number {
+  const ca = creation(a);
+  const cb = creation(b);
+  if (ca !== cb) return ca < cb ? -1 : 1;
+  if (a.seq !== b.seq) return a.seq - b.seq;
+  const ka = `${a.namespace}/${a.name}`;
+  const kb = `${b.namespace}/${b.name}`;
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
+
+/** The route kinds a waypoint applies to connections it proxies as TCP, in the order it consults them. */
+export const L4_ROUTE_KINDS = ['TLSRoute', 'TCPRoute'] as const;
+
+/**
+ * What the trace should say about routes that cannot apply to this request: any route kind without a waypoint
+ * (ztunnel does not route), and at a waypoint the kinds for the other protocol (HTTP routes for a TCP connection,
+ * TCP/TLS routes for an HTTP request).
+ */
+export function unusedRouteNotes(
+  mesh: Mesh,
+  svc: MeshService,
+  port: number,
+  clientNs: string | undefined,
+  tcp: boolean,
+  waypoint: boolean,
+): string[] {
+  const http = routesFor(mesh, svc, port, clientNs).routes;
+  const l4 = routesWithParent(mesh, L4_ROUTE_KINDS, [svc.namespace], svc, port);
+  const names = (rs: readonly Resource[]) => rs.map((r) => `${r.kind} ${r.namespace}/${r.name}`).join(', ');
+  const notes: string[] = [];
+  if (!waypoint) {
+    const all = tcp ? l4 : http;
+    if (all.length)
+      notes.push(
+        `${names(all)} ha${all.length > 1 ? 've' : 's'} no effect without a waypoint (ztunnel does not route): the ${tcp ? 'connection' : 'request'} goes to ${svc.name} itself`,
+      );
+    return notes;
+  }
+  if (tcp && http.length)
+    notes.push(
+      `${names(http)} route${http.length > 1 ? '' : 's'} HTTP requests only: this plain TCP connection is not matched against ${http.length > 1 ? 'them' : 'it'}`,
+    );
+  if (!tcp && l4.length)
+    notes.push(
+      `${names(l4)} appl${l4.length > 1 ? 'y' : 'ies'} to connections the waypoint proxies as TCP (simulate one with --tcp); this HTTP request is routed by HTTP routes only`,
+    );
+  return notes;
 }

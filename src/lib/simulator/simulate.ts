@@ -20,9 +20,10 @@ import {
 } from './mesh.ts';
 import type { Mesh, ServiceInfo as MeshService, ServicePort, Waypoint, WaypointBinding, Workload } from './mesh.ts';
 import { effectiveMtls } from './peerauth.ts';
-import { route, routesFor, routesOnWaypointGateway } from './routing.ts';
+import { pickBackends, route, routesFor, routesOnWaypointGateway, unusedRouteNotes } from './routing.ts';
+import { routeL4 } from './l4routing.ts';
 import { destinationRulesFor, routeVirtualServices, virtualServicesFor } from './vs.ts';
-import type { RouteBackend } from './routing.ts';
+import type { RouteOutcome } from './routing.ts';
 import type { Backend, DecidedBy, Decision, Hop, SimOptions, SimRequest, SimResult, Verdict } from './types.ts';
 import { SimUsageError } from './types.ts';
 
@@ -318,7 +319,7 @@ export async function simulateIn(mesh: Mesh, req: SimRequest, opts: SimOptions =
   let waypoint = binding.waypoint;
   if (waypoint && !meshed) {
     t.notes.push(
-      `${binding.note.replace(/\.$/, '')}; but a caller outside the mesh is not captured by ztunnel, so it never traverses the waypoint: waypoint (L7) policy does not apply to it`,
+      `${binding.note.replace(/\.$/, '')}, but a caller outside the mesh is not captured by ztunnel, so it never traverses the waypoint: waypoint (L7) policy does not apply to it`,
     );
     waypoint = undefined;
   }
@@ -330,7 +331,7 @@ export async function simulateIn(mesh: Mesh, req: SimRequest, opts: SimOptions =
       (labelled(dest.service.labels) || labelled(mesh.namespaceLabels(dest.service.namespace)));
     if (!ok) {
       t.notes.push(
-        `${binding.note.replace(/\.$/, '')}; but ingress traffic goes straight to the pods unless the Service or its Namespace has istio.io/ingress-use-waypoint: "true": waypoint policy is bypassed`,
+        `${binding.note.replace(/\.$/, '')}, but ingress traffic goes straight to the pods unless the Service or its Namespace has istio.io/ingress-use-waypoint: "true": waypoint policy is bypassed`,
       );
       waypoint = undefined;
     }
@@ -349,11 +350,7 @@ export async function simulateIn(mesh: Mesh, req: SimRequest, opts: SimOptions =
       t.notes.push(
         `${r.kind} ${r.namespace}/${r.name} targets ${svc.name} with targetRefs, but this traffic has no waypoint: it is enforced nowhere`,
       );
-    const { routes } = routesFor(mesh, svc, servicePort, client.namespace);
-    if (routes.length && http)
-      t.notes.push(
-        `HTTPRoute ${routes.map((r) => `${r.namespace}/${r.name}`).join(', ')} has no effect without a waypoint: the request goes to ${svc.name} itself`,
-      );
+    t.notes.push(...unusedRouteNotes(mesh, svc, servicePort, client.namespace, tcp, false));
     const vss = virtualServicesFor(mesh, svc, client.namespace);
     if (vss.length && http)
       t.notes.push(
@@ -474,59 +471,58 @@ export async function simulateIn(mesh: Mesh, req: SimRequest, opts: SimOptions =
 
     if (dest.kind === 'service') {
       const svc = dest.service;
+      notes.push(...unusedRouteNotes(mesh, svc, servicePort, client.namespace, tcp, true));
+      let ro: RouteOutcome;
       if (http) {
         const view = { method, path, query, headers, clientNamespace: client.namespace, servicePort };
         const vss = virtualServicesFor(mesh, svc, client.namespace);
         const httpRoutes = routesFor(mesh, svc, servicePort, client.namespace).routes;
         if (vss.length && httpRoutes.length)
           notes.push(
-            `both HTTPRoute and VirtualService (${vss.map((r) => `${r.namespace}/${r.name}`).join(', ')}) target this service: their routes are concatenated upstream and the result is undefined; the simulator follows the HTTPRoutes`,
+            `both Gateway API routes and VirtualService (${vss.map((r) => `${r.namespace}/${r.name}`).join(', ')}) target this service: their routes are concatenated upstream and the result is undefined; the simulator follows the Gateway API routes`,
           );
-        const ro =
+        ro =
           vss.length && !httpRoutes.length
             ? routeVirtualServices(mesh, vss, { ...view, clientLabels: client.workload?.labels ?? {} })
             : route(mesh, svc, view);
-        decisions.push(...ro.decisions);
-        notes.push(...ro.notes);
-        if (ro.kind === 'no-match') {
-          t.decidedBy = ref(ro.routes[0]!);
-          return finish(t, 'no-route', 404, null, wp, [], client);
+      } else ro = routeL4(mesh, svc, servicePort, dest.host);
+      decisions.push(...ro.decisions);
+      notes.push(...ro.notes);
+      if (ro.kind === 'no-match') {
+        t.decidedBy = ref(ro.routes[0]!);
+        return finish(t, 'no-route', http ? 404 : null, null, wp, [], client);
+      }
+      if (ro.kind === 'matched') {
+        if (ro.redirect !== undefined) {
+          // The proxy answers itself (redirect or direct response).
+          const code = ro.redirect;
+          if (code < 400) t.allowedBy ??= ref(ro.route, ro.rule);
+          else t.decidedBy = ref(ro.route, ro.rule);
+          return finish(t, code < 400 ? 'allowed' : code === 404 ? 'no-route' : 'error', code, null, wp, [], client);
         }
-        if (ro.kind === 'matched') {
-          if (ro.redirect !== undefined) {
-            // The proxy answers itself (redirect or direct response).
-            const code = ro.redirect;
-            if (code < 400) t.allowedBy ??= ref(ro.route, ro.rule);
-            else t.decidedBy = ref(ro.route, ro.rule);
-            return finish(t, code < 400 ? 'allowed' : code === 404 ? 'no-route' : 'error', code, null, wp, [], client);
-          }
-          const picked = pickBackend(ro.backends, servicePort);
-          backends = picked.backends;
-          if (picked.invalidNote) notes.push(picked.invalidNote);
-          if (!picked.chosen) {
-            t.decidedBy = ref(ro.route, ro.rule);
-            decisions.push({
-              step: 'backend',
-              policy: `${ro.route.namespace}/${ro.route.name}`,
-              rule: ro.rule,
-              matched: false,
-              note: picked.why,
-            });
-            return finish(t, 'error', 500, null, wp, backends, client);
-          }
-          if (backends.length > 1)
-            notes.push(
-              `weighted split: following ${picked.chosen.service.namespace}/${picked.chosen.service.name} (the most likely backend)`,
-            );
-          target = {
-            service: picked.chosen.service,
-            servicePort: picked.chosen.port,
-            ...(picked.chosen.subsetLabels ? { subsetLabels: picked.chosen.subsetLabels } : {}),
-          };
-        } else {
-          backends = [{ namespace: svc.namespace, service: svc.name, port: servicePort, probability: 1 }];
-          target = { service: svc, servicePort: dest.port };
+        const picked = pickBackends(ro.backends, servicePort, tcp);
+        backends = picked.backends;
+        if (picked.invalidNote) notes.push(picked.invalidNote);
+        if (!picked.chosen) {
+          t.decidedBy = ref(ro.route, ro.rule);
+          decisions.push({
+            step: 'backend',
+            policy: `${ro.route.namespace}/${ro.route.name}`,
+            rule: ro.rule,
+            matched: false,
+            note: picked.why,
+          });
+          return finish(t, 'error', http ? 500 : null, null, wp, backends, client);
         }
+        if (backends.length > 1)
+          notes.push(
+            `weighted split${tcp ? ' per connection' : ''}: following ${picked.chosen.service.namespace}/${picked.chosen.service.name} (the most likely backend)`,
+          );
+        target = {
+          service: picked.chosen.service,
+          servicePort: picked.chosen.port,
+          ...(picked.chosen.subsetLabels ? { subsetLabels: picked.chosen.subsetLabels } : {}),
+        };
       } else {
         backends = [{ namespace: svc.namespace, service: svc.name, port: servicePort, probability: 1 }];
         target = { service: svc, servicePort: dest.port };
@@ -680,51 +676,5 @@ function peerOf(client: Client): Peer {
     principal: client.principal,
     ...(client.namespace ? { namespace: client.namespace } : {}),
     ...(client.workload?.ip ? { ip: client.workload.ip } : {}),
-  };
-}
-
-/**
- * Weighted backends: probabilities over the total weight (weight 0 omitted); invalid backends' share gets 500.
- * All weights zero, or no valid backend with weight, ⇒ 500 (SEMANTICS §5). The trace follows the likeliest one.
- */
-function pickBackend(
-  refs: readonly RouteBackend[],
-  fallbackPort: number,
-): {
-  backends: Backend[];
-  chosen?: { service: MeshService; port: ServicePort; subsetLabels?: Readonly<Record<string, string>> };
-  invalidNote?: string;
-  why?: string;
-} {
-  const total = refs.reduce((s, b) => s + Math.max(0, b.weight), 0);
-  if (!refs.length) return { backends: [], why: 'the matched rule has no backendRefs: 500' };
-  if (total === 0) return { backends: [], why: 'every backend has weight 0: 500' };
-  const valid = refs.filter((b) => !b.invalid && b.service && b.weight > 0);
-  const invalid = refs.filter((b) => b.invalid && b.weight > 0);
-  const backends = valid.map((b) => ({
-    namespace: b.namespace,
-    service: b.name,
-    port: b.port ?? fallbackPort,
-    probability: b.weight / total,
-    ...(b.subset !== undefined ? { subset: b.subset } : {}),
-  }));
-  const invalidShare = invalid.reduce((s, b) => s + b.weight, 0) / total;
-  const invalidNote = invalid.length
-    ? `${Math.round(invalidShare * 100)}% of requests get 500: ${invalid.map((b) => b.invalid).join('; ')}`
-    : undefined;
-  if (!valid.length)
-    return {
-      backends,
-      ...(invalidNote ? { invalidNote } : {}),
-      why: `no valid backend: ${invalid.map((b) => b.invalid).join('; ')}`,
-    };
-  let best = valid[0]!;
-  for (const b of valid) if (b.weight > best.weight) best = b;
-  const svc = best.service!;
-  const port = svc.ports.find((p) => p.port === (best.port ?? fallbackPort)) ?? svc.ports[0]!;
-  return {
-    backends,
-    chosen: { service: svc, port, ...(best.subsetLabels ? { subsetLabels: best.subsetLabels } : {}) },
-    ...(invalidNote ? { invalidNote } : {}),
   };
 }
