@@ -215,3 +215,85 @@ describe(ID, () => {
     ).toEqual([]);
   });
 });
+
+describe(`${ID}: Gateway API CEL rules for CORS and RequestMirror filters`, () => {
+  const filter = (kind: string, ...f: string[]) =>
+    y(
+      'apiVersion: gateway.networking.k8s.io/v1',
+      `kind: ${kind}`,
+      'metadata: {name: r, namespace: shop}',
+      'spec:',
+      '  rules:',
+      '  - filters:',
+      ...f,
+    );
+  it('CORS: "*" alongside other origins/methods/headers is rejected at the list; "*" alone is fine', () => {
+    expect(
+      lines(filter('HTTPRoute', '    - type: CORS', '      cors:', '        allowOrigins: ["*", "https://a"]')),
+    ).toEqual([9]);
+    expect(lines(filter('HTTPRoute', '    - type: CORS', '      cors:', '        allowMethods: ["GET", "*"]'))).toEqual(
+      [9],
+    );
+    expect(lines(filter('HTTPRoute', '    - type: CORS', '      cors:', '        allowHeaders: ["*", "x-a"]'))).toEqual(
+      [9],
+    );
+    expect(
+      lines(
+        filter(
+          'HTTPRoute',
+          '    - type: CORS',
+          '      cors:',
+          '        allowOrigins: ["*"]',
+          '        allowMethods: [GET, POST]',
+          '        allowHeaders: ["*"]',
+        ),
+      ),
+    ).toEqual([]);
+  });
+  const mirror = (kind: string, ...m: string[]) =>
+    filter(kind, '    - type: RequestMirror', '      requestMirror:', '        backendRef: {name: a, port: 80}', ...m);
+  it('RequestMirror: percent and fraction together are rejected at fraction; either alone is fine', () => {
+    expect(lines(mirror('HTTPRoute', '        percent: 10', '        fraction: {numerator: 1}'))).toEqual([11]);
+    expect(lines(mirror('HTTPRoute', '        percent: 10'))).toEqual([]);
+    expect(lines(mirror('GRPCRoute', '        percent: 10', '        fraction: {numerator: 1}'))).toEqual([11]);
+  });
+  it('RequestMirror fraction: numerator above the denominator (default 100) is rejected; equal is fine', () => {
+    expect(lines(mirror('HTTPRoute', '        fraction: {numerator: 11, denominator: 10}'))).toEqual([10]);
+    expect(lines(mirror('HTTPRoute', '        fraction: {numerator: 10, denominator: 10}'))).toEqual([]);
+    expect(lines(mirror('HTTPRoute', '        fraction: {numerator: 101}'))).toEqual([10]);
+    expect(lines(mirror('HTTPRoute', '        fraction: {numerator: 100}'))).toEqual([]);
+  });
+  it('RequestMirror backendRef to a Service needs a port; a ServiceEntry does not', () => {
+    const ref = (r: string) =>
+      filter('HTTPRoute', '    - type: RequestMirror', '      requestMirror:', `        backendRef: ${r}`);
+    expect(lines(ref('{name: a}'))).toEqual([9]);
+    expect(lines(ref('{name: a, port: 80}'))).toEqual([]);
+    expect(lines(ref('{group: networking.istio.io, kind: ServiceEntry, name: a}'))).toEqual([]);
+  });
+  it('hostnames: route and listener hostnames follow the RFC 1123 pattern with an optional leading *.', () => {
+    const route = (h: string) =>
+      y(
+        'apiVersion: gateway.networking.k8s.io/v1',
+        'kind: HTTPRoute',
+        'metadata: {name: r, namespace: shop}',
+        'spec:',
+        `  hostnames: [${JSON.stringify(h)}]`,
+      );
+    expect(lines(route('Shop.example.com'))).toEqual([5]);
+    expect(lines(route('shop.*.example.com'))).toEqual([5]);
+    expect(lines(route('*.example.com'))).toEqual([]);
+    const gw = (h: string) =>
+      y(
+        'apiVersion: gateway.networking.k8s.io/v1',
+        'kind: Gateway',
+        'metadata: {name: g, namespace: shop}',
+        'spec:',
+        '  gatewayClassName: istio',
+        '  listeners:',
+        `  - {name: http, port: 80, protocol: HTTP, hostname: ${JSON.stringify(h)}}`,
+      );
+    expect(lines(gw('*'))).toEqual([7]);
+    expect(lines(gw('shop.example.com.'))).toEqual([7]);
+    expect(lines(gw('*.example.com'))).toEqual([]);
+  });
+});

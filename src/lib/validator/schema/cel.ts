@@ -39,6 +39,7 @@ export function celChecks(r: Resource): SchemaProblem[] {
   } else if (group === 'gateway.networking.k8s.io') {
     if (r.kind === 'Gateway') gateway(spec, out);
     else if (r.kind === 'HTTPRoute') httpRoute(spec, out);
+    else if (r.kind === 'GRPCRoute') grpcRoute(spec, out);
   }
   return out;
 }
@@ -415,6 +416,7 @@ function filters(
   list.forEach((f, i) => {
     const fp: Path = [...base, 'filters', i];
     const type = getString(f, ['type']);
+    filterFields(f, fp, out);
     if (!type) return;
     counts.set(type, (counts.get(type) ?? 0) + 1);
     for (const [t, field] of Object.entries(FILTER_FIELD)) {
@@ -474,6 +476,68 @@ function filters(
     out.push({ path: [...base, 'filters'], message: 'A rule cannot use both RequestRedirect and URLRewrite.' });
   if (ruleLevel && counts.has('RequestRedirect') && hasBackends)
     out.push({ path: [...base, 'filters'], message: 'A RequestRedirect filter cannot be combined with backendRefs.' });
+}
+
+/**
+ * Field-level rules of one filter, shared by HTTPRoute and GRPCRoute (rules[].filters[] and
+ * rules[].backendRefs[].filters[]): HTTPCORSFilter "cannot contain '*' alongside other" values; HTTPRequestMirrorFilter
+ * "Only one of percent or fraction", fraction "numerator must be less than or equal to denominator" (denominator
+ * defaults to 100), and its backendRef "Must have port for Service reference".
+ */
+function filterFields(f: JsonValue | undefined, fp: Path, out: Out): void {
+  const cors = getObject(f, ['cors']);
+  if (cors)
+    for (const [field, what] of [
+      ['allowOrigins', 'origins'],
+      ['allowMethods', 'methods'],
+      ['allowHeaders', 'headers'],
+    ] as const) {
+      const list = getArray(cors, [field]);
+      if (list.length > 1 && list.includes('*'))
+        out.push({
+          path: [...fp, 'cors', field],
+          message: `cors.${field} cannot contain "*" alongside other ${what}: "*" already allows every one.`,
+        });
+    }
+  const mirror = getObject(f, ['requestMirror']);
+  if (!mirror) return;
+  const mp: Path = [...fp, 'requestMirror'];
+  if (has(mirror, 'percent') && has(mirror, 'fraction'))
+    out.push({
+      path: [...mp, 'fraction'],
+      message: 'Set only one of requestMirror.percent and requestMirror.fraction.',
+    });
+  const fraction = getObject(mirror, ['fraction']);
+  if (fraction) {
+    const numerator = get(fraction, ['numerator']);
+    const denominator = get(fraction, ['denominator']) ?? 100;
+    if (typeof numerator === 'number' && typeof denominator === 'number' && numerator > denominator)
+      out.push({
+        path: [...mp, 'fraction', 'numerator'],
+        part: 'value',
+        message: `Mirror fraction ${numerator}/${denominator} is more than 1: the numerator must be less than or equal to the denominator${has(fraction, 'denominator') ? '' : ' (100 when not set)'}.`,
+      });
+  }
+  const ref = getObject(mirror, ['backendRef']);
+  if (
+    ref &&
+    (getString(ref, ['group']) ?? '') === '' &&
+    (getString(ref, ['kind']) ?? 'Service') === 'Service' &&
+    !has(ref, 'port')
+  )
+    out.push({ path: [...mp, 'backendRef'], message: 'A requestMirror backendRef to a Service must set port.' });
+}
+
+// ---------------------------------------------------------------- Gateway API GRPCRoute
+
+function grpcRoute(spec: JsonObject, out: Out): void {
+  getArray(spec, ['rules']).forEach((rule, i) => {
+    const rp: Path = ['spec', 'rules', i];
+    getArray(rule, ['filters']).forEach((f, k) => filterFields(f, [...rp, 'filters', k], out));
+    getArray(rule, ['backendRefs']).forEach((b, j) =>
+      getArray(b, ['filters']).forEach((f, k) => filterFields(f, [...rp, 'backendRefs', j, 'filters', k], out)),
+    );
+  });
 }
 
 /** Gateway API duration (e.g. `1h2m3s`, `500ms`) in ms; undefined when absent or malformed. */
