@@ -21,9 +21,12 @@ show every decision and the resource that made it.
   --path P               HTTP path, may include ?query (/)
   --header 'n: v'        request header; repeatable
   --jwt TOKEN            JWT sent as Authorization: Bearer
-  --tcp                  plain TCP: L4 only
+  --tcp                  a plain TCP connection: L4 policy only; at a waypoint TLSRoutes, then TCPRoutes, route it
   --root-namespace NS    mesh root namespace (istio-system)
   --format text|json     output (text)
+
+A gRPC call is an HTTP request: --method POST --path /pkg.Service/Method --header 'content-type: application/grpc'
+(GRPCRoutes and HTTPRoutes on the Service are ranked together at the waypoint).
 
 Exit codes: 0 allowed, 1 denied / no route / error, 2 usage error (unknown client or destination).`;
 
