@@ -493,8 +493,11 @@ export function unusedRouteNotes(
   tcp: boolean,
   waypoint: boolean,
 ): string[] {
-  const http = routesFor(mesh, svc, port, clientNs).routes;
-  const l4 = routesWithParent(mesh, L4_ROUTE_KINDS, [svc.namespace], svc, port);
+  // Each request needs only one of the two lists: routes of its own protocol without a waypoint, of the other one at a
+  // waypoint.
+  const wantHttp = tcp === waypoint;
+  const http = wantHttp ? routesFor(mesh, svc, port, clientNs).routes : [];
+  const l4 = wantHttp ? [] : routesWithParent(mesh, L4_ROUTE_KINDS, [svc.namespace], svc, port);
   const names = (rs: readonly Resource[]) => rs.map((r) => `${r.kind} ${r.namespace}/${r.name}`).join(', ');
   const notes: string[] = [];
   if (!waypoint) {
