@@ -1,5 +1,7 @@
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, visit } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, parseAllDocuments, visit } from 'yaml';
 import type { Document, Node, Pair, ParsedNode } from 'yaml';
+import { lineStarts, readSimpleYaml, REFUSED_CHARS, UNSUPPORTED } from './fast-yaml.ts';
+import type { SourceLines } from './fast-yaml.ts';
 import { LIMITS } from './limits.ts';
 import type {
   JsonObject,
@@ -14,15 +16,23 @@ import type {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+export interface ParseOptions {
+  /**
+   * Read plain documents with the fast value-only reader and locate nodes lazily (default). `false` reads
+   * everything with `yaml` up front; the results are the same, which is what the tests compare.
+   */
+  readonly fastReader?: boolean;
+}
+
 /** Never throws: every problem with the input comes back as an issue with a position. */
-export function parseManifests(inputs: SourceInput | readonly SourceInput[]): ParseResult {
+export function parseManifests(inputs: SourceInput | readonly SourceInput[], options: ParseOptions = {}): ParseResult {
   const list = Array.isArray(inputs) ? (inputs as readonly SourceInput[]) : [inputs as SourceInput];
   const resources: Resource[] = [];
   const issues: ModelIssue[] = [];
   const counter = { seq: 0 };
   for (const input of list) {
     try {
-      parseOne(input, resources, issues, counter);
+      parseOne(input, resources, issues, counter, options.fastReader !== false);
     } catch (err) {
       // Last line of defence: a parser bug must not take down the editor or the CLI.
       issues.push({
@@ -88,7 +98,13 @@ function decode(input: SourceInput, issues: ModelIssue[]): string | undefined {
   }
 }
 
-function parseOne(input: SourceInput, resources: Resource[], issues: ModelIssue[], counter: { seq: number }): void {
+function parseOne(
+  input: SourceInput,
+  resources: Resource[],
+  issues: ModelIssue[],
+  counter: { seq: number },
+  fast: boolean,
+): void {
   const file = input.file;
   if (input.text.length > LIMITS.maxInputSize) {
     issues.push({
@@ -115,16 +131,122 @@ function parseOne(input: SourceInput, resources: Resource[], issues: ModelIssue[
     });
     return;
   }
-  const depthProblem = excessiveDepth(text);
-  const lineCounter = new LineCounter();
-  const range = (start: number, end: number): SourceRange => {
-    const a = lineCounter.linePos(start);
-    const b = lineCounter.linePos(Math.max(start, end));
-    return { line: a.line, column: a.col, endLine: b.line, endColumn: b.col };
+  const positions = new LinePositions(text);
+  const range: RangeFn = (start, end) => positions.range(start, end);
+  const ctx: DocContext = { file, resources, issues, counter };
+  const chunks = fast ? splitDocuments(text, positions.starts) : undefined;
+  if (!chunks) {
+    // Directives, `...` markers or content on a `---` line: the whole stream goes to `yaml` as it is.
+    readWithYaml(text, 0, positions, ctx);
+    return;
+  }
+  if (chunks.length > LIMITS.maxDocuments) {
+    issues.push({
+      rule: 'yaml-syntax',
+      severity: 'error',
+      file,
+      range: point(1, 1),
+      message: `${chunks.length} documents in one input; the limit is ${LIMITS.maxDocuments}.`,
+    });
+    return;
+  }
+  const src: SourceLines = {
+    text,
+    starts: positions.starts,
+    scratch: new Int32Array(positions.starts.length),
+    checked: !REFUSED_CHARS.test(text),
   };
+  for (const [from, to] of chunks) {
+    const value = readSimpleYaml(src, from, to, LIMITS.maxDepth);
+    if (value === undefined) continue; // only comments, or `---` alone: kubectl ignores it
+    const base = positions.starts[from]!;
+    const chunkText = () => text.slice(base, positions.starts[to]!);
+    if (value === UNSUPPORTED) {
+      readWithYaml(chunkText(), base, positions, ctx);
+      continue;
+    }
+    // The fast reader keeps no positions: the first finding that needs one parses this document with `yaml`.
+    let root: ParsedNode | null | undefined;
+    const lazyRoot = (): ParsedNode | null => {
+      if (root === undefined) {
+        const docs = parseAllDocuments(chunkText(), { uniqueKeys: true, prettyErrors: false });
+        root = 'empty' in docs ? null : (docs[0]?.contents ?? null);
+      }
+      return root;
+    };
+    acceptValue(value, lazyRoot, shifted(range, base), ctx);
+  }
+}
+
+interface DocContext {
+  readonly file: string;
+  readonly resources: Resource[];
+  readonly issues: ModelIssue[];
+  readonly counter: { seq: number };
+}
+
+function shifted(range: RangeFn, base: number): RangeFn {
+  return base === 0 ? range : (start, end) => range(start + base, end + base);
+}
+
+/** 1-based line/column for offsets of one input. */
+class LinePositions {
+  readonly starts: Int32Array;
+
+  constructor(text: string) {
+    this.starts = lineStarts(text);
+  }
+
+  private pos(offset: number): { line: number; col: number } {
+    let lo = 0;
+    let hi = this.starts.length - 2;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, col: offset - this.starts[lo]! + 1 };
+  }
+
+  range(start: number, end: number): SourceRange {
+    const a = this.pos(start);
+    const b = this.pos(Math.max(start, end));
+    return { line: a.line, column: a.col, endLine: b.line, endColumn: b.col };
+  }
+}
+
+/**
+ * Line ranges of the documents, split at `---` marker lines; `undefined` when the stream uses directives,
+ * `...` end markers or content after `---`, whose meaning depends on the whole stream.
+ */
+function splitDocuments(text: string, starts: Int32Array): [number, number][] | undefined {
+  const chunks: [number, number][] = [];
+  const lineCount = starts.length - 1;
+  let from = 0;
+  for (let i = 0; i < lineCount; i++) {
+    const s = starts[i]!;
+    const c = text.charCodeAt(s);
+    if (c === 37 /* % */) return undefined;
+    if (c !== 45 /* - */ && c !== 46 /* . */) continue;
+    const marker = text.startsWith('---', s) ? 'start' : text.startsWith('...', s) ? 'end' : undefined;
+    if (!marker) continue;
+    const rest = text.slice(s + 3, starts[i + 1]! - 1);
+    if (rest !== '' && !/^[ \t\r]/.test(rest)) continue; // `---x` is a plain scalar, not a marker
+    if (marker === 'end' || !/^[ \t\r]*(?:#.*)?$/.test(rest)) return undefined;
+    chunks.push([from, i]);
+    from = i + 1;
+  }
+  chunks.push([from, lineCount]);
+  return chunks;
+}
+
+/** The full `yaml` parser: positions for every node, errors, aliases (capped), duplicate keys. */
+function readWithYaml(text: string, base: number, positions: LinePositions, ctx: DocContext): void {
+  const range = shifted((start, end) => positions.range(start, end), base);
+  const { file, issues } = ctx;
+  // The composer recurses per nesting level; the fast reader bounds its own depth, `yaml` needs this guard.
+  const depthProblem = excessiveDepth(text);
   if (depthProblem !== undefined) {
-    lineCounter.addNewLine(0);
-    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) lineCounter.addNewLine(i + 1);
     issues.push({
       rule: 'yaml-syntax',
       severity: 'error',
@@ -134,7 +256,7 @@ function parseOne(input: SourceInput, resources: Resource[], issues: ModelIssue[
     });
     return;
   }
-  const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, keepSourceTokens: false });
+  const docs = parseAllDocuments(text, { uniqueKeys: true, prettyErrors: false, keepSourceTokens: false });
   const documents: Document.Parsed[] = 'empty' in docs ? [] : docs;
   // A stream without documents can still carry errors (e.g. a stray directive).
   if ('empty' in docs)
@@ -182,29 +304,31 @@ function parseOne(input: SourceInput, resources: Resource[], issues: ModelIssue[
       continue;
     }
     if (value === null || value === undefined) continue; // `---` followed by nothing or only comments
-    if (!isPlainObject(value)) {
-      issues.push({
-        rule: 'schema',
-        severity: 'error',
-        file,
-        range: rangeOf(root, range),
-        message: `A manifest document must be a mapping with apiVersion and kind; this one is ${describe(value)}.`,
-      });
-      continue;
-    }
-    const obj = value as JsonObject;
-    if (
-      obj.kind === 'List' ||
-      (typeof obj.kind === 'string' && obj.kind.endsWith('List') && Array.isArray(obj.items))
-    ) {
-      const items = Array.isArray(obj.items) ? obj.items : [];
-      items.forEach((item, i) => {
-        addResource(item, ['items', i], root, range, file, resources, issues, counter);
-      });
-      continue;
-    }
-    addResource(obj, [], root, range, file, resources, issues, counter);
+    acceptValue(value, () => root, range, ctx);
   }
+}
+
+/** A document's value becomes resources (one, or one per `items` entry of a List) or a located issue. */
+function acceptValue(value: unknown, root: () => ParsedNode | null, range: RangeFn, ctx: DocContext): void {
+  if (!isPlainObject(value)) {
+    ctx.issues.push({
+      rule: 'schema',
+      severity: 'error',
+      file: ctx.file,
+      range: rangeOf(root(), range),
+      message: `A manifest document must be a mapping with apiVersion and kind; this one is ${describe(value)}.`,
+    });
+    return;
+  }
+  const obj = value as JsonObject;
+  if (obj.kind === 'List' || (typeof obj.kind === 'string' && obj.kind.endsWith('List') && Array.isArray(obj.items))) {
+    const items = Array.isArray(obj.items) ? obj.items : [];
+    items.forEach((item, i) => {
+      addResource(item, ['items', i], root, range, ctx);
+    });
+    return;
+  }
+  addResource(obj, [], root, range, ctx);
 }
 
 function syntaxIssue(file: string, message: string, range: SourceRange): ModelIssue {
@@ -228,7 +352,9 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 type RangeFn = (start: number, end: number) => SourceRange;
 
-function rangeOf(node: Node | Pair, range: RangeFn): SourceRange {
+function rangeOf(node: Node | Pair | null, range: RangeFn): SourceRange {
+  // No node (the lazy re-parse found nothing): the start of the document is the best we can say.
+  if (node === null) return range(0, 0);
   if (isPair(node)) {
     const k = node.key as Node | null;
     const v = node.value as Node | null;
@@ -389,22 +515,29 @@ function nodeAt(root: Node, path: ObjectPath): { node: Node; pair?: Pair; comple
 function addResource(
   value: unknown,
   basePath: ObjectPath,
-  root: ParsedNode,
+  root: () => ParsedNode | null,
   range: RangeFn,
-  file: string,
-  resources: Resource[],
-  issues: ModelIssue[],
-  counter: { seq: number },
+  ctx: DocContext,
 ): void {
-  const baseNode = nodeAt(root, basePath).node;
+  const { file, resources, issues, counter } = ctx;
+  let base: Node | null | undefined;
+  const baseNode = (): Node | null => {
+    if (base === undefined) {
+      const r = root();
+      base = r === null ? null : nodeAt(r, basePath).node;
+    }
+    return base;
+  };
   const locate = (path: ObjectPath, part: 'key' | 'value' = 'key'): SourceRange => {
+    const node = baseNode();
+    if (node === null) return rangeOf(null, range);
     if (path.length === 0) {
       // The whole object: point at its `kind` line rather than spanning every line of it.
-      const kind = nodeAt(baseNode, ['kind']);
+      const kind = nodeAt(node, ['kind']);
       if (kind.complete && kind.pair) return rangeOf(kind.pair, range);
-      return rangeOf(baseNode, range);
+      return rangeOf(node, range);
     }
-    const found = nodeAt(baseNode, path);
+    const found = nodeAt(node, path);
     if (found.complete && part === 'key' && found.pair) return rangeOf(found.pair, range);
     if (!found.complete && found.pair) return rangeOf(found.pair, range);
     return rangeOf(found.node, range);
@@ -414,7 +547,7 @@ function addResource(
       rule: 'schema',
       severity: 'error',
       file,
-      range: rangeOf(baseNode, range),
+      range: rangeOf(baseNode(), range),
       message: `A list item must be a Kubernetes object; this one is ${describe(value)}.`,
     });
     return;

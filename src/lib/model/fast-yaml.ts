@@ -1,0 +1,564 @@
+import type { JsonObject, JsonValue } from './types.ts';
+
+/**
+ * A reader for the plain subset of YAML that Kubernetes manifests are written in: block mappings and
+ * sequences, one-line plain / quoted scalars and one-line flow collections. It exists for speed — the `yaml`
+ * library keeps a position for every node, which costs ~10× more than the values alone — and it gives up
+ * (returns `UNSUPPORTED`) on anything outside that subset or anything it is not certain about, so the caller
+ * reads the document with `yaml` instead. It must never accept text that `yaml` rejects, and its values must
+ * equal `yaml`'s `toJS()` with the default YAML 1.2 core schema; `tests/unit/fast-yaml.test.ts` checks both
+ * against `yaml` itself over every fixture and fuzzed input.
+ */
+export const UNSUPPORTED: unique symbol = Symbol('unsupported-yaml');
+export type FastResult = JsonValue | undefined | typeof UNSUPPORTED;
+
+class GiveUp {}
+const GIVE_UP = new GiveUp();
+
+/**
+ * Characters the fast reader refuses outright: tabs (indentation rules), CR (line-break normalisation),
+ * other controls and the Unicode line/paragraph separators and BOM, whose handling it does not replicate.
+ */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this matches
+export const REFUSED_CHARS = /[\u0000-\u0009\u000b-\u001f\u007f\u0085\u2028\u2029\ufeff]/;
+
+/** Offsets where each line of `text` starts, plus one past the end (so line i ends at `starts[i + 1] - 1`). */
+export function lineStarts(text: string): Int32Array {
+  let count = 1;
+  for (let k = text.indexOf('\n'); k >= 0; k = text.indexOf('\n', k + 1)) count++;
+  const starts = new Int32Array(count + 1);
+  let line = 1;
+  for (let k = text.indexOf('\n'); k >= 0; k = text.indexOf('\n', k + 1)) starts[line++] = k + 1;
+  starts[count] = text.length + 1;
+  return starts;
+}
+
+/** What the caller has already worked out about the whole input, shared by all its documents. */
+export interface SourceLines {
+  readonly text: string;
+  /** From `lineStarts(text)`. */
+  readonly starts: Int32Array;
+  /** Scratch space, one slot per line (the reader overwrites it). */
+  readonly scratch: Int32Array;
+  /** No line contains `REFUSED_CHARS` (one scan of the whole input is cheaper than one per document). */
+  readonly checked: boolean;
+}
+
+/**
+ * Lines `[from, to)` of the input are one document (no `---` / `...` marker lines inside). Returns its value,
+ * `undefined` for a document with only comments, or `UNSUPPORTED`.
+ */
+export function readSimpleYaml(src: SourceLines, from: number, to: number, maxDepth: number): FastResult {
+  if (!src.checked) {
+    const body = src.text.slice(src.starts[from], Math.max(src.starts[from]!, src.starts[to]! - 1));
+    if (REFUSED_CHARS.test(body)) return UNSUPPORTED;
+  }
+  try {
+    return new Reader(src, from, to, maxDepth).document();
+  } catch (err) {
+    if (err === GIVE_UP) return UNSUPPORTED;
+    throw err;
+  }
+}
+
+const SPACE = 32;
+const HASH = 35;
+const DASH = 45;
+const COLON = 58;
+const COMMA = 44;
+const OPEN_SEQ = 91;
+const CLOSE_SEQ = 93;
+const OPEN_MAP = 123;
+const CLOSE_MAP = 125;
+const DQUOTE = 34;
+const SQUOTE = 39;
+
+/**
+ * Offsets are absolute in `text`; every scan is bounded by the end of its line (`e`), so a search can never
+ * run on into the rest of a multi-megabyte input.
+ */
+class Reader {
+  private readonly text: string;
+  private readonly starts: Int32Array;
+  private readonly to: number;
+  private readonly maxDepth: number;
+  /** Column where each line's content starts; a `- ` item moves it to the item's content. -1: blank. */
+  private readonly col: Int32Array;
+  private pos: number;
+
+  constructor(src: SourceLines, from: number, to: number, maxDepth: number) {
+    const { text, starts } = src;
+    this.text = text;
+    this.starts = starts;
+    this.to = to;
+    this.maxDepth = maxDepth;
+    this.pos = from;
+    this.col = src.scratch;
+    for (let i = from; i < to; i++) {
+      const s = starts[i]!;
+      const e = starts[i + 1]! - 1;
+      let k = s;
+      while (k < e && text.charCodeAt(k) === SPACE) k++;
+      const blank = k === e || text.charCodeAt(k) === HASH;
+      this.col[i] = blank ? -1 : k - s;
+      // Marker lines split documents before we get here; a directive needs the full parser.
+      if (!blank && k === s) {
+        const c0 = text.charCodeAt(s);
+        if (c0 === 37 || ((c0 === DASH || c0 === 46) && text.startsWith(c0 === DASH ? '---' : '...', s))) throw GIVE_UP;
+      }
+    }
+  }
+
+  document(): JsonValue | undefined {
+    this.skipBlank();
+    if (this.pos >= this.to) return undefined;
+    // A root node that does not start at column 0 is legal YAML but unusual enough to leave to `yaml`.
+    if (this.col[this.pos] !== 0) throw GIVE_UP;
+    const value = this.node(1);
+    this.skipBlank();
+    if (this.pos < this.to) throw GIVE_UP;
+    return value;
+  }
+
+  private skipBlank(): void {
+    while (this.pos < this.to && this.col[this.pos] === -1) this.pos++;
+  }
+
+  private lineEnd(i: number): number {
+    return this.starts[i + 1]! - 1;
+  }
+
+  /** The node whose first line is `pos`, starting at that line's column. */
+  private node(depth: number): JsonValue {
+    if (depth > this.maxDepth) throw GIVE_UP;
+    const text = this.text;
+    const c = this.starts[this.pos]! + this.col[this.pos]!;
+    const e = this.lineEnd(this.pos);
+    if (isSeqItem(text, c, e)) return this.sequence(this.col[this.pos]!, depth);
+    if (keyEnd(text, c, e) >= 0) return this.mapping(this.col[this.pos]!, depth);
+    const value = inlineValue(text, c, e, depth, this.maxDepth);
+    this.pos++;
+    return value;
+  }
+
+  private mapping(column: number, depth: number): JsonObject {
+    const text = this.text;
+    const obj: JsonObject = {};
+    for (;;) {
+      this.skipBlank();
+      if (this.pos >= this.to) break;
+      const at = this.col[this.pos]!;
+      if (at < column) break;
+      if (at > column) throw GIVE_UP;
+      const c = this.starts[this.pos]! + column;
+      const e = this.lineEnd(this.pos);
+      const end = keyEnd(text, c, e);
+      if (end < 0) throw GIVE_UP;
+      const key = mapKey(text, c, end, e);
+      if (Object.prototype.hasOwnProperty.call(obj, key)) throw GIVE_UP; // let `yaml` report the duplicate
+      let v = end + 1;
+      while (v < e && text.charCodeAt(v) === SPACE) v++;
+      if (v === e || text.charCodeAt(v) === HASH) {
+        this.pos++;
+        this.skipBlank();
+        if (this.pos < this.to && this.col[this.pos]! > column) obj[key] = this.node(depth + 1);
+        else if (
+          this.pos < this.to &&
+          this.col[this.pos] === column &&
+          isSeqItem(text, this.starts[this.pos]! + column, this.lineEnd(this.pos))
+        )
+          obj[key] = this.sequence(column, depth + 1);
+        else obj[key] = null;
+      } else {
+        obj[key] = inlineValue(text, v, e, depth + 1, this.maxDepth);
+        this.pos++;
+      }
+    }
+    return obj;
+  }
+
+  private sequence(column: number, depth: number): JsonValue[] {
+    const text = this.text;
+    const arr: JsonValue[] = [];
+    for (;;) {
+      this.skipBlank();
+      if (this.pos >= this.to) break;
+      const at = this.col[this.pos]!;
+      if (at < column) break;
+      if (at > column) throw GIVE_UP;
+      const s = this.starts[this.pos]!;
+      const e = this.lineEnd(this.pos);
+      if (!isSeqItem(text, s + column, e)) break; // back to the mapping this compact sequence belongs to
+      let j = s + column + 1;
+      while (j < e && text.charCodeAt(j) === SPACE) j++;
+      if (j === e || text.charCodeAt(j) === HASH) {
+        this.pos++;
+        this.skipBlank();
+        arr.push(this.pos < this.to && this.col[this.pos]! > column ? this.node(depth + 1) : null);
+      } else {
+        this.col[this.pos] = j - s;
+        arr.push(this.node(depth + 1));
+      }
+    }
+    return arr;
+  }
+}
+
+function isSeqItem(text: string, c: number, e: number): boolean {
+  return text.charCodeAt(c) === DASH && (c + 1 === e || text.charCodeAt(c + 1) === SPACE);
+}
+
+/**
+ * If the line at `c` (ending at `e`) is a `key: ...` entry, the index of its `:`; otherwise -1. Keys are plain
+ * or quoted scalars on one line; anything fancier (`? `, anchors, tags, flow keys) gives up.
+ */
+function keyEnd(text: string, c: number, e: number): number {
+  const first = text.charCodeAt(c);
+  if (first === DQUOTE || first === SQUOTE) {
+    const close = quotedEnd(text, c, e);
+    if (close < 0) return -1;
+    let k = close;
+    while (k < e && text.charCodeAt(k) === SPACE) k++;
+    if (k < e && text.charCodeAt(k) === COLON && (k + 1 === e || text.charCodeAt(k + 1) === SPACE)) {
+      if (k !== close) throw GIVE_UP; // `"a" : b` is legal but rare; leave it to `yaml`
+      return k;
+    }
+    return -1;
+  }
+  if (!plainStart(text, c, e)) return -1;
+  for (let k = c + 1; k < e; k++) {
+    const ch = text.charCodeAt(k);
+    if (ch === HASH && text.charCodeAt(k - 1) === SPACE) return -1; // a comment before any `: `
+    if (ch === COLON && (k + 1 === e || text.charCodeAt(k + 1) === SPACE)) {
+      if (text.charCodeAt(k - 1) === SPACE) throw GIVE_UP; // `a : b`: key with trailing spaces
+      return k;
+    }
+  }
+  return -1;
+}
+
+/** Whether a plain scalar may start at `c` in block context (YAML 1.2 ns-plain-first). */
+function plainStart(text: string, c: number, e: number): boolean {
+  const ch = text.charCodeAt(c);
+  // [ ] { } , # & * ! | > ' " % @ `
+  if (
+    ch === OPEN_SEQ ||
+    ch === CLOSE_SEQ ||
+    ch === OPEN_MAP ||
+    ch === CLOSE_MAP ||
+    ch === COMMA ||
+    ch === HASH ||
+    ch === 38 ||
+    ch === 42 ||
+    ch === 33 ||
+    ch === 124 ||
+    ch === 62 ||
+    ch === SQUOTE ||
+    ch === DQUOTE ||
+    ch === 37 ||
+    ch === 64 ||
+    ch === 96
+  )
+    return false;
+  if (ch === DASH || ch === 63 /* ? */ || ch === COLON) {
+    if (c + 1 >= e || text.charCodeAt(c + 1) === SPACE) return false;
+    if (ch !== DASH) throw GIVE_UP; // `?x`/`:x` plain scalars are legal but rare
+  }
+  return true;
+}
+
+function mapKey(text: string, c: number, end: number, e: number): string {
+  const first = text.charCodeAt(c);
+  let key: string;
+  if (first === DQUOTE || first === SQUOTE) {
+    key = quotedValue(text, c, quotedEnd(text, c, e));
+  } else {
+    const resolved = resolvePlain(text.slice(c, end));
+    // `yaml` turns a null key into '' and other scalars into String(value).
+    key = resolved === null ? '' : String(resolved);
+  }
+  // `<<` is a merge key under YAML 1.1 schemas and `__proto__` needs special handling in plain objects.
+  if (key === '<<' || key === '__proto__') throw GIVE_UP;
+  return key;
+}
+
+/** The value that fills the rest of the line from `v`; anything left after it (except a comment) gives up. */
+function inlineValue(text: string, v: number, e: number, depth: number, maxDepth: number): JsonValue {
+  const ch = text.charCodeAt(v);
+  let value: JsonValue;
+  let after: number;
+  if (ch === DQUOTE || ch === SQUOTE) {
+    const close = quotedEnd(text, v, e);
+    if (close < 0) throw GIVE_UP; // multi-line quoted scalar
+    value = quotedValue(text, v, close);
+    after = close;
+  } else if (ch === OPEN_SEQ || ch === OPEN_MAP) {
+    const flow = new Flow(text, e, maxDepth);
+    value = flow.value(v, depth);
+    after = flow.pos;
+  } else {
+    if (!plainStart(text, v, e)) throw GIVE_UP;
+    let end = e;
+    for (let k = v + 1; k < e; k++) {
+      const c = text.charCodeAt(k);
+      if (c === HASH && text.charCodeAt(k - 1) === SPACE) {
+        end = k;
+        break;
+      }
+      // `a: b: c` is an error in YAML; a colon not followed by a space is just text (URLs, image tags).
+      if (c === COLON && (k + 1 === e || text.charCodeAt(k + 1) === SPACE)) throw GIVE_UP;
+    }
+    while (end > v && text.charCodeAt(end - 1) === SPACE) end--;
+    if (text.charCodeAt(end - 1) === COLON) throw GIVE_UP; // `a: b :` and friends
+    return resolvePlain(text.slice(v, end));
+  }
+  restIsComment(text, after, e);
+  return value;
+}
+
+function restIsComment(text: string, from: number, e: number): void {
+  let k = from;
+  while (k < e && text.charCodeAt(k) === SPACE) k++;
+  if (k === e) return;
+  if (text.charCodeAt(k) === HASH && k > from) return;
+  throw GIVE_UP;
+}
+
+/** Index just past the closing quote of the quoted scalar at `c`, or -1 when it does not close on this line. */
+function quotedEnd(text: string, c: number, e: number): number {
+  const q = text.charCodeAt(c);
+  for (let k = c + 1; k < e; k++) {
+    const ch = text.charCodeAt(k);
+    if (q === SQUOTE) {
+      if (ch !== SQUOTE) continue;
+      if (k + 1 < e && text.charCodeAt(k + 1) === SQUOTE) {
+        k++;
+        continue;
+      }
+      return k + 1;
+    }
+    if (ch === 92 /* backslash */) {
+      k++; // whatever follows a backslash is part of an escape, never the closing quote
+      continue;
+    }
+    if (ch === DQUOTE) return k + 1;
+  }
+  return -1;
+}
+
+const ESCAPES: Record<string, string> = {
+  '0': '\0',
+  a: '\x07',
+  b: '\b',
+  t: '\t',
+  n: '\n',
+  v: '\v',
+  f: '\f',
+  r: '\r',
+  e: '\x1b',
+  ' ': ' ',
+  '"': '"',
+  '/': '/',
+  '\\': '\\',
+  N: '\u0085',
+  _: '\u00a0',
+  L: '\u2028',
+  P: '\u2029',
+};
+const HEX_LENGTH: Record<string, number> = { x: 2, u: 4, U: 8 };
+
+function quotedValue(text: string, c: number, close: number): string {
+  const body = text.slice(c + 1, close - 1);
+  if (text.charCodeAt(c) === SQUOTE) return body.includes("''") ? body.replaceAll("''", "'") : body;
+  if (!body.includes('\\')) return body;
+  let out = '';
+  for (let k = 0; k < body.length; k++) {
+    const ch = body[k]!;
+    if (ch !== '\\') {
+      out += ch;
+      continue;
+    }
+    const esc = body[++k];
+    if (esc === undefined) throw GIVE_UP;
+    const simple = ESCAPES[esc];
+    if (simple !== undefined) {
+      out += simple;
+      continue;
+    }
+    const len = HEX_LENGTH[esc];
+    if (len === undefined) throw GIVE_UP;
+    const hex = body.slice(k + 1, k + 1 + len);
+    if (hex.length !== len || !/^[0-9a-fA-F]+$/.test(hex)) throw GIVE_UP;
+    const code = parseInt(hex, 16);
+    if (code > 0x10ffff) throw GIVE_UP;
+    out += String.fromCodePoint(code);
+    k += len;
+  }
+  return out;
+}
+
+/** One-line flow collections: `[a, "b", {c: 1}]`. Multi-line flows and their edge cases go to `yaml`. */
+class Flow {
+  pos = 0;
+  private readonly text: string;
+  private readonly e: number;
+  private readonly maxDepth: number;
+  constructor(text: string, e: number, maxDepth: number) {
+    this.text = text;
+    this.e = e;
+    this.maxDepth = maxDepth;
+  }
+
+  private at(k: number): number {
+    return k < this.e ? this.text.charCodeAt(k) : NaN;
+  }
+
+  value(at: number, depth: number): JsonValue {
+    if (depth > this.maxDepth) throw GIVE_UP;
+    const ch = this.at(at);
+    if (ch === OPEN_SEQ) return this.seq(at, depth);
+    if (ch === OPEN_MAP) return this.map(at, depth);
+    if (ch === DQUOTE || ch === SQUOTE) {
+      const close = quotedEnd(this.text, at, this.e);
+      if (close < 0) throw GIVE_UP;
+      this.pos = close;
+      return quotedValue(this.text, at, close);
+    }
+    return resolvePlain(this.plain(at));
+  }
+
+  private plain(at: number): string {
+    const first = this.at(at);
+    if (Number.isNaN(first) || '[]{},#&*!|>\'"%@`?:-'.includes(String.fromCharCode(first))) {
+      // `-` may start a plain scalar when a non-space follows (`-1`, `-x`); the rest give up.
+      const next = this.at(at + 1);
+      if (
+        first !== DASH ||
+        Number.isNaN(next) ||
+        next === SPACE ||
+        next === COMMA ||
+        next === CLOSE_SEQ ||
+        next === CLOSE_MAP
+      )
+        throw GIVE_UP;
+    }
+    let k = at;
+    for (; k < this.e; k++) {
+      const ch = this.text.charCodeAt(k);
+      if (ch === COMMA || ch === OPEN_SEQ || ch === CLOSE_SEQ || ch === OPEN_MAP || ch === CLOSE_MAP) break;
+      if (ch === COLON) {
+        const next = this.at(k + 1);
+        if (next === SPACE || next === COMMA || next === CLOSE_SEQ || next === CLOSE_MAP || Number.isNaN(next)) break;
+      }
+      if (ch === HASH && this.text.charCodeAt(k - 1) === SPACE) throw GIVE_UP; // a comment inside a flow
+    }
+    let end = k;
+    while (end > at && this.text.charCodeAt(end - 1) === SPACE) end--;
+    this.pos = k;
+    if (end === at) throw GIVE_UP;
+    return this.text.slice(at, end);
+  }
+
+  private skip(): void {
+    while (this.at(this.pos) === SPACE) this.pos++;
+  }
+
+  private seq(at: number, depth: number): JsonValue[] {
+    const out: JsonValue[] = [];
+    this.pos = at + 1;
+    this.skip();
+    if (this.at(this.pos) === CLOSE_SEQ) {
+      this.pos++;
+      return out;
+    }
+    for (;;) {
+      this.skip();
+      out.push(this.value(this.pos, depth + 1));
+      this.skip();
+      const ch = this.at(this.pos);
+      if (ch === CLOSE_SEQ) {
+        this.pos++;
+        return out;
+      }
+      if (ch !== COMMA) throw GIVE_UP; // includes `a: b` pairs inside a sequence and unterminated flows
+      this.pos++;
+      this.skip();
+      if (this.at(this.pos) === CLOSE_SEQ) throw GIVE_UP; // trailing comma
+    }
+  }
+
+  private map(at: number, depth: number): JsonObject {
+    const out: JsonObject = {};
+    this.pos = at + 1;
+    this.skip();
+    if (this.at(this.pos) === CLOSE_MAP) {
+      this.pos++;
+      return out;
+    }
+    for (;;) {
+      this.skip();
+      const keyAt = this.pos;
+      const first = this.at(keyAt);
+      let key: string;
+      if (first === DQUOTE || first === SQUOTE) {
+        const close = quotedEnd(this.text, keyAt, this.e);
+        if (close < 0) throw GIVE_UP;
+        key = quotedValue(this.text, keyAt, close);
+        this.pos = close;
+      } else if (first === OPEN_SEQ || first === OPEN_MAP) {
+        throw GIVE_UP; // collection keys
+      } else {
+        const resolved = resolvePlain(this.plain(keyAt));
+        key = resolved === null ? '' : String(resolved);
+      }
+      if (key === '<<' || key === '__proto__' || Object.prototype.hasOwnProperty.call(out, key)) throw GIVE_UP;
+      // Only `key: value` with a space after the colon; `{a}`, `{a:1}` and `{a: }` go to `yaml`.
+      if (this.at(this.pos) !== COLON || this.at(this.pos + 1) !== SPACE) throw GIVE_UP;
+      this.pos += 2;
+      this.skip();
+      const ch = this.at(this.pos);
+      if (ch === COMMA || ch === CLOSE_MAP || Number.isNaN(ch)) throw GIVE_UP;
+      out[key] = this.value(this.pos, depth + 1);
+      this.skip();
+      const sep = this.at(this.pos);
+      if (sep === CLOSE_MAP) {
+        this.pos++;
+        return out;
+      }
+      if (sep !== COMMA) throw GIVE_UP;
+      this.pos++;
+      this.skip();
+      if (this.at(this.pos) === CLOSE_MAP) throw GIVE_UP; // trailing comma
+    }
+  }
+}
+
+/** A plain scalar resolved by the YAML 1.2 core schema, as `yaml` does by default. */
+export function resolvePlain(s: string): JsonValue {
+  const c = s.charCodeAt(0);
+  // Decide by the first character so that the usual names, paths and URLs never reach a regex.
+  if ((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46) {
+    if (/^[-+]?[0-9]+$/.test(s)) return parseInt(s, 10);
+    if (/^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/.test(s)) return parseFloat(s);
+    if (/^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/.test(s)) return parseFloat(s);
+    if (/^0o[0-7]+$/.test(s)) return parseInt(s.slice(2), 8);
+    if (/^0x[0-9a-fA-F]+$/.test(s)) return parseInt(s.slice(2), 16);
+    if (/^[-+]?\.(?:inf|Inf|INF)$/.test(s)) return c === 45 ? -Infinity : Infinity;
+    if (/^\.(?:nan|NaN|NAN)$/.test(s)) return NaN;
+    return s;
+  }
+  switch (c) {
+    case 110: // n
+    case 78: // N
+    case 126: // ~
+      return s === '~' || s === 'null' || s === 'Null' || s === 'NULL' ? null : s;
+    case 116: // t
+    case 84: // T
+      return s === 'true' || s === 'True' || s === 'TRUE' ? true : s;
+    case 102: // f
+    case 70: // F
+      return s === 'false' || s === 'False' || s === 'FALSE' ? false : s;
+    default:
+      return s === '' ? null : s;
+  }
+}
