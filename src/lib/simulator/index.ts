@@ -1,10 +1,10 @@
 /** The ambient request simulator: public API (used by the CLI, the playground island and the labs). */
-export { simulate, simulateIn, applied, resolveClient, resolveDestination } from './simulate.ts';
+export { simulate, simulateIn, simulateSync, applied, resolveClient, resolveDestination } from './simulate.ts';
 export { endpointsOf, podNameOf, principalOf } from './mesh.ts';
 export { evaluate, l4View, policiesForWaypoint, policiesForWorkload } from './authz.ts';
 export { effectiveMtls } from './peerauth.ts';
 export { route, prefixMatches } from './routing.ts';
-export { decodeJwt, validateJwt } from './jwt.ts';
+export { decodeJwt, validateJwt, validateJwtSync } from './jwt.ts';
 export { formatText, formatText as formatTrace, hopTitle, decisionLine } from './format.ts';
 export { SimulationInputError, SimUsageError } from './types.ts';
 export type * from './types.ts';

@@ -136,11 +136,23 @@ export function tokenFrom(
   return undefined;
 }
 
-export async function validateJwt(
+/** A token that passed every check but the signature, which needs WebCrypto (async). */
+interface PendingSignature {
+  readonly status: 'verify';
+  readonly jwt: DecodedJwt;
+  readonly jwks: string;
+  readonly by: Resource;
+  readonly rule: number;
+  /** The outcome once the signature verifies. */
+  readonly valid: JwtOutcome;
+}
+
+/** Every check that needs no WebCrypto, in the order the proxy applies them; the signature is left pending. */
+function checkJwt(
   token: string | undefined,
   policies: readonly Resource[],
   nowSeconds: number,
-): Promise<JwtOutcome> {
+): JwtOutcome | PendingSignature {
   if (token === undefined) return { status: 'absent' };
   const jwt = decodeJwt(token);
   if (!jwt) return { status: 'invalid', why: 'the token is not a well-formed JWT' };
@@ -160,15 +172,9 @@ export async function validateJwt(
       const nbf = jwt.payload.nbf;
       if (typeof nbf === 'number' && nbf > nowSeconds) return bad('the token is not valid yet (nbf)');
       const jwks = getString(rule, ['jwks']);
-      let verified = false;
-      if (jwks !== undefined) {
-        const err = await verifySignature(jwt, jwks);
-        if (err) return bad(err);
-        verified = true;
-      }
       const sub = getString(jwt.payload, ['sub']) ?? '';
       const azp = getString(jwt.payload, ['azp']);
-      return {
+      const valid = (verified: boolean): JwtOutcome => ({
         status: 'valid',
         by: r,
         rule: i,
@@ -179,8 +185,34 @@ export async function validateJwt(
           audiences: auds,
           ...(azp !== undefined ? { presenter: azp } : {}),
         },
-      };
+      });
+      if (jwks !== undefined) return { status: 'verify', jwt, jwks, by: r, rule: i, valid: valid(true) };
+      return valid(false);
     }
   }
   return { status: 'invalid', why: `no jwtRule accepts issuer ${JSON.stringify(iss ?? null)}` };
+}
+
+/**
+ * The outcome without WebCrypto, or undefined when the token's signature must be verified against an inline
+ * `jwks` (then use validateJwt).
+ */
+export function validateJwtSync(
+  token: string | undefined,
+  policies: readonly Resource[],
+  nowSeconds: number,
+): JwtOutcome | undefined {
+  const r = checkJwt(token, policies, nowSeconds);
+  return r.status === 'verify' ? undefined : r;
+}
+
+export async function validateJwt(
+  token: string | undefined,
+  policies: readonly Resource[],
+  nowSeconds: number,
+): Promise<JwtOutcome> {
+  const r = checkJwt(token, policies, nowSeconds);
+  if (r.status !== 'verify') return r;
+  const err = await verifySignature(r.jwt, r.jwks);
+  return err ? { status: 'invalid', why: err, by: r.by, rule: r.rule } : r.valid;
 }

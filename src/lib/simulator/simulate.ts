@@ -6,7 +6,8 @@ import type { Resource } from '../model/types.ts';
 import { getArray, getObject, getString } from '../model/access.ts';
 import { evaluate, policiesForWaypoint, policiesForWorkload, targetRefsOf } from './authz.ts';
 import type { AuthzRequest, JwtAuth, Peer } from './authz.ts';
-import { tokenFrom, validateJwt } from './jwt.ts';
+import { tokenFrom, validateJwt, validateJwtSync } from './jwt.ts';
+import type { JwtOutcome } from './jwt.ts';
 import { buildMesh, LABEL_INGRESS_USE_WAYPOINT } from '../model/mesh.ts';
 import {
   bindingBroken,
@@ -233,7 +234,35 @@ export async function simulate(
   return simulateIn(mesh, req, opts);
 }
 
+/** A trace stopped where a JWT signature must be verified against an inline jwks (WebCrypto is async). */
+interface PendingJwt {
+  readonly pending: { readonly token: string | undefined; readonly ras: readonly Resource[]; readonly now: number };
+}
+
+/**
+ * Simulate one request over a Mesh built with buildMesh. Only a JWT signature checked against an inline `jwks`
+ * needs to wait (WebCrypto); every other trace is computed synchronously, as simulateSync does.
+ */
 export async function simulateIn(mesh: Mesh, req: SimRequest, opts: SimOptions = {}): Promise<SimResult> {
+  const first = run(mesh, req, opts);
+  if (!('pending' in first)) return first;
+  const { token, ras, now } = first.pending;
+  // The trace is a pure function of its inputs: run it again with the verified outcome and the same clock.
+  const again = run(mesh, req, { ...opts, nowSeconds: now }, await validateJwt(token, ras, now));
+  if ('pending' in again) throw new Error('internal: a trace given its JWT outcome asked for it again');
+  return again;
+}
+
+/**
+ * simulateIn without a Promise, for callers that run many traces: the same result, or undefined when the request
+ * carries a JWT whose signature must be verified against an inline `jwks` (only simulateIn can, with WebCrypto).
+ */
+export function simulateSync(mesh: Mesh, req: SimRequest, opts: SimOptions = {}): SimResult | undefined {
+  const r = run(mesh, req, opts);
+  return 'pending' in r ? undefined : r;
+}
+
+function run(mesh: Mesh, req: SimRequest, opts: SimOptions, verified?: JwtOutcome): SimResult | PendingJwt {
   const client = resolveClient(mesh, req.from);
   const dest = resolveDestination(mesh, req.to, client.namespace);
   const tcp = req.tcp === true;
@@ -423,7 +452,8 @@ export async function simulateIn(mesh: Mesh, req: SimRequest, opts: SimOptions =
             note: 'no RequestAuthentication is attached here: the token is not validated and request.auth.* stays empty',
           });
       } else {
-        const jwt = await validateJwt(token, ras, now);
+        const jwt = verified ?? validateJwtSync(token, ras, now);
+        if (jwt === undefined) return { pending: { token, ras, now } };
         if (jwt.status === 'absent')
           decisions.push({
             step: 'jwt',
