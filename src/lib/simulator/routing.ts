@@ -196,6 +196,27 @@ function matchOne(m: JsonObject, req: HttpRequestView): { ok: boolean; exact: bo
   return { ok: true, exact, prefixLen };
 }
 
+/** What an HTTPRoute match asks for, in words (only built for the rule that wins). */
+function describeHttpMatch(m: JsonObject | undefined): string {
+  if (!m) return 'every request (a rule without matches is a path prefix /)';
+  const type = getString(m, ['path', 'type']) ?? 'PathPrefix';
+  const value = getString(m, ['path', 'value']) ?? '/';
+  const parts = [
+    type === 'Exact'
+      ? `exact path ${value}`
+      : type === 'RegularExpression'
+        ? `path regex ${value}`
+        : `path prefix ${value}`,
+  ];
+  const method = getString(m, ['method']);
+  if (method !== undefined) parts.push(`method ${method}`);
+  const headers = getArray(m, ['headers']).length;
+  if (headers) parts.push(`${headers} header${headers > 1 ? 's' : ''}`);
+  const query = getArray(m, ['queryParams']).length;
+  if (query) parts.push(`${query} query parameter${query > 1 ? 's' : ''}`);
+  return parts.join(' and ');
+}
+
 /**
  * A GRPCRoute match, as istiod converts it (conversion.go createGRPCURIMatch / createGRPCHeadersMatch). The HTTP
  * method is not part of it: a gRPC call is a POST, but istiod adds no method match. `prefixLen` ranks like
@@ -385,7 +406,9 @@ export function route(mesh: Mesh, svc: MeshService, req: HttpRequestView): Route
     policy: `${best.route.namespace}/${best.route.name}`,
     matched: true,
     rule: best.rule,
-    ...(best.what !== undefined ? { note: `GRPCRoute rule ${best.rule} matches ${best.what}` } : {}),
+    note: `${best.route.kind} ${best.route.name} rule ${best.rule} matches ${
+      best.what ?? describeHttpMatch(getObject(getArray(rule, ['matches'])[best.match], []))
+    }`,
   });
   const filters = getArray(rule, ['filters']);
   const redirect = filters.find((f) => getString(f, ['type']) === 'RequestRedirect');
