@@ -15,6 +15,7 @@ import { rule as httprouteParentWaypoint } from './httproute-parent-waypoint.ts'
 import { rule as routeNotThroughWaypoint } from './route-not-through-waypoint.ts';
 import { rule as parentrefServiceMissingGroup } from './parentref-service-missing-group.ts';
 import { rule as regexNotRe2 } from './regex-not-re2.ts';
+import { rule as gatewayApiExperimentalField } from './gateway-api-experimental-field.ts';
 import { rule as backendRefNotPermitted } from './backend-ref-not-permitted.ts';
 import { rule as mixedVirtualserviceHttproute } from './mixed-virtualservice-httproute.ts';
 import { rule as virtualserviceOnWaypoint } from './virtualservice-on-waypoint.ts';
@@ -50,6 +51,7 @@ export const RULES: readonly Rule[] = [
   routeNotThroughWaypoint,
   parentrefServiceMissingGroup,
   regexNotRe2,
+  gatewayApiExperimentalField,
   backendRefNotPermitted,
   mixedVirtualserviceHttproute,
   virtualserviceOnWaypoint,

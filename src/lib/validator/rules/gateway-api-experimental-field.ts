@@ -1,0 +1,153 @@
+import type { JsonValue, ObjectPath } from '../../model/types.ts';
+import {
+  EXPERIMENTAL_ENUM_VALUES,
+  EXPERIMENTAL_FIELDS,
+  EXPERIMENTAL_ONLY_VERSIONS,
+} from '../schema/experimental.gen.ts';
+import type { Rule } from '../rule.ts';
+import { y } from '../testing-yaml.ts';
+
+// Evidence: the Gateway API v1.5.1 CRDs in ../shared/crds/gateway-api/{standard,experimental} (kubernetes-sigs/
+// gateway-api config/crd at v1.5.1), compared by tests/differential/gen-experimental-fields.ts. A cluster has one
+// channel's CRDs installed. With the standard ones, the API server does not serve the experimental-only versions
+// ("no matches for kind"), and prunes fields its structural schema does not declare; kubectl's default strict field
+// validation turns those into an "unknown field" error instead. The `schema` rule accepts both channels (it cannot
+// know which is installed), so this rule is where the difference is said.
+const EXPERIMENTAL_ONLY = new Set(EXPERIMENTAL_ONLY_VERSIONS);
+/** The kinds the tables mention: the rule looks only at those, through the mesh's kind index. */
+const KINDS = [
+  ...new Set(
+    [...EXPERIMENTAL_ONLY_VERSIONS, ...Object.keys(EXPERIMENTAL_FIELDS), ...Object.keys(EXPERIMENTAL_ENUM_VALUES)].map(
+      (k) => k.slice(k.indexOf('|') + 1),
+    ),
+  ),
+];
+
+/** Every concrete path matching a pattern like `spec.rules[].retry`, with its value. */
+function matches(obj: JsonValue, pattern: string): { path: ObjectPath; value: JsonValue }[] {
+  const segs = pattern.split('.').flatMap((s) => (s.endsWith('[]') ? [s.slice(0, -2), '[]'] : [s]));
+  let cur: { path: ObjectPath; value: JsonValue }[] = [{ path: [], value: obj }];
+  for (const seg of segs) {
+    const next: { path: ObjectPath; value: JsonValue }[] = [];
+    for (const { path, value } of cur) {
+      if (seg === '[]') {
+        if (Array.isArray(value)) value.forEach((v, i) => next.push({ path: [...path, i], value: v }));
+      } else if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+        const v = value[seg];
+        if (v !== undefined && v !== null) next.push({ path: [...path, seg], value: v });
+      }
+    }
+    cur = next;
+  }
+  return cur;
+}
+
+export const rule: Rule = {
+  meta: {
+    id: 'gateway-api-experimental-field',
+    severity: 'warning',
+    description:
+      'A Gateway API field, value or API version exists only in the experimental channel; standard-channel CRDs reject or drop it.',
+    docs: {
+      summary:
+        'Gateway API ships two sets of CRDs. Fields like HTTPRoute `retry` and `sessionPersistence`, the `ExternalAuth` filter, and versions like TCPRoute `v1alpha2` exist only in the **experimental** channel. On a cluster with the standard-channel CRDs, the version is not served, and an experimental field is rejected by kubectl (strict field validation) or silently dropped by other clients: the setting never reaches Istio.',
+      details: [
+        'A cluster has one channel installed. The standard channel is what most installations use (Istio documents installing it); the experimental channel is a superset. Which one you have: `kubectl get crd httproutes.gateway.networking.k8s.io -o jsonpath="{.metadata.annotations.gateway\\.networking\\.k8s\\.io/channel}"`.',
+        '',
+        'The list comes from comparing the v1.5.1 CRDs of both channels (the Gateway API version Istio 1.30 is built against):',
+        '',
+        '- versions served only by experimental: TCPRoute and UDPRoute `v1alpha2`, TLSRoute `v1alpha2`/`v1alpha3` (TLSRoute `v1` is standard), BackendTLSPolicy `v1alpha3`, the `gateway.networking.x-k8s.io` kinds;',
+        '- fields: HTTPRoute `rules[].retry`, `rules[].sessionPersistence`, `useDefaultGateways` and the `externalAuth` filter (type `ExternalAuth`); GRPCRoute `rules[].sessionPersistence` and `useDefaultGateways`; TLSRoute `useDefaultGateways`; Gateway `defaultScope`.',
+        '',
+        'Severity: **warning** for fields and values (they can disappear without an error, depending on the client); **information** for a version only the experimental channel serves, since applying it without those CRDs fails loudly anyway. If you run the experimental CRDs, ignore this rule; the `schema` rule already accepts both channels.',
+      ].join('\n'),
+      fix: 'Install the experimental-channel CRDs if you need the feature, or remove it (for retries, a VirtualService at the waypoint is the stable alternative). For TCPRoute/TLSRoute, prefer TLSRoute `v1` where it fits.',
+    },
+    examples: {
+      valid: [
+        {
+          title: 'Timeouts are standard',
+          yaml: y(
+            'apiVersion: gateway.networking.k8s.io/v1',
+            'kind: HTTPRoute',
+            'metadata:',
+            '  name: ratings',
+            '  namespace: bookinfo',
+            'spec:',
+            '  parentRefs:',
+            '  - {group: "", kind: Service, name: ratings, port: 9080}',
+            '  rules:',
+            '  - timeouts:',
+            '      request: 2s',
+            '    backendRefs:',
+            '    - {name: ratings, port: 9080}',
+          ),
+        },
+      ],
+      invalid: [
+        {
+          title: 'Retries are experimental',
+          yaml: y(
+            'apiVersion: gateway.networking.k8s.io/v1',
+            'kind: HTTPRoute',
+            'metadata:',
+            '  name: ratings',
+            '  namespace: bookinfo',
+            'spec:',
+            '  parentRefs:',
+            '  - {group: "", kind: Service, name: ratings, port: 9080}',
+            '  rules:',
+            '  - retry:',
+            '      attempts: 3',
+            '    backendRefs:',
+            '    - {name: ratings, port: 9080}',
+          ),
+          line: 10,
+        },
+      ],
+    },
+  },
+  check(ctx) {
+    for (const kind of KINDS)
+      for (const r of ctx.mesh.byKind(kind)) {
+        const key = `${r.apiVersion}|${r.kind}`;
+        if (EXPERIMENTAL_ONLY.has(key)) {
+          // Information only: without the experimental CRDs, applying it fails loudly ("no matches for kind").
+          ctx.report({
+            resource: r,
+            path: ['apiVersion'],
+            part: 'value',
+            severity: 'info',
+            message: `${r.kind} ${r.apiVersion} is served only by the Gateway API experimental-channel CRDs: with the standard channel installed, the API server answers "no matches for kind".`,
+            fix: 'Install the experimental-channel CRDs, or use a version the standard channel serves.',
+          });
+          continue;
+        }
+        // One finding per object: an ExternalAuth filter is reported at its type, not again at its externalAuth.
+        const reported = new Set<string>();
+        for (const { path, values } of EXPERIMENTAL_ENUM_VALUES[key] ?? [])
+          for (const m of matches(r.obj, path)) {
+            if (typeof m.value !== 'string' || !values.includes(m.value)) continue;
+            reported.add(JSON.stringify(m.path.slice(0, -1)));
+            ctx.report({
+              resource: r,
+              path: m.path,
+              part: 'value',
+              message: `${m.value} is accepted only by the Gateway API experimental-channel CRDs: the standard channel rejects this ${r.kind}.`,
+              fix: 'Install the experimental-channel CRDs, or remove this filter.',
+            });
+          }
+        for (const pattern of EXPERIMENTAL_FIELDS[key] ?? [])
+          for (const m of matches(r.obj, pattern)) {
+            if (reported.has(JSON.stringify(m.path.slice(0, -1)))) continue;
+            const field = String(m.path[m.path.length - 1]);
+            ctx.report({
+              resource: r,
+              path: m.path,
+              message: `${field} exists only in the Gateway API experimental channel: with the standard-channel CRDs, kubectl rejects it as an unknown field and other clients have it dropped, so Istio never sees it.`,
+              fix: `Install the experimental-channel CRDs, or remove ${field}.`,
+            });
+          }
+      }
+  },
+};
