@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { parseAllDocuments, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { lineStarts, readSimpleYaml, UNSUPPORTED } from '../../src/lib/model/fast-yaml.ts';
+import { lineStarts, newStringCache, readSimpleYaml, UNSUPPORTED } from '../../src/lib/model/fast-yaml.ts';
 import { parseManifests } from '../../src/lib/model/index.ts';
 import type { ParseResult } from '../../src/lib/model/index.ts';
 import { RULES } from '../../src/lib/validator/index.ts';
@@ -23,7 +23,7 @@ type Verdict = { kind: 'unsupported' } | { kind: 'value'; value: string };
 
 function readOne(text: string, maxDepth = 200): ReturnType<typeof readSimpleYaml> {
   const starts = lineStarts(text);
-  const src = { text, starts, scratch: new Int32Array(starts.length), checked: false };
+  const src = { text, starts, scratch: new Int32Array(starts.length), checked: false, strings: newStringCache() };
   return readSimpleYaml(src, 0, starts.length - 1, maxDepth);
 }
 

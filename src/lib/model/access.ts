@@ -2,10 +2,13 @@ import type { JsonObject, JsonValue, ObjectPath, Resource, ResourceRef } from '.
 
 /** Safe deep read: any missing or wrongly-typed step yields undefined. */
 export function get(obj: JsonValue | undefined, path: ObjectPath): JsonValue | undefined {
+  // Every rule reads through here, many times per resource: an indexed loop without per-step allocation.
   let cur: JsonValue | undefined = obj;
-  for (const seg of path) {
+  for (let i = 0; i < path.length; i++) {
     if (cur === null || typeof cur !== 'object') return undefined;
-    cur = Array.isArray(cur) ? (typeof seg === 'number' ? cur[seg] : undefined) : (cur as JsonObject)[String(seg)];
+    const seg = path[i]!;
+    if (Array.isArray(cur)) cur = typeof seg === 'number' ? cur[seg] : undefined;
+    else cur = (cur as JsonObject)[typeof seg === 'string' ? seg : String(seg)];
   }
   return cur;
 }

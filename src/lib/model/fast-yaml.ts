@@ -42,6 +42,33 @@ export interface SourceLines {
   readonly scratch: Int32Array;
   /** No line contains `REFUSED_CHARS` (one scan of the whole input is cheaper than one per document). */
   readonly checked: boolean;
+  /** From `newStringCache()`, shared by the documents of one input. */
+  readonly strings: StringCache;
+}
+
+/**
+ * Manifests repeat the same short strings thousands of times (keys, kinds, namespaces, label values). A small
+ * direct-mapped cache hands back the string already made for the same characters: fewer allocations, and one
+ * string object per distinct value, whose hash V8 then computes once for every Map and property lookup.
+ */
+export type StringCache = (string | undefined)[];
+export function newStringCache(): StringCache {
+  return new Array<string | undefined>(4096).fill(undefined);
+}
+
+const MAX_CACHED = 48;
+
+function cut(text: string, start: number, end: number, cache: StringCache): string {
+  const len = end - start;
+  if (len > MAX_CACHED || len <= 0) return text.slice(start, end);
+  const slot =
+    (len * 7 + text.charCodeAt(start) * 31 + text.charCodeAt(end - 1) * 17 + text.charCodeAt(start + (len >> 1))) &
+    4095;
+  const hit = cache[slot];
+  if (hit !== undefined && hit.length === len && text.startsWith(hit, start)) return hit;
+  const made = text.slice(start, end);
+  cache[slot] = made;
+  return made;
 }
 
 /**
@@ -84,9 +111,11 @@ class Reader {
   private readonly maxDepth: number;
   /** Column where each line's content starts; a `- ` item moves it to the item's content. -1: blank. */
   private readonly col: Int32Array;
+  private readonly strings: StringCache;
   private pos: number;
 
   constructor(src: SourceLines, from: number, to: number, maxDepth: number) {
+    this.strings = src.strings;
     const { text, starts } = src;
     this.text = text;
     this.starts = starts;
@@ -136,7 +165,7 @@ class Reader {
     const e = this.lineEnd(this.pos);
     if (isSeqItem(text, c, e)) return this.sequence(this.col[this.pos]!, depth);
     if (keyEnd(text, c, e) >= 0) return this.mapping(this.col[this.pos]!, depth);
-    const value = inlineValue(text, c, e, depth, this.maxDepth);
+    const value = inlineValue(text, c, e, depth, this.maxDepth, this.strings);
     this.pos++;
     return value;
   }
@@ -154,7 +183,7 @@ class Reader {
       const e = this.lineEnd(this.pos);
       const end = keyEnd(text, c, e);
       if (end < 0) throw GIVE_UP;
-      const key = mapKey(text, c, end, e);
+      const key = mapKey(text, c, end, e, this.strings);
       if (Object.prototype.hasOwnProperty.call(obj, key)) throw GIVE_UP; // let `yaml` report the duplicate
       let v = end + 1;
       while (v < e && text.charCodeAt(v) === SPACE) v++;
@@ -170,7 +199,7 @@ class Reader {
           obj[key] = this.sequence(column, depth + 1);
         else obj[key] = null;
       } else {
-        obj[key] = inlineValue(text, v, e, depth + 1, this.maxDepth);
+        obj[key] = inlineValue(text, v, e, depth + 1, this.maxDepth, this.strings);
         this.pos++;
       }
     }
@@ -267,13 +296,13 @@ function plainStart(text: string, c: number, e: number): boolean {
   return true;
 }
 
-function mapKey(text: string, c: number, end: number, e: number): string {
+function mapKey(text: string, c: number, end: number, e: number, strings: StringCache): string {
   const first = text.charCodeAt(c);
   let key: string;
   if (first === DQUOTE || first === SQUOTE) {
     key = quotedValue(text, c, quotedEnd(text, c, e));
   } else {
-    const resolved = resolvePlain(text.slice(c, end));
+    const resolved = resolvePlain(cut(text, c, end, strings));
     // `yaml` turns a null key into '' and other scalars into String(value).
     key = resolved === null ? '' : String(resolved);
   }
@@ -283,7 +312,14 @@ function mapKey(text: string, c: number, end: number, e: number): string {
 }
 
 /** The value that fills the rest of the line from `v`; anything left after it (except a comment) gives up. */
-function inlineValue(text: string, v: number, e: number, depth: number, maxDepth: number): JsonValue {
+function inlineValue(
+  text: string,
+  v: number,
+  e: number,
+  depth: number,
+  maxDepth: number,
+  strings: StringCache,
+): JsonValue {
   const ch = text.charCodeAt(v);
   let value: JsonValue;
   let after: number;
@@ -293,7 +329,7 @@ function inlineValue(text: string, v: number, e: number, depth: number, maxDepth
     value = quotedValue(text, v, close);
     after = close;
   } else if (ch === OPEN_SEQ || ch === OPEN_MAP) {
-    const flow = new Flow(text, e, maxDepth);
+    const flow = new Flow(text, e, maxDepth, strings);
     value = flow.value(v, depth);
     after = flow.pos;
   } else {
@@ -310,7 +346,7 @@ function inlineValue(text: string, v: number, e: number, depth: number, maxDepth
     }
     while (end > v && text.charCodeAt(end - 1) === SPACE) end--;
     if (text.charCodeAt(end - 1) === COLON) throw GIVE_UP; // `a: b :` and friends
-    return resolvePlain(text.slice(v, end));
+    return resolvePlain(cut(text, v, end, strings));
   }
   restIsComment(text, after, e);
   return value;
@@ -403,10 +439,12 @@ class Flow {
   private readonly text: string;
   private readonly e: number;
   private readonly maxDepth: number;
-  constructor(text: string, e: number, maxDepth: number) {
+  private readonly strings: StringCache;
+  constructor(text: string, e: number, maxDepth: number, strings: StringCache) {
     this.text = text;
     this.e = e;
     this.maxDepth = maxDepth;
+    this.strings = strings;
   }
 
   private at(k: number): number {
@@ -456,7 +494,7 @@ class Flow {
     while (end > at && this.text.charCodeAt(end - 1) === SPACE) end--;
     this.pos = k;
     if (end === at) throw GIVE_UP;
-    return this.text.slice(at, end);
+    return cut(this.text, at, end, this.strings);
   }
 
   private skip(): void {

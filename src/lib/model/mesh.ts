@@ -162,10 +162,31 @@ function podSpecOf(r: Resource): { meta: JsonObject | undefined; spec: JsonObjec
  * wins" precedence). Without this the indexes disagreed: name lookups saw the last copy, host lookups the first.
  */
 function lastWins(resources: readonly Resource[]): readonly Resource[] {
-  const key = (r: Resource) => `${r.apiVersion.split('/')[0]}\u0000${r.kind}\u0000${r.namespace}\u0000${r.name}`;
+  const groupOf = (r: Resource) => {
+    const slash = r.apiVersion.indexOf('/');
+    return slash < 0 ? '' : r.apiVersion.slice(0, slash);
+  };
+  // Most inputs have no duplicates: find that out without building a key string per resource (namespace and
+  // name strings are shared by the parser, so these lookups reuse their cached hashes).
+  const byNs = new Map<string, Map<string, Resource | Resource[]>>();
+  let duplicate = false;
+  for (const r of resources) {
+    let byName = byNs.get(r.namespace);
+    if (!byName) byNs.set(r.namespace, (byName = new Map()));
+    const same = byName.get(r.name);
+    if (same === undefined) {
+      byName.set(r.name, r);
+      continue;
+    }
+    const list = Array.isArray(same) ? same : [same];
+    for (const o of list) if (o.kind === r.kind && groupOf(o) === groupOf(r)) duplicate = true;
+    list.push(r);
+    if (!Array.isArray(same)) byName.set(r.name, list);
+  }
+  if (!duplicate) return resources;
+  const key = (r: Resource) => `${groupOf(r)}\u0000${r.kind}\u0000${r.namespace}\u0000${r.name}`;
   const last = new Map<string, Resource>();
   for (const r of resources) last.set(key(r), r);
-  if (last.size === resources.length) return resources;
   const seen = new Set<string>();
   const out: Resource[] = [];
   for (const r of resources) {

@@ -1,6 +1,6 @@
 import { isMap, isPair, isScalar, isSeq, parseAllDocuments, visit } from 'yaml';
 import type { Document, Node, Pair, ParsedNode } from 'yaml';
-import { lineStarts, readSimpleYaml, REFUSED_CHARS, UNSUPPORTED } from './fast-yaml.ts';
+import { lineStarts, newStringCache, readSimpleYaml, REFUSED_CHARS, UNSUPPORTED } from './fast-yaml.ts';
 import type { SourceLines } from './fast-yaml.ts';
 import { LIMITS } from './limits.ts';
 import type {
@@ -155,6 +155,7 @@ function parseOne(
     starts: positions.starts,
     scratch: new Int32Array(positions.starts.length),
     checked: !REFUSED_CHARS.test(text),
+    strings: newStringCache(),
   };
   for (const [from, to] of chunks) {
     const value = readSimpleYaml(src, from, to, LIMITS.maxDepth);
