@@ -217,7 +217,7 @@ export function buildMesh(input: readonly Resource[], options: { rootNamespace?:
 
   // Workloads
   const workloads: Workload[] = [];
-  const workloadByName = new Map<string, Workload>();
+  const workloadByName = new NameIndex<Workload>();
   const workloadsByNs = new Map<string, Workload[]>();
   /** ns → "key=value" → workloads carrying that label: selectors start from their rarest label. */
   const workloadsByLabel = new Map<string, Map<string, Workload[]>>();
@@ -269,7 +269,7 @@ export function buildMesh(input: readonly Resource[], options: { rootNamespace?:
     }
     if (!w) continue;
     workloads.push(w);
-    workloadByName.set(`${w.namespace}/${w.name}`, w);
+    workloadByName.set(w.namespace, w.name, w);
     push(workloadsByNs, w.namespace, w);
     let byLabel = workloadsByLabel.get(w.namespace);
     if (!byLabel) workloadsByLabel.set(w.namespace, (byLabel = new Map()));
@@ -278,7 +278,8 @@ export function buildMesh(input: readonly Resource[], options: { rootNamespace?:
 
   // Services and ServiceEntries
   const services: ServiceInfo[] = [];
-  const serviceByName = new Map<string, ServiceInfo>();
+  const serviceByName = new NameIndex<ServiceInfo>();
+  const serviceEntryByName = new NameIndex<ServiceInfo>();
   const servicesByNs = new Map<string, ServiceInfo[]>();
   const servicesByHost = new Map<string, ServiceInfo[]>();
   const wildcardEntries: ServiceInfo[] = [];
@@ -337,7 +338,7 @@ export function buildMesh(input: readonly Resource[], options: { rootNamespace?:
     }
     if (!s) continue;
     services.push(s);
-    serviceByName.set(`${s.kind}\u0000${s.namespace}/${s.name}`, s);
+    (s.kind === 'Service' ? serviceByName : serviceEntryByName).set(s.namespace, s.name, s);
     push(servicesByNs, s.namespace, s);
     for (const h of s.hosts) {
       if (h.startsWith('*')) wildcardEntries.push(s);
@@ -347,7 +348,7 @@ export function buildMesh(input: readonly Resource[], options: { rootNamespace?:
 
   // Waypoints
   const waypoints: Waypoint[] = [];
-  const waypointByName = new Map<string, Waypoint>();
+  const waypointByName = new NameIndex<Waypoint>();
   for (const r of kindIndex.get('Gateway') ?? EMPTY) {
     if (!isGatewayApi(r)) continue;
     const className = getString(r.obj, ['spec', 'gatewayClassName']) ?? '';
@@ -380,7 +381,7 @@ export function buildMesh(input: readonly Resource[], options: { rootNamespace?:
       ip: address(10, 240, waypoints.length),
     };
     waypoints.push(wp);
-    waypointByName.set(`${wp.namespace}/${wp.name}`, wp);
+    waypointByName.set(wp.namespace, wp.name, wp);
   }
 
   const namespaceLabels = (ns: string): Readonly<Record<string, string>> => nsLabels.get(ns) ?? {};
@@ -442,7 +443,7 @@ export function buildMesh(input: readonly Resource[], options: { rootNamespace?:
       };
     const where =
       requested.from === 'object' ? `${target.kind} ${target.resource.name}` : `namespace ${target.namespace}`;
-    const wp = waypointByName.get(`${requested.namespace}/${requested.name}`);
+    const wp = waypointByName.get(requested.namespace, requested.name);
     if (!wp)
       return {
         requested,
@@ -492,7 +493,7 @@ export function buildMesh(input: readonly Resource[], options: { rootNamespace?:
     namespaceLabels,
     hasNamespace: (ns) => nsLabels.has(ns),
     workloads,
-    workload: (ns, name) => workloadByName.get(`${ns}/${name}`),
+    workload: (ns, name) => workloadByName.get(ns, name),
     workloadsSelectedBy(ns, selector) {
       const inNs = workloadsByNs.get(ns) ?? EMPTY;
       const matchLabels = strings(get(selector, ['matchLabels']));
@@ -506,8 +507,7 @@ export function buildMesh(input: readonly Resource[], options: { rootNamespace?:
       return candidates.filter((w) => selectorMatches(selector, w.labels));
     },
     services,
-    service: (ns, name) =>
-      serviceByName.get(`Service\u0000${ns}/${name}`) ?? serviceByName.get(`ServiceEntry\u0000${ns}/${name}`),
+    service: (ns, name) => serviceByName.get(ns, name) ?? serviceEntryByName.get(ns, name),
     servicesForHost(host, clientNamespace) {
       const h = host.toLowerCase().replace(/\.$/, '');
       const parts = h.split('.');
@@ -527,10 +527,26 @@ export function buildMesh(input: readonly Resource[], options: { rootNamespace?:
       );
     },
     waypoints,
-    waypoint: (ns, name) => waypointByName.get(`${ns}/${name}`),
+    waypoint: (ns, name) => waypointByName.get(ns, name),
     enrolment,
     resolveWaypoint,
   };
+}
+
+/**
+ * namespace → name → value. Rules look objects up by name thousands of times per lint; two lookups of strings
+ * that already exist (and have their hash cached) beat building a `ns/name` key string for each one.
+ */
+class NameIndex<V> {
+  private readonly byNs = new Map<string, Map<string, V>>();
+  set(namespace: string, name: string, value: V): void {
+    let byName = this.byNs.get(namespace);
+    if (!byName) this.byNs.set(namespace, (byName = new Map()));
+    byName.set(name, value);
+  }
+  get(namespace: string, name: string): V | undefined {
+    return this.byNs.get(namespace)?.get(name);
+  }
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

@@ -23,23 +23,47 @@ const KINDS = [
   ),
 ];
 
-/** Every concrete path matching a pattern like `spec.rules[].retry`, with its value. */
-function matches(obj: JsonValue, pattern: string): { path: ObjectPath; value: JsonValue }[] {
-  const segs = pattern.split('.').flatMap((s) => (s.endsWith('[]') ? [s.slice(0, -2), '[]'] : [s]));
-  let cur: { path: ObjectPath; value: JsonValue }[] = [{ path: [], value: obj }];
-  for (const seg of segs) {
-    const next: { path: ObjectPath; value: JsonValue }[] = [];
-    for (const { path, value } of cur) {
-      if (seg === '[]') {
-        if (Array.isArray(value)) value.forEach((v, i) => next.push({ path: [...path, i], value: v }));
-      } else if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-        const v = value[seg];
-        if (v !== undefined && v !== null) next.push({ path: [...path, seg], value: v });
-      }
-    }
-    cur = next;
+const compiled = new Map<string, readonly string[]>();
+function segments(pattern: string): readonly string[] {
+  let segs = compiled.get(pattern);
+  if (!segs) {
+    segs = pattern.split('.').flatMap((s) => (s.endsWith('[]') ? [s.slice(0, -2), '[]'] : [s]));
+    compiled.set(pattern, segs);
   }
-  return cur;
+  return segs;
+}
+
+/**
+ * Every concrete path matching a pattern like `spec.rules[].retry`, with its value. Runs for every Gateway API
+ * object and almost never matches, so it walks with one shared path stack and copies it only for a match.
+ */
+function matches(obj: JsonValue, pattern: string): { path: ObjectPath; value: JsonValue }[] {
+  const segs = segments(pattern);
+  const out: { path: ObjectPath; value: JsonValue }[] = [];
+  const stack: (string | number)[] = [];
+  const walk = (value: JsonValue, i: number): void => {
+    if (i === segs.length) {
+      out.push({ path: [...stack], value });
+      return;
+    }
+    const seg = segs[i]!;
+    if (seg === '[]') {
+      if (!Array.isArray(value)) return;
+      for (let k = 0; k < value.length; k++) {
+        stack.push(k);
+        walk(value[k]!, i + 1);
+        stack.pop();
+      }
+    } else if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      const v = value[seg];
+      if (v === undefined || v === null) return;
+      stack.push(seg);
+      walk(v, i + 1);
+      stack.pop();
+    }
+  };
+  walk(obj, 0);
+  return out;
 }
 
 export const rule: Rule = {
