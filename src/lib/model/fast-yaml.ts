@@ -88,6 +88,8 @@ export function readSimpleYaml(src: SourceLines, from: number, to: number, maxDe
   }
 }
 
+/** Scratch value for a line whose column is not worked out yet. */
+const UNKNOWN = -2;
 const SPACE = 32;
 const HASH = 35;
 const DASH = 45;
@@ -123,26 +125,36 @@ class Reader {
     this.maxDepth = maxDepth;
     this.pos = from;
     this.col = src.scratch;
-    for (let i = from; i < to; i++) {
-      const s = starts[i]!;
-      const e = starts[i + 1]! - 1;
-      let k = s;
-      while (k < e && text.charCodeAt(k) === SPACE) k++;
-      const blank = k === e || text.charCodeAt(k) === HASH;
-      this.col[i] = blank ? -1 : k - s;
-      // Marker lines split documents before we get here; a directive needs the full parser.
-      if (!blank && k === s) {
-        const c0 = text.charCodeAt(s);
-        if (c0 === 37 || ((c0 === DASH || c0 === 46) && text.startsWith(c0 === DASH ? '---' : '...', s))) throw GIVE_UP;
-      }
+    // Columns are worked out as lines are reached: a document the reader gives up on early (deep nesting, an
+    // anchor on line 3) costs nothing for the lines after that point.
+    this.col.fill(UNKNOWN, from, to);
+  }
+
+  /** Column where line i's content starts, -1 for a blank or comment line. */
+  private colAt(i: number): number {
+    const known = this.col[i]!;
+    if (known !== UNKNOWN) return known;
+    const text = this.text;
+    const s = this.starts[i]!;
+    const e = this.starts[i + 1]! - 1;
+    let k = s;
+    while (k < e && text.charCodeAt(k) === SPACE) k++;
+    const blank = k === e || text.charCodeAt(k) === HASH;
+    // Marker lines split documents before we get here; a directive needs the full parser.
+    if (!blank && k === s) {
+      const c0 = text.charCodeAt(s);
+      if (c0 === 37 || ((c0 === DASH || c0 === 46) && text.startsWith(c0 === DASH ? '---' : '...', s))) throw GIVE_UP;
     }
+    const col = blank ? -1 : k - s;
+    this.col[i] = col;
+    return col;
   }
 
   document(): JsonValue | undefined {
     this.skipBlank();
     if (this.pos >= this.to) return undefined;
     // A root node that does not start at column 0 is legal YAML but unusual enough to leave to `yaml`.
-    if (this.col[this.pos] !== 0) throw GIVE_UP;
+    if (this.colAt(this.pos) !== 0) throw GIVE_UP;
     const value = this.node(1);
     this.skipBlank();
     if (this.pos < this.to) throw GIVE_UP;
@@ -150,7 +162,7 @@ class Reader {
   }
 
   private skipBlank(): void {
-    while (this.pos < this.to && this.col[this.pos] === -1) this.pos++;
+    while (this.pos < this.to && this.colAt(this.pos) === -1) this.pos++;
   }
 
   private lineEnd(i: number): number {
@@ -161,10 +173,10 @@ class Reader {
   private node(depth: number): JsonValue {
     if (depth > this.maxDepth) throw GIVE_UP;
     const text = this.text;
-    const c = this.starts[this.pos]! + this.col[this.pos]!;
+    const c = this.starts[this.pos]! + this.colAt(this.pos);
     const e = this.lineEnd(this.pos);
-    if (isSeqItem(text, c, e)) return this.sequence(this.col[this.pos]!, depth);
-    if (keyEnd(text, c, e) >= 0) return this.mapping(this.col[this.pos]!, depth);
+    if (isSeqItem(text, c, e)) return this.sequence(this.colAt(this.pos), depth);
+    if (keyEnd(text, c, e) >= 0) return this.mapping(this.colAt(this.pos), depth);
     const value = inlineValue(text, c, e, depth, this.maxDepth, this.strings);
     this.pos++;
     return value;
@@ -176,7 +188,7 @@ class Reader {
     for (;;) {
       this.skipBlank();
       if (this.pos >= this.to) break;
-      const at = this.col[this.pos]!;
+      const at = this.colAt(this.pos);
       if (at < column) break;
       if (at > column) throw GIVE_UP;
       const c = this.starts[this.pos]! + column;
@@ -190,10 +202,10 @@ class Reader {
       if (v === e || text.charCodeAt(v) === HASH) {
         this.pos++;
         this.skipBlank();
-        if (this.pos < this.to && this.col[this.pos]! > column) obj[key] = this.node(depth + 1);
+        if (this.pos < this.to && this.colAt(this.pos) > column) obj[key] = this.node(depth + 1);
         else if (
           this.pos < this.to &&
-          this.col[this.pos] === column &&
+          this.colAt(this.pos) === column &&
           isSeqItem(text, this.starts[this.pos]! + column, this.lineEnd(this.pos))
         )
           obj[key] = this.sequence(column, depth + 1);
@@ -212,7 +224,7 @@ class Reader {
     for (;;) {
       this.skipBlank();
       if (this.pos >= this.to) break;
-      const at = this.col[this.pos]!;
+      const at = this.colAt(this.pos);
       if (at < column) break;
       if (at > column) throw GIVE_UP;
       const s = this.starts[this.pos]!;
@@ -223,7 +235,7 @@ class Reader {
       if (j === e || text.charCodeAt(j) === HASH) {
         this.pos++;
         this.skipBlank();
-        arr.push(this.pos < this.to && this.col[this.pos]! > column ? this.node(depth + 1) : null);
+        arr.push(this.pos < this.to && this.colAt(this.pos) > column ? this.node(depth + 1) : null);
       } else {
         this.col[this.pos] = j - s;
         arr.push(this.node(depth + 1));
