@@ -9,6 +9,7 @@ import type { AuthzRequest, JwtAuth, Peer } from './authz.ts';
 import { tokenFrom, validateJwt, validateJwtSync } from './jwt.ts';
 import type { JwtOutcome } from './jwt.ts';
 import { buildMesh, LABEL_INGRESS_USE_WAYPOINT } from '../model/mesh.ts';
+import { serviceEntryVipGap } from '../model/serviceentry.ts';
 import {
   bindingBroken,
   endpointsOf,
@@ -346,6 +347,17 @@ function run(mesh: Mesh, req: SimRequest, opts: SimOptions, verified?: JwtOutcom
   }
   if (bindingBroken(binding)) t.notes.push(binding.note);
   let waypoint = binding.waypoint;
+  if (waypoint && dest.kind === 'service' && dest.service.kind === 'ServiceEntry') {
+    // ztunnel sends traffic to a waypoint by destination VIP: an entry with no address of its own and none allocated
+    // has none, so its traffic is not recognised and goes direct (rule serviceentry-needs-addresses).
+    const gap = serviceEntryVipGap(dest.service.resource);
+    if (gap) {
+      t.notes.push(
+        `${binding.note.replace(/\.$/, '')}; but ServiceEntry ${dest.service.namespace}/${dest.service.name} has no addresses and istiod allocates none (${gap.reason}): ztunnel cannot recognise its traffic, which goes direct and bypasses the waypoint`,
+      );
+      waypoint = undefined;
+    }
+  }
   if (waypoint && !meshed) {
     t.notes.push(
       `${binding.note.replace(/\.$/, '')}, but a caller outside the mesh is not captured by ztunnel, so it never traverses the waypoint: waypoint (L7) policy does not apply to it`,

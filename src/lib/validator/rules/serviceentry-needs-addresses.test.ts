@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { parseManifests } from '../../model/index.ts';
+import { simulate } from '../../simulator/index.ts';
 import { findingsFor, y } from '../testing.ts';
 
 const ID = 'serviceentry-needs-addresses';
@@ -67,5 +69,50 @@ describe(ID, () => {
       '  - {number: 443, name: tls, protocol: TLS}',
     );
     expect(got(yaml)).toEqual([]);
+  });
+});
+
+describe(`${ID} agrees with the simulator`, () => {
+  const world = (resolution: string) =>
+    y(
+      'apiVersion: v1',
+      'kind: Namespace',
+      'metadata: {name: shop, labels: {istio.io/dataplane-mode: ambient}}',
+      '---',
+      'apiVersion: gateway.networking.k8s.io/v1',
+      'kind: Gateway',
+      'metadata: {name: waypoint, namespace: shop}',
+      'spec:',
+      '  gatewayClassName: istio-waypoint',
+      '  listeners: [{name: mesh, port: 15008, protocol: HBONE}]',
+      '---',
+      'apiVersion: networking.istio.io/v1',
+      'kind: ServiceEntry',
+      'metadata: {name: ext, namespace: shop, labels: {istio.io/use-waypoint: waypoint}}',
+      'spec:',
+      '  hosts: [api.example.com]',
+      `  resolution: ${resolution}`,
+      '  ports: [{number: 80, name: http, protocol: HTTP}]',
+      '---',
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'metadata: {name: client, namespace: shop}',
+      'spec:',
+      '  selector: {matchLabels: {app: client}}',
+      '  template:',
+      '    metadata: {labels: {app: client}}',
+      '    spec: {containers: [{name: c, image: x}]}',
+    );
+  const run = async (resolution: string) => {
+    const yaml = world(resolution);
+    const { resources } = parseManifests([{ file: 'w.yaml', text: yaml }]);
+    const sim = await simulate(resources, { from: 'shop/client', to: 'api.example.com:80' });
+    return { severities: findingsFor(ID, yaml).map((f) => f.severity), waypoint: sim.waypoint };
+  };
+  it('resolution NONE: a warning, and the simulated request skips the waypoint', async () => {
+    expect(await run('NONE')).toEqual({ severities: ['warning'], waypoint: null });
+  });
+  it('resolution DNS (VIP auto-allocated): information only, and the request goes through the waypoint', async () => {
+    expect(await run('DNS')).toEqual({ severities: ['info'], waypoint: { namespace: 'shop', name: 'waypoint' } });
   });
 });

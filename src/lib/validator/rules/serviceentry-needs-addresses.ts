@@ -1,43 +1,13 @@
 import { getArray, getString } from '../../model/access.ts';
-import type { ObjectPath, Resource } from '../../model/types.ts';
+import { noAutoAllocation } from '../../model/serviceentry.ts';
 import type { Rule } from '../rule.ts';
 import { y } from '../testing-yaml.ts';
 import { isGroup } from './helpers.ts';
 
 // Evidence: istioctl analyzer IST0134 (ServiceEntryAddressesRequired) and SEMANTICS §8: without an address, TCP
 // traffic to the entry cannot be told apart by destination IP, and a waypoint can only capture an entry with a VIP.
-// Since Istio 1.25 (change notes: PILOT_ENABLE_IP_AUTOALLOCATE and cni.ambient.dnsCapture default to true) istiod
-// allocates a VIP into status.addresses for an entry without spec.addresses, and ambient pods get it from the DNS
-// proxy. istio/istio pilot/pkg/serviceregistry/serviceentry/ip_autoallocation.go allocates nothing for resolution
-// NONE (the default) or for an entry labelled networking.istio.io/enable-autoallocate-ip: "false"; wildcard hosts
-// cannot be answered with a VIP by the DNS proxy (istio.io DNS proxying docs).
+// When istiod allocates one: src/lib/model/serviceentry.ts (shared with the simulator).
 const HTTP_LIKE = new Set(['HTTP', 'HTTP2', 'HTTPS', 'GRPC', 'GRPC-WEB', 'TLS']);
-const OPT_OUT_LABEL = 'networking.istio.io/enable-autoallocate-ip';
-
-/** Why istiod gives this entry no VIP of its own, or undefined when it allocates one. */
-function noAutoAllocation(r: Resource): { reason: string; path: ObjectPath } | undefined {
-  const resolution = getString(r.obj, ['spec', 'resolution']);
-  if ((resolution ?? 'NONE') === 'NONE')
-    return {
-      reason:
-        resolution === undefined
-          ? 'its resolution defaults to NONE, and istiod allocates no address for NONE'
-          : 'istiod allocates no address for resolution NONE',
-      path: resolution === undefined ? ['spec'] : ['spec', 'resolution'],
-    };
-  if ((r.labels[OPT_OUT_LABEL] ?? '').toLowerCase() === 'false')
-    return {
-      reason: `it opts out of address auto-allocation (${OPT_OUT_LABEL}: "false")`,
-      path: ['metadata', 'labels', OPT_OUT_LABEL],
-    };
-  const hosts = getArray(r.obj, ['spec', 'hosts']).filter((h): h is string => typeof h === 'string');
-  if (hosts.length > 0 && hosts.every((h) => h.startsWith('*')))
-    return {
-      reason: 'its hosts are wildcards, which the DNS proxy cannot answer with an allocated address',
-      path: ['spec', 'hosts'],
-    };
-  return undefined;
-}
 
 export const rule: Rule = {
   meta: {
