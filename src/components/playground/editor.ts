@@ -5,9 +5,8 @@
 // The installed `codemirror` meta package (6.65.7 in the lockfile) is a CodeMirror 5 build, and @codemirror/commands
 // and @codemirror/search are not installed, so the setup is assembled here from @codemirror/view, state and language,
 // with a small keymap and undo history of our own (./keys.ts).
-import { yaml } from '@codemirror/lang-yaml';
 import { bracketMatching, defaultHighlightStyle, indentOnInput, syntaxHighlighting } from '@codemirror/language';
-import { lintGutter, setDiagnostics } from '@codemirror/lint';
+import { forEachDiagnostic, lintGutter, setDiagnostics } from '@codemirror/lint';
 import type { Diagnostic } from '@codemirror/lint';
 import {
   EditorView,
@@ -21,6 +20,7 @@ import type { Text } from '@codemirror/state';
 import { editingKeys } from './keys.ts';
 import type { Finding } from '../../lib/validator/finding.ts';
 import { h } from './dom.ts';
+import { yamlStream } from './yaml-stream.ts';
 
 export interface YamlEditorOptions {
   readonly parent: HTMLElement;
@@ -46,7 +46,8 @@ export function createYamlEditor(opts: YamlEditorOptions): EditorView {
       highlightActiveLine(),
       // Tab indents; Escape then Tab moves focus out (CodeMirror's tab-focus escape hatch), so focus is never trapped.
       editingKeys(),
-      yaml(),
+      // Not lang-yaml's `yaml()`: the same language, re-parsing only the edited document per keystroke.
+      yamlStream(),
       lintGutter(),
       // tabindex makes the editable area count as focusable for assistive checks of its scrolling container.
       EditorView.contentAttributes.of({ 'aria-label': opts.label, tabindex: '0' }),
@@ -89,8 +90,25 @@ export function findingsToDiagnostics(doc: Text, findings: readonly Finding[]): 
   });
 }
 
-export function showFindings(view: EditorView, findings: readonly Finding[]): void {
-  view.dispatch(setDiagnostics(view.state, findingsToDiagnostics(view.state.doc, findings)));
+const diagnosticKey = (d: Diagnostic, from: number, to: number) =>
+  `${from}:${to}:${d.severity}:${d.source ?? ''}:${d.message}`;
+
+/**
+ * Show findings as editor diagnostics. Returns false, dispatching nothing, when the editor already shows exactly
+ * these diagnostics (the usual keystroke: the findings did not change, and the ones shown were mapped through the
+ * edit to the same places), so an unchanged lint costs no editor update, decoration or gutter rebuild.
+ */
+export function showFindings(view: EditorView, findings: readonly Finding[]): boolean {
+  const next = findingsToDiagnostics(view.state.doc, findings);
+  const shown: string[] = [];
+  forEachDiagnostic(view.state, (d, from, to) => shown.push(diagnosticKey(d, from, to)));
+  if (shown.length === next.length) {
+    const wanted = next.map((d) => diagnosticKey(d, d.from, d.to)).sort();
+    shown.sort();
+    if (wanted.every((k, i) => k === shown[i])) return false;
+  }
+  view.dispatch(setDiagnostics(view.state, next));
+  return true;
 }
 
 /** Move the cursor to a finding and focus the editor. */
