@@ -136,6 +136,62 @@ test.describe('/playground/', () => {
     expect(await other.evaluate(() => navigator.clipboard.readText())).toBe(other.url());
   });
 
+  test('the share link is written at once when the page is left or hidden, even right after a keystroke', async ({
+    page,
+  }) => {
+    await open(page);
+    await editor(page).click();
+    await page.keyboard.press('Control+End');
+    const yamlIn = (hash: string) => {
+      const d = decodeShare(hash);
+      return 'state' in d ? d.state.yaml : '';
+    };
+    // Typing and leaving happen in one turn of the page, well inside the idle-time write's delay, so only the
+    // pagehide / visibilitychange handlers can have put the new text in the fragment.
+    const hashes = await page.evaluate(async () => {
+      const settle = () => new Promise((r) => setTimeout(r, 0)); // the editor reads the typed text
+      document.execCommand('insertText', false, '# left-marker\n');
+      await settle();
+      const beforeLeave = location.hash;
+      window.dispatchEvent(new PageTransitionEvent('pagehide'));
+      const afterLeave = location.hash;
+      document.execCommand('insertText', false, '# hidden-marker\n');
+      await settle();
+      const beforeHide = location.hash;
+      Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+      document.dispatchEvent(new Event('visibilitychange'));
+      return { beforeLeave, afterLeave, beforeHide, afterHide: location.hash };
+    });
+    expect(yamlIn(hashes.beforeLeave)).not.toContain('# left-marker');
+    expect(yamlIn(hashes.afterLeave)).toContain('# left-marker');
+    expect(yamlIn(hashes.beforeHide)).not.toContain('# hidden-marker');
+    expect(yamlIn(hashes.afterHide)).toContain('# hidden-marker');
+  });
+
+  test('typing keeps the findings panel rows that did not change', async ({ page }) => {
+    await open(page);
+    await editor(page).click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.insertText(L7_SELECTOR_POLICY);
+    const item = findings(page).filter({ hasText: 'l7-policy-on-ztunnel' });
+    await expect(item).toHaveCount(1);
+    await item.evaluate((li) => li.setAttribute('data-test-kept', ''));
+    const linted = () => page.locator('[data-playground]').getAttribute('data-linted');
+    // A keystroke that leaves the findings as they are: the row is the very same element.
+    let before = await linted();
+    await page.keyboard.insertText('# a comment at the end\n');
+    await expect.poll(linted).not.toBe(before);
+    await expect(findings(page)).toHaveCount(1);
+    await expect(item).toHaveAttribute('data-test-kept', '');
+    // One that adds a finding after it: the new row comes in, the unchanged one stays as it is.
+    before = await linted();
+    await page.keyboard.insertText(L7_SELECTOR_POLICY.replace('ratings-get-only', 'ratings-get-only-2'));
+    await expect.poll(linted).not.toBe(before);
+    await expect(findings(page).filter({ hasText: 'l7-policy-on-ztunnel' })).toHaveCount(2);
+    await expect(findings(page).first()).toHaveAttribute('data-test-kept', '');
+    await expect(findings(page).nth(1)).not.toHaveAttribute('data-test-kept', '');
+  });
+
   test('a damaged link shows a clear message, never a blank page', async ({ page }) => {
     await page.goto('/playground/#v1.this-is-not-deflate!!');
     await expect(page.locator('[data-playground][data-ready="true"]')).toBeVisible({ timeout: 20_000 });

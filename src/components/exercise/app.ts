@@ -56,6 +56,20 @@ export function mount(root: HTMLElement): void {
     );
   };
 
+  // Saved once typing pauses, and at once when the page may go away, so the last keystrokes are never lost.
+  const saveAnswer = () => {
+    clearTimeout(saveTimer);
+    saveTimer = undefined;
+    saveExercise(storage, ex.id, { solved, answer: view.state.doc.toString() });
+  };
+  const flushSave = () => {
+    if (saveTimer !== undefined) saveAnswer();
+  };
+  window.addEventListener('pagehide', flushSave);
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') flushSave();
+  });
+
   const view = createYamlEditor({
     parent: $(root, '[data-ex-editor]'),
     doc: saved?.answer ?? ex.start,
@@ -64,10 +78,7 @@ export function mount(root: HTMLElement): void {
       clearTimeout(lintTimer);
       lintTimer = setTimeout(() => lintNow(v), LINT_DEBOUNCE_MS);
       clearTimeout(saveTimer);
-      saveTimer = setTimeout(
-        () => saveExercise(storage, ex.id, { solved, answer: v.state.doc.toString() }),
-        SAVE_DEBOUNCE_MS,
-      );
+      saveTimer = setTimeout(saveAnswer, SAVE_DEBOUNCE_MS);
       if (merge) closeSolution();
     },
   });
@@ -172,6 +183,7 @@ export function mount(root: HTMLElement): void {
     resetExercise(storage, ex.id);
     replaceDoc(view, ex.start);
     clearTimeout(saveTimer);
+    saveTimer = undefined; // nothing left to save: a pagehide now must not bring the progress back
     resetExercise(storage, ex.id);
     setSolved(false);
     checksList.replaceChildren(

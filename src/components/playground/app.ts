@@ -94,6 +94,22 @@ async function loadPreset(id: string): Promise<SharedState | undefined> {
   };
 }
 
+/**
+ * Run `fn` when the browser is idle (between frames, not ahead of input), at the latest after `timeout` ms.
+ * Where requestIdleCallback is missing (Safari), a plain task.
+ */
+function whenIdle(fn: () => void, timeout = 1000): () => void {
+  if (typeof requestIdleCallback === 'function') {
+    const id = requestIdleCallback(fn, { timeout });
+    return () => cancelIdleCallback(id);
+  }
+  const id = setTimeout(fn, 0);
+  return () => clearTimeout(id);
+}
+
+/** Everything a findings-panel row shows; rows whose key is unchanged are kept as they are. */
+const findingKey = (f: Finding) => JSON.stringify([f.severity, f.rule, f.line, f.column, f.message, f.docs]);
+
 export interface PlaygroundHandle {
   view: EditorView;
   /** The latest lint report and how long lint + diagnostics took for it (ms). */
@@ -147,11 +163,17 @@ export async function mount(root: HTMLElement): Promise<PlaygroundHandle> {
     };
   }
 
+  /** What each select currently lists, so an unchanged list (the usual case after a keystroke) is left alone. */
+  const listed = new WeakMap<HTMLSelectElement, string>();
   function setOptions(sel: HTMLSelectElement, values: { value: string; label: string }[], keep: string | undefined) {
     const want = keep ?? sel.value;
-    sel.replaceChildren(...values.map((v) => h('option', { value: v.value }, v.label)));
-    if (want && !values.some((v) => v.value === want))
-      sel.append(h('option', { value: want }, `${want} (not in the manifests)`));
+    const missing = want && !values.some((v) => v.value === want) ? want : '';
+    const signature = JSON.stringify([values, missing]);
+    if (listed.get(sel) !== signature) {
+      listed.set(sel, signature);
+      sel.replaceChildren(...values.map((v) => h('option', { value: v.value }, v.label)));
+      if (missing) sel.append(h('option', { value: missing }, `${missing} (not in the manifests)`));
+    }
     if (want) sel.value = want;
   }
 
@@ -193,42 +215,67 @@ export async function mount(root: HTMLElement): Promise<PlaygroundHandle> {
   }
 
   // ---- findings ----
+  const rowKeys = new WeakMap<Element, string>();
+  let summaryText = '';
+
+  function findingRow(f: Finding, key: string, view: EditorView): HTMLLIElement {
+    const btn = h(
+      'button',
+      { type: 'button', class: `pg-finding pg-${f.severity}`, 'data-rule': f.rule },
+      h('span', { class: 'pg-sev' }, f.severity),
+      ' ',
+      h('code', { class: 'pg-rule' }, f.rule),
+      ' ',
+      h('span', { class: 'pg-pos' }, `${f.line}:${f.column}`),
+      ' ',
+      h('span', { class: 'pg-msg' }, f.message),
+    );
+    btn.addEventListener('click', () => goTo(view, f.line, f.column));
+    const li = h(
+      'li',
+      {},
+      btn,
+      ' ',
+      h('a', { href: f.docs, class: 'pg-doc' }, h('span', { class: 'sr-only' }, `Rule ${f.rule}: `), 'docs'),
+    );
+    rowKeys.set(li, key);
+    return li;
+  }
+
+  /**
+   * Bring the panel in line with `findings`, touching only rows that changed: an unchanged list costs no DOM work
+   * (and the polite live summary is not re-announced), a changed one keeps the rows it still has.
+   */
   function renderFindings(findings: readonly Finding[], view: EditorView) {
     const counts = { error: 0, warning: 0, info: 0 };
     for (const f of findings) counts[f.severity]++;
-    findingsSummary.textContent = findings.length
+    const summary = findings.length
       ? `${counts.error} error(s), ${counts.warning} warning(s), ${counts.info} info`
       : 'No findings.';
-    // Keep keyboard focus on the same row when the list is rebuilt under it.
-    const focusedIndex = [...findingsList.querySelectorAll('button')].indexOf(
-      document.activeElement as HTMLButtonElement,
-    );
-    findingsList.replaceChildren(
-      ...findings.map((f) => {
-        const btn = h(
-          'button',
-          { type: 'button', class: `pg-finding pg-${f.severity}`, 'data-rule': f.rule },
-          h('span', { class: 'pg-sev' }, f.severity),
-          ' ',
-          h('code', { class: 'pg-rule' }, f.rule),
-          ' ',
-          h('span', { class: 'pg-pos' }, `${f.line}:${f.column}`),
-          ' ',
-          h('span', { class: 'pg-msg' }, f.message),
-        );
-        btn.addEventListener('click', () => goTo(view, f.line, f.column));
-        return h(
-          'li',
-          {},
-          btn,
-          ' ',
-          h('a', { href: f.docs, class: 'pg-doc' }, h('span', { class: 'sr-only' }, `Rule ${f.rule}: `), 'docs'),
-        );
-      }),
-    );
-    if (focusedIndex >= 0) {
-      const buttons = findingsList.querySelectorAll('button');
-      (buttons[Math.min(focusedIndex, buttons.length - 1)] ?? findingsSummary).focus();
+    if (summary !== summaryText) findingsSummary.textContent = summaryText = summary;
+    const keys = findings.map(findingKey);
+    const old = [...findingsList.children];
+    if (old.length === keys.length && old.every((li, i) => rowKeys.get(li) === keys[i])) return;
+    // Keep keyboard focus on the same row (or the same place in the list) when rows move under it.
+    const focused = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    const focusedIndex = focused ? old.findIndex((li) => li.contains(focused)) : -1;
+    const spare = new Map<string, Element[]>();
+    for (const li of old) {
+      const k = rowKeys.get(li) ?? '';
+      spare.set(k, [...(spare.get(k) ?? []), li]);
+    }
+    findings.forEach((f, i) => {
+      const row = spare.get(keys[i]!)?.shift() ?? findingRow(f, keys[i]!, view);
+      const at = findingsList.children[i];
+      if (at !== row) findingsList.insertBefore(row, at ?? null);
+    });
+    while (findingsList.children.length > findings.length) findingsList.lastElementChild!.remove();
+    if (focusedIndex >= 0 && focused && document.activeElement !== focused) {
+      if (focused.isConnected) focused.focus();
+      else {
+        const buttons = findingsList.querySelectorAll('button');
+        (buttons[Math.min(focusedIndex, buttons.length - 1)] ?? findingsSummary).focus();
+      }
     }
   }
 
@@ -244,13 +291,18 @@ export async function mount(root: HTMLElement): Promise<PlaygroundHandle> {
     lastLintAt = t0;
     const text = view.state.doc.toString();
     const report = lint({ file: FILE, text });
+    const t1 = performance.now();
     showFindings(view, report.findings);
     renderFindings(report.findings, view);
     const ms = performance.now() - t0;
     costs.push(ms);
     if (costs.length > 5) costs.shift();
     handle.last = { report, ms };
+    // The bench reads the latest of each (the whole update, and its editor + panel part): only those are kept.
+    performance.clearMeasures('atlas:lint');
+    performance.clearMeasures('atlas:show');
     performance.measure('atlas:lint', { start: t0, end: t0 + ms });
+    performance.measure('atlas:show', { start: t1, end: t0 + ms });
     meshStale = true;
     scheduleMesh();
     root.dataset.linted = String(Number(root.dataset.linted ?? '0') + 1);
@@ -267,26 +319,45 @@ export async function mount(root: HTMLElement): Promise<PlaygroundHandle> {
       mesh = undefined;
     }
   }
+  let cancelMeshIdle = () => {};
   const scheduleMesh = () => {
     clearTimeout(meshTimer);
-    meshTimer = setTimeout(() => refreshMesh(), MESH_DEBOUNCE_MS);
+    cancelMeshIdle();
+    meshTimer = setTimeout(() => (cancelMeshIdle = whenIdle(() => refreshMesh())), MESH_DEBOUNCE_MS);
   };
 
+  // The share link is compressed from the whole document: never on the keystroke path. It is written once typing
+  // pauses (when the browser is idle), and at once whenever the page may go away, so no input is ever left out.
+  let urlDirty = false;
+  let cancelUrlIdle = () => {};
   function writeUrl() {
+    clearTimeout(urlTimer);
+    cancelUrlIdle();
+    urlDirty = false;
     const hash = '#' + encodeShare({ yaml: handle.view.state.doc.toString(), request: currentRequest() });
     lastHash = hash;
     history.replaceState(history.state, '', hash);
   }
   const scheduleUrl = () => {
+    urlDirty = true;
     clearTimeout(urlTimer);
-    urlTimer = setTimeout(writeUrl, URL_DEBOUNCE_MS);
+    cancelUrlIdle();
+    urlTimer = setTimeout(() => (cancelUrlIdle = whenIdle(writeUrl)), URL_DEBOUNCE_MS);
   };
+  const flushUrl = () => {
+    if (urlDirty) writeUrl();
+  };
+  window.addEventListener('pagehide', flushUrl);
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') flushUrl();
+  });
 
   const view = createYamlEditor({
     parent: editorHost,
     doc: '',
     label: 'YAML editor',
     onChange: (v) => {
+      performance.clearMarks('atlas:change');
       performance.mark('atlas:change');
       clearTimeout(lintTimer);
       lintPending = false;
