@@ -132,7 +132,6 @@ function parseOne(
     return;
   }
   const positions = new LinePositions(text);
-  const range: RangeFn = (start, end) => positions.range(start, end);
   const ctx: DocContext = { file, resources, issues, counter };
   const chunks = fast ? splitDocuments(text, positions.starts) : undefined;
   if (!chunks) {
@@ -161,21 +160,48 @@ function parseOne(
     const value = readSimpleYaml(src, from, to, LIMITS.maxDepth);
     if (value === undefined) continue; // only comments, or `---` alone: kubectl ignores it
     const base = positions.starts[from]!;
-    const chunkText = () => text.slice(base, positions.starts[to]!);
+    const end = positions.starts[to]!;
     if (value === UNSUPPORTED) {
-      readWithYaml(chunkText(), base, positions, ctx);
+      readWithYaml(text.slice(base, end), base, positions, ctx);
       continue;
     }
-    // The fast reader keeps no positions: the first finding that needs one parses this document with `yaml`.
-    let root: ParsedNode | null | undefined;
-    const lazyRoot = (): ParsedNode | null => {
-      if (root === undefined) {
-        const docs = parseAllDocuments(chunkText(), { uniqueKeys: true, prettyErrors: false });
-        root = 'empty' in docs ? null : (docs[0]?.contents ?? null);
-      }
-      return root;
-    };
-    acceptValue(value, lazyRoot, shifted(range, base), ctx);
+    acceptValue(value, new DocNodes(positions, base, undefined, text, end), ctx);
+  }
+}
+
+/**
+ * One document's node tree and how its offsets map to the input. The fast reader keeps no positions: for its
+ * documents the tree is parsed with `yaml` the first time a finding needs a position (most documents never do).
+ * One object per document, shared by its resources, instead of a handful of closures per resource.
+ */
+class DocNodes {
+  readonly #positions: LinePositions;
+  readonly #base: number;
+  #root: ParsedNode | null | undefined;
+  readonly #text: string | undefined;
+  readonly #end: number;
+
+  constructor(positions: LinePositions, base: number, root: ParsedNode | null | undefined, text?: string, end = 0) {
+    this.#positions = positions;
+    this.#base = base;
+    this.#root = root;
+    this.#text = text;
+    this.#end = end;
+  }
+
+  root(): ParsedNode | null {
+    if (this.#root === undefined) {
+      const docs = parseAllDocuments(this.#text!.slice(this.#base, this.#end), {
+        uniqueKeys: true,
+        prettyErrors: false,
+      });
+      this.#root = 'empty' in docs ? null : (docs[0]?.contents ?? null);
+    }
+    return this.#root;
+  }
+
+  range(start: number, end: number): SourceRange {
+    return this.#positions.range(start + this.#base, end + this.#base);
   }
 }
 
@@ -305,18 +331,18 @@ function readWithYaml(text: string, base: number, positions: LinePositions, ctx:
       continue;
     }
     if (value === null || value === undefined) continue; // `---` followed by nothing or only comments
-    acceptValue(value, () => root, range, ctx);
+    acceptValue(value, new DocNodes(positions, base, root), ctx);
   }
 }
 
 /** A document's value becomes resources (one, or one per `items` entry of a List) or a located issue. */
-function acceptValue(value: unknown, root: () => ParsedNode | null, range: RangeFn, ctx: DocContext): void {
+function acceptValue(value: unknown, doc: DocNodes, ctx: DocContext): void {
   if (!isPlainObject(value)) {
     ctx.issues.push({
       rule: 'schema',
       severity: 'error',
       file: ctx.file,
-      range: rangeOf(root(), range),
+      range: rangeOf(doc.root(), doc),
       message: `A manifest document must be a mapping with apiVersion and kind; this one is ${describe(value)}.`,
     });
     return;
@@ -325,11 +351,11 @@ function acceptValue(value: unknown, root: () => ParsedNode | null, range: Range
   if (obj.kind === 'List' || (typeof obj.kind === 'string' && obj.kind.endsWith('List') && Array.isArray(obj.items))) {
     const items = Array.isArray(obj.items) ? obj.items : [];
     items.forEach((item, i) => {
-      addResource(item, ['items', i], root, range, ctx);
+      addResource(item, ['items', i], doc, ctx);
     });
     return;
   }
-  addResource(obj, [], root, range, ctx);
+  addResource(obj, [], doc, ctx);
 }
 
 function syntaxIssue(file: string, message: string, range: SourceRange): ModelIssue {
@@ -352,8 +378,10 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 type RangeFn = (start: number, end: number) => SourceRange;
+type Ranger = RangeFn | { range: RangeFn };
 
-function rangeOf(node: Node | Pair | null, range: RangeFn): SourceRange {
+function rangeOf(node: Node | Pair | null, ranger: Ranger): SourceRange {
+  const range: RangeFn = typeof ranger === 'function' ? ranger : (start, end) => ranger.range(start, end);
   // No node (the lazy re-parse found nothing): the start of the document is the best we can say.
   if (node === null) return range(0, 0);
   if (isPair(node)) {
@@ -513,42 +541,68 @@ function nodeAt(root: Node, path: ObjectPath): { node: Node; pair?: Pair; comple
   return { node, pair, complete: true };
 }
 
-function addResource(
-  value: unknown,
-  basePath: ObjectPath,
-  root: () => ParsedNode | null,
-  range: RangeFn,
-  ctx: DocContext,
-): void {
+/** A resource whose positions come from its document's node tree, looked up only when asked. */
+class ParsedResource implements Resource {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace: string;
+  readonly namespaceExplicit: boolean;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
+  readonly obj: JsonObject;
+  readonly file: string;
+  readonly seq: number;
+  readonly basePath: ObjectPath;
+  readonly #doc: DocNodes;
+
+  constructor(fields: Omit<Resource, 'locate'>, doc: DocNodes) {
+    this.apiVersion = fields.apiVersion;
+    this.kind = fields.kind;
+    this.name = fields.name;
+    this.namespace = fields.namespace;
+    this.namespaceExplicit = fields.namespaceExplicit;
+    this.labels = fields.labels;
+    this.annotations = fields.annotations;
+    this.obj = fields.obj;
+    this.file = fields.file;
+    this.seq = fields.seq;
+    this.basePath = fields.basePath;
+    this.#doc = doc;
+  }
+
+  locate(path: ObjectPath, part: 'key' | 'value' = 'key'): SourceRange {
+    return locateIn(baseNodeOf(this.#doc, this.basePath), path, part, this.#doc);
+  }
+}
+
+function baseNodeOf(doc: DocNodes, basePath: ObjectPath): Node | null {
+  const root = doc.root();
+  return root === null ? null : nodeAt(root, basePath).node;
+}
+
+function locateIn(node: Node | null, path: ObjectPath, part: 'key' | 'value', doc: DocNodes): SourceRange {
+  if (node === null) return rangeOf(null, doc);
+  if (path.length === 0) {
+    // The whole object: point at its `kind` line rather than spanning every line of it.
+    const kind = nodeAt(node, ['kind']);
+    if (kind.complete && kind.pair) return rangeOf(kind.pair, doc);
+    return rangeOf(node, doc);
+  }
+  const found = nodeAt(node, path);
+  if (found.complete && part === 'key' && found.pair) return rangeOf(found.pair, doc);
+  if (!found.complete && found.pair) return rangeOf(found.pair, doc);
+  return rangeOf(found.node, doc);
+}
+
+function addResource(value: unknown, basePath: ObjectPath, doc: DocNodes, ctx: DocContext): void {
   const { file, resources, issues, counter } = ctx;
-  let base: Node | null | undefined;
-  const baseNode = (): Node | null => {
-    if (base === undefined) {
-      const r = root();
-      base = r === null ? null : nodeAt(r, basePath).node;
-    }
-    return base;
-  };
-  const locate = (path: ObjectPath, part: 'key' | 'value' = 'key'): SourceRange => {
-    const node = baseNode();
-    if (node === null) return rangeOf(null, range);
-    if (path.length === 0) {
-      // The whole object: point at its `kind` line rather than spanning every line of it.
-      const kind = nodeAt(node, ['kind']);
-      if (kind.complete && kind.pair) return rangeOf(kind.pair, range);
-      return rangeOf(node, range);
-    }
-    const found = nodeAt(node, path);
-    if (found.complete && part === 'key' && found.pair) return rangeOf(found.pair, range);
-    if (!found.complete && found.pair) return rangeOf(found.pair, range);
-    return rangeOf(found.node, range);
-  };
   if (!isPlainObject(value)) {
     issues.push({
       rule: 'schema',
       severity: 'error',
       file,
-      range: rangeOf(baseNode(), range),
+      range: rangeOf(baseNodeOf(doc, basePath), doc),
       message: `A list item must be a Kubernetes object; this one is ${describe(value)}.`,
     });
     return;
@@ -563,32 +617,38 @@ function addResource(
       rule: 'schema',
       severity: 'error',
       file,
-      range: locate([]),
+      range: locateIn(baseNodeOf(doc, basePath), [], 'key', doc),
       message: `Missing ${missing.join(' and ')}: every manifest needs both so the API server knows what it is.`,
     });
     return;
   }
   const namespaceExplicit = typeof meta.namespace === 'string' && meta.namespace !== '';
-  const resource: Resource = {
-    apiVersion: obj.apiVersion as string,
-    kind: obj.kind as string,
-    name: typeof meta.name === 'string' ? meta.name : typeof meta.generateName === 'string' ? meta.generateName : '',
-    namespace: namespaceExplicit ? (meta.namespace as string) : 'default',
-    namespaceExplicit,
-    labels: stringMap(meta.labels),
-    annotations: stringMap(meta.annotations),
-    obj,
-    file,
-    seq: counter.seq++,
-    basePath,
-    locate,
-  };
-  resources.push(resource);
+  resources.push(
+    new ParsedResource(
+      {
+        apiVersion: obj.apiVersion as string,
+        kind: obj.kind as string,
+        name:
+          typeof meta.name === 'string' ? meta.name : typeof meta.generateName === 'string' ? meta.generateName : '',
+        namespace: namespaceExplicit ? (meta.namespace as string) : 'default',
+        namespaceExplicit,
+        labels: stringMap(meta.labels),
+        annotations: stringMap(meta.annotations),
+        obj,
+        file,
+        seq: counter.seq++,
+        basePath,
+      },
+      doc,
+    ),
+  );
 }
 
-function stringMap(value: JsonValue | undefined): Record<string, string> {
+const NO_STRINGS: Readonly<Record<string, string>> = Object.freeze({});
+
+function stringMap(value: JsonValue | undefined): Readonly<Record<string, string>> {
+  if (!isPlainObject(value)) return NO_STRINGS;
   const out: Record<string, string> = {};
-  if (!isPlainObject(value)) return out;
   for (const [k, v] of Object.entries(value)) if (v !== null && v !== undefined) out[k] = String(v);
   return out;
 }
