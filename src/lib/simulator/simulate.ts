@@ -4,7 +4,7 @@
  */
 import type { Resource } from '../model/types.ts';
 import { getArray, getObject, getString } from '../model/access.ts';
-import { evaluate, policiesForWaypoint, policiesForWorkload, targetRefsOf } from './authz.ts';
+import { evaluate, policiesForWaypoint, policiesForWorkload, targetsByName } from './authz.ts';
 import type { AuthzRequest, JwtAuth, Peer } from './authz.ts';
 import { tokenFrom, validateJwt, validateJwtSync } from './jwt.ts';
 import type { JwtOutcome } from './jwt.ts';
@@ -382,11 +382,7 @@ function run(mesh: Mesh, req: SimRequest, opts: SimOptions, verified?: JwtOutcom
     const unbound = [
       ...mesh.inNamespace('AuthorizationPolicy', svc.namespace),
       ...mesh.inNamespace('RequestAuthentication', svc.namespace),
-    ].filter(
-      (r) =>
-        r.namespace === svc.namespace &&
-        targetRefsOf(r).some((x) => getString(x, ['kind']) === svc.kind && getString(x, ['name']) === svc.name),
-    );
+    ].filter((r) => r.namespace === svc.namespace && targetsByName(r, svc.kind, svc.name));
     for (const r of unbound)
       t.notes.push(
         `${r.kind} ${r.namespace}/${r.name} targets ${svc.name} with targetRefs, but this traffic has no waypoint: it is enforced nowhere`,
