@@ -394,26 +394,47 @@ function ruleMatches(
     for (const k of keys) if (!skip.has(k)) left++;
     return emptyNeverMatches === 'any' ? left === 0 : emptyNeverMatches === 'stripped' && keys.length > 0 && left === 0;
   };
-  const from = getArray(rule, ['from']);
-  if (from.length) {
-    const ok = from.some((e) => {
-      const src = getObject(e, ['source']) ?? EMPTY_OBJECT;
-      if (never(src)) return false;
-      return sourceMatches(src, req, policyNs, skip);
-    });
+  const { sources, operations, when } = partsOf(rule);
+  if (sources.length) {
+    let ok = false;
+    for (const src of sources)
+      if (!never(src) && sourceMatches(src, req, policyNs, skip)) {
+        ok = true;
+        break;
+      }
     if (!ok) return false;
   }
-  const to = getArray(rule, ['to']);
-  if (to.length) {
-    const ok = to.some((e) => {
-      const op = getObject(e, ['operation']) ?? EMPTY_OBJECT;
-      if (never(op)) return false;
-      return operationMatches(op, req, skip);
-    });
+  if (operations.length) {
+    let ok = false;
+    for (const op of operations)
+      if (!never(op) && operationMatches(op, req, skip)) {
+        ok = true;
+        break;
+      }
     if (!ok) return false;
   }
-  for (const w of getArray(rule, ['when'])) if (!whenMatches(getObject(w, []) ?? EMPTY_OBJECT, req)) return false;
+  for (const w of when) if (!whenMatches(w, req)) return false;
   return true;
+}
+
+/** A rule's `from[].source`, `to[].operation` and `when[]` objects (absent ones as an empty object), read once. */
+interface RuleParts {
+  readonly sources: readonly JsonObject[];
+  readonly operations: readonly JsonObject[];
+  readonly when: readonly JsonObject[];
+}
+const ruleParts = new WeakMap<JsonObject, RuleParts>();
+function partsOf(rule: JsonObject): RuleParts {
+  let p = ruleParts.get(rule);
+  if (!p) {
+    p = {
+      sources: getArray(rule, ['from']).map((e) => getObject(e, ['source']) ?? EMPTY_OBJECT),
+      operations: getArray(rule, ['to']).map((e) => getObject(e, ['operation']) ?? EMPTY_OBJECT),
+      when: getArray(rule, ['when']).map((w) => getObject(w, []) ?? EMPTY_OBJECT),
+    };
+    ruleParts.set(rule, p);
+  }
+  return p;
 }
 
 export type Attachment = 'selector' | 'namespace' | 'mesh' | 'targetRef';
@@ -470,7 +491,8 @@ export function hasTargetRefs(r: Resource): boolean {
  * policies that target a Service which has no waypoint.
  */
 export function targetsByName(r: Resource, kind: string, name: string): boolean {
-  return policyOf(r).targetRefs.some((x) => getString(x, ['kind']) === kind && getString(x, ['name']) === name);
+  for (const x of policyOf(r).targetRefs) if (x.kind === kind && x.name === name) return true;
+  return false;
 }
 
 /** Resources of `kind` in these namespaces (each once): per-trace work stays independent of mesh size. */

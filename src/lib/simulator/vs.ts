@@ -33,6 +33,7 @@ function hostCovers(pattern: string, host: string): boolean {
 
 /** VirtualServices for the mesh (no `gateways`, or `mesh` among them) whose hosts cover the service. */
 export function virtualServicesFor(mesh: Mesh, svc: MeshService, clientNs: string | undefined): Resource[] {
+  if (!mesh.byKind('VirtualService').length) return []; // the common case: nothing to look through
   const namespaces = [svc.namespace, ...(clientNs !== undefined ? [clientNs] : []), mesh.rootNamespace];
   return inNamespaces(mesh, 'VirtualService', namespaces)
     .filter((r) => r.apiVersion.startsWith('networking.istio.io/'))
@@ -101,6 +102,7 @@ function matchRequest(m: JsonObject, req: VsRequestView): boolean {
 
 /** DestinationRules whose host is this service (its namespace and the root namespace). */
 export function destinationRulesFor(mesh: Mesh, svc: MeshService): Resource[] {
+  if (!mesh.byKind('DestinationRule').length) return [];
   return inNamespaces(mesh, 'DestinationRule', [svc.namespace, mesh.rootNamespace]).filter((r) =>
     svc.hosts.some((h) => fqdn(getString(r.obj, ['spec', 'host']) ?? '', r.namespace) === h),
   );
