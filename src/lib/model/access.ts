@@ -28,6 +28,31 @@ export function getObject(obj: JsonValue | undefined, path: ObjectPath): JsonObj
   return v !== null && typeof v === 'object' && !Array.isArray(v) ? v : undefined;
 }
 
+const NO_STRINGS: Readonly<Record<string, string>> = Object.freeze({});
+
+/**
+ * A label-style map as strings (null values dropped, numbers and booleans spelled out). The object itself is
+ * returned when it already is one — the common case, and this runs for every resource — so callers must treat
+ * the result as read-only.
+ */
+export function stringRecord(value: JsonValue | undefined): Readonly<Record<string, string>> {
+  if (value === null || value === undefined || typeof value !== 'object' || Array.isArray(value)) return NO_STRINGS;
+  let clean = true;
+  for (const k in value) {
+    if (typeof value[k] !== 'string') {
+      clean = false;
+      break;
+    }
+  }
+  if (clean) return value as Readonly<Record<string, string>>;
+  const out: Record<string, string> = {};
+  for (const k in value) {
+    const v = value[k];
+    if (v !== null && v !== undefined) out[k] = String(v);
+  }
+  return out;
+}
+
 export function refOf(r: Resource): ResourceRef {
   return { apiVersion: r.apiVersion, kind: r.kind, namespace: r.namespace, name: r.name };
 }

@@ -3,8 +3,8 @@
  * shared by the validator's cross-resource rules and the simulator. Semantics follow ../shared/SEMANTICS.md §1–2,
  * itself read from istio/istio pilot/pkg/serviceregistry/ambient/waypoints.go and istio/ztunnel src/proxy/outbound.rs.
  */
-import { get, getArray, getObject, getString, selectorMatches } from './access.ts';
-import type { JsonObject, JsonValue, Resource } from './types.ts';
+import { get, getArray, getObject, getString, selectorMatches, stringRecord } from './access.ts';
+import type { JsonObject, Resource } from './types.ts';
 
 export const LABEL_DATAPLANE_MODE = 'istio.io/dataplane-mode';
 export const LABEL_USE_WAYPOINT = 'istio.io/use-waypoint';
@@ -126,12 +126,7 @@ const CONTROLLER_KINDS = new Set([
 ]);
 const EMPTY: readonly never[] = Object.freeze([]);
 
-function strings(value: JsonValue | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (value && typeof value === 'object' && !Array.isArray(value))
-    for (const [k, v] of Object.entries(value)) if (v !== null) out[k] = String(v);
-  return out;
-}
+const strings = stringRecord;
 
 /** Deterministic addresses so traces and tests are stable: the n-th object gets the n-th address of its range. */
 function address(prefix: number, second: number, n: number): string {

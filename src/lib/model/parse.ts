@@ -1,18 +1,10 @@
 import { isMap, isPair, isScalar, isSeq, parseAllDocuments, visit } from 'yaml';
 import type { Document, Node, Pair, ParsedNode } from 'yaml';
+import { stringRecord } from './access.ts';
 import { lineStarts, newStringCache, readSimpleYaml, REFUSED_CHARS, UNSUPPORTED } from './fast-yaml.ts';
 import type { SourceLines } from './fast-yaml.ts';
 import { LIMITS } from './limits.ts';
-import type {
-  JsonObject,
-  JsonValue,
-  ModelIssue,
-  ObjectPath,
-  ParseResult,
-  Resource,
-  SourceInput,
-  SourceRange,
-} from './types.ts';
+import type { JsonObject, ModelIssue, ObjectPath, ParseResult, Resource, SourceInput, SourceRange } from './types.ts';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -644,11 +636,4 @@ function addResource(value: unknown, basePath: ObjectPath, doc: DocNodes, ctx: D
   );
 }
 
-const NO_STRINGS: Readonly<Record<string, string>> = Object.freeze({});
-
-function stringMap(value: JsonValue | undefined): Readonly<Record<string, string>> {
-  if (!isPlainObject(value)) return NO_STRINGS;
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(value)) if (v !== null && v !== undefined) out[k] = String(v);
-  return out;
-}
+const stringMap = stringRecord;
