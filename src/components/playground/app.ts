@@ -17,7 +17,7 @@ import type { SimRequest } from '../../lib/simulator/types.ts';
 import { lint } from '../../lib/validator/lint.ts';
 import type { Finding, LintReport } from '../../lib/validator/finding.ts';
 import { $, h } from './dom.ts';
-import { createYamlEditor, goTo, replaceDoc, showFindings } from './editor.ts';
+import { createYamlEditor, diagnosticsUpdate, goTo, replaceDoc, showFindings } from './editor.ts';
 import { renderResult } from './trace.ts';
 
 const FILE = 'playground.yaml';
@@ -282,18 +282,21 @@ export async function mount(root: HTMLElement): Promise<PlaygroundHandle> {
   /** Recent lint costs; their median decides between linting at once and debouncing (one slow run is noise). */
   const costs: number[] = [];
   const lintCost = () => (costs.length ? [...costs].sort((a, b) => a - b)[costs.length >> 1]! : Infinity);
-  let lintPending = false;
   let lastLintAt = -Infinity;
   let meshStale = true;
 
   function runLint(view: EditorView) {
     const t0 = performance.now();
     lastLintAt = t0;
-    const text = view.state.doc.toString();
-    const report = lint({ file: FILE, text });
+    const report = lint({ file: FILE, text: view.state.doc.toString() });
     const t1 = performance.now();
     showFindings(view, report.findings);
     renderFindings(report.findings, view);
+    lintDone(report, t0, t1);
+  }
+
+  /** Book-keeping once a lint's findings are in the editor and the panel (`t1`: when lint itself returned). */
+  function lintDone(report: LintReport, t0: number, t1: number) {
     const ms = performance.now() - t0;
     costs.push(ms);
     if (costs.length > 5) costs.shift();
@@ -352,35 +355,60 @@ export async function mount(root: HTMLElement): Promise<PlaygroundHandle> {
     if (document.visibilityState === 'hidden') flushUrl();
   });
 
+  /** A lint run by `beforeUpdate` for the update being drawn; the panel catches up once the editor has. */
+  let inUpdate: { report: LintReport; t0: number; t1: number } | undefined;
+  /** Set while a whole document is loaded: `loadState` lints it itself. */
+  let loading = false;
+
   const view = createYamlEditor({
     parent: editorHost,
     doc: '',
     label: 'YAML editor',
-    onChange: (v) => {
+    beforeUpdate: (state) => {
       performance.clearMarks('atlas:change');
       performance.mark('atlas:change');
       clearTimeout(lintTimer);
-      lintPending = false;
-      // While linting is cheap, lint at once after a keystroke but at most once per LINT_THROTTLE_MS during a burst
-      // (plus a trailing run), so typing never queues up lint work; a document slow to lint is debounced instead.
+      if (loading) return null;
+      // While linting is cheap, lint every keystroke but at most once per LINT_THROTTLE_MS during a burst (plus a
+      // trailing run), so typing never queues up lint work; a document slow to lint is debounced instead.
       const now = performance.now();
       const delay = lintCost() < SLOW_LINT_MS ? Math.max(0, lastLintAt + LINT_THROTTLE_MS - now) : LINT_DEBOUNCE_MS;
-      if (delay === 0) {
-        // Right after this update finishes (a microtask), before the browser paints the keystroke.
-        lintPending = true;
-        queueMicrotask(() => {
-          if (!lintPending) return;
-          lintPending = false;
-          runLint(v);
-        });
-      } else lintTimer = setTimeout(() => runLint(v), delay);
+      if (delay > 0) {
+        lintTimer = setTimeout(() => runLint(view), delay);
+        return null;
+      }
+      // Lint the new text before the editor draws it: the keystroke and its diagnostics make one editor update.
+      try {
+        lastLintAt = now;
+        const report = lint({ file: FILE, text: state.doc.toString() });
+        inUpdate = { report, t0: now, t1: performance.now() };
+        return diagnosticsUpdate(state, report.findings);
+      } catch {
+        // Never lose the keystroke to a validator failure: it is drawn, and linted again from a timer.
+        inUpdate = undefined;
+        lintTimer = setTimeout(() => runLint(view), LINT_DEBOUNCE_MS);
+        return null;
+      }
+    },
+    onChange: (v) => {
+      const done = inUpdate;
+      inUpdate = undefined;
+      if (done) {
+        renderFindings(done.report.findings, v);
+        lintDone(done.report, done.t0, done.t1);
+      }
       scheduleUrl();
     },
   });
   handle.view = view;
 
   async function loadState(state: SharedState) {
-    replaceDoc(view, state.yaml);
+    loading = true;
+    try {
+      replaceDoc(view, state.yaml);
+    } finally {
+      loading = false;
+    }
     clearTimeout(lintTimer);
     runLint(view);
     clearTimeout(meshTimer);

@@ -16,7 +16,7 @@ import {
   highlightSpecialChars,
   lineNumbers,
 } from '@codemirror/view';
-import type { Text } from '@codemirror/state';
+import type { EditorState, Text, Transaction, TransactionSpec } from '@codemirror/state';
 import { editingKeys } from './keys.ts';
 import type { Finding } from '../../lib/validator/finding.ts';
 import { h } from './dom.ts';
@@ -29,12 +29,25 @@ export interface YamlEditorOptions {
   readonly label: string;
   /** Called after every document change (not debounced). */
   readonly onChange?: (view: EditorView) => void;
+  /**
+   * Called with the state a document change leads to, before the editor draws it. What it returns (e.g. the
+   * diagnostics for the new text) joins the same view update, so the editor's DOM is updated once, not twice.
+   */
+  readonly beforeUpdate?: (state: EditorState) => TransactionSpec | null;
 }
 
 export function createYamlEditor(opts: YamlEditorOptions): EditorView {
+  const { beforeUpdate } = opts;
   return new EditorView({
     parent: opts.parent,
     doc: opts.doc,
+    ...(beforeUpdate && {
+      dispatchTransactions: (trs: readonly Transaction[], view: EditorView) => {
+        const last = trs[trs.length - 1]!;
+        const extra = trs.some((tr) => tr.docChanged) ? beforeUpdate(last.state) : null;
+        view.update(extra ? [...trs, last.state.update(extra)] : trs);
+      },
+    }),
     extensions: [
       lineNumbers(),
       highlightActiveLineGutter(),
@@ -94,21 +107,27 @@ const diagnosticKey = (d: Diagnostic, from: number, to: number) =>
   `${from}:${to}:${d.severity}:${d.source ?? ''}:${d.message}`;
 
 /**
- * Show findings as editor diagnostics. Returns false, dispatching nothing, when the editor already shows exactly
- * these diagnostics (the usual keystroke: the findings did not change, and the ones shown were mapped through the
- * edit to the same places), so an unchanged lint costs no editor update, decoration or gutter rebuild.
+ * The update that makes the editor show `findings` as diagnostics, or null when it already shows exactly these (the
+ * usual keystroke: the findings did not change, and the ones shown were mapped through the edit to the same
+ * places), so an unchanged lint costs no editor update, decoration or gutter rebuild.
  */
-export function showFindings(view: EditorView, findings: readonly Finding[]): boolean {
-  const next = findingsToDiagnostics(view.state.doc, findings);
+export function diagnosticsUpdate(state: EditorState, findings: readonly Finding[]): TransactionSpec | null {
+  const next = findingsToDiagnostics(state.doc, findings);
   const shown: string[] = [];
-  forEachDiagnostic(view.state, (d, from, to) => shown.push(diagnosticKey(d, from, to)));
+  forEachDiagnostic(state, (d, from, to) => shown.push(diagnosticKey(d, from, to)));
   if (shown.length === next.length) {
     const wanted = next.map((d) => diagnosticKey(d, d.from, d.to)).sort();
     shown.sort();
-    if (wanted.every((k, i) => k === shown[i])) return false;
+    if (wanted.every((k, i) => k === shown[i])) return null;
   }
-  view.dispatch(setDiagnostics(view.state, next));
-  return true;
+  return setDiagnostics(state, next);
+}
+
+/** Show findings as editor diagnostics; false (nothing dispatched) when they are already shown. */
+export function showFindings(view: EditorView, findings: readonly Finding[]): boolean {
+  const update = diagnosticsUpdate(view.state, findings);
+  if (update) view.dispatch(update);
+  return update !== null;
 }
 
 /** Move the cursor to a finding and focus the editor. */
