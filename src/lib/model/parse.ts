@@ -131,16 +131,7 @@ function parseOne(
     readWithYaml(text, 0, positions, ctx);
     return;
   }
-  if (chunks.length > LIMITS.maxDocuments) {
-    issues.push({
-      rule: 'yaml-syntax',
-      severity: 'error',
-      file,
-      range: point(1, 1),
-      message: `${chunks.length} documents in one input; the limit is ${LIMITS.maxDocuments}.`,
-    });
-    return;
-  }
+  if (tooManyDocuments(chunks.length, file, issues)) return;
   const src: SourceLines = {
     text,
     starts: positions.starts,
@@ -280,16 +271,7 @@ function readWithYaml(text: string, base: number, positions: LinePositions, ctx:
   // A stream without documents can still carry errors (e.g. a stray directive).
   if ('empty' in docs)
     for (const e of docs.errors) issues.push(syntaxIssue(file, e.message, range(e.pos[0], e.pos[1])));
-  if (documents.length > LIMITS.maxDocuments) {
-    issues.push({
-      rule: 'yaml-syntax',
-      severity: 'error',
-      file,
-      range: point(1, 1),
-      message: `${documents.length} documents in one input; the limit is ${LIMITS.maxDocuments}.`,
-    });
-    return;
-  }
+  if (tooManyDocuments(documents.length, file, issues)) return;
   for (const doc of documents) {
     if (doc.errors.length) {
       for (const e of doc.errors) issues.push(syntaxIssue(file, cleanMessage(e.message), range(e.pos[0], e.pos[1])));
@@ -348,6 +330,12 @@ function acceptValue(value: unknown, doc: DocNodes, ctx: DocContext): void {
     return;
   }
   addResource(obj, [], doc, ctx);
+}
+
+function tooManyDocuments(count: number, file: string, issues: ModelIssue[]): boolean {
+  if (count <= LIMITS.maxDocuments) return false;
+  issues.push(syntaxIssue(file, `${count} documents in one input; the limit is ${LIMITS.maxDocuments}.`, point(1, 1)));
+  return true;
 }
 
 function syntaxIssue(file: string, message: string, range: SourceRange): ModelIssue {
