@@ -23,46 +23,95 @@ const KINDS = [
   ),
 ];
 
-const compiled = new Map<string, readonly string[]>();
-function segments(pattern: string): readonly string[] {
-  let segs = compiled.get(pattern);
-  if (!segs) {
-    segs = pattern.split('.').flatMap((s) => (s.endsWith('[]') ? [s.slice(0, -2), '[]'] : [s]));
-    compiled.set(pattern, segs);
+/**
+ * The patterns of one apiVersion/kind merged into a trie, so each object is walked once for all of them (this
+ * runs for every Gateway API object and almost never finds anything). `[]` is the step into every list item.
+ */
+interface Trie {
+  readonly children: Map<string, Trie>;
+  /** An experimental field ends here. */
+  field: boolean;
+  /** Experimental values of an enum ending here. */
+  values: readonly string[] | undefined;
+}
+const newTrie = (): Trie => ({ children: new Map(), field: false, values: undefined });
+
+function insert(root: Trie, pattern: string): Trie {
+  let node = root;
+  for (const part of pattern.split('.')) {
+    const steps = part.endsWith('[]') ? [part.slice(0, -2), '[]'] : [part];
+    for (const step of steps) {
+      let next = node.children.get(step);
+      if (!next) node.children.set(step, (next = newTrie()));
+      node = next;
+    }
   }
-  return segs;
+  return node;
 }
 
-/**
- * Every concrete path matching a pattern like `spec.rules[].retry`, with its value. Runs for every Gateway API
- * object and almost never matches, so it walks with one shared path stack and copies it only for a match.
- */
-function matches(obj: JsonValue, pattern: string): { path: ObjectPath; value: JsonValue }[] {
-  const segs = segments(pattern);
-  const out: { path: ObjectPath; value: JsonValue }[] = [];
-  const stack: (string | number)[] = [];
-  const walk = (value: JsonValue, i: number): void => {
-    if (i === segs.length) {
-      out.push({ path: [...stack], value });
-      return;
+interface Channel {
+  /** The apiVersion/kind is served only by the experimental CRDs. */
+  readonly versionOnly: boolean;
+  readonly trie: Trie | null;
+}
+
+/** apiVersion → kind → what the tables say about it; built on first use, without a key string per object. */
+const channels = new Map<string, Map<string, Channel>>();
+function channelOf(apiVersion: string, kind: string): Channel {
+  let byKind = channels.get(apiVersion);
+  if (!byKind) channels.set(apiVersion, (byKind = new Map()));
+  let channel = byKind.get(kind);
+  if (channel === undefined) {
+    const key = `${apiVersion}|${kind}`;
+    const fields = EXPERIMENTAL_FIELDS[key] ?? [];
+    const enums = EXPERIMENTAL_ENUM_VALUES[key] ?? [];
+    let trie: Trie | null = null;
+    if (fields.length || enums.length) {
+      trie = newTrie();
+      for (const f of fields) insert(trie, f).field = true;
+      for (const { path, values } of enums) insert(trie, path).values = values;
     }
-    const seg = segs[i]!;
-    if (seg === '[]') {
-      if (!Array.isArray(value)) return;
+    channel = { versionOnly: EXPERIMENTAL_ONLY.has(key), trie };
+    byKind.set(kind, channel);
+  }
+  return channel;
+}
+
+interface Match {
+  readonly path: ObjectPath;
+  readonly value: JsonValue;
+  readonly kind: 'field' | 'value';
+}
+
+/** Every experimental field present and every experimental enum value used, with their paths. */
+function experimentalUses(obj: JsonValue, trie: Trie): Match[] {
+  const out: Match[] = [];
+  const stack: (string | number)[] = [];
+  const walk = (value: JsonValue, node: Trie): void => {
+    if (node.field) out.push({ path: [...stack], value, kind: 'field' });
+    if (node.values && typeof value === 'string' && node.values.includes(value))
+      out.push({ path: [...stack], value, kind: 'value' });
+    if (node.children.size === 0 || value === null || typeof value !== 'object') return;
+    if (Array.isArray(value)) {
+      const each = node.children.get('[]');
+      if (!each) return;
       for (let k = 0; k < value.length; k++) {
         stack.push(k);
-        walk(value[k]!, i + 1);
+        walk(value[k]!, each);
         stack.pop();
       }
-    } else if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-      const v = value[seg];
-      if (v === undefined || v === null) return;
-      stack.push(seg);
-      walk(v, i + 1);
+      return;
+    }
+    for (const [step, child] of node.children) {
+      if (step === '[]') continue;
+      const v = value[step];
+      if (v === undefined || v === null) continue;
+      stack.push(step);
+      walk(v, child);
       stack.pop();
     }
   };
-  walk(obj, 0);
+  walk(obj, trie);
   return out;
 }
 
@@ -134,8 +183,8 @@ export const rule: Rule = {
   check(ctx) {
     for (const kind of KINDS)
       for (const r of ctx.mesh.byKind(kind)) {
-        const key = `${r.apiVersion}|${r.kind}`;
-        if (EXPERIMENTAL_ONLY.has(key)) {
+        const { versionOnly, trie } = channelOf(r.apiVersion, r.kind);
+        if (versionOnly) {
           // Information only: without the experimental CRDs, applying it fails loudly ("no matches for kind").
           ctx.report({
             resource: r,
@@ -147,31 +196,32 @@ export const rule: Rule = {
           });
           continue;
         }
+        if (!trie) continue;
+        const uses = experimentalUses(r.obj, trie);
+        if (!uses.length) continue;
         // One finding per object: an ExternalAuth filter is reported at its type, not again at its externalAuth.
         const reported = new Set<string>();
-        for (const { path, values } of EXPERIMENTAL_ENUM_VALUES[key] ?? [])
-          for (const m of matches(r.obj, path)) {
-            if (typeof m.value !== 'string' || !values.includes(m.value)) continue;
-            reported.add(JSON.stringify(m.path.slice(0, -1)));
-            ctx.report({
-              resource: r,
-              path: m.path,
-              part: 'value',
-              message: `${m.value} is accepted only by the Gateway API experimental-channel CRDs: the standard channel rejects this ${r.kind}.`,
-              fix: 'Install the experimental-channel CRDs, or remove this filter.',
-            });
-          }
-        for (const pattern of EXPERIMENTAL_FIELDS[key] ?? [])
-          for (const m of matches(r.obj, pattern)) {
-            if (reported.has(JSON.stringify(m.path.slice(0, -1)))) continue;
-            const field = String(m.path[m.path.length - 1]);
-            ctx.report({
-              resource: r,
-              path: m.path,
-              message: `${field} exists only in the Gateway API experimental channel: with the standard-channel CRDs, kubectl rejects it as an unknown field and other clients have it dropped, so Istio never sees it.`,
-              fix: `Install the experimental-channel CRDs, or remove ${field}.`,
-            });
-          }
+        for (const m of uses) {
+          if (m.kind !== 'value') continue;
+          reported.add(JSON.stringify(m.path.slice(0, -1)));
+          ctx.report({
+            resource: r,
+            path: m.path,
+            part: 'value',
+            message: `${String(m.value)} is accepted only by the Gateway API experimental-channel CRDs: the standard channel rejects this ${r.kind}.`,
+            fix: 'Install the experimental-channel CRDs, or remove this filter.',
+          });
+        }
+        for (const m of uses) {
+          if (m.kind !== 'field' || reported.has(JSON.stringify(m.path.slice(0, -1)))) continue;
+          const field = String(m.path[m.path.length - 1]);
+          ctx.report({
+            resource: r,
+            path: m.path,
+            message: `${field} exists only in the Gateway API experimental channel: with the standard-channel CRDs, kubectl rejects it as an unknown field and other clients have it dropped, so Istio never sees it.`,
+            fix: `Install the experimental-channel CRDs, or remove ${field}.`,
+          });
+        }
       }
   },
 };
