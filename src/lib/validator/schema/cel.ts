@@ -21,11 +21,10 @@ const has = (o: JsonValue | undefined, key: string): boolean =>
 
 const isObj = (v: JsonValue | undefined): v is JsonObject => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-export function celChecks(r: Resource): SchemaProblem[] {
-  const out: Out = [];
-  const spec = getObject(r.obj, ['spec']);
-  if (!spec) return out;
-  const group = r.apiVersion.includes('/') ? r.apiVersion.slice(0, r.apiVersion.lastIndexOf('/')) : '';
+/** Appends the CEL rule violations of r to out; `group` is r's API group. */
+export function celChecks(r: Resource, group: string, out: Out): void {
+  const spec = r.obj.spec;
+  if (!isObj(spec)) return;
   if (group === 'security.istio.io') {
     if (r.kind === 'AuthorizationPolicy') authorizationPolicy(spec, out);
     else if (r.kind === 'PeerAuthentication') peerAuthentication(spec, out);
@@ -41,7 +40,6 @@ export function celChecks(r: Resource): SchemaProblem[] {
     else if (r.kind === 'HTTPRoute') httpRoute(spec, out);
     else if (r.kind === 'GRPCRoute') grpcRoute(spec, out);
   }
-  return out;
 }
 
 // ---------------------------------------------------------------- Istio policy attachment

@@ -32,57 +32,106 @@ function newerAllowed(kindKey: string, path: readonly (string | number)[], field
 
 const MAX_UNKNOWN = 20;
 
-interface Frame {
-  readonly value: JsonValue;
-  readonly id: number;
-  readonly parent: Frame | undefined;
-  readonly key: string | number | undefined;
+/** The known-field tree of `apiVersion|kind`, if we have one. */
+export function knownRoot(kindKey: string): number | undefined {
+  return Object.prototype.hasOwnProperty.call(KNOWN_ROOTS, kindKey)
+    ? (KNOWN_ROOTS as Readonly<Record<string, number>>)[kindKey]
+    : undefined;
 }
 
-/** The path of a frame, built only when a finding needs it (the walk itself allocates no path arrays). */
-function pathOf(f: Frame | undefined): (string | number)[] {
-  const out: (string | number)[] = [];
-  for (let cur = f; cur && cur.key !== undefined; cur = cur.parent) out.push(cur.key);
-  return out.reverse();
+/*
+ * The walk runs for every object of every lint, so it allocates nothing unless it finds something: one shared
+ * path (push/pop) and one shared stack of pending children. It recurses, which is safe because the known-field
+ * tree is acyclic and shallow (depth 16 at generation time): a walk never goes deeper than the tree.
+ */
+const path: (string | number)[] = [];
+const pendingValue: (JsonValue | undefined)[] = [];
+const pendingId: number[] = [];
+const pendingKey: (string | number)[] = [];
+/** Top of the pending stack (assigning `length` to shrink an array is a slow path in V8, so it only grows). */
+let pendingTop = 0;
+let walkOut: SchemaProblem[] = [];
+let walkLimit = 0;
+let walkKindKey = '';
+
+/** Appends the unknown fields of obj (at most about MAX_UNKNOWN) to out; `root` comes from knownRoot(key). */
+export function unknownFields(root: number, key: string, obj: JsonObject, out: SchemaProblem[]): void {
+  if (path.length) path.length = 0; // only after an exception
+  pendingTop = 0;
+  walkOut = out;
+  walkLimit = out.length + MAX_UNKNOWN;
+  walkKindKey = key;
+  try {
+    walk(obj, root);
+  } finally {
+    walkOut = [];
+    // Do not keep the manifest alive through the scratch stack.
+    for (let j = 0; j < pendingTop; j++) pendingValue[j] = undefined;
+    pendingTop = 0;
+  }
 }
 
-export function unknownFields(apiVersion: string, kind: string, obj: JsonObject): SchemaProblem[] {
-  const key = `${apiVersion}|${kind}`;
-  const root = (KNOWN_ROOTS as Readonly<Record<string, number>>)[key];
-  if (root === undefined) return [];
-  const nodes = KNOWN_NODES as readonly KnownNode[];
-  const out: SchemaProblem[] = [];
-  // Iterative walk: manifests can be deep, and the model already capped the depth.
-  const stack: Frame[] = [{ value: obj, id: root, parent: undefined, key: undefined }];
-  while (stack.length && out.length < MAX_UNKNOWN) {
-    const frame = stack.pop()!;
-    const { value, id } = frame;
-    if (id < 0 || value === null || typeof value !== 'object') continue;
-    const node = nodes[id];
-    if (!node) continue;
-    const [props, mapValue, item] = node;
-    if (Array.isArray(value)) {
-      if (item >= 0)
-        for (let i = 0; i < value.length; i++) stack.push({ value: value[i]!, id: item, parent: frame, key: i });
-      continue;
-    }
-    if (props === 0 && mapValue < 0) continue;
-    for (const k in value) {
-      const v = value[k]!;
-      const child = props === 0 ? undefined : props[k];
-      if (child !== undefined) {
-        if (child >= 0 && v !== null && typeof v === 'object')
-          stack.push({ value: v, id: child, parent: frame, key: k });
-      } else if (mapValue >= 0) {
-        if (v !== null && typeof v === 'object') stack.push({ value: v, id: mapValue, parent: frame, key: k });
-      } else if (props !== 0) {
-        const path = pathOf(frame);
-        if (!(path.length === 1 && path[0] === 'metadata' && k === 'creationTimestamp') && !newerAllowed(key, path, k))
-          out.push({ path: [...path, k], message: unknownMessage(path, k, props) });
+/**
+ * Visits value against node id. Children are visited last-found first and the limit is checked before each
+ * visit, which reports exactly what the earlier explicit-stack walk reported (same findings, same order).
+ * Returns false once the limit is reached.
+ */
+function walk(value: JsonValue, id: number): boolean {
+  if (walkOut.length >= walkLimit) return false;
+  if (id < 0 || value === null || typeof value !== 'object') return true;
+  const node = (KNOWN_NODES as readonly KnownNode[])[id];
+  if (!node) return true;
+  const props = node[0];
+  const mapValue = node[1];
+  if (Array.isArray(value)) {
+    const item = node[2];
+    if (item >= 0)
+      for (let i = value.length - 1; i >= 0; i--) {
+        path.push(i);
+        const go = walk(value[i]!, item);
+        path.pop();
+        if (!go) return false;
+      }
+    return true;
+  }
+  if (props === 0 && mapValue < 0) return true;
+  const base = pendingTop;
+  for (const k in value) {
+    const v = value[k]!;
+    const child = props === 0 ? undefined : props[k];
+    if (child !== undefined) {
+      if (child >= 0 && v !== null && typeof v === 'object') {
+        pendingValue[pendingTop] = v;
+        pendingId[pendingTop] = child;
+        pendingKey[pendingTop++] = k;
+      }
+    } else if (mapValue >= 0) {
+      if (v !== null && typeof v === 'object') {
+        pendingValue[pendingTop] = v;
+        pendingId[pendingTop] = mapValue;
+        pendingKey[pendingTop++] = k;
+      }
+    } else if (props !== 0) {
+      if (
+        !(path.length === 1 && path[0] === 'metadata' && k === 'creationTimestamp') &&
+        !newerAllowed(walkKindKey, path, k)
+      ) {
+        const at = path.slice();
+        walkOut.push({ path: [...at, k], message: unknownMessage(at, k, props) });
       }
     }
   }
-  return out;
+  let go = true;
+  // Children push above `top`, and every child restores pendingTop to where it found it.
+  const top = pendingTop;
+  for (let j = top - 1; j >= base && go; j--) {
+    path.push(pendingKey[j]!);
+    go = walk(pendingValue[j]!, pendingId[j]!);
+    path.pop();
+  }
+  for (let j = base; j < top; j++) pendingValue[j] = undefined;
+  pendingTop = base;
+  return go;
 }
 
 function unknownMessage(path: ObjectPath, key: string, props: Readonly<Record<string, number>>): string {

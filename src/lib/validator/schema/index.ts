@@ -1,9 +1,9 @@
 import { CATALOG } from '../../catalog/index.ts';
 import type { JsonValue, ObjectPath, Resource } from '../../model/types.ts';
 import { celChecks } from './cel.ts';
-import { unknownFields } from './fields.ts';
+import { knownRoot, unknownFields } from './fields.ts';
 import { structuralValidator } from './validators.ts';
-import type { AjvError } from './validators.ts';
+import type { AjvError, StructuralValidator } from './validators.ts';
 
 /** One schema problem inside a resource. */
 export interface SchemaProblem {
@@ -69,29 +69,77 @@ export function isKnownGroup(group: string): boolean {
   return kindsByGroup.has(group);
 }
 
+/** What schemaProblems needs to know about one apiVersion/kind pair, worked out once per pair. */
+interface KindInfo {
+  readonly group: string;
+  /** The kinds of a fully known group, else undefined. */
+  readonly kinds: Set<string> | undefined;
+  /** Problem with the apiVersion/kind itself (unknown kind or unserved version): nothing else is checked. */
+  readonly versionProblem: SchemaProblem | undefined;
+  readonly validator: StructuralValidator | undefined;
+  readonly knownRoot: number | undefined;
+  readonly kindKey: string;
+}
+
+/**
+ * apiVersion → kind → info. Every resource of a lint shares a handful of pairs, and the parser shares their
+ * strings, so two map lookups replace the per-resource key strings and splits. Bounded: hostile input can
+ * invent any number of pairs, and the editor keeps this module alive across lints.
+ */
+const kindInfos = new Map<string, Map<string, KindInfo>>();
+let kindInfoCount = 0;
+const MAX_KIND_INFOS = 2000;
+
+function kindInfo(apiVersion: string, kind: string): KindInfo {
+  let byKind = kindInfos.get(apiVersion);
+  let info = byKind?.get(kind);
+  if (info) return info;
+  if (kindInfoCount >= MAX_KIND_INFOS) {
+    kindInfos.clear();
+    kindInfoCount = 0;
+    byKind = undefined;
+  }
+  const [group, version] = splitApiVersion(apiVersion);
+  const kinds = kindsByGroup.get(group);
+  let versionProblem: SchemaProblem | undefined;
+  if (kinds) {
+    const served = servedByGroupKind.get(`${group}|${kind}`);
+    if (!served)
+      versionProblem = {
+        path: ['kind'],
+        message: `${group} has no kind "${kind}" (known kinds: ${[...kinds].sort().join(', ')}); the API server rejects it with "no matches for kind".`,
+      };
+    else if (!served.has(version))
+      versionProblem = {
+        path: ['apiVersion'],
+        message: `${kind} is not served as ${apiVersion}; served versions: ${[...served].map((v) => `${group}/${v}`).join(', ')}.`,
+      };
+  }
+  const kindKey = `${apiVersion}|${kind}`;
+  info = {
+    group,
+    kinds,
+    versionProblem,
+    validator: structuralValidator(apiVersion, kind),
+    knownRoot: knownRoot(kindKey),
+    kindKey,
+  };
+  if (!byKind) kindInfos.set(apiVersion, (byKind = new Map()));
+  byKind.set(kind, info);
+  kindInfoCount++;
+  return info;
+}
+
 /** Every schema problem of one resource: version/kind, structure, unknown fields, and our CEL rule ports. */
 export function schemaProblems(resource: Resource): SchemaProblem[] {
   const out: SchemaProblem[] = [];
-  const [group, version] = splitApiVersion(resource.apiVersion);
-  const kinds = kindsByGroup.get(group);
-  if (kinds) {
-    const served = servedByGroupKind.get(`${group}|${resource.kind}`);
-    if (!served) {
-      out.push({
-        path: ['kind'],
-        message: `${group} has no kind "${resource.kind}" (known kinds: ${[...kinds].sort().join(', ')}); the API server rejects it with "no matches for kind".`,
-      });
-      return out;
-    }
-    if (!served.has(version)) {
-      out.push({
-        path: ['apiVersion'],
-        message: `${resource.kind} is not served as ${resource.apiVersion}; served versions: ${[...served].map((v) => `${group}/${v}`).join(', ')}.`,
-      });
-      return out;
-    }
+  const info = kindInfo(resource.apiVersion, resource.kind);
+  if (info.versionProblem) {
+    // A fresh object per finding: callers may keep (and tests compare) what they get.
+    out.push({ path: [...info.versionProblem.path], message: info.versionProblem.message });
+    return out;
   }
-  const validator = structuralValidator(resource.apiVersion, resource.kind);
+  const validator = info.validator;
   if (validator) {
     let errors: readonly AjvError[];
     try {
@@ -99,9 +147,9 @@ export function schemaProblems(resource: Resource): SchemaProblem[] {
     } catch {
       errors = [];
     }
-    out.push(...fromAjv(errors, resource.obj));
+    if (errors.length) fromAjv(errors, resource.obj, out);
   }
-  if (validator || kinds) {
+  if (validator || info.kinds) {
     const meta = resource.obj.metadata;
     const hasName =
       meta !== null &&
@@ -114,9 +162,9 @@ export function schemaProblems(resource: Resource): SchemaProblem[] {
         path: ['metadata'],
         message: 'metadata.name is required: the API server rejects an object without a name.',
       });
-    out.push(...unknownFields(resource.apiVersion, resource.kind, resource.obj));
+    if (info.knownRoot !== undefined) unknownFields(info.knownRoot, info.kindKey, resource.obj, out);
   }
-  out.push(...celChecks(resource));
+  celChecks(resource, info.group, out);
   if (out.length > MAX_PER_RESOURCE) {
     const left = out.length - MAX_PER_RESOURCE;
     out.length = MAX_PER_RESOURCE;
@@ -128,11 +176,10 @@ export function schemaProblems(resource: Resource): SchemaProblem[] {
 const COMPOSITE = new Set(['anyOf', 'oneOf', 'not', 'if', 'allOf']);
 
 /** ajv errors → located problems: one per path and keyword, composite errors only when nothing more precise exists. */
-function fromAjv(errors: readonly AjvError[], obj: JsonValue): SchemaProblem[] {
+function fromAjv(errors: readonly AjvError[], obj: JsonValue, out: SchemaProblem[]): void {
   const parsed = errors.map((e) => ({ e, path: pointerToPath(e.instancePath, obj) }));
   const precise = parsed.filter((p) => !COMPOSITE.has(p.e.keyword));
   const seen = new Set<string>();
-  const out: SchemaProblem[] = [];
   for (const { e, path } of parsed) {
     if (COMPOSITE.has(e.keyword)) {
       const prefix = e.instancePath;
@@ -146,7 +193,6 @@ function fromAjv(errors: readonly AjvError[], obj: JsonValue): SchemaProblem[] {
     seen.add(key);
     out.push({ path: target, message: ajvMessage(e, target), part: e.keyword === 'required' ? 'key' : 'value' });
   }
-  return out;
 }
 
 function pointerToPath(pointer: string, obj: JsonValue): ObjectPath {
