@@ -4,7 +4,7 @@
  * itself read from istio/istio pilot/pkg/serviceregistry/ambient/waypoints.go and istio/ztunnel src/proxy/outbound.rs.
  */
 import { get, getArray, getObject, getString, selectorMatches, stringRecord } from './access.ts';
-import type { JsonObject, Resource } from './types.ts';
+import type { JsonObject, JsonValue, Resource } from './types.ts';
 
 export const LABEL_DATAPLANE_MODE = 'istio.io/dataplane-mode';
 export const LABEL_USE_WAYPOINT = 'istio.io/use-waypoint';
@@ -214,8 +214,11 @@ export function buildMesh(input: readonly Resource[], options: { rootNamespace?:
   const workloads: Workload[] = [];
   const workloadByName = new NameIndex<Workload>();
   const workloadsByNs = new Map<string, Workload[]>();
-  /** ns → "key=value" → workloads carrying that label: selectors start from their rarest label. */
-  const workloadsByLabel = new Map<string, Map<string, Workload[]>>();
+  /**
+   * ns → label key → value → workloads carrying that label: selectors start from their rarest label. Nested
+   * maps of the parser's shared strings instead of a "key=value" string per label and lookup.
+   */
+  const workloadsByLabel = new Map<string, Map<string, Map<string, Workload[]>>>();
   for (const r of resources) {
     let w: Workload | undefined;
     if (CONTROLLER_KINDS.has(r.kind) || r.kind === 'Pod' || r.kind === 'CronJob') {
@@ -223,11 +226,8 @@ export function buildMesh(input: readonly Resource[], options: { rootNamespace?:
       const labels = r.kind === 'Pod' ? { ...r.labels } : strings(get(meta, ['labels']));
       const annotations = r.kind === 'Pod' ? { ...r.annotations } : strings(get(meta, ['annotations']));
       const ports: number[] = [];
-      for (const c of [...getArray(spec, ['containers']), ...getArray(spec, ['initContainers'])])
-        for (const p of getArray(c, ['ports'])) {
-          const n = get(p, ['containerPort']);
-          if (typeof n === 'number') ports.push(n);
-        }
+      containerPorts(getArray(spec, ['containers']), ports);
+      containerPorts(getArray(spec, ['initContainers']), ports);
       w = {
         resource: r,
         kind: r.kind,
@@ -268,7 +268,12 @@ export function buildMesh(input: readonly Resource[], options: { rootNamespace?:
     push(workloadsByNs, w.namespace, w);
     let byLabel = workloadsByLabel.get(w.namespace);
     if (!byLabel) workloadsByLabel.set(w.namespace, (byLabel = new Map()));
-    for (const [k, v] of Object.entries(w.labels)) push(byLabel, `${k}=${v}`, w);
+    const labels = w.labels;
+    for (const k in labels) {
+      let byValue = byLabel.get(k);
+      if (!byValue) byLabel.set(k, (byValue = new Map()));
+      push(byValue, labels[k]!, w);
+    }
   }
 
   // Services and ServiceEntries
@@ -290,19 +295,7 @@ export function buildMesh(input: readonly Resource[], options: { rootNamespace?:
         name: r.name,
         hosts: [`${r.name}.${r.namespace}.svc.cluster.local`],
         addresses: [clusterIP && clusterIP !== 'None' ? clusterIP : address(10, 96, services.length)],
-        ports: getArray(r.obj, ['spec', 'ports']).flatMap((p) => {
-          const port = get(p, ['port']);
-          if (typeof port !== 'number') return [];
-          const tp = get(p, ['targetPort']);
-          const sp: ServicePort = {
-            port,
-            ...(typeof get(p, ['name']) === 'string' ? { name: getString(p, ['name'])! } : {}),
-            ...(typeof tp === 'number' || typeof tp === 'string' ? { targetPort: tp } : {}),
-            ...(getString(p, ['protocol']) ? { protocol: getString(p, ['protocol'])! } : {}),
-            ...(getString(p, ['appProtocol']) ? { appProtocol: getString(p, ['appProtocol'])! } : {}),
-          };
-          return [sp];
-        }),
+        ports: servicePorts(getArray(r.obj, ['spec', 'ports'])),
         ...(selector && Object.keys(selector).length ? { selector: strings(selector) } : {}),
         labels: r.labels,
       };
@@ -492,11 +485,10 @@ export function buildMesh(input: readonly Resource[], options: { rootNamespace?:
     workloadsSelectedBy(ns, selector) {
       const inNs = workloadsByNs.get(ns) ?? EMPTY;
       const matchLabels = strings(get(selector, ['matchLabels']));
-      const keys = Object.entries(matchLabels);
       let candidates: readonly Workload[] = inNs;
       const byLabel = workloadsByLabel.get(ns);
-      for (const [k, v] of keys) {
-        const bucket = byLabel?.get(`${k}=${v}`) ?? EMPTY;
+      for (const k in matchLabels) {
+        const bucket = byLabel?.get(k)?.get(matchLabels[k]!) ?? EMPTY;
         if (bucket.length < candidates.length) candidates = bucket;
       }
       return candidates.filter((w) => selectorMatches(selector, w.labels));
@@ -517,15 +509,46 @@ export function buildMesh(input: readonly Resource[], options: { rootNamespace?:
       return wildcardEntries.filter((s) => s.hosts.some((p) => p.startsWith('*') && h.endsWith(p.slice(1))));
     },
     servicesSelecting(ns, labels) {
-      return (servicesByNs.get(ns) ?? EMPTY).filter(
-        (s) => s.selector !== undefined && Object.entries(s.selector).every(([k, v]) => labels[k] === v),
-      );
+      return (servicesByNs.get(ns) ?? EMPTY).filter((s) => {
+        const sel = s.selector;
+        if (sel === undefined) return false;
+        for (const k in sel) if (labels[k] !== sel[k]) return false;
+        return true;
+      });
     },
     waypoints,
     waypoint: (ns, name) => waypointByName.get(ns, name),
     enrolment,
     resolveWaypoint,
   };
+}
+
+function containerPorts(containers: readonly JsonValue[], out: number[]): void {
+  for (const c of containers)
+    for (const p of getArray(c, ['ports'])) {
+      const n = get(p, ['containerPort']);
+      if (typeof n === 'number') out.push(n);
+    }
+}
+
+/** Service spec.ports as ServicePorts (same keys in the same order as before; built without spread copies). */
+function servicePorts(list: readonly JsonValue[]): ServicePort[] {
+  const out: ServicePort[] = [];
+  for (const p of list) {
+    const port = get(p, ['port']);
+    if (typeof port !== 'number') continue;
+    const sp: { -readonly [K in keyof ServicePort]: ServicePort[K] } = { port };
+    const name = get(p, ['name']);
+    if (typeof name === 'string') sp.name = name;
+    const tp = get(p, ['targetPort']);
+    if (typeof tp === 'number' || typeof tp === 'string') sp.targetPort = tp;
+    const protocol = getString(p, ['protocol']);
+    if (protocol) sp.protocol = protocol;
+    const appProtocol = getString(p, ['appProtocol']);
+    if (appProtocol) sp.appProtocol = appProtocol;
+    out.push(sp);
+  }
+  return out;
 }
 
 /**

@@ -6,7 +6,11 @@ import { get, getArray, getObject, getString, selectorMatches } from '../../mode
 import type { Mesh, ServiceInfo, Workload } from '../../model/mesh.ts';
 import type { JsonObject, JsonValue, ObjectPath, Resource } from '../../model/types.ts';
 
-export const isGroup = (r: Resource, group: string): boolean => r.apiVersion.startsWith(`${group}/`);
+/** `apiVersion` is `<group>/…` (compared in place: this runs for every resource of many rules). */
+export const isGroup = (r: Resource, group: string): boolean => {
+  const v = r.apiVersion;
+  return v.length > group.length && v.charCodeAt(group.length) === 47 /* / */ && v.startsWith(group);
+};
 export const isIstioSecurity = (r: Resource): boolean => isGroup(r, 'security.istio.io');
 export const isGatewayApi = (r: Resource): boolean => isGroup(r, 'gateway.networking.k8s.io');
 
@@ -91,7 +95,18 @@ export function l7Uses(r: Resource, i: number): L7Use[] {
  * Whether the workloads a selector/namespace-wide policy applies to are in ambient:
  * true / false when the manifests say so, undefined when they do not (no Namespace object, no workloads).
  */
+const scopeCache = new WeakMap<Mesh, WeakMap<Resource, boolean | undefined>>();
 export function scopeIsAmbient(mesh: Mesh, r: Resource): boolean | undefined {
+  // Five rules ask this of the same policies: once per resource and mesh.
+  let cache = scopeCache.get(mesh);
+  if (!cache) scopeCache.set(mesh, (cache = new WeakMap()));
+  if (cache.has(r)) return cache.get(r);
+  const v = computeScopeIsAmbient(mesh, r);
+  cache.set(r, v);
+  return v;
+}
+
+function computeScopeIsAmbient(mesh: Mesh, r: Resource): boolean | undefined {
   if (r.namespace === mesh.rootNamespace) return undefined;
   const selector = getObject(r.obj, ['spec', 'selector']) ?? getObject(r.obj, ['spec', 'workloadSelector']);
   const workloads = selector
@@ -109,21 +124,42 @@ export function namespaceIsAmbient(mesh: Mesh, ns: string): boolean | undefined 
   return labels['istio.io/dataplane-mode'] === 'ambient' && !injected;
 }
 
+type Targets = { workloads: readonly Workload[]; services: readonly ServiceInfo[] };
+
+/**
+ * Several rules ask for the targets of the same policy: per mesh, memoised by the selector object (it belongs to
+ * one resource, so one namespace) and, for namespace-wide policies, by namespace.
+ */
+const targetsCache = new WeakMap<
+  Mesh,
+  { bySelector: WeakMap<JsonObject, { ns: string; t: Targets }>; byNs: Map<string, Targets> }
+>();
+
 /** Workloads a policy with `selector` picks; without Deployments, the Services whose selector it matches stand in. */
-export function selectedTargets(
-  mesh: Mesh,
-  namespace: string,
-  selector: JsonObject | undefined,
-): { workloads: readonly Workload[]; services: readonly ServiceInfo[] } {
-  const sel = selector ?? {};
-  const workloads = selector ? mesh.workloadsSelectedBy(namespace, sel) : workloadsInNamespace(mesh, namespace);
+export function selectedTargets(mesh: Mesh, namespace: string, selector: JsonObject | undefined): Targets {
+  let cache = targetsCache.get(mesh);
+  if (!cache) targetsCache.set(mesh, (cache = { bySelector: new WeakMap(), byNs: new Map() }));
+  if (selector) {
+    const hit = cache.bySelector.get(selector);
+    if (hit && hit.ns === namespace) return hit.t;
+    const t = computeTargets(mesh, namespace, selector);
+    if (!hit) cache.bySelector.set(selector, { ns: namespace, t });
+    return t;
+  }
+  let t = cache.byNs.get(namespace);
+  if (!t) cache.byNs.set(namespace, (t = computeTargets(mesh, namespace, undefined)));
+  return t;
+}
+
+function computeTargets(mesh: Mesh, namespace: string, selector: JsonObject | undefined): Targets {
+  const workloads = selector ? mesh.workloadsSelectedBy(namespace, selector) : workloadsInNamespace(mesh, namespace);
   if (workloads.length) {
     const seen = new Set<ServiceInfo>();
     for (const w of workloads) for (const s of mesh.servicesSelecting(namespace, w.labels)) seen.add(s);
     return { workloads, services: [...seen] };
   }
   const services = servicesInNamespace(mesh, namespace).filter(
-    (s) => s.kind === 'Service' && s.selector !== undefined && (!selector || selectorMatches(sel, s.selector)),
+    (s) => s.kind === 'Service' && s.selector !== undefined && (!selector || selectorMatches(selector, s.selector)),
   );
   return { workloads, services };
 }
@@ -160,6 +196,34 @@ export function workloadsInNamespace(mesh: Mesh, namespace: string): readonly Wo
   return nsIndex(mesh).workloads.get(namespace) ?? [];
 }
 
+const namedCache = new WeakMap<Mesh, { services: NameMap; entries: NameMap }>();
+type NameMap = Map<string, Map<string, ServiceInfo>>;
+
+/**
+ * The first Service (kind `Service`) or ServiceEntry (kind `ServiceEntry`) of that name in the namespace, as
+ * `servicesInNamespace(…).find(…)` would return it, from a per-mesh index. (mesh.service() prefers a Service
+ * over a ServiceEntry of the same name, so it cannot answer the ServiceEntry question.)
+ */
+export function serviceNamed(
+  mesh: Mesh,
+  namespace: string,
+  kind: 'Service' | 'ServiceEntry',
+  name: string,
+): ServiceInfo | undefined {
+  let idx = namedCache.get(mesh);
+  if (!idx) {
+    idx = { services: new Map(), entries: new Map() };
+    for (const s of mesh.services) {
+      const m = s.kind === 'Service' ? idx.services : idx.entries;
+      let byName = m.get(s.namespace);
+      if (!byName) m.set(s.namespace, (byName = new Map()));
+      if (!byName.has(s.name)) byName.set(s.name, s);
+    }
+    namedCache.set(mesh, idx);
+  }
+  return (kind === 'Service' ? idx.services : idx.entries).get(namespace)?.get(name);
+}
+
 /** The ServiceInfo built from this Service/ServiceEntry resource. */
 export function serviceOf(mesh: Mesh, r: Resource): ServiceInfo | undefined {
   return servicesInNamespace(mesh, r.namespace).find((s) => s.resource === r);
@@ -178,7 +242,7 @@ export function serviceWaypoint(mesh: Mesh, s: ServiceInfo): ReturnType<Mesh['re
 
 /** A principal pattern (`*`, `prefix*`, `*suffix`, exact) matches a concrete principal. */
 export function principalMatches(pattern: string, principal: string): boolean {
-  const p = pattern.replace(/^spiffe:\/\//, '');
+  const p = pattern.startsWith('spiffe://') ? pattern.slice(9) : pattern;
   if (p === '*') return true;
   if (p.endsWith('*')) return principal.startsWith(p.slice(0, -1));
   if (p.startsWith('*')) return principal.endsWith(p.slice(1));
@@ -326,7 +390,7 @@ export function refService(mesh: Mesh, ref: RouteRef): ServiceInfo | undefined {
     return s?.kind === 'Service' ? s : undefined;
   }
   if (ref.group === 'networking.istio.io' && ref.kind === 'ServiceEntry')
-    return servicesInNamespace(mesh, ref.namespace).find((s) => s.kind === 'ServiceEntry' && s.name === ref.name);
+    return serviceNamed(mesh, ref.namespace, 'ServiceEntry', ref.name);
   if (ref.group === 'networking.istio.io' && ref.kind === 'Hostname')
     return mesh.servicesForHost(ref.name, ref.namespace)[0];
   return undefined;

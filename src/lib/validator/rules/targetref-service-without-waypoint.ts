@@ -1,6 +1,6 @@
 import type { Rule } from '../rule.ts';
 import { y } from '../testing-yaml.ts';
-import { refKind, serviceWaypoint, servicesInNamespace, targetRefs } from './helpers.ts';
+import { refKind, serviceNamed, serviceWaypoint, targetRefs } from './helpers.ts';
 
 // Evidence: istio/istio pilot/pkg/serviceregistry/ambient (policy attachment): a targetRefs policy only reaches the
 // waypoint bound to the target; with no waypoint the status says AncestorNotBound and nothing enforces it.
@@ -90,9 +90,9 @@ export const rule: Rule = {
           if (!name) continue;
           const svc =
             group === '' && k === 'Service'
-              ? servicesInNamespace(ctx.mesh, r.namespace).find((s) => s.kind === 'Service' && s.name === name)
+              ? serviceNamed(ctx.mesh, r.namespace, 'Service', name)
               : group === 'networking.istio.io' && k === 'ServiceEntry'
-                ? servicesInNamespace(ctx.mesh, r.namespace).find((s) => s.kind === 'ServiceEntry' && s.name === name)
+                ? serviceNamed(ctx.mesh, r.namespace, 'ServiceEntry', name)
                 : undefined;
           if (!svc) continue;
           const b = serviceWaypoint(ctx.mesh, svc);
