@@ -10,25 +10,38 @@ import {
   principalMatches,
   selectedTargets,
   serviceWaypoint,
-  strings,
 } from './helpers.ts';
 
 // Evidence: ztunnel src/proxy/inbound.rs: traffic arriving from a waypoint carries the waypoint's identity, so the
 // destination ztunnel evaluates selector policies against the waypoint principal
 // (cluster.local/ns/<ns>/sa/<waypoint SA>). SEMANTICS §3.
-function sourceAdmits(src: JsonValue | undefined, wp: Waypoint): boolean {
+function sourceAdmits(src: JsonValue | undefined, wp: Waypoint, waypointSa: string): boolean {
   if (!src || typeof src !== 'object' || Array.isArray(src)) return true;
-  const principals = strings(src.principals);
-  const namespaces = strings(src.namespaces);
-  const sas = strings(src.serviceAccounts);
-  const positive = principals.length + namespaces.length + sas.length;
+  // Read in place (no filtered copies): this runs for every rule of every selector ALLOW policy.
+  const principals = src.principals;
+  const namespaces = src.namespaces;
+  const sas = src.serviceAccounts;
+  let positive = 0;
+  if (Array.isArray(principals)) for (const p of principals) if (typeof p === 'string') positive++;
+  if (Array.isArray(namespaces)) for (const n of namespaces) if (typeof n === 'string') positive++;
+  if (Array.isArray(sas)) for (const s of sas) if (typeof s === 'string') positive++;
   if (positive === 0) return true; // only ipBlocks / not* fields: not an identity restriction we can judge
-  return (
-    principals.some((p) => principalMatches(p, wp.principal)) ||
-    namespaces.some((n) => principalMatches(n, wp.namespace)) ||
-    sas.some((s) => s === `${wp.namespace}/${wp.serviceAccount}`)
-  );
+  if (Array.isArray(principals))
+    for (const p of principals) if (typeof p === 'string' && principalMatches(p, wp.principal)) return true;
+  if (Array.isArray(namespaces))
+    for (const n of namespaces) if (typeof n === 'string' && principalMatches(n, wp.namespace)) return true;
+  if (Array.isArray(sas)) for (const s of sas) if (s === waypointSa) return true;
+  return false;
 }
+
+/** Whether any string is in the array value. */
+function hasString(v: JsonValue | undefined): boolean {
+  if (!Array.isArray(v)) return false;
+  for (const x of v) if (typeof x === 'string') return true;
+  return false;
+}
+
+const IDENTITY_KEYS = ['principals', 'namespaces', 'serviceAccounts'] as const;
 
 export const rule: Rule = {
   meta: {
@@ -129,22 +142,27 @@ export const rule: Rule = {
       if (!rules.length) continue; // allow-nothing: a different finding
       // Where is the first identity restriction? (the report points there)
       let firstIdentity: ObjectPath | undefined;
-      rules.forEach((rule, i) =>
-        getArray(rule, ['from']).forEach((f, j) => {
-          const src = getObject(f, ['source']);
-          for (const k of ['principals', 'namespaces', 'serviceAccounts'])
-            if (!firstIdentity && src && strings(src[k]).length)
+      for (let i = 0; i < rules.length && !firstIdentity; i++) {
+        const from = getArray(rules[i], ['from']);
+        for (let j = 0; j < from.length && !firstIdentity; j++) {
+          const src = getObject(from[j], ['source']);
+          if (!src) continue;
+          for (const k of IDENTITY_KEYS)
+            if (hasString(src[k])) {
               firstIdentity = ['spec', 'rules', i, 'from', j, 'source', k];
-        }),
-      );
+              break;
+            }
+        }
+      }
       if (!firstIdentity) continue;
       const { services } = selectedTargets(ctx.mesh, r.namespace, getObject(r.obj, ['spec', 'selector']));
       for (const s of services) {
         const wp = serviceWaypoint(ctx.mesh, s).waypoint;
         if (!wp) continue;
+        const waypointSa = `${wp.namespace}/${wp.serviceAccount}`;
         const admitted = rules.some((rule) => {
           const from = getArray(rule, ['from']);
-          return from.length === 0 || from.some((f) => sourceAdmits(getObject(f, ['source']), wp));
+          return from.length === 0 || from.some((f) => sourceAdmits(getObject(f, ['source']), wp, waypointSa));
         });
         if (admitted) continue;
         ctx.report({

@@ -102,8 +102,10 @@ function experimentalUses(obj: JsonValue, trie: Trie): Match[] {
       }
       return;
     }
-    for (const [step, child] of node.children) {
+    // keys() + get(): iterating the Map's entries would allocate a pair per child on every object.
+    for (const step of node.children.keys()) {
       if (step === '[]') continue;
+      const child = node.children.get(step)!;
       const v = value[step];
       if (v === undefined || v === null) continue;
       stack.push(step);

@@ -65,28 +65,40 @@ export interface L7Use {
   readonly field: string;
 }
 
-/** Every L7-only attribute of `spec.rules[i]`, in document order. */
-export function l7Uses(r: Resource, i: number): L7Use[] {
+const NO_L7: readonly L7Use[] = Object.freeze([]);
+
+/**
+ * Every L7-only attribute of `spec.rules[i]`, in document order (a shared empty array when there is none: the
+ * common case, so it allocates nothing then).
+ */
+export function l7Uses(r: Resource, i: number): readonly L7Use[] {
   const rule = get(r.obj, ['spec', 'rules', i]);
-  const out: L7Use[] = [];
-  getArray(rule, ['from']).forEach((f, j) => {
-    const src = getObject(f, ['source']);
-    if (!src) return;
-    for (const k of L7_SOURCE)
-      if (src[k] !== undefined) out.push({ path: ['spec', 'rules', i, 'from', j, 'source', k], field: k });
-  });
-  getArray(rule, ['to']).forEach((t, j) => {
-    const op = getObject(t, ['operation']);
-    if (!op) return;
-    for (const k of L7_OPERATION)
-      if (op[k] !== undefined) out.push({ path: ['spec', 'rules', i, 'to', j, 'operation', k], field: k });
-  });
-  getArray(rule, ['when']).forEach((w, j) => {
-    const key = getString(w, ['key']);
-    if (key !== undefined && !L4_WHEN_KEYS.has(key))
-      out.push({ path: ['spec', 'rules', i, 'when', j, 'key'], field: `when ${key}` });
-  });
-  return out;
+  if (rule === null || typeof rule !== 'object' || Array.isArray(rule)) return NO_L7;
+  let out: L7Use[] | undefined;
+  const from = rule.from;
+  if (Array.isArray(from))
+    for (let j = 0; j < from.length; j++) {
+      const src = getObject(from[j], ['source']);
+      if (!src) continue;
+      for (const k of L7_SOURCE)
+        if (src[k] !== undefined) (out ??= []).push({ path: ['spec', 'rules', i, 'from', j, 'source', k], field: k });
+    }
+  const to = rule.to;
+  if (Array.isArray(to))
+    for (let j = 0; j < to.length; j++) {
+      const op = getObject(to[j], ['operation']);
+      if (!op) continue;
+      for (const k of L7_OPERATION)
+        if (op[k] !== undefined) (out ??= []).push({ path: ['spec', 'rules', i, 'to', j, 'operation', k], field: k });
+    }
+  const when = rule.when;
+  if (Array.isArray(when))
+    for (let j = 0; j < when.length; j++) {
+      const key = getString(when[j], ['key']);
+      if (key !== undefined && !L4_WHEN_KEYS.has(key))
+        (out ??= []).push({ path: ['spec', 'rules', i, 'when', j, 'key'], field: `when ${key}` });
+    }
+  return out ?? NO_L7;
 }
 
 // ---------------------------------------------------------------- scope and enrolment
@@ -346,41 +358,63 @@ export function routeRefs(mesh: Mesh): { parents: readonly RouteRef[]; backends:
   for (const kind of ROUTE_KINDS) {
     for (const route of mesh.byKind(kind)) {
       if (!isGatewayApi(route)) continue;
-      getArray(route.obj, ['spec', 'parentRefs']).forEach((p, i) => {
+      const parentRefs = getArray(route.obj, ['spec', 'parentRefs']);
+      for (let i = 0; i < parentRefs.length; i++) {
+        const p = parentRefs[i];
         const name = getString(p, ['name']);
-        if (!name) return;
-        const port = get(p, ['port']);
-        parents.push({
-          route,
-          path: ['spec', 'parentRefs', i],
-          group: getString(p, ['group']) ?? 'gateway.networking.k8s.io',
-          kind: getString(p, ['kind']) ?? 'Gateway',
-          namespace: getString(p, ['namespace']) || route.namespace,
-          name,
-          ...(typeof port === 'number' ? { port } : {}),
-        });
-      });
-      getArray(route.obj, ['spec', 'rules']).forEach((rule, i) => {
-        getArray(rule, ['backendRefs']).forEach((b, j) => {
-          const name = getString(b, ['name']);
-          if (!name) return;
-          const port = get(b, ['port']);
-          backends.push({
+        if (!name) continue;
+        parents.push(
+          routeRef(
             route,
-            path: ['spec', 'rules', i, 'backendRefs', j],
-            group: getString(b, ['group']) ?? '',
-            kind: getString(b, ['kind']) ?? 'Service',
-            namespace: getString(b, ['namespace']) || route.namespace,
+            ['spec', 'parentRefs', i],
+            getString(p, ['group']) ?? 'gateway.networking.k8s.io',
+            getString(p, ['kind']) ?? 'Gateway',
+            getString(p, ['namespace']) || route.namespace,
             name,
-            ...(typeof port === 'number' ? { port } : {}),
-          });
-        });
-      });
+            get(p, ['port']),
+          ),
+        );
+      }
+      const rules = getArray(route.obj, ['spec', 'rules']);
+      for (let i = 0; i < rules.length; i++) {
+        const backendRefs = getArray(rules[i], ['backendRefs']);
+        for (let j = 0; j < backendRefs.length; j++) {
+          const b = backendRefs[j];
+          const name = getString(b, ['name']);
+          if (!name) continue;
+          backends.push(
+            routeRef(
+              route,
+              ['spec', 'rules', i, 'backendRefs', j],
+              getString(b, ['group']) ?? '',
+              getString(b, ['kind']) ?? 'Service',
+              getString(b, ['namespace']) || route.namespace,
+              name,
+              get(b, ['port']),
+            ),
+          );
+        }
+      }
     }
   }
   const out = { parents, backends };
   routeCache.set(mesh, out);
   return out;
+}
+
+/** A RouteRef with `port` only when it is a number (same keys, same order as an object literal with a spread). */
+function routeRef(
+  route: Resource,
+  path: ObjectPath,
+  group: string,
+  kind: string,
+  namespace: string,
+  name: string,
+  port: JsonValue | undefined,
+): RouteRef {
+  return typeof port === 'number'
+    ? { route, path, group, kind, namespace, name, port }
+    : { route, path, group, kind, namespace, name };
 }
 
 /** The Service/ServiceEntry a route ref names, when it is in the manifests. */

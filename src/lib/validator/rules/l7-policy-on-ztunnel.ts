@@ -122,11 +122,11 @@ export const rule: Rule = {
       if (action !== 'ALLOW' && action !== 'DENY') continue;
       const rules = getArray(r.obj, ['spec', 'rules']);
       let ambient: boolean | undefined | null = null; // computed lazily: most policies have no L7 field
-      rules.forEach((_, i) => {
+      for (let i = 0; i < rules.length; i++) {
         const uses = l7Uses(r, i);
-        if (!uses.length) return;
+        if (!uses.length) continue;
         if (ambient === null) ambient = scopeIsAmbient(ctx.mesh, r);
-        if (ambient === false) return;
+        if (ambient === false) continue;
         const first = uses[0]!;
         const fields = [...new Set(uses.map((u) => u.field))].join(', ');
         if (action === 'ALLOW')
@@ -145,7 +145,7 @@ export const rule: Rule = {
             message: `Rule ${i} uses L7 attributes (${fields}) in a DENY policy enforced by ztunnel: the L7 matches are removed, so the rule never matches or denies more than written.`,
             fix: 'Attach the DENY policy to the waypoint with targetRefs so the HTTP attributes are enforced.',
           });
-      });
+      }
     }
   },
 };

@@ -14,34 +14,52 @@ interface PortUse {
   readonly port: number;
 }
 
-function portUses(r: Resource): PortUse[] {
-  const out: PortUse[] = [];
+const NO_USES: readonly PortUse[] = Object.freeze([]);
+
+/** Port conditions of the policy, in document order; a shared empty array when there is none (the usual case). */
+function portUses(r: Resource): readonly PortUse[] {
+  let out: PortUse[] | undefined;
   if (r.kind === 'AuthorizationPolicy') {
-    getArray(r.obj, ['spec', 'rules']).forEach((rule, i) => {
-      getArray(rule, ['to']).forEach((to, j) => {
-        for (const k of ['ports', 'notPorts'])
-          getArray(to, ['operation', k]).forEach((p, n) => {
-            const port = Number(p);
-            if (Number.isInteger(port)) out.push({ path: ['spec', 'rules', i, 'to', j, 'operation', k, n], port });
-          });
-      });
-      getArray(rule, ['when']).forEach((w, j) => {
-        if (get(w, ['key']) !== 'destination.port') return;
-        for (const k of ['values', 'notValues'])
-          getArray(w, [k]).forEach((p, n) => {
-            const port = Number(p);
-            if (Number.isInteger(port)) out.push({ path: ['spec', 'rules', i, 'when', j, k, n], port });
-          });
-      });
-    });
+    const rules = getArray(r.obj, ['spec', 'rules']);
+    for (let i = 0; i < rules.length; i++) {
+      const rule = rules[i];
+      const tos = getArray(rule, ['to']);
+      for (let j = 0; j < tos.length; j++) {
+        const op = getObject(tos[j], ['operation']);
+        if (!op) continue;
+        for (const k of PORT_KEYS) {
+          const list = op[k];
+          if (!Array.isArray(list)) continue;
+          for (let n = 0; n < list.length; n++) {
+            const port = Number(list[n]);
+            if (Number.isInteger(port))
+              (out ??= []).push({ path: ['spec', 'rules', i, 'to', j, 'operation', k, n], port });
+          }
+        }
+      }
+      const whens = getArray(rule, ['when']);
+      for (let j = 0; j < whens.length; j++) {
+        const w = whens[j];
+        if (get(w, ['key']) !== 'destination.port') continue;
+        for (const k of VALUE_KEYS) {
+          const list = getArray(w, [k]);
+          for (let n = 0; n < list.length; n++) {
+            const port = Number(list[n]);
+            if (Number.isInteger(port)) (out ??= []).push({ path: ['spec', 'rules', i, 'when', j, k, n], port });
+          }
+        }
+      }
+    }
   } else if (r.kind === 'PeerAuthentication') {
     for (const key of Object.keys(getObject(r.obj, ['spec', 'portLevelMtls']) ?? {})) {
       const port = Number(key);
-      if (Number.isInteger(port)) out.push({ path: ['spec', 'portLevelMtls', key], port });
+      if (Number.isInteger(port)) (out ??= []).push({ path: ['spec', 'portLevelMtls', key], port });
     }
   }
-  return out;
+  return out ?? NO_USES;
 }
+const PORT_KEYS = ['ports', 'notPorts'] as const;
+const VALUE_KEYS = ['values', 'notValues'] as const;
 
 /** A Service port whose number is `port` but that forwards to a different (numeric) target port. */
 function translated(services: readonly ServiceInfo[], port: number): { svc: ServiceInfo; target: number } | undefined {

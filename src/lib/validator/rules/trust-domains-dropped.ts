@@ -1,4 +1,4 @@
-import { get, getArray, getObject } from '../../model/access.ts';
+import { getArray, getObject } from '../../model/access.ts';
 import type { Rule } from '../rule.ts';
 import { y } from '../testing-yaml.ts';
 import { actionOf, DROPPED_SOURCE, hasTargetRefs, isIstioSecurity, scopeIsAmbient } from './helpers.ts';
@@ -77,13 +77,15 @@ export const rule: Rule = {
       if (!isIstioSecurity(r) || hasTargetRefs(r)) continue;
       const action = actionOf(r);
       if (action !== 'ALLOW' && action !== 'DENY') continue;
-      getArray(r.obj, ['spec', 'rules']).forEach((rule, i) => {
-        getArray(rule, ['from']).forEach((from, j) => {
-          const src = getObject(from, ['source']);
-          if (!src) return;
+      const rules = getArray(r.obj, ['spec', 'rules']);
+      for (let i = 0; i < rules.length; i++) {
+        const froms = getArray(rules[i], ['from']);
+        for (let j = 0; j < froms.length; j++) {
+          const src = getObject(froms[j], ['source']);
+          if (!src) continue;
           for (const k of DROPPED_SOURCE) {
-            if (get(src, [k]) === undefined) continue;
-            if (scopeIsAmbient(ctx.mesh, r) === false) return;
+            if (src[k] === undefined) continue;
+            if (scopeIsAmbient(ctx.mesh, r) === false) break;
             ctx.report({
               resource: r,
               path: ['spec', 'rules', i, 'from', j, 'source', k],
@@ -94,8 +96,8 @@ export const rule: Rule = {
               fix: 'Put the trust domain into principals (td/ns/NS/sa/SA) or enforce the policy at a waypoint with targetRefs.',
             });
           }
-        });
-      });
+        }
+      }
     }
   },
 };
