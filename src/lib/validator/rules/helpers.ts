@@ -139,19 +139,47 @@ export function namespaceIsAmbient(mesh: Mesh, ns: string): boolean | undefined 
 type Targets = { workloads: readonly Workload[]; services: readonly ServiceInfo[] };
 
 /**
- * Several rules ask for the targets of the same policy: per mesh, memoised by the selector object (it belongs to
- * one resource, so one namespace) and, for namespace-wide policies, by namespace.
+ * Several rules ask for the targets of the same policy: memoised per mesh. Most selectors are one
+ * `matchLabels` entry, keyed by namespace → label → value (the parser's shared strings: no identity hash on
+ * the selector object, no key string); other selectors by the selector object (one resource, so one namespace);
+ * namespace-wide policies by namespace.
  */
-const targetsCache = new WeakMap<
-  Mesh,
-  { bySelector: WeakMap<JsonObject, { ns: string; t: Targets }>; byNs: Map<string, Targets> }
->();
+interface TargetsCache {
+  readonly byLabel: Map<string, Map<string, Map<string, Targets>>>;
+  readonly bySelector: WeakMap<JsonObject, { ns: string; t: Targets }>;
+  readonly byNs: Map<string, Targets>;
+}
+const targetsCache = new WeakMap<Mesh, TargetsCache>();
+
+/** The single `matchLabels` key of a selector that has nothing else, or undefined. */
+function singleLabel(selector: JsonObject): string | undefined {
+  let only: string | undefined;
+  for (const k in selector) if (k !== 'matchLabels') return undefined;
+  const ml = selector.matchLabels;
+  if (ml === null || typeof ml !== 'object' || Array.isArray(ml)) return undefined;
+  for (const k in ml) {
+    if (only !== undefined || typeof ml[k] !== 'string') return undefined;
+    only = k;
+  }
+  return only;
+}
 
 /** Workloads a policy with `selector` picks; without Deployments, the Services whose selector it matches stand in. */
 export function selectedTargets(mesh: Mesh, namespace: string, selector: JsonObject | undefined): Targets {
   let cache = targetsCache.get(mesh);
-  if (!cache) targetsCache.set(mesh, (cache = { bySelector: new WeakMap(), byNs: new Map() }));
+  if (!cache) targetsCache.set(mesh, (cache = { byLabel: new Map(), bySelector: new WeakMap(), byNs: new Map() }));
   if (selector) {
+    const key = singleLabel(selector);
+    if (key !== undefined) {
+      const value = (selector.matchLabels as Record<string, string>)[key]!;
+      let byKey = cache.byLabel.get(namespace);
+      if (!byKey) cache.byLabel.set(namespace, (byKey = new Map()));
+      let byValue = byKey.get(key);
+      if (!byValue) byKey.set(key, (byValue = new Map()));
+      let t = byValue.get(value);
+      if (!t) byValue.set(value, (t = computeTargets(mesh, namespace, selector)));
+      return t;
+    }
     const hit = cache.bySelector.get(selector);
     if (hit && hit.ns === namespace) return hit.t;
     const t = computeTargets(mesh, namespace, selector);
@@ -241,13 +269,20 @@ export function serviceOf(mesh: Mesh, r: Resource): ServiceInfo | undefined {
   return servicesInNamespace(mesh, r.namespace).find((s) => s.resource === r);
 }
 
-const bindingCache = new WeakMap<ServiceInfo, ReturnType<Mesh['resolveWaypoint']>>();
+/** mesh → kind → namespace → name → binding (Services and ServiceEntries can share a name). */
+const bindingCache = new WeakMap<Mesh, Map<string, Map<string, Map<string, ReturnType<Mesh['resolveWaypoint']>>>>>();
 /** The waypoint binding of a Service/ServiceEntry (`.waypoint` undefined when traffic goes direct); memoised. */
 export function serviceWaypoint(mesh: Mesh, s: ServiceInfo): ReturnType<Mesh['resolveWaypoint']> {
-  let b = bindingCache.get(s);
+  let byKind = bindingCache.get(mesh);
+  if (!byKind) bindingCache.set(mesh, (byKind = new Map()));
+  let byNs = byKind.get(s.kind);
+  if (!byNs) byKind.set(s.kind, (byNs = new Map()));
+  let byName = byNs.get(s.namespace);
+  if (!byName) byNs.set(s.namespace, (byName = new Map()));
+  let b = byName.get(s.name);
   if (!b) {
     b = mesh.resolveWaypoint({ kind: s.kind, resource: s.resource, namespace: s.namespace, labels: s.labels });
-    bindingCache.set(s, b);
+    byName.set(s.name, b);
   }
   return b;
 }
