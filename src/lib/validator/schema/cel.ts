@@ -46,30 +46,36 @@ export function celChecks(r: Resource, group: string, out: Out): void {
 
 /** "only one of targetRefs or selector can be set"; "cross namespace referencing is not currently supported". */
 function attachment(spec: JsonObject, out: Out, withTargetRef = true): void {
-  const set = ['selector', ...(withTargetRef ? ['targetRef'] : []), 'targetRefs'].filter((k) => has(spec, k));
-  if (set.length > 1)
+  // Runs for every policy: the list of set fields is only built when there is a conflict to report.
+  const count =
+    (has(spec, 'selector') ? 1 : 0) +
+    (withTargetRef && has(spec, 'targetRef') ? 1 : 0) +
+    (has(spec, 'targetRefs') ? 1 : 0);
+  if (count > 1) {
+    const set = ['selector', ...(withTargetRef ? ['targetRef'] : []), 'targetRefs'].filter((k) => has(spec, k));
     out.push({
       path: ['spec', set[1]!],
       message: `Set only one of selector, targetRef and targetRefs (this object sets ${set.join(' and ')}); the API server rejects the combination.`,
     });
-  const refs: [JsonValue | undefined, Path][] = [[spec.targetRef, ['spec', 'targetRef']]];
-  getArray(spec, ['targetRefs']).forEach((t, i) => refs.push([t, ['spec', 'targetRefs', i]]));
-  for (const [ref, path] of refs) {
-    const ns = getString(ref, ['namespace']);
-    if (ns !== undefined && ns !== '')
-      out.push({
-        path: [...path, 'namespace'],
-        message:
-          'targetRef namespace must be empty: cross-namespace references are not supported; the policy must live in the target’s namespace.',
-      });
+  }
+  const one = getString(spec.targetRef, ['namespace']);
+  if (one !== undefined && one !== '') out.push({ path: ['spec', 'targetRef', 'namespace'], message: CROSS_NS });
+  const refs = getArray(spec, ['targetRefs']);
+  for (let i = 0; i < refs.length; i++) {
+    const ns = getString(refs[i], ['namespace']);
+    if (ns !== undefined && ns !== '') out.push({ path: ['spec', 'targetRefs', i, 'namespace'], message: CROSS_NS });
   }
   const selector = getObject(spec, ['selector', 'matchLabels']);
   if (selector) labelMatch(selector, ['spec', 'selector', 'matchLabels'], out);
 }
 
+const CROSS_NS =
+  'targetRef namespace must be empty: cross-namespace references are not supported; the policy must live in the target’s namespace.';
+
 /** "wildcard not allowed in label key/value match", "key must not be empty". */
 function labelMatch(labels: JsonObject, path: ObjectPath, out: Out): void {
-  for (const [k, v] of Object.entries(labels)) {
+  for (const k in labels) {
+    const v = labels[k];
     if (k.length === 0) out.push({ path, message: 'A selector label key must not be empty.' });
     else if (k.includes('*'))
       out.push({ path: [...path, k], message: 'Wildcards are not allowed in selector label keys.' });
@@ -78,21 +84,25 @@ function labelMatch(labels: JsonObject, path: ObjectPath, out: Out): void {
   }
 }
 
+const SA_EXCLUSIVE = ['principals', 'notPrincipals', 'namespaces', 'notNamespaces'];
+
 function authorizationPolicy(spec: JsonObject, out: Out): void {
   attachment(spec, out);
-  getArray(spec, ['rules']).forEach((rule, i) => {
-    getArray(rule, ['from']).forEach((from, j) => {
-      const src = getObject(from, ['source']);
-      if (!src) return;
-      const sa = has(src, 'serviceAccounts') || has(src, 'notServiceAccounts');
-      const other = ['principals', 'notPrincipals', 'namespaces', 'notNamespaces'].filter((k) => has(src, k));
-      if (sa && other.length)
+  const rules = getArray(spec, ['rules']);
+  for (let i = 0; i < rules.length; i++) {
+    const froms = getArray(rules[i], ['from']);
+    for (let j = 0; j < froms.length; j++) {
+      const src = getObject(froms[j], ['source']);
+      if (!src) continue;
+      if (!(has(src, 'serviceAccounts') || has(src, 'notServiceAccounts'))) continue;
+      const other = SA_EXCLUSIVE.filter((k) => has(src, k));
+      if (other.length)
         out.push({
           path: ['spec', 'rules', i, 'from', j, 'source', other[0]!],
           message: `serviceAccounts cannot be combined with ${other.join(', ')} in one source: the API server rejects it.`,
         });
-    });
-  });
+    }
+  }
   // istiod's validating webhook (istio/istio pkg/config/validation/validation.go, ValidateAuthorizationPolicy)
   // adds rules the CRD schema does not carry: DENY and CUSTOM need `rules`, `provider` only with CUSTOM.
   const action = getString(spec, ['action']);
@@ -349,12 +359,12 @@ function httpRoute(spec: JsonObject, out: Out): void {
       has(rule, 'backendRefs') && getArray(rule, ['backendRefs']).length > 0,
     );
     getArray(rule, ['backendRefs']).forEach((b, k) => {
-      const bp: Path = [...rp, 'backendRefs', k];
       const group = getString(b, ['group']) ?? '';
       const kind = getString(b, ['kind']) ?? 'Service';
       if (group === '' && kind === 'Service' && !has(b, 'port'))
-        out.push({ path: bp, message: 'A backendRef to a Service must set port.' });
-      filters(getArray(b, ['filters']), bp, matches, out, false, false);
+        out.push({ path: [...rp, 'backendRefs', k], message: 'A backendRef to a Service must set port.' });
+      const fs = getArray(b, ['filters']);
+      if (fs.length) filters(fs, [...rp, 'backendRefs', k], matches, out, false, false);
     });
     const timeouts = getObject(rule, ['timeouts']);
     if (timeouts) {
@@ -375,6 +385,7 @@ function httpRoute(spec: JsonObject, out: Out): void {
     });
   // parentRefs: two refs to the same parent need distinct sectionNames.
   const parents = getArray(spec, ['parentRefs']);
+  if (parents.length < 2) return; // the checks below compare parentRefs with each other
   const byParent = new Map<string, number[]>();
   parents.forEach((p, i) => {
     const key = `${getString(p, ['group']) ?? 'gateway.networking.k8s.io'}|${getString(p, ['kind']) ?? 'Gateway'}|${getString(p, ['namespace']) ?? ''}|${getString(p, ['name']) ?? ''}`;
@@ -410,6 +421,7 @@ function filters(
   ruleLevel: boolean,
   hasBackends: boolean,
 ): void {
+  if (list.length === 0) return; // the usual case: nothing below can fire without a filter
   const counts = new Map<string, number>();
   list.forEach((f, i) => {
     const fp: Path = [...base, 'filters', i];
