@@ -491,6 +491,16 @@ export function buildMesh(input: readonly Resource[], options: { rootNamespace?:
         const bucket = byLabel?.get(k)?.get(matchLabels[k]!) ?? EMPTY;
         if (bucket.length < candidates.length) candidates = bucket;
       }
+      // The usual selector is string matchLabels only (stringRecord returned the object itself): compare in
+      // place, as selectorMatches would, without its per-call entry arrays.
+      if (matchLabels === selector.matchLabels && !Array.isArray(selector.matchExpressions)) {
+        const out: Workload[] = [];
+        outer: for (const w of candidates) {
+          for (const k in matchLabels) if (w.labels[k] !== matchLabels[k]) continue outer;
+          out.push(w);
+        }
+        return out;
+      }
       return candidates.filter((w) => selectorMatches(selector, w.labels));
     },
     services,
