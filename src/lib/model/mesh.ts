@@ -165,7 +165,8 @@ function lastWins(resources: readonly Resource[]): readonly Resource[] {
   // name strings are shared by the parser, so these lookups reuse their cached hashes).
   const byNs = new Map<string, Map<string, Resource | Resource[]>>();
   let duplicate = false;
-  for (const r of resources) {
+  for (let ri = 0; ri < resources.length; ri++) {
+    const r = resources[ri]!;
     let byName = byNs.get(r.namespace);
     if (!byName) byNs.set(r.namespace, (byName = new Map()));
     const same = byName.get(r.name);
@@ -184,7 +185,8 @@ function lastWins(resources: readonly Resource[]): readonly Resource[] {
   for (const r of resources) last.set(key(r), r);
   const seen = new Set<string>();
   const out: Resource[] = [];
-  for (const r of resources) {
+  for (let ri = 0; ri < resources.length; ri++) {
+    const r = resources[ri]!;
     const k = key(r);
     if (seen.has(k)) continue;
     seen.add(k);
@@ -193,6 +195,8 @@ function lastWins(resources: readonly Resource[]): readonly Resource[] {
   return out;
 }
 
+// The loops over all resources are indexed: buildMesh runs once per lint, so it mostly runs before the optimizing
+// compiler has removed for-of's per-element iterator result, and 20,000 of those per pass were measurable.
 export function buildMesh(input: readonly Resource[], options: { rootNamespace?: string } = {}): Mesh {
   const resources = lastWins(input);
   const rootNamespace = options.rootNamespace ?? 'istio-system';
@@ -201,7 +205,8 @@ export function buildMesh(input: readonly Resource[], options: { rootNamespace?:
   const kindNsIndex = new Map<string, Map<string, Resource[]>>();
   const nsLabels = new Map<string, Record<string, string>>();
   const gatewayClassLabels = new Map<string, Record<string, string>>();
-  for (const r of resources) {
+  for (let ri = 0; ri < resources.length; ri++) {
+    const r = resources[ri]!;
     push(kindIndex, r.kind, r);
     let byNs = kindNsIndex.get(r.kind);
     if (!byNs) kindNsIndex.set(r.kind, (byNs = new Map()));
@@ -219,7 +224,8 @@ export function buildMesh(input: readonly Resource[], options: { rootNamespace?:
    * maps of the parser's shared strings instead of a "key=value" string per label and lookup.
    */
   const workloadsByLabel = new Map<string, Map<string, Map<string, Workload[]>>>();
-  for (const r of resources) {
+  for (let ri = 0; ri < resources.length; ri++) {
+    const r = resources[ri]!;
     let w: Workload | undefined;
     if (CONTROLLER_KINDS.has(r.kind) || r.kind === 'Pod' || r.kind === 'CronJob') {
       const { meta, spec } = podSpecOf(r);
@@ -283,7 +289,8 @@ export function buildMesh(input: readonly Resource[], options: { rootNamespace?:
   const servicesByNs = new Map<string, ServiceInfo[]>();
   const servicesByHost = new Map<string, ServiceInfo[]>();
   const wildcardEntries: ServiceInfo[] = [];
-  for (const r of resources) {
+  for (let ri = 0; ri < resources.length; ri++) {
+    const r = resources[ri]!;
     let s: ServiceInfo | undefined;
     if (r.kind === 'Service' && r.apiVersion === 'v1') {
       const clusterIP = getString(r.obj, ['spec', 'clusterIP']);

@@ -135,7 +135,8 @@ export const rule: Rule = {
   },
   check(ctx) {
     if (!ctx.mesh.waypoints.length) return;
-    for (const r of ctx.mesh.byKind('AuthorizationPolicy')) {
+    for (let ix = 0, list_ = ctx.mesh.byKind('AuthorizationPolicy'); ix < list_.length; ix++) {
+      const r = list_[ix]!;
       if (!isIstioSecurity(r) || hasTargetRefs(r) || actionOf(r) !== 'ALLOW') continue;
       if (r.namespace === ctx.mesh.rootNamespace) continue;
       const rules = getArray(r.obj, ['spec', 'rules']);

@@ -57,7 +57,8 @@ export const rule: Rule = {
     },
   },
   check(ctx) {
-    for (const r of ctx.mesh.byKind('AuthorizationPolicy')) {
+    for (let ix = 0, list_ = ctx.mesh.byKind('AuthorizationPolicy'); ix < list_.length; ix++) {
+      const r = list_[ix]!;
       if (!isIstioSecurity(r) || actionOf(r) !== 'ALLOW') continue;
       const spec = getObject(r.obj, ['spec']);
       if (getArray(spec, ['rules']).length > 0) continue;

@@ -85,7 +85,8 @@ export const rule: Rule = {
   },
   check(ctx) {
     const grants = ctx.mesh.byKind('ReferenceGrant').filter(isGatewayApi);
-    for (const b of routeRefs(ctx.mesh).backends) {
+    for (let ix = 0, list_ = routeRefs(ctx.mesh).backends; ix < list_.length; ix++) {
+      const b = list_[ix]!;
       if (b.namespace === b.route.namespace) continue;
       const permitted = ctx.mesh
         .inNamespace('ReferenceGrant', b.namespace)

@@ -87,12 +87,14 @@ export const rule: Rule = {
   check(ctx) {
     const parents = routesByParentService(ctx.mesh);
     const backends = new Set<unknown>();
-    for (const b of routeRefs(ctx.mesh).backends) {
+    for (let ix = 0, list_ = routeRefs(ctx.mesh).backends; ix < list_.length; ix++) {
+      const b = list_[ix]!;
       const s = refService(ctx.mesh, b);
       if (s) backends.add(s.resource);
     }
     if (!parents.size && !backends.size) return;
-    for (const dr of ctx.mesh.byKind('DestinationRule')) {
+    for (let ix = 0, list_ = ctx.mesh.byKind('DestinationRule'); ix < list_.length; ix++) {
+      const dr = list_[ix]!;
       if (!isGroup(dr, 'networking.istio.io')) continue;
       if (!getArray(dr.obj, ['spec', 'subsets']).length) continue;
       const host = getString(dr.obj, ['spec', 'host']);

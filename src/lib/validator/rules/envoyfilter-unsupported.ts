@@ -62,7 +62,8 @@ export const rule: Rule = {
     },
   },
   check(ctx) {
-    for (const r of ctx.mesh.byKind('EnvoyFilter')) {
+    for (let ix = 0, list_ = ctx.mesh.byKind('EnvoyFilter'); ix < list_.length; ix++) {
+      const r = list_[ix]!;
       if (!isGroup(r, 'networking.istio.io')) continue;
       if (r.namespace !== ctx.mesh.rootNamespace && namespaceIsAmbient(ctx.mesh, r.namespace) === false) continue;
       // Patches that only match the GATEWAY context target ingress/egress gateways, which are Envoy and still

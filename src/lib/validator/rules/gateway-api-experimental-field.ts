@@ -184,7 +184,8 @@ export const rule: Rule = {
   },
   check(ctx) {
     for (const kind of KINDS)
-      for (const r of ctx.mesh.byKind(kind)) {
+      for (let ix = 0, list_ = ctx.mesh.byKind(kind); ix < list_.length; ix++) {
+        const r = list_[ix]!;
         const { versionOnly, trie } = channelOf(r.apiVersion, r.kind);
         if (versionOnly) {
           // Information only: without the experimental CRDs, applying it fails loudly ("no matches for kind").

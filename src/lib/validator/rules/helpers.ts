@@ -1,6 +1,9 @@
 /**
  * Shared reasoning for the ambient rules. Everything here reads the one mesh index of the run
  * (src/lib/model/mesh.ts); nothing scans all resources.
+ *
+ * Rules loop over whole kinds with an index (`for (let ix = 0, list_ = …)`), not for-of: each check runs once per
+ * lint, mostly before the optimizing compiler drops for-of's per-element iterator result.
  */
 import { get, getArray, getObject, getString, selectorMatches } from '../../model/access.ts';
 import type { Mesh, ServiceInfo, Workload } from '../../model/mesh.ts';
@@ -213,12 +216,14 @@ function nsIndex(mesh: Mesh): { services: Map<string, ServiceInfo[]>; workloads:
   let idx = nsIndexCache.get(mesh);
   if (!idx) {
     idx = { services: new Map(), workloads: new Map() };
-    for (const s of mesh.services) {
+    for (let ix = 0, list_ = mesh.services; ix < list_.length; ix++) {
+      const s = list_[ix]!;
       const l = idx.services.get(s.namespace);
       if (l) l.push(s);
       else idx.services.set(s.namespace, [s]);
     }
-    for (const w of mesh.workloads) {
+    for (let ix = 0, list_ = mesh.workloads; ix < list_.length; ix++) {
+      const w = list_[ix]!;
       const l = idx.workloads.get(w.namespace);
       if (l) l.push(w);
       else idx.workloads.set(w.namespace, [w]);
@@ -253,7 +258,8 @@ export function serviceNamed(
   let idx = namedCache.get(mesh);
   if (!idx) {
     idx = { services: new Map(), entries: new Map() };
-    for (const s of mesh.services) {
+    for (let ix = 0, list_ = mesh.services; ix < list_.length; ix++) {
+      const s = list_[ix]!;
       const m = s.kind === 'Service' ? idx.services : idx.entries;
       let byName = m.get(s.namespace);
       if (!byName) m.set(s.namespace, (byName = new Map()));
@@ -329,14 +335,16 @@ export function waypointLabelUses(mesh: Mesh): readonly WaypointLabelUse[] {
   if (cached) return cached;
   const out: WaypointLabelUse[] = [];
   const KEY = 'istio.io/use-waypoint';
-  for (const r of mesh.byKind('Namespace')) {
+  for (let ix = 0, list_ = mesh.byKind('Namespace'); ix < list_.length; ix++) {
+    const r = list_[ix]!;
     const v = r.labels[KEY];
     if (r.apiVersion !== 'v1' || v === undefined || v === 'none' || v === '') continue;
     // A Service with no label of its own in this namespace resolves through the namespace label.
     const binding = mesh.resolveWaypoint({ kind: 'Service', resource: r, namespace: r.name, labels: {} });
     out.push({ resource: r, path: ['metadata', 'labels', KEY], kind: 'Namespace', binding });
   }
-  for (const s of mesh.services) {
+  for (let ix = 0, list_ = mesh.services; ix < list_.length; ix++) {
+    const s = list_[ix]!;
     const v = s.labels[KEY];
     if (v === undefined || v === 'none' || v === '') continue;
     out.push({
@@ -346,7 +354,8 @@ export function waypointLabelUses(mesh: Mesh): readonly WaypointLabelUse[] {
       binding: mesh.resolveWaypoint({ kind: s.kind, resource: s.resource, namespace: s.namespace, labels: s.labels }),
     });
   }
-  for (const w of mesh.workloads) {
+  for (let ix = 0, list_ = mesh.workloads; ix < list_.length; ix++) {
+    const w = list_[ix]!;
     const v = w.labels[KEY];
     if (v === undefined || v === 'none' || v === '' || w.isWaypoint) continue;
     const kind = w.kind === 'WorkloadEntry' ? 'WorkloadEntry' : 'Pod';
@@ -391,7 +400,8 @@ export function routeRefs(mesh: Mesh): { parents: readonly RouteRef[]; backends:
   const parents: RouteRef[] = [];
   const backends: RouteRef[] = [];
   for (const kind of ROUTE_KINDS) {
-    for (const route of mesh.byKind(kind)) {
+    for (let ix = 0, list_ = mesh.byKind(kind); ix < list_.length; ix++) {
+      const route = list_[ix]!;
       if (!isGatewayApi(route)) continue;
       const parentRefs = getArray(route.obj, ['spec', 'parentRefs']);
       for (let i = 0; i < parentRefs.length; i++) {
@@ -471,7 +481,8 @@ export function routesByParentService(mesh: Mesh): ReadonlyMap<Resource, readonl
   let m = routedCache.get(mesh);
   if (!m) {
     m = new Map();
-    for (const p of routeRefs(mesh).parents) {
+    for (let ix = 0, list_ = routeRefs(mesh).parents; ix < list_.length; ix++) {
+      const p = list_[ix]!;
       const s = refService(mesh, p);
       if (!s) continue;
       const l = m.get(s.resource);
@@ -488,7 +499,8 @@ export function meshVirtualServices(
   mesh: Mesh,
 ): { vs: Resource; hosts: { host: string; index: number; services: readonly ServiceInfo[] }[] }[] {
   const out: { vs: Resource; hosts: { host: string; index: number; services: readonly ServiceInfo[] }[] }[] = [];
-  for (const vs of mesh.byKind('VirtualService')) {
+  for (let ix = 0, list_ = mesh.byKind('VirtualService'); ix < list_.length; ix++) {
+    const vs = list_[ix]!;
     if (!isGroup(vs, 'networking.istio.io')) continue;
     const gateways = strings(get(vs.obj, ['spec', 'gateways']));
     if (gateways.length && !gateways.includes('mesh')) continue;

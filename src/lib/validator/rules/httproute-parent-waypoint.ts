@@ -75,7 +75,8 @@ export const rule: Rule = {
     },
   },
   check(ctx) {
-    for (const p of routeRefs(ctx.mesh).parents) {
+    for (let ix = 0, list_ = routeRefs(ctx.mesh).parents; ix < list_.length; ix++) {
+      const p = list_[ix]!;
       if (p.group !== 'gateway.networking.k8s.io' || p.kind !== 'Gateway') continue;
       const wp = ctx.mesh.waypoint(p.namespace, p.name);
       if (!wp) continue;

@@ -92,7 +92,8 @@ export const rule: Rule = {
       }
       return v;
     };
-    for (const ra of ctx.mesh.byKind('RequestAuthentication')) {
+    for (let ix = 0, list_ = ctx.mesh.byKind('RequestAuthentication'); ix < list_.length; ix++) {
+      const ra = list_[ix]!;
       if (!isIstioSecurity(ra) || !getArray(ra.obj, ['spec', 'jwtRules']).length) continue;
       if (nsRequires(ra.namespace) || nsRequires(ctx.mesh.rootNamespace)) continue;
       ctx.report({

@@ -116,7 +116,8 @@ export const rule: Rule = {
     },
   },
   check(ctx) {
-    for (const r of ctx.mesh.byKind('AuthorizationPolicy')) {
+    for (let ix = 0, list_ = ctx.mesh.byKind('AuthorizationPolicy'); ix < list_.length; ix++) {
+      const r = list_[ix]!;
       if (!isIstioSecurity(r) || hasTargetRefs(r)) continue;
       const action = actionOf(r);
       if (action !== 'ALLOW' && action !== 'DENY') continue;

@@ -52,7 +52,8 @@ export const rule: Rule = {
     },
   },
   check(ctx) {
-    for (const r of ctx.mesh.byKind('Namespace')) {
+    for (let ix = 0, list_ = ctx.mesh.byKind('Namespace'); ix < list_.length; ix++) {
+      const r = list_[ix]!;
       if (r.apiVersion !== 'v1') continue;
       const l = r.labels;
       if (l['istio.io/dataplane-mode'] !== 'ambient') continue;

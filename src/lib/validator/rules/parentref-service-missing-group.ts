@@ -83,7 +83,8 @@ export const rule: Rule = {
     },
   },
   check(ctx) {
-    for (const p of routeRefs(ctx.mesh).parents) {
+    for (let ix = 0, list_ = routeRefs(ctx.mesh).parents; ix < list_.length; ix++) {
+      const p = list_[ix]!;
       const expected = EXPECTED_GROUP[p.kind];
       if (expected === undefined) continue;
       const ok = p.kind === 'Service' ? p.group === '' || p.group === 'core' : p.group === 'networking.istio.io';

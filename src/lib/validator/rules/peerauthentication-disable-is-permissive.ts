@@ -55,7 +55,8 @@ export const rule: Rule = {
     },
   },
   check(ctx) {
-    for (const r of ctx.mesh.byKind('PeerAuthentication')) {
+    for (let ix = 0, list_ = ctx.mesh.byKind('PeerAuthentication'); ix < list_.length; ix++) {
+      const r = list_[ix]!;
       if (!isIstioSecurity(r)) continue;
       const hits: (string | number)[][] = [];
       if (getString(r.obj, ['spec', 'mtls', 'mode']) === 'DISABLE') hits.push(['spec', 'mtls', 'mode']);

@@ -142,7 +142,8 @@ export const rule: Rule = {
   },
   check(ctx) {
     for (const kind of ['AuthorizationPolicy', 'PeerAuthentication']) {
-      for (const r of ctx.mesh.byKind(kind)) {
+      for (let ix = 0, list_ = ctx.mesh.byKind(kind); ix < list_.length; ix++) {
+        const r = list_[ix]!;
         if (!isIstioSecurity(r)) continue;
         const uses = portUses(r);
         if (!uses.length) continue;

@@ -84,7 +84,8 @@ export const rule: Rule = {
   },
   check(ctx) {
     for (const [kind, path] of KINDS) {
-      for (const r of ctx.mesh.byKind(kind)) {
+      for (let ix = 0, list_ = ctx.mesh.byKind(kind); ix < list_.length; ix++) {
+        const r = list_[ix]!;
         const selector = getObject(r.obj, path);
         if (!selector) continue;
         const matchLabels = getObject(selector, ['matchLabels']);

@@ -90,7 +90,8 @@ export const rule: Rule = {
     },
   },
   check(ctx) {
-    for (const p of routeRefs(ctx.mesh).parents) {
+    for (let ix = 0, list_ = routeRefs(ctx.mesh).parents; ix < list_.length; ix++) {
+      const p = list_[ix]!;
       const svc = refService(ctx.mesh, p);
       if (!svc) continue;
       const b = serviceWaypoint(ctx.mesh, svc);

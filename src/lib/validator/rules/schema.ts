@@ -95,7 +95,8 @@ export const rule: Rule = {
     },
   },
   check(ctx) {
-    for (const issue of ctx.issues) {
+    for (let ix = 0, list_ = ctx.issues; ix < list_.length; ix++) {
+      const issue = list_[ix]!;
       if (issue.rule !== 'schema') continue;
       ctx.reportRaw({
         file: issue.file,
@@ -106,7 +107,8 @@ export const rule: Rule = {
         ...(issue.path ? { path: issue.path } : {}),
       });
     }
-    for (const resource of ctx.resources) {
+    for (let ix = 0, list_ = ctx.resources; ix < list_.length; ix++) {
+      const resource = list_[ix]!;
       for (const p of schemaProblems(resource)) {
         ctx.report({ resource, path: p.path, part: p.part ?? 'key', message: p.message });
       }

@@ -81,7 +81,8 @@ export const rule: Rule = {
   },
   check(ctx) {
     for (const kind of ['RequestAuthentication', 'WasmPlugin', 'Telemetry']) {
-      for (const r of ctx.mesh.byKind(kind)) {
+      for (let ix = 0, list_ = ctx.mesh.byKind(kind); ix < list_.length; ix++) {
+        const r = list_[ix]!;
         const path = l7Part(r);
         if (!path) continue;
         const ambient = scopeIsAmbient(ctx.mesh, r);

@@ -74,7 +74,8 @@ export const rule: Rule = {
     },
   },
   check(ctx) {
-    for (const r of ctx.mesh.byKind('ServiceEntry')) {
+    for (let ix = 0, list_ = ctx.mesh.byKind('ServiceEntry'); ix < list_.length; ix++) {
+      const r = list_[ix]!;
       if (!isGroup(r, 'networking.istio.io')) continue;
       if (getArray(r.obj, ['spec', 'addresses']).length > 0) continue;
       const none = noAutoAllocation(r);

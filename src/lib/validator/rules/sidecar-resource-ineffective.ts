@@ -68,7 +68,8 @@ export const rule: Rule = {
     },
   },
   check(ctx) {
-    for (const r of ctx.mesh.byKind('Sidecar')) {
+    for (let ix = 0, list_ = ctx.mesh.byKind('Sidecar'); ix < list_.length; ix++) {
+      const r = list_[ix]!;
       if (!isGroup(r, 'networking.istio.io')) continue;
       const ambient = namespaceIsAmbient(ctx.mesh, r.namespace);
       if (ambient === false) continue;

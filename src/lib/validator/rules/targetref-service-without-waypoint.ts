@@ -83,7 +83,8 @@ export const rule: Rule = {
   },
   check(ctx) {
     for (const kind of KINDS) {
-      for (const r of ctx.mesh.byKind(kind)) {
+      for (let ix = 0, list_ = ctx.mesh.byKind(kind); ix < list_.length; ix++) {
+        const r = list_[ix]!;
         for (const { ref, path } of targetRefs(r)) {
           const { group, kind: k } = refKind(ref, '', '');
           const name = typeof ref.name === 'string' ? ref.name : undefined;

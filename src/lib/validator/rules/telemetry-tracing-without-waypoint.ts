@@ -79,7 +79,8 @@ export const rule: Rule = {
     },
   },
   check(ctx) {
-    for (const r of ctx.mesh.byKind('Telemetry')) {
+    for (let ix = 0, list_ = ctx.mesh.byKind('Telemetry'); ix < list_.length; ix++) {
+      const r = list_[ix]!;
       if (!isGroup(r, 'telemetry.istio.io') || hasTargetRefs(r)) continue;
       if (r.namespace === ctx.mesh.rootNamespace || getObject(r.obj, ['spec', 'selector'])) continue; // selector: other rule
       if (!getArray(r.obj, ['spec', 'tracing']).length) continue;

@@ -81,7 +81,8 @@ export const rule: Rule = {
   },
   check(ctx) {
     const anyWaypoint = ctx.mesh.waypoints.length > 0;
-    for (const use of waypointLabelUses(ctx.mesh)) {
+    for (let ix = 0, list_ = waypointLabelUses(ctx.mesh); ix < list_.length; ix++) {
+      const use = list_[ix]!;
       const b = use.binding;
       if (!b.requested) continue;
       const target = `${b.requested.namespace}/${b.requested.name}`;

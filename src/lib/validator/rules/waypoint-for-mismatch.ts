@@ -83,7 +83,8 @@ export const rule: Rule = {
     },
   },
   check(ctx) {
-    for (const use of waypointLabelUses(ctx.mesh)) {
+    for (let ix = 0, list_ = waypointLabelUses(ctx.mesh); ix < list_.length; ix++) {
+      const use = list_[ix]!;
       const b = use.binding;
       if (b.reason !== 'waypoint-for-mismatch' || !b.requested) continue;
       const wp = ctx.mesh.waypoint(b.requested.namespace, b.requested.name);

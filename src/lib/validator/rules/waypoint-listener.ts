@@ -72,7 +72,8 @@ export const rule: Rule = {
     },
   },
   check(ctx) {
-    for (const r of ctx.mesh.byKind('Gateway')) {
+    for (let ix = 0, list_ = ctx.mesh.byKind('Gateway'); ix < list_.length; ix++) {
+      const r = list_[ix]!;
       if (!isGatewayApi(r)) continue;
       if (getString(r.obj, ['spec', 'gatewayClassName']) !== WAYPOINT_CLASS) continue;
       const listeners = getArray(r.obj, ['spec', 'listeners']);

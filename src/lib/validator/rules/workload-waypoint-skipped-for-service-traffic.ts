@@ -95,7 +95,8 @@ export const rule: Rule = {
     },
   },
   check(ctx) {
-    for (const use of waypointLabelUses(ctx.mesh)) {
+    for (let ix = 0, list_ = waypointLabelUses(ctx.mesh); ix < list_.length; ix++) {
+      const use = list_[ix]!;
       if ((use.kind !== 'Pod' && use.kind !== 'WorkloadEntry') || !use.binding.waypoint) continue;
       const wp = use.binding.waypoint;
       const w = ctx.mesh.workloads.length ? ctx.mesh.workload(use.resource.namespace, use.resource.name) : undefined;

@@ -44,7 +44,8 @@ export const rule: Rule = {
     },
   },
   check(ctx) {
-    for (const issue of ctx.issues) {
+    for (let ix = 0, list_ = ctx.issues; ix < list_.length; ix++) {
+      const issue = list_[ix]!;
       if (issue.rule !== 'yaml-syntax') continue;
       ctx.reportRaw({
         file: issue.file,
