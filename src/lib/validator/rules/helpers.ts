@@ -31,15 +31,22 @@ export function hasTargetRefs(r: Resource): boolean {
   return getObject(s, ['targetRef']) !== undefined || getArray(s, ['targetRefs']).length > 0;
 }
 
-/** `targetRef` and each `targetRefs[i]` with their paths. */
-export function targetRefs(r: Resource): { ref: JsonObject; path: ObjectPath }[] {
-  const s = spec(r);
-  const out: { ref: JsonObject; path: ObjectPath }[] = [];
+const NO_REFS: readonly { ref: JsonObject; path: ObjectPath }[] = Object.freeze([]);
+
+/** `targetRef` and each `targetRefs[i]` with their paths (a shared empty array when there is none). */
+export function targetRefs(r: Resource): readonly { ref: JsonObject; path: ObjectPath }[] {
+  const s = r.obj.spec;
+  if (s === null || typeof s !== 'object' || Array.isArray(s)) return NO_REFS;
   const one = getObject(s, ['targetRef']);
+  const many = s.targetRefs;
+  if (!one && !(Array.isArray(many) && many.length)) return NO_REFS;
+  const out: { ref: JsonObject; path: ObjectPath }[] = [];
   if (one) out.push({ ref: one, path: ['spec', 'targetRef'] });
-  getArray(s, ['targetRefs']).forEach((t, i) => {
-    if (t && typeof t === 'object' && !Array.isArray(t)) out.push({ ref: t, path: ['spec', 'targetRefs', i] });
-  });
+  if (Array.isArray(many))
+    for (let i = 0; i < many.length; i++) {
+      const t = many[i];
+      if (t && typeof t === 'object' && !Array.isArray(t)) out.push({ ref: t, path: ['spec', 'targetRefs', i] });
+    }
   return out;
 }
 

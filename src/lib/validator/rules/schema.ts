@@ -109,7 +109,9 @@ export const rule: Rule = {
     }
     for (let ix = 0, list_ = ctx.resources; ix < list_.length; ix++) {
       const resource = list_[ix]!;
-      for (const p of schemaProblems(resource)) {
+      const problems = schemaProblems(resource);
+      for (let j = 0; j < problems.length; j++) {
+        const p = problems[j]!;
         ctx.report({ resource, path: p.path, part: p.part ?? 'key', message: p.message });
       }
     }

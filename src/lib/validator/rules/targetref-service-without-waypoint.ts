@@ -85,7 +85,9 @@ export const rule: Rule = {
     for (const kind of KINDS) {
       for (let ix = 0, list_ = ctx.mesh.byKind(kind); ix < list_.length; ix++) {
         const r = list_[ix]!;
-        for (const { ref, path } of targetRefs(r)) {
+        const refs = targetRefs(r);
+        for (let j = 0; j < refs.length; j++) {
+          const { ref, path } = refs[j]!;
           const { group, kind: k } = refKind(ref, '', '');
           const name = typeof ref.name === 'string' ? ref.name : undefined;
           if (!name) continue;
