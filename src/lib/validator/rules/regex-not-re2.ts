@@ -108,31 +108,38 @@ interface RegexUse {
   readonly value: string;
 }
 
-function gatewayApiRegexes(r: Resource): RegexUse[] {
-  const out: RegexUse[] = [];
-  getArray(r.obj, ['spec', 'rules']).forEach((rule, i) => {
-    getArray(rule, ['matches']).forEach((m, j) => {
-      const base: ObjectPath = ['spec', 'rules', i, 'matches', j];
+const REGEX_LISTS = ['headers', 'queryParams'] as const;
+const METHOD_FIELDS = ['service', 'method'] as const;
+
+/** Regex values of an HTTPRoute/GRPCRoute's matches; paths are built only for a regex found. */
+function gatewayApiRegexes(r: Resource, out: RegexUse[]): void {
+  const rules = getArray(r.obj, ['spec', 'rules']);
+  for (let i = 0; i < rules.length; i++) {
+    const matches = getArray(rules[i], ['matches']);
+    for (let j = 0; j < matches.length; j++) {
+      const m = matches[j];
       const path = getObject(m, ['path']);
       if (path && getString(path, ['type']) === 'RegularExpression') {
         const v = getString(path, ['value']);
-        if (v !== undefined) out.push({ path: [...base, 'path', 'value'], value: v });
+        if (v !== undefined) out.push({ path: ['spec', 'rules', i, 'matches', j, 'path', 'value'], value: v });
       }
       const method = getObject(m, ['method']);
       if (method && getString(method, ['type']) === 'RegularExpression')
-        for (const k of ['service', 'method']) {
+        for (const k of METHOD_FIELDS) {
           const v = getString(method, [k]);
-          if (v !== undefined) out.push({ path: [...base, 'method', k], value: v });
+          if (v !== undefined) out.push({ path: ['spec', 'rules', i, 'matches', j, 'method', k], value: v });
         }
-      for (const list of ['headers', 'queryParams'])
-        getArray(m, [list]).forEach((h, k) => {
-          if (getString(h, ['type']) !== 'RegularExpression') return;
+      for (const list of REGEX_LISTS) {
+        const items = getArray(m, [list]);
+        for (let k = 0; k < items.length; k++) {
+          const h = items[k];
+          if (getString(h, ['type']) !== 'RegularExpression') continue;
           const v = getString(h, ['value']);
-          if (v !== undefined) out.push({ path: [...base, list, k, 'value'], value: v });
-        });
-    });
-  });
-  return out;
+          if (v !== undefined) out.push({ path: ['spec', 'rules', i, 'matches', j, list, k, 'value'], value: v });
+        }
+      }
+    }
+  }
 }
 
 function stringMatchRegex(m: JsonValue | undefined, path: ObjectPath, out: RegexUse[]): void {
@@ -234,9 +241,15 @@ export const rule: Rule = {
   },
   check(ctx) {
     const uses: { r: Resource; u: RegexUse }[] = [];
+    const found: RegexUse[] = [];
     for (const kind of ['HTTPRoute', 'GRPCRoute'])
-      for (const r of ctx.mesh.byKind(kind))
-        if (isGatewayApi(r)) for (const u of gatewayApiRegexes(r)) uses.push({ r, u });
+      for (let ix = 0, list_ = ctx.mesh.byKind(kind); ix < list_.length; ix++) {
+        const r = list_[ix]!;
+        if (!isGatewayApi(r)) continue;
+        gatewayApiRegexes(r, found);
+        for (let k = 0; k < found.length; k++) uses.push({ r, u: found[k]! });
+        if (found.length) found.length = 0;
+      }
     for (const r of ctx.mesh.byKind('VirtualService'))
       if (isGroup(r, 'networking.istio.io')) for (const u of virtualServiceRegexes(r)) uses.push({ r, u });
     for (const { r, u } of uses) {
