@@ -29,12 +29,14 @@ const KINDS = [
  */
 interface Trie {
   readonly children: Map<string, Trie>;
+  /** The children other than `[]`, as an array: the walk iterates it for every object. */
+  readonly named: [step: string, child: Trie][];
   /** An experimental field ends here. */
   field: boolean;
   /** Experimental values of an enum ending here. */
   values: readonly string[] | undefined;
 }
-const newTrie = (): Trie => ({ children: new Map(), field: false, values: undefined });
+const newTrie = (): Trie => ({ children: new Map(), named: [], field: false, values: undefined });
 
 function insert(root: Trie, pattern: string): Trie {
   let node = root;
@@ -42,7 +44,10 @@ function insert(root: Trie, pattern: string): Trie {
     const steps = part.endsWith('[]') ? [part.slice(0, -2), '[]'] : [part];
     for (const step of steps) {
       let next = node.children.get(step);
-      if (!next) node.children.set(step, (next = newTrie()));
+      if (!next) {
+        node.children.set(step, (next = newTrie()));
+        if (step !== '[]') node.named.push([step, next]);
+      }
       node = next;
     }
   }
@@ -83,38 +88,45 @@ interface Match {
   readonly kind: 'field' | 'value';
 }
 
-/** Every experimental field present and every experimental enum value used, with their paths. */
-function experimentalUses(obj: JsonValue, trie: Trie): Match[] {
+const NO_MATCHES: readonly Match[] = Object.freeze([]);
+
+/**
+ * Every experimental field present and every experimental enum value used, with their paths (a shared empty
+ * array when there is none, the usual case). One recursive walk with a shared path stack; it allocates only for
+ * a match.
+ */
+function experimentalUses(obj: JsonValue, trie: Trie): readonly Match[] {
   const out: Match[] = [];
-  const stack: (string | number)[] = [];
-  const walk = (value: JsonValue, node: Trie): void => {
-    if (node.field) out.push({ path: [...stack], value, kind: 'field' });
-    if (node.values && typeof value === 'string' && node.values.includes(value))
-      out.push({ path: [...stack], value, kind: 'value' });
-    if (node.children.size === 0 || value === null || typeof value !== 'object') return;
-    if (Array.isArray(value)) {
-      const each = node.children.get('[]');
-      if (!each) return;
-      for (let k = 0; k < value.length; k++) {
-        stack.push(k);
-        walk(value[k]!, each);
-        stack.pop();
-      }
-      return;
-    }
-    // keys() + get(): iterating the Map's entries would allocate a pair per child on every object.
-    for (const step of node.children.keys()) {
-      if (step === '[]') continue;
-      const child = node.children.get(step)!;
-      const v = value[step];
-      if (v === undefined || v === null) continue;
-      stack.push(step);
-      walk(v, child);
+  walkTrie(obj, trie, [], out);
+  return out.length ? out : NO_MATCHES;
+}
+
+function walkTrie(value: JsonValue, node: Trie, stack: (string | number)[], out: Match[]): void {
+  if (node.field) out.push({ path: [...stack], value, kind: 'field' });
+  if (node.values && typeof value === 'string' && node.values.includes(value))
+    out.push({ path: [...stack], value, kind: 'value' });
+  if (node.children.size === 0 || value === null || typeof value !== 'object') return;
+  if (Array.isArray(value)) {
+    const each = node.children.get('[]');
+    if (!each) return;
+    for (let k = 0; k < value.length; k++) {
+      stack.push(k);
+      walkTrie(value[k]!, each, stack, out);
       stack.pop();
     }
-  };
-  walk(obj, trie);
-  return out;
+    return;
+  }
+  const named = node.named;
+  for (let n = 0; n < named.length; n++) {
+    const entry = named[n]!;
+    const step = entry[0];
+    const child = entry[1];
+    const v = value[step];
+    if (v === undefined || v === null) continue;
+    stack.push(step);
+    walkTrie(v, child, stack, out);
+    stack.pop();
+  }
 }
 
 export const rule: Rule = {
