@@ -145,10 +145,8 @@ function podSpecOf(r: Resource): { meta: JsonObject | undefined; spec: JsonObjec
       meta: getObject(r.obj, ['spec', 'jobTemplate', 'spec', 'template', 'metadata']),
       spec: getObject(r.obj, ['spec', 'jobTemplate', 'spec', 'template', 'spec']),
     };
-  return {
-    meta: getObject(r.obj, ['spec', 'template', 'metadata']),
-    spec: getObject(r.obj, ['spec', 'template', 'spec']),
-  };
+  const template = getObject(r.obj, ['spec', 'template']);
+  return { meta: getObject(template, ['metadata']), spec: getObject(template, ['spec']) };
 }
 
 /**
