@@ -22,13 +22,20 @@ export function ofKind(mesh: Mesh, kind: string, group: string): Resource[] {
   return mesh.byKind(kind).filter((r) => (group === '' ? !r.apiVersion.includes('/') : isGroup(r, group)));
 }
 
+const isObject = (v: JsonValue | undefined): v is JsonObject =>
+  v !== null && v !== undefined && typeof v === 'object' && !Array.isArray(v);
+
+// spec(), hasTargetRefs() and actionOf() run for every policy in several rules: plain property reads.
 export function spec(r: Resource): JsonObject {
-  return getObject(r.obj, ['spec']) ?? {};
+  const s = r.obj.spec;
+  return isObject(s) ? s : {};
 }
 
 export function hasTargetRefs(r: Resource): boolean {
-  const s = spec(r);
-  return getObject(s, ['targetRef']) !== undefined || getArray(s, ['targetRefs']).length > 0;
+  const s = r.obj.spec;
+  if (!isObject(s)) return false;
+  const many = s.targetRefs;
+  return isObject(s.targetRef) || (Array.isArray(many) && many.length > 0);
 }
 
 const NO_REFS: readonly { ref: JsonObject; path: ObjectPath }[] = Object.freeze([]);
@@ -52,7 +59,8 @@ export function targetRefs(r: Resource): readonly { ref: JsonObject; path: Objec
 
 export type Action = 'ALLOW' | 'DENY' | 'AUDIT' | 'CUSTOM';
 export function actionOf(r: Resource): Action {
-  const a = getString(r.obj, ['spec', 'action']);
+  const s = r.obj.spec;
+  const a = isObject(s) ? s.action : undefined;
   return a === 'DENY' || a === 'AUDIT' || a === 'CUSTOM' ? a : 'ALLOW';
 }
 
