@@ -64,7 +64,12 @@ export function refOf(r: Resource): ResourceRef {
 export function selectorMatches(selector: JsonObject, labels: Readonly<Record<string, string>>): boolean {
   const matchLabels = selector.matchLabels;
   if (matchLabels && typeof matchLabels === 'object' && !Array.isArray(matchLabels)) {
-    for (const [k, v] of Object.entries(matchLabels)) if (labels[k] !== String(v)) return false;
+    // for…in over own data: no entries array per call (this runs for every selector against every candidate).
+    for (const k in matchLabels) {
+      if (!Object.prototype.hasOwnProperty.call(matchLabels, k)) continue;
+      const v = matchLabels[k];
+      if (labels[k] !== (typeof v === 'string' ? v : String(v))) return false;
+    }
   }
   const exprs = selector.matchExpressions;
   if (Array.isArray(exprs)) {
