@@ -584,7 +584,7 @@ class Flow {
 }
 
 /** A plain scalar resolved by the YAML 1.2 core schema, as `yaml` does by default. */
-export function resolvePlain(s: string): JsonValue {
+function resolvePlain(s: string): JsonValue {
   const c = s.charCodeAt(0);
   // Decide by the first character so that the usual names, paths and URLs never reach a regex.
   if ((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46) {

@@ -195,10 +195,6 @@ interface DocContext {
   readonly counter: { seq: number };
 }
 
-function shifted(range: RangeFn, base: number): RangeFn {
-  return base === 0 ? range : (start, end) => range(start + base, end + base);
-}
-
 /** 1-based line/column for offsets of one input. */
 class LinePositions {
   readonly starts: Int32Array;
@@ -252,7 +248,8 @@ function splitDocuments(text: string, starts: Int32Array): [number, number][] | 
 
 /** The full `yaml` parser: positions for every node, errors, aliases (capped), duplicate keys. */
 function readWithYaml(text: string, base: number, positions: LinePositions, ctx: DocContext): void {
-  const range = shifted((start, end) => positions.range(start, end), base);
+  // Offsets in `text` → positions in the input, for errors and for nodes of this stream.
+  const stream = new DocNodes(positions, base, null);
   const { file, issues } = ctx;
   // The composer recurses per nesting level; the fast reader bounds its own depth, `yaml` needs this guard.
   const depthProblem = excessiveDepth(text);
@@ -261,7 +258,7 @@ function readWithYaml(text: string, base: number, positions: LinePositions, ctx:
       rule: 'yaml-syntax',
       severity: 'error',
       file,
-      range: range(depthProblem, depthProblem + 1),
+      range: stream.range(depthProblem, depthProblem + 1),
       message: `Nesting deeper than ${LIMITS.maxDepth} levels; no Kubernetes object is this deep. Not parsed.`,
     });
     return;
@@ -270,11 +267,12 @@ function readWithYaml(text: string, base: number, positions: LinePositions, ctx:
   const documents: Document.Parsed[] = 'empty' in docs ? [] : docs;
   // A stream without documents can still carry errors (e.g. a stray directive).
   if ('empty' in docs)
-    for (const e of docs.errors) issues.push(syntaxIssue(file, e.message, range(e.pos[0], e.pos[1])));
+    for (const e of docs.errors) issues.push(syntaxIssue(file, e.message, stream.range(e.pos[0], e.pos[1])));
   if (tooManyDocuments(documents.length, file, issues)) return;
   for (const doc of documents) {
     if (doc.errors.length) {
-      for (const e of doc.errors) issues.push(syntaxIssue(file, cleanMessage(e.message), range(e.pos[0], e.pos[1])));
+      for (const e of doc.errors)
+        issues.push(syntaxIssue(file, cleanMessage(e.message), stream.range(e.pos[0], e.pos[1])));
       continue;
     }
     const root = doc.contents;
@@ -282,7 +280,7 @@ function readWithYaml(text: string, base: number, positions: LinePositions, ctx:
     const tooDeep = deepestNode(root);
     if (tooDeep) {
       issues.push(
-        syntaxIssue(file, `Nesting deeper than ${LIMITS.maxDepth} levels; not parsed.`, rangeOf(tooDeep, range)),
+        syntaxIssue(file, `Nesting deeper than ${LIMITS.maxDepth} levels; not parsed.`, rangeOf(tooDeep, stream)),
       );
       continue;
     }
@@ -292,7 +290,7 @@ function readWithYaml(text: string, base: number, positions: LinePositions, ctx:
         syntaxIssue(
           file,
           `Aliases expand this document to more than ${LIMITS.maxExpandedNodes} nodes (an alias bomb?). Not parsed.`,
-          rangeOf(root, range),
+          rangeOf(root, stream),
         ),
       );
       continue;
@@ -301,7 +299,7 @@ function readWithYaml(text: string, base: number, positions: LinePositions, ctx:
     try {
       value = doc.toJS({ maxAliasCount: LIMITS.maxAliasCount });
     } catch (err) {
-      issues.push(syntaxIssue(file, err instanceof Error ? err.message : String(err), rangeOf(root, range)));
+      issues.push(syntaxIssue(file, err instanceof Error ? err.message : String(err), rangeOf(root, stream)));
       continue;
     }
     if (value === null || value === undefined) continue; // `---` followed by nothing or only comments
@@ -357,23 +355,19 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-type RangeFn = (start: number, end: number) => SourceRange;
-type Ranger = RangeFn | { range: RangeFn };
-
-function rangeOf(node: Node | Pair | null, ranger: Ranger): SourceRange {
-  const range: RangeFn = typeof ranger === 'function' ? ranger : (start, end) => ranger.range(start, end);
+function rangeOf(node: Node | Pair | null, doc: DocNodes): SourceRange {
   // No node (the lazy re-parse found nothing): the start of the document is the best we can say.
-  if (node === null) return range(0, 0);
+  if (node === null) return doc.range(0, 0);
   if (isPair(node)) {
     const k = node.key as Node | null;
     const v = node.value as Node | null;
     const start = k?.range?.[0] ?? v?.range?.[0] ?? 0;
     const end = v?.range?.[1] ?? k?.range?.[1] ?? start;
-    return range(start, end);
+    return doc.range(start, end);
   }
   const r = node.range;
   if (!r) return point(1, 1);
-  return range(r[0], r[1]);
+  return doc.range(r[0], r[1]);
 }
 
 /**
