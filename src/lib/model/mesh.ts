@@ -199,21 +199,22 @@ export function buildMesh(input: readonly Resource[], options: { rootNamespace?:
   const resources = lastWins(input);
   const rootNamespace = options.rootNamespace ?? 'istio-system';
   const kindIndex = new Map<string, Resource[]>();
-  /** kind → namespace → resources: nested maps, so a lookup hashes two short strings instead of building a key. */
+  /**
+   * kind → namespace → resources, built per kind on first use (most kinds are never asked for by namespace):
+   * nested maps, so a lookup hashes two short strings instead of building a key.
+   */
   const kindNsIndex = new Map<string, Map<string, Resource[]>>();
+  const inNamespace = (kind: string, ns: string): readonly Resource[] => {
+    let byNs = kindNsIndex.get(kind);
+    if (!byNs) {
+      kindNsIndex.set(kind, (byNs = new Map()));
+      const list = kindIndex.get(kind) ?? EMPTY;
+      for (let i = 0; i < list.length; i++) push(byNs, list[i]!.namespace, list[i]!);
+    }
+    return byNs.get(ns) ?? EMPTY;
+  };
   const nsLabels = new Map<string, Record<string, string>>();
   const gatewayClassLabels = new Map<string, Record<string, string>>();
-  for (let ri = 0; ri < resources.length; ri++) {
-    const r = resources[ri]!;
-    push(kindIndex, r.kind, r);
-    let byNs = kindNsIndex.get(r.kind);
-    if (!byNs) kindNsIndex.set(r.kind, (byNs = new Map()));
-    push(byNs, r.namespace, r);
-    if (r.kind === 'Namespace' && r.apiVersion === 'v1') nsLabels.set(r.name, { ...r.labels });
-    if (r.kind === 'GatewayClass' && isGatewayApi(r)) gatewayClassLabels.set(r.name, { ...r.labels });
-  }
-
-  // Workloads
   const workloads: Workload[] = [];
   const workloadByName = new NameIndex<Workload>();
   const workloadsByNs = new Map<string, Workload[]>();
@@ -222,120 +223,38 @@ export function buildMesh(input: readonly Resource[], options: { rootNamespace?:
    * maps of the parser's shared strings instead of a "key=value" string per label and lookup.
    */
   const workloadsByLabel = new Map<string, Map<string, Map<string, Workload[]>>>();
-  for (let ri = 0; ri < resources.length; ri++) {
-    const r = resources[ri]!;
-    let w: Workload | undefined;
-    if (CONTROLLER_KINDS.has(r.kind) || r.kind === 'Pod' || r.kind === 'CronJob') {
-      const { meta, spec } = podSpecOf(r);
-      const labels = r.kind === 'Pod' ? { ...r.labels } : strings(get(meta, ['labels']));
-      const annotations = r.kind === 'Pod' ? { ...r.annotations } : strings(get(meta, ['annotations']));
-      const ports: number[] = [];
-      containerPorts(getArray(spec, ['containers']), ports);
-      containerPorts(getArray(spec, ['initContainers']), ports);
-      w = {
-        resource: r,
-        kind: r.kind,
-        namespace: r.namespace,
-        name: r.name,
-        labels,
-        annotations,
-        serviceAccount: getString(spec, ['serviceAccountName']) || getString(spec, ['serviceAccount']) || 'default',
-        ip: address(10, 244, workloads.length),
-        ports,
-        hostNetwork: get(spec, ['hostNetwork']) === true,
-        isWaypoint:
-          labels['gateway.istio.io/managed'] === 'istio.io-mesh-controller' ||
-          (labels[LABEL_DATAPLANE_MODE] === 'none' && labels['gateway.networking.k8s.io/gateway-name'] !== undefined),
-      };
-    } else if (r.kind === 'WorkloadEntry' && r.apiVersion.startsWith('networking.istio.io/')) {
-      const addr = getString(r.obj, ['spec', 'address']);
-      const ports = Object.values(strings(get(r.obj, ['spec', 'ports'])))
-        .map(Number)
-        .filter((n) => Number.isFinite(n));
-      w = {
-        resource: r,
-        kind: r.kind,
-        namespace: r.namespace,
-        name: r.name,
-        labels: { ...strings(get(r.obj, ['spec', 'labels'])), ...r.labels },
-        annotations: { ...r.annotations },
-        serviceAccount: getString(r.obj, ['spec', 'serviceAccount']) || 'default',
-        ip: addr && /^[\d.]+$|:/.test(addr) ? addr : address(10, 244, workloads.length),
-        ports,
-        hostNetwork: false,
-        isWaypoint: false,
-      };
-    }
-    if (!w) continue;
-    workloads.push(w);
-    workloadByName.set(w.namespace, w.name, w);
-    push(workloadsByNs, w.namespace, w);
-    let byLabel = workloadsByLabel.get(w.namespace);
-    if (!byLabel) workloadsByLabel.set(w.namespace, (byLabel = new Map()));
-    const labels = w.labels;
-    for (const k in labels) {
-      let byValue = byLabel.get(k);
-      if (!byValue) byLabel.set(k, (byValue = new Map()));
-      push(byValue, labels[k]!, w);
-    }
-  }
-
-  // Services and ServiceEntries
   const services: ServiceInfo[] = [];
   const serviceByName = new NameIndex<ServiceInfo>();
   const serviceEntryByName = new NameIndex<ServiceInfo>();
   const servicesByNs = new Map<string, ServiceInfo[]>();
-  const servicesByHost = new Map<string, ServiceInfo[]>();
-  const wildcardEntries: ServiceInfo[] = [];
+  // One pass: the kind, workload and service indexes each keep input order on their own.
   for (let ri = 0; ri < resources.length; ri++) {
     const r = resources[ri]!;
-    let s: ServiceInfo | undefined;
-    if (r.kind === 'Service' && r.apiVersion === 'v1') {
-      const clusterIP = getString(r.obj, ['spec', 'clusterIP']);
-      const selector = getObject(r.obj, ['spec', 'selector']);
-      s = {
-        resource: r,
-        kind: 'Service',
-        namespace: r.namespace,
-        name: r.name,
-        hosts: [`${r.name}.${r.namespace}.svc.cluster.local`],
-        addresses: [clusterIP && clusterIP !== 'None' ? clusterIP : address(10, 96, services.length)],
-        ports: servicePorts(getArray(r.obj, ['spec', 'ports'])),
-        ...(selector && Object.keys(selector).length ? { selector: strings(selector) } : {}),
-        labels: r.labels,
-      };
-    } else if (r.kind === 'ServiceEntry' && r.apiVersion.startsWith('networking.istio.io/')) {
-      const selector = getObject(r.obj, ['spec', 'workloadSelector', 'labels']);
-      s = {
-        resource: r,
-        kind: 'ServiceEntry',
-        namespace: r.namespace,
-        name: r.name,
-        hosts: getArray(r.obj, ['spec', 'hosts']).filter((h): h is string => typeof h === 'string'),
-        addresses: getArray(r.obj, ['spec', 'addresses']).filter((h): h is string => typeof h === 'string'),
-        ports: getArray(r.obj, ['spec', 'ports']).flatMap((p) => {
-          const port = get(p, ['number']);
-          if (typeof port !== 'number') return [];
-          const tp = get(p, ['targetPort']);
-          const sp: ServicePort = {
-            port,
-            ...(getString(p, ['name']) ? { name: getString(p, ['name'])! } : {}),
-            ...(typeof tp === 'number' ? { targetPort: tp } : {}),
-            ...(getString(p, ['protocol']) ? { protocol: getString(p, ['protocol'])! } : {}),
-          };
-          return [sp];
-        }),
-        ...(selector ? { selector: strings(selector) } : {}),
-        labels: r.labels,
-      };
+    const kind = r.kind;
+    push(kindIndex, kind, r);
+    if (kind === 'Namespace' && r.apiVersion === 'v1') nsLabels.set(r.name, { ...r.labels });
+    else if (kind === 'GatewayClass' && isGatewayApi(r)) gatewayClassLabels.set(r.name, { ...r.labels });
+
+    const w = workloadOf(r, workloads.length);
+    if (w) {
+      workloads.push(w);
+      workloadByName.set(w.namespace, w.name, w);
+      push(workloadsByNs, w.namespace, w);
+      let byLabel = workloadsByLabel.get(w.namespace);
+      if (!byLabel) workloadsByLabel.set(w.namespace, (byLabel = new Map()));
+      const labels = w.labels;
+      for (const k in labels) {
+        let byValue = byLabel.get(k);
+        if (!byValue) byLabel.set(k, (byValue = new Map()));
+        push(byValue, labels[k]!, w);
+      }
+      continue;
     }
-    if (!s) continue;
-    services.push(s);
-    (s.kind === 'Service' ? serviceByName : serviceEntryByName).set(s.namespace, s.name, s);
-    push(servicesByNs, s.namespace, s);
-    for (const h of s.hosts) {
-      if (h.startsWith('*')) wildcardEntries.push(s);
-      else push(servicesByHost, h.toLowerCase(), s);
+    const s = serviceInfoOf(r, services.length);
+    if (s) {
+      services.push(s);
+      (s.kind === 'Service' ? serviceByName : serviceEntryByName).set(s.namespace, s.name, s);
+      push(servicesByNs, s.namespace, s);
     }
   }
 
@@ -378,6 +297,22 @@ export function buildMesh(input: readonly Resource[], options: { rootNamespace?:
   }
 
   const namespaceLabels = (ns: string): Readonly<Record<string, string>> => nsLabels.get(ns) ?? {};
+
+  // Host lookups are the simulator's and a few rules' business: the host index is built on the first one.
+  let servicesByHost: Map<string, ServiceInfo[]> | undefined;
+  const wildcardEntries: ServiceInfo[] = [];
+  const hostIndex = (): Map<string, ServiceInfo[]> => {
+    if (servicesByHost) return servicesByHost;
+    servicesByHost = new Map();
+    for (let i = 0; i < services.length; i++) {
+      const s = services[i]!;
+      for (const h of s.hosts) {
+        if (h.startsWith('*')) wildcardEntries.push(s);
+        else push(servicesByHost, h.toLowerCase(), s);
+      }
+    }
+    return servicesByHost;
+  };
 
   const enrolment = (w: Workload): Enrolment => {
     if (w.hostNetwork) return { mode: 'none', reason: 'hostNetwork pods are never captured by istio-cni.' };
@@ -482,7 +417,7 @@ export function buildMesh(input: readonly Resource[], options: { rootNamespace?:
     resources,
     rootNamespace,
     byKind: (kind) => kindIndex.get(kind) ?? EMPTY,
-    inNamespace: (kind, ns) => kindNsIndex.get(kind)?.get(ns) ?? EMPTY,
+    inNamespace,
     namespaceLabels,
     hasNamespace: (ns) => nsLabels.has(ns),
     workloads,
@@ -517,8 +452,9 @@ export function buildMesh(input: readonly Resource[], options: { rootNamespace?:
       if (parts.length === 1) candidates.push(`${h}.${clientNamespace}.svc.cluster.local`);
       else if (parts.length === 2) candidates.push(`${h}.svc.cluster.local`);
       else if (parts.length === 3 && parts[2] === 'svc') candidates.push(`${h}.cluster.local`);
+      const byHost = hostIndex();
       for (const c of candidates) {
-        const found = servicesByHost.get(c);
+        const found = byHost.get(c);
         if (found?.length) return found;
       }
       return wildcardEntries.filter((s) => s.hosts.some((p) => p.startsWith('*') && h.endsWith(p.slice(1))));
@@ -536,6 +472,117 @@ export function buildMesh(input: readonly Resource[], options: { rootNamespace?:
     enrolment,
     resolveWaypoint,
   };
+}
+
+/** The workload a controller, Pod, CronJob or WorkloadEntry stands for (the n-th of the mesh), or undefined. */
+function workloadOf(r: Resource, n: number): Workload | undefined {
+  if (CONTROLLER_KINDS.has(r.kind) || r.kind === 'Pod' || r.kind === 'CronJob') {
+    const { meta, spec } = podSpecOf(r);
+    const labels = r.kind === 'Pod' ? { ...r.labels } : strings(get(meta, ['labels']));
+    const annotations = r.kind === 'Pod' ? { ...r.annotations } : strings(get(meta, ['annotations']));
+    const ports: number[] = [];
+    containerPorts(getArray(spec, ['containers']), ports);
+    containerPorts(getArray(spec, ['initContainers']), ports);
+    return {
+      resource: r,
+      kind: r.kind,
+      namespace: r.namespace,
+      name: r.name,
+      labels,
+      annotations,
+      serviceAccount: getString(spec, ['serviceAccountName']) || getString(spec, ['serviceAccount']) || 'default',
+      ip: address(10, 244, n),
+      ports,
+      hostNetwork: get(spec, ['hostNetwork']) === true,
+      isWaypoint:
+        labels['gateway.istio.io/managed'] === 'istio.io-mesh-controller' ||
+        (labels[LABEL_DATAPLANE_MODE] === 'none' && labels['gateway.networking.k8s.io/gateway-name'] !== undefined),
+    };
+  } else if (r.kind === 'WorkloadEntry' && r.apiVersion.startsWith('networking.istio.io/')) {
+    const addr = getString(r.obj, ['spec', 'address']);
+    const ports = Object.values(strings(get(r.obj, ['spec', 'ports'])))
+      .map(Number)
+      .filter((x) => Number.isFinite(x));
+    return {
+      resource: r,
+      kind: r.kind,
+      namespace: r.namespace,
+      name: r.name,
+      labels: { ...strings(get(r.obj, ['spec', 'labels'])), ...r.labels },
+      annotations: { ...r.annotations },
+      serviceAccount: getString(r.obj, ['spec', 'serviceAccount']) || 'default',
+      ip: addr && /^[\d.]+$|:/.test(addr) ? addr : address(10, 244, n),
+      ports,
+      hostNetwork: false,
+      isWaypoint: false,
+    };
+  }
+  return undefined;
+}
+
+/** The service a Service or ServiceEntry stands for (the n-th of the mesh), or undefined. */
+function serviceInfoOf(r: Resource, n: number): ServiceInfo | undefined {
+  if (r.kind === 'Service' && r.apiVersion === 'v1') {
+    const clusterIP = getString(r.obj, ['spec', 'clusterIP']);
+    const selector = getObject(r.obj, ['spec', 'selector']);
+    const hosts = [`${r.name}.${r.namespace}.svc.cluster.local`];
+    const addresses = [clusterIP && clusterIP !== 'None' ? clusterIP : address(10, 96, n)];
+    const ports = servicePorts(getArray(r.obj, ['spec', 'ports']));
+    // Two literals rather than a spread: same keys in the same order, without a temporary object per Service.
+    return selector && hasKeys(selector)
+      ? {
+          resource: r,
+          kind: 'Service',
+          namespace: r.namespace,
+          name: r.name,
+          hosts,
+          addresses,
+          ports,
+          selector: strings(selector),
+          labels: r.labels,
+        }
+      : {
+          resource: r,
+          kind: 'Service',
+          namespace: r.namespace,
+          name: r.name,
+          hosts,
+          addresses,
+          ports,
+          labels: r.labels,
+        };
+  }
+  if (r.kind === 'ServiceEntry' && r.apiVersion.startsWith('networking.istio.io/')) {
+    const selector = getObject(r.obj, ['spec', 'workloadSelector', 'labels']);
+    return {
+      resource: r,
+      kind: 'ServiceEntry',
+      namespace: r.namespace,
+      name: r.name,
+      hosts: getArray(r.obj, ['spec', 'hosts']).filter((h): h is string => typeof h === 'string'),
+      addresses: getArray(r.obj, ['spec', 'addresses']).filter((h): h is string => typeof h === 'string'),
+      ports: getArray(r.obj, ['spec', 'ports']).flatMap((p) => {
+        const port = get(p, ['number']);
+        if (typeof port !== 'number') return [];
+        const tp = get(p, ['targetPort']);
+        const sp: ServicePort = {
+          port,
+          ...(getString(p, ['name']) ? { name: getString(p, ['name'])! } : {}),
+          ...(typeof tp === 'number' ? { targetPort: tp } : {}),
+          ...(getString(p, ['protocol']) ? { protocol: getString(p, ['protocol'])! } : {}),
+        };
+        return [sp];
+      }),
+      ...(selector ? { selector: strings(selector) } : {}),
+      labels: r.labels,
+    };
+  }
+  return undefined;
+}
+
+function hasKeys(o: JsonObject): boolean {
+  for (const _ in o) return true;
+  return false;
 }
 
 function containerPorts(containers: readonly JsonValue[], out: number[]): void {
