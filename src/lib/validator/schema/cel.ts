@@ -4,49 +4,73 @@
  * (istio/istio manifests/charts/base/files/crd-all.gen.yaml at 1.30.3, kubernetes-sigs/gateway-api
  * config/crd at v1.5.1); tests/differential/ re-checks our verdicts with a real CEL engine on those files.
  * Each problem is reported at the field the rule is attached to.
+ *
+ * These checks run for every policy and route of every lint and almost never find anything, so the
+ * no-finding path reads fields in place (no path-literal arrays for model/access, no forEach closures) and
+ * builds paths, lists and sets only when there is something to report or compare.
  */
-import { get, getArray, getObject, getString } from '../../model/access.ts';
-import type { JsonObject, JsonValue, ObjectPath, Resource } from '../../model/types.ts';
+import type { JsonObject, JsonValue, Resource } from '../../model/types.ts';
 import type { SchemaProblem } from './index.ts';
 
 type Out = SchemaProblem[];
 type Path = (string | number)[];
-
-const has = (o: JsonValue | undefined, key: string): boolean =>
-  o !== null &&
-  typeof o === 'object' &&
-  !Array.isArray(o) &&
-  (o as JsonObject)[key] !== undefined &&
-  (o as JsonObject)[key] !== null;
+/** The CEL checks of one kind, given the resource's spec (an object). */
+export type CelCheck = (spec: JsonObject, out: Out) => void;
 
 const isObj = (v: JsonValue | undefined): v is JsonObject => v !== null && typeof v === 'object' && !Array.isArray(v);
 
+const has = (o: JsonValue | undefined, key: string): boolean => isObj(o) && o[key] !== undefined && o[key] !== null;
+
+/** o[key] when o is an object (the one-step case of model/access `get`). */
+const field = (o: JsonValue | undefined, key: string): JsonValue | undefined => (isObj(o) ? o[key] : undefined);
+
+const str = (o: JsonValue | undefined, key: string): string | undefined => {
+  const v = field(o, key);
+  return typeof v === 'string' ? v : undefined;
+};
+
+const NONE: readonly JsonValue[] = [];
+const list = (o: JsonValue | undefined, key: string): readonly JsonValue[] => {
+  const v = field(o, key);
+  return Array.isArray(v) ? v : NONE;
+};
+
+const child = (o: JsonValue | undefined, key: string): JsonObject | undefined => {
+  const v = field(o, key);
+  return isObj(v) ? v : undefined;
+};
+
+/** The checks for `group`/`kind`, or undefined when the kind has none (worked out once per kind, see index.ts). */
+export function celCheckFor(group: string, kind: string): CelCheck | undefined {
+  if (group === 'security.istio.io') {
+    if (kind === 'AuthorizationPolicy') return authorizationPolicy;
+    if (kind === 'PeerAuthentication') return peerAuthentication;
+    if (kind === 'RequestAuthentication') return requestAuthentication;
+  } else if (group === 'networking.istio.io') {
+    if (kind === 'ServiceEntry') return serviceEntry;
+  } else if (group === 'extensions.istio.io') {
+    if (kind === 'WasmPlugin') return wasmPlugin;
+  } else if (group === 'telemetry.istio.io') {
+    if (kind === 'Telemetry') return telemetry;
+  } else if (group === 'gateway.networking.k8s.io') {
+    if (kind === 'Gateway') return gateway;
+    if (kind === 'HTTPRoute') return httpRoute;
+    if (kind === 'GRPCRoute') return grpcRoute;
+  }
+  return undefined;
+}
+
 /** Appends the CEL rule violations of r to out; `group` is r's API group. */
 export function celChecks(r: Resource, group: string, out: Out): void {
+  const check = celCheckFor(group, r.kind);
   const spec = r.obj.spec;
-  if (!isObj(spec)) return;
-  if (group === 'security.istio.io') {
-    if (r.kind === 'AuthorizationPolicy') authorizationPolicy(spec, out);
-    else if (r.kind === 'PeerAuthentication') peerAuthentication(spec, out);
-    else if (r.kind === 'RequestAuthentication') requestAuthentication(spec, out);
-  } else if (group === 'networking.istio.io') {
-    if (r.kind === 'ServiceEntry') serviceEntry(spec, out);
-  } else if (group === 'extensions.istio.io') {
-    if (r.kind === 'WasmPlugin') wasmPlugin(spec, out);
-  } else if (group === 'telemetry.istio.io') {
-    if (r.kind === 'Telemetry') telemetry(spec, out);
-  } else if (group === 'gateway.networking.k8s.io') {
-    if (r.kind === 'Gateway') gateway(spec, out);
-    else if (r.kind === 'HTTPRoute') httpRoute(spec, out);
-    else if (r.kind === 'GRPCRoute') grpcRoute(spec, out);
-  }
+  if (check && isObj(spec)) check(spec, out);
 }
 
 // ---------------------------------------------------------------- Istio policy attachment
 
 /** "only one of targetRefs or selector can be set"; "cross namespace referencing is not currently supported". */
 function attachment(spec: JsonObject, out: Out, withTargetRef = true): void {
-  // Runs for every policy: the list of set fields is only built when there is a conflict to report.
   const count =
     (has(spec, 'selector') ? 1 : 0) +
     (withTargetRef && has(spec, 'targetRef') ? 1 : 0) +
@@ -58,29 +82,37 @@ function attachment(spec: JsonObject, out: Out, withTargetRef = true): void {
       message: `Set only one of selector, targetRef and targetRefs (this object sets ${set.join(' and ')}); the API server rejects the combination.`,
     });
   }
-  const one = getString(spec.targetRef, ['namespace']);
+  const one = str(spec.targetRef, 'namespace');
   if (one !== undefined && one !== '') out.push({ path: ['spec', 'targetRef', 'namespace'], message: CROSS_NS });
-  const refs = getArray(spec, ['targetRefs']);
+  const refs = list(spec, 'targetRefs');
   for (let i = 0; i < refs.length; i++) {
-    const ns = getString(refs[i], ['namespace']);
+    const ns = str(refs[i], 'namespace');
     if (ns !== undefined && ns !== '') out.push({ path: ['spec', 'targetRefs', i, 'namespace'], message: CROSS_NS });
   }
-  const selector = getObject(spec, ['selector', 'matchLabels']);
-  if (selector) labelMatch(selector, ['spec', 'selector', 'matchLabels'], out);
+  const selector = child(child(spec, 'selector'), 'matchLabels');
+  if (selector) selectorLabels(selector, out);
 }
 
 const CROSS_NS =
   'targetRef namespace must be empty: cross-namespace references are not supported; the policy must live in the target’s namespace.';
 
-/** "wildcard not allowed in label key/value match", "key must not be empty". */
-function labelMatch(labels: JsonObject, path: ObjectPath, out: Out): void {
+/** "wildcard not allowed in label key/value match", "key must not be empty" (for spec.selector.matchLabels). */
+function selectorLabels(labels: JsonObject, out: Out): void {
   for (const k in labels) {
     const v = labels[k];
-    if (k.length === 0) out.push({ path, message: 'A selector label key must not be empty.' });
+    if (k.length === 0)
+      out.push({ path: ['spec', 'selector', 'matchLabels'], message: 'A selector label key must not be empty.' });
     else if (k.includes('*'))
-      out.push({ path: [...path, k], message: 'Wildcards are not allowed in selector label keys.' });
+      out.push({
+        path: ['spec', 'selector', 'matchLabels', k],
+        message: 'Wildcards are not allowed in selector label keys.',
+      });
     if (typeof v === 'string' && v.includes('*'))
-      out.push({ path: [...path, k], part: 'value', message: 'Wildcards are not allowed in selector label values.' });
+      out.push({
+        path: ['spec', 'selector', 'matchLabels', k],
+        part: 'value',
+        message: 'Wildcards are not allowed in selector label values.',
+      });
   }
 }
 
@@ -88,11 +120,11 @@ const SA_EXCLUSIVE = ['principals', 'notPrincipals', 'namespaces', 'notNamespace
 
 function authorizationPolicy(spec: JsonObject, out: Out): void {
   attachment(spec, out);
-  const rules = getArray(spec, ['rules']);
+  const rules = list(spec, 'rules');
   for (let i = 0; i < rules.length; i++) {
-    const froms = getArray(rules[i], ['from']);
+    const froms = list(rules[i], 'from');
     for (let j = 0; j < froms.length; j++) {
-      const src = getObject(froms[j], ['source']);
+      const src = child(froms[j], 'source');
       if (!src) continue;
       if (!(has(src, 'serviceAccounts') || has(src, 'notServiceAccounts'))) continue;
       const other = SA_EXCLUSIVE.filter((k) => has(src, k));
@@ -105,7 +137,7 @@ function authorizationPolicy(spec: JsonObject, out: Out): void {
   }
   // istiod's validating webhook (istio/istio pkg/config/validation/validation.go, ValidateAuthorizationPolicy)
   // adds rules the CRD schema does not carry: DENY and CUSTOM need `rules`, `provider` only with CUSTOM.
-  const action = getString(spec, ['action']);
+  const action = str(spec, 'action');
   const noRules =
     spec.rules === undefined || spec.rules === null || (Array.isArray(spec.rules) && spec.rules.length === 0);
   if ((action === 'DENY' || action === 'CUSTOM') && noRules)
@@ -123,13 +155,10 @@ function authorizationPolicy(spec: JsonObject, out: Out): void {
 }
 
 function peerAuthentication(spec: JsonObject, out: Out): void {
-  if (has(spec, 'selector')) {
-    const ml = getObject(spec, ['selector', 'matchLabels']);
-    if (ml) labelMatch(ml, ['spec', 'selector', 'matchLabels'], out);
-  }
-  const plm = getObject(spec, ['portLevelMtls']);
+  const ml = child(child(spec, 'selector'), 'matchLabels');
+  if (ml) selectorLabels(ml, out);
+  const plm = child(spec, 'portLevelMtls');
   if (plm) {
-    const ml = getObject(spec, ['selector', 'matchLabels']);
     if (!ml || Object.keys(ml).length === 0)
       out.push({
         path: ['spec', 'portLevelMtls'],
@@ -146,18 +175,25 @@ function peerAuthentication(spec: JsonObject, out: Out): void {
   }
 }
 
+const JWKS_SOURCES = ['jwksUri', 'jwks_uri', 'jwks'];
+const JWKS_URIS = ['jwksUri', 'jwks_uri'];
+
 function requestAuthentication(spec: JsonObject, out: Out): void {
   attachment(spec, out);
-  getArray(spec, ['jwtRules']).forEach((rule, i) => {
-    if (!isObj(rule)) return;
-    const sources = ['jwksUri', 'jwks_uri', 'jwks'].filter((k) => has(rule, k));
-    if (sources.length > 1)
-      out.push({
-        path: ['spec', 'jwtRules', i, sources[1]!],
-        message: `Set only one key source per JWT rule (this one sets ${sources.join(' and ')}).`,
-      });
-    for (const k of ['jwksUri', 'jwks_uri']) {
-      const uri = getString(rule, [k]);
+  const rules = list(spec, 'jwtRules');
+  for (let i = 0; i < rules.length; i++) {
+    const rule = rules[i];
+    if (!isObj(rule)) continue;
+    if (has(rule, 'jwks') || (has(rule, 'jwksUri') && has(rule, 'jwks_uri'))) {
+      const sources = JWKS_SOURCES.filter((k) => has(rule, k));
+      if (sources.length > 1)
+        out.push({
+          path: ['spec', 'jwtRules', i, sources[1]!],
+          message: `Set only one key source per JWT rule (this one sets ${sources.join(' and ')}).`,
+        });
+    }
+    for (const k of JWKS_URIS) {
+      const uri = str(rule, k);
       if (uri !== undefined && !/^https?:\/\//i.test(uri))
         out.push({
           path: ['spec', 'jwtRules', i, k],
@@ -165,26 +201,30 @@ function requestAuthentication(spec: JsonObject, out: Out): void {
           message: `${k} must be an http:// or https:// URL.`,
         });
     }
-  });
+  }
 }
 
 // ---------------------------------------------------------------- ServiceEntry
 
 function serviceEntry(spec: JsonObject, out: Out): void {
-  getArray(spec, ['hosts']).forEach((h, i) => {
-    if (h === '*')
+  const hosts = list(spec, 'hosts');
+  for (let i = 0; i < hosts.length; i++)
+    if (hosts[i] === '*')
       out.push({
         path: ['spec', 'hosts', i],
         part: 'value',
         message: 'A ServiceEntry host cannot be the bare wildcard "*".',
       });
-  });
   if (has(spec, 'workloadSelector') && has(spec, 'endpoints'))
     out.push({ path: ['spec', 'endpoints'], message: 'Set only one of workloadSelector and endpoints.' });
-  const resolution = getString(spec, ['resolution']);
-  const addresses = getArray(spec, ['addresses']);
-  const cidr = addresses.findIndex((a) => typeof a === 'string' && a.includes('/'));
-  if (cidr >= 0 && !['STATIC', 'NONE'].includes(resolution ?? 'NONE'))
+  const resolution = str(spec, 'resolution');
+  const addresses = list(spec, 'addresses');
+  let cidr = -1;
+  for (let i = 0; i < addresses.length && cidr < 0; i++) {
+    const a = addresses[i];
+    if (typeof a === 'string' && a.includes('/')) cidr = i;
+  }
+  if (cidr >= 0 && resolution !== undefined && resolution !== 'STATIC' && resolution !== 'NONE')
     out.push({
       path: ['spec', 'addresses', cidr],
       part: 'value',
@@ -195,31 +235,35 @@ function serviceEntry(spec: JsonObject, out: Out): void {
       path: ['spec', 'endpoints'],
       message: 'resolution NONE (the default) cannot have endpoints; use STATIC or DNS.',
     });
-  if (resolution === 'DNS_ROUND_ROBIN' && getArray(spec, ['endpoints']).length > 1)
+  if (resolution === 'DNS_ROUND_ROBIN' && list(spec, 'endpoints').length > 1)
     out.push({ path: ['spec', 'endpoints'], message: 'resolution DNS_ROUND_ROBIN allows at most one endpoint.' });
-  const seen = new Map<number, number>();
-  getArray(spec, ['ports']).forEach((p, i) => {
-    const n = get(p, ['number']);
-    if (typeof n !== 'number') return;
+  const ports = list(spec, 'ports');
+  if (ports.length < 2) return; // the check below compares ports with each other
+  const seen = new Set<number>();
+  for (let i = 0; i < ports.length; i++) {
+    const n = field(ports[i], 'number');
+    if (typeof n !== 'number') continue;
     if (seen.has(n))
       out.push({
         path: ['spec', 'ports', i, 'number'],
         part: 'value',
         message: `Port number ${n} is listed twice; port numbers must be unique.`,
       });
-    else seen.set(n, i);
-  });
+    else seen.add(n);
+  }
 }
 
 // ---------------------------------------------------------------- WasmPlugin / Telemetry
 
+const WASM_SCHEMES = ['', 'http', 'https', 'file', 'oci'];
+
 function wasmPlugin(spec: JsonObject, out: Out): void {
   attachment(spec, out, false);
-  const url = getString(spec, ['url']);
+  const url = str(spec, 'url');
   if (url !== undefined) {
     const m = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\//.exec(url);
     const scheme = m ? m[1]!.toLowerCase() : '';
-    if (!['', 'http', 'https', 'file', 'oci'].includes(scheme))
+    if (!WASM_SCHEMES.includes(scheme))
       out.push({
         path: ['spec', 'url'],
         part: 'value',
@@ -230,75 +274,89 @@ function wasmPlugin(spec: JsonObject, out: Out): void {
 
 function telemetry(spec: JsonObject, out: Out): void {
   attachment(spec, out);
-  getArray(spec, ['metrics']).forEach((m, i) => {
-    getArray(m, ['overrides']).forEach((o, j) => {
-      const tags = getObject(o, ['tagOverrides']);
-      if (!tags) return;
-      for (const [name, t] of Object.entries(tags)) {
-        const op = getString(t, ['operation']);
-        const path: Path = ['spec', 'metrics', i, 'overrides', j, 'tagOverrides', name];
-        if (op === 'UPSERT' && (getString(t, ['value']) ?? '') === '')
-          out.push({ path, message: `Tag override "${name}" uses UPSERT and needs a value.` });
+  const metrics = list(spec, 'metrics');
+  for (let i = 0; i < metrics.length; i++) {
+    const overrides = list(metrics[i], 'overrides');
+    for (let j = 0; j < overrides.length; j++) {
+      const tags = child(overrides[j], 'tagOverrides');
+      if (!tags) continue;
+      for (const name of Object.keys(tags)) {
+        const t = tags[name];
+        const op = str(t, 'operation');
+        if (op === 'UPSERT' && (str(t, 'value') ?? '') === '')
+          out.push({
+            path: ['spec', 'metrics', i, 'overrides', j, 'tagOverrides', name],
+            message: `Tag override "${name}" uses UPSERT and needs a value.`,
+          });
         if (op === 'REMOVE' && has(t, 'value'))
           out.push({
-            path: [...path, 'value'],
+            path: ['spec', 'metrics', i, 'overrides', j, 'tagOverrides', name, 'value'],
             message: `Tag override "${name}" uses REMOVE and must not set a value.`,
           });
       }
-    });
-  });
+    }
+  }
 }
 
 // ---------------------------------------------------------------- Gateway API Gateway
 
 function gateway(spec: JsonObject, out: Out): void {
-  const listeners = getArray(spec, ['listeners']);
-  const names = new Set<string>();
-  const combos = new Set<string>();
-  listeners.forEach((l, i) => {
-    const name = getString(l, ['name']);
-    const path: Path = ['spec', 'listeners', i];
-    if (name !== undefined) {
+  const listeners = list(spec, 'listeners');
+  // Uniqueness needs two listeners: the usual waypoint has one, and then no sets are built.
+  const names = listeners.length > 1 ? new Set<string>() : undefined;
+  const combos = listeners.length > 1 ? new Set<string>() : undefined;
+  for (let i = 0; i < listeners.length; i++) {
+    const l = listeners[i];
+    const name = str(l, 'name');
+    if (name !== undefined && names) {
       if (names.has(name))
         out.push({
-          path: [...path, 'name'],
+          path: ['spec', 'listeners', i, 'name'],
           part: 'value',
           message: `Listener name "${name}" is used twice; names must be unique.`,
         });
       names.add(name);
     }
-    const protocol = getString(l, ['protocol']) ?? '';
-    const combo = `${String(get(l, ['port']))}|${protocol}|${getString(l, ['hostname']) ?? ''}`;
-    if (combos.has(combo))
+    const protocol = str(l, 'protocol') ?? '';
+    if (combos) {
+      const combo = `${String(field(l, 'port'))}|${protocol}|${str(l, 'hostname') ?? ''}`;
+      if (combos.has(combo))
+        out.push({
+          path: ['spec', 'listeners', i],
+          message: 'Another listener has the same port, protocol and hostname; each combination must be unique.',
+        });
+      combos.add(combo);
+    }
+    const tls = child(l, 'tls');
+    if ((protocol === 'HTTP' || protocol === 'TCP' || protocol === 'UDP') && tls)
+      out.push({ path: ['spec', 'listeners', i, 'tls'], message: `tls must not be set for protocol ${protocol}.` });
+    if ((protocol === 'TCP' || protocol === 'UDP') && has(l, 'hostname'))
       out.push({
-        path,
-        message: 'Another listener has the same port, protocol and hostname; each combination must be unique.',
+        path: ['spec', 'listeners', i, 'hostname'],
+        message: `hostname must not be set for protocol ${protocol}.`,
       });
-    combos.add(combo);
-    const tls = getObject(l, ['tls']);
-    if (['HTTP', 'TCP', 'UDP'].includes(protocol) && tls)
-      out.push({ path: [...path, 'tls'], message: `tls must not be set for protocol ${protocol}.` });
-    if (['TCP', 'UDP'].includes(protocol) && has(l, 'hostname'))
-      out.push({ path: [...path, 'hostname'], message: `hostname must not be set for protocol ${protocol}.` });
     if (protocol === 'HTTPS' && tls && has(tls, 'mode') && tls.mode !== 'Terminate')
       out.push({
-        path: [...path, 'tls', 'mode'],
+        path: ['spec', 'listeners', i, 'tls', 'mode'],
         part: 'value',
         message: 'tls mode must be Terminate for protocol HTTPS.',
       });
     if (protocol === 'TLS' && !(tls && has(tls, 'mode')))
       out.push({
-        path: tls ? [...path, 'tls'] : path,
+        path: tls ? ['spec', 'listeners', i, 'tls'] : ['spec', 'listeners', i],
         message: 'protocol TLS needs tls.mode (Terminate or Passthrough).',
       });
     if (
       tls &&
       (tls.mode ?? 'Terminate') === 'Terminate' &&
-      getArray(tls, ['certificateRefs']).length === 0 &&
-      !getObject(tls, ['options'])
+      list(tls, 'certificateRefs').length === 0 &&
+      !child(tls, 'options')
     )
-      out.push({ path: [...path, 'tls'], message: 'tls in Terminate mode needs certificateRefs or options.' });
-  });
+      out.push({
+        path: ['spec', 'listeners', i, 'tls'],
+        message: 'tls in Terminate mode needs certificateRefs or options.',
+      });
+  }
 }
 
 // ---------------------------------------------------------------- Gateway API HTTPRoute
@@ -331,64 +389,61 @@ const FILTER_FIELD: Readonly<Record<string, string>> = {
 };
 
 function httpRoute(spec: JsonObject, out: Out): void {
-  const rules = getArray(spec, ['rules']);
+  const rules = list(spec, 'rules');
   let totalMatches = 0;
-  rules.forEach((rule, i) => {
-    const rp: Path = ['spec', 'rules', i];
-    const matches = getArray(rule, ['matches']);
+  for (let i = 0; i < rules.length; i++) {
+    const rule = rules[i];
+    const matches = list(rule, 'matches');
     totalMatches += matches.length;
-    matches.forEach((m, j) => {
-      const type = getString(m, ['path', 'type']) ?? 'PathPrefix';
-      const value = getString(m, ['path', 'value']);
+    for (let j = 0; j < matches.length; j++) {
+      const path = child(matches[j], 'path');
+      const type = str(path, 'type') ?? 'PathPrefix';
+      const value = str(path, 'value');
       if (value !== undefined && (type === 'Exact' || type === 'PathPrefix')) {
         const why = badPathValue(value);
         if (why)
           out.push({
-            path: [...rp, 'matches', j, 'path', 'value'],
+            path: ['spec', 'rules', i, 'matches', j, 'path', 'value'],
             part: 'value',
             message: `Path ${JSON.stringify(value)} ${why}.`,
           });
       }
-    });
-    filters(
-      getArray(rule, ['filters']),
-      rp,
-      matches,
-      out,
-      true,
-      has(rule, 'backendRefs') && getArray(rule, ['backendRefs']).length > 0,
-    );
-    getArray(rule, ['backendRefs']).forEach((b, k) => {
-      const group = getString(b, ['group']) ?? '';
-      const kind = getString(b, ['kind']) ?? 'Service';
+    }
+    const backendRefs = list(rule, 'backendRefs');
+    const ruleFilters = list(rule, 'filters');
+    if (ruleFilters.length) filters(ruleFilters, ['spec', 'rules', i], matches, out, true, backendRefs.length > 0);
+    for (let k = 0; k < backendRefs.length; k++) {
+      const b = backendRefs[k];
+      const group = str(b, 'group') ?? '';
+      const kind = str(b, 'kind') ?? 'Service';
       if (group === '' && kind === 'Service' && !has(b, 'port'))
-        out.push({ path: [...rp, 'backendRefs', k], message: 'A backendRef to a Service must set port.' });
-      const fs = getArray(b, ['filters']);
-      if (fs.length) filters(fs, [...rp, 'backendRefs', k], matches, out, false, false);
-    });
-    const timeouts = getObject(rule, ['timeouts']);
+        out.push({ path: ['spec', 'rules', i, 'backendRefs', k], message: 'A backendRef to a Service must set port.' });
+      const fs = list(b, 'filters');
+      if (fs.length) filters(fs, ['spec', 'rules', i, 'backendRefs', k], matches, out, false, false);
+    }
+    const timeouts = child(rule, 'timeouts');
     if (timeouts) {
-      const req = duration(getString(timeouts, ['request']));
-      const be = duration(getString(timeouts, ['backendRequest']));
+      const req = duration(str(timeouts, 'request'));
+      const be = duration(str(timeouts, 'backendRequest'));
       if (req !== undefined && be !== undefined && req !== 0 && be > req)
         out.push({
-          path: [...rp, 'timeouts', 'backendRequest'],
+          path: ['spec', 'rules', i, 'timeouts', 'backendRequest'],
           part: 'value',
           message: 'backendRequest timeout cannot be longer than the request timeout.',
         });
     }
-  });
+  }
   if (totalMatches > 128)
     out.push({
       path: ['spec', 'rules'],
       message: `The route has ${totalMatches} matches in total; the limit across all rules is 128.`,
     });
   // parentRefs: two refs to the same parent need distinct sectionNames.
-  const parents = getArray(spec, ['parentRefs']);
+  const parents = list(spec, 'parentRefs');
   if (parents.length < 2) return; // the checks below compare parentRefs with each other
   const byParent = new Map<string, number[]>();
   parents.forEach((p, i) => {
-    const key = `${getString(p, ['group']) ?? 'gateway.networking.k8s.io'}|${getString(p, ['kind']) ?? 'Gateway'}|${getString(p, ['namespace']) ?? ''}|${getString(p, ['name']) ?? ''}`;
+    const key = `${str(p, 'group') ?? 'gateway.networking.k8s.io'}|${str(p, 'kind') ?? 'Gateway'}|${str(p, 'namespace') ?? ''}|${str(p, 'name') ?? ''}`;
     const list = byParent.get(key) ?? [];
     list.push(i);
     byParent.set(key, list);
@@ -397,7 +452,7 @@ function httpRoute(spec: JsonObject, out: Out): void {
     if (list.length < 2) continue;
     const sections = new Set<string>();
     for (const i of list) {
-      const s = getString(parents[i], ['sectionName']);
+      const s = str(parents[i], 'sectionName');
       if (!s)
         out.push({
           path: ['spec', 'parentRefs', i],
@@ -413,19 +468,19 @@ function httpRoute(spec: JsonObject, out: Out): void {
   }
 }
 
+/** Checks of a non-empty filters list at `base` (a rule, or one of its backendRefs). */
 function filters(
-  list: JsonValue[],
+  list: readonly JsonValue[],
   base: Path,
-  matches: JsonValue[],
+  matches: readonly JsonValue[],
   out: Out,
   ruleLevel: boolean,
   hasBackends: boolean,
 ): void {
-  if (list.length === 0) return; // the usual case: nothing below can fire without a filter
   const counts = new Map<string, number>();
   list.forEach((f, i) => {
     const fp: Path = [...base, 'filters', i];
-    const type = getString(f, ['type']);
+    const type = str(f, 'type');
     filterFields(f, fp, out);
     if (!type) return;
     counts.set(type, (counts.get(type) ?? 0) + 1);
@@ -436,9 +491,9 @@ function filters(
         out.push({ path: [...fp, field], message: `filter.${field} must not be set when type is ${type}.` });
     }
     for (const field of ['requestRedirect', 'urlRewrite']) {
-      const pathMod = getObject(f, [field, 'path']);
+      const pathMod = child(child(f, field), 'path');
       if (!pathMod) continue;
-      const pt = getString(pathMod, ['type']);
+      const pt = str(pathMod, 'type');
       if (pt === 'ReplacePrefixMatch' && !has(pathMod, 'replacePrefixMatch'))
         out.push({
           path: [...fp, field, 'path'],
@@ -462,8 +517,8 @@ function filters(
       if (pt === 'ReplacePrefixMatch') {
         const ok =
           matches.length === 1 &&
-          (getString(matches[0], ['path', 'type']) ?? 'PathPrefix') === 'PathPrefix' &&
-          getObject(matches[0], ['path']) !== undefined;
+          (str(child(matches[0], 'path'), 'type') ?? 'PathPrefix') === 'PathPrefix' &&
+          child(matches[0], 'path') !== undefined;
         if (!ok)
           out.push({
             path: [...fp, field, 'path'],
@@ -475,7 +530,7 @@ function filters(
   const repeatable = new Set(['RequestMirror', 'ExtensionRef']);
   for (const [type, n] of counts) {
     if (n > 1 && !repeatable.has(type)) {
-      const i = list.findLastIndex((f) => getString(f, ['type']) === type);
+      const i = list.findLastIndex((f) => str(f, 'type') === type);
       out.push({
         path: [...base, 'filters', i],
         message: `The ${type} filter cannot be repeated in one filters list.`,
@@ -495,21 +550,21 @@ function filters(
  * defaults to 100), and its backendRef "Must have port for Service reference".
  */
 function filterFields(f: JsonValue | undefined, fp: Path, out: Out): void {
-  const cors = getObject(f, ['cors']);
+  const cors = child(f, 'cors');
   if (cors)
     for (const [field, what] of [
       ['allowOrigins', 'origins'],
       ['allowMethods', 'methods'],
       ['allowHeaders', 'headers'],
     ] as const) {
-      const list = getArray(cors, [field]);
-      if (list.length > 1 && list.includes('*'))
+      const values = list(cors, field);
+      if (values.length > 1 && values.includes('*'))
         out.push({
           path: [...fp, 'cors', field],
           message: `cors.${field} cannot contain "*" alongside other ${what}: "*" already allows every one.`,
         });
     }
-  const mirror = getObject(f, ['requestMirror']);
+  const mirror = child(f, 'requestMirror');
   if (!mirror) return;
   const mp: Path = [...fp, 'requestMirror'];
   if (has(mirror, 'percent') && has(mirror, 'fraction'))
@@ -517,10 +572,10 @@ function filterFields(f: JsonValue | undefined, fp: Path, out: Out): void {
       path: [...mp, 'fraction'],
       message: 'Set only one of requestMirror.percent and requestMirror.fraction.',
     });
-  const fraction = getObject(mirror, ['fraction']);
+  const fraction = child(mirror, 'fraction');
   if (fraction) {
-    const numerator = get(fraction, ['numerator']);
-    const denominator = get(fraction, ['denominator']) ?? 100;
+    const numerator = fraction.numerator;
+    const denominator = fraction.denominator ?? 100;
     if (typeof numerator === 'number' && typeof denominator === 'number' && numerator > denominator)
       out.push({
         path: [...mp, 'fraction', 'numerator'],
@@ -528,26 +583,30 @@ function filterFields(f: JsonValue | undefined, fp: Path, out: Out): void {
         message: `Mirror fraction ${numerator}/${denominator} is more than 1: the numerator must be less than or equal to the denominator${has(fraction, 'denominator') ? '' : ' (100 when not set)'}.`,
       });
   }
-  const ref = getObject(mirror, ['backendRef']);
-  if (
-    ref &&
-    (getString(ref, ['group']) ?? '') === '' &&
-    (getString(ref, ['kind']) ?? 'Service') === 'Service' &&
-    !has(ref, 'port')
-  )
+  const ref = child(mirror, 'backendRef');
+  if (ref && (str(ref, 'group') ?? '') === '' && (str(ref, 'kind') ?? 'Service') === 'Service' && !has(ref, 'port'))
     out.push({ path: [...mp, 'backendRef'], message: 'A requestMirror backendRef to a Service must set port.' });
 }
+
+/** Whether filterFields has anything to look at in f (so callers build its path only then). */
+const hasFilterFields = (f: JsonValue | undefined): boolean =>
+  child(f, 'cors') !== undefined || child(f, 'requestMirror') !== undefined;
 
 // ---------------------------------------------------------------- Gateway API GRPCRoute
 
 function grpcRoute(spec: JsonObject, out: Out): void {
-  getArray(spec, ['rules']).forEach((rule, i) => {
-    const rp: Path = ['spec', 'rules', i];
-    getArray(rule, ['filters']).forEach((f, k) => filterFields(f, [...rp, 'filters', k], out));
-    getArray(rule, ['backendRefs']).forEach((b, j) =>
-      getArray(b, ['filters']).forEach((f, k) => filterFields(f, [...rp, 'backendRefs', j, 'filters', k], out)),
-    );
-  });
+  const rules = list(spec, 'rules');
+  for (let i = 0; i < rules.length; i++) {
+    const fs = list(rules[i], 'filters');
+    for (let k = 0; k < fs.length; k++)
+      if (hasFilterFields(fs[k])) filterFields(fs[k], ['spec', 'rules', i, 'filters', k], out);
+    const backendRefs = list(rules[i], 'backendRefs');
+    for (let j = 0; j < backendRefs.length; j++) {
+      const bfs = list(backendRefs[j], 'filters');
+      for (let k = 0; k < bfs.length; k++)
+        if (hasFilterFields(bfs[k])) filterFields(bfs[k], ['spec', 'rules', i, 'backendRefs', j, 'filters', k], out);
+    }
+  }
 }
 
 /** Gateway API duration (e.g. `1h2m3s`, `500ms`) in ms; undefined when absent or malformed. */

@@ -1,6 +1,7 @@
 import { CATALOG } from '../../catalog/index.ts';
 import type { JsonValue, ObjectPath, Resource } from '../../model/types.ts';
-import { celChecks } from './cel.ts';
+import { celCheckFor } from './cel.ts';
+import type { CelCheck } from './cel.ts';
 import { knownRoot, unknownFields } from './fields.ts';
 import { structuralValidator } from './validators.ts';
 import type { AjvError, StructuralValidator } from './validators.ts';
@@ -71,7 +72,6 @@ export function isKnownGroup(group: string): boolean {
 
 /** What schemaProblems needs to know about one apiVersion/kind pair, worked out once per pair. */
 interface KindInfo {
-  readonly group: string;
   /** The kinds of a fully known group, else undefined. */
   readonly kinds: Set<string> | undefined;
   /** Problem with the apiVersion/kind itself (unknown kind or unserved version): nothing else is checked. */
@@ -79,6 +79,7 @@ interface KindInfo {
   readonly validator: StructuralValidator | undefined;
   readonly knownRoot: number | undefined;
   readonly kindKey: string;
+  readonly cel: CelCheck | undefined;
 }
 
 /**
@@ -117,12 +118,12 @@ function kindInfo(apiVersion: string, kind: string): KindInfo {
   }
   const kindKey = `${apiVersion}|${kind}`;
   info = {
-    group,
     kinds,
     versionProblem,
     validator: structuralValidator(apiVersion, kind),
     knownRoot: knownRoot(kindKey),
     kindKey,
+    cel: celCheckFor(group, kind),
   };
   if (!byKind) kindInfos.set(apiVersion, (byKind = new Map()));
   byKind.set(kind, info);
@@ -164,7 +165,10 @@ export function schemaProblems(resource: Resource): SchemaProblem[] {
       });
     if (info.knownRoot !== undefined) unknownFields(info.knownRoot, info.kindKey, resource.obj, out);
   }
-  celChecks(resource, info.group, out);
+  if (info.cel) {
+    const spec = resource.obj.spec;
+    if (spec !== null && typeof spec === 'object' && !Array.isArray(spec)) info.cel(spec, out);
+  }
   if (out.length > MAX_PER_RESOURCE) {
     const left = out.length - MAX_PER_RESOURCE;
     out.length = MAX_PER_RESOURCE;
