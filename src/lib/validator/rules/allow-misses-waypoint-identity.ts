@@ -1,36 +1,21 @@
 import { getArray, getObject } from '../../model/access.ts';
 import type { Waypoint } from '../../model/mesh.ts';
-import type { JsonValue, ObjectPath } from '../../model/types.ts';
+import type { JsonValue, ObjectPath, Resource } from '../../model/types.ts';
 import type { Rule } from '../rule.ts';
 import { y } from '../testing-yaml.ts';
-import {
-  actionOf,
-  hasTargetRefs,
-  isIstioSecurity,
-  principalMatches,
-  selectedTargets,
-  serviceWaypoint,
-} from './helpers.ts';
+import { authorizationPolicies, principalMatches, selectedTargets, serviceWaypoint } from './helpers.ts';
+import type { Callers } from './helpers.ts';
 
 // Evidence: ztunnel src/proxy/inbound.rs: traffic arriving from a waypoint carries the waypoint's identity, so the
 // destination ztunnel evaluates selector policies against the waypoint principal
 // (cluster.local/ns/<ns>/sa/<waypoint SA>). SEMANTICS §3.
-function sourceAdmits(src: JsonValue | undefined, wp: Waypoint, waypointSa: string): boolean {
-  if (!src || typeof src !== 'object' || Array.isArray(src)) return true;
-  // Read in place (no filtered copies): this runs for every rule of every selector ALLOW policy.
-  const principals = src.principals;
-  const namespaces = src.namespaces;
-  const sas = src.serviceAccounts;
-  let positive = 0;
-  if (Array.isArray(principals)) for (const p of principals) if (typeof p === 'string') positive++;
-  if (Array.isArray(namespaces)) for (const n of namespaces) if (typeof n === 'string') positive++;
-  if (Array.isArray(sas)) for (const s of sas) if (typeof s === 'string') positive++;
-  if (positive === 0) return true; // only ipBlocks / not* fields: not an identity restriction we can judge
-  if (Array.isArray(principals))
-    for (const p of principals) if (typeof p === 'string' && principalMatches(p, wp.principal)) return true;
-  if (Array.isArray(namespaces))
-    for (const n of namespaces) if (typeof n === 'string' && principalMatches(n, wp.namespace)) return true;
-  if (Array.isArray(sas)) for (const s of sas) if (s === waypointSa) return true;
+function admits(callers: Callers, wp: Waypoint): boolean {
+  for (const p of callers.principals) if (principalMatches(p, wp.principal)) return true;
+  for (const n of callers.namespaces) if (principalMatches(n, wp.namespace)) return true;
+  if (callers.serviceAccounts.length) {
+    const waypointSa = `${wp.namespace}/${wp.serviceAccount}`;
+    for (const s of callers.serviceAccounts) if (s === waypointSa) return true;
+  }
   return false;
 }
 
@@ -42,6 +27,20 @@ function hasString(v: JsonValue | undefined): boolean {
 }
 
 const IDENTITY_KEYS = ['principals', 'namespaces', 'serviceAccounts'] as const;
+
+/** The first identity restriction of the policy (the report points there). */
+function firstIdentity(r: Resource): ObjectPath | undefined {
+  const rules = getArray(r.obj, ['spec', 'rules']);
+  for (let i = 0; i < rules.length; i++) {
+    const from = getArray(rules[i], ['from']);
+    for (let j = 0; j < from.length; j++) {
+      const src = getObject(from[j], ['source']);
+      if (!src) continue;
+      for (const k of IDENTITY_KEYS) if (hasString(src[k])) return ['spec', 'rules', i, 'from', j, 'source', k];
+    }
+  }
+  return undefined;
+}
 
 export const rule: Rule = {
   meta: {
@@ -135,40 +134,19 @@ export const rule: Rule = {
   },
   check(ctx) {
     if (!ctx.mesh.waypoints.length) return;
-    for (let ix = 0, list_ = ctx.mesh.byKind('AuthorizationPolicy'); ix < list_.length; ix++) {
-      const r = list_[ix]!;
-      if (!isIstioSecurity(r) || hasTargetRefs(r) || actionOf(r) !== 'ALLOW') continue;
+    for (let ix = 0, list_ = authorizationPolicies(ctx.mesh); ix < list_.length; ix++) {
+      const p = list_[ix]!;
+      // Without `callers` some rule admits any caller, the waypoint too (and no rules is allow-nothing's finding).
+      if (!p.istio || p.targeted || p.action !== 'ALLOW' || !p.callers) continue;
+      const r = p.resource;
       if (r.namespace === ctx.mesh.rootNamespace) continue;
-      const rules = getArray(r.obj, ['spec', 'rules']);
-      if (!rules.length) continue; // allow-nothing: a different finding
-      // Where is the first identity restriction? (the report points there)
-      let firstIdentity: ObjectPath | undefined;
-      for (let i = 0; i < rules.length && !firstIdentity; i++) {
-        const from = getArray(rules[i], ['from']);
-        for (let j = 0; j < from.length && !firstIdentity; j++) {
-          const src = getObject(from[j], ['source']);
-          if (!src) continue;
-          for (const k of IDENTITY_KEYS)
-            if (hasString(src[k])) {
-              firstIdentity = ['spec', 'rules', i, 'from', j, 'source', k];
-              break;
-            }
-        }
-      }
-      if (!firstIdentity) continue;
-      const { services } = selectedTargets(ctx.mesh, r.namespace, getObject(r.obj, ['spec', 'selector']));
+      const { services } = selectedTargets(ctx.mesh, r.namespace, p.selector);
       for (const s of services) {
         const wp = serviceWaypoint(ctx.mesh, s).waypoint;
-        if (!wp) continue;
-        const waypointSa = `${wp.namespace}/${wp.serviceAccount}`;
-        const admitted = rules.some((rule) => {
-          const from = getArray(rule, ['from']);
-          return from.length === 0 || from.some((f) => sourceAdmits(getObject(f, ['source']), wp, waypointSa));
-        });
-        if (admitted) continue;
+        if (!wp || admits(p.callers, wp)) continue;
         ctx.report({
           resource: r,
-          path: firstIdentity,
+          path: firstIdentity(r),
           message: `Service ${s.namespace}/${s.name} goes through waypoint ${wp.namespace}/${wp.name}, so ztunnel sees the caller as ${wp.principal}; no rule of this ALLOW policy admits it, so all traffic through the waypoint is denied.`,
           fix: `Allow principal ${wp.principal} here and move caller-based rules to a targetRefs policy on the Service.`,
         });

@@ -1,7 +1,7 @@
-import { getArray, getObject } from '../../model/access.ts';
+import { getObject } from '../../model/access.ts';
 import type { Rule } from '../rule.ts';
 import { y } from '../testing-yaml.ts';
-import { actionOf, hasTargetRefs, isIstioSecurity } from './helpers.ts';
+import { authorizationPolicies } from './helpers.ts';
 
 // Evidence: istio.io docs "Authorization Policy" (allow-nothing) and ztunnel src/rbac.rs: an ALLOW policy with no
 // rules matches nothing, and the presence of any ALLOW policy means "deny unless allowed".
@@ -57,12 +57,12 @@ export const rule: Rule = {
     },
   },
   check(ctx) {
-    for (let ix = 0, list_ = ctx.mesh.byKind('AuthorizationPolicy'); ix < list_.length; ix++) {
-      const r = list_[ix]!;
-      if (!isIstioSecurity(r) || actionOf(r) !== 'ALLOW') continue;
+    for (let ix = 0, list_ = authorizationPolicies(ctx.mesh); ix < list_.length; ix++) {
+      const p = list_[ix]!;
+      if (!p.istio || p.action !== 'ALLOW' || p.ruleCount > 0) continue;
+      const r = p.resource;
       const spec = getObject(r.obj, ['spec']);
-      if (getArray(spec, ['rules']).length > 0) continue;
-      const scope = hasTargetRefs(r)
+      const scope = p.targeted
         ? 'traffic through the targeted waypoint or service'
         : r.namespace === ctx.mesh.rootNamespace && !getObject(spec, ['selector'])
           ? 'every workload in the mesh'

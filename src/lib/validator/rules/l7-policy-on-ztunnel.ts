@@ -1,6 +1,6 @@
 import type { Rule } from '../rule.ts';
 import { y } from '../testing-yaml.ts';
-import { actionOf, hasTargetRefs, isIstioSecurity, l7Uses, scopeIsAmbient } from './helpers.ts';
+import { authorizationPolicies, l7Uses, scopeIsAmbient, USES_L7 } from './helpers.ts';
 import { getArray } from '../../model/access.ts';
 
 // Evidence: istio/istio pilot/pkg/serviceregistry/ambient/authorization.go converts selector and
@@ -116,10 +116,10 @@ export const rule: Rule = {
     },
   },
   check(ctx) {
-    for (let ix = 0, list_ = ctx.mesh.byKind('AuthorizationPolicy'); ix < list_.length; ix++) {
-      const r = list_[ix]!;
-      if (!isIstioSecurity(r) || hasTargetRefs(r)) continue;
-      const action = actionOf(r);
+    for (let ix = 0, list_ = authorizationPolicies(ctx.mesh); ix < list_.length; ix++) {
+      const p = list_[ix]!;
+      if (!p.istio || p.targeted || !(p.uses & USES_L7)) continue;
+      const { resource: r, action } = p;
       if (action !== 'ALLOW' && action !== 'DENY') continue;
       const rules = getArray(r.obj, ['spec', 'rules']);
       let ambient: boolean | undefined | null = null; // computed lazily: most policies have no L7 field

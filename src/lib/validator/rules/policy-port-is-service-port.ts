@@ -1,9 +1,9 @@
 import { get, getArray, getObject } from '../../model/access.ts';
 import type { ServiceInfo } from '../../model/mesh.ts';
 import type { ObjectPath, Resource } from '../../model/types.ts';
-import type { Rule } from '../rule.ts';
+import type { Rule, RuleContext } from '../rule.ts';
 import { y } from '../testing-yaml.ts';
-import { isIstioSecurity, selectedTargets } from './helpers.ts';
+import { authorizationPolicies, isIstioSecurity, selectedTargets, USES_PORT } from './helpers.ts';
 
 // Evidence: istio/istio pilot/pkg/serviceregistry/kube/controller/ambient/authorization.go turns `ports` into
 // destination-port matches, and ztunnel src/rbac.rs compares them with the connection's destination port, which
@@ -60,6 +60,27 @@ function portUses(r: Resource): readonly PortUse[] {
 }
 const PORT_KEYS = ['ports', 'notPorts'] as const;
 const VALUE_KEYS = ['values', 'notValues'] as const;
+
+function checkPorts(ctx: RuleContext, r: Resource): void {
+  const uses = portUses(r);
+  if (!uses.length) return;
+  const { workloads, services } = selectedTargets(ctx.mesh, r.namespace, getObject(r.obj, ['spec', 'selector']));
+  if (!services.length) return;
+  const listening = new Set<number>();
+  for (const w of workloads) for (const p of w.ports) listening.add(p);
+  for (const u of uses) {
+    if (listening.has(u.port)) continue;
+    const t = translated(services, u.port);
+    if (!t) continue;
+    ctx.report({
+      resource: r,
+      path: u.path,
+      part: 'value',
+      message: `${u.port} is the port of Service ${t.svc.namespace}/${t.svc.name}, which forwards to ${t.target}; policies see the pod port, so this condition never matches traffic sent through the Service.`,
+      fix: `Use port ${t.target}.`,
+    });
+  }
+}
 
 /** A Service port whose number is `port` but that forwards to a different (numeric) target port. */
 function translated(services: readonly ServiceInfo[], port: number): { svc: ServiceInfo; target: number } | undefined {
@@ -141,29 +162,14 @@ export const rule: Rule = {
     },
   },
   check(ctx) {
-    for (const kind of ['AuthorizationPolicy', 'PeerAuthentication']) {
-      for (let ix = 0, list_ = ctx.mesh.byKind(kind); ix < list_.length; ix++) {
-        const r = list_[ix]!;
-        if (!isIstioSecurity(r)) continue;
-        const uses = portUses(r);
-        if (!uses.length) continue;
-        const { workloads, services } = selectedTargets(ctx.mesh, r.namespace, getObject(r.obj, ['spec', 'selector']));
-        if (!services.length) continue;
-        const listening = new Set<number>();
-        for (const w of workloads) for (const p of w.ports) listening.add(p);
-        for (const u of uses) {
-          if (listening.has(u.port)) continue;
-          const t = translated(services, u.port);
-          if (!t) continue;
-          ctx.report({
-            resource: r,
-            path: u.path,
-            part: 'value',
-            message: `${u.port} is the port of Service ${t.svc.namespace}/${t.svc.name}, which forwards to ${t.target}; policies see the pod port, so this condition never matches traffic sent through the Service.`,
-            fix: `Use port ${t.target}.`,
-          });
-        }
-      }
+    // Most AuthorizationPolicies name no port: the digest says which to read.
+    for (let ix = 0, list_ = authorizationPolicies(ctx.mesh); ix < list_.length; ix++) {
+      const p = list_[ix]!;
+      if (p.istio && p.uses & USES_PORT) checkPorts(ctx, p.resource);
+    }
+    for (let ix = 0, list_ = ctx.mesh.byKind('PeerAuthentication'); ix < list_.length; ix++) {
+      const r = list_[ix]!;
+      if (isIstioSecurity(r)) checkPorts(ctx, r);
     }
   },
 };

@@ -1,7 +1,8 @@
 import { getObject } from '../../model/access.ts';
-import type { Rule } from '../rule.ts';
+import type { JsonObject, Resource } from '../../model/types.ts';
+import type { Rule, RuleContext } from '../rule.ts';
 import { y } from '../testing-yaml.ts';
-import { selectedTargets, servicesInNamespace, workloadsInNamespace } from './helpers.ts';
+import { authorizationPolicies, selectedTargets, servicesInNamespace, workloadsInNamespace } from './helpers.ts';
 
 // Evidence: Kubernetes label-selector semantics; istioctl analyzers IST0102-style "no matching workloads" checks.
 const KINDS: readonly [kind: string, selectorPath: readonly string[]][] = [
@@ -12,6 +13,34 @@ const KINDS: readonly [kind: string, selectorPath: readonly string[]][] = [
   ['WasmPlugin', ['spec', 'selector']],
   ['Sidecar', ['spec', 'workloadSelector']],
 ];
+
+function checkSelector(
+  ctx: RuleContext,
+  r: Resource,
+  kind: string,
+  path: readonly string[],
+  selector: JsonObject,
+): void {
+  const matchLabels = getObject(selector, ['matchLabels']);
+  // WasmPlugin/Telemetry/Sidecar selectors use `labels`, the others `matchLabels`.
+  const sel = matchLabels
+    ? selector
+    : getObject(selector, ['labels'])
+      ? { matchLabels: getObject(selector, ['labels'])! }
+      : undefined;
+  if (!sel || !Object.keys(getObject(sel, ['matchLabels']) ?? {}).length) return;
+  const haveWorkloads = workloadsInNamespace(ctx.mesh, r.namespace).length > 0;
+  const haveServices = servicesInNamespace(ctx.mesh, r.namespace).some((s) => s.kind === 'Service' && s.selector);
+  if (!haveWorkloads && !haveServices) return;
+  const { workloads, services } = selectedTargets(ctx.mesh, r.namespace, sel);
+  if (workloads.length || (!haveWorkloads && services.length)) return;
+  ctx.report({
+    resource: r,
+    path: [...path],
+    message: `This selector matches no ${haveWorkloads ? 'workload' : "Service's pods"} in namespace ${r.namespace}: the ${kind} applies to nothing.`,
+    fix: 'Check the labels against the pod template, or move the policy to the right namespace.',
+  });
+}
 
 export const rule: Rule = {
   meta: {
@@ -84,29 +113,18 @@ export const rule: Rule = {
   },
   check(ctx) {
     for (const [kind, path] of KINDS) {
+      if (kind === 'AuthorizationPolicy') {
+        // The digest has the selector: no need to read the policies again.
+        for (let ix = 0, list_ = authorizationPolicies(ctx.mesh); ix < list_.length; ix++) {
+          const p = list_[ix]!;
+          if (p.selector) checkSelector(ctx, p.resource, kind, path, p.selector);
+        }
+        continue;
+      }
       for (let ix = 0, list_ = ctx.mesh.byKind(kind); ix < list_.length; ix++) {
         const r = list_[ix]!;
         const selector = getObject(r.obj, path);
-        if (!selector) continue;
-        const matchLabels = getObject(selector, ['matchLabels']);
-        // WasmPlugin/Telemetry/Sidecar selectors use `labels`, the others `matchLabels`.
-        const sel = matchLabels
-          ? selector
-          : getObject(selector, ['labels'])
-            ? { matchLabels: getObject(selector, ['labels'])! }
-            : undefined;
-        if (!sel || !Object.keys(getObject(sel, ['matchLabels']) ?? {}).length) continue;
-        const haveWorkloads = workloadsInNamespace(ctx.mesh, r.namespace).length > 0;
-        const haveServices = servicesInNamespace(ctx.mesh, r.namespace).some((s) => s.kind === 'Service' && s.selector);
-        if (!haveWorkloads && !haveServices) continue;
-        const { workloads, services } = selectedTargets(ctx.mesh, r.namespace, sel);
-        if (workloads.length || (!haveWorkloads && services.length)) continue;
-        ctx.report({
-          resource: r,
-          path: [...path],
-          message: `This selector matches no ${haveWorkloads ? 'workload' : "Service's pods"} in namespace ${r.namespace}: the ${kind} applies to nothing.`,
-          fix: 'Check the labels against the pod template, or move the policy to the right namespace.',
-        });
+        if (selector) checkSelector(ctx, r, kind, path, selector);
       }
     }
   },

@@ -1,11 +1,37 @@
-import type { Rule } from '../rule.ts';
+import type { Resource } from '../../model/types.ts';
+import type { Rule, RuleContext } from '../rule.ts';
 import { y } from '../testing-yaml.ts';
-import { refKind, serviceNamed, serviceWaypoint, targetRefs } from './helpers.ts';
+import { authorizationPolicies, refKind, serviceNamed, serviceWaypoint, targetRefs } from './helpers.ts';
 
 // Evidence: istio/istio pilot/pkg/serviceregistry/ambient (policy attachment): a targetRefs policy only reaches the
 // waypoint bound to the target; with no waypoint the status says AncestorNotBound and nothing enforces it.
 // SEMANTICS §3.
 const KINDS = ['AuthorizationPolicy', 'RequestAuthentication', 'Telemetry', 'WasmPlugin'] as const;
+
+function checkRefs(ctx: RuleContext, r: Resource): void {
+  const refs = targetRefs(r);
+  for (let j = 0; j < refs.length; j++) {
+    const { ref, path } = refs[j]!;
+    const { group, kind: k } = refKind(ref, '', '');
+    const name = typeof ref.name === 'string' ? ref.name : undefined;
+    if (!name) continue;
+    const svc =
+      group === '' && k === 'Service'
+        ? serviceNamed(ctx.mesh, r.namespace, 'Service', name)
+        : group === 'networking.istio.io' && k === 'ServiceEntry'
+          ? serviceNamed(ctx.mesh, r.namespace, 'ServiceEntry', name)
+          : undefined;
+    if (!svc) continue;
+    const b = serviceWaypoint(ctx.mesh, svc);
+    if (b.waypoint) continue;
+    ctx.report({
+      resource: r,
+      path,
+      message: `${svc.kind} ${svc.namespace}/${svc.name} is not bound to a usable waypoint, so this ${r.kind} is enforced nowhere. ${b.note}`,
+      fix: 'Bind the Service to a waypoint with istio.io/use-waypoint (and deploy it), or use a selector policy for L4 rules.',
+    });
+  }
+}
 
 export const rule: Rule = {
   meta: {
@@ -83,31 +109,15 @@ export const rule: Rule = {
   },
   check(ctx) {
     for (const kind of KINDS) {
-      for (let ix = 0, list_ = ctx.mesh.byKind(kind); ix < list_.length; ix++) {
-        const r = list_[ix]!;
-        const refs = targetRefs(r);
-        for (let j = 0; j < refs.length; j++) {
-          const { ref, path } = refs[j]!;
-          const { group, kind: k } = refKind(ref, '', '');
-          const name = typeof ref.name === 'string' ? ref.name : undefined;
-          if (!name) continue;
-          const svc =
-            group === '' && k === 'Service'
-              ? serviceNamed(ctx.mesh, r.namespace, 'Service', name)
-              : group === 'networking.istio.io' && k === 'ServiceEntry'
-                ? serviceNamed(ctx.mesh, r.namespace, 'ServiceEntry', name)
-                : undefined;
-          if (!svc) continue;
-          const b = serviceWaypoint(ctx.mesh, svc);
-          if (b.waypoint) continue;
-          ctx.report({
-            resource: r,
-            path,
-            message: `${svc.kind} ${svc.namespace}/${svc.name} is not bound to a usable waypoint, so this ${r.kind} is enforced nowhere. ${b.note}`,
-            fix: 'Bind the Service to a waypoint with istio.io/use-waypoint (and deploy it), or use a selector policy for L4 rules.',
-          });
+      if (kind === 'AuthorizationPolicy') {
+        // The digest knows which policies have targetRefs: the others are not read again.
+        for (let ix = 0, list_ = authorizationPolicies(ctx.mesh); ix < list_.length; ix++) {
+          const p = list_[ix]!;
+          if (p.targeted) checkRefs(ctx, p.resource);
         }
+        continue;
       }
+      for (let ix = 0, list_ = ctx.mesh.byKind(kind); ix < list_.length; ix++) checkRefs(ctx, list_[ix]!);
     }
   },
 };

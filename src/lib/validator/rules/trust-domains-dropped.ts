@@ -1,7 +1,7 @@
 import { getArray, getObject } from '../../model/access.ts';
 import type { Rule } from '../rule.ts';
 import { y } from '../testing-yaml.ts';
-import { actionOf, DROPPED_SOURCE, hasTargetRefs, isIstioSecurity, scopeIsAmbient } from './helpers.ts';
+import { authorizationPolicies, DROPPED_SOURCE, scopeIsAmbient, USES_DROPPED_SOURCE } from './helpers.ts';
 
 // Evidence: istio/istio's ambient authorization translation. Older trees
 // (pilot/pkg/serviceregistry/kube/controller/ambient/authorization.go, handleRule) build the ztunnel match from
@@ -73,10 +73,10 @@ export const rule: Rule = {
     },
   },
   check(ctx) {
-    for (let ix = 0, list_ = ctx.mesh.byKind('AuthorizationPolicy'); ix < list_.length; ix++) {
-      const r = list_[ix]!;
-      if (!isIstioSecurity(r) || hasTargetRefs(r)) continue;
-      const action = actionOf(r);
+    for (let ix = 0, list_ = authorizationPolicies(ctx.mesh); ix < list_.length; ix++) {
+      const p = list_[ix]!;
+      if (!p.istio || p.targeted || !(p.uses & USES_DROPPED_SOURCE)) continue;
+      const { resource: r, action } = p;
       if (action !== 'ALLOW' && action !== 'DENY') continue;
       const rules = getArray(r.obj, ['spec', 'rules']);
       for (let i = 0; i < rules.length; i++) {

@@ -1,6 +1,6 @@
 import type { Rule } from '../rule.ts';
 import { y } from '../testing-yaml.ts';
-import { actionOf, hasTargetRefs, isIstioSecurity, scopeIsAmbient } from './helpers.ts';
+import { authorizationPolicies, scopeIsAmbient } from './helpers.ts';
 
 // Evidence: istio/istio pilot/pkg/serviceregistry/ambient/authorization.go only converts ALLOW and DENY for
 // ztunnel; CUSTOM and AUDIT policies are skipped (the policy status reports that ztunnel ignores them).
@@ -69,10 +69,10 @@ export const rule: Rule = {
     },
   },
   check(ctx) {
-    for (let ix = 0, list_ = ctx.mesh.byKind('AuthorizationPolicy'); ix < list_.length; ix++) {
-      const r = list_[ix]!;
-      if (!isIstioSecurity(r) || hasTargetRefs(r)) continue;
-      const action = actionOf(r);
+    for (let ix = 0, list_ = authorizationPolicies(ctx.mesh); ix < list_.length; ix++) {
+      const p = list_[ix]!;
+      if (!p.istio || p.targeted) continue;
+      const { resource: r, action } = p;
       if (action !== 'CUSTOM' && action !== 'AUDIT') continue;
       if (scopeIsAmbient(ctx.mesh, r) === false) continue;
       ctx.report({
