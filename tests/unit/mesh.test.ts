@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildMesh, parseManifests } from '../../src/lib/model/index.ts';
+import { selectorMatches } from '../../src/lib/model/access.ts';
 
 const mesh = (yaml: string) => buildMesh(parseManifests({ file: 't.yaml', text: yaml }).resources);
 
@@ -43,6 +44,38 @@ describe('mesh index', () => {
     expect(m.waypoint('shop', 'shop-wp')!.principal).toBe('cluster.local/ns/shop/sa/shop-wp');
     expect(m.workloadsSelectedBy('shop', { matchLabels: { app: 'cart' } }).map((x) => x.name)).toEqual(['cart']);
     expect(m.servicesSelecting('shop', { app: 'cart', extra: 'y' }).map((s) => s.name)).toEqual(['cart']);
+  });
+
+  it('selects the same workloads with or without the label index of a large namespace', () => {
+    // Namespaces below the index threshold are scanned, larger ones go through the label index: both must agree
+    // with a plain selector match, in workload order, for label values that are absent, shared and unique.
+    for (const size of [5, 80]) {
+      const docs = Array.from(
+        { length: size },
+        (_, i) => `apiVersion: v1
+kind: Pod
+metadata: {name: p${i}, namespace: big, labels: {app: a${i % 7}, tier: t${i % 3}, n: "${i}"${i % 5 ? '' : ', canary: "true"'}}}
+spec: {containers: [{name: c, image: x}]}`,
+      );
+      const m = mesh(docs.join('\n---\n'));
+      const selectors = [
+        { matchLabels: { app: 'a3' } },
+        { matchLabels: { app: 'a3', tier: 't1' } },
+        { matchLabels: { canary: 'true', tier: 't2' } },
+        { matchLabels: { n: '4' } },
+        { matchLabels: { app: 'missing' } },
+        { matchLabels: { app: 'a1' }, matchExpressions: [{ key: 'tier', operator: 'In', values: ['t0', 't2'] }] },
+        {},
+      ];
+      for (const sel of selectors) {
+        const expected = m.workloads.filter((w) => selectorMatches(sel, w.labels)).map((w) => w.name);
+        expect(
+          m.workloadsSelectedBy('big', sel).map((w) => w.name),
+          `${size} ${JSON.stringify(sel)}`,
+        ).toEqual(expected);
+      }
+      expect(m.workloadsSelectedBy('other', { matchLabels: { app: 'a3' } })).toEqual([]);
+    }
   });
 
   it('binds a Service through its namespace label', () => {

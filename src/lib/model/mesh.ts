@@ -125,6 +125,8 @@ const CONTROLLER_KINDS = new Set([
   'ReplicationController',
 ]);
 const EMPTY: readonly never[] = Object.freeze([]);
+/** Below this many workloads a namespace is scanned: cheaper than building and probing its label index. */
+const LABEL_INDEX_MIN_WORKLOADS = 32;
 
 const strings = stringRecord;
 
@@ -218,11 +220,6 @@ export function buildMesh(input: readonly Resource[], options: { rootNamespace?:
   const workloads: Workload[] = [];
   const workloadByName = new NameIndex<Workload>();
   const workloadsByNs = new Map<string, Workload[]>();
-  /**
-   * ns → label key → value → workloads carrying that label: selectors start from their rarest label. Nested
-   * maps of the parser's shared strings instead of a "key=value" string per label and lookup.
-   */
-  const workloadsByLabel = new Map<string, Map<string, Map<string, Workload[]>>>();
   const services: ServiceInfo[] = [];
   const serviceByName = new NameIndex<ServiceInfo>();
   const serviceEntryByName = new NameIndex<ServiceInfo>();
@@ -240,14 +237,6 @@ export function buildMesh(input: readonly Resource[], options: { rootNamespace?:
       workloads.push(w);
       workloadByName.set(w.namespace, w.name, w);
       push(workloadsByNs, w.namespace, w);
-      let byLabel = workloadsByLabel.get(w.namespace);
-      if (!byLabel) workloadsByLabel.set(w.namespace, (byLabel = new Map()));
-      const labels = w.labels;
-      for (const k in labels) {
-        let byValue = byLabel.get(k);
-        if (!byValue) byLabel.set(k, (byValue = new Map()));
-        push(byValue, labels[k]!, w);
-      }
       continue;
     }
     const s = serviceInfoOf(r, services.length);
@@ -297,6 +286,29 @@ export function buildMesh(input: readonly Resource[], options: { rootNamespace?:
   }
 
   const namespaceLabels = (ns: string): Readonly<Record<string, string>> => nsLabels.get(ns) ?? {};
+
+  /**
+   * ns → label key → value → workloads carrying that label, so that selectors in a namespace with many workloads
+   * start from their rarest label. Built per namespace on its first selector query, and only for namespaces large
+   * enough that scanning them would cost more: nested maps of the parser's shared strings, no key strings.
+   */
+  const workloadsByLabel = new Map<string, Map<string, Map<string, Workload[]>>>();
+  const labelIndex = (ns: string, inNs: readonly Workload[]): Map<string, Map<string, Workload[]>> | undefined => {
+    if (inNs.length < LABEL_INDEX_MIN_WORKLOADS) return undefined;
+    let byLabel = workloadsByLabel.get(ns);
+    if (byLabel) return byLabel;
+    workloadsByLabel.set(ns, (byLabel = new Map()));
+    for (let i = 0; i < inNs.length; i++) {
+      const w = inNs[i]!;
+      const labels = w.labels;
+      for (const k in labels) {
+        let byValue = byLabel.get(k);
+        if (!byValue) byLabel.set(k, (byValue = new Map()));
+        push(byValue, labels[k]!, w);
+      }
+    }
+    return byLabel;
+  };
 
   // Host lookups are the simulator's and a few rules' business: the host index is built on the first one.
   let servicesByHost: Map<string, ServiceInfo[]> | undefined;
@@ -426,11 +438,12 @@ export function buildMesh(input: readonly Resource[], options: { rootNamespace?:
       const inNs = workloadsByNs.get(ns) ?? EMPTY;
       const matchLabels = strings(get(selector, ['matchLabels']));
       let candidates: readonly Workload[] = inNs;
-      const byLabel = workloadsByLabel.get(ns);
-      for (const k in matchLabels) {
-        const bucket = byLabel?.get(k)?.get(matchLabels[k]!) ?? EMPTY;
-        if (bucket.length < candidates.length) candidates = bucket;
-      }
+      const byLabel = labelIndex(ns, inNs);
+      if (byLabel)
+        for (const k in matchLabels) {
+          const bucket = byLabel.get(k)?.get(matchLabels[k]!) ?? EMPTY;
+          if (bucket.length < candidates.length) candidates = bucket;
+        }
       // The usual selector is string matchLabels only (stringRecord returned the object itself): compare in
       // place, as selectorMatches would, without its per-call entry arrays.
       if (matchLabels === selector.matchLabels && !Array.isArray(selector.matchExpressions)) {
