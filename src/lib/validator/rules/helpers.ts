@@ -532,14 +532,25 @@ export interface RouteRef {
   readonly port?: number;
 }
 
-const routeCache = new WeakMap<Mesh, { parents: RouteRef[]; backends: RouteRef[] }>();
+interface RouteRefs {
+  readonly parents: readonly RouteRef[];
+  readonly backends: readonly RouteRef[];
+  /**
+   * HTTPRoutes and GRPCRoutes with a match of type RegularExpression (path, method, a header or query param), in
+   * kind order: noted while this pass has the route's rules in cache, so regex-not-re2 reads only these.
+   */
+  readonly regexRoutes: readonly Resource[];
+}
+
+const routeCache = new WeakMap<Mesh, RouteRefs>();
 
 /** parentRefs and backendRefs of every Gateway API route, with defaults applied, computed once per mesh. */
-export function routeRefs(mesh: Mesh): { parents: readonly RouteRef[]; backends: readonly RouteRef[] } {
+export function routeRefs(mesh: Mesh): RouteRefs {
   const cached = routeCache.get(mesh);
   if (cached) return cached;
   const parents: RouteRef[] = [];
   const backends: RouteRef[] = [];
+  const regexRoutes: Resource[] = [];
   for (const kind of ROUTE_KINDS) {
     for (let ix = 0, list_ = mesh.byKind(kind); ix < list_.length; ix++) {
       const route = list_[ix]!;
@@ -562,7 +573,9 @@ export function routeRefs(mesh: Mesh): { parents: readonly RouteRef[]; backends:
         );
       }
       const rules = getArray(route.obj, ['spec', 'rules']);
+      let regex = false;
       for (let i = 0; i < rules.length; i++) {
+        if (!regex && (kind === 'HTTPRoute' || kind === 'GRPCRoute')) regex = hasRegexMatch(rules[i]);
         const backendRefs = getArray(rules[i], ['backendRefs']);
         for (let j = 0; j < backendRefs.length; j++) {
           const b = backendRefs[j];
@@ -581,11 +594,27 @@ export function routeRefs(mesh: Mesh): { parents: readonly RouteRef[]; backends:
           );
         }
       }
+      if (regex) regexRoutes.push(route);
     }
   }
-  const out = { parents, backends };
+  const out = { parents, backends, regexRoutes };
   routeCache.set(mesh, out);
   return out;
+}
+
+const isRegex = (v: JsonValue | undefined): boolean => isObject(v) && v.type === 'RegularExpression';
+
+function hasRegexMatch(rule: JsonValue | undefined): boolean {
+  const matches = isObject(rule) ? rule.matches : undefined;
+  if (!Array.isArray(matches)) return false;
+  for (let j = 0; j < matches.length; j++) {
+    const m = matches[j];
+    if (!isObject(m)) continue;
+    if (isRegex(m.path) || isRegex(m.method)) return true;
+    for (const list of [m.headers, m.queryParams])
+      if (Array.isArray(list)) for (let k = 0; k < list.length; k++) if (isRegex(list[k])) return true;
+  }
+  return false;
 }
 
 /** A RouteRef with `port` only when it is a number (same keys, same order as an object literal with a spread). */

@@ -2,7 +2,7 @@ import { getArray, getObject, getString } from '../../model/access.ts';
 import type { JsonValue, ObjectPath, Resource } from '../../model/types.ts';
 import type { Rule } from '../rule.ts';
 import { y } from '../testing-yaml.ts';
-import { isGatewayApi, isGroup } from './helpers.ts';
+import { isGroup, routeRefs } from './helpers.ts';
 
 // Evidence: Envoy compiles route regexes with Google RE2 (envoy.type.matcher.v3.RegexMatcher, google_re2 engine);
 // istiod checks VirtualService regexes with Go's regexp package (istio/istio pkg/config/validation, StringMatch
@@ -242,14 +242,13 @@ export const rule: Rule = {
   check(ctx) {
     const uses: { r: Resource; u: RegexUse }[] = [];
     const found: RegexUse[] = [];
-    for (const kind of ['HTTPRoute', 'GRPCRoute'])
-      for (let ix = 0, list_ = ctx.mesh.byKind(kind); ix < list_.length; ix++) {
-        const r = list_[ix]!;
-        if (!isGatewayApi(r)) continue;
-        gatewayApiRegexes(r, found);
-        for (let k = 0; k < found.length; k++) uses.push({ r, u: found[k]! });
-        if (found.length) found.length = 0;
-      }
+    // Only the routes the shared route pass saw a RegularExpression match in (most routes have none).
+    for (let ix = 0, list_ = routeRefs(ctx.mesh).regexRoutes; ix < list_.length; ix++) {
+      const r = list_[ix]!;
+      gatewayApiRegexes(r, found);
+      for (let k = 0; k < found.length; k++) uses.push({ r, u: found[k]! });
+      if (found.length) found.length = 0;
+    }
     for (const r of ctx.mesh.byKind('VirtualService'))
       if (isGroup(r, 'networking.istio.io')) for (const u of virtualServiceRegexes(r)) uses.push({ r, u });
     for (const { r, u } of uses) {
