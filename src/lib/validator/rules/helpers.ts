@@ -8,6 +8,11 @@
 import { get, getArray, getObject, getString, selectorMatches } from '../../model/access.ts';
 import type { Mesh, ServiceInfo, Workload } from '../../model/mesh.ts';
 import type { JsonObject, JsonValue, ObjectPath, Resource } from '../../model/types.ts';
+import {
+  EXPERIMENTAL_ENUM_VALUES,
+  EXPERIMENTAL_FIELDS,
+  EXPERIMENTAL_ONLY_VERSIONS,
+} from '../schema/experimental.gen.ts';
 
 /** `apiVersion` is `<group>/…` (compared in place: this runs for every resource of many rules). */
 export const isGroup = (r: Resource, group: string): boolean => {
@@ -540,6 +545,11 @@ interface RouteRefs {
    * kind order: noted while this pass has the route's rules in cache, so regex-not-re2 reads only these.
    */
   readonly regexRoutes: readonly Resource[];
+  /**
+   * Gateway API routes served only by the experimental channel or using one of its fields or values, in kind
+   * order (the trie walk reads the objects this pass reads anyway): gateway-api-experimental-field reads these.
+   */
+  readonly experimentalRoutes: readonly Resource[];
 }
 
 const routeCache = new WeakMap<Mesh, RouteRefs>();
@@ -551,10 +561,14 @@ export function routeRefs(mesh: Mesh): RouteRefs {
   const parents: RouteRef[] = [];
   const backends: RouteRef[] = [];
   const regexRoutes: Resource[] = [];
+  const experimentalRoutes: Resource[] = [];
   for (const kind of ROUTE_KINDS) {
     for (let ix = 0, list_ = mesh.byKind(kind); ix < list_.length; ix++) {
       const route = list_[ix]!;
       if (!isGatewayApi(route)) continue;
+      const channel = channelOf(route.apiVersion, route.kind);
+      if (channel.versionOnly || (channel.trie && experimentalUses(route.obj, channel.trie).length))
+        experimentalRoutes.push(route);
       const parentRefs = getArray(route.obj, ['spec', 'parentRefs']);
       for (let i = 0; i < parentRefs.length; i++) {
         const p = parentRefs[i];
@@ -597,7 +611,7 @@ export function routeRefs(mesh: Mesh): RouteRefs {
       if (regex) regexRoutes.push(route);
     }
   }
-  const out = { parents, backends, regexRoutes };
+  const out = { parents, backends, regexRoutes, experimentalRoutes };
   routeCache.set(mesh, out);
   return out;
 }
@@ -685,4 +699,113 @@ export function meshVirtualServices(
     out.push({ vs, hosts });
   }
   return out;
+}
+
+// ---------------------------------------------------------------- Gateway API experimental channel
+
+const EXPERIMENTAL_ONLY = new Set(EXPERIMENTAL_ONLY_VERSIONS);
+/**
+ * The patterns of one apiVersion/kind merged into a trie, so each object is walked once for all of them (this
+ * runs for every Gateway API object and almost never finds anything). `[]` is the step into every list item.
+ */
+interface Trie {
+  readonly children: Map<string, Trie>;
+  /** The children other than `[]`, as an array: the walk iterates it for every object. */
+  readonly named: [step: string, child: Trie][];
+  /** An experimental field ends here. */
+  field: boolean;
+  /** Experimental values of an enum ending here. */
+  values: readonly string[] | undefined;
+}
+const newTrie = (): Trie => ({ children: new Map(), named: [], field: false, values: undefined });
+
+function insert(root: Trie, pattern: string): Trie {
+  let node = root;
+  for (const part of pattern.split('.')) {
+    const steps = part.endsWith('[]') ? [part.slice(0, -2), '[]'] : [part];
+    for (const step of steps) {
+      let next = node.children.get(step);
+      if (!next) {
+        node.children.set(step, (next = newTrie()));
+        if (step !== '[]') node.named.push([step, next]);
+      }
+      node = next;
+    }
+  }
+  return node;
+}
+
+export interface Channel {
+  /** The apiVersion/kind is served only by the experimental CRDs. */
+  readonly versionOnly: boolean;
+  readonly trie: Trie | null;
+}
+
+/** apiVersion → kind → what the tables say about it; built on first use, without a key string per object. */
+const channels = new Map<string, Map<string, Channel>>();
+export function channelOf(apiVersion: string, kind: string): Channel {
+  let byKind = channels.get(apiVersion);
+  if (!byKind) channels.set(apiVersion, (byKind = new Map()));
+  let channel = byKind.get(kind);
+  if (channel === undefined) {
+    const key = `${apiVersion}|${kind}`;
+    const fields = EXPERIMENTAL_FIELDS[key] ?? [];
+    const enums = EXPERIMENTAL_ENUM_VALUES[key] ?? [];
+    let trie: Trie | null = null;
+    if (fields.length || enums.length) {
+      trie = newTrie();
+      for (const f of fields) insert(trie, f).field = true;
+      for (const { path, values } of enums) insert(trie, path).values = values;
+    }
+    channel = { versionOnly: EXPERIMENTAL_ONLY.has(key), trie };
+    byKind.set(kind, channel);
+  }
+  return channel;
+}
+
+export interface ExperimentalUse {
+  readonly path: ObjectPath;
+  readonly value: JsonValue;
+  readonly kind: 'field' | 'value';
+}
+
+const NO_MATCHES: readonly ExperimentalUse[] = Object.freeze([]);
+
+/**
+ * Every experimental field present and every experimental enum value used, with their paths (a shared empty
+ * array when there is none, the usual case). One recursive walk with a shared path stack; it allocates only for
+ * a match.
+ */
+export function experimentalUses(obj: JsonValue, trie: Trie): readonly ExperimentalUse[] {
+  const out: ExperimentalUse[] = [];
+  walkTrie(obj, trie, [], out);
+  return out.length ? out : NO_MATCHES;
+}
+
+function walkTrie(value: JsonValue, node: Trie, stack: (string | number)[], out: ExperimentalUse[]): void {
+  if (node.field) out.push({ path: [...stack], value, kind: 'field' });
+  if (node.values && typeof value === 'string' && node.values.includes(value))
+    out.push({ path: [...stack], value, kind: 'value' });
+  if (node.children.size === 0 || value === null || typeof value !== 'object') return;
+  if (Array.isArray(value)) {
+    const each = node.children.get('[]');
+    if (!each) return;
+    for (let k = 0; k < value.length; k++) {
+      stack.push(k);
+      walkTrie(value[k]!, each, stack, out);
+      stack.pop();
+    }
+    return;
+  }
+  const named = node.named;
+  for (let n = 0; n < named.length; n++) {
+    const entry = named[n]!;
+    const step = entry[0];
+    const child = entry[1];
+    const v = value[step];
+    if (v === undefined || v === null) continue;
+    stack.push(step);
+    walkTrie(v, child, stack, out);
+    stack.pop();
+  }
 }
