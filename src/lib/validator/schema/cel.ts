@@ -19,26 +19,23 @@ export type CelCheck = (spec: JsonObject, out: Out) => void;
 
 const isObj = (v: JsonValue | undefined): v is JsonObject => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-const has = (o: JsonValue | undefined, key: string): boolean => isObj(o) && o[key] !== undefined && o[key] !== null;
-
-/** o[key] when o is an object (the one-step case of model/access `get`). */
-const field = (o: JsonValue | undefined, key: string): JsonValue | undefined => (isObj(o) ? o[key] : undefined);
-
-const str = (o: JsonValue | undefined, key: string): string | undefined => {
-  const v = field(o, key);
-  return typeof v === 'string' ? v : undefined;
-};
-
+/*
+ * Fields are read by name (`obj(x)?.rules`): a helper taking the key would share one keyed load among all its
+ * callers, which V8 can then only do megamorphically. The keyed helpers below are for computed keys.
+ */
+/** v when it is an object (not an array). */
+const obj = (v: JsonValue | undefined): JsonObject | undefined => (isObj(v) ? v : undefined);
 const NONE: readonly JsonValue[] = [];
-const list = (o: JsonValue | undefined, key: string): readonly JsonValue[] => {
-  const v = field(o, key);
-  return Array.isArray(v) ? v : NONE;
-};
+/** v when it is an array, else an empty one. */
+const arr = (v: JsonValue | undefined): readonly JsonValue[] => (Array.isArray(v) ? v : NONE);
+const text = (v: JsonValue | undefined): string | undefined => (typeof v === 'string' ? v : undefined);
+/** Set in the CEL sense: present and not null. */
+const set = (v: JsonValue | undefined): boolean => v !== undefined && v !== null;
 
-const child = (o: JsonValue | undefined, key: string): JsonObject | undefined => {
-  const v = field(o, key);
-  return isObj(v) ? v : undefined;
-};
+const has = (o: JsonValue | undefined, key: string): boolean => isObj(o) && set(o[key]);
+const str = (o: JsonValue | undefined, key: string): string | undefined => (isObj(o) ? text(o[key]) : undefined);
+const list = (o: JsonValue | undefined, key: string): readonly JsonValue[] => (isObj(o) ? arr(o[key]) : NONE);
+const child = (o: JsonValue | undefined, key: string): JsonObject | undefined => (isObj(o) ? obj(o[key]) : undefined);
 
 /** The checks for `group`/`kind`, or undefined when the kind has none (worked out once per kind, see index.ts). */
 export function celCheckFor(group: string, kind: string): CelCheck | undefined {
@@ -72,24 +69,22 @@ export function celChecks(r: Resource, group: string, out: Out): void {
 /** "only one of targetRefs or selector can be set"; "cross namespace referencing is not currently supported". */
 function attachment(spec: JsonObject, out: Out, withTargetRef = true): void {
   const count =
-    (has(spec, 'selector') ? 1 : 0) +
-    (withTargetRef && has(spec, 'targetRef') ? 1 : 0) +
-    (has(spec, 'targetRefs') ? 1 : 0);
+    (set(spec.selector) ? 1 : 0) + (withTargetRef && set(spec.targetRef) ? 1 : 0) + (set(spec.targetRefs) ? 1 : 0);
   if (count > 1) {
-    const set = ['selector', ...(withTargetRef ? ['targetRef'] : []), 'targetRefs'].filter((k) => has(spec, k));
+    const both = ['selector', ...(withTargetRef ? ['targetRef'] : []), 'targetRefs'].filter((k) => has(spec, k));
     out.push({
-      path: ['spec', set[1]!],
-      message: `Set only one of selector, targetRef and targetRefs (this object sets ${set.join(' and ')}); the API server rejects the combination.`,
+      path: ['spec', both[1]!],
+      message: `Set only one of selector, targetRef and targetRefs (this object sets ${both.join(' and ')}); the API server rejects the combination.`,
     });
   }
-  const one = str(spec.targetRef, 'namespace');
+  const one = text(obj(spec.targetRef)?.namespace);
   if (one !== undefined && one !== '') out.push({ path: ['spec', 'targetRef', 'namespace'], message: CROSS_NS });
-  const refs = list(spec, 'targetRefs');
+  const refs = arr(spec.targetRefs);
   for (let i = 0; i < refs.length; i++) {
-    const ns = str(refs[i], 'namespace');
+    const ns = text(obj(refs[i])?.namespace);
     if (ns !== undefined && ns !== '') out.push({ path: ['spec', 'targetRefs', i, 'namespace'], message: CROSS_NS });
   }
-  const selector = child(child(spec, 'selector'), 'matchLabels');
+  const selector = obj(obj(spec.selector)?.matchLabels);
   if (selector) selectorLabels(selector, out);
 }
 
@@ -120,13 +115,13 @@ const SA_EXCLUSIVE = ['principals', 'notPrincipals', 'namespaces', 'notNamespace
 
 function authorizationPolicy(spec: JsonObject, out: Out): void {
   attachment(spec, out);
-  const rules = list(spec, 'rules');
+  const rules = arr(spec.rules);
   for (let i = 0; i < rules.length; i++) {
-    const froms = list(rules[i], 'from');
+    const froms = arr(obj(rules[i])?.from);
     for (let j = 0; j < froms.length; j++) {
-      const src = child(froms[j], 'source');
+      const src = obj(obj(froms[j])?.source);
       if (!src) continue;
-      if (!(has(src, 'serviceAccounts') || has(src, 'notServiceAccounts'))) continue;
+      if (!(set(src.serviceAccounts) || set(src.notServiceAccounts))) continue;
       const other = SA_EXCLUSIVE.filter((k) => has(src, k));
       if (other.length)
         out.push({
@@ -137,7 +132,7 @@ function authorizationPolicy(spec: JsonObject, out: Out): void {
   }
   // istiod's validating webhook (istio/istio pkg/config/validation/validation.go, ValidateAuthorizationPolicy)
   // adds rules the CRD schema does not carry: DENY and CUSTOM need `rules`, `provider` only with CUSTOM.
-  const action = str(spec, 'action');
+  const action = text(spec.action);
   const noRules =
     spec.rules === undefined || spec.rules === null || (Array.isArray(spec.rules) && spec.rules.length === 0);
   if ((action === 'DENY' || action === 'CUSTOM') && noRules)
@@ -146,7 +141,7 @@ function authorizationPolicy(spec: JsonObject, out: Out): void {
       origin: 'webhook',
       message: `A ${action} policy without rules is rejected by istiod's validation (it would never trigger); add rules, or \`rules: [{}]\` to match every request.`,
     });
-  if (has(spec, 'provider') && action !== 'CUSTOM')
+  if (set(spec.provider) && action !== 'CUSTOM')
     out.push({
       path: ['spec', 'provider'],
       origin: 'webhook',
@@ -155,9 +150,9 @@ function authorizationPolicy(spec: JsonObject, out: Out): void {
 }
 
 function peerAuthentication(spec: JsonObject, out: Out): void {
-  const ml = child(child(spec, 'selector'), 'matchLabels');
+  const ml = obj(obj(spec.selector)?.matchLabels);
   if (ml) selectorLabels(ml, out);
-  const plm = child(spec, 'portLevelMtls');
+  const plm = obj(spec.portLevelMtls);
   if (plm) {
     if (!ml || Object.keys(ml).length === 0)
       out.push({
@@ -180,11 +175,11 @@ const JWKS_URIS = ['jwksUri', 'jwks_uri'];
 
 function requestAuthentication(spec: JsonObject, out: Out): void {
   attachment(spec, out);
-  const rules = list(spec, 'jwtRules');
+  const rules = arr(spec.jwtRules);
   for (let i = 0; i < rules.length; i++) {
     const rule = rules[i];
     if (!isObj(rule)) continue;
-    if (has(rule, 'jwks') || (has(rule, 'jwksUri') && has(rule, 'jwks_uri'))) {
+    if (set(rule.jwks) || (set(rule.jwksUri) && set(rule.jwks_uri))) {
       const sources = JWKS_SOURCES.filter((k) => has(rule, k));
       if (sources.length > 1)
         out.push({
@@ -207,7 +202,7 @@ function requestAuthentication(spec: JsonObject, out: Out): void {
 // ---------------------------------------------------------------- ServiceEntry
 
 function serviceEntry(spec: JsonObject, out: Out): void {
-  const hosts = list(spec, 'hosts');
+  const hosts = arr(spec.hosts);
   for (let i = 0; i < hosts.length; i++)
     if (hosts[i] === '*')
       out.push({
@@ -215,10 +210,10 @@ function serviceEntry(spec: JsonObject, out: Out): void {
         part: 'value',
         message: 'A ServiceEntry host cannot be the bare wildcard "*".',
       });
-  if (has(spec, 'workloadSelector') && has(spec, 'endpoints'))
+  if (set(spec.workloadSelector) && set(spec.endpoints))
     out.push({ path: ['spec', 'endpoints'], message: 'Set only one of workloadSelector and endpoints.' });
-  const resolution = str(spec, 'resolution');
-  const addresses = list(spec, 'addresses');
+  const resolution = text(spec.resolution);
+  const addresses = arr(spec.addresses);
   let cidr = -1;
   for (let i = 0; i < addresses.length && cidr < 0; i++) {
     const a = addresses[i];
@@ -230,18 +225,18 @@ function serviceEntry(spec: JsonObject, out: Out): void {
       part: 'value',
       message: 'CIDR addresses are only allowed with resolution NONE or STATIC.',
     });
-  if ((resolution ?? 'NONE') === 'NONE' && has(spec, 'endpoints'))
+  if ((resolution ?? 'NONE') === 'NONE' && set(spec.endpoints))
     out.push({
       path: ['spec', 'endpoints'],
       message: 'resolution NONE (the default) cannot have endpoints; use STATIC or DNS.',
     });
-  if (resolution === 'DNS_ROUND_ROBIN' && list(spec, 'endpoints').length > 1)
+  if (resolution === 'DNS_ROUND_ROBIN' && arr(spec.endpoints).length > 1)
     out.push({ path: ['spec', 'endpoints'], message: 'resolution DNS_ROUND_ROBIN allows at most one endpoint.' });
-  const ports = list(spec, 'ports');
+  const ports = arr(spec.ports);
   if (ports.length < 2) return; // the check below compares ports with each other
   const seen = new Set<number>();
   for (let i = 0; i < ports.length; i++) {
-    const n = field(ports[i], 'number');
+    const n = obj(ports[i])?.number;
     if (typeof n !== 'number') continue;
     if (seen.has(n))
       out.push({
@@ -259,7 +254,7 @@ const WASM_SCHEMES = ['', 'http', 'https', 'file', 'oci'];
 
 function wasmPlugin(spec: JsonObject, out: Out): void {
   attachment(spec, out, false);
-  const url = str(spec, 'url');
+  const url = text(spec.url);
   if (url !== undefined) {
     const m = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\//.exec(url);
     const scheme = m ? m[1]!.toLowerCase() : '';
@@ -274,21 +269,21 @@ function wasmPlugin(spec: JsonObject, out: Out): void {
 
 function telemetry(spec: JsonObject, out: Out): void {
   attachment(spec, out);
-  const metrics = list(spec, 'metrics');
+  const metrics = arr(spec.metrics);
   for (let i = 0; i < metrics.length; i++) {
-    const overrides = list(metrics[i], 'overrides');
+    const overrides = arr(obj(metrics[i])?.overrides);
     for (let j = 0; j < overrides.length; j++) {
-      const tags = child(overrides[j], 'tagOverrides');
+      const tags = obj(obj(overrides[j])?.tagOverrides);
       if (!tags) continue;
       for (const name of Object.keys(tags)) {
-        const t = tags[name];
-        const op = str(t, 'operation');
-        if (op === 'UPSERT' && (str(t, 'value') ?? '') === '')
+        const t = obj(tags[name]);
+        const op = text(t?.operation);
+        if (op === 'UPSERT' && (text(t?.value) ?? '') === '')
           out.push({
             path: ['spec', 'metrics', i, 'overrides', j, 'tagOverrides', name],
             message: `Tag override "${name}" uses UPSERT and needs a value.`,
           });
-        if (op === 'REMOVE' && has(t, 'value'))
+        if (op === 'REMOVE' && set(t?.value))
           out.push({
             path: ['spec', 'metrics', i, 'overrides', j, 'tagOverrides', name, 'value'],
             message: `Tag override "${name}" uses REMOVE and must not set a value.`,
@@ -301,13 +296,13 @@ function telemetry(spec: JsonObject, out: Out): void {
 // ---------------------------------------------------------------- Gateway API Gateway
 
 function gateway(spec: JsonObject, out: Out): void {
-  const listeners = list(spec, 'listeners');
+  const listeners = arr(spec.listeners);
   // Uniqueness needs two listeners: the usual waypoint has one, and then no sets are built.
   const names = listeners.length > 1 ? new Set<string>() : undefined;
   const combos = listeners.length > 1 ? new Set<string>() : undefined;
   for (let i = 0; i < listeners.length; i++) {
-    const l = listeners[i];
-    const name = str(l, 'name');
+    const l = obj(listeners[i]);
+    const name = text(l?.name);
     if (name !== undefined && names) {
       if (names.has(name))
         out.push({
@@ -317,9 +312,9 @@ function gateway(spec: JsonObject, out: Out): void {
         });
       names.add(name);
     }
-    const protocol = str(l, 'protocol') ?? '';
+    const protocol = text(l?.protocol) ?? '';
     if (combos) {
-      const combo = `${String(field(l, 'port'))}|${protocol}|${str(l, 'hostname') ?? ''}`;
+      const combo = `${String(l?.port)}|${protocol}|${text(l?.hostname) ?? ''}`;
       if (combos.has(combo))
         out.push({
           path: ['spec', 'listeners', i],
@@ -327,31 +322,26 @@ function gateway(spec: JsonObject, out: Out): void {
         });
       combos.add(combo);
     }
-    const tls = child(l, 'tls');
+    const tls = obj(l?.tls);
     if ((protocol === 'HTTP' || protocol === 'TCP' || protocol === 'UDP') && tls)
       out.push({ path: ['spec', 'listeners', i, 'tls'], message: `tls must not be set for protocol ${protocol}.` });
-    if ((protocol === 'TCP' || protocol === 'UDP') && has(l, 'hostname'))
+    if ((protocol === 'TCP' || protocol === 'UDP') && set(l?.hostname))
       out.push({
         path: ['spec', 'listeners', i, 'hostname'],
         message: `hostname must not be set for protocol ${protocol}.`,
       });
-    if (protocol === 'HTTPS' && tls && has(tls, 'mode') && tls.mode !== 'Terminate')
+    if (protocol === 'HTTPS' && tls && set(tls.mode) && tls.mode !== 'Terminate')
       out.push({
         path: ['spec', 'listeners', i, 'tls', 'mode'],
         part: 'value',
         message: 'tls mode must be Terminate for protocol HTTPS.',
       });
-    if (protocol === 'TLS' && !(tls && has(tls, 'mode')))
+    if (protocol === 'TLS' && !(tls && set(tls.mode)))
       out.push({
         path: tls ? ['spec', 'listeners', i, 'tls'] : ['spec', 'listeners', i],
         message: 'protocol TLS needs tls.mode (Terminate or Passthrough).',
       });
-    if (
-      tls &&
-      (tls.mode ?? 'Terminate') === 'Terminate' &&
-      list(tls, 'certificateRefs').length === 0 &&
-      !child(tls, 'options')
-    )
+    if (tls && (tls.mode ?? 'Terminate') === 'Terminate' && arr(tls.certificateRefs).length === 0 && !obj(tls.options))
       out.push({
         path: ['spec', 'listeners', i, 'tls'],
         message: 'tls in Terminate mode needs certificateRefs or options.',
@@ -389,16 +379,16 @@ const FILTER_FIELD: Readonly<Record<string, string>> = {
 };
 
 function httpRoute(spec: JsonObject, out: Out): void {
-  const rules = list(spec, 'rules');
+  const rules = arr(spec.rules);
   let totalMatches = 0;
   for (let i = 0; i < rules.length; i++) {
-    const rule = rules[i];
-    const matches = list(rule, 'matches');
+    const rule = obj(rules[i]);
+    const matches = arr(rule?.matches);
     totalMatches += matches.length;
     for (let j = 0; j < matches.length; j++) {
-      const path = child(matches[j], 'path');
-      const type = str(path, 'type') ?? 'PathPrefix';
-      const value = str(path, 'value');
+      const path = obj(obj(matches[j])?.path);
+      const type = text(path?.type) ?? 'PathPrefix';
+      const value = text(path?.value);
       if (value !== undefined && (type === 'Exact' || type === 'PathPrefix')) {
         const why = badPathValue(value);
         if (why)
@@ -409,22 +399,22 @@ function httpRoute(spec: JsonObject, out: Out): void {
           });
       }
     }
-    const backendRefs = list(rule, 'backendRefs');
-    const ruleFilters = list(rule, 'filters');
+    const backendRefs = arr(rule?.backendRefs);
+    const ruleFilters = arr(rule?.filters);
     if (ruleFilters.length) filters(ruleFilters, ['spec', 'rules', i], matches, out, true, backendRefs.length > 0);
     for (let k = 0; k < backendRefs.length; k++) {
-      const b = backendRefs[k];
-      const group = str(b, 'group') ?? '';
-      const kind = str(b, 'kind') ?? 'Service';
-      if (group === '' && kind === 'Service' && !has(b, 'port'))
+      const b = obj(backendRefs[k]);
+      const group = text(b?.group) ?? '';
+      const kind = text(b?.kind) ?? 'Service';
+      if (group === '' && kind === 'Service' && !set(b?.port))
         out.push({ path: ['spec', 'rules', i, 'backendRefs', k], message: 'A backendRef to a Service must set port.' });
-      const fs = list(b, 'filters');
+      const fs = arr(b?.filters);
       if (fs.length) filters(fs, ['spec', 'rules', i, 'backendRefs', k], matches, out, false, false);
     }
-    const timeouts = child(rule, 'timeouts');
+    const timeouts = obj(rule?.timeouts);
     if (timeouts) {
-      const req = duration(str(timeouts, 'request'));
-      const be = duration(str(timeouts, 'backendRequest'));
+      const req = duration(text(timeouts.request));
+      const be = duration(text(timeouts.backendRequest));
       if (req !== undefined && be !== undefined && req !== 0 && be > req)
         out.push({
           path: ['spec', 'rules', i, 'timeouts', 'backendRequest'],
@@ -439,11 +429,12 @@ function httpRoute(spec: JsonObject, out: Out): void {
       message: `The route has ${totalMatches} matches in total; the limit across all rules is 128.`,
     });
   // parentRefs: two refs to the same parent need distinct sectionNames.
-  const parents = list(spec, 'parentRefs');
+  const parents = arr(spec.parentRefs);
   if (parents.length < 2) return; // the checks below compare parentRefs with each other
   const byParent = new Map<string, number[]>();
-  parents.forEach((p, i) => {
-    const key = `${str(p, 'group') ?? 'gateway.networking.k8s.io'}|${str(p, 'kind') ?? 'Gateway'}|${str(p, 'namespace') ?? ''}|${str(p, 'name') ?? ''}`;
+  parents.forEach((ref, i) => {
+    const p = obj(ref);
+    const key = `${text(p?.group) ?? 'gateway.networking.k8s.io'}|${text(p?.kind) ?? 'Gateway'}|${text(p?.namespace) ?? ''}|${text(p?.name) ?? ''}`;
     const list = byParent.get(key) ?? [];
     list.push(i);
     byParent.set(key, list);
@@ -452,7 +443,7 @@ function httpRoute(spec: JsonObject, out: Out): void {
     if (list.length < 2) continue;
     const sections = new Set<string>();
     for (const i of list) {
-      const s = str(parents[i], 'sectionName');
+      const s = text(obj(parents[i])?.sectionName);
       if (!s)
         out.push({
           path: ['spec', 'parentRefs', i],
@@ -480,7 +471,7 @@ function filters(
   const counts = new Map<string, number>();
   list.forEach((f, i) => {
     const fp: Path = [...base, 'filters', i];
-    const type = str(f, 'type');
+    const type = text(obj(f)?.type);
     filterFields(f, fp, out);
     if (!type) return;
     counts.set(type, (counts.get(type) ?? 0) + 1);
@@ -491,34 +482,32 @@ function filters(
         out.push({ path: [...fp, field], message: `filter.${field} must not be set when type is ${type}.` });
     }
     for (const field of ['requestRedirect', 'urlRewrite']) {
-      const pathMod = child(child(f, field), 'path');
+      const pathMod = obj(child(f, field)?.path);
       if (!pathMod) continue;
-      const pt = str(pathMod, 'type');
-      if (pt === 'ReplacePrefixMatch' && !has(pathMod, 'replacePrefixMatch'))
+      const pt = text(pathMod.type);
+      if (pt === 'ReplacePrefixMatch' && !set(pathMod.replacePrefixMatch))
         out.push({
           path: [...fp, field, 'path'],
           message: 'replacePrefixMatch must be set when type is ReplacePrefixMatch.',
         });
-      if (pt === 'ReplaceFullPath' && !has(pathMod, 'replaceFullPath'))
+      if (pt === 'ReplaceFullPath' && !set(pathMod.replaceFullPath))
         out.push({
           path: [...fp, field, 'path'],
           message: 'replaceFullPath must be set when type is ReplaceFullPath.',
         });
-      if (has(pathMod, 'replacePrefixMatch') && pt !== 'ReplacePrefixMatch')
+      if (set(pathMod.replacePrefixMatch) && pt !== 'ReplacePrefixMatch')
         out.push({
           path: [...fp, field, 'path', 'type'],
           message: "type must be 'ReplacePrefixMatch' when replacePrefixMatch is set.",
         });
-      if (has(pathMod, 'replaceFullPath') && pt !== 'ReplaceFullPath')
+      if (set(pathMod.replaceFullPath) && pt !== 'ReplaceFullPath')
         out.push({
           path: [...fp, field, 'path', 'type'],
           message: "type must be 'ReplaceFullPath' when replaceFullPath is set.",
         });
       if (pt === 'ReplacePrefixMatch') {
-        const ok =
-          matches.length === 1 &&
-          (str(child(matches[0], 'path'), 'type') ?? 'PathPrefix') === 'PathPrefix' &&
-          child(matches[0], 'path') !== undefined;
+        const only = obj(obj(matches[0])?.path);
+        const ok = matches.length === 1 && (text(only?.type) ?? 'PathPrefix') === 'PathPrefix' && only !== undefined;
         if (!ok)
           out.push({
             path: [...fp, field, 'path'],
@@ -530,7 +519,7 @@ function filters(
   const repeatable = new Set(['RequestMirror', 'ExtensionRef']);
   for (const [type, n] of counts) {
     if (n > 1 && !repeatable.has(type)) {
-      const i = list.findLastIndex((f) => str(f, 'type') === type);
+      const i = list.findLastIndex((f) => text(obj(f)?.type) === type);
       out.push({
         path: [...base, 'filters', i],
         message: `The ${type} filter cannot be repeated in one filters list.`,
@@ -550,7 +539,7 @@ function filters(
  * defaults to 100), and its backendRef "Must have port for Service reference".
  */
 function filterFields(f: JsonValue | undefined, fp: Path, out: Out): void {
-  const cors = child(f, 'cors');
+  const cors = obj(obj(f)?.cors);
   if (cors)
     for (const [field, what] of [
       ['allowOrigins', 'origins'],
@@ -564,15 +553,15 @@ function filterFields(f: JsonValue | undefined, fp: Path, out: Out): void {
           message: `cors.${field} cannot contain "*" alongside other ${what}: "*" already allows every one.`,
         });
     }
-  const mirror = child(f, 'requestMirror');
+  const mirror = obj(obj(f)?.requestMirror);
   if (!mirror) return;
   const mp: Path = [...fp, 'requestMirror'];
-  if (has(mirror, 'percent') && has(mirror, 'fraction'))
+  if (set(mirror.percent) && set(mirror.fraction))
     out.push({
       path: [...mp, 'fraction'],
       message: 'Set only one of requestMirror.percent and requestMirror.fraction.',
     });
-  const fraction = child(mirror, 'fraction');
+  const fraction = obj(mirror.fraction);
   if (fraction) {
     const numerator = fraction.numerator;
     const denominator = fraction.denominator ?? 100;
@@ -580,29 +569,29 @@ function filterFields(f: JsonValue | undefined, fp: Path, out: Out): void {
       out.push({
         path: [...mp, 'fraction', 'numerator'],
         part: 'value',
-        message: `Mirror fraction ${numerator}/${denominator} is more than 1: the numerator must be less than or equal to the denominator${has(fraction, 'denominator') ? '' : ' (100 when not set)'}.`,
+        message: `Mirror fraction ${numerator}/${denominator} is more than 1: the numerator must be less than or equal to the denominator${set(fraction.denominator) ? '' : ' (100 when not set)'}.`,
       });
   }
-  const ref = child(mirror, 'backendRef');
-  if (ref && (str(ref, 'group') ?? '') === '' && (str(ref, 'kind') ?? 'Service') === 'Service' && !has(ref, 'port'))
+  const ref = obj(mirror.backendRef);
+  if (ref && (text(ref.group) ?? '') === '' && (text(ref.kind) ?? 'Service') === 'Service' && !set(ref.port))
     out.push({ path: [...mp, 'backendRef'], message: 'A requestMirror backendRef to a Service must set port.' });
 }
 
 /** Whether filterFields has anything to look at in f (so callers build its path only then). */
 const hasFilterFields = (f: JsonValue | undefined): boolean =>
-  child(f, 'cors') !== undefined || child(f, 'requestMirror') !== undefined;
+  obj(obj(f)?.cors) !== undefined || obj(obj(f)?.requestMirror) !== undefined;
 
 // ---------------------------------------------------------------- Gateway API GRPCRoute
 
 function grpcRoute(spec: JsonObject, out: Out): void {
-  const rules = list(spec, 'rules');
+  const rules = arr(spec.rules);
   for (let i = 0; i < rules.length; i++) {
-    const fs = list(rules[i], 'filters');
+    const fs = arr(obj(rules[i])?.filters);
     for (let k = 0; k < fs.length; k++)
       if (hasFilterFields(fs[k])) filterFields(fs[k], ['spec', 'rules', i, 'filters', k], out);
-    const backendRefs = list(rules[i], 'backendRefs');
+    const backendRefs = arr(obj(rules[i])?.backendRefs);
     for (let j = 0; j < backendRefs.length; j++) {
-      const bfs = list(backendRefs[j], 'filters');
+      const bfs = arr(obj(backendRefs[j])?.filters);
       for (let k = 0; k < bfs.length; k++)
         if (hasFilterFields(bfs[k])) filterFields(bfs[k], ['spec', 'rules', i, 'backendRefs', j, 'filters', k], out);
     }
