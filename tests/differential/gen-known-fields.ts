@@ -188,6 +188,24 @@ for (const r of rows) {
   roots[r.key] = visit(checker.getDeclaredTypeOfSymbol(sym));
 }
 
+// A node that constrains nothing (any keys, any values, any items: string maps such as labels, scalar lists) means
+// the same as -1 to the walk in fields.ts; referring to it as -1 saves the walk a visit per labels map and list.
+const trivial = (n: number): boolean => n >= 0 && nodes[n]![0] === 0 && nodes[n]![1] < 0 && nodes[n]![2] < 0;
+for (let changed = true; changed;) {
+  changed = false;
+  for (const node of nodes) {
+    const p = node[0];
+    if (p !== 0) for (const [name, c] of Object.entries(p)) if (trivial(c)) p[name] = -1;
+    // Dropping a map value or item can make this node trivial in turn: go round again.
+    if (trivial(node[1]) || trivial(node[2])) {
+      if (trivial(node[1])) node[1] = -1;
+      if (trivial(node[2])) node[2] = -1;
+      changed = true;
+    }
+  }
+}
+for (const [key, r] of Object.entries(roots)) if (trivial(r)) roots[key] = -1;
+
 // Deduplicate identical nodes (many structurally equal inline types) to keep the file small.
 const canon: number[] = nodes.map((_, i) => i);
 let changed = true;
@@ -215,7 +233,18 @@ while (changed) {
   }
   for (let i = 0; i < canon.length; i++) while (canon[canon[i]!] !== canon[i]) canon[i] = canon[canon[i]!]!;
 }
-const keep = [...new Set(canon)].sort((a, b) => a - b);
+// Only nodes a root reaches (the trivial ones above no longer are).
+const reached = new Set<number>();
+const reach = (n: number): void => {
+  if (n < 0 || reached.has(canon[n]!)) return;
+  reached.add(canon[n]!);
+  const [p, m, it] = nodes[canon[n]!]!;
+  if (p !== 0) Object.values(p).forEach(reach);
+  reach(m);
+  reach(it);
+};
+Object.values(roots).forEach(reach);
+const keep = [...reached].sort((a, b) => a - b);
 const renum = new Map(keep.map((old, i) => [old, i]));
 const r2 = (n: number) => (n < 0 ? n : renum.get(canon[n]!)!);
 const outNodes = keep.map((i) => {

@@ -61,6 +61,7 @@ export function unknownFields(root: number, key: string, obj: JsonObject, out: S
   walkOut = out;
   walkLimit = out.length + MAX_UNKNOWN;
   walkKindKey = key;
+  if (!hasUnknownKey(obj, root)) return;
   try {
     walk(obj, root);
   } finally {
@@ -69,6 +70,53 @@ export function unknownFields(root: number, key: string, obj: JsonObject, out: S
     for (let j = 0; j < pendingTop; j++) pendingValue[j] = undefined;
     pendingTop = 0;
   }
+}
+
+/*
+ * The same tree for hasUnknownKey, split by field: one Map per node (a Map lookup is cheaper than a keyed load on
+ * ~480 differently shaped object literals, which V8 can only do megamorphically) and typed arrays for the rest.
+ */
+const nodeFields: (ReadonlyMap<string, number> | null)[] = [];
+const nodeMapValue = new Int32Array(KNOWN_NODES.length);
+const nodeItem = new Int32Array(KNOWN_NODES.length);
+for (let id = 0; id < KNOWN_NODES.length; id++) {
+  const [props, mapValue, item] = (KNOWN_NODES as readonly KnownNode[])[id]!;
+  nodeFields.push(props === 0 ? null : new Map(Object.entries(props)));
+  nodeMapValue[id] = mapValue;
+  nodeItem[id] = item;
+}
+
+/**
+ * Whether an object below value (an object or array at node id) may have an unknown key. Almost every resource
+ * has none, and then this plain recursion is all the work: no path, no pending stack, any order. Only when it
+ * says yes does `walk` run, to report (or not: it alone knows the exceptions) in its exact order under the limit.
+ * It looks at every object `walk` looks at, so a no here means `walk` would report nothing.
+ */
+function hasUnknownKey(value: JsonObject | JsonValue[], id: number): boolean {
+  if (Array.isArray(value)) {
+    const item = nodeItem[id]!;
+    if (item >= 0)
+      for (let i = 0; i < value.length; i++) {
+        const v = value[i]!;
+        if (v !== null && typeof v === 'object' && hasUnknownKey(v, item)) return true;
+      }
+    return false;
+  }
+  const fields = nodeFields[id]!;
+  const mapValue = nodeMapValue[id]!;
+  if (fields === null && mapValue < 0) return false;
+  for (const k in value) {
+    let child = fields === null ? undefined : fields.get(k);
+    if (child === undefined) {
+      if (mapValue < 0) return true;
+      child = mapValue;
+    }
+    if (child >= 0) {
+      const v = value[k]!;
+      if (v !== null && typeof v === 'object' && hasUnknownKey(v, child)) return true;
+    }
+  }
+  return false;
 }
 
 /**
