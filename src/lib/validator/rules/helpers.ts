@@ -778,9 +778,12 @@ const NO_MATCHES: readonly ExperimentalUse[] = Object.freeze([]);
  */
 export function experimentalUses(obj: JsonValue, trie: Trie): readonly ExperimentalUse[] {
   const out: ExperimentalUse[] = [];
-  walkTrie(obj, trie, [], out);
+  // One path stack for all walks: a fresh one grew a backing store for every route of the route pass.
+  trieStack.length = 0;
+  walkTrie(obj, trie, trieStack, out);
   return out.length ? out : NO_MATCHES;
 }
+const trieStack: (string | number)[] = [];
 
 function walkTrie(value: JsonValue, node: Trie, stack: (string | number)[], out: ExperimentalUse[]): void {
   if (node.field) out.push({ path: [...stack], value, kind: 'field' });
