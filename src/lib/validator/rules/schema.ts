@@ -1,5 +1,6 @@
 import type { Rule } from '../rule.ts';
-import { schemaProblems } from '../schema/index.ts';
+import { appendSchemaProblems } from '../schema/index.ts';
+import type { SchemaProblem } from '../schema/index.ts';
 
 /**
  * Everything the API server (or istiod's validating webhook) would reject: structure and types from the
@@ -107,10 +108,12 @@ export const rule: Rule = {
         ...(issue.path ? { path: issue.path } : {}),
       });
     }
+    const problems: SchemaProblem[] = [];
     for (let ix = 0, list_ = ctx.resources; ix < list_.length; ix++) {
       const resource = list_[ix]!;
-      const problems = schemaProblems(resource);
-      for (let j = 0; j < problems.length; j++) {
+      const from = problems.length;
+      appendSchemaProblems(resource, problems);
+      for (let j = from; j < problems.length; j++) {
         const p = problems[j]!;
         ctx.report({ resource, path: p.path, part: p.part ?? 'key', message: p.message });
       }

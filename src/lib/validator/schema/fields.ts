@@ -56,12 +56,12 @@ let walkKindKey = '';
 
 /** Appends the unknown fields of obj (at most about MAX_UNKNOWN) to out; `root` comes from knownRoot(key). */
 export function unknownFields(root: number, key: string, obj: JsonObject, out: SchemaProblem[]): void {
+  if (root < 0 || !hasUnknownKey(obj, root)) return;
   if (path.length) path.length = 0; // only after an exception
   pendingTop = 0;
   walkOut = out;
   walkLimit = out.length + MAX_UNKNOWN;
   walkKindKey = key;
-  if (!hasUnknownKey(obj, root)) return;
   try {
     walk(obj, root);
   } finally {

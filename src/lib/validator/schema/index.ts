@@ -134,11 +134,21 @@ function kindInfo(apiVersion: string, kind: string): KindInfo {
 /** Every schema problem of one resource: version/kind, structure, unknown fields, and our CEL rule ports. */
 export function schemaProblems(resource: Resource): SchemaProblem[] {
   const out: SchemaProblem[] = [];
+  appendSchemaProblems(resource, out);
+  return out;
+}
+
+/**
+ * schemaProblems(resource) appended to out. The schema rule collects a whole lint in one array: almost every
+ * resource has no problem, and an empty array per resource is the only thing this would allocate for it.
+ */
+export function appendSchemaProblems(resource: Resource, out: SchemaProblem[]): void {
+  const start = out.length;
   const info = kindInfo(resource.apiVersion, resource.kind);
   if (info.versionProblem) {
     // A fresh object per finding: callers may keep (and tests compare) what they get.
     out.push({ path: [...info.versionProblem.path], message: info.versionProblem.message });
-    return out;
+    return;
   }
   const validator = info.validator;
   if (validator) {
@@ -169,12 +179,11 @@ export function schemaProblems(resource: Resource): SchemaProblem[] {
     const spec = resource.obj.spec;
     if (spec !== null && typeof spec === 'object' && !Array.isArray(spec)) info.cel(spec, out);
   }
-  if (out.length > MAX_PER_RESOURCE) {
-    const left = out.length - MAX_PER_RESOURCE;
-    out.length = MAX_PER_RESOURCE;
+  if (out.length - start > MAX_PER_RESOURCE) {
+    const left = out.length - start - MAX_PER_RESOURCE;
+    out.length = start + MAX_PER_RESOURCE;
     out.push({ path: [], message: `${left} more schema problems in this object are not shown.` });
   }
-  return out;
 }
 
 const COMPOSITE = new Set(['anyOf', 'oneOf', 'not', 'if', 'allOf']);
