@@ -43,21 +43,44 @@ export function hasTargetRefs(r: Resource): boolean {
   return isObject(s.targetRef) || (Array.isArray(many) && many.length > 0);
 }
 
-const NO_REFS: readonly { ref: JsonObject; path: ObjectPath }[] = Object.freeze([]);
+/**
+ * The object `spec.targetRef` (index -1) or `spec.targetRefs[index]`, with its string fields (undefined when
+ * absent or not a string). The fields are read here so that rules need not go back to the policy's objects.
+ */
+export interface TargetRef {
+  readonly index: number;
+  readonly group: string | undefined;
+  readonly kind: string | undefined;
+  readonly name: string | undefined;
+}
 
-/** `targetRef` and each `targetRefs[i]` with their paths (a shared empty array when there is none). */
-export function targetRefs(r: Resource): readonly { ref: JsonObject; path: ObjectPath }[] {
+const NO_REFS: readonly TargetRef[] = Object.freeze([]);
+
+const targetRef = (ref: JsonObject, index: number): TargetRef => ({
+  index,
+  group: typeof ref.group === 'string' ? ref.group : undefined,
+  kind: typeof ref.kind === 'string' ? ref.kind : undefined,
+  name: typeof ref.name === 'string' ? ref.name : undefined,
+});
+
+export const targetRefPath = (t: TargetRef): ObjectPath =>
+  t.index < 0 ? ['spec', 'targetRef'] : ['spec', 'targetRefs', t.index];
+
+/** `targetRef` and each `targetRefs[i]` (a shared empty array when there is none). */
+export function targetRefs(r: Resource): readonly TargetRef[] {
   const s = r.obj.spec;
   if (s === null || typeof s !== 'object' || Array.isArray(s)) return NO_REFS;
   const one = getObject(s, ['targetRef']);
   const many = s.targetRefs;
   if (!one && !(Array.isArray(many) && many.length)) return NO_REFS;
-  const out: { ref: JsonObject; path: ObjectPath }[] = [];
-  if (one) out.push({ ref: one, path: ['spec', 'targetRef'] });
+  // The usual policy has one targetRefs entry: a literal of that size (the digest keeps these for the whole run).
+  if (!one && Array.isArray(many) && many.length === 1 && isObject(many[0])) return [targetRef(many[0], 0)];
+  const out: TargetRef[] = [];
+  if (one) out.push(targetRef(one, -1));
   if (Array.isArray(many))
     for (let i = 0; i < many.length; i++) {
       const t = many[i];
-      if (t && typeof t === 'object' && !Array.isArray(t)) out.push({ ref: t, path: ['spec', 'targetRefs', i] });
+      if (t && typeof t === 'object' && !Array.isArray(t)) out.push(targetRef(t, i));
     }
   return out;
 }
@@ -146,6 +169,8 @@ export interface PolicyDigest {
   readonly action: Action;
   /** hasTargetRefs() */
   readonly targeted: boolean;
+  /** targetRefs() */
+  readonly targetRefs: readonly TargetRef[];
   /** spec.selector when it is an object. */
   readonly selector: JsonObject | undefined;
   /** Length of spec.rules (0 when it is not an array). */
@@ -239,6 +264,7 @@ function digest(r: Resource): PolicyDigest {
     istio: isIstioSecurity(r),
     action: actionOf(r),
     targeted: hasTargetRefs(r),
+    targetRefs: targetRefs(r),
     selector,
     ruleCount: rules.length,
     uses,
@@ -450,15 +476,6 @@ export function principalMatches(pattern: string, principal: string): boolean {
 
 export function strings(v: JsonValue | undefined): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
-}
-
-/** Group/kind of a Gateway API reference, with the defaults of its field. */
-export function refKind(
-  ref: JsonValue | undefined,
-  defaultGroup: string,
-  defaultKind: string,
-): { group: string; kind: string } {
-  return { group: getString(ref, ['group']) ?? defaultGroup, kind: getString(ref, ['kind']) ?? defaultKind };
 }
 
 // ---------------------------------------------------------------- use-waypoint labels

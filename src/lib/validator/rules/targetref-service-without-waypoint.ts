@@ -1,24 +1,22 @@
 import type { Resource } from '../../model/types.ts';
 import type { Rule, RuleContext } from '../rule.ts';
 import { y } from '../testing-yaml.ts';
-import { authorizationPolicies, refKind, serviceNamed, serviceWaypoint, targetRefs } from './helpers.ts';
+import { authorizationPolicies, serviceNamed, serviceWaypoint, targetRefPath, targetRefs } from './helpers.ts';
+import type { TargetRef } from './helpers.ts';
 
 // Evidence: istio/istio pilot/pkg/serviceregistry/ambient (policy attachment): a targetRefs policy only reaches the
 // waypoint bound to the target; with no waypoint the status says AncestorNotBound and nothing enforces it.
 // SEMANTICS §3.
 const KINDS = ['AuthorizationPolicy', 'RequestAuthentication', 'Telemetry', 'WasmPlugin'] as const;
 
-function checkRefs(ctx: RuleContext, r: Resource): void {
-  const refs = targetRefs(r);
+function checkRefs(ctx: RuleContext, r: Resource, refs: readonly TargetRef[]): void {
   for (let j = 0; j < refs.length; j++) {
-    const { ref, path } = refs[j]!;
-    const { group, kind: k } = refKind(ref, '', '');
-    const name = typeof ref.name === 'string' ? ref.name : undefined;
+    const { group = '', kind = '', name } = refs[j]!;
     if (!name) continue;
     const svc =
-      group === '' && k === 'Service'
+      group === '' && kind === 'Service'
         ? serviceNamed(ctx.mesh, r.namespace, 'Service', name)
-        : group === 'networking.istio.io' && k === 'ServiceEntry'
+        : group === 'networking.istio.io' && kind === 'ServiceEntry'
           ? serviceNamed(ctx.mesh, r.namespace, 'ServiceEntry', name)
           : undefined;
     if (!svc) continue;
@@ -26,7 +24,7 @@ function checkRefs(ctx: RuleContext, r: Resource): void {
     if (b.waypoint) continue;
     ctx.report({
       resource: r,
-      path,
+      path: targetRefPath(refs[j]!),
       message: `${svc.kind} ${svc.namespace}/${svc.name} is not bound to a usable waypoint, so this ${r.kind} is enforced nowhere. ${b.note}`,
       fix: 'Bind the Service to a waypoint with istio.io/use-waypoint (and deploy it), or use a selector policy for L4 rules.',
     });
@@ -110,14 +108,17 @@ export const rule: Rule = {
   check(ctx) {
     for (const kind of KINDS) {
       if (kind === 'AuthorizationPolicy') {
-        // The digest knows which policies have targetRefs: the others are not read again.
+        // The digest has read the policies' targetRefs: the policies are not read again.
         for (let ix = 0, list_ = authorizationPolicies(ctx.mesh); ix < list_.length; ix++) {
           const p = list_[ix]!;
-          if (p.targeted) checkRefs(ctx, p.resource);
+          if (p.targetRefs.length) checkRefs(ctx, p.resource, p.targetRefs);
         }
         continue;
       }
-      for (let ix = 0, list_ = ctx.mesh.byKind(kind); ix < list_.length; ix++) checkRefs(ctx, list_[ix]!);
+      for (let ix = 0, list_ = ctx.mesh.byKind(kind); ix < list_.length; ix++) {
+        const r = list_[ix]!;
+        checkRefs(ctx, r, targetRefs(r));
+      }
     }
   },
 };
