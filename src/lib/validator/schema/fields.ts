@@ -79,7 +79,16 @@ export function unknownFields(root: number, key: string, obj: JsonObject, out: S
 const nodeFields: (ReadonlyMap<string, number> | null)[] = [];
 const nodeMapValue = new Int32Array(KNOWN_NODES.length);
 const nodeItem = new Int32Array(KNOWN_NODES.length);
+/*
+ * Objects at one node mostly come in one key order, so each node remembers the declared keys of the last object
+ * seen there by position: a key equal to the remembered one (for…in keys are internalized strings, so this is
+ * mostly a pointer comparison) skips the Map lookup. Only declared keys are kept, at most one per field.
+ */
+const nodeLastKeys: string[][] = [];
+const nodeLastChildren: number[][] = [];
 for (let id = 0; id < KNOWN_NODES.length; id++) {
+  nodeLastKeys.push([]);
+  nodeLastChildren.push([]);
   const [props, mapValue, item] = (KNOWN_NODES as readonly KnownNode[])[id]!;
   nodeFields.push(props === 0 ? null : new Map(Object.entries(props)));
   nodeMapValue[id] = mapValue;
@@ -105,12 +114,23 @@ function hasUnknownKey(value: JsonObject | JsonValue[], id: number): boolean {
   const fields = nodeFields[id]!;
   const mapValue = nodeMapValue[id]!;
   if (fields === null && mapValue < 0) return false;
+  const lastKeys = nodeLastKeys[id]!;
+  const lastChildren = nodeLastChildren[id]!;
+  let at = 0;
   for (const k in value) {
-    let child = fields === null ? undefined : fields.get(k);
-    if (child === undefined) {
-      if (mapValue < 0) return true;
-      child = mapValue;
+    let child: number | undefined;
+    if (at < lastKeys.length && lastKeys[at] === k) child = lastChildren[at]!;
+    else {
+      child = fields === null ? undefined : fields.get(k);
+      if (child === undefined) {
+        if (mapValue < 0) return true;
+        child = mapValue;
+      } else if (at < fields!.size) {
+        lastKeys[at] = k;
+        lastChildren[at] = child;
+      }
     }
+    at++;
     if (child >= 0) {
       const v = value[k]!;
       if (v !== null && typeof v === 'object' && hasUnknownKey(v, child)) return true;
