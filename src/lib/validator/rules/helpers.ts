@@ -368,6 +368,8 @@ export function selectedTargets(mesh: Mesh, namespace: string, selector: JsonObj
 
 function computeTargets(mesh: Mesh, namespace: string, selector: JsonObject | undefined): Targets {
   const workloads = selector ? mesh.workloadsSelectedBy(namespace, selector) : workloadsInNamespace(mesh, namespace);
+  // One workload (the usual selector): its services as they are, without the Set that merges several.
+  if (workloads.length === 1) return { workloads, services: mesh.servicesSelecting(namespace, workloads[0]!.labels) };
   if (workloads.length) {
     const seen = new Set<ServiceInfo>();
     for (const w of workloads) for (const s of mesh.servicesSelecting(namespace, w.labels)) seen.add(s);
