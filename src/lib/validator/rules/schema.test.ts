@@ -296,4 +296,28 @@ describe(`${ID}: Gateway API CEL rules for CORS and RequestMirror filters`, () =
     expect(lines(gw('shop.example.com.'))).toEqual([7]);
     expect(lines(gw('*.example.com'))).toEqual([]);
   });
+  it('an unknown field deep in a list is found past clean siblings; labels and string lists take any keys', () => {
+    const spec = [
+      '  selector:',
+      '    matchLabels: {app: a, "any.key/x": b}',
+      '  rules:',
+      '  - from:',
+      '    - source: {principals: [a, b]}',
+      '  - from:',
+      '    - source: {principals: [c]}',
+      '    - source:',
+      '        principalz: [d]',
+    ];
+    expect(lines(ap(...spec))).toEqual([15]);
+    expect(lines(ap(...spec.slice(0, 7)))).toEqual([]);
+  });
+  it('findings are capped per object, each object of a file with its own cap', () => {
+    const bad = ap('  rules:', ...Array.from({ length: 45 }, () => '  - to: [{operation: {methods: GET}}]'));
+    const one = findingsFor(ID, bad);
+    expect(one).toHaveLength(41);
+    expect(one.filter((f) => f.message.includes('more schema problems'))).toHaveLength(1);
+    const two = findingsFor(ID, `${bad}---\n${bad.replace('name: p', 'name: q')}`);
+    expect(two).toHaveLength(82);
+    expect(two.filter((f) => f.message.includes('5 more schema problems'))).toHaveLength(2);
+  });
 });
