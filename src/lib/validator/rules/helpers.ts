@@ -188,6 +188,7 @@ export interface PolicyDigest {
 
 const digestCache = new WeakMap<Mesh, readonly PolicyDigest[]>();
 const NO_VALUES: readonly JsonValue[] = Object.freeze([]);
+const NO_STRINGS: readonly string[] = Object.freeze([]);
 
 /**
  * Every AuthorizationPolicy of the mesh (in byKind order) with what the policy rules filter on. Eight rules
@@ -211,9 +212,9 @@ function digest(r: Resource): PolicyDigest {
   const selector = spec && isObject(spec.selector) ? spec.selector : undefined;
   let uses = 0;
   let named = rules.length > 0; // every rule names its callers so far
-  const principals: string[] = [];
-  const namespaces: string[] = [];
-  const serviceAccounts: string[] = [];
+  let principals = NO_STRINGS;
+  let namespaces = NO_STRINGS;
+  let serviceAccounts = NO_STRINGS;
   for (let i = 0; i < rules.length; i++) {
     const rule = rules[i];
     if (!isObject(rule)) {
@@ -234,9 +235,9 @@ function digest(r: Resource): PolicyDigest {
         for (const k of DROPPED_SOURCE) if (src[k] !== undefined) uses |= USES_DROPPED_SOURCE;
         if (named) {
           const n = principals.length + namespaces.length + serviceAccounts.length;
-          pushStrings(src.principals, principals);
-          pushStrings(src.namespaces, namespaces);
-          pushStrings(src.serviceAccounts, serviceAccounts);
+          principals = withStrings(principals, src.principals);
+          namespaces = withStrings(namespaces, src.namespaces);
+          serviceAccounts = withStrings(serviceAccounts, src.serviceAccounts);
           if (principals.length + namespaces.length + serviceAccounts.length === n) named = false;
         }
       }
@@ -272,8 +273,14 @@ function digest(r: Resource): PolicyDigest {
   };
 }
 
-function pushStrings(v: JsonValue | undefined, out: string[]): void {
-  if (Array.isArray(v)) for (let i = 0; i < v.length; i++) if (typeof v[i] === 'string') out.push(v[i] as string);
+/**
+ * `acc` followed by the strings of `v`. The usual field is one all-string list: that list itself is returned,
+ * not a copy (the digest keeps these for the whole run; it only reads them).
+ */
+function withStrings(acc: readonly string[], v: JsonValue | undefined): readonly string[] {
+  if (!Array.isArray(v) || v.length === 0) return acc;
+  const own = v.every((x) => typeof x === 'string') ? (v as string[]) : strings(v);
+  return acc.length === 0 ? own : own.length === 0 ? acc : [...acc, ...own];
 }
 
 // ---------------------------------------------------------------- scope and enrolment
@@ -588,41 +595,47 @@ export function routeRefs(mesh: Mesh): RouteRefs {
       const channel = channelOf(route.apiVersion, route.kind);
       if (channel.versionOnly || (channel.trie && experimentalUses(route.obj, channel.trie).length))
         experimentalRoutes.push(route);
-      const parentRefs = getArray(route.obj, ['spec', 'parentRefs']);
+      // Direct reads of the parsed objects, not get(…, ['name']): each path literal was an array per call here.
+      const spec = route.obj.spec;
+      const parentRefs = isObject(spec) && Array.isArray(spec.parentRefs) ? spec.parentRefs : NO_VALUES;
       for (let i = 0; i < parentRefs.length; i++) {
         const p = parentRefs[i];
-        const name = getString(p, ['name']);
+        if (!isObject(p)) continue;
+        const name = stringOf(p.name);
         if (!name) continue;
         parents.push(
           routeRef(
             route,
             ['spec', 'parentRefs', i],
-            getString(p, ['group']) ?? 'gateway.networking.k8s.io',
-            getString(p, ['kind']) ?? 'Gateway',
-            getString(p, ['namespace']) || route.namespace,
+            stringOf(p.group) ?? 'gateway.networking.k8s.io',
+            stringOf(p.kind) ?? 'Gateway',
+            stringOf(p.namespace) || route.namespace,
             name,
-            get(p, ['port']),
+            p.port,
           ),
         );
       }
-      const rules = getArray(route.obj, ['spec', 'rules']);
+      const rules = isObject(spec) && Array.isArray(spec.rules) ? spec.rules : NO_VALUES;
       let regex = false;
       for (let i = 0; i < rules.length; i++) {
-        if (!regex && (kind === 'HTTPRoute' || kind === 'GRPCRoute')) regex = hasRegexMatch(rules[i]);
-        const backendRefs = getArray(rules[i], ['backendRefs']);
+        const rule = rules[i];
+        if (!isObject(rule)) continue;
+        if (!regex && (kind === 'HTTPRoute' || kind === 'GRPCRoute')) regex = hasRegexMatch(rule);
+        const backendRefs = Array.isArray(rule.backendRefs) ? rule.backendRefs : NO_VALUES;
         for (let j = 0; j < backendRefs.length; j++) {
           const b = backendRefs[j];
-          const name = getString(b, ['name']);
+          if (!isObject(b)) continue;
+          const name = stringOf(b.name);
           if (!name) continue;
           backends.push(
             routeRef(
               route,
               ['spec', 'rules', i, 'backendRefs', j],
-              getString(b, ['group']) ?? '',
-              getString(b, ['kind']) ?? 'Service',
-              getString(b, ['namespace']) || route.namespace,
+              stringOf(b.group) ?? '',
+              stringOf(b.kind) ?? 'Service',
+              stringOf(b.namespace) || route.namespace,
               name,
-              get(b, ['port']),
+              b.port,
             ),
           );
         }
@@ -634,6 +647,8 @@ export function routeRefs(mesh: Mesh): RouteRefs {
   routeCache.set(mesh, out);
   return out;
 }
+
+const stringOf = (v: JsonValue | undefined): string | undefined => (typeof v === 'string' ? v : undefined);
 
 const isRegex = (v: JsonValue | undefined): boolean => isObject(v) && v.type === 'RegularExpression';
 
@@ -797,8 +812,8 @@ const NO_MATCHES: readonly ExperimentalUse[] = Object.freeze([]);
  */
 export function experimentalUses(obj: JsonValue, trie: Trie): readonly ExperimentalUse[] {
   const out: ExperimentalUse[] = [];
-  // One path stack for all walks: a fresh one grew a backing store for every route of the route pass.
-  trieStack.length = 0;
+  // One path stack for all walks (balanced: every push is popped), not a fresh one per object: a new array, or
+  // emptying this one with `length = 0`, allocated a backing store for every route of the route pass.
   walkTrie(obj, trie, trieStack, out);
   return out.length ? out : NO_MATCHES;
 }

@@ -1,4 +1,5 @@
 import { getObject } from '../../model/access.ts';
+import type { ServiceInfo } from '../../model/mesh.ts';
 import type { JsonObject, Resource } from '../../model/types.ts';
 import type { Rule, RuleContext } from '../rule.ts';
 import { y } from '../testing-yaml.ts';
@@ -14,6 +15,20 @@ const KINDS: readonly [kind: string, selectorPath: readonly string[]][] = [
   ['Sidecar', ['spec', 'workloadSelector']],
 ];
 
+// Hoisted paths, loops instead of Object.keys(…).length and .some(closure): this runs for every selector policy.
+const MATCH_LABELS = ['matchLabels'];
+const LABELS = ['labels'];
+
+function hasOwnKey(o: JsonObject | undefined): boolean {
+  for (const k in o) if (Object.prototype.hasOwnProperty.call(o, k)) return true;
+  return false;
+}
+
+function hasSelectingService(services: readonly ServiceInfo[]): boolean {
+  for (const s of services) if (s.kind === 'Service' && s.selector) return true;
+  return false;
+}
+
 function checkSelector(
   ctx: RuleContext,
   r: Resource,
@@ -21,16 +36,13 @@ function checkSelector(
   path: readonly string[],
   selector: JsonObject,
 ): void {
-  const matchLabels = getObject(selector, ['matchLabels']);
+  const matchLabels = getObject(selector, MATCH_LABELS);
   // WasmPlugin/Telemetry/Sidecar selectors use `labels`, the others `matchLabels`.
-  const sel = matchLabels
-    ? selector
-    : getObject(selector, ['labels'])
-      ? { matchLabels: getObject(selector, ['labels'])! }
-      : undefined;
-  if (!sel || !Object.keys(getObject(sel, ['matchLabels']) ?? {}).length) return;
+  const labels = matchLabels ?? getObject(selector, LABELS);
+  if (!labels || !hasOwnKey(labels)) return;
+  const sel = matchLabels ? selector : { matchLabels: labels };
   const haveWorkloads = workloadsInNamespace(ctx.mesh, r.namespace).length > 0;
-  const haveServices = servicesInNamespace(ctx.mesh, r.namespace).some((s) => s.kind === 'Service' && s.selector);
+  const haveServices = hasSelectingService(servicesInNamespace(ctx.mesh, r.namespace));
   if (!haveWorkloads && !haveServices) return;
   const { workloads, services } = selectedTargets(ctx.mesh, r.namespace, sel);
   if (workloads.length || (!haveWorkloads && services.length)) return;
