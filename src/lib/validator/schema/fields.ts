@@ -126,7 +126,7 @@ function hasUnknownKey(value: JsonObject | JsonValue[], id: number): boolean {
       if (child === undefined) {
         if (mapValue < 0) return true;
         child = mapValue;
-      } else if (at < fields!.size) {
+      } else if (fields !== null && at < fields.size) {
         lastKeys[at] = k;
         lastChildren[at] = child;
       }
