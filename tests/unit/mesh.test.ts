@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildMesh, parseManifests } from '../../src/lib/model/index.ts';
 import { selectorMatches } from '../../src/lib/model/access.ts';
+import type { JsonObject } from '../../src/lib/model/types.ts';
 
 const mesh = (yaml: string) => buildMesh(parseManifests({ file: 't.yaml', text: yaml }).resources);
 
@@ -58,7 +59,7 @@ metadata: {name: p${i}, namespace: big, labels: {app: a${i % 7}, tier: t${i % 3}
 spec: {containers: [{name: c, image: x}]}`,
       );
       const m = mesh(docs.join('\n---\n'));
-      const selectors = [
+      const selectors: JsonObject[] = [
         { matchLabels: { app: 'a3' } },
         { matchLabels: { app: 'a3', tier: 't1' } },
         { matchLabels: { canary: 'true', tier: 't2' } },
