@@ -27,6 +27,12 @@ describe(ID, () => {
     expect(lines(ap('  selectr:', '    matchLabels: {app: a}'))).toEqual([7]);
     expect(lines(ap('  selector:', '    matchLabels: {app: a}'))).toEqual([]);
   });
+  it('keys named like built-in object members are unknown fields too (constructor, toString, hasOwnProperty)', () => {
+    expect(lines(ap('  action: ALLOW', '  constructor: x'))).toEqual([8]);
+    expect(lines(ap('  rules:', '  - toString: x'))).toEqual([8]);
+    expect(lines(ap('  selector:', '    hasOwnProperty: {app: a}'))).toEqual([8]);
+    expect(lines(ap('  action: CUSTOM', '  provider: {name: x}', '  rules: [{}]'))).toEqual([]);
+  });
   it('trustDomains (newer than the model package) is not an unknown field', () => {
     expect(lines(ap('  rules:', '  - from:', '    - source:', '        trustDomains: [td]'))).toEqual([]);
   });

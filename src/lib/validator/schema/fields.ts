@@ -167,7 +167,8 @@ function walk(value: JsonValue, id: number): boolean {
   const base = pendingTop;
   for (const k in value) {
     const v = value[k]!;
-    const child = props === 0 ? undefined : props[k];
+    // Through the Map, not `props[k]`: a key such as `constructor` must not find Object.prototype's.
+    const child = props === 0 ? undefined : fieldsOf(id)!.get(k);
     if (child !== undefined) {
       if (child >= 0 && v !== null && typeof v === 'object') {
         pendingValue[pendingTop] = v;
