@@ -231,8 +231,15 @@ function digest(r: Resource): PolicyDigest {
           named = false;
           continue;
         }
-        for (const k of L7_SOURCE) if (src[k] !== undefined) uses |= USES_L7;
-        for (const k of DROPPED_SOURCE) if (src[k] !== undefined) uses |= USES_DROPPED_SOURCE;
+        // Named reads (L7_SOURCE, DROPPED_SOURCE): a loop over key names made each a megamorphic keyed load.
+        if (
+          src.requestPrincipals !== undefined ||
+          src.notRequestPrincipals !== undefined ||
+          src.remoteIpBlocks !== undefined ||
+          src.notRemoteIpBlocks !== undefined
+        )
+          uses |= USES_L7;
+        if (src.trustDomains !== undefined || src.notTrustDomains !== undefined) uses |= USES_DROPPED_SOURCE;
         if (named) {
           const n = principals.length + namespaces.length + serviceAccounts.length;
           principals = withStrings(principals, src.principals);
@@ -247,7 +254,15 @@ function digest(r: Resource): PolicyDigest {
         const t = to[j];
         const op = isObject(t) ? t.operation : undefined;
         if (!isObject(op)) continue;
-        for (const k of L7_OPERATION) if (op[k] !== undefined) uses |= USES_L7;
+        if (
+          op.hosts !== undefined ||
+          op.notHosts !== undefined ||
+          op.methods !== undefined ||
+          op.notMethods !== undefined ||
+          op.paths !== undefined ||
+          op.notPaths !== undefined
+        )
+          uses |= USES_L7; // L7_OPERATION
         if (Array.isArray(op.ports) || Array.isArray(op.notPorts)) uses |= USES_PORT;
       }
     const when = rule.when;
