@@ -673,10 +673,13 @@ function hasRegexMatch(rule: JsonValue | undefined): boolean {
   for (let j = 0; j < matches.length; j++) {
     const m = matches[j];
     if (!isObject(m)) continue;
-    if (isRegex(m.path) || isRegex(m.method)) return true;
-    for (const list of [m.headers, m.queryParams])
-      if (Array.isArray(list)) for (let k = 0; k < list.length; k++) if (isRegex(list[k])) return true;
+    if (isRegex(m.path) || isRegex(m.method) || someRegex(m.headers) || someRegex(m.queryParams)) return true;
   }
+  return false;
+}
+
+function someRegex(list: JsonValue | undefined): boolean {
+  if (Array.isArray(list)) for (let k = 0; k < list.length; k++) if (isRegex(list[k])) return true;
   return false;
 }
 
