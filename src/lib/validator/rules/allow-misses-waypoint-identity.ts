@@ -138,15 +138,14 @@ export const rule: Rule = {
       const p = list_[ix]!;
       // Without `callers` some rule admits any caller, the waypoint too (and no rules is allow-nothing's finding).
       if (!p.istio || p.targeted || p.action !== 'ALLOW' || !p.callers) continue;
-      const r = p.resource;
-      if (r.namespace === ctx.mesh.rootNamespace) continue;
-      const { services } = selectedTargets(ctx.mesh, r.namespace, p.selector);
+      if (p.namespace === ctx.mesh.rootNamespace) continue;
+      const { services } = selectedTargets(ctx.mesh, p.namespace, p.selector);
       for (const s of services) {
         const wp = serviceWaypoint(ctx.mesh, s).waypoint;
         if (!wp || admits(p.callers, wp)) continue;
         ctx.report({
-          resource: r,
-          path: firstIdentity(r),
+          resource: p.resource,
+          path: firstIdentity(p.resource),
           message: `Service ${s.namespace}/${s.name} goes through waypoint ${wp.namespace}/${wp.name}, so ztunnel sees the caller as ${wp.principal}; no rule of this ALLOW policy admits it, so all traffic through the waypoint is denied.`,
           fix: `Allow principal ${wp.principal} here and move caller-based rules to a targetRefs policy on the Service.`,
         });

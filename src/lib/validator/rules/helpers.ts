@@ -164,6 +164,8 @@ export interface Callers {
 /** What the policy rules filter AuthorizationPolicies on, read once per mesh. */
 export interface PolicyDigest {
   readonly resource: Resource;
+  /** resource.namespace (a rule that reads only the digest does not touch the resource). */
+  readonly namespace: string;
   /** apiVersion is security.istio.io/… */
   readonly istio: boolean;
   readonly action: Action;
@@ -277,6 +279,7 @@ function digest(r: Resource): PolicyDigest {
   }
   return {
     resource: r,
+    namespace: r.namespace,
     istio: isIstioSecurity(r),
     action: actionOf(r),
     targeted: hasTargetRefs(r),
