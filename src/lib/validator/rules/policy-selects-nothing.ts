@@ -32,6 +32,7 @@ function hasSelectingService(services: readonly ServiceInfo[]): boolean {
 function checkSelector(
   ctx: RuleContext,
   r: Resource,
+  namespace: string,
   kind: string,
   path: readonly string[],
   selector: JsonObject,
@@ -41,10 +42,10 @@ function checkSelector(
   const labels = matchLabels ?? getObject(selector, LABELS);
   if (!labels || !hasOwnKey(labels)) return;
   const sel = matchLabels ? selector : { matchLabels: labels };
-  const haveWorkloads = workloadsInNamespace(ctx.mesh, r.namespace).length > 0;
-  const haveServices = hasSelectingService(servicesInNamespace(ctx.mesh, r.namespace));
+  const haveWorkloads = workloadsInNamespace(ctx.mesh, namespace).length > 0;
+  const haveServices = hasSelectingService(servicesInNamespace(ctx.mesh, namespace));
   if (!haveWorkloads && !haveServices) return;
-  const { workloads, services } = selectedTargets(ctx.mesh, r.namespace, sel);
+  const { workloads, services } = selectedTargets(ctx.mesh, namespace, sel);
   if (workloads.length || (!haveWorkloads && services.length)) return;
   ctx.report({
     resource: r,
@@ -129,14 +130,14 @@ export const rule: Rule = {
         // The digest has the selector: no need to read the policies again.
         for (let ix = 0, list_ = authorizationPolicies(ctx.mesh); ix < list_.length; ix++) {
           const p = list_[ix]!;
-          if (p.selector) checkSelector(ctx, p.resource, kind, path, p.selector);
+          if (p.selector) checkSelector(ctx, p.resource, p.namespace, kind, path, p.selector);
         }
         continue;
       }
       for (let ix = 0, list_ = ctx.mesh.byKind(kind); ix < list_.length; ix++) {
         const r = list_[ix]!;
         const selector = getObject(r.obj, path);
-        if (selector) checkSelector(ctx, r, kind, path, selector);
+        if (selector) checkSelector(ctx, r, r.namespace, kind, path, selector);
       }
     }
   },

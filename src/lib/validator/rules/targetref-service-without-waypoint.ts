@@ -9,15 +9,16 @@ import type { TargetRef } from './helpers.ts';
 // SEMANTICS §3.
 const KINDS = ['AuthorizationPolicy', 'RequestAuthentication', 'Telemetry', 'WasmPlugin'] as const;
 
-function checkRefs(ctx: RuleContext, r: Resource, refs: readonly TargetRef[]): void {
+/** `namespace` is the resource's (the digest has it: the resource itself is read only to report). */
+function checkRefs(ctx: RuleContext, r: Resource, namespace: string, refs: readonly TargetRef[]): void {
   for (let j = 0; j < refs.length; j++) {
     const { group = '', kind = '', name } = refs[j]!;
     if (!name) continue;
     const svc =
       group === '' && kind === 'Service'
-        ? serviceNamed(ctx.mesh, r.namespace, 'Service', name)
+        ? serviceNamed(ctx.mesh, namespace, 'Service', name)
         : group === 'networking.istio.io' && kind === 'ServiceEntry'
-          ? serviceNamed(ctx.mesh, r.namespace, 'ServiceEntry', name)
+          ? serviceNamed(ctx.mesh, namespace, 'ServiceEntry', name)
           : undefined;
     if (!svc) continue;
     const b = serviceWaypoint(ctx.mesh, svc);
@@ -111,13 +112,13 @@ export const rule: Rule = {
         // The digest has read the policies' targetRefs: the policies are not read again.
         for (let ix = 0, list_ = authorizationPolicies(ctx.mesh); ix < list_.length; ix++) {
           const p = list_[ix]!;
-          if (p.targetRefs.length) checkRefs(ctx, p.resource, p.targetRefs);
+          if (p.targetRefs.length) checkRefs(ctx, p.resource, p.namespace, p.targetRefs);
         }
         continue;
       }
       for (let ix = 0, list_ = ctx.mesh.byKind(kind); ix < list_.length; ix++) {
         const r = list_[ix]!;
-        checkRefs(ctx, r, targetRefs(r));
+        checkRefs(ctx, r, r.namespace, targetRefs(r));
       }
     }
   },
