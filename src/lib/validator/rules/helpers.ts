@@ -714,15 +714,28 @@ export function refService(mesh: Mesh, ref: RouteRef): ServiceInfo | undefined {
   return undefined;
 }
 
+/** refService() of each routeRefs(mesh).parents entry, at the same index: resolved once for the rules that ask. */
+const parentServiceCache = new WeakMap<Mesh, readonly (ServiceInfo | undefined)[]>();
+export function parentServices(mesh: Mesh): readonly (ServiceInfo | undefined)[] {
+  let out = parentServiceCache.get(mesh);
+  if (!out) {
+    const list: (ServiceInfo | undefined)[] = [];
+    for (let ix = 0, list_ = routeRefs(mesh).parents; ix < list_.length; ix++) list.push(refService(mesh, list_[ix]!));
+    parentServiceCache.set(mesh, (out = list));
+  }
+  return out;
+}
+
 /** Resources of routes attached (as parent) to each Service/ServiceEntry, keyed by the service's resource. */
 const routedCache = new WeakMap<Mesh, Map<Resource, RouteRef[]>>();
 export function routesByParentService(mesh: Mesh): ReadonlyMap<Resource, readonly RouteRef[]> {
   let m = routedCache.get(mesh);
   if (!m) {
     m = new Map();
+    const services = parentServices(mesh);
     for (let ix = 0, list_ = routeRefs(mesh).parents; ix < list_.length; ix++) {
       const p = list_[ix]!;
-      const s = refService(mesh, p);
+      const s = services[ix];
       if (!s) continue;
       const l = m.get(s.resource);
       if (l) l.push(p);

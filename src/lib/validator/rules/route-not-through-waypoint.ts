@@ -1,6 +1,6 @@
 import type { Rule } from '../rule.ts';
 import { y } from '../testing-yaml.ts';
-import { refService, routeRefs, serviceWaypoint } from './helpers.ts';
+import { parentServices, routeRefs, serviceWaypoint } from './helpers.ts';
 
 // Evidence: istio/istio pilot/pkg/config/kube/gateway: a Service-parent route is accepted even without a waypoint
 // (condition ResolvedWaypoints=False) and only waypoints apply it in ambient. SEMANTICS §5.
@@ -90,9 +90,10 @@ export const rule: Rule = {
     },
   },
   check(ctx) {
+    const services = parentServices(ctx.mesh);
     for (let ix = 0, list_ = routeRefs(ctx.mesh).parents; ix < list_.length; ix++) {
       const p = list_[ix]!;
-      const svc = refService(ctx.mesh, p);
+      const svc = services[ix];
       if (!svc) continue;
       const b = serviceWaypoint(ctx.mesh, svc);
       if (b.waypoint) continue;
