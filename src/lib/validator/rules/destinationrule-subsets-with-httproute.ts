@@ -85,6 +85,8 @@ export const rule: Rule = {
     },
   },
   check(ctx) {
+    // Without a DestinationRule there is nothing to report: skip resolving every backendRef.
+    if (!ctx.mesh.byKind('DestinationRule').length) return;
     const parents = routesByParentService(ctx.mesh);
     const backends = new Set<unknown>();
     for (let ix = 0, list_ = routeRefs(ctx.mesh).backends; ix < list_.length; ix++) {

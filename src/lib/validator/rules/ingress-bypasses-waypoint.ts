@@ -98,6 +98,7 @@ export const rule: Rule = {
     for (const p of refs.parents)
       if (p.group === 'gateway.networking.k8s.io' && p.kind === 'Gateway' && !ctx.mesh.waypoint(p.namespace, p.name))
         ingressRoutes.add(p.route);
+    if (!ingressRoutes.size) return; // mesh-only routes: no backendRef to look at
     for (const b of refs.backends) {
       if (!ingressRoutes.has(b.route)) continue;
       const svc = refService(ctx.mesh, b);
