@@ -76,6 +76,8 @@ export const rule: Rule = {
     },
   },
   check(ctx) {
+    // Without a VirtualService there is nothing to report: skip resolving every parentRef.
+    if (!ctx.mesh.byKind('VirtualService').length) return;
     const routed = routesByParentService(ctx.mesh);
     if (!routed.size) return;
     for (const { vs, hosts } of meshVirtualServices(ctx.mesh)) {
