@@ -297,8 +297,14 @@ function digest(r: Resource): PolicyDigest {
  */
 function withStrings(acc: readonly string[], v: JsonValue | undefined): readonly string[] {
   if (!Array.isArray(v) || v.length === 0) return acc;
-  const own = v.every((x) => typeof x === 'string') ? (v as string[]) : strings(v);
+  const own = allStrings(v) ? (v as string[]) : strings(v);
   return acc.length === 0 ? own : own.length === 0 ? acc : [...acc, ...own];
+}
+
+/** Every index holds a string (an indexed loop: every() would skip holes). */
+function allStrings(v: readonly JsonValue[]): boolean {
+  for (let i = 0; i < v.length; i++) if (typeof v[i] !== 'string') return false;
+  return true;
 }
 
 // ---------------------------------------------------------------- scope and enrolment
