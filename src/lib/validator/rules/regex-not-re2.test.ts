@@ -33,6 +33,17 @@ describe(`${ID} scanner`, () => {
     ['/a?+', '/a??'],
     ['/a{2}+', '/a{2}?'],
     ['/(?>ab)', '/(?:ab)'],
+    // RE2's repeat limit (1000), for one count and for counts multiplied through nested groups.
+    ['/a{1001}', '/a{1000}'],
+    ['/a{2,1001}', '/a{2,1000}'],
+    ['/a{1001,}', '/a{1000,}'],
+    ['/(a{100}){11}', '/(a{100}){10}'],
+    ['/(?:a{10}b{101}){10}', '/(?:a{10}b{100}){10}'],
+    ['/(a{10}|b{201}){5}', '/(a{10}|b{200}){5}'],
+    ['/((a{10}){10}){11}', '/((a{10}){10}){10}'],
+    // Only RE2's POSIX class names inside a class.
+    ['/[[:letter:]]+', '/[[:alpha:]]+'],
+    ['/[^[:digits:]]', '/[^[:^digit:]]'],
     ['/a\\Z', '/a\\z'],
   ];
   for (const [bad, good] of pairs)
@@ -44,6 +55,12 @@ describe(`${ID} scanner`, () => {
     expect(nonRe2Construct('/[(?=]x')).toBeUndefined();
     expect(nonRe2Construct('/[\\1]x')).toBeUndefined();
     expect(nonRe2Construct('/[]?+]x')).toBeUndefined();
+  });
+  it('sequential and separate repeats do not multiply', () => {
+    expect(nonRe2Construct('/x{500}y{500}')).toBeUndefined();
+    expect(nonRe2Construct('/(x{500})(y{600})')).toBeUndefined();
+    expect(nonRe2Construct('/(a*){1000}')).toBeUndefined();
+    expect(nonRe2Construct('/(a{2}){0}')).toBeUndefined();
   });
   it('a literal } is not a quantifier, so }+ after it is fine', () => {
     expect(nonRe2Construct('/a}+')).toBeUndefined();
@@ -69,6 +86,10 @@ describe(ID, () => {
   });
   it('the same path without lookaround is fine (boundary)', () => {
     expect(linesFor(ID, pathRoute('/v1/(internal)?.*'))).toEqual([]);
+  });
+  it('a path regex over the RE2 repeat limit is reported; at the limit it is fine', () => {
+    expect(linesFor(ID, pathRoute('/v1/[a-z]{1001}'))).toEqual([10]);
+    expect(linesFor(ID, pathRoute('/v1/[a-z]{1000}'))).toEqual([]);
   });
   it('a malformed path regex is reported', () => {
     expect(linesFor(ID, pathRoute('/v1/(items'))).toEqual([10]);

@@ -18,6 +18,12 @@ export function nonRe2Construct(re: string): string | undefined {
   let inClass = false;
   // Whether the previous token was a quantifier (`*`, `+`, `?`, `{n,m}`), for possessive `*+` and friends.
   let afterQuantifier = false;
+  // Counted repeats nest multiplicatively (RE2 re2/parse.cc PushRepetition + RepetitionWalker: `(a{100}){20}`
+  // counts 2000). `last` is the count product inside the atom a quantifier would apply to (0: no atom),
+  // `inner` the largest product so far in the current group, `outer` the enclosing groups' `inner`s.
+  let last = 0;
+  let inner = 1;
+  const outer: number[] = [];
   for (let i = 0; i < re.length; i++) {
     const c = re[i]!;
     if (c === '\\') {
@@ -36,10 +42,25 @@ export function nonRe2Construct(re: string): string | undefined {
       }
       i++;
       afterQuantifier = false;
+      if (!inClass) last = 1;
       continue;
     }
     if (inClass) {
-      if (c === ']') inClass = false;
+      if (c === '[' && re[i + 1] === ':') {
+        // RE2 reads `[:name:]` inside a class as a POSIX class and rejects unknown names (re2/parse.cc ParseCCName).
+        const end = re.indexOf(':]', i + 2);
+        if (end >= 0) {
+          const name = re.slice(i + 2, end);
+          if (!POSIX_CLASSES.has(name.startsWith('^') ? name.slice(1) : name))
+            return `the unknown POSIX class [:${name}:]`;
+          i = end + 1;
+        }
+        continue;
+      }
+      if (c === ']') {
+        inClass = false;
+        last = 1;
+      }
       continue;
     }
     if (c === '[') {
@@ -50,6 +71,16 @@ export function nonRe2Construct(re: string): string | undefined {
       afterQuantifier = false;
       continue;
     }
+    if (c === '(') {
+      outer.push(inner);
+      inner = 1;
+      last = 0;
+    } else if (c === ')' && outer.length) {
+      last = inner;
+      inner = Math.max(outer.pop()!, last);
+      afterQuantifier = false;
+      continue;
+    } else if (c === '|') last = 0;
     if (c === '(' && re[i + 1] === '?') {
       const rest = re.slice(i + 2);
       if (rest.startsWith('=')) return 'lookahead (?=';
@@ -75,15 +106,47 @@ export function nonRe2Construct(re: string): string | undefined {
     if (c === '{') {
       const m = /^\{(\d+)(,(\d*))?\}/.exec(re.slice(i));
       if (m) {
+        const min = Number(m[1]);
+        const max = m[2] === undefined ? min : m[3] === '' ? -1 : Number(m[3]);
+        if (min > MAX_REPEAT || max > MAX_REPEAT) return `the repeat count ${m[0]}, above RE2's limit of ${MAX_REPEAT}`;
+        const count = max >= 0 ? max : min;
+        // A count right after another quantifier (`a*{2}`) is a stacking error that malformedRegex reports.
+        if (last > 0 && count > 1 && !afterQuantifier) {
+          last *= count;
+          if (last > MAX_REPEAT)
+            return `nested repeats whose counts multiply to ${last}, above RE2's limit of ${MAX_REPEAT}`;
+          inner = Math.max(inner, last);
+        }
         i += m[0].length - 1;
         afterQuantifier = true;
         continue;
       }
     }
     afterQuantifier = false;
+    if (c !== '(' && c !== '|' && c !== '^' && c !== '$') last = 1;
   }
   return undefined;
 }
+
+/** RE2's largest repeat count, alone or multiplied through nesting (re2/parse.cc, maximum_repeat_count). */
+const MAX_REPEAT = 1000;
+/** The POSIX class names RE2 knows (re2/unicode_groups.cc posix_groups; `[:^name:]` negates). */
+const POSIX_CLASSES = new Set([
+  'alnum',
+  'alpha',
+  'ascii',
+  'blank',
+  'cntrl',
+  'digit',
+  'graph',
+  'lower',
+  'print',
+  'punct',
+  'space',
+  'upper',
+  'word',
+  'xdigit',
+]);
 
 /**
  * Why `re` is not a well-formed regular expression at all, or undefined. Checked with the JavaScript engine after
@@ -185,6 +248,8 @@ export const rule: Rule = {
         '- atomic groups `(?>…)` and possessive quantifiers `*+`, `++`, `?+`, `{n}+`;',
         '- conditionals, recursion, `\\Z` and `\\G`.',
         '',
+        'RE2 also limits counted repeats: no count above 1000 (`a{1001}`), and nested counts may not multiply past 1000 (`(a{100}){20}` counts 2000). Inside a character class it knows only the POSIX classes `[:alnum:]`, `[:alpha:]`, `[:ascii:]`, `[:blank:]`, `[:cntrl:]`, `[:digit:]`, `[:graph:]`, `[:lower:]`, `[:print:]`, `[:punct:]`, `[:space:]`, `[:upper:]`, `[:word:]` and `[:xdigit:]` (and their `[:^name:]` negations).',
+        '',
         "Where it matters: a VirtualService is rejected by istiod's validation when applied (Go's `regexp` has the same syntax). Gateway API leaves the regex dialect to the implementation, so the API server accepts an HTTPRoute or GRPCRoute with any string; Istio hands it to Envoy, which only understands RE2.",
         '',
         'The rule checks HTTPRoute path/header/query `RegularExpression` matches, GRPCRoute method/header regexes, and VirtualService `regex` matches, CORS origins and `uriRegexRewrite`. It also reports regexes that are malformed in any dialect (unbalanced parentheses or brackets, a quantifier with nothing to repeat).',
@@ -266,9 +331,13 @@ export const rule: Rule = {
         message: construct
           ? `Regex ${JSON.stringify(u.value)} uses ${construct}, which RE2 (Envoy's regex engine) does not support: ${consequence}.`
           : `Regex ${JSON.stringify(u.value)} is malformed (${broken}): ${consequence}.`,
-        fix: construct
-          ? 'Rewrite it in RE2 syntax (no lookaround, backreferences or possessive quantifiers).'
-          : 'Fix the expression.',
+        fix: !construct
+          ? 'Fix the expression.'
+          : construct.includes('repeat')
+            ? 'Use smaller counts (at most 1000, multiplied through nesting), or an open-ended `+` / `{n,}` where the exact bound does not matter.'
+            : construct.includes('POSIX')
+              ? 'Use one of the POSIX classes RE2 knows, or spell the characters out.'
+              : 'Rewrite it in RE2 syntax (no lookaround, backreferences or possessive quantifiers).',
       });
     }
   },
