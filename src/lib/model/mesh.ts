@@ -541,29 +541,17 @@ function serviceInfoOf(r: Resource, n: number): ServiceInfo | undefined {
     const hosts = [`${r.name}.${r.namespace}.svc.cluster.local`];
     const addresses = [clusterIP && clusterIP !== 'None' ? clusterIP : address(10, 96, n)];
     const ports = servicePorts(getArray(r.obj, ['spec', 'ports']));
-    // Two literals rather than a spread: same keys in the same order, without a temporary object per Service.
-    return selector && hasKeys(selector)
-      ? {
-          resource: r,
-          kind: 'Service',
-          namespace: r.namespace,
-          name: r.name,
-          hosts,
-          addresses,
-          ports,
-          selector: strings(selector),
-          labels: r.labels,
-        }
-      : {
-          resource: r,
-          kind: 'Service',
-          namespace: r.namespace,
-          name: r.name,
-          hosts,
-          addresses,
-          ports,
-          labels: r.labels,
-        };
+    return {
+      resource: r,
+      kind: 'Service',
+      namespace: r.namespace,
+      name: r.name,
+      hosts,
+      addresses,
+      ports,
+      ...(selector && hasKeys(selector) ? { selector: strings(selector) } : {}),
+      labels: r.labels,
+    };
   }
   if (r.kind === 'ServiceEntry' && r.apiVersion.startsWith('networking.istio.io/')) {
     const selector = getObject(r.obj, ['spec', 'workloadSelector', 'labels']);
