@@ -34,6 +34,13 @@ describe(ID, () => {
       [],
     );
   });
+  it('Istio also accepts group "core" for a Service; "core" is not a ServiceEntry group', () => {
+    expect(linesFor(ID, route('HTTPRoute', '  - {group: core, kind: Service, name: cart}'))).toEqual([]);
+    expect(linesFor(ID, route('HTTPRoute', '  - {group: core, kind: ServiceEntry, name: ext}'))).toEqual([6]);
+  });
+  it('a kind named like an Object.prototype member is not mistaken for a known parent kind', () => {
+    expect(linesFor(ID, route('HTTPRoute', '  - {kind: constructor, name: cart}'))).toEqual([]);
+  });
   it('Gateway parents (the default kind) are not this rule’s business', () => {
     expect(linesFor(ID, route('HTTPRoute', '  - {name: public}'))).toEqual([]);
   });

@@ -9,10 +9,11 @@ import { routeRefs } from './helpers.ts';
 // `{kind: Service, name: x}` is stored as a reference to gateway.networking.k8s.io/Service, a kind that does not
 // exist: Istio's GAMMA conversion (pilot/pkg/config/kube/gateway) only attaches routes to core Services and
 // networking.istio.io ServiceEntries. SEMANTICS §5.
-const EXPECTED_GROUP: Readonly<Record<string, string>> = {
-  Service: '""',
-  ServiceEntry: 'networking.istio.io',
-};
+/** The API group of each parent kind; Istio also accepts `core` for the Service's empty group. */
+const EXPECTED_GROUP: ReadonlyMap<string, string> = new Map([
+  ['Service', ''],
+  ['ServiceEntry', 'networking.istio.io'],
+]);
 
 export const rule: Rule = {
   meta: {
@@ -85,17 +86,16 @@ export const rule: Rule = {
   check(ctx) {
     for (let ix = 0, list_ = routeRefs(ctx.mesh).parents; ix < list_.length; ix++) {
       const p = list_[ix]!;
-      const expected = EXPECTED_GROUP[p.kind];
+      const expected = EXPECTED_GROUP.get(p.kind);
       if (expected === undefined) continue;
-      const ok = p.kind === 'Service' ? p.group === '' || p.group === 'core' : p.group === 'networking.istio.io';
-      if (ok) continue;
+      if (p.group === expected || (expected === '' && p.group === 'core')) continue;
       const explicit = getString(p.route.obj, [...p.path, 'group']) !== undefined;
       ctx.report({
         resource: p.route,
         path: explicit ? [...p.path, 'group'] : p.path,
         ...(explicit ? { part: 'value' as const } : {}),
         message: `parentRef ${p.kind} ${p.name} ${explicit ? `has group "${p.group}"` : 'has no group, so it defaults to gateway.networking.k8s.io'}: there is no ${p.kind} in that API group, so this ${p.route.kind} attaches to nothing and its rules never apply.`,
-        fix: `Set group: ${expected} on this parentRef.`,
+        fix: `Set group: ${expected === '' ? '""' : expected} on this parentRef.`,
       });
     }
   },
