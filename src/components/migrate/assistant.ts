@@ -8,6 +8,7 @@ import type { MigrateFinding, MigrateOptions, MigrationResult } from '../../lib/
 import type { JsonObject } from '../../lib/model/types.ts';
 import { parseManifests } from '../../lib/model/parse.ts';
 import { playgroundHref } from '../../lib/share/index.ts';
+import { resourceLabel } from '../../lib/validator/finding.ts';
 import { lineDiff } from './diff.ts';
 
 type Child = Node | string | null | undefined | false;
@@ -36,14 +37,6 @@ function idOf(o: JsonObject): string {
   const ns = typeof md.namespace === 'string' ? `${md.namespace}/` : '';
   return `${String(o.kind)} ${ns}${String(md.name ?? '?')}`;
 }
-
-const CLUSTER_SCOPED = new Set([
-  'Namespace',
-  'GatewayClass',
-  'ClusterRole',
-  'ClusterRoleBinding',
-  'CustomResourceDefinition',
-]);
 
 const SEVERITY_LABEL: Record<MigrateFinding['severity'], string> = {
   error: 'Blocker',
@@ -161,9 +154,7 @@ export function mount(root: HTMLElement, sample: string): void {
             {},
             f.line ? `line ${f.line}${f.column ? `:${f.column}` : ''}` : '',
             f.resource ? el('br') : null,
-            f.resource
-              ? `${f.resource.kind} ${CLUSTER_SCOPED.has(f.resource.kind) ? '' : `${f.resource.namespace}/`}${f.resource.name}`
-              : '',
+            f.resource ? resourceLabel(f.resource) : '',
             f.path ? el('br') : null,
             f.path ? el('code', {}, f.path) : null,
           ),
