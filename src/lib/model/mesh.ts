@@ -6,13 +6,35 @@
 import { get, getArray, getObject, getString, selectorMatches, stringRecord } from './access.ts';
 import type { JsonObject, JsonValue, Resource } from './types.ts';
 
-export const LABEL_DATAPLANE_MODE = 'istio.io/dataplane-mode';
-export const LABEL_USE_WAYPOINT = 'istio.io/use-waypoint';
-export const LABEL_USE_WAYPOINT_NAMESPACE = 'istio.io/use-waypoint-namespace';
-export const LABEL_WAYPOINT_FOR = 'istio.io/waypoint-for';
-export const LABEL_INGRESS_USE_WAYPOINT = 'istio.io/ingress-use-waypoint';
-export const WAYPOINT_CLASS = 'istio-waypoint';
-export const HBONE_PORT = 15008;
+import {
+  enrolmentOf,
+  isWaypointGateway,
+  isWaypointPod,
+  LABEL_USE_WAYPOINT,
+  lastWins,
+  requestedWaypoint,
+  resolveWaypoint as resolveWaypointIn,
+  roleOf,
+  waypointOf,
+  labelOf,
+  type Enrolment,
+  type Waypoint,
+  type WaypointBinding,
+  type WaypointTarget,
+} from '../ambient/index.ts';
+
+// The semantics live in src/lib/ambient; these re-exports keep the mesh index's public names.
+export {
+  LABEL_DATAPLANE_MODE,
+  LABEL_USE_WAYPOINT,
+  LABEL_USE_WAYPOINT_NAMESPACE,
+  LABEL_WAYPOINT_FOR,
+  LABEL_INGRESS_USE_WAYPOINT,
+  WAYPOINT_CLASS,
+  HBONE_PORT,
+} from '../ambient/labels.ts';
+export type { WaypointFor } from '../ambient/labels.ts';
+export type { BindingReason, Enrolment, Waypoint, WaypointBinding, WaypointTarget } from '../ambient/index.ts';
 
 export interface Workload {
   readonly resource: Resource;
@@ -53,49 +75,6 @@ export interface ServiceInfo {
   readonly labels: Readonly<Record<string, string>>;
 }
 
-export type WaypointFor = 'service' | 'workload' | 'all' | 'none';
-
-export interface Waypoint {
-  readonly resource: Resource;
-  readonly namespace: string;
-  readonly name: string;
-  readonly serviceAccount: string;
-  /** SPIFFE principal the destination ztunnel sees for traffic that came through this waypoint. */
-  readonly principal: string;
-  readonly waypointFor: WaypointFor;
-  /** `allowedRoutes.namespaces.from` of the HBONE listener: who may bind across namespaces. */
-  readonly allowedRoutes: 'Same' | 'All' | 'Selector';
-  readonly allowedSelector?: JsonObject;
-  /** False only when the manifest carries a status without addresses (a waypoint that is not programmed). */
-  readonly ready: boolean;
-  readonly ip: string;
-}
-
-export type BindingReason =
-  'bound' | 'no-label' | 'opt-out' | 'not-found' | 'not-ready' | 'waypoint-for-mismatch' | 'cross-namespace-denied';
-
-export interface WaypointBinding {
-  /** Set only when traffic really goes through it. */
-  readonly waypoint?: Waypoint;
-  /** What a use-waypoint label asked for, and where that label was. */
-  readonly requested?: { readonly name: string; readonly namespace: string; readonly from: 'object' | 'namespace' };
-  readonly reason: BindingReason;
-  /** One plain sentence explaining the outcome. */
-  readonly note: string;
-}
-
-export interface WaypointTarget {
-  readonly kind: 'Service' | 'ServiceEntry' | 'Pod' | 'WorkloadEntry';
-  readonly resource: Resource;
-  readonly namespace: string;
-  readonly labels: Readonly<Record<string, string>>;
-}
-
-export interface Enrolment {
-  readonly mode: 'ambient' | 'sidecar' | 'none';
-  readonly reason: string;
-}
-
 export interface Mesh {
   readonly resources: readonly Resource[];
   readonly rootNamespace: string;
@@ -116,14 +95,6 @@ export interface Mesh {
   resolveWaypoint(target: WaypointTarget): WaypointBinding;
 }
 
-const CONTROLLER_KINDS = new Set([
-  'Deployment',
-  'StatefulSet',
-  'DaemonSet',
-  'ReplicaSet',
-  'Job',
-  'ReplicationController',
-]);
 const EMPTY: readonly never[] = Object.freeze([]);
 /** Below this many workloads a namespace is scanned: cheaper than building and probing its label index. */
 const LABEL_INDEX_MIN_WORKLOADS = 32;
@@ -149,50 +120,6 @@ function podSpecOf(r: Resource): { meta: JsonObject | undefined; spec: JsonObjec
     };
   const template = getObject(r.obj, ['spec', 'template']);
   return { meta: getObject(template, ['metadata']), spec: getObject(template, ['spec']) };
-}
-
-/**
- * The same object (API group, kind, namespace, name) given twice is applied twice, as `kubectl apply` would:
- * the later manifest replaces the earlier one's content but keeps its place (creation order decides "oldest
- * wins" precedence). Without this the indexes disagreed: name lookups saw the last copy, host lookups the first.
- */
-function lastWins(resources: readonly Resource[]): readonly Resource[] {
-  const groupOf = (r: Resource) => {
-    const slash = r.apiVersion.indexOf('/');
-    return slash < 0 ? '' : r.apiVersion.slice(0, slash);
-  };
-  // Most inputs have no duplicates: find that out without building a key string per resource (namespace and
-  // name strings are shared by the parser, so these lookups reuse their cached hashes).
-  const byNs = new Map<string, Map<string, Resource | Resource[]>>();
-  let duplicate = false;
-  for (let ri = 0; ri < resources.length; ri++) {
-    const r = resources[ri]!;
-    let byName = byNs.get(r.namespace);
-    if (!byName) byNs.set(r.namespace, (byName = new Map()));
-    const same = byName.get(r.name);
-    if (same === undefined) {
-      byName.set(r.name, r);
-      continue;
-    }
-    const list = Array.isArray(same) ? same : [same];
-    for (const o of list) if (o.kind === r.kind && groupOf(o) === groupOf(r)) duplicate = true;
-    list.push(r);
-    if (!Array.isArray(same)) byName.set(r.name, list);
-  }
-  if (!duplicate) return resources;
-  const key = (r: Resource) => `${groupOf(r)}\u0000${r.kind}\u0000${r.namespace}\u0000${r.name}`;
-  const last = new Map<string, Resource>();
-  for (const r of resources) last.set(key(r), r);
-  const seen = new Set<string>();
-  const out: Resource[] = [];
-  for (let ri = 0; ri < resources.length; ri++) {
-    const r = resources[ri]!;
-    const k = key(r);
-    if (seen.has(k)) continue;
-    seen.add(k);
-    out.push(last.get(k)!);
-  }
-  return out;
 }
 
 // The loops over all resources are indexed: buildMesh runs once per lint, so it mostly runs before the optimizing
@@ -247,45 +174,19 @@ export function buildMesh(input: readonly Resource[], options: { rootNamespace?:
     }
   }
 
-  // Waypoints
+  const namespaceLabels = (ns: string): Readonly<Record<string, string>> => nsLabels.get(ns) ?? {};
+
+  // Waypoints: any Gateway a use-waypoint label names counts, whatever its class (SEMANTICS §2 [rev]).
+  const named = namedWaypoints(nsLabels, services, workloads);
   const waypoints: Waypoint[] = [];
   const waypointByName = new NameIndex<Waypoint>();
   for (const r of kindIndex.get('Gateway') ?? EMPTY) {
-    if (!isGatewayApi(r)) continue;
+    if (!isWaypointGateway(r, named.get(r.namespace)?.has(r.name) === true)) continue;
     const className = getString(r.obj, ['spec', 'gatewayClassName']) ?? '';
-    const listeners = getArray(r.obj, ['spec', 'listeners']);
-    const hbone = listeners.find((l) => getString(l, ['protocol']) === 'HBONE');
-    const isWaypoint =
-      className === WAYPOINT_CLASS ||
-      listeners.some((l) => getString(l, ['protocol']) === 'HBONE' && get(l, ['port']) === HBONE_PORT);
-    if (!isWaypoint) continue;
-    const rawFor = r.labels[LABEL_WAYPOINT_FOR] ?? gatewayClassLabels.get(className)?.[LABEL_WAYPOINT_FOR] ?? 'service';
-    const waypointFor: WaypointFor =
-      rawFor === 'service' || rawFor === 'workload' || rawFor === 'all' ? rawFor : 'none';
-    const listener = hbone ?? listeners[0];
-    const from = getString(listener, ['allowedRoutes', 'namespaces', 'from']);
-    const allowedRoutes = from === 'All' || from === 'Selector' ? from : 'Same';
-    const allowedSelector = getObject(listener, ['allowedRoutes', 'namespaces', 'selector']);
-    const status = getObject(r.obj, ['status']);
-    const sa = r.annotations['gateway.istio.io/service-account'] || r.name;
-    const wp: Waypoint = {
-      resource: r,
-      namespace: r.namespace,
-      name: r.name,
-      serviceAccount: sa,
-      principal: `cluster.local/ns/${r.namespace}/sa/${sa}`,
-      waypointFor,
-      allowedRoutes,
-      ...(allowedSelector ? { allowedSelector } : {}),
-      // Manifests rarely carry status; when one does, a waypoint without addresses is not usable yet.
-      ready: status === undefined || getArray(status, ['addresses']).length > 0,
-      ip: address(10, 240, waypoints.length),
-    };
+    const wp = waypointOf(r, gatewayClassLabels.get(className), address(10, 240, waypoints.length));
     waypoints.push(wp);
     waypointByName.set(wp.namespace, wp.name, wp);
   }
-
-  const namespaceLabels = (ns: string): Readonly<Record<string, string>> => nsLabels.get(ns) ?? {};
 
   /**
    * ns → label key → value → workloads carrying that label, so that selectors in a namespace with many workloads
@@ -326,104 +227,9 @@ export function buildMesh(input: readonly Resource[], options: { rootNamespace?:
     return servicesByHost;
   };
 
-  const enrolment = (w: Workload): Enrolment => {
-    if (w.hostNetwork) return { mode: 'none', reason: 'hostNetwork pods are never captured by istio-cni.' };
-    if (w.isWaypoint) return { mode: 'none', reason: 'Waypoint pods are never captured themselves.' };
-    const ns = namespaceLabels(w.namespace);
-    if (w.kind !== 'WorkloadEntry') {
-      // Sidecar injection wins over ambient (istio/istio pkg/kube/inject/webhook.go injectRequired; analyzer IST0123).
-      if (w.annotations['sidecar.istio.io/status'] !== undefined)
-        return { mode: 'sidecar', reason: 'The pod already has a sidecar (sidecar.istio.io/status).' };
-      const podInject = w.labels['sidecar.istio.io/inject'] ?? w.annotations['sidecar.istio.io/inject'];
-      const nsInject = ns['istio-injection'] === 'enabled' || ns['istio.io/rev'] !== undefined;
-      if (podInject === 'true' && ns['istio-injection'] !== 'disabled')
-        return { mode: 'sidecar', reason: 'The pod asks for sidecar injection (sidecar.istio.io/inject: "true").' };
-      if (nsInject && podInject !== 'false')
-        return {
-          mode: 'sidecar',
-          reason: `Namespace ${w.namespace} has sidecar injection enabled; injection wins over ambient.`,
-        };
-    }
-    const podMode = w.labels[LABEL_DATAPLANE_MODE];
-    if (podMode === 'none') return { mode: 'none', reason: 'The pod opts out with istio.io/dataplane-mode: none.' };
-    if (podMode === 'ambient') return { mode: 'ambient', reason: 'The pod has istio.io/dataplane-mode: ambient.' };
-    if (ns[LABEL_DATAPLANE_MODE] === 'ambient')
-      return { mode: 'ambient', reason: `Namespace ${w.namespace} has istio.io/dataplane-mode: ambient.` };
-    return {
-      mode: 'none',
-      reason: `Neither the pod nor namespace ${w.namespace} has istio.io/dataplane-mode: ambient${nsLabels.has(w.namespace) ? '' : ' (no Namespace object in the manifests)'}.`,
-    };
-  };
-
-  const resolveWaypoint = (target: WaypointTarget): WaypointBinding => {
-    const own = target.labels[LABEL_USE_WAYPOINT];
-    const ns = namespaceLabels(target.namespace);
-    let requested: { name: string; namespace: string; from: 'object' | 'namespace' } | undefined;
-    if (own !== undefined) {
-      if (own === 'none' || own === '')
-        return {
-          reason: 'opt-out',
-          note: `${target.kind} ${target.resource.name} opts out with istio.io/use-waypoint: none.`,
-        };
-      requested = {
-        name: own,
-        namespace: target.labels[LABEL_USE_WAYPOINT_NAMESPACE] || target.namespace,
-        from: 'object',
-      };
-    } else if (ns[LABEL_USE_WAYPOINT] !== undefined) {
-      const name = ns[LABEL_USE_WAYPOINT]!;
-      if (name === 'none' || name === '')
-        return { reason: 'opt-out', note: `Namespace ${target.namespace} opts out with istio.io/use-waypoint: none.` };
-      requested = { name, namespace: ns[LABEL_USE_WAYPOINT_NAMESPACE] || target.namespace, from: 'namespace' };
-    }
-    if (!requested)
-      return {
-        reason: 'no-label',
-        note: `No istio.io/use-waypoint label on ${target.kind} ${target.resource.name} or namespace ${target.namespace}: no waypoint.`,
-      };
-    const where =
-      requested.from === 'object' ? `${target.kind} ${target.resource.name}` : `namespace ${target.namespace}`;
-    const wp = waypointByName.get(requested.namespace, requested.name);
-    if (!wp)
-      return {
-        requested,
-        reason: 'not-found',
-        note: `${where} asks for waypoint ${requested.namespace}/${requested.name}, which does not exist: traffic goes direct and L7 policy is bypassed (no fallback to the namespace label).`,
-      };
-    if (!wp.ready)
-      return {
-        requested,
-        reason: 'not-ready',
-        note: `Waypoint ${wp.namespace}/${wp.name} has no address yet: traffic goes direct and L7 policy is bypassed.`,
-      };
-    const forServices = target.kind === 'Service' || target.kind === 'ServiceEntry';
-    const accepts = wp.waypointFor === 'all' || wp.waypointFor === (forServices ? 'service' : 'workload');
-    if (!accepts)
-      return {
-        requested,
-        reason: 'waypoint-for-mismatch',
-        note: `Waypoint ${wp.namespace}/${wp.name} is for "${wp.waypointFor}" traffic, not ${forServices ? 'service' : 'workload'}-addressed traffic: it is not used.`,
-      };
-    if (wp.namespace !== target.namespace) {
-      const allowed =
-        wp.allowedRoutes === 'All' ||
-        (wp.allowedRoutes === 'Selector' &&
-          wp.allowedSelector !== undefined &&
-          selectorMatches(wp.allowedSelector, ns));
-      if (!allowed)
-        return {
-          requested,
-          reason: 'cross-namespace-denied',
-          note: `Waypoint ${wp.namespace}/${wp.name} only accepts its own namespace (allowedRoutes ${wp.allowedRoutes}); ${target.namespace} cannot use it.`,
-        };
-    }
-    return {
-      waypoint: wp,
-      requested,
-      reason: 'bound',
-      note: `${where} is bound to waypoint ${wp.namespace}/${wp.name}.`,
-    };
-  };
+  const enrolment = (w: Workload): Enrolment => enrolmentOf(w, namespaceLabels(w.namespace), nsLabels.has(w.namespace));
+  const lookup = { namespaceLabels, waypoint: (ns: string, name: string) => waypointByName.get(ns, name) };
+  const resolveWaypoint = (target: WaypointTarget): WaypointBinding => resolveWaypointIn(target, lookup);
 
   return {
     resources,
@@ -489,7 +295,8 @@ export function buildMesh(input: readonly Resource[], options: { rootNamespace?:
 
 /** The workload a controller, Pod, CronJob or WorkloadEntry stands for (the n-th of the mesh), or undefined. */
 function workloadOf(r: Resource, n: number): Workload | undefined {
-  if (CONTROLLER_KINDS.has(r.kind) || r.kind === 'Pod' || r.kind === 'CronJob') {
+  const role = roleOf(r.kind);
+  if ((role === 'controller' || role === 'pod') && !r.apiVersion.includes('.')) {
     const { meta, spec } = podSpecOf(r);
     const labels = r.kind === 'Pod' ? { ...r.labels } : strings(get(meta, ['labels']));
     const annotations = r.kind === 'Pod' ? { ...r.annotations } : strings(get(meta, ['annotations']));
@@ -504,14 +311,13 @@ function workloadOf(r: Resource, n: number): Workload | undefined {
       labels,
       annotations,
       serviceAccount: getString(spec, ['serviceAccountName']) || getString(spec, ['serviceAccount']) || 'default',
-      ip: address(10, 244, n),
+      // IP attributes compare against the pod's real address when the manifest carries it (SEMANTICS §3 [rev]).
+      ip: (r.kind === 'Pod' ? podIP(r) : undefined) ?? address(10, 244, n),
       ports,
       hostNetwork: get(spec, ['hostNetwork']) === true,
-      isWaypoint:
-        labels['gateway.istio.io/managed'] === 'istio.io-mesh-controller' ||
-        (labels[LABEL_DATAPLANE_MODE] === 'none' && labels['gateway.networking.k8s.io/gateway-name'] !== undefined),
+      isWaypoint: isWaypointPod(labels),
     };
-  } else if (r.kind === 'WorkloadEntry' && r.apiVersion.startsWith('networking.istio.io/')) {
+  } else if (role === 'workload-entry' && r.apiVersion.startsWith('networking.istio.io/')) {
     const addr = getString(r.obj, ['spec', 'address']);
     const ports = Object.values(strings(get(r.obj, ['spec', 'ports'])))
       .map(Number)
@@ -581,6 +387,11 @@ function serviceInfoOf(r: Resource, n: number): ServiceInfo | undefined {
   return undefined;
 }
 
+function podIP(r: Resource): string | undefined {
+  const ip = getString(r.obj, ['status', 'podIP']);
+  return ip && /^[\d.]+$|:/.test(ip) ? ip : undefined;
+}
+
 function hasKeys(o: JsonObject): boolean {
   for (const _ in o) return true;
   return false;
@@ -634,4 +445,28 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);
+}
+
+/**
+ * namespace → names of the Gateways some `use-waypoint` label asks for (on a Namespace, Service, ServiceEntry or
+ * workload), so that such a Gateway is a waypoint whatever its class.
+ */
+function namedWaypoints(
+  nsLabels: ReadonlyMap<string, Readonly<Record<string, string>>>,
+  services: readonly ServiceInfo[],
+  workloads: readonly Workload[],
+): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  const add = (labels: Readonly<Record<string, string>>, ns: string) => {
+    if (labelOf(labels, LABEL_USE_WAYPOINT) === undefined) return;
+    const req = requestedWaypoint(labels, ns, {});
+    if (typeof req !== 'object') return;
+    let names = out.get(req.namespace);
+    if (!names) out.set(req.namespace, (names = new Set()));
+    names.add(req.name);
+  };
+  for (const [ns, labels] of nsLabels) add(labels, ns);
+  for (let i = 0; i < services.length; i++) add(services[i]!.labels, services[i]!.namespace);
+  for (let i = 0; i < workloads.length; i++) add(workloads[i]!.labels, workloads[i]!.namespace);
+  return out;
 }

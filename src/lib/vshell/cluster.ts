@@ -7,7 +7,7 @@ import type { Mesh, Workload } from '../model/mesh.ts';
 import { parseManifests } from '../model/parse.ts';
 import type { JsonObject, JsonValue, Resource } from '../model/types.ts';
 import { podNameOf, principalOf } from '../simulator/mesh.ts';
-import { kindInfo } from './kinds.ts';
+import { kindInfo } from '../ambient/kinds.ts';
 
 export type StoredObject = JsonObject;
 

@@ -7,5 +7,5 @@
  */
 export { initialState, run, complete, needsMoreInput } from './shell.ts';
 export { storageKey, serializeState, restoreState, STORAGE_VERSION } from './persist.ts';
-export { KINDS, resolveType } from './kinds.ts';
+export { KINDS, resolveType } from '../ambient/kinds.ts';
 export type { ShellState, ShellContext, RunResult, Completion } from './types.ts';

@@ -23,8 +23,8 @@ import { curl } from './curl.ts';
 import { FlagError, flag, flagAll, has, parseFlags } from './flags.ts';
 import type { FlagSpec } from './flags.ts';
 import { age, customColumns, jsonPath, jsonPathText, table } from './format.ts';
-import { KINDS, kindInfo, qualifiedName, resolveType, resourceName } from './kinds.ts';
-import type { KindInfo } from './kinds.ts';
+import { KINDS, kindInfo, qualifiedName, resolveType, resourceName } from '../ambient/kinds.ts';
+import type { KindInfo } from '../ambient/kinds.ts';
 import { findFile } from './session.ts';
 import type { Io, Session } from './session.ts';
 

@@ -5,9 +5,10 @@
  */
 import { kindOf, meshOf, nameOf, namespaceOf, podsOf } from './cluster.ts';
 import type { StoredObject } from './cluster.ts';
+import { escapeControl } from './escape.ts';
 import { istioctl, ISTIOCTL_SUBCOMMANDS, WAYPOINT_SUBCOMMANDS } from './istioctl.ts';
 import { applyTrusted, kubectl, KUBECTL_SUBCOMMANDS } from './kubectl.ts';
-import { resolveType, typeWords } from './kinds.ts';
+import { resolveType, typeWords } from '../ambient/kinds.ts';
 import { findSubstitutions, needsMoreInput, parseCommandLine, wordsForCompletion } from './parse.ts';
 import type { Pipeline } from './parse.ts';
 import { fileNames } from './session.ts';
@@ -381,8 +382,16 @@ async function runText(s: Session, text: string, stdout: Out, stderr: Out, depth
   return code;
 }
 
-/** Run one input (possibly several lines, e.g. a command with its here-document). Never throws. */
+/**
+ * Run one input (possibly several lines, e.g. a command with its here-document). Never throws. The output is the one
+ * sink for the terminal: control characters in it (all of it is data) come back visibly escaped (escape.ts).
+ */
 export async function run(ctx: ShellContext, state: ShellState, input: string): Promise<RunResult> {
+  const r = await runRaw(ctx, state, input);
+  return r.output ? { ...r, output: escapeControl(r.output) } : r;
+}
+
+async function runRaw(ctx: ShellContext, state: ShellState, input: string): Promise<RunResult> {
   const text = input.replace(/\r\n?/g, '\n');
   const trimmed = text.trim();
   const history =

@@ -1,9 +1,17 @@
 /**
- * Resource types the virtual cluster serves: core Kubernetes kinds plus every CRD kind in the catalog
- * (src/lib/catalog, the single source of truth for kinds and served apiVersions). Plurals and short names follow
- * the upstream CRDs' `spec.names` (../shared/crds: e.g. authorizationpolicies/ap, gateways/gtw for Gateway API).
+ * The kind table: every kind the project knows (core Kubernetes kinds plus each CRD kind of the catalog, which is
+ * the source of truth for CRD kinds and served apiVersions), its scope, and the role it plays in the mesh model.
+ * The mesh index, the validator's resource names, the simulator's `--from`, migrate, the virtual shell and the
+ * playground all read roles and scope from here. Plurals and short names follow the upstream CRDs' `spec.names`
+ * (e.g. authorizationpolicies/ap, gateways/gtw for Gateway API).
  */
 import { CATALOG } from '../catalog/index.ts';
+
+/**
+ * What a kind stands for in the mesh model: `controller` owns a pod template (its pods are the workload),
+ * `pod` and `workload-entry` are workloads themselves.
+ */
+export type KindRole = 'controller' | 'pod' | 'workload-entry';
 
 export interface KindInfo {
   readonly kind: string;
@@ -16,11 +24,36 @@ export interface KindInfo {
   readonly namespaced: boolean;
   /** Pods are derived from workloads, never stored. */
   readonly virtual?: boolean;
+  readonly role?: KindRole;
+  /** `simulate --from` (and the playground's client list) accepts it as a client workload. */
+  readonly client?: boolean;
 }
+
+/** Controllers whose pod template lives at `spec.template` (CronJob's at `spec.jobTemplate.spec.template`). */
+const controller = (kind: string, plural: string, shortNames: string[], client: boolean, group = 'apps'): KindInfo => ({
+  kind,
+  group,
+  apiVersions: [group === '' ? 'v1' : `${group}/v1`],
+  plural,
+  shortNames,
+  namespaced: true,
+  role: 'controller',
+  client,
+});
 
 const core: KindInfo[] = [
   { kind: 'Namespace', group: '', apiVersions: ['v1'], plural: 'namespaces', shortNames: ['ns'], namespaced: false },
-  { kind: 'Pod', group: '', apiVersions: ['v1'], plural: 'pods', shortNames: ['po'], namespaced: true, virtual: true },
+  {
+    kind: 'Pod',
+    group: '',
+    apiVersions: ['v1'],
+    plural: 'pods',
+    shortNames: ['po'],
+    namespaced: true,
+    virtual: true,
+    role: 'pod',
+    client: true,
+  },
   { kind: 'Service', group: '', apiVersions: ['v1'], plural: 'services', shortNames: ['svc'], namespaced: true },
   {
     kind: 'ServiceAccount',
@@ -32,30 +65,13 @@ const core: KindInfo[] = [
   },
   { kind: 'ConfigMap', group: '', apiVersions: ['v1'], plural: 'configmaps', shortNames: ['cm'], namespaced: true },
   { kind: 'Secret', group: '', apiVersions: ['v1'], plural: 'secrets', shortNames: [], namespaced: true },
-  {
-    kind: 'Deployment',
-    group: 'apps',
-    apiVersions: ['apps/v1'],
-    plural: 'deployments',
-    shortNames: ['deploy'],
-    namespaced: true,
-  },
-  {
-    kind: 'StatefulSet',
-    group: 'apps',
-    apiVersions: ['apps/v1'],
-    plural: 'statefulsets',
-    shortNames: ['sts'],
-    namespaced: true,
-  },
-  {
-    kind: 'DaemonSet',
-    group: 'apps',
-    apiVersions: ['apps/v1'],
-    plural: 'daemonsets',
-    shortNames: ['ds'],
-    namespaced: true,
-  },
+  controller('Deployment', 'deployments', ['deploy'], true),
+  controller('StatefulSet', 'statefulsets', ['sts'], true),
+  controller('DaemonSet', 'daemonsets', ['ds'], true),
+  controller('ReplicaSet', 'replicasets', ['rs'], true),
+  controller('Job', 'jobs', [], true, 'batch'),
+  controller('CronJob', 'cronjobs', ['cj'], false, 'batch'),
+  controller('ReplicationController', 'replicationcontrollers', ['rc'], false, ''),
   {
     kind: 'GatewayClass',
     group: 'gateway.networking.k8s.io',
@@ -100,6 +116,7 @@ function fromCatalog(): KindInfo[] {
         plural: pluralOf(kind),
         shortNames: SHORT[kind] ?? [],
         namespaced: true,
+        ...(kind === 'WorkloadEntry' ? { role: 'workload-entry' as const, client: true } : {}),
       });
     }
   }
@@ -107,6 +124,47 @@ function fromCatalog(): KindInfo[] {
 }
 
 export const KINDS: readonly KindInfo[] = [...core, ...fromCatalog()];
+
+/**
+ * Cluster-scoped kinds the model may meet besides the table's own (RBAC, admission and storage objects in real
+ * manifests): naming them `ns/name` would suggest a namespace they do not have.
+ */
+const OTHER_CLUSTER_SCOPED = [
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'CustomResourceDefinition',
+  'IngressClass',
+  'MutatingWebhookConfiguration',
+  'ValidatingWebhookConfiguration',
+  'ValidatingAdmissionPolicy',
+  'ValidatingAdmissionPolicyBinding',
+  'PriorityClass',
+  'StorageClass',
+  'PersistentVolume',
+  'Node',
+  'APIService',
+  'CSIDriver',
+  'RuntimeClass',
+];
+const BY_KIND = new Map<string, KindInfo>(KINDS.map((k) => [k.kind, k]));
+const CLUSTER_SCOPED: ReadonlySet<string> = new Set([
+  ...KINDS.filter((k) => !k.namespaced).map((k) => k.kind),
+  ...OTHER_CLUSTER_SCOPED,
+]);
+
+export function isClusterScoped(kind: string): boolean {
+  return CLUSTER_SCOPED.has(kind);
+}
+
+/** The role a kind plays in the mesh model, or undefined (configuration, not a workload). */
+export function roleOf(kind: string): KindRole | undefined {
+  return BY_KIND.get(kind)?.role;
+}
+
+/** Kinds `simulate --from` accepts as a client workload (DESIGN §4.3, plus ReplicaSet and Job). */
+export function isClientKind(kind: string): boolean {
+  return BY_KIND.get(kind)?.client === true;
+}
 
 /** `kubectl get <type>`: kind, plural, singular or short name, optionally `.group` qualified; case-insensitive. */
 export function resolveType(name: string): KindInfo | undefined {
@@ -122,7 +180,7 @@ export function resolveType(name: string): KindInfo | undefined {
 }
 
 export function kindInfo(kind: string): KindInfo | undefined {
-  return KINDS.find((k) => k.kind === kind);
+  return BY_KIND.get(kind);
 }
 
 /** How kubectl names an object in messages: `authorizationpolicy.security.istio.io/name`, `service/name`. */

@@ -1,0 +1,202 @@
+/**
+ * Waypoints and which one a Service, ServiceEntry, Pod or WorkloadEntry uses (SEMANTICS §2), following
+ * istio/istio release-1.31 pilot/pkg/serviceregistry/ambient/waypoints.go and istio/ztunnel src/proxy/outbound.rs.
+ */
+import { get, getArray, getObject, getString, selectorMatches } from '../model/access.ts';
+import type { JsonObject, Resource } from '../model/types.ts';
+import { principalFor } from './authz.ts';
+import {
+  ANNOTATION_GATEWAY_SERVICE_ACCOUNT,
+  DEFAULT_TRUST_DOMAIN,
+  HBONE_PORT,
+  LABEL_USE_WAYPOINT,
+  LABEL_USE_WAYPOINT_NAMESPACE,
+  LABEL_WAYPOINT_FOR,
+  WAYPOINT_CLASS,
+  isWaypointOptOut,
+  labelOf,
+  waypointForOf,
+  type WaypointFor,
+} from './labels.ts';
+
+export interface Waypoint {
+  readonly resource: Resource;
+  readonly namespace: string;
+  readonly name: string;
+  readonly gatewayClassName: string;
+  readonly serviceAccount: string;
+  /** SPIFFE principal the destination ztunnel sees for traffic that came through this waypoint. */
+  readonly principal: string;
+  readonly waypointFor: WaypointFor;
+  /** `allowedRoutes.namespaces.from` of the HBONE listener: who may bind across namespaces. */
+  readonly allowedRoutes: 'Same' | 'All' | 'Selector';
+  readonly allowedSelector?: JsonObject;
+  /** False only when the manifest carries a status without addresses (a waypoint that is not programmed). */
+  readonly ready: boolean;
+  /** It has an HBONE listener on 15008; without one, connections to it fail. */
+  readonly hbone: boolean;
+  readonly ip: string;
+}
+
+export type BindingReason =
+  'bound' | 'no-label' | 'opt-out' | 'not-found' | 'not-ready' | 'waypoint-for-mismatch' | 'cross-namespace-denied';
+
+export interface WaypointRequest {
+  readonly name: string;
+  readonly namespace: string;
+  readonly from: 'object' | 'namespace';
+}
+
+export interface WaypointBinding {
+  /** Set only when traffic really goes through it. */
+  readonly waypoint?: Waypoint;
+  /** What a use-waypoint label asked for, and where that label was. */
+  readonly requested?: WaypointRequest;
+  readonly reason: BindingReason;
+  /** One plain sentence explaining the outcome. */
+  readonly note: string;
+}
+
+export interface WaypointTarget {
+  readonly kind: 'Service' | 'ServiceEntry' | 'Pod' | 'WorkloadEntry';
+  readonly resource: Resource;
+  readonly namespace: string;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+const isGatewayApi = (r: Resource): boolean => r.apiVersion.startsWith('gateway.networking.k8s.io/');
+
+function hasHboneListener(listeners: readonly unknown[]): boolean {
+  return listeners.some(
+    (l) => getString(l as JsonObject, ['protocol']) === 'HBONE' && get(l as JsonObject, ['port']) === HBONE_PORT,
+  );
+}
+
+/**
+ * Whether a Gateway is a waypoint. istiod treats any Gateway that a `use-waypoint` label names as the waypoint
+ * once it has an address, whatever its class (release-1.31 A/waypoints.go fetchWaypointForTarget looks the Gateway
+ * up by name; SEMANTICS §2 [rev]); the `istio-waypoint` class or an HBONE listener make one recognisable even before
+ * anything names it.
+ */
+export function isWaypointGateway(r: Resource, namedByUseWaypoint: boolean): boolean {
+  if (r.kind !== 'Gateway' || !isGatewayApi(r)) return false;
+  if (namedByUseWaypoint) return true;
+  if (getString(r.obj, ['spec', 'gatewayClassName']) === WAYPOINT_CLASS) return true;
+  return hasHboneListener(getArray(r.obj, ['spec', 'listeners']));
+}
+
+/** The waypoint a Gateway stands for (`ip` is the synthetic address the model gives it). */
+export function waypointOf(
+  r: Resource,
+  classLabels: Readonly<Record<string, string>> | undefined,
+  ip: string,
+  trustDomain: string = DEFAULT_TRUST_DOMAIN,
+): Waypoint {
+  const className = getString(r.obj, ['spec', 'gatewayClassName']) ?? '';
+  const listeners = getArray(r.obj, ['spec', 'listeners']);
+  const hboneListener = listeners.find((l) => getString(l, ['protocol']) === 'HBONE');
+  const listener = hboneListener ?? listeners[0];
+  const from = getString(listener, ['allowedRoutes', 'namespaces', 'from']);
+  const allowedSelector = getObject(listener, ['allowedRoutes', 'namespaces', 'selector']);
+  const status = getObject(r.obj, ['status']);
+  const sa = labelOf(r.annotations, ANNOTATION_GATEWAY_SERVICE_ACCOUNT) || r.name;
+  return {
+    resource: r,
+    namespace: r.namespace,
+    name: r.name,
+    gatewayClassName: className,
+    serviceAccount: sa,
+    principal: principalFor(trustDomain, r.namespace, sa),
+    waypointFor: waypointForOf(labelOf(r.labels, LABEL_WAYPOINT_FOR), labelOf(classLabels, LABEL_WAYPOINT_FOR)),
+    allowedRoutes: from === 'All' || from === 'Selector' ? from : 'Same',
+    ...(allowedSelector ? { allowedSelector } : {}),
+    // Manifests rarely carry status; when one does, a waypoint without addresses is not usable yet.
+    ready: status === undefined || getArray(status, ['addresses']).length > 0,
+    hbone: hasHboneListener(listeners),
+    ip,
+  };
+}
+
+/**
+ * What the `use-waypoint` labels ask for: the object's own label first (`none` opts out and the namespace is not
+ * consulted), else its Namespace's. The waypoint's namespace comes from `use-waypoint-namespace` beside the label
+ * that named it, else the object's own.
+ */
+export function requestedWaypoint(
+  labels: Readonly<Record<string, string>>,
+  namespace: string,
+  nsLabels: Readonly<Record<string, string>>,
+): WaypointRequest | 'opt-out-object' | 'opt-out-namespace' | undefined {
+  const own = labelOf(labels, LABEL_USE_WAYPOINT);
+  if (own !== undefined) {
+    if (isWaypointOptOut(own)) return 'opt-out-object';
+    return { name: own, namespace: labelOf(labels, LABEL_USE_WAYPOINT_NAMESPACE) || namespace, from: 'object' };
+  }
+  const fromNs = labelOf(nsLabels, LABEL_USE_WAYPOINT);
+  if (fromNs === undefined) return undefined;
+  if (isWaypointOptOut(fromNs)) return 'opt-out-namespace';
+  return { name: fromNs, namespace: labelOf(nsLabels, LABEL_USE_WAYPOINT_NAMESPACE) || namespace, from: 'namespace' };
+}
+
+export interface WaypointLookup {
+  namespaceLabels(ns: string): Readonly<Record<string, string>>;
+  waypoint(namespace: string, name: string): Waypoint | undefined;
+}
+
+/** Which waypoint traffic to `target` goes through, and why (no fallback to the namespace when a named one fails). */
+export function resolveWaypoint(target: WaypointTarget, lookup: WaypointLookup): WaypointBinding {
+  const ns = lookup.namespaceLabels(target.namespace);
+  const requested = requestedWaypoint(target.labels, target.namespace, ns);
+  if (requested === 'opt-out-object')
+    return {
+      reason: 'opt-out',
+      note: `${target.kind} ${target.resource.name} opts out with istio.io/use-waypoint: none.`,
+    };
+  if (requested === 'opt-out-namespace')
+    return { reason: 'opt-out', note: `Namespace ${target.namespace} opts out with istio.io/use-waypoint: none.` };
+  if (!requested)
+    return {
+      reason: 'no-label',
+      note: `No istio.io/use-waypoint label on ${target.kind} ${target.resource.name} or namespace ${target.namespace}: no waypoint.`,
+    };
+  const where =
+    requested.from === 'object' ? `${target.kind} ${target.resource.name}` : `namespace ${target.namespace}`;
+  const wp = lookup.waypoint(requested.namespace, requested.name);
+  if (!wp)
+    return {
+      requested,
+      reason: 'not-found',
+      note: `${where} asks for waypoint ${requested.namespace}/${requested.name}, which does not exist: traffic goes direct and L7 policy is bypassed (no fallback to the namespace label).`,
+    };
+  if (!wp.ready)
+    return {
+      requested,
+      reason: 'not-ready',
+      note: `Waypoint ${wp.namespace}/${wp.name} has no address yet: traffic goes direct and L7 policy is bypassed.`,
+    };
+  const forServices = target.kind === 'Service' || target.kind === 'ServiceEntry';
+  const accepts = wp.waypointFor === 'all' || wp.waypointFor === (forServices ? 'service' : 'workload');
+  if (!accepts)
+    return {
+      requested,
+      reason: 'waypoint-for-mismatch',
+      note: `Waypoint ${wp.namespace}/${wp.name} is for "${wp.waypointFor}" traffic, not ${forServices ? 'service' : 'workload'}-addressed traffic: it is not used.`,
+    };
+  if (wp.namespace !== target.namespace) {
+    const allowed =
+      wp.allowedRoutes === 'All' ||
+      (wp.allowedRoutes === 'Selector' && wp.allowedSelector !== undefined && selectorMatches(wp.allowedSelector, ns));
+    if (!allowed)
+      return {
+        requested,
+        reason: 'cross-namespace-denied',
+        note: `Waypoint ${wp.namespace}/${wp.name} only accepts its own namespace (allowedRoutes ${wp.allowedRoutes}); ${target.namespace} cannot use it.`,
+      };
+  }
+  return {
+    waypoint: wp,
+    requested,
+    reason: 'bound',
+    note: `${where} is bound to waypoint ${wp.namespace}/${wp.name}.`,
+  };
+}
