@@ -13,6 +13,7 @@
 // - HTTPRoute `retry` is experimental in Gateway API v1.5.1 (absent from the standard CRD), CORS is standard.
 import { preferredApiVersion } from '../catalog/index.ts';
 import type { JsonObject, JsonValue, ObjectPath, Resource } from '../model/types.ts';
+import { compileRe2 } from '../model/re2.ts';
 import type { MigrationContext, ServiceRef } from './context.ts';
 import { keyOf, TRUST_DOMAIN } from './context.ts';
 import {
@@ -749,7 +750,9 @@ function convertMatch(
   if (uri) {
     if (uri.kind === 'exact')
       out.path = ci ? { type: 'RegularExpression', value: anyCase(uri.value) } : { type: 'Exact', value: uri.value };
-    else if (uri.kind === 'regex') out.path = { type: 'RegularExpression', value: ci ? `(?i)${uri.value}` : uri.value };
+    // ignoreUriCase leaves a regex case-sensitive: istiod sets RouteMatch.case_sensitive, which Envoy ignores for
+    // safe_regex (route_components.proto: "Ignored for safe_regex matching"), so the regex converts as written.
+    else if (uri.kind === 'regex') out.path = { type: 'RegularExpression', value: uri.value };
     else if (uri.kind === 'prefix') {
       if (ci) out.path = { type: 'RegularExpression', value: `${anyCase(uri.value)}.*` };
       else {
@@ -934,12 +937,8 @@ function segPrefix(prefix: string, path: string): boolean {
 
 /** True only when the (RE2, full-match) regex surely rejects the literal path; unsure ⇒ false. */
 function regexRejects(regex: string, path: string): boolean {
-  const ci = regex.startsWith('(?i)');
-  try {
-    return !new RegExp(`^(?:${ci ? regex.slice(4) : regex})$`, ci ? 'i' : '').test(path);
-  } catch {
-    return false;
-  }
+  const c = compileRe2(regex);
+  return c.ok && !c.matcher.fullMatch(path);
 }
 
 /**

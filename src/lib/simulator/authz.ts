@@ -9,6 +9,7 @@
 import { get, getArray, getObject, getString, selectorMatches } from '../model/access.ts';
 import type { JsonObject, JsonValue, Resource } from '../model/types.ts';
 import type { Mesh, Waypoint } from '../model/mesh.ts';
+import { re2FullMatch, re2Quote } from '../model/re2.ts';
 import type { DecidedBy, Decision } from './types.ts';
 
 export interface Peer {
@@ -134,23 +135,16 @@ export function ipMatch(block: string, ip: string | undefined): boolean {
  */
 export function pathMatch(pattern: string, path: string): boolean {
   if (pattern.includes('{*}') || pattern.includes('{**}')) {
-    let re = templateRegexes.get(pattern);
-    if (!re) {
-      const src = pattern
-        .split('/')
-        .map((seg) => (seg === '{*}' ? '[^/]+' : seg === '{**}' ? '.*' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
-        .join('/');
-      re = new RegExp(`^${src}$`);
-      // Patterns come from manifests the user edits: keep the cache bounded across many meshes.
-      if (templateRegexes.size >= 1000) templateRegexes.clear();
-      templateRegexes.set(pattern, re);
-    }
-    return re.test(path);
+    // An RE2 full match (model/re2.ts), not a JavaScript RegExp: each `{**}` becomes `.*`, and several of them
+    // backtrack polynomially in JavaScript; RE2 stays linear. Literal segments are quoted.
+    const src = pattern
+      .split('/')
+      .map((seg) => (seg === '{*}' ? '[^/]+' : seg === '{**}' ? '.*' : re2Quote(seg)))
+      .join('/');
+    return re2FullMatch(src, path);
   }
   return stringMatch(pattern, path);
 }
-/** Compiled path templates by pattern (a RegExp without the `g` flag keeps no state between tests). */
-const templateRegexes = new Map<string, RegExp>();
 
 function principalMatches(patterns: readonly string[], principal: string | undefined): boolean {
   if (principal === undefined) return false;

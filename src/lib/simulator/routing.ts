@@ -15,6 +15,7 @@
 import { get, getArray, getObject, getString } from '../model/access.ts';
 import type { JsonObject, Resource } from '../model/types.ts';
 import type { Mesh, ServiceInfo as MeshService, ServicePort } from '../model/mesh.ts';
+import { re2FullMatch } from '../model/re2.ts';
 import { inNamespaces } from './authz.ts';
 import type { Backend, Decision } from './types.ts';
 
@@ -154,14 +155,6 @@ interface Candidate {
   readonly query: number;
 }
 
-function safeRegex(src: string): RegExp | undefined {
-  try {
-    return new RegExp(`^(?:${src})$`);
-  } catch {
-    return undefined;
-  }
-}
-
 function matchOne(m: JsonObject, req: HttpRequestView): { ok: boolean; exact: boolean; prefixLen: number } {
   const pathType = getString(m, ['path', 'type']) ?? 'PathPrefix';
   const value = getString(m, ['path', 'value']) ?? '/';
@@ -171,7 +164,7 @@ function matchOne(m: JsonObject, req: HttpRequestView): { ok: boolean; exact: bo
     if (req.path !== value) return { ok: false, exact, prefixLen };
     exact = true;
   } else if (pathType === 'RegularExpression') {
-    if (!safeRegex(value)?.test(req.path)) return { ok: false, exact, prefixLen };
+    if (!re2FullMatch(value, req.path)) return { ok: false, exact, prefixLen };
   } else {
     if (!prefixMatches(value, req.path)) return { ok: false, exact, prefixLen };
     prefixLen = value.length;
@@ -183,14 +176,14 @@ function matchOne(m: JsonObject, req: HttpRequestView): { ok: boolean; exact: bo
     const want = getString(h, ['value']) ?? '';
     const have = req.headers[name];
     if (have === undefined) return { ok: false, exact, prefixLen };
-    const ok = getString(h, ['type']) === 'RegularExpression' ? !!safeRegex(want)?.test(have) : have === want;
+    const ok = getString(h, ['type']) === 'RegularExpression' ? re2FullMatch(want, have) : have === want;
     if (!ok) return { ok: false, exact, prefixLen };
   }
   for (const q of getArray(m, ['queryParams'])) {
     const have = req.query.get(getString(q, ['name']) ?? '');
     const want = getString(q, ['value']) ?? '';
     if (have === undefined) return { ok: false, exact, prefixLen };
-    const ok = getString(q, ['type']) === 'RegularExpression' ? !!safeRegex(want)?.test(have) : have === want;
+    const ok = getString(q, ['type']) === 'RegularExpression' ? re2FullMatch(want, have) : have === want;
     if (!ok) return { ok: false, exact, prefixLen };
   }
   return { ok: true, exact, prefixLen };
@@ -251,7 +244,7 @@ function matchGrpc(
             ? `/${service}/.+`
             : `/[^/]+/${method ?? ''}`;
       what = `path regex ${src}`;
-      if (!safeRegex(src)?.test(req.path)) return { ok: false, exact, prefixLen, what };
+      if (!re2FullMatch(src, req.path)) return { ok: false, exact, prefixLen, what };
     }
   }
   for (const h of getArray(m, ['headers'])) {
@@ -259,7 +252,7 @@ function matchGrpc(
     const want = getString(h, ['value']) ?? '';
     const have = req.headers[name];
     if (have === undefined) return { ok: false, exact, prefixLen, what };
-    const ok = getString(h, ['type']) === 'RegularExpression' ? !!safeRegex(want)?.test(have) : have === want;
+    const ok = getString(h, ['type']) === 'RegularExpression' ? re2FullMatch(want, have) : have === want;
     if (!ok) return { ok: false, exact, prefixLen, what };
   }
   const headers = getArray(m, ['headers']).length;

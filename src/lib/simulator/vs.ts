@@ -6,6 +6,7 @@
  */
 import { get, getArray, getObject, getString } from '../model/access.ts';
 import type { JsonObject, JsonValue, Resource } from '../model/types.ts';
+import { re2FullMatch } from '../model/re2.ts';
 import { inNamespaces } from './authz.ts';
 import type { Mesh, ServiceInfo as MeshService } from './mesh.ts';
 import type { HttpRequestView, RouteBackend, RouteOutcome } from './routing.ts';
@@ -46,24 +47,6 @@ export function virtualServicesFor(mesh: Mesh, svc: MeshService, clientNs: strin
     .sort((a, b) => a.seq - b.seq);
 }
 
-/** Compiled match regexes (null: does not compile), so a request does not recompile a route's patterns. */
-const regexes = new Map<string, RegExp | null>();
-function safeRegex(src: string, flags = ''): RegExp | undefined {
-  const key = `${flags}/${src}`;
-  let re = regexes.get(key);
-  if (re === undefined) {
-    try {
-      re = new RegExp(`^(?:${src})$`, flags);
-    } catch {
-      re = null;
-    }
-    // Patterns come from manifests the user edits: keep the cache bounded across many meshes.
-    if (regexes.size >= 1000) regexes.clear();
-    regexes.set(key, re);
-  }
-  return re ?? undefined;
-}
-
 /** Istio StringMatch: exact | prefix | regex (full match). */
 function stringMatches(m: JsonValue | undefined, value: string | undefined, ignoreCase = false): boolean {
   if (value === undefined) return false;
@@ -73,7 +56,9 @@ function stringMatches(m: JsonValue | undefined, value: string | undefined, igno
   const prefix = getString(m, ['prefix']);
   if (prefix !== undefined) return v.startsWith(ignoreCase ? prefix.toLowerCase() : prefix);
   const regex = getString(m, ['regex']);
-  if (regex !== undefined) return !!safeRegex(regex, ignoreCase ? 'i' : '')?.test(value);
+  // RE2, full match (model/re2.ts). ignoreUriCase does not apply: istiod sets RouteMatch.case_sensitive, which
+  // Envoy ignores for safe_regex (route_components.proto: "Ignored for safe_regex matching"); `(?i)` does it.
+  if (regex !== undefined) return re2FullMatch(regex, value);
   return true;
 }
 
