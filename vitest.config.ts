@@ -5,6 +5,7 @@ export default defineConfig({
     include: [
       'src/**/*.test.ts',
       'tests/unit/**/*.test.ts',
+      'tests/hostile/**/*.test.ts',
       'tests/examples/**/*.test.ts',
       'tests/labs/**/*.test.ts',
       'labs/**/*.test.ts',

@@ -3,6 +3,7 @@
  * (including multi-line pastes and bracketed paste), ←/→/Home/End, ↑/↓ history, Tab completion, Ctrl+C/L/A/E/U/K/W,
  * continuation lines (`> `) for here-documents and trailing backslashes, and queues input while a command runs.
  */
+import { escapeControl } from '../../lib/vshell/escape.ts';
 import type { Completion } from '../../lib/vshell/index.ts';
 
 export interface LineEditorHost {
@@ -23,6 +24,9 @@ function visibleLength(s: string): number {
 }
 
 const CONT = '> ';
+/** Characters never put in the buffer (it is echoed as typed): C0 controls but newline, DEL, and the C1 range. */
+// eslint-disable-next-line no-control-regex -- removing terminal control characters is the point
+const UNPRINTABLE = /[\x00-\x09\x0b-\x1f\x7f-\x9f]/g;
 /** CSI (`ESC [ … letter|~`) or SS3 (`ESC O letter`) sequences, as xterm sends for arrows, Home/End, Delete. */
 // eslint-disable-next-line no-control-regex -- matching terminal escape sequences is the point
 const ESCAPE_SEQ = /^\x1b(\[(\d*(;\d+)?)?[A-Za-z~]|O[A-Za-z])/;
@@ -135,7 +139,8 @@ export class LineEditor {
           break;
         }
         default:
-          if (c >= ' ' || c === '\u00a0') this.insert(c);
+          // C1 controls (U+0080–U+009F, e.g. U+009B = CSI) would be interpreted by the terminal when echoed.
+          if (c >= ' ' && (c < '\x7f' || c > '\x9f')) this.insert(c);
       }
     }
   }
@@ -144,7 +149,9 @@ export class LineEditor {
     return this.buf.lastIndexOf('\n', this.cursor - 1) + 1;
   }
 
-  private insert(text: string): void {
+  private insert(raw: string): void {
+    const text = raw.replace(UNPRINTABLE, '');
+    if (!text) return;
     const atEnd = this.cursor === this.buf.length;
     this.buf = this.buf.slice(0, this.cursor) + text + this.buf.slice(this.cursor);
     this.cursor += text.length;
@@ -220,7 +227,7 @@ export class LineEditor {
       }
       this.histIndex = Math.max(0, next);
     }
-    this.buf = h[this.histIndex]!;
+    this.buf = h[this.histIndex]!.replace(UNPRINTABLE, '');
     this.cursor = this.buf.length;
     this.render();
   }
@@ -303,7 +310,8 @@ export class LineEditor {
       this.insert(c.common.slice(c.partial.length));
       return;
     }
-    this.host.write('\r\n' + c.candidates.slice(0, 60).join('  ') + (c.candidates.length > 60 ? '  …' : '') + '\r\n');
+    const listed = c.candidates.slice(0, 60).join('  ') + (c.candidates.length > 60 ? '  …' : '');
+    this.host.write('\r\n' + escapeControl(listed) + '\r\n');
     this.cursorRow = 0;
     this.renderFresh();
   }
@@ -324,7 +332,7 @@ export class LineEditor {
     void this.host
       .execute(full)
       .catch((err: unknown) =>
-        this.host.write(`internal error: ${err instanceof Error ? err.message : String(err)}\r\n`),
+        this.host.write(`internal error: ${escapeControl(err instanceof Error ? err.message : String(err))}\r\n`),
       )
       .finally(() => {
         this.busy = false;
