@@ -1,5 +1,6 @@
 import { getArray, getObject, getString } from '../../model/access.ts';
 import type { JsonValue, ObjectPath, Resource } from '../../model/types.ts';
+import { re2Error } from '../../model/re2.ts';
 import type { Rule } from '../rule.ts';
 import { y } from '../testing-yaml.ts';
 import { isGroup, routeRefs } from './helpers.ts';
@@ -11,19 +12,15 @@ import { isGroup, routeRefs } from './helpers.ts';
 // specific"); Istio passes the value to Envoy unchanged.
 
 /**
- * The first RE2-incompatible construct in `re`, or undefined. A scanner, not a parser: it tracks escapes and
- * character classes so that `[(?=]` or `\\1` are not mistaken for a lookahead or a backreference.
+ * Names the PCRE/Java/JavaScript-only construct in `re` that RE2 rejects, for a clearer message than the engine's
+ * ("invalid named capture" for a lookbehind); undefined when it finds none. A scanner, not a parser: it tracks
+ * escapes and character classes so that `[(?=]` is not mistaken for a lookahead. It never decides validity:
+ * {@link re2Problem} asks the engine first and calls this only for a pattern RE2 rejects.
  */
 export function nonRe2Construct(re: string): string | undefined {
   let inClass = false;
   // Whether the previous token was a quantifier (`*`, `+`, `?`, `{n,m}`), for possessive `*+` and friends.
   let afterQuantifier = false;
-  // Counted repeats nest multiplicatively (RE2 re2/parse.cc PushRepetition + RepetitionWalker: `(a{100}){20}`
-  // counts 2000). `last` is the count product inside the atom a quantifier would apply to (0: no atom),
-  // `inner` the largest product so far in the current group, `outer` the enclosing groups' `inner`s.
-  let last = 0;
-  let inner = 1;
-  const outer: number[] = [];
   for (let i = 0; i < re.length; i++) {
     const c = re[i]!;
     if (c === '\\') {
@@ -42,25 +39,10 @@ export function nonRe2Construct(re: string): string | undefined {
       }
       i++;
       afterQuantifier = false;
-      if (!inClass) last = 1;
       continue;
     }
     if (inClass) {
-      if (c === '[' && re[i + 1] === ':') {
-        // RE2 reads `[:name:]` inside a class as a POSIX class and rejects unknown names (re2/parse.cc ParseCCName).
-        const end = re.indexOf(':]', i + 2);
-        if (end >= 0) {
-          const name = re.slice(i + 2, end);
-          if (!POSIX_CLASSES.has(name.startsWith('^') ? name.slice(1) : name))
-            return `the unknown POSIX class [:${name}:]`;
-          i = end + 1;
-        }
-        continue;
-      }
-      if (c === ']') {
-        inClass = false;
-        last = 1;
-      }
+      if (c === ']') inClass = false;
       continue;
     }
     if (c === '[') {
@@ -71,16 +53,6 @@ export function nonRe2Construct(re: string): string | undefined {
       afterQuantifier = false;
       continue;
     }
-    if (c === '(') {
-      outer.push(inner);
-      inner = 1;
-      last = 0;
-    } else if (c === ')' && outer.length) {
-      last = inner;
-      inner = Math.max(outer.pop()!, last);
-      afterQuantifier = false;
-      continue;
-    } else if (c === '|') last = 0;
     if (c === '(' && re[i + 1] === '?') {
       const rest = re.slice(i + 2);
       if (rest.startsWith('=')) return 'lookahead (?=';
@@ -104,66 +76,61 @@ export function nonRe2Construct(re: string): string | undefined {
       continue;
     }
     if (c === '{') {
-      const m = /^\{(\d+)(,(\d*))?\}/.exec(re.slice(i));
+      const m = /^\{\d+(,\d*)?\}/.exec(re.slice(i));
       if (m) {
-        const min = Number(m[1]);
-        const max = m[2] === undefined ? min : m[3] === '' ? -1 : Number(m[3]);
-        if (min > MAX_REPEAT || max > MAX_REPEAT) return `the repeat count ${m[0]}, above RE2's limit of ${MAX_REPEAT}`;
-        const count = max >= 0 ? max : min;
-        // A count right after another quantifier (`a*{2}`) is a stacking error that malformedRegex reports.
-        if (last > 0 && count > 1 && !afterQuantifier) {
-          last *= count;
-          if (last > MAX_REPEAT)
-            return `nested repeats whose counts multiply to ${last}, above RE2's limit of ${MAX_REPEAT}`;
-          inner = Math.max(inner, last);
-        }
         i += m[0].length - 1;
         afterQuantifier = true;
         continue;
       }
     }
     afterQuantifier = false;
-    if (c !== '(' && c !== '|' && c !== '^' && c !== '$') last = 1;
   }
   return undefined;
 }
 
 /** RE2's largest repeat count, alone or multiplied through nesting (re2/parse.cc, maximum_repeat_count). */
 const MAX_REPEAT = 1000;
-/** The POSIX class names RE2 knows (re2/unicode_groups.cc posix_groups; `[:^name:]` negates). */
-const POSIX_CLASSES = new Set([
-  'alnum',
-  'alpha',
-  'ascii',
-  'blank',
-  'cntrl',
-  'digit',
-  'graph',
-  'lower',
-  'print',
-  'punct',
-  'space',
-  'upper',
-  'word',
-  'xdigit',
-]);
 
 /**
- * Why `re` is not a well-formed regular expression at all, or undefined. Checked with the JavaScript engine after
- * turning RE2-only syntax that JS lacks (`(?P<name>`, inline flags) into equivalents, so only real errors remain:
- * unbalanced parentheses or brackets, a quantifier with nothing to repeat, an out-of-order range.
+ * The construct an RE2 parse error is about, when it is one the user can fix by name: RE2's repeat limit
+ * ("invalid repeat count" for a count above 1000, or for counts that multiply past it through nested groups:
+ * `(a{100}){20}` counts 2000) and POSIX class names RE2 does not know ("invalid character class range: `[:x:]`").
+ */
+function constructOfError(error: string): string | undefined {
+  const repeat = /^invalid repeat count: `(\{(\d+)(?:,(\d*))?\})`$/.exec(error);
+  if (repeat) {
+    const min = Number(repeat[2]);
+    const max = repeat[3] === undefined ? min : repeat[3] === '' ? -1 : Number(repeat[3]);
+    if (min > MAX_REPEAT || max > MAX_REPEAT)
+      return `the repeat count ${repeat[1]}, above RE2's limit of ${MAX_REPEAT}`;
+    if (max < 0 || min <= max)
+      return `nested repeats whose counts multiply past RE2's limit of ${MAX_REPEAT} (at ${repeat[1]})`;
+    return undefined; // `{2,1}`: malformed
+  }
+  const posix = /^invalid character class range: `\[:\^?(.*):\]`$/.exec(error);
+  if (posix) return `the unknown POSIX class [:${posix[1]}:]`;
+  return undefined;
+}
+
+/**
+ * Why RE2 rejects `re`, or undefined when it compiles. The engine decides (re2js through model/re2.ts, the
+ * engine the simulator and the migrate assistant match with, and the same parser as Go's `regexp` that istiod
+ * validates with); `construct` names the unsupported feature when there is one, else the regex is malformed.
+ */
+export function re2Problem(re: string): { construct: string | undefined; error: string } | undefined {
+  const error = re2Error(re);
+  if (error === undefined) return undefined;
+  return { construct: nonRe2Construct(re) ?? constructOfError(error), error };
+}
+
+/**
+ * Why `re` is malformed for RE2 (unbalanced parentheses or brackets, a quantifier with nothing to repeat, an
+ * out-of-order range), or undefined: a regex RE2 accepts, or one it rejects for a construct {@link re2Problem}
+ * can name.
  */
 export function malformedRegex(re: string): string | undefined {
-  const js = re
-    .replace(/\(\?P</g, '(?<')
-    .replace(/\(\?[imsU-]+\)/g, '')
-    .replace(/\(\?[imsU-]+:/g, '(?:');
-  try {
-    new RegExp(js);
-    return undefined;
-  } catch (err) {
-    return err instanceof Error ? err.message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '') : 'invalid';
-  }
+  const p = re2Problem(re);
+  return p && p.construct === undefined ? p.error : undefined;
 }
 
 interface RegexUse {
@@ -252,7 +219,7 @@ export const rule: Rule = {
         '',
         "Where it matters: a VirtualService is rejected by istiod's validation when applied (Go's `regexp` has the same syntax). Gateway API leaves the regex dialect to the implementation, so the API server accepts an HTTPRoute or GRPCRoute with any string; Istio hands it to Envoy, which only understands RE2.",
         '',
-        'The rule checks HTTPRoute path/header/query `RegularExpression` matches, GRPCRoute method/header regexes, and VirtualService `regex` matches, CORS origins and `uriRegexRewrite`. It also reports regexes that are malformed in any dialect (unbalanced parentheses or brackets, a quantifier with nothing to repeat).',
+        'The rule checks HTTPRoute path/header/query `RegularExpression` matches, GRPCRoute method/header regexes, and VirtualService `regex` matches, CORS origins and `uriRegexRewrite`. It also reports regexes RE2 cannot parse at all (unbalanced parentheses or brackets, a quantifier with nothing to repeat). Validity is decided by an RE2 engine (re2js, the one the simulator matches requests with), so what this rule accepts is what Envoy and istiod accept.',
       ].join('\n'),
       fix: 'Rewrite the expression without the unsupported construct: split a lookahead into two matches (all matches in one `matches` entry must hold), replace a negative lookahead by a more specific positive rule placed first, and drop possessive `+` (RE2 never backtracks anyway).',
     },
@@ -317,9 +284,9 @@ export const rule: Rule = {
     for (const r of ctx.mesh.byKind('VirtualService'))
       if (isGroup(r, 'networking.istio.io')) for (const u of virtualServiceRegexes(r)) uses.push({ r, u });
     for (const { r, u } of uses) {
-      const construct = nonRe2Construct(u.value);
-      const broken = construct === undefined ? malformedRegex(u.value) : undefined;
-      if (construct === undefined && broken === undefined) continue;
+      const problem = re2Problem(u.value);
+      if (problem === undefined) continue;
+      const { construct, error: broken } = problem;
       const consequence =
         r.kind === 'VirtualService'
           ? "istiod's validation rejects this VirtualService"
