@@ -402,7 +402,11 @@ export async function mount(root: HTMLElement): Promise<PlaygroundHandle> {
   });
   handle.view = view;
 
-  async function loadState(state: SharedState) {
+  /**
+   * Put a document and request in place. Whatever the text (it may come from a hostile link), this does not throw:
+   * a lint failure is returned as a message and the rest (lists, request panel) is still filled in.
+   */
+  async function loadState(state: SharedState): Promise<string | undefined> {
     loading = true;
     try {
       replaceDoc(view, state.yaml);
@@ -410,29 +414,45 @@ export async function mount(root: HTMLElement): Promise<PlaygroundHandle> {
       loading = false;
     }
     clearTimeout(lintTimer);
-    runLint(view);
+    let failure: string | undefined;
+    try {
+      runLint(view);
+    } catch (err) {
+      failure = `The validator failed on these manifests (${err instanceof Error ? err.message : String(err)}).`;
+    }
     clearTimeout(meshTimer);
     refreshMesh(state.request ?? {});
-    applyRequest(state.request);
+    try {
+      applyRequest(state.request);
+    } catch {
+      failure ??= 'The request in this link could not be shown.';
+    }
     resultHost.replaceChildren();
+    return failure;
   }
 
   async function restoreFromHash(): Promise<void> {
-    const hash = location.hash;
-    if (hash.length > 1) {
-      const decoded = decodeShare(hash);
-      if ('state' in decoded) {
-        lastHash = hash;
-        await loadState(decoded.state);
-        say('Loaded the manifests and request from the link.');
-        return;
+    try {
+      const hash = location.hash;
+      if (hash.length > 1) {
+        const decoded = decodeShare(hash);
+        if ('state' in decoded) {
+          lastHash = hash;
+          const failure = await loadState(decoded.state);
+          if (failure) say(`Loaded the manifests and request from the link. ${failure}`, 'error');
+          else say('Loaded the manifests and request from the link.');
+          return;
+        }
+        say(`${decoded.error} The bookinfo preset was loaded instead.`, 'error');
       }
-      say(`${decoded.error} The bookinfo preset was loaded instead.`, 'error');
+      const preset = await loadPreset('bookinfo');
+      if (preset) await loadState(preset);
+      if (hash.length > 1) return;
+      writeUrl();
+    } catch (err) {
+      // Start-up must never leave a dead page: the editor is there, the failure is shown.
+      say(`The playground could not load this link: ${err instanceof Error ? err.message : String(err)}`, 'error');
     }
-    const preset = await loadPreset('bookinfo');
-    if (preset) await loadState(preset);
-    if (hash.length > 1) return;
-    writeUrl();
   }
 
   // ---- events ----

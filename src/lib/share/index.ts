@@ -1,4 +1,6 @@
-import { deflateSync, inflateSync, strFromU8, strToU8 } from 'fflate';
+import { deflateSync, Inflate, strFromU8, strToU8 } from 'fflate';
+// zod/mini: no JIT (the full build probes `new Function`, which the site's CSP reports), and a few KB in the island.
+import * as z from 'zod/mini';
 
 /**
  * What a playground link carries. Everything lives in the URL fragment, so nothing is ever sent to a server;
@@ -18,8 +20,35 @@ export interface SharedState {
 }
 
 const PREFIX = 'v1.';
-/** Fragments beyond this are refused rather than inflated (a hostile link must not exhaust memory). */
-const MAX_INFLATED = 2 * 1024 * 1024;
+/** Links whose text inflates beyond this are refused; inflating stops at this many bytes (a hostile link must not exhaust memory). */
+export const MAX_INFLATED = 2 * 1024 * 1024;
+/**
+ * A fragment longer than this cannot be an honest link: deflate never grows its input by more than a few bytes per
+ * 64 KB block, so 2 MB of text deflates to under 2.1 MB, which base64url writes in under 2.8 M characters.
+ */
+const MAX_FRAGMENT = 3 * 1024 * 1024;
+/** Compressed bytes fed to the inflater at a time: one push can inflate to at most ~1032 × this (deflate's ratio). */
+const INFLATE_STEP = 1024;
+
+const TOO_BIG = 'This link holds more than 2 MB of text; it was not loaded.';
+const DAMAGED = 'This link is damaged and could not be decoded (was it cut short when copied?).';
+const NO_YAML = 'This link is damaged: it has no YAML in it.';
+
+/** The decoded JSON must be exactly this shape (unknown keys are dropped); anything else is a damaged link. */
+const stateSchema = z.object({
+  yaml: z.string(),
+  request: z.optional(
+    z.object({
+      from: z.optional(z.string()),
+      to: z.optional(z.string()),
+      method: z.optional(z.string()),
+      path: z.optional(z.string()),
+      headers: z.optional(z.record(z.string(), z.string())),
+      jwt: z.optional(z.string()),
+      tcp: z.optional(z.boolean()),
+    }),
+  ),
+});
 
 function toBase64Url(bytes: Uint8Array): string {
   let bin = '';
@@ -35,6 +64,38 @@ function fromBase64Url(text: string): Uint8Array {
   return out;
 }
 
+class TooLarge extends Error {}
+
+/**
+ * Raw DEFLATE data inflated with a running limit: the compressed bytes go in small steps and the output is counted as
+ * it comes, so inflating stops as soon as it passes `limit` (never allocating much beyond it). Throws `TooLarge` past
+ * the limit and fflate's error on damaged data.
+ */
+export function inflateBounded(data: Uint8Array, limit: number): Uint8Array {
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  let ended = false;
+  const inflater = new Inflate((chunk, final) => {
+    total += chunk.length;
+    if (total > limit) throw new TooLarge();
+    if (chunk.length) parts.push(chunk);
+    if (final) ended = true;
+  });
+  for (let i = 0; i < data.length; i += INFLATE_STEP) {
+    const end = Math.min(data.length, i + INFLATE_STEP);
+    inflater.push(data.subarray(i, end), end === data.length);
+  }
+  if (!data.length) inflater.push(data, true);
+  if (!ended) throw new Error('truncated deflate stream');
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
 /** `v1.<base64url(deflate(JSON))>` — the text after `#` in a playground link. */
 export function encodeShare(state: SharedState): string {
   return PREFIX + toBase64Url(deflateSync(strToU8(JSON.stringify(state)), { level: 9 }));
@@ -42,18 +103,22 @@ export function encodeShare(state: SharedState): string {
 
 /** The state in a fragment, or an error message saying why it cannot be read (never throws). */
 export function decodeShare(fragment: string): { state: SharedState } | { error: string } {
-  const text = fragment.replace(/^#/, '');
-  if (!text.startsWith(PREFIX))
-    return { error: 'This link was not made by the Ambient Atlas playground (unknown format).' };
   try {
-    const inflated = inflateSync(fromBase64Url(text.slice(PREFIX.length)));
-    if (inflated.length > MAX_INFLATED) return { error: 'This link holds more than 2 MB of text; it was not loaded.' };
+    if (typeof fragment !== 'string') return { error: DAMAGED };
+    const text = fragment.replace(/^#/, '');
+    if (!text.startsWith(PREFIX))
+      return { error: 'This link was not made by the Ambient Atlas playground (unknown format).' };
+    if (text.length > MAX_FRAGMENT) return { error: TOO_BIG };
+    const inflated = inflateBounded(fromBase64Url(text.slice(PREFIX.length)), MAX_INFLATED);
     const value: unknown = JSON.parse(strFromU8(inflated));
     if (!value || typeof value !== 'object' || typeof (value as { yaml?: unknown }).yaml !== 'string')
-      return { error: 'This link is damaged: it has no YAML in it.' };
-    return { state: value as SharedState };
-  } catch {
-    return { error: 'This link is damaged and could not be decoded (was it cut short when copied?).' };
+      return { error: NO_YAML };
+    const parsed = stateSchema.safeParse(value);
+    if (!parsed.success) return { error: DAMAGED };
+    const { yaml, request } = parsed.data;
+    return { state: request ? { yaml, request } : { yaml } };
+  } catch (err) {
+    return { error: err instanceof TooLarge ? TOO_BIG : DAMAGED };
   }
 }
 
