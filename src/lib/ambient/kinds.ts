@@ -25,12 +25,21 @@ export interface KindInfo {
   /** Pods are derived from workloads, never stored. */
   readonly virtual?: boolean;
   readonly role?: KindRole;
+  /** For controllers: where the pod template is (its `metadata` and `spec` are the pods'). */
+  readonly podTemplate?: readonly string[];
   /** `simulate --from` (and the playground's client list) accepts it as a client workload. */
   readonly client?: boolean;
 }
 
 /** Controllers whose pod template lives at `spec.template` (CronJob's at `spec.jobTemplate.spec.template`). */
-const controller = (kind: string, plural: string, shortNames: string[], client: boolean, group = 'apps'): KindInfo => ({
+const controller = (
+  kind: string,
+  plural: string,
+  shortNames: string[],
+  client: boolean,
+  group = 'apps',
+  podTemplate: readonly string[] = ['spec', 'template'],
+): KindInfo => ({
   kind,
   group,
   apiVersions: [group === '' ? 'v1' : `${group}/v1`],
@@ -38,6 +47,7 @@ const controller = (kind: string, plural: string, shortNames: string[], client: 
   shortNames,
   namespaced: true,
   role: 'controller',
+  podTemplate,
   client,
 });
 
@@ -70,7 +80,7 @@ const core: KindInfo[] = [
   controller('DaemonSet', 'daemonsets', ['ds'], true),
   controller('ReplicaSet', 'replicasets', ['rs'], true),
   controller('Job', 'jobs', [], true, 'batch'),
-  controller('CronJob', 'cronjobs', ['cj'], false, 'batch'),
+  controller('CronJob', 'cronjobs', ['cj'], false, 'batch', ['spec', 'jobTemplate', 'spec', 'template']),
   controller('ReplicationController', 'replicationcontrollers', ['rc'], false, ''),
   {
     kind: 'GatewayClass',
@@ -159,6 +169,11 @@ export function isClusterScoped(kind: string): boolean {
 /** The role a kind plays in the mesh model, or undefined (configuration, not a workload). */
 export function roleOf(kind: string): KindRole | undefined {
   return BY_KIND.get(kind)?.role;
+}
+
+/** Where a controller kind keeps its pod template, or undefined for other kinds. */
+export function podTemplatePath(kind: string): readonly string[] | undefined {
+  return BY_KIND.get(kind)?.podTemplate;
 }
 
 /** Kinds `simulate --from` accepts as a client workload (DESIGN §4.3, plus ReplicaSet and Job). */

@@ -1,26 +1,22 @@
 // Shared state of one migration run: indexes over the input, the output being built, and findings.
-import { refOf } from '../model/access.ts';
-import type { JsonObject, JsonValue, ObjectPath, Resource } from '../model/types.ts';
+import {
+  ANNOTATION_GATEWAY_SERVICE_ACCOUNT,
+  DEFAULT_TRUST_DOMAIN,
+  LABEL_USE_WAYPOINT,
+  LABEL_USE_WAYPOINT_NAMESPACE,
+  isWaypointGateway,
+  isWaypointOptOut,
+  principalFor,
+  podTemplatePath,
+} from '../ambient/index.ts';
+import { get, refOf, stringRecord } from '../model/access.ts';
+import type { JsonObject, ObjectPath, Resource } from '../model/types.ts';
 import { formatPath } from '../validator/finding.ts';
 import type { MigrateFinding, MigrateOptions, MigrateSeverity } from './types.ts';
-import { cleanForApply, isObject } from './util.ts';
+import { cleanForApply } from './util.ts';
 
-export const WAYPOINT_CLASS = 'istio-waypoint';
-export const USE_WAYPOINT = 'istio.io/use-waypoint';
-export const USE_WAYPOINT_NS = 'istio.io/use-waypoint-namespace';
-export const DATAPLANE_MODE = 'istio.io/dataplane-mode';
-export const TRUST_DOMAIN = 'cluster.local';
 /** Namespaces that are never switched to ambient or given waypoints. */
 export const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease', 'istio-system']);
-
-const WORKLOAD_KINDS = new Set([
-  'Deployment',
-  'StatefulSet',
-  'DaemonSet',
-  'ReplicaSet',
-  'Job',
-  'ReplicationController',
-]);
 
 export interface PodInfo {
   readonly resource: Resource;
@@ -36,12 +32,6 @@ export interface ServiceRef {
 }
 
 export const keyOf = (ns: string, name: string): string => `${ns}/${name}`;
-
-function stringMap(v: JsonValue | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (isObject(v)) for (const [k, x] of Object.entries(v)) if (x !== null && typeof x !== 'object') out[k] = String(x);
-  return out;
-}
 
 export class MigrationContext {
   readonly options: MigrateOptions;
@@ -80,31 +70,18 @@ export class MigrationContext {
       else if (r.kind === 'Namespace' && r.apiVersion === 'v1') this.namespaces.set(r.name, r);
       else if (r.kind === 'Pod' && r.apiVersion === 'v1')
         this.pods.push({ resource: r, namespace: r.namespace, labels: r.labels, metadataPath: ['metadata'] });
-      else if (WORKLOAD_KINDS.has(r.kind)) {
-        const md =
-          r.obj.spec && isObject(r.obj.spec) && isObject(r.obj.spec.template)
-            ? r.obj.spec.template.metadata
-            : undefined;
+      else if (podTemplatePath(r.kind)) {
+        const template = podTemplatePath(r.kind)!;
         this.pods.push({
           resource: r,
           namespace: r.namespace,
-          labels: stringMap(isObject(md) ? md.labels : undefined),
-          metadataPath: ['spec', 'template', 'metadata'],
-        });
-      } else if (r.kind === 'CronJob') {
-        const tpl = (r.obj.spec as JsonObject | undefined)?.jobTemplate;
-        const md =
-          isObject(tpl) && isObject(tpl.spec) && isObject(tpl.spec.template) ? tpl.spec.template.metadata : undefined;
-        this.pods.push({
-          resource: r,
-          namespace: r.namespace,
-          labels: stringMap(isObject(md) ? md.labels : undefined),
-          metadataPath: ['spec', 'jobTemplate', 'spec', 'template', 'metadata'],
+          labels: stringRecord(get(r.obj, [...template, 'metadata', 'labels'])),
+          metadataPath: [...template, 'metadata'],
         });
       } else if (
         r.kind === 'Gateway' &&
         r.apiVersion.startsWith('gateway.networking.k8s.io/') &&
-        isWaypointGateway(r.obj)
+        isWaypointGateway(r, false)
       ) {
         const list = this.waypointGateways.get(r.namespace) ?? [];
         list.push(r);
@@ -160,12 +137,12 @@ export class MigrationContext {
     if (parts.length === 1) return { namespace: ns, name: parts[0]! };
     if (parts.length === 2) return { namespace: parts[1]!, name: parts[0]! };
     const rest = parts.slice(2).join('.');
-    if (rest === 'svc' || rest === `svc.${TRUST_DOMAIN}`) return { namespace: parts[1]!, name: parts[0]! };
+    if (rest === 'svc' || rest === `svc.${DEFAULT_TRUST_DOMAIN}`) return { namespace: parts[1]!, name: parts[0]! };
     return undefined;
   }
 
   serviceSelector(svc: Resource): Record<string, string> {
-    return stringMap((svc.obj.spec as JsonObject | undefined)?.selector);
+    return stringRecord((svc.obj.spec as JsonObject | undefined)?.selector);
   }
 
   /** The waypoint name a namespace uses (an existing one if any, else the option, else `waypoint`). */
@@ -173,16 +150,17 @@ export class MigrationContext {
     if (this.options.waypointName) return this.options.waypointName;
     const existing = this.waypointGateways.get(ns);
     if (existing?.length) return existing[0]!.name;
-    const nsLabel = this.namespaces.get(ns)?.labels[USE_WAYPOINT];
-    if (nsLabel && nsLabel !== 'none' && !this.namespaces.get(ns)?.labels[USE_WAYPOINT_NS]) return nsLabel;
+    const nsLabel = this.namespaces.get(ns)?.labels[LABEL_USE_WAYPOINT];
+    if (nsLabel && !isWaypointOptOut(nsLabel) && !this.namespaces.get(ns)?.labels[LABEL_USE_WAYPOINT_NAMESPACE])
+      return nsLabel;
     return 'waypoint';
   }
 
   /** SPIFFE-style principal of a waypoint: its service account is the Gateway name unless annotated. */
   waypointPrincipal(ns: string, name: string): string {
     const gw = this.waypointGateways.get(ns)?.find((g) => g.name === name);
-    const sa = gw?.annotations['gateway.istio.io/service-account'] || name;
-    return `${TRUST_DOMAIN}/ns/${ns}/sa/${sa}`;
+    const sa = gw?.annotations[ANNOTATION_GATEWAY_SERVICE_ACCOUNT] || name;
+    return principalFor(DEFAULT_TRUST_DOMAIN, ns, sa);
   }
 
   requireWaypoint(svc: ServiceRef, why: string): void {
@@ -191,18 +169,8 @@ export class MigrationContext {
   }
 }
 
-export function isWaypointGateway(obj: JsonObject): boolean {
-  const spec = obj.spec;
-  if (!isObject(spec)) return false;
-  if (spec.gatewayClassName === WAYPOINT_CLASS) return true;
-  const listeners = Array.isArray(spec.listeners) ? spec.listeners : [];
-  return listeners.some((l) => isObject(l) && l.protocol === 'HBONE' && l.port === 15008);
-}
-
 function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
   const list = m.get(k);
   if (list) list.push(v);
   else m.set(k, [v]);
 }
-
-export { stringMap };

@@ -4,14 +4,14 @@ import { parseManifests } from '../model/parse.ts';
 import type { JsonObject, Resource, SourceInput } from '../model/types.ts';
 import { formatPath } from '../validator/finding.ts';
 import {
-  DATAPLANE_MODE,
-  keyOf,
-  MigrationContext,
-  SYSTEM_NAMESPACES,
-  USE_WAYPOINT,
-  USE_WAYPOINT_NS,
+  HBONE_PORT,
+  LABEL_DATAPLANE_MODE as DATAPLANE_MODE,
+  LABEL_USE_WAYPOINT as USE_WAYPOINT,
+  LABEL_USE_WAYPOINT_NAMESPACE as USE_WAYPOINT_NS,
+  LABEL_WAYPOINT_FOR,
   WAYPOINT_CLASS,
-} from './context.ts';
+} from '../ambient/index.ts';
+import { keyOf, MigrationContext, SYSTEM_NAMESPACES } from './context.ts';
 import { convertPolicies, fixL4BehindWaypoint, setNamespaceAmbient } from './policies.ts';
 import type { MigrateFinding, MigrateOptions, MigrationResult } from './types.ts';
 import { isObject } from './util.ts';
@@ -156,14 +156,14 @@ function bindWaypoints(ctx: MigrationContext): Map<string, Binding> {
           r.name === name,
       );
     if (existing) {
-      const forLabel = existing.labels['istio.io/waypoint-for'];
+      const forLabel = existing.labels[LABEL_WAYPOINT_FOR];
       if (forLabel === 'workload' || forLabel === 'none') {
         ctx.add(
           'migrate-waypoint-for-mismatch',
           'error',
           `Waypoint ${ns}/${name} has istio.io/waypoint-for=${forLabel}, so Services cannot use it; set it to service or all.`,
           existing,
-          ['metadata', 'labels', 'istio.io/waypoint-for'],
+          ['metadata', 'labels', LABEL_WAYPOINT_FOR],
         );
       }
       continue;
@@ -171,8 +171,8 @@ function bindWaypoints(ctx: MigrationContext): Map<string, Binding> {
     ctx.prelude.push({
       apiVersion: 'gateway.networking.k8s.io/v1',
       kind: 'Gateway',
-      metadata: { name, namespace: ns, labels: { 'istio.io/waypoint-for': 'service' } },
-      spec: { gatewayClassName: WAYPOINT_CLASS, listeners: [{ name: 'mesh', port: 15008, protocol: 'HBONE' }] },
+      metadata: { name, namespace: ns, labels: { [LABEL_WAYPOINT_FOR]: 'service' } },
+      spec: { gatewayClassName: WAYPOINT_CLASS, listeners: [{ name: 'mesh', port: HBONE_PORT, protocol: 'HBONE' }] },
     });
     ctx.add(
       'migrate-waypoint-created',

@@ -7,16 +7,20 @@
 // - A waypoint only applies policies attached with targetRefs (Gateway, Service, ServiceEntry, or the
 //   istio-waypoint GatewayClass from the root namespace); selector policies are ignored there.
 // - Behind a waypoint the destination ztunnel sees the waypoint's identity, not the client's.
-import { selectorMatches } from '../model/access.ts';
+import {
+  DEFAULT_ROOT_NAMESPACE as ROOT_NAMESPACE,
+  L7_OPERATION_FIELDS as L7_OPERATION,
+  L7_SOURCE_FIELDS as L7_SOURCE,
+  LABEL_DATAPLANE_MODE,
+  LABEL_REV,
+  WAYPOINT_CLASS,
+  isL4WhenKey,
+} from '../ambient/index.ts';
+import { selectorMatches, stringRecord } from '../model/access.ts';
 import type { JsonObject, JsonValue, ObjectPath, Resource } from '../model/types.ts';
 import type { MigrationContext, ServiceRef } from './context.ts';
-import { keyOf, stringMap, SYSTEM_NAMESPACES, WAYPOINT_CLASS } from './context.ts';
+import { keyOf, SYSTEM_NAMESPACES } from './context.ts';
 import { clone, dnsLabel, isObject } from './util.ts';
-
-const L7_SOURCE = ['requestPrincipals', 'notRequestPrincipals', 'remoteIpBlocks', 'notRemoteIpBlocks'];
-const L7_OPERATION = ['hosts', 'notHosts', 'methods', 'notMethods', 'paths', 'notPaths'];
-const L4_WHEN = new Set(['source.ip', 'source.namespace', 'source.principal', 'destination.ip', 'destination.port']);
-const ROOT_NAMESPACE = 'istio-system';
 
 /** Paths of every L7-only attribute in an AuthorizationPolicy (empty for an L4 policy). */
 export function l7Attributes(spec: JsonObject): ObjectPath[] {
@@ -36,7 +40,7 @@ export function l7Attributes(spec: JsonObject): ObjectPath[] {
         for (const k of L7_OPERATION) if (op[k] !== undefined) out.push(['spec', 'rules', i, 'to', j, 'operation', k]);
     });
     (Array.isArray(rule.when) ? rule.when : []).forEach((w, j) => {
-      if (isObject(w) && typeof w.key === 'string' && !L4_WHEN.has(w.key))
+      if (isObject(w) && typeof w.key === 'string' && !isL4WhenKey(w.key))
         out.push(['spec', 'rules', i, 'when', j, 'key']);
     });
   });
@@ -70,7 +74,7 @@ export function servicesForSelector(
 ): { refs: ServiceRef[]; broader: string[] } {
   const nsPods = ctx.podsIn(ns);
   const pods = nsPods.filter((p) => selectorMatches(selector, p.labels));
-  const matchLabels = stringMap(selector.matchLabels);
+  const matchLabels = stringRecord(selector.matchLabels);
   const hasExpr = Array.isArray(selector.matchExpressions) && selector.matchExpressions.length > 0;
   const refs: ServiceRef[] = [];
   const broader: string[] = [];
@@ -384,7 +388,7 @@ export function convertPolicies(ctx: MigrationContext): void {
 function switchNamespace(ctx: MigrationContext, r: Resource): void {
   if (SYSTEM_NAMESPACES.has(r.name)) return;
   const injection = r.labels['istio-injection'];
-  const rev = r.labels['istio.io/rev'];
+  const rev = r.labels[LABEL_REV];
   if (injection !== 'enabled' && rev === undefined) return;
   setNamespaceAmbient(ctx.primary(r)!);
   ctx.add(
@@ -400,8 +404,8 @@ export function setNamespaceAmbient(obj: JsonObject): void {
   const md = isObject(obj.metadata) ? obj.metadata : (obj.metadata = {});
   const labels = isObject(md.labels) ? md.labels : (md.labels = {});
   delete labels['istio-injection'];
-  delete labels['istio.io/rev'];
-  labels['istio.io/dataplane-mode'] = 'ambient';
+  delete labels[LABEL_REV];
+  labels[LABEL_DATAPLANE_MODE] = 'ambient';
 }
 
 /** Identity conditions that stop matching once a waypoint sits in front of the pod. */

@@ -15,7 +15,8 @@ import { preferredApiVersion } from '../catalog/index.ts';
 import type { JsonObject, JsonValue, ObjectPath, Resource } from '../model/types.ts';
 import { compileRe2 } from '../model/re2.ts';
 import type { MigrationContext, ServiceRef } from './context.ts';
-import { keyOf, TRUST_DOMAIN } from './context.ts';
+import { DEFAULT_TRUST_DOMAIN as TRUST_DOMAIN } from '../ambient/index.ts';
+import { keyOf } from './context.ts';
 import {
   clone,
   dnsLabel,

@@ -31,7 +31,8 @@ export function getObject(obj: JsonValue | undefined, path: ObjectPath): JsonObj
 const NO_STRINGS: Readonly<Record<string, string>> = Object.freeze({});
 
 /**
- * A label-style map as strings (null values dropped, numbers and booleans spelled out). The object itself is
+ * A label-style map as strings (numbers and booleans spelled out; null, object and array values dropped: the API
+ * server would reject them, and spelling one out could run a user-supplied `toString`). The object itself is
  * returned when it already is one — the common case, and this runs for every resource — so callers must treat
  * the result as read-only.
  */
@@ -47,8 +48,9 @@ export function stringRecord(value: JsonValue | undefined): Readonly<Record<stri
   if (clean) return value as Readonly<Record<string, string>>;
   const out: Record<string, string> = {};
   for (const k in value) {
+    if (!Object.prototype.hasOwnProperty.call(value, k)) continue;
     const v = value[k];
-    if (v !== null && v !== undefined) out[k] = String(v);
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[k] = String(v);
   }
   return out;
 }

@@ -12,6 +12,7 @@ import {
   isWaypointPod,
   LABEL_USE_WAYPOINT,
   lastWins,
+  podTemplatePath,
   requestedWaypoint,
   resolveWaypoint as resolveWaypointIn,
   roleOf,
@@ -113,12 +114,7 @@ function isGatewayApi(r: Resource): boolean {
 
 function podSpecOf(r: Resource): { meta: JsonObject | undefined; spec: JsonObject | undefined } {
   if (r.kind === 'Pod') return { meta: getObject(r.obj, ['metadata']), spec: getObject(r.obj, ['spec']) };
-  if (r.kind === 'CronJob')
-    return {
-      meta: getObject(r.obj, ['spec', 'jobTemplate', 'spec', 'template', 'metadata']),
-      spec: getObject(r.obj, ['spec', 'jobTemplate', 'spec', 'template', 'spec']),
-    };
-  const template = getObject(r.obj, ['spec', 'template']);
+  const template = getObject(r.obj, podTemplatePath(r.kind) ?? ['spec', 'template']);
   return { meta: getObject(template, ['metadata']), spec: getObject(template, ['spec']) };
 }
 
