@@ -3,20 +3,18 @@ import type { Waypoint } from '../../model/mesh.ts';
 import type { JsonValue, ObjectPath, Resource } from '../../model/types.ts';
 import type { Rule } from '../rule.ts';
 import { y } from '../testing-yaml.ts';
-import { authorizationPolicies, principalMatches, selectedTargets, serviceWaypoint } from './helpers.ts';
+import { principalMatches, serviceAccountMatches, stringMatch } from '../../ambient/index.ts';
+import { authorizationPolicies, selectedTargets, serviceWaypoint } from './helpers.ts';
 import type { Callers } from './helpers.ts';
 
 // Evidence: ztunnel src/proxy/inbound.rs: traffic arriving from a waypoint carries the waypoint's identity, so the
 // destination ztunnel evaluates selector policies against the waypoint principal
 // (cluster.local/ns/<ns>/sa/<waypoint SA>). SEMANTICS §3.
-function admits(callers: Callers, wp: Waypoint): boolean {
+function admits(callers: Callers, wp: Waypoint, policyNs: string): boolean {
   for (const p of callers.principals) if (principalMatches(p, wp.principal)) return true;
-  for (const n of callers.namespaces) if (principalMatches(n, wp.namespace)) return true;
-  if (callers.serviceAccounts.length) {
-    const waypointSa = `${wp.namespace}/${wp.serviceAccount}`;
-    for (const s of callers.serviceAccounts) if (s === waypointSa) return true;
-  }
-  return false;
+  for (const n of callers.namespaces) if (stringMatch(n, wp.namespace)) return true;
+  // `sa` alone is in the policy's namespace (release-1.31 A/authorization.go stringToServiceAccountMatch).
+  return callers.serviceAccounts.length > 0 && serviceAccountMatches(callers.serviceAccounts, wp.principal, policyNs);
 }
 
 /** Whether any string is in the array value. */
@@ -142,7 +140,7 @@ export const rule: Rule = {
       const { services } = selectedTargets(ctx.mesh, p.namespace, p.selector);
       for (const s of services) {
         const wp = serviceWaypoint(ctx.mesh, s).waypoint;
-        if (!wp || admits(p.callers, wp)) continue;
+        if (!wp || admits(p.callers, wp, p.namespace)) continue;
         ctx.report({
           resource: p.resource,
           path: firstIdentity(p.resource),

@@ -9,6 +9,20 @@ import { get, getArray, getObject, getString, selectorMatches } from '../../mode
 import type { Mesh, ServiceInfo, Workload } from '../../model/mesh.ts';
 import type { JsonObject, JsonValue, ObjectPath, Resource } from '../../model/types.ts';
 import {
+  actionOf,
+  hasTargetRefs,
+  isDryRun,
+  isL4WhenKey,
+  L7_OPERATION_FIELDS,
+  L7_SOURCE_FIELDS,
+  namespaceIsAmbient as namespaceLabelsAmbient,
+  policySelector,
+  targetRefs,
+  type Action,
+  type TargetRef,
+} from '../../ambient/index.ts';
+import { LABEL_USE_WAYPOINT, isWaypointOptOut, labelOf } from '../../ambient/labels.ts';
+import {
   EXPERIMENTAL_ENUM_VALUES,
   EXPERIMENTAL_FIELDS,
   EXPERIMENTAL_ONLY_VERSIONS,
@@ -30,81 +44,15 @@ export function ofKind(mesh: Mesh, kind: string, group: string): Resource[] {
 const isObject = (v: JsonValue | undefined): v is JsonObject =>
   v !== null && v !== undefined && typeof v === 'object' && !Array.isArray(v);
 
-// spec(), hasTargetRefs() and actionOf() run for every policy in several rules: plain property reads.
+// spec() runs for every policy in several rules: plain property reads. Target refs, actions and selectors come from
+// the semantics layer (src/lib/ambient/attachment.ts).
 export function spec(r: Resource): JsonObject {
   const s = r.obj.spec;
   return isObject(s) ? s : {};
 }
 
-export function hasTargetRefs(r: Resource): boolean {
-  const s = r.obj.spec;
-  if (!isObject(s)) return false;
-  const many = s.targetRefs;
-  return isObject(s.targetRef) || (Array.isArray(many) && many.length > 0);
-}
-
-/**
- * The object `spec.targetRef` (index -1) or `spec.targetRefs[index]`, with its string fields (undefined when
- * absent or not a string). The fields are read here so that rules need not go back to the policy's objects.
- */
-export interface TargetRef {
-  readonly index: number;
-  readonly group: string | undefined;
-  readonly kind: string | undefined;
-  readonly name: string | undefined;
-}
-
-const NO_REFS: readonly TargetRef[] = Object.freeze([]);
-
-const targetRef = (ref: JsonObject, index: number): TargetRef => ({
-  index,
-  group: typeof ref.group === 'string' ? ref.group : undefined,
-  kind: typeof ref.kind === 'string' ? ref.kind : undefined,
-  name: typeof ref.name === 'string' ? ref.name : undefined,
-});
-
-export const targetRefPath = (t: TargetRef): ObjectPath =>
-  t.index < 0 ? ['spec', 'targetRef'] : ['spec', 'targetRefs', t.index];
-
-/** `targetRef` and each `targetRefs[i]` (a shared empty array when there is none). */
-export function targetRefs(r: Resource): readonly TargetRef[] {
-  const s = r.obj.spec;
-  if (s === null || typeof s !== 'object' || Array.isArray(s)) return NO_REFS;
-  const one = getObject(s, ['targetRef']);
-  const many = s.targetRefs;
-  if (!one && !(Array.isArray(many) && many.length)) return NO_REFS;
-  // The usual policy has one targetRefs entry: a literal of that size (the digest keeps these for the whole run).
-  if (!one && Array.isArray(many) && many.length === 1 && isObject(many[0])) return [targetRef(many[0], 0)];
-  const out: TargetRef[] = [];
-  if (one) out.push(targetRef(one, -1));
-  if (Array.isArray(many))
-    for (let i = 0; i < many.length; i++) {
-      const t = many[i];
-      if (t && typeof t === 'object' && !Array.isArray(t)) out.push(targetRef(t, i));
-    }
-  return out;
-}
-
-export type Action = 'ALLOW' | 'DENY' | 'AUDIT' | 'CUSTOM';
-export function actionOf(r: Resource): Action {
-  const s = r.obj.spec;
-  const a = isObject(s) ? s.action : undefined;
-  return a === 'DENY' || a === 'AUDIT' || a === 'CUSTOM' ? a : 'ALLOW';
-}
-
 // ---------------------------------------------------------------- L4 / L7 attributes (SEMANTICS §3)
-// istio/istio pilot/pkg/serviceregistry/ambient/authorization.go decides what ztunnel can enforce.
-
-export const L7_SOURCE = ['requestPrincipals', 'notRequestPrincipals', 'remoteIpBlocks', 'notRemoteIpBlocks'] as const;
-export const L7_OPERATION = ['hosts', 'notHosts', 'methods', 'notMethods', 'paths', 'notPaths'] as const;
-export const L4_WHEN_KEYS = new Set([
-  'source.ip',
-  'source.namespace',
-  'source.principal',
-  'destination.ip',
-  'destination.port',
-]);
-export const DROPPED_SOURCE = ['trustDomains', 'notTrustDomains'] as const;
+// src/lib/ambient/authz.ts holds the tables (release-1.31 A/authorization.go decides what ztunnel can enforce).
 
 export interface L7Use {
   readonly path: ObjectPath;
@@ -126,7 +74,7 @@ export function l7Uses(r: Resource, i: number): readonly L7Use[] {
     for (let j = 0; j < from.length; j++) {
       const src = getObject(from[j], ['source']);
       if (!src) continue;
-      for (const k of L7_SOURCE)
+      for (const k of L7_SOURCE_FIELDS)
         if (src[k] !== undefined) (out ??= []).push({ path: ['spec', 'rules', i, 'from', j, 'source', k], field: k });
     }
   const to = rule.to;
@@ -134,14 +82,14 @@ export function l7Uses(r: Resource, i: number): readonly L7Use[] {
     for (let j = 0; j < to.length; j++) {
       const op = getObject(to[j], ['operation']);
       if (!op) continue;
-      for (const k of L7_OPERATION)
+      for (const k of L7_OPERATION_FIELDS)
         if (op[k] !== undefined) (out ??= []).push({ path: ['spec', 'rules', i, 'to', j, 'operation', k], field: k });
     }
   const when = rule.when;
   if (Array.isArray(when))
     for (let j = 0; j < when.length; j++) {
       const key = getString(when[j], ['key']);
-      if (key !== undefined && !L4_WHEN_KEYS.has(key))
+      if (key !== undefined && !isL4WhenKey(key))
         (out ??= []).push({ path: ['spec', 'rules', i, 'when', j, 'key'], field: `when ${key}` });
     }
   return out ?? NO_L7;
@@ -151,7 +99,7 @@ export function l7Uses(r: Resource, i: number): readonly L7Use[] {
 
 /** Bits of PolicyDigest.uses. Each may be set when the exact check finds nothing; never unset when it would. */
 export const USES_L7 = 1; // l7Uses() of some rule is not empty
-export const USES_DROPPED_SOURCE = 2; // a from.source has trustDomains / notTrustDomains
+export const USES_DROPPED_SOURCE = 2; // a from.source has trustDomains / notTrustDomains (ztunnel ignores them)
 export const USES_PORT = 4; // a to.operation has ports / notPorts, or a when key is destination.port
 
 /** Caller identities of a policy whose every rule names them (see PolicyDigest.callers). */
@@ -169,6 +117,12 @@ export interface PolicyDigest {
   /** apiVersion is security.istio.io/… */
   readonly istio: boolean;
   readonly action: Action;
+  /**
+   * `istio.io/dry-run` (ParseBool): never enforced — not sent to ztunnel unless istiod runs with
+   * AMBIENT_ENABLE_DRY_RUN_AUTHORIZATION_POLICY (and then only logged), a shadow rule at a waypoint; it does not
+   * count as an ALLOW policy either (release-1.31 A/authorization.go convertAuthorizationPolicy).
+   */
+  readonly dryRun: boolean;
   /** hasTargetRefs() */
   readonly targeted: boolean;
   /** targetRefs() */
@@ -233,7 +187,7 @@ function digest(r: Resource): PolicyDigest {
           named = false;
           continue;
         }
-        // Named reads (L7_SOURCE, DROPPED_SOURCE): a loop over key names made each a megamorphic keyed load.
+        // Named reads (L7_SOURCE_FIELDS, ZTUNNEL_IGNORED_SOURCE_FIELDS): a loop over key names made each a megamorphic keyed load.
         if (
           src.requestPrincipals !== undefined ||
           src.notRequestPrincipals !== undefined ||
@@ -264,7 +218,7 @@ function digest(r: Resource): PolicyDigest {
           op.paths !== undefined ||
           op.notPaths !== undefined
         )
-          uses |= USES_L7; // L7_OPERATION
+          uses |= USES_L7; // L7_OPERATION_FIELDS
         if (Array.isArray(op.ports) || Array.isArray(op.notPorts)) uses |= USES_PORT;
       }
     const when = rule.when;
@@ -273,7 +227,7 @@ function digest(r: Resource): PolicyDigest {
         const w = when[j];
         const key = isObject(w) ? w.key : undefined;
         if (typeof key !== 'string') continue;
-        if (!L4_WHEN_KEYS.has(key)) uses |= USES_L7;
+        if (!isL4WhenKey(key)) uses |= USES_L7;
         else if (key === 'destination.port') uses |= USES_PORT;
       }
   }
@@ -282,6 +236,7 @@ function digest(r: Resource): PolicyDigest {
     namespace: r.namespace,
     istio: isIstioSecurity(r),
     action: actionOf(r),
+    dryRun: isDryRun(r.annotations),
     targeted: hasTargetRefs(r),
     targetRefs: targetRefs(r),
     selector,
@@ -326,7 +281,7 @@ export function scopeIsAmbient(mesh: Mesh, r: Resource): boolean | undefined {
 
 function computeScopeIsAmbient(mesh: Mesh, r: Resource): boolean | undefined {
   if (r.namespace === mesh.rootNamespace) return undefined;
-  const selector = getObject(r.obj, ['spec', 'selector']) ?? getObject(r.obj, ['spec', 'workloadSelector']);
+  const selector = policySelector(r);
   const workloads = selector
     ? mesh.workloadsSelectedBy(r.namespace, selector)
     : workloadsInNamespace(mesh, r.namespace);
@@ -337,9 +292,7 @@ function computeScopeIsAmbient(mesh: Mesh, r: Resource): boolean | undefined {
 /** true: the Namespace is labelled ambient (and not sidecar-injected); false: it is in the manifests without it; undefined: absent. */
 export function namespaceIsAmbient(mesh: Mesh, ns: string): boolean | undefined {
   if (!mesh.hasNamespace(ns)) return undefined;
-  const labels = mesh.namespaceLabels(ns);
-  const injected = labels['istio-injection'] === 'enabled' || labels['istio.io/rev'] !== undefined;
-  return labels['istio.io/dataplane-mode'] === 'ambient' && !injected;
+  return namespaceLabelsAmbient(mesh.namespaceLabels(ns));
 }
 
 type Targets = { workloads: readonly Workload[]; services: readonly ServiceInfo[] };
@@ -498,15 +451,6 @@ export function serviceWaypoint(mesh: Mesh, s: ServiceInfo): ReturnType<Mesh['re
   return b;
 }
 
-/** A principal pattern (`*`, `prefix*`, `*suffix`, exact) matches a concrete principal. */
-export function principalMatches(pattern: string, principal: string): boolean {
-  const p = pattern.startsWith('spiffe://') ? pattern.slice(9) : pattern;
-  if (p === '*') return true;
-  if (p.endsWith('*')) return principal.startsWith(p.slice(0, -1));
-  if (p.startsWith('*')) return principal.endsWith(p.slice(1));
-  return p === principal;
-}
-
 export function strings(v: JsonValue | undefined): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 }
@@ -530,19 +474,19 @@ export function waypointLabelUses(mesh: Mesh): readonly WaypointLabelUse[] {
   const cached = labelUseCache.get(mesh);
   if (cached) return cached;
   const out: WaypointLabelUse[] = [];
-  const KEY = 'istio.io/use-waypoint';
+  const KEY = LABEL_USE_WAYPOINT;
   for (let ix = 0, list_ = mesh.byKind('Namespace'); ix < list_.length; ix++) {
     const r = list_[ix]!;
-    const v = r.labels[KEY];
-    if (r.apiVersion !== 'v1' || v === undefined || v === 'none' || v === '') continue;
+    const v = labelOf(r.labels, KEY);
+    if (r.apiVersion !== 'v1' || v === undefined || isWaypointOptOut(v)) continue;
     // A Service with no label of its own in this namespace resolves through the namespace label.
     const binding = mesh.resolveWaypoint({ kind: 'Service', resource: r, namespace: r.name, labels: {} });
     out.push({ resource: r, path: ['metadata', 'labels', KEY], kind: 'Namespace', binding });
   }
   for (let ix = 0, list_ = mesh.services; ix < list_.length; ix++) {
     const s = list_[ix]!;
-    const v = s.labels[KEY];
-    if (v === undefined || v === 'none' || v === '') continue;
+    const v = labelOf(s.labels, KEY);
+    if (v === undefined || isWaypointOptOut(v)) continue;
     out.push({
       resource: s.resource,
       path: ['metadata', 'labels', KEY],
@@ -552,10 +496,10 @@ export function waypointLabelUses(mesh: Mesh): readonly WaypointLabelUse[] {
   }
   for (let ix = 0, list_ = mesh.workloads; ix < list_.length; ix++) {
     const w = list_[ix]!;
-    const v = w.labels[KEY];
-    if (v === undefined || v === 'none' || v === '' || w.isWaypoint) continue;
+    const v = labelOf(w.labels, KEY);
+    if (v === undefined || isWaypointOptOut(v) || w.isWaypoint) continue;
     const kind = w.kind === 'WorkloadEntry' ? 'WorkloadEntry' : 'Pod';
-    const own = w.resource.labels[KEY] !== undefined;
+    const own = labelOf(w.resource.labels, KEY) !== undefined;
     const path: ObjectPath =
       kind === 'WorkloadEntry' || w.kind === 'Pod' || own
         ? ['metadata', 'labels', KEY]

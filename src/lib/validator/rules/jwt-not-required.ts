@@ -2,7 +2,8 @@ import { getArray, getString } from '../../model/access.ts';
 import type { Resource } from '../../model/types.ts';
 import type { Rule } from '../rule.ts';
 import { y } from '../testing-yaml.ts';
-import { actionOf, isIstioSecurity, strings } from './helpers.ts';
+import { actionOf } from '../../ambient/index.ts';
+import { isIstioSecurity, strings } from './helpers.ts';
 
 // Evidence: istio.io docs (RequestAuthentication: "requests without a token are accepted"; require one with an
 // AuthorizationPolicy on requestPrincipals) and SEMANTICS §6.

@@ -1,8 +1,8 @@
 import type { Resource } from '../../model/types.ts';
 import type { Rule, RuleContext } from '../rule.ts';
 import { y } from '../testing-yaml.ts';
-import { authorizationPolicies, serviceNamed, serviceWaypoint, targetRefPath, targetRefs } from './helpers.ts';
-import type { TargetRef } from './helpers.ts';
+import { targetRefPath, targetRefs, type TargetRef } from '../../ambient/index.ts';
+import { authorizationPolicies, serviceNamed, serviceWaypoint } from './helpers.ts';
 
 // Evidence: istio/istio pilot/pkg/serviceregistry/ambient (policy attachment): a targetRefs policy only reaches the
 // waypoint bound to the target; with no waypoint the status says AncestorNotBound and nothing enforces it.

@@ -1,7 +1,8 @@
 import { getArray, getObject } from '../../model/access.ts';
 import type { Rule } from '../rule.ts';
 import { y } from '../testing-yaml.ts';
-import { hasTargetRefs, isGroup, serviceWaypoint, servicesInNamespace } from './helpers.ts';
+import { hasTargetRefs } from '../../ambient/index.ts';
+import { isGroup, serviceWaypoint, servicesInNamespace } from './helpers.ts';
 
 // Evidence: ztunnel emits L4 metrics and access logs only (no tracing support in istio/ztunnel); spans come from
 // waypoints and gateways. SEMANTICS §7.

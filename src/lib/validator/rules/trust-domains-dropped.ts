@@ -1,7 +1,8 @@
 import { getArray, getObject } from '../../model/access.ts';
 import type { Rule } from '../rule.ts';
 import { y } from '../testing-yaml.ts';
-import { authorizationPolicies, DROPPED_SOURCE, scopeIsAmbient, USES_DROPPED_SOURCE } from './helpers.ts';
+import { ZTUNNEL_IGNORED_SOURCE_FIELDS } from '../../ambient/index.ts';
+import { authorizationPolicies, scopeIsAmbient, USES_DROPPED_SOURCE } from './helpers.ts';
 
 // Evidence: istio/istio's ambient authorization translation. Older trees
 // (pilot/pkg/serviceregistry/kube/controller/ambient/authorization.go, handleRule) build the ztunnel match from
@@ -84,7 +85,7 @@ export const rule: Rule = {
         for (let j = 0; j < froms.length; j++) {
           const src = getObject(froms[j], ['source']);
           if (!src) continue;
-          for (const k of DROPPED_SOURCE) {
+          for (const k of ZTUNNEL_IGNORED_SOURCE_FIELDS) {
             if (src[k] === undefined) continue;
             if (scopeIsAmbient(ctx.mesh, r) === false) break;
             ctx.report({
