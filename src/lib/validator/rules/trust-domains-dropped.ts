@@ -1,15 +1,15 @@
 import { getArray, getObject } from '../../model/access.ts';
 import type { Rule } from '../rule.ts';
 import { y } from '../testing-yaml.ts';
-import { ZTUNNEL_IGNORED_SOURCE_FIELDS } from '../../ambient/index.ts';
-import { authorizationPolicies, scopeIsAmbient, USES_DROPPED_SOURCE } from './helpers.ts';
+import { isZtunnelIgnoredSourceField, ZTUNNEL_IGNORED_SOURCE_FIELDS } from '../../ambient/index.ts';
+import type { JsonObject } from '../../model/types.ts';
+import { authorizationPolicies, l7Uses, scopeIsAmbient, USES_DROPPED_SOURCE } from './helpers.ts';
 
-// Evidence: istio/istio's ambient authorization translation. Older trees
-// (pilot/pkg/serviceregistry/kube/controller/ambient/authorization.go, handleRule) build the ztunnel match from
-// principals, namespaces, ipBlocks, serviceAccounts and ports and silently leave trustDomains out (the rule gets
-// broader). Newer trees (pilot/pkg/serviceregistry/ambient/authorization.go, httpSources) list trustDomains and
-// notTrustDomains as unsupported, so an ALLOW rule using them is dropped like an L7 rule (stricter) — the
-// simulator follows the newer behaviour. Either way the condition is not enforced as written, hence the warning.
+// Evidence: istio/istio release-1.31 (also release-1.30 and master) pilot/pkg/serviceregistry/ambient/
+// authorization.go: handleRule builds each ztunnel source match from ipBlocks, namespaces, serviceAccounts and
+// principals only, and httpSources (the unsupported-field report) does not list trustDomains. The field is neither
+// enforced nor reported: the rule gets broader (SEMANTICS §3 [rev]). A source left with no other field is an empty
+// match, which ztunnel (src/rbac.rs) treats as matching every connection.
 export const rule: Rule = {
   meta: {
     id: 'trust-domains-dropped',
@@ -17,16 +17,16 @@ export const rule: Rule = {
     description: 'trustDomains / notTrustDomains in a policy enforced by ztunnel are silently ignored.',
     docs: {
       summary:
-        'ztunnel has no trust-domain match, so the condition is never enforced as written. Current istiod treats the field as unsupported and drops the whole ALLOW rule (which can leave the workload denying everything); older releases dropped only the field, making the rule broader. A DENY rule that relied on it never matches on it.',
+        'ztunnel has no trust-domain match and istiod drops `trustDomains` / `notTrustDomains` without a word, so the rule is enforced as if the field were not there: an ALLOW admits callers of every trust domain, a DENY denies them all. With nothing else in that source, the rule matches every caller.',
       details: [
-        'Selector and namespace-wide AuthorizationPolicies are translated into ztunnel rules. The translation keeps principals, namespaces, IP blocks, service accounts and ports, but ztunnel has no place for `trustDomains` or `notTrustDomains`. What happens to the rule depends on the istiod version:',
+        'Selector, namespace-wide and mesh-wide AuthorizationPolicies are translated into ztunnel rules. The translation keeps principals, namespaces, IP blocks, service accounts and ports; `trustDomains` and `notTrustDomains` are neither converted nor listed as unsupported (unlike the HTTP attributes), so the policy is accepted and the status condition says nothing.',
         '',
-        '- current releases list the fields as unsupported, like HTTP attributes: an ALLOW rule that uses them is **dropped whole**, so `from: [{source: {trustDomains: ["partner.example"], namespaces: ["shop"]}}]` admits nobody, and if it was the only rule the workload denies everything;',
-        '- older releases dropped only the field: the same rule admitted `shop` callers from **every** trust domain.',
+        '- **ALLOW**: `from: [{source: {trustDomains: ["partner.example"], namespaces: ["shop"]}}]` admits `shop` callers from **every** trust domain. A source with only `trustDomains` admits everyone, plaintext callers included (reported as an error).',
+        '- **DENY**: the rule denies callers of every trust domain that match its other conditions. A source with only `trustDomains` or `notTrustDomains` denies **every** caller (reported as an error).',
         '',
-        'Neither is what the policy says, and the status condition is the only hint.',
+        'Policies annotated `istio.io/dry-run` are not enforced and are not reported. Policies with `targetRefs` are enforced by a waypoint (Envoy), which does match trust domains.',
       ].join('\n'),
-      fix: 'Express the condition with `principals` (which include the trust domain: `partner.example/ns/shop/sa/client`), or attach the policy to a waypoint with `targetRefs`.',
+      fix: 'Express the condition with `principals` (which include the trust domain: `partner.example/ns/shop/sa/client`), or attach the policy to a waypoint with `targetRefs`, where Envoy checks trust domains.',
     },
     examples: {
       valid: [
@@ -76,11 +76,13 @@ export const rule: Rule = {
   check(ctx) {
     for (let ix = 0, list_ = authorizationPolicies(ctx.mesh); ix < list_.length; ix++) {
       const p = list_[ix]!;
-      if (!p.istio || p.targeted || !(p.uses & USES_DROPPED_SOURCE)) continue;
+      if (!p.istio || p.targeted || p.dryRun || !(p.uses & USES_DROPPED_SOURCE)) continue;
       const { resource: r, action } = p;
       if (action !== 'ALLOW' && action !== 'DENY') continue;
       const rules = getArray(r.obj, ['spec', 'rules']);
       for (let i = 0; i < rules.length; i++) {
+        // An ALLOW rule with an L7 field is dropped whole: l7-policy-on-ztunnel's finding, not this one.
+        if (action === 'ALLOW' && l7Uses(r, i).length) continue;
         const froms = getArray(rules[i], ['from']);
         for (let j = 0; j < froms.length; j++) {
           const src = getObject(froms[j], ['source']);
@@ -88,14 +90,16 @@ export const rule: Rule = {
           for (const k of ZTUNNEL_IGNORED_SOURCE_FIELDS) {
             if (src[k] === undefined) continue;
             if (scopeIsAmbient(ctx.mesh, r) === false) break;
+            const alone = !hasOtherField(src);
             ctx.report({
               resource: r,
               path: ['spec', 'rules', i, 'from', j, 'source', k],
+              severity: alone ? 'error' : 'warning',
               message:
                 action === 'ALLOW'
-                  ? `ztunnel cannot match ${k}: current istiod drops this whole ALLOW rule (older releases dropped only the field, matching any trust domain). Either way it is not enforced as written.`
-                  : `ztunnel cannot match ${k}: this DENY rule does not check the trust domain as written.`,
-              fix: 'Put the trust domain into principals (td/ns/NS/sa/SA) or enforce the policy at a waypoint with targetRefs.',
+                  ? `ztunnel ignores ${k} (istiod neither converts nor reports it): ${alone ? 'with nothing else in this source, the rule admits every caller' : 'the rule admits matching callers of every trust domain'}.`
+                  : `ztunnel ignores ${k} (istiod neither converts nor reports it): ${alone ? 'with nothing else in this source, the rule denies every caller' : 'the rule denies matching callers of every trust domain'}.`,
+              fix: 'Put the trust domain into principals (td/ns/NS/sa/SA), or enforce the policy at a waypoint with targetRefs.',
             });
           }
         }
@@ -103,3 +107,9 @@ export const rule: Rule = {
     }
   },
 };
+
+/** The source names something besides the trust-domain fields ztunnel ignores. */
+function hasOtherField(src: JsonObject): boolean {
+  for (const k in src) if (src[k] !== undefined && src[k] !== null && !isZtunnelIgnoredSourceField(k)) return true;
+  return false;
+}
