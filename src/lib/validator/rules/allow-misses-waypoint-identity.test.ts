@@ -84,4 +84,21 @@ describe(ID, () => {
     const other = ap('        principals: [cluster.local/ns/shop/sa/web]').replace('{app: cart}', '{app: other}');
     expect(linesFor(ID, wp() + svc() + dep + other)).toEqual([]);
   });
+  // release-1.31 pilot/pkg/serviceregistry/ambient/authorization.go stringToServiceAccountMatch: `sa` alone is in
+  // the policy's namespace.
+  it('a bare serviceAccounts entry is in the policy namespace, so `waypoint` admits shop/waypoint', () => {
+    expect(linesFor(ID, wp() + svc() + ap('        serviceAccounts: [waypoint]'))).toEqual([]);
+    expect(linesFor(ID, wp() + svc() + ap('        serviceAccounts: [shop/waypoint]'))).toEqual([]);
+    expect(linesFor(ID, wp() + svc() + ap('        serviceAccounts: [web]'))).toEqual([29]);
+  });
+  // release-1.31 pilot/pkg/serviceregistry/ambient/authorization.go convertAuthorizationPolicy: a dry-run policy
+  // (istio.io/dry-run, ParseBool) is not sent to ztunnel without AMBIENT_ENABLE_DRY_RUN_AUTHORIZATION_POLICY, and
+  // ztunnel src/state.rs gives dry-run policies no effect even with it.
+  it('a dry-run policy denies nothing: not reported', () => {
+    const dry = ap('        principals: [cluster.local/ns/shop/sa/web]').replace(
+      'metadata: {name: p, namespace: shop}',
+      'metadata: {name: p, namespace: shop, annotations: {istio.io/dry-run: "true"}}',
+    );
+    expect(linesFor(ID, wp() + svc() + dry)).toEqual([]);
+  });
 });

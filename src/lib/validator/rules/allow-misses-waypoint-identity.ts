@@ -135,7 +135,8 @@ export const rule: Rule = {
     for (let ix = 0, list_ = authorizationPolicies(ctx.mesh); ix < list_.length; ix++) {
       const p = list_[ix]!;
       // Without `callers` some rule admits any caller, the waypoint too (and no rules is allow-nothing's finding).
-      if (!p.istio || p.targeted || p.action !== 'ALLOW' || !p.callers) continue;
+      // A dry-run policy denies nothing (release-1.31 A/authorization.go convertAuthorizationPolicy).
+      if (!p.istio || p.targeted || p.dryRun || p.action !== 'ALLOW' || !p.callers) continue;
       if (p.namespace === ctx.mesh.rootNamespace) continue;
       const { services } = selectedTargets(ctx.mesh, p.namespace, p.selector);
       for (const s of services) {

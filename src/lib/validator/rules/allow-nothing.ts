@@ -19,6 +19,8 @@ export const rule: Rule = {
         'This is the documented "allow-nothing" baseline and is often intended, which is why the finding is informational. It is a trap when written by accident, for example an `action: ALLOW` policy whose `rules:` were removed while editing, or `spec: {}`.',
         '',
         'Note the difference with `rules: [{}]`: one empty rule matches everything, so that policy allows all traffic.',
+        '',
+        'A policy annotated `istio.io/dry-run: "true"` is not reported: it is never enforced and does not count as an ALLOW policy, at ztunnel or at a waypoint.',
       ].join('\n'),
       fix: 'If the intent is a deny-all baseline, keep it and add ALLOW policies for the traffic you need. Otherwise add the rules that describe the allowed traffic.',
     },
@@ -59,7 +61,9 @@ export const rule: Rule = {
   check(ctx) {
     for (let ix = 0, list_ = authorizationPolicies(ctx.mesh); ix < list_.length; ix++) {
       const p = list_[ix]!;
-      if (!p.istio || p.action !== 'ALLOW' || p.ruleCount > 0) continue;
+      // A dry-run policy is not enforced and does not count as an ALLOW policy (release-1.31 A/authorization.go
+      // convertAuthorizationPolicy; ztunnel src/state.rs: dry-run policies have no effect).
+      if (!p.istio || p.action !== 'ALLOW' || p.ruleCount > 0 || p.dryRun) continue;
       const r = p.resource;
       const spec = getObject(r.obj, ['spec']);
       const scope = p.targeted

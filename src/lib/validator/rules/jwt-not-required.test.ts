@@ -46,4 +46,15 @@ describe(ID, () => {
       linesFor(ID, ra() + ap('istio-system', 'ALLOW', '  - from: [{source: {requestPrincipals: ["*"]}}]')),
     ).toEqual([]);
   });
+  // release-1.31 pilot/pkg/serviceregistry/ambient/authorization.go convertAuthorizationPolicy: a dry-run policy at a waypoint is
+  // a shadow rule (logged only); for ztunnel
+  // (istio.io/dry-run, ParseBool) is not sent to ztunnel without AMBIENT_ENABLE_DRY_RUN_AUTHORIZATION_POLICY, and
+  // ztunnel src/state.rs gives dry-run policies no effect even with it.
+  it('a dry-run ALLOW requiring a token requires nothing', () => {
+    const dry = ap('shop', 'ALLOW', '  - from: [{source: {requestPrincipals: ["*"]}}]').replace(
+      'metadata: {name: p, namespace: shop}',
+      'metadata: {name: p, namespace: shop, annotations: {istio.io/dry-run: "true"}}',
+    );
+    expect(linesFor(ID, ra() + dry)).toEqual([2]);
+  });
 });

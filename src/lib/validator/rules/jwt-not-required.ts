@@ -2,12 +2,14 @@ import { getArray, getString } from '../../model/access.ts';
 import type { Resource } from '../../model/types.ts';
 import type { Rule } from '../rule.ts';
 import { y } from '../testing-yaml.ts';
-import { actionOf } from '../../ambient/index.ts';
+import { actionOf, isDryRun } from '../../ambient/index.ts';
 import { isIstioSecurity, strings } from './helpers.ts';
 
 // Evidence: istio.io docs (RequestAuthentication: "requests without a token are accepted"; require one with an
 // AuthorizationPolicy on requestPrincipals) and SEMANTICS §6.
 function requiresToken(ap: Resource): boolean {
+  // A dry-run policy only logs at the waypoint (a shadow rule): it requires nothing.
+  if (isDryRun(ap.annotations)) return false;
   const action = actionOf(ap);
   for (const rule of getArray(ap.obj, ['spec', 'rules'])) {
     for (const from of getArray(rule, ['from'])) {
@@ -37,7 +39,7 @@ export const rule: Rule = {
       details: [
         'This is the most common JWT misconfiguration: the issuer and JWKS are set up, a request with a bad token gets 401, and everyone assumes the API is protected. A request without an `Authorization` header is let through with no `request.auth.*` attributes.',
         '',
-        'The rule looks for an AuthorizationPolicy in the same namespace (or the root namespace) that requires a token: an ALLOW rule with `from.source.requestPrincipals` (for example `["*"]`) or a `when` on `request.auth.*`, or a DENY rule with `notRequestPrincipals`. It does not check that the policy targets the same waypoint or workloads.',
+        'The rule looks for an AuthorizationPolicy in the same namespace (or the root namespace) that requires a token: an ALLOW rule with `from.source.requestPrincipals` (for example `["*"]`) or a `when` on `request.auth.*`, or a DENY rule with `notRequestPrincipals`. A policy annotated `istio.io/dry-run: "true"` does not count: it only logs. It does not check that the policy targets the same waypoint or workloads.',
       ].join('\n'),
       fix: 'Add an AuthorizationPolicy with the same `targetRefs`: `action: ALLOW`, `rules: [{from: [{source: {requestPrincipals: ["*"]}}]}]` (or a DENY with `notRequestPrincipals: ["*"]`).',
     },

@@ -129,4 +129,17 @@ describe(ID, () => {
   it('AUDIT and CUSTOM are left to ztunnel-unsupported-action', () => {
     expect(got(policy('AUDIT', '  - to:', '    - operation:', '        methods: ["GET"]'))).toEqual([]);
   });
+  // release-1.31 pilot/pkg/serviceregistry/ambient/authorization.go convertAuthorizationPolicy: a dry-run policy
+  // (istio.io/dry-run, ParseBool) is not sent to ztunnel without AMBIENT_ENABLE_DRY_RUN_AUTHORIZATION_POLICY, and
+  // ztunnel src/state.rs gives dry-run policies no effect even with it.
+  it('a dry-run policy is never enforced: it cannot deny all, so it is not reported', () => {
+    const dry = (v: string) =>
+      policy('ALLOW', '  - to:', '    - operation:', '        methods: ["GET"]').replace(
+        '  namespace: shop',
+        `  namespace: shop\n  annotations: {istio.io/dry-run: "${v}"}`,
+      );
+    expect(got(dry('true'))).toEqual([]);
+    expect(got(dry('T'))).toEqual([]);
+    expect(got(dry('false'))).toEqual([[15, 'error']]);
+  });
 });

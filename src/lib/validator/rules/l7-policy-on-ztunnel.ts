@@ -25,7 +25,7 @@ export const rule: Rule = {
         '- **ALLOW** (reported as an error): the whole rule is dropped, its L4 parts too. If every rule is dropped the policy is still an ALLOW policy with no rules, so the selected workloads **deny all** traffic.',
         '- **DENY** (reported as a warning): the L7 matches are removed. A `to` with only methods/paths, a `from` with only `requestPrincipals`, or any L7 `when` can no longer match, so the rule never denies anything; an L7 field next to an L4 field in the same match leaves only the L4 part, which denies more than intended.',
         '',
-        'The policy is not reported when the manifests show that the workloads it selects are not in ambient (for example a namespace with sidecar injection).',
+        'The policy is not reported when the manifests show that the workloads it selects are not in ambient (for example a namespace with sidecar injection), nor when it is annotated `istio.io/dry-run: "true"`: a dry-run policy is never enforced, so it cannot deny anything (see `ztunnel-unsupported-action`).',
       ].join('\n'),
       fix: 'Attach the policy to a waypoint with `targetRefs` (kind `Service` for one service, or kind `Gateway` for the waypoint itself) and make sure the service uses that waypoint (`istio.io/use-waypoint`). Keep only L4 attributes in selector policies.',
     },
@@ -118,7 +118,8 @@ export const rule: Rule = {
   check(ctx) {
     for (let ix = 0, list_ = authorizationPolicies(ctx.mesh); ix < list_.length; ix++) {
       const p = list_[ix]!;
-      if (!p.istio || p.targeted || !(p.uses & USES_L7)) continue;
+      // A dry-run policy is never enforced (release-1.31 A/authorization.go convertAuthorizationPolicy): ztunnel-unsupported-action says so.
+      if (!p.istio || p.targeted || p.dryRun || !(p.uses & USES_L7)) continue;
       const { resource: r, action } = p;
       if (action !== 'ALLOW' && action !== 'DENY') continue;
       const rules = getArray(r.obj, ['spec', 'rules']);

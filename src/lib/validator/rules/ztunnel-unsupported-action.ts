@@ -1,14 +1,18 @@
 import type { Rule } from '../rule.ts';
 import { y } from '../testing-yaml.ts';
+import { ANNOTATION_DRY_RUN } from '../../ambient/index.ts';
 import { authorizationPolicies, scopeIsAmbient } from './helpers.ts';
 
-// Evidence: istio/istio pilot/pkg/serviceregistry/ambient/authorization.go only converts ALLOW and DENY for
-// ztunnel; CUSTOM and AUDIT policies are skipped (the policy status reports that ztunnel ignores them).
+// Evidence: istio/istio release-1.31 pilot/pkg/serviceregistry/ambient/authorization.go convertAuthorizationPolicy
+// only converts ALLOW and DENY for ztunnel; CUSTOM and AUDIT policies are skipped (status reason UnsupportedValue).
+// A policy annotated istio.io/dry-run (ParseBool) is skipped the same way unless istiod runs with
+// AMBIENT_ENABLE_DRY_RUN_AUTHORIZATION_POLICY=true, and even then ztunnel only logs it (ztunnel src/state.rs).
 export const rule: Rule = {
   meta: {
     id: 'ztunnel-unsupported-action',
     severity: 'warning',
-    description: 'A CUSTOM or AUDIT AuthorizationPolicy without targetRefs is ignored by ztunnel.',
+    description:
+      'A CUSTOM or AUDIT AuthorizationPolicy without targetRefs is ignored by ztunnel (and a dry-run one is never enforced).',
     docs: {
       summary:
         'ztunnel enforces only ALLOW and DENY. A CUSTOM (external authorizer) or AUDIT policy attached by selector or namespace-wide is dropped for ambient workloads: no external check runs and nothing is audited.',
@@ -16,6 +20,8 @@ export const rule: Rule = {
         "In ambient mode, selector and namespace-wide AuthorizationPolicies go to ztunnel, which has no external-authorization client and no audit logging. istiod skips CUSTOM and AUDIT policies when it builds ztunnel's configuration, so for ambient workloads the policy has no effect at all.",
         '',
         'This matters most for CUSTOM: teams use it to put an external authorizer (OPA, oauth2-proxy) in front of a service. In ambient the requests reach the service without that check.',
+        '',
+        'A selector or namespace-wide policy annotated `istio.io/dry-run: "true"` (any Go boolean true: `1`, `t`, `TRUE`, …) is reported as information: istiod does not send it to ztunnel at all unless it runs with `AMBIENT_ENABLE_DRY_RUN_AUTHORIZATION_POLICY=true` (the status says `UnsupportedValue`), and with the flag ztunnel only logs what it would have done. It never denies and does not count as an ALLOW policy, so dry-run results for ambient workloads need the flag.',
       ].join('\n'),
       fix: 'Attach the policy to the waypoint that serves the workload with `targetRefs` (kind `Service` or `Gateway`); waypoints run CUSTOM and AUDIT policies. The extension provider must be configured in MeshConfig.',
     },
@@ -73,8 +79,19 @@ export const rule: Rule = {
       const p = list_[ix]!;
       if (!p.istio || p.targeted) continue;
       const { resource: r, action } = p;
-      if (action !== 'CUSTOM' && action !== 'AUDIT') continue;
+      if (!p.dryRun && action !== 'CUSTOM' && action !== 'AUDIT') continue;
       if (scopeIsAmbient(ctx.mesh, r) === false) continue;
+      // istiod checks dry-run before the action.
+      if (p.dryRun) {
+        ctx.report({
+          resource: r,
+          path: ['metadata', 'annotations', ANNOTATION_DRY_RUN],
+          severity: 'info',
+          message: `Dry-run policy: istiod sends it to ztunnel only with AMBIENT_ENABLE_DRY_RUN_AUTHORIZATION_POLICY=true, and ztunnel then only logs it; it never denies and does not count as an ALLOW policy.`,
+          fix: 'Set AMBIENT_ENABLE_DRY_RUN_AUTHORIZATION_POLICY=true on istiod to see its dry-run results, or remove the annotation to enforce it.',
+        });
+        continue;
+      }
       ctx.report({
         resource: r,
         path: ['spec', 'action'],
