@@ -5,6 +5,7 @@
  */
 import type { EditorView } from '@codemirror/view';
 import { parse as parseYaml } from 'yaml';
+import { isClientKind } from '../../lib/ambient/kinds.ts';
 import { buildMesh } from '../../lib/model/mesh.ts';
 import type { Mesh } from '../../lib/model/mesh.ts';
 import { parseManifests } from '../../lib/model/parse.ts';
@@ -27,7 +28,6 @@ const LINT_THROTTLE_MS = 100;
 /** Above this smoothed lint cost, lint is debounced (LINT_DEBOUNCE_MS) rather than run on each keystroke. */
 const SLOW_LINT_MS = 50;
 const MESH_DEBOUNCE_MS = 300;
-const CLIENT_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Pod', 'WorkloadEntry']);
 
 // Presets: the bookinfo base the labs deploy, and every reference example (loaded lazily when picked).
 const baseFiles = import.meta.glob<string>('../../../labs/base/*.yaml', { query: '?raw', import: 'default' });
@@ -180,7 +180,7 @@ export async function mount(root: HTMLElement): Promise<PlaygroundHandle> {
   function refreshTargets(keep?: SharedState['request']) {
     if (!mesh) return;
     const clients = mesh.workloads
-      .filter((w) => CLIENT_KINDS.has(w.kind) && !w.isWaypoint)
+      .filter((w) => isClientKind(w.kind) && !w.isWaypoint)
       .map((w) => ({ value: `${w.namespace}/${w.name}`, label: `${w.namespace}/${w.name}` }));
     setOptions(fromSel, [...clients, { value: 'external', label: 'external (outside the mesh)' }], keep?.from);
     const dests: { value: string; label: string }[] = [];

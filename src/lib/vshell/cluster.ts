@@ -7,7 +7,9 @@ import type { Mesh, Workload } from '../model/mesh.ts';
 import { parseManifests } from '../model/parse.ts';
 import type { JsonObject, JsonValue, Resource } from '../model/types.ts';
 import { podNameOf, principalOf } from '../simulator/mesh.ts';
-import { kindInfo } from '../ambient/kinds.ts';
+import { isClientKind, kindInfo, podTemplatePath, roleOf } from '../ambient/kinds.ts';
+import { DATAPLANE_NONE, LABEL_DATAPLANE_MODE, LABEL_GATEWAY_NAME } from '../ambient/labels.ts';
+import { getObject } from '../model/access.ts';
 
 export type StoredObject = JsonObject;
 
@@ -70,7 +72,6 @@ export function shortHash(s: string, n = 5): string {
 }
 
 export const NODE_NAME = 'atlas-worker';
-const POD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'Pod']);
 
 export interface VirtualPod {
   readonly name: string;
@@ -88,15 +89,14 @@ export function podsOf(objects: readonly StoredObject[]): VirtualPod[] {
   const created = new Map(objects.map((o) => [keyOf(o), metaOf(o)['creationTimestamp']]));
   const pods: VirtualPod[] = [];
   for (const w of mesh.workloads) {
-    if (!POD_KINDS.has(w.kind)) continue;
+    // Running pods: client workloads other than WorkloadEntries (a CronJob's pods come and go).
+    if (!isClientKind(w.kind) || roleOf(w.kind) === 'workload-entry') continue;
     const name = podNameOf(w);
     const mode = mesh.enrolment(w).mode;
     const annotations: Record<string, string> = { ...w.annotations };
     if (mode === 'ambient') annotations['ambient.istio.io/redirection'] = 'enabled';
-    const spec = (
-      w.kind === 'Pod' ? w.resource.obj['spec'] : (w.resource.obj['spec'] as JsonObject | undefined)?.['template']
-    ) as JsonObject | undefined;
-    const podSpec = (w.kind === 'Pod' ? spec : (spec?.['spec'] as JsonObject | undefined)) ?? {};
+    const template = podTemplatePath(w.kind);
+    const podSpec = getObject(w.resource.obj, template ? [...template, 'spec'] : ['spec']) ?? {};
     const ts = created.get(`${w.kind}|${w.namespace}|${w.name}`);
     const object: JsonObject = {
       apiVersion: 'v1',
@@ -136,7 +136,7 @@ export function podsOf(objects: readonly StoredObject[]): VirtualPod[] {
         metadata: {
           name,
           namespace: wp.namespace,
-          labels: { 'gateway.networking.k8s.io/gateway-name': wp.name, 'istio.io/dataplane-mode': 'none' },
+          labels: { [LABEL_GATEWAY_NAME]: wp.name, [LABEL_DATAPLANE_MODE]: DATAPLANE_NONE },
           ...(typeof ts === 'string' ? { creationTimestamp: ts } : {}),
         },
         spec: {

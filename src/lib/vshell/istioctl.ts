@@ -9,8 +9,16 @@
 import { stringify } from 'yaml';
 import type { JsonObject } from '../model/types.ts';
 import type { Workload } from '../model/mesh.ts';
-import { LABEL_DATAPLANE_MODE, LABEL_USE_WAYPOINT, LABEL_WAYPOINT_FOR } from '../model/mesh.ts';
-import { actionOf, policiesForWaypoint, policiesForWorkload } from '../simulator/authz.ts';
+import {
+  HBONE_PORT,
+  LABEL_DATAPLANE_MODE,
+  LABEL_REV,
+  LABEL_USE_WAYPOINT,
+  LABEL_WAYPOINT_FOR,
+  WAYPOINT_CLASS,
+} from '../ambient/labels.ts';
+import { actionOf } from '../ambient/attachment.ts';
+import { policiesForWaypoint, policiesForWorkload } from '../simulator/authz.ts';
 import { effectiveMtls } from '../simulator/peerauth.ts';
 import { endpointsOf, podNameOf, principalOf } from '../simulator/mesh.ts';
 import { keyOf, kindOf, labelsOf, meshOf, metaOf, nameOf, namespaceOf, podsOf, withStatus } from './cluster.ts';
@@ -94,12 +102,12 @@ function makeGateway(
 ): JsonObject {
   const labels: Record<string, string> = {};
   if (trafficType) labels[LABEL_WAYPOINT_FOR] = trafficType;
-  if (revision) labels['istio.io/rev'] = revision;
+  if (revision) labels[LABEL_REV] = revision;
   return {
     apiVersion: 'gateway.networking.k8s.io/v1',
     kind: 'Gateway',
     metadata: { name, namespace: ns, ...(Object.keys(labels).length ? { labels } : {}) },
-    spec: { gatewayClassName: 'istio-waypoint', listeners: [{ name: 'mesh', port: 15008, protocol: 'HBONE' }] },
+    spec: { gatewayClassName: WAYPOINT_CLASS, listeners: [{ name: 'mesh', port: HBONE_PORT, protocol: 'HBONE' }] },
   };
 }
 
@@ -177,8 +185,7 @@ function waypoint(s: Session, argv: string[], io: Io): number {
     case 'list': {
       const all = has(p, 'all-namespaces');
       const gws = s.objects
-        .filter((o) => kindOf(o) === 'Gateway' && (all || namespaceOf(o) === ns))
-        .filter((o) => (o['spec'] as JsonObject | undefined)?.['gatewayClassName'] === 'istio-waypoint')
+        .filter((o) => kindOf(o) === 'Gateway' && (all || namespaceOf(o) === ns) && isWaypoint(o, s.objects))
         .sort(
           (a, b) => (namespaceOf(a) ?? '').localeCompare(namespaceOf(b) ?? '') || nameOf(a).localeCompare(nameOf(b)),
         );
@@ -191,7 +198,7 @@ function waypoint(s: Session, argv: string[], io: Io): number {
         const st = withStatus(g, s.objects)['status'] as JsonObject | undefined;
         const conds = (st?.['conditions'] as JsonObject[] | undefined) ?? [];
         const programmed = String(conds.find((c) => c['type'] === 'Programmed')?.['status'] ?? 'False');
-        const row = [nameOf(g), l['istio.io/rev'] ?? 'default', l[LABEL_WAYPOINT_FOR] ?? 'none', programmed];
+        const row = [nameOf(g), l[LABEL_REV] ?? 'default', l[LABEL_WAYPOINT_FOR] ?? 'none', programmed];
         return all ? [namespaceOf(g) ?? '', ...row] : row;
       });
       io.out(tabwriter([...(all ? ['NAMESPACE'] : []), 'NAME', 'REVISION', 'TRAFFIC TYPE', 'PROGRAMMED'], rows));
@@ -220,12 +227,7 @@ function waypoint(s: Session, argv: string[], io: Io): number {
     case 'delete': {
       const names = has(p, 'all')
         ? s.objects
-            .filter(
-              (o) =>
-                kindOf(o) === 'Gateway' &&
-                namespaceOf(o) === ns &&
-                (o['spec'] as JsonObject | undefined)?.['gatewayClassName'] === 'istio-waypoint',
-            )
+            .filter((o) => kindOf(o) === 'Gateway' && namespaceOf(o) === ns && isWaypoint(o, s.objects))
             .map(nameOf)
         : p.positionals;
       if (!names.length) {
@@ -248,6 +250,12 @@ function waypoint(s: Session, argv: string[], io: Io): number {
       io.err(`Error: unknown command "${sub ?? ''}" for "istioctl waypoint" (apply, list, delete, generate, status)\n`);
       return 1;
   }
+}
+
+/** A Gateway the mesh index counts as a waypoint (the one definition: src/lib/ambient/waypoints.ts). */
+function isWaypoint(o: StoredObject, objects: readonly StoredObject[]): boolean {
+  const ns = namespaceOf(o) ?? 'default';
+  return meshOf(objects).mesh.waypoint(ns, nameOf(o)) !== undefined;
 }
 
 /** Go's text/tabwriter as istioctl configures it (minwidth 0, padding 5): columns padded to the widest cell + 5. */

@@ -23,6 +23,7 @@ import { curl } from './curl.ts';
 import { FlagError, flag, flagAll, has, parseFlags } from './flags.ts';
 import type { FlagSpec } from './flags.ts';
 import { age, customColumns, jsonPath, jsonPathText, table } from './format.ts';
+import { ANNOTATION_SIDECAR_STATUS } from '../ambient/labels.ts';
 import { KINDS, kindInfo, qualifiedName, resolveType, resourceName } from '../ambient/kinds.ts';
 import type { KindInfo } from '../ambient/kinds.ts';
 import { findFile } from './session.ts';
@@ -454,9 +455,8 @@ function columns(s: Session, info: KindInfo, wide: boolean): { header: string[];
         ],
         row: (o) => [
           nameOf(o),
-          metaOf(o)['annotations'] &&
           isObj(metaOf(o)['annotations']) &&
-          'sidecar.istio.io/status' in (metaOf(o)['annotations'] as JsonObject)
+          Object.prototype.hasOwnProperty.call(metaOf(o)['annotations'], ANNOTATION_SIDECAR_STATUS)
             ? '2/2'
             : '1/1',
           'Running',

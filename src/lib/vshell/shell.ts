@@ -8,6 +8,14 @@ import type { StoredObject } from './cluster.ts';
 import { escapeControl } from './escape.ts';
 import { istioctl, ISTIOCTL_SUBCOMMANDS, WAYPOINT_SUBCOMMANDS } from './istioctl.ts';
 import { applyTrusted, kubectl, KUBECTL_SUBCOMMANDS } from './kubectl.ts';
+import {
+  DATAPLANE_AMBIENT,
+  DATAPLANE_NONE,
+  LABEL_DATAPLANE_MODE,
+  LABEL_USE_WAYPOINT,
+  LABEL_USE_WAYPOINT_NAMESPACE,
+  LABEL_WAYPOINT_FOR,
+} from '../ambient/labels.ts';
 import { resolveType, typeWords } from '../ambient/kinds.ts';
 import { findSubstitutions, needsMoreInput, parseCommandLine, wordsForCompletion } from './parse.ts';
 import type { Pipeline } from './parse.ts';
@@ -520,11 +528,11 @@ export function complete(ctx: ShellContext, state: ShellState, line: string): Co
       if (!t) return done([]);
       if (sub === 'label' && more.length >= 2)
         return done([
-          'istio.io/dataplane-mode=ambient',
-          'istio.io/dataplane-mode=none',
-          'istio.io/use-waypoint=',
-          'istio.io/use-waypoint-namespace=',
-          'istio.io/waypoint-for=',
+          `${LABEL_DATAPLANE_MODE}=${DATAPLANE_AMBIENT}`,
+          `${LABEL_DATAPLANE_MODE}=${DATAPLANE_NONE}`,
+          `${LABEL_USE_WAYPOINT}=`,
+          `${LABEL_USE_WAYPOINT_NAMESPACE}=`,
+          `${LABEL_WAYPOINT_FOR}=`,
         ]);
       return done(namesOf(objects, t.kind, ns, t.namespaced));
     }
