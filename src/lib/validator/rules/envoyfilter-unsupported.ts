@@ -1,24 +1,63 @@
-import { getArray, getString } from '../../model/access.ts';
-import type { Rule } from '../rule.ts';
+import { getArray, getObject, getString } from '../../model/access.ts';
+import type { JsonObject } from '../../model/types.ts';
+import { hasTargetRefs, LABEL_GATEWAY_NAME } from '../../ambient/index.ts';
+import type { Rule, RuleContext } from '../rule.ts';
 import { y } from '../testing-yaml.ts';
 import { isGroup, namespaceIsAmbient } from './helpers.ts';
 
-// Evidence: istio.io ambient docs ("EnvoyFilter is not supported for waypoints") and SEMANTICS §7; ztunnel is not
-// Envoy, so there is nothing to patch on the ambient data path except waypoints, which ignore EnvoyFilter.
+// Evidence: istio/istio release-1.31 pilot/pkg/model/policyattachment.go ShouldAttachPolicy (used for EnvoyFilter
+// by push_context.go): a policy with targetRefs attaches to the Gateway it names (or, from the root namespace, to
+// every waypoint through the istio-waypoint GatewayClass); waypoints never use a workloadSelector; ingress gateways
+// do (ENABLE_SELECTOR_BASED_K8S_GATEWAY_POLICY, on by default). Integration test
+// tests/integration/ambient/baseline_test.go TestWaypointEnvoyFilter patches a waypoint through targetRefs (alpha
+// since 1.30). ztunnel is not Envoy: nothing reaches it. SEMANTICS §7 [rev].
+
+/** A workloadSelector's labels (`labels`, or `matchLabels` as some manifests write it). */
+function selectorLabels(r: { obj: JsonObject }): JsonObject | undefined {
+  const sel = getObject(r.obj, ['spec', 'workloadSelector']);
+  return getObject(sel, ['labels']) ?? getObject(sel, ['matchLabels']);
+}
+
+/**
+ * The selector picks gateway pods: a Gateway API gateway's pods (its gateway-name label names no waypoint of the
+ * manifests) or a classic gateway deployment (a label value naming a gateway, e.g. `istio: ingressgateway`,
+ * `app: istio-egressgateway`). 'waypoint' when it names a waypoint's pods, which never take selector policies.
+ */
+function gatewaySelected(ctx: RuleContext, ns: string, labels: JsonObject): 'gateway' | 'waypoint' | undefined {
+  const gwName = Object.prototype.hasOwnProperty.call(labels, LABEL_GATEWAY_NAME)
+    ? labels[LABEL_GATEWAY_NAME]
+    : undefined;
+  if (typeof gwName === 'string') {
+    const named = ctx.mesh.waypoints.some((w) => w.namespace === ns && w.name === gwName);
+    if (named || gwName === 'waypoint' || gwName.endsWith('-waypoint')) return 'waypoint';
+    return 'gateway';
+  }
+  for (const k in labels) {
+    const v = labels[k];
+    if (typeof v === 'string' && /gateway/i.test(v) && !/waypoint/i.test(v)) return 'gateway';
+  }
+  return undefined;
+}
+
 export const rule: Rule = {
   meta: {
     id: 'envoyfilter-unsupported',
     severity: 'warning',
-    description: 'EnvoyFilter does not apply to ambient workloads or waypoints: a migration blocker.',
+    description:
+      'An EnvoyFilter without targetRefs never reaches ztunnel or a waypoint: for ambient workloads it does nothing (a migration blocker).',
     docs: {
       summary:
-        'ztunnel is not Envoy and waypoints ignore EnvoyFilter, so the patch has no effect on ambient traffic. Whatever it added (a Lua filter, a header, rate limiting) silently disappears after migrating.',
+        'ztunnel is not Envoy, and waypoints take an EnvoyFilter only through `targetRefs`. A sidecar-era filter (a `workloadSelector` on application pods, or namespace-wide) silently stops applying once the workloads are in ambient: whatever it added (a Lua filter, a header, rate limiting) disappears.',
       details: [
-        'EnvoyFilter patches the Envoy configuration of sidecars and gateways. In ambient mode the per-node proxy is ztunnel, written in Rust, which has no Envoy configuration to patch. Waypoints are Envoy, but Istio does not apply EnvoyFilter to them.',
+        'EnvoyFilter patches the Envoy configuration of sidecars, gateways and waypoints. Where it applies in an ambient mesh:',
         '',
-        'An EnvoyFilter in an ambient namespace is therefore dead configuration. It is reported unless the manifests show its namespace uses sidecars. An EnvoyFilter in the root namespace is reported too: it still affects ingress gateways and sidecars, but not ambient workloads. Filters whose patches all match `context: GATEWAY` are not reported: ingress and egress gateways are Envoy and still apply them.',
+        '- **ztunnel**: never. It is written in Rust and has no Envoy configuration to patch.',
+        "- **Waypoints**: only an EnvoyFilter with `targetRefs` to the waypoint Gateway (same namespace), or to the `istio-waypoint` GatewayClass from the root namespace (every waypoint). This is alpha since Istio 1.30 (upstream integration test `TestWaypointEnvoyFilter`). Waypoints never take `workloadSelector` policies, so a selector on the waypoint's pods is ignored.",
+        '- **Ingress and egress gateways**: as before, by `workloadSelector` or `targetRefs`.',
+        '',
+        "Reported: an EnvoyFilter without `targetRefs` whose selector picks application pods or a waypoint's pods, or that has no selector (namespace-wide, or mesh-wide in the root namespace), unless every patch matches `context: GATEWAY` or the selector picks gateway pods (`gateway.networking.k8s.io/gateway-name` of a non-waypoint Gateway, or a label value such as `istio: ingressgateway`; a gateway-name of a waypoint of the manifests, or one named `waypoint` / `*-waypoint`, counts as a waypoint). Not reported in a namespace the manifests show to use sidecars. Nothing is said about EnvoyFilters with `targetRefs`.",
       ].join('\n'),
-      fix: 'Replace it: with a WasmPlugin attached to the waypoint (`targetRefs`), with Gateway API filters on an HTTPRoute (headers, redirects, mirroring), or with Telemetry for observability. Delete it if it is no longer needed.',
+      fix: 'Attach it to the waypoint with `targetRefs` (kind `Gateway`, alpha), or replace it: a WasmPlugin attached to the waypoint, Gateway API filters on an HTTPRoute (headers, redirects, mirroring), or Telemetry for observability. Delete it if it is no longer needed.',
     },
     examples: {
       valid: [
@@ -64,17 +103,23 @@ export const rule: Rule = {
   check(ctx) {
     for (let ix = 0, list_ = ctx.mesh.byKind('EnvoyFilter'); ix < list_.length; ix++) {
       const r = list_[ix]!;
-      if (!isGroup(r, 'networking.istio.io')) continue;
+      if (!isGroup(r, 'networking.istio.io') || hasTargetRefs(r)) continue;
       if (r.namespace !== ctx.mesh.rootNamespace && namespaceIsAmbient(ctx.mesh, r.namespace) === false) continue;
       // Patches that only match the GATEWAY context target ingress/egress gateways, which are Envoy and still
       // honour EnvoyFilter in an ambient mesh.
       const patches = getArray(r.obj, ['spec', 'configPatches']);
       if (patches.length && patches.every((p) => getString(p, ['match', 'context']) === 'GATEWAY')) continue;
+      const labels = selectorLabels(r);
+      const selected = labels ? gatewaySelected(ctx, r.namespace, labels) : undefined;
+      if (selected === 'gateway') continue;
       ctx.report({
         resource: r,
-        path: [],
-        message: 'EnvoyFilter has no effect on ambient traffic: ztunnel is not Envoy and waypoints ignore EnvoyFilter.',
-        fix: 'Replace it with a WasmPlugin or Gateway API filters attached to the waypoint, or delete it.',
+        path: selected === 'waypoint' ? ['spec', 'workloadSelector'] : [],
+        message:
+          selected === 'waypoint'
+            ? 'Waypoints never take workloadSelector policies: this EnvoyFilter does not patch the waypoint. Attach it with targetRefs to the waypoint Gateway (alpha since Istio 1.30).'
+            : `EnvoyFilter without targetRefs patches only sidecars and gateways: ${labels ? 'the pods it selects' : `the workloads of ${r.namespace === ctx.mesh.rootNamespace ? 'the mesh' : `namespace ${r.namespace}`}`} get nothing from it in ambient (ztunnel is not Envoy, and waypoints take EnvoyFilter only through targetRefs).`,
+        fix: 'Attach it to the waypoint with targetRefs (kind Gateway), replace it with a WasmPlugin or Gateway API filters, or delete it.',
       });
     }
   },
