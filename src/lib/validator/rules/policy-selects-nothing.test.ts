@@ -61,4 +61,23 @@ describe(ID, () => {
     );
     expect(linesFor(ID, dep + sc)).toEqual([14]);
   });
+  // release-1.31 pilot/pkg/serviceregistry/ambient/workloads.go: a selector policy applies to a workload when the
+  // policy's namespace is the workload's or the root namespace.
+  it('a root-namespace selector policy selects workloads of every namespace', () => {
+    const istiod = y(
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'metadata: {name: istiod, namespace: istio-system}',
+      'spec:',
+      '  selector: {matchLabels: {app: istiod}}',
+      '  template:',
+      '    metadata: {labels: {app: istiod}}',
+      '    spec: {containers: [{name: c, image: c}]}',
+      '---',
+    );
+    expect(linesFor(ID, istiod + dep + ap('app: cart', 'istio-system'))).toEqual([]);
+    expect(linesFor(ID, dep + ap('app: cart', 'istio-system'))).toEqual([]);
+    expect(linesFor(ID, dep + ap('app: crat', 'istio-system'))).toEqual([14]);
+    expect(linesFor(ID, svc + ap('app: crat', 'istio-system'))).toEqual([12]);
+  });
 });

@@ -1,4 +1,4 @@
-import { getObject } from '../../model/access.ts';
+import { getObject, selectorMatches } from '../../model/access.ts';
 import type { ServiceInfo } from '../../model/mesh.ts';
 import type { JsonObject, Resource } from '../../model/types.ts';
 import type { Rule, RuleContext } from '../rule.ts';
@@ -6,6 +6,10 @@ import { y } from '../testing-yaml.ts';
 import { authorizationPolicies, selectedTargets, servicesInNamespace, workloadsInNamespace } from './helpers.ts';
 
 // Evidence: Kubernetes label-selector semantics; istioctl analyzers IST0102-style "no matching workloads" checks.
+// A selector policy in the root namespace selects matching workloads of every namespace (istio/istio release-1.31
+// pilot/pkg/serviceregistry/ambient/workloads.go: a selector policy applies when its namespace is the workload's or
+// the root namespace; src/lib/ambient attachmentOf 'root-selector'). A root-namespace PeerAuthentication with a
+// selector is ignored instead (peerauthentication-root-selector-ignored), so it is checked in its namespace only.
 const KINDS: readonly [kind: string, selectorPath: readonly string[]][] = [
   ['AuthorizationPolicy', ['spec', 'selector']],
   ['PeerAuthentication', ['spec', 'selector']],
@@ -42,6 +46,10 @@ function checkSelector(
   const labels = matchLabels ?? getObject(selector, LABELS);
   if (!labels || !hasOwnKey(labels)) return;
   const sel = matchLabels ? selector : { matchLabels: labels };
+  if (namespace === ctx.mesh.rootNamespace && kind !== 'PeerAuthentication') {
+    checkMeshWide(ctx, r, kind, path, sel);
+    return;
+  }
   const haveWorkloads = workloadsInNamespace(ctx.mesh, namespace).length > 0;
   const haveServices = hasSelectingService(servicesInNamespace(ctx.mesh, namespace));
   if (!haveWorkloads && !haveServices) return;
@@ -55,16 +63,38 @@ function checkSelector(
   });
 }
 
+/** A root-namespace selector: matching workloads (or, without any, selecting Services) of every namespace. */
+function checkMeshWide(ctx: RuleContext, r: Resource, kind: string, path: readonly string[], sel: JsonObject): void {
+  const { workloads, services } = ctx.mesh;
+  let haveServices = false;
+  for (let i = 0; i < workloads.length; i++) if (selectorMatches(sel, workloads[i]!.labels)) return;
+  if (!workloads.length)
+    for (let i = 0; i < services.length; i++) {
+      const s = services[i]!;
+      if (s.kind !== 'Service' || !s.selector) continue;
+      haveServices = true;
+      if (selectorMatches(sel, s.selector)) return;
+    }
+  if (!workloads.length && !haveServices) return;
+  ctx.report({
+    resource: r,
+    path: [...path],
+    message: `This selector matches no ${workloads.length ? 'workload' : "Service's pods"} in any namespace: a ${kind} in the root namespace ${r.namespace} selects workloads mesh-wide, and here it applies to nothing.`,
+    fix: 'Check the labels against the pod templates of the workloads it should apply to.',
+  });
+}
+
 export const rule: Rule = {
   meta: {
     id: 'policy-selects-nothing',
     severity: 'warning',
-    description: "A policy's workload selector matches no workload (or Service) in its namespace.",
+    description:
+      "A policy's workload selector matches no workload (or Service) in its namespace (in any namespace for the root namespace).",
     docs: {
       summary:
         'A selector that matches nothing makes the policy a no-op. Usually a label typo (`app: reveiws`) or the policy is in the wrong namespace: the traffic it was meant to govern is not governed.',
       details: [
-        "Selectors only match pods in the policy's own namespace. The rule compares the selector with the pod-template labels of the Deployments, StatefulSets, DaemonSets, Jobs, Pods and WorkloadEntries in the manifests; when the namespace has no workloads there, it uses the selectors of the namespace's Services as stand-ins for pod labels.",
+        "Selectors match pods in the policy's own namespace; in the root namespace (`istio-system` by default) they match pods of every namespace, so there the rule looks at all of them (except for PeerAuthentication, whose root-namespace selector policies are ignored). The rule compares the selector with the pod-template labels of the Deployments, StatefulSets, DaemonSets, Jobs, Pods and WorkloadEntries in the manifests; when the namespace has no workloads there, it uses the selectors of the namespace's Services as stand-ins for pod labels.",
         '',
         'It says nothing when the namespace has neither workloads nor Services in the manifests.',
       ].join('\n'),
