@@ -11,6 +11,41 @@ export interface RuleExample {
 export interface InvalidRuleExample extends RuleExample {
   /** 1-based line of the finding this rule reports for the example (the first one, when several). */
   readonly line: number;
+  /**
+   * The traffic effect the rule's docs claim for this example, as a request and what the simulator must answer
+   * (tests/unit/cross-engine.test.ts runs it). Optional: rules about status, observability or YAML have none.
+   */
+  readonly effect?: RuleEffect;
+}
+
+/** A request against an invalid example (plus `context`) and the outcome the rule's docs promise. */
+export interface RuleEffect {
+  /** Manifests added beside the example (namespaces, workloads, Services it only names); see effect-context.ts. */
+  readonly context?: string;
+  /** The simulator's request (DESIGN §4.3: `from` NAMESPACE/NAME or `external`, `to` HOST[:PORT] or pod/…). */
+  readonly request: {
+    readonly from: string;
+    readonly to: string;
+    readonly method?: string;
+    readonly path?: string;
+    readonly headers?: Readonly<Record<string, string>>;
+    readonly jwt?: string;
+    readonly tcp?: boolean;
+  };
+  /** Fields of the simulate JSON that must hold; absent fields are not checked. */
+  readonly expect: {
+    readonly verdict?: 'allowed' | 'denied' | 'no-route' | 'error';
+    readonly status?: number | null;
+    readonly deniedAt?: 'ztunnel' | 'waypoint' | null;
+    /** `namespace/name` of the deciding resource, or null. */
+    readonly decidedBy?: string | null;
+    /** `namespace/name` of the waypoint the request went through, or null for none. */
+    readonly waypoint?: string | null;
+    /** `namespace/service` of every backend, in order. */
+    readonly backends?: readonly string[];
+  };
+  /** One sentence: the claim, as the docs make it. */
+  readonly says: string;
 }
 
 export interface RuleDocs {
