@@ -1,3 +1,4 @@
+import { LABEL_DATAPLANE_MODE, LABEL_USE_WAYPOINT } from '../ambient/labels.ts';
 import type { CatalogEntry, ServedVersion } from './types.ts';
 
 // Served versions come from ../shared/crds (Istio 1.30.3 crd-all.gen.yaml, Gateway API v1.5.1 config/crd).
@@ -11,8 +12,8 @@ export const CATALOG: readonly CatalogEntry[] = [
   {
     type: 'label',
     slug: 'dataplane-mode',
-    title: 'istio.io/dataplane-mode',
-    key: 'istio.io/dataplane-mode',
+    title: LABEL_DATAPLANE_MODE,
+    key: LABEL_DATAPLANE_MODE,
     group: 'labels',
     appliesTo: ['Namespace', 'Pod'],
     values: [
@@ -30,8 +31,8 @@ export const CATALOG: readonly CatalogEntry[] = [
   {
     type: 'label',
     slug: 'use-waypoint',
-    title: 'istio.io/use-waypoint',
-    key: 'istio.io/use-waypoint',
+    title: LABEL_USE_WAYPOINT,
+    key: LABEL_USE_WAYPOINT,
     group: 'labels',
     appliesTo: ['Namespace', 'Service', 'ServiceEntry', 'Pod', 'WorkloadEntry'],
     values: [

@@ -12,7 +12,9 @@ import {
   L7_OPERATION_FIELDS as L7_OPERATION,
   L7_SOURCE_FIELDS as L7_SOURCE,
   LABEL_DATAPLANE_MODE,
+  LABEL_INJECTION,
   LABEL_REV,
+  LABEL_SIDECAR_INJECT,
   WAYPOINT_CLASS,
   isL4WhenKey,
 } from '../ambient/index.ts';
@@ -370,15 +372,15 @@ export function convertPolicies(ctx: MigrationContext): void {
     if (!isObject(md)) continue;
     for (const where of ['labels', 'annotations'] as const) {
       const m = md[where];
-      if (isObject(m) && String(m['sidecar.istio.io/inject']) === 'true') {
-        delete m['sidecar.istio.io/inject'];
+      if (isObject(m) && String(m[LABEL_SIDECAR_INJECT]) === 'true') {
+        delete m[LABEL_SIDECAR_INJECT];
         if (!Object.keys(m).length) delete md[where];
         ctx.add(
           'migrate-workload-sidecar-inject',
           'warning',
           `${p.resource.kind} ${p.resource.name} forced a sidecar with sidecar.istio.io/inject=true (${where}); injection wins over ambient, so the setting is removed. Its pods move to ambient on their next restart.`,
           p.resource,
-          [...p.metadataPath, where, 'sidecar.istio.io/inject'],
+          [...p.metadataPath, where, LABEL_SIDECAR_INJECT],
         );
       }
     }
@@ -387,14 +389,14 @@ export function convertPolicies(ctx: MigrationContext): void {
 
 function switchNamespace(ctx: MigrationContext, r: Resource): void {
   if (SYSTEM_NAMESPACES.has(r.name)) return;
-  const injection = r.labels['istio-injection'];
+  const injection = r.labels[LABEL_INJECTION];
   const rev = r.labels[LABEL_REV];
   if (injection !== 'enabled' && rev === undefined) return;
   setNamespaceAmbient(ctx.primary(r)!);
   ctx.add(
     'migrate-namespace-ambient',
     'info',
-    `Namespace ${r.name}: ${injection === 'enabled' ? 'istio-injection' : 'istio.io/rev'} removed and istio.io/dataplane-mode=ambient added. Restart its workloads afterwards so the sidecars go away.`,
+    `Namespace ${r.name}: ${injection === 'enabled' ? LABEL_INJECTION : LABEL_REV} removed and istio.io/dataplane-mode=ambient added. Restart its workloads afterwards so the sidecars go away.`,
     r,
     ['metadata', 'labels'],
   );
@@ -403,7 +405,7 @@ function switchNamespace(ctx: MigrationContext, r: Resource): void {
 export function setNamespaceAmbient(obj: JsonObject): void {
   const md = isObject(obj.metadata) ? obj.metadata : (obj.metadata = {});
   const labels = isObject(md.labels) ? md.labels : (md.labels = {});
-  delete labels['istio-injection'];
+  delete labels[LABEL_INJECTION];
   delete labels[LABEL_REV];
   labels[LABEL_DATAPLANE_MODE] = 'ambient';
 }

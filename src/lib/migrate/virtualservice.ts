@@ -124,7 +124,7 @@ function mergePolicy(top: JsonValue | undefined, sub: JsonValue | undefined): Js
   return { ...(isObject(top) ? clone(top) : {}), ...(isObject(sub) ? clone(sub) : {}) };
 }
 
-function stringMatch(
+function parseStringMatch(
   v: JsonValue | undefined,
 ): { kind: 'exact' | 'prefix' | 'regex' | 'present'; value: string } | undefined {
   if (!isObject(v)) return undefined;
@@ -746,7 +746,7 @@ function convertMatch(
       );
   }
   const ci = m.ignoreUriCase === true;
-  const uri = m.uri !== undefined ? stringMatch(m.uri) : undefined;
+  const uri = m.uri !== undefined ? parseStringMatch(m.uri) : undefined;
   if (m.uri !== undefined && !uri) no('uri', 'Unrecognised uri match.');
   if (uri) {
     if (uri.kind === 'exact')
@@ -771,7 +771,7 @@ function convertMatch(
     } else no('uri', 'An empty uri match is not converted.');
   }
   if (m.method !== undefined) {
-    const meth = stringMatch(m.method);
+    const meth = parseStringMatch(m.method);
     if (meth?.kind === 'exact' && GATEWAY_METHODS.has(meth.value)) out.method = meth.value;
     else
       no(
@@ -782,7 +782,7 @@ function convertMatch(
   if (isObject(m.headers)) {
     const hs: JsonValue[] = [];
     for (const [name, v] of Object.entries(m.headers)) {
-      const sm = stringMatch(v);
+      const sm = parseStringMatch(v);
       if (!isHeaderName(name))
         no(
           'headers',
@@ -796,7 +796,7 @@ function convertMatch(
   if (isObject(m.queryParams)) {
     const qs: JsonValue[] = [];
     for (const [name, v] of Object.entries(m.queryParams)) {
-      const sm = stringMatch(v);
+      const sm = parseStringMatch(v);
       if (!sm) no('queryParams', `Unrecognised match for query parameter "${name}".`);
       else qs.push(valueMatch(name, sm));
     }
@@ -870,7 +870,7 @@ function convertCors(
   const origins: JsonValue[] = [];
   if (Array.isArray(p.allowOrigins)) {
     for (const o of p.allowOrigins) {
-      const sm = stringMatch(o);
+      const sm = parseStringMatch(o);
       if (sm?.kind === 'exact') origins.push(sm.value);
       else
         warn(

@@ -24,7 +24,7 @@ import { FlagError, flag, flagAll, has, parseFlags } from './flags.ts';
 import type { FlagSpec } from './flags.ts';
 import { age, customColumns, jsonPath, jsonPathText, table } from './format.ts';
 import { ANNOTATION_SIDECAR_STATUS } from '../ambient/labels.ts';
-import { KINDS, kindInfo, qualifiedName, resolveType, resourceName } from '../ambient/kinds.ts';
+import { KINDS, kindInfo, qualifiedName, resolveType, resourceName, roleOf } from '../ambient/kinds.ts';
 import type { KindInfo } from '../ambient/kinds.ts';
 import { findFile } from './session.ts';
 import type { Io, Session } from './session.ts';
@@ -925,7 +925,7 @@ async function exec(s: Session, argv: string[], io: Io): Promise<number> {
       io.err(`Error from server (NotFound): pods "${name}" not found\n`);
       return 1;
     }
-  } else if (info && ['Deployment', 'StatefulSet', 'DaemonSet'].includes(info.kind)) {
+  } else if (info && roleOf(info.kind) === 'controller') {
     const w = mesh.workload(ns, name);
     if (!w || w.kind !== info.kind) {
       io.err(`Error from server (NotFound): ${resourceName(info)} "${name}" not found\n`);
