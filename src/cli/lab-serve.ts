@@ -9,16 +9,24 @@
  * Each connection gets its own pty running the user's shell with KUBECONFIG=labs/.state/<lab>/kubeconfig; the pty is
  * killed when the socket closes. Client frames are JSON: {"type":"input","data":"…"} or
  * {"type":"resize","cols":N,"rows":N}; server frames are the pty's output as text.
+ *
+ * Lifecycle (issue #15): ending a session ends every process in it — the shell's process group and the groups of its
+ * background jobs (an interactive shell puts each job in a group of its own, in the shell's session) — with SIGHUP,
+ * then SIGKILL after KILL_GRACE_MS for whatever ignored it. `close()` stops listening, destroys every open socket
+ * (including half-sent requests) and ends every session; on SIGINT/SIGTERM the command exits within 2 s whatever the
+ * clients do. Header values in log lines have their control characters escaped.
  */
+import { execFileSync } from 'node:child_process';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
+import { escapeControl } from '../lib/vshell/escape.ts';
 import { parseArgs } from './args.ts';
 import type { CliIo, Command } from './io.ts';
 import { EXIT, UsageError } from './io.ts';
@@ -30,6 +38,12 @@ export const DEFAULT_ORIGINS = ['http://localhost:4321', 'http://127.0.0.1:4321'
 /** Bytes per client frame; a terminal sends keystrokes and pastes, nothing large. */
 const MAX_FRAME = 64 * 1024;
 const MAX_SESSIONS = 4;
+/** Between SIGHUP and SIGKILL when a session ends: time for a shell to exit cleanly, not to linger. */
+export const KILL_GRACE_MS = 1000;
+/** After SIGINT/SIGTERM the command is gone within this, even if closing stalls. */
+const EXIT_DEADLINE_MS = 1800;
+/** Header values quoted in refusal reasons (and so in the log) are cut to this many characters. */
+const SHOWN_MAX = 120;
 
 export const help = `ambient-atlas lab serve — a real shell for the in-page terminal, on your lab cluster
 
@@ -81,7 +95,137 @@ export interface LabServer {
   readonly pageUrl: string;
   /** Live pty sessions (one per connected socket). */
   sessions(): number;
+  /** Stop listening, destroy every connection and end every session (SIGHUP, SIGKILL after the grace period). */
   close(): Promise<void>;
+  /** SIGKILL every process of every session now (synchronous; the last resort before a forced exit). */
+  killNow(): void;
+}
+
+/** A header value as shown in a log line: control characters escaped, cut to SHOWN_MAX characters. */
+function shown(v: string): string {
+  const t = escapeControl(v);
+  return t.length > SHOWN_MAX ? `${t.slice(0, SHOWN_MAX)}…` : t;
+}
+
+/** Process ids and groups in a session. */
+interface Member {
+  readonly pid: number;
+  readonly pgid: number;
+}
+
+/**
+ * Every process in the session `sid`. node-pty starts the shell with setsid(), so the shell's pid is the session id
+ * and everything it starts — including background jobs in process groups of their own — shares it (until something
+ * calls setsid() again). Linux: /proc; elsewhere `ps`, following parent links from the shell (which finds a job only
+ * while its parent is alive, so it is read before anything is signalled).
+ */
+export function sessionMembers(sid: number): Member[] {
+  const out: Member[] = [];
+  let procs: string[] | undefined;
+  try {
+    procs = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  } catch {
+    procs = undefined;
+  }
+  if (procs) {
+    for (const d of procs) {
+      let stat: string;
+      try {
+        stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      } catch {
+        continue; // gone meanwhile
+      }
+      // pid (comm) state ppid pgrp session …; comm may hold spaces and parentheses.
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // A zombie has exited already: it only waits for its parent to read its status.
+      if (Number(f[3]) === sid && f[0] !== 'Z') out.push({ pid: Number(d), pgid: Number(f[2]) });
+    }
+    return out;
+  }
+  try {
+    const rows = execFileSync('ps', ['-A', '-o', 'pid=,ppid=,pgid='], { encoding: 'utf8', timeout: 1000 })
+      .trim()
+      .split('\n')
+      .map((l) => l.trim().split(/\s+/).map(Number) as [number, number, number]);
+    const inTree = new Set([sid]);
+    for (let grew = true; grew;) {
+      grew = false;
+      for (const [pid, ppid] of rows)
+        if (inTree.has(ppid) && !inTree.has(pid)) {
+          inTree.add(pid);
+          grew = true;
+        }
+    }
+    for (const [pid, , pgid] of rows) if (inTree.has(pid)) out.push({ pid, pgid });
+  } catch {
+    // no ps: the shell's own group is still signalled
+  }
+  return out;
+}
+
+function signalAll(groups: Iterable<number>, pids: Iterable<number>, signal: NodeJS.Signals): void {
+  for (const g of groups) {
+    if (g <= 1) continue; // never "every process" (-1) or init's group
+    try {
+      process.kill(-g, signal);
+    } catch {
+      // group gone
+    }
+  }
+  for (const pid of pids) {
+    if (pid <= 1) continue;
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // gone
+    }
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((ok) => setTimeout(ok, ms));
+
+/**
+ * End the session led by `sid`: SIGHUP to every process group in it, then SIGKILL to whatever is left after
+ * `grace` ms. Resolves once nothing of the session is left (waiting at most 0.5 s more after the SIGKILL).
+ */
+export async function endSession(sid: number, grace = KILL_GRACE_MS): Promise<void> {
+  const groups = new Set<number>([sid]);
+  const seen = new Set<number>([sid]);
+  const scan = () => {
+    const m = sessionMembers(sid);
+    for (const x of m) {
+      groups.add(x.pgid);
+      seen.add(x.pid);
+    }
+    return m;
+  };
+  scan();
+  signalAll(groups, seen, 'SIGHUP');
+  signalAll(groups, [], 'SIGCONT'); // a stopped job would otherwise never see the SIGHUP
+  const deadline = Date.now() + grace;
+  while (Date.now() < deadline) {
+    await sleep(25);
+    if (!scan().length && ![...seen].some(alive)) return;
+  }
+  scan();
+  signalAll(groups, seen, 'SIGKILL');
+  // SIGKILL cannot be ignored, but dying takes a moment: wait for it (briefly), so callers can rely on it.
+  for (let i = 0; i < 20 && (scan().length || [...seen].some(alive)); i++) await sleep(25);
+}
+
+/** Whether `pid` is a running process (a zombie, on Linux, is not: it has exited and only awaits its parent). */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true; // no /proc: signal 0 is the answer
+  }
 }
 
 export function normaliseOrigin(o: string): string | undefined {
@@ -107,10 +251,11 @@ export function refusal(
 ): { status: number; reason: string } | undefined {
   const host = req.headers.host ?? '';
   if (host !== `${LOOPBACK}:${opts.port}` && host !== `localhost:${opts.port}`)
-    return { status: 403, reason: `Host "${host}" is not the loopback address` };
+    return { status: 403, reason: `Host "${shown(host)}" is not the loopback address` };
   const origin = req.headers.origin;
   const o = origin ? normaliseOrigin(origin) : undefined;
-  if (!o || !opts.origins.has(o)) return { status: 403, reason: `Origin "${origin ?? '(none)'}" is not allowed` };
+  if (!o || !opts.origins.has(o))
+    return { status: 403, reason: `Origin "${origin === undefined ? '(none)' : shown(origin)}" is not allowed` };
   let token: string | null;
   try {
     token = new URL(req.url ?? '/', `http://${LOOPBACK}`).searchParams.get('token');
@@ -134,20 +279,47 @@ export async function startLabServer(opts: LabServerOptions): Promise<LabServer>
   const token = opts.token ?? randomBytes(32).toString('base64url');
   const tokenBuf = Buffer.from(token);
   const origins = new Set(opts.origins.map(normaliseOrigin).filter((o): o is string => !!o));
-  const log = opts.log ?? (() => {});
+  // Every line is escaped here too, whatever it quotes: a log line never carries a terminal control sequence.
+  const log = (line: string) => opts.log?.(escapeControl(line));
   // node-pty is a native addon: load it only when a server really starts.
   const pty = (await import('@lydell/node-pty')) as unknown as {
     spawn(file: string, args: string[], o: Record<string, unknown>): PtyLike;
   };
   const live = new Set<PtyLike>();
+  /** Sessions (by their shell's pid = session id) not yet ended, and the endings under way. */
+  const leaders = new Set<number>();
+  const ending = new Set<Promise<void>>();
+  const finish = (sid: number): void => {
+    if (!leaders.delete(sid)) return;
+    const done = endSession(sid).finally(() => ending.delete(done));
+    ending.add(done);
+  };
+  /** Every open TCP connection (HTTP, half-sent requests, upgraded WebSockets), destroyed by close(). */
+  const sockets = new Set<Socket>();
+  let closing: Promise<void> | undefined;
 
   const http: Server = createServer((_req, res) => {
     res.writeHead(426, { 'content-type': 'text/plain' }).end('WebSocket only\n');
+  });
+  // A request that never finishes its headers is dropped (Node checks these every few seconds).
+  http.headersTimeout = 10_000;
+  http.requestTimeout = 15_000;
+  http.on('connection', (socket: Socket) => {
+    if (closing) {
+      socket.destroy();
+      return;
+    }
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
   });
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME });
   let port = 0;
 
   http.on('upgrade', (req, socket, head) => {
+    if (closing) {
+      socket.destroy();
+      return;
+    }
     const why = refusal(req, { token: tokenBuf, origins, port });
     const full = live.size >= MAX_SESSIONS;
     if (why || full) {
@@ -176,17 +348,15 @@ export async function startLabServer(opts: LabServerOptions): Promise<LabServer>
       env,
     });
     live.add(p);
+    leaders.add(p.pid);
     log(`terminal connected (pid ${p.pid})`);
     let closed = false;
     const end = () => {
       if (closed) return;
       closed = true;
       live.delete(p);
-      try {
-        p.kill();
-      } catch {
-        // already gone
-      }
+      // The whole session: the shell may ignore SIGHUP, and its background jobs are in groups of their own.
+      finish(p.pid);
       log(`terminal closed (pid ${p.pid})`);
     };
     p.onData((d) => {
@@ -195,6 +365,7 @@ export async function startLabServer(opts: LabServerOptions): Promise<LabServer>
     p.onExit(() => {
       live.delete(p);
       closed = true;
+      finish(p.pid); // jobs the shell left behind go with it
       if (ws.readyState === ws.OPEN) ws.close(1000, 'shell exited');
     });
     ws.on('message', (raw) => {
@@ -232,18 +403,27 @@ export async function startLabServer(opts: LabServerOptions): Promise<LabServer>
     wsUrl,
     pageUrl: `${site}/labs/${opts.lab}/#terminal=${wsUrl}`,
     sessions: () => live.size,
-    close: async () => {
-      for (const p of live) {
-        try {
-          p.kill();
-        } catch {
-          // already gone
-        }
+    close: () =>
+      (closing ??= (async () => {
+        const stopped = new Promise<void>((ok) => http.close(() => ok()));
+        for (const s of sockets) s.destroy();
+        http.closeAllConnections();
+        for (const c of wss.clients) c.terminate();
+        live.clear();
+        for (const sid of [...leaders]) finish(sid);
+        await Promise.all([...ending]);
+        await new Promise<void>((ok) => wss.close(() => ok()));
+        // Every socket is destroyed, so this is quick; never wait on a client beyond a moment.
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        await Promise.race([stopped, new Promise<void>((ok) => (timer = setTimeout(ok, 500)))]);
+        clearTimeout(timer);
+      })()),
+    killNow: () => {
+      const sids = new Set([...leaders, ...[...live].map((p) => p.pid)]);
+      for (const sid of sids) {
+        const m = sessionMembers(sid);
+        signalAll(new Set([sid, ...m.map((x) => x.pgid)]), [sid, ...m.map((x) => x.pid)], 'SIGKILL');
       }
-      live.clear();
-      for (const c of wss.clients) c.terminate();
-      await new Promise<void>((ok) => wss.close(() => ok()));
-      await new Promise<void>((ok) => http.close(() => ok()));
     },
   };
 }
@@ -325,6 +505,16 @@ export const runLabServe: Command = async (argv: string[], io: CliIo) => {
     const stop = () => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
+      // A second signal, or closing that takes too long: kill every session's processes and exit at once.
+      const force = () => {
+        server.killNow();
+        io.stderr('lab serve: forced exit\n');
+        process.exit(EXIT.ok);
+      };
+      process.once('SIGINT', force);
+      process.once('SIGTERM', force);
+      // Unreferenced: it fires only if something still holds the process open after close() has finished.
+      setTimeout(force, EXIT_DEADLINE_MS).unref();
       done();
     };
     process.on('SIGINT', stop);

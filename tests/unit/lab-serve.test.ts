@@ -121,6 +121,14 @@ describe('lab serve: refusals', () => {
     expect(refusal(req('/?token=t0k', { host: '127.0.0.1:9', origin: 'null' }), opts)?.status).toBe(403);
     expect(refusal(req('/?token=t0k', { host: '127.0.0.1:10', origin: ORIGIN }), opts)?.status).toBe(403);
   });
+
+  it('refusal() quotes header values with control characters escaped and cut short', () => {
+    const opts = { token: Buffer.from('t0k'), origins: new Set([ORIGIN]), port: 9 };
+    const host = refusal({ url: '/', headers: { host: 'x\x1b]0;pwned\x07\x9b2J' } }, opts)!;
+    expect(host.reason).toBe('Host "x\\x1b]0;pwned\\x07\\x9b2J" is not the loopback address');
+    const origin = refusal({ url: '/', headers: { host: '127.0.0.1:9', origin: 'http://' + 'a'.repeat(5000) } }, opts)!;
+    expect(origin.reason.length).toBeLessThan(200);
+  });
 });
 
 describe('lab serve: a session', () => {
