@@ -284,6 +284,22 @@ spec:
     expect(finding(r, 'migrate-envoyfilter-gateway')?.resource?.name).toBe('gz');
     expect(r.blockers).toBe(1);
   });
+  it('an EnvoyFilter attached to the waypoint with targetRefs is no blocker (SEMANTICS §7 [rev], TestWaypointEnvoyFilter)', () => {
+    const r = run(`
+apiVersion: networking.istio.io/v1alpha3
+kind: EnvoyFilter
+metadata: {name: wp-lua, namespace: x}
+spec:
+  targetRefs: [{group: gateway.networking.k8s.io, kind: Gateway, name: waypoint}]
+  configPatches: [{applyTo: HTTP_FILTER, match: {context: SIDECAR_INBOUND}}]
+`);
+    expect(finding(r, 'migrate-envoyfilter-blocker')).toBeUndefined();
+    expect(finding(r, 'migrate-envoyfilter-targetrefs')).toMatchObject({
+      severity: 'info',
+      resource: { name: 'wp-lua' },
+    });
+    expect(r.blockers).toBe(0);
+  });
   it('RequestAuthentication, WasmPlugin and Telemetry selectors move to targetRefs', () => {
     const r = run(
       BASE +

@@ -16,6 +16,7 @@ import {
   LABEL_REV,
   LABEL_SIDECAR_INJECT,
   WAYPOINT_CLASS,
+  hasTargetRefs,
   isL4WhenKey,
 } from '../ambient/index.ts';
 import { selectorMatches, stringRecord } from '../model/access.ts';
@@ -328,11 +329,22 @@ export function convertPolicies(ctx: MigrationContext): void {
         const patches = Array.isArray(spec.configPatches) ? spec.configPatches : [];
         const gatewayOnly =
           patches.length > 0 && patches.every((p) => isObject(p) && isObject(p.match) && p.match.context === 'GATEWAY');
-        if (gatewayOnly) {
+        // Where an EnvoyFilter applies in ambient (SEMANTICS §7 [rev]; tests/integration/ambient/baseline_test.go
+        // TestWaypointEnvoyFilter): through targetRefs at the waypoint it names (alpha since 1.30), by selector or
+        // GATEWAY patches at ingress gateways, and nowhere for ambient workloads otherwise.
+        if (hasTargetRefs(r)) {
+          ctx.add(
+            'migrate-envoyfilter-targetrefs',
+            'info',
+            `EnvoyFilter ${r.name} is attached with targetRefs: the Gateway it names applies it, a waypoint included (alpha since Istio 1.30); nothing to migrate.`,
+            r,
+            ['spec', 'targetRefs'],
+          );
+        } else if (gatewayOnly) {
           ctx.add(
             'migrate-envoyfilter-gateway',
             'info',
-            `EnvoyFilter ${r.name} only patches gateways (context GATEWAY); Istio ingress gateways still apply it, waypoints never do.`,
+            `EnvoyFilter ${r.name} only patches gateways (context GATEWAY); Istio ingress gateways still apply it. A waypoint applies an EnvoyFilter only through targetRefs.`,
             r,
             ['spec', 'configPatches'],
           );
@@ -340,7 +352,7 @@ export function convertPolicies(ctx: MigrationContext): void {
           ctx.add(
             'migrate-envoyfilter-blocker',
             'error',
-            `EnvoyFilter ${r.name} configures sidecar proxies; waypoints ignore EnvoyFilter silently, so its behaviour disappears after migration. Replace it with a WasmPlugin targeting the waypoint (targetRefs) if one can do the same, delete it if it is no longer needed, and do not migrate these workloads while neither is possible.`,
+            `EnvoyFilter ${r.name} configures sidecar proxies by selector; ztunnel is not Envoy and waypoints take EnvoyFilter only through targetRefs, so its behaviour silently disappears after migration. Attach it to the waypoint with targetRefs (alpha since Istio 1.30), replace it with a WasmPlugin targeting the waypoint, or delete it if it is no longer needed; do not migrate these workloads while none of these is possible.`,
             r,
             ['kind'],
           );
