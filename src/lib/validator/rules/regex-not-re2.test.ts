@@ -144,6 +144,22 @@ describe(ID, () => {
     );
     expect(linesFor(ID, yaml)).toEqual([7]);
   });
+  it("a VirtualService regex over istiod's 1024-character limit is reported; at the limit, or in an HTTPRoute, not", () => {
+    const vsWith = (re: string) =>
+      y(
+        'apiVersion: networking.istio.io/v1',
+        'kind: VirtualService',
+        'metadata: {name: v, namespace: shop}',
+        'spec:',
+        '  hosts: [api]',
+        '  http:',
+        `  - match: [{headers: {x-id: {regex: ${JSON.stringify(re)}}}}]`,
+        '    route: [{destination: {host: api}}]',
+      );
+    expect(linesFor(ID, vsWith('a'.repeat(1025)))).toEqual([7]);
+    expect(linesFor(ID, vsWith('a'.repeat(1024)))).toEqual([]);
+    expect(linesFor(ID, pathRoute(`/${'a'.repeat(1100)}`))).toEqual([]);
+  });
   it('VirtualService regex matches, CORS origins and regex rewrites are checked', () => {
     const yaml = y(
       'apiVersion: networking.istio.io/v1',

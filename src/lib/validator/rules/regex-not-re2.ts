@@ -133,6 +133,9 @@ export function malformedRegex(re: string): string | undefined {
   return p && p.construct === undefined ? p.error : undefined;
 }
 
+/** istiod's longest VirtualService regex (pkg/config/validation validateStringRegexp). */
+const ISTIOD_MAX_REGEX = 1024;
+
 interface RegexUse {
   readonly path: ObjectPath;
   readonly value: string;
@@ -219,7 +222,7 @@ export const rule: Rule = {
         '',
         "Where it matters: a VirtualService is rejected by istiod's validation when applied (Go's `regexp` has the same syntax). Gateway API leaves the regex dialect to the implementation, so the API server accepts an HTTPRoute or GRPCRoute with any string; Istio hands it to Envoy, which only understands RE2.",
         '',
-        'The rule checks HTTPRoute path/header/query `RegularExpression` matches, GRPCRoute method/header regexes, and VirtualService `regex` matches, CORS origins and `uriRegexRewrite`. It also reports regexes RE2 cannot parse at all (unbalanced parentheses or brackets, a quantifier with nothing to repeat). Validity is decided by an RE2 engine (re2js, the one the simulator matches requests with), so what this rule accepts is what Envoy and istiod accept.',
+        'The rule checks HTTPRoute path/header/query `RegularExpression` matches, GRPCRoute method/header regexes, and VirtualService `regex` matches, CORS origins and `uriRegexRewrite`. It also reports regexes RE2 cannot parse at all (unbalanced parentheses or brackets, a quantifier with nothing to repeat). Validity is decided by an RE2 engine (re2js, the one the simulator matches requests with), so what this rule accepts is what Envoy and istiod accept. istiod also rejects a VirtualService regex longer than 1024 characters.',
       ].join('\n'),
       fix: 'Rewrite the expression without the unsupported construct: split a lookahead into two matches (all matches in one `matches` entry must hold), replace a negative lookahead by a more specific positive rule placed first, and drop possessive `+` (RE2 never backtracks anyway).',
     },
@@ -284,6 +287,18 @@ export const rule: Rule = {
     for (const r of ctx.mesh.byKind('VirtualService'))
       if (isGroup(r, 'networking.istio.io')) for (const u of virtualServiceRegexes(r)) uses.push({ r, u });
     for (const { r, u } of uses) {
+      if (r.kind === 'VirtualService' && u.value.length > ISTIOD_MAX_REGEX) {
+        // istiod checks the length before compiling (pkg/config/validation validateStringRegexp: "regex is too
+        // large, max length allowed is 1024"), for every VirtualService regex this rule reads.
+        ctx.report({
+          resource: r,
+          path: u.path,
+          part: 'value',
+          message: `Regex of ${u.value.length} characters is longer than istiod's limit of ${ISTIOD_MAX_REGEX}: istiod's validation rejects this VirtualService.`,
+          fix: `Shorten the expression to at most ${ISTIOD_MAX_REGEX} characters (split it across several matches if needed).`,
+        });
+        continue;
+      }
       const problem = re2Problem(u.value);
       if (problem === undefined) continue;
       const { construct, error: broken } = problem;
