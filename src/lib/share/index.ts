@@ -34,21 +34,28 @@ const TOO_BIG = 'This link holds more than 2 MB of text; it was not loaded.';
 const DAMAGED = 'This link is damaged and could not be decoded (was it cut short when copied?).';
 const NO_YAML = 'This link is damaged: it has no YAML in it.';
 
-/** The decoded JSON must be exactly this shape (unknown keys are dropped); anything else is a damaged link. */
-const stateSchema = z.object({
-  yaml: z.string(),
-  request: z.optional(
-    z.object({
-      from: z.optional(z.string()),
-      to: z.optional(z.string()),
-      method: z.optional(z.string()),
-      path: z.optional(z.string()),
-      headers: z.optional(z.record(z.string(), z.string())),
-      jwt: z.optional(z.string()),
-      tcp: z.optional(z.boolean()),
-    }),
-  ),
-});
+/**
+ * The decoded JSON must be exactly this shape (unknown keys are dropped); anything else is a damaged link. Built on
+ * first use, so modules that only encode links (reference pages, the migrate assistant) do not bundle zod.
+ */
+let stateSchema: z.ZodMiniType<SharedState> | undefined;
+function schema(): z.ZodMiniType<SharedState> {
+  stateSchema ??= z.object({
+    yaml: z.string(),
+    request: z.optional(
+      z.object({
+        from: z.optional(z.string()),
+        to: z.optional(z.string()),
+        method: z.optional(z.string()),
+        path: z.optional(z.string()),
+        headers: z.optional(z.record(z.string(), z.string())),
+        jwt: z.optional(z.string()),
+        tcp: z.optional(z.boolean()),
+      }),
+    ),
+  });
+  return stateSchema;
+}
 
 function toBase64Url(bytes: Uint8Array): string {
   let bin = '';
@@ -113,7 +120,7 @@ export function decodeShare(fragment: string): { state: SharedState } | { error:
     const value: unknown = JSON.parse(strFromU8(inflated));
     if (!value || typeof value !== 'object' || typeof (value as { yaml?: unknown }).yaml !== 'string')
       return { error: NO_YAML };
-    const parsed = stateSchema.safeParse(value);
+    const parsed = schema().safeParse(value);
     if (!parsed.success) return { error: DAMAGED };
     const { yaml, request } = parsed.data;
     return { state: request ? { yaml, request } : { yaml } };
