@@ -57,7 +57,8 @@ KUBECONFIG=labs/.state/LAB/kubeconfig (written by \`ambient-atlas lab up LAB\`),
 
 Security: only loopback connections are possible; a connection needs the random token from the URL, an Origin
 that is the site's (default ${DEFAULT_ORIGINS.join(', ')}; add with --origin) and a loopback Host header.
-Each browser tab gets its own shell, killed when the tab disconnects. Stop the server with Ctrl-C.
+Each browser tab gets its own shell, killed with everything it started when the tab disconnects.
+Stop the server with Ctrl-C (it exits within 2 s, ending every shell).
 
 Options:
   --port N        port to listen on (default: a free port)
@@ -288,11 +289,13 @@ export async function startLabServer(opts: LabServerOptions): Promise<LabServer>
   const live = new Set<PtyLike>();
   /** Sessions (by their shell's pid = session id) not yet ended, and the endings under way. */
   const leaders = new Set<number>();
-  const ending = new Set<Promise<void>>();
+  const ending = new Map<number, Promise<void>>();
   const finish = (sid: number): void => {
     if (!leaders.delete(sid)) return;
-    const done = endSession(sid).finally(() => ending.delete(done));
-    ending.add(done);
+    ending.set(
+      sid,
+      endSession(sid).finally(() => ending.delete(sid)),
+    );
   };
   /** Every open TCP connection (HTTP, half-sent requests, upgraded WebSockets), destroyed by close(). */
   const sockets = new Set<Socket>();
@@ -411,7 +414,7 @@ export async function startLabServer(opts: LabServerOptions): Promise<LabServer>
         for (const c of wss.clients) c.terminate();
         live.clear();
         for (const sid of [...leaders]) finish(sid);
-        await Promise.all([...ending]);
+        await Promise.all([...ending.values()]);
         await new Promise<void>((ok) => wss.close(() => ok()));
         // Every socket is destroyed, so this is quick; never wait on a client beyond a moment.
         let timer: ReturnType<typeof setTimeout> | undefined;
@@ -419,7 +422,7 @@ export async function startLabServer(opts: LabServerOptions): Promise<LabServer>
         clearTimeout(timer);
       })()),
     killNow: () => {
-      const sids = new Set([...leaders, ...[...live].map((p) => p.pid)]);
+      const sids = new Set([...leaders, ...ending.keys(), ...[...live].map((p) => p.pid)]);
       for (const sid of sids) {
         const m = sessionMembers(sid);
         signalAll(new Set([sid, ...m.map((x) => x.pgid)]), [sid, ...m.map((x) => x.pid)], 'SIGKILL');
