@@ -132,10 +132,11 @@ export const cases: readonly ScenarioCase[] = [
     expect: { verdict: 'allowed', waypoint: 'shop/pod-waypoint' },
   },
   {
-    name: 'ztunnel cannot match trustDomains: the ALLOW rule is dropped and nobody is admitted',
-    source: 'SEMANTICS §3 (!), upstream authorization.go httpSources (see simulator README)',
+    name: 'ztunnel silently ignores trustDomains: the ALLOW rule keeps its other fields and admits more than written',
+    source:
+      'SEMANTICS §3 (!) [rev]; istio release-1.31 pilot/pkg/serviceregistry/ambient/authorization.go handleRule/httpSources',
     request: { from: 'shop/web', to: 'ledger' },
-    expect: { verdict: 'denied', deniedAt: 'ztunnel', decidedBy: 'AuthorizationPolicy shop/ledger-same-trust-domain' },
+    expect: { verdict: 'allowed', decidedBy: 'AuthorizationPolicy shop/ledger-same-trust-domain' },
   },
   {
     name: 'remoteIpBlocks is L7: the ALLOW rule is dropped at ztunnel',

@@ -103,10 +103,11 @@ export const cases: readonly ScenarioCase[] = [
     v1,
   ),
   {
-    name: 'a consumer route applies to clients in its namespace',
-    source: 'gateway-api conformance/tests/mesh/mesh-consumer-route',
+    name: 'a consumer route is ignored at the waypoint, even for clients in its namespace',
+    source:
+      'SEMANTICS §5 [rev]; istio release-1.31 pilot/pkg/networking/core/listener_waypoint.go getVirtualServiceForWaypoint, tests/integration/ambient/gateway_conformance_test.go (drops MeshConsumerRoute)',
     request: { from: 'consumer/client', to: 'shared.mesh' },
-    expect: { verdict: 'allowed', backends: v2 },
+    expect: { verdict: 'allowed', backends: ['mesh/shared'] },
   },
   {
     name: 'and not to clients elsewhere',

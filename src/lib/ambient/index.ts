@@ -10,3 +10,4 @@ export * from './authz.ts';
 export * from './enrolment.ts';
 export * from './waypoints.ts';
 export * from './attachment.ts';
+export * from './routes.ts';

@@ -3,13 +3,33 @@
  *
  * ztunnel: istiod converts each policy for ztunnel (istio/istio pilot/pkg/serviceregistry/ambient/authorization.go)
  * and ztunnel evaluates it (istio/ztunnel src/rbac.rs). Only L4 attributes survive; an ALLOW rule that needs L7 is
- * dropped whole, a DENY rule loses its L7 parts (and a match left empty never matches).
+ * dropped whole, a DENY rule loses its L7 parts (and a match left empty never matches); `trustDomains` is neither
+ * converted nor reported, so ztunnel ignores it and the rule matches more than written.
  * waypoint: Envoy RBAC over the full request, for policies attached with targetRefs.
+ * The attribute tables and matchers are the semantics layer's (src/lib/ambient/authz.ts).
  */
-import { get, getArray, getObject, getString, selectorMatches } from '../model/access.ts';
+import { getArray, getObject, getString, selectorMatches } from '../model/access.ts';
 import type { JsonObject, JsonValue, Resource } from '../model/types.ts';
 import type { Mesh, Waypoint } from '../model/mesh.ts';
 import { re2FullMatch, re2Quote } from '../model/re2.ts';
+import {
+  actionOf,
+  anyPrincipalMatches,
+  attachmentOf,
+  IP_WHEN_KEYS,
+  ipMatch,
+  isDryRun,
+  isL4WhenKey,
+  L7_OPERATION_FIELDS,
+  L7_SOURCE_FIELDS,
+  serviceAccountMatches,
+  stringMatch,
+  targetRefs,
+  WAYPOINT_CLASS,
+  ZTUNNEL_IGNORED_SOURCE_FIELDS,
+  type Action,
+  type Attachment,
+} from '../ambient/index.ts';
 import type { DecidedBy, Decision } from './types.ts';
 
 export interface Peer {
@@ -37,8 +57,8 @@ export interface AuthzRequest {
   /** Path without the query string. */
   readonly path?: string;
   readonly host?: string;
-  /** Lower-cased names. */
-  readonly headers?: Readonly<Record<string, string>>;
+  /** Lower-cased names. A Map: a header named like an Object.prototype member must find nothing. */
+  readonly headers?: ReadonlyMap<string, string>;
   /** Original client address seen by the waypoint (remoteIpBlocks / remote.ip). */
   readonly remoteIp?: string;
   readonly auth?: JwtAuth;
@@ -51,22 +71,13 @@ export interface AuthzOutcome {
   readonly notes: string[];
 }
 
-const L7_SOURCE = ['requestPrincipals', 'notRequestPrincipals', 'remoteIpBlocks', 'notRemoteIpBlocks'];
-const L7_OPERATION = ['hosts', 'notHosts', 'methods', 'notMethods', 'paths', 'notPaths'];
-/** The only `when` keys ztunnel understands (A/authorization.go). */
-const L4_WHEN = new Set(['source.ip', 'source.namespace', 'source.principal', 'destination.ip', 'destination.port']);
-/**
- * ztunnel has no trust-domain matcher: istiod reports `trustDomains`/`notTrustDomains` as unsupported attributes
- * like the HTTP ones (istio/istio pilot/pkg/serviceregistry/ambient/authorization.go httpSources, commit 1d486af:
- * "folding the trust domain into Principals would widen a source"), so an ALLOW rule using them is dropped.
- * An older upstream version dropped the field silently (a broader ALLOW), which SEMANTICS §3 describes.
- */
-const ZTUNNEL_UNSUPPORTED_SOURCE = ['trustDomains', 'notTrustDomains'];
+/** Deepest `request.auth.claims[a][b]…` path followed: claims are attacker-supplied JSON. */
+const MAX_CLAIM_DEPTH = 64;
 
 const strings = (v: JsonValue | undefined): string[] =>
   Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' || typeof x === 'number').map(String) : [];
 const nonEmpty = (o: JsonObject | undefined, k: string) =>
-  o !== undefined && Array.isArray(o[k]) && (o[k] as JsonValue[]).length > 0;
+  o !== undefined && Object.prototype.hasOwnProperty.call(o, k) && Array.isArray(o[k]) && o[k].length > 0;
 
 const NONE: readonly string[] = Object.freeze([]);
 /** Shared stand-in for an absent `source`/`operation`/rule object, so its compiled form is cached too. */
@@ -94,41 +105,6 @@ function compiled(o: JsonObject): CompiledMatch {
   return c;
 }
 
-/** Istio string match: `*` any (non-empty for identities), `x*` prefix, `*x` suffix, else exact. */
-export function stringMatch(pattern: string, value: string, caseInsensitive = false): boolean {
-  const p = caseInsensitive ? pattern.toLowerCase() : pattern;
-  const v = caseInsensitive ? value.toLowerCase() : value;
-  if (p === '*') return true;
-  if (p.length > 1 && p.endsWith('*')) return v.startsWith(p.slice(0, -1));
-  if (p.length > 1 && p.startsWith('*')) return v.endsWith(p.slice(1));
-  return p === v;
-}
-
-function stripSpiffe(s: string): string {
-  return s.startsWith('spiffe://') ? s.slice('spiffe://'.length) : s;
-}
-
-function ipToNum(ip: string): number | undefined {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(ip);
-  if (!m) return undefined;
-  const parts = m.slice(1).map(Number);
-  if (parts.some((x) => x > 255)) return undefined;
-  return ((parts[0]! << 24) >>> 0) + (parts[1]! << 16) + (parts[2]! << 8) + parts[3]!;
-}
-
-/** IPv4 CIDR or address match; an unknown address never matches (callers note that). */
-export function ipMatch(block: string, ip: string | undefined): boolean {
-  if (ip === undefined) return false;
-  const [base, bitsS] = block.split('/');
-  const a = ipToNum(base ?? '');
-  const b = ipToNum(ip);
-  if (a === undefined || b === undefined) return block === ip;
-  const bits = bitsS === undefined ? 32 : Number(bitsS);
-  if (!(bits >= 0 && bits <= 32)) return false;
-  const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
-  return (a & mask) >>> 0 === (b & mask) >>> 0;
-}
-
 /**
  * Path match at the waypoint: exact, `*`, `x*`, `*x`, and the `{*}` (one segment) / `{**}` (rest) templates
  * (istio/istio pilot/pkg/security/authz/matcher: path templates).
@@ -146,31 +122,25 @@ export function pathMatch(pattern: string, path: string): boolean {
   return stringMatch(pattern, path);
 }
 
-function principalMatches(patterns: readonly string[], principal: string | undefined): boolean {
-  if (principal === undefined) return false;
-  return patterns.some((p) => stringMatch(stripSpiffe(p), principal));
-}
-
-/** `serviceAccounts` entries are `namespace/name`, or `name` in the policy's namespace. */
-function serviceAccountMatches(entries: readonly string[], principal: string | undefined, policyNs: string): boolean {
-  if (principal === undefined) return false;
-  const m = /\/ns\/([^/]+)\/sa\/([^/]+)$/.exec(principal);
-  if (!m) return false;
-  return entries.some((e) => {
-    const [ns, sa] = e.includes('/') ? e.split('/', 2) : [policyNs, e];
-    return ns === m[1] && sa === m[2];
-  });
-}
-
 function headerValue(req: AuthzRequest, name: string): string | undefined {
-  return req.headers?.[name.toLowerCase()];
+  return req.headers?.get(name.toLowerCase());
 }
 
-function claimValue(claims: JsonObject, path: string[]): string[] {
-  const v = get(claims, path);
-  if (v === undefined || v === null) return [];
-  if (Array.isArray(v)) return v.map((x) => (typeof x === 'string' ? x : JSON.stringify(x)));
-  return [typeof v === 'string' ? v : JSON.stringify(v)];
+/**
+ * The values a claim path names, walked through own properties only (a claim called `constructor` is absent, not
+ * Object's constructor). Envoy matches `request.auth.claims[…]` against a string, or each string of a list; other
+ * values (numbers, objects) match nothing.
+ */
+function claimValue(claims: JsonObject, path: readonly string[]): string[] {
+  if (path.length > MAX_CLAIM_DEPTH) return [];
+  let cur: JsonValue = claims;
+  for (const seg of path) {
+    if (cur === null || typeof cur !== 'object' || Array.isArray(cur)) return [];
+    if (!Object.prototype.hasOwnProperty.call(cur, seg)) return [];
+    cur = cur[seg]!;
+  }
+  if (typeof cur === 'string') return [cur];
+  return Array.isArray(cur) ? cur.filter((x): x is string => typeof x === 'string') : [];
 }
 
 /** Values the request carries for a `when` key; undefined = attribute unknown to this simulator. */
@@ -217,7 +187,7 @@ function whenMatches(cond: JsonObject, req: AuthzRequest): boolean {
   const c = compiled(cond);
   const values = c.fields.get('values') ?? NONE;
   const notValues = c.fields.get('notValues') ?? NONE;
-  const isIp = key === 'source.ip' || key === 'destination.ip' || key === 'remote.ip';
+  const isIp = IP_WHEN_KEYS.has(key);
   const one = (p: string, v: string) => (isIp ? ipMatch(p, v) : stringMatch(p, v));
   if (values.length && !have.some((v) => values.some((p) => one(p, v)))) return false;
   if (notValues.length && have.some((v) => notValues.some((p) => one(p, v)))) return false;
@@ -229,8 +199,8 @@ function sourceMatches(src: JsonObject, req: AuthzRequest, policyNs: string, ski
   const f = (k: string): readonly string[] => (skip.has(k) ? NONE : (fields.get(k) ?? NONE));
   const principal = req.source.principal;
   const ns = req.source.namespace;
-  if (f('principals').length && !principalMatches(f('principals'), principal)) return false;
-  if (f('notPrincipals').length && principalMatches(f('notPrincipals'), principal)) return false;
+  if (f('principals').length && !anyPrincipalMatches(f('principals'), principal)) return false;
+  if (f('notPrincipals').length && anyPrincipalMatches(f('notPrincipals'), principal)) return false;
   if (
     f('namespaces').length &&
     !(ns !== undefined && principal !== undefined && f('namespaces').some((p) => stringMatch(p, ns)))
@@ -287,18 +257,31 @@ function operationMatches(op: JsonObject, req: AuthzRequest, skip: ReadonlySet<s
 }
 
 /** How ztunnel sees one rule. */
-type L4View = { kind: 'kept'; stripped: string[] } | { kind: 'dropped'; why: string } | { kind: 'noop'; why: string };
+type L4View =
+  | { kind: 'kept'; stripped: string[]; ignored?: string[] }
+  | { kind: 'dropped'; why: string }
+  | { kind: 'noop'; why: string };
 
-function l7FieldsOf(rule: JsonObject, sourceFields: readonly string[]): string[] {
+type EnforcementPoint = 'ztunnel' | 'waypoint' | 'sidecar';
+
+function l7FieldsOf(rule: JsonObject): string[] {
   const found = new Set<string>();
   for (const e of getArray(rule, ['from']))
-    for (const k of sourceFields) if (nonEmpty(getObject(e, ['source']), k)) found.add(`source.${k}`);
+    for (const k of L7_SOURCE_FIELDS) if (nonEmpty(getObject(e, ['source']), k)) found.add(`source.${k}`);
   for (const e of getArray(rule, ['to']))
-    for (const k of L7_OPERATION) if (nonEmpty(getObject(e, ['operation']), k)) found.add(`operation.${k}`);
+    for (const k of L7_OPERATION_FIELDS) if (nonEmpty(getObject(e, ['operation']), k)) found.add(`operation.${k}`);
   for (const w of getArray(rule, ['when'])) {
     const key = getString(w, ['key']) ?? '';
-    if (!L4_WHEN.has(key)) found.add(`when ${key}`);
+    if (!isL4WhenKey(key)) found.add(`when ${key}`);
   }
+  return [...found];
+}
+
+/** Source fields ztunnel drops without a word (trustDomains): set in this rule. */
+function ignoredFieldsOf(rule: JsonObject): string[] {
+  const found = new Set<string>();
+  for (const e of getArray(rule, ['from']))
+    for (const k of ZTUNNEL_IGNORED_SOURCE_FIELDS) if (nonEmpty(getObject(e, ['source']), k)) found.add(`source.${k}`);
   return [...found];
 }
 
@@ -306,22 +289,21 @@ function presentKeys(o: JsonObject | undefined): string[] {
   return o ? Object.keys(o).filter((k) => nonEmpty(o, k)) : [];
 }
 
-/** Source fields the L4 enforcement point cannot evaluate (ztunnel, or Envoy's TCP RBAC at a waypoint). */
-function unsupportedSource(at: 'ztunnel' | 'waypoint' | 'sidecar'): string[] {
-  return at === 'ztunnel' ? [...L7_SOURCE, ...ZTUNNEL_UNSUPPORTED_SOURCE] : L7_SOURCE;
-}
-
-/** Fields an L4-only check ignores, per enforcement point (built once). */
-const L4_SKIP = {
-  ztunnel: new Set([...unsupportedSource('ztunnel'), ...L7_OPERATION]),
-  waypoint: new Set([...unsupportedSource('waypoint'), ...L7_OPERATION]),
-  sidecar: new Set([...unsupportedSource('sidecar'), ...L7_OPERATION]),
-} as const;
+/**
+ * Fields an L4-only check does not evaluate, per enforcement point (built once). ztunnel also skips the fields it
+ * ignores (trustDomains); Envoy's TCP RBAC at a waypoint or sidecar still matches trust domains on the peer
+ * certificate.
+ */
+const L4_SKIP: Readonly<Record<EnforcementPoint, ReadonlySet<string>>> = {
+  ztunnel: new Set<string>([...L7_SOURCE_FIELDS, ...ZTUNNEL_IGNORED_SOURCE_FIELDS, ...L7_OPERATION_FIELDS]),
+  waypoint: new Set<string>([...L7_SOURCE_FIELDS, ...L7_OPERATION_FIELDS]),
+  sidecar: new Set<string>([...L7_SOURCE_FIELDS, ...L7_OPERATION_FIELDS]),
+};
 const SKIP_NOTHING: ReadonlySet<string> = new Set();
 
 /** l4View of a rule object, computed once per rule, action and enforcement point. */
 const l4Views = new WeakMap<JsonObject, Map<string, L4View>>();
-function l4ViewOnce(rule: JsonObject, action: 'ALLOW' | 'DENY', at: 'ztunnel' | 'waypoint' | 'sidecar'): L4View {
+function l4ViewOnce(rule: JsonObject, action: 'ALLOW' | 'DENY', at: EnforcementPoint): L4View {
   let byKey = l4Views.get(rule);
   if (!byKey) l4Views.set(rule, (byKey = new Map()));
   const key = `${action} ${at}`;
@@ -330,13 +312,11 @@ function l4ViewOnce(rule: JsonObject, action: 'ALLOW' | 'DENY', at: 'ztunnel' | 
   return v;
 }
 
-export function l4View(
-  rule: JsonObject,
-  action: 'ALLOW' | 'DENY',
-  at: 'ztunnel' | 'waypoint' | 'sidecar' = 'ztunnel',
-): L4View {
-  const sourceFields = unsupportedSource(at);
-  const l7 = l7FieldsOf(rule, sourceFields);
+export function l4View(rule: JsonObject, action: 'ALLOW' | 'DENY', at: EnforcementPoint = 'ztunnel'): L4View {
+  const l7 = l7FieldsOf(rule);
+  // Only ztunnel ignores trustDomains (release-1.31 A/authorization.go handleRule builds its matches without them).
+  const ignored = at === 'ztunnel' ? ignoredFieldsOf(rule) : [];
+  const withIgnored = (v: { kind: 'kept'; stripped: string[] }): L4View => (ignored.length ? { ...v, ignored } : v);
   const who = at === 'ztunnel' ? 'ztunnel' : 'an L4 (TCP) check';
   if (action === 'ALLOW') {
     return l7.length
@@ -344,34 +324,35 @@ export function l4View(
           kind: 'dropped',
           why: `ALLOW rule uses ${l7.join(', ')}, which ${who} cannot evaluate: the whole rule is dropped`,
         }
-      : { kind: 'kept', stripped: [] };
+      : withIgnored({ kind: 'kept', stripped: [] });
   }
-  if (getArray(rule, ['when']).some((w) => !L4_WHEN.has(getString(w, ['key']) ?? ''))) {
+  if (getArray(rule, ['when']).some((w) => !isL4WhenKey(getString(w, ['key']) ?? ''))) {
     return {
       kind: 'noop',
       why: `DENY rule has an L7 condition (${l7.filter((x) => x.startsWith('when')).join(', ')}): ${who} can never match it, the rule is a no-op`,
     };
   }
+  const skip = L4_SKIP[at];
   // A match that had fields and is left with none after removing L7 (and ignored) fields never matches.
-  const emptied = (o: JsonObject | undefined, drop: readonly string[]) => {
+  const emptied = (o: JsonObject | undefined) => {
     const keys = presentKeys(o);
-    return keys.length > 0 && keys.every((k) => drop.includes(k));
+    return keys.length > 0 && keys.every((k) => skip.has(k));
   };
   const from = getArray(rule, ['from']);
-  if (from.length && from.every((e) => emptied(getObject(e, ['source']), sourceFields))) {
+  if (from.length && from.every((e) => emptied(getObject(e, ['source'])))) {
     return {
       kind: 'noop',
-      why: `DENY rule: every \`from\` entry only has fields ${who} cannot evaluate; an empty match never matches, so the rule is a no-op`,
+      why: `DENY rule: every \`from\` entry only has fields ${who} cannot evaluate${ignored.length ? ' or ignores' : ''}; an empty match never matches, so the rule is a no-op`,
     };
   }
   const to = getArray(rule, ['to']);
-  if (to.length && to.every((e) => emptied(getObject(e, ['operation']), L7_OPERATION))) {
+  if (to.length && to.every((e) => emptied(getObject(e, ['operation'])))) {
     return {
       kind: 'noop',
       why: `DENY rule: every \`to\` entry only has HTTP fields (hosts/methods/paths), which ${who} cannot evaluate; the rule is a no-op`,
     };
   }
-  return { kind: 'kept', stripped: l7 };
+  return withIgnored({ kind: 'kept', stripped: l7 });
 }
 
 function ruleMatches(
@@ -431,23 +412,18 @@ function partsOf(rule: JsonObject): RuleParts {
   return p;
 }
 
-export type Attachment = 'selector' | 'namespace' | 'mesh' | 'targetRef';
-
 export interface AppliedPolicy {
   readonly resource: Resource;
   readonly attachment: Attachment;
 }
 
-export function actionOf(r: Resource): string {
-  return getString(r.obj, ['spec', 'action']) ?? 'ALLOW';
-}
-
 /** What evaluation needs from a policy, read once per (immutable) resource. */
 interface CompiledPolicy {
-  readonly action: string;
+  readonly action: Action;
   readonly rules: readonly JsonObject[];
-  readonly targetRefs: readonly JsonObject[];
+  readonly targetRefs: ReturnType<typeof targetRefs>;
   readonly selector: JsonObject | undefined;
+  readonly dryRun: boolean;
 }
 const compiledPolicies = new WeakMap<Resource, CompiledPolicy>();
 function policyOf(r: Resource): CompiledPolicy {
@@ -456,28 +432,13 @@ function policyOf(r: Resource): CompiledPolicy {
     c = {
       action: actionOf(r),
       rules: getArray(r.obj, ['spec', 'rules']).map((x) => getObject(x, []) ?? EMPTY_OBJECT),
-      targetRefs: readTargetRefs(r),
+      targetRefs: targetRefs(r),
       selector: getObject(r.obj, ['spec', 'selector']),
+      dryRun: isDryRun(r.annotations),
     };
     compiledPolicies.set(r, c);
   }
   return c;
-}
-
-function readTargetRefs(r: Resource): JsonObject[] {
-  const one = getObject(r.obj, ['spec', 'targetRef']);
-  const many = getArray(r.obj, ['spec', 'targetRefs']).filter(
-    (x): x is JsonObject => !!x && typeof x === 'object' && !Array.isArray(x),
-  );
-  return one ? [one, ...many] : many;
-}
-
-export function targetRefsOf(r: Resource): JsonObject[] {
-  return [...policyOf(r).targetRefs];
-}
-
-export function hasTargetRefs(r: Resource): boolean {
-  return policyOf(r).targetRefs.length > 0;
 }
 
 /**
@@ -539,23 +500,21 @@ function selectWorkloadPolicies(
     if (!r.apiVersion.startsWith('security.istio.io/')) continue;
     const p = policyOf(r);
     if (p.targetRefs.length) continue;
-    const sel = p.selector;
-    const root = r.namespace === mesh.rootNamespace;
-    if (r.namespace !== w.namespace && !root) continue;
-    if (sel) {
-      if (selectorMatches(sel, w.labels)) out.push({ resource: r, attachment: 'selector' });
-    } else out.push({ resource: r, attachment: root ? 'mesh' : 'namespace' });
+    if (r.namespace !== w.namespace && r.namespace !== mesh.rootNamespace) continue;
+    const attachment = attachmentOf(r, mesh.rootNamespace);
+    if (p.selector === undefined || selectorMatches(p.selector, w.labels)) out.push({ resource: r, attachment });
   }
   return out.sort((a, b) => a.resource.seq - b.resource.seq);
 }
 
-function refMatches(ref: JsonObject, kind: string, group: string, name: string): boolean {
-  const g = getString(ref, ['group']) ?? '';
-  return (
-    getString(ref, ['kind']) === kind &&
-    getString(ref, ['name']) === name &&
-    (g === group || (group === '' && g === 'core'))
-  );
+function refMatches(
+  ref: { group: string | undefined; kind: string | undefined; name: string | undefined },
+  kind: string,
+  group: string,
+  name: string,
+): boolean {
+  const g = ref.group ?? '';
+  return ref.kind === kind && ref.name === name && (g === group || (group === '' && g === 'core'));
 }
 
 /**
@@ -598,9 +557,9 @@ function selectWaypointPolicies(
             ? refMatches(ref, 'Service', '', service.name)
             : refMatches(ref, 'ServiceEntry', 'networking.istio.io', service.name))) ||
         (r.namespace === mesh.rootNamespace &&
-          refMatches(ref, 'GatewayClass', 'gateway.networking.k8s.io', 'istio-waypoint')),
+          refMatches(ref, 'GatewayClass', 'gateway.networking.k8s.io', WAYPOINT_CLASS)),
     );
-    if (hit) out.push({ resource: r, attachment: 'targetRef' });
+    if (hit) out.push({ resource: r, attachment: 'targetRefs' });
   }
   return out.sort((a, b) => a.resource.seq - b.resource.seq);
 }
@@ -627,9 +586,12 @@ export function evaluate(
   const l4only = at === 'ztunnel' || req.layer === 'l4';
   const denies: AppliedPolicy[] = [];
   const allows: AppliedPolicy[] = [];
+  const dryRuns: AppliedPolicy[] = [];
   for (const p of policies) {
-    const action = policyOf(p.resource).action;
-    if (action === 'DENY') denies.push(p);
+    const { action, dryRun } = policyOf(p.resource);
+    // istio.io/dry-run: never enforced and never counted as an ALLOW policy (SEMANTICS §3 [rev]).
+    if (dryRun && (action === 'ALLOW' || action === 'DENY')) dryRuns.push(p);
+    else if (action === 'DENY') denies.push(p);
     else if (action === 'ALLOW') allows.push(p);
     else if (at === 'ztunnel') {
       decisions.push({
@@ -649,7 +611,12 @@ export function evaluate(
       });
     }
   }
-  const check = (p: AppliedPolicy, action: 'ALLOW' | 'DENY'): { matched: boolean; rule?: number } => {
+  const check = (
+    p: AppliedPolicy,
+    action: 'ALLOW' | 'DENY',
+    decisions: Decision[],
+    notes: string[],
+  ): { matched: boolean; rule?: number } => {
     const r = p.resource;
     const rules = policyOf(r).rules;
     if (action === 'DENY' && rules.length === 0) {
@@ -676,6 +643,10 @@ export function evaluate(
           notes.push(
             `${id(r)} rule ${i}: ztunnel removed ${view.stripped.join(', ')} and kept the L4 part, so this DENY is broader than written`,
           );
+        if (view.ignored)
+          notes.push(
+            `${id(r)} rule ${i}: ztunnel ignores ${view.ignored.join(', ')} (istiod neither converts nor reports it), so this ${action} matches more callers than written`,
+          );
       }
       // ztunnel skips an empty match (match-none, not match-all: authorization.go isMatchEmpty), whatever the action.
       const emptyNeverMatches = at === 'ztunnel' ? 'any' : l4only && action === 'DENY' ? 'stripped' : 'no';
@@ -693,7 +664,7 @@ export function evaluate(
   };
   /** Evaluate one policy and record the outcome as a decision. */
   const decide = (p: AppliedPolicy, action: 'ALLOW' | 'DENY') => {
-    const m = check(p, action);
+    const m = check(p, action, decisions, notes);
     decisions.push({
       step: 'authz',
       policy: id(p.resource),
@@ -703,6 +674,28 @@ export function evaluate(
     });
     return m;
   };
+  for (const p of dryRuns) {
+    const action = policyOf(p.resource).action as 'ALLOW' | 'DENY';
+    if (at === 'ztunnel') {
+      decisions.push({
+        step: 'authz',
+        policy: id(p.resource),
+        action,
+        matched: false,
+        note: 'istio.io/dry-run: not sent to ztunnel unless istiod runs with AMBIENT_ENABLE_DRY_RUN_AUTHORIZATION_POLICY=true (status UnsupportedValue), and even then only logged: not enforced, and not counted as an ALLOW policy',
+      });
+      continue;
+    }
+    // Envoy keeps it as a shadow rule: evaluated and logged, never enforced.
+    const m = check(p, action, [], []);
+    decisions.push({
+      step: 'authz',
+      policy: id(p.resource),
+      action,
+      matched: false,
+      note: `istio.io/dry-run: a shadow rule, logged but not enforced and not counted as an ALLOW policy (it would ${m.matched ? `match, rule ${m.rule ?? 0}` : 'not match'})`,
+    });
+  }
   for (const p of denies) {
     const m = decide(p, 'DENY');
     if (m.matched) return { allowed: false, decisions, decidedBy: decided(p.resource, m.rule), notes };

@@ -1,5 +1,5 @@
 /** The ambient request simulator: public API (used by the CLI, the playground island and the labs). */
-export { simulate, simulateIn, simulateSync, applied, resolveClient, resolveDestination } from './simulate.ts';
+export { simulate, simulateIn, simulateSync, resolveClient, resolveDestination } from './simulate.ts';
 export { endpointsOf, podNameOf, principalOf } from './mesh.ts';
 export { evaluate, l4View, policiesForWaypoint, policiesForWorkload } from './authz.ts';
 export { effectiveMtls } from './peerauth.ts';

@@ -110,7 +110,7 @@ function audiencesOf(payload: JsonObject): string[] {
  * security/v1/request_authentication.proto, JWTRule fromHeaders/fromParams).
  */
 export function tokenFrom(
-  headers: Readonly<Record<string, string>>,
+  headers: ReadonlyMap<string, string>,
   query: ReadonlyMap<string, string>,
   rules: readonly { rule: JsonObject }[],
 ): string | undefined {
@@ -125,7 +125,7 @@ export function tokenFrom(
         }))
       : [{ name: 'authorization', prefix: 'Bearer ' }];
     for (const { name, prefix } of headerLocations) {
-      const v = headers[name];
+      const v = headers.get(name);
       if (v !== undefined && v.toLowerCase().startsWith(prefix.toLowerCase())) return v.slice(prefix.length).trim();
     }
     for (const param of custom ? fromParams : ['access_token']) {

@@ -15,8 +15,8 @@
 import { getArray, getObject } from '../model/access.ts';
 import type { Resource } from '../model/types.ts';
 import type { Mesh, ServiceInfo as MeshService } from './mesh.ts';
-import { backendsOf, byAge, routesWithParent } from './routing.ts';
-import type { RouteOutcome } from './routing.ts';
+import { backendsOf, byAge, l4RouteNamespaces, routesWithParent } from './routing.ts';
+import type { RouteOutcome, RouteScope } from './routing.ts';
 import type { Decision } from './types.ts';
 
 /** Istio host.Name.Matches: equal, or a `*.` wildcard on either side covering the other. */
@@ -49,12 +49,19 @@ function tlsHosts(r: Resource, svc: MeshService, host: string): { applies: boole
  * Route one TCP connection at the waypoint. `addressed` is the host the client dialled (for ServiceEntries with
  * several hosts).
  */
-export function routeL4(mesh: Mesh, svc: MeshService, port: number, addressed?: string): RouteOutcome {
+export function routeL4(
+  mesh: Mesh,
+  svc: MeshService,
+  port: number,
+  addressed: string | undefined,
+  scope: RouteScope,
+): RouteOutcome {
   const decisions: Decision[] = [];
   const notes: string[] = [];
   const host = serviceHost(svc, addressed);
-  const tls = routesWithParent(mesh, ['TLSRoute'], [svc.namespace], svc, port).sort(byAge);
-  const tcp = routesWithParent(mesh, ['TCPRoute'], [svc.namespace], svc, port).sort(byAge);
+  const namespaces = l4RouteNamespaces(svc, scope);
+  const tls = routesWithParent(mesh, ['TLSRoute'], namespaces, svc, port).sort(byAge);
+  const tcp = routesWithParent(mesh, ['TCPRoute'], namespaces, svc, port).sort(byAge);
   let chosen: Resource | undefined;
   for (const r of tls) {
     const { applies, hosts } = tlsHosts(r, svc, host);

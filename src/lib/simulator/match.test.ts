@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { ipMatch, l4View, pathMatch, stringMatch } from './authz.ts';
+import { ipMatch, stringMatch } from '../ambient/index.ts';
+import { l4View, pathMatch } from './authz.ts';
 import { prefixMatches } from './routing.ts';
 
 describe('matchers', () => {

@@ -16,6 +16,7 @@ import { get, getArray, getObject, getString } from '../model/access.ts';
 import type { JsonObject, Resource } from '../model/types.ts';
 import type { Mesh, ServiceInfo as MeshService, ServicePort } from '../model/mesh.ts';
 import { re2FullMatch } from '../model/re2.ts';
+import { referenceGrantAllows, referenceGrantEnforced, waypointUsesRouteFrom } from '../ambient/index.ts';
 import { inNamespaces } from './authz.ts';
 import type { Backend, Decision } from './types.ts';
 
@@ -24,11 +25,20 @@ export interface HttpRequestView {
   /** Path without the query string. */
   readonly path: string;
   readonly query: ReadonlyMap<string, string>;
-  /** Lower-cased names. */
-  readonly headers: Readonly<Record<string, string>>;
+  /** Lower-cased names. A Map: a header named like an Object.prototype member must find nothing. */
+  readonly headers: ReadonlyMap<string, string>;
   readonly clientNamespace: string | undefined;
   readonly servicePort: number;
 }
+
+/**
+ * Who routes the request: a waypoint uses routes of the Service's namespace and its own only (consumer routes are
+ * ignored, SEMANTICS §5 [rev]); a sidecar client routes for itself, where a consumer route in its namespace replaces
+ * the Service's own routes (GAMMA); without either, nothing routes and the lists only explain that.
+ */
+export type RouteScope =
+  | { readonly at: 'waypoint'; readonly waypointNamespace: string; readonly clientNamespace: string | undefined }
+  | { readonly at: 'client'; readonly clientNamespace: string | undefined };
 
 export interface RouteBackend {
   readonly namespace: string;
@@ -38,6 +48,8 @@ export interface RouteBackend {
   readonly weight: number;
   /** Why this backend cannot take traffic (then its share gets 500). */
   readonly invalid?: string;
+  /** Something the trace should say about this backend that does not stop it (e.g. a missing ReferenceGrant). */
+  readonly note?: string;
   /** The resolved Service/ServiceEntry when valid. */
   readonly service?: MeshService;
   /** A DestinationRule subset (VirtualService routes): only pods with these labels. */
@@ -115,15 +127,31 @@ export function routesWithParent(
 export const HTTP_ROUTE_KINDS = ['HTTPRoute', 'GRPCRoute'] as const;
 
 /**
- * HTTPRoutes and GRPCRoutes for this service port; consumer routes (client's namespace) replace producer routes for
- * that client.
+ * HTTPRoutes and GRPCRoutes for this service port as `scope` sees them. At a waypoint: routes of the Service's and
+ * the waypoint's namespaces, and the client-namespace routes it ignores; for a client that routes itself: consumer
+ * routes (client's namespace) replace producer routes.
  */
 export function routesFor(
   mesh: Mesh,
   svc: MeshService,
   port: number,
-  clientNs: string | undefined,
-): { routes: Resource[]; consumer: boolean } {
+  scope: RouteScope,
+): { routes: Resource[]; consumer: boolean; ignored: Resource[] } {
+  const clientNs = scope.clientNamespace;
+  if (scope.at === 'waypoint') {
+    const wpNs = scope.waypointNamespace;
+    const all = routesWithParent(
+      mesh,
+      HTTP_ROUTE_KINDS,
+      [svc.namespace, wpNs, ...(clientNs !== undefined ? [clientNs] : [])],
+      svc,
+      port,
+    );
+    const routes: Resource[] = [];
+    const ignored: Resource[] = [];
+    for (const r of all) (waypointUsesRouteFrom(r.namespace, svc.namespace, wpNs) ? routes : ignored).push(r);
+    return { routes, consumer: false, ignored };
+  }
   // Only the service's own namespace (producer routes) and the client's (consumer routes) can apply.
   const all = routesWithParent(
     mesh,
@@ -133,8 +161,15 @@ export function routesFor(
     port,
   );
   const consumer = all.filter((r) => r.namespace !== svc.namespace && r.namespace === clientNs);
-  if (consumer.length) return { routes: consumer, consumer: true };
-  return { routes: all.filter((r) => r.namespace === svc.namespace), consumer: false };
+  if (consumer.length) return { routes: consumer, consumer: true, ignored: [] };
+  return { routes: all.filter((r) => r.namespace === svc.namespace), consumer: false, ignored: [] };
+}
+
+/** The trace note for consumer routes a waypoint ignores. */
+export function ignoredRoutesNote(ignored: readonly Resource[], svc: MeshService): string | undefined {
+  if (!ignored.length) return undefined;
+  const names = ignored.map((r) => `${r.kind} ${r.namespace}/${r.name}`).join(', ');
+  return `${names} ${ignored.length > 1 ? 'are consumer routes' : 'is a consumer route'} (outside ${svc.namespace} and the waypoint's namespace): a waypoint ignores ${ignored.length > 1 ? 'them' : 'it'} (listener_waypoint.go getVirtualServiceForWaypoint; ambient does not support MeshConsumerRoute)`;
 }
 
 /** PathPrefix matches whole segments and ignores a trailing slash on the prefix. */
@@ -174,7 +209,7 @@ function matchOne(m: JsonObject, req: HttpRequestView): { ok: boolean; exact: bo
   for (const h of getArray(m, ['headers'])) {
     const name = (getString(h, ['name']) ?? '').toLowerCase();
     const want = getString(h, ['value']) ?? '';
-    const have = req.headers[name];
+    const have = req.headers.get(name);
     if (have === undefined) return { ok: false, exact, prefixLen };
     const ok = getString(h, ['type']) === 'RegularExpression' ? re2FullMatch(want, have) : have === want;
     if (!ok) return { ok: false, exact, prefixLen };
@@ -250,7 +285,7 @@ function matchGrpc(
   for (const h of getArray(m, ['headers'])) {
     const name = (getString(h, ['name']) ?? '').toLowerCase();
     const want = getString(h, ['value']) ?? '';
-    const have = req.headers[name];
+    const have = req.headers.get(name);
     if (have === undefined) return { ok: false, exact, prefixLen, what };
     const ok = getString(h, ['type']) === 'RegularExpression' ? re2FullMatch(want, have) : have === want;
     if (!ok) return { ok: false, exact, prefixLen, what };
@@ -303,38 +338,43 @@ export function backendsOf(mesh: Mesh, route: Resource, rule: JsonObject): Route
             ? mesh.servicesForHost(name, route.namespace).find((s) => s.kind === 'ServiceEntry')
             : undefined;
     if (!svc) return { ...base, invalid: `${kind} ${namespace}/${name} is not in the manifests` };
-    if (namespace !== route.namespace && !referenceGranted(mesh, route, namespace, kind, name)) {
-      return { ...base, invalid: `cross-namespace backend ${namespace}/${name} has no ReferenceGrant` };
-    }
+    // Mesh routes resolve cross-namespace backends without a ReferenceGrant (only the spec asks for one).
+    const grantNote =
+      namespace !== route.namespace && !referenceGrantEnforced('mesh') && !isOwnParent(route, svc)
+        ? crossNamespaceNote(mesh, route, svc)
+        : undefined;
     if (svc.kind === 'Service' && typeof port !== 'number')
       return { ...base, invalid: 'backendRef to a Service needs a port' };
     if (typeof port === 'number' && !svc.ports.some((p) => p.port === port))
       return { ...base, invalid: `${namespace}/${name} has no port ${port}` };
-    return { ...base, service: svc };
+    return { ...base, service: svc, ...(grantNote !== undefined ? { note: grantNote } : {}) };
   });
 }
 
-function referenceGranted(mesh: Mesh, route: Resource, toNs: string, kind: string, name: string): boolean {
-  return mesh
-    .inNamespace('ReferenceGrant', toNs)
-    .some(
-      (g) =>
-        g.namespace === toNs &&
-        getArray(g.obj, ['spec', 'from']).some(
-          (f) => getString(f, ['kind']) === route.kind && getString(f, ['namespace']) === route.namespace,
-        ) &&
-        getArray(g.obj, ['spec', 'to']).some(
-          (t) =>
-            (getString(t, ['kind']) ?? '') === kind &&
-            (getString(t, ['name']) === undefined || getString(t, ['name']) === name),
-        ),
-    );
+/** A backend that is the route's own parent Service (a GAMMA consumer route): no grant even by the spec. */
+function isOwnParent(route: Resource, svc: MeshService): boolean {
+  return getArray(route.obj, ['spec', 'parentRefs']).some(
+    (ref) =>
+      getString(ref, ['name']) === svc.name && (getString(ref, ['namespace']) ?? route.namespace) === svc.namespace,
+  );
 }
 
-export function route(mesh: Mesh, svc: MeshService, req: HttpRequestView): RouteOutcome {
-  const { routes, consumer } = routesFor(mesh, svc, req.servicePort, req.clientNamespace);
+function crossNamespaceNote(mesh: Mesh, route: Resource, svc: MeshService): string | undefined {
+  const granted = referenceGrantAllows(
+    mesh.inNamespace('ReferenceGrant', svc.namespace),
+    { group: 'gateway.networking.k8s.io', kind: route.kind, namespace: route.namespace },
+    { group: svc.kind === 'Service' ? '' : 'networking.istio.io', kind: svc.kind, name: svc.name },
+  );
+  if (granted) return undefined;
+  return `cross-namespace backend ${svc.namespace}/${svc.name} has no ReferenceGrant: Istio does not require one for mesh (Service-parent) routes and uses it (route_collections.go enforceRefGrant = !mesh), but the Gateway API spec asks for one (not portable)`;
+}
+
+export function route(mesh: Mesh, svc: MeshService, req: HttpRequestView, scope: RouteScope): RouteOutcome {
+  const { routes, consumer, ignored } = routesFor(mesh, svc, req.servicePort, scope);
   const notes: string[] = [];
   const decisions: Decision[] = [];
+  const ignoredNote = ignoredRoutesNote(ignored, svc);
+  if (ignoredNote) notes.push(ignoredNote);
   if (!routes.length) {
     decisions.push({
       step: 'route',
@@ -349,7 +389,7 @@ export function route(mesh: Mesh, svc: MeshService, req: HttpRequestView): Route
     notes.push(
       'HTTPRoute and GRPCRoute both attach to this service: the waypoint ranks their rules together as one list (a gRPC method match is an exact path match, which outranks any path prefix)',
     );
-  const grpcCall = (req.headers['content-type'] ?? '').startsWith('application/grpc');
+  const grpcCall = (req.headers.get('content-type') ?? '').startsWith('application/grpc');
   const candidates: (Candidate & { what?: string })[] = [];
   for (const r of routes) {
     const rules = getArray(r.obj, ['spec', 'rules']);
@@ -493,6 +533,13 @@ export function byAge(a: Resource, b: Resource): number {
   return ka < kb ? -1 : ka > kb ? 1 : 0;
 }
 
+/** Where TCP/TLS routes for this service may live: as for HTTP routes at a waypoint, else the Service's namespace. */
+export function l4RouteNamespaces(svc: MeshService, scope: RouteScope): string[] {
+  return scope.at === 'waypoint' && scope.waypointNamespace !== svc.namespace
+    ? [svc.namespace, scope.waypointNamespace]
+    : [svc.namespace];
+}
+
 /** The route kinds a waypoint applies to connections it proxies as TCP, in the order it consults them. */
 export const L4_ROUTE_KINDS = ['TLSRoute', 'TCPRoute'] as const;
 
@@ -505,15 +552,16 @@ export function unusedRouteNotes(
   mesh: Mesh,
   svc: MeshService,
   port: number,
-  clientNs: string | undefined,
+  scope: RouteScope,
   tcp: boolean,
+  /** A proxy (waypoint or sidecar client) routes this request; false when nothing does (ztunnel only). */
   waypoint: boolean,
 ): string[] {
   // Each request needs only one of the two lists: routes of its own protocol without a waypoint, of the other one at a
   // waypoint.
   const wantHttp = tcp === waypoint;
-  const http = wantHttp ? routesFor(mesh, svc, port, clientNs).routes : [];
-  const l4 = wantHttp ? [] : routesWithParent(mesh, L4_ROUTE_KINDS, [svc.namespace], svc, port);
+  const http = wantHttp ? routesFor(mesh, svc, port, scope).routes : [];
+  const l4 = wantHttp ? [] : routesWithParent(mesh, L4_ROUTE_KINDS, l4RouteNamespaces(svc, scope), svc, port);
   const names = (rs: readonly Resource[]) => rs.map((r) => `${r.kind} ${r.namespace}/${r.name}`).join(', ');
   const notes: string[] = [];
   if (!waypoint) {

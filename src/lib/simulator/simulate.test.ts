@@ -405,14 +405,15 @@ describe('AuthorizationPolicy at ztunnel (SEMANTICS §3)', () => {
     expect((await sim(when, { from: 'shop/web', to: 'cart' })).verdict).toBe('allowed');
   });
 
-  it('(!) ztunnel cannot match trustDomains: an ALLOW rule using it is dropped, a DENY keeps its other fields', async () => {
+  // SEMANTICS §3 [rev] (release-1.31 A/authorization.go handleRule): the old expectation had the ALLOW rule dropped.
+  it('(!) ztunnel silently ignores trustDomains: an ALLOW keeps its other fields (broader), so does a DENY', async () => {
     const allow = [
       ...BASE,
       zt(
-        `  selector: {matchLabels: {app: cart}}\n  action: ALLOW\n  rules: [{from: [{source: {trustDomains: ["cluster.local"], namespaces: ["shop"]}}]}]`,
+        `  selector: {matchLabels: {app: cart}}\n  action: ALLOW\n  rules: [{from: [{source: {trustDomains: ["other.example"], namespaces: ["shop"]}}]}]`,
       ),
     ];
-    expect((await sim(allow, { from: 'shop/web', to: 'cart' })).verdict).toBe('denied');
+    expect((await sim(allow, { from: 'shop/web', to: 'cart' })).verdict).toBe('allowed');
     const deny = [
       ...BASE,
       zt(
@@ -701,13 +702,17 @@ describe('routing at the waypoint (SEMANTICS §5)', () => {
     expect(r.backends).toEqual([{ namespace: 'shop', service: 'cart', port: 80, probability: 1 }]);
   });
 
-  it('a consumer route only affects clients in its own namespace', async () => {
+  // SEMANTICS §5 [rev]: listener_waypoint.go getVirtualServiceForWaypoint reads only the Service's and the
+  // waypoint's namespaces (the old expectation had the consumer route apply to its own namespace's clients).
+  it('a consumer route is ignored at the waypoint, for every client', async () => {
     const d = [
       ...docs,
       rt('team-view', svcParent, '  - backendRefs: [{name: cart-v2, namespace: shop, port: 80}]', 'team'),
       `apiVersion: gateway.networking.k8s.io/v1beta1\nkind: ReferenceGrant\nmetadata: {name: team, namespace: shop}\nspec:\n  from: [{group: gateway.networking.k8s.io, kind: HTTPRoute, namespace: team}]\n  to: [{group: "", kind: Service}]`,
     ];
-    expect((await sim(d, { from: 'team/dev', to: 'cart.shop' })).backends[0]!.service).toBe('cart-v2');
+    const team = await sim(d, { from: 'team/dev', to: 'cart.shop' });
+    expect(team.backends[0]!.service).toBe('cart');
+    expect(JSON.stringify(team.hops)).toContain('HTTPRoute team/team-view is a consumer route');
     expect((await sim(d, { from: 'shop/web', to: 'cart' })).backends[0]!.service).toBe('cart');
   });
 

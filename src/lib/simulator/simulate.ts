@@ -8,7 +8,16 @@ import { evaluate, policiesForWaypoint, policiesForWorkload, targetsByName } fro
 import type { AuthzRequest, JwtAuth, Peer } from './authz.ts';
 import { tokenFrom, validateJwt, validateJwtSync } from './jwt.ts';
 import type { JwtOutcome } from './jwt.ts';
-import { buildMesh, LABEL_INGRESS_USE_WAYPOINT } from '../model/mesh.ts';
+import { buildMesh } from '../model/mesh.ts';
+import {
+  ANNOTATION_GATEWAY_SERVICE_ACCOUNT,
+  DEFAULT_TRUST_DOMAIN,
+  ingressUseWaypoint,
+  isClientKind,
+  labelOf,
+  LABEL_INGRESS_USE_WAYPOINT,
+  principalFor,
+} from '../ambient/index.ts';
 import { serviceEntryVipGap } from '../model/serviceentry.ts';
 import {
   bindingBroken,
@@ -25,11 +34,19 @@ import { effectiveMtls } from './peerauth.ts';
 import { pickBackends, route, routesFor, routesOnWaypointGateway, unusedRouteNotes } from './routing.ts';
 import { routeL4 } from './l4routing.ts';
 import { destinationRulesFor, routeVirtualServices, virtualServicesFor } from './vs.ts';
-import type { RouteOutcome } from './routing.ts';
-import type { Backend, DecidedBy, Decision, Hop, SimOptions, SimRequest, SimResult, Verdict } from './types.ts';
+import type { RouteOutcome, RouteScope } from './routing.ts';
+import type {
+  Backend,
+  DecidedBy,
+  Decision,
+  Hop,
+  SidecarHop,
+  SimOptions,
+  SimRequest,
+  SimResult,
+  Verdict,
+} from './types.ts';
 import { SimUsageError } from './types.ts';
-
-const CLIENT_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'Pod', 'WorkloadEntry', 'ReplicaSet', 'Job'];
 
 export interface Client {
   readonly workload?: Workload;
@@ -51,11 +68,10 @@ export function resolveClient(mesh: Mesh, from: string): Client {
   if (from === 'external') return { name: 'external', dataplane: 'none', principal: null };
   const m = /^([^/]+)\/([^/]+)$/.exec(from);
   // The list of what exists is only built for the error message.
-  const known = () =>
-    mesh.workloads.filter((w) => CLIENT_KINDS.includes(w.kind)).map((w) => `${w.namespace}/${w.name}`);
+  const known = () => mesh.workloads.filter((w) => isClientKind(w.kind)).map((w) => `${w.namespace}/${w.name}`);
   if (!m)
     throw new SimUsageError(`--from must be NAMESPACE/NAME or external, not "${from}". Workloads: ${listOf(known())}`);
-  const w = [mesh.workload(m[1]!, m[2]!)].find((x) => x !== undefined && CLIENT_KINDS.includes(x.kind));
+  const w = [mesh.workload(m[1]!, m[2]!)].find((x) => x !== undefined && isClientKind(x.kind));
   if (!w) {
     const gw = ingressGateway(mesh, m[1]!, m[2]!);
     if (gw) return gw;
@@ -82,12 +98,12 @@ function ingressGateway(mesh: Mesh, namespace: string, name: string): Client | u
     .find((g) => g.name === name && g.apiVersion.startsWith('gateway.networking.k8s.io/'));
   if (!r || mesh.waypoint(namespace, name)) return undefined;
   const cls = getString(r.obj, ['spec', 'gatewayClassName']) ?? 'istio';
-  const sa = r.annotations['gateway.istio.io/service-account'] || `${name}-${cls}`;
+  const sa = labelOf(r.annotations, ANNOTATION_GATEWAY_SERVICE_ACCOUNT) || `${name}-${cls}`;
   return {
     gateway: r,
     name: `${namespace}/${name}`,
     dataplane: 'gateway',
-    principal: `cluster.local/ns/${namespace}/sa/${sa}`,
+    principal: principalFor(DEFAULT_TRUST_DOMAIN, namespace, sa),
     namespace,
   };
 }
@@ -203,24 +219,6 @@ function parsePath(p: string): { path: string; query: Map<string, string> } {
 }
 
 /**
- * The cluster state after applying `resources` in order: a later object with the same group, kind, namespace and
- * name replaces the earlier one (as `kubectl apply` does), keeping the earlier one's place.
- */
-export function applied(resources: readonly Resource[]): Resource[] {
-  const index = new Map<string, number>();
-  const out: Resource[] = [];
-  for (const r of resources) {
-    const key = `${r.apiVersion.includes('/') ? r.apiVersion.split('/')[0] : ''}|${r.kind}|${r.namespace}|${r.name}`;
-    const at = index.get(key);
-    if (at === undefined) {
-      index.set(key, out.length);
-      out.push(r);
-    } else out[at] = r;
-  }
-  return out;
-}
-
-/**
  * Simulate one request over manifests (applied in order, later duplicates win). Throws SimUsageError for an
  * unknown client or destination.
  */
@@ -231,7 +229,9 @@ export async function simulate(
 ): Promise<SimResult> {
   // A Mesh (built once with buildMesh, as the playground and labs do) or the parsed resources themselves.
   if (!Array.isArray(input)) return simulateIn(input as Mesh, req, opts);
-  const mesh = buildMesh(applied(input), opts.rootNamespace ? { rootNamespace: opts.rootNamespace } : {});
+  // buildMesh applies the manifests in order: a later object with the same identity replaces the earlier one
+  // (ambient lastWins, as `kubectl apply` does).
+  const mesh = buildMesh(input, opts.rootNamespace ? { rootNamespace: opts.rootNamespace } : {});
   return simulateIn(mesh, req, opts);
 }
 
@@ -270,16 +270,19 @@ function run(mesh: Mesh, req: SimRequest, opts: SimOptions, verified?: JwtOutcom
   const http = !tcp;
   const method = (req.method ?? 'GET').toUpperCase();
   const { path, query } = parsePath(req.path ?? '/');
-  const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers ?? {})) headers[k.toLowerCase()] = v;
-  if (req.jwt !== undefined && headers['authorization'] === undefined) headers['authorization'] = `Bearer ${req.jwt}`;
+  // A Map, never a plain object: a header named `constructor` or `__proto__` is just a name.
+  const headers = new Map<string, string>();
+  for (const [k, v] of Object.entries(req.headers ?? {})) if (typeof v === 'string') headers.set(k.toLowerCase(), v);
+  if (req.jwt !== undefined && !headers.has('authorization')) headers.set('authorization', `Bearer ${req.jwt}`);
   const servicePort = dest.kind === 'service' ? dest.port.port : dest.port;
   const hostHeader =
-    headers['host'] ??
+    headers.get('host') ??
     (dest.kind === 'service' ? (servicePort === 80 ? dest.host : `${dest.host}:${servicePort}`) : `pod:${servicePort}`);
   const now = opts.nowSeconds ?? Math.floor(Date.now() / 1000);
   const t: Trace = { hops: [], notes: [], decidedBy: null, allowedBy: null };
   const meshed = client.dataplane !== 'none';
+  /** The source hop of a sidecar client, which routes for itself. */
+  let sidecarHop: SidecarHop | undefined;
 
   // Only the namespaces on this path matter (and checking only them keeps a trace independent of mesh size).
   const onPath = [client.namespace, dest.kind === 'service' ? dest.service.namespace : dest.workload.namespace];
@@ -301,15 +304,16 @@ function run(mesh: Mesh, req: SimRequest, opts: SimOptions, verified?: JwtOutcom
       ],
     });
   } else if (client.workload && client.dataplane === 'sidecar') {
-    t.hops.push({
+    sidecarHop = {
       at: 'sidecar',
       side: 'source',
       name: client.name,
       decisions: [{ step: 'enrolment', note: mesh.enrolment(client.workload).reason }],
       notes: [
-        `sidecar client: mTLS as spiffe://${client.principal}; sidecars send traffic for waypoint-bound services to the waypoint (ambient interop)`,
+        `sidecar client: routes the request itself and connects to the destination directly over mTLS as spiffe://${client.principal}; sidecars do not traverse waypoints`,
       ],
-    });
+    };
+    t.hops.push(sidecarHop);
   } else if (client.gateway) {
     t.hops.push({
       at: 'gateway',
@@ -364,19 +368,37 @@ function run(mesh: Mesh, req: SimRequest, opts: SimOptions, verified?: JwtOutcom
     );
     waypoint = undefined;
   }
+  if (waypoint && client.dataplane === 'sidecar') {
+    // SEMANTICS §1 [rev]: only ingress and east-west gateways call a waypoint (release-1.31
+    // pilot/pkg/xds/endpoints/endpoint_builder.go findServiceWaypoint; tests/integration/ambient/waypoint_test.go
+    // "Sidecar does not currently traverse waypoint").
+    t.notes.push(
+      `${binding.note.replace(/\.$/, '')}, but a sidecar client does not traverse waypoints: it reaches the destination ztunnel directly with its own identity, so waypoint (L7) policy does not apply to it`,
+    );
+    waypoint = undefined;
+  }
   if (waypoint && client.gateway) {
-    // SEMANTICS §2: ingress uses the waypoint only with istio.io/ingress-use-waypoint=true on the Service or Namespace.
-    const labelled = (labels: Readonly<Record<string, string>>) => labels[LABEL_INGRESS_USE_WAYPOINT] === 'true';
-    const ok =
-      dest.kind === 'service' &&
-      (labelled(dest.service.labels) || labelled(mesh.namespaceLabels(dest.service.namespace)));
-    if (!ok) {
+    // SEMANTICS §2 [rev]: ingress uses the waypoint only when istio.io/ingress-use-waypoint parses true (Go
+    // ParseBool) on the Service, or on its Namespace when the Service has no such label (release-1.31
+    // pilot/pkg/serviceregistry/ambient/services.go ingressUseWaypointFromLabels).
+    const nsLabels = dest.kind === 'service' ? mesh.namespaceLabels(dest.service.namespace) : undefined;
+    const iuw = dest.kind === 'service' ? ingressUseWaypoint(dest.service.labels, nsLabels) : undefined;
+    if (iuw?.invalid)
       t.notes.push(
-        `${binding.note.replace(/\.$/, '')}, but ingress traffic goes straight to the pods unless the Service or its Namespace has istio.io/ingress-use-waypoint: "true": waypoint policy is bypassed`,
+        `${LABEL_INGRESS_USE_WAYPOINT}: "${iuw.value}" on the ${iuw.from === 'service' ? 'Service' : 'Namespace'} is not a Go boolean (1, t, T, TRUE, true, True, 0, f, F, FALSE, false, False): istiod logs a warning and uses false`,
+      );
+    if (!iuw?.use) {
+      const why =
+        iuw?.present && !iuw.invalid
+          ? `the ${iuw.from === 'service' ? 'Service' : 'Namespace'} sets ${LABEL_INGRESS_USE_WAYPOINT}: "${iuw.value}"${iuw.from === 'service' && labelOf(nsLabels, LABEL_INGRESS_USE_WAYPOINT) !== undefined ? " (a Service label overrides its Namespace's)" : ''}`
+          : `ingress goes straight to the pods unless ${LABEL_INGRESS_USE_WAYPOINT} is true on the Service or its Namespace`;
+      t.notes.push(
+        `${binding.note.replace(/\.$/, '')}, but ${why}: the ingress gateway bypasses the waypoint and its policy`,
       );
       waypoint = undefined;
     }
   }
+  const clientScope: RouteScope = { at: 'client', clientNamespace: client.namespace };
   if (dest.kind === 'service' && !waypoint) {
     const svc = dest.service;
     const unbound = [
@@ -387,8 +409,12 @@ function run(mesh: Mesh, req: SimRequest, opts: SimOptions, verified?: JwtOutcom
       t.notes.push(
         `${r.kind} ${r.namespace}/${r.name} targets ${svc.name} with targetRefs, but this traffic has no waypoint: it is enforced nowhere`,
       );
-    t.notes.push(...unusedRouteNotes(mesh, svc, servicePort, client.namespace, tcp, false));
-    const vss = virtualServicesFor(mesh, svc, client.namespace);
+  }
+  // A sidecar client routes for itself; otherwise nothing routes without a waypoint.
+  if (dest.kind === 'service' && !waypoint && !sidecarHop) {
+    const svc = dest.service;
+    t.notes.push(...unusedRouteNotes(mesh, svc, servicePort, clientScope, tcp, false));
+    const vss = virtualServicesFor(mesh, svc, clientScope);
     if (vss.length && http)
       t.notes.push(
         `VirtualService ${vss.map((r) => `${r.namespace}/${r.name}`).join(', ')} has no effect without a waypoint (ztunnel does not route HTTP)`,
@@ -411,6 +437,78 @@ function run(mesh: Mesh, req: SimRequest, opts: SimOptions, verified?: JwtOutcom
     subsetLabels?: Readonly<Record<string, string>>;
   } = {};
   if (dest.kind === 'pod') target = { workload: dest.workload, port: dest.port };
+
+  /**
+   * Route the request at the proxy that routes it (the waypoint, or a sidecar client for itself): sets `backends`
+   * and `target`, or returns the finished trace when the proxy answers itself (404, 500, a redirect).
+   */
+  const routeAt = (
+    svc: MeshService,
+    sp: ServicePort,
+    scope: RouteScope,
+    decisions: Decision[],
+    notes: string[],
+    wp: Waypoint | undefined,
+  ): SimResult | undefined => {
+    notes.push(...unusedRouteNotes(mesh, svc, servicePort, scope, tcp, true));
+    let ro: RouteOutcome;
+    if (http) {
+      const view = { method, path, query, headers, clientNamespace: client.namespace, servicePort };
+      const vss = virtualServicesFor(mesh, svc, scope);
+      const httpRoutes = routesFor(mesh, svc, servicePort, scope).routes;
+      if (vss.length && httpRoutes.length)
+        notes.push(
+          `both Gateway API routes and VirtualService (${vss.map((r) => `${r.namespace}/${r.name}`).join(', ')}) target this service: their routes are concatenated upstream and the result is undefined; the simulator follows the Gateway API routes`,
+        );
+      ro =
+        vss.length && !httpRoutes.length
+          ? routeVirtualServices(mesh, vss, { ...view, clientLabels: client.workload?.labels ?? {} })
+          : route(mesh, svc, view, scope);
+    } else ro = routeL4(mesh, svc, servicePort, dest.kind === 'service' ? dest.host : undefined, scope);
+    decisions.push(...ro.decisions);
+    notes.push(...ro.notes);
+    if (ro.kind === 'no-match') {
+      t.decidedBy = ref(ro.routes[0]!);
+      return finish(t, 'no-route', http ? 404 : null, null, wp, [], client);
+    }
+    if (ro.kind !== 'matched') {
+      backends = [{ namespace: svc.namespace, service: svc.name, port: servicePort, probability: 1 }];
+      target = { service: svc, servicePort: sp };
+      return undefined;
+    }
+    if (ro.redirect !== undefined) {
+      // The proxy answers itself (redirect or direct response).
+      const code = ro.redirect;
+      if (code < 400) t.allowedBy ??= ref(ro.route, ro.rule);
+      else t.decidedBy = ref(ro.route, ro.rule);
+      return finish(t, code < 400 ? 'allowed' : code === 404 ? 'no-route' : 'error', code, null, wp, [], client);
+    }
+    for (const b of ro.backends) if (b.note !== undefined && b.weight > 0) notes.push(b.note);
+    const picked = pickBackends(ro.backends, servicePort, tcp);
+    backends = picked.backends;
+    if (picked.invalidNote) notes.push(picked.invalidNote);
+    if (!picked.chosen) {
+      t.decidedBy = ref(ro.route, ro.rule);
+      decisions.push({
+        step: 'backend',
+        policy: `${ro.route.namespace}/${ro.route.name}`,
+        rule: ro.rule,
+        matched: false,
+        note: picked.why,
+      });
+      return finish(t, 'error', http ? 500 : null, null, wp, backends, client);
+    }
+    if (backends.length > 1)
+      notes.push(
+        `weighted split${tcp ? ' per connection' : ''}: following ${picked.chosen.service.namespace}/${picked.chosen.service.name} (the most likely backend)`,
+      );
+    target = {
+      service: picked.chosen.service,
+      servicePort: picked.chosen.port,
+      ...(picked.chosen.subsetLabels ? { subsetLabels: picked.chosen.subsetLabels } : {}),
+    };
+    return undefined;
+  };
 
   if (waypoint) {
     const wp = waypoint;
@@ -508,64 +606,19 @@ function run(mesh: Mesh, req: SimRequest, opts: SimOptions, verified?: JwtOutcom
     t.allowedBy ??= az.decidedBy;
 
     if (dest.kind === 'service') {
-      const svc = dest.service;
-      notes.push(...unusedRouteNotes(mesh, svc, servicePort, client.namespace, tcp, true));
-      let ro: RouteOutcome;
-      if (http) {
-        const view = { method, path, query, headers, clientNamespace: client.namespace, servicePort };
-        const vss = virtualServicesFor(mesh, svc, client.namespace);
-        const httpRoutes = routesFor(mesh, svc, servicePort, client.namespace).routes;
-        if (vss.length && httpRoutes.length)
-          notes.push(
-            `both Gateway API routes and VirtualService (${vss.map((r) => `${r.namespace}/${r.name}`).join(', ')}) target this service: their routes are concatenated upstream and the result is undefined; the simulator follows the Gateway API routes`,
-          );
-        ro =
-          vss.length && !httpRoutes.length
-            ? routeVirtualServices(mesh, vss, { ...view, clientLabels: client.workload?.labels ?? {} })
-            : route(mesh, svc, view);
-      } else ro = routeL4(mesh, svc, servicePort, dest.host);
-      decisions.push(...ro.decisions);
-      notes.push(...ro.notes);
-      if (ro.kind === 'no-match') {
-        t.decidedBy = ref(ro.routes[0]!);
-        return finish(t, 'no-route', http ? 404 : null, null, wp, [], client);
-      }
-      if (ro.kind === 'matched') {
-        if (ro.redirect !== undefined) {
-          // The proxy answers itself (redirect or direct response).
-          const code = ro.redirect;
-          if (code < 400) t.allowedBy ??= ref(ro.route, ro.rule);
-          else t.decidedBy = ref(ro.route, ro.rule);
-          return finish(t, code < 400 ? 'allowed' : code === 404 ? 'no-route' : 'error', code, null, wp, [], client);
-        }
-        const picked = pickBackends(ro.backends, servicePort, tcp);
-        backends = picked.backends;
-        if (picked.invalidNote) notes.push(picked.invalidNote);
-        if (!picked.chosen) {
-          t.decidedBy = ref(ro.route, ro.rule);
-          decisions.push({
-            step: 'backend',
-            policy: `${ro.route.namespace}/${ro.route.name}`,
-            rule: ro.rule,
-            matched: false,
-            note: picked.why,
-          });
-          return finish(t, 'error', http ? 500 : null, null, wp, backends, client);
-        }
-        if (backends.length > 1)
-          notes.push(
-            `weighted split${tcp ? ' per connection' : ''}: following ${picked.chosen.service.namespace}/${picked.chosen.service.name} (the most likely backend)`,
-          );
-        target = {
-          service: picked.chosen.service,
-          servicePort: picked.chosen.port,
-          ...(picked.chosen.subsetLabels ? { subsetLabels: picked.chosen.subsetLabels } : {}),
-        };
-      } else {
-        backends = [{ namespace: svc.namespace, service: svc.name, port: servicePort, probability: 1 }];
-        target = { service: svc, servicePort: dest.port };
-      }
+      const done = routeAt(
+        dest.service,
+        dest.port,
+        { at: 'waypoint', waypointNamespace: wp.namespace, clientNamespace: client.namespace },
+        decisions,
+        notes,
+        wp,
+      );
+      if (done) return done;
     }
+  } else if (dest.kind === 'service' && sidecarHop) {
+    const done = routeAt(dest.service, dest.port, clientScope, sidecarHop.decisions, sidecarHop.notes, undefined);
+    if (done) return done;
   } else if (dest.kind === 'service') {
     backends = [{ namespace: dest.service.namespace, service: dest.service.name, port: servicePort, probability: 1 }];
     target = { service: dest.service, servicePort: dest.port };
@@ -576,7 +629,7 @@ function run(mesh: Mesh, req: SimRequest, opts: SimOptions, verified?: JwtOutcom
     const svc = target.service;
     const subset = target.subsetLabels;
     const eps = endpointsOf(mesh, svc).filter(
-      (w) => !subset || Object.entries(subset).every(([k, v]) => w.labels[k] === v),
+      (w) => !subset || Object.entries(subset).every(([k, v]) => labelOf(w.labels, k) === v),
     );
     if (!eps.length) {
       const inline = getArray(svc.resource.obj, ['spec', 'endpoints'])

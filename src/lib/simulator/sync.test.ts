@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseManifests } from '../model/index.ts';
 import { buildMesh } from '../model/mesh.ts';
-import { applied, simulateIn, simulateSync } from './simulate.ts';
+import { simulateIn, simulateSync } from './simulate.ts';
 import type { SimRequest } from './types.ts';
 
 // simulateSync is simulateIn without the Promise: the same trace for the same inputs, except that a JWT whose
@@ -21,7 +21,7 @@ describe('simulateSync gives the same result as simulateIn', () => {
     it(`on every request of the ${name} scenario`, async () => {
       const { cases } = (await import(`${scenarios}${name}.cases.ts`)) as { cases: readonly { request: SimRequest }[] };
       const { resources } = parseManifests({ file: name, text: readFileSync(`${scenarios}${name}.yaml`, 'utf8') });
-      const mesh = buildMesh(applied(resources));
+      const mesh = buildMesh(resources);
       let compared = 0;
       for (const { request } of cases) {
         let async: unknown;

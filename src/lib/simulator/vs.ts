@@ -7,9 +7,10 @@
 import { get, getArray, getObject, getString } from '../model/access.ts';
 import type { JsonObject, JsonValue, Resource } from '../model/types.ts';
 import { re2FullMatch } from '../model/re2.ts';
+import { labelOf, waypointUsesRouteFrom } from '../ambient/index.ts';
 import { inNamespaces } from './authz.ts';
 import type { Mesh, ServiceInfo as MeshService } from './mesh.ts';
-import type { HttpRequestView, RouteBackend, RouteOutcome } from './routing.ts';
+import type { HttpRequestView, RouteBackend, RouteOutcome, RouteScope } from './routing.ts';
 import type { Decision } from './types.ts';
 
 export interface VsRequestView extends HttpRequestView {
@@ -32,12 +33,23 @@ function hostCovers(pattern: string, host: string): boolean {
   return pattern.toLowerCase() === host.toLowerCase();
 }
 
-/** VirtualServices for the mesh (no `gateways`, or `mesh` among them) whose hosts cover the service. */
-export function virtualServicesFor(mesh: Mesh, svc: MeshService, clientNs: string | undefined): Resource[] {
+/**
+ * VirtualServices for the mesh (no `gateways`, or `mesh` among them) whose hosts cover the service. A waypoint
+ * reads only those of the Service's namespace and its own (listener_waypoint.go getVirtualServiceForWaypoint);
+ * a sidecar client also its own namespace's and the root namespace's.
+ */
+export function virtualServicesFor(mesh: Mesh, svc: MeshService, scope: RouteScope): Resource[] {
   if (!mesh.byKind('VirtualService').length) return []; // the common case: nothing to look through
-  const namespaces = [svc.namespace, ...(clientNs !== undefined ? [clientNs] : []), mesh.rootNamespace];
+  const clientNs = scope.clientNamespace;
+  const namespaces =
+    scope.at === 'waypoint'
+      ? [svc.namespace, scope.waypointNamespace]
+      : [svc.namespace, ...(clientNs !== undefined ? [clientNs] : []), mesh.rootNamespace];
   return inNamespaces(mesh, 'VirtualService', namespaces)
     .filter((r) => r.apiVersion.startsWith('networking.istio.io/'))
+    .filter(
+      (r) => scope.at !== 'waypoint' || waypointUsesRouteFrom(r.namespace, svc.namespace, scope.waypointNamespace),
+    )
     .filter((r) => {
       const gateways = getArray(r.obj, ['spec', 'gateways']).map(String);
       if (gateways.length && !gateways.includes('mesh')) return false;
@@ -68,10 +80,10 @@ function matchRequest(m: JsonObject, req: VsRequestView): boolean {
   const port = get(m, ['port']);
   if (typeof port === 'number' && port !== req.servicePort) return false;
   for (const [name, sm] of Object.entries(getObject(m, ['headers']) ?? {})) {
-    if (!stringMatches(sm, req.headers[name.toLowerCase()])) return false;
+    if (!stringMatches(sm, req.headers.get(name.toLowerCase()))) return false;
   }
   for (const [name, sm] of Object.entries(getObject(m, ['withoutHeaders']) ?? {})) {
-    const have = req.headers[name.toLowerCase()];
+    const have = req.headers.get(name.toLowerCase());
     if (have !== undefined && stringMatches(sm, have)) return false;
   }
   for (const [name, sm] of Object.entries(getObject(m, ['queryParams']) ?? {})) {
@@ -80,7 +92,9 @@ function matchRequest(m: JsonObject, req: VsRequestView): boolean {
   const sourceNs = getString(m, ['sourceNamespace']);
   if (sourceNs !== undefined && sourceNs !== req.clientNamespace) return false;
   for (const [k, v] of Object.entries(getObject(m, ['sourceLabels']) ?? {})) {
-    if (req.clientLabels[k] !== String(v)) return false;
+    // A non-scalar value (an object, which String() could turn into a call of its own toString) never matches.
+    const want = scalar(v);
+    if (want === undefined || labelOf(req.clientLabels, k) !== want) return false;
   }
   return true;
 }
@@ -93,13 +107,27 @@ export function destinationRulesFor(mesh: Mesh, svc: MeshService): Resource[] {
   );
 }
 
-function subsetLabels(mesh: Mesh, svc: MeshService, subset: string): Record<string, string> | undefined {
+/** A label value as the API server stores it: strings, and numbers or booleans spelled out; nothing else. */
+function scalar(v: JsonValue | undefined): string | undefined {
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
+}
+
+function subsetLabels(
+  mesh: Mesh,
+  svc: MeshService,
+  subset: string,
+): { labels: Record<string, string> } | { invalid: string } | undefined {
   for (const r of destinationRulesFor(mesh, svc)) {
     const s = getArray(r.obj, ['spec', 'subsets']).find((x) => getString(x, ['name']) === subset);
     if (s) {
-      const out: Record<string, string> = {};
-      for (const [k, v] of Object.entries(getObject(s, ['labels']) ?? {})) out[k] = String(v);
-      return out;
+      const out = new Map<string, string>();
+      for (const [k, v] of Object.entries(getObject(s, ['labels']) ?? {})) {
+        const value = scalar(v);
+        // The API server rejects a non-string label value; a subset with one selects no pod.
+        if (value === undefined) return { invalid: `subset ${subset} has a non-string label value for ${k}` };
+        out.set(k, value);
+      }
+      return { labels: Object.fromEntries(out) };
     }
   }
   return undefined;
@@ -124,9 +152,10 @@ function destinationsOf(mesh: Mesh, vs: Resource, route: JsonObject, fallbackPor
     if (!svc) return { ...base, invalid: `destination host ${host} is not in the manifests` };
     if (!svc.ports.some((x) => x.port === base.port)) return { ...base, invalid: `${host} has no port ${base.port}` };
     if (subset !== undefined) {
-      const labels = subsetLabels(mesh, svc, subset);
-      if (!labels) return { ...base, invalid: `no DestinationRule defines subset ${subset} of ${host}` };
-      return { ...base, service: svc, subset, subsetLabels: labels };
+      const found = subsetLabels(mesh, svc, subset);
+      if (!found) return { ...base, invalid: `no DestinationRule defines subset ${subset} of ${host}` };
+      if ('invalid' in found) return { ...base, invalid: found.invalid };
+      return { ...base, service: svc, subset, subsetLabels: found.labels };
     }
     return { ...base, service: svc };
   });
