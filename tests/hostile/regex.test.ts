@@ -35,6 +35,16 @@ describe('hostile route regex', () => {
   );
 
   it(
+    'simulate: a huge regex (counted repeats past any length Istio accepts) is refused, not compiled: 404',
+    async () => {
+      const huge = `/${'(?:\\pL{1000}|a)'.repeat(300)}`;
+      const r = await sim(httpRouteWithRegex(huge), '/a');
+      expect(r.verdict).toBe('no-route');
+    },
+    HANG_GUARD,
+  );
+
+  it(
     'migrate: a VirtualService /(a+)+ before an exact /a…a! converts (the regex cannot match that path)',
     () => {
       for (const n of [30, 5_000]) {

@@ -46,6 +46,15 @@ export interface Re2Options {
   readonly caseInsensitive?: boolean;
 }
 
+/**
+ * The longest pattern compiled; a longer one is an error. None can reach Envoy through Istio: Gateway API's CRDs
+ * cap an HTTPRoute/GRPCRoute header value at 4096 characters and paths, query values and gRPC service and method
+ * names at 1024; istiod caps a VirtualService regex at 1024 (pkg/config/validation validateStringRegexp). Matching
+ * is linear whatever the pattern, but re2js compiles a 4096-character pattern of counted repeats
+ * (`(?:\pL{1000}|a)…`) in over a second, so a hostile manifest of huge patterns is refused, not compiled.
+ */
+export const RE2_MAX_PATTERN = 4096;
+
 /** Compiled patterns kept, oldest dropped first (patterns come from manifests the user edits). */
 export const RE2_CACHE_SIZE = 1000;
 const cache = new Map<string, Re2Compiled>();
@@ -67,6 +76,8 @@ function errorText(err: unknown): string {
 
 /** Compiles `pattern` with RE2 syntax; cached, so a route's patterns compile once across requests. */
 export function compileRe2(pattern: string, options: Re2Options = {}): Re2Compiled {
+  if (pattern.length > RE2_MAX_PATTERN)
+    return { ok: false, error: `longer than ${RE2_MAX_PATTERN} characters, the most Gateway API or istiod accepts` };
   const ci = options.caseInsensitive === true;
   const key = (ci ? 'i/' : '-/') + pattern;
   let compiled = cache.get(key);

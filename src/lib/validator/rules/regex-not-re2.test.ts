@@ -160,6 +160,9 @@ describe(ID, () => {
     expect(linesFor(ID, vsWith('a'.repeat(1024)))).toEqual([]);
     expect(linesFor(ID, pathRoute(`/${'a'.repeat(1100)}`))).toEqual([]);
   });
+  it('a regex longer than any Istio accepts (4096) is reported without being compiled', () => {
+    expect(linesFor(ID, pathRoute(`/${'(?:\\pL{1000}|a)'.repeat(300)}`))).toEqual([10]);
+  });
   it('VirtualService regex matches, CORS origins and regex rewrites are checked', () => {
     const yaml = y(
       'apiVersion: networking.istio.io/v1',

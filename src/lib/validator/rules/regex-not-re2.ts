@@ -133,6 +133,9 @@ export function malformedRegex(re: string): string | undefined {
   return p && p.construct === undefined ? p.error : undefined;
 }
 
+/** The regex as quoted in a message: its first 120 characters, so a huge value does not make a huge message. */
+const shown = (v: string): string => JSON.stringify(v.length > 120 ? `${v.slice(0, 120)}…` : v);
+
 /** istiod's longest VirtualService regex (pkg/config/validation validateStringRegexp). */
 const ISTIOD_MAX_REGEX = 1024;
 
@@ -311,8 +314,8 @@ export const rule: Rule = {
         path: u.path,
         part: 'value',
         message: construct
-          ? `Regex ${JSON.stringify(u.value)} uses ${construct}, which RE2 (Envoy's regex engine) does not support: ${consequence}.`
-          : `Regex ${JSON.stringify(u.value)} is malformed (${broken}): ${consequence}.`,
+          ? `Regex ${shown(u.value)} uses ${construct}, which RE2 (Envoy's regex engine) does not support: ${consequence}.`
+          : `Regex ${shown(u.value)} is malformed (${broken}): ${consequence}.`,
         fix: !construct
           ? 'Fix the expression.'
           : construct.includes('repeat')
