@@ -327,3 +327,123 @@ describe(`${ID}: Gateway API CEL rules for CORS and RequestMirror filters`, () =
     expect(two.filter((f) => f.message.includes('5 more schema problems'))).toHaveLength(2);
   });
 });
+
+describe(`${ID}: what the API server does before validating`, () => {
+  describe('null fields are dropped before validation (SEMANTICS §9, apiextensions prunenulls.go)', () => {
+    it('selector: null next to targetRefs is not "both set"', () => {
+      const targetRefs = ['  targetRefs:', '  - {kind: Service, group: "", name: a}', '  rules: [{}]'];
+      expect(lines(ap('  selector: null', ...targetRefs))).toEqual([]);
+      expect(lines(ap('  selector: ~', '  targetRef: null', ...targetRefs))).toEqual([]);
+      expect(lines(ap('  selector: {matchLabels: {app: a}}', ...targetRefs))).toEqual([8]);
+    });
+    it('a null optional field is absent, whatever its type (HTTPRoute)', () => {
+      const route = y(
+        'apiVersion: gateway.networking.k8s.io/v1',
+        'kind: HTTPRoute',
+        'metadata: {name: r, namespace: shop}',
+        'spec:',
+        '  parentRefs: [{group: "", kind: Service, name: a, sectionName: null, port: null}]',
+        '  hostnames: null',
+        '  rules:',
+        '  - matches: [{path: {type: PathPrefix, value: /a}, headers: null}]',
+        '    backendRefs: [{name: a, port: 80, weight: null}]',
+        '    timeouts: null',
+      );
+      expect(lines(route)).toEqual([]);
+      expect(lines(route.replace('sectionName: null', 'sectionName: 7'))).toEqual([5]);
+    });
+    it('an EnvoyFilter match written as `match:` (null) is no oneOf conflict (Istio analyzer testdata)', () => {
+      const ef = y(
+        'apiVersion: networking.istio.io/v1alpha3',
+        'kind: EnvoyFilter',
+        'metadata: {name: e, namespace: shop}',
+        'spec:',
+        '  configPatches:',
+        '  - applyTo: NETWORK_FILTER',
+        '    match:',
+        '    patch:',
+        '      operation: REMOVE',
+      );
+      expect(lines(ef)).toEqual([]);
+      expect(lines(ef.replace('    match:\n', '    match: {listener: {}, cluster: {}}\n'))).not.toEqual([]);
+    });
+    it('null map values and null metadata fields are dropped too; a null list item is still wrong', () => {
+      expect(lines(ap('  selector:', '    matchLabels: {app: null}'))).toEqual([]);
+      expect(lines(ap('  rules: [null]'))).toEqual([7]);
+      const meta = y(
+        'apiVersion: v1',
+        'kind: Service',
+        'metadata: {name: a, labels: null, uid: null}',
+        'spec: {ports: [{port: 80}]}',
+      );
+      expect(lines(meta)).toEqual([]);
+    });
+    it('an unknown field stays unknown when it is null', () => {
+      expect(lines(ap('  selectr: null'))).toEqual([7]);
+    });
+  });
+
+  describe('what kubectl get adds is not validated', () => {
+    it('status is a subresource: ignored for kinds whose schema has one', () => {
+      expect(lines(ap('  rules: [{}]', 'status:', '  bogus: 1', '  conditions: 7'))).toEqual([]);
+    });
+    it('server-set metadata is legal', () => {
+      const meta = [
+        'apiVersion: security.istio.io/v1',
+        'kind: AuthorizationPolicy',
+        'metadata:',
+        '  name: p',
+        '  namespace: shop',
+        '  uid: 0c7f3c1e-0000-4000-8000-000000000001',
+        '  resourceVersion: "12345"',
+        '  generation: 4',
+        '  creationTimestamp: "2026-12-01T10:00:00Z"',
+        '  deletionTimestamp: "2026-12-01T11:00:00Z"',
+        '  deletionGracePeriodSeconds: 0',
+        '  selfLink: /apis/security.istio.io/v1/namespaces/shop/authorizationpolicies/p',
+        '  finalizers: [example.com/keep]',
+        '  ownerReferences: [{apiVersion: v1, kind: ConfigMap, name: owner, uid: 0c7f3c1e}]',
+        '  managedFields:',
+        '  - {apiVersion: security.istio.io/v1, fieldsType: FieldsV1, fieldsV1: {"f:spec": {}}, manager: kubectl, operation: Update, time: "2026-12-01T10:00:00Z"}',
+        '  - {apiVersion: security.istio.io/v1, fieldsType: FieldsV1, fieldsV1: {"f:status": {}}, manager: pilot-discovery, operation: Apply, subresource: status, time: "2026-12-01T10:00:00Z"}',
+        'spec:',
+        '  rules: [{}]',
+      ];
+      expect(lines(y(...meta))).toEqual([]);
+    });
+  });
+
+  describe('parentRefs to one parent: sectionName or port (experimental channel, Gateway API v1.5.1)', () => {
+    const route = (kind: string, ...refs: string[]) =>
+      y(
+        `apiVersion: gateway.networking.k8s.io/${kind === 'TCPRoute' ? 'v1alpha2' : 'v1'}`,
+        `kind: ${kind}`,
+        'metadata: {name: r, namespace: shop}',
+        'spec:',
+        '  parentRefs:',
+        ...refs.map((r) => `  - ${r}`),
+        ...(kind === 'TCPRoute' ? ['  rules: [{backendRefs: [{name: a, port: 80}]}]'] : []),
+      );
+    it('one Service named twice with different ports is valid (Istio gateway testdata mesh.yaml)', () => {
+      const a = (port: number) => `{group: "", kind: Service, name: echo, port: ${port}}`;
+      expect(lines(route('HTTPRoute', a(80), a(8080), '{group: "", kind: Service, name: other}'))).toEqual([]);
+      expect(lines(route('GRPCRoute', a(80), a(8080)))).toEqual([]);
+      expect(lines(route('HTTPRoute', '{name: gw, port: 80}', '{name: gw, port: 1234}'))).toEqual([]);
+    });
+    it('sectionNames tell references apart; a namespace written out names another parent than none', () => {
+      expect(lines(route('HTTPRoute', '{name: gw, sectionName: a}', '{name: gw, sectionName: b}'))).toEqual([]);
+      // CEL: `!has(p.__namespace__)` vs a set namespace are different parents (the rule's own namespace test).
+      expect(lines(route('HTTPRoute', '{name: gw}', '{name: gw, namespace: shop}'))).toEqual([]);
+    });
+    it('the same parent twice without sectionName or port, or with the same ones, is rejected', () => {
+      expect(lines(route('HTTPRoute', '{name: gw}', '{name: gw}'))).toEqual([7]);
+      expect(lines(route('HTTPRoute', '{name: gw, port: 80}', '{name: gw, port: 80}'))).toEqual([7]);
+      expect(lines(route('GRPCRoute', '{name: gw, sectionName: a}', '{name: gw, sectionName: a}'))).toEqual([7]);
+      expect(lines(route('TCPRoute', '{name: gw}', '{name: gw}'))).toEqual([7]);
+    });
+    it('references to one parent must agree on which of sectionName and port they set', () => {
+      expect(lines(route('HTTPRoute', '{name: gw, port: 80}', '{name: gw}'))).toEqual([7]);
+      expect(lines(route('HTTPRoute', '{name: gw, port: 80}', '{name: gw, sectionName: a}'))).toEqual([7]);
+    });
+  });
+});

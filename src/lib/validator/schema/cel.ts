@@ -53,6 +53,8 @@ export function celCheckFor(group: string, kind: string): CelCheck | undefined {
     if (kind === 'Gateway') return gateway;
     if (kind === 'HTTPRoute') return httpRoute;
     if (kind === 'GRPCRoute') return grpcRoute;
+    // The same parentRefs rule is on every route kind's CRD.
+    if (kind === 'TCPRoute' || kind === 'TLSRoute' || kind === 'UDPRoute') return parentRefs;
   }
   return undefined;
 }
@@ -428,33 +430,62 @@ function httpRoute(spec: JsonObject, out: Out): void {
       path: ['spec', 'rules'],
       message: `The route has ${totalMatches} matches in total; the limit across all rules is 128.`,
     });
-  // parentRefs: two refs to the same parent need distinct sectionNames.
+  parentRefs(spec, out);
+}
+
+/**
+ * "sectionName or port must be specified / unique when parentRefs includes 2 or more references to the same
+ * parent" (experimental channel, gateway.networking.k8s.io_httproutes.yaml v1.5.1): references to one parent must
+ * all set sectionName or all leave it out, likewise port, and no two may name the same section and port. The
+ * standard channel's rule looks at sectionName alone; we follow the experimental channel like the rest of this
+ * layer, so GAMMA routes naming one Service twice with different ports (Istio's gateway testdata mesh.yaml) pass.
+ */
+function parentRefs(spec: JsonObject, out: Out): void {
   const parents = arr(spec.parentRefs);
   if (parents.length < 2) return; // the checks below compare parentRefs with each other
   const byParent = new Map<string, number[]>();
-  parents.forEach((ref, i) => {
-    const p = obj(ref);
+  for (let i = 0; i < parents.length; i++) {
+    const p = obj(parents[i]);
+    // CEL compares after defaulting (group gateway.networking.k8s.io, kind Gateway); an absent and an empty
+    // namespace are the same, a namespace naming the route's own namespace is not.
     const key = `${text(p?.group) ?? 'gateway.networking.k8s.io'}|${text(p?.kind) ?? 'Gateway'}|${text(p?.namespace) ?? ''}|${text(p?.name) ?? ''}`;
-    const list = byParent.get(key) ?? [];
-    list.push(i);
-    byParent.set(key, list);
-  });
+    const list = byParent.get(key);
+    if (list) list.push(i);
+    else byParent.set(key, [i]);
+  }
   for (const list of byParent.values()) {
     if (list.length < 2) continue;
-    const sections = new Set<string>();
-    for (const i of list) {
-      const s = text(obj(parents[i])?.sectionName);
-      if (!s)
+    const section = (i: number): string => text(obj(parents[i])?.sectionName) ?? '';
+    const port = (i: number): number => {
+      const v = obj(parents[i])?.port;
+      return typeof v === 'number' ? v : 0;
+    };
+    const first = list[0]!;
+    const shape = (i: number): number => (section(i) ? 1 : 0) + (port(i) ? 2 : 0);
+    if (list.some((i) => shape(i) !== shape(first))) {
+      // Point at the references that set neither when there are some: they are what the author forgot.
+      const bare = list.filter((i) => shape(i) === 0);
+      for (const i of bare.length ? bare : list.filter((i) => shape(i) !== shape(first)))
         out.push({
           path: ['spec', 'parentRefs', i],
-          message: 'sectionName must be set when parentRefs names the same parent twice.',
+          message: bare.length
+            ? 'sectionName or port must be set on every reference when parentRefs names the same parent more than once (the other references set them).'
+            : 'References to the same parent must all set sectionName or all leave it out, and likewise port.',
         });
-      else if (sections.has(s))
+      continue;
+    }
+    const seen = new Set<string>();
+    for (const i of list) {
+      const id = `${section(i)}|${port(i)}`;
+      if (seen.has(id))
         out.push({
-          path: ['spec', 'parentRefs', i, 'sectionName'],
-          message: 'sectionName must be unique among references to the same parent.',
+          path: ['spec', 'parentRefs', i, ...(section(i) ? ['sectionName'] : port(i) ? ['port'] : [])],
+          message:
+            section(i) || port(i)
+              ? 'sectionName and port must be unique among references to the same parent.'
+              : 'parentRefs names the same parent twice: set a distinct sectionName or port on each reference.',
         });
-      else sections.add(s);
+      else seen.add(id);
     }
   }
 }
@@ -584,6 +615,7 @@ const hasFilterFields = (f: JsonValue | undefined): boolean =>
 // ---------------------------------------------------------------- Gateway API GRPCRoute
 
 function grpcRoute(spec: JsonObject, out: Out): void {
+  parentRefs(spec, out);
   const rules = arr(spec.rules);
   for (let i = 0; i < rules.length; i++) {
     const fs = arr(obj(rules[i])?.filters);

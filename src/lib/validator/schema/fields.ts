@@ -39,6 +39,12 @@ export function knownRoot(kindKey: string): number | undefined {
     : undefined;
 }
 
+/** Whether the known-field tree at `root` declares `field` (e.g. a kind with a `status`). */
+export function declaresField(root: number, field: string): boolean {
+  const props = root < 0 ? 0 : (KNOWN_NODES as readonly KnownNode[])[root]?.[0];
+  return props !== undefined && props !== 0 && Object.prototype.hasOwnProperty.call(props, field);
+}
+
 /*
  * The walk runs for every object of every lint, so it allocates nothing unless it finds something: one shared
  * path (push/pop) and one shared stack of pending children. It recurses, which is safe because the known-field
@@ -57,6 +63,30 @@ let walkKindKey = '';
 /** Appends the unknown fields of obj (at most about MAX_UNKNOWN) to out; `root` comes from knownRoot(key). */
 export function unknownFields(root: number, key: string, obj: JsonObject, out: SchemaProblem[]): void {
   if (root < 0 || !hasUnknownKey(obj, root)) return;
+  reportUnknownFields(root, key, obj, out);
+}
+
+/** scanKnown's answer: obj may have an unknown field (reportUnknownFields decides). */
+export const MAY_HAVE_UNKNOWN = 1;
+/** scanKnown's answer: some field of obj is null (or the scan stopped before it could tell). */
+export const MAY_HAVE_NULL = 2;
+let sawNull = false;
+
+/**
+ * One pass over obj that answers both questions the schema layer asks of every object: whether it may have an
+ * unknown field and whether a field is null (the API server drops those before validating, see pruneNulls).
+ * Both in one walk: a second walk per object just for nulls would cost about as much as this one.
+ */
+export function scanKnown(root: number, obj: JsonObject): number {
+  if (root < 0) return MAY_HAVE_NULL;
+  sawNull = false;
+  if (hasUnknownKey(obj, root)) return MAY_HAVE_UNKNOWN | MAY_HAVE_NULL; // stopped early: nulls unknown
+  return sawNull ? MAY_HAVE_NULL : 0;
+}
+
+/** unknownFields without the quick check, for a caller that ran scanKnown already. */
+export function reportUnknownFields(root: number, key: string, obj: JsonObject, out: SchemaProblem[]): void {
+  if (root < 0) return;
   if (path.length) path.length = 0; // only after an exception
   pendingTop = 0;
   walkOut = out;
@@ -100,7 +130,8 @@ const nodeLastChildren: number[][] = KNOWN_NODES.map(() => []);
  * Whether an object below value (an object or array at node id) may have an unknown key. Almost every resource
  * has none, and then this plain recursion is all the work: no path, no pending stack, any order. Only when it
  * says yes does `walk` run, to report (or not: it alone knows the exceptions) in its exact order under the limit.
- * It looks at every object `walk` looks at, so a no here means `walk` would report nothing.
+ * It looks at every object `walk` looks at, so a no here means `walk` would report nothing. On the way it notes a
+ * null field in `sawNull` (complete only when it answers no: a yes stops the walk).
  */
 function hasUnknownKey(value: JsonObject | JsonValue[], id: number): boolean {
   if (Array.isArray(value)) {
@@ -114,7 +145,15 @@ function hasUnknownKey(value: JsonObject | JsonValue[], id: number): boolean {
   }
   const fields = fieldsOf(id);
   const mapValue = nodeMapValue[id]!;
-  if (fields === null && mapValue < 0) return false;
+  if (fields === null && mapValue < 0) {
+    // Any key goes (labels, annotations, preserve-unknown-fields), but a null value is still pruned.
+    for (const k in value)
+      if (value[k] === null) {
+        sawNull = true;
+        break;
+      }
+    return false;
+  }
   const lastKeys = nodeLastKeys[id]!;
   const lastChildren = nodeLastChildren[id]!;
   let at = 0;
@@ -132,9 +171,19 @@ function hasUnknownKey(value: JsonObject | JsonValue[], id: number): boolean {
       }
     }
     at++;
-    if (child >= 0) {
-      const v = value[k]!;
-      if (v !== null && typeof v === 'object' && hasUnknownKey(v, child)) return true;
+    const v = value[k]!;
+    if (v === null) sawNull = true;
+    else if (typeof v === 'object') {
+      if (child >= 0) {
+        if (hasUnknownKey(v, child)) return true;
+      } else if (!sawNull && !Array.isArray(v)) {
+        // Any keys go below (matchLabels, a map of strings), but a null value there is still pruned.
+        for (const j in v)
+          if (v[j] === null) {
+            sawNull = true;
+            break;
+          }
+      }
     }
   }
   return false;

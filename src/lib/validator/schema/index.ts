@@ -2,7 +2,8 @@ import { CATALOG } from '../../catalog/index.ts';
 import type { JsonValue, ObjectPath, Resource } from '../../model/types.ts';
 import { celCheckFor } from './cel.ts';
 import type { CelCheck } from './cel.ts';
-import { knownRoot, unknownFields } from './fields.ts';
+import { declaresField, knownRoot, MAY_HAVE_NULL, MAY_HAVE_UNKNOWN, reportUnknownFields, scanKnown } from './fields.ts';
+import { pruneNulls, withoutStatus } from './prune.ts';
 import { structuralValidator } from './validators.ts';
 import type { AjvError, StructuralValidator } from './validators.ts';
 
@@ -80,6 +81,12 @@ interface KindInfo {
   readonly knownRoot: number | undefined;
   readonly kindKey: string;
   readonly cel: CelCheck | undefined;
+  /**
+   * `status` is left out of validation: true when the kind's schema has a status (a subresource for every such
+   * Istio, Gateway API and built-in kind: crds/ list `subresources: status` for each CRD with one). A kind
+   * without one (ConfigMap, ReferenceGrant) keeps rejecting `status` as an unknown field.
+   */
+  readonly ignoresStatus: boolean;
 }
 
 /**
@@ -117,13 +124,15 @@ function kindInfo(apiVersion: string, kind: string): KindInfo {
       };
   }
   const kindKey = `${apiVersion}|${kind}`;
+  const root = knownRoot(kindKey);
   info = {
     kinds,
     versionProblem,
     validator: structuralValidator(apiVersion, kind),
-    knownRoot: knownRoot(kindKey),
+    knownRoot: root,
     kindKey,
     cel: celCheckFor(group, kind),
+    ignoresStatus: root === undefined || declaresField(root, 'status'),
   };
   if (!byKind) kindInfos.set(apiVersion, (byKind = new Map()));
   byKind.set(kind, info);
@@ -150,18 +159,25 @@ export function appendSchemaProblems(resource: Resource, out: SchemaProblem[]): 
     out.push({ path: [...info.versionProblem.path], message: info.versionProblem.message });
     return;
   }
+  // What the API server validates (SEMANTICS §9): without status, without null fields. Both are copies made only
+  // when needed; resource.obj stays as written for the rules (a waypoint's status.addresses is information).
+  let obj = resource.obj;
+  if (info.ignoresStatus && obj.status !== undefined) obj = withoutStatus(obj);
+  // Unknown fields are looked for before nulls are pruned: `bogus: null` is still an unknown field.
+  const scan = info.knownRoot !== undefined ? scanKnown(info.knownRoot, obj) : MAY_HAVE_NULL;
+  const validated = scan & MAY_HAVE_NULL ? pruneNulls(obj) : obj;
   const validator = info.validator;
   if (validator) {
     let errors: readonly AjvError[];
     try {
-      errors = validator(resource.obj);
+      errors = validator(validated);
     } catch {
       errors = [];
     }
-    if (errors.length) fromAjv(errors, resource.obj, out);
+    if (errors.length) fromAjv(errors, validated, out);
   }
   if (validator || info.kinds) {
-    const meta = resource.obj.metadata;
+    const meta = validated.metadata;
     const hasName =
       meta !== null &&
       typeof meta === 'object' &&
@@ -173,10 +189,10 @@ export function appendSchemaProblems(resource: Resource, out: SchemaProblem[]): 
         path: ['metadata'],
         message: 'metadata.name is required: the API server rejects an object without a name.',
       });
-    if (info.knownRoot !== undefined) unknownFields(info.knownRoot, info.kindKey, resource.obj, out);
+    if (scan & MAY_HAVE_UNKNOWN) reportUnknownFields(info.knownRoot!, info.kindKey, obj, out);
   }
   if (info.cel) {
-    const spec = resource.obj.spec;
+    const spec = validated.spec;
     if (spec !== null && typeof spec === 'object' && !Array.isArray(spec)) info.cel(spec, out);
   }
   if (out.length - start > MAX_PER_RESOURCE) {
