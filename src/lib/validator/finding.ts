@@ -15,9 +15,21 @@ export interface Finding extends SourceRange {
   /** Dotted path inside the resource, e.g. `spec.rules[0].to[0].operation.methods`; `` for the whole document. */
   readonly path: string;
   /** Absent only for findings about the input itself (syntax errors before any object was read). */
-  readonly resource?: ResourceRef;
+  readonly resource?: FindingResource;
   /** Site-relative docs URL, e.g. `/validator/rules/l7-policy-on-ztunnel/`. */
   readonly docs: string;
+}
+
+/**
+ * The object a finding is about. `namespace` is the object's namespace (`default` when the manifest gives none,
+ * DESIGN §4.2) for a namespaced kind, and absent for a cluster-scoped one: the API server drops a namespace
+ * written on a cluster-scoped object, so naming one would point at something that does not exist.
+ */
+export interface FindingResource {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly namespace?: string;
+  readonly name: string;
 }
 
 export interface LintReport {
@@ -37,7 +49,10 @@ export function formatPath(path: ObjectPath): string {
   return out;
 }
 
-/** Kinds without a namespace: naming them `ns/name` would suggest a namespace they do not have. */
+/**
+ * Kinds without a namespace: naming them `ns/name` would suggest a namespace they do not have. The one list the
+ * validator, its JSON and its formatters consult.
+ */
 const CLUSTER_SCOPED = new Set([
   'Namespace',
   'GatewayClass',
@@ -53,11 +68,32 @@ const CLUSTER_SCOPED = new Set([
   'StorageClass',
   'PersistentVolume',
   'Node',
+  'RuntimeClass',
+  'CSIDriver',
+  'CSINode',
+  'VolumeAttachment',
+  'APIService',
+  'CertificateSigningRequest',
+  'FlowSchema',
+  'PriorityLevelConfiguration',
+  'MutatingAdmissionPolicy',
+  'MutatingAdmissionPolicyBinding',
+  // Gateway API experimental channel (gateway.networking.x-k8s.io_xmeshes.yaml: scope Cluster).
+  'XMesh',
 ]);
 
+/** A finding's `resource` for an object (the model gives every object a namespace; see FindingResource). */
+export function findingResource(ref: ResourceRef): FindingResource {
+  return CLUSTER_SCOPED.has(ref.kind)
+    ? { apiVersion: ref.apiVersion, kind: ref.kind, name: ref.name }
+    : { apiVersion: ref.apiVersion, kind: ref.kind, namespace: ref.namespace, name: ref.name };
+}
+
 /** `Kind ns/name`, or `Kind name` for a cluster-scoped kind (the model gives every object a namespace). */
-export function resourceLabel(ref: Pick<ResourceRef, 'kind' | 'namespace' | 'name'>): string {
-  return CLUSTER_SCOPED.has(ref.kind) ? `${ref.kind} ${ref.name}` : `${ref.kind} ${ref.namespace}/${ref.name}`;
+export function resourceLabel(ref: Pick<FindingResource, 'kind' | 'namespace' | 'name'>): string {
+  return CLUSTER_SCOPED.has(ref.kind) || ref.namespace === undefined
+    ? `${ref.kind} ${ref.name}`
+    : `${ref.kind} ${ref.namespace}/${ref.name}`;
 }
 
 export function ruleDocsUrl(rule: string): string {

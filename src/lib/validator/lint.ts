@@ -1,9 +1,8 @@
 import { buildMesh } from '../model/mesh.ts';
 import type { Mesh } from '../model/mesh.ts';
 import { parseManifests } from '../model/parse.ts';
-import { refOf } from '../model/access.ts';
 import type { ParseResult, SourceInput } from '../model/types.ts';
-import { formatPath, ruleDocsUrl } from './finding.ts';
+import { findingResource, formatPath, ruleDocsUrl } from './finding.ts';
 import type { Finding, LintReport, Severity } from './finding.ts';
 import type { Rule, RuleContext } from './rule.ts';
 import { RULES } from './rules/index.ts';
@@ -62,9 +61,51 @@ export function lintParsed(
   }
   if (!mesh) findings.push(internal('mesh index', meshError, firstFile));
   findings.sort(compareFindings);
+  const unique = dedupeSorted(findings);
   const summary = { error: 0, warning: 0, info: 0 };
-  for (const f of findings) summary[f.severity]++;
-  return { version: 1, resources: resources.length, summary, findings };
+  for (const f of unique) summary[f.severity]++;
+  return { version: 1, resources: resources.length, summary, findings: unique };
+}
+
+/**
+ * Sorted findings without repeats: a finding is reported once per rule, resource, path and message (two rules or
+ * two routes to the same conclusion, such as two ajv keywords failing on one node, are not two problems). Of
+ * repeats at different severities the most severe stays: the sort puts it first. Repeats share a position, so
+ * only findings of one position are compared; the usual input (nothing repeated) is returned as it is.
+ */
+export function dedupeSorted(sorted: Finding[]): Finding[] {
+  let out: Finding[] | undefined;
+  let group = 0; // first finding at the current position
+  for (let i = 0; i < sorted.length; i++) {
+    const f = sorted[i]!;
+    if (i > 0 && !samePosition(sorted[group]!, f)) group = i;
+    let repeat = false;
+    for (let j = group; j < i && !repeat; j++) repeat = sameFinding(sorted[j]!, f);
+    if (repeat) out ??= sorted.slice(0, i);
+    else if (out) out.push(f);
+  }
+  return out ?? sorted;
+}
+
+function samePosition(a: Finding, b: Finding): boolean {
+  return a.file === b.file && a.line === b.line && a.column === b.column;
+}
+
+function sameFinding(a: Finding, b: Finding): boolean {
+  const r = a.resource;
+  const s = b.resource;
+  return (
+    a.rule === b.rule &&
+    a.path === b.path &&
+    a.message === b.message &&
+    (r === s ||
+      (r !== undefined &&
+        s !== undefined &&
+        r.apiVersion === s.apiVersion &&
+        r.kind === s.kind &&
+        r.namespace === s.namespace &&
+        r.name === s.name))
+  );
 }
 
 function internal(what: string, err: unknown, file: string): Finding {
@@ -122,7 +163,7 @@ function contextFor(
         endLine: range.endLine,
         endColumn: range.endColumn,
         path: formatPath(path),
-        resource: refOf(o.resource),
+        resource: findingResource(o.resource),
         docs,
       });
     },
@@ -138,7 +179,7 @@ function contextFor(
         endLine: o.range.endLine,
         endColumn: o.range.endColumn,
         path: o.path ? formatPath(o.path) : '',
-        ...(o.resource ? { resource: refOf(o.resource) } : {}),
+        ...(o.resource ? { resource: findingResource(o.resource) } : {}),
         docs,
       });
     },
