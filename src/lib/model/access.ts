@@ -70,6 +70,8 @@ export function selectorMatches(selector: JsonObject, labels: Readonly<Record<st
     for (const k in matchLabels) {
       if (!Object.prototype.hasOwnProperty.call(matchLabels, k)) continue;
       const v = matchLabels[k];
+      // A value that is not a scalar selects nothing (String() of an object could run a manifest's `toString`).
+      if (typeof v === 'object' && v !== null) return false;
       if (labels[k] !== (typeof v === 'string' ? v : String(v))) return false;
     }
   }
@@ -77,8 +79,11 @@ export function selectorMatches(selector: JsonObject, labels: Readonly<Record<st
   if (Array.isArray(exprs)) {
     for (const e of exprs) {
       if (!e || typeof e !== 'object' || Array.isArray(e)) return false;
+      if (typeof e.key === 'object' && e.key !== null) return false;
       const key = String(e.key ?? '');
-      const values = Array.isArray(e.values) ? e.values.map(String) : [];
+      const values = Array.isArray(e.values)
+        ? e.values.filter((x) => typeof x !== 'object' || x === null).map(String)
+        : [];
       const has = Object.prototype.hasOwnProperty.call(labels, key);
       switch (e.operator) {
         case 'In':
