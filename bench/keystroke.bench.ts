@@ -6,44 +6,14 @@
  * both are done). Reported both up to that update (the main-thread work, which the 16 ms frame budget is about)
  * and up to the painted frame (what a user sees, including the wait for the display's next frame).
  */
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { createServer as createHttpServer } from 'node:http';
-import type { Server } from 'node:http';
-import { createServer } from 'node:net';
-import { extname, join, normalize } from 'node:path';
-import { chromium } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 import { encodeShare } from '../src/lib/share/index.ts';
 import type { Bench, BenchResult } from './harness.ts';
+import { withBuiltSite } from './site.ts';
 
 const TARGET_MS = 16;
 const KEYSTROKES = 40;
 const WARMUP = 20;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForHttp(url: string, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    try {
-      const res = await fetch(url);
-      if (res.ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`astro preview did not answer at ${url} within ${ms} ms`);
-}
 
 /** Exactly 500 lines: bookinfo, its clients, a waypoint, and AuthorizationPolicies appended to reach the count. */
 export function document500(): string {
@@ -66,66 +36,16 @@ export function document500(): string {
   return lines.slice(0, 500).join('\n') + '\n';
 }
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript',
-  '.css': 'text/css',
-  '.svg': 'image/svg+xml',
-  '.json': 'application/json',
-  '.wasm': 'application/wasm',
-};
-
-/**
- * Fallback when `astro preview` refuses to start (Astro 7 allows one preview server per project, so it refuses
- * while e.g. the e2e suite's is up): the same dist/ served as static files.
- */
-function staticServer(port: number): Promise<Server> {
-  const root = normalize('dist');
-  const srv = createHttpServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    let file = normalize(join(root, path));
-    if (!file.startsWith(root)) return void res.writeHead(403).end();
-    if (path.endsWith('/')) file = join(file, 'index.html');
-    try {
-      const body = readFileSync(file);
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body);
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  return new Promise((resolve) => srv.listen(port, '127.0.0.1', () => resolve(srv)));
-}
-
 const percentile = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
 };
 
 const bench: Bench = async () => {
-  if (!existsSync('dist/playground/index.html'))
-    throw new Error('dist/ has no playground: run `npm run build` first (the bench measures the built site)');
-  const port = await freePort();
-  // The astro CLI straight from node_modules with this Node (npx adds seconds of start-up on a loaded machine).
-  const server = spawn(
-    process.execPath,
-    ['node_modules/astro/bin/astro.mjs', 'preview', '--port', String(port), '--host', '127.0.0.1'],
-    { stdio: 'ignore', detached: true },
-  );
-  const browser = await chromium.launch({
-    ...(existsSync('/usr/bin/chromium') ? { executablePath: '/usr/bin/chromium' } : {}),
-    args: ['--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-gpu'],
-  });
-  let fallback: Server | undefined;
-  const exited = new Promise<number | null>((resolve) => server.once('exit', resolve));
-  try {
-    const up = waitForHttp(`http://127.0.0.1:${port}/playground/`, 120_000).then(() => 'up' as const);
-    if ((await Promise.race([up, exited])) !== 'up') {
-      fallback = await staticServer(port);
-      await waitForHttp(`http://127.0.0.1:${port}/playground/`, 10_000);
-    }
+  return withBuiltSite(async ({ browser, origin, fallback }) => {
     const page = await browser.newPage();
     const doc = document500();
-    await page.goto(`http://127.0.0.1:${port}/playground/#${encodeShare({ yaml: doc })}`);
+    await page.goto(`${origin}/playground/#${encodeShare({ yaml: doc })}`);
     await page.locator('[data-playground][data-ready="true"]').waitFor({ timeout: 30_000 });
     const editor = page.getByRole('textbox', { name: 'YAML editor', exact: true });
     await editor.click();
@@ -257,15 +177,7 @@ const bench: Bench = async () => {
         unit: 'ms',
       },
     ] satisfies BenchResult[];
-  } finally {
-    await browser.close();
-    fallback?.close();
-    try {
-      if (server.pid) process.kill(-server.pid, 'SIGTERM');
-    } catch {
-      server.kill('SIGTERM');
-    }
-  }
+  });
 };
 
 export default bench;
