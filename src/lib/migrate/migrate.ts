@@ -10,6 +10,8 @@ import {
   LABEL_USE_WAYPOINT_NAMESPACE as USE_WAYPOINT_NS,
   LABEL_WAYPOINT_FOR,
   WAYPOINT_CLASS,
+  lastWins,
+  objectKey,
 } from '../ambient/index.ts';
 import { keyOf, MigrationContext, SYSTEM_NAMESPACES } from './context.ts';
 import { convertPolicies, fixL4BehindWaypoint, setNamespaceAmbient } from './policies.ts';
@@ -26,14 +28,12 @@ interface Binding {
 /** Audit sidecar-era manifests and convert them to ambient. Pure: never throws on odd input. */
 export function migrate(resources: readonly Resource[], options: MigrateOptions = {}): MigrationResult {
   // The same object given twice: the later copy wins, as with kubectl apply.
-  const group = (r: Resource) => (r.apiVersion.includes('/') ? r.apiVersion.split('/')[0] : '');
-  const identity = (r: Resource) => `${group(r)}|${r.kind}|${r.namespace}|${r.name}`;
-  const last = new Map<string, Resource>();
-  for (const r of resources) last.set(identity(r), r);
-  const unique = resources.filter((r) => last.get(identity(r)) === r);
+  const unique = lastWins(resources);
   const ctx = new MigrationContext(unique, options);
-  for (const r of resources) {
-    const later = last.get(identity(r))!;
+  const last = new Map<string, Resource>();
+  if (unique !== resources) for (const r of resources) last.set(objectKey(r), r);
+  for (const r of unique === resources ? [] : resources) {
+    const later = last.get(objectKey(r))!;
     if (later !== r) {
       ctx.add(
         'migrate-duplicate-object',
