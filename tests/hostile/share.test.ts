@@ -36,6 +36,10 @@ vi.mock('fflate', async (importOriginal) => {
 });
 
 const { decodeShare, encodeShare, MAX_INFLATED } = await import('../../src/lib/share/index.ts');
+const { lint } = await import('../../src/lib/validator/lint.ts');
+const { parseManifests } = await import('../../src/lib/model/parse.ts');
+const { buildMesh } = await import('../../src/lib/model/mesh.ts');
+const { simulateIn } = await import('../../src/lib/simulator/simulate.ts');
 
 /** A raw DEFLATE stream of `{"yaml":"aaaa…"}` with `mb` MiB of `a`s, built cheaply by repeating one sync-flushed
  * stream (~1 KB per MiB): 1400 MiB gives a ~1.9 MB fragment, the size reported in the issue. */
@@ -148,5 +152,49 @@ describe('share links: shapes', () => {
       }),
     );
     expect(decodeShare(undefined as unknown as string)).toHaveProperty('error');
+  });
+});
+
+describe('share links: what the playground does with a decoded link at start-up', () => {
+  // Labels and subsets whose values are objects named like Object.prototype members: the decoded state is text, and
+  // the start-up steps (lint, mesh, then the request's simulation) answer with findings or messages, never throw.
+  const HOSTILE_YAML = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: a, namespace: default, labels: {version: {toString: 1}}}
+spec:
+  selector: {matchLabels: {app: a, version: {toString: 1}}}
+  template:
+    metadata: {labels: {app: a, version: {toString: 1}, __proto__: {x: 1}, constructor: {valueOf: 1}}}
+    spec: {containers: [{name: a, image: a, ports: [{containerPort: 80}]}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: a, labels: {constructor: {toString: 1}}}
+spec: {selector: {app: a, version: {valueOf: 1}, hasOwnProperty: 1}, ports: [{port: 80}]}
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: a}
+spec: {host: a, subsets: [{name: v1, labels: {version: {toString: 1}, __proto__: {a: b}}}]}
+---
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: {name: p}
+spec: {selector: {matchLabels: {toString: {a: 1}}}, rules: [{from: [{source: {principals: {toString: 1}}}]}]}
+`;
+
+  it('decodes a link carrying such YAML as text, and lint, mesh and simulate do not throw on it', async () => {
+    const r = decodeShare(
+      '#' + encodeShare({ yaml: HOSTILE_YAML, request: { from: 'default/a', to: 'a.default:80' } }),
+    );
+    expect('state' in r).toBe(true);
+    if (!('state' in r)) return;
+    expect(typeof r.state.yaml).toBe('string');
+    const report = lint({ file: 'playground.yaml', text: r.state.yaml });
+    expect(Array.isArray(report.findings)).toBe(true);
+    const mesh = buildMesh(parseManifests({ file: 'playground.yaml', text: r.state.yaml }).resources);
+    await simulateIn(mesh, { from: r.state.request!.from!, to: r.state.request!.to! }).catch((err: unknown) => {
+      expect(err).toBeInstanceOf(Error); // a usage error is a message in the page, not a crash
+    });
   });
 });
