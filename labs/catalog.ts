@@ -6,6 +6,7 @@ import waypointL7Authz from './waypoint-l7-authz/lab.ts';
 import canaryRouting from './canary-routing/lab.ts';
 import requireJwt from './require-jwt/lab.ts';
 import bypassPrevention from './bypass-prevention/lab.ts';
+import { expectationIssues } from '../src/lib/expect/schema.ts';
 import { labSchema } from './schema.ts';
 import type { Lab, LabDefinition } from './schema.ts';
 
@@ -24,7 +25,9 @@ export function parseLabs(defs: readonly LabDefinition[] = LAB_DEFINITIONS): Lab
     const r = labSchema.safeParse(d);
     if (!r.success) {
       const id = typeof d === 'object' && d && 'id' in d ? String(d.id) : '?';
-      const where = r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+      const where = expectationIssues(r.error)
+        .map((i) => `${i.path}: ${i.message}`)
+        .join('; ');
       throw new LabDefinitionError(`lab ${id}: ${where}`);
     }
     return r.data;

@@ -1,6 +1,7 @@
 // The shape of a guided lab, validated with zod when a lab is loaded. Pure TypeScript (no Node built-ins), so the
 // site can import lab definitions too; reading the manifest files from disk is the loader's job (labs/load.ts).
 import { z } from 'zod';
+import { outcomeSchema, requestShape, VERDICTS } from '../src/lib/expect/schema.ts';
 
 /** `namespace/name` of a client workload in the lab's manifests (the simulator's `--from`). */
 const workloadRef = z
@@ -13,44 +14,20 @@ const manifestPath = z
   .regex(/^(\.\.\/base\/)?[a-z0-9][-a-z0-9_/]*\.ya?ml$/, 'expected a relative .yaml path')
   .refine((p) => !p.replace(/^\.\.\/base\//, '').includes('..'), 'no ".." except the ../base/ prefix');
 
-const verdict = z.enum(['allowed', 'denied', 'no-route', 'error']);
-
-/** What a request should do. Every field is compared when present; absent fields are not checked. */
-const requestExpectation = z.strictObject({
-  verdict,
-  /** HTTP status the client sees; `null` for a reset connection or a TCP request. */
-  status: z.number().int().min(100).max(599).nullable().optional(),
-  deniedAt: z.enum(['ztunnel', 'waypoint']).nullable().optional(),
-  /** `namespace/name` of the waypoint the request must traverse, or `null` for none. */
-  waypoint: workloadRef.nullable().optional(),
-  /** Services the request may be routed to (`namespace/service`), each with its probability (weights / total). */
-  backends: z.array(z.strictObject({ service: workloadRef, probability: z.number().min(0).max(1) })).optional(),
-});
+/** What a request should do (src/lib/expect): every field is compared when present; a lab always names the verdict. */
+const requestExpectation = outcomeSchema.extend({ verdict: z.enum(VERDICTS) });
 
 export const requestCheckSchema = z.strictObject({
+  ...requestShape,
   type: z.literal('request'),
   /** One line shown in progress output and on the page. */
   name: z.string().min(1),
+  /** A client pod runs the request on a cluster, so `external` is not a lab client. */
   from: workloadRef,
-  /** `HOST[:PORT]` as the client would dial it (short names resolve in the client's namespace), or
-   * `pod/NAMESPACE/WORKLOAD[:PORT]` to dial the IP of that workload's pod directly. */
-  to: z
-    .string()
-    .regex(
-      /^(pod\/[a-z0-9][-a-z0-9]*\/)?[a-z0-9][-a-z0-9.]*(:\d{1,5})?$/,
-      'expected HOST[:PORT] or pod/NAMESPACE/NAME[:PORT]',
-    ),
-  method: z
-    .string()
-    .regex(/^[A-Z]+$/)
-    .optional(),
-  path: z.string().startsWith('/').optional(),
-  headers: z.record(z.string().regex(/^[A-Za-z0-9-]+$/), z.string()).optional(),
   jwt: z
     .string()
     .regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/, 'expected a compact JWS')
     .optional(),
-  tcp: z.boolean().optional(),
   /** How many real requests to send (to observe weighted routing); 1 unless backends are checked. */
   samples: z.number().int().min(1).max(200).optional(),
   expect: requestExpectation,

@@ -4,8 +4,8 @@
 import type { LoadedLab } from '../load.ts';
 import type { LabCheck } from '../schema.ts';
 import type { LabEngine } from './engine.ts';
-import { comparePrediction } from './expect.ts';
-import type { Mismatch } from './expect.ts';
+import { compare } from '../../src/lib/expect/compare.ts';
+import type { Mismatch } from '../../src/lib/expect/compare.ts';
 import { describeCheck, downPlan, upPlan } from './plan.ts';
 import { stepStates } from './state.ts';
 import type { StepState } from './state.ts';
@@ -98,7 +98,7 @@ export async function simulateCheck(
     case 'request': {
       try {
         const p = await engine.predict(state.resources, c);
-        const mismatches = comparePrediction(c.expect, p);
+        const mismatches = compare(c.expect, p);
         return { ok: mismatches.length === 0, mismatches };
       } catch (err) {
         return { ok: false, mismatches: [], error: err instanceof Error ? err.message : String(err) };

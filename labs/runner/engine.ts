@@ -4,7 +4,8 @@
 import type { Resource, SourceInput } from '../../src/lib/model/index.ts';
 import type { Finding } from '../../src/lib/validator/finding.ts';
 import type { RequestCheck } from '../schema.ts';
-import type { Prediction } from './expect.ts';
+import { requestOf } from '../../src/lib/expect/compare.ts';
+import type { Outcome } from '../../src/lib/expect/compare.ts';
 
 export interface LintOutcome {
   readonly errors: readonly Finding[];
@@ -14,7 +15,7 @@ export interface LintOutcome {
 export interface LabEngine {
   lint(inputs: readonly SourceInput[]): LintOutcome;
   /** The simulator's answer for one request check against these resources. */
-  predict(resources: readonly Resource[], check: RequestCheck): Promise<Prediction>;
+  predict(resources: readonly Resource[], check: RequestCheck): Promise<Outcome>;
   /** How the mesh index sees a workload: enrolled in ambient, sidecar, or none; undefined when it does not exist. */
   enrolment(
     resources: readonly Resource[],
@@ -31,19 +32,6 @@ export interface LabEngine {
   ): boolean;
   /** For a Gateway: whether the mesh index treats it as a waypoint. */
   isWaypoint(resources: readonly Resource[], namespace: string, name: string): boolean;
-}
-
-/** The request of a check in the simulator's shape (the same as `ambient-atlas simulate`'s flags). */
-export function simRequestOf(check: RequestCheck) {
-  return {
-    from: check.from,
-    to: check.to,
-    ...(check.method ? { method: check.method } : {}),
-    ...(check.path ? { path: check.path } : {}),
-    ...(check.headers ? { headers: check.headers } : {}),
-    ...(check.jwt ? { jwt: check.jwt } : {}),
-    ...(check.tcp ? { tcp: true } : {}),
-  };
 }
 
 let cached: Promise<LabEngine> | undefined;
@@ -74,13 +62,15 @@ export function loadEngine(): Promise<LabEngine> {
         };
       },
       async predict(resources, check) {
-        const r = await simulator.simulate(resources, simRequestOf(check));
+        const r = await simulator.simulate(resources, requestOf(check));
         return {
           verdict: r.verdict,
           deniedAt: r.deniedAt,
           status: r.status,
           waypoint: r.waypoint,
           backends: r.backends,
+          decidedBy: r.decidedBy,
+          client: r.client,
         };
       },
       enrolment(resources, namespace, name) {

@@ -1,5 +1,6 @@
 // The actions of the real path, as data: the dry-run prints them, the real runner executes the same list and
 // reports progress under the same names, so the two cannot drift apart.
+import { describeOutcome, describeRequest } from '../../src/lib/expect/compare.ts';
 import type { Lab, LabCheck } from '../schema.ts';
 import { GATEWAY_API, ISTIO, KIND, TOOLBOX_IMAGE, TOOL_URLS, clusterName } from './versions.ts';
 
@@ -80,24 +81,9 @@ export function downPlan(lab: Lab): PlannedAction[] {
 export function describeCheck(c: LabCheck): string {
   switch (c.type) {
     case 'request': {
-      const parts = [`${c.method ?? 'GET'} ${c.to}${c.path ?? '/'}`, `from ${c.from}`];
-      if (c.headers)
-        parts.push(
-          Object.entries(c.headers)
-            .map(([k, v]) => `-H '${k}: ${v}'`)
-            .join(' '),
-        );
-      if (c.jwt) parts.push('with a JWT');
-      if (c.tcp) parts.push('(TCP)');
-      if (c.samples && c.samples > 1) parts.push(`×${c.samples}`);
-      const e = c.expect;
-      const want: string[] = [e.verdict];
-      if (e.status !== undefined) want.push(`status ${e.status === null ? 'none (reset)' : e.status}`);
-      if (e.deniedAt) want.push(`at ${e.deniedAt}`);
-      if (e.waypoint !== undefined) want.push(e.waypoint ? `via waypoint ${e.waypoint}` : 'no waypoint');
-      if (e.backends)
-        want.push(`backends ${e.backends.map((b) => `${b.service} ${Math.round(b.probability * 100)}%`).join(', ')}`);
-      return `${parts.join(' ')} → expect ${want.join(', ')}`;
+      // src/lib/expect's describe(), with the number of real samples after the request.
+      const samples = c.samples && c.samples > 1 ? ` ×${c.samples}` : '';
+      return `${describeRequest(c)}${samples} → expect ${describeOutcome(c.expect)}`;
     }
     case 'resource':
       return `${c.kind} ${c.namespace}/${c.resourceName} exists${c.condition ? ` with condition ${c.condition}=True` : ''}`;

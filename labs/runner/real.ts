@@ -7,8 +7,10 @@ import type { LabCheck, RequestCheck } from '../schema.ts';
 import type { ContainerLayer, Toolbox } from './docker.ts';
 import { hostKubeconfig, isLocalHost, kindCreateScript, tail } from './docker.ts';
 import type { LabEngine } from './engine.ts';
-import { compareObservation, identifyBackend } from './expect.ts';
-import type { Mismatch, Observation } from './expect.ts';
+import { compareObserved } from '../../src/lib/expect/compare.ts';
+import type { Mismatch } from '../../src/lib/expect/compare.ts';
+import { identifyBackend } from './expect.ts';
+import type { Observation } from './expect.ts';
 import type { KubeOps } from './kube.ts';
 import { simulateCheck } from './dry-run.ts';
 import { describeCheck, upPlan } from './plan.ts';
@@ -440,7 +442,7 @@ export async function runRealRequest(kube: KubeOps, c: RequestCheck): Promise<Re
     if (parsed.status === null) errors.push(r.stderr.trim().split('\n').pop() ?? `curl exit ${r.exitCode}`);
   }
   const o: Observation = { samples, statuses, backends, errors };
-  return { mismatches: compareObservation(c.expect, o) };
+  return { mismatches: compareObserved(c.expect, o) };
 }
 
 async function resolveTarget(

@@ -1,32 +1,16 @@
 import { z } from 'zod';
+import { outcomeSchema, requestShape, VERDICTS } from '../lib/expect/schema.ts';
 
-/** One behavioural claim a page makes about an example, checked with the simulator in `npm test`. */
-export const claimSchema = z
-  .object({
-    /** The sentence on the page this claim backs, e.g. "POST is denied with 403". */
-    says: z.string().min(3),
-    from: z.string().min(1),
-    to: z.string().min(1),
-    method: z.string().optional(),
-    path: z.string().optional(),
-    headers: z.record(z.string(), z.string()).optional(),
-    jwt: z.string().optional(),
-    tcp: z.boolean().optional(),
-    expect: z
-      .object({
-        verdict: z.enum(['allowed', 'denied', 'no-route', 'error']),
-        status: z.number().int().nullable().optional(),
-        deniedAt: z.enum(['ztunnel', 'waypoint']).nullable().optional(),
-        /** `namespace/name` of the waypoint traversed, or null for none. */
-        waypoint: z.string().nullable().optional(),
-        /** Service name (or `namespace/service`) → probability. */
-        backends: z.record(z.string(), z.number()).optional(),
-        /** `namespace/name` of the policy that decided. */
-        decidedBy: z.string().nullable().optional(),
-      })
-      .strict(),
-  })
-  .strict();
+/**
+ * One behavioural claim a page makes about an example, checked with the simulator in `npm test`: a request and its
+ * expected outcome in src/lib/expect's shape (backends as `{ service: probability }`), plus the sentence it backs.
+ */
+export const claimSchema = z.strictObject({
+  /** The sentence on the page this claim backs, e.g. "POST is denied with 403". */
+  says: z.string().min(3),
+  ...requestShape,
+  expect: outcomeSchema.extend({ verdict: z.enum(VERDICTS) }),
+});
 
 /**
  * `<name>.expect.yaml` beside an example: what the example is for and what it does. An example without one is

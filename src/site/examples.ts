@@ -1,5 +1,5 @@
 import { parse } from 'yaml';
-import { z } from 'zod';
+import { parseWith } from '../lib/expect/schema.ts';
 import { expectSchema } from './example-schema.ts';
 import type { ExampleExpect } from './example-schema.ts';
 
@@ -32,13 +32,15 @@ function load(): Map<string, Example> {
     const name = path.replace('../content/examples/', '').replace(/\.ya?ml$/, '');
     if (name.endsWith('.expect')) continue;
     const raw = expects.get(name);
-    let expect: ExampleExpect;
+    const where = `src/content/examples/${name}.expect.yaml`;
+    let data: unknown;
     try {
-      expect = expectSchema.parse(raw === undefined ? {} : (parse(raw) ?? {}));
+      data = raw === undefined ? {} : (parse(raw) ?? {});
     } catch (err) {
-      const detail = err instanceof z.ZodError ? z.prettifyError(err) : String(err);
-      throw new Error(`src/content/examples/${name}.expect.yaml is invalid:\n${detail}`, { cause: err });
+      throw new Error(`${where} is not valid YAML: ${String(err)}`, { cause: err });
     }
+    // Friendly "path: message" lines from src/lib/expect (ExpectationError) for a malformed claim.
+    const expect: ExampleExpect = parseWith(expectSchema, data, where);
     out.set(name, { name, yaml: text, expect });
   }
   for (const name of expects.keys())

@@ -56,7 +56,9 @@ test('the canary example shows its simulator claims, including the 80/20 split',
   await expect(example.getByText('reviews-canary.yaml: 80% v1, 20% v2')).toBeVisible();
   const claims = example.getByRole('table', { name: 'Checked by the simulator on every build' });
   const split = claims.getByRole('row').filter({ hasText: 'sends 80% of reviews requests to v1' });
-  await expect(split.getByRole('cell').nth(1)).toHaveText(/allowed · 200 · reviews-v1 80%, reviews-v2 20%/);
+  await expect(split.getByRole('cell').nth(1)).toHaveText(
+    /allowed, status 200, via waypoint bookinfo\/waypoint, backends reviews-v1 80%, reviews-v2 20%/,
+  );
   // A valid example carries no rule link and no deliberate-example prefix.
   await expect(example.getByRole('link', { name: /^[a-z]+(-[a-z0-9]+)+$/ })).toHaveCount(0);
 });

@@ -1,10 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { compareObservation, comparePrediction, identifyBackend } from '../../labs/runner/expect.ts';
-import type { Observation, Prediction } from '../../labs/runner/expect.ts';
+import { compare, compareObserved } from '../../src/lib/expect/compare.ts';
+import type { Outcome } from '../../src/lib/expect/compare.ts';
+import { identifyBackend } from '../../labs/runner/expect.ts';
+import type { Observation } from '../../labs/runner/expect.ts';
 import { curlCommand, parseCurl } from '../../labs/runner/real.ts';
 import { requestCheckSchema } from '../../labs/schema.ts';
+import type { LabDefinition } from '../../labs/schema.ts';
 
-const allowed: Prediction = {
+// Lab checks compare through src/lib/expect; these cases pin what that means for a lab's `expect` as written in
+// labs/<id>/lab.ts (backends as a list of { service, probability }).
+type LabExpect = Extract<LabDefinition['steps'][number]['checks'][number], { type: 'request' }>['expect'];
+const want = (e: LabExpect) => requestCheckSchema.shape.expect.parse(e);
+
+const allowed: Outcome = {
   verdict: 'allowed',
   deniedAt: null,
   status: 200,
@@ -13,34 +21,35 @@ const allowed: Prediction = {
     { namespace: 'bookinfo', service: 'reviews-v1', probability: 0.9 },
     { namespace: 'bookinfo', service: 'reviews-v3', probability: 0.1 },
   ],
+  decidedBy: null,
 };
 
-describe('comparePrediction', () => {
+describe('lab check against the simulator (compare)', () => {
   it('matches only the fields the expectation sets', () => {
-    expect(comparePrediction({ verdict: 'allowed' }, allowed)).toEqual([]);
-    expect(comparePrediction({ verdict: 'allowed', status: 200, waypoint: 'bookinfo/waypoint' }, allowed)).toEqual([]);
+    expect(compare(want({ verdict: 'allowed' }), allowed)).toEqual([]);
+    expect(compare(want({ verdict: 'allowed', status: 200, waypoint: 'bookinfo/waypoint' }), allowed)).toEqual([]);
   });
   it('reports each differing field', () => {
-    const m = comparePrediction({ verdict: 'denied', status: 403, deniedAt: 'waypoint', waypoint: null }, allowed);
+    const m = compare(want({ verdict: 'denied', status: 403, deniedAt: 'waypoint', waypoint: null }), allowed);
     expect(m.map((x) => x.field)).toEqual(['verdict', 'status', 'deniedAt', 'waypoint']);
   });
   it('compares backends as a set with probabilities', () => {
-    const want = [
+    const split = [
       { service: 'bookinfo/reviews-v3', probability: 0.1 },
       { service: 'bookinfo/reviews-v1', probability: 0.9 },
     ];
-    expect(comparePrediction({ verdict: 'allowed', backends: want }, allowed)).toEqual([]);
+    expect(compare(want({ verdict: 'allowed', backends: split }), allowed)).toEqual([]);
     expect(
-      comparePrediction(
-        { verdict: 'allowed', backends: [{ service: 'bookinfo/reviews-v1', probability: 1 }] },
+      compare(
+        want({ verdict: 'allowed', backends: [{ service: 'bookinfo/reviews-v1', probability: 1 }] }),
         allowed,
       ).map((m) => m.field),
     ).toEqual(['backends']);
   });
   it('a status of null (reset) is not the same as no status check', () => {
-    const reset: Prediction = { ...allowed, verdict: 'denied', deniedAt: 'ztunnel', status: null, backends: [] };
-    expect(comparePrediction({ verdict: 'denied', status: null }, reset)).toEqual([]);
-    expect(comparePrediction({ verdict: 'denied', status: 503 }, reset).map((m) => m.field)).toEqual(['status']);
+    const reset: Outcome = { ...allowed, verdict: 'denied', deniedAt: 'ztunnel', status: null, backends: [] };
+    expect(compare(want({ verdict: 'denied', status: null }), reset)).toEqual([]);
+    expect(compare(want({ verdict: 'denied', status: 503 }), reset).map((m) => m.field)).toEqual(['status']);
   });
 });
 
@@ -51,27 +60,27 @@ const obs = (statuses: (number | null)[], backends: (string | undefined)[] = [])
   errors: [],
 });
 
-describe('compareObservation', () => {
+describe('lab check on a cluster (compareObserved)', () => {
   it('allowed means 200 when no status is given', () => {
-    expect(compareObservation({ verdict: 'allowed' }, obs([200]))).toEqual([]);
-    expect(compareObservation({ verdict: 'allowed' }, obs([503])).map((m) => m.field)).toEqual(['status']);
+    expect(compareObserved(want({ verdict: 'allowed' }), obs([200]))).toEqual([]);
+    expect(compareObserved(want({ verdict: 'allowed' }), obs([503])).map((m) => m.field)).toEqual(['status']);
   });
   it('a reset expectation fails on any HTTP answer', () => {
-    expect(compareObservation({ verdict: 'denied', status: null }, obs([null, null]))).toEqual([]);
-    expect(compareObservation({ verdict: 'denied', status: null }, obs([null, 200]))).toHaveLength(1);
+    expect(compareObserved(want({ verdict: 'denied', status: null }), obs([null, null]))).toEqual([]);
+    expect(compareObserved(want({ verdict: 'denied', status: null }), obs([null, 200]))).toHaveLength(1);
   });
   it('weighted backends within tolerance pass, a backend outside the split fails', () => {
-    const want = {
-      verdict: 'allowed' as const,
+    const split = want({
+      verdict: 'allowed',
       backends: [
         { service: 'b/reviews-v1', probability: 0.9 },
         { service: 'b/reviews-v3', probability: 0.1 },
       ],
-    };
+    });
     const nine = Array.from({ length: 10 }, (_, i) => (i < 8 ? 'b/reviews-v1' : 'b/reviews-v3'));
     expect(
-      compareObservation(
-        want,
+      compareObserved(
+        split,
         obs(
           nine.map(() => 200),
           nine,
@@ -80,8 +89,8 @@ describe('compareObservation', () => {
     ).toEqual([]);
     const stray = [...nine.slice(0, 9), 'b/reviews-v2'];
     expect(
-      compareObservation(
-        want,
+      compareObserved(
+        split,
         obs(
           stray.map(() => 200),
           stray,
@@ -90,8 +99,8 @@ describe('compareObservation', () => {
     ).toEqual(['backends']);
     const allV3 = nine.map(() => 'b/reviews-v3');
     expect(
-      compareObservation(
-        want,
+      compareObserved(
+        split,
         obs(
           allV3.map(() => 200),
           allV3,
@@ -100,8 +109,8 @@ describe('compareObservation', () => {
     ).toEqual(['backends']);
   });
   it('cannot pass a backend check when no response tells the backend', () => {
-    const want = { verdict: 'allowed' as const, backends: [{ service: 'b/reviews-v2', probability: 1 }] };
-    expect(compareObservation(want, obs([200, 200]))).toHaveLength(1);
+    const one = want({ verdict: 'allowed', backends: [{ service: 'b/reviews-v2', probability: 1 }] });
+    expect(compareObserved(one, obs([200, 200]))).toHaveLength(1);
   });
 });
 

@@ -1,22 +1,16 @@
-import type { SimRequest, Verdict } from '../../src/lib/simulator/types.ts';
+import type { ExpectedOutcomeInput } from '../../src/lib/expect/schema.ts';
+import type { SimRequest } from '../../src/lib/simulator/types.ts';
 
-/** One request against a scenario's manifests and the parts of the result it pins down (absent = not checked). */
+/**
+ * One request against a scenario's manifests and the parts of the result it pins down (absent = not checked), in
+ * src/lib/expect's shape: `verdict`, `deniedAt`, `status`, `waypoint` (`namespace/name` or null), `backends`
+ * (`namespace/service`, with `@probability` when not 1), `decidedBy` (`Kind namespace/name` or null) and
+ * `clientDataplane`. tests/unit/simulator-scenarios.test.ts parses each case with that module's schema.
+ */
 export interface ScenarioCase {
   readonly name: string;
   /** The SEMANTICS.md section or upstream test this case comes from. */
   readonly source: string;
   readonly request: SimRequest;
-  readonly expect: {
-    readonly verdict?: Verdict;
-    readonly deniedAt?: 'ztunnel' | 'waypoint' | null;
-    readonly status?: number | null;
-    /** `namespace/name` of the waypoint, or null for none. */
-    readonly waypoint?: string | null;
-    /** `namespace/service` of each backend, in order, with `@probability` when not 1. */
-    readonly backends?: readonly string[];
-    /** `Kind namespace/name` of the deciding resource, or null. */
-    readonly decidedBy?: string | null;
-    /** The client's dataplane as the simulator saw it. */
-    readonly clientDataplane?: 'ambient' | 'sidecar' | 'gateway' | 'none';
-  };
+  readonly expect: ExpectedOutcomeInput;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EXERCISES } from '../../src/content/exercises/index.ts';
 import { runExercise } from '../../src/components/exercise/checks.ts';
+import { parseExpectation } from '../../src/lib/expect/index.ts';
 import { lint } from '../../src/lib/validator/index.ts';
 
 const REQUIRED = [
@@ -28,6 +29,13 @@ describe('exercises', () => {
         expect(
           report.findings.filter((f) => f.severity === 'error').map((f) => `${f.file}:${f.line} ${f.rule}`),
         ).toEqual([]);
+      });
+
+      it('every check is a valid request expectation (src/lib/expect), written in its canonical form', () => {
+        for (const c of ex.checks) {
+          const input = { ...c.request, expect: c.expect };
+          expect(parseExpectation(input, `exercise ${ex.id} check "${c.name}"`)).toEqual(input);
+        }
       });
 
       it('the reference solution passes every check', async () => {

@@ -1,10 +1,18 @@
-// Runs every tests/scenarios/<name>.yaml against the request table in <name>.cases.ts.
+// Runs every tests/scenarios/<name>.yaml against the request table in <name>.cases.ts, each case parsed and compared
+// by src/lib/expect (the same schema and comparison as labs, example claims and exercises).
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import {
+  compare,
+  describe as describeExpectation,
+  ExpectationError,
+  expectationIssues,
+  expectationSchema,
+  requestOf,
+} from '../../src/lib/expect/index.ts';
 import { parseManifests } from '../../src/lib/model/index.ts';
 import { simulate } from '../../src/lib/simulator/index.ts';
-import type { SimResult } from '../../src/lib/simulator/index.ts';
 import type { ScenarioCase } from '../scenarios/types.ts';
 
 const dir = fileURLToPath(new URL('../scenarios/', import.meta.url));
@@ -12,22 +20,6 @@ const names = readdirSync(dir)
   .filter((f) => f.endsWith('.cases.ts'))
   .map((f) => f.replace(/\.cases\.ts$/, ''))
   .sort();
-
-function observed(r: SimResult, want: ScenarioCase['expect']): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  if ('verdict' in want) out.verdict = r.verdict;
-  if ('deniedAt' in want) out.deniedAt = r.deniedAt;
-  if ('status' in want) out.status = r.status;
-  if ('waypoint' in want) out.waypoint = r.waypoint ? `${r.waypoint.namespace}/${r.waypoint.name}` : null;
-  if ('backends' in want)
-    out.backends = r.backends.map(
-      (b) => `${b.namespace}/${b.service}${b.probability === 1 ? '' : `@${b.probability}`}`,
-    );
-  if ('decidedBy' in want)
-    out.decidedBy = r.decidedBy ? `${r.decidedBy.kind} ${r.decidedBy.namespace}/${r.decidedBy.name}` : null;
-  if ('clientDataplane' in want) out.clientDataplane = r.client.dataplane;
-  return out;
-}
 
 describe('simulator scenarios', () => {
   it('has scenarios to run', () => expect(names.length).toBeGreaterThan(0));
@@ -40,9 +32,17 @@ describe('simulator scenarios', () => {
       });
       it('parses cleanly', () => expect(issues.filter((i) => i.severity === 'error')).toEqual([]));
       for (const c of cases) {
-        it(`${c.name} (${c.source})`, async () => {
-          const r = await simulate(resources, c.request, { nowSeconds: 1_800_000_000 });
-          expect(observed(r, c.expect)).toEqual({ ...c.expect });
+        const parsed = expectationSchema.safeParse({ ...c.request, expect: c.expect });
+        if (!parsed.success) {
+          it(`${c.name} (${c.source}) is a valid expectation`, () => {
+            throw new ExpectationError(`${name}.cases.ts "${c.name}"`, expectationIssues(parsed.error));
+          });
+          continue;
+        }
+        const e = parsed.data;
+        it(`${c.name} (${c.source}): ${describeExpectation(e)}`, async () => {
+          const r = await simulate(resources, requestOf(e), { nowSeconds: 1_800_000_000 });
+          expect(compare(e.expect, r)).toEqual([]);
         });
       }
     });

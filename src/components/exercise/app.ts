@@ -13,7 +13,8 @@ import type { Exercise } from '../../content/exercises/index.ts';
 import { lint } from '../../lib/validator/lint.ts';
 import { $, h, richText } from '../playground/dom.ts';
 import { createYamlEditor, replaceDoc, showFindings } from '../playground/editor.ts';
-import { describeExpect, exerciseInputs, runExercise } from './checks.ts';
+import { describeOutcome } from '../../lib/expect/compare.ts';
+import { exerciseInputs, runExercise } from './checks.ts';
 import { browserStorage, readProgress, resetExercise, saveExercise } from './progress.ts';
 
 const LINT_DEBOUNCE_MS = 250;
@@ -99,7 +100,7 @@ export function mount(root: HTMLElement): void {
             h(
               'span',
               { class: 'ex-actual' },
-              c.pass ? '' : ` — got ${c.actual}${c.check ? `; expected ${describeExpect(c.check.expect)}` : ''}`,
+              c.pass ? '' : ` — got ${c.actual}${c.check ? `; expected ${describeOutcome(c.check.expect)}` : ''}`,
             ),
           ),
         ),

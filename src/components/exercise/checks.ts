@@ -1,13 +1,15 @@
 /**
  * Runs an exercise's checks against a learner's answer: lint (no error findings in the answer) and each simulated
- * request compared with its expectation. Pure (no DOM, no Node): the island and the unit tests call the same code.
+ * request compared with its expectation by src/lib/expect (the comparison labs, examples and scenarios use too).
+ * Pure (no DOM, no Node): the island and the unit tests call the same code.
  */
 import { ANSWER_FILE } from '../../content/exercises/index.ts';
-import type { Exercise, ExerciseCheck, ExerciseExpect } from '../../content/exercises/index.ts';
+import type { Exercise, ExerciseCheck } from '../../content/exercises/index.ts';
+// compare.ts, not the module index: the island needs the comparison, not the zod schemas.
+import { compare, describeResult } from '../../lib/expect/compare.ts';
 import { buildMesh } from '../../lib/model/mesh.ts';
 import { parseManifests } from '../../lib/model/parse.ts';
 import { simulateIn } from '../../lib/simulator/simulate.ts';
-import type { SimResult } from '../../lib/simulator/types.ts';
 import { lint } from '../../lib/validator/lint.ts';
 import type { Finding } from '../../lib/validator/finding.ts';
 
@@ -26,47 +28,6 @@ export interface ExerciseOutcome {
   readonly checks: readonly CheckOutcome[];
   /** Error findings in the learner's answer. */
   readonly errors: readonly Finding[];
-}
-
-const TOLERANCE = 0.001;
-
-export function describeResult(r: SimResult): string {
-  const parts: string[] = [r.verdict];
-  if (r.deniedAt) parts.push(`at ${r.deniedAt}`);
-  parts.push(r.status === null ? 'connection reset (no HTTP status)' : `status ${r.status}`);
-  if (r.backends.length)
-    parts.push('→ ' + r.backends.map((b) => `${b.service} ${Math.round(b.probability * 1000) / 10}%`).join(', '));
-  return parts.join(', ');
-}
-
-export function describeExpect(e: ExerciseExpect): string {
-  const parts: string[] = [e.verdict];
-  if (e.deniedAt) parts.push(`at ${e.deniedAt}`);
-  if (e.status !== undefined)
-    parts.push(e.status === null ? 'connection reset (no HTTP status)' : `status ${e.status}`);
-  if (e.backends)
-    parts.push(
-      '→ ' +
-        Object.entries(e.backends)
-          .map(([s, p]) => `${s} ${Math.round(p * 1000) / 10}%`)
-          .join(', '),
-    );
-  return parts.join(', ');
-}
-
-/** Does the simulated result meet the expectation? Only the fields the expectation names are compared. */
-export function meets(r: SimResult, e: ExerciseExpect): boolean {
-  if (r.verdict !== e.verdict) return false;
-  if (e.status !== undefined && r.status !== e.status) return false;
-  if (e.deniedAt !== undefined && r.deniedAt !== e.deniedAt) return false;
-  if (e.backends) {
-    const got = new Map<string, number>();
-    for (const b of r.backends) got.set(b.service, (got.get(b.service) ?? 0) + b.probability);
-    const want = Object.entries(e.backends);
-    if (got.size !== want.length) return false;
-    for (const [svc, p] of want) if (Math.abs((got.get(svc) ?? -1) - p) > TOLERANCE) return false;
-  }
-  return true;
 }
 
 export function exerciseInputs(ex: Exercise, answer: string): { file: string; text: string }[] {
@@ -101,8 +62,8 @@ export async function runExercise(ex: Exercise, answer: string): Promise<Exercis
     let actual: string;
     try {
       const r = await simulateIn(mesh, check.request);
-      pass = meets(r, check.expect);
-      actual = describeResult(r);
+      pass = compare(check.expect, r).length === 0;
+      actual = describeResult(r, check.expect);
     } catch (err) {
       actual = `could not simulate: ${err instanceof Error ? err.message : String(err)}`;
     }

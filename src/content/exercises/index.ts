@@ -9,6 +9,7 @@ import ambientNamespace from '../../../labs/base/ambient-namespace.yaml?raw';
 import bookinfo from '../../../labs/base/bookinfo.yaml?raw';
 import clients from '../../../labs/base/clients.yaml?raw';
 import waypoint from '../../../labs/base/waypoint.yaml?raw';
+import type { ExpectedOutcome } from '../../lib/expect/schema.ts';
 import type { SimRequest, Verdict } from '../../lib/simulator/types.ts';
 import { LEARNER_TOKEN, TAMPERED_TOKEN } from './tokens.ts';
 
@@ -25,14 +26,11 @@ export interface SourceFile {
   readonly text: string;
 }
 
-export interface ExerciseExpect {
-  readonly verdict: Verdict;
-  /** HTTP status the client sees; `null` for a reset connection. Omitted = not checked. */
-  readonly status?: number | null;
-  readonly deniedAt?: 'ztunnel' | 'waypoint' | null;
-  /** Backend Service name → probability (±0.001). Omitted = not checked. */
-  readonly backends?: Readonly<Record<string, number>>;
-}
+/**
+ * What a check expects, in src/lib/expect's shape (backends as `{ Service name: probability }`); only the fields it
+ * names are compared. tests/unit/exercise.test.ts parses every check with that module's schema.
+ */
+export type ExerciseExpect = ExpectedOutcome & { readonly verdict: Verdict };
 
 export interface ExerciseCheck {
   /** What is checked, in words: "curl can GET /productpage". */
