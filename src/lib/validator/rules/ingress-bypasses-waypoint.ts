@@ -1,10 +1,13 @@
+import { LABEL_INGRESS_USE_WAYPOINT, ingressUseWaypoint, labelOf } from '../../ambient/index.ts';
 import type { Rule } from '../rule.ts';
+import { ambientNamespace, documents, workload } from '../effect-context.ts';
 import { y } from '../testing-yaml.ts';
 import { refService, routeRefs, serviceWaypoint } from './helpers.ts';
 
-// Evidence: istio/istio pilot/pkg/serviceregistry/ambient (ingress-use-waypoint handling) and istio.io ambient docs
-// "Use ingress with waypoints": without istio.io/ingress-use-waypoint=true an ingress gateway sends straight to the
-// pods. SEMANTICS §2.
+// Evidence: istio/istio release-1.31 pilot/pkg/serviceregistry/ambient/services.go ingressUseWaypointFromLabels
+// (TestIngressUseWaypointFromLabels): the Service's istio.io/ingress-use-waypoint wins over its Namespace's whatever
+// its value, the value goes through strconv.ParseBool and an invalid one counts as false; without a true value an
+// ingress gateway sends straight to the pods (istio.io ambient docs "Use ingress with waypoints"). SEMANTICS §2.
 export const rule: Rule = {
   meta: {
     id: 'ingress-bypasses-waypoint',
@@ -18,6 +21,8 @@ export const rule: Rule = {
         'Mesh clients reach a waypoint-bound Service through its waypoint, so its `targetRefs` AuthorizationPolicies, RequestAuthentication and routes apply. The ingress gateway is an Envoy proxy that load-balances to the endpoints itself; by default it does not send through the waypoint.',
         '',
         'The rule looks at Gateway API routes attached to a non-waypoint Gateway whose backendRef is a Service bound to a waypoint.',
+        '',
+        'istiod reads the label as Go\'s `strconv.ParseBool` does: `1`, `t`, `T`, `TRUE`, `true` and `True` mean true; `0`, `f`, `F`, `FALSE`, `false` and `False` mean false; anything else (`yes`, `on`) is logged and counts as false. A label on the Service wins over its Namespace\'s in both directions: a Service labelled `"false"` in a Namespace labelled `"true"` is reached directly by ingress.',
       ].join('\n'),
       fix: 'Label the Service (or Namespace) `istio.io/ingress-use-waypoint: "true"`, or enforce the same policy at the ingress gateway.',
     },
@@ -86,6 +91,24 @@ export const rule: Rule = {
             '  - backendRefs: [{name: web, port: 80}]',
           ),
           line: 25,
+          effect: {
+            says: 'the ingress gateway sends straight to the pods: the waypoint (and its policy) is not on the path',
+            context: documents(
+              ambientNamespace('shop'),
+              workload('shop', 'web', { targetPort: 80 }),
+              [
+                'apiVersion: gateway.networking.k8s.io/v1',
+                'kind: Gateway',
+                'metadata: {name: public, namespace: istio-ingress}',
+                'spec:',
+                '  gatewayClassName: istio',
+                '  listeners: [{name: http, port: 80, protocol: HTTP, allowedRoutes: {namespaces: {from: All}}}]',
+                '',
+              ].join('\n'),
+            ),
+            request: { from: 'istio-ingress/public', to: 'web.shop:80' },
+            expect: { verdict: 'allowed', waypoint: null },
+          },
         },
       ],
     },
@@ -105,15 +128,24 @@ export const rule: Rule = {
       if (!svc) continue;
       const bound = serviceWaypoint(ctx.mesh, svc);
       if (!bound.waypoint) continue;
-      const flag =
-        svc.labels['istio.io/ingress-use-waypoint'] ??
-        ctx.mesh.namespaceLabels(svc.namespace)['istio.io/ingress-use-waypoint'];
-      if (flag === 'true') continue;
+      const nsLabels = ctx.mesh.namespaceLabels(svc.namespace);
+      const flag = ingressUseWaypoint(svc.labels, nsLabels);
+      if (flag.use) continue;
+      const where = flag.from === 'service' ? `${svc.kind} ${svc.name}` : `namespace ${svc.namespace}`;
+      const why = !flag.present
+        ? ''
+        : flag.invalid
+          ? ` (${LABEL_INGRESS_USE_WAYPOINT}: "${flag.value}" on ${where} is not a boolean istiod accepts, so it counts as false)`
+          : ` (${LABEL_INGRESS_USE_WAYPOINT}: "${flag.value}" on ${where}${flag.from === 'service' && labelOf(nsLabels, LABEL_INGRESS_USE_WAYPOINT) !== undefined ? ', which overrides its namespace' : ''})`;
       ctx.report({
         resource: b.route,
         path: b.path,
-        message: `${svc.namespace}/${svc.name} is behind waypoint ${bound.waypoint.namespace}/${bound.waypoint.name}, but ingress traffic goes straight to its pods: waypoint L7 policy does not apply to requests from outside.`,
-        fix: 'Label the Service or its Namespace istio.io/ingress-use-waypoint: "true".',
+        // TCPRoute/TLSRoute carry connections, not requests: their findings say nothing of HTTP.
+        message: `${svc.namespace}/${svc.name} is behind waypoint ${bound.waypoint.namespace}/${bound.waypoint.name}, but ingress traffic goes straight to its pods${why}: ${b.route.kind === 'HTTPRoute' || b.route.kind === 'GRPCRoute' ? 'waypoint L7 policy does not apply to requests' : 'waypoint policy does not apply to connections'} from outside.`,
+        fix:
+          flag.from === 'service'
+            ? `Set ${LABEL_INGRESS_USE_WAYPOINT}: "true" on ${svc.kind} ${svc.name}.`
+            : `Label the ${svc.kind} or its Namespace ${LABEL_INGRESS_USE_WAYPOINT}: "true".`,
       });
     }
   },
