@@ -13,6 +13,7 @@ import { rule as waypointForMismatch } from './waypoint-for-mismatch.ts';
 import { rule as waypointListener } from './waypoint-listener.ts';
 import { rule as httprouteParentWaypoint } from './httproute-parent-waypoint.ts';
 import { rule as routeNotThroughWaypoint } from './route-not-through-waypoint.ts';
+import { rule as consumerRouteIgnoredByWaypoint } from './consumer-route-ignored-by-waypoint.ts';
 import { rule as parentrefServiceMissingGroup } from './parentref-service-missing-group.ts';
 import { rule as regexNotRe2 } from './regex-not-re2.ts';
 import { rule as gatewayApiExperimentalField } from './gateway-api-experimental-field.ts';
@@ -49,6 +50,7 @@ export const RULES: readonly Rule[] = [
   waypointListener,
   httprouteParentWaypoint,
   routeNotThroughWaypoint,
+  consumerRouteIgnoredByWaypoint,
   parentrefServiceMissingGroup,
   regexNotRe2,
   gatewayApiExperimentalField,

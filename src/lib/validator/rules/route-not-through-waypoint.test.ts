@@ -47,3 +47,32 @@ describe(ID, () => {
     expect(linesFor(ID, route)).toEqual([]);
   });
 });
+
+describe(`${ID}: consumer routes`, () => {
+  // listener_waypoint.go getVirtualServiceForWaypoint ignores routes outside the Service's and the waypoint's
+  // namespaces, so "bind a waypoint" would not make this route apply: consumer-route-ignored-by-waypoint reports it.
+  it('a consumer route for a Service without a waypoint is left to consumer-route-ignored-by-waypoint', () => {
+    const consumer = y(
+      'apiVersion: gateway.networking.k8s.io/v1',
+      'kind: HTTPRoute',
+      'metadata: {name: r, namespace: frontend}',
+      'spec:',
+      '  parentRefs:',
+      '  - {group: "", kind: Service, name: cart, namespace: shop, port: 80}',
+      '  rules: [{backendRefs: [{name: cart, namespace: shop, port: 80}]}]',
+    );
+    expect(linesFor(ID, wp + svc() + consumer)).toEqual([]);
+  });
+  it('a third-party-class Gateway named by use-waypoint is a waypoint (release-1.31 A/waypoints.go)', () => {
+    const foreign = y(
+      'apiVersion: gateway.networking.k8s.io/v1',
+      'kind: Gateway',
+      'metadata: {name: kgw, namespace: shop}',
+      'spec:',
+      '  gatewayClassName: example-waypoint',
+      '  listeners: [{name: http, port: 80, protocol: HTTP}]',
+      '---',
+    );
+    expect(linesFor(ID, foreign + svc('istio.io/use-waypoint: kgw') + route)).toEqual([]);
+  });
+});

@@ -1,5 +1,8 @@
+import { LABEL_USE_WAYPOINT } from '../../ambient/index.ts';
 import type { Rule } from '../rule.ts';
+import { ambientNamespace, documents, workload } from '../effect-context.ts';
 import { y } from '../testing-yaml.ts';
+import { consumerRouteIgnored } from './consumer-route-ignored-by-waypoint.ts';
 import { parentServices, routeRefs, serviceWaypoint } from './helpers.ts';
 
 // Evidence: istio/istio pilot/pkg/config/kube/gateway: a Service-parent route is accepted even without a waypoint
@@ -15,7 +18,9 @@ export const rule: Rule = {
       details: [
         'The route status shows `ResolvedWaypoints=False`, which nobody reads. Sidecar clients would still apply the route, so a mixed mesh behaves differently per client.',
         '',
-        'The Service is bound to a waypoint by the `istio.io/use-waypoint` label on the Service or its Namespace, naming a waypoint that exists and accepts service traffic. The rule only looks at Services present in the manifests.',
+        `The Service is bound to a waypoint by the \`${LABEL_USE_WAYPOINT}\` label on the Service or its Namespace, naming a waypoint that exists and accepts service traffic. The rule only looks at Services present in the manifests.`,
+        '',
+        'A consumer route (in another namespace than its parent Service) is left to [`consumer-route-ignored-by-waypoint`](/validator/rules/consumer-route-ignored-by-waypoint/): a waypoint would ignore it anyway, so binding one does not help.',
       ].join('\n'),
       fix: 'Deploy a waypoint (`istioctl waypoint apply -n <ns>`) and label the Service or Namespace `istio.io/use-waypoint: <waypoint>`.',
     },
@@ -85,6 +90,16 @@ export const rule: Rule = {
             '    - {name: reviews, port: 9080}',
           ),
           line: 17,
+          effect: {
+            says: 'no waypoint applies the route: the client reaches reviews directly through ztunnel',
+            context: documents(
+              ambientNamespace('bookinfo'),
+              workload('bookinfo', 'reviews', { targetPort: 9080 }),
+              workload('bookinfo', 'productpage'),
+            ),
+            request: { from: 'bookinfo/productpage', to: 'reviews.bookinfo:9080' },
+            expect: { verdict: 'allowed', waypoint: null, backends: ['bookinfo/reviews'] },
+          },
         },
       ],
     },
@@ -97,6 +112,9 @@ export const rule: Rule = {
       if (!svc) continue;
       const b = serviceWaypoint(ctx.mesh, svc);
       if (b.waypoint) continue;
+      // A consumer route would be ignored even with a waypoint: consumer-route-ignored-by-waypoint says so, and
+      // advising to bind a waypoint would not help it.
+      if (consumerRouteIgnored(ctx.mesh, p, svc)) continue;
       ctx.report({
         resource: p.route,
         path: p.path,
