@@ -1,5 +1,17 @@
-import { isMap, isPair, isScalar, isSeq, parseAllDocuments, visit } from 'yaml';
-import type { Document, Node, Pair, ParsedNode } from 'yaml';
+import {
+  Composer,
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  Lexer,
+  parseAllDocuments,
+  Parser,
+  visit,
+  YAMLParseError,
+} from 'yaml';
+import type { Alias, CST, Document, EmptyStream, Node, Pair, ParsedNode, YAMLError } from 'yaml';
 import { stringRecord } from './access.ts';
 import { lineStarts, newStringCache, readSimpleYaml, REFUSED_CHARS, UNSUPPORTED } from './fast-yaml.ts';
 import type { SourceLines } from './fast-yaml.ts';
@@ -49,36 +61,11 @@ function decode(input: SourceInput, issues: ModelIssue[]): string | undefined {
     return utf8.decode(input.text);
   } catch {
     const bytes = input.text;
-    // Find the first byte that breaks UTF-8 so the finding points at it.
+    const bad = firstInvalidUtf8(bytes);
+    // Columns count bytes here: the line cannot be decoded, so there are no characters to count.
+    const lineStart = bad === 0 ? 0 : bytes.lastIndexOf(0x0a, bad - 1) + 1;
     let line = 1;
-    let lineStart = 0;
-    let bad = 0;
-    for (let i = 0; i < bytes.length; i++) {
-      try {
-        utf8.decode(bytes.subarray(0, i + 1), { stream: false });
-      } catch {
-        // A multi-byte sequence may simply be incomplete at i; confirm by decoding up to i+4.
-        let ok = false;
-        for (let j = i + 2; j <= Math.min(bytes.length, i + 4); j++) {
-          try {
-            utf8.decode(bytes.subarray(0, j));
-            ok = true;
-            i = j - 1;
-            break;
-          } catch {
-            /* keep looking */
-          }
-        }
-        if (!ok) {
-          bad = i;
-          break;
-        }
-      }
-      if (bytes[i] === 0x0a) {
-        line++;
-        lineStart = i + 1;
-      }
-    }
+    for (let k = bytes.indexOf(0x0a); k >= 0 && k < bad; k = bytes.indexOf(0x0a, k + 1)) line++;
     issues.push({
       rule: 'yaml-syntax',
       severity: 'error',
@@ -88,6 +75,45 @@ function decode(input: SourceInput, issues: ModelIssue[]): string | undefined {
     });
     return undefined;
   }
+}
+
+/**
+ * Offset of the first byte of the first ill-formed sequence, by the WHATWG decoder's rules (the ones `TextDecoder`
+ * applies): one pass, because re-decoding prefixes to find it took minutes on a large file (issue #15).
+ */
+export function firstInvalidUtf8(bytes: Uint8Array): number {
+  const n = bytes.length;
+  let i = 0;
+  while (i < n) {
+    const b = bytes[i]!;
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    let need: number;
+    // The second byte's range excludes overlong forms, surrogates and code points above U+10FFFF.
+    let lo = 0x80;
+    let hi = 0xbf;
+    if (b >= 0xc2 && b <= 0xdf) need = 1;
+    else if (b >= 0xe0 && b <= 0xef) {
+      need = 2;
+      if (b === 0xe0) lo = 0xa0;
+      else if (b === 0xed) hi = 0x9f;
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      need = 3;
+      if (b === 0xf0) lo = 0x90;
+      else if (b === 0xf4) hi = 0x8f;
+    } else return i;
+    if (i + need >= n) return i;
+    const second = bytes[i + 1]!;
+    if (second < lo || second > hi) return i;
+    for (let k = 2; k <= need; k++) {
+      const c = bytes[i + k]!;
+      if (c < 0x80 || c > 0xbf) return i;
+    }
+    i += need + 1;
+  }
+  return n;
 }
 
 function parseOne(
@@ -174,8 +200,9 @@ class DocNodes {
 
   root(): ParsedNode | null {
     if (this.#root === undefined) {
+      // The fast reader has refused duplicate keys already; `yaml`'s check costs quadratic time on wide maps.
       const docs = parseAllDocuments(this.#text!.slice(this.#base, this.#end), {
-        uniqueKeys: true,
+        uniqueKeys: false,
         prettyErrors: false,
       });
       this.#root = 'empty' in docs ? null : (docs[0]?.contents ?? null);
@@ -251,19 +278,26 @@ function readWithYaml(text: string, base: number, positions: LinePositions, ctx:
   // Offsets in `text` → positions in the input, for errors and for nodes of this stream.
   const stream = new DocNodes(positions, base, null);
   const { file, issues } = ctx;
-  // The composer recurses per nesting level; the fast reader bounds its own depth, `yaml` needs this guard.
-  const depthProblem = excessiveDepth(text);
-  if (depthProblem !== undefined) {
+  let read = composeBounded(text, false);
+  if (typeof read === 'number') {
     issues.push({
       rule: 'yaml-syntax',
       severity: 'error',
       file,
-      range: stream.range(depthProblem, depthProblem + 1),
+      range: stream.range(read, read + 1),
       message: `Nesting deeper than ${LIMITS.maxDepth} levels; no Kubernetes object is this deep. Not parsed.`,
     });
     return;
   }
-  const docs = parseAllDocuments(text, { uniqueKeys: true, prettyErrors: false, keepSourceTokens: false });
+  const dups = duplicateKeys('empty' in read ? [] : read);
+  if (dups.found.length) {
+    // `yaml`'s own check, which places and orders its errors exactly, costs one comparison per pair of keys in a
+    // map: affordable unless a map is very wide, and then our own errors (at each repeated key) stand in for it.
+    const exact = dups.cost <= DUPLICATE_CHECK_BUDGET ? composeBounded(text, true) : undefined;
+    if (exact !== undefined && typeof exact !== 'number') read = exact;
+    else for (const { doc, error } of dups.found) insertByPosition(doc.errors, error);
+  }
+  const docs = read;
   const documents: Document.Parsed[] = 'empty' in docs ? [] : docs;
   // A stream without documents can still carry errors (e.g. a stray directive).
   if ('empty' in docs)
@@ -284,20 +318,16 @@ function readWithYaml(text: string, base: number, positions: LinePositions, ctx:
       );
       continue;
     }
-    const expanded = countExpansion(doc);
-    if (expanded > LIMITS.maxExpandedNodes) {
-      issues.push(
-        syntaxIssue(
-          file,
-          `Aliases expand this document to more than ${LIMITS.maxExpandedNodes} nodes (an alias bomb?). Not parsed.`,
-          rangeOf(root, stream),
-        ),
-      );
+    const aliasProblem = checkAliases(doc);
+    if (aliasProblem !== undefined) {
+      issues.push(syntaxIssue(file, aliasProblem, rangeOf(root, stream)));
       continue;
     }
     let value: unknown;
     try {
-      value = doc.toJS({ maxAliasCount: LIMITS.maxAliasCount });
+      // Alias counts were checked above exactly as `yaml` counts them (`maxAliasCount`), but without its
+      // whole-document search per aliased collection, which made 900 aliases in a large document cost seconds.
+      value = doc.toJS({ maxAliasCount: -1 });
     } catch (err) {
       issues.push(syntaxIssue(file, err instanceof Error ? err.message : String(err), rangeOf(root, stream)));
       continue;
@@ -319,15 +349,31 @@ function acceptValue(value: unknown, doc: DocNodes, ctx: DocContext): void {
     });
     return;
   }
-  const obj = value as JsonObject;
-  if (obj.kind === 'List' || (typeof obj.kind === 'string' && obj.kind.endsWith('List') && Array.isArray(obj.items))) {
-    const items = Array.isArray(obj.items) ? obj.items : [];
-    items.forEach((item, i) => {
-      addResource(item, ['items', i], doc, ctx);
-    });
+  acceptObject(value as JsonObject, [], doc, ctx, new Set());
+}
+
+/**
+ * kubectl flattens a List, and a List inside a List, into its objects (`kind: List`, or any `…List` kind with
+ * `items`, like the `v1/List` of `kubectl get -o yaml`). `open` holds the Lists being flattened: an alias can
+ * make a List its own item, which is then kept as an object rather than flattened forever.
+ */
+function acceptObject(obj: JsonObject, basePath: ObjectPath, doc: DocNodes, ctx: DocContext, open: Set<object>): void {
+  if (!isList(obj) || open.has(obj)) {
+    addResource(obj, basePath, doc, ctx);
     return;
   }
-  addResource(obj, [], doc, ctx);
+  open.add(obj);
+  const items = Array.isArray(obj.items) ? obj.items : [];
+  items.forEach((item, i) => {
+    const path = [...basePath, 'items', i];
+    if (isPlainObject(item)) acceptObject(item as JsonObject, path, doc, ctx, open);
+    else addResource(item, path, doc, ctx);
+  });
+  open.delete(obj);
+}
+
+function isList(obj: JsonObject): boolean {
+  return obj.kind === 'List' || (typeof obj.kind === 'string' && obj.kind.endsWith('List') && Array.isArray(obj.items));
 }
 
 function tooManyDocuments(count: number, file: string, issues: ModelIssue[]): boolean {
@@ -370,76 +416,84 @@ function rangeOf(node: Node | Pair | null, doc: DocNodes): SourceRange {
   return doc.range(r[0], r[1]);
 }
 
+type ComposedStream = Document.Parsed[] | EmptyStream;
+
 /**
- * The composer recurses once per nesting level, so very deep input is rejected from a linear scan before it
- * reaches the parser. Block nesting is approximated by the stack of indentation levels (plus `- ` markers),
- * flow nesting by brackets outside quotes and comments. Returns the offset where the limit was passed.
+ * `parseAllDocuments` with a guard the input cannot fool: the parser's own stack of open collections, checked
+ * after every token, so nesting stops at the limit however it is written (flow brackets after a quote in a plain
+ * scalar, lines holding only `-`), before the composer recurses into it or a million open brackets fill memory.
+ * Returns the offset where the limit was passed instead of documents.
  */
-function excessiveDepth(text: string): number | undefined {
-  const indents: number[] = [];
-  let flow = 0;
-  let quote: string | undefined;
-  let lineStart = 0;
-  let atLineStart = true;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (atLineStart) {
-      atLineStart = false;
-      if (flow === 0 && !quote) {
-        let j = i;
-        let seqMarkers = 0;
-        for (;;) {
-          while (text[j] === ' ') j++;
-          if (text[j] === '-' && (text[j + 1] === ' ' || text[j + 1] === '\n')) {
-            seqMarkers++;
-            j++;
-          } else break;
-        }
-        const ch = text[j];
-        if (ch !== '\n' && ch !== '#' && ch !== undefined && ch !== '\r') {
-          const indent = i === lineStart ? j - i : 0;
-          while (indents.length && indents[indents.length - 1]! >= indent) indents.pop();
-          indents.push(indent);
-          if (indents.length + seqMarkers > LIMITS.maxDepth) return j;
-        }
+function composeBounded(text: string, uniqueKeys: boolean): ComposedStream | number {
+  const lexer = new Lexer();
+  const parser = new Parser();
+  let tooDeep = -1;
+  // The stack holds the document and, at times, a scalar being read besides the open collections.
+  const maxStack = LIMITS.maxDepth + 3;
+  function* tokens(): Generator<CST.Token, void> {
+    for (const lexeme of lexer.lex(text)) {
+      const at = parser.offset;
+      yield* parser.next(lexeme);
+      if (parser.stack.length > maxStack) {
+        tooDeep = at;
+        return;
       }
     }
-    if (c === '\n') {
-      lineStart = i + 1;
-      atLineStart = true;
-      continue;
-    }
-    if (quote) {
-      if (c === quote) quote = undefined;
-      continue;
-    }
-    if (c === '"' || c === "'") {
-      // Only a quote that starts a scalar opens a string; `it's` inside a plain scalar does not.
-      const prev = text[i - 1];
-      if (
-        prev === undefined ||
-        prev === ' ' ||
-        prev === '[' ||
-        prev === '{' ||
-        prev === ',' ||
-        prev === ':' ||
-        prev === '\n'
-      )
-        quote = c;
-    } else if (c === '#') {
-      const prev = text[i - 1];
-      if (prev === undefined || prev === ' ' || prev === '\n' || prev === '\t') {
-        const nl = text.indexOf('\n', i);
-        i = (nl < 0 ? text.length : nl) - 1;
+    yield* parser.end();
+  }
+  const composer = new Composer({ uniqueKeys, prettyErrors: false, keepSourceTokens: false });
+  const docs = Array.from(composer.compose(tokens()));
+  if (tooDeep >= 0) return tooDeep;
+  if (docs.length > 0) return docs;
+  return Object.assign([], { empty: true as const }, composer.streamInfo());
+}
+
+/** Key comparisons `yaml`'s own duplicate check may spend (a 1,000-key map costs 500,000). */
+const DUPLICATE_CHECK_BUDGET = 2_000_000;
+
+/**
+ * Keys that repeat in a map, by `yaml`'s rule for `uniqueKeys: true` (scalars with the same value, or the same
+ * node), found with one set per map instead of `yaml`'s comparison of every key with every earlier one, which
+ * took 27 s for a map of 50,000 keys. `cost` is what `yaml`'s check would spend.
+ */
+function duplicateKeys(docs: readonly Document.Parsed[]): {
+  found: { doc: Document.Parsed; error: YAMLParseError }[];
+  cost: number;
+} {
+  const found: { doc: Document.Parsed; error: YAMLParseError }[] = [];
+  let cost = 0;
+  for (const doc of docs) {
+    if (!doc.contents) continue;
+    const stack: unknown[] = [doc.contents];
+    while (stack.length) {
+      const node = stack.pop();
+      if (isMap(node)) {
+        const n = node.items.length;
+        cost += (n * (n - 1)) / 2;
+        const seen = new Set<unknown>();
+        for (const pair of node.items) {
+          const key = pair.key as unknown;
+          // `===` on scalar values, as `yaml` compares them: NaN never equals itself.
+          const id = isScalar(key) ? key.value : key;
+          if (typeof id === 'number' && Number.isNaN(id)) continue;
+          if (seen.has(id)) {
+            const at = isScalar(key) ? (key.range?.[0] ?? 0) : 0;
+            found.push({ doc, error: new YAMLParseError([at, at + 1], 'DUPLICATE_KEY', 'Map keys must be unique') });
+          } else seen.add(id);
+          stack.push(pair.value, key);
+        }
+      } else if (isSeq(node)) {
+        for (const item of node.items) stack.push(item);
       }
-    } else if (c === '[' || c === '{') {
-      flow++;
-      if (flow + indents.length > LIMITS.maxDepth) return i;
-    } else if (c === ']' || c === '}') {
-      flow = Math.max(0, flow - 1);
     }
   }
-  return undefined;
+  return { found, cost };
+}
+
+function insertByPosition(errors: YAMLError[], error: YAMLError): void {
+  let i = errors.length;
+  while (i > 0 && errors[i - 1]!.pos[0] > error.pos[0]) i--;
+  errors.splice(i, 0, error);
 }
 
 function deepestNode(root: ParsedNode): Node | undefined {
@@ -459,25 +513,59 @@ function deepestNode(root: ParsedNode): Node | undefined {
   return undefined;
 }
 
-/** Nodes the document would have with every alias expanded, stopping once past the cap. */
-function countExpansion(doc: Document.Parsed): number {
-  const sizes = new Map<Node, number>();
-  let hasAlias = false;
+/**
+ * Each alias's node: the last node before it (in document order) with its anchor, as `Alias.resolve` finds it.
+ * One walk for all aliases; `Alias.resolve(doc)` walks the whole document for each one.
+ */
+function aliasTargets(doc: Document.Parsed): Map<Alias, Node> | undefined {
+  const targets = new Map<Alias, Node>();
+  const anchors = new Map<string, Node>();
+  visit(doc, {
+    Node(_key, node) {
+      if (isAlias(node)) {
+        const target = anchors.get(node.source);
+        if (target) targets.set(node, target);
+      } else if (node.anchor) anchors.set(node.anchor, node);
+    },
+  });
+  return targets.size || hasAlias(doc) ? targets : undefined;
+}
+
+function hasAlias(doc: Document.Parsed): boolean {
+  let found = false;
   visit(doc, {
     Alias() {
-      hasAlias = true;
+      found = true;
       return visit.BREAK;
     },
   });
-  if (!hasAlias) return 0;
+  return found;
+}
+
+/**
+ * Why the document's aliases are refused, or undefined. First the billion-laughs guard (nodes after expansion),
+ * then `yaml`'s own `maxAliasCount` rule replayed in `toJS` order with the targets resolved once, so the
+ * document is accepted or refused with the same message as `toJS({ maxAliasCount })` would give.
+ */
+function checkAliases(doc: Document.Parsed): string | undefined {
+  if (!hasAlias(doc)) return undefined;
+  const targets = aliasTargets(doc) ?? new Map<Alias, Node>();
+  if (countExpansion(doc, targets) > LIMITS.maxExpandedNodes)
+    return `Aliases expand this document to more than ${LIMITS.maxExpandedNodes} nodes (an alias bomb?). Not parsed.`;
+  return replayAliasCount(doc, targets);
+}
+
+/** Nodes the document would have with every alias expanded, stopping once past the cap. */
+function countExpansion(doc: Document.Parsed, targets: Map<Alias, Node>): number {
+  const sizes = new Map<Node, number>();
   const size = (node: unknown, depth: number): number => {
     if (!node || typeof node !== 'object' || depth > LIMITS.maxDepth) return 1;
     const n = node as Node;
     const cached = sizes.get(n);
     if (cached !== undefined) return cached;
     let total = 1;
-    if ((n as { source?: unknown }).source !== undefined && (n as { resolve?: unknown }).resolve) {
-      const target = (n as unknown as { resolve(d: Document): Node | undefined }).resolve(doc);
+    if (isAlias(n)) {
+      const target = targets.get(n);
       total = target && target !== n ? size(target, depth + 1) : 1;
     } else if (isMap(n) || isSeq(n)) {
       for (const item of n.items) {
@@ -490,6 +578,60 @@ function countExpansion(doc: Document.Parsed): number {
     return total;
   };
   return size(doc.contents, 0);
+}
+
+/**
+ * `toJS({ maxAliasCount })` of yaml 2 counts, per anchored node, its uses times the largest alias count found
+ * inside it (`getAliasCount`), and throws once that passes the cap. The same walk and arithmetic, without
+ * building values; the message for an alias without an anchor is `toJS`'s too.
+ */
+function replayAliasCount(doc: Document.Parsed, targets: Map<Alias, Node>): string | undefined {
+  const data = new Map<Node, { count: number; aliasCount: number }>();
+  const aliasCount = (node: unknown): number => {
+    if (isAlias(node)) {
+      const target = targets.get(node);
+      const d = target && data.get(target);
+      return d ? d.count * d.aliasCount : 0;
+    }
+    if (isMap(node) || isSeq(node)) {
+      let count = 0;
+      for (const item of node.items) count = Math.max(count, aliasCount(item));
+      return count;
+    }
+    if (isPair(node)) return Math.max(aliasCount(node.key), aliasCount(node.value));
+    return 1;
+  };
+  const walk = (node: unknown): string | undefined => {
+    if (isAlias(node)) {
+      const target = targets.get(node);
+      if (!target) return `Unresolved alias (the anchor must be set before the alias): ${node.source}`;
+      let d = data.get(target);
+      if (!d) {
+        const problem = walk(target);
+        if (problem !== undefined) return problem;
+        d = data.get(target)!;
+      }
+      d.count += 1;
+      if (d.aliasCount === 0) d.aliasCount = aliasCount(target);
+      if (d.count * d.aliasCount > LIMITS.maxAliasCount)
+        return 'Excessive alias count indicates a resource exhaustion attack';
+      return undefined;
+    }
+    if ((isScalar(node) || isMap(node) || isSeq(node)) && node.anchor) data.set(node, { count: 1, aliasCount: 0 });
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        const problem = walk(pair.key) ?? walk(pair.value);
+        if (problem !== undefined) return problem;
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) {
+        const problem = walk(item);
+        if (problem !== undefined) return problem;
+      }
+    }
+    return undefined;
+  };
+  return walk(doc.contents);
 }
 
 /** The node (and the pair holding it) at `path`, or the deepest ancestor that exists. */
