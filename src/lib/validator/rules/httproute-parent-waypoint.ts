@@ -1,4 +1,6 @@
+import { LABEL_USE_WAYPOINT } from '../../ambient/index.ts';
 import type { Rule } from '../rule.ts';
+import { ambientNamespace, documents, workload } from '../effect-context.ts';
 import { y } from '../testing-yaml.ts';
 import { routeRefs } from './helpers.ts';
 
@@ -17,7 +19,7 @@ export const rule: Rule = {
         '',
         'A route whose parent is the waypoint Gateway (kind `Gateway`, the default `parentRefs` kind) is not used for mesh traffic. Older blog posts and reference cards show canary routing in this form; it looks accepted but does nothing.',
       ].join('\n'),
-      fix: 'Change the parentRef to the Service: `parentRefs: [{group: "", kind: Service, name: <service>, port: <port>}]`, and make sure the Service is bound to the waypoint (`istio.io/use-waypoint`).',
+      fix: `Change the parentRef to the Service: \`parentRefs: [{group: "", kind: Service, name: <service>, port: <port>}]\`, and make sure the Service is bound to the waypoint (\`${LABEL_USE_WAYPOINT}\`).`,
     },
     examples: {
       valid: [
@@ -70,6 +72,16 @@ export const rule: Rule = {
             '    - {name: reviews-v2, port: 9080, weight: 10}',
           ),
           line: 18,
+          effect: {
+            says: 'the waypoint keeps the default route: every request goes to reviews itself, none to the canary',
+            context: documents(
+              ambientNamespace('bookinfo', { 'istio.io/use-waypoint': 'waypoint' }),
+              workload('bookinfo', 'reviews', { port: 9080 }),
+              workload('bookinfo', 'productpage'),
+            ),
+            request: { from: 'bookinfo/productpage', to: 'reviews.bookinfo:9080' },
+            expect: { verdict: 'allowed', waypoint: 'bookinfo/waypoint', backends: ['bookinfo/reviews'] },
+          },
         },
       ],
     },

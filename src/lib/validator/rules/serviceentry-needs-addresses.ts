@@ -1,3 +1,4 @@
+import { LABEL_USE_WAYPOINT, isWaypointOptOut, labelOf } from '../../ambient/index.ts';
 import { getArray, getString } from '../../model/access.ts';
 import { noAutoAllocation } from '../../model/serviceentry.ts';
 import type { Rule } from '../rule.ts';
@@ -27,7 +28,7 @@ export const rule: Rule = {
         '- the label `networking.istio.io/enable-autoallocate-ip: "false"` on the entry;',
         '- wildcard hosts (`*.example.com`): the DNS proxy cannot answer an unknown name with a fixed address.',
         '',
-        'Reported as a **warning** in those cases, for an entry labelled `istio.io/use-waypoint` (traffic goes direct, bypassing the waypoint) or with a TCP port (not captured for this entry). An entry that relies on auto-allocation is reported as **information**: it works with the defaults, but not in a mesh that turned allocation off (`PILOT_ENABLE_IP_AUTOALLOCATE=false`) or for pods that do not use the DNS proxy (created before it was enabled, or annotated `ambient.istio.io/dns-capture: "false"`).',
+        `Reported as a **warning** in those cases, for an entry labelled \`${LABEL_USE_WAYPOINT}\` (traffic goes direct, bypassing the waypoint) or with a TCP port (not captured for this entry). An entry that relies on auto-allocation is reported as **information**: it works with the defaults, but not in a mesh that turned allocation off (\`PILOT_ENABLE_IP_AUTOALLOCATE=false\`) or for pods that do not use the DNS proxy (created before it was enabled, or annotated \`ambient.istio.io/dns-capture: "false"\`).`,
       ].join('\n'),
       fix: 'Add `addresses` (a VIP you reserve, e.g. from 240.240.0.0/16), or let istiod allocate one: set `resolution: DNS` (or STATIC) and remove the opt-out label.',
     },
@@ -79,15 +80,15 @@ export const rule: Rule = {
       if (!isGroup(r, 'networking.istio.io')) continue;
       if (getArray(r.obj, ['spec', 'addresses']).length > 0) continue;
       const none = noAutoAllocation(r);
-      const waypoint = r.labels['istio.io/use-waypoint'];
+      const waypoint = labelOf(r.labels, LABEL_USE_WAYPOINT);
       const ports = getArray(r.obj, ['spec', 'ports']);
       const tcp = ports.findIndex((p) => !HTTP_LIKE.has((getString(p, ['protocol']) ?? 'TCP').toUpperCase()));
-      const bound = waypoint !== undefined && waypoint !== 'none' && waypoint !== '';
+      const bound = waypoint !== undefined && !isWaypointOptOut(waypoint);
       if (!bound && tcp < 0) continue;
       if (!none) {
         ctx.report({
           resource: r,
-          path: bound ? ['metadata', 'labels', 'istio.io/use-waypoint'] : ['spec', 'ports', tcp],
+          path: bound ? ['metadata', 'labels', LABEL_USE_WAYPOINT] : ['spec', 'ports', tcp],
           severity: 'info',
           message: `This ServiceEntry has no addresses and relies on istiod's address auto-allocation (on by default since Istio 1.25) and on the client's DNS proxy to ${bound ? `reach waypoint ${waypoint}` : 'capture its TCP traffic'}; where either is off, its traffic goes direct.`,
           fix: 'Add addresses to make the manifest independent of those settings.',
@@ -97,7 +98,7 @@ export const rule: Rule = {
       if (bound) {
         ctx.report({
           resource: r,
-          path: ['metadata', 'labels', 'istio.io/use-waypoint'],
+          path: ['metadata', 'labels', LABEL_USE_WAYPOINT],
           message: `This ServiceEntry asks for waypoint ${waypoint} but has no addresses, and istiod allocates none because ${none.reason}: ztunnel cannot recognise its traffic, which goes direct and bypasses the waypoint.`,
           fix: 'Add addresses (a reserved VIP), or set resolution: DNS so istiod allocates one.',
         });

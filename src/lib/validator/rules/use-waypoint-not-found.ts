@@ -1,4 +1,6 @@
+import { LABEL_USE_WAYPOINT, LABEL_USE_WAYPOINT_NAMESPACE } from '../../ambient/index.ts';
 import type { Rule } from '../rule.ts';
+import { documents, workload } from '../effect-context.ts';
 import { y } from '../testing-yaml.ts';
 import { waypointLabelUses } from './helpers.ts';
 
@@ -12,10 +14,9 @@ export const rule: Rule = {
     description:
       'istio.io/use-waypoint names a waypoint that does not exist, is not ready, or does not admit this namespace.',
     docs: {
-      summary:
-        "When the waypoint named by `istio.io/use-waypoint` cannot be used, traffic goes **direct**: every L7 policy and route meant for the waypoint is bypassed. Only a status condition (`WaypointBound=False`) says so, and there is no fallback to the namespace's label.",
+      summary: `When the waypoint named by \`${LABEL_USE_WAYPOINT}\` cannot be used, traffic goes **direct**: every L7 policy and route meant for the waypoint is bypassed. Only a status condition (\`WaypointBound=False\`) says so, and there is no fallback to the namespace's label.`,
       details: [
-        "The label is resolved on the object first (Service, ServiceEntry, pod, WorkloadEntry), then on its Namespace. The waypoint is looked up in the namespace given by `istio.io/use-waypoint-namespace`, or the object's own namespace.",
+        `The label is resolved on the object first (Service, ServiceEntry, pod, WorkloadEntry), then on its Namespace. The waypoint is looked up in the namespace given by \`${LABEL_USE_WAYPOINT_NAMESPACE}\`, or the object's own namespace.`,
         '',
         'The binding fails, silently, when:',
         '',
@@ -25,7 +26,7 @@ export const rule: Rule = {
         '',
         'Severity: error when these manifests contain waypoints but not the named one (or it rejects the namespace); warning when it is not ready; information when the manifests contain no waypoint at all (it may be deployed separately).',
       ].join('\n'),
-      fix: 'Fix the name (or `istio.io/use-waypoint-namespace`), deploy the waypoint (`istioctl waypoint apply -n <ns>`), or for a shared waypoint set `allowedRoutes.namespaces.from: All` (or a Selector) on its HBONE listener.',
+      fix: `Fix the name (or \`${LABEL_USE_WAYPOINT_NAMESPACE}\`), deploy the waypoint (\`istioctl waypoint apply -n <ns>\`), or for a shared waypoint set \`allowedRoutes.namespaces.from: All\` (or a Selector) on its HBONE listener.`,
     },
     examples: {
       valid: [
@@ -75,6 +76,12 @@ export const rule: Rule = {
             '  - {name: mesh, port: 15008, protocol: HBONE}',
           ),
           line: 7,
+          effect: {
+            says: 'the named waypoint does not exist, so traffic goes direct: no waypoint on the path',
+            context: documents(workload('shop', 'cart', { port: 80 }), workload('shop', 'web')),
+            request: { from: 'shop/web', to: 'cart.shop:80' },
+            expect: { verdict: 'allowed', status: 200, waypoint: null },
+          },
         },
       ],
     },

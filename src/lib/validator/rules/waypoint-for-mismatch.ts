@@ -1,4 +1,6 @@
+import { LABEL_USE_WAYPOINT, LABEL_WAYPOINT_FOR } from '../../ambient/index.ts';
 import type { Rule } from '../rule.ts';
+import { ambientNamespace, documents, workload } from '../effect-context.ts';
 import { y } from '../testing-yaml.ts';
 import { waypointLabelUses } from './helpers.ts';
 
@@ -11,14 +13,13 @@ export const rule: Rule = {
     severity: 'warning',
     description: 'An object is bound to a waypoint whose istio.io/waypoint-for does not accept its kind of traffic.',
     docs: {
-      summary:
-        'A waypoint serves only the traffic its `istio.io/waypoint-for` allows: `service` (the default) for Services and ServiceEntries, `workload` for pods and WorkloadEntries, `all` for both, `none` for nothing. Binding anything else to it has no effect: traffic goes direct.',
+      summary: `A waypoint serves only the traffic its \`${LABEL_WAYPOINT_FOR}\` allows: \`service\` (the default) for Services and ServiceEntries, \`workload\` for pods and WorkloadEntries, \`all\` for both, \`none\` for nothing. Binding anything else to it has no effect: traffic goes direct.`,
       details: [
-        "The value comes from the Gateway's own `istio.io/waypoint-for` label, or its GatewayClass's label, and defaults to `service`. Services and ServiceEntries need `service` or `all`; pods and WorkloadEntries need `workload` or `all`.",
+        `The value comes from the Gateway's own \`${LABEL_WAYPOINT_FOR}\` label, or its GatewayClass's label, and defaults to \`service\`. Services and ServiceEntries need \`service\` or \`all\`; pods and WorkloadEntries need \`workload\` or \`all\`.`,
         '',
-        "Typical trap: a pod (or Deployment template) labelled `istio.io/use-waypoint` to get L7 policy for traffic addressed to the pod, pointing at a default waypoint that only serves Services. Note also that a workload waypoint only sees traffic addressed to the pod IP; traffic to a Service VIP uses the Service's waypoint.",
+        `Typical trap: a pod (or Deployment template) labelled \`${LABEL_USE_WAYPOINT}\` to get L7 policy for traffic addressed to the pod, pointing at a default waypoint that only serves Services. Note also that a workload waypoint only sees traffic addressed to the pod IP; traffic to a Service VIP uses the Service's waypoint.`,
       ].join('\n'),
-      fix: 'Label the waypoint `istio.io/waypoint-for: all` (or `workload`), or put the `istio.io/use-waypoint` label on the Service instead of the pods.',
+      fix: `Label the waypoint \`istio.io/waypoint-for: all\` (or \`workload\`), or put the \`${LABEL_USE_WAYPOINT}\` label on the Service instead of the pods.`,
     },
     examples: {
       valid: [
@@ -78,6 +79,12 @@ export const rule: Rule = {
             '    image: postgres:16',
           ),
           line: 17,
+          effect: {
+            says: 'traffic to the pod does not use the service-only waypoint: it goes direct',
+            context: documents(ambientNamespace('shop'), workload('shop', 'web')),
+            request: { from: 'shop/web', to: 'pod/shop/db-0:5432' },
+            expect: { verdict: 'allowed', waypoint: null },
+          },
         },
       ],
     },

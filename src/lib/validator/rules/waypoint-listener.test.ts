@@ -114,3 +114,23 @@ describe(`${ID} agrees with the simulator`, () => {
     expect(sim.hops.some((h) => h.at === 'waypoint')).toBe(true);
   });
 });
+
+// release-1.31 A/waypoints.go: any Gateway named by use-waypoint is a waypoint whatever its class; the listener
+// rules are Istio's own controllers' (conversion.go and agentgateway/listener.go unexpectedWaypointListener).
+describe(`${ID}: classes`, () => {
+  it('a third-party-class Gateway named by use-waypoint is not held to Istio listener rules', () => {
+    const svc = y(
+      '---',
+      'apiVersion: v1',
+      'kind: Service',
+      'metadata: {name: web, namespace: shop, labels: {istio.io/use-waypoint: waypoint}}',
+      'spec: {ports: [{port: 80}]}',
+    );
+    expect(got(gw('example-waypoint', '  - {name: http, port: 80, protocol: HTTP}') + svc)).toEqual([]);
+  });
+  it('the 1.31 agentgateway waypoint class has the same listener rule', () => {
+    expect(got(gw('istio-agentgateway-waypoint', '  - {name: http, port: 80, protocol: HTTP}'))).toEqual([
+      [6, 'error'],
+    ]);
+  });
+});

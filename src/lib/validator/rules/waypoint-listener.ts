@@ -1,5 +1,6 @@
+import { HBONE_PORT, WAYPOINT_CLASS } from '../../ambient/index.ts';
 import { get, getArray, getString } from '../../model/access.ts';
-import { HBONE_PORT, WAYPOINT_CLASS } from '../../model/mesh.ts';
+import type { JsonValue } from '../../model/types.ts';
 import type { Rule } from '../rule.ts';
 import { y } from '../testing-yaml.ts';
 import { isGatewayApi } from './helpers.ts';
@@ -11,6 +12,19 @@ import { isGatewayApi } from './helpers.ts';
 // ztunnel (src/state.rs, find_upstream) finds no upstream for a service port the Service does not have: without the
 // listener, connections bound to the waypoint fail. The simulator models the same (src/lib/simulator/simulate.ts).
 // SEMANTICS §2.
+//
+// Only Istio's own waypoint classes have these listener rules: release-1.31 pilot/pkg/config/kube/gateway/
+// conversion.go (controller istio.io/mesh-controller, class istio-waypoint) and pilot/pkg/config/kube/agentgateway/
+// listener.go (class istio-agentgateway-waypoint) mark every other listener Accepted=False "Expected a single
+// listener on port 15008 with protocol HBONE" (unexpectedWaypointListener; testdata waypoint.status.yaml.golden).
+// A third-party class named by istio.io/use-waypoint is a waypoint too (A/waypoints.go), but its controller
+// decides its listeners, so it is not checked here. SEMANTICS §2 [rev].
+const ISTIO_WAYPOINT_CLASSES: ReadonlySet<string> = new Set([WAYPOINT_CLASS, 'istio-agentgateway-waypoint']);
+
+const protocolHbone = 'HBONE';
+/** The protocol Istio accepts on a waypoint listener (upstream unexpectedWaypointListener). */
+const isHboneListener = (l: JsonValue): boolean => getString(l, ['protocol']) === protocolHbone;
+
 export const rule: Rule = {
   meta: {
     id: 'waypoint-listener',
@@ -26,6 +40,8 @@ export const rule: Rule = {
         '- `port: 15008`',
         '',
         'Without it, istiod still treats the Gateway as a waypoint and binds the Services that name it, so their traffic is not bypassed: it fails, because ztunnel finds no port 15008 on the waypoint. Cross-namespace binding (`allowedRoutes`) is also read from this listener.',
+        '',
+        "The rule checks Gateways of Istio's waypoint classes, `istio-waypoint` and (1.31, experimental) `istio-agentgateway-waypoint`, whose controllers mark any other listener as not accepted. A Gateway of a third-party class that a `use-waypoint` label names is a waypoint too, but its own controller decides its listeners, so it is not checked.",
         '',
         'A waypoint needs no other listener; an extra one (an HTTP port, say) does not receive mesh traffic and is reported as a warning. `istioctl waypoint generate` writes the correct form.',
       ].join('\n'),
@@ -75,11 +91,10 @@ export const rule: Rule = {
     for (let ix = 0, list_ = ctx.mesh.byKind('Gateway'); ix < list_.length; ix++) {
       const r = list_[ix]!;
       if (!isGatewayApi(r)) continue;
-      if (getString(r.obj, ['spec', 'gatewayClassName']) !== WAYPOINT_CLASS) continue;
+      if (!ISTIO_WAYPOINT_CLASSES.has(getString(r.obj, ['spec', 'gatewayClassName']) ?? '')) continue;
       const listeners = getArray(r.obj, ['spec', 'listeners']);
-      const isHbone = (l: (typeof listeners)[number]) => getString(l, ['protocol']) === 'HBONE';
-      const exact = listeners.findIndex((l) => isHbone(l) && get(l, ['port']) === HBONE_PORT);
-      const hbone = exact >= 0 ? exact : listeners.findIndex(isHbone);
+      const exact = listeners.findIndex((l) => isHboneListener(l) && get(l, ['port']) === HBONE_PORT);
+      const hbone = exact >= 0 ? exact : listeners.findIndex(isHboneListener);
       if (hbone < 0) {
         ctx.report({
           resource: r,

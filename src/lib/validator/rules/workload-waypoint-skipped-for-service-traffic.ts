@@ -1,3 +1,4 @@
+import { LABEL_USE_WAYPOINT, LABEL_WAYPOINT_FOR } from '../../ambient/index.ts';
 import type { Rule } from '../rule.ts';
 import { y } from '../testing-yaml.ts';
 import { serviceWaypoint, waypointLabelUses } from './helpers.ts';
@@ -10,14 +11,13 @@ export const rule: Rule = {
     severity: 'warning',
     description: 'A workload has its own waypoint, but traffic to its Service (the usual path) does not use it.',
     docs: {
-      summary:
-        "A workload waypoint (`istio.io/use-waypoint` on the pod or WorkloadEntry) only sees traffic addressed to the pod IP. Clients that call the Service go through the Service's waypoint, or none, so policies attached to the workload waypoint are skipped for them.",
+      summary: `A workload waypoint (\`${LABEL_USE_WAYPOINT}\` on the pod or WorkloadEntry) only sees traffic addressed to the pod IP. Clients that call the Service go through the Service's waypoint, or none, so policies attached to the workload waypoint are skipped for them.`,
       details: [
         'ztunnel chooses the waypoint from the address the client dialled. For a Service VIP it uses the waypoint bound to the Service (label on the Service or its Namespace); for a pod IP it uses the waypoint bound to the pod. The two are independent: labelling the pods does not put Service traffic through their waypoint.',
         '',
         'Most clients call Services, so a waypoint configured only on the pods usually processes almost nothing. The rule reports a workload bound to a waypoint when a Service selecting it in the manifests uses no waypoint or a different one.',
       ].join('\n'),
-      fix: "Bind the Service to the same waypoint (`istio.io/use-waypoint` on the Service, with a waypoint whose `istio.io/waypoint-for` is `service` or `all`), or attach the policies to the Service's waypoint.",
+      fix: `Bind the Service to the same waypoint (\`${LABEL_USE_WAYPOINT}\` on the Service, with a waypoint whose \`${LABEL_WAYPOINT_FOR}\` is \`service\` or \`all\`), or attach the policies to the Service's waypoint.`,
     },
     examples: {
       valid: [
