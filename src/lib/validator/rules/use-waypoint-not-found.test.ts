@@ -73,3 +73,23 @@ describe(ID, () => {
     expect(got(waypoint('shop') + dep)).toEqual([[20, 'error']]);
   });
 });
+
+// SEMANTICS §2 [rev]; release-1.31 A/waypoints.go looks the named Gateway up by name, whatever its class.
+describe(`${ID}: third-party waypoint classes`, () => {
+  it('a use-waypoint label naming a Gateway of another class finds it', () => {
+    const foreign = y(
+      'apiVersion: gateway.networking.k8s.io/v1',
+      'kind: Gateway',
+      'metadata: {name: kgw, namespace: shop}',
+      'spec:',
+      '  gatewayClassName: example-waypoint',
+      '  listeners: [{name: http, port: 80, protocol: HTTP}]',
+      '---',
+      'apiVersion: v1',
+      'kind: Service',
+      'metadata: {name: cart, namespace: shop, labels: {istio.io/use-waypoint: kgw}}',
+      'spec: {ports: [{port: 80}]}',
+    );
+    expect(got(waypoint('shop') + foreign)).toEqual([]);
+  });
+});
