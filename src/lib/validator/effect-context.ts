@@ -8,7 +8,13 @@ import { y } from './testing-yaml.ts';
 /** A Namespace enrolled in ambient (`istio.io/dataplane-mode: ambient`), with optional extra labels. */
 export function ambientNamespace(name: string, labels: Readonly<Record<string, string>> = {}): string {
   const extra = Object.entries(labels).map(([k, v]) => `, ${k}: ${JSON.stringify(v)}`);
-  return y('apiVersion: v1', 'kind: Namespace', 'metadata:', `  name: ${name}`, `  labels: {istio.io/dataplane-mode: ambient${extra.join('')}}`);
+  return y(
+    'apiVersion: v1',
+    'kind: Namespace',
+    'metadata:',
+    `  name: ${name}`,
+    `  labels: {istio.io/dataplane-mode: ambient${extra.join('')}}`,
+  );
 }
 
 export interface WorkloadOptions {
@@ -54,3 +60,31 @@ export function workload(ns: string, app: string, o: WorkloadOptions = {}): stri
 
 /** Several documents as one multi-document YAML text. */
 export const documents = (...docs: string[]): string => docs.join('---\n');
+
+/** A Service `name` in `ns` selecting `app: <name>` on one port (for examples that have the Deployment already). */
+export function service(ns: string, name: string, port: number, labels: Readonly<Record<string, string>> = {}): string {
+  const l = Object.entries(labels).map(([k, v]) => `${k}: ${JSON.stringify(v)}`);
+  return y(
+    'apiVersion: v1',
+    'kind: Service',
+    'metadata:',
+    `  name: ${name}`,
+    `  namespace: ${ns}`,
+    ...(l.length ? [`  labels: {${l.join(', ')}}`] : []),
+    'spec:',
+    `  selector: {app: ${name}}`,
+    `  ports: [{name: http, port: ${port}}]`,
+  );
+}
+
+/** A waypoint Gateway (`istio-waypoint` class, HBONE listener on 15008). */
+export function waypoint(ns: string, name = 'waypoint'): string {
+  return y(
+    'apiVersion: gateway.networking.k8s.io/v1',
+    'kind: Gateway',
+    `metadata: {name: ${name}, namespace: ${ns}}`,
+    'spec:',
+    '  gatewayClassName: istio-waypoint',
+    '  listeners: [{name: mesh, port: 15008, protocol: HBONE}]',
+  );
+}

@@ -2,6 +2,7 @@ import { getArray, getObject } from '../../model/access.ts';
 import type { Waypoint } from '../../model/mesh.ts';
 import type { JsonValue, ObjectPath, Resource } from '../../model/types.ts';
 import type { Rule } from '../rule.ts';
+import { ambientNamespace, documents, workload } from '../effect-context.ts';
 import { y } from '../testing-yaml.ts';
 import { principalMatches, serviceAccountMatches, stringMatch } from '../../ambient/index.ts';
 import { authorizationPolicies, selectedTargets, serviceWaypoint } from './helpers.ts';
@@ -126,6 +127,22 @@ export const rule: Rule = {
             '        principals: ["cluster.local/ns/shop/sa/web"]',
           ),
           line: 27,
+          effect: {
+            says: 'the allowed caller itself is refused: ztunnel sees the waypoint, and the waypoint answers 503',
+            context: documents(
+              ambientNamespace('shop'),
+              workload('shop', 'cart', { targetPort: 80 }),
+              workload('shop', 'web'),
+            ),
+            request: { from: 'shop/web', to: 'cart.shop:80' },
+            expect: {
+              verdict: 'denied',
+              deniedAt: 'ztunnel',
+              status: 503,
+              waypoint: 'shop/waypoint',
+              decidedBy: 'shop/cart-ingress',
+            },
+          },
         },
       ],
     },

@@ -1,5 +1,6 @@
 import { getObject } from '../../model/access.ts';
 import type { Rule } from '../rule.ts';
+import { ambientNamespace, documents, workload } from '../effect-context.ts';
 import { y } from '../testing-yaml.ts';
 import { authorizationPolicies } from './helpers.ts';
 
@@ -54,6 +55,16 @@ export const rule: Rule = {
             'spec: {}',
           ),
           line: 6,
+          effect: {
+            says: 'every connection to the namespace is refused',
+            context: documents(
+              ambientNamespace('shop'),
+              workload('shop', 'cart', { port: 80 }),
+              workload('shop', 'web'),
+            ),
+            request: { from: 'shop/web', to: 'cart.shop:80' },
+            expect: { verdict: 'denied', deniedAt: 'ztunnel', status: null, decidedBy: 'shop/allow-nothing' },
+          },
         },
       ],
     },

@@ -1,6 +1,7 @@
 import { getArray, getString } from '../../model/access.ts';
 import type { Resource } from '../../model/types.ts';
 import type { Rule } from '../rule.ts';
+import { ambientNamespace, documents, waypoint, workload } from '../effect-context.ts';
 import { y } from '../testing-yaml.ts';
 import { actionOf, isDryRun } from '../../ambient/index.ts';
 import { isIstioSecurity, strings } from './helpers.ts';
@@ -81,6 +82,17 @@ export const rule: Rule = {
             '    jwksUri: https://issuer.example/jwks.json',
           ),
           line: 2,
+          effect: {
+            says: 'a request without any token passes the waypoint',
+            context: documents(
+              ambientNamespace('shop', { 'istio.io/use-waypoint': 'waypoint' }),
+              waypoint('shop'),
+              workload('shop', 'api', { port: 80 }),
+              workload('shop', 'web'),
+            ),
+            request: { from: 'shop/web', to: 'api.shop:80' },
+            expect: { verdict: 'allowed', status: 200, waypoint: 'shop/waypoint' },
+          },
         },
       ],
     },

@@ -1,4 +1,5 @@
 import type { Rule } from '../rule.ts';
+import { ambientNamespace, documents, workload } from '../effect-context.ts';
 import { y } from '../testing-yaml.ts';
 import { authorizationPolicies, l7Uses, scopeIsAmbient, USES_L7 } from './helpers.ts';
 import { getArray } from '../../model/access.ts';
@@ -94,6 +95,16 @@ export const rule: Rule = {
             '        methods: ["GET"]',
           ),
           line: 14,
+          effect: {
+            says: 'even a GET is refused: ztunnel dropped the rule and the ALLOW policy with no rule left denies everything',
+            context: documents(
+              ambientNamespace('bookinfo'),
+              workload('bookinfo', 'reviews', { port: 9080 }),
+              workload('bookinfo', 'productpage'),
+            ),
+            request: { from: 'bookinfo/productpage', to: 'reviews.bookinfo:9080', method: 'GET' },
+            expect: { verdict: 'denied', deniedAt: 'ztunnel', status: null, decidedBy: 'bookinfo/reviews-read-only' },
+          },
         },
         {
           title: 'DENY on a path through a selector: never matches at ztunnel',
@@ -111,6 +122,16 @@ export const rule: Rule = {
             '        paths: ["/admin*"]',
           ),
           line: 11,
+          effect: {
+            says: 'the DENY loses its only (L7) match, so a request to /admin passes',
+            context: documents(
+              ambientNamespace('bookinfo'),
+              workload('bookinfo', 'reviews', { port: 9080 }),
+              workload('bookinfo', 'productpage'),
+            ),
+            request: { from: 'bookinfo/productpage', to: 'reviews.bookinfo:9080', path: '/admin/users' },
+            expect: { verdict: 'allowed', status: 200, deniedAt: null },
+          },
         },
       ],
     },

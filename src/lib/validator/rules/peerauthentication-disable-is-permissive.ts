@@ -1,5 +1,6 @@
 import { getObject, getString } from '../../model/access.ts';
 import type { Rule } from '../rule.ts';
+import { ambientNamespace, documents, workload } from '../effect-context.ts';
 import { y } from '../testing-yaml.ts';
 import { isIstioSecurity, scopeIsAmbient } from './helpers.ts';
 
@@ -50,6 +51,12 @@ export const rule: Rule = {
             '    mode: DISABLE',
           ),
           line: 8,
+          effect: {
+            says: 'plaintext from outside the mesh is accepted, exactly as with PERMISSIVE',
+            context: documents(ambientNamespace('legacy'), workload('legacy', 'app', { port: 80 })),
+            request: { from: 'external', to: 'app.legacy:80' },
+            expect: { verdict: 'allowed', status: 200 },
+          },
         },
       ],
     },

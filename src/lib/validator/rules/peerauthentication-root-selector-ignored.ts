@@ -1,5 +1,6 @@
 import { getObject } from '../../model/access.ts';
 import type { Rule } from '../rule.ts';
+import { ambientNamespace, documents, workload } from '../effect-context.ts';
 import { y } from '../testing-yaml.ts';
 import { isIstioSecurity } from './helpers.ts';
 
@@ -47,6 +48,12 @@ export const rule: Rule = {
             '  mtls: {mode: STRICT}',
           ),
           line: 5,
+          effect: {
+            says: 'the STRICT setting is ignored: plaintext from outside the mesh still reaches payments',
+            context: documents(ambientNamespace('pay'), workload('pay', 'payments', { port: 80 })),
+            request: { from: 'external', to: 'payments.pay:80' },
+            expect: { verdict: 'allowed', status: 200 },
+          },
         },
       ],
     },

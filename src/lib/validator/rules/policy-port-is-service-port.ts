@@ -2,6 +2,7 @@ import { get, getArray, getObject } from '../../model/access.ts';
 import type { ServiceInfo } from '../../model/mesh.ts';
 import type { ObjectPath, Resource } from '../../model/types.ts';
 import type { Rule, RuleContext } from '../rule.ts';
+import { ambientNamespace, documents, workload } from '../effect-context.ts';
 import { y } from '../testing-yaml.ts';
 import { authorizationPolicies, isIstioSecurity, selectedTargets, USES_PORT } from './helpers.ts';
 
@@ -157,6 +158,16 @@ export const rule: Rule = {
             '        ports: ["80"]',
           ),
           line: 17,
+          effect: {
+            says: "the ALLOW on port 80 never matches the pod port 8080, so the Service's own clients are refused",
+            context: documents(
+              ambientNamespace('shop'),
+              workload('shop', 'web', { targetPort: 8080 }),
+              workload('shop', 'client'),
+            ),
+            request: { from: 'shop/client', to: 'web.shop:80' },
+            expect: { verdict: 'denied', deniedAt: 'ztunnel', status: null },
+          },
         },
       ],
     },

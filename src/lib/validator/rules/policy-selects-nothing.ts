@@ -2,6 +2,7 @@ import { getObject, selectorMatches } from '../../model/access.ts';
 import type { ServiceInfo } from '../../model/mesh.ts';
 import type { JsonObject, Resource } from '../../model/types.ts';
 import type { Rule, RuleContext } from '../rule.ts';
+import { ambientNamespace, documents, service, workload } from '../effect-context.ts';
 import { y } from '../testing-yaml.ts';
 import { authorizationPolicies, selectedTargets, servicesInNamespace, workloadsInNamespace } from './helpers.ts';
 
@@ -150,6 +151,17 @@ export const rule: Rule = {
             '  - from: [{source: {namespaces: [bookinfo]}}]',
           ),
           line: 15,
+          effect: {
+            says: 'the policy applies to nothing, so a caller from another namespace is not refused',
+            context: documents(
+              ambientNamespace('bookinfo'),
+              service('bookinfo', 'reviews', 9080),
+              ambientNamespace('other'),
+              workload('other', 'client'),
+            ),
+            request: { from: 'other/client', to: 'reviews.bookinfo:9080' },
+            expect: { verdict: 'allowed', status: 200, decidedBy: null },
+          },
         },
       ],
     },

@@ -1,6 +1,7 @@
 import { getArray, getObject } from '../../model/access.ts';
 import type { Resource } from '../../model/types.ts';
 import type { Rule } from '../rule.ts';
+import { documents, workload } from '../effect-context.ts';
 import { y } from '../testing-yaml.ts';
 import { scopeIsAmbient } from './helpers.ts';
 
@@ -75,6 +76,12 @@ export const rule: Rule = {
             '    jwksUri: https://issuer.example/jwks.json',
           ),
           line: 11,
+          effect: {
+            says: 'no JWT is validated: a request with a malformed token still gets 200',
+            context: documents(workload('shop', 'cart', { port: 80 }), workload('shop', 'web')),
+            request: { from: 'shop/web', to: 'cart.shop:80', jwt: 'not-a-jwt' },
+            expect: { verdict: 'allowed', status: 200 },
+          },
         },
       ],
     },

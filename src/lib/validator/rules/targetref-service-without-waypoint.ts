@@ -1,5 +1,6 @@
 import type { Resource } from '../../model/types.ts';
 import type { Rule, RuleContext } from '../rule.ts';
+import { ambientNamespace, documents, workload } from '../effect-context.ts';
 import { y } from '../testing-yaml.ts';
 import { targetRefPath, targetRefs, type TargetRef } from '../../ambient/index.ts';
 import { authorizationPolicies, serviceNamed, serviceWaypoint } from './helpers.ts';
@@ -102,6 +103,16 @@ export const rule: Rule = {
             '  - to: [{operation: {methods: [GET]}}]',
           ),
           line: 14,
+          effect: {
+            says: 'the GET-only policy is enforced nowhere: a POST passes, with no waypoint on the path',
+            context: documents(
+              ambientNamespace('bookinfo'),
+              workload('bookinfo', 'reviews', { targetPort: 9080 }),
+              workload('bookinfo', 'productpage'),
+            ),
+            request: { from: 'bookinfo/productpage', to: 'reviews.bookinfo:9080', method: 'POST' },
+            expect: { verdict: 'allowed', status: 200, waypoint: null },
+          },
         },
       ],
     },

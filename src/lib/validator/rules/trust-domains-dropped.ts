@@ -1,5 +1,6 @@
 import { getArray, getObject } from '../../model/access.ts';
 import type { Rule } from '../rule.ts';
+import { ambientNamespace, documents, workload } from '../effect-context.ts';
 import { y } from '../testing-yaml.ts';
 import { isZtunnelIgnoredSourceField, ZTUNNEL_IGNORED_SOURCE_FIELDS } from '../../ambient/index.ts';
 import type { JsonObject } from '../../model/types.ts';
@@ -69,6 +70,16 @@ export const rule: Rule = {
             '        trustDomains: ["partner.example"]',
           ),
           line: 14,
+          effect: {
+            says: 'a shop caller from the local trust domain (not partner.example) is admitted: the field was ignored',
+            context: documents(
+              ambientNamespace('shop'),
+              workload('shop', 'cart', { port: 80 }),
+              workload('shop', 'web'),
+            ),
+            request: { from: 'shop/web', to: 'cart.shop:80' },
+            expect: { verdict: 'allowed', status: 200, decidedBy: 'shop/partner-only' },
+          },
         },
       ],
     },

@@ -1,4 +1,5 @@
 import type { Rule } from '../rule.ts';
+import { ambientNamespace, documents, workload } from '../effect-context.ts';
 import { y } from '../testing-yaml.ts';
 import { ANNOTATION_DRY_RUN } from '../../ambient/index.ts';
 import { authorizationPolicies, scopeIsAmbient } from './helpers.ts';
@@ -70,6 +71,16 @@ export const rule: Rule = {
             '  - {}',
           ),
           line: 10,
+          effect: {
+            says: 'the external authorizer is never called: the request passes',
+            context: documents(
+              ambientNamespace('shop'),
+              workload('shop', 'cart', { port: 80 }),
+              workload('shop', 'web'),
+            ),
+            request: { from: 'shop/web', to: 'cart.shop:80' },
+            expect: { verdict: 'allowed', status: 200, decidedBy: null },
+          },
         },
       ],
     },
