@@ -447,3 +447,26 @@ describe(`${ID}: what the API server does before validating`, () => {
     });
   });
 });
+
+describe(`${ID}: one problem, one finding`, () => {
+  it('two alternatives of a oneOf set: one problem saying so (not a branch\'s "x is required"), also from schemaProblems()', async () => {
+    const { parseManifests } = await import('../../model/index.ts');
+    const { schemaProblems } = await import('../schema/index.ts');
+    const text = y(
+      'apiVersion: networking.istio.io/v1alpha3',
+      'kind: EnvoyFilter',
+      'metadata: {name: e, namespace: shop}',
+      'spec:',
+      '  configPatches:',
+      '  - applyTo: NETWORK_FILTER',
+      '    match: {listener: {}, cluster: {}}',
+      '    patch: {operation: REMOVE}',
+    );
+    const r = parseManifests({ file: 'ef.yaml', text }).resources[0]!;
+    const problems = schemaProblems(r).map((p) => `${p.path.join('.')} ${p.message}`);
+    expect(problems).toEqual([
+      'spec.configPatches.0.match spec.configPatches[0].match combines fields that exclude each other (set only one of the alternatives).',
+    ]);
+    expect(lines(text.replace('cluster: {}', ''))).toEqual([]);
+  });
+});

@@ -206,7 +206,14 @@ const COMPOSITE = new Set(['anyOf', 'oneOf', 'not', 'if', 'allOf']);
 
 /** ajv errors → located problems: one per path and keyword, composite errors only when nothing more precise exists. */
 function fromAjv(errors: readonly AjvError[], obj: JsonValue, out: SchemaProblem[]): void {
-  const parsed = errors.map((e) => ({ e, path: pointerToPath(e.instancePath, obj) }));
+  // A failing oneOf/anyOf reports its branches' failures at the same node too: for Istio's "at most one of"
+  // (`oneOf: [{not: {anyOf: [required…]}}, {required: [a]}, …]`) that is "routeConfiguration is required" when
+  // two alternatives are set. The branch failures say nothing true on their own, so the composite speaks instead.
+  const alternatives = new Set<string>();
+  for (const e of errors) if (e.keyword === 'oneOf' || e.keyword === 'anyOf') alternatives.add(e.instancePath);
+  const parsed = errors
+    .filter((e) => !((e.keyword === 'required' || e.keyword === 'not') && alternatives.has(e.instancePath)))
+    .map((e) => ({ e, path: pointerToPath(e.instancePath, obj) }));
   const precise = parsed.filter((p) => !COMPOSITE.has(p.e.keyword));
   const seen = new Set<string>();
   for (const { e, path } of parsed) {
@@ -217,10 +224,12 @@ function fromAjv(errors: readonly AjvError[], obj: JsonValue, out: SchemaProblem
     let target = path;
     if (e.keyword === 'required' && typeof e.params.missingProperty === 'string')
       target = [...path, e.params.missingProperty];
-    const key = `${e.keyword}|${target.join('\u0000')}`;
+    // By message, not keyword: `oneOf` and the `not` inside it fail together and read the same.
+    const message = ajvMessage(e, target);
+    const key = `${message}|${target.join('\u0000')}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    out.push({ path: target, message: ajvMessage(e, target), part: e.keyword === 'required' ? 'key' : 'value' });
+    out.push({ path: target, message, part: e.keyword === 'required' ? 'key' : 'value' });
   }
 }
 
@@ -279,9 +288,14 @@ function ajvMessage(e: AjvError, path: ObjectPath): string {
       return `${where} has more than ${String(p.limit)} entries.`;
     case 'minProperties':
       return `${where} needs at least ${String(p.limit)} entr${p.limit === 1 ? 'y' : 'ies'}.`;
-    case 'not':
     case 'oneOf':
     case 'anyOf':
+      // passingSchemas is null when no alternative matched (ajv): then nothing was combined.
+      if (e.keyword === 'oneOf' && !Array.isArray(p.passingSchemas))
+        return `${where} matches none of the forms the schema allows.`;
+      if (e.keyword === 'anyOf') return `${where} matches none of the forms the schema allows.`;
+      return `${where} combines fields that exclude each other (set only one of the alternatives).`;
+    case 'not':
       return `${where} combines fields that exclude each other (set only one of the alternatives).`;
     default:
       return `${where} is invalid (${e.keyword}${e.message ? `: ${e.message}` : ''}).`;
