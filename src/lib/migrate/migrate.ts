@@ -1,6 +1,7 @@
 // Orchestration: audit + conversions over one manifest set, then waypoints, namespace switches and bypass
 // prevention, assembled in apply order.
 import { parseManifests } from '../model/parse.ts';
+import { scalarText } from '../model/access.ts';
 import type { JsonObject, Resource, SourceInput } from '../model/types.ts';
 import { formatPath } from '../validator/finding.ts';
 import {
@@ -307,11 +308,11 @@ function routeEdges(ctx: MigrationContext): RouteEdges[] {
     for (const o of list) {
       if (o.kind === 'Service' && isObject(o.metadata) && isObject(o.spec) && isObject(o.spec.selector)) {
         const sel: Record<string, string> = {};
-        for (const [k, v] of Object.entries(o.spec.selector)) sel[k] = String(v);
-        selectorOf.set(keyOf(String(o.metadata.namespace ?? 'default'), String(o.metadata.name)), sel);
+        for (const [k, v] of Object.entries(o.spec.selector)) sel[k] = scalarText(v);
+        selectorOf.set(keyOf(scalarText(o.metadata.namespace ?? 'default'), scalarText(o.metadata.name)), sel);
       }
       if (o.kind === 'HTTPRoute' && isObject(o.metadata))
-        routes.push({ ns: String(o.metadata.namespace ?? 'default'), obj: o });
+        routes.push({ ns: scalarText(o.metadata.namespace ?? 'default'), obj: o });
     }
   }
   return routes.map(({ ns: routeNs, obj }) => {
@@ -326,12 +327,12 @@ function routeEdges(ctx: MigrationContext): RouteEdges[] {
     }
     const backends = refs.flatMap((b) => {
       const bns = typeof b.namespace === 'string' ? b.namespace : routeNs;
-      const selector = selectorOf.get(keyOf(bns, String(b.name)));
+      const selector = selectorOf.get(keyOf(bns, scalarText(b.name)));
       return selector ? [{ ns: bns, selector }] : [];
     });
     const parents = (Array.isArray(spec.parentRefs) ? spec.parentRefs : []).flatMap((p) =>
       isObject(p) && p.kind === 'Service'
-        ? [keyOf(typeof p.namespace === 'string' ? p.namespace : routeNs, String(p.name))]
+        ? [keyOf(typeof p.namespace === 'string' ? p.namespace : routeNs, scalarText(p.name))]
         : [],
     );
     return { parents, backends };

@@ -19,7 +19,7 @@ import {
   hasTargetRefs,
   isL4WhenKey,
 } from '../ambient/index.ts';
-import { selectorMatches, stringRecord } from '../model/access.ts';
+import { scalarText, selectorMatches, stringRecord } from '../model/access.ts';
 import type { JsonObject, JsonValue, ObjectPath, Resource } from '../model/types.ts';
 import type { MigrationContext, ServiceRef } from './context.ts';
 import { keyOf, SYSTEM_NAMESPACES } from './context.ts';
@@ -279,7 +279,7 @@ export function convertPolicies(ctx: MigrationContext): void {
           'migrate-l7-policy-needs-waypoint',
           'info',
           custom
-            ? `AuthorizationPolicy ${r.name} uses action ${String(spec.action)}, which ztunnel does not enforce; only a waypoint does.`
+            ? `AuthorizationPolicy ${r.name} uses action ${scalarText(spec.action)}, which ztunnel does not enforce; only a waypoint does.`
             : `AuthorizationPolicy ${r.name} uses L7 attributes that only a waypoint enforces (ztunnel would drop ${spec.action === 'DENY' ? 'those matches' : 'the whole rule'}).`,
           r,
           l7[0]!,
@@ -380,11 +380,11 @@ export function convertPolicies(ctx: MigrationContext): void {
     if (SYSTEM_NAMESPACES.has(p.namespace)) continue;
     const out = ctx.primary(p.resource);
     let md: JsonValue | undefined = out;
-    for (const seg of p.metadataPath) md = isObject(md) ? md[String(seg)] : undefined;
+    for (const seg of p.metadataPath) md = isObject(md) ? md[scalarText(seg)] : undefined;
     if (!isObject(md)) continue;
     for (const where of ['labels', 'annotations'] as const) {
       const m = md[where];
-      if (isObject(m) && String(m[LABEL_SIDECAR_INJECT]) === 'true') {
+      if (isObject(m) && scalarText(m[LABEL_SIDECAR_INJECT]) === 'true') {
         delete m[LABEL_SIDECAR_INJECT];
         if (!Object.keys(m).length) delete md[where];
         ctx.add(
@@ -492,8 +492,8 @@ export function fixL4BehindWaypoint(
       action === 'ALLOW' ? 'migrate-l4-allow-behind-waypoint' : 'migrate-l4-deny-behind-waypoint',
       'warning',
       action === 'ALLOW'
-        ? `AuthorizationPolicy ${r.name} allows callers by identity, but behind the waypoint ztunnel sees the waypoint (${principals.join(', ')}) as the caller and would deny everything. The waypoint principal is added at ztunnel and a copy (${String(cleaned.name)}) attached to ${behind.map((s) => s.name).join(', ')} checks the real callers at the waypoint.`
-        : `AuthorizationPolicy ${r.name} denies callers by identity, but behind the waypoint ztunnel sees the waypoint as the caller, so the DENY would stop matching. A copy (${String(cleaned.name)}) attached to ${behind.map((s) => s.name).join(', ')} enforces it at the waypoint.`,
+        ? `AuthorizationPolicy ${r.name} allows callers by identity, but behind the waypoint ztunnel sees the waypoint (${principals.join(', ')}) as the caller and would deny everything. The waypoint principal is added at ztunnel and a copy (${scalarText(cleaned.name)}) attached to ${behind.map((s) => s.name).join(', ')} checks the real callers at the waypoint.`
+        : `AuthorizationPolicy ${r.name} denies callers by identity, but behind the waypoint ztunnel sees the waypoint as the caller, so the DENY would stop matching. A copy (${scalarText(cleaned.name)}) attached to ${behind.map((s) => s.name).join(', ')} enforces it at the waypoint.`,
       r,
       ['spec', 'rules', affected[0]!, 'from'],
     );

@@ -12,6 +12,7 @@
 //   a VirtualService `prefix` is a plain string prefix.
 // - HTTPRoute `retry` is experimental in Gateway API v1.5.1 (absent from the standard CRD), CORS is standard.
 import { preferredApiVersion } from '../catalog/index.ts';
+import { scalarText } from '../model/access.ts';
 import type { JsonObject, JsonValue, ObjectPath, Resource } from '../model/types.ts';
 import { compileRe2 } from '../model/re2.ts';
 import type { MigrationContext, ServiceRef } from './context.ts';
@@ -363,7 +364,7 @@ function convertOne(ctx: MigrationContext, vs: Resource, shared: VsShared): void
   const names = (kind: string) =>
     routes
       .filter((r) => r.kind === kind)
-      .map((r) => `${String((r.metadata as JsonObject).namespace)}/${String((r.metadata as JsonObject).name)}`);
+      .map((r) => `${scalarText((r.metadata as JsonObject).namespace)}/${scalarText((r.metadata as JsonObject).name)}`);
   ctx.add(
     'migrate-virtualservice-converted',
     'info',
@@ -420,7 +421,7 @@ function convertRule(
       }
       if (conv) {
         matches!.push({ ...conv, rule: i, path: mp });
-        const pt = isObject(conv.match.path) ? String(conv.match.path.type) : 'none';
+        const pt = isObject(conv.match.path) ? scalarText(conv.match.path.type) : 'none';
         rewriteKinds.add(isObject(m.uri) && typeof m.uri.prefix === 'string' && pt === 'PathPrefix' ? 'prefix' : pt);
       }
     });
@@ -508,7 +509,7 @@ function convertRule(
           type: 'URLRewrite',
           urlRewrite: {
             hostname: rewrite.authority,
-            path: { type: 'ReplacePrefixMatch', replacePrefixMatch: String(rewrite.uri) },
+            path: { type: 'ReplacePrefixMatch', replacePrefixMatch: scalarText(rewrite.uri) },
           },
         };
         filters.push(f);
@@ -516,7 +517,7 @@ function convertRule(
         filters.push({
           type: 'URLRewrite',
           urlRewrite: {
-            path: { type: 'ReplacePrefixMatch', replacePrefixMatch: String(isObject(rewrite) ? rewrite.uri : '/') },
+            path: { type: 'ReplacePrefixMatch', replacePrefixMatch: scalarText(isObject(rewrite) ? rewrite.uri : '/') },
           },
         });
       splitMatches = matches.length > 1;
@@ -611,7 +612,7 @@ function convertRule(
     let timeouts: JsonObject | undefined;
     if (entry.timeout !== undefined) {
       const ms = parseDurationMs(entry.timeout);
-      if (ms === undefined) unsupported('timeout', `timeout "${String(entry.timeout)}" is not a duration.`);
+      if (ms === undefined) unsupported('timeout', `timeout "${scalarText(entry.timeout)}" is not a duration.`);
       else timeouts = { request: gatewayDuration(ms) };
     }
     if (isObject(entry.retries)) {
@@ -632,7 +633,7 @@ function convertRule(
       }
       warn(
         'migrate-vs-feature-approximated',
-        `retries (attempts ${String(rt.attempts ?? 'default')}${rt.retryOn ? `, retryOn ${String(rt.retryOn)}` : ''}) are not carried over: HTTPRoute "retry" is experimental in Gateway API v1.5 and absent from the standard CRDs; Istio's default retry policy applies instead.`,
+        `retries (attempts ${scalarText(rt.attempts ?? 'default')}${rt.retryOn ? `, retryOn ${scalarText(rt.retryOn)}` : ''}) are not carried over: HTTPRoute "retry" is experimental in Gateway API v1.5 and absent from the standard CRDs; Istio's default retry policy applies instead.`,
         [...base, 'retries'],
       );
     }
@@ -707,7 +708,7 @@ function convertRule(
     let plan = shared.subsets.get(key) ?? shared.pending.get(key);
     if (!plan) {
       const labels: Record<string, string> = {};
-      if (isObject(s.labels)) for (const [k, x] of Object.entries(s.labels)) labels[k] = String(x);
+      if (isObject(s.labels)) for (const [k, x] of Object.entries(s.labels)) labels[k] = scalarText(x);
       const policy = mergePolicy(isObject(dr.obj.spec) ? dr.obj.spec.trafficPolicy : undefined, s.trafficPolicy);
       plan = {
         service: ref,
@@ -852,7 +853,7 @@ function headerModifier(
           ...path,
           op,
         ]);
-      else list.push({ name, value: String(value) });
+      else list.push({ name, value: scalarText(value) });
     }
     if (list.length) mod[op] = list;
   }
@@ -906,7 +907,7 @@ interface Ranked {
 
 function pathOf(m: JsonObject): { type: string; value: string } {
   return isObject(m.path)
-    ? { type: String(m.path.type), value: String(m.path.value) }
+    ? { type: scalarText(m.path.type), value: scalarText(m.path.value) }
     : { type: 'PathPrefix', value: '/' };
 }
 
@@ -1008,7 +1009,7 @@ export function disjoint(a: JsonObject, b: JsonObject): boolean {
       if (x.type !== undefined && x.type !== 'Exact') continue;
       for (const y of lb) {
         if (y.type !== undefined && y.type !== 'Exact') continue;
-        const same = ci ? String(x.name).toLowerCase() === String(y.name).toLowerCase() : x.name === y.name;
+        const same = ci ? scalarText(x.name).toLowerCase() === scalarText(y.name).toLowerCase() : x.name === y.name;
         if (same && x.value !== y.value) return true;
       }
     }
@@ -1076,13 +1077,13 @@ function buildRoute(
         const c = clone(f);
         if (c.type === 'RequestMirror' && isObject(c.requestMirror)) {
           const br = c.requestMirror.backendRef as JsonObject;
-          const mirrorNs = String(br.namespace);
+          const mirrorNs = scalarText(br.namespace);
           if (br.port === undefined) {
-            const p = resolvePort(ctx, { namespace: mirrorNs, name: String(br.name) }, port);
+            const p = resolvePort(ctx, { namespace: mirrorNs, name: scalarText(br.name) }, port);
             if (p === undefined)
               err(
                 'migrate-vs-host-not-found',
-                `Cannot tell which port of mirror ${String(br.name)} to use for Service port ${port}; set the mirror's port.number.`,
+                `Cannot tell which port of mirror ${scalarText(br.name)} to use for Service port ${port}; set the mirror's port.number.`,
                 ['spec', 'http', r.index],
               );
             else br.port = p;
@@ -1125,7 +1126,7 @@ function buildRoute(
 function referenceGrants(routes: JsonObject[], vsName: string): JsonObject[] {
   const wanted = new Map<string, { from: string; to: string; names: Set<string> }>();
   for (const r of routes) {
-    const from = String((r.metadata as JsonObject).namespace);
+    const from = scalarText((r.metadata as JsonObject).namespace);
     const refs: JsonValue[] = [];
     for (const rule of ((r.spec as JsonObject).rules as JsonObject[]) ?? []) {
       if (Array.isArray(rule.backendRefs)) refs.push(...rule.backendRefs);
@@ -1137,7 +1138,7 @@ function referenceGrants(routes: JsonObject[], vsName: string): JsonObject[] {
       if (!isObject(b) || typeof b.namespace !== 'string' || b.namespace === from) continue;
       const k = `${b.namespace}/${from}`;
       const w = wanted.get(k) ?? { from, to: b.namespace, names: new Set<string>() };
-      w.names.add(String(b.name));
+      w.names.add(scalarText(b.name));
       wanted.set(k, w);
     }
   }

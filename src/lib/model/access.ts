@@ -55,6 +55,18 @@ export function stringRecord(value: JsonValue | undefined): Readonly<Record<stri
   return out;
 }
 
+/**
+ * `String(v)` for parsed manifest data, without ever running the data's own `toString`/`valueOf`: a mapping
+ * written as `{toString: 1}` would make String() throw. Arrays join like String() does; other objects read as
+ * `[object Object]`, exactly what String() gives for plain data.
+ */
+export function scalarText(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (v === null || typeof v !== 'object') return String(v);
+  if (Array.isArray(v)) return v.map((x) => (x === null || x === undefined ? '' : scalarText(x))).join(',');
+  return '[object Object]';
+}
+
 export function refOf(r: Resource): ResourceRef {
   return { apiVersion: r.apiVersion, kind: r.kind, namespace: r.namespace, name: r.name };
 }

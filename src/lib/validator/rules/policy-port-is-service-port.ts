@@ -32,7 +32,7 @@ function portUses(r: Resource): readonly PortUse[] {
           const list = op[k];
           if (!Array.isArray(list)) continue;
           for (let n = 0; n < list.length; n++) {
-            const port = Number(list[n]);
+            const port = portNumber(list[n]);
             if (Number.isInteger(port))
               (out ??= []).push({ path: ['spec', 'rules', i, 'to', j, 'operation', k, n], port });
           }
@@ -45,7 +45,7 @@ function portUses(r: Resource): readonly PortUse[] {
         for (const k of VALUE_KEYS) {
           const list = getArray(w, [k]);
           for (let n = 0; n < list.length; n++) {
-            const port = Number(list[n]);
+            const port = portNumber(list[n]);
             if (Number.isInteger(port)) (out ??= []).push({ path: ['spec', 'rules', i, 'when', j, k, n], port });
           }
         }
@@ -60,6 +60,8 @@ function portUses(r: Resource): readonly PortUse[] {
   return out ?? NO_USES;
 }
 const PORT_KEYS = ['ports', 'notPorts'] as const;
+/** A port written as a number or a string; anything else is no port (Number() would run an object's own toString). */
+const portNumber = (v: unknown): number => (typeof v === 'number' ? v : typeof v === 'string' ? Number(v) : NaN);
 const VALUE_KEYS = ['values', 'notValues'] as const;
 
 function checkPorts(ctx: RuleContext, r: Resource): void {
