@@ -2,8 +2,14 @@
  * Simulator helpers over the shared mesh index (src/lib/model/mesh.ts, which owns enrolment and waypoint
  * resolution for both the validator and the simulator). Only trace-specific details live here.
  */
-import { get, getArray, getObject, getString } from '../model/access.ts';
-import { HBONE_PORT } from '../model/mesh.ts';
+import { getArray, getObject, getString } from '../model/access.ts';
+import {
+  ANNOTATION_WAYPOINT_INBOUND_BINDING,
+  DEFAULT_TRUST_DOMAIN,
+  labelOf,
+  podTemplatePath,
+  principalFor,
+} from '../ambient/index.ts';
 import type { Mesh, ServiceInfo, ServicePort, Waypoint, WaypointBinding, Workload } from '../model/mesh.ts';
 
 export type { Mesh, ServiceInfo, ServicePort, Waypoint, WaypointBinding, Workload };
@@ -39,9 +45,8 @@ export function podNameOf(w: Workload): string {
 }
 
 function podSpec(w: Workload) {
-  return w.kind === 'Pod'
-    ? getObject(w.resource.obj, ['spec'])
-    : getObject(w.resource.obj, ['spec', 'template', 'spec']);
+  if (w.kind === 'Pod') return getObject(w.resource.obj, ['spec']);
+  return getObject(w.resource.obj, [...(podTemplatePath(w.kind) ?? ['spec', 'template']), 'spec']);
 }
 
 export function nodeOf(w: Workload): string | undefined {
@@ -49,7 +54,7 @@ export function nodeOf(w: Workload): string | undefined {
 }
 
 export function principalOf(w: Workload): string {
-  return `cluster.local/ns/${w.namespace}/sa/${w.serviceAccount}`;
+  return principalFor(DEFAULT_TRUST_DOMAIN, w.namespace, w.serviceAccount);
 }
 
 /** Resolve a Service port's targetPort on a workload: a number, a container port name, or (absent) the port. */
@@ -59,7 +64,8 @@ export function targetPortOf(sp: ServicePort, w: Workload): number | undefined {
   if (typeof tp === 'number') return tp;
   if (/^\d+$/.test(tp)) return Number(tp);
   if (w.kind === 'WorkloadEntry') {
-    const p = getObject(w.resource.obj, ['spec', 'ports'])?.[tp];
+    const ports = getObject(w.resource.obj, ['spec', 'ports']);
+    const p = ports && Object.prototype.hasOwnProperty.call(ports, tp) ? ports[tp] : undefined;
     return typeof p === 'number' ? p : undefined;
   }
   for (const c of getArray(podSpec(w), ['containers'])) {
@@ -100,8 +106,6 @@ export function readinessNote(wp: Waypoint): string {
  * names another port, so it is trusted.
  */
 export function waypointReachable(wp: Waypoint): boolean {
-  if (wp.resource.annotations['ambient.istio.io/waypoint-inbound-binding'] !== undefined) return true;
-  return getArray(wp.resource.obj, ['spec', 'listeners']).some(
-    (l) => getString(l, ['protocol']) === 'HBONE' && get(l, ['port']) === HBONE_PORT,
-  );
+  if (labelOf(wp.resource.annotations, ANNOTATION_WAYPOINT_INBOUND_BINDING) !== undefined) return true;
+  return wp.hbone;
 }
