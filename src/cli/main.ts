@@ -1,5 +1,5 @@
 import type { Command, CliIo } from './io.ts';
-import { EXIT, UsageError } from './io.ts';
+import { EXIT, readStreamLimited, UsageError } from './io.ts';
 
 /** Subcommands load lazily so `--help` and small commands start fast. */
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: Command; help: string }> }> = {
@@ -63,16 +63,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
-async function readStdin(): Promise<Uint8Array> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
 const io: CliIo = {
   stdout: (t) => process.stdout.write(t),
   stderr: (t) => process.stderr.write(t),
-  readStdin,
+  readStdin: (limit) => readStreamLimited(process.stdin, limit, '- (stdin)'),
   cwd: process.cwd(),
   color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
 };

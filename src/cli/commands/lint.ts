@@ -1,10 +1,10 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import type { SourceInput } from '../../lib/model/types.ts';
 import { formatJson, formatSarif, formatText, lint } from '../../lib/validator/index.ts';
 import { parseArgs } from '../args.ts';
 import type { Command } from '../io.ts';
-import { EXIT, UsageError } from '../io.ts';
+import { EXIT, InputTooLargeError, readInputFile, readStdinLimited, UsageError } from '../io.ts';
 
 export const help = `ambient-atlas lint [--format text|json|sarif] [--root-namespace NS] <file|dir|->...
 
@@ -55,7 +55,7 @@ export const run: Command = async (argv, io) => {
     if (arg === '-') {
       if (stdinUsed) throw new UsageError('- (stdin) can be given only once');
       stdinUsed = true;
-      inputs.push({ file: '-', text: await io.readStdin() });
+      inputs.push({ file: '-', text: await readStdinLimited(io) });
       continue;
     }
     const abs = resolve(io.cwd, arg);
@@ -81,9 +81,13 @@ export const run: Command = async (argv, io) => {
     for (const f of files) {
       try {
         // Bytes, not a string: the model reports non-UTF-8 input with its position.
-        inputs.push({ file: display(io.cwd, f), text: new Uint8Array(await readFile(f)) });
+        inputs.push({ file: display(io.cwd, f), text: await readInputFile(f, display(io.cwd, f)) });
       } catch (err) {
-        io.stderr(`ambient-atlas lint: cannot read ${display(io.cwd, f)}: ${(err as Error).message}\n`);
+        const why =
+          err instanceof InputTooLargeError
+            ? err.message
+            : `cannot read ${display(io.cwd, f)}: ${(err as Error).message}`;
+        io.stderr(`ambient-atlas lint: ${why}\n`);
         return EXIT.usage;
       }
     }

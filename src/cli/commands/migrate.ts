@@ -1,11 +1,11 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { migrateSources, toYaml } from '../../lib/migrate/index.ts';
 import type { MigrateFinding, MigrateOptions } from '../../lib/migrate/index.ts';
 import type { SourceInput } from '../../lib/model/types.ts';
 import { parseArgs } from '../args.ts';
 import type { CliIo, Command } from '../io.ts';
-import { EXIT, UsageError } from '../io.ts';
+import { EXIT, InputTooLargeError, readInputFile, readStdinLimited, UsageError } from '../io.ts';
 
 export const help = `ambient-atlas migrate [options] <file|dir|->...
 
@@ -32,7 +32,7 @@ input), 2 usage or I/O error.`;
 
 async function collect(arg: string, io: CliIo, out: SourceInput[]): Promise<void> {
   if (arg === '-') {
-    out.push({ file: '-', text: await io.readStdin() });
+    out.push({ file: '-', text: await readStdinLimited(io) });
     return;
   }
   const abs = resolve(io.cwd, arg);
@@ -47,7 +47,8 @@ async function collect(arg: string, io: CliIo, out: SourceInput[]): Promise<void
       .filter((e) => e.isFile() && /\.ya?ml$/i.test(e.name))
       .map((e) => join(e.parentPath, e.name))
       .sort();
-    for (const p of entries) out.push({ file: relative(io.cwd, p) || p, text: await readBytes(p, arg) });
+    for (const p of entries)
+      out.push({ file: relative(io.cwd, p) || p, text: await readBytes(p, relative(io.cwd, p) || p) });
     return;
   }
   out.push({ file: arg, text: await readBytes(abs, arg) });
@@ -55,8 +56,9 @@ async function collect(arg: string, io: CliIo, out: SourceInput[]): Promise<void
 
 async function readBytes(path: string, shown: string): Promise<Uint8Array> {
   try {
-    return new Uint8Array(await readFile(path));
+    return await readInputFile(path, shown);
   } catch (err) {
+    if (err instanceof InputTooLargeError) throw new IoError(err.message);
     throw new IoError(`cannot read ${shown}: ${err instanceof Error ? err.message : String(err)}`);
   }
 }

@@ -1,11 +1,11 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { parseManifests } from '../../lib/model/index.ts';
 import type { SourceInput } from '../../lib/model/index.ts';
 import { formatText, simulate, SimUsageError } from '../../lib/simulator/index.ts';
 import { parseArgs } from '../args.ts';
 import type { CliIo, Command } from '../io.ts';
-import { EXIT, UsageError } from '../io.ts';
+import { EXIT, readInputFile, readStdinLimited, UsageError } from '../io.ts';
 
 export const help = `ambient-atlas simulate [--format text|json] -f <file|dir|->... --from <client> --to <destination> [request options]
 
@@ -42,22 +42,29 @@ async function collect(path: string, cwd: string, out: SourceInput[]): Promise<v
     const entries = (await readdir(abs, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
     for (const e of entries) {
       if (e.isDirectory()) await collect(join(abs, e.name), cwd, out);
-      else if (/\.ya?ml$/i.test(e.name))
-        out.push({ file: relative(cwd, join(abs, e.name)) || e.name, text: await readFile(join(abs, e.name)) });
+      else if (/\.ya?ml$/i.test(e.name)) {
+        const file = relative(cwd, join(abs, e.name)) || e.name;
+        out.push({ file, text: await readBytes(join(abs, e.name), file) });
+      }
     }
   } else {
-    try {
-      out.push({ file: relative(cwd, abs) || path, text: await readFile(abs) });
-    } catch (err) {
-      throw new UsageError(`cannot read ${path}: ${err instanceof Error ? err.message : String(err)}`);
-    }
+    out.push({ file: relative(cwd, abs) || path, text: await readBytes(abs, path) });
+  }
+}
+
+async function readBytes(abs: string, shown: string): Promise<Uint8Array> {
+  try {
+    return await readInputFile(abs, shown);
+  } catch (err) {
+    if (err instanceof UsageError) throw err; // too large: its message names the file already
+    throw new UsageError(`cannot read ${shown}: ${err instanceof Error ? err.message : String(err)}`);
   }
 }
 
 export async function loadInputs(paths: readonly string[], io: CliIo): Promise<SourceInput[]> {
   const inputs: SourceInput[] = [];
   for (const p of paths) {
-    if (p === '-') inputs.push({ file: '-', text: await io.readStdin() });
+    if (p === '-') inputs.push({ file: '-', text: await readStdinLimited(io) });
     else await collect(p, io.cwd, inputs);
   }
   return inputs;
