@@ -383,15 +383,16 @@ function run(mesh: Mesh, req: SimRequest, opts: SimOptions, verified?: JwtOutcom
     // pilot/pkg/serviceregistry/ambient/services.go ingressUseWaypointFromLabels).
     const nsLabels = dest.kind === 'service' ? mesh.namespaceLabels(dest.service.namespace) : undefined;
     const iuw = dest.kind === 'service' ? ingressUseWaypoint(dest.service.labels, nsLabels) : undefined;
-    if (iuw?.invalid)
-      t.notes.push(
-        `${LABEL_INGRESS_USE_WAYPOINT}: "${iuw.value}" on the ${iuw.from === 'service' ? 'Service' : 'Namespace'} is not a Go boolean (1, t, T, TRUE, true, True, 0, f, F, FALSE, false, False): istiod logs a warning and uses false`,
-      );
     if (!iuw?.use) {
-      const why =
-        iuw?.present && !iuw.invalid
-          ? `the ${iuw.from === 'service' ? 'Service' : 'Namespace'} sets ${LABEL_INGRESS_USE_WAYPOINT}: "${iuw.value}"${iuw.from === 'service' && labelOf(nsLabels, LABEL_INGRESS_USE_WAYPOINT) !== undefined ? " (a Service label overrides its Namespace's)" : ''}`
-          : `ingress goes straight to the pods unless ${LABEL_INGRESS_USE_WAYPOINT} is true on the Service or its Namespace`;
+      const label = LABEL_INGRESS_USE_WAYPOINT;
+      const value = iuw?.present
+        ? `"${iuw.value}"${iuw.invalid ? ' (not a Go boolean, so false: istiod logs a warning)' : ''}`
+        : '';
+      const why = !iuw?.present
+        ? `ingress goes straight to the pods unless ${label} is true on the Service or its Namespace`
+        : iuw.from === 'service' && labelOf(nsLabels, label) !== undefined
+          ? `the Service's ${label}: ${value} overrides its Namespace's "${labelOf(nsLabels, label)}"`
+          : `${label} on the ${iuw.from === 'service' ? 'Service' : 'Namespace'} is ${value}`;
       t.notes.push(
         `${binding.note.replace(/\.$/, '')}, but ${why}: the ingress gateway bypasses the waypoint and its policy`,
       );
