@@ -11,7 +11,8 @@ import clients from '../../../labs/base/clients.yaml?raw';
 import waypoint from '../../../labs/base/waypoint.yaml?raw';
 import type { ExpectedOutcome } from '../../lib/expect/schema.ts';
 import type { SimRequest, Verdict } from '../../lib/simulator/types.ts';
-import { LEARNER_TOKEN, TAMPERED_TOKEN } from './tokens.ts';
+// One token file for the lab and the exercise: the same key signs both (its public half is in their manifests).
+import { LEARNER_TOKEN, TAMPERED_TOKEN } from '../../../labs/require-jwt/tokens.ts';
 
 const yamlFiles = import.meta.glob<string>('./*/*.yaml', { query: '?raw', import: 'default', eager: true });
 
