@@ -39,6 +39,12 @@ export const cases: readonly ScenarioCase[] = [
     expect: { verdict: 'allowed', decidedBy: 'AuthorizationPolicy fid/ipb-office' },
   },
   {
+    name: 'ipBlocks match a WorkloadEntry address',
+    source: `SEMANTICS §3 [rev]; ${A}/authorization.go stringToIP`,
+    request: { from: 'fid/vm', to: 'ipb' },
+    expect: { verdict: 'allowed', decidedBy: 'AuthorizationPolicy fid/ipb-office' },
+  },
+  {
     name: 'and a pod outside the block is denied',
     source: `SEMANTICS §3 [rev]; ${A}/authorization.go stringToIP`,
     request: { from: 'fid/client', to: 'ipb' },
