@@ -94,7 +94,13 @@ export const cases: readonly ScenarioCase[] = [
     source:
       'SEMANTICS §1 [rev]; pilot/pkg/xds/endpoints/endpoint_builder.go findServiceWaypoint (only gateways call a waypoint)',
     request: { from: 'legacy-sc/sc', to: 'locked.fid' },
-    expect: { verdict: 'denied', deniedAt: 'ztunnel', decidedBy: 'AuthorizationPolicy fid/locked-waypoint-only' },
+    // The reset reaches the client's own Envoy, which answers the application with 503.
+    expect: {
+      verdict: 'denied',
+      deniedAt: 'ztunnel',
+      status: 503,
+      decidedBy: 'AuthorizationPolicy fid/locked-waypoint-only',
+    },
   },
   // ── which routes a waypoint uses ─────────────────────────────────────────────────────────────────────────
   {

@@ -648,7 +648,7 @@ function run(mesh: Mesh, req: SimRequest, opts: SimOptions, verified?: JwtOutcom
         return finish(t, 'allowed', http ? 200 : null, null, waypoint, backends, client);
       }
       t.notes.push(`${svc.kind} ${svc.namespace}/${svc.name} selects no workload in the manifests: no endpoints`);
-      return finish(t, 'error', http && waypoint ? 503 : null, null, waypoint, backends, client);
+      return finish(t, 'error', http && (waypoint || sidecarHop) ? 503 : null, null, waypoint, backends, client);
     }
     if (eps.length > 1)
       t.notes.push(
@@ -660,7 +660,7 @@ function run(mesh: Mesh, req: SimRequest, opts: SimOptions, verified?: JwtOutcom
       t.notes.push(
         `targetPort "${String(target.servicePort!.targetPort)}" of ${svc.name} names no container port of ${w.name}`,
       );
-      return finish(t, 'error', http && waypoint ? 503 : null, null, waypoint, backends, client);
+      return finish(t, 'error', http && (waypoint || sidecarHop) ? 503 : null, null, waypoint, backends, client);
     }
     target = { ...target, workload: w, port: tp };
   }
@@ -673,7 +673,8 @@ function run(mesh: Mesh, req: SimRequest, opts: SimOptions, verified?: JwtOutcom
     ? { principal: waypoint!.principal, namespace: waypoint!.namespace }
     : peerOf(client);
   const plaintext = source.principal === undefined;
-  const denyStatus = http && viaWaypoint ? 503 : null;
+  // An HTTP proxy in front (the waypoint, or a sidecar client's own Envoy) turns a reset into 503.
+  const denyStatus = http && (viaWaypoint || sidecarHop) ? 503 : null;
   const destMode = mesh.enrolment(w);
   if (destMode.mode === 'ambient') {
     const decisions: Decision[] = [];
@@ -713,6 +714,8 @@ function run(mesh: Mesh, req: SimRequest, opts: SimOptions, verified?: JwtOutcom
       t.decidedBy = az.decidedBy;
       if (viaWaypoint)
         notes.push('denied: the connection from the waypoint is reset, and the waypoint answers the client with 503');
+      else if (sidecarHop && http)
+        notes.push("denied: the connection is reset, and the client's sidecar answers the application with 503");
       return finish(t, 'denied', denyStatus, 'ztunnel', waypoint, backends, client);
     }
     t.allowedBy ??= az.decidedBy;
