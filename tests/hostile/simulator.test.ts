@@ -223,6 +223,28 @@ spec:
   });
 });
 
+describe('a JWT header alg named like an Object.prototype member', () => {
+  for (const alg of NAMES)
+    it(
+      `alg ${alg} is unsupported (401), with an inline jwks to check against`,
+      async () => {
+        const jwks = JSON.stringify({ keys: [{ kty: 'oct', k: 'c2VjcmV0', kid: 'k' }] });
+        const yaml = `apiVersion: security.istio.io/v1
+kind: RequestAuthentication
+metadata: {name: jwt, namespace: shop}
+spec:
+  targetRefs: [{kind: Service, group: "", name: cart}]
+  jwtRules: [{issuer: ${q(ISS)}, jwks: ${q(jwks)}}]
+`;
+        const jwt = `${b64url(JSON.stringify({ alg, kid: 'k' }))}.${b64url(JSON.stringify({ iss: ISS, sub: 'a' }))}.c2ln`;
+        const r = await sim(yaml, { jwt });
+        expect([r.verdict, r.status]).toEqual(['denied', 401]);
+        expect(JSON.stringify(r.hops)).toContain(`unsupported or unsafe alg \\"${alg}\\"`);
+      },
+      HANG_GUARD,
+    );
+});
+
 describe('label values that are objects', () => {
   it(
     'in pod labels, selectors, subsets and sourceLabels: a non-match, never a TypeError',

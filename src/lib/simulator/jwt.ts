@@ -73,7 +73,8 @@ const ALGS: Record<
 
 async function verifySignature(jwt: DecodedJwt, jwksText: string): Promise<string | undefined> {
   const alg = getString(jwt.header, ['alg']) ?? '';
-  const spec = ALGS[alg];
+  // Own entries only: an alg named `constructor` or `__proto__` is just unsupported.
+  const spec = Object.prototype.hasOwnProperty.call(ALGS, alg) ? ALGS[alg] : undefined;
   if (!spec) return `unsupported or unsafe alg "${alg}"`;
   let jwks: JsonValue;
   try {
