@@ -1,4 +1,4 @@
-import { getArray, getString } from '../../model/access.ts';
+import { referenceGrantAllows, referenceGrantEnforced } from '../../ambient/index.ts';
 import type { Mesh } from '../../model/mesh.ts';
 import type { Resource } from '../../model/types.ts';
 import type { Rule } from '../rule.ts';
@@ -116,7 +116,7 @@ export const rule: Rule = {
         }
       }
       const parents = parentsOf.get(b.route) ?? [];
-      if (parents.length > 0 && parents.every(isMeshParent)) {
+      if (parents.length > 0 && !referenceGrantEnforced(parents.every(isMeshParent) ? 'mesh' : 'gateway')) {
         // A mesh route: Istio uses the backend without a grant.
         if (
           parents.some(
@@ -151,22 +151,9 @@ export const rule: Rule = {
 
 /** A ReferenceGrant in the backend's namespace lets this route kind and namespace reference it. */
 function permitted(mesh: Mesh, b: RouteRef): boolean {
-  return mesh
-    .inNamespace('ReferenceGrant', b.namespace)
-    .some(
-      (g) =>
-        isGatewayApi(g) &&
-        getArray(g.obj, ['spec', 'from']).some(
-          (f) =>
-            getString(f, ['group']) === 'gateway.networking.k8s.io' &&
-            getString(f, ['kind']) === b.route.kind &&
-            getString(f, ['namespace']) === b.route.namespace,
-        ) &&
-        getArray(g.obj, ['spec', 'to']).some(
-          (t) =>
-            (getString(t, ['group']) ?? '') === b.group &&
-            getString(t, ['kind']) === b.kind &&
-            (getString(t, ['name']) === undefined || getString(t, ['name']) === b.name),
-        ),
-    );
+  return referenceGrantAllows(
+    mesh.inNamespace('ReferenceGrant', b.namespace),
+    { group: 'gateway.networking.k8s.io', kind: b.route.kind, namespace: b.route.namespace },
+    { group: b.group, kind: b.kind, name: b.name },
+  );
 }

@@ -87,3 +87,25 @@ describe(ID, () => {
     ).toEqual([5]);
   });
 });
+
+describe(`${ID}: VirtualServices`, () => {
+  const vs = (ns: string) =>
+    y(
+      'apiVersion: networking.istio.io/v1',
+      'kind: VirtualService',
+      `metadata: {name: reviews, namespace: ${ns}}`,
+      'spec:',
+      '  hosts: [reviews.bookinfo.svc.cluster.local]',
+      '  http: [{route: [{destination: {host: reviews.bookinfo.svc.cluster.local, subset: v2}}]}]',
+    );
+  it('a VirtualService in a client namespace for a waypoint-bound Service is reported at the host', () => {
+    expect(linesFor(ID, svc('istio.io/use-waypoint: waypoint') + waypoint('bookinfo') + vs('frontend'))).toEqual([21]);
+  });
+  it("a VirtualService in the Service's namespace is used by the waypoint", () => {
+    expect(linesFor(ID, svc('istio.io/use-waypoint: waypoint') + waypoint('bookinfo') + vs('bookinfo'))).toEqual([]);
+  });
+  it('the VirtualService rules leave it alone', () => {
+    const yaml = svc('istio.io/use-waypoint: waypoint') + waypoint('bookinfo') + vs('frontend');
+    expect(linesFor('virtualservice-on-waypoint', yaml)).toEqual([]);
+  });
+});

@@ -1,8 +1,9 @@
+import { waypointUsesRouteFrom } from '../../ambient/index.ts';
 import type { Mesh, ServiceInfo } from '../../model/mesh.ts';
 import type { Rule } from '../rule.ts';
 import { ambientNamespace, documents, workload } from '../effect-context.ts';
 import { y } from '../testing-yaml.ts';
-import { parentServices, routeRefs, serviceWaypoint, type RouteRef } from './helpers.ts';
+import { meshVirtualServices, parentServices, routeRefs, serviceWaypoint, type RouteRef } from './helpers.ts';
 
 // Evidence: istio/istio release-1.31 pilot/pkg/networking/core/listener_waypoint.go getVirtualServiceForWaypoint
 // keeps only routes whose namespace is the Service's or the waypoint's own ("We only allow routes in the same
@@ -24,8 +25,9 @@ export function consumerRouteIgnored(mesh: Mesh, p: RouteRef, svc: ServiceInfo |
   if (!isMeshParent(p) || p.namespace === p.route.namespace) return false;
   if (!svc) return true;
   const b = serviceWaypoint(mesh, svc);
+  // The waypoint the Service uses, or asks for (use-waypoint-not-found covers one that cannot be used).
   const waypointNs = b.waypoint?.namespace ?? b.requested?.namespace;
-  return waypointNs !== p.route.namespace;
+  return waypointNs === undefined || !waypointUsesRouteFrom(p.route.namespace, svc.namespace, waypointNs);
 }
 
 export const rule: Rule = {
@@ -41,6 +43,8 @@ export const rule: Rule = {
         "Gateway API (GAMMA) lets a client team write a *consumer route*: a route in its own namespace, attached to a Service owned by someone else, meant to change how that team's clients reach the Service. Sidecars honour it. In ambient, routing happens at the waypoint of the **destination** Service, and istiod hands a waypoint only the routes from the Service's namespace and from the waypoint's own namespace. A route from any other namespace is dropped, without a status condition that says so.",
         '',
         "Istio's own ambient conformance run leaves out the MeshConsumerRoute feature for this reason. Sidecar clients in the route's namespace still apply it (they never go through a waypoint), so a mixed mesh routes the same Service differently per client.",
+        '',
+        'The same filter applies to VirtualServices at a waypoint: one in a client namespace whose host is a waypoint-bound Service elsewhere is ignored too, and is reported at that host.',
         '',
         "The rule reports a route with a Service or ServiceEntry `parentRef` in another namespace, unless the route lives in the namespace of the waypoint that Service uses. When the Service is not in the manifests its waypoint is unknown; the route is still reported, since only a waypoint deployed in the route's own namespace would use it.",
       ].join('\n'),
@@ -96,14 +100,15 @@ export const rule: Rule = {
             '  - {group: "", kind: Service, name: reviews, namespace: bookinfo, port: 9080}',
             '  rules:',
             '  - backendRefs:',
-            '    - {name: reviews, namespace: bookinfo, port: 9080}',
+            '    - {name: reviews-v2, namespace: bookinfo, port: 9080}',
           ),
           line: 25,
           effect: {
-            says: 'the waypoint ignores the consumer route: the frontend client is routed by the default route',
+            says: "the waypoint ignores the consumer route: frontend's call is not pinned to reviews-v2 but balanced over reviews",
             context: documents(
               ambientNamespace('bookinfo'),
               workload('bookinfo', 'reviews', { targetPort: 9080 }),
+              workload('bookinfo', 'reviews-v2', { targetPort: 9080 }),
               ambientNamespace('frontend'),
               workload('frontend', 'web'),
             ),
@@ -131,5 +136,38 @@ export const rule: Rule = {
         fix: `Move the route into ${p.namespace}, or give the clients in ${p.route.namespace} a Service of their own to call.`,
       });
     }
+    // VirtualServices go through the same filter at the waypoint (getVirtualServiceForWaypoint reads them all).
+    if (!ctx.mesh.waypoints.length || !ctx.mesh.byKind('VirtualService').length) return;
+    for (const { vs, hosts } of meshVirtualServices(ctx.mesh)) {
+      for (const h of hosts) {
+        const hit = ignoredAtWaypoint(ctx.mesh, vs.namespace, h.services);
+        if (!hit) continue;
+        ctx.report({
+          resource: vs,
+          path: ['spec', 'hosts', h.index],
+          part: 'value',
+          message: `Host ${h.host} is ${hit.svc.kind} ${hit.svc.namespace}/${hit.svc.name}, served by waypoint ${hit.wp.namespace}/${hit.wp.name}, which uses only routes from ${hit.svc.namespace} and ${hit.wp.namespace}: it ignores this VirtualService from ${vs.namespace}, so it changes nothing for ambient clients (only sidecar clients apply it).`,
+          fix: `Move the VirtualService into ${hit.svc.namespace} (or better, replace it with an HTTPRoute there).`,
+        });
+      }
+    }
   },
 };
+
+/**
+ * The first waypoint-bound service of a VirtualService host whose waypoint ignores a VirtualService from
+ * `namespace` (neither the service's namespace nor the waypoint's). Exported for the VirtualService rules, which
+ * leave such a VirtualService to this rule.
+ */
+export function ignoredAtWaypoint(
+  mesh: Mesh,
+  namespace: string,
+  services: readonly ServiceInfo[],
+): { svc: ServiceInfo; wp: { namespace: string; name: string } } | undefined {
+  for (const svc of services) {
+    if (svc.namespace === namespace) continue;
+    const wp = serviceWaypoint(mesh, svc).waypoint;
+    if (wp && !waypointUsesRouteFrom(namespace, svc.namespace, wp.namespace)) return { svc, wp };
+  }
+  return undefined;
+}

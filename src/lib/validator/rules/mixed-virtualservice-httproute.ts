@@ -1,5 +1,6 @@
 import type { Rule } from '../rule.ts';
 import { y } from '../testing-yaml.ts';
+import { ignoredAtWaypoint } from './consumer-route-ignored-by-waypoint.ts';
 import { meshVirtualServices, routesByParentService } from './helpers.ts';
 
 // Evidence: istio/istio pilot/pkg/networking/core (waypoint route building) concatenates VirtualService routes and
@@ -84,6 +85,8 @@ export const rule: Rule = {
       for (const h of hosts) {
         const svc = h.services.find((s) => routed.has(s.resource));
         if (!svc) continue;
+        // The waypoint ignores a VirtualService from a third namespace: nothing is mixed there.
+        if (ignoredAtWaypoint(ctx.mesh, vs.namespace, [svc])) continue;
         const route = routed.get(svc.resource)![0]!.route;
         ctx.report({
           resource: vs,

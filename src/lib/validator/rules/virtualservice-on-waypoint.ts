@@ -1,5 +1,6 @@
 import type { Rule } from '../rule.ts';
 import { y } from '../testing-yaml.ts';
+import { ignoredAtWaypoint } from './consumer-route-ignored-by-waypoint.ts';
 import { meshVirtualServices, serviceWaypoint } from './helpers.ts';
 
 // Evidence: istio.io docs (ambient: "VirtualService support for waypoints is alpha"), SEMANTICS §5.
@@ -14,7 +15,7 @@ export const rule: Rule = {
       details: [
         'A VirtualService for the mesh (no `gateways`, or `mesh` listed) whose host is a Service bound to a waypoint is programmed into that waypoint. Features that depend on the sidecar (for example `sourceLabels` matches on the client) have no equivalent there.',
         '',
-        'Without a waypoint, a VirtualService has no effect on ambient clients at all; that case is about the missing waypoint and is not reported here.',
+        'Without a waypoint, a VirtualService has no effect on ambient clients at all; that case is about the missing waypoint and is not reported here. Nor is a VirtualService in another namespace than both the Service and its waypoint: the waypoint ignores it ([`consumer-route-ignored-by-waypoint`](/validator/rules/consumer-route-ignored-by-waypoint/)).',
       ].join('\n'),
       fix: 'Convert the VirtualService to an HTTPRoute with a Service parentRef (see /migrate/), then delete it.',
     },
@@ -76,6 +77,8 @@ export const rule: Rule = {
       for (const h of hosts) {
         const bound = h.services.map((s) => ({ s, b: serviceWaypoint(ctx.mesh, s) })).find((x) => x.b.waypoint);
         if (!bound) continue;
+        // A waypoint ignores a VirtualService from another namespace: consumer-route-ignored-by-waypoint says so.
+        if (ignoredAtWaypoint(ctx.mesh, vs.namespace, [bound.s])) continue;
         ctx.report({
           resource: vs,
           path: ['spec', 'hosts', h.index],
