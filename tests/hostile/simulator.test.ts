@@ -463,7 +463,7 @@ describe('arbitrary JSON-shaped manifests', () => {
           if (!(e instanceof SimulationInputError)) throw e;
         }
       }),
-      { numRuns: 300 },
+      { numRuns: Number(process.env.FUZZ_RUNS ?? 300) },
     );
   }, 120_000);
 });
