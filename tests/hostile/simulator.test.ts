@@ -463,6 +463,7 @@ describe('arbitrary JSON-shaped manifests', () => {
           if (!(e instanceof SimulationInputError)) throw e;
         }
       }),
+      // FUZZ_RUNS=5000 for a longer local search; 300 keeps the suite quick.
       { numRuns: Number(process.env.FUZZ_RUNS ?? 300) },
     );
   }, 120_000);
