@@ -4,7 +4,7 @@ import type { JsonValue, ObjectPath, Resource } from '../../model/types.ts';
 import type { Rule } from '../rule.ts';
 import { ambientNamespace, documents, workload } from '../effect-context.ts';
 import { y } from '../testing-yaml.ts';
-import { principalMatches, serviceAccountMatches, stringMatch } from '../../ambient/index.ts';
+import { LABEL_USE_WAYPOINT, principalMatches, serviceAccountMatches, stringMatch } from '../../ambient/index.ts';
 import { authorizationPolicies, selectedTargets, serviceWaypoint } from './helpers.ts';
 import type { Callers } from './helpers.ts';
 
@@ -53,7 +53,7 @@ export const rule: Rule = {
       details: [
         "The waypoint connects to the destination over HBONE with its own certificate: `cluster.local/ns/<waypoint namespace>/sa/<waypoint service account>` (the service account defaults to the Gateway's name). Selector and namespace-wide policies are evaluated by the destination ztunnel against that identity.",
         '',
-        'So a policy like "allow `cluster.local/ns/shop/sa/web`" that worked before the waypoint starts denying everything the moment `istio.io/use-waypoint` is added. The waypoint itself sees the original caller, so caller-based rules belong there, in a `targetRefs` policy.',
+        `So a policy like "allow \`cluster.local/ns/shop/sa/web\`" that worked before the waypoint starts denying everything the moment \`${LABEL_USE_WAYPOINT}\` is added. The waypoint itself sees the original caller, so caller-based rules belong there, in a \`targetRefs\` policy.`,
         '',
         "The rule finds the Services the policy's workloads back (from Deployments, or from Services whose selector the policy matches when there are no Deployments) and checks whether each rule could admit the waypoint's principal.",
       ].join('\n'),

@@ -3,6 +3,7 @@ import type { Rule } from '../rule.ts';
 import { ambientNamespace, documents, workload } from '../effect-context.ts';
 import { y } from '../testing-yaml.ts';
 import { routeRefs } from './helpers.ts';
+import { ISTIO_WAYPOINT_CLASSES } from './waypoint-listener.ts';
 
 // Evidence: istio/istio pilot/pkg/config/kube/gateway (conversion) only builds waypoint routes from routes whose
 // parentRef is a Service or ServiceEntry (GAMMA); a waypoint Gateway parent is not converted. SEMANTICS §5.
@@ -75,7 +76,7 @@ export const rule: Rule = {
           effect: {
             says: 'the waypoint keeps the default route: every request goes to reviews itself, none to the canary',
             context: documents(
-              ambientNamespace('bookinfo', { 'istio.io/use-waypoint': 'waypoint' }),
+              ambientNamespace('bookinfo', { [LABEL_USE_WAYPOINT]: 'waypoint' }),
               workload('bookinfo', 'reviews', { port: 9080 }),
               workload('bookinfo', 'productpage'),
             ),
@@ -91,7 +92,9 @@ export const rule: Rule = {
       const p = list_[ix]!;
       if (p.group !== 'gateway.networking.k8s.io' || p.kind !== 'Gateway') continue;
       const wp = ctx.mesh.waypoint(p.namespace, p.name);
-      if (!wp) continue;
+      // A third-party-class waypoint (named by use-waypoint, SEMANTICS §2 [rev]) is programmed by its own
+      // controller, which may well serve routes attached to its Gateway: only Istio's waypoints ignore them.
+      if (!wp || !ISTIO_WAYPOINT_CLASSES.has(wp.gatewayClassName)) continue;
       ctx.report({
         resource: p.route,
         path: p.path,

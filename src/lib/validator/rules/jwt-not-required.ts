@@ -3,7 +3,7 @@ import type { Resource } from '../../model/types.ts';
 import type { Rule } from '../rule.ts';
 import { ambientNamespace, documents, waypoint, workload } from '../effect-context.ts';
 import { y } from '../testing-yaml.ts';
-import { actionOf, isDryRun } from '../../ambient/index.ts';
+import { actionOf, isDryRun, LABEL_USE_WAYPOINT } from '../../ambient/index.ts';
 import { isIstioSecurity, strings } from './helpers.ts';
 
 // Evidence: istio.io docs (RequestAuthentication: "requests without a token are accepted"; require one with an
@@ -85,7 +85,7 @@ export const rule: Rule = {
           effect: {
             says: 'a request without any token passes the waypoint',
             context: documents(
-              ambientNamespace('shop', { 'istio.io/use-waypoint': 'waypoint' }),
+              ambientNamespace('shop', { [LABEL_USE_WAYPOINT]: 'waypoint' }),
               waypoint('shop'),
               workload('shop', 'api', { port: 80 }),
               workload('shop', 'web'),

@@ -1,3 +1,4 @@
+import { LABEL_USE_WAYPOINT } from '../../ambient/index.ts';
 import type { Rule } from '../rule.ts';
 import { ambientNamespace, documents, workload } from '../effect-context.ts';
 import { y } from '../testing-yaml.ts';
@@ -28,7 +29,7 @@ export const rule: Rule = {
         '',
         'The policy is not reported when the manifests show that the workloads it selects are not in ambient (for example a namespace with sidecar injection), nor when it is annotated `istio.io/dry-run: "true"`: a dry-run policy is never enforced, so it cannot deny anything (see `ztunnel-unsupported-action`).',
       ].join('\n'),
-      fix: 'Attach the policy to a waypoint with `targetRefs` (kind `Service` for one service, or kind `Gateway` for the waypoint itself) and make sure the service uses that waypoint (`istio.io/use-waypoint`). Keep only L4 attributes in selector policies.',
+      fix: `Attach the policy to a waypoint with \`targetRefs\` (kind \`Service\` for one service, or kind \`Gateway\` for the waypoint itself) and make sure the service uses that waypoint (\`${LABEL_USE_WAYPOINT}\`). Keep only L4 attributes in selector policies.`,
     },
     examples: {
       valid: [

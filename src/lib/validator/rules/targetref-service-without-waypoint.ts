@@ -2,7 +2,7 @@ import type { Resource } from '../../model/types.ts';
 import type { Rule, RuleContext } from '../rule.ts';
 import { ambientNamespace, documents, workload } from '../effect-context.ts';
 import { y } from '../testing-yaml.ts';
-import { targetRefPath, targetRefs, type TargetRef } from '../../ambient/index.ts';
+import { LABEL_USE_WAYPOINT, type TargetRef, targetRefPath, targetRefs } from '../../ambient/index.ts';
 import { authorizationPolicies, serviceNamed, serviceWaypoint } from './helpers.ts';
 
 // Evidence: istio/istio pilot/pkg/serviceregistry/ambient (policy attachment): a targetRefs policy only reaches the
@@ -43,7 +43,7 @@ export const rule: Rule = {
       summary:
         'Policies with `targetRefs` are applied only by waypoints. If the targeted Service has no usable waypoint, no proxy ever loads the policy: an AuthorizationPolicy does not protect the service, a RequestAuthentication validates nothing.',
       details: [
-        'ztunnel never receives `targetRefs` policies, and a Service reaches a waypoint only through the `istio.io/use-waypoint` label (on the Service or its Namespace) naming a waypoint that exists, is ready and serves service traffic. Otherwise the policy status shows `AncestorNotBound`, and traffic flows as if the policy did not exist.',
+        `ztunnel never receives \`targetRefs\` policies, and a Service reaches a waypoint only through the \`${LABEL_USE_WAYPOINT}\` label (on the Service or its Namespace) naming a waypoint that exists, is ready and serves service traffic. Otherwise the policy status shows \`AncestorNotBound\`, and traffic flows as if the policy did not exist.`,
         '',
         'This is the most dangerous failure after a migration: a DENY policy converted to `targetRefs` protects nothing until the waypoint is in place. The rule only checks Services and ServiceEntries present in the manifests.',
       ].join('\n'),

@@ -1,7 +1,7 @@
 import { getArray, getObject } from '../../model/access.ts';
 import type { Rule } from '../rule.ts';
 import { y } from '../testing-yaml.ts';
-import { hasTargetRefs } from '../../ambient/index.ts';
+import { hasTargetRefs, LABEL_USE_WAYPOINT } from '../../ambient/index.ts';
 import { isGroup, serviceWaypoint, servicesInNamespace } from './helpers.ts';
 
 // Evidence: ztunnel emits L4 metrics and access logs only (no tracing support in istio/ztunnel); spans come from
@@ -20,7 +20,7 @@ export const rule: Rule = {
         '',
         "The rule reports a namespace-wide Telemetry with `tracing` when none of the namespace's Services in the manifests is bound to a usable waypoint. Telemetry in the root namespace (mesh-wide) is not reported.",
       ].join('\n'),
-      fix: 'Deploy a waypoint for the namespace and bind the Services (`istio.io/use-waypoint`), and attach the Telemetry to it with `targetRefs`; or accept that only ingress traffic is traced.',
+      fix: `Deploy a waypoint for the namespace and bind the Services (\`${LABEL_USE_WAYPOINT}\`), and attach the Telemetry to it with \`targetRefs\`; or accept that only ingress traffic is traced.`,
     },
     examples: {
       valid: [

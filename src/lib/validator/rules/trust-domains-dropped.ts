@@ -2,7 +2,7 @@ import { getArray, getObject } from '../../model/access.ts';
 import type { Rule } from '../rule.ts';
 import { ambientNamespace, documents, workload } from '../effect-context.ts';
 import { y } from '../testing-yaml.ts';
-import { isZtunnelIgnoredSourceField, ZTUNNEL_IGNORED_SOURCE_FIELDS } from '../../ambient/index.ts';
+import { ANNOTATION_DRY_RUN, isZtunnelIgnoredSourceField, ZTUNNEL_IGNORED_SOURCE_FIELDS } from '../../ambient/index.ts';
 import type { JsonObject } from '../../model/types.ts';
 import { authorizationPolicies, l7Uses, scopeIsAmbient, USES_DROPPED_SOURCE } from './helpers.ts';
 
@@ -25,7 +25,7 @@ export const rule: Rule = {
         '- **ALLOW**: `from: [{source: {trustDomains: ["partner.example"], namespaces: ["shop"]}}]` admits `shop` callers from **every** trust domain. A source with only `trustDomains` admits everyone, plaintext callers included (reported as an error).',
         '- **DENY**: the rule denies callers of every trust domain that match its other conditions. A source with only `trustDomains` or `notTrustDomains` denies **every** caller (reported as an error).',
         '',
-        'Policies annotated `istio.io/dry-run` are not enforced and are not reported. Policies with `targetRefs` are enforced by a waypoint (Envoy), which does match trust domains.',
+        `Policies annotated \`${ANNOTATION_DRY_RUN}\` are not enforced and are not reported. Policies with \`targetRefs\` are enforced by a waypoint (Envoy), which does match trust domains.`,
       ].join('\n'),
       fix: 'Express the condition with `principals` (which include the trust domain: `partner.example/ns/shop/sa/client`), or attach the policy to a waypoint with `targetRefs`, where Envoy checks trust domains.',
     },
