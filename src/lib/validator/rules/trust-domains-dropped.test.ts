@@ -40,11 +40,12 @@ describe(ID, () => {
   });
   // istio/istio release-1.31 pilot/pkg/serviceregistry/ambient/authorization.go handleRule: the source match is
   // built from ipBlocks, namespaces, serviceAccounts and principals only, and httpSources does not list
-  // trustDomains — a source with nothing else becomes an empty match, which matches every connection.
-  it('a source with only trust-domain fields matches every caller: an error for ALLOW and DENY', () => {
+  // trustDomains — a source with nothing else becomes an empty match, which ztunnel never matches (src/rbac.rs
+  // Authorization::matches skips empty matches).
+  it('a source with only trust-domain fields never matches: an error for ALLOW (admits nobody), a warning for DENY', () => {
     const sev = (yaml: string) => findingsFor(ID, yaml).map((f) => `${f.line} ${f.severity}`);
     expect(sev(ap('ALLOW', '        trustDomains: [td]'))).toEqual(['9 error']);
-    expect(sev(ap('DENY', '        notTrustDomains: [td]'))).toEqual(['9 error']);
+    expect(sev(ap('DENY', '        notTrustDomains: [td]'))).toEqual(['9 warning']);
     expect(sev(ap('ALLOW', '        namespaces: [shop]', '        trustDomains: [td]'))).toEqual(['10 warning']);
   });
   // release-1.31 A/authorization.go convertAuthorizationPolicy: a dry-run policy is not sent to ztunnel unless

@@ -9,8 +9,8 @@ import { authorizationPolicies, l7Uses, scopeIsAmbient, USES_DROPPED_SOURCE } fr
 // Evidence: istio/istio release-1.31 (also release-1.30 and master) pilot/pkg/serviceregistry/ambient/
 // authorization.go: handleRule builds each ztunnel source match from ipBlocks, namespaces, serviceAccounts and
 // principals only, and httpSources (the unsupported-field report) does not list trustDomains. The field is neither
-// enforced nor reported: the rule gets broader (SEMANTICS §3 [rev]). A source left with no other field is an empty
-// match, which ztunnel (src/rbac.rs) treats as matching every connection.
+// enforced nor reported: the rule gets broader (SEMANTICS §3 [rev]). A source left with no other field becomes an
+// empty match, which ztunnel (src/rbac.rs Authorization::matches: `if mg.is_empty() { continue; }`) never matches.
 export const rule: Rule = {
   meta: {
     id: 'trust-domains-dropped',
@@ -18,12 +18,12 @@ export const rule: Rule = {
     description: 'trustDomains / notTrustDomains in a policy enforced by ztunnel are silently ignored.',
     docs: {
       summary:
-        'ztunnel has no trust-domain match and istiod drops `trustDomains` / `notTrustDomains` without a word, so the rule is enforced as if the field were not there: an ALLOW admits callers of every trust domain, a DENY denies them all. With nothing else in that source, the rule matches every caller.',
+        'ztunnel has no trust-domain match and istiod drops `trustDomains` / `notTrustDomains` without a word, so the rule is enforced as if the field were not there: an ALLOW admits matching callers of every trust domain, a DENY denies them all. A source with nothing else becomes an empty match, which never matches.',
       details: [
         'Selector, namespace-wide and mesh-wide AuthorizationPolicies are translated into ztunnel rules. The translation keeps principals, namespaces, IP blocks, service accounts and ports; `trustDomains` and `notTrustDomains` are neither converted nor listed as unsupported (unlike the HTTP attributes), so the policy is accepted and the status condition says nothing.',
         '',
-        '- **ALLOW**: `from: [{source: {trustDomains: ["partner.example"], namespaces: ["shop"]}}]` admits `shop` callers from **every** trust domain. A source with only `trustDomains` admits everyone, plaintext callers included (reported as an error).',
-        '- **DENY**: the rule denies callers of every trust domain that match its other conditions. A source with only `trustDomains` or `notTrustDomains` denies **every** caller (reported as an error).',
+        '- **ALLOW**: `from: [{source: {trustDomains: ["partner.example"], namespaces: ["shop"]}}]` admits `shop` callers from **every** trust domain. A source with only `trustDomains` becomes an empty match, which ztunnel never matches: that source admits nobody, and if it was the only way in, callers are denied (reported as an error).',
+        '- **DENY**: the rule denies callers of every trust domain that match its other conditions. A source with only `trustDomains` or `notTrustDomains` never matches, so it denies nobody.',
         '',
         `Policies annotated \`${ANNOTATION_DRY_RUN}\` are not enforced and are not reported. Policies with \`targetRefs\` are enforced by a waypoint (Envoy), which does match trust domains.`,
       ].join('\n'),
@@ -105,11 +105,11 @@ export const rule: Rule = {
             ctx.report({
               resource: r,
               path: ['spec', 'rules', i, 'from', j, 'source', k],
-              severity: alone ? 'error' : 'warning',
+              severity: alone && action === 'ALLOW' ? 'error' : 'warning',
               message:
                 action === 'ALLOW'
-                  ? `ztunnel ignores ${k} (istiod neither converts nor reports it): ${alone ? 'with nothing else in this source, the rule admits every caller' : 'the rule admits matching callers of every trust domain'}.`
-                  : `ztunnel ignores ${k} (istiod neither converts nor reports it): ${alone ? 'with nothing else in this source, the rule denies every caller' : 'the rule denies matching callers of every trust domain'}.`,
+                  ? `ztunnel ignores ${k} (istiod neither converts nor reports it): ${alone ? 'with nothing else in this source it is an empty match, which never matches, so this source admits nobody' : 'the rule admits matching callers of every trust domain'}.`
+                  : `ztunnel ignores ${k} (istiod neither converts nor reports it): ${alone ? 'with nothing else in this source it is an empty match, which never matches, so this source denies nobody' : 'the rule denies matching callers of every trust domain'}.`,
               fix: 'Put the trust domain into principals (td/ns/NS/sa/SA), or enforce the policy at a waypoint with targetRefs.',
             });
           }
