@@ -2,6 +2,7 @@
 // simulator) and `lab down`. Every side effect goes through RealDeps, so the orchestration (order of actions,
 // cleanup on failure and on signals, verdicts) is unit-tested with fakes; the fakes never stand in for a cluster
 // anywhere else.
+import { ANNOTATION_SIDECAR_STATUS } from '../../src/lib/ambient/labels.ts';
 import type { LoadedLab } from '../load.ts';
 import type { LabCheck, RequestCheck } from '../schema.ts';
 import type { ContainerLayer, Toolbox } from './docker.ts';
@@ -395,7 +396,7 @@ export async function runRealCheck(kube: KubeOps, c: LabCheck): Promise<RealOutc
       const pods = await kube.podsOf(ns, name);
       if (pods.length === 0) return { mismatches: [], error: `no pods for ${c.workload}` };
       const modes = pods.map((p) =>
-        p.annotations['sidecar.istio.io/status']
+        p.annotations[ANNOTATION_SIDECAR_STATUS]
           ? 'sidecar'
           : p.annotations['ambient.istio.io/redirection'] === 'enabled'
             ? 'ambient'

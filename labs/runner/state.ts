@@ -1,6 +1,7 @@
 // What the cluster should hold after each step: the lab's setup manifests, then every step's `apply` in order
 // (a later object replaces an earlier one with the same kind/namespace/name, like `kubectl apply`), minus `remove`.
 // Pure: used by the dry-run, by `lab check` (expected state) and by the browser version of the labs.
+import { objectKey } from '../../src/lib/ambient/identity.ts';
 import { parseAllDocuments } from 'yaml';
 import { parseManifests } from '../../src/lib/model/parse.ts';
 import type { ModelIssue, Resource, SourceInput } from '../../src/lib/model/types.ts';
@@ -26,11 +27,6 @@ export interface StepState {
   readonly issues: readonly ModelIssue[];
 }
 
-export function resourceKey(r: Pick<Resource, 'apiVersion' | 'kind' | 'namespace' | 'name'>): string {
-  const group = r.apiVersion.includes('/') ? r.apiVersion.slice(0, r.apiVersion.lastIndexOf('/')) : '';
-  return `${group}/${r.kind}/${r.namespace}/${r.name}`;
-}
-
 interface Applied {
   readonly input: SourceInput;
   readonly resources: readonly Resource[];
@@ -46,7 +42,7 @@ export function stepStates(lab: Lab, manifest: (ref: string) => ManifestText): S
       const input = { file: m.file, text: m.text };
       const parsed = parseManifests(input);
       applied.push({ input, resources: parsed.resources });
-      for (const r of parsed.resources) removed.delete(resourceKey(r));
+      for (const r of parsed.resources) removed.delete(objectKey(r));
     }
   };
   const states: StepState[] = [];
@@ -56,7 +52,7 @@ export function stepStates(lab: Lab, manifest: (ref: string) => ManifestText): S
     apply(step.apply);
     for (const ref of step.remove) {
       const m = manifest(ref);
-      for (const r of parseManifests({ file: m.file, text: m.text }).resources) removed.add(resourceKey(r));
+      for (const r of parseManifests({ file: m.file, text: m.text }).resources) removed.add(objectKey(r));
     }
     states.push(snapshot(i + 1, applied, removed));
   });
@@ -77,10 +73,10 @@ export function composeInputs(inputs: readonly SourceInput[]): Omit<StepState, '
 function snapshot(step: number, applied: readonly Applied[], removed: ReadonlySet<string>): StepState {
   // The last application of each key wins.
   const last = new Map<string, Resource>();
-  for (const a of applied) for (const r of a.resources) last.set(resourceKey(r), r);
+  for (const a of applied) for (const r of a.resources) last.set(objectKey(r), r);
   const inputs: SourceInput[] = [];
   for (const a of applied) {
-    const drop = a.resources.filter((r) => removed.has(resourceKey(r)) || last.get(resourceKey(r)) !== r);
+    const drop = a.resources.filter((r) => removed.has(objectKey(r)) || last.get(objectKey(r)) !== r);
     inputs.push(drop.length === 0 ? a.input : { file: a.input.file, text: blank(String(a.input.text), drop) });
   }
   const parsed = parseManifests(inputs);
@@ -89,7 +85,7 @@ function snapshot(step: number, applied: readonly Applied[], removed: ReadonlySe
 
 /** Replace the lines of each dropped object with comment lines, keeping every other line where it was. */
 function blank(text: string, drop: readonly Resource[]): string {
-  const keys = new Set(drop.map(resourceKey));
+  const keys = new Set(drop.map(objectKey));
   const lines = text.split('\n');
   const lineOf = lineIndex(text);
   for (const doc of parseAllDocuments(text)) {
@@ -98,7 +94,7 @@ function blank(text: string, drop: readonly Resource[]): string {
     if (!js || typeof js !== 'object' || Array.isArray(js)) continue;
     const o = js as Record<string, unknown>;
     const meta = (o.metadata ?? {}) as Record<string, unknown>;
-    const key = resourceKey({
+    const key = objectKey({
       apiVersion: String(o.apiVersion ?? ''),
       kind: String(o.kind ?? ''),
       namespace: typeof meta.namespace === 'string' && meta.namespace ? meta.namespace : 'default',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { stepStates, resourceKey } from '../../labs/runner/state.ts';
+import { objectKey } from '../../src/lib/ambient/identity.ts';
+import { stepStates } from '../../labs/runner/state.ts';
 import type { Lab } from '../../labs/schema.ts';
 import { labSchema } from '../../labs/schema.ts';
 
@@ -75,17 +76,26 @@ describe('stepStates', () => {
   });
 
   it('remove deletes the objects of a manifest from later states', () => {
-    expect(states[2]!.resources.map(resourceKey)).toEqual(['/Namespace/default/shop']);
-    expect(states[1]!.resources.map(resourceKey).sort()).toEqual(['/Namespace/default/shop', '/Service/shop/web']);
+    const key = (kind: string, namespace: string, name: string) =>
+      objectKey({ apiVersion: 'v1', kind, namespace, name });
+    expect(states[2]!.resources.map(objectKey)).toEqual([key('Namespace', 'default', 'shop')]);
+    expect(states[1]!.resources.map(objectKey).sort()).toEqual(
+      [key('Namespace', 'default', 'shop'), key('Service', 'shop', 'web')].sort(),
+    );
   });
 
   it('keys by API group, kind, namespace and name', () => {
-    expect(
-      resourceKey({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', namespace: 'a', name: 'b' }),
-    ).toBe('gateway.networking.k8s.io/Gateway/a/b');
-    expect(
-      resourceKey({ apiVersion: 'gateway.networking.k8s.io/v1beta1', kind: 'Gateway', namespace: 'a', name: 'b' }),
-    ).toBe('gateway.networking.k8s.io/Gateway/a/b');
+    const v1 = objectKey({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', namespace: 'a', name: 'b' });
+    const beta = objectKey({
+      apiVersion: 'gateway.networking.k8s.io/v1beta1',
+      kind: 'Gateway',
+      namespace: 'a',
+      name: 'b',
+    });
+    expect(v1).toBe(beta);
+    expect(v1).not.toBe(
+      objectKey({ apiVersion: 'networking.istio.io/v1', kind: 'Gateway', namespace: 'a', name: 'b' }),
+    );
   });
 });
 
