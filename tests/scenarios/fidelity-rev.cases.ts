@@ -135,4 +135,10 @@ export const cases: readonly ScenarioCase[] = [
     request: { from: 'fid/client', to: 'acme-broken' },
     expect: { verdict: 'error', status: null, waypoint: 'fid/acme-http-only' },
   },
+  {
+    name: 'an agentgateway waypoint (1.31) applies Gateway API routes but not AuthorizationPolicy',
+    source: 'SEMANTICS §2 [rev]; istio.io docs/ambient/usage/agentgateway (configured only through Gateway API routes)',
+    request: { from: 'fid/client', to: 'agent', method: 'POST' },
+    expect: { verdict: 'allowed', status: 200, waypoint: 'fid/agw', backends: ['fid/capital'] },
+  },
 ];

@@ -28,6 +28,12 @@ export const ANNOTATION_WAYPOINT_INBOUND_BINDING = 'ambient.istio.io/waypoint-in
 export const DATAPLANE_AMBIENT = 'ambient';
 export const DATAPLANE_NONE = 'none';
 export const WAYPOINT_CLASS = 'istio-waypoint';
+/**
+ * 1.31's experimental agentgateway waypoint class (behind PILOT_ENABLE_AGENTGATEWAY): configured only through
+ * Gateway API routes, so AuthorizationPolicy, RequestAuthentication, VirtualService and DestinationRule do not
+ * apply to it (istio.io docs/ambient/usage/agentgateway; SEMANTICS §2 [rev]).
+ */
+export const AGENTGATEWAY_WAYPOINT_CLASS = 'istio-agentgateway-waypoint';
 export const HBONE_PORT = 15008;
 export const DEFAULT_ROOT_NAMESPACE = 'istio-system';
 export const DEFAULT_TRUST_DOMAIN = 'cluster.local';

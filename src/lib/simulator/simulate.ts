@@ -10,6 +10,7 @@ import { tokenFrom, validateJwt, validateJwtSync } from './jwt.ts';
 import type { JwtOutcome } from './jwt.ts';
 import { buildMesh } from '../model/mesh.ts';
 import {
+  AGENTGATEWAY_WAYPOINT_CLASS,
   ANNOTATION_GATEWAY_SERVICE_ACCOUNT,
   DEFAULT_TRUST_DOMAIN,
   ingressUseWaypoint,
@@ -400,6 +401,11 @@ function run(mesh: Mesh, req: SimRequest, opts: SimOptions, verified?: JwtOutcom
     }
   }
   const clientScope: RouteScope = { at: 'client', clientNamespace: client.namespace };
+  const waypointScope = (wp: Waypoint): RouteScope => ({
+    at: 'waypoint',
+    waypointNamespace: wp.namespace,
+    clientNamespace: client.namespace,
+  });
   if (dest.kind === 'service' && !waypoint) {
     const svc = dest.service;
     const unbound = [
@@ -450,12 +456,14 @@ function run(mesh: Mesh, req: SimRequest, opts: SimOptions, verified?: JwtOutcom
     decisions: Decision[],
     notes: string[],
     wp: Waypoint | undefined,
+    /** An agentgateway waypoint: Gateway API routes only. */
+    gatewayApiOnly = false,
   ): SimResult | undefined => {
     notes.push(...unusedRouteNotes(mesh, svc, servicePort, scope, tcp, true));
     let ro: RouteOutcome;
     if (http) {
       const view = { method, path, query, headers, clientNamespace: client.namespace, servicePort };
-      const vss = virtualServicesFor(mesh, svc, scope);
+      const vss = gatewayApiOnly ? [] : virtualServicesFor(mesh, svc, scope);
       const httpRoutes = routesFor(mesh, svc, servicePort, scope).routes;
       if (vss.length && httpRoutes.length)
         notes.push(
@@ -527,6 +535,20 @@ function run(mesh: Mesh, req: SimRequest, opts: SimOptions, verified?: JwtOutcom
       dest.kind === 'service'
         ? { kind: dest.service.kind, namespace: dest.service.namespace, name: dest.service.name }
         : undefined;
+    const agentgateway = wp.gatewayClassName === AGENTGATEWAY_WAYPOINT_CLASS;
+    if (agentgateway) {
+      const unused = [
+        ...policiesForWaypoint(mesh, 'RequestAuthentication', wp, svcRef),
+        ...policiesForWaypoint(mesh, 'AuthorizationPolicy', wp, svcRef),
+      ].map((p) => `${p.resource.kind} ${p.resource.namespace}/${p.resource.name}`);
+      if (dest.kind === 'service')
+        for (const r of virtualServicesFor(mesh, dest.service, waypointScope(wp)))
+          unused.push(`VirtualService ${r.namespace}/${r.name}`);
+      if (unused.length)
+        notes.push(
+          `${unused.join(', ')} do${unused.length > 1 ? '' : 'es'} not apply: an ${AGENTGATEWAY_WAYPOINT_CLASS} waypoint (1.31, experimental) is configured only through Gateway API routes`,
+        );
+    }
     const stray = routesOnWaypointGateway(mesh, wp.namespace, wp.name, [
       ...(dest.kind === 'service' ? [dest.service.namespace] : []),
       ...(client.namespace ? [client.namespace] : []),
@@ -547,7 +569,9 @@ function run(mesh: Mesh, req: SimRequest, opts: SimOptions, verified?: JwtOutcom
       );
     let auth: JwtAuth | undefined;
     if (http) {
-      const ras = policiesForWaypoint(mesh, 'RequestAuthentication', wp, svcRef).map((p) => p.resource);
+      const ras = agentgateway
+        ? []
+        : policiesForWaypoint(mesh, 'RequestAuthentication', wp, svcRef).map((p) => p.resource);
       const rules = ras.flatMap((r) =>
         getArray(r.obj, ['spec', 'jwtRules']).map((rule) => ({ rule: getObject(rule, []) ?? {} })),
       );
@@ -597,7 +621,11 @@ function run(mesh: Mesh, req: SimRequest, opts: SimOptions, verified?: JwtOutcom
       ...(client.workload?.ip ? { remoteIp: client.workload.ip } : {}),
       ...(auth ? { auth } : {}),
     };
-    const az = evaluate(policiesForWaypoint(mesh, 'AuthorizationPolicy', wp, svcRef), areq, 'waypoint');
+    const az = evaluate(
+      agentgateway ? [] : policiesForWaypoint(mesh, 'AuthorizationPolicy', wp, svcRef),
+      areq,
+      'waypoint',
+    );
     decisions.push(...az.decisions);
     notes.push(...az.notes);
     if (!az.allowed) {
@@ -607,14 +635,7 @@ function run(mesh: Mesh, req: SimRequest, opts: SimOptions, verified?: JwtOutcom
     t.allowedBy ??= az.decidedBy;
 
     if (dest.kind === 'service') {
-      const done = routeAt(
-        dest.service,
-        dest.port,
-        { at: 'waypoint', waypointNamespace: wp.namespace, clientNamespace: client.namespace },
-        decisions,
-        notes,
-        wp,
-      );
+      const done = routeAt(dest.service, dest.port, waypointScope(wp), decisions, notes, wp, agentgateway);
       if (done) return done;
     }
   } else if (dest.kind === 'service' && sidecarHop) {
