@@ -39,3 +39,18 @@ describe(ID, () => {
     expect(linesFor(ID, other + route('  - {name: gw}'))).toEqual([]);
   });
 });
+
+describe(`${ID}: third-party waypoints`, () => {
+  // SEMANTICS §2 [rev]: a Gateway of any class named by use-waypoint is a waypoint (release-1.31 A/waypoints.go),
+  // but only Istio's own waypoint classes are programmed by istiod, which converts no Gateway-parent route for them.
+  it('a route on a third-party-class waypoint Gateway is not reported', () => {
+    const svc = y(
+      'apiVersion: v1',
+      'kind: Service',
+      'metadata: {name: cart, namespace: shop, labels: {istio.io/use-waypoint: gw}}',
+      'spec: {ports: [{port: 80}]}',
+      '---',
+    );
+    expect(linesFor(ID, svc + gw('example-waypoint') + route('  - name: gw'))).toEqual([]);
+  });
+});

@@ -116,3 +116,25 @@ describe(`${ID} agrees with the simulator`, () => {
     expect(await run('DNS')).toEqual({ severities: ['info'], waypoint: { namespace: 'shop', name: 'waypoint' } });
   });
 });
+
+// istio/istio pkg/config/analysis/analyzers/testdata/serviceentry-address-allocated.yaml: resolution NONE with
+// allocated addresses in its status. release-1.31 ip_autoallocation.go neither assigns nor uses them for NONE.
+describe(`${ID}: stale status addresses`, () => {
+  it('a NONE entry with addresses in its status is still reported, and the message says they are stale', () => {
+    const f = findingsFor(
+      ID,
+      y(
+        'apiVersion: networking.istio.io/v1',
+        'kind: ServiceEntry',
+        'metadata: {name: db, namespace: shop}',
+        'spec:',
+        '  hosts: [db.example.com]',
+        '  ports: [{name: tcp, number: 5432, protocol: TCP}]',
+        'status:',
+        '  addresses: [{host: db.example.com, value: 240.240.0.1}]',
+      ),
+    );
+    expect(f.map((x) => [x.line, x.severity])).toEqual([[6, 'warning']]);
+    expect(f[0]!.message).toContain('stale');
+  });
+});

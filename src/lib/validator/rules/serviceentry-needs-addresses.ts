@@ -95,11 +95,18 @@ export const rule: Rule = {
         });
         continue;
       }
+      // Addresses istiod allocated earlier stay in the status until its allocator clears them; they are not used
+      // (release-1.31 pilot/pkg/networking/serviceentry/ip_autoallocation.go: NONE and the opt-out neither "assign"
+      // nor "use" them; pilot/pkg/controllers/ipallocate clearStaleAddresses).
+      const stale =
+        getArray(r.obj, ['status', 'addresses']).length > 0
+          ? ' (the addresses in its status are stale: istiod does not use them and clears them)'
+          : '';
       if (bound) {
         ctx.report({
           resource: r,
           path: ['metadata', 'labels', LABEL_USE_WAYPOINT],
-          message: `This ServiceEntry asks for waypoint ${waypoint} but has no addresses, and istiod allocates none because ${none.reason}: ztunnel cannot recognise its traffic, which goes direct and bypasses the waypoint.`,
+          message: `This ServiceEntry asks for waypoint ${waypoint} but has no addresses, and istiod allocates none because ${none.reason}${stale}: ztunnel cannot recognise its traffic, which goes direct and bypasses the waypoint.`,
           fix: 'Add addresses (a reserved VIP), or set resolution: DNS so istiod allocates one.',
         });
         continue;
@@ -108,7 +115,7 @@ export const rule: Rule = {
       ctx.report({
         resource: r,
         path: protocol !== undefined ? ['spec', 'ports', tcp, 'protocol'] : ['spec', 'ports', tcp],
-        message: `Port ${String(getString(ports[tcp], ['name']) ?? tcp)} is ${protocol ?? 'TCP (no protocol given)'}, but the ServiceEntry has no addresses and istiod allocates none because ${none.reason}: TCP traffic can only be matched by destination IP, so it is not captured for this entry.`,
+        message: `Port ${String(getString(ports[tcp], ['name']) ?? tcp)} is ${protocol ?? 'TCP (no protocol given)'}, but the ServiceEntry has no addresses and istiod allocates none because ${none.reason}${stale}: TCP traffic can only be matched by destination IP, so it is not captured for this entry.`,
         fix: 'Add addresses, set resolution: DNS so istiod allocates one, or declare an HTTP/TLS protocol if the port carries one.',
       });
     }

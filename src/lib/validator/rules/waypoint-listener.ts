@@ -19,7 +19,7 @@ import { isGatewayApi } from './helpers.ts';
 // listener on port 15008 with protocol HBONE" (unexpectedWaypointListener; testdata waypoint.status.yaml.golden).
 // A third-party class named by istio.io/use-waypoint is a waypoint too (A/waypoints.go), but its controller
 // decides its listeners, so it is not checked here. SEMANTICS §2 [rev].
-const ISTIO_WAYPOINT_CLASSES: ReadonlySet<string> = new Set([WAYPOINT_CLASS, 'istio-agentgateway-waypoint']);
+export const ISTIO_WAYPOINT_CLASSES: ReadonlySet<string> = new Set([WAYPOINT_CLASS, 'istio-agentgateway-waypoint']);
 
 const protocolHbone = 'HBONE';
 /** The protocol Istio accepts on a waypoint listener (upstream unexpectedWaypointListener). */
