@@ -26,6 +26,8 @@ export const rule: Rule = {
         '',
         "istiod's validating webhook adds a few rules of its own, such as rejecting a DENY AuthorizationPolicy without rules; those are reported here too.",
         '',
+        "What the API server sets aside before validating is set aside here too, so `kubectl get -o yaml` output lints like the manifest it came from: `status` (a subresource that `kubectl apply` ignores; the other checks still read it, for example a waypoint's `status.addresses`), the metadata the server writes (`managedFields`, `resourceVersion`, `uid`, `generation`, `creationTimestamp`), and fields set to `null`, which count as absent (`selector: null` next to `targetRefs` is not two attachments). A field unknown to the schema is still reported when it is `null`.",
+        '',
         'Kinds outside the Istio, Gateway API and core Kubernetes groups are not checked structurally.',
       ].join('\n'),
       fix: 'Change the field named in the message. For an unknown field, check the spelling and the indentation (a field indented under the wrong parent is unknown there). For an unserved version, use the version the message lists.',
