@@ -349,7 +349,9 @@ function acceptValue(value: unknown, doc: DocNodes, ctx: DocContext): void {
     });
     return;
   }
-  acceptObject(value as JsonObject, [], doc, ctx, new Set());
+  const obj = value as JsonObject;
+  if (isList(obj)) acceptObject(obj, [], doc, ctx, new Set());
+  else addResource(obj, [], doc, ctx);
 }
 
 /**

@@ -1,0 +1,142 @@
+// Hostile inputs (issue #15): each must cost about what a benign input of the same size and the same YAML
+// features costs (target ≤ 3×), where it used to cost seconds to minutes. Every case is one entry of CASES: a
+// section adds its own entries (name, the two inputs, what to run) and the loop below measures them all alike.
+import { lint } from '../src/lib/validator/index.ts';
+import {
+  aliasesOfEmpty,
+  blockScalarWideMap,
+  dashStaircase,
+  invalidUtf8,
+  manyAliases,
+  nestedListOf,
+  plainManifests,
+  quoteInContinuation,
+  quoteThenBrackets,
+} from '../tests/hostile/parse-inputs.ts';
+import { REGEX_CASES } from './hostile-regex.ts';
+import type { Bench, BenchResult } from './harness.ts';
+
+export interface HostileCase {
+  readonly section: string;
+  readonly name: string;
+  /** Both inputs, built once before timing. */
+  readonly inputs: () => { readonly hostile: unknown; readonly benign: unknown };
+  /** What is timed, on either input. */
+  readonly run: (input: unknown) => void;
+  /** Ratio hostile / benign not to exceed (default 3). */
+  readonly target?: number;
+}
+
+const lintText = (text: unknown) => void lint({ file: 'bench.yaml', text: text as string | Uint8Array });
+
+/** Benign twin for inputs that are refused early: ordinary manifests of the same length. */
+const withPlainTwin = (hostile: string) => ({ hostile, benign: plainManifests(hostile.length) });
+
+export const CASES: HostileCase[] = [
+  {
+    section: 'parse',
+    name: 'one invalid UTF-8 byte near the end of 457 KB',
+    inputs: () => invalidUtf8(),
+    run: lintText,
+  },
+  {
+    section: 'parse',
+    name: '900 aliases + 20,000 keys',
+    inputs: () => manyAliases(),
+    run: lintText,
+  },
+  {
+    section: 'parse',
+    name: '300 aliases of 300 aliases of an empty collection + 20,000 keys',
+    inputs: () => aliasesOfEmpty(),
+    run: lintText,
+  },
+  {
+    section: 'parse',
+    name: 'a block scalar + a map of 50,000 keys',
+    inputs: () => blockScalarWideMap(),
+    run: lintText,
+  },
+  {
+    section: 'parse',
+    name: 'the same wide map with a duplicate key at its end',
+    inputs: () => {
+      const { duplicate, benign } = blockScalarWideMap();
+      return { hostile: duplicate, benign };
+    },
+    run: lintText,
+  },
+  {
+    section: 'parse',
+    name: "`name: b 'c` + a million `[`",
+    inputs: () => withPlainTwin(quoteThenBrackets()),
+    run: lintText,
+  },
+  {
+    section: 'parse',
+    name: 'a quote in a plain scalar continuation line + 100,000 `[`',
+    inputs: () => withPlainTwin(quoteInContinuation()),
+    run: lintText,
+  },
+  {
+    section: 'parse',
+    name: '3,000 lines holding only `-`, each indented further',
+    inputs: () => withPlainTwin(dashStaircase(3000)),
+    run: lintText,
+  },
+  {
+    section: 'parse',
+    name: '2,000 policies in a List in a List in a List (vs. as documents)',
+    inputs: () => nestedListOf(2000),
+    run: lintText,
+  },
+];
+
+// The regex section (tests/hostile/regex-inputs.ts): its cases live in hostile-regex.ts.
+CASES.push(...REGEX_CASES);
+
+/** CPU milliseconds of this process spent in fn (the machines are shared: wall time includes waiting for a core). */
+function cpuMs(fn: () => void): number {
+  const c0 = process.cpuUsage();
+  fn();
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / 1000;
+}
+
+const RUNS = 5;
+
+const bench: Bench = async () => {
+  const only = process.env.HOSTILE_SECTION;
+  const results: BenchResult[] = [];
+  for (const c of CASES) {
+    if (only && c.section !== only) continue;
+    const { hostile, benign } = c.inputs();
+    c.run(hostile);
+    c.run(benign);
+    // Best of interleaved runs: drift on a loaded machine hits both sides alike.
+    let h = Infinity;
+    let b = Infinity;
+    for (let i = 0; i < RUNS; i++) {
+      h = Math.min(
+        h,
+        cpuMs(() => c.run(hostile)),
+      );
+      b = Math.min(
+        b,
+        cpuMs(() => c.run(benign)),
+      );
+    }
+    const target = c.target ?? 3;
+    const ratio = h / Math.max(b, 0.01);
+    results.push({
+      name: `${c.section}: ${c.name}`,
+      value: h,
+      unit: 'ms CPU',
+      ratio: { value: ratio, against: `a benign input of the same size (${b.toFixed(0)} ms)`, target: `≤ ${target}×` },
+      ok: ratio <= target,
+    });
+  }
+  return results;
+};
+
+export default bench;
