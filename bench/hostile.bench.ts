@@ -14,6 +14,7 @@ import {
   quoteThenBrackets,
 } from '../tests/hostile/parse-inputs.ts';
 import { REGEX_CASES } from './hostile-regex.ts';
+import { SHARE_CASES } from './hostile-share.ts';
 import type { Bench, BenchResult } from './harness.ts';
 
 export interface HostileCase {
@@ -94,6 +95,9 @@ export const CASES: HostileCase[] = [
 
 // The regex section (tests/hostile/regex-inputs.ts): its cases live in hostile-regex.ts.
 CASES.push(...REGEX_CASES);
+
+// The share section (tests/hostile/share-inputs.ts): its cases live in hostile-share.ts.
+CASES.push(...SHARE_CASES);
 
 /** CPU milliseconds of this process spent in fn (the machines are shared: wall time includes waiting for a core). */
 function cpuMs(fn: () => void): number {
