@@ -146,7 +146,7 @@ export const rule: Rule = {
           resource: vs,
           path: ['spec', 'hosts', h.index],
           part: 'value',
-          message: `Host ${h.host} is ${hit.svc.kind} ${hit.svc.namespace}/${hit.svc.name}, served by waypoint ${hit.wp.namespace}/${hit.wp.name}, which uses only routes from ${hit.svc.namespace} and ${hit.wp.namespace}: it ignores this VirtualService from ${vs.namespace}, so it changes nothing for ambient clients (only sidecar clients apply it).`,
+          message: `Host ${h.host} is ${hit.svc.kind} ${hit.svc.namespace}/${hit.svc.name}, served by waypoint ${hit.wp.namespace}/${hit.wp.name}, which uses only routes from ${hit.svc.namespace === hit.wp.namespace ? hit.svc.namespace : `${hit.svc.namespace} and ${hit.wp.namespace}`}: it ignores this VirtualService from ${vs.namespace}, so it changes nothing for ambient clients (only sidecar clients apply it).`,
           fix: `Move the VirtualService into ${hit.svc.namespace} (or better, replace it with an HTTPRoute there).`,
         });
       }

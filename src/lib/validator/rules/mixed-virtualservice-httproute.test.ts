@@ -50,3 +50,26 @@ describe(ID, () => {
     expect(linesFor(ID, svc + route('{name: public}') + vs('reviews'))).toEqual([]);
   });
 });
+
+describe(`${ID}: VirtualServices the waypoint ignores`, () => {
+  // listener_waypoint.go getVirtualServiceForWaypoint: only the Service's and the waypoint's namespaces count, so a
+  // VirtualService from a client namespace is not concatenated with anything (consumer-route-ignored-by-waypoint).
+  it('a VirtualService from a third namespace is not reported as mixed', () => {
+    const bound = svc.replace('namespace: bookinfo}', 'namespace: bookinfo, labels: {istio.io/use-waypoint: wp}}');
+    const wp = y(
+      'apiVersion: gateway.networking.k8s.io/v1',
+      'kind: Gateway',
+      'metadata: {name: wp, namespace: bookinfo}',
+      'spec: {gatewayClassName: istio-waypoint, listeners: [{name: mesh, port: 15008, protocol: HBONE}]}',
+      '---',
+    );
+    const client = vs('reviews.bookinfo.svc.cluster.local').replace('namespace: bookinfo', 'namespace: frontend');
+    expect(linesFor(ID, bound + wp + route('{group: "", kind: Service, name: reviews}') + client)).toEqual([]);
+    expect(
+      linesFor(
+        ID,
+        bound + wp + route('{group: "", kind: Service, name: reviews}') + vs('reviews.bookinfo.svc.cluster.local'),
+      ),
+    ).toEqual([23]);
+  });
+});
