@@ -2,6 +2,7 @@
 // simulator) and `lab down`. Every side effect goes through RealDeps, so the orchestration (order of actions,
 // cleanup on failure and on signals, verdicts) is unit-tested with fakes; the fakes never stand in for a cluster
 // anywhere else.
+import { buildMesh } from '../../src/lib/model/mesh.ts';
 import { ANNOTATION_SIDECAR_STATUS } from '../../src/lib/ambient/labels.ts';
 import type { LoadedLab } from '../load.ts';
 import type { LabCheck, RequestCheck } from '../schema.ts';
@@ -216,11 +217,9 @@ async function waitForWorkloads(
     return true;
   });
   const gateways = refs.flatMap((ref) =>
-    parseManifests({ file: ref, text: manifestText(loaded, ref) }).resources.filter(
-      (r) =>
-        r.kind === 'Gateway' &&
-        r.obj.spec &&
-        (r.obj.spec as { gatewayClassName?: string }).gatewayClassName === 'istio-waypoint',
+    // The lab's own waypoints, as the mesh index recognises them (src/lib/ambient/waypoints.ts).
+    buildMesh(parseManifests({ file: ref, text: manifestText(loaded, ref) }).resources).waypoints.map(
+      (w) => w.resource,
     ),
   );
   for (const g of gateways) {

@@ -148,13 +148,22 @@ const OTHER_CLUSTER_SCOPED = [
   'ValidatingWebhookConfiguration',
   'ValidatingAdmissionPolicy',
   'ValidatingAdmissionPolicyBinding',
+  'MutatingAdmissionPolicy',
+  'MutatingAdmissionPolicyBinding',
   'PriorityClass',
   'StorageClass',
   'PersistentVolume',
   'Node',
-  'APIService',
-  'CSIDriver',
   'RuntimeClass',
+  'CSIDriver',
+  'CSINode',
+  'VolumeAttachment',
+  'APIService',
+  'CertificateSigningRequest',
+  'FlowSchema',
+  'PriorityLevelConfiguration',
+  // Gateway API experimental channel (gateway.networking.x-k8s.io_xmeshes.yaml: scope Cluster).
+  'XMesh',
 ];
 const BY_KIND = new Map<string, KindInfo>(KINDS.map((k) => [k.kind, k]));
 const CLUSTER_SCOPED: ReadonlySet<string> = new Set([

@@ -1,3 +1,4 @@
+import { isClusterScoped } from '../ambient/kinds.ts';
 import type { ObjectPath, ResourceRef, SourceRange } from '../model/types.ts';
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -49,49 +50,16 @@ export function formatPath(path: ObjectPath): string {
   return out;
 }
 
-/**
- * Kinds without a namespace: naming them `ns/name` would suggest a namespace they do not have. The one list the
- * validator, its JSON and its formatters consult.
- */
-const CLUSTER_SCOPED = new Set([
-  'Namespace',
-  'GatewayClass',
-  'ClusterRole',
-  'ClusterRoleBinding',
-  'CustomResourceDefinition',
-  'IngressClass',
-  'MutatingWebhookConfiguration',
-  'ValidatingWebhookConfiguration',
-  'ValidatingAdmissionPolicy',
-  'ValidatingAdmissionPolicyBinding',
-  'PriorityClass',
-  'StorageClass',
-  'PersistentVolume',
-  'Node',
-  'RuntimeClass',
-  'CSIDriver',
-  'CSINode',
-  'VolumeAttachment',
-  'APIService',
-  'CertificateSigningRequest',
-  'FlowSchema',
-  'PriorityLevelConfiguration',
-  'MutatingAdmissionPolicy',
-  'MutatingAdmissionPolicyBinding',
-  // Gateway API experimental channel (gateway.networking.x-k8s.io_xmeshes.yaml: scope Cluster).
-  'XMesh',
-]);
-
 /** A finding's `resource` for an object (the model gives every object a namespace; see FindingResource). */
 export function findingResource(ref: ResourceRef): FindingResource {
-  return CLUSTER_SCOPED.has(ref.kind)
+  return isClusterScoped(ref.kind)
     ? { apiVersion: ref.apiVersion, kind: ref.kind, name: ref.name }
     : { apiVersion: ref.apiVersion, kind: ref.kind, namespace: ref.namespace, name: ref.name };
 }
 
 /** `Kind ns/name`, or `Kind name` for a cluster-scoped kind (the model gives every object a namespace). */
 export function resourceLabel(ref: Pick<FindingResource, 'kind' | 'namespace' | 'name'>): string {
-  return CLUSTER_SCOPED.has(ref.kind) || ref.namespace === undefined
+  return isClusterScoped(ref.kind) || ref.namespace === undefined
     ? `${ref.kind} ${ref.name}`
     : `${ref.kind} ${ref.namespace}/${ref.name}`;
 }
