@@ -67,4 +67,29 @@ describe(ID, () => {
     );
     expect(got(ns('istio.io/dataplane-mode: ambient') + ra(...sel) + dep)).toEqual([]);
   });
+  // release-1.31 pilot/pkg/model/authentication.go getConfigsForWorkload and policyattachment.go ShouldAttachPolicy:
+  // a waypoint takes a RequestAuthentication only through targetRefs, so a namespace-wide one does nothing in ambient.
+  it('a namespace-wide RequestAuthentication in an ambient namespace is reported; in the root namespace it is not', () => {
+    const ambientNs = (name: string) =>
+      y(
+        'apiVersion: v1',
+        'kind: Namespace',
+        'metadata:',
+        `  name: ${name}`,
+        '  labels: {istio.io/dataplane-mode: ambient}',
+        '---',
+      );
+    const wideRa = (name: string) =>
+      y(
+        'apiVersion: security.istio.io/v1',
+        'kind: RequestAuthentication',
+        `metadata: {name: jwt, namespace: ${name}}`,
+        'spec:',
+        '  jwtRules:',
+        '  - issuer: https://issuer.example',
+      );
+    const sev = (yaml: string) => findingsFor(ID, yaml).map((f) => `${f.line} ${f.severity}`);
+    expect(sev(ambientNs('shop') + wideRa('shop'))).toEqual(['11 warning']);
+    expect(sev(ambientNs('istio-system') + wideRa('istio-system'))).toEqual([]);
+  });
 });

@@ -3,14 +3,22 @@ import type { Resource } from '../../model/types.ts';
 import type { Rule } from '../rule.ts';
 import { documents, workload } from '../effect-context.ts';
 import { y } from '../testing-yaml.ts';
+import { hasTargetRefs } from '../../ambient/index.ts';
 import { scopeIsAmbient } from './helpers.ts';
 
 // Evidence: istio.io ambient docs and SEMANTICS §6-7: RequestAuthentication and WasmPlugin apply only at waypoints
 // and gateways via targetRefs; ztunnel emits no spans and runs no Wasm or JWT filters, so selector forms do
 // nothing for ambient pods.
-function l7Part(r: Resource): (string | number)[] | undefined {
-  if (r.kind === 'RequestAuthentication')
-    return getObject(r.obj, ['spec', 'selector']) ? ['spec', 'selector'] : undefined;
+function l7Part(r: Resource, rootNamespace: string): (string | number)[] | undefined {
+  if (r.kind === 'RequestAuthentication') {
+    if (getObject(r.obj, ['spec', 'selector'])) return ['spec', 'selector'];
+    // Namespace-wide (no selector, no targetRefs): waypoints never take it either (release-1.31
+    // pilot/pkg/model/authentication.go getConfigsForWorkload → policyattachment.go ShouldAttachPolicy returns false
+    // for a waypoint without targetRefs). The root namespace's still reaches ingress gateways: not reported.
+    if (!hasTargetRefs(r) && r.namespace !== rootNamespace && getArray(r.obj, ['spec', 'jwtRules']).length)
+      return ['spec', 'jwtRules'];
+    return undefined;
+  }
   if (r.kind === 'WasmPlugin') {
     if (getObject(r.obj, ['spec', 'selector'])) return ['spec', 'selector'];
     return undefined;
@@ -25,12 +33,12 @@ export const rule: Rule = {
     id: 'selector-policy-ignored-in-ambient',
     severity: 'warning',
     description:
-      'A RequestAuthentication, WasmPlugin or tracing Telemetry uses a workload selector: it does nothing for ambient pods.',
+      'A RequestAuthentication, WasmPlugin or tracing Telemetry uses a workload selector (or a RequestAuthentication is namespace-wide): it does nothing for ambient pods.',
     docs: {
       summary:
         'JWT validation, Wasm extensions and tracing need an L7 proxy. Ambient pods have none: ztunnel ignores these resources, and waypoints only load them through `targetRefs`. With a `selector`, the resource silently does nothing.',
       details: [
-        '- **RequestAuthentication** with `selector`: no token is validated. Combined with an AuthorizationPolicy that expects `request.auth.*`, requests are then denied (or, with only a DENY on bad tokens, allowed).',
+        '- **RequestAuthentication** with `selector`, or namespace-wide (neither `selector` nor `targetRefs`, outside the root namespace): no token is validated; waypoints load RequestAuthentication only through `targetRefs`. Combined with an AuthorizationPolicy that expects `request.auth.*`, requests are then denied (or, with only a DENY on bad tokens, allowed).',
         '- **WasmPlugin** with `selector`: the plugin is never loaded for ambient pods.',
         '- **Telemetry** with `selector` and `tracing`: ztunnel produces L4 metrics and logs, never spans; no trace is emitted for these workloads.',
         '',
@@ -90,10 +98,12 @@ export const rule: Rule = {
     for (const kind of ['RequestAuthentication', 'WasmPlugin', 'Telemetry']) {
       for (let ix = 0, list_ = ctx.mesh.byKind(kind); ix < list_.length; ix++) {
         const r = list_[ix]!;
-        const path = l7Part(r);
+        const path = l7Part(r, ctx.mesh.rootNamespace);
         if (!path) continue;
         const ambient = scopeIsAmbient(ctx.mesh, r);
         if (ambient === false) continue;
+        const wide = kind === 'RequestAuthentication' && path[1] === 'jwtRules';
+        const how = wide ? 'without selector or targetRefs' : 'with a selector';
         const what =
           kind === 'RequestAuthentication'
             ? 'no JWT is validated'
@@ -105,8 +115,8 @@ export const rule: Rule = {
           path,
           severity: ambient ? 'warning' : 'info',
           message: ambient
-            ? `${kind} with a selector does nothing for ambient workloads: ${what}. Only waypoints apply it, through targetRefs.`
-            : `${kind} with a selector does nothing for ambient workloads (${what}); if namespace ${r.namespace} is ambient, attach it with targetRefs instead.`,
+            ? `${kind} ${how} does nothing for ambient workloads: ${what}. Only waypoints apply it, through targetRefs.`
+            : `${kind} ${how} does nothing for ambient workloads (${what}); if namespace ${r.namespace} is ambient, attach it with targetRefs instead.`,
           fix: 'Use targetRefs to the waypoint (kind Service or Gateway).',
         });
       }
