@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { linesFor, y } from '../testing.ts';
+import { findingsFor, linesFor, y } from '../testing.ts';
 
 const ID = 'destinationrule-subsets-with-httproute';
 const svc = y(
@@ -52,5 +52,13 @@ describe(ID, () => {
   });
   it('no HTTPRoute: subsets are fine (VirtualService world)', () => {
     expect(linesFor(ID, svc + dr(true))).toEqual([]);
+  });
+});
+
+describe(`${ID}: TCP routes`, () => {
+  it('a TCPRoute target is reported without calling it an HTTPRoute', () => {
+    const f = findingsFor(ID, svc + routeParent.replace('kind: HTTPRoute', 'kind: TCPRoute') + dr(true));
+    expect(f.map((x) => x.line)).toEqual([19]);
+    expect(f[0]!.message).not.toMatch(/HTTP|404|500|503/);
   });
 });

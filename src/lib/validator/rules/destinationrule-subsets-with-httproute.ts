@@ -88,11 +88,12 @@ export const rule: Rule = {
     // Without a DestinationRule there is nothing to report: skip resolving every backendRef.
     if (!ctx.mesh.byKind('DestinationRule').length) return;
     const parents = routesByParentService(ctx.mesh);
-    const backends = new Set<unknown>();
+    // Service resource → kind of the first route sending to it (a TCPRoute finding must not say HTTPRoute).
+    const backends = new Map<unknown, string>();
     for (let ix = 0, list_ = routeRefs(ctx.mesh).backends; ix < list_.length; ix++) {
       const b = list_[ix]!;
       const s = refService(ctx.mesh, b);
-      if (s) backends.add(s.resource);
+      if (s && !backends.has(s.resource)) backends.set(s.resource, b.route.kind);
     }
     if (!parents.size && !backends.size) return;
     for (let ix = 0, list_ = ctx.mesh.byKind('DestinationRule'); ix < list_.length; ix++) {
@@ -105,10 +106,11 @@ export const rule: Rule = {
         .servicesForHost(host, dr.namespace)
         .find((s) => parents.has(s.resource) || backends.has(s.resource));
       if (!svc) continue;
+      const kind = parents.get(svc.resource)?.[0]?.route.kind ?? backends.get(svc.resource) ?? 'HTTPRoute';
       ctx.report({
         resource: dr,
         path: ['spec', 'subsets'],
-        message: `${svc.namespace}/${svc.name} is routed by HTTPRoute, which cannot select DestinationRule subsets: routing by these subsets does not happen.`,
+        message: `${svc.namespace}/${svc.name} is routed by ${kind}, which cannot select DestinationRule subsets: routing by these subsets does not happen.`,
         fix: 'Use one Service per version and weighted backendRefs instead of subsets.',
       });
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { linesFor, y } from '../testing.ts';
+import { findingsFor, linesFor, y } from '../testing.ts';
 
 const ID = 'httproute-parent-waypoint';
 const gw = (cls: string) =>
@@ -52,5 +52,16 @@ describe(`${ID}: third-party waypoints`, () => {
       '---',
     );
     expect(linesFor(ID, svc + gw('example-waypoint') + route('  - name: gw'))).toEqual([]);
+  });
+});
+
+describe(`${ID}: TCP routes`, () => {
+  it('a TCPRoute on the waypoint Gateway: reported without HTTP wording', () => {
+    const f = findingsFor(
+      ID,
+      gw('istio-waypoint') + route('  - name: gw').replace('kind: HTTPRoute', 'kind: TCPRoute'),
+    );
+    expect(f.map((x) => x.line)).toEqual([13]);
+    expect(f[0]!.message).not.toMatch(/HTTP|404|500|503/);
   });
 });

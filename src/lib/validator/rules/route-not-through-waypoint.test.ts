@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { linesFor, y } from '../testing.ts';
+import { findingsFor, linesFor, y } from '../testing.ts';
 
 const ID = 'route-not-through-waypoint';
 const wp = y(
@@ -74,5 +74,13 @@ describe(`${ID}: consumer routes`, () => {
       '---',
     );
     expect(linesFor(ID, foreign + svc('istio.io/use-waypoint: kgw') + route)).toEqual([]);
+  });
+});
+
+describe(`${ID}: TCP routes`, () => {
+  it('a TCPRoute finding has no HTTP wording', () => {
+    const f = findingsFor(ID, wp + svc() + route.replace('kind: HTTPRoute', 'kind: TCPRoute'));
+    expect(f.map((x) => x.line)).toEqual([21]);
+    expect(f[0]!.message).not.toMatch(/HTTP|404|500|503/);
   });
 });
