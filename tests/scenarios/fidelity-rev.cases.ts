@@ -141,4 +141,16 @@ export const cases: readonly ScenarioCase[] = [
     request: { from: 'fid/client', to: 'agent', method: 'POST' },
     expect: { verdict: 'allowed', status: 200, waypoint: 'fid/agw', backends: ['fid/capital'] },
   },
+  {
+    name: 'two matching regular-expression paths: the longer expression wins',
+    source: 'SEMANTICS §5 [rev]; pilot/pkg/config/kube/gateway/conversion.go sortHTTPRoutes (rank, then length)',
+    request: { from: 'fid/client', to: 'rx', path: '/api/v2/items' },
+    expect: { verdict: 'allowed', backends: ['fid/front'] },
+  },
+  {
+    name: 'a matching PathPrefix outranks any regular expression',
+    source: 'SEMANTICS §5 [rev]; pilot/pkg/config/kube/gateway/conversion.go sortHTTPRoutes (Exact > Prefix > Regex)',
+    request: { from: 'fid/client', to: 'rx', path: '/api/v2/legacy/1' },
+    expect: { verdict: 'allowed', backends: ['fid/acme'] },
+  },
 ];

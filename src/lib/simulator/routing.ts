@@ -185,21 +185,28 @@ interface Candidate {
   readonly match: number;
   readonly exact: boolean;
   readonly prefixLen: number;
+  /** Length of a matching regular expression: a longer one ranks first (conversion.go sortHTTPRoutes). */
+  readonly regexLen: number;
   readonly method: boolean;
   readonly headers: number;
   readonly query: number;
 }
 
-function matchOne(m: JsonObject, req: HttpRequestView): { ok: boolean; exact: boolean; prefixLen: number } {
+function matchOne(
+  m: JsonObject,
+  req: HttpRequestView,
+): { ok: boolean; exact: boolean; prefixLen: number; regexLen?: number } {
   const pathType = getString(m, ['path', 'type']) ?? 'PathPrefix';
   const value = getString(m, ['path', 'value']) ?? '/';
   let exact = false;
   let prefixLen = 0;
+  let regexLen = 0;
   if (pathType === 'Exact') {
     if (req.path !== value) return { ok: false, exact, prefixLen };
     exact = true;
   } else if (pathType === 'RegularExpression') {
     if (!re2FullMatch(value, req.path)) return { ok: false, exact, prefixLen };
+    regexLen = value.length;
   } else {
     if (!prefixMatches(value, req.path)) return { ok: false, exact, prefixLen };
     prefixLen = value.length;
@@ -221,7 +228,7 @@ function matchOne(m: JsonObject, req: HttpRequestView): { ok: boolean; exact: bo
     const ok = getString(q, ['type']) === 'RegularExpression' ? re2FullMatch(want, have) : have === want;
     if (!ok) return { ok: false, exact, prefixLen };
   }
-  return { ok: true, exact, prefixLen };
+  return { ok: true, exact, prefixLen, regexLen };
 }
 
 /** What an HTTPRoute match asks for, in words (only built for the rule that wins). */
@@ -254,12 +261,13 @@ function describeHttpMatch(m: JsonObject | undefined): string {
 function matchGrpc(
   m: JsonObject,
   req: HttpRequestView,
-): { ok: boolean; exact: boolean; prefixLen: number; what: string } {
+): { ok: boolean; exact: boolean; prefixLen: number; regexLen?: number; what: string } {
   const service = getString(m, ['method', 'service']);
   const method = getString(m, ['method', 'method']);
   const regex = getString(m, ['method', 'type']) === 'RegularExpression';
   let exact = false;
   let prefixLen = -1;
+  let regexLen = 0;
   let what = 'any method';
   if (service !== undefined || method !== undefined) {
     if (!regex && service !== undefined && method !== undefined) {
@@ -280,6 +288,7 @@ function matchGrpc(
             : `/[^/]+/${method ?? ''}`;
       what = `path regex ${src}`;
       if (!re2FullMatch(src, req.path)) return { ok: false, exact, prefixLen, what };
+      regexLen = src.length;
     }
   }
   for (const h of getArray(m, ['headers'])) {
@@ -292,7 +301,7 @@ function matchGrpc(
   }
   const headers = getArray(m, ['headers']).length;
   if (headers) what += ` and ${headers} header${headers > 1 ? 's' : ''}`;
-  return { ok: true, exact, prefixLen, what };
+  return { ok: true, exact, prefixLen, regexLen, what };
 }
 
 function creation(r: Resource): string {
@@ -303,6 +312,7 @@ function creation(r: Resource): string {
 function compare(a: Candidate, b: Candidate): number {
   if (a.exact !== b.exact) return a.exact ? -1 : 1;
   if (a.prefixLen !== b.prefixLen) return b.prefixLen - a.prefixLen;
+  if (a.regexLen !== b.regexLen) return b.regexLen - a.regexLen;
   if (a.method !== b.method) return a.method ? -1 : 1;
   if (a.headers !== b.headers) return b.headers - a.headers;
   if (a.query !== b.query) return b.query - a.query;
@@ -400,7 +410,7 @@ export function route(mesh: Mesh, svc: MeshService, req: HttpRequestView, scope:
       const list = matches.length ? matches : [catchAll];
       list.forEach((m, mi) => {
         const mo = getObject(m, []) ?? {};
-        const res: { ok: boolean; exact: boolean; prefixLen: number; what?: string } = grpc
+        const res: { ok: boolean; exact: boolean; prefixLen: number; regexLen?: number; what?: string } = grpc
           ? matchGrpc(mo, req)
           : matchOne(mo, req);
         if (!res.ok) return;
@@ -410,6 +420,7 @@ export function route(mesh: Mesh, svc: MeshService, req: HttpRequestView, scope:
           match: mi,
           exact: res.exact,
           prefixLen: res.prefixLen,
+          regexLen: res.regexLen ?? 0,
           method: !grpc && getString(mo, ['method']) !== undefined,
           headers: getArray(mo, ['headers']).length,
           query: grpc ? 0 : getArray(mo, ['queryParams']).length,
