@@ -40,9 +40,9 @@ export const rule: Rule = {
       summary:
         "A waypoint applies only the routes that live in the Service's namespace or in the waypoint's own namespace. A consumer route — an HTTPRoute, GRPCRoute, TCPRoute or TLSRoute in one namespace whose `parentRefs` names a Service in another — is ignored: ambient clients, and ingress traffic sent through the waypoint, are routed as if it did not exist.",
       details: [
-        "Gateway API (GAMMA) lets a client team write a *consumer route*: a route in its own namespace, attached to a Service owned by someone else, meant to change how that team's clients reach the Service. Sidecars honour it. In ambient, routing happens at the waypoint of the **destination** Service, and istiod hands a waypoint only the routes from the Service's namespace and from the waypoint's own namespace. A route from any other namespace is dropped, without a status condition that says so.",
+        "Gateway API (GAMMA) lets a client team write a *consumer route*: a route in its own namespace, attached to a Service owned by someone else, meant to change how that team's clients reach the Service. Sidecars honour it. In ambient, routing happens at the waypoint of the **destination** Service, and istiod hands a waypoint only the routes from the Service's namespace and from the waypoint's own namespace. A route from any other namespace is dropped at the waypoint.",
         '',
-        "Istio's own ambient conformance run leaves out the MeshConsumerRoute feature for this reason. Sidecar clients in the route's namespace still apply it (they never go through a waypoint), so a mixed mesh routes the same Service differently per client.",
+        "Istio's own ambient conformance run leaves out the MeshConsumerRoute feature. Sidecar clients in the route's namespace still apply it (they never go through a waypoint), so a mixed mesh routes the same Service differently per client.",
         '',
         'The same filter applies to VirtualServices at a waypoint: one in a client namespace whose host is a waypoint-bound Service elsewhere is ignored too, and is reported at that host.',
         '',
