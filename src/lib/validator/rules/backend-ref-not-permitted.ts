@@ -128,7 +128,7 @@ export const rule: Rule = {
           resource: b.route,
           path: b.path,
           severity: 'info',
-          message: `Istio does not enforce ReferenceGrant for mesh (Service-parent) routes, so this backend in ${b.namespace} works without one; the Gateway API spec asks for a ReferenceGrant in ${b.namespace}, and other implementations reject the backend without it.`,
+          message: `Istio does not enforce ReferenceGrant for mesh (Service-parent) routes, so this backend in ${b.namespace} works without one; the Gateway API spec asks for a ReferenceGrant in ${b.namespace}, and an implementation that follows it treats the backend as invalid without one.`,
           fix: `For portability, add a ReferenceGrant in ${b.namespace}: from {group: gateway.networking.k8s.io, kind: ${b.route.kind}, namespace: ${b.route.namespace}}, to {group: "${b.group}", kind: ${b.kind}}.`,
         });
         continue;
