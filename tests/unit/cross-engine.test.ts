@@ -9,7 +9,7 @@ import { lint, RULES } from '../../src/lib/validator/index.ts';
 import type { InvalidRuleExample, RuleEffect } from '../../src/lib/validator/rule.ts';
 
 /** At least this many rules state an effect (raise it when you add one; it guards against effects being dropped). */
-const MIN_RULES_WITH_EFFECT = 14;
+const MIN_RULES_WITH_EFFECT = 18;
 
 /**
  * Rules whose docs use a traffic word but state no `effect`, each with the reason the simulator cannot check it.
