@@ -102,6 +102,13 @@ export const cases: readonly ScenarioCase[] = [
       decidedBy: 'AuthorizationPolicy fid/locked-waypoint-only',
     },
   },
+  {
+    name: 'a sidecar client applies a consumer route of its own namespace itself',
+    source:
+      'SEMANTICS §1 [rev] (sidecars route for themselves); gateway-api conformance/tests/mesh/mesh-consumer-route (sidecar mode)',
+    request: { from: 'legacy-sc/sc', to: 'shared.fid' },
+    expect: { verdict: 'allowed', waypoint: null, backends: ['fid/shared-v2'] },
+  },
   // ── which routes a waypoint uses ─────────────────────────────────────────────────────────────────────────
   {
     name: 'a consumer route is ignored at the waypoint, even for clients of its own namespace',
