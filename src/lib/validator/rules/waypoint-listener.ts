@@ -1,7 +1,8 @@
-import { HBONE_PORT, WAYPOINT_CLASS } from '../../ambient/index.ts';
+import { HBONE_PORT, LABEL_USE_WAYPOINT, WAYPOINT_CLASS } from '../../ambient/index.ts';
 import { get, getArray, getString } from '../../model/access.ts';
 import type { JsonValue } from '../../model/types.ts';
 import type { Rule } from '../rule.ts';
+import { ambientNamespace, documents, workload } from '../effect-context.ts';
 import { y } from '../testing-yaml.ts';
 import { isGatewayApi } from './helpers.ts';
 
@@ -83,6 +84,16 @@ export const rule: Rule = {
             '    protocol: HTTP',
           ),
           line: 8,
+          effect: {
+            says: 'traffic bound to the waypoint is sent there and fails: the waypoint exposes no 15008',
+            context: documents(
+              ambientNamespace('shop'),
+              workload('shop', 'cart', { port: 80, serviceLabels: { [LABEL_USE_WAYPOINT]: 'waypoint' } }),
+              workload('shop', 'client'),
+            ),
+            request: { from: 'shop/client', to: 'cart.shop:80' },
+            expect: { verdict: 'error', waypoint: 'shop/waypoint' },
+          },
         },
       ],
     },

@@ -1,5 +1,6 @@
 import { LABEL_USE_WAYPOINT, LABEL_WAYPOINT_FOR } from '../../ambient/index.ts';
 import type { Rule } from '../rule.ts';
+import { ambientNamespace, documents, workload } from '../effect-context.ts';
 import { y } from '../testing-yaml.ts';
 import { serviceWaypoint, waypointLabelUses } from './helpers.ts';
 
@@ -90,6 +91,12 @@ export const rule: Rule = {
             '  containers: [{name: db, image: postgres:16}]',
           ),
           line: 27,
+          effect: {
+            says: 'a client that calls the db Service goes straight to the pod: the workload waypoint is not on the path',
+            context: documents(ambientNamespace('shop'), workload('shop', 'client')),
+            request: { from: 'shop/client', to: 'db.shop:5432', tcp: true },
+            expect: { verdict: 'allowed', waypoint: null },
+          },
         },
       ],
     },
