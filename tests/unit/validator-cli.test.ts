@@ -51,7 +51,7 @@ describe('ambient-atlas lint', () => {
     const j = JSON.parse(r.out);
     expect(j.version).toBe(1);
     expect(j.resources).toBe(3);
-    expect(j.summary).toEqual({ error: 1, warning: 0, info: 0 });
+    expect(j.summary).toEqual({ error: 1, warning: 0, info: 0, suppressed: 0 });
     expect(j.findings).toHaveLength(1);
     const f = j.findings[0];
     expect(Object.keys(f).sort()).toEqual(

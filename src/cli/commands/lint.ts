@@ -1,12 +1,13 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import type { SourceInput } from '../../lib/model/types.ts';
-import { formatJson, formatSarif, formatText, lint } from '../../lib/validator/index.ts';
+import { lint } from '../../lib/validator/index.ts';
 import { parseArgs } from '../args.ts';
 import type { Command } from '../io.ts';
 import { EXIT, InputTooLargeError, readInputFile, readStdinLimited, UsageError } from '../io.ts';
+import { CI_FLAGS, ciSettings, render } from '../lint-ci.ts';
 
-export const help = `ambient-atlas lint [--format text|json|sarif] [--root-namespace NS] <file|dir|->...
+export const help = `ambient-atlas lint [--format text|json|sarif|junit|github] [--fail-on LEVEL] [--config FILE] <file|dir|->...
 
 Check Kubernetes/Istio/Gateway API manifests for schema errors and ambient-mode traps, with line:column,
 a stable rule id, a fix and a docs link for every finding.
@@ -16,10 +17,20 @@ a stable rule id, a fix and a docs link for every finding.
   -          read YAML from stdin
 
 Options:
-  --format text|json|sarif   output format (default text; sarif is SARIF 2.1.0 for code scanning)
+  --format FORMAT            text (default), json, sarif (SARIF 2.1.0 for code scanning), junit (JUnit XML
+                             for CI test reports) or github (GitHub Actions annotations)
+  --fail-on LEVEL            error (default), warning, info or never: the least severe finding that exits 1
+  --config FILE              config file (default: the nearest .ambient-atlas.yaml from here upwards):
+                             istio, gatewayApi, rules: {<rule-id>: off|error|warning|info}, ignore: [<glob>...]
+  --istio 1.30|1.31          Istio line to check against (default 1.31, or the config's)
+  --gateway-api 1.5|1.6      Gateway API line (default: the one the Istio line is built on)
+  --show-suppressed          also list findings suppressed by an ambient-atlas.dev/ignore annotation
   --root-namespace NS        Istio root namespace for mesh-wide policies (default istio-system)
 
-Exit codes: 0 no error findings, 1 error findings, 2 usage or I/O error.
+Suppress a rule on one resource with the annotation
+  ambient-atlas.dev/ignore: "<rule-id>[,<rule-id>...] -- <reason>"   (the reason is required)
+
+Exit codes: 0 no finding at or above --fail-on, 1 such findings, 2 usage, config or I/O error.
 Rules: /validator/rules/`;
 
 /** Paths are shown relative to the working directory, with forward slashes (stable across platforms). */
@@ -44,10 +55,9 @@ export const run: Command = async (argv, io) => {
   const args = parseArgs(argv, {
     format: { type: 'string', short: 'o', default: 'text' },
     'root-namespace': { type: 'string' },
+    ...CI_FLAGS,
   });
-  const format = args.values.format;
-  if (format !== 'text' && format !== 'json' && format !== 'sarif')
-    throw new UsageError(`--format must be text, json or sarif, not ${String(format)}`);
+  const ci = await ciSettings(args.values, io.cwd);
   if (!args.positionals.length) throw new UsageError('give at least one file, directory or - (stdin). See --help.');
   const inputs: SourceInput[] = [];
   let stdinUsed = false;
@@ -79,6 +89,7 @@ export const run: Command = async (argv, io) => {
       }
     } else files.push(abs);
     for (const f of files) {
+      if (ci.ignored(f)) continue;
       try {
         // Bytes, not a string: the model reports non-UTF-8 input with its position.
         inputs.push({ file: display(io.cwd, f), text: await readInputFile(f, display(io.cwd, f)) });
@@ -93,9 +104,12 @@ export const run: Command = async (argv, io) => {
     }
   }
   const rootNamespace = args.values['root-namespace'];
-  const report = lint(inputs, rootNamespace ? { rootNamespace } : {});
-  if (format === 'json') io.stdout(formatJson(report));
-  else if (format === 'sarif') io.stdout(formatSarif(report));
-  else io.stdout(formatText(report, { color: io.color }));
-  return report.summary.error > 0 ? EXIT.findings : EXIT.ok;
+  const report = lint(inputs, {
+    ...(rootNamespace ? { rootNamespace } : {}),
+    ...(ci.ruleLevels ? { ruleLevels: ci.ruleLevels } : {}),
+    showSuppressed: ci.showSuppressed,
+  });
+  const out = render(report, ci, inputs, io.color);
+  io.stdout(out.text);
+  return out.failed ? EXIT.findings : EXIT.ok;
 };

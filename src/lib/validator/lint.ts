@@ -3,15 +3,21 @@ import type { Mesh } from '../model/mesh.ts';
 import { parseManifests } from '../model/parse.ts';
 import type { ParseResult, SourceInput } from '../model/types.ts';
 import { findingResource, formatPath, ruleDocsUrl } from './finding.ts';
-import type { Finding, LintReport, Severity } from './finding.ts';
+import type { Finding, Severity } from './finding.ts';
 import type { Rule, RuleContext } from './rule.ts';
-import { RULES } from './rules/index.ts';
+import { RULES, ruleById } from './rules/index.ts';
+import { applySuppressions } from './suppress.ts';
+import type { LintResult, RuleLevel } from './suppress.ts';
 
 export interface LintOptions {
   /** Istio's root namespace (mesh-wide policies); default `istio-system`. */
   readonly rootNamespace?: string;
   /** Run only these rules (ids); default all. `yaml-syntax` and `schema` are rules like any other. */
   readonly rules?: readonly string[];
+  /** Per-rule levels from a config file (`off` skips the rule); see suppress.ts. */
+  readonly ruleLevels?: Readonly<Record<string, RuleLevel>>;
+  /** Keep the findings suppressed by annotations in the result's `suppressed` list. */
+  readonly showSuppressed?: boolean;
 }
 
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
@@ -20,7 +26,7 @@ const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2
  * Lint manifests: YAML model → one mesh index → every rule. Never throws for any input: a crashing rule
  * becomes an `internal-error` finding and the other rules still run.
  */
-export function lint(inputs: SourceInput | readonly SourceInput[], options: LintOptions = {}): LintReport {
+export function lint(inputs: SourceInput | readonly SourceInput[], options: LintOptions = {}): LintResult {
   const list = Array.isArray(inputs) ? (inputs as readonly SourceInput[]) : [inputs as SourceInput];
   return lintParsed(parseManifests(list), options, list[0]?.file ?? '-');
 }
@@ -33,7 +39,7 @@ export function lintParsed(
   parsed: ParseResult,
   options: LintOptions & { onRule?: (id: string, ms: number) => void } = {},
   firstFile = parsed.resources[0]?.file ?? '-',
-): LintReport {
+): LintResult {
   const { resources, issues } = parsed;
   const rootNamespace = options.rootNamespace ?? 'istio-system';
   const findings: Finding[] = [];
@@ -47,6 +53,7 @@ export function lintParsed(
   const wanted = options.rules ? new Set(options.rules) : undefined;
   for (const rule of RULES) {
     if (wanted && !wanted.has(rule.meta.id)) continue;
+    if (options.ruleLevels?.[rule.meta.id] === 'off') continue; // registry ids: never a prototype name
     // Rules other than the two input-level ones need the mesh; if it failed they are skipped (one finding below).
     if (!mesh && rule.meta.id !== 'yaml-syntax' && rule.meta.id !== 'schema') continue;
     const before = findings.length;
@@ -61,10 +68,22 @@ export function lintParsed(
   }
   if (!mesh) findings.push(internal('mesh index', meshError, firstFile));
   findings.sort(compareFindings);
-  const unique = dedupeSorted(findings);
-  const summary = { error: 0, warning: 0, info: 0 };
-  for (const f of unique) summary[f.severity]++;
-  return { version: 1, resources: resources.length, summary, findings: unique };
+  const { findings: kept, suppressed } = applySuppressions(dedupeSorted(findings), resources, {
+    ...(options.ruleLevels ? { ruleLevels: options.ruleLevels } : {}),
+    isKnownRule: (id) => ruleById(id) !== undefined,
+    allIds: RULES.map((r) => r.meta.id),
+  });
+  // A changed level can change the order within one position.
+  if (options.ruleLevels) kept.sort(compareFindings);
+  const summary = { error: 0, warning: 0, info: 0, suppressed: suppressed.length };
+  for (const f of kept) summary[f.severity]++;
+  return {
+    version: 1,
+    resources: resources.length,
+    summary,
+    findings: kept,
+    ...(options.showSuppressed ? { suppressed } : {}),
+  };
 }
 
 /**

@@ -35,6 +35,7 @@ import { rule as policySelectsNothing } from './policy-selects-nothing.ts';
 import { rule as workloadWaypointSkippedForServiceTraffic } from './workload-waypoint-skipped-for-service-traffic.ts';
 import { rule as policyPortIsServicePort } from './policy-port-is-service-port.ts';
 import { rule as peerauthenticationRootSelectorIgnored } from './peerauthentication-root-selector-ignored.ts';
+import { rule as ignoreAnnotationInvalid } from './ignore-annotation-invalid.ts';
 import { rule as internalError } from './internal-error.ts';
 
 export const RULES: readonly Rule[] = [
@@ -72,6 +73,7 @@ export const RULES: readonly Rule[] = [
   workloadWaypointSkippedForServiceTraffic,
   policyPortIsServicePort,
   peerauthenticationRootSelectorIgnored,
+  ignoreAnnotationInvalid,
   internalError,
 ];
 
