@@ -101,4 +101,23 @@ describe(ID, () => {
     );
     expect(linesFor(ID, wp() + svc() + dry)).toEqual([]);
   });
+  // release-1.31 A/authorization.go (a root-namespace policy without selector is Scope_GLOBAL) and A/workloads.go (a
+  // selector policy in the root namespace selects workloads of every namespace).
+  it('a root-namespace policy reaches the waypoint-bound Service in every namespace', () => {
+    const root = (...spec: string[]) =>
+      y(
+        'apiVersion: security.istio.io/v1',
+        'kind: AuthorizationPolicy',
+        'metadata: {name: p, namespace: istio-system}',
+        'spec:',
+        ...spec,
+        '  rules:',
+        '  - from:',
+        '    - source:',
+        '        principals: [cluster.local/ns/shop/sa/web]',
+      );
+    expect(linesFor(ID, wp() + svc() + root())).toEqual([27]);
+    expect(linesFor(ID, wp() + svc() + root('  selector:', '    matchLabels: {app: cart}'))).toEqual([29]);
+    expect(linesFor(ID, wp() + svc() + root('  selector:', '    matchLabels: {app: other}'))).toEqual([]);
+  });
 });

@@ -1,6 +1,6 @@
-import { getArray, getObject } from '../../model/access.ts';
-import type { Waypoint } from '../../model/mesh.ts';
-import type { JsonValue, ObjectPath, Resource } from '../../model/types.ts';
+import { getArray, getObject, selectorMatches } from '../../model/access.ts';
+import type { Mesh, ServiceInfo, Waypoint } from '../../model/mesh.ts';
+import type { JsonObject, JsonValue, ObjectPath, Resource } from '../../model/types.ts';
 import type { Rule } from '../rule.ts';
 import { ambientNamespace, documents, workload } from '../effect-context.ts';
 import { y } from '../testing-yaml.ts';
@@ -16,6 +16,26 @@ function admits(callers: Callers, wp: Waypoint, policyNs: string): boolean {
   for (const n of callers.namespaces) if (stringMatch(n, wp.namespace)) return true;
   // `sa` alone is in the policy's namespace (release-1.31 A/authorization.go stringToServiceAccountMatch).
   return callers.serviceAccounts.length > 0 && serviceAccountMatches(callers.serviceAccounts, wp.principal, policyNs);
+}
+
+/**
+ * Services whose pods a root-namespace policy reaches: it applies mesh-wide without a selector, and with one to
+ * matching workloads of every namespace (release-1.31 A/authorization.go Scope_GLOBAL; A/workloads.go: a selector
+ * policy applies when its namespace is the workload's or the root namespace). Without workloads in the manifests,
+ * Services' selectors stand in for pod labels, as selectedTargets does.
+ */
+function meshWideServices(mesh: Mesh, selector: JsonObject | undefined): readonly ServiceInfo[] {
+  const seen = new Set<ServiceInfo>();
+  const { workloads } = mesh;
+  for (let i = 0; i < workloads.length; i++) {
+    const w = workloads[i]!;
+    if (w.isWaypoint || (selector && !selectorMatches(selector, w.labels))) continue;
+    for (const s of mesh.servicesSelecting(w.namespace, w.labels)) seen.add(s);
+  }
+  if (!workloads.length)
+    for (const s of mesh.services)
+      if (s.kind === 'Service' && s.selector && (!selector || selectorMatches(selector, s.selector))) seen.add(s);
+  return [...seen];
 }
 
 /** Whether any string is in the array value. */
@@ -55,7 +75,7 @@ export const rule: Rule = {
         '',
         `So a policy like "allow \`cluster.local/ns/shop/sa/web\`" that worked before the waypoint starts denying everything the moment \`${LABEL_USE_WAYPOINT}\` is added. The waypoint itself sees the original caller, so caller-based rules belong there, in a \`targetRefs\` policy.`,
         '',
-        "The rule finds the Services the policy's workloads back (from Deployments, or from Services whose selector the policy matches when there are no Deployments) and checks whether each rule could admit the waypoint's principal.",
+        "The rule finds the Services the policy's workloads back (from Deployments, or from Services whose selector the policy matches when there are no Deployments) and checks whether each rule could admit the waypoint's principal. A policy in the root namespace reaches workloads of every namespace (all of them without a selector), so its Services are looked up mesh-wide.",
       ].join('\n'),
       fix: 'Move the caller-based rules to a `targetRefs` policy on the Service (enforced at the waypoint, which sees the real caller), and make the selector policy allow the waypoint principal. To stop callers from bypassing the waypoint, add a selector DENY with `notPrincipals: [<waypoint principal>]`.',
     },
@@ -154,8 +174,10 @@ export const rule: Rule = {
       // Without `callers` some rule admits any caller, the waypoint too (and no rules is allow-nothing's finding).
       // A dry-run policy denies nothing (release-1.31 A/authorization.go convertAuthorizationPolicy).
       if (!p.istio || p.targeted || p.dryRun || p.action !== 'ALLOW' || !p.callers) continue;
-      if (p.namespace === ctx.mesh.rootNamespace) continue;
-      const { services } = selectedTargets(ctx.mesh, p.namespace, p.selector);
+      const services =
+        p.namespace === ctx.mesh.rootNamespace
+          ? meshWideServices(ctx.mesh, p.selector)
+          : selectedTargets(ctx.mesh, p.namespace, p.selector).services;
       for (const s of services) {
         const wp = serviceWaypoint(ctx.mesh, s).waypoint;
         if (!wp || admits(p.callers, wp, p.namespace)) continue;
