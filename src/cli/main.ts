@@ -1,5 +1,6 @@
 import type { Command, CliIo } from './io.ts';
 import { EXIT, readStreamLimited, UsageError } from './io.ts';
+import { missingOptionalPackage } from './optional.ts';
 
 /** Subcommands load lazily so `--help` and small commands start fast. */
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: Command; help: string }> }> = {
@@ -76,6 +77,13 @@ main(process.argv.slice(2), io).then(
     process.exitCode = code;
   },
   (err: unknown) => {
+    const missing = missingOptionalPackage(err);
+    if (missing) {
+      process.stderr.write(missing);
+      // lab's real path without its container tooling is "Docker required" (exit 3); anything else is exit 2.
+      process.exitCode = process.argv[2] === 'lab' ? EXIT.noDocker : EXIT.usage;
+      return;
+    }
     process.stderr.write(
       `ambient-atlas: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
     );

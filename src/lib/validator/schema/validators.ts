@@ -70,8 +70,11 @@ function direct(fn: unknown): StructuralValidator {
  * `this` validates without copying the object into a model instance.
  */
 function viaModel(cls: unknown): StructuralValidator {
-  const validate = (cls as { prototype: { validate(this: unknown): void } }).prototype.validate;
+  // Read on first use, not when the table is built: the CLI bundle loads each kind's validator lazily
+  // (scripts/build-cli.mjs), so building the table must not touch the model classes.
+  let validate: ((this: unknown) => void) | undefined;
   return (data) => {
+    validate ??= (cls as { prototype: { validate(this: unknown): void } }).prototype.validate;
     try {
       validate.call(data);
       return [];
