@@ -1,10 +1,12 @@
 // `ambient-atlas lint` for CI (DESIGN §4.5b): junit/github formats, --fail-on, .ambient-atlas.yaml, ignore
 // globs, inline suppression, versions (§4.5a). In-process through the command's run() with a fake io.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import sax from 'sax';
+import { parse as parseYaml } from 'yaml';
 import { run } from '../../src/cli/commands/lint.ts';
 import type { CliIo } from '../../src/cli/io.ts';
 import { UsageError } from '../../src/cli/io.ts';
@@ -427,5 +429,159 @@ describe('inline suppression', () => {
     });
     const j = JSON.parse((await cli(['-o', 'json', 'a.yaml'], dir)).out);
     expect(j.summary).toEqual({ error: 0, warning: 0, info: 0, suppressed: 0 });
+  });
+});
+
+// The exact command lines of action.yml and .pre-commit-hooks.yaml, run with the repository's CLI in a temp dir.
+describe('CI integration files run as written', () => {
+  const REPO = join(import.meta.dirname, '../..');
+  const CLI = `${process.execPath} ${join(REPO, 'bin/ambient-atlas.mjs')}`;
+  interface Step {
+    id?: string;
+    name?: string;
+    if?: string;
+    run?: string;
+    uses?: string;
+    env?: Record<string, string>;
+    with?: Record<string, string>;
+  }
+  const action = parseYaml(readFileSync(join(REPO, 'action.yml'), 'utf8')) as {
+    inputs: Record<string, { default?: string }>;
+    runs: { using: string; steps: Step[] };
+  };
+  const hooks = parseYaml(readFileSync(join(REPO, '.pre-commit-hooks.yaml'), 'utf8')) as {
+    id: string;
+    entry: string;
+    args?: string[];
+    pass_filenames?: boolean;
+    language: string;
+    files: string;
+  }[];
+
+  /** `${{ inputs.x }}` and `${{ steps.install.outputs.cli }}` as the runner would expand them in `env:`. */
+  function expand(value: string, inputs: Record<string, string>): string {
+    return value.replace(/\$\{\{\s*([^}]+?)\s*\}\}/g, (_, expr: string) => {
+      if (expr === 'steps.install.outputs.cli') return CLI;
+      const m = /^inputs\.([\w-]+)$/.exec(expr);
+      if (!m) throw new Error(`unexpected expression ${expr}`);
+      return inputs[m[1]!] ?? '';
+    });
+  }
+
+  function runLintStep(cwd: string, given: Record<string, string>) {
+    const step = action.runs.steps.find((s) => s.id === 'lint')!;
+    const inputs: Record<string, string> = {};
+    for (const [k, v] of Object.entries(action.inputs)) inputs[k] = v.default ?? '';
+    Object.assign(inputs, given);
+    const out = join(mkdtempSync(join(tmpdir(), 'gh-out-')), 'output');
+    writeFileSync(out, '');
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      GITHUB_OUTPUT: out,
+    };
+    for (const [k, v] of Object.entries(step.env ?? {})) env[k] = expand(v, inputs);
+    // As the runner does for `shell: bash`: bash --noprofile --norc -eo pipefail.
+    const r = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run!], {
+      cwd,
+      env,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    const outputs = Object.fromEntries(
+      readFileSync(out, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+    );
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr, outputs };
+  }
+
+  it('action.yml: a composite action whose steps set up Node, lint, upload SARIF and fail on findings', () => {
+    expect(action.runs.using).toBe('composite');
+    const steps = action.runs.steps;
+    expect(steps[0]!.uses).toMatch(/^actions\/setup-node@/);
+    expect(steps.find((s) => s.uses?.startsWith('github/codeql-action/upload-sarif@'))?.if).toContain(
+      "inputs.format == 'sarif'",
+    );
+    const fail = steps.at(-1)!;
+    expect(fail.if).toContain("steps.lint.outputs.exit-code == '1'");
+    expect(fail.run).toContain('exit 1');
+    for (const k of ['paths', 'format', 'fail-on', 'config']) expect(action.inputs[k]).toBeDefined();
+    // Inputs reach scripts through env only.
+    for (const s of steps) expect(s.run ?? '').not.toMatch(/\$\{\{/);
+  });
+
+  it('action lint step, format github: annotations in the log, exit-code 1 recorded, the step itself passes', () => {
+    const dir = tree({ 'k8s/a.yaml': L7('p'), 'k8s/b.yaml': OK });
+    const r = runLintStep(dir, { paths: 'k8s' });
+    expect(r.code).toBe(0);
+    expect(r.outputs['exit-code']).toBe('1');
+    expect(r.outputs.report).toBe('');
+    expect(r.stdout).toMatch(/^::error file=k8s\/a\.yaml,line=\d+,col=\d+.*title=l7-policy-on-ztunnel::/m);
+  });
+
+  it('action lint step, format sarif: SARIF written to the report file; several paths; a clean run is exit-code 0', () => {
+    const dir = tree({ 'k8s/a.yaml': L7('p'), 'more/b.yaml': OK });
+    const r = runLintStep(dir, { paths: 'k8s\nmore', format: 'sarif' });
+    expect(r.code).toBe(0);
+    expect(r.outputs).toMatchObject({ 'exit-code': '1', report: 'ambient-atlas.sarif' });
+    const sarif = JSON.parse(readFileSync(join(dir, 'ambient-atlas.sarif'), 'utf8'));
+    expect(sarif.version).toBe('2.1.0');
+    expect(sarif.runs[0].results[0].ruleId).toBe('l7-policy-on-ztunnel');
+    const clean = runLintStep(dir, { paths: 'more', format: 'junit', 'output-file': 'reports/lint.xml' });
+    expect(clean.outputs['exit-code']).toBe('0');
+    expect(parseXml(readFileSync(join(dir, 'reports/lint.xml'), 'utf8')).attrs.failures).toBe('0');
+  });
+
+  it('action lint step: fail-on never records 0; a bad config fails the step with exit 2', () => {
+    const dir = tree({ 'k8s/a.yaml': L7('p') });
+    expect(runLintStep(dir, { paths: 'k8s', 'fail-on': 'never' }).outputs['exit-code']).toBe('0');
+    writeFileSync(join(dir, '.ambient-atlas.yaml'), 'rulez: {}\n');
+    const bad = runLintStep(dir, { paths: 'k8s' });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('"rulez": unknown key');
+  });
+
+  it('a path input cannot inject shell code', () => {
+    const dir = tree({ 'k8s/a.yaml': OK });
+    const r = runLintStep(dir, { paths: 'k8s $(touch pwned) `touch pwned2` ;touch pwned3' });
+    expect(r.code).toBe(2); // the odd words are missing files, nothing more
+    for (const f of ['pwned', 'pwned2', 'pwned3']) expect(existsSync(join(dir, f))).toBe(false);
+  });
+
+  const runHook = (id: string, cwd: string, files: string[] = []) => {
+    const hook = hooks.find((h) => h.id === id)!;
+    expect(hook.language).toBe('node');
+    const words = hook.entry.split(/\s+/);
+    expect(words[0]).toBe('ambient-atlas');
+    const argv = [
+      join(REPO, 'bin/ambient-atlas.mjs'),
+      ...words.slice(1),
+      ...(hook.args ?? []),
+      ...(hook.pass_filenames === false ? [] : files),
+    ];
+    return spawnSync(process.execPath, argv, { cwd, encoding: 'utf8', timeout: 60_000 });
+  };
+
+  it('pre-commit hook (whole repository): exit 1 on an error finding, 0 when clean, skips the config file', () => {
+    const dir = tree({
+      'deploy/a.yaml': L7('p'),
+      '.ambient-atlas.yaml': 'ignore: [vendor/]\n',
+      'vendor/x.yaml': L7('v'),
+    });
+    const r = runHook('ambient-atlas-lint', dir);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/^deploy\/a\.yaml:\d+:\d+ error l7-policy-on-ztunnel/m);
+    expect(r.stdout).not.toContain('vendor/');
+    writeFileSync(join(dir, 'deploy/a.yaml'), OK);
+    expect(runHook('ambient-atlas-lint', dir).status).toBe(0);
+    expect(new RegExp(hooks[0]!.files).test('deploy/a.yml')).toBe(true);
+  });
+
+  it('pre-commit hook (staged files): the file names pre-commit passes are linted', () => {
+    const dir = tree({ 'a.yaml': L7('p'), 'b.yaml': OK });
+    expect(runHook('ambient-atlas-lint-files', dir, ['b.yaml']).status).toBe(0);
+    expect(runHook('ambient-atlas-lint-files', dir, ['a.yaml', 'b.yaml']).status).toBe(1);
   });
 });
