@@ -52,6 +52,7 @@ export const sidebar = [
     items: [
       { label: 'Reference table', link: '/reference/' },
       { label: 'Validator rules', link: '/validator/rules/' },
+      { label: 'Use it in CI', link: '/ci/' },
     ],
   },
 ];
