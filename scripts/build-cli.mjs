@@ -32,21 +32,28 @@ const LAZY = [
   { file: 'src/lib/validator/schema/validators.ts', modules: /^@?kubernetes-models\//, atLeast: 10 },
   // ≈ 180 KB, needed only when a manifest has a regex.
   { file: 'src/lib/model/re2.ts', modules: /^re2js$/, atLeast: 1 },
+  // Optional packages, not bundled (OPTIONAL): `lab list` and `lab … --dry-run` use other exports of these files.
+  { file: 'labs/runner/docker.ts', modules: /^testcontainers$/, atLeast: 1, external: true },
+  { file: 'labs/runner/kube.ts', modules: /^@kubernetes\/client-node$/, atLeast: 1, external: true },
 ];
-const IMPORT_LINE = /^import \{ (\w+)(?: as (\w+))? \} from '([^']+)';$/gm;
+// `import { A, B as C } from 'module';` on one line (type-only imports are left alone: esbuild drops them).
+const IMPORT_LINE = /^import \{ ([\w, ]+) \} from '([^']+)';$/gm;
 
 function lazyImports() {
-  return LAZY.map(({ file, modules, atLeast }) => {
+  return LAZY.map(({ file, modules, atLeast, external = false }) => {
     const abs = join(ROOT, file);
     const source = readFileSync(abs, 'utf8');
     const imports = [...source.matchAll(IMPORT_LINE)]
-      .filter(([, , , specifier]) => modules.test(specifier))
-      .map(([line, exported, local, specifier]) => ({
+      .filter(([, , specifier]) => modules.test(specifier))
+      .map(([line, names, specifier]) => ({
         line,
-        exported,
-        local: local ?? exported,
+        names: names.split(',').map((n) => {
+          const [exported, local = exported] = n.trim().split(/\s+as\s+/);
+          return { exported, local };
+        }),
         specifier,
-        entry: `lazy/${specifier.replace(/^@/, '').replace(/[^A-Za-z0-9]+/g, '-')}`,
+        // Bundled modules become entry points of their own under dist/lazy/; optional packages stay bare names.
+        entry: external ? undefined : `lazy/${specifier.replace(/^@/, '').replace(/[^A-Za-z0-9]+/g, '-')}`,
       }));
     if (imports.length < atLeast) {
       throw new Error(
@@ -83,7 +90,9 @@ function lazyPlugin(files) {
         b.onLoad({ filter }, () => {
           let contents = f.source;
           for (const i of f.imports) {
-            contents = contents.replace(i.line, `const ${i.local} = __aaLazy('../${i.entry}.mjs', '${i.exported}');`);
+            const from = i.entry ? `../${i.entry}.mjs` : i.specifier;
+            const consts = i.names.map((n) => `const ${n.local} = __aaLazy('${from}', '${n.exported}');`);
+            contents = contents.replace(i.line, consts.join(' '));
           }
           return { contents: LAZY_HELPER + contents, loader: 'ts', resolveDir: dirname(f.abs) };
         });
@@ -92,7 +101,7 @@ function lazyPlugin(files) {
   };
 }
 
-/** The bundle lives in packages/cli/dist/, the labs' manifests in packages/cli/labs/. */
+/** The bundle's chunks live in packages/cli/dist/chunks/, the labs' manifests in packages/cli/labs/. */
 function labsDir() {
   const from = 'export const LABS_DIR = dirname(fileURLToPath(import.meta.url));';
   return {
@@ -101,7 +110,7 @@ function labsDir() {
       b.onLoad({ filter: /[\\/]labs[\\/]load\.ts$/ }, () => {
         const source = readFileSync(LABS_LOAD, 'utf8');
         if (!source.includes(from)) throw new Error(`build-cli: labs/load.ts no longer has the line: ${from}`);
-        const to = "export const LABS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'labs');";
+        const to = "export const LABS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'labs');";
         return { contents: source.replace(from, to), loader: 'ts', resolveDir: dirname(LABS_LOAD) };
       });
     },
@@ -138,8 +147,9 @@ export async function buildCli({ metafile = false } = {}) {
   const lazy = lazyImports();
   rmSync(DIST, { recursive: true, force: true });
   const entryPoints = { 'ambient-atlas': join(ROOT, 'src', 'cli', 'bundle-entry.ts') };
-  for (const i of lazy.flatMap((f) => f.imports))
-    entryPoints[i.entry] = fileURLToPath(import.meta.resolve(i.specifier));
+  for (const i of lazy.flatMap((f) => f.imports)) {
+    if (i.entry) entryPoints[i.entry] = fileURLToPath(import.meta.resolve(i.specifier));
+  }
   const result = await build({
     absWorkingDir: ROOT,
     entryPoints,
@@ -164,9 +174,10 @@ export async function buildCli({ metafile = false } = {}) {
     plugins: [lazyPlugin(lazy), labsDir(), punycode],
   });
   // The lazy paths are relative to dist/chunks/, where the rewritten files must have landed.
-  for (const f of lazy) {
-    const home = Object.keys(result.metafile.outputs).find((o) => result.metafile.outputs[o].inputs[f.file]);
-    if (!home?.includes('/chunks/')) throw new Error(`build-cli: ${f.file} landed in ${home}, not in dist/chunks/`);
+  // So are labs/load.ts's (dist/chunks/../../labs).
+  for (const file of [...lazy.map((f) => f.file), 'labs/load.ts']) {
+    const home = Object.keys(result.metafile.outputs).find((o) => result.metafile.outputs[o].inputs[file]);
+    if (!home?.includes('/chunks/')) throw new Error(`build-cli: ${file} landed in ${home}, not in dist/chunks/`);
   }
   // The entry runs as a bin: a shebang, and executable.
   const bin = join(DIST, 'ambient-atlas.mjs');
@@ -182,13 +193,14 @@ export async function buildCli({ metafile = false } = {}) {
     }
   };
   walk(DIST);
-  return { dist: DIST, bytes, lazyModules: lazy.reduce((n, f) => n + f.imports.length, 0) };
+  return { dist: DIST, bytes, lazyModules: lazy.reduce((n, f) => n + f.imports.filter((i) => i.entry).length, 0) };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const t0 = performance.now();
   const r = await buildCli({ metafile: process.argv.includes('--metafile') });
-  process.stdout.write(
+  // On stderr: `npm pack --json` runs this as its prepack script, and its stdout must stay JSON.
+  process.stderr.write(
     `built ${relative(ROOT, r.dist)}: ${(r.bytes / 1024).toFixed(0)} KiB of JavaScript, ` +
       `${r.lazyModules} modules loaded on first use, in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`,
   );

@@ -52,6 +52,8 @@ export function testcontainersLayer(): ContainerLayer {
           }),
         ]);
       } catch (err) {
+        // The installable CLI loads testcontainers on first use: its absence is reported as such (src/cli/optional.ts).
+        if ((err as { code?: unknown } | null)?.code === 'MODULE_NOT_FOUND') throw err;
         throw err instanceof NoDockerError ? err : new NoDockerError(err instanceof Error ? err.message : String(err));
       } finally {
         if (timer) clearTimeout(timer);
