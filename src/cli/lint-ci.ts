@@ -119,6 +119,30 @@ function suppressedText(report: LintResult, s: CiSettings): string {
   return `${lines.join('\n')}\n`;
 }
 
+interface SarifLog {
+  runs: { results: { suppressions?: unknown[] }[]; properties?: Record<string, unknown> }[];
+}
+
+/**
+ * SARIF with the versions as run properties (§4.5a), and with --show-suppressed the suppressed findings as results
+ * carrying SARIF's own `suppressions` (kind inSource, the annotation's reason), which code scanning shows as
+ * dismissed rather than open.
+ */
+function sarifReport(report: LintResult, s: CiSettings): string {
+  const log = JSON.parse(formatSarif(report)) as SarifLog;
+  const run = log.runs[0]!;
+  run.properties = { ...run.properties, istio: s.istio, gatewayApi: s.gatewayApi };
+  const hidden = s.showSuppressed ? (report.suppressed ?? []) : [];
+  if (hidden.length) {
+    const extra = JSON.parse(formatSarif({ ...report, findings: hidden })) as SarifLog;
+    extra.runs[0]!.results.forEach((r, i) => {
+      r.suppressions = [{ kind: 'inSource', justification: hidden[i]!.reason }];
+      run.results.push(r);
+    });
+  }
+  return `${JSON.stringify(log, null, 2)}\n`;
+}
+
 /** The output in the chosen format, and the exit code --fail-on gives it. */
 export function render(
   report: LintResult,
@@ -132,7 +156,7 @@ export function render(
       text = jsonReport(report, s);
       break;
     case 'sarif':
-      text = formatSarif(report);
+      text = sarifReport(report, s);
       break;
     case 'junit':
       text = formatJunit(report, { failOn: s.failOn, files: inputs.map((i) => i.file) });

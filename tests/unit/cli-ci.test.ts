@@ -414,6 +414,20 @@ describe('inline suppression', () => {
     const c = kids(kids(x, 'testsuite')[0]!, 'testcase')[0]!;
     expect(kids(c, 'skipped')[0]!.attrs.message).toBe('suppressed: waypoint arrives in Q3');
   });
+  it('sarif: versions as run properties; --show-suppressed adds results with SARIF suppressions', async () => {
+    const dir = tree({
+      'a.yaml': `${L7('kept')}---\n${L7('quiet', '"l7-policy-on-ztunnel -- waypoint arrives in Q3"')}`,
+    });
+    const plain = JSON.parse((await cli(['-o', 'sarif', 'a.yaml'], dir)).out);
+    expect(plain.runs[0].properties).toEqual({ istio: '1.31', gatewayApi: '1.6' });
+    expect(plain.runs[0].results).toHaveLength(1);
+    const all = JSON.parse((await cli(['-o', 'sarif', '--show-suppressed', 'a.yaml'], dir)).out);
+    expect(all.runs[0].results).toHaveLength(2);
+    expect(all.runs[0].results[0].suppressions).toBeUndefined();
+    expect(all.runs[0].results[1].suppressions).toEqual([
+      { kind: 'inSource', justification: 'waypoint arrives in Q3' },
+    ]);
+  });
   it('only the annotated resource is affected, and only for the named rules', async () => {
     const dir = tree({
       'a.yaml': `${L7('quiet', '"schema -- not this rule"')}---\n${L7('other')}`,
