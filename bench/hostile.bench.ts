@@ -12,6 +12,7 @@ import {
   plainManifests,
   quoteInContinuation,
   quoteThenBrackets,
+  strayBrackets,
 } from '../tests/hostile/parse-inputs.ts';
 import { REGEX_CASES } from './hostile-regex.ts';
 import { SHARE_CASES } from './hostile-share.ts';
@@ -83,6 +84,12 @@ export const CASES: HostileCase[] = [
     section: 'parse',
     name: '3,000 lines holding only `-`, each indented further',
     inputs: () => withPlainTwin(dashStaircase(3000)),
+    run: lintText,
+  },
+  {
+    section: 'parse',
+    name: 'a million stray `]` after a document',
+    inputs: () => withPlainTwin(strayBrackets()),
     run: lintText,
   },
   {

@@ -74,6 +74,11 @@ export function quoteThenBrackets(n = 1_000_000): string {
   return `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b 'c\ndata: ${'['.repeat(n)}\n`;
 }
 
+/** A document followed by `n` stray `]`: one YAML error per character. */
+export function strayBrackets(n = 1_000_000): string {
+  return `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n${']'.repeat(n)}\n`;
+}
+
 /** Lines holding only `-`, each indented one more: block nesting `n` deep. */
 export function dashStaircase(n = 20_000): string {
   let out = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: stairs\ndata:\n  k:\n';

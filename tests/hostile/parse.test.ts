@@ -12,6 +12,7 @@ import {
   nestedList,
   quoteInContinuation,
   quoteThenBrackets,
+  strayBrackets,
 } from './parse-inputs.ts';
 
 const HANG_GUARD = 20_000;
@@ -156,6 +157,26 @@ describe('hostile input for the reader', () => {
       const found = syntax(dashStaircase(3000));
       expect(found).toHaveLength(1);
       expect(found[0]!.message).toMatch(/^Nesting deeper than 200 levels/);
+    },
+    HANG_GUARD,
+  );
+
+  it(
+    'a million stray `]` after a document: 100 errors listed, then reading stops (was 20 s and 1,000,000 findings)',
+    () => {
+      const found = syntax(strayBrackets());
+      expect(found).toHaveLength(101);
+      expect(found[100]!.message).toMatch(/^More than 100 YAML errors outside any document/);
+    },
+    HANG_GUARD,
+  );
+
+  it(
+    'one document with thousands of errors: 100 listed and one counting the rest',
+    () => {
+      const found = syntax(`apiVersion: v1\nkind: ConfigMap\nmetadata:\n${'\tb: 1\n'.repeat(5000)}`);
+      expect(found).toHaveLength(101);
+      expect(found[100]!.message).toMatch(/^\d+ more YAML errors in this document are not listed\.$/);
     },
     HANG_GUARD,
   );

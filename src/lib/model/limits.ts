@@ -13,4 +13,9 @@ export const LIMITS = {
   maxDepth: 200,
   /** Documents per input. */
   maxDocuments: 50_000,
+  /**
+   * YAML syntax errors reported per document; the rest are counted in one last finding. Reading a stream stops
+   * once it has produced this many errors outside any document (a million stray `]` are a million errors).
+   */
+  maxSyntaxErrors: 100,
 } as const;

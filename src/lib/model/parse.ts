@@ -278,35 +278,42 @@ function readWithYaml(text: string, base: number, positions: LinePositions, ctx:
   // Offsets in `text` → positions in the input, for errors and for nodes of this stream.
   const stream = new DocNodes(positions, base, null);
   const { file, issues } = ctx;
-  let read = composeBounded(text, false);
-  if (typeof read === 'number') {
+  const first = composeBounded(text, false);
+  if ('tooDeep' in first) {
     issues.push({
       rule: 'yaml-syntax',
       severity: 'error',
       file,
-      range: stream.range(read, read + 1),
+      range: stream.range(first.tooDeep, first.tooDeep + 1),
       message: `Nesting deeper than ${LIMITS.maxDepth} levels; no Kubernetes object is this deep. Not parsed.`,
     });
     return;
   }
-  const dups = duplicateKeys('empty' in read ? [] : read);
-  if (dups.found.length) {
+  let read = first;
+  const dups = duplicateKeys('empty' in read.docs ? [] : read.docs);
+  if (dups.found.size) {
     // `yaml`'s own check, which places and orders its errors exactly, costs one comparison per pair of keys in a
     // map: affordable unless a map is very wide, and then our own errors (at each repeated key) stand in for it.
     const exact = dups.cost <= DUPLICATE_CHECK_BUDGET ? composeBounded(text, true) : undefined;
-    if (exact !== undefined && typeof exact !== 'number') read = exact;
-    else for (const { doc, error } of dups.found) insertByPosition(doc.errors, error);
+    if (exact !== undefined && !('tooDeep' in exact)) read = exact;
+    else for (const [doc, errors] of dups.found) doc.errors = mergeByPosition(doc.errors, errors);
   }
-  const docs = read;
+  const docs = read.docs;
   const documents: Document.Parsed[] = 'empty' in docs ? [] : docs;
   // A stream without documents can still carry errors (e.g. a stray directive).
-  if ('empty' in docs)
-    for (const e of docs.errors) issues.push(syntaxIssue(file, e.message, stream.range(e.pos[0], e.pos[1])));
+  if ('empty' in docs) reportErrors(docs.errors, stream, file, issues, (m) => m);
+  if (read.stoppedAt !== undefined)
+    issues.push(
+      syntaxIssue(
+        file,
+        `More than ${LIMITS.maxSyntaxErrors} YAML errors outside any document; the rest of this input was not read.`,
+        stream.range(read.stoppedAt, read.stoppedAt + 1),
+      ),
+    );
   if (tooManyDocuments(documents.length, file, issues)) return;
   for (const doc of documents) {
     if (doc.errors.length) {
-      for (const e of doc.errors)
-        issues.push(syntaxIssue(file, cleanMessage(e.message), stream.range(e.pos[0], e.pos[1])));
+      reportErrors(doc.errors, stream, file, issues, cleanMessage);
       continue;
     }
     const root = doc.contents;
@@ -420,22 +427,59 @@ function rangeOf(node: Node | Pair | null, doc: DocNodes): SourceRange {
 
 type ComposedStream = Document.Parsed[] | EmptyStream;
 
+/** The first `LIMITS.maxSyntaxErrors` errors as issues, and one more issue counting the rest. */
+function reportErrors(
+  errors: readonly YAMLError[],
+  stream: DocNodes,
+  file: string,
+  issues: ModelIssue[],
+  clean: (message: string) => string,
+): void {
+  const shown = Math.min(errors.length, LIMITS.maxSyntaxErrors);
+  for (let i = 0; i < shown; i++) {
+    const e = errors[i]!;
+    issues.push(syntaxIssue(file, clean(e.message), stream.range(e.pos[0], e.pos[1])));
+  }
+  if (errors.length > shown) {
+    const next = errors[shown]!;
+    issues.push(
+      syntaxIssue(
+        file,
+        `${errors.length - shown} more YAML errors in this document are not listed.`,
+        stream.range(next.pos[0], next.pos[1]),
+      ),
+    );
+  }
+}
+
 /**
  * `parseAllDocuments` with a guard the input cannot fool: the parser's own stack of open collections, checked
  * after every token, so nesting stops at the limit however it is written (flow brackets after a quote in a plain
  * scalar, lines holding only `-`), before the composer recurses into it or a million open brackets fill memory.
- * Returns the offset where the limit was passed instead of documents.
+ * `tooDeep` is the offset where the limit was passed; `stoppedAt`, where reading stopped after too many errors
+ * outside any document.
  */
-function composeBounded(text: string, uniqueKeys: boolean): ComposedStream | number {
+function composeBounded(
+  text: string,
+  uniqueKeys: boolean,
+): { docs: ComposedStream; stoppedAt?: number } | { tooDeep: number } {
   const lexer = new Lexer();
   const parser = new Parser();
   let tooDeep = -1;
+  let stoppedAt: number | undefined;
+  let strayErrors = 0;
   // The stack holds the document and, at times, a scalar being read besides the open collections.
   const maxStack = LIMITS.maxDepth + 3;
   function* tokens(): Generator<CST.Token, void> {
     for (const lexeme of lexer.lex(text)) {
       const at = parser.offset;
-      yield* parser.next(lexeme);
+      for (const token of parser.next(lexeme)) {
+        if (token.type === 'error' && ++strayErrors > LIMITS.maxSyntaxErrors) {
+          stoppedAt = at;
+          return;
+        }
+        yield token;
+      }
       if (parser.stack.length > maxStack) {
         tooDeep = at;
         return;
@@ -444,10 +488,19 @@ function composeBounded(text: string, uniqueKeys: boolean): ComposedStream | num
     yield* parser.end();
   }
   const composer = new Composer({ uniqueKeys, prettyErrors: false, keepSourceTokens: false });
-  const docs = Array.from(composer.compose(tokens()));
-  if (tooDeep >= 0) return tooDeep;
-  if (docs.length > 0) return docs;
-  return Object.assign([], { empty: true as const }, composer.streamInfo());
+  // `yaml` makes an Error per problem, and capturing its stack trace was most of the cost of input that is one
+  // problem per character (a million `]`: 20 s). We never show those traces. V8 reads this per construction.
+  const traces = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  let docs: Document.Parsed[];
+  try {
+    docs = Array.from(composer.compose(tokens()));
+  } finally {
+    Error.stackTraceLimit = traces;
+  }
+  if (tooDeep >= 0) return { tooDeep };
+  if (docs.length > 0) return { docs, stoppedAt };
+  return { docs: Object.assign([], { empty: true as const }, composer.streamInfo()), stoppedAt };
 }
 
 /** Key comparisons `yaml`'s own duplicate check may spend (a 1,000-key map costs 500,000). */
@@ -459,13 +512,14 @@ const DUPLICATE_CHECK_BUDGET = 2_000_000;
  * took 27 s for a map of 50,000 keys. `cost` is what `yaml`'s check would spend.
  */
 function duplicateKeys(docs: readonly Document.Parsed[]): {
-  found: { doc: Document.Parsed; error: YAMLParseError }[];
+  found: Map<Document.Parsed, YAMLParseError[]>;
   cost: number;
 } {
-  const found: { doc: Document.Parsed; error: YAMLParseError }[] = [];
+  const found = new Map<Document.Parsed, YAMLParseError[]>();
   let cost = 0;
   for (const doc of docs) {
     if (!doc.contents) continue;
+    const errors: YAMLParseError[] = [];
     const stack: unknown[] = [doc.contents];
     while (stack.length) {
       const node = stack.pop();
@@ -480,7 +534,7 @@ function duplicateKeys(docs: readonly Document.Parsed[]): {
           if (typeof id === 'number' && Number.isNaN(id)) continue;
           if (seen.has(id)) {
             const at = isScalar(key) ? (key.range?.[0] ?? 0) : 0;
-            found.push({ doc, error: new YAMLParseError([at, at + 1], 'DUPLICATE_KEY', 'Map keys must be unique') });
+            errors.push(new YAMLParseError([at, at + 1], 'DUPLICATE_KEY', 'Map keys must be unique'));
           } else seen.add(id);
           stack.push(pair.value, key);
         }
@@ -488,14 +542,22 @@ function duplicateKeys(docs: readonly Document.Parsed[]): {
         for (const item of node.items) stack.push(item);
       }
     }
+    if (errors.length) found.set(doc, errors);
   }
   return { found, cost };
 }
 
-function insertByPosition(errors: YAMLError[], error: YAMLError): void {
-  let i = errors.length;
-  while (i > 0 && errors[i - 1]!.pos[0] > error.pos[0]) i--;
-  errors.splice(i, 0, error);
+/** Both lists in offset order; `errors` keeps its own order where offsets tie or it is not sorted itself. */
+function mergeByPosition(errors: YAMLError[], added: YAMLError[]): YAMLError[] {
+  added.sort((a, b) => a.pos[0] - b.pos[0]);
+  const out: YAMLError[] = [];
+  let j = 0;
+  for (const e of errors) {
+    while (j < added.length && added[j]!.pos[0] < e.pos[0]) out.push(added[j++]!);
+    out.push(e);
+  }
+  while (j < added.length) out.push(added[j++]!);
+  return out;
 }
 
 function deepestNode(root: ParsedNode): Node | undefined {
