@@ -44,9 +44,13 @@ export function podNameOf(w: Workload): string {
   return `${w.name}-${suffix(`${w.namespace}/${w.name}`)}`;
 }
 
+/** The pod spec's path per controller kind, built once (a trace reads it for every hop). */
+const specPaths = new Map<string, readonly string[]>();
 function podSpec(w: Workload) {
   if (w.kind === 'Pod') return getObject(w.resource.obj, ['spec']);
-  return getObject(w.resource.obj, [...(podTemplatePath(w.kind) ?? ['spec', 'template']), 'spec']);
+  let path = specPaths.get(w.kind);
+  if (!path) specPaths.set(w.kind, (path = [...(podTemplatePath(w.kind) ?? ['spec', 'template']), 'spec']));
+  return getObject(w.resource.obj, path);
 }
 
 export function nodeOf(w: Workload): string | undefined {

@@ -35,7 +35,7 @@ import { effectiveMtls } from './peerauth.ts';
 import { pickBackends, route, routesFor, routesOnWaypointGateway, unusedRouteNotes } from './routing.ts';
 import { routeL4 } from './l4routing.ts';
 import { destinationRulesFor, routeVirtualServices, virtualServicesFor } from './vs.ts';
-import type { RouteOutcome, RouteScope } from './routing.ts';
+import type { HttpRequestView, RouteOutcome, RouteScope } from './routing.ts';
 import type {
   Backend,
   DecidedBy,
@@ -271,10 +271,7 @@ function run(mesh: Mesh, req: SimRequest, opts: SimOptions, verified?: JwtOutcom
   const http = !tcp;
   const method = (req.method ?? 'GET').toUpperCase();
   const { path, query } = parsePath(req.path ?? '/');
-  // A Map, never a plain object: a header named `constructor` or `__proto__` is just a name.
-  const headers = new Map<string, string>();
-  for (const [k, v] of Object.entries(req.headers ?? {})) if (typeof v === 'string') headers.set(k.toLowerCase(), v);
-  if (req.jwt !== undefined && !headers.has('authorization')) headers.set('authorization', `Bearer ${req.jwt}`);
+  const headers = headersOf(req);
   const servicePort = dest.kind === 'service' ? dest.port.port : dest.port;
   const hostHeader =
     headers.get('host') ??
@@ -401,11 +398,6 @@ function run(mesh: Mesh, req: SimRequest, opts: SimOptions, verified?: JwtOutcom
     }
   }
   const clientScope: RouteScope = { at: 'client', clientNamespace: client.namespace };
-  const waypointScope = (wp: Waypoint): RouteScope => ({
-    at: 'waypoint',
-    waypointNamespace: wp.namespace,
-    clientNamespace: client.namespace,
-  });
   if (dest.kind === 'service' && !waypoint) {
     const svc = dest.service;
     const unbound = [
@@ -436,88 +428,12 @@ function run(mesh: Mesh, req: SimRequest, opts: SimOptions, verified?: JwtOutcom
 
   // ── waypoint ───────────────────────────────────────────────────────────────────────────────────
   let backends: Backend[] = [];
-  let target: {
-    service?: MeshService;
-    servicePort?: ServicePort;
-    workload?: Workload;
-    port?: number;
-    subsetLabels?: Readonly<Record<string, string>>;
-  } = {};
+  let target: Target = {};
   if (dest.kind === 'pod') target = { workload: dest.workload, port: dest.port };
-
-  /**
-   * Route the request at the proxy that routes it (the waypoint, or a sidecar client for itself): sets `backends`
-   * and `target`, or returns the finished trace when the proxy answers itself (404, 500, a redirect).
-   */
-  const routeAt = (
-    svc: MeshService,
-    sp: ServicePort,
-    scope: RouteScope,
-    decisions: Decision[],
-    notes: string[],
-    wp: Waypoint | undefined,
-    /** An agentgateway waypoint: Gateway API routes only. */
-    gatewayApiOnly = false,
-  ): SimResult | undefined => {
-    notes.push(...unusedRouteNotes(mesh, svc, servicePort, scope, tcp, true));
-    let ro: RouteOutcome;
-    if (http) {
-      const view = { method, path, query, headers, clientNamespace: client.namespace, servicePort };
-      const vss = gatewayApiOnly ? [] : virtualServicesFor(mesh, svc, scope);
-      const httpRoutes = routesFor(mesh, svc, servicePort, scope).routes;
-      if (vss.length && httpRoutes.length)
-        notes.push(
-          `both Gateway API routes and VirtualService (${vss.map((r) => `${r.namespace}/${r.name}`).join(', ')}) target this service: their routes are concatenated upstream and the result is undefined; the simulator follows the Gateway API routes`,
-        );
-      ro =
-        vss.length && !httpRoutes.length
-          ? routeVirtualServices(mesh, vss, { ...view, clientLabels: client.workload?.labels ?? {} })
-          : route(mesh, svc, view, scope);
-    } else ro = routeL4(mesh, svc, servicePort, dest.kind === 'service' ? dest.host : undefined, scope);
-    decisions.push(...ro.decisions);
-    notes.push(...ro.notes);
-    if (ro.kind === 'no-match') {
-      t.decidedBy = ref(ro.routes[0]!);
-      return finish(t, 'no-route', http ? 404 : null, null, wp, [], client);
-    }
-    if (ro.kind !== 'matched') {
-      backends = [{ namespace: svc.namespace, service: svc.name, port: servicePort, probability: 1 }];
-      target = { service: svc, servicePort: sp };
-      return undefined;
-    }
-    if (ro.redirect !== undefined) {
-      // The proxy answers itself (redirect or direct response).
-      const code = ro.redirect;
-      if (code < 400) t.allowedBy ??= ref(ro.route, ro.rule);
-      else t.decidedBy = ref(ro.route, ro.rule);
-      return finish(t, code < 400 ? 'allowed' : code === 404 ? 'no-route' : 'error', code, null, wp, [], client);
-    }
-    for (const b of ro.backends) if (b.note !== undefined && b.weight > 0) notes.push(b.note);
-    const picked = pickBackends(ro.backends, servicePort, tcp);
-    backends = picked.backends;
-    if (picked.invalidNote) notes.push(picked.invalidNote);
-    if (!picked.chosen) {
-      t.decidedBy = ref(ro.route, ro.rule);
-      decisions.push({
-        step: 'backend',
-        policy: `${ro.route.namespace}/${ro.route.name}`,
-        rule: ro.rule,
-        matched: false,
-        note: picked.why,
-      });
-      return finish(t, 'error', http ? 500 : null, null, wp, backends, client);
-    }
-    if (backends.length > 1)
-      notes.push(
-        `weighted split${tcp ? ' per connection' : ''}: following ${picked.chosen.service.namespace}/${picked.chosen.service.name} (the most likely backend)`,
-      );
-    target = {
-      service: picked.chosen.service,
-      servicePort: picked.chosen.port,
-      ...(picked.chosen.subsetLabels ? { subsetLabels: picked.chosen.subsetLabels } : {}),
-    };
-    return undefined;
-  };
+  // Built only when a proxy routes (most traces on a large mesh go direct); a plain object, not a closure, so
+  // that run()'s locals stay out of a heap-allocated context.
+  const view: HttpRequestView = { method, path, query, headers, clientNamespace: client.namespace, servicePort };
+  const host = dest.kind === 'service' ? dest.host : undefined;
 
   if (waypoint) {
     const wp = waypoint;
@@ -535,6 +451,7 @@ function run(mesh: Mesh, req: SimRequest, opts: SimOptions, verified?: JwtOutcom
       dest.kind === 'service'
         ? { kind: dest.service.kind, namespace: dest.service.namespace, name: dest.service.name }
         : undefined;
+    const wpScope: RouteScope = { at: 'waypoint', waypointNamespace: wp.namespace, clientNamespace: client.namespace };
     const agentgateway = wp.gatewayClassName === AGENTGATEWAY_WAYPOINT_CLASS;
     if (agentgateway) {
       const unused = [
@@ -542,7 +459,7 @@ function run(mesh: Mesh, req: SimRequest, opts: SimOptions, verified?: JwtOutcom
         ...policiesForWaypoint(mesh, 'AuthorizationPolicy', wp, svcRef),
       ].map((p) => `${p.resource.kind} ${p.resource.namespace}/${p.resource.name}`);
       if (dest.kind === 'service')
-        for (const r of virtualServicesFor(mesh, dest.service, waypointScope(wp)))
+        for (const r of virtualServicesFor(mesh, dest.service, wpScope))
           unused.push(`VirtualService ${r.namespace}/${r.name}`);
       if (unused.length)
         notes.push(
@@ -635,12 +552,32 @@ function run(mesh: Mesh, req: SimRequest, opts: SimOptions, verified?: JwtOutcom
     t.allowedBy ??= az.decidedBy;
 
     if (dest.kind === 'service') {
-      const done = routeAt(dest.service, dest.port, waypointScope(wp), decisions, notes, wp, agentgateway);
-      if (done) return done;
+      const routed = routeAt(
+        { mesh, t, client, tcp, view, host },
+        dest.service,
+        dest.port,
+        wpScope,
+        decisions,
+        notes,
+        wp,
+        agentgateway,
+      );
+      if ('done' in routed) return routed.done;
+      ({ backends, target } = routed);
     }
   } else if (dest.kind === 'service' && sidecarHop) {
-    const done = routeAt(dest.service, dest.port, clientScope, sidecarHop.decisions, sidecarHop.notes, undefined);
-    if (done) return done;
+    const routed = routeAt(
+      { mesh, t, client, tcp, view, host },
+      dest.service,
+      dest.port,
+      clientScope,
+      sidecarHop.decisions,
+      sidecarHop.notes,
+      undefined,
+      false,
+    );
+    if ('done' in routed) return routed.done;
+    ({ backends, target } = routed);
   } else if (dest.kind === 'service') {
     backends = [{ namespace: dest.service.namespace, service: dest.service.name, port: servicePort, probability: 1 }];
     target = { service: dest.service, servicePort: dest.port };
@@ -784,6 +721,123 @@ function run(mesh: Mesh, req: SimRequest, opts: SimOptions, verified?: JwtOutcom
       : [`pod name derived from ${w.kind} ${w.name} (stable, not the cluster's)`];
   t.hops.push({ at: 'pod', name: `${w.namespace}/${podNameOf(w)}`, port, notes: podNotes });
   return finish(t, 'allowed', http ? 200 : null, null, waypoint, backends, client);
+}
+
+const NO_HEADERS: ReadonlyMap<string, string> = new Map();
+
+/**
+ * The request headers by lower-cased name, with the JWT as `Authorization: Bearer …` unless one is given. A Map,
+ * never a plain object: a header named `constructor` or `__proto__` is just a name.
+ */
+function headersOf(req: SimRequest): ReadonlyMap<string, string> {
+  if (req.headers === undefined && req.jwt === undefined) return NO_HEADERS;
+  const headers = new Map<string, string>();
+  for (const [k, v] of Object.entries(req.headers ?? {})) if (typeof v === 'string') headers.set(k.toLowerCase(), v);
+  if (req.jwt !== undefined && !headers.has('authorization')) headers.set('authorization', `Bearer ${req.jwt}`);
+  return headers;
+}
+
+/** What a routing proxy needs from the trace. */
+interface RouteContext {
+  readonly mesh: Mesh;
+  readonly t: Trace;
+  readonly client: Client;
+  readonly tcp: boolean;
+  readonly view: HttpRequestView;
+  /** The host the client dialled (a ServiceEntry may have several). */
+  readonly host: string | undefined;
+}
+
+/** Where the request goes after routing: a service port, then a workload and port once endpoints are chosen. */
+interface Target {
+  readonly service?: MeshService;
+  readonly servicePort?: ServicePort;
+  readonly workload?: Workload;
+  readonly port?: number;
+  readonly subsetLabels?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Route the request at the proxy that routes it (the waypoint, or a sidecar client for itself): the backends and
+ * target, or the finished trace when the proxy answers itself (404, 500, a redirect). A module function rather
+ * than a closure in run(), so that run()'s locals stay out of a heap-allocated context.
+ */
+function routeAt(
+  c: RouteContext,
+  svc: MeshService,
+  sp: ServicePort,
+  scope: RouteScope,
+  decisions: Decision[],
+  notes: string[],
+  wp: Waypoint | undefined,
+  /** An agentgateway waypoint: Gateway API routes only. */
+  gatewayApiOnly: boolean,
+): { readonly done: SimResult } | { readonly backends: Backend[]; readonly target: Target } {
+  const { mesh, t, client, tcp, view } = c;
+  const http = !tcp;
+  const servicePort = view.servicePort;
+  notes.push(...unusedRouteNotes(mesh, svc, servicePort, scope, tcp, true));
+  let ro: RouteOutcome;
+  if (http) {
+    const vss = gatewayApiOnly ? [] : virtualServicesFor(mesh, svc, scope);
+    // Only needed to choose between VirtualServices and Gateway API routes (route() finds the routes itself).
+    const httpRoutes = vss.length ? routesFor(mesh, svc, servicePort, scope).routes : [];
+    if (vss.length && httpRoutes.length)
+      notes.push(
+        `both Gateway API routes and VirtualService (${vss.map((r) => `${r.namespace}/${r.name}`).join(', ')}) target this service: their routes are concatenated upstream and the result is undefined; the simulator follows the Gateway API routes`,
+      );
+    ro =
+      vss.length && !httpRoutes.length
+        ? routeVirtualServices(mesh, vss, { ...view, clientLabels: client.workload?.labels ?? {} })
+        : route(mesh, svc, view, scope);
+  } else ro = routeL4(mesh, svc, servicePort, c.host, scope);
+  decisions.push(...ro.decisions);
+  notes.push(...ro.notes);
+  if (ro.kind === 'no-match') {
+    t.decidedBy = ref(ro.routes[0]!);
+    return { done: finish(t, 'no-route', http ? 404 : null, null, wp, [], client) };
+  }
+  if (ro.kind !== 'matched')
+    return {
+      backends: [{ namespace: svc.namespace, service: svc.name, port: servicePort, probability: 1 }],
+      target: { service: svc, servicePort: sp },
+    };
+  if (ro.redirect !== undefined) {
+    // The proxy answers itself (redirect or direct response).
+    const code = ro.redirect;
+    if (code < 400) t.allowedBy ??= ref(ro.route, ro.rule);
+    else t.decidedBy = ref(ro.route, ro.rule);
+    return {
+      done: finish(t, code < 400 ? 'allowed' : code === 404 ? 'no-route' : 'error', code, null, wp, [], client),
+    };
+  }
+  for (const b of ro.backends) if (b.note !== undefined && b.weight > 0) notes.push(b.note);
+  const picked = pickBackends(ro.backends, servicePort, tcp);
+  const backends = picked.backends;
+  if (picked.invalidNote) notes.push(picked.invalidNote);
+  if (!picked.chosen) {
+    t.decidedBy = ref(ro.route, ro.rule);
+    decisions.push({
+      step: 'backend',
+      policy: `${ro.route.namespace}/${ro.route.name}`,
+      rule: ro.rule,
+      matched: false,
+      note: picked.why,
+    });
+    return { done: finish(t, 'error', http ? 500 : null, null, wp, backends, client) };
+  }
+  if (backends.length > 1)
+    notes.push(
+      `weighted split${tcp ? ' per connection' : ''}: following ${picked.chosen.service.namespace}/${picked.chosen.service.name} (the most likely backend)`,
+    );
+  return {
+    backends,
+    target: {
+      service: picked.chosen.service,
+      servicePort: picked.chosen.port,
+      ...(picked.chosen.subsetLabels ? { subsetLabels: picked.chosen.subsetLabels } : {}),
+    },
+  };
 }
 
 function peerOf(client: Client): Peer {
