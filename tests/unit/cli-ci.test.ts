@@ -319,6 +319,16 @@ describe('.ambient-atlas.yaml', () => {
       expect(r.err).toContain('.ambient-atlas.yaml');
       expect(r.out).toBe('');
     });
+  it('every bad key of a config is named in one run', () => {
+    const r = parseConfig(
+      'istoi: 1\nistio: 1.29\ngatewayApi: 2\nrules:\n  l7-policy-on-ztunel: off\n  schema: fatal\n',
+    );
+    expect(r.ok).toBe(false);
+    const errors = r.ok ? [] : r.errors;
+    expect(errors).toHaveLength(5);
+    for (const key of ['istoi', 'istio:', 'gatewayApi:', 'rules.l7-policy-on-ztunel:', 'rules.schema:'])
+      expect(errors.some((e) => e.includes(key))).toBe(true);
+  });
   it('an empty config file is no settings; a prototype key is an unknown rule, not a crash', () => {
     expect(parseConfig('')).toEqual({ ok: true, config: { rules: {}, ignore: [] } });
     const r = parseConfig('rules:\n  __proto__: off\n  constructor: off\n');

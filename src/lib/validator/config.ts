@@ -2,7 +2,14 @@
 // wrote it in. Pure: finding and reading the file is the CLI's job (src/cli/config.ts).
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { GATEWAY_API_VERSIONS, ISTIO_VERSIONS, resolveVersions } from '../versions.ts';
+import {
+  GATEWAY_API_VERSIONS,
+  isGatewayApiVersion,
+  isIstioVersion,
+  ISTIO_VERSIONS,
+  normalizeVersion,
+  resolveVersions,
+} from '../versions.ts';
 import type { GatewayApiVersion, IstioVersion } from '../versions.ts';
 import { RULES, ruleById } from './rules/index.ts';
 import { closeMatches } from './suppress.ts';
@@ -11,41 +18,30 @@ import type { RuleLevel } from './suppress.ts';
 const LEVELS = ['off', 'error', 'warning', 'info'] as const;
 const KEYS = ['istio', 'gatewayApi', 'rules', 'ignore'] as const;
 
-const version = z.union([z.string(), z.number()]);
+const ruleId = z.string().refine((id) => ruleById(id) !== undefined, {
+  error: (iss) => {
+    const near = closeMatches(
+      String(iss.input),
+      RULES.map((r) => r.meta.id),
+    );
+    return `unknown rule id${near.length ? ` (did you mean ${near.join(', ')}?)` : ''}; the rules are listed at /validator/rules/`;
+  },
+});
 
-const ConfigSchema = z
-  .strictObject({
-    istio: version.optional(),
-    gatewayApi: version.optional(),
-    rules: z.record(z.string(), z.enum(LEVELS)).optional(),
-    ignore: z.array(z.string().min(1)).optional(),
-  })
-  .superRefine((c, ctx) => {
-    if (c.rules)
-      for (const id of Object.keys(c.rules))
-        if (ruleById(id) === undefined) {
-          const near = closeMatches(
-            id,
-            RULES.map((r) => r.meta.id),
-          );
-          ctx.addIssue({
-            code: 'custom',
-            path: ['rules', id],
-            message: `unknown rule id${near.length ? ` (did you mean ${near.join(', ')}?)` : ''}; the rules are listed at /validator/rules/`,
-          });
-        }
-    if (c.istio !== undefined || c.gatewayApi !== undefined) {
-      const v = resolveVersions(c.istio, c.gatewayApi);
-      if ('error' in v) {
-        const istioBad = 'error' in resolveVersions(c.istio, undefined);
-        ctx.addIssue({
-          code: 'custom',
-          path: [istioBad ? 'istio' : 'gatewayApi'],
-          message: `must be one of ${(istioBad ? ISTIO_VERSIONS : GATEWAY_API_VERSIONS).join(', ')}`,
-        });
-      }
-    }
-  });
+/** Each version key is checked on its own, so every bad key is named in one run. */
+const version = (kind: 'istio' | 'gatewayApi') =>
+  z
+    .union([z.string(), z.number()])
+    .refine((v) => (kind === 'istio' ? isIstioVersion : isGatewayApiVersion)(normalizeVersion(v, kind)), {
+      error: `must be one of ${(kind === 'istio' ? ISTIO_VERSIONS : GATEWAY_API_VERSIONS).join(', ')}`,
+    });
+
+const ConfigSchema = z.strictObject({
+  istio: version('istio').optional(),
+  gatewayApi: version('gatewayApi').optional(),
+  rules: z.record(ruleId, z.enum(LEVELS)).optional(),
+  ignore: z.array(z.string().min(1)).optional(),
+});
 
 export interface AtlasConfig {
   readonly istio?: IstioVersion;
@@ -97,6 +93,7 @@ export function parseConfig(text: string): ConfigResult {
           .join('\n');
       }
       const at = keyPath(i.path) || '(top level)';
+      if (i.code === 'invalid_key') return `${at}: ${i.issues[0]?.message ?? 'invalid key'}`;
       if (i.code === 'invalid_value' && i.path[0] === 'rules') return `${at}: must be one of ${LEVELS.join(', ')}`;
       if (i.code === 'invalid_type' && i.path.length === 1 && i.path[0] === 'rules')
         return `rules: must be a mapping of rule id to ${LEVELS.join('|')}`;
