@@ -143,6 +143,22 @@ function copyLabManifests() {
   walk(join(ROOT, 'labs'));
 }
 
+/** The name, version, licence and licence text of every npm package the bundle contains. */
+function thirdPartyLicenses(meta) {
+  const roots = new Set();
+  for (const input of Object.keys(meta.inputs)) {
+    const m = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input);
+    if (m) roots.add(m[1]);
+  }
+  const parts = [...roots].sort().map((dir) => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, dir, 'package.json'), 'utf8'));
+    const file = readdirSync(join(ROOT, dir)).find((f) => /^(licen[cs]e|copying)/i.test(f));
+    const text = file ? readFileSync(join(ROOT, dir, file), 'utf8').trim() : `License: ${pkg.license ?? 'see package'}`;
+    return `${pkg.name}@${pkg.version} (${pkg.license ?? 'unknown'})\n\n${text}\n`;
+  });
+  return `The ambient-atlas bundle contains these npm packages:\n\n${parts.join('\n' + '-'.repeat(80) + '\n\n')}`;
+}
+
 export async function buildCli({ metafile = false } = {}) {
   const lazy = lazyImports();
   rmSync(DIST, { recursive: true, force: true });
@@ -164,7 +180,7 @@ export async function buildCli({ metafile = false } = {}) {
     external: OPTIONAL,
     minifyWhitespace: true,
     minifySyntax: true,
-    legalComments: 'linked',
+    legalComments: 'none', // every bundled package's licence goes to dist/THIRD-PARTY-LICENSES.txt instead
     metafile: true,
     logLevel: 'warning',
     // Bundled CommonJS dependencies (ws) call require() for Node built-ins.
@@ -183,6 +199,7 @@ export async function buildCli({ metafile = false } = {}) {
   const bin = join(DIST, 'ambient-atlas.mjs');
   writeFileSync(bin, '#!/usr/bin/env node\n' + readFileSync(bin, 'utf8'), { mode: 0o755 });
   copyLabManifests();
+  writeFileSync(join(DIST, 'THIRD-PARTY-LICENSES.txt'), thirdPartyLicenses(result.metafile));
   if (metafile) writeFileSync(join(DIST, 'meta.json'), JSON.stringify(result.metafile));
   let bytes = 0;
   const walk = (dir) => {
