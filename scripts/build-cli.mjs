@@ -143,6 +143,36 @@ function copyLabManifests() {
   walk(join(ROOT, 'labs'));
 }
 
+/**
+ * lint, simulate, migrate and catalog must start without the optional packages: none may be a static import
+ * anywhere these commands load at start-up (a dynamic `import()` or a LAZY rewrite is fine).
+ */
+function checkOptionalStayLazy(meta) {
+  const outputs = meta.outputs;
+  for (const command of ['lint', 'simulate', 'migrate', 'catalog']) {
+    const input = `src/cli/commands/${command}.ts`;
+    const start = Object.keys(outputs).find((o) => outputs[o].inputs[input]);
+    if (!start) throw new Error(`build-cli: no output contains ${input}`);
+    const seen = new Set();
+    const todo = [start];
+    while (todo.length) {
+      const o = todo.pop();
+      if (seen.has(o)) continue;
+      seen.add(o);
+      for (const i of outputs[o]?.imports ?? []) {
+        if (i.kind !== 'import-statement') continue;
+        if (OPTIONAL.includes(i.path)) {
+          throw new Error(
+            `build-cli: \`${command}\` would need the optional package ${i.path} at start-up (static import in ` +
+              `${relative(ROOT, o)}); import it with \`await import()\` where it is used.`,
+          );
+        }
+        todo.push(i.path);
+      }
+    }
+  }
+}
+
 /** The name, version, licence and licence text of every npm package the bundle contains. */
 function thirdPartyLicenses(meta) {
   const roots = new Set();
@@ -199,6 +229,7 @@ export async function buildCli({ metafile = false } = {}) {
   const bin = join(DIST, 'ambient-atlas.mjs');
   writeFileSync(bin, '#!/usr/bin/env node\n' + readFileSync(bin, 'utf8'), { mode: 0o755 });
   copyLabManifests();
+  checkOptionalStayLazy(result.metafile);
   writeFileSync(join(DIST, 'THIRD-PARTY-LICENSES.txt'), thirdPartyLicenses(result.metafile));
   if (metafile) writeFileSync(join(DIST, 'meta.json'), JSON.stringify(result.metafile));
   let bytes = 0;
