@@ -6,6 +6,7 @@ import { get, getArray, getObject, getString, selectorMatches } from '../model/a
 import type { JsonObject, Resource } from '../model/types.ts';
 import { principalFor } from './authz.ts';
 import {
+  AGENTGATEWAY_WAYPOINT_CLASS,
   ANNOTATION_GATEWAY_SERVICE_ACCOUNT,
   DEFAULT_TRUST_DOMAIN,
   HBONE_PORT,
@@ -83,6 +84,14 @@ export function isWaypointGateway(r: Resource, namedByUseWaypoint: boolean): boo
   if (namedByUseWaypoint) return true;
   if (getString(r.obj, ['spec', 'gatewayClassName']) === WAYPOINT_CLASS) return true;
   return hasHboneListener(getArray(r.obj, ['spec', 'listeners']));
+}
+
+/**
+ * A 1.31 agentgateway waypoint: istiod configures it only through Gateway API routes (AuthorizationPolicy,
+ * RequestAuthentication, VirtualService and DestinationRule do not apply to it; SEMANTICS §2 [rev]).
+ */
+export function isAgentgatewayWaypoint(wp: Pick<Waypoint, 'gatewayClassName'>): boolean {
+  return wp.gatewayClassName === AGENTGATEWAY_WAYPOINT_CLASS;
 }
 
 /** The waypoint a Gateway stands for (`ip` is the synthetic address the model gives it). */

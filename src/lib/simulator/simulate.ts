@@ -14,6 +14,7 @@ import {
   ANNOTATION_GATEWAY_SERVICE_ACCOUNT,
   DEFAULT_TRUST_DOMAIN,
   ingressUseWaypoint,
+  isAgentgatewayWaypoint,
   isClientKind,
   labelOf,
   LABEL_INGRESS_USE_WAYPOINT,
@@ -452,7 +453,7 @@ function run(mesh: Mesh, req: SimRequest, opts: SimOptions, verified?: JwtOutcom
         ? { kind: dest.service.kind, namespace: dest.service.namespace, name: dest.service.name }
         : undefined;
     const wpScope: RouteScope = { at: 'waypoint', waypointNamespace: wp.namespace, clientNamespace: client.namespace };
-    const agentgateway = wp.gatewayClassName === AGENTGATEWAY_WAYPOINT_CLASS;
+    const agentgateway = isAgentgatewayWaypoint(wp);
     if (agentgateway) {
       const unused = [
         ...policiesForWaypoint(mesh, 'RequestAuthentication', wp, svcRef),
