@@ -23,6 +23,31 @@ const DOCUMENT_START = /^---(?=[ \t\r\n]|$)/gm;
  */
 const FRESH_LIMIT = 64 * 1024;
 
+/**
+ * Flow nesting (`[`, `{`) deeper than this is not highlighted at all. @lezer/yaml's tokenizer looks ahead across
+ * every directly nested opening bracket (its implicit-key check bounds the look-ahead by 1024 characters only for
+ * other characters), so a run of `[` costs time quadratic in its length: 1,000 take ~30 ms, 5,000 ~0.5 s, and a
+ * hostile share link holds 200,000 or 2 million (issue #15), which blocked every keystroke for 0.4–0.7 s. No
+ * Kubernetes manifest nests flow collections anywhere near this deep; the validator reports such text anyway.
+ */
+export const MAX_FLOW_DEPTH = 200;
+
+/**
+ * Whether `text` nests `[`/`{` deeper than MAX_FLOW_DEPTH. Quotes are not skipped (a quote inside a plain scalar
+ * is no string, and a bracket inside a real string at worst costs that text its highlighting): one linear pass.
+ */
+export function tooDeepToHighlight(text: string): boolean {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 91 || c === 123) {
+      if (++depth > MAX_FLOW_DEPTH) return true;
+    } else if ((c === 93 || c === 125) && depth > 0) depth--;
+    else if (c === 10 && depth > 0 && text.charCodeAt(i + 1) === 45 && text.startsWith('---', i + 1)) depth = 0;
+  }
+  return false;
+}
+
 /** Document start offsets: 0, then each `---` line not directly preceded by a `%` directive that belongs to it. */
 export function documentStarts(text: string): number[] {
   const starts = [0];
@@ -55,6 +80,11 @@ class StreamParse implements PartialParse {
   advance(): Tree | null {
     if (this.inner) return this.step(this.inner);
     const text = this.input.read(0, this.input.length);
+    if (tooDeepToHighlight(text)) {
+      // An unhighlighted stream: a tree with no nodes but its top node, as long as the text.
+      this.parsedPos = text.length;
+      return new Tree(this.base.parse('').type, [], [], text.length);
+    }
     let previous: Map<string, Tree> | undefined;
     for (const f of this.fragments) if ((previous = cacheOf.get(f.tree))) break;
     const starts = documentStarts(text);
