@@ -100,14 +100,17 @@ const bench: Bench = async () => {
       7,
     );
     if (warm!.code !== 0 || repo!.code !== 0) throw new Error('lint of the small file did not exit 0');
-    const ratio = warm!.wallMs / bare!.wallMs;
+    // Gated on the larger of the wall and CPU ratios: on a loaded machine either can flatter.
+    const wallRatio = warm!.wallMs / bare!.wallMs;
+    const cpuRatio = warm!.cpuMs / bare!.cpuMs;
+    const ratio = Math.max(wallRatio, cpuRatio);
     results.push(
-      { name: "node -e '' (baseline)", value: bare!.wallMs, unit: 'ms wall' },
+      { name: "node -e '' (baseline)", value: bare!.wallMs, unit: `ms wall (${bare!.cpuMs.toFixed(0)} ms CPU)` },
       {
         name: 'start-up: bundled lint of one small file (compile cache warm)',
         value: warm!.wallMs,
-        unit: `ms wall (${warm!.cpuMs.toFixed(0)} ms CPU vs ${bare!.cpuMs.toFixed(0)})`,
-        ratio: { value: ratio, against: "node -e ''", target: '≤ 3×' },
+        unit: `ms wall (${warm!.cpuMs.toFixed(0)} ms CPU vs ${bare!.cpuMs.toFixed(0)}; wall ${wallRatio.toFixed(2)}×, CPU ${cpuRatio.toFixed(2)}×)`,
+        ratio: { value: ratio, against: "node -e '', the larger of wall and CPU", target: '≤ 3×' },
         ok: ratio <= 3,
       },
       {
