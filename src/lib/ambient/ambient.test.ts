@@ -178,6 +178,16 @@ describe('the mesh index on the semantics layer', () => {
       m.resolveWaypoint({ kind: 'Service', resource: s.resource, namespace: 'shop', labels: s.labels }).reason,
     ).toBe('bound');
   });
+  it('a Service selector with a non-scalar value selects nothing (not every pod of the namespace)', () => {
+    const m = buildMesh(
+      parse(
+        'apiVersion: v1\nkind: Service\nmetadata: {name: s, namespace: shop}\nspec: {selector: {app: {toString: 1}}, ports: [{port: 80}]}\n---\n' +
+          'apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: shop, labels: {app: x}}\nspec: {containers: [{name: c}]}\n',
+      ),
+    );
+    expect(m.service('shop', 's')!.selector).toBeUndefined();
+    expect(m.servicesSelecting('shop', { app: 'x' })).toEqual([]);
+  });
   it("a Pod's status.podIP is its address (SEMANTICS §3 [rev])", () => {
     const m = buildMesh(
       parse(

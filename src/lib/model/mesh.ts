@@ -351,7 +351,9 @@ function serviceInfoOf(r: Resource, n: number): ServiceInfo | undefined {
       hosts,
       addresses,
       ports,
-      ...(selector && hasKeys(selector) ? { selector: strings(selector) } : {}),
+      // A selector with a value the API server would reject (an object, a list) selects nothing here, instead of
+      // shrinking to the entries left and selecting more pods than written.
+      ...(selector && hasKeys(selector) && scalarValues(selector) ? { selector: strings(selector) } : {}),
       labels: r.labels,
     };
   }
@@ -386,6 +388,14 @@ function serviceInfoOf(r: Resource, n: number): ServiceInfo | undefined {
 function podIP(r: Resource): string | undefined {
   const ip = getString(r.obj, ['status', 'podIP']);
   return ip && /^[\d.]+$|:/.test(ip) ? ip : undefined;
+}
+
+function scalarValues(o: JsonObject): boolean {
+  for (const k in o) {
+    const v = o[k];
+    if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') return false;
+  }
+  return true;
 }
 
 function hasKeys(o: JsonObject): boolean {
