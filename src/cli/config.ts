@@ -13,12 +13,13 @@ export interface LoadedConfig {
 }
 
 /** Config files are small; a bigger one is a mistake (or a manifest dump under the wrong name), not a config. */
-const MAX_CONFIG_BYTES = 1024 * 1024;
+const MAX_CONFIG_BYTES = 64 * 1024;
 
 async function readIfExists(path: string): Promise<string | undefined> {
   try {
     const bytes = await readFile(path);
-    if (bytes.length > MAX_CONFIG_BYTES) throw new UsageError(`${path}: a config file over 1 MiB is not a config file`);
+    if (bytes.length > MAX_CONFIG_BYTES)
+      throw new UsageError(`${path}: a config file over 64 KiB is not a config file`);
     return bytes.toString('utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;

@@ -329,6 +329,25 @@ describe('.ambient-atlas.yaml', () => {
     for (const key of ['istoi', 'istio:', 'gatewayApi:', 'rules.l7-policy-on-ztunel:', 'rules.schema:'])
       expect(errors.some((e) => e.includes(key))).toBe(true);
   });
+  it('a config with thousands of bad keys (as many as 64 KiB hold) answers quickly with a screenful of errors', () => {
+    const keys = Array.from({ length: 2300 }, (_, i) => `  no-such-rule-${i}: off`).join('\n');
+    const text = `rules:\n${keys}\n${Array.from({ length: 800 }, (_, i) => `k${i}: 1`).join('\n')}\n`;
+    expect(text.length).toBeLessThan(64 * 1024);
+    const t0 = performance.now();
+    const r = parseConfig(text);
+    expect(performance.now() - t0).toBeLessThan(5000);
+    expect(r.ok ? [] : r.errors).toHaveLength(21);
+  });
+  it('a repeated key is named; a bigger file than 64 KiB is refused unread', async () => {
+    expect(parseConfig('rules:\n  schema: off\n  schema: error\n')).toEqual({
+      ok: false,
+      errors: ['rules.schema: the key is given twice'],
+    });
+    const dir = tree({ '.ambient-atlas.yaml': `# ${'x'.repeat(70 * 1024)}\n`, 'ok.yaml': OK });
+    const r = await cli(['ok.yaml'], dir);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('over 64 KiB');
+  });
   it('an empty config file is no settings; a prototype key is an unknown rule, not a crash', () => {
     expect(parseConfig('')).toEqual({ ok: true, config: { rules: {}, ignore: [] } });
     const r = parseConfig('rules:\n  __proto__: off\n  constructor: off\n');

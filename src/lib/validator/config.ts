@@ -1,6 +1,6 @@
 // `.ambient-atlas.yaml` (DESIGN §4.5b): one zod schema, and errors that name the key at fault in the words a user
 // wrote it in. Pure: finding and reading the file is the CLI's job (src/cli/config.ts).
-import { parse as parseYaml } from 'yaml';
+import { isMap, isScalar, parseDocument, visit } from 'yaml';
 import { z } from 'zod';
 import {
   GATEWAY_API_VERSIONS,
@@ -18,12 +18,21 @@ import type { RuleLevel } from './suppress.ts';
 const LEVELS = ['off', 'error', 'warning', 'info'] as const;
 const KEYS = ['istio', 'gatewayApi', 'rules', 'ignore'] as const;
 
+/**
+ * Close matches cost an edit distance per rule: a config with thousands of bad keys gets them for the first few
+ * only. Reset by parseConfig; zod calls the error callback synchronously within that one call.
+ */
+let suggestionBudget = 0;
+
 const ruleId = z.string().refine((id) => ruleById(id) !== undefined, {
   error: (iss) => {
-    const near = closeMatches(
-      String(iss.input),
-      RULES.map((r) => r.meta.id),
-    );
+    const near =
+      suggestionBudget-- > 0
+        ? closeMatches(
+            String(iss.input),
+            RULES.map((r) => r.meta.id),
+          )
+        : [];
     return `unknown rule id${near.length ? ` (did you mean ${near.join(', ')}?)` : ''}; the rules are listed at /validator/rules/`;
   },
 });
@@ -65,12 +74,40 @@ function keyPath(path: readonly PropertyKey[]): string {
 
 const shown = (s: string): string => JSON.stringify(s.length > 80 ? `${s.slice(0, 80)}…` : s);
 
+/** The path of the first key a mapping repeats, if any. */
+function duplicateKey(doc: ReturnType<typeof parseDocument>): string | undefined {
+  let found: string | undefined;
+  visit(doc, {
+    Map(_, map, path) {
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        const key = isScalar(pair.key) ? pair.key.value : pair.key;
+        if (seen.has(key)) {
+          const parents = path
+            .filter((p) => isMap(p) || (typeof p === 'object' && p !== null && 'key' in p))
+            .map((p) => ('key' in p && isScalar(p.key) ? String(p.key.value) : ''))
+            .filter(Boolean);
+          found = [...parents, String(key)].join('.');
+          return visit.BREAK;
+        }
+        seen.add(key);
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
+
 /** Parse and check a config file's text. Never throws. */
 export function parseConfig(text: string): ConfigResult {
   let data: unknown;
   try {
-    // Aliases are not expanded beyond yaml's own cap, and the file is the user's own, not a manifest under test.
-    data = parseYaml(text, { maxAliasCount: 100, uniqueKeys: true });
+    // yaml's own uniqueKeys check compares every pair of keys (quadratic): duplicates are found with a set below.
+    const doc = parseDocument(text, { uniqueKeys: false });
+    if (doc.errors.length) throw doc.errors[0];
+    const duplicate = duplicateKey(doc);
+    if (duplicate) return { ok: false, errors: [`${duplicate}: the key is given twice`] };
+    data = doc.toJS({ maxAliasCount: 100 });
   } catch (err) {
     return {
       ok: false,
@@ -80,17 +117,16 @@ export function parseConfig(text: string): ConfigResult {
   if (data === null || data === undefined) data = {};
   if (typeof data !== 'object' || Array.isArray(data))
     return { ok: false, errors: [`must be a mapping with the keys ${KEYS.join(', ')}`] };
+  suggestionBudget = 5;
   const r = ConfigSchema.safeParse(data);
   if (!r.success) {
-    const errors = r.error.issues.map((i) => {
+    const errors = r.error.issues.flatMap((i): string | string[] => {
       if (i.code === 'unrecognized_keys') {
         const at = keyPath(i.path);
-        return i.keys
-          .map((k) => {
-            const near = i.path.length === 0 ? closeMatches(k, KEYS) : [];
-            return `${at ? `${at}.` : ''}${shown(k)}: unknown key${near.length ? ` (did you mean ${near.join(', ')}?)` : ''}; the keys are ${KEYS.join(', ')}`;
-          })
-          .join('\n');
+        return i.keys.map((k) => {
+          const near = i.path.length === 0 ? closeMatches(k, KEYS) : [];
+          return `${at ? `${at}.` : ''}${shown(k)}: unknown key${near.length ? ` (did you mean ${near.join(', ')}?)` : ''}; the keys are ${KEYS.join(', ')}`;
+        });
       }
       const at = keyPath(i.path) || '(top level)';
       if (i.code === 'invalid_key') return `${at}: ${i.issues[0]?.message ?? 'invalid key'}`;
@@ -104,6 +140,8 @@ export function parseConfig(text: string): ConfigResult {
         return `${at}: must be a version such as ${i.path[0] === 'istio' ? '1.31' : '1.6'}`;
       return `${at}: ${i.message}`;
     });
+    // A screenful is enough to fix the file; the rest would bury the first lines.
+    if (errors.length > 20) errors.splice(20, errors.length, `… and ${errors.length - 20} more`);
     return { ok: false, errors };
   }
   const c = r.data;

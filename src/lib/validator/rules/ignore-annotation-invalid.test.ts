@@ -28,6 +28,14 @@ describe(ID, () => {
     expect(linesFor(ID, policy('"-- because"'))).toEqual([7]);
     expect(linesFor(ID, policy('"l7-policy-on-ztunnel,no-such-rule -- because"'))).toEqual([7]);
   });
+  it('thousands of unknown ids: one finding naming three of them, in linear time', () => {
+    const ids = Array.from({ length: 20000 }, (_, i) => `made-up-rule-${i}`).join(',');
+    const t0 = performance.now();
+    const r = lint({ file: 'case.yaml', text: policy(`"${ids} -- why"`) }, { rules: [ID] });
+    expect(performance.now() - t0).toBeLessThan(5000);
+    expect(r.findings).toHaveLength(1);
+    expect(r.findings[0]!.message).toContain('and 19997 more unknown rule ids');
+  });
   it('an invalid annotation suppresses nothing, not even its known ids', () => {
     const r = lint({ file: 'case.yaml', text: policy('"l7-policy-on-ztunnel"') });
     expect(r.findings.map((f) => f.rule).sort()).toEqual([ID, 'l7-policy-on-ztunnel']);

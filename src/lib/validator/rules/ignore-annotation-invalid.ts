@@ -83,10 +83,11 @@ export const rule: Rule = {
       if (parsed.ok) continue;
       const problems: string[] = [];
       if (parsed.missingRules) problems.push('it names no rule id');
-      for (const u of parsed.unknown)
+      for (const u of parsed.unknown.slice(0, 3))
         problems.push(
           `${shown(u.id)} is not a rule id${u.suggestions.length ? ` (did you mean ${u.suggestions.join(', ')}?)` : ''}`,
         );
+      if (parsed.unknown.length > 3) problems.push(`and ${parsed.unknown.length - 3} more unknown rule ids`);
       if (parsed.missingReason) problems.push('it gives no reason after "--"');
       ctx.report({
         resource: r,
