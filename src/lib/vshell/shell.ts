@@ -15,6 +15,7 @@ import {
   LABEL_USE_WAYPOINT,
   LABEL_USE_WAYPOINT_NAMESPACE,
   LABEL_WAYPOINT_FOR,
+  WAYPOINT_CLASS,
 } from '../ambient/labels.ts';
 import { resolveType, typeWords } from '../ambient/kinds.ts';
 import { findSubstitutions, needsMoreInput, parseCommandLine, wordsForCompletion } from './parse.ts';
@@ -49,7 +50,7 @@ function baseline(now: number): StoredObject[] {
     ns('istio-system'),
     gc('istio', 'istio.io/gateway-controller'),
     gc('istio-remote', 'istio.io/unmanaged-gateway'),
-    gc('istio-waypoint', 'istio.io/mesh-controller'),
+    gc(WAYPOINT_CLASS, 'istio.io/mesh-controller'),
   ];
 }
 
