@@ -115,6 +115,16 @@ describe('--format github', () => {
     expect(lines.at(-1)).toMatch(/^ambient-atlas: 1 error\(s\), 1 warning\(s\)/);
     for (const l of lines.slice(0, -1)) expect(l).not.toMatch(/[\r]/);
   });
+  it('errors come first (GitHub shows only the first 10 of each level per step), file order within a level', async () => {
+    const dir = tree({ 'm/a.yaml': WARN, 'm/b.yaml': L7('p'), 'm/c.yaml': L7('q') });
+    const lines = (await cli(['--format', 'github', 'm'], dir)).out.trimEnd().split('\n');
+    expect(lines.map((l) => /^::(\w+) file=([^,]+)/.exec(l)?.slice(1, 3).join(' '))).toEqual([
+      'error m/b.yaml',
+      'error m/c.yaml',
+      'warning m/a.yaml',
+      undefined,
+    ]);
+  });
   it('info is a notice; stdin findings carry no file', () => {
     const f: Finding = {
       rule: 'x-rule',

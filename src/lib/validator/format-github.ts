@@ -37,7 +37,10 @@ function annotation(f: Finding): string {
 
 /** Annotations, then one plain log line with the totals. */
 export function formatGithub(report: LintReport & { summary: { suppressed?: number } }): string {
-  const out = report.findings.map(annotation);
+  // GitHub shows 10 error and 10 warning annotations per step and drops the rest from the diff view (they stay
+  // in the log): errors come first so that the ones failing the build are the ones shown.
+  const rank: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+  const out = [...report.findings].sort((a, b) => rank[a.severity] - rank[b.severity]).map(annotation);
   const s = report.summary;
   out.push(
     `ambient-atlas: ${s.error} error(s), ${s.warning} warning(s), ${s.info} info in ${report.resources} resource(s)` +
