@@ -7,7 +7,18 @@ import tseslint from 'typescript-eslint';
 const nodeBuiltins = [...builtinModules.filter((m) => !m.startsWith('_')), ...builtinModules.map((m) => `node:${m}`)];
 
 export default tseslint.config(
-  { ignores: ['dist/', '.astro/', 'node_modules/', 'test-results/', 'playwright-report/', 'labs/.state/'] },
+  {
+    ignores: [
+      'dist/',
+      '**/dist/',
+      'packages/cli/labs/',
+      '.astro/',
+      'node_modules/',
+      'test-results/',
+      'playwright-report/',
+      'labs/.state/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
