@@ -15,7 +15,7 @@
  * 50 ms), and no task over 200 ms for inputs up to 200 KB in the phases that are the input's doing (hashchange,
  * keystroke, simulate; the load phase also holds the page's start-up, reported against an empty-link baseline).
  * Median of HOSTILE_BROWSER_RUNS runs (default 3), each in a new page of one warmed-up context (HOSTILE_BROWSER_ONLY
- * picks cases by name). Page errors (uncaught exceptions) are reported and fail the case.
+ * picks cases by name; HOSTILE_BROWSER_DEBUG prints the keystroke's tasks). Page errors (uncaught exceptions) are reported and fail the case.
  */
 import { availableParallelism, loadavg } from 'node:os';
 import type { BrowserContext, Page } from '@playwright/test';
@@ -242,7 +242,12 @@ async function measure(context: BrowserContext, origin: string, input: Input, si
     );
     await page.waitForFunction((h) => location.hash !== h, hash, { timeout: STEP_TIMEOUT });
     await page.waitForTimeout(500);
-    const keystroke = phase(await tasksSince(page, t0));
+    const keyTasks = await tasksSince(page, t0);
+    if (process.env.HOSTILE_BROWSER_DEBUG)
+      process.stderr.write(
+        `    keystroke at ${Math.round(t0)}: ${JSON.stringify(keyTasks.map((t) => [Math.round(t.start), Math.round(t.duration)]))}\n`,
+      );
+    const keystroke = phase(keyTasks);
 
     let sim: Phase | undefined;
     let verdict: string | undefined;
