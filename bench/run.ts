@@ -4,10 +4,12 @@ import type { Bench, BenchResult } from './harness.ts';
 
 const dir = fileURLToPath(new URL('.', import.meta.url));
 const only = process.argv.slice(2);
-const files = readdirSync(dir)
-  .filter((f) => f.endsWith('.bench.ts'))
-  .filter((f) => !only.length || only.some((o) => f.includes(o)))
-  .sort();
+const all = readdirSync(dir).filter((f) => f.endsWith('.bench.ts'));
+const name = (f: string) => f.slice(0, -'.bench.ts'.length);
+// `npm run bench cli` runs cli.bench.ts, not cli-startup too: an exact name wins; otherwise a part of a name.
+const picked = (o: string) =>
+  all.some((f) => name(f) === o) ? all.filter((f) => name(f) === o) : all.filter((f) => f.includes(o));
+const files = (only.length ? [...new Set(only.flatMap(picked))] : all).sort();
 
 const fmt = (n: number) => (Math.abs(n) >= 100 ? Math.round(n).toLocaleString('en-US') : n.toPrecision(3));
 let failed = 0;
