@@ -89,7 +89,7 @@ test('deliberate examples on the networking and telemetry pages name their rule'
 test('the EnvoyFilter page corrects the "bind it to waypoints" advice', async ({ page }) => {
   await page.goto('/workload-telemetry/envoyfilter/');
   await expect(
-    page.getByRole('complementary', { name: 'Correction: EnvoyFilter cannot be bound to waypoints' }),
+    page.getByRole('complementary', { name: 'Correction: waypoints take EnvoyFilter through targetRefs only' }),
   ).toBeVisible();
 });
 
