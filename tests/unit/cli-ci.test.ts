@@ -7,9 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import sax from 'sax';
 import { parse as parseYaml } from 'yaml';
-import { run } from '../../src/cli/commands/lint.ts';
-import type { CliIo } from '../../src/cli/io.ts';
-import { UsageError } from '../../src/cli/io.ts';
+import { lintCli } from './lint-cli-harness.ts';
 import type { Finding, LintResult } from '../../src/lib/validator/index.ts';
 import { formatGithub, formatJunit } from '../../src/lib/validator/index.ts';
 import { escapeData, escapeProperty } from '../../src/lib/validator/format-github.ts';
@@ -49,26 +47,7 @@ function tree(files: Record<string, string>): string {
   return dir;
 }
 
-async function cli(argv: string[], cwd: string, stdin = '') {
-  let out = '';
-  let err = '';
-  const io: CliIo = {
-    stdout: (t) => (out += t),
-    stderr: (t) => (err += t),
-    readStdin: async () => new TextEncoder().encode(stdin),
-    cwd,
-    color: false,
-  };
-  let code: number;
-  try {
-    code = await run(argv, io);
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    code = 2;
-    err += e.message;
-  }
-  return { code, out, err };
-}
+const cli = lintCli;
 
 interface El {
   name: string;

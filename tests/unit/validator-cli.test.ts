@@ -3,9 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { run } from '../../src/cli/commands/lint.ts';
-import type { CliIo } from '../../src/cli/io.ts';
-import { UsageError } from '../../src/cli/io.ts';
+import { lintCli } from './lint-cli-harness.ts';
 import { RULES } from '../../src/lib/validator/index.ts';
 
 const L7 =
@@ -22,26 +20,7 @@ function setup() {
   return dir;
 }
 
-async function cli(argv: string[], cwd: string, stdin = '') {
-  let out = '';
-  let err = '';
-  const io: CliIo = {
-    stdout: (t) => (out += t),
-    stderr: (t) => (err += t),
-    readStdin: async () => new TextEncoder().encode(stdin),
-    cwd,
-    color: false,
-  };
-  let code: number;
-  try {
-    code = await run(argv, io);
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    code = 2;
-    err += e.message;
-  }
-  return { code, out, err };
-}
+const cli = lintCli;
 
 describe('ambient-atlas lint', () => {
   it('json: contract shape, exit 1 with errors, paths relative to cwd, directories recursive and sorted', async () => {
