@@ -1,0 +1,13 @@
+// The generators `npm run gen` runs, each with the file it writes (formatted as the repository formats it).
+import { formatted } from './crds.ts';
+import * as served from './served.ts';
+
+export interface Generator {
+  readonly output: string;
+  text(): Promise<string>;
+}
+
+export const GENERATORS: readonly Generator[] = [served].map((g) => ({
+  output: g.OUTPUT,
+  text: () => formatted(g.OUTPUT, g.generate()),
+}));
