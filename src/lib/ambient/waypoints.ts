@@ -183,14 +183,9 @@ export function resolveWaypoint(target: WaypointTarget, lookup: WaypointLookup):
       reason: 'not-ready',
       note: `Waypoint ${wp.namespace}/${wp.name} has no address yet: traffic goes direct and L7 policy is bypassed.`,
     };
-  const forServices = target.kind === 'Service' || target.kind === 'ServiceEntry';
-  const accepts = wp.waypointFor === 'all' || wp.waypointFor === (forServices ? 'service' : 'workload');
-  if (!accepts)
-    return {
-      requested,
-      reason: 'waypoint-for-mismatch',
-      note: `Waypoint ${wp.namespace}/${wp.name} is for "${wp.waypointFor}" traffic, not ${forServices ? 'service' : 'workload'}-addressed traffic: it is not used.`,
-    };
+  // allowedRoutes is checked before waypoint-for, as istiod does (release-1.31 A/waypoints.go fetchWaypointForTarget
+  // reports AttachmentDenied before fetchWaypointForService/ForWorkload look at the traffic type): when both fail,
+  // the status names the attachment.
   if (wp.namespace !== target.namespace) {
     const allowed =
       wp.allowedRoutes === 'All' ||
@@ -202,6 +197,14 @@ export function resolveWaypoint(target: WaypointTarget, lookup: WaypointLookup):
         note: `Waypoint ${wp.namespace}/${wp.name} only accepts its own namespace (allowedRoutes ${wp.allowedRoutes}); ${target.namespace} cannot use it.`,
       };
   }
+  const forServices = target.kind === 'Service' || target.kind === 'ServiceEntry';
+  const accepts = wp.waypointFor === 'all' || wp.waypointFor === (forServices ? 'service' : 'workload');
+  if (!accepts)
+    return {
+      requested,
+      reason: 'waypoint-for-mismatch',
+      note: `Waypoint ${wp.namespace}/${wp.name} is for "${wp.waypointFor}" traffic, not ${forServices ? 'service' : 'workload'}-addressed traffic: it is not used.`,
+    };
   return {
     waypoint: wp,
     requested,
