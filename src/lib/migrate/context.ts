@@ -12,7 +12,8 @@ import {
 import { get, refOf, stringRecord } from '../model/access.ts';
 import type { JsonObject, ObjectPath, Resource } from '../model/types.ts';
 import { formatPath } from '../validator/finding.ts';
-import type { MigrateFinding, MigrateOptions, MigrateSeverity } from './types.ts';
+import type { MigrateFindingId, SeverityOf } from './findings.ts';
+import type { MigrateFinding, MigrateOptions } from './types.ts';
 import { cleanForApply } from './util.ts';
 
 /** Namespaces that are never switched to ambient or given waypoints. */
@@ -103,7 +104,13 @@ export class MigrationContext {
     return this.podsByNs.get(ns) ?? [];
   }
 
-  add(rule: string, severity: MigrateSeverity, message: string, resource?: Resource, path: ObjectPath = []): void {
+  add<I extends MigrateFindingId>(
+    rule: I,
+    severity: SeverityOf<I>,
+    message: string,
+    resource?: Resource,
+    path: ObjectPath = [],
+  ): void {
     if (!resource) {
       this.findings.push({ rule, severity, message });
       return;

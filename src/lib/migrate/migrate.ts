@@ -18,7 +18,7 @@ import { keyOf, MigrationContext, SYSTEM_NAMESPACES } from './context.ts';
 import { convertPolicies, fixL4BehindWaypoint, setNamespaceAmbient } from './policies.ts';
 import type { MigrateFinding, MigrateOptions, MigrationResult } from './types.ts';
 import { isObject } from './util.ts';
-import { convertVirtualServices } from './virtualservice.ts';
+import { convertVirtualServices } from './virtualservice/index.ts';
 
 interface Binding {
   readonly ns: string;

@@ -154,7 +154,7 @@ function retarget(
   r: Resource,
   spec: JsonObject,
   mode: 'service' | 'gateway',
-  rule: string,
+  rule: 'migrate-l7-policy-retargeted' | 'migrate-selector-retargeted',
   what: string,
 ): boolean {
   const selector = isObject(spec.selector) ? spec.selector : undefined;
