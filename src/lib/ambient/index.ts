@@ -11,3 +11,4 @@ export * from './enrolment.ts';
 export * from './waypoints.ts';
 export * from './attachment.ts';
 export * from './routes.ts';
+export * from './meshconfig.ts';

@@ -8,6 +8,14 @@ export const LABEL_DATAPLANE_MODE = 'istio.io/dataplane-mode';
 export const LABEL_USE_WAYPOINT = 'istio.io/use-waypoint';
 export const LABEL_USE_WAYPOINT_NAMESPACE = 'istio.io/use-waypoint-namespace';
 export const LABEL_WAYPOINT_FOR = 'istio.io/waypoint-for';
+/**
+ * 1.31 canary waypoints (alpha): a second waypoint for a Service/ServiceEntry (or its Namespace) and the share of new
+ * connections sent to it. Names from istio/api release-1.31 `label/labels.yaml` and `annotation/annotations.yaml`;
+ * release-1.30 has none of them (istiod 1.30 ignores them).
+ */
+export const LABEL_USE_WAYPOINT_CANARY = 'istio.io/use-waypoint-canary';
+export const LABEL_USE_WAYPOINT_CANARY_NAMESPACE = 'istio.io/use-waypoint-canary-namespace';
+export const ANNOTATION_USE_WAYPOINT_CANARY_WEIGHT = 'istio.io/use-waypoint-canary-weight';
 export const LABEL_INGRESS_USE_WAYPOINT = 'istio.io/ingress-use-waypoint';
 export const LABEL_REV = 'istio.io/rev';
 export const LABEL_INJECTION = 'istio-injection';
@@ -125,4 +133,20 @@ export function waypointForOf(gatewayValue: string | undefined, classValue: stri
 /** A `use-waypoint` value that names no waypoint: `none` opts out, and so does an empty value. */
 export function isWaypointOptOut(value: string): boolean {
   return value === 'none' || value === '';
+}
+
+/**
+ * Go's `strconv.Atoi` as istiod applies it to `istio.io/use-waypoint-canary-weight` (release-1.31
+ * pilot/pkg/serviceregistry/ambient/waypoints.go getCanaryWeight): an optional sign then decimal digits only (no
+ * spaces, no underscores, no fraction), and the result must lie in 0..100. Undefined when istiod rejects it.
+ */
+export function parseCanaryWeight(value: string): number | undefined {
+  if (!/^[+-]?\d+$/.test(value)) return undefined;
+  const negative = value.startsWith('-');
+  // Leading zeros are fine for Atoi ("050" is 50); more than three significant digits is out of range anyway.
+  const digits = value.replace(/^[+-]/, '').replace(/^0+/, '');
+  if (digits.length > 3) return undefined;
+  const n = digits === '' ? 0 : Number(digits);
+  if (negative && n !== 0) return undefined;
+  return n <= 100 ? n : undefined;
 }

@@ -9,13 +9,17 @@ import {
   AGENTGATEWAY_WAYPOINT_CLASS,
   ANNOTATION_GATEWAY_SERVICE_ACCOUNT,
   DEFAULT_TRUST_DOMAIN,
+  ANNOTATION_USE_WAYPOINT_CANARY_WEIGHT,
   HBONE_PORT,
   LABEL_USE_WAYPOINT,
+  LABEL_USE_WAYPOINT_CANARY,
+  LABEL_USE_WAYPOINT_CANARY_NAMESPACE,
   LABEL_USE_WAYPOINT_NAMESPACE,
   LABEL_WAYPOINT_FOR,
   WAYPOINT_CLASS,
   isWaypointOptOut,
   labelOf,
+  parseCanaryWeight,
   waypointForOf,
   type WaypointFor,
 } from './labels.ts';
@@ -210,5 +214,163 @@ export function resolveWaypoint(target: WaypointTarget, lookup: WaypointLookup):
     requested,
     reason: 'bound',
     note: `${where} is bound to waypoint ${wp.namespace}/${wp.name}.`,
+  };
+}
+
+/** Whether a waypoint admits objects of `namespace` (its own namespace always; others per allowedRoutes). */
+export function waypointAdmits(wp: Waypoint, namespace: string, nsLabels: Readonly<Record<string, string>>): boolean {
+  if (wp.namespace === namespace) return true;
+  return (
+    wp.allowedRoutes === 'All' ||
+    (wp.allowedRoutes === 'Selector' &&
+      wp.allowedSelector !== undefined &&
+      selectorMatches(wp.allowedSelector, nsLabels))
+  );
+}
+
+// ── canary waypoints (Istio 1.31, alpha) ──────────────────────────────────────────────────────────────────────
+// Evidence: istio/istio release-1.31 pilot/pkg/serviceregistry/ambient/waypoints.go (getUseWaypointCanary,
+// getCanaryWeight, resolveCanaryWaypoint, buildWeightedWaypoints), status.go (the reasons), model/service.go
+// GetConditions (a canary error keeps WaypointBound=True and is appended to its message); istio/ztunnel
+// release-1.31 src/state.rs sample_weighted_waypoint (one pick per new connection, proportional to the weights);
+// pilot/pkg/xds/endpoints/endpoint_builder.go weightedWaypointEndpoints (ingress: per request, weight-0 entries
+// dropped). release-1.30 has none of it.
+
+/** Why a canary is not attached, as istiod's WaypointBound message names it (`A/status.go`). */
+export type CanaryFailure =
+  'CanaryInvalidWeight' | 'CanarySameAsPrimary' | 'WaypointIsNotReady' | 'AttachmentDenied' | 'UnsupportedTrafficType';
+
+export interface CanaryBinding {
+  /**
+   * `attached`: new connections split between primary and canary. `no-primary`: the object has no working primary
+   * waypoint, so istiod ignores the canary without a word. `unsupported`: the Istio line has no canary waypoints
+   * (1.30), the labels do nothing. Otherwise the failure, reported inside `WaypointBound` while traffic stays on
+   * the primary.
+   */
+  readonly reason: 'attached' | 'no-primary' | 'unsupported' | CanaryFailure;
+  /** The canary asked for, and whether its label sits on the object or its Namespace. */
+  readonly requested: WaypointRequest;
+  /** Set only when attached. */
+  readonly waypoint?: Waypoint;
+  /** Share (0..100) of new connections the canary gets; 0 unless attached. */
+  readonly weight: number;
+  /** The weight annotation as written, where it was found. */
+  readonly weightAnnotation?: { readonly value: string; readonly from: 'object' | 'namespace' };
+  /** One plain sentence explaining the outcome. */
+  readonly note: string;
+}
+
+/** What canary resolution needs beyond WaypointLookup: the Namespace's annotations (the weight may sit there). */
+export interface CanaryLookup extends WaypointLookup {
+  namespaceAnnotations(ns: string): Readonly<Record<string, string>>;
+}
+
+/**
+ * The canary waypoint of a Service or ServiceEntry, given its primary binding, or undefined when no canary label
+ * applies. The canary is inherited from the Namespace only when the primary was (the object sets no
+ * `use-waypoint` of its own); the label's value `none` or an empty value names no canary; a missing weight is 0
+ * (the canary is checked but gets nothing). `enabled` is the Istio line's `canaryWaypoints` switch.
+ */
+export function resolveCanaryWaypoint(
+  target: WaypointTarget,
+  primary: WaypointBinding,
+  lookup: CanaryLookup,
+  enabled: boolean,
+): CanaryBinding | undefined {
+  if (target.kind !== 'Service' && target.kind !== 'ServiceEntry') return undefined;
+  const inherits = labelOf(target.labels, LABEL_USE_WAYPOINT) === undefined;
+  const nsLabels = inherits ? lookup.namespaceLabels(target.namespace) : undefined;
+  let labels: Readonly<Record<string, string>> = target.labels;
+  let from: 'object' | 'namespace' = 'object';
+  if (
+    labelOf(labels, LABEL_USE_WAYPOINT_CANARY) === undefined &&
+    labelOf(nsLabels, LABEL_USE_WAYPOINT_CANARY) !== undefined
+  ) {
+    labels = nsLabels!;
+    from = 'namespace';
+  }
+  const name = labelOf(labels, LABEL_USE_WAYPOINT_CANARY);
+  if (name === undefined || name === '' || name === 'none') return undefined;
+  // The namespace override is taken as written, even empty (upstream reads it whenever the key is present).
+  const requested: WaypointRequest = {
+    name,
+    namespace: labelOf(labels, LABEL_USE_WAYPOINT_CANARY_NAMESPACE) ?? target.namespace,
+    from,
+  };
+  const ref = `${requested.namespace}/${requested.name}`;
+  const where = from === 'object' ? `${target.kind} ${target.resource.name}` : `namespace ${target.namespace}`;
+  if (!enabled)
+    return {
+      reason: 'unsupported',
+      requested,
+      weight: 0,
+      note: `${where} names canary waypoint ${ref}, but this Istio line has no canary waypoints (added in 1.31): the label is ignored.`,
+    };
+  if (primary.reason !== 'bound' || !primary.waypoint)
+    return {
+      reason: 'no-primary',
+      requested,
+      weight: 0,
+      note: `${where} names canary waypoint ${ref}, but there is no working primary waypoint (${LABEL_USE_WAYPOINT}): the canary is ignored.`,
+    };
+  const fail = (reason: CanaryFailure, why: string): CanaryBinding => ({
+    reason,
+    requested,
+    weight: 0,
+    ...(weightAnnotation ? { weightAnnotation } : {}),
+    note: `Canary waypoint ${ref} is not attached (WaypointBound message, reason ${reason}): ${why}; all traffic stays on the primary ${primary.waypoint!.namespace}/${primary.waypoint!.name}.`,
+  });
+  let weightAnnotation: CanaryBinding['weightAnnotation'];
+  const ownWeight = labelOf(target.resource.annotations, ANNOTATION_USE_WAYPOINT_CANARY_WEIGHT);
+  if (ownWeight !== undefined) weightAnnotation = { value: ownWeight, from: 'object' };
+  else if (inherits) {
+    const nsWeight = labelOf(lookup.namespaceAnnotations(target.namespace), ANNOTATION_USE_WAYPOINT_CANARY_WEIGHT);
+    if (nsWeight !== undefined) weightAnnotation = { value: nsWeight, from: 'namespace' };
+  }
+  if (ref === `${primary.waypoint.namespace}/${primary.waypoint.name}`)
+    return fail('CanarySameAsPrimary', 'it is the primary waypoint itself');
+  const weight = weightAnnotation === undefined ? 0 : parseCanaryWeight(weightAnnotation.value);
+  if (weight === undefined)
+    return fail(
+      'CanaryInvalidWeight',
+      `${ANNOTATION_USE_WAYPOINT_CANARY_WEIGHT} "${weightAnnotation!.value}" is not an integer from 0 to 100`,
+    );
+  const wp = lookup.waypoint(requested.namespace, requested.name);
+  if (!wp || !wp.ready)
+    return fail('WaypointIsNotReady', wp ? 'it has no address yet' : 'no such waypoint Gateway exists');
+  if (!waypointAdmits(wp, target.namespace, lookup.namespaceLabels(target.namespace)))
+    return fail(
+      'AttachmentDenied',
+      `its HBONE listener does not admit namespace ${target.namespace} (allowedRoutes ${wp.allowedRoutes})`,
+    );
+  if (wp.waypointFor !== 'service' && wp.waypointFor !== 'all')
+    return fail('UnsupportedTrafficType', `it is for "${wp.waypointFor}" traffic, not service traffic`);
+  return {
+    reason: 'attached',
+    requested,
+    waypoint: wp,
+    weight,
+    ...(weightAnnotation ? { weightAnnotation } : {}),
+    note:
+      weight === 0
+        ? `Canary waypoint ${ref} is attached with weight 0${weightAnnotation ? '' : ` (no ${ANNOTATION_USE_WAYPOINT_CANARY_WEIGHT})`}: it gets no connections yet.`
+        : `${where} splits new connections: ${100 - weight}% to primary ${primary.waypoint.namespace}/${primary.waypoint.name}, ${weight}% to canary ${ref}.`,
+  };
+}
+
+/** A CanaryLookup over a mesh index (Namespace annotations found once, by name). */
+export function canaryLookup(base: WaypointLookup & { byKind(kind: string): readonly Resource[] }): CanaryLookup {
+  let annotations: Map<string, Readonly<Record<string, string>>> | undefined;
+  const none: Readonly<Record<string, string>> = Object.freeze({});
+  return {
+    namespaceLabels: (ns) => base.namespaceLabels(ns),
+    waypoint: (ns, name) => base.waypoint(ns, name),
+    namespaceAnnotations(ns) {
+      if (!annotations) {
+        annotations = new Map();
+        for (const r of base.byKind('Namespace')) if (r.apiVersion === 'v1') annotations.set(r.name, r.annotations);
+      }
+      return annotations.get(ns) ?? none;
+    },
   };
 }
