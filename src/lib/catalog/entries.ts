@@ -147,6 +147,18 @@ export const CATALOG: readonly CatalogEntry[] = [
       support: 'beta',
       note: 'GRPCRoute and TLSRoute are v1 (standard channel) in Gateway API v1.5; TCPRoute is still experimental v1alpha2.',
     },
+    // Gateway API v1.6 (Istio 1.31) serves TCPRoute v1 in the standard channel; v1alpha2 only in the experimental one.
+    on: {
+      '1.31': {
+        served: {
+          TCPRoute: [v('gateway.networking.k8s.io/v1', true), v('gateway.networking.k8s.io/v1alpha2')],
+        },
+        ambient: {
+          support: 'beta',
+          note: 'All three are v1 in Gateway API v1.6; TCPRoute v1alpha2 is served only by the experimental channel, and Istio 1.31 ignores TCPRoute CRDs older than bundle 1.6.0.',
+        },
+      },
+    },
     docs: '/gateway-api/tcproute-tlsroute-grpcroute/',
   },
   {

@@ -1,3 +1,5 @@
+import type { IstioVersion } from '../versions.ts';
+
 /**
  * Where istiod's output for a resource ends up being enforced. `n/a in ambient` means no ambient
  * component acts on it (it may still matter for sidecars or be silently ignored).
@@ -41,16 +43,27 @@ interface EntryBase {
   readonly docs: string;
 }
 
+/**
+ * What differs for a row on one Istio line (with its Gateway API line) from the base row. Only the parts given
+ * replace the base: `served` per kind, `ambient` as a whole. Read rows through `entryOn()` (index.ts).
+ */
+export interface LineOverride {
+  readonly served?: Readonly<Record<string, readonly [ServedVersion, ...ServedVersion[]]>>;
+  readonly ambient?: { readonly support: AmbientSupport; readonly note: string };
+}
+
 export interface CrdEntry extends EntryBase {
   readonly type: 'crd';
   /** The API group, e.g. `security.istio.io`. */
   readonly apiGroup: string;
   /** One row may cover several kinds (TCPRoute · TLSRoute · GRPCRoute). */
   readonly kinds: readonly [string, ...string[]];
-  /** Versions served by Istio 1.30.3 / Gateway API v1.5.1 (see ../shared/crds/SOURCES.md), per kind. */
+  /** Versions served by Istio 1.30.3 / Gateway API v1.5.1 (see ../shared/crds/SOURCES.md), per kind; `on` holds later lines' differences. */
   readonly served: Readonly<Record<string, readonly [ServedVersion, ...ServedVersion[]]>>;
   /** Gateway API channel the kind ships in, where that matters. */
   readonly channel?: 'standard' | 'experimental';
+  /** Per Istio line, what differs from the base facts above (issue #17). */
+  readonly on?: { readonly [V in IstioVersion]?: LineOverride };
 }
 
 export interface LabelEntry extends EntryBase {
