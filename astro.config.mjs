@@ -39,7 +39,11 @@ export default defineConfig({
       customCss: ['./src/styles/atlas.css'],
       lastUpdated: false,
       sidebar,
-      components: { Search: './src/components/overrides/Search.astro' },
+      components: {
+        Search: './src/components/overrides/Search.astro',
+        // The Istio version picker sits beside the theme picker (header and mobile menu).
+        ThemeSelect: './src/components/overrides/ThemeSelect.astro',
+      },
       // Wrapped lines keep long YAML readable and leave no scrollable code block that keyboards cannot reach.
       expressiveCode: { defaultProps: { wrap: true } },
     }),
