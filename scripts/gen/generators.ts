@@ -1,5 +1,6 @@
 // The generators `npm run gen` runs, each with the file it writes (formatted as the repository formats it).
 import { formatted } from './crds.ts';
+import * as experimental from './experimental.ts';
 import * as served from './served.ts';
 
 export interface Generator {
@@ -7,7 +8,7 @@ export interface Generator {
   text(): Promise<string>;
 }
 
-export const GENERATORS: readonly Generator[] = [served].map((g) => ({
+export const GENERATORS: readonly Generator[] = [served, experimental].map((g) => ({
   output: g.OUTPUT,
   text: () => formatted(g.OUTPUT, g.generate()),
 }));

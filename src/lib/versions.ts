@@ -152,6 +152,14 @@ export function servedVersions(
   return Object.prototype.hasOwnProperty.call(ga, key) ? ga[key] : undefined;
 }
 
+/** Every `group|Kind` the rows' CRDs serve in some version (Gateway API: the experimental channel, a superset). */
+export function servedKinds(rows: VersionRows, channel: GatewayApiChannel = 'experimental'): readonly string[] {
+  return [
+    ...Object.keys(SERVED_ISTIO[rows.istio.version as IstioVersion]),
+    ...Object.keys(SERVED_GATEWAY_API[rows.gatewayApi.version as GatewayApiVersion][channel]),
+  ];
+}
+
 /**
  * The minimum Gateway API bundle (`x.y.z`) the Istio line needs for `kind`, when the chosen Gateway API line's
  * bundle is older: istiod then ignores every resource of that kind (IST0176). Undefined when it is new enough.

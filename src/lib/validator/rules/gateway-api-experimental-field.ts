@@ -1,24 +1,22 @@
 import type { Resource } from '../../model/types.ts';
-import {
-  EXPERIMENTAL_ENUM_VALUES,
-  EXPERIMENTAL_FIELDS,
-  EXPERIMENTAL_ONLY_VERSIONS,
-} from '../schema/experimental.gen.ts';
+import { servedVersions } from '../../versions.ts';
+import type { GatewayApiVersion } from '../../versions.ts';
 import type { Rule, RuleContext } from '../rule.ts';
 import { y } from '../testing-yaml.ts';
-import { channelOf, experimentalUses, ROUTE_KINDS, routeRefs } from './helpers.ts';
+import { channelOf, EXPERIMENTAL_ANY_LINE, experimentalUses, ROUTE_KINDS, routeRefs } from './helpers.ts';
 
-// Evidence: the Gateway API v1.5.1 CRDs in ../shared/crds/gateway-api/{standard,experimental} (kubernetes-sigs/
-// gateway-api config/crd at v1.5.1), compared by tests/differential/gen-experimental-fields.ts. A cluster has one
-// channel's CRDs installed. With the standard ones, the API server does not serve the experimental-only versions
+// Evidence: the CRDs of each Gateway API line in ../shared/crds (kubernetes-sigs/gateway-api config/crd/{standard,
+// experimental} at v1.5.1 and v1.6.1), compared by scripts/gen/experimental.ts; the run's line decides the table.
+// A cluster has one channel's CRDs installed. With the standard ones, the API server does not serve the experimental-only versions
 // ("no matches for kind"), and prunes fields its structural schema does not declare; kubectl's default strict field
 // validation turns those into an "unknown field" error instead. The `schema` rule accepts both channels (it cannot
 // know which is installed), so this rule is where the difference is said.
 /** The kinds the tables mention: the rule looks only at those, through the mesh's kind index. */
+const ANY = EXPERIMENTAL_ANY_LINE;
 const KINDS = [
   ...new Set(
-    [...EXPERIMENTAL_ONLY_VERSIONS, ...Object.keys(EXPERIMENTAL_FIELDS), ...Object.keys(EXPERIMENTAL_ENUM_VALUES)].map(
-      (k) => k.slice(k.indexOf('|') + 1),
+    [...ANY.onlyVersions, ...Object.keys(ANY.fields), ...Object.keys(ANY.enumValues)].map((k) =>
+      k.slice(k.indexOf('|') + 1),
     ),
   ),
 ];
@@ -29,23 +27,28 @@ const KINDS = [
  */
 const WALKED_BY_ROUTE_PASS = new Set<string>(
   ROUTE_KINDS.filter((kind) =>
-    [...EXPERIMENTAL_ONLY_VERSIONS, ...Object.keys(EXPERIMENTAL_FIELDS), ...Object.keys(EXPERIMENTAL_ENUM_VALUES)]
+    [...ANY.onlyVersions, ...Object.keys(ANY.fields), ...Object.keys(ANY.enumValues)]
       .filter((k) => k.endsWith(`|${kind}`))
       .every((k) => k.startsWith('gateway.networking.k8s.io/')),
   ),
 );
 
 function checkObject(ctx: RuleContext, r: Resource): void {
-  const { versionOnly, trie } = channelOf(r.apiVersion, r.kind);
+  const line = ctx.versions.gatewayApi;
+  const { versionOnly, trie } = channelOf(r.apiVersion, r.kind, line.version as GatewayApiVersion);
   if (versionOnly) {
     // Information only: without the experimental CRDs, applying it fails loudly ("no matches for kind").
+    const group = r.apiVersion.slice(0, r.apiVersion.lastIndexOf('/'));
+    const standard = servedVersions(ctx.versions, group, r.kind, 'standard') ?? [];
     ctx.report({
       resource: r,
       path: ['apiVersion'],
       part: 'value',
       severity: 'info',
-      message: `${r.kind} ${r.apiVersion} is served only by the Gateway API experimental-channel CRDs: with the standard channel installed, the API server answers "no matches for kind".`,
-      fix: 'Install the experimental-channel CRDs, or use a version the standard channel serves.',
+      message: `${r.kind} ${r.apiVersion} is served only by the Gateway API ${line.bundle} experimental-channel CRDs: with the standard channel installed, the API server answers "no matches for kind".`,
+      fix: standard.length
+        ? `Use apiVersion ${standard.map((v) => `${group}/${v}`).join(' or ')} (served by the standard channel of Gateway API ${line.bundle}), or install the experimental-channel CRDs.`
+        : 'Install the experimental-channel CRDs: the standard channel does not serve this kind.',
     });
     return;
   }
@@ -89,10 +92,10 @@ export const rule: Rule = {
       details: [
         'A cluster has one channel installed. The standard channel is what most installations use (Istio documents installing it); the experimental channel is a superset. Which one you have: `kubectl get crd httproutes.gateway.networking.k8s.io -o jsonpath="{.metadata.annotations.gateway\\.networking\\.k8s\\.io/channel}"`.',
         '',
-        'The list comes from comparing the v1.5.1 CRDs of both channels (the Gateway API version Istio 1.30 is built against):',
+        'The lists come from comparing the CRDs of both channels of the Gateway API line the run speaks for (v1.6.1 with Istio 1.31, the default; v1.5.1 with `--istio 1.30` or `--gateway-api 1.5`):',
         '',
-        '- versions served only by experimental: TCPRoute and UDPRoute `v1alpha2`, TLSRoute `v1alpha2`/`v1alpha3` (TLSRoute `v1` is standard), BackendTLSPolicy `v1alpha3`, the `gateway.networking.x-k8s.io` kinds;',
-        '- fields: HTTPRoute `rules[].retry`, `rules[].sessionPersistence`, `useDefaultGateways` and the `externalAuth` filter (type `ExternalAuth`); GRPCRoute `rules[].sessionPersistence` and `useDefaultGateways`; TLSRoute `useDefaultGateways`; Gateway `defaultScope`.',
+        '- versions served only by experimental: TCPRoute and UDPRoute `v1alpha2`, TLSRoute `v1alpha2`/`v1alpha3` (TLSRoute `v1` is standard), BackendTLSPolicy `v1alpha3`, the `gateway.networking.x-k8s.io` kinds. **Changed in v1.6:** TCPRoute and UDPRoute are `v1` in the standard channel, so `v1alpha2` is only an experimental-channel version and the fix is `gateway.networking.k8s.io/v1`; in v1.5 they exist only in the experimental channel, as `v1alpha2` (the `schema` rule reports `v1` as not served there);',
+        '- fields: HTTPRoute `rules[].retry`, `rules[].sessionPersistence`, `useDefaultGateways` and the `externalAuth` filter (type `ExternalAuth`); GRPCRoute `rules[].sessionPersistence` and `useDefaultGateways`; TLSRoute `useDefaultGateways`; Gateway `defaultScope` (both lines).',
         '',
         'Severity: **warning** for fields and values (they can disappear without an error, depending on the client); **information** for a version only the experimental channel serves, since applying it without those CRDs fails loudly anyway. If you run the experimental CRDs, ignore this rule; the `schema` rule already accepts both channels.',
       ].join('\n'),

@@ -22,11 +22,10 @@ import {
   type TargetRef,
 } from '../../ambient/index.ts';
 import { LABEL_USE_WAYPOINT, isWaypointOptOut, labelOf } from '../../ambient/labels.ts';
-import {
-  EXPERIMENTAL_ENUM_VALUES,
-  EXPERIMENTAL_FIELDS,
-  EXPERIMENTAL_ONLY_VERSIONS,
-} from '../schema/experimental.gen.ts';
+import { EXPERIMENTAL } from '../schema/experimental.gen.ts';
+import type { ExperimentalTable } from '../schema/experimental.gen.ts';
+import { GATEWAY_API_VERSIONS } from '../../versions.ts';
+import type { GatewayApiVersion } from '../../versions.ts';
 
 /** `apiVersion` is `<group>/…` (compared in place: this runs for every resource of many rules). */
 export const isGroup = (r: Resource, group: string): boolean => {
@@ -721,7 +720,26 @@ export function meshVirtualServices(
 
 // ---------------------------------------------------------------- Gateway API experimental channel
 
-const EXPERIMENTAL_ONLY = new Set(EXPERIMENTAL_ONLY_VERSIONS);
+/**
+ * The experimental-channel table of every Gateway API line merged: what the route pass collects before a rule
+ * checks each candidate against the table of the run's line (the pass is shared per mesh, not per version).
+ */
+export const EXPERIMENTAL_ANY_LINE: ExperimentalTable = (() => {
+  const tables = GATEWAY_API_VERSIONS.map((v) => EXPERIMENTAL[v]);
+  const fields: Record<string, string[]> = {};
+  const enumValues: Record<string, { path: string; values: readonly string[] }[]> = {};
+  for (const t of tables) {
+    for (const [k, list] of Object.entries(t.fields)) fields[k] = [...new Set([...(fields[k] ?? []), ...list])];
+    for (const [k, list] of Object.entries(t.enumValues))
+      for (const e of list) {
+        const have = (enumValues[k] ??= []);
+        const same = have.find((x) => x.path === e.path);
+        if (same) same.values = [...new Set([...same.values, ...e.values])];
+        else have.push({ path: e.path, values: e.values });
+      }
+  }
+  return { onlyVersions: [...new Set(tables.flatMap((t) => t.onlyVersions))], fields, enumValues };
+})();
 /**
  * The patterns of one apiVersion/kind merged into a trie, so each object is walked once for all of them (this
  * runs for every Gateway API object and almost never finds anything). `[]` is the step into every list item.
@@ -759,23 +777,29 @@ export interface Channel {
   readonly trie: Trie | null;
 }
 
-/** apiVersion → kind → what the tables say about it; built on first use, without a key string per object. */
-const channels = new Map<string, Map<string, Channel>>();
-export function channelOf(apiVersion: string, kind: string): Channel {
-  let byKind = channels.get(apiVersion);
-  if (!byKind) channels.set(apiVersion, (byKind = new Map()));
+/**
+ * line → apiVersion → kind → what the tables say about it; built on first use, without a key string per object.
+ * `any`: the merged table of every line (EXPERIMENTAL_ANY_LINE).
+ */
+const channels = new Map<GatewayApiVersion | 'any', Map<string, Map<string, Channel>>>();
+export function channelOf(apiVersion: string, kind: string, line: GatewayApiVersion | 'any' = 'any'): Channel {
+  let byApiVersion = channels.get(line);
+  if (!byApiVersion) channels.set(line, (byApiVersion = new Map()));
+  let byKind = byApiVersion.get(apiVersion);
+  if (!byKind) byApiVersion.set(apiVersion, (byKind = new Map()));
   let channel = byKind.get(kind);
   if (channel === undefined) {
+    const table = line === 'any' ? EXPERIMENTAL_ANY_LINE : EXPERIMENTAL[line];
     const key = `${apiVersion}|${kind}`;
-    const fields = EXPERIMENTAL_FIELDS[key] ?? [];
-    const enums = EXPERIMENTAL_ENUM_VALUES[key] ?? [];
+    const fields = Object.prototype.hasOwnProperty.call(table.fields, key) ? table.fields[key]! : [];
+    const enums = Object.prototype.hasOwnProperty.call(table.enumValues, key) ? table.enumValues[key]! : [];
     let trie: Trie | null = null;
     if (fields.length || enums.length) {
       trie = newTrie();
       for (const f of fields) insert(trie, f).field = true;
       for (const { path, values } of enums) insert(trie, path).values = values;
     }
-    channel = { versionOnly: EXPERIMENTAL_ONLY.has(key), trie };
+    channel = { versionOnly: table.onlyVersions.includes(key), trie };
     byKind.set(kind, channel);
   }
   return channel;

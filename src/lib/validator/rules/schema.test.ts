@@ -469,4 +469,29 @@ describe(`${ID}: one problem, one finding`, () => {
     ]);
     expect(lines(text.replace('cluster: {}', ''))).toEqual([]);
   });
+  it('TCPRoute v1 is served by Gateway API v1.6 (at most one rule) and not by v1.5, where v1alpha2 is', () => {
+    const tcp = (v: string, rules = 1) =>
+      y(
+        `apiVersion: gateway.networking.k8s.io/${v}`,
+        'kind: TCPRoute',
+        'metadata: {name: t, namespace: shop}',
+        'spec:',
+        '  parentRefs: [{group: "", kind: Service, name: db}]',
+        '  rules:',
+        ...Array.from({ length: rules }, () => '  - backendRefs: [{name: db, port: 5432}]'),
+      );
+    const v15 = { istio: '1.30' } as const;
+    expect(lines(tcp('v1'))).toEqual([]);
+    expect(lines(tcp('v1alpha2'))).toEqual([]); // the experimental channel still serves it (see gateway-api-experimental-field)
+    const notServed = findingsFor(ID, tcp('v1'), v15);
+    expect(notServed.map((f) => [f.line, f.path])).toEqual([[1, 'apiVersion']]);
+    expect(notServed[0]!.message).toContain('gateway.networking.k8s.io/v1alpha2');
+    expect(notServed[0]!.message).toContain('v1.5.1');
+    expect(findingsFor(ID, tcp('v1alpha2'), v15)).toEqual([]);
+    // v1 allows one rule (v1alpha2 allows 16).
+    expect(lines(tcp('v1', 2))).toEqual([7]); // at the list value
+    expect(lines(tcp('v1alpha2', 2))).toEqual([]);
+    // Bad structure is still found through the v1alpha2 validator.
+    expect(lines(tcp('v1').replace('port: 5432', 'port: "x"'))).toEqual([7]);
+  });
 });

@@ -21,7 +21,7 @@ export const rule: Rule = {
         '',
         '- the structure generated from the upstream CRDs and the Kubernetes OpenAPI (types, enums, required fields, patterns);',
         '- unknown fields: kubectl uses strict field validation by default, so a misspelt key such as `selectr` is an error, not a silently ignored line;',
-        '- the `apiVersion` must be one the cluster serves for the kind (Istio 1.30, Gateway API v1.5), and the kind must exist in its API group;',
+        '- the `apiVersion` must be one the CRDs of the chosen lines serve for the kind (Istio 1.31 and Gateway API v1.6.1 by default; Istio 1.30 and v1.5.1 on request), and the kind must exist in its API group. **Changed in Gateway API v1.6:** TCPRoute and UDPRoute are served as `v1` (standard channel); v1.5 serves them only as `v1alpha2` (experimental channel), so `v1` is reported there;',
         '- the validation rules the CRDs carry as CEL expressions, rewritten as our own checks: for example at most one of `selector`, `targetRef` and `targetRefs`; no namespace in a policy `targetRef`; `serviceAccounts` not combined with `principals` or `namespaces`; a ServiceEntry host that is not `*`, unique port numbers, `endpoints` not combined with `workloadSelector`; one JWKS source per JWT rule; unique Gateway listener names and port/protocol/hostname combinations; HTTPRoute path values that start with `/` and contain no `//`, `/./`, `/../`, `%2F` or `#`; a `port` on every Service backendRef; filter combinations and `ReplacePrefixMatch` constraints.',
         '',
         "istiod's validating webhook adds a few rules of its own, such as rejecting a DENY AuthorizationPolicy without rules; those are reported here too.",
@@ -114,7 +114,7 @@ export const rule: Rule = {
     for (let ix = 0, list_ = ctx.resources; ix < list_.length; ix++) {
       const resource = list_[ix]!;
       const from = problems.length;
-      appendSchemaProblems(resource, problems);
+      appendSchemaProblems(resource, problems, ctx.versions);
       for (let j = from; j < problems.length; j++) {
         const p = problems[j]!;
         ctx.report({ resource, path: p.path, part: p.part ?? 'key', message: p.message });

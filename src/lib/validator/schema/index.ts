@@ -1,9 +1,11 @@
-import { CATALOG } from '../../catalog/index.ts';
+import { servedKinds, servedVersions, versionRows } from '../../versions.ts';
+import type { VersionRows } from '../../versions.ts';
 import type { JsonValue, ObjectPath, Resource } from '../../model/types.ts';
 import { celCheckFor } from './cel.ts';
 import type { CelCheck } from './cel.ts';
 import { declaresField, knownRoot, MAY_HAVE_NULL, MAY_HAVE_UNKNOWN, reportUnknownFields, scanKnown } from './fields.ts';
 import { pruneNulls, withoutStatus } from './prune.ts';
+import { aliasOf } from './aliases.ts';
 import { structuralValidator } from './validators.ts';
 import type { AjvError, StructuralValidator } from './validators.ts';
 
@@ -21,45 +23,38 @@ export interface SchemaProblem {
 const MAX_PER_RESOURCE = 40;
 
 /**
- * Versions served for kinds the catalog does not list (it documents the ambient-relevant kinds only).
- * Source: ../shared/crds (Istio 1.30.3 crd-all.gen.yaml, Gateway API v1.5.1 experimental channel).
+ * What one version line serves (versions.gen.ts, generated from that line's upstream CRDs): `group|Kind` → served
+ * versions, and the kinds of each group whose kinds and versions we know completely (so an unknown one is an
+ * error, not a guess). Gateway API kinds as the experimental channel serves them, a superset of the standard one:
+ * this layer cannot know which channel a cluster has, so the gateway-api-experimental-field rule says the rest.
  */
-const EXTRA_SERVED: Readonly<Record<string, readonly string[]>> = {
-  'gateway.networking.k8s.io|GatewayClass': ['v1', 'v1beta1'],
-  'gateway.networking.k8s.io|BackendTLSPolicy': ['v1', 'v1alpha3'],
-  'gateway.networking.k8s.io|ListenerSet': ['v1'],
-  'gateway.networking.k8s.io|UDPRoute': ['v1alpha2'],
-  // The experimental channel still serves the older TLSRoute and GRPCRoute versions.
-  'gateway.networking.k8s.io|TLSRoute': ['v1alpha2', 'v1alpha3'],
-  'networking.istio.io|Gateway': ['v1', 'v1beta1', 'v1alpha3'],
-  'extensions.istio.io|TrafficExtension': ['v1alpha1'],
-};
+interface Served {
+  readonly byGroupKind: ReadonlyMap<string, ReadonlySet<string>>;
+  readonly kindsByGroup: ReadonlyMap<string, ReadonlySet<string>>;
+}
 
-const servedByGroupKind = new Map<string, Set<string>>();
-const kindsByGroup = new Map<string, Set<string>>();
-function addServed(group: string, kind: string, version: string): void {
-  const key = `${group}|${kind}`;
-  let set = servedByGroupKind.get(key);
-  if (!set) servedByGroupKind.set(key, (set = new Set()));
-  set.add(version);
-  let kinds = kindsByGroup.get(group);
-  if (!kinds) kindsByGroup.set(group, (kinds = new Set()));
-  kinds.add(kind);
-}
-for (const entry of CATALOG) {
-  if (entry.type !== 'crd') continue;
-  for (const [kind, versions] of Object.entries(entry.served)) {
-    for (const s of versions) {
-      const [group, version] = splitApiVersion(s.apiVersion);
-      // The catalog row "Gateway" is the Gateway API one; Istio's own Gateway is listed in EXTRA_SERVED.
-      addServed(group, kind, version);
-    }
+const servedByLine = new Map<string, Served>();
+function servedOf(rows: VersionRows): Served {
+  const key = lineKey(rows);
+  let served = servedByLine.get(key);
+  if (served) return served;
+  const byGroupKind = new Map<string, Set<string>>();
+  const kindsByGroup = new Map<string, Set<string>>();
+  for (const groupKind of servedKinds(rows)) {
+    const [group, kind] = groupKind.split('|') as [string, string];
+    byGroupKind.set(groupKind, new Set(servedVersions(rows, group, kind)));
+    let kinds = kindsByGroup.get(group);
+    if (!kinds) kindsByGroup.set(group, (kinds = new Set()));
+    kinds.add(kind);
   }
+  servedByLine.set(key, (served = { byGroupKind, kindsByGroup }));
+  return served;
 }
-for (const [key, versions] of Object.entries(EXTRA_SERVED)) {
-  const [group, kind] = key.split('|') as [string, string];
-  for (const v of versions) addServed(group, kind, v);
-}
+
+/** Istio 1.31 and Gateway API v1.6, for callers that name no versions (DESIGN §4.5a defaults). */
+const DEFAULT_ROWS = versionRows();
+
+const lineKey = (rows: VersionRows): string => `${rows.istio.version}|${rows.gatewayApi.version}`;
 
 function splitApiVersion(apiVersion: string): [group: string, version: string] {
   const i = apiVersion.lastIndexOf('/');
@@ -67,14 +62,14 @@ function splitApiVersion(apiVersion: string): [group: string, version: string] {
 }
 
 /** The groups whose kinds and versions we know completely (so an unknown one is an error, not a guess). */
-export function isKnownGroup(group: string): boolean {
-  return kindsByGroup.has(group);
+export function isKnownGroup(group: string, versions: VersionRows = DEFAULT_ROWS): boolean {
+  return servedOf(versions).kindsByGroup.has(group);
 }
 
 /** What schemaProblems needs to know about one apiVersion/kind pair, worked out once per pair. */
 interface KindInfo {
   /** The kinds of a fully known group, else undefined. */
-  readonly kinds: Set<string> | undefined;
+  readonly kinds: ReadonlySet<string> | undefined;
   /** Problem with the apiVersion/kind itself (unknown kind or unserved version): nothing else is checked. */
   readonly versionProblem: SchemaProblem | undefined;
   readonly validator: StructuralValidator | undefined;
@@ -97,8 +92,16 @@ interface KindInfo {
 const kindInfos = new Map<string, Map<string, KindInfo>>();
 let kindInfoCount = 0;
 const MAX_KIND_INFOS = 2000;
+/** The line kindInfos holds: a run speaks for one line, so another line's run starts the cache afresh. */
+let kindInfoLine = '';
 
-function kindInfo(apiVersion: string, kind: string): KindInfo {
+function kindInfo(apiVersion: string, kind: string, rows: VersionRows): KindInfo {
+  const line = lineKey(rows);
+  if (line !== kindInfoLine) {
+    kindInfos.clear();
+    kindInfoCount = 0;
+    kindInfoLine = line;
+  }
   let byKind = kindInfos.get(apiVersion);
   let info = byKind?.get(kind);
   if (info) return info;
@@ -108,10 +111,11 @@ function kindInfo(apiVersion: string, kind: string): KindInfo {
     byKind = undefined;
   }
   const [group, version] = splitApiVersion(apiVersion);
+  const { byGroupKind, kindsByGroup } = servedOf(rows);
   const kinds = kindsByGroup.get(group);
   let versionProblem: SchemaProblem | undefined;
   if (kinds) {
-    const served = servedByGroupKind.get(`${group}|${kind}`);
+    const served = byGroupKind.get(`${group}|${kind}`);
     if (!served)
       versionProblem = {
         path: ['kind'],
@@ -120,15 +124,17 @@ function kindInfo(apiVersion: string, kind: string): KindInfo {
     else if (!served.has(version))
       versionProblem = {
         path: ['apiVersion'],
-        message: `${kind} is not served as ${apiVersion}; served versions: ${[...served].map((v) => `${group}/${v}`).join(', ')}.`,
+        message: `${kind} is not served as ${apiVersion} by the ${group.endsWith('.istio.io') ? `Istio ${rows.istio.version}` : `Gateway API ${rows.gatewayApi.bundle}`} CRDs; served versions: ${[...served].map((v) => `${group}/${v}`).join(', ')}.`,
       };
   }
-  const kindKey = `${apiVersion}|${kind}`;
+  // A version newer than the generated validators is checked as the older version it equals (schema/aliases.ts).
+  const alias = versionProblem ? undefined : aliasOf(apiVersion, kind);
+  const kindKey = `${alias?.apiVersion ?? apiVersion}|${kind}`;
   const root = knownRoot(kindKey);
   info = {
     kinds,
     versionProblem,
-    validator: structuralValidator(apiVersion, kind),
+    validator: alias ? alias.validator : structuralValidator(apiVersion, kind),
     knownRoot: root,
     kindKey,
     cel: celCheckFor(group, kind),
@@ -141,9 +147,9 @@ function kindInfo(apiVersion: string, kind: string): KindInfo {
 }
 
 /** Every schema problem of one resource: version/kind, structure, unknown fields, and our CEL rule ports. */
-export function schemaProblems(resource: Resource): SchemaProblem[] {
+export function schemaProblems(resource: Resource, versions: VersionRows = DEFAULT_ROWS): SchemaProblem[] {
   const out: SchemaProblem[] = [];
-  appendSchemaProblems(resource, out);
+  appendSchemaProblems(resource, out, versions);
   return out;
 }
 
@@ -151,9 +157,13 @@ export function schemaProblems(resource: Resource): SchemaProblem[] {
  * schemaProblems(resource) appended to out. The schema rule collects a whole lint in one array: almost every
  * resource has no problem, and an empty array per resource is the only thing this would allocate for it.
  */
-export function appendSchemaProblems(resource: Resource, out: SchemaProblem[]): void {
+export function appendSchemaProblems(
+  resource: Resource,
+  out: SchemaProblem[],
+  versions: VersionRows = DEFAULT_ROWS,
+): void {
   const start = out.length;
-  const info = kindInfo(resource.apiVersion, resource.kind);
+  const info = kindInfo(resource.apiVersion, resource.kind, versions);
   if (info.versionProblem) {
     // A fresh object per finding: callers may keep (and tests compare) what they get.
     out.push({ path: [...info.versionProblem.path], message: info.versionProblem.message });
