@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { deflateSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { decodeShare, encodeShare, inflateBounded } from '../../src/lib/share/index.ts';
+import { decodeShare, encodeShare, inflateBounded, sharedIstio } from '../../src/lib/share/index.ts';
+import { DEFAULT_ISTIO, ISTIO_VERSIONS } from '../../src/lib/versions.ts';
 
 describe('playground share links', () => {
   it('round-trips any text and request', () => {
@@ -42,3 +43,39 @@ describe('playground share links', () => {
     expect(decodeShare('#v1.q1aqTMzNUbJSqlCqBQA')).toEqual({ state: { yaml: 'x' } });
   });
 });
+
+describe('share links carry the Istio version (issue #17)', () => {
+  it('round-trips every known line', () => {
+    for (const istio of ISTIO_VERSIONS) {
+      const state = { yaml: 'kind: Service\n', istio, request: { from: 'a/b', to: 'c' } };
+      const decoded = decodeShare('#' + encodeShare(state));
+      expect(decoded).toEqual({ state });
+      expect('state' in decoded && sharedIstio(decoded.state)).toBe(istio);
+    }
+  });
+
+  it('gives links without a version the default line', () => {
+    // The link from the test above, made before links carried a version.
+    const old = decodeShare('#v1.q1aqTMzNUbJSqlCqBQA');
+    expect(old).toEqual({ state: { yaml: 'x' } });
+    expect('state' in old && sharedIstio(old.state)).toBe(DEFAULT_ISTIO);
+  });
+
+  it('drops a version this build does not know instead of refusing the link', () => {
+    for (const istio of ['9.99', '', '__proto__', 'constructor', '1.3']) {
+      const link = 'v1.' + toLink({ yaml: 'x', istio });
+      const decoded = decodeShare(link);
+      expect(decoded).toEqual({ state: { yaml: 'x' } });
+    }
+    // A non-string version is a damaged link, like any other field of the wrong type.
+    expect(decodeShare('v1.' + toLink({ yaml: 'x', istio: 1.3 }))).toHaveProperty('error');
+  });
+});
+
+/** A link body for arbitrary JSON (what a hand-edited or foreign link could hold). */
+function toLink(value: unknown): string {
+  const bytes = deflateSync(new TextEncoder().encode(JSON.stringify(value)));
+  let bin = '';
+  for (const b of bytes) bin += String.fromCharCode(b);
+  return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}

@@ -1,6 +1,8 @@
 import { deflateSync, Inflate, strFromU8, strToU8 } from 'fflate';
 // zod/mini: no JIT (the full build probes `new Function`, which the site's CSP reports), and a few KB in the island.
 import * as z from 'zod/mini';
+import { DEFAULT_ISTIO, isIstioVersion } from '../versions.ts';
+import type { IstioVersion } from '../versions.ts';
 
 /**
  * What a playground link carries. Everything lives in the URL fragment, so nothing is ever sent to a server;
@@ -8,6 +10,11 @@ import * as z from 'zod/mini';
  */
 export interface SharedState {
   readonly yaml: string;
+  /**
+   * The Istio line the link's author chose (issue #17). Optional, so links made before it still decode; they and
+   * links naming a line this build does not know get the default (`sharedIstio`), never an error.
+   */
+  readonly istio?: IstioVersion;
   readonly request?: {
     readonly from?: string;
     readonly to?: string;
@@ -38,10 +45,14 @@ const NO_YAML = 'This link is damaged: it has no YAML in it.';
  * The decoded JSON must be exactly this shape (unknown keys are dropped); anything else is a damaged link. Built on
  * first use, so modules that only encode links (reference pages, the migrate assistant) do not bundle zod.
  */
-let stateSchema: z.ZodMiniType<SharedState> | undefined;
-function schema(): z.ZodMiniType<SharedState> {
+/** The JSON as it arrives: `istio` is any string until checked against the known lines. */
+type WireState = Omit<SharedState, 'istio'> & { readonly istio?: string };
+let stateSchema: z.ZodMiniType<WireState> | undefined;
+function schema(): z.ZodMiniType<WireState> {
   stateSchema ??= z.object({
     yaml: z.string(),
+    // Any string here: an unknown line is dropped below rather than making the whole link "damaged".
+    istio: z.optional(z.string()),
     request: z.optional(
       z.object({
         from: z.optional(z.string()),
@@ -122,11 +133,22 @@ export function decodeShare(fragment: string): { state: SharedState } | { error:
       return { error: NO_YAML };
     const parsed = schema().safeParse(value);
     if (!parsed.success) return { error: DAMAGED };
-    const { yaml, request } = parsed.data;
-    return { state: request ? { yaml, request } : { yaml } };
+    const { yaml, request, istio } = parsed.data;
+    return {
+      state: {
+        yaml,
+        ...(isIstioVersion(istio) ? { istio } : {}),
+        ...(request ? { request } : {}),
+      },
+    };
   } catch (err) {
     return { error: err instanceof TooLarge ? TOO_BIG : DAMAGED };
   }
+}
+
+/** The Istio line a decoded link speaks for: its own, or the default for links without one. */
+export function sharedIstio(state: SharedState): IstioVersion {
+  return state.istio ?? DEFAULT_ISTIO;
 }
 
 export function playgroundHref(state: SharedState): string {
