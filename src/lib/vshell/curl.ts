@@ -231,7 +231,11 @@ export async function curl(s: Session, from: string, args: readonly string[], io
   for (const [k, v] of o.headers) headers[k] = v;
   let r: SimResult;
   try {
-    r = await simulateIn(mesh, { from, to, method, path: u.path, headers }, { nowSeconds: Math.floor(s.now / 1000) });
+    r = await simulateIn(
+      mesh,
+      { from, to, method, path: u.path, headers },
+      { nowSeconds: Math.floor(s.now / 1000), ...s.ctx.versions?.() },
+    );
   } catch (err) {
     if (err instanceof SimUsageError) return errorOut(6, `Could not resolve host: ${u.host} (${err.message})`);
     throw err;

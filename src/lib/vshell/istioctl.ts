@@ -27,6 +27,7 @@ import { FlagError, flag, has, parseFlags } from './flags.ts';
 import type { FlagSpec } from './flags.ts';
 import { table } from './format.ts';
 import type { Io, Session } from './session.ts';
+import { DEFAULT_ISTIO, ISTIO_LINES } from '../versions.ts';
 
 const SPEC: FlagSpec = {
   namespace: { short: 'n', value: true },
@@ -71,7 +72,11 @@ export async function istioctl(s: Session, argv: string[], io: Io): Promise<numb
     }
     if (sub === 'ztunnel-config' || sub === 'zc') return ztunnelConfig(s, rest, io);
     if (sub === 'version') {
-      io.out('client version: 1.30.3\ncontrol plane version: 1.30.3 (virtual)\ndata plane version: 1.30.3 (virtual)\n');
+      // The newest patch of the line the session speaks for (versions.ts), not a version string of its own.
+      const patch = ISTIO_LINES[s.ctx.versions?.().istio ?? DEFAULT_ISTIO].patch;
+      io.out(
+        `client version: ${patch}\ncontrol plane version: ${patch} (virtual)\ndata plane version: ${patch} (virtual)\n`,
+      );
       return 0;
     }
     if (!sub || sub === 'help' || sub === '--help' || sub === '-h') {

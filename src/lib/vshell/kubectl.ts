@@ -84,7 +84,7 @@ export async function kubectl(s: Session, argv: string[], io: Io): Promise<numbe
   try {
     switch (sub) {
       case 'apply':
-        return apply(s, rest, io, await loadLint());
+        return apply(s, rest, io, await loadLint(s));
       case 'get':
         return get(s, rest, io);
       case 'describe':
@@ -169,9 +169,9 @@ function readInputs(s: Session, p: ReturnType<typeof parseFlags>, io: Io): Sourc
 type LintFn = (inputs: readonly SourceInput[]) => LintReport;
 
 /** The validator is the biggest part of the shell (schemas): load it on the first apply, not when the page opens. */
-async function loadLint(): Promise<LintFn> {
+async function loadLint(s: Session): Promise<LintFn> {
   const { lint } = await import('../validator/lint.ts');
-  return (inputs) => lint(inputs);
+  return (inputs) => lint(inputs, s.ctx.versions?.() ?? {});
 }
 
 /** `kubectl apply` of the lab's own setup manifests: trusted, so no admission (and no validator to load). */
@@ -883,7 +883,7 @@ async function create(s: Session, argv: string[], io: Io): Promise<number> {
     io.out(`namespace/${name} created\n`);
     return 0;
   }
-  if (flagAll(p, 'filename').length) return apply(s, argv, io, await loadLint());
+  if (flagAll(p, 'filename').length) return apply(s, argv, io, await loadLint(s));
   throw new UserError('the virtual cluster supports `kubectl create namespace NAME` and `kubectl create -f FILE`');
 }
 

@@ -1,4 +1,5 @@
 import type { StoredObject } from './cluster.ts';
+import type { Versions } from '../versions.ts';
 
 /** Everything the virtual terminal remembers: serialisable as JSON (see persist.ts). */
 export interface ShellState {
@@ -26,6 +27,11 @@ export interface ShellContext {
   readonly now?: () => number;
   /** [0, 1); defaults to Math.random. Picks a backend when a request may go to several. */
   readonly random?: () => number;
+  /**
+   * The Istio and Gateway API lines `kubectl apply` admission, `curl` and `istioctl version` answer for; read on
+   * every command, so the site header's version picker takes effect at once. Default: Istio 1.31.
+   */
+  readonly versions?: () => Partial<Versions>;
   /** Variables every new shell starts with (e.g. TOKEN for the JWT lab). */
   readonly env?: Readonly<Record<string, string>>;
 }
