@@ -31,6 +31,8 @@ export const sidebar = [
       { label: 'Overview', link: '/' },
       { label: 'How the pieces fit', link: '/how-it-fits/' },
       { label: 'What a request does', link: '/request-path/' },
+      { label: 'Waypoint flavours', link: '/waypoint-flavours/' },
+      { label: 'What changed in Istio 1.31', link: '/istio-1-31/' },
     ],
   },
   ...(['labels', 'security', 'gateway-api', 'networking', 'workload-telemetry'] as const).map((group) => ({
