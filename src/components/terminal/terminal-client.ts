@@ -15,6 +15,7 @@ import {
   storageKey,
 } from '../../lib/vshell/index.ts';
 import type { ShellContext, ShellState } from '../../lib/vshell/index.ts';
+import { currentVersion } from '../version/store.ts';
 import { LineEditor } from './line-editor.ts';
 
 // Every manifest a lab or example may apply, loaded lazily (one small chunk each) when the terminal opens.
@@ -43,7 +44,12 @@ async function loadContext(lab: string, setup: string[], env: Record<string, str
       aliases[name] = `examples/${name}.yaml`;
     }),
   ]);
-  return { lab, files, aliases, setup, env };
+  // The Istio line chosen in the site header, read per command (issue #17).
+  const versions = () => {
+    const { istio, gatewayApi } = currentVersion();
+    return { istio, gatewayApi };
+  };
+  return { lab, files, aliases, setup, env, versions };
 }
 
 /** `#terminal=ws://127.0.0.1:PORT/?token=…` → that URL, only for a loopback WebSocket. */
