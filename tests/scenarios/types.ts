@@ -1,5 +1,6 @@
 import type { ExpectedOutcomeInput } from '../../src/lib/expect/schema.ts';
 import type { SimRequest } from '../../src/lib/simulator/types.ts';
+import type { GatewayApiVersion, IstioVersion } from '../../src/lib/versions.ts';
 
 /**
  * One request against a scenario's manifests and the parts of the result it pins down (absent = not checked), in
@@ -11,6 +12,9 @@ export interface ScenarioCase {
   readonly name: string;
   /** The SEMANTICS.md section or upstream test this case comes from. */
   readonly source: string;
+  /** The Istio line the case is answered for (default 1.31, DESIGN §4.5a). */
+  readonly istio?: IstioVersion;
+  readonly gatewayApi?: GatewayApiVersion;
   readonly request: SimRequest;
   readonly expect: ExpectedOutcomeInput;
 }

@@ -41,7 +41,11 @@ describe('simulator scenarios', () => {
         }
         const e = parsed.data;
         it(`${c.name} (${c.source}): ${describeExpectation(e)}`, async () => {
-          const r = await simulate(resources, requestOf(e), { nowSeconds: 1_800_000_000 });
+          const r = await simulate(resources, requestOf(e), {
+            nowSeconds: 1_800_000_000,
+            ...(c.istio ? { istio: c.istio } : {}),
+            ...(c.gatewayApi ? { gatewayApi: c.gatewayApi } : {}),
+          });
           expect(compare(e.expect, r)).toEqual([]);
         });
       }

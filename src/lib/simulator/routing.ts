@@ -498,10 +498,12 @@ export function pickBackends(
   chosen?: { service: MeshService; port: ServicePort; subsetLabels?: Readonly<Record<string, string>> };
   invalidNote?: string;
   why?: string;
+  /** The rule lists no backendRefs at all (an HTTPRoute's answer then depends on the Istio line). */
+  noBackendRefs?: true;
 } {
   const fail = tcp ? 'the connection is refused' : '500';
   const total = refs.reduce((s, b) => s + Math.max(0, b.weight), 0);
-  if (!refs.length) return { backends: [], why: `the matched rule has no backendRefs: ${fail}` };
+  if (!refs.length) return { backends: [], why: `the matched rule has no backendRefs: ${fail}`, noBackendRefs: true };
   if (total === 0) return { backends: [], why: `every backend has weight 0: ${fail}` };
   const valid = refs.filter((b) => !b.invalid && b.service && b.weight > 0);
   const invalid = refs.filter((b) => b.invalid && b.weight > 0);

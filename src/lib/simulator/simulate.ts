@@ -49,6 +49,8 @@ import type {
   Verdict,
 } from './types.ts';
 import { SimUsageError } from './types.ts';
+import { versionRows } from '../versions.ts';
+import type { IstioBehaviour } from '../versions.ts';
 
 export interface Client {
   readonly workload?: Workload;
@@ -278,6 +280,8 @@ function run(mesh: Mesh, req: SimRequest, opts: SimOptions, verified?: JwtOutcom
     headers.get('host') ??
     (dest.kind === 'service' ? (servicePort === 80 ? dest.host : `${dest.host}:${servicePort}`) : `pod:${servicePort}`);
   const now = opts.nowSeconds ?? Math.floor(Date.now() / 1000);
+  // The Istio line's switches (Istio 1.31 unless asked): the simulator reads them, never a version string.
+  const line = versionRows(opts).istio;
   const t: Trace = { hops: [], notes: [], decidedBy: null, allowedBy: null };
   const meshed = client.dataplane !== 'none';
   /** The source hop of a sidecar client, which routes for itself. */
@@ -453,7 +457,12 @@ function run(mesh: Mesh, req: SimRequest, opts: SimOptions, verified?: JwtOutcom
         ? { kind: dest.service.kind, namespace: dest.service.namespace, name: dest.service.name }
         : undefined;
     const wpScope: RouteScope = { at: 'waypoint', waypointNamespace: wp.namespace, clientNamespace: client.namespace };
-    const agentgateway = isAgentgatewayWaypoint(wp);
+    // Istio 1.30 has no agentgateway waypoint class: such a Gateway is a third-party waypoint there (SEMANTICS §2).
+    const agentgateway = line.behaviour.agentgatewayWaypointClass && isAgentgatewayWaypoint(wp);
+    if (!agentgateway && isAgentgatewayWaypoint(wp))
+      notes.push(
+        `Istio ${line.version} has no ${AGENTGATEWAY_WAYPOINT_CLASS} class (it arrives, experimental, in 1.31): this Gateway is modelled as a third-party waypoint that honours Istio policy`,
+      );
     if (agentgateway) {
       const unused = [
         ...policiesForWaypoint(mesh, 'RequestAuthentication', wp, svcRef),
@@ -554,7 +563,7 @@ function run(mesh: Mesh, req: SimRequest, opts: SimOptions, verified?: JwtOutcom
 
     if (dest.kind === 'service') {
       const routed = routeAt(
-        { mesh, t, client, tcp, view, host },
+        { mesh, t, client, tcp, view, host, behaviour: line.behaviour, istio: line.version },
         dest.service,
         dest.port,
         wpScope,
@@ -568,7 +577,7 @@ function run(mesh: Mesh, req: SimRequest, opts: SimOptions, verified?: JwtOutcom
     }
   } else if (dest.kind === 'service' && sidecarHop) {
     const routed = routeAt(
-      { mesh, t, client, tcp, view, host },
+      { mesh, t, client, tcp, view, host, behaviour: line.behaviour, istio: line.version },
       dest.service,
       dest.port,
       clientScope,
@@ -741,6 +750,9 @@ function headersOf(req: SimRequest): ReadonlyMap<string, string> {
 /** What a routing proxy needs from the trace. */
 interface RouteContext {
   readonly mesh: Mesh;
+  /** The Istio line's behaviour switches (versions.ts). */
+  readonly behaviour: IstioBehaviour;
+  readonly istio: string;
   readonly t: Trace;
   readonly client: Client;
   readonly tcp: boolean;
@@ -818,6 +830,18 @@ function routeAt(
   if (picked.invalidNote) notes.push(picked.invalidNote);
   if (!picked.chosen) {
     t.decidedBy = ref(ro.route, ro.rule);
+    if (picked.noBackendRefs && http && ro.route.kind === 'HTTPRoute') {
+      // HTTPRoute only: GRPCRoute answered 500 on both lines (conversion.go convertGRPCRoute).
+      const code = c.behaviour.backendlessRuleStatus;
+      decisions.push({
+        step: 'backend',
+        policy: `${ro.route.namespace}/${ro.route.name}`,
+        rule: ro.rule,
+        matched: false,
+        note: `the matched rule has no backendRefs: the waypoint answers ${code} (Istio ${c.istio}${code === 500 ? '; 404 before 1.31' : '; 500 from 1.31'})`,
+      });
+      return { done: finish(t, code === 404 ? 'no-route' : 'error', code, null, wp, backends, client) };
+    }
     decisions.push({
       step: 'backend',
       policy: `${ro.route.namespace}/${ro.route.name}`,

@@ -1,3 +1,4 @@
+import type { Versions } from '../versions.ts';
 import type { Resource } from '../model/types.ts';
 
 /** What the caller asks: one request from one client to one destination (DESIGN §4.3). */
@@ -17,7 +18,7 @@ export interface SimRequest {
   readonly tcp?: boolean;
 }
 
-export interface SimOptions {
+export interface SimOptions extends Partial<Versions> {
   /** Mesh root namespace (MeshConfig `rootNamespace`), `istio-system` by default. */
   readonly rootNamespace?: string;
   /** Clock for JWT `exp`/`nbf`, in seconds since the epoch; defaults to now. */
