@@ -16,6 +16,18 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: Com
     summary: 'audit sidecar-era config and convert it to ambient',
     load: () => import('./commands/migrate.ts'),
   },
+  matrix: {
+    summary: 'who can reach whom: every client × every service port, per request',
+    load: () => import('./commands/matrix.ts'),
+  },
+  diff: {
+    summary: 'what a change does to the matrix: changed cells grouped by cause',
+    load: () => import('./commands/diff.ts'),
+  },
+  status: {
+    summary: 'the status conditions istiod would write, predicted offline',
+    load: () => import('./commands/status.ts'),
+  },
   lab: { summary: 'run guided labs on a local kind cluster (or --dry-run)', load: () => import('./commands/lab.ts') },
   catalog: { summary: 'print the CRD catalog (--format json|md)', load: () => import('./commands/catalog.ts') },
 };
@@ -68,6 +80,7 @@ const io: CliIo = {
   stdout: (t) => process.stdout.write(t),
   stderr: (t) => process.stderr.write(t),
   readStdin: (limit) => readStreamLimited(process.stdin, limit, '- (stdin)'),
+  stdinStream: () => process.stdin,
   cwd: process.cwd(),
   color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
 };

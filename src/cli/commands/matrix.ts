@@ -1,0 +1,94 @@
+import { buildMesh } from '../../lib/model/mesh.ts';
+import type { Mesh } from '../../lib/model/mesh.ts';
+import { parseManifests } from '../../lib/model/index.ts';
+import { buildMatrix, matrixHtml, matrixJson, matrixText } from '../../lib/whatif/index.ts';
+import type { Versions } from '../../lib/whatif/index.ts';
+import { resolveVersions } from '../../lib/versions.ts';
+import { parseArgs } from '../args.ts';
+import { loadConfig } from '../config.ts';
+import type { CliIo, Command } from '../io.ts';
+import { EXIT, UsageError } from '../io.ts';
+import { loadInputs } from './simulate.ts';
+
+export const help = `ambient-atlas matrix -f <file|dir|->... [--format text|json|html] [--istio 1.30|1.31] [--gateway-api 1.5|1.6]
+
+Every client workload (and ingress Gateway, and a caller outside the mesh) × every Service/ServiceEntry port, with
+one request per distinct L7 condition the config mentions for that destination (AuthorizationPolicy methods,
+paths, hosts, headers and request principals, RequestAuthentication issuers, route matches) plus a plain TCP
+connection. Each cell is one simulator trace: verdict, status, where it was decided and by which resource.
+
+  -f, --file PATH          manifests: a file, a directory (recursive .yaml/.yml) or - for stdin; repeatable
+  --format text|json|html  text: a compact grid; json: every cell (DESIGN §4.5c); html: a self-contained report
+  --istio 1.30|1.31        Istio line (default 1.31, or the config's)
+  --gateway-api 1.5|1.6    Gateway API line (default: the one the Istio line is built on)
+  --config FILE            config file (default: the nearest .ambient-atlas.yaml): istio, gatewayApi
+  --max-requests N         HTTP requests per destination at most (32)
+  --root-namespace NS      mesh root namespace (istio-system)
+
+JWTs in the matrix are unsigned: a RequestAuthentication with jwksUri trusts them (as the simulator does), one
+with an inline jwks rejects them with 401.
+
+Exit codes: 0 the matrix was printed, 2 usage or I/O error.`;
+
+/** Flags `matrix`, `diff` and `status` share. */
+export const WHATIF_FLAGS = {
+  format: { type: 'string' },
+  istio: { type: 'string' },
+  'gateway-api': { type: 'string' },
+  config: { type: 'string' },
+  'root-namespace': { type: 'string' },
+} as const;
+
+/** `--istio` / `--gateway-api` over the config file's `istio` / `gatewayApi` (DESIGN §4.5a); bad values exit 2. */
+export async function versionsOf(
+  values: { istio?: string | undefined; 'gateway-api'?: string | undefined; config?: string | undefined },
+  cwd: string,
+): Promise<Versions> {
+  const flags = resolveVersions(values.istio, values['gateway-api']);
+  if ('error' in flags)
+    throw new UsageError(
+      `${'error' in resolveVersions(values.istio, undefined) ? '--istio' : '--gateway-api'}: ${flags.error}`,
+    );
+  const loaded = await loadConfig(cwd, values.config);
+  const v = resolveVersions(values.istio ?? loaded?.config.istio, values['gateway-api'] ?? loaded?.config.gatewayApi);
+  if ('error' in v) throw new UsageError(v.error);
+  return { istio: v.istio, gatewayApi: v.gatewayApi };
+}
+
+/** Read manifests into one mesh index; YAML errors are warnings on stderr (the rest of the input still counts). */
+export async function meshOf(paths: readonly string[], io: CliIo, rootNamespace: string | undefined): Promise<Mesh> {
+  const inputs = await loadInputs(paths, io);
+  const { resources, issues } = parseManifests(inputs);
+  for (const i of issues.filter((x) => x.severity === 'error'))
+    io.stderr(`warning: ${i.file}:${i.range.line}:${i.range.column}: ${i.message}\n`);
+  return buildMesh(resources, rootNamespace ? { rootNamespace } : {});
+}
+
+export function formatOf<T extends string>(value: string | undefined, allowed: readonly T[]): T {
+  const f = value ?? 'text';
+  if (!(allowed as readonly string[]).includes(f))
+    throw new UsageError(`--format must be one of ${allowed.join(', ')}, not ${f}`);
+  return f as T;
+}
+
+export const run: Command = async (argv, io) => {
+  const args = parseArgs(argv, {
+    ...WHATIF_FLAGS,
+    file: { type: 'string', short: 'f', multiple: true },
+    'max-requests': { type: 'string' },
+  });
+  const v = args.values;
+  const format = formatOf(v.format, ['text', 'json', 'html'] as const);
+  const files = [...(v.file ?? []), ...args.positionals];
+  if (!files.length) throw new UsageError('give manifests with -f <file|dir|->');
+  const max = v['max-requests'] === undefined ? undefined : Number(v['max-requests']);
+  if (max !== undefined && !(Number.isInteger(max) && max >= 1))
+    throw new UsageError(`--max-requests must be a whole number of at least 1, not ${v['max-requests']}`);
+  const versions = await versionsOf(v, io.cwd);
+  const root = v['root-namespace'];
+  const mesh = await meshOf(files, io, root);
+  const m = await buildMatrix(mesh, { ...(root ? { rootNamespace: root } : {}), ...(max ? { maxRequests: max } : {}) });
+  if (format === 'json') for (const chunk of matrixJson(m, versions)) io.stdout(chunk);
+  else io.stdout(format === 'html' ? matrixHtml(m, versions) : matrixText(m, versions));
+  return EXIT.ok;
+};
