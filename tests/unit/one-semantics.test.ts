@@ -53,6 +53,9 @@ const LABELS = [
   'sidecar.istio.io/inject',
   'gateway.istio.io/service-account',
   'gateway.networking.k8s.io/gateway-name',
+  'istio.io/use-waypoint-canary',
+  'istio.io/use-waypoint-canary-namespace',
+  'istio.io/use-waypoint-canary-weight',
 ];
 
 const FINGERPRINTS: readonly Fingerprint[] = [

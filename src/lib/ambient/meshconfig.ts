@@ -447,3 +447,31 @@ function readEmbedded(outer: Ctx, cm: YAMLMap, text: string): MeshConfigResult {
   }
   return { config: readMeshConfig(ctx, root, 'data.mesh.'), errors: outer.errors };
 }
+
+/** Where the MeshConfig of a run came from, for messages. */
+export type MeshConfigSource = 'file' | 'configmap';
+
+/**
+ * The MeshConfig carried by the manifests themselves: istiod's `istio` ConfigMap (`data.mesh`), as a cluster dump
+ * contains it. Undefined when there is none, more than one, or it cannot be used (its errors are the file's
+ * business: lint reports manifests, not this embedded document).
+ */
+export function meshConfigInManifests(
+  resources: readonly {
+    readonly kind: string;
+    readonly name: string;
+    readonly apiVersion: string;
+    readonly obj: JsonObject;
+  }[],
+): MeshConfig | undefined {
+  let found: JsonObject | undefined;
+  for (const r of resources) {
+    if (r.kind !== 'ConfigMap' || r.apiVersion !== 'v1' || r.name !== 'istio') continue;
+    if (found) return undefined; // two control planes' worth: no single answer
+    found = r.obj;
+  }
+  const data = found?.data;
+  const mesh = data && typeof data === 'object' && !Array.isArray(data) ? (data as JsonObject).mesh : undefined;
+  if (typeof mesh !== 'string') return undefined;
+  return parseMeshConfig(mesh).config;
+}

@@ -7,6 +7,7 @@ import { get, getArray, getObject, getString, selectorMatches, stringRecord } fr
 import type { JsonObject, JsonValue, Resource } from './types.ts';
 
 import {
+  DEFAULT_TRUST_DOMAIN,
   enrolmentOf,
   isWaypointGateway,
   isWaypointPod,
@@ -79,6 +80,8 @@ export interface ServiceInfo {
 export interface Mesh {
   readonly resources: readonly Resource[];
   readonly rootNamespace: string;
+  /** MeshConfig `trustDomain` (`cluster.local` by default): the first part of every SPIFFE id. */
+  readonly trustDomain: string;
   byKind(kind: string): readonly Resource[];
   inNamespace(kind: string, namespace: string): readonly Resource[];
   namespaceLabels(ns: string): Readonly<Record<string, string>>;
@@ -120,9 +123,14 @@ function podSpecOf(r: Resource): { meta: JsonObject | undefined; spec: JsonObjec
 
 // The loops over all resources are indexed: buildMesh runs once per lint, so it mostly runs before the optimizing
 // compiler has removed for-of's per-element iterator result, and 20,000 of those per pass were measurable.
-export function buildMesh(input: readonly Resource[], options: { rootNamespace?: string } = {}): Mesh {
+export function buildMesh(
+  input: readonly Resource[],
+  options: { rootNamespace?: string; trustDomain?: string } = {},
+): Mesh {
   const resources = lastWins(input);
   const rootNamespace = options.rootNamespace ?? 'istio-system';
+  // MeshConfig trustDomain: the SPIFFE ids of waypoints (and, in the simulator, of every workload).
+  const trustDomain = options.trustDomain ?? DEFAULT_TRUST_DOMAIN;
   const kindIndex = new Map<string, Resource[]>();
   /**
    * kind → namespace → resources, built per kind on first use (most kinds are never asked for by namespace):
@@ -179,7 +187,7 @@ export function buildMesh(input: readonly Resource[], options: { rootNamespace?:
   for (const r of kindIndex.get('Gateway') ?? EMPTY) {
     if (!isWaypointGateway(r, named.get(r.namespace)?.has(r.name) === true)) continue;
     const className = getString(r.obj, ['spec', 'gatewayClassName']) ?? '';
-    const wp = waypointOf(r, gatewayClassLabels.get(className), address(10, 240, waypoints.length));
+    const wp = waypointOf(r, gatewayClassLabels.get(className), address(10, 240, waypoints.length), trustDomain);
     waypoints.push(wp);
     waypointByName.set(wp.namespace, wp.name, wp);
   }
@@ -230,6 +238,7 @@ export function buildMesh(input: readonly Resource[], options: { rootNamespace?:
   return {
     resources,
     rootNamespace,
+    trustDomain,
     byKind: (kind) => kindIndex.get(kind) ?? EMPTY,
     inNamespace,
     namespaceLabels,

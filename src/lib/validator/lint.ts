@@ -1,3 +1,5 @@
+import { meshConfigInManifests } from '../ambient/meshconfig.ts';
+import type { MeshConfig } from '../ambient/meshconfig.ts';
 import { buildMesh } from '../model/mesh.ts';
 import type { Mesh } from '../model/mesh.ts';
 import { parseManifests } from '../model/parse.ts';
@@ -12,8 +14,13 @@ import { applySuppressions } from './suppress.ts';
 import type { LintResult, RuleLevel } from './suppress.ts';
 
 export interface LintOptions extends Partial<Versions> {
-  /** Istio's root namespace (mesh-wide policies); default `istio-system`. */
+  /** Istio's root namespace (mesh-wide policies); default: the MeshConfig's, else `istio-system`. */
   readonly rootNamespace?: string;
+  /**
+   * istiod's MeshConfig (`--mesh-config`, parsed by ambient/meshconfig.ts); without it, the `istio` ConfigMap among
+   * the inputs, if there is exactly one.
+   */
+  readonly meshConfig?: MeshConfig;
   /** Run only these rules (ids); default all. `yaml-syntax` and `schema` are rules like any other. */
   readonly rules?: readonly string[];
   /** Per-rule levels from a config file (`off` skips the rule); see suppress.ts. */
@@ -43,14 +50,15 @@ export function lintParsed(
   firstFile = parsed.resources[0]?.file ?? '-',
 ): LintResult {
   const { resources, issues } = parsed;
-  const rootNamespace = options.rootNamespace ?? 'istio-system';
+  const meshConfig = options.meshConfig ?? meshConfigInManifests(resources);
+  const rootNamespace = options.rootNamespace ?? meshConfig?.rootNamespace ?? 'istio-system';
   // Istio 1.31 / its Gateway API line unless asked otherwise (DESIGN §4.5a); rules read the rows' switches.
   const versions = versionRows(options);
   const findings: Finding[] = [];
   let mesh: Mesh | undefined;
   let meshError: unknown;
   try {
-    mesh = buildMesh(resources, { rootNamespace });
+    mesh = buildMesh(resources, { rootNamespace, ...(meshConfig ? { trustDomain: meshConfig.trustDomain } : {}) });
   } catch (err) {
     meshError = err;
   }
@@ -63,7 +71,7 @@ export function lintParsed(
     const before = findings.length;
     const t0 = options.onRule ? performance.now() : 0;
     try {
-      rule.check(contextFor(rule, resources, issues, mesh as Mesh, rootNamespace, versions, findings));
+      rule.check(contextFor(rule, resources, issues, mesh as Mesh, rootNamespace, versions, meshConfig, findings));
     } catch (err) {
       findings.length = before; // partial output of a crashed rule is not trustworthy
       findings.push(internal(rule.meta.id, err, firstFile));
@@ -164,6 +172,7 @@ function contextFor(
   mesh: Mesh,
   rootNamespace: string,
   versions: VersionRows,
+  meshConfig: MeshConfig | undefined,
   out: Finding[],
 ): RuleContext {
   const id = rule.meta.id;
@@ -174,6 +183,7 @@ function contextFor(
     mesh,
     rootNamespace,
     versions,
+    meshConfig,
     report(o) {
       const path = o.path ?? [];
       const range = o.resource.locate(path, o.part ?? 'key');

@@ -1,3 +1,4 @@
+import type { MeshConfig } from '../ambient/meshconfig.ts';
 import type { Mesh } from '../model/mesh.ts';
 import type { ModelIssue, ObjectPath, Resource, SourceRange } from '../model/types.ts';
 import type { VersionRows } from '../versions.ts';
@@ -103,6 +104,11 @@ export interface RuleContext {
   /** The one mesh index of this run (built once, shared by every rule). */
   readonly mesh: Mesh;
   readonly rootNamespace: string;
+  /**
+   * istiod's MeshConfig when known (`--mesh-config`, or the `istio` ConfigMap among the manifests); undefined when
+   * not, and rules that need it (provider names, ServiceEntry visibility) then stay silent rather than guess.
+   */
+  readonly meshConfig: MeshConfig | undefined;
   /** The Istio and Gateway API lines this run speaks for: read their switches, never compare version strings. */
   readonly versions: VersionRows;
   report(options: ReportOptions): void;

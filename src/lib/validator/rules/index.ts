@@ -36,6 +36,10 @@ import { rule as workloadWaypointSkippedForServiceTraffic } from './workload-way
 import { rule as policyPortIsServicePort } from './policy-port-is-service-port.ts';
 import { rule as peerauthenticationRootSelectorIgnored } from './peerauthentication-root-selector-ignored.ts';
 import { rule as ignoreAnnotationInvalid } from './ignore-annotation-invalid.ts';
+import { rule as waypointCanaryNotAttached } from './waypoint-canary-not-attached.ts';
+import { rule as waypointCanaryWeightInvalid } from './waypoint-canary-weight-invalid.ts';
+import { rule as waypointCanarySameAsPrimary } from './waypoint-canary-same-as-primary.ts';
+import { rule as extensionProviderNotFound } from './extension-provider-not-found.ts';
 import { rule as internalError } from './internal-error.ts';
 
 export const RULES: readonly Rule[] = [
@@ -74,6 +78,10 @@ export const RULES: readonly Rule[] = [
   policyPortIsServicePort,
   peerauthenticationRootSelectorIgnored,
   ignoreAnnotationInvalid,
+  waypointCanaryNotAttached,
+  waypointCanaryWeightInvalid,
+  waypointCanarySameAsPrimary,
+  extensionProviderNotFound,
   internalError,
 ];
 

@@ -1,0 +1,236 @@
+import {
+  ANNOTATION_USE_WAYPOINT_CANARY_WEIGHT,
+  canaryLookup,
+  LABEL_USE_WAYPOINT,
+  LABEL_USE_WAYPOINT_CANARY,
+  LABEL_USE_WAYPOINT_CANARY_NAMESPACE,
+  labelOf,
+  resolveCanaryWaypoint,
+  type CanaryBinding,
+  type WaypointBinding,
+} from '../../ambient/index.ts';
+import type { Mesh } from '../../model/mesh.ts';
+import type { Resource } from '../../model/types.ts';
+import type { Rule } from '../rule.ts';
+import { y } from '../testing-yaml.ts';
+
+// Evidence: istio/istio release-1.31 pilot/pkg/serviceregistry/ambient/waypoints.go buildWeightedWaypoints and
+// resolveCanaryWaypoint (a canary that is missing, not ready, not admitted by allowedRoutes or not for service
+// traffic is dropped and traffic stays on the primary), status.go (the reasons), model/service.go GetConditions
+// (WaypointBound stays True; "Canary waypoint not attached" is appended to its message). release-1.30 has no
+// canary waypoints at all. SEMANTICS §2 [rev].
+
+/** Where a canary label or weight annotation applies: a Namespace (for its unlabelled services) or a service. */
+export interface CanarySite {
+  readonly resource: Resource;
+  readonly kind: 'Namespace' | 'Service' | 'ServiceEntry';
+  readonly primary: WaypointBinding;
+  readonly canary: CanaryBinding;
+  /** Resource carrying the canary label that was used (the site's own, or its Namespace). */
+  readonly labelResource: Resource;
+}
+
+const siteCache = new WeakMap<Mesh, Map<boolean, readonly CanarySite[]>>();
+
+/**
+ * Every Namespace, Service and ServiceEntry that sets a canary label or weight annotation of its own, resolved
+ * once per mesh and Istio line. A Namespace is resolved as for a Service in it with no labels of its own.
+ */
+export function canarySites(mesh: Mesh, enabled: boolean): readonly CanarySite[] {
+  let byLine = siteCache.get(mesh);
+  if (!byLine) siteCache.set(mesh, (byLine = new Map()));
+  const cached = byLine.get(enabled);
+  if (cached) return cached;
+  const lookup = canaryLookup(mesh);
+  const sets = (r: Resource) =>
+    labelOf(r.labels, LABEL_USE_WAYPOINT_CANARY) !== undefined ||
+    labelOf(r.annotations, ANNOTATION_USE_WAYPOINT_CANARY_WEIGHT) !== undefined;
+  const namespaces = new Map<string, Resource>();
+  const out: CanarySite[] = [];
+  for (const r of mesh.byKind('Namespace')) {
+    if (r.apiVersion !== 'v1') continue;
+    namespaces.set(r.name, r);
+    if (!sets(r)) continue;
+    const target = { kind: 'Service' as const, resource: r, namespace: r.name, labels: {} };
+    const primary = mesh.resolveWaypoint(target);
+    const canary = resolveCanaryWaypoint(target, primary, lookup, enabled);
+    if (canary) out.push({ resource: r, kind: 'Namespace', primary, canary, labelResource: r });
+  }
+  for (const s of mesh.services) {
+    if (!sets(s.resource)) continue;
+    const target = { kind: s.kind, resource: s.resource, namespace: s.namespace, labels: s.labels };
+    const primary = mesh.resolveWaypoint(target);
+    const canary = resolveCanaryWaypoint(target, primary, lookup, enabled);
+    if (!canary) continue;
+    const labelResource = canary.requested.from === 'object' ? s.resource : (namespaces.get(s.namespace) ?? s.resource);
+    // A canary inherited whole from the Namespace is the Namespace's site; report it there only.
+    if (labelResource !== s.resource && canary.weightAnnotation?.from !== 'object') continue;
+    out.push({ resource: s.resource, kind: s.kind, primary, canary, labelResource });
+  }
+  byLine.set(enabled, out);
+  return out;
+}
+
+/** Who the finding speaks for. */
+export function canaryWhose(site: CanarySite): string {
+  return site.kind === 'Namespace'
+    ? `services in namespace ${site.resource.name} (those without their own ${LABEL_USE_WAYPOINT})`
+    : `${site.kind} ${site.resource.namespace}/${site.resource.name}`;
+}
+
+const REASONS = new Set([
+  'WaypointIsNotReady',
+  'AttachmentDenied',
+  'UnsupportedTrafficType',
+  'no-primary',
+  'unsupported',
+]);
+
+export const rule: Rule = {
+  meta: {
+    id: 'waypoint-canary-not-attached',
+    severity: 'warning',
+    description:
+      'istio.io/use-waypoint-canary names a waypoint istiod cannot attach, or is ignored (no primary waypoint, or Istio 1.30).',
+    docs: {
+      summary: `A canary waypoint (\`${LABEL_USE_WAYPOINT_CANARY}\`, Istio 1.31, alpha) that istiod cannot attach is dropped: **all** traffic stays on the primary waypoint and the canary never sees a connection. Only the \`WaypointBound\` condition's message says so; its status stays \`True\`.`,
+      details: [
+        `In Istio 1.31 a Service or ServiceEntry (or its Namespace) can name a second waypoint with \`${LABEL_USE_WAYPOINT_CANARY}\` (in another namespace with \`${LABEL_USE_WAYPOINT_CANARY_NAMESPACE}\`); \`${ANNOTATION_USE_WAYPOINT_CANARY_WEIGHT}\` gives its share of new connections. istiod checks the canary like a primary, and on failure keeps the service bound to the primary and appends "Canary waypoint not attached" with a reason to the \`WaypointBound\` message:`,
+        '',
+        '- `WaypointIsNotReady`: no waypoint Gateway of that name in that namespace, or it has no address yet;',
+        '- `AttachmentDenied`: the canary is in another namespace and its HBONE listener does not admit this one (`allowedRoutes.namespaces.from` defaults to `Same`);',
+        '- `UnsupportedTrafficType`: the canary is labelled `istio.io/waypoint-for: workload` or `none`.',
+        '',
+        `The canary is also ignored, without any status, when the object has no working primary waypoint (\`${LABEL_USE_WAYPOINT}\` absent, \`none\`, or failing), and when the object sets its own \`${LABEL_USE_WAYPOINT}\` while the canary label is on its Namespace (the canary is inherited only together with the primary).`,
+        '',
+        'On **Istio 1.30** none of these labels exist: the canary is never used (reported as a warning when checking for 1.30).',
+      ].join('\n'),
+      fix: `Deploy the canary waypoint (\`istioctl waypoint apply -n <ns> --name <canary>\`) and wait for its address, fix the name or \`${LABEL_USE_WAYPOINT_CANARY_NAMESPACE}\`, allow this namespace on its HBONE listener, or give the object a primary \`${LABEL_USE_WAYPOINT}\`. On 1.30, upgrade before relying on a canary.`,
+    },
+    examples: {
+      valid: [
+        {
+          title: 'Service with a primary and a ready canary, 10 % of new connections',
+          yaml: y(
+            'apiVersion: gateway.networking.k8s.io/v1',
+            'kind: Gateway',
+            'metadata: {name: waypoint, namespace: shop}',
+            'spec:',
+            '  gatewayClassName: istio-waypoint',
+            '  listeners:',
+            '  - {name: mesh, port: 15008, protocol: HBONE}',
+            '---',
+            'apiVersion: gateway.networking.k8s.io/v1',
+            'kind: Gateway',
+            'metadata: {name: waypoint-v2, namespace: shop}',
+            'spec:',
+            '  gatewayClassName: istio-waypoint',
+            '  listeners:',
+            '  - {name: mesh, port: 15008, protocol: HBONE}',
+            '---',
+            'apiVersion: v1',
+            'kind: Service',
+            'metadata:',
+            '  name: cart',
+            '  namespace: shop',
+            '  labels:',
+            '    istio.io/use-waypoint: waypoint',
+            '    istio.io/use-waypoint-canary: waypoint-v2',
+            '  annotations:',
+            '    istio.io/use-waypoint-canary-weight: "10"',
+            'spec:',
+            '  selector: {app: cart}',
+            '  ports: [{port: 80}]',
+          ),
+        },
+      ],
+      invalid: [
+        {
+          title: 'Canary in a shared namespace whose listener admits only its own namespace',
+          yaml: y(
+            'apiVersion: gateway.networking.k8s.io/v1',
+            'kind: Gateway',
+            'metadata: {name: waypoint, namespace: shop}',
+            'spec:',
+            '  gatewayClassName: istio-waypoint',
+            '  listeners:',
+            '  - {name: mesh, port: 15008, protocol: HBONE}',
+            '---',
+            'apiVersion: gateway.networking.k8s.io/v1',
+            'kind: Gateway',
+            'metadata: {name: waypoint-next, namespace: infra}',
+            'spec:',
+            '  gatewayClassName: istio-waypoint',
+            '  listeners:',
+            '  - {name: mesh, port: 15008, protocol: HBONE}',
+            '---',
+            'apiVersion: v1',
+            'kind: Service',
+            'metadata:',
+            '  name: cart',
+            '  namespace: shop',
+            '  labels:',
+            '    istio.io/use-waypoint: waypoint',
+            '    istio.io/use-waypoint-canary: waypoint-next',
+            '    istio.io/use-waypoint-canary-namespace: infra',
+            '  annotations:',
+            '    istio.io/use-waypoint-canary-weight: "25"',
+            'spec:',
+            '  selector: {app: cart}',
+            '  ports: [{port: 80}]',
+          ),
+          line: 24,
+        },
+      ],
+    },
+  },
+  check(ctx) {
+    const enabled = ctx.versions.istio.behaviour.canaryWaypoints;
+    for (const site of canarySites(ctx.mesh, enabled)) {
+      const c = site.canary;
+      if (!REASONS.has(c.reason)) continue;
+      // A site that only sets a weight over its Namespace's canary is reported by the Namespace.
+      if (site.labelResource !== site.resource) continue;
+      const ref = `${c.requested.namespace}/${c.requested.name}`;
+      const whose = canaryWhose(site);
+      const primary = site.primary.waypoint ? `${site.primary.waypoint.namespace}/${site.primary.waypoint.name}` : '';
+      let message: string;
+      let severity: 'error' | 'warning' = 'warning';
+      let fix: string;
+      switch (c.reason) {
+        case 'unsupported':
+          message = `Canary waypoint ${ref} for ${whose}: Istio ${ctx.versions.istio.version} has no canary waypoints (added in 1.31), so the label is ignored and every connection uses the primary waypoint.`;
+          fix = 'Upgrade to Istio 1.31 before relying on a canary waypoint, or remove the label.';
+          break;
+        case 'no-primary':
+          message = `Canary waypoint ${ref} for ${whose} is ignored: there is no working primary waypoint (${LABEL_USE_WAYPOINT}), and istiod uses a canary only beside one. No status condition says so.`;
+          fix = `Give the object a primary ${LABEL_USE_WAYPOINT} (the canary takes a share of its connections).`;
+          break;
+        case 'WaypointIsNotReady': {
+          const missing = ctx.mesh.waypoint(c.requested.namespace, c.requested.name) === undefined;
+          if (missing && ctx.mesh.waypoints.length > 0) severity = 'error';
+          message = `Canary waypoint ${ref} for ${whose} ${missing ? 'is not in these manifests' : 'has no address yet'}: istiod reports "Canary waypoint not attached" (reason WaypointIsNotReady) in WaypointBound and keeps all traffic on the primary ${primary}.`;
+          fix = 'Deploy the canary waypoint (istioctl waypoint apply --name …) or fix the name.';
+          break;
+        }
+        case 'AttachmentDenied':
+          severity = 'error';
+          message = `Canary waypoint ${ref} does not admit namespace ${site.kind === 'Namespace' ? site.resource.name : site.resource.namespace} (its HBONE listener allows routes from its own namespace only): istiod reports "Canary waypoint not attached" (reason AttachmentDenied) and keeps all traffic of ${whose} on the primary ${primary}.`;
+          fix =
+            'Set allowedRoutes.namespaces.from: All (or a Selector) on the canary waypoint listener, or use a canary in this namespace.';
+          break;
+        default:
+          message = `Canary waypoint ${ref} does not take service traffic (istio.io/waypoint-for): istiod reports "Canary waypoint not attached" (reason UnsupportedTrafficType) and keeps all traffic of ${whose} on the primary ${primary}.`;
+          fix = 'Label the canary waypoint istio.io/waypoint-for: service (or all).';
+      }
+      ctx.report({
+        resource: site.resource,
+        path: ['metadata', 'labels', LABEL_USE_WAYPOINT_CANARY],
+        part: 'value',
+        severity,
+        message,
+        fix,
+      });
+    }
+  },
+};
