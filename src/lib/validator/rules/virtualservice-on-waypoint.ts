@@ -1,3 +1,4 @@
+import { isAgentgatewayWaypoint } from '../../ambient/waypoints.ts';
 import type { Rule } from '../rule.ts';
 import { y } from '../testing-yaml.ts';
 import { ignoredAtWaypoint } from './consumer-route-ignored-by-waypoint.ts';
@@ -79,6 +80,9 @@ export const rule: Rule = {
         if (!bound) continue;
         // A waypoint ignores a VirtualService from another namespace: consumer-route-ignored-by-waypoint says so.
         if (ignoredAtWaypoint(ctx.mesh, vs.namespace, [bound.s])) continue;
+        // An agentgateway waypoint (1.31) ignores it altogether: policy-ignored-by-agentgateway-waypoint says so.
+        if (ctx.versions.istio.behaviour.agentgatewayWaypointClass && isAgentgatewayWaypoint(bound.b.waypoint!))
+          continue;
         ctx.report({
           resource: vs,
           path: ['spec', 'hosts', h.index],
