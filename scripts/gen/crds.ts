@@ -26,7 +26,16 @@ export interface CrdVersion {
   readonly schema: Schema;
 }
 
+/** Parsed files: every generator and the differential test read the same few large files. */
+const parsed = new Map<string, CrdVersion[]>();
+
 function readCrdFile(file: string): CrdVersion[] {
+  let out = parsed.get(file);
+  if (!out) parsed.set(file, (out = parseCrdFile(file)));
+  return out;
+}
+
+function parseCrdFile(file: string): CrdVersion[] {
   const out: CrdVersion[] = [];
   for (const doc of parseAllDocuments(readFileSync(file, 'utf8'))) {
     const crd = doc.toJS({ maxAliasCount: -1 }) as Schema | null;
