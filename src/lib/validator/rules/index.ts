@@ -41,6 +41,7 @@ import { rule as waypointCanaryWeightInvalid } from './waypoint-canary-weight-in
 import { rule as waypointCanarySameAsPrimary } from './waypoint-canary-same-as-primary.ts';
 import { rule as extensionProviderNotFound } from './extension-provider-not-found.ts';
 import { rule as policyIgnoredByAgentgatewayWaypoint } from './policy-ignored-by-agentgateway-waypoint.ts';
+import { rule as gatewayApiCrdTooOld } from './gateway-api-crd-too-old.ts';
 import { rule as internalError } from './internal-error.ts';
 
 export const RULES: readonly Rule[] = [
@@ -84,6 +85,7 @@ export const RULES: readonly Rule[] = [
   waypointCanarySameAsPrimary,
   extensionProviderNotFound,
   policyIgnoredByAgentgatewayWaypoint,
+  gatewayApiCrdTooOld,
   internalError,
 ];
 
