@@ -278,6 +278,7 @@ function readWithYaml(text: string, base: number, positions: LinePositions, ctx:
   // Offsets in `text` → positions in the input, for errors and for nodes of this stream.
   const stream = new DocNodes(positions, base, null);
   const { file, issues } = ctx;
+  if (tabFlood(text, stream, file, issues)) return;
   const first = composeBounded(text, false);
   if ('tooDeep' in first) {
     issues.push({
@@ -342,6 +343,46 @@ function readWithYaml(text: string, base: number, positions: LinePositions, ctx:
     if (value === null || value === undefined) continue; // `---` followed by nothing or only comments
     acceptValue(value, new DocNodes(positions, base, root), ctx);
   }
+}
+
+/**
+ * Lines indented with a tab are an error in block context, and `yaml` spends ~20 µs on each such line before the
+ * error count can be checked (a 6 MB flood of them took 32 s). When more than `maxSyntaxErrors` lines start with
+ * spaces and a tab, the text up to the end of the next such line is read first: if that part alone has more errors than are
+ * listed, they are reported and reading stops there. Otherwise (tabs inside block scalars or flow collections are
+ * legal) the whole text is read as usual, which at most doubles the cost.
+ */
+function tabFlood(text: string, stream: DocNodes, file: string, issues: ModelIssue[]): boolean {
+  let count = 0;
+  let cut = -1;
+  for (let k = 0; k < text.length;) {
+    let j = k;
+    while (text.charCodeAt(j) === 32) j++;
+    const nl = text.indexOf('\n', j);
+    if (text.charCodeAt(j) === 9 && ++count > LIMITS.maxSyntaxErrors) {
+      cut = nl < 0 ? text.length : nl + 1;
+      break;
+    }
+    if (nl < 0) break;
+    k = nl + 1;
+  }
+  if (cut < 0) return false;
+  const head = composeBounded(text.slice(0, cut), false);
+  if ('tooDeep' in head) return false;
+  const errors: YAMLError[] = 'empty' in head.docs ? [...head.docs.errors] : head.docs.flatMap((d) => d.errors);
+  if (errors.length <= LIMITS.maxSyntaxErrors) return false;
+  for (let i = 0; i < LIMITS.maxSyntaxErrors; i++) {
+    const e = errors[i]!;
+    issues.push(syntaxIssue(file, cleanMessage(e.message), stream.range(e.pos[0], e.pos[1])));
+  }
+  issues.push(
+    syntaxIssue(
+      file,
+      `More than ${LIMITS.maxSyntaxErrors} YAML errors (lines indented with tabs?); reading stopped here.`,
+      stream.range(cut, cut + 1),
+    ),
+  );
+  return true;
 }
 
 /** A document's value becomes resources (one, or one per `items` entry of a List) or a located issue. */
