@@ -21,8 +21,14 @@ import type { Finding, LintReport } from '../../lib/validator/finding.ts';
 import { $, h } from './dom.ts';
 import { createYamlEditor, diagnosticsUpdate, goTo, replaceDoc, showFindings } from './editor.ts';
 import { renderResult } from './trace.ts';
+import { chooseVersion, currentVersion, onVersionChange } from '../version/store.ts';
 
 const FILE = 'playground.yaml';
+/** The Istio and Gateway API lines chosen in the site header (issue #17): every lint and simulation uses them. */
+const chosenLines = () => {
+  const { istio, gatewayApi } = currentVersion();
+  return { istio, gatewayApi };
+};
 const LINT_DEBOUNCE_MS = 250;
 const URL_DEBOUNCE_MS = 400;
 const LINT_THROTTLE_MS = 100;
@@ -296,7 +302,7 @@ export async function mount(root: HTMLElement): Promise<PlaygroundHandle> {
     if (lastParsed?.text !== text) lastParsed = { text, parsed: parseManifests({ file: FILE, text }) };
     return lastParsed.parsed;
   }
-  const lint = (text: string): LintReport => lintParsed(parsedText(text), {}, FILE);
+  const lint = (text: string): LintReport => lintParsed(parsedText(text), chosenLines(), FILE);
 
   function runLint(view: EditorView) {
     const t0 = performance.now();
@@ -350,7 +356,9 @@ export async function mount(root: HTMLElement): Promise<PlaygroundHandle> {
     clearTimeout(urlTimer);
     cancelUrlIdle();
     urlDirty = false;
-    const hash = '#' + encodeShare({ yaml: handle.view.state.doc.toString(), request: currentRequest() });
+    const hash =
+      '#' +
+      encodeShare({ yaml: handle.view.state.doc.toString(), istio: currentVersion().istio, request: currentRequest() });
     lastHash = hash;
     history.replaceState(history.state, '', hash);
   }
@@ -453,6 +461,8 @@ export async function mount(root: HTMLElement): Promise<PlaygroundHandle> {
         const decoded = decodeShare(hash);
         if ('state' in decoded) {
           lastHash = hash;
+          // A link says which Istio line it was made for; the whole site switches to it.
+          if (decoded.state.istio && decoded.state.istio !== currentVersion().istio) chooseVersion(decoded.state.istio);
           const failure = await loadState(decoded.state);
           if (failure) say(`Loaded the manifests and request from the link. ${failure}`, 'error');
           else say('Loaded the manifests and request from the link.');
@@ -500,7 +510,7 @@ export async function mount(root: HTMLElement): Promise<PlaygroundHandle> {
       return;
     }
     try {
-      const result = await simulateIn(mesh, req);
+      const result = await simulateIn(mesh, req, chosenLines());
       resultHost.replaceChildren(renderResult(result, req));
     } catch (err) {
       const msg =
@@ -537,6 +547,15 @@ export async function mount(root: HTMLElement): Promise<PlaygroundHandle> {
         'error',
       );
     }
+  });
+
+  // Another Istio line chosen in the header: findings and the share link follow; an old trace would mislead.
+  onVersionChange((c) => {
+    clearTimeout(lintTimer);
+    runLint(view);
+    resultHost.replaceChildren();
+    writeUrl();
+    say(`Findings are now for Istio ${c.istio}; simulate again for a trace on that version.`);
   });
 
   // "Open in playground" links clicked while already here only change the fragment.
