@@ -12,6 +12,7 @@ import { parseManifests } from '../../lib/model/parse.ts';
 import { simulateIn } from '../../lib/simulator/simulate.ts';
 import { lint } from '../../lib/validator/lint.ts';
 import type { Finding } from '../../lib/validator/finding.ts';
+import type { Versions } from '../../lib/versions.ts';
 
 export interface CheckOutcome {
   readonly name: string;
@@ -34,9 +35,14 @@ export function exerciseInputs(ex: Exercise, answer: string): { file: string; te
   return [...ex.scenario.map((f) => ({ file: f.file, text: f.text })), { file: ANSWER_FILE, text: answer }];
 }
 
-export async function runExercise(ex: Exercise, answer: string): Promise<ExerciseOutcome> {
+/** `versions`: the Istio and Gateway API lines to check for (the site header's choice); default Istio 1.31. */
+export async function runExercise(
+  ex: Exercise,
+  answer: string,
+  versions: Partial<Versions> = {},
+): Promise<ExerciseOutcome> {
   const inputs = exerciseInputs(ex, answer);
-  const report = lint(inputs);
+  const report = lint(inputs, versions);
   const errors = report.findings.filter((f) => f.severity === 'error' && f.file === ANSWER_FILE);
   const checks: CheckOutcome[] = [];
   const ruleHint = errors.map((f) => ex.ruleHints[f.rule]).find((h) => h !== undefined);
@@ -61,7 +67,7 @@ export async function runExercise(ex: Exercise, answer: string): Promise<Exercis
     let pass = false;
     let actual: string;
     try {
-      const r = await simulateIn(mesh, check.request);
+      const r = await simulateIn(mesh, check.request, versions);
       pass = compare(check.expect, r).length === 0;
       actual = describeResult(r, check.expect);
     } catch (err) {
