@@ -15,6 +15,7 @@ import { $, h, richText } from '../playground/dom.ts';
 import { createYamlEditor, replaceDoc, showFindings } from '../playground/editor.ts';
 import { describeOutcome } from '../../lib/expect/compare.ts';
 import { exerciseInputs, runExercise } from './checks.ts';
+import { currentVersion, onVersionChange } from '../version/store.ts';
 import { browserStorage, readProgress, resetExercise, saveExercise } from './progress.ts';
 
 const LINT_DEBOUNCE_MS = 250;
@@ -50,7 +51,9 @@ export function mount(root: HTMLElement): void {
 
   const lintNow = (view: EditorView) => {
     const inputs = exerciseInputs(ex, view.state.doc.toString());
-    const report = lint(inputs);
+    // The Istio line chosen in the site header (issue #17).
+    const { istio, gatewayApi } = currentVersion();
+    const report = lint(inputs, { istio, gatewayApi });
     showFindings(
       view,
       report.findings.filter((f) => f.file === ANSWER_FILE),
@@ -84,12 +87,14 @@ export function mount(root: HTMLElement): void {
     },
   });
   lintNow(view);
+  onVersionChange(() => lintNow(view));
 
   async function check() {
     checkBtn.disabled = true;
     try {
       const answer = view.state.doc.toString();
-      const outcome = await runExercise(ex!, answer);
+      const { istio, gatewayApi } = currentVersion();
+      const outcome = await runExercise(ex!, answer, { istio, gatewayApi });
       checksList.replaceChildren(
         ...outcome.checks.map((c) =>
           h(
