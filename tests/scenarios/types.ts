@@ -15,6 +15,8 @@ export interface ScenarioCase {
   /** The Istio line the case is answered for (default 1.31, DESIGN §4.5a). */
   readonly istio?: IstioVersion;
   readonly gatewayApi?: GatewayApiVersion;
+  /** MeshConfig YAML (as `--mesh-config` reads it) the case runs with; none by default. */
+  readonly meshConfig?: string;
   readonly request: SimRequest;
   readonly expect: ExpectedOutcomeInput;
 }

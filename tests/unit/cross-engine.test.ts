@@ -30,6 +30,8 @@ const EXEMPT: Readonly<Record<string, string>> = {
   schema: 'schema errors are rejected by the API server: no object, no traffic',
   'yaml-syntax': 'a YAML syntax error applies nothing',
   'internal-error': 'marks a crashed rule; it has no example',
+  'extension-provider-not-found':
+    'the simulator does not model ext_authz (CUSTOM) calls or Telemetry providers, so the deny an unknown provider becomes is not traced',
 };
 
 /**

@@ -14,6 +14,14 @@ import {
 import { parseManifests } from '../../src/lib/model/index.ts';
 import { simulate } from '../../src/lib/simulator/index.ts';
 import type { ScenarioCase } from '../scenarios/types.ts';
+import { parseMeshConfig } from '../../src/lib/ambient/index.ts';
+import type { MeshConfig } from '../../src/lib/ambient/index.ts';
+
+function meshConfigOf(yaml: string): MeshConfig {
+  const { config, errors } = parseMeshConfig(yaml);
+  if (!config || errors.length) throw new Error(`bad scenario MeshConfig: ${errors.map((e) => e.message).join('; ')}`);
+  return config;
+}
 
 const dir = fileURLToPath(new URL('../scenarios/', import.meta.url));
 const names = readdirSync(dir)
@@ -45,6 +53,7 @@ describe('simulator scenarios', () => {
             nowSeconds: 1_800_000_000,
             ...(c.istio ? { istio: c.istio } : {}),
             ...(c.gatewayApi ? { gatewayApi: c.gatewayApi } : {}),
+            ...(c.meshConfig ? { meshConfig: meshConfigOf(c.meshConfig) } : {}),
           });
           expect(compare(e.expect, r)).toEqual([]);
         });

@@ -44,7 +44,15 @@ export interface Waypoint {
 }
 
 export type BindingReason =
-  'bound' | 'no-label' | 'opt-out' | 'not-found' | 'not-ready' | 'waypoint-for-mismatch' | 'cross-namespace-denied';
+  | 'bound'
+  | 'no-label'
+  | 'opt-out'
+  | 'not-found'
+  | 'not-ready'
+  | 'waypoint-for-mismatch'
+  | 'cross-namespace-denied'
+  /** 1.31: a NAMESPACE-visibility ServiceEntry may not use a waypoint in another namespace. */
+  | 'visibility-forbidden';
 
 export interface WaypointRequest {
   readonly name: string;
@@ -372,5 +380,27 @@ export function canaryLookup(base: WaypointLookup & { byKind(kind: string): read
       }
       return annotations.get(ns) ?? none;
     },
+  };
+}
+
+/**
+ * Istio 1.31 `meshConfig.serviceEntryVisibility` on a ServiceEntry's waypoint: an entry visible only in its own
+ * namespace must not bind to a waypoint elsewhere (that would expose it there), so istiod refuses the binding —
+ * `WaypointBound=False`, reason `CrossNamespaceWaypointForbidden` — and traffic goes without a waypoint (release-1.31
+ * A/waypoints.go fetchWaypointForService, status.go ReportWaypointCrossNamespaceForbidden). Kubernetes Services are
+ * not governed by it. `visibility` is the entry's resolved level (meshconfig.ts serviceEntryVisibilityFor).
+ */
+export function applyServiceEntryVisibility(
+  target: WaypointTarget,
+  binding: WaypointBinding,
+  visibility: 'PUBLIC' | 'NAMESPACE' | 'NONE',
+): WaypointBinding {
+  const wp = binding.waypoint;
+  if (target.kind !== 'ServiceEntry' || !wp || visibility !== 'NAMESPACE' || wp.namespace === target.namespace)
+    return binding;
+  return {
+    ...(binding.requested ? { requested: binding.requested } : {}),
+    reason: 'visibility-forbidden',
+    note: `ServiceEntry ${target.namespace}/${target.resource.name} is visible only in its namespace (meshConfig.serviceEntryVisibility NAMESPACE), so it may not use waypoint ${wp.namespace}/${wp.name} in another namespace (WaypointBound=False, reason CrossNamespaceWaypointForbidden): traffic goes without a waypoint.`,
   };
 }

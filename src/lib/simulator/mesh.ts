@@ -20,7 +20,8 @@ export function bindingBroken(b: WaypointBinding): boolean {
     b.reason === 'not-found' ||
     b.reason === 'not-ready' ||
     b.reason === 'waypoint-for-mismatch' ||
-    b.reason === 'cross-namespace-denied'
+    b.reason === 'cross-namespace-denied' ||
+    b.reason === 'visibility-forbidden'
   );
 }
 
@@ -57,8 +58,9 @@ export function nodeOf(w: Workload): string | undefined {
   return getString(podSpec(w), ['nodeName']);
 }
 
-export function principalOf(w: Workload): string {
-  return principalFor(DEFAULT_TRUST_DOMAIN, w.namespace, w.serviceAccount);
+/** A workload's SPIFFE principal; the trust domain is the mesh's (MeshConfig `trustDomain`). */
+export function principalOf(w: Workload, trustDomain: string = DEFAULT_TRUST_DOMAIN): string {
+  return principalFor(trustDomain, w.namespace, w.serviceAccount);
 }
 
 /** Resolve a Service port's targetPort on a workload: a number, a container port name, or (absent) the port. */

@@ -12,13 +12,17 @@ import { buildMesh } from '../model/mesh.ts';
 import {
   AGENTGATEWAY_WAYPOINT_CLASS,
   ANNOTATION_GATEWAY_SERVICE_ACCOUNT,
-  DEFAULT_TRUST_DOMAIN,
+  applyServiceEntryVisibility,
+  canaryLookup,
   ingressUseWaypoint,
   isAgentgatewayWaypoint,
   isClientKind,
   labelOf,
   LABEL_INGRESS_USE_WAYPOINT,
   principalFor,
+  resolveCanaryWaypoint,
+  serviceEntryVisibilityFor,
+  type ServiceEntryVisibilityLevel,
 } from '../ambient/index.ts';
 import { serviceEntryVipGap } from '../model/serviceentry.ts';
 import {
@@ -47,6 +51,7 @@ import type {
   SimRequest,
   SimResult,
   Verdict,
+  WaypointChoice,
 } from './types.ts';
 import { SimUsageError } from './types.ts';
 import { versionRows } from '../versions.ts';
@@ -86,7 +91,7 @@ export function resolveClient(mesh: Mesh, from: string): Client {
     workload: w,
     name: `${w.namespace}/${podNameOf(w)}`,
     dataplane: mode,
-    principal: mode !== 'none' ? principalOf(w) : null,
+    principal: mode !== 'none' ? principalOf(w, mesh.trustDomain) : null,
     namespace: w.namespace,
   };
 }
@@ -107,7 +112,7 @@ function ingressGateway(mesh: Mesh, namespace: string, name: string): Client | u
     gateway: r,
     name: `${namespace}/${name}`,
     dataplane: 'gateway',
-    principal: principalFor(DEFAULT_TRUST_DOMAIN, namespace, sa),
+    principal: principalFor(mesh.trustDomain, namespace, sa),
     namespace,
   };
 }
@@ -168,6 +173,8 @@ interface Trace {
   notes: string[];
   decidedBy: DecidedBy | null;
   allowedBy: DecidedBy | null;
+  /** The canary split of the waypoint choice, when there is one. */
+  waypoints?: WaypointChoice[];
 }
 
 function finish(
@@ -185,6 +192,7 @@ function finish(
     deniedAt,
     status,
     waypoint: waypoint ? { namespace: waypoint.namespace, name: waypoint.name } : null,
+    ...(t.waypoints ? { waypoints: t.waypoints } : {}),
     backends,
     hops: t.hops,
     decidedBy: verdict === 'allowed' ? t.allowedBy : t.decidedBy,
@@ -235,7 +243,11 @@ export async function simulate(
   if (!Array.isArray(input)) return simulateIn(input as Mesh, req, opts);
   // buildMesh applies the manifests in order: a later object with the same identity replaces the earlier one
   // (ambient lastWins, as `kubectl apply` does).
-  const mesh = buildMesh(input, opts.rootNamespace ? { rootNamespace: opts.rootNamespace } : {});
+  const rootNamespace = opts.rootNamespace ?? opts.meshConfig?.rootNamespace;
+  const mesh = buildMesh(input, {
+    ...(rootNamespace ? { rootNamespace } : {}),
+    ...(opts.meshConfig ? { trustDomain: opts.meshConfig.trustDomain } : {}),
+  });
   return simulateIn(mesh, req, opts);
 }
 
@@ -334,15 +346,64 @@ function run(mesh: Mesh, req: SimRequest, opts: SimOptions, verified?: JwtOutcom
     );
   }
 
+  // ── ServiceEntry visibility (1.31) ─────────────────────────────────────────────────────────────
+  // meshConfig.serviceEntryVisibility (release-1.31 pilot/pkg/serviceregistry/ambient/services.go: NONE is never
+  // sent to the dataplane, NAMESPACE is sent with visibility NAMESPACE; istio/ztunnel src/state/service.rs
+  // visible_to and src/dns/server.rs). It governs ambient clients always, sidecars and gateways only with
+  // applyToSidecars (pilot/pkg/model/push_context.go). A hidden entry is absent for this client, not a denial.
+  let seVisibility: ServiceEntryVisibilityLevel | undefined;
+  if (
+    dest.kind === 'service' &&
+    dest.service.kind === 'ServiceEntry' &&
+    line.behaviour.serviceEntryVisibility &&
+    opts.meshConfig?.serviceEntryVisibility
+  ) {
+    const se = dest.service;
+    seVisibility = serviceEntryVisibilityFor(opts.meshConfig, mesh.namespaceLabels(se.namespace));
+    const governed =
+      client.dataplane === 'ambient' ||
+      ((client.dataplane === 'sidecar' || client.dataplane === 'gateway') &&
+        opts.meshConfig.serviceEntryVisibility.applyToSidecars);
+    const hidden = seVisibility === 'NONE' || (seVisibility === 'NAMESPACE' && client.namespace !== se.namespace);
+    if (governed && hidden) {
+      const why =
+        seVisibility === 'NONE'
+          ? 'NONE: istiod configures no dataplane for it'
+          : `NAMESPACE: only clients in ${se.namespace} see it, and this client is in ${client.namespace ?? 'no namespace'}`;
+      t.notes.push(
+        `ServiceEntry ${se.namespace}/${se.name} is hidden by meshConfig.serviceEntryVisibility (${why}); for this client it does not exist: no VIP, no waypoint, no endpoints from it, and no policy is involved`,
+      );
+      const inMesh =
+        getString(se.resource.obj, ['spec', 'location']) === 'MESH_INTERNAL' ||
+        getObject(se.resource.obj, ['spec', 'workloadSelector']) !== undefined;
+      if (inMesh) {
+        t.notes.push(
+          `${dest.host} is known only through this MESH_INTERNAL entry: assumed not to resolve in cluster DNS, so the connection fails`,
+        );
+        return finish(t, 'error', null, null, undefined, [], client);
+      }
+      t.hops.push({
+        at: 'external',
+        name: dest.host,
+        notes: [
+          `passthrough: ztunnel does not know the host, so the connection goes straight to whatever ${dest.host} resolves to in DNS (assumed reachable), outside any ServiceEntry settings`,
+        ],
+      });
+      return finish(t, 'allowed', http ? 200 : null, null, undefined, [], client);
+    }
+  }
+
   // ── which waypoint ─────────────────────────────────────────────────────────────────────────────
   let binding: WaypointBinding;
   if (dest.kind === 'service') {
-    binding = mesh.resolveWaypoint({
+    const target = {
       kind: dest.service.kind,
       resource: dest.service.resource,
       namespace: dest.service.namespace,
       labels: dest.service.labels,
-    });
+    };
+    binding = mesh.resolveWaypoint(target);
+    if (seVisibility) binding = applyServiceEntryVisibility(target, binding, seVisibility);
   } else {
     const w = dest.workload;
     binding = mesh.resolveWaypoint({
@@ -402,6 +463,35 @@ function run(mesh: Mesh, req: SimRequest, opts: SimOptions, verified?: JwtOutcom
       waypoint = undefined;
     }
   }
+  // ── canary waypoint (1.31) ─────────────────────────────────────────────────────────────────────
+  // The choice between primary and canary (release-1.31 A/waypoints.go buildWeightedWaypoints; istio/ztunnel
+  // src/state.rs sample_weighted_waypoint: one weighted pick per new connection; ingress: per request,
+  // pilot/pkg/xds/endpoints/endpoint_builder.go weightedWaypointEndpoints). The trace follows the likelier one.
+  let canaryNote: string | undefined;
+  if (waypoint && dest.kind === 'service' && waypoint === binding.waypoint) {
+    const svc = dest.service;
+    const target = { kind: svc.kind, resource: svc.resource, namespace: svc.namespace, labels: svc.labels };
+    const canary = resolveCanaryWaypoint(target, binding, canaryLookup(mesh), line.behaviour.canaryWaypoints);
+    if (canary?.reason === 'attached' && canary.waypoint && canary.weight > 0) {
+      const cw = canary.waypoint;
+      t.waypoints = [
+        ...(canary.weight < 100
+          ? [
+              {
+                namespace: waypoint.namespace,
+                name: waypoint.name,
+                role: 'primary' as const,
+                probability: (100 - canary.weight) / 100,
+              },
+            ]
+          : []),
+        { namespace: cw.namespace, name: cw.name, role: 'canary' as const, probability: canary.weight / 100 },
+      ];
+      const followCanary = canary.weight > 50;
+      canaryNote = `${canary.note} ${client.gateway ? 'The ingress gateway picks per request' : 'ztunnel picks once per new connection and keeps that waypoint for the connection'}; this trace follows the ${followCanary ? `canary (${canary.weight}%)` : `primary (${100 - canary.weight}%)`}.`;
+      if (followCanary) waypoint = cw;
+    } else if (canary) t.notes.push(canary.note);
+  }
   const clientScope: RouteScope = { at: 'client', clientNamespace: client.namespace };
   if (dest.kind === 'service' && !waypoint) {
     const svc = dest.service;
@@ -448,7 +538,10 @@ function run(mesh: Mesh, req: SimRequest, opts: SimOptions, verified?: JwtOutcom
       );
       return finish(t, 'error', null, null, wp, [], client);
     }
-    const decisions: Decision[] = [{ step: 'waypoint', note: binding.note }];
+    const decisions: Decision[] = [
+      { step: 'waypoint', note: binding.note },
+      ...(canaryNote ? [{ step: 'waypoint', note: canaryNote }] : []),
+    ];
     const notes: string[] = [readinessNote(wp), `forwards to the destination as spiffe://${wp.principal}`];
     const hop: Hop = { at: 'waypoint', name: `${wp.namespace}/${wp.name}`, decisions, notes };
     t.hops.push(hop);

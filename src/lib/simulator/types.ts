@@ -1,4 +1,5 @@
 import type { Versions } from '../versions.ts';
+import type { MeshConfig } from '../ambient/meshconfig.ts';
 import type { Resource } from '../model/types.ts';
 
 /** What the caller asks: one request from one client to one destination (DESIGN §4.3). */
@@ -19,8 +20,14 @@ export interface SimRequest {
 }
 
 export interface SimOptions extends Partial<Versions> {
-  /** Mesh root namespace (MeshConfig `rootNamespace`), `istio-system` by default. */
+  /** Mesh root namespace; default the MeshConfig's `rootNamespace`, else `istio-system`. */
   readonly rootNamespace?: string;
+  /**
+   * istiod's MeshConfig (`--mesh-config`, parsed by ambient/meshconfig.ts): trust domain, root namespace and, on
+   * lines with the switch, `serviceEntryVisibility`. Used when simulate() builds the mesh itself; a Mesh passed in
+   * already carries its root namespace and trust domain.
+   */
+  readonly meshConfig?: MeshConfig;
   /** Clock for JWT `exp`/`nbf`, in seconds since the epoch; defaults to now. */
   readonly nowSeconds?: number;
 }
@@ -96,6 +103,13 @@ export interface Backend {
   readonly subset?: string;
 }
 
+export interface WaypointChoice {
+  readonly namespace: string;
+  readonly name: string;
+  readonly role: 'primary' | 'canary';
+  readonly probability: number;
+}
+
 export interface DecidedBy {
   readonly kind: string;
   readonly namespace: string;
@@ -110,6 +124,12 @@ export interface SimResult {
   readonly deniedAt: 'ztunnel' | 'waypoint' | null;
   readonly status: number | null;
   readonly waypoint: { readonly namespace: string; readonly name: string } | null;
+  /**
+   * Additive to the contract: the waypoint choice when a 1.31 canary waypoint splits new connections (ingress:
+   * requests), each with its probability (weight 0 omitted), primary first. `waypoint` is the one this trace follows
+   * (the likelier; the primary on a tie). Absent when there is no split.
+   */
+  readonly waypoints?: readonly WaypointChoice[];
   readonly backends: Backend[];
   readonly hops: Hop[];
   readonly decidedBy: DecidedBy | null;

@@ -12,6 +12,7 @@ import {
 import type { Mesh } from '../../model/mesh.ts';
 import type { Resource } from '../../model/types.ts';
 import type { Rule } from '../rule.ts';
+import { ambientNamespace, documents, workload } from '../effect-context.ts';
 import { y } from '../testing-yaml.ts';
 
 // Evidence: istio/istio release-1.31 pilot/pkg/serviceregistry/ambient/waypoints.go buildWeightedWaypoints and
@@ -180,6 +181,12 @@ export const rule: Rule = {
             '  ports: [{port: 80}]',
           ),
           line: 24,
+          effect: {
+            says: 'the canary is not attached, so the connection goes through the primary waypoint',
+            context: documents(ambientNamespace('shop'), workload('shop', 'cart'), workload('shop', 'web')),
+            request: { from: 'shop/web', to: 'cart.shop:80' },
+            expect: { verdict: 'allowed', status: 200, waypoint: 'shop/waypoint' },
+          },
         },
       ],
     },

@@ -5,6 +5,7 @@ import {
 } from '../../ambient/index.ts';
 import type { Resource } from '../../model/types.ts';
 import type { Rule } from '../rule.ts';
+import { ambientNamespace, documents, workload } from '../effect-context.ts';
 import { y } from '../testing-yaml.ts';
 import { canarySites, canaryWhose } from './waypoint-canary-not-attached.ts';
 
@@ -100,6 +101,12 @@ export const rule: Rule = {
             '  ports: [{port: 80}]',
           ),
           line: 26,
+          effect: {
+            says: 'the canary is not attached, so the connection goes through the primary waypoint',
+            context: documents(ambientNamespace('shop'), workload('shop', 'cart'), workload('shop', 'web')),
+            request: { from: 'shop/web', to: 'cart.shop:80' },
+            expect: { verdict: 'allowed', status: 200, waypoint: 'shop/waypoint' },
+          },
         },
       ],
     },
