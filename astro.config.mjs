@@ -4,6 +4,8 @@ import starlight from '@astrojs/starlight';
 import { defineConfig } from 'astro/config';
 import { sidebar } from './src/site/sidebar.ts';
 import { cspInlineScriptHashes } from './src/components/playground/csp.ts';
+import { CATALOG } from './src/lib/catalog/index.ts';
+import { enforcementCss } from './src/lib/catalog/enforcement-tokens.ts';
 
 export default defineConfig({
   // Sitemap and canonical URLs need an absolute site; tests map it to the local preview server.
@@ -36,6 +38,9 @@ export default defineConfig({
       description:
         'Which Istio ambient CRD is enforced where — ztunnel, waypoint, istio-cni, istiod — with tested YAML, a validator and a request simulator.',
       logo: { src: './src/assets/logo.svg', replacesTitle: false },
+      favicon: '/favicon.svg',
+      // The enforcement-point colours (one home: src/lib/catalog/enforcement-tokens.ts) on every page, sidebar included.
+      head: [{ tag: 'style', attrs: { 'data-atlas-tokens': '' }, content: enforcementCss(CATALOG.map((e) => e.programmedAt)) }],
       customCss: ['./src/styles/atlas.css'],
       lastUpdated: false,
       sidebar,

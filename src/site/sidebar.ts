@@ -1,23 +1,20 @@
 import { CATALOG, GROUP_TITLES } from '../lib/catalog/index.ts';
-import type { CatalogGroup, ProgrammedAt } from '../lib/catalog/index.ts';
+import type { CatalogGroup } from '../lib/catalog/index.ts';
+import { enforcementText, stripesClass } from '../lib/catalog/enforcement-tokens.ts';
 
-type BadgeVariant = 'note' | 'tip' | 'caution' | 'danger' | 'success' | 'default';
-
-/** The sidebar badge is the first "programmed at" component, coloured so the two dataplane layers stand apart. */
-export const BADGE_VARIANT: Record<ProgrammedAt, BadgeVariant> = {
-  ztunnel: 'note',
-  waypoint: 'tip',
-  ingress: 'success',
-  'istio-cni': 'caution',
-  istiod: 'default',
-  'n/a in ambient': 'danger',
-};
-
+/**
+ * The sidebar badge names every enforcement point of the entry ("ztunnel · waypoint"), with one coloured stripe
+ * per point from the token module (src/lib/catalog/enforcement-tokens.ts); atlas.css keeps it on one line.
+ */
 const groupItems = (group: CatalogGroup) =>
   CATALOG.filter((e) => e.group === group).map((e) => ({
     label: e.type === 'label' ? e.key : e.title,
     link: e.docs,
-    badge: { text: e.programmedAt[0], variant: BADGE_VARIANT[e.programmedAt[0]] },
+    badge: {
+      text: enforcementText(e.programmedAt),
+      variant: 'default' as const,
+      class: `atlas-ep-sidebar ${stripesClass(e.programmedAt)}`,
+    },
   }));
 
 /**

@@ -1,5 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { CATALOG } from '../../src/lib/catalog/index.ts';
+import { ENFORCEMENT_TOKENS } from '../../src/lib/catalog/enforcement-tokens.ts';
 import { expect, test } from './fixtures.ts';
 
 test.describe('/reference/', () => {
@@ -11,7 +12,9 @@ test.describe('/reference/', () => {
     for (const entry of CATALOG) {
       const row = table.locator(`tbody tr[data-slug="${entry.slug}"]`);
       await expect(row.getByRole('rowheader').getByRole('link')).toHaveAttribute('href', entry.docs);
-      for (const where of entry.programmedAt) await expect(row.getByRole('cell').nth(3)).toContainText(where);
+      await expect(row.locator('td[data-col="where"] [data-ep]')).toHaveText(
+        entry.programmedAt.map((w) => ENFORCEMENT_TOKENS[w].label),
+      );
     }
   });
 
@@ -33,7 +36,9 @@ test.describe('/reference/', () => {
     for (const entry of CATALOG) {
       const res = await page.goto(entry.docs);
       expect(res?.status(), entry.docs).toBe(200);
-      await expect(page.locator('.atlas-entry-facts').first()).toContainText(entry.programmedAt[0]);
+      await expect(page.locator('.atlas-entry-facts').first()).toContainText(
+        ENFORCEMENT_TOKENS[entry.programmedAt[0]].label,
+      );
     }
   });
 });

@@ -177,14 +177,4 @@ export function layoutDiagram(opts: LayoutOptions): DiagramLayout {
   };
 }
 
-/** The colour token (a CSS custom property) for an enforcement point. */
-export const COLOR_VAR: Record<ProgrammedAt, string> = {
-  'istio-cni': 'var(--atlas-cni)',
-  ztunnel: 'var(--atlas-ztunnel)',
-  waypoint: 'var(--atlas-waypoint)',
-  ingress: 'var(--atlas-ingress)',
-  istiod: 'var(--atlas-istiod)',
-  'n/a in ambient': 'var(--atlas-na)',
-};
-
 export { PROGRAMMED_AT };

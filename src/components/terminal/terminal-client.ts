@@ -110,10 +110,16 @@ export async function mountTerminal(root: HTMLElement): Promise<void> {
         // not laid out yet
       }
     }
+    // The size the shell formats for, readable by tests and by anyone inspecting the page.
+    screen.dataset['cols'] = String(term.cols);
   };
   refit();
   const ro = new ResizeObserver(() => refit());
   ro.observe(screen);
+  // Opened below the fold, the prompt would be off-screen: bring the whole terminal into view and focus it at once
+  // (the prompt appears once the cluster has loaded; keys typed before then wait in xterm).
+  screen.scrollIntoView({ block: 'nearest' });
+  term.focus();
 
   // Escape then Tab leaves the terminal (xterm otherwise keeps Tab for completion); Ctrl+Shift+C/V copy/paste.
   let escapePressed = false;
