@@ -461,9 +461,10 @@ export async function mount(root: HTMLElement): Promise<PlaygroundHandle> {
         const decoded = decodeShare(hash);
         if ('state' in decoded) {
           lastHash = hash;
-          // A link says which Istio line it was made for; the whole site switches to it.
-          if (decoded.state.istio && decoded.state.istio !== currentVersion().istio) chooseVersion(decoded.state.istio);
           const failure = await loadState(decoded.state);
+          // A link says which Istio line it was made for; the whole site switches to it. Only after the link's text
+          // is in the editor: the change handler re-lints and rewrites the share link from the editor's text.
+          if (decoded.state.istio && decoded.state.istio !== currentVersion().istio) chooseVersion(decoded.state.istio);
           if (failure) say(`Loaded the manifests and request from the link. ${failure}`, 'error');
           else say('Loaded the manifests and request from the link.');
           return;
