@@ -23,6 +23,7 @@ connection. Each cell is one simulator trace: verdict, status, where it was deci
   --gateway-api 1.5|1.6    Gateway API line (default: the one the Istio line is built on)
   --config FILE            config file (default: the nearest .ambient-atlas.yaml): istio, gatewayApi
   --max-requests N         HTTP requests per destination at most (32)
+  --tcp-only               only the plain TCP connection per destination (L4 reachability)
   --root-namespace NS      mesh root namespace (istio-system)
 
 JWTs in the matrix are unsigned: a RequestAuthentication with jwksUri trusts them (as the simulator does), one
@@ -76,6 +77,7 @@ export const run: Command = async (argv, io) => {
     ...WHATIF_FLAGS,
     file: { type: 'string', short: 'f', multiple: true },
     'max-requests': { type: 'string' },
+    'tcp-only': { type: 'boolean' },
   });
   const v = args.values;
   const format = formatOf(v.format, ['text', 'json', 'html'] as const);
@@ -87,7 +89,11 @@ export const run: Command = async (argv, io) => {
   const versions = await versionsOf(v, io.cwd);
   const root = v['root-namespace'];
   const mesh = await meshOf(files, io, root);
-  const m = await buildMatrix(mesh, { ...(root ? { rootNamespace: root } : {}), ...(max ? { maxRequests: max } : {}) });
+  const m = await buildMatrix(mesh, {
+    ...(root ? { rootNamespace: root } : {}),
+    ...(max ? { maxRequests: max } : {}),
+    ...(v['tcp-only'] ? { tcpOnly: true } : {}),
+  });
   if (format === 'json') for (const chunk of matrixJson(m, versions)) io.stdout(chunk);
   else io.stdout(format === 'html' ? matrixHtml(m, versions) : matrixText(m, versions));
   return EXIT.ok;

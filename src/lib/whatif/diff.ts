@@ -18,7 +18,7 @@ import { getArray, getObject, getString } from '../model/access.ts';
 import type { Mesh } from '../model/mesh.ts';
 import type { Resource } from '../model/types.ts';
 import type { Backend, DecidedBy, Verdict } from '../simulator/index.ts';
-import { buildMatrix, endpointNamespacesAndWorkloads, hostOf } from './matrix.ts';
+import { buildMatrix, columnsIn, endpointNamespacesAndWorkloads, hostOf } from './matrix.ts';
 import type { Matrix, MatrixOptions, Outcome } from './matrix.ts';
 import { requestJson } from './requests.ts';
 import type { MatrixRequest, RequestJson } from './requests.ts';
@@ -394,20 +394,28 @@ export async function diffMeshes(
       causes: cs,
     });
   };
-  const seenAfter = new Set<string>();
+  // Which "before" cells have an "after" counterpart; the rest are cells that are gone.
+  const matched = new Uint8Array(before.cells.length);
+  const prevColsOf = after.destinations.map((d) => {
+    const pd = prevDests.get(d.key);
+    return pd ? columnsIn(pd, d.requests) : undefined;
+  });
   for (let ci = 0; ci < after.clients.length; ci++) {
     const client = after.clients[ci]!.key;
     const pci = prevClients.get(client);
-    for (const d of after.destinations) {
-      const pd = prevDests.get(d.key);
-      const prevCols = pd ? new Map(pd.requests.map((r, i) => [r.key, pd.offset + i])) : undefined;
+    for (let di = 0; di < after.destinations.length; di++) {
+      const d = after.destinations[di]!;
+      const prevCols = prevColsOf[di];
       for (let ri = 0; ri < d.requests.length; ri++) {
         const req = d.requests[ri]!;
         const b = after.outcomes[after.cells[ci * after.columns + d.offset + ri]!]!;
-        const pc = prevCols?.get(req.key);
-        const a =
-          pci !== undefined && pc !== undefined ? before.outcomes[before.cells[pci * before.columns + pc]!] : undefined;
-        if (a !== undefined) seenAfter.add(`${pci}\u0000${pc}`);
+        const pc = pci !== undefined && prevCols ? prevCols[ri]! : -1;
+        let a: Outcome | undefined;
+        if (pc >= 0) {
+          const at = pci! * before.columns + pc;
+          matched[at] = 1;
+          a = before.outcomes[before.cells[at]!];
+        }
         if (a && sameForDiff(a, b)) unchanged++;
         else emit(client, d.key, req, a, b);
       }
@@ -417,14 +425,9 @@ export async function diffMeshes(
   for (let ci = 0; ci < before.clients.length; ci++)
     for (const d of before.destinations)
       for (let ri = 0; ri < d.requests.length; ri++) {
-        if (seenAfter.has(`${ci}\u0000${d.offset + ri}`)) continue;
-        emit(
-          before.clients[ci]!.key,
-          d.key,
-          d.requests[ri]!,
-          before.outcomes[before.cells[ci * before.columns + d.offset + ri]!],
-          undefined,
-        );
+        const at = ci * before.columns + d.offset + ri;
+        if (matched[at]) continue;
+        emit(before.clients[ci]!.key, d.key, d.requests[ri]!, before.outcomes[before.cells[at]!], undefined);
       }
   return {
     before,

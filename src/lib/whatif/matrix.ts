@@ -7,8 +7,8 @@ import { isClientKind } from '../ambient/index.ts';
 import { getString } from '../model/access.ts';
 import type { Mesh, ServiceInfo } from '../model/mesh.ts';
 import { endpointsOf, simulateIn, simulateSync, SimulationInputError } from '../simulator/index.ts';
-import type { Backend, DecidedBy, SimResult, Verdict } from '../simulator/index.ts';
-import { RequestIndex, requestsFor, simRequestOf } from './requests.ts';
+import type { Backend, DecidedBy, SimRequest, SimResult, Verdict } from '../simulator/index.ts';
+import { RequestIndex, requestsFor, simRequestOf, TCP_REQUEST } from './requests.ts';
 import type { MatrixRequest } from './requests.ts';
 
 export interface MatrixClient {
@@ -48,6 +48,8 @@ export interface MatrixOptions {
   readonly nowSeconds?: number;
   /** HTTP requests per destination at most (default 32), `GET /` included; TCP comes on top. */
   readonly maxRequests?: number;
+  /** Only the plain TCP connection per destination (L4 reachability; no HTTP requests). */
+  readonly tcpOnly?: boolean;
   /**
    * Cells that may be copied from an earlier matrix instead of simulated (the diff's incremental side): called per
    * (client, destination) present in both; return the earlier matrix and true when nothing the cell depends on
@@ -154,10 +156,6 @@ class OutcomeTable {
     }
     return i;
   }
-  /** The same outcome from another table, by its key. */
-  adopt(o: Outcome): number {
-    return this.add(o);
-  }
 }
 
 /** A trace that could not be run: the destination or client is not what the simulator can resolve. */
@@ -178,7 +176,13 @@ export async function buildMatrix(mesh: Mesh, opts: MatrixOptions = {}): Promise
   const perService = new Map<ServiceInfo, { requests: MatrixRequest[]; truncated: boolean }>();
   for (const d of destinationKeys(mesh)) {
     let reqs = perService.get(d.service);
-    if (!reqs) perService.set(d.service, (reqs = requestsFor(index.sources(d.service), max)));
+    if (!reqs)
+      perService.set(
+        d.service,
+        (reqs = opts.tcpOnly
+          ? { requests: [TCP_REQUEST], truncated: false }
+          : requestsFor(index.sources(d.service), max)),
+      );
     destinations.push({ ...d, requests: reqs.requests, truncated: reqs.truncated, offset: columns });
     columns += reqs.requests.length;
   }
@@ -192,10 +196,13 @@ export async function buildMatrix(mesh: Mesh, opts: MatrixOptions = {}): Promise
   const prevClients = reuse ? new Map(reuse.from.clients.map((c, i) => [c.key, i])) : undefined;
   const prevDests = reuse ? new Map(reuse.from.destinations.map((d) => [d.key, d])) : undefined;
 
+  // An earlier outcome index → this table's index, filled on first use (-1: not yet).
+  const adopted = reuse ? new Int32Array(reuse.from.outcomes.length).fill(-1) : undefined;
   for (const d of destinations) {
+    const templates: SimRequest[] = [];
     const prevDest = prevDests?.get(d.key);
-    // Earlier columns of this destination by request key (requests can differ when a policy changed).
-    const prevCols = prevDest ? new Map(prevDest.requests.map((r, i) => [r.key, prevDest.offset + i])) : undefined;
+    // Earlier column of each request of this destination, or -1 (requests can differ when a policy changed).
+    const prevCols = prevDest ? columnsIn(prevDest, d.requests) : undefined;
     for (let ci = 0; ci < clients.length; ci++) {
       const from = clients[ci]!.key;
       const prevCi = prevClients?.get(from);
@@ -203,17 +210,22 @@ export async function buildMatrix(mesh: Mesh, opts: MatrixOptions = {}): Promise
       for (let ri = 0; ri < d.requests.length; ri++) {
         const req = d.requests[ri]!;
         const cell = ci * columns + d.offset + ri;
-        const prevCol = canReuse ? prevCols!.get(req.key) : undefined;
-        if (prevCol !== undefined) {
+        const prevCol = canReuse ? prevCols![ri]! : -1;
+        if (prevCol >= 0) {
           const prev = reuse!.from;
-          cells[cell] = table.adopt(prev.outcomes[prev.cells[prevCi! * prev.columns + prevCol]!]!);
+          const po = prev.cells[prevCi! * prev.columns + prevCol]!;
+          let mapped = adopted![po]!;
+          if (mapped < 0) adopted![po] = mapped = table.add(prev.outcomes[po]!);
+          cells[cell] = mapped;
           reused++;
           continue;
         }
         simulated++;
         let r: SimResult | undefined;
         try {
-          r = simulateSync(mesh, simRequestOf(req, from, d.key, nowSeconds), simOpts);
+          // The request without its client is built once per destination and request.
+          const t = (templates[ri] ??= simRequestOf(req, '', d.key, nowSeconds));
+          r = simulateSync(mesh, { ...t, from }, simOpts);
         } catch (err) {
           if (!(err instanceof SimulationInputError)) throw err;
           cells[cell] = table.add(errorOutcome());
@@ -234,6 +246,14 @@ export async function buildMatrix(mesh: Mesh, opts: MatrixOptions = {}): Promise
     }
   }
   return { mesh, clients, destinations, columns, cells, outcomes: table.list, simulated, reused, nowSeconds };
+}
+
+/** For each of `requests`, the column of the request with the same key in `earlier`, or -1. */
+export function columnsIn(earlier: MatrixDestination, requests: readonly MatrixRequest[]): Int32Array {
+  const byKey = new Map(earlier.requests.map((r, i) => [r.key, earlier.offset + i]));
+  const out = new Int32Array(requests.length);
+  for (let i = 0; i < requests.length; i++) out[i] = byKey.get(requests[i]!.key) ?? -1;
+  return out;
 }
 
 /** One cell, resolved. */

@@ -95,32 +95,44 @@ function bracketKey(key: string, prefix: string): string | undefined {
 /** One draft per distinct condition of an AuthorizationPolicy rule, plus the rule's own combination. */
 function authzDrafts(policy: Resource, out: Draft[]): void {
   for (const rule of getArray(policy.obj, ['spec', 'rules'])) {
-    const combined: Draft = {};
+    // Entries of `to` are alternatives; inside one operation the fields must all match: a request that
+    // satisfies one whole operation (its first method, path and host) is a condition of its own.
+    let firstOp: Draft | undefined;
     for (const to of getArray(rule, ['to'])) {
       const op = getObject(to, ['operation']) ?? {};
+      const whole: Draft = {};
       for (const field of L7_OPERATION_FIELDS) {
         for (const v of strings(op[field])) {
           if (field === 'methods' || field === 'notMethods') {
             const method = v === '*' ? undefined : v.toUpperCase();
             if (method) out.push({ method });
-            if (method && field === 'methods') combined.method ??= method;
+            if (method && field === 'methods') whole.method ??= method;
           } else if (field === 'paths' || field === 'notPaths') {
             const path = samplePolicyPath(v);
             if (path) out.push({ path });
-            if (path && field === 'paths') combined.path ??= path;
+            if (path && field === 'paths') whole.path ??= path;
           } else {
             const host = sampleValue(v);
             out.push({ headers: [['host', host]] });
+            if (field === 'hosts' && !whole.headers) whole.headers = [['host', host]];
           }
         }
       }
+      if (Object.keys(whole).length > 1) out.push(whole);
+      firstOp ??= whole;
     }
+    // `from`, `to` and each `when` are ANDed: the rule's first operation with its first principal and headers.
+    const combined: Draft = { ...firstOp, ...(firstOp?.headers ? { headers: [...firstOp.headers] } : {}) };
+    let extra = 0;
     for (const from of getArray(rule, ['from'])) {
       const src = getObject(from, ['source']) ?? {};
       for (const field of ['requestPrincipals', 'notRequestPrincipals'] as const)
         for (const v of strings(src[field])) {
           out.push({ jwt: { principal: sampleValue(v) } });
-          if (field === 'requestPrincipals') combined.jwt ??= { principal: sampleValue(v) };
+          if (field === 'requestPrincipals' && !combined.jwt) {
+            combined.jwt = { principal: sampleValue(v) };
+            extra++;
+          }
         }
     }
     for (const when of getArray(rule, ['when'])) {
@@ -135,9 +147,12 @@ function authzDrafts(policy: Resource, out: Draft[]): void {
         else if (key === 'request.auth.principal') out.push({ jwt: { principal: value } });
       }
       const first = strings(get(when, 'values'))[0];
-      if (first !== undefined && header) (combined.headers ??= []).push([header.toLowerCase(), sampleValue(first)]);
+      if (first !== undefined && header) {
+        (combined.headers ??= []).push([header.toLowerCase(), sampleValue(first)]);
+        extra++;
+      }
     }
-    if (Object.keys(combined).length > 1) out.push(combined);
+    if (extra > 0 && Object.keys(combined).length > 1) out.push(combined);
   }
 }
 
