@@ -10,6 +10,8 @@ import { EditorState } from '@codemirror/state';
 import { EditorView, lineNumbers } from '@codemirror/view';
 import { ANSWER_FILE, exerciseById } from '../../content/exercises/index.ts';
 import type { Exercise } from '../../content/exercises/index.ts';
+import { parseManifests } from '../../lib/model/parse.ts';
+import { quickFix } from '../../lib/validator/fixes/index.ts';
 import { lint } from '../../lib/validator/lint.ts';
 import { $, h, richText } from '../playground/dom.ts';
 import { createYamlEditor, replaceDoc, showFindings } from '../playground/editor.ts';
@@ -78,6 +80,9 @@ export function mount(root: HTMLElement): void {
     parent: $(root, '[data-ex-editor]'),
     doc: saved?.answer ?? ex.start,
     label: `YAML editor: answer to “${ex.title}”`,
+    // The answer's findings may be about scenario objects too: the fix sees every input, and edits only the answer.
+    quickFix: (text, f) =>
+      f.file === ANSWER_FILE ? quickFix(text, f, parseManifests(exerciseInputs(ex, text)).resources) : undefined,
     onChange: (v) => {
       clearTimeout(lintTimer);
       lintTimer = setTimeout(() => lintNow(v), LINT_DEBOUNCE_MS);

@@ -18,8 +18,9 @@ import { SimUsageError } from '../../lib/simulator/types.ts';
 import type { SimRequest } from '../../lib/simulator/types.ts';
 import { lintParsed } from '../../lib/validator/lint.ts';
 import type { Finding, LintReport } from '../../lib/validator/finding.ts';
+import { hasQuickFix, quickFix } from '../../lib/validator/fixes/index.ts';
 import { $, h } from './dom.ts';
-import { createYamlEditor, diagnosticsUpdate, goTo, replaceDoc, showFindings } from './editor.ts';
+import { applyQuickFix, createYamlEditor, diagnosticsUpdate, goTo, replaceDoc, showFindings } from './editor.ts';
 import { renderResult } from './trace.ts';
 import { chooseVersion, currentVersion, onVersionChange } from '../version/store.ts';
 
@@ -238,12 +239,26 @@ export async function mount(root: HTMLElement): Promise<PlaygroundHandle> {
       h('span', { class: 'pg-msg' }, f.message),
     );
     btn.addEventListener('click', () => goTo(view, f.line, f.column));
+    let fixBtn: HTMLButtonElement | null = null;
+    if (hasQuickFix(f.rule)) {
+      fixBtn = h(
+        'button',
+        { type: 'button', class: 'pg-fix' },
+        'Quick fix',
+        h('span', { class: 'sr-only' }, ` for ${f.rule}`),
+      );
+      fixBtn.addEventListener('click', () => {
+        if (applyQuickFix(view, f)) say(`Applied the quick fix for ${f.rule}.`);
+        else say(`No quick fix applies to this ${f.rule} finding in these manifests; see its docs.`, 'error');
+      });
+    }
     const li = h(
       'li',
       {},
       btn,
       ' ',
       h('a', { href: f.docs, class: 'pg-doc' }, h('span', { class: 'sr-only' }, `Rule ${f.rule}: `), 'docs'),
+      ...(fixBtn ? [' ', fixBtn] : []),
     );
     rowKeys.set(li, key);
     return li;
@@ -385,6 +400,7 @@ export async function mount(root: HTMLElement): Promise<PlaygroundHandle> {
     parent: editorHost,
     doc: '',
     label: 'YAML editor',
+    quickFix: (text, f) => quickFix(text, f, parsedText(text).resources),
     beforeUpdate: (state) => {
       performance.clearMarks('atlas:change');
       performance.mark('atlas:change');
@@ -466,7 +482,12 @@ export async function mount(root: HTMLElement): Promise<PlaygroundHandle> {
           // is in the editor: the change handler re-lints and rewrites the share link from the editor's text.
           if (decoded.state.istio && decoded.state.istio !== currentVersion().istio) chooseVersion(decoded.state.istio);
           if (failure) say(`Loaded the manifests and request from the link. ${failure}`, 'error');
-          else say('Loaded the manifests and request from the link.');
+          else {
+            // A shared link shows what its sender saw: the request's result as well as the inputs.
+            const r = decoded.state.request;
+            if (r?.from && r.to) await simulateNow({ focus: false, writeLink: false, relint: false });
+            say('Loaded the manifests and request from the link.');
+          }
           return;
         }
         say(`${decoded.error} The bookinfo preset was loaded instead.`, 'error');
@@ -489,9 +510,12 @@ export async function mount(root: HTMLElement): Promise<PlaygroundHandle> {
   form.addEventListener('change', scheduleUrl);
   form.addEventListener('input', scheduleUrl);
 
-  async function simulateNow() {
-    clearTimeout(lintTimer);
-    runLint(view);
+  /** Simulate the request panel's request; `focus` moves focus to the result (not when a link is opened). */
+  async function simulateNow({ focus = true, writeLink = true, relint = true } = {}) {
+    if (relint) {
+      clearTimeout(lintTimer);
+      runLint(view);
+    }
     clearTimeout(meshTimer);
     refreshMesh();
     const r = currentRequest()!;
@@ -520,8 +544,8 @@ export async function mount(root: HTMLElement): Promise<PlaygroundHandle> {
           : `The simulator failed: ${err instanceof Error ? err.message : String(err)}`;
       resultHost.replaceChildren(h('p', { class: 'pg-error', role: 'alert' }, msg));
     }
-    resultHost.focus();
-    writeUrl();
+    if (focus) resultHost.focus();
+    if (writeLink) writeUrl();
   }
 
   presetSel.addEventListener('change', async () => {

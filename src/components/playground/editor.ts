@@ -2,25 +2,36 @@
  * The CodeMirror 6 YAML editor shared by the playground and the exercises, with validator findings as inline
  * diagnostics (underline, gutter marker, hover tooltip with message, fix and a link to the rule page).
  */
-// The installed `codemirror` meta package (6.65.7 in the lockfile) is a CodeMirror 5 build, and @codemirror/commands
-// and @codemirror/search are not installed, so the setup is assembled here from @codemirror/view, state and language,
-// with a small keymap and undo history of our own (./keys.ts).
-import { bracketMatching, defaultHighlightStyle, indentOnInput, syntaxHighlighting } from '@codemirror/language';
+// The setup is assembled here from @codemirror/view, state, language, search and autocomplete, with a small keymap
+// and undo history of our own (./keys.ts), rather than taking a basic setup with more than the editor needs.
+import { autocompletion, completionKeymap } from '@codemirror/autocomplete';
+import { bracketMatching, indentOnInput } from '@codemirror/language';
 import { forEachDiagnostic, lintGutter, setDiagnostics } from '@codemirror/lint';
 import type { Diagnostic } from '@codemirror/lint';
+import { search, searchKeymap } from '@codemirror/search';
+import { Facet, Prec } from '@codemirror/state';
 import {
   EditorView,
   drawSelection,
   highlightActiveLine,
   highlightActiveLineGutter,
   highlightSpecialChars,
+  keymap,
   lineNumbers,
 } from '@codemirror/view';
 import type { EditorState, Text, Transaction, TransactionSpec } from '@codemirror/state';
 import { editingKeys } from './keys.ts';
 import type { Finding } from '../../lib/validator/finding.ts';
+import { hasQuickFix } from '../../lib/validator/fixes/index.ts';
+import type { QuickFix } from '../../lib/validator/fixes/index.ts';
+import { yamlCompletion } from './completion.ts';
 import { h } from './dom.ts';
+import { editorTheme } from './editor-theme.ts';
 import { yamlStream } from './yaml-stream.ts';
+
+/** Computes the quick fix of a finding against the editor's current text (the host knows the parsed resources). */
+export type QuickFixSource = (text: string, finding: Finding) => QuickFix | undefined;
+const quickFixSource = Facet.define<QuickFixSource, QuickFixSource | undefined>({ combine: (v) => v[0] });
 
 export interface YamlEditorOptions {
   readonly parent: HTMLElement;
@@ -34,6 +45,8 @@ export interface YamlEditorOptions {
    * diagnostics for the new text) joins the same view update, so the editor's DOM is updated once, not twice.
    */
   readonly beforeUpdate?: (state: EditorState) => TransactionSpec | null;
+  /** Quick fixes for findings shown as diagnostics (a button in their tooltip). */
+  readonly quickFix?: QuickFixSource;
 }
 
 export function createYamlEditor(opts: YamlEditorOptions): EditorView {
@@ -54,11 +67,17 @@ export function createYamlEditor(opts: YamlEditorOptions): EditorView {
       highlightSpecialChars(),
       drawSelection(),
       indentOnInput(),
-      syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
+      editorTheme(),
       bracketMatching(),
       highlightActiveLine(),
       // Tab indents; Escape then Tab moves focus out (CodeMirror's tab-focus escape hatch), so focus is never trapped.
       editingKeys(),
+      // Completion's Enter/arrows win over plain editing keys while its list is open; Mod-f opens search.
+      Prec.high(keymap.of(completionKeymap)),
+      autocompletion({ override: [yamlCompletion], icons: false }),
+      search({ top: true }),
+      keymap.of(searchKeymap),
+      ...(opts.quickFix ? [quickFixSource.of(opts.quickFix)] : []),
       // Not lang-yaml's `yaml()`: the same language, re-parsing only the edited document per keystroke.
       yamlStream(),
       lintGutter(),
@@ -77,12 +96,37 @@ export function offsetOf(doc: Text, line: number, column: number): number {
   return Math.min(l.from + Math.max(0, (column || 1) - 1), l.to);
 }
 
-function tooltip(f: Finding): Node {
+/** Apply the quick fix of `f` to the editor's current text; false when the manifests allow none. */
+export function applyQuickFix(view: EditorView, f: Finding): boolean {
+  const fix = view.state.facet(quickFixSource)?.(view.state.doc.toString(), f);
+  if (!fix) return false;
+  const changes = fix.edits.map((e) => ({ from: e.from, to: e.to, insert: e.insert }));
+  view.dispatch({
+    changes,
+    scrollIntoView: true,
+    userEvent: 'input.quickfix',
+  });
+  view.focus();
+  return true;
+}
+
+function tooltip(f: Finding, view: EditorView): Node {
+  // The fix is worked out when the tooltip opens (never per keystroke), so its button can say what it will do.
+  const source = hasQuickFix(f.rule) ? view.state.facet(quickFixSource) : undefined;
+  let fix: QuickFix | undefined;
+  try {
+    fix = source?.(view.state.doc.toString(), f);
+  } catch {
+    fix = undefined;
+  }
+  const button = fix ? h('button', { type: 'button', class: 'atlas-quickfix' }, `Quick fix: ${fix.title}`) : null;
+  button?.addEventListener('click', () => applyQuickFix(view, f));
   return h(
     'div',
     { class: 'atlas-diag' },
     h('p', {}, h('code', {}, f.rule), ' ', f.message),
     f.fix ? h('p', {}, h('strong', {}, 'Fix: '), f.fix) : null,
+    button ? h('p', {}, button) : null,
     h('p', {}, h('a', { href: f.docs }, `About ${f.rule}`)),
   );
 }
@@ -98,7 +142,7 @@ export function findingsToDiagnostics(doc: Text, findings: readonly Finding[]): 
       severity: f.severity,
       source: f.rule,
       message: `${f.rule}: ${f.message}${f.fix ? ` Fix: ${f.fix}` : ''}`,
-      renderMessage: () => tooltip(f),
+      renderMessage: (view: EditorView) => tooltip(f, view),
     };
   });
 }

@@ -1,13 +1,17 @@
 /**
- * Client-side rendering of a SimResult: verdict, status, backends, and the hop-by-hop trace as a diagram
- * (client → ztunnel → waypoint → ztunnel → pod), each hop with its decisions and the policy that made them.
+ * Client-side rendering of a SimResult: verdict, status, backends, and the trace component (the request-path
+ * diagram and its hop list, src/components/trace/trace-diagram.ts, the same one /request-path/ draws at build time).
  * Built with DOM nodes and textContent only.
  */
-// Hop headings and decision lines are worded once, in the simulator's text formatter, for the CLI, the terminal
-// and this island alike.
-import { decisionLine, hopTitle } from '../../lib/simulator/format.ts';
 import type { SimRequest, SimResult } from '../../lib/simulator/types.ts';
+import { toDom, traceDiagram } from '../trace/trace-diagram.ts';
 import { h } from './dom.ts';
+
+/** Each rendered trace gets its own ids (the SVG's title, description and arrowhead). */
+let traces = 0;
+
+const requestLine = (req: SimRequest) =>
+  `${req.from} → ${req.tcp ? 'TCP' : (req.method ?? 'GET')} ${req.to}${req.tcp ? '' : (req.path ?? '/')}`;
 
 export function renderResult(r: SimResult, req: SimRequest): HTMLElement {
   const verdictLabel =
@@ -69,33 +73,12 @@ export function renderResult(r: SimResult, req: SimRequest): HTMLElement {
         ),
       )
     : h('p', {}, 'Backends: none (no route matched).');
-  const hops: HTMLElement[] = [
-    h(
-      'li',
-      { class: 'pg-hop pg-hop-client' },
-      h('strong', {}, `client ${r.client.name}`),
-      h('p', {}, `dataplane ${r.client.dataplane}; identity ${r.client.identity ?? 'none (plaintext)'}`),
-    ),
-    ...r.hops.map((hop) => {
-      const decisions = 'decisions' in hop ? hop.decisions : [];
-      return h(
-        'li',
-        { class: `pg-hop pg-hop-${hop.at}` },
-        h('strong', {}, hopTitle(hop)),
-        decisions.length
-          ? h('ul', { class: 'pg-decisions' }, ...decisions.map((d) => h('li', {}, decisionLine(d))))
-          : null,
-        hop.notes.length ? h('ul', { class: 'pg-notes' }, ...hop.notes.map((n) => h('li', {}, n))) : null,
-      );
-    }),
-  ];
   return h(
     'div',
     { class: 'pg-result-body' },
     summary,
     backends,
     h('h3', {}, 'Hop-by-hop trace'),
-    h('ol', { class: 'pg-trace', 'aria-label': 'Hop-by-hop trace' }, ...hops),
-    r.notes.length ? h('ul', { class: 'pg-notes' }, ...r.notes.map((n) => h('li', {}, n))) : null,
+    toDom(traceDiagram(r, { id: `pg-trace-${++traces}`, request: requestLine(req), listLabel: 'Hop-by-hop trace' })),
   );
 }
