@@ -30,6 +30,23 @@ test.describe('exercises', () => {
     await expect(page.getByRole('table').getByRole('link', { name: /./ }).filter({ hasNotText: '/' })).toHaveCount(8);
   });
 
+  test('the index shows which exercises are solved in this browser', async ({ page }) => {
+    await page.goto('/exercises/');
+    const row = page.getByRole('row').filter({ hasText: 'Allow one client by identity (L4)' });
+    await expect(row.getByRole('cell').last()).toHaveText('Not solved yet');
+    await page.evaluate(() =>
+      localStorage.setItem(
+        'atlas.exercises.v1',
+        JSON.stringify({ version: 1, exercises: { 'l4-allow-principal': { solved: true, answer: 'x' } } }),
+      ),
+    );
+    await page.reload();
+    await expect(row.getByRole('cell').last()).toHaveText('✓ Solved');
+    await expect(page.getByRole('row').filter({ hasText: 'Require a JWT' }).getByRole('cell').last()).toHaveText(
+      'Not solved yet',
+    );
+  });
+
   test('a failing answer shows which checks fail and a hint naming what to look at', async ({ page }) => {
     const root = await open(page);
     await expect(answer(page)).toContainText('sa/guest');

@@ -49,7 +49,7 @@ test.describe('/playground/', () => {
     // Panel: the rule id, with line:column.
     const item = findings(page).filter({ hasText: 'l7-policy-on-ztunnel' });
     await expect(item).toHaveCount(1);
-    await expect(item.getByRole('button')).toContainText(/\d+:\d+/);
+    await expect(item.getByRole('button').first()).toContainText(/\d+:\d+/);
     // Inline: underline and gutter marker.
     await expect(page.locator('.cm-lintRange-error').first()).toBeVisible();
     await expect(page.locator('.cm-gutter-lint .cm-lint-marker-error').first()).toBeVisible();
@@ -60,9 +60,9 @@ test.describe('/playground/', () => {
       '/validator/rules/l7-policy-on-ztunnel/',
     );
     // Activating the finding moves the cursor there (the focused line is the one the finding names).
-    const position = (await item.getByRole('button').locator('.pg-pos').textContent())!;
+    const position = (await item.getByRole('button').first().locator('.pg-pos').textContent())!;
     const line = Number(position.split(':')[0]);
-    await item.getByRole('button').click();
+    await item.getByRole('button').first().click();
     await expect(editor(page)).toBeFocused();
     await expect(page.locator('.cm-activeLineGutter').first()).toHaveText(String(line));
     await expect(page.locator('.cm-activeLine')).toContainText('methods');
@@ -81,20 +81,29 @@ test.describe('/playground/', () => {
     await expect(result.getByRole('table', { name: 'Backends' })).toContainText('bookinfo/reviews');
     const trace = result.getByRole('list', { name: 'Hop-by-hop trace' });
     const hops = trace.locator(':scope > li');
-    await expect(hops.first()).toContainText('client bookinfo/curl');
-    await expect(hops.nth(1)).toContainText('ztunnel (source');
-    await expect(hops.nth(2)).toContainText('waypoint bookinfo/waypoint');
-    await expect(hops.nth(2)).toContainText('bookinfo/reviews-read-only');
-    await expect(hops.nth(3)).toContainText('ztunnel (destination');
-    await expect(hops.nth(4)).toContainText('pod bookinfo/reviews');
+    await expect(result.locator('.atlas-trace-client')).toContainText('Client: curl');
+    await expect(hops.nth(0)).toContainText('Source ztunnel');
+    await expect(hops.nth(1)).toContainText('Waypoint bookinfo/waypoint');
+    await expect(hops.nth(1)).toContainText('bookinfo/reviews-read-only');
+    await expect(hops.nth(2)).toContainText('Destination ztunnel');
+    await expect(hops.nth(3)).toContainText('Pod bookinfo/reviews');
+    // The diagram: five nodes, all reached, the verdict coloured as allowed.
+    const diagram = result.getByRole('img', { name: /^Request path: bookinfo\/curl/ });
+    await expect(diagram.locator('[data-slot]')).toHaveCount(5);
+    await expect(result.locator('.atlas-trace-node--passed')).toHaveCount(5);
+    await expect(result.locator('[data-trace]')).toHaveAttribute('data-outcome', 'allowed');
 
     await request.getByLabel('Method').selectOption('POST');
     await request.getByRole('button', { name: 'Simulate' }).click();
     await expect(result.getByRole('definition').first()).toHaveText('Denied at waypoint');
     await expect(result).toContainText('403');
-    await expect(trace.locator(':scope > li').nth(2)).toContainText('bookinfo/reviews-read-only');
+    await expect(trace.locator(':scope > li').nth(1)).toContainText('bookinfo/reviews-read-only');
     // Only client → ztunnel → waypoint: the request never reaches the pod.
-    await expect(trace.locator(':scope > li', { hasText: 'pod bookinfo/reviews' })).toHaveCount(0);
+    await expect(trace.locator(':scope > li', { hasText: 'Pod bookinfo/reviews' })).toHaveCount(0);
+    await expect(trace.locator(':scope > li').nth(1)).toHaveAttribute('data-denied', 'true');
+    await expect(result.locator('[data-slot="waypoint"]')).toContainText('denied here');
+    await expect(result.locator('[data-slot="pod"]')).toHaveClass(/--not-reached/);
+    await expect(result.locator('[data-trace]')).toHaveAttribute('data-outcome', 'denied');
 
     // An unknown destination is a usage error with a message, not a crash.
     await request.getByLabel('Client').selectOption('external');
@@ -128,6 +137,10 @@ test.describe('/playground/', () => {
     await expect(r2.getByLabel('Path')).toHaveValue('/productpage?u=1');
     await expect(r2.getByLabel('Headers (one per line')).toHaveValue('end-user: jason');
     await expect(other.getByRole('status').first()).toContainText('Loaded the manifests and request from the link');
+    // The link shows the result too, without a click: the request was simulated on load.
+    const shown = other.getByRole('region', { name: 'Result' });
+    await expect(shown.getByRole('list', { name: 'Hop-by-hop trace' })).toBeVisible();
+    await expect(shown.getByRole('img', { name: /^Request path: bookinfo\/curl/ })).toBeVisible();
 
     // "Copy link" puts the current link on the clipboard.
     await context.grantPermissions(['clipboard-read', 'clipboard-write']);
@@ -302,7 +315,7 @@ spec:
     await page.keyboard.press('Escape');
     await page.keyboard.press('Tab');
     await expect(editor(page)).not.toBeFocused();
-    const first = findings(page).first().getByRole('button');
+    const first = findings(page).first().getByRole('button').first();
     await expect(first).toBeFocused();
     await expect(first).toHaveCSS('outline-style', 'solid');
     await page.keyboard.press('Enter');

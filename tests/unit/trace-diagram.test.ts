@@ -1,0 +1,77 @@
+/** The trace component (issue #19): slots, the deciding hop, verdict colour class, escaping, and DOM = markup. */
+import { describe, expect, it } from 'vitest';
+import { toMarkup, traceDiagram } from '../../src/components/trace/trace-diagram.ts';
+import type { El } from '../../src/components/trace/trace-diagram.ts';
+import { parseManifests } from '../../src/lib/model/index.ts';
+import { simulate } from '../../src/lib/simulator/index.ts';
+import type { SimResult } from '../../src/lib/simulator/index.ts';
+import { EXAMPLES, exampleInputs } from '../../src/site/examples.ts';
+
+async function run(name: string, claim: number): Promise<SimResult> {
+  const ex = EXAMPLES.get(name)!;
+  const c = ex.expect.claims[claim]!;
+  const { resources } = parseManifests(exampleInputs(ex));
+  return simulate(resources, { from: c.from, to: c.to, ...(c.method ? { method: c.method } : {}) });
+}
+
+const all = (n: El | string): El[] => (typeof n === 'string' ? [] : [n, ...n.children.flatMap((c) => all(c))]);
+const nodes = (t: El) => all(t).filter((e) => e.attrs['data-slot'] !== undefined);
+const text = (n: El | string): string => (typeof n === 'string' ? n : n.children.map(text).join(''));
+
+describe('traceDiagram', () => {
+  it('draws client → source ztunnel → waypoint → destination ztunnel → pod, allowed, decided at the waypoint', async () => {
+    const t = traceDiagram(await run('request-path/waypoint-l7', 0), { id: 't0' });
+    expect(nodes(t).map((n) => [n.attrs['data-slot'], n.attrs.class])).toEqual([
+      ['client', 'atlas-trace-node atlas-trace-node--passed'],
+      ['source', 'atlas-trace-node atlas-trace-node--passed'],
+      ['waypoint', 'atlas-trace-node atlas-trace-node--passed'],
+      ['destination', 'atlas-trace-node atlas-trace-node--passed'],
+      ['pod', 'atlas-trace-node atlas-trace-node--passed'],
+    ]);
+    expect(t.attrs['data-outcome']).toBe('allowed');
+    expect(
+      all(t)
+        .filter((e) => e.tag === 'line')
+        .every((l) => l.attrs.class!.endsWith('--allowed')),
+    ).toBe(true);
+    const svg = all(t).find((e) => e.tag === 'svg')!;
+    expect(svg.attrs.role).toBe('img');
+    expect(text(all(svg).find((e) => e.tag === 'title')!)).toMatch(
+      /^Request path: bookinfo\/productpage\S* → source ztunnel → waypoint/,
+    );
+  });
+
+  it('marks the denying hop and greys out what was not reached', async () => {
+    const t = traceDiagram(await run('request-path/waypoint-l7', 1), { id: 't1' });
+    const byslot = Object.fromEntries(nodes(t).map((n) => [n.attrs['data-slot'], n]));
+    expect(byslot.waypoint!.attrs.class).toContain('--passed');
+    expect(toMarkup(byslot.waypoint!)).toContain('denied here');
+    expect(byslot.destination!.attrs.class).toContain('--not-reached');
+    expect(byslot.pod!.attrs.class).toContain('--not-reached');
+    const hops = all(t).filter((e) => e.attrs['data-hop'] !== undefined);
+    expect(hops.map((h) => h.attrs['data-denied'])).toEqual([undefined, 'true']);
+    expect(t.attrs['data-outcome']).toBe('denied');
+  });
+
+  it('a skipped waypoint is drawn as skipped, not as not reached', async () => {
+    const t = traceDiagram(await run('request-path/fast-path', 0), { id: 't2' });
+    const wp = nodes(t).find((n) => n.attrs['data-slot'] === 'waypoint')!;
+    expect(wp.attrs.class).toContain('--skipped');
+    expect(toMarkup(wp)).toContain('no waypoint');
+  });
+
+  it('escapes text and attributes in markup', () => {
+    const fake = {
+      verdict: 'allowed',
+      status: 200,
+      client: { name: '<img src=x onerror=alert(1)>', dataplane: 'ambient', identity: 'spiffe://a"b' },
+      hops: [{ at: 'pod', name: '</svg><script>', port: 80, notes: ['<b>'] }],
+      backends: [],
+      notes: [],
+    } as unknown as SimResult;
+    const html = toMarkup(traceDiagram(fake, { id: 'x"y', request: '<i>' }));
+    expect(html).not.toMatch(/<(img|script|b|i)[\s>]/);
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(html).toContain('id="x&quot;y-title"');
+  });
+});
