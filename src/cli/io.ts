@@ -7,6 +7,11 @@ export interface CliIo {
   readonly stderr: (text: string) => void;
   /** All of stdin; may stop with `InputTooLargeError` once more than `limit` bytes arrive. */
   readonly readStdin: (limit: number) => Promise<Uint8Array>;
+  /**
+   * stdin as a stream, for commands that read input of any size (lint). Without it they fall back to `readStdin`
+   * (tests give a string).
+   */
+  readonly stdinStream?: () => AsyncIterable<Uint8Array | string>;
   readonly cwd: string;
   readonly color: boolean;
 }
@@ -24,6 +29,14 @@ export function notImplemented(name: string, issue: number): Command {
     return EXIT.usage;
   };
 }
+
+/**
+ * The most `lint` reads from one file or stdin (and from a cluster's list responses together). Each document must
+ * also fit the model's per-input limit (`LIMITS.maxInputSize`); this bound is what the process can hold: the model
+ * keeps every document's text and objects, about 5× the input in memory (measured in bench/cli-huge.bench.ts),
+ * and Node's default heap stops near 4 GiB.
+ */
+export const MAX_STREAM_INPUT = 512 * 1024 * 1024;
 
 /**
  * Input bigger than the model accepts (`LIMITS.maxInputSize`) is refused before it is read: a file by its size,

@@ -11,7 +11,14 @@ import { run as lint } from '../../src/cli/commands/lint.ts';
 import { run as migrate } from '../../src/cli/commands/migrate.ts';
 import { loadInputs } from '../../src/cli/commands/simulate.ts';
 import type { CliIo, Command } from '../../src/cli/io.ts';
-import { InputTooLargeError, readInputFile, readStreamLimited, UsageError } from '../../src/cli/io.ts';
+import {
+  InputTooLargeError,
+  MAX_STREAM_INPUT,
+  readInputFile,
+  readStreamLimited,
+  UsageError,
+} from '../../src/cli/io.ts';
+import { splitStream } from '../../src/cli/read-stream.ts';
 import { LIMITS } from '../../src/lib/model/limits.ts';
 
 const HANG_GUARD = 20_000;
@@ -27,12 +34,12 @@ function sparse(name: string, bytes = 1900 * 1024 * 1024): string {
   return path;
 }
 
-/** Zeros forever, in 64 KiB chunks; records whether the reader stopped it. */
-function endless(): { chunks: AsyncGenerator<Uint8Array>; stopped: () => boolean } {
+/** Zeros (or `fill`) forever, in 64 KiB chunks; records whether the reader stopped it. */
+function endless(fill = 0): { chunks: AsyncGenerator<Uint8Array>; stopped: () => boolean } {
   let stopped = false;
   async function* gen(): AsyncGenerator<Uint8Array> {
     try {
-      for (;;) yield new Uint8Array(64 * 1024);
+      for (;;) yield new Uint8Array(64 * 1024).fill(fill);
     } finally {
       stopped = true;
     }
@@ -40,10 +47,22 @@ function endless(): { chunks: AsyncGenerator<Uint8Array>; stopped: () => boolean
   return { chunks: gen(), stopped: () => stopped };
 }
 
-async function cli(command: Command, argv: string[], readStdin: CliIo['readStdin'] = async () => new Uint8Array()) {
+async function cli(
+  command: Command,
+  argv: string[],
+  readStdin: CliIo['readStdin'] = async () => new Uint8Array(),
+  stdinStream?: CliIo['stdinStream'],
+) {
   let out = '';
   let err = '';
-  const io: CliIo = { stdout: (t) => (out += t), stderr: (t) => (err += t), readStdin, cwd: dir, color: false };
+  const io: CliIo = {
+    stdout: (t) => (out += t),
+    stderr: (t) => (err += t),
+    readStdin,
+    ...(stdinStream ? { stdinStream } : {}),
+    cwd: dir,
+    color: false,
+  };
   let code: number;
   try {
     code = await command(argv, io);
@@ -56,14 +75,18 @@ async function cli(command: Command, argv: string[], readStdin: CliIo['readStdin
   return { code, out, err };
 }
 
-function spawnCli(args: string[], stdin?: (write: (chunk: Uint8Array) => boolean) => void) {
+function spawnCli(args: string[], stdin?: (write: (chunk: Uint8Array) => boolean, end: () => void) => void) {
   return new Promise<{ code: number | null; stderr: string }>((resolve) => {
     const child = spawn(process.execPath, [BIN, ...args], { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.stdout.resume();
     child.stdin.on('error', () => {}); // EPIPE once the CLI has refused the input and exited
-    if (stdin) stdin((c) => child.stdin.write(c));
+    if (stdin)
+      stdin(
+        (c) => child.stdin.write(c),
+        () => child.stdin.end(),
+      );
     else child.stdin.end();
     child.on('close', (code) => resolve({ code, stderr }));
   });
@@ -76,7 +99,8 @@ describe('input over the limit on the CLI', () => {
       const big = sparse('big.yaml');
       const r = await cli(lint, ['big.yaml']);
       expect(r.code).toBe(2);
-      expect(r.err).toMatch(/^ambient-atlas lint: cannot read big\.yaml: 1\.9 GiB, over the limit of 8\.0 MiB/);
+      // lint streams its input (issue #18): its bound is MAX_STREAM_INPUT, not the model's per-input 8 MiB.
+      expect(r.err).toMatch(/^ambient-atlas lint: cannot read big\.yaml: 1\.9 GiB, over the limit of 512\.0 MiB/);
       await expect(readInputFile(big, 'big.yaml')).rejects.toBeInstanceOf(InputTooLargeError);
     },
     HANG_GUARD,
@@ -100,17 +124,30 @@ describe('input over the limit on the CLI', () => {
   it(
     'stdin: an endless stream is cut off at the limit, exit 2',
     async () => {
-      const src = endless();
-      const r = await cli(lint, ['-'], (limit) => readStreamLimited(src.chunks, limit, '- (stdin)'));
-      expect(r.code).toBe(2);
-      expect(r.err).toMatch(/cannot read - \(stdin\): more than the limit of 8\.0 MiB/);
+      // lint reads stdin as a stream (issue #18); an endless one is cut off at the bound it is given.
+      const src = endless(0x61);
+      await expect(splitStream(src.chunks, '-', LIMITS.maxInputSize)).rejects.toThrow(
+        /cannot read - \(stdin\): more than the limit of 8\.0 MiB/,
+      );
       expect(src.stopped()).toBe(true);
+      // Through the command, the zeros are refused at the first NUL: one finding, and the stream is stopped.
+      const zeros = endless();
+      const r = await cli(
+        lint,
+        ['-'],
+        async () => new Uint8Array(),
+        () => zeros.chunks,
+      );
+      expect(r.code).toBe(1);
+      expect(r.out).toMatch(/NUL character/);
+      expect(zeros.stopped()).toBe(true);
     },
     HANG_GUARD,
   );
 
   it('stdin: an io whose readStdin ignores the limit is still refused', async () => {
-    const r = await cli(lint, ['-'], async () => new Uint8Array(LIMITS.maxInputSize + 1));
+    // Never written to: the zero pages of a 512 MiB array cost no memory.
+    const r = await cli(lint, ['-'], async () => new Uint8Array(MAX_STREAM_INPUT + 1));
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/over the limit/);
   });
@@ -133,13 +170,15 @@ describe('input over the limit on the CLI', () => {
       expect(file.code).toBe(2);
       expect(file.stderr).toMatch(/^ambient-atlas lint: cannot read real\.yaml: 1\.9 GiB, over the limit/);
       expect(file.stderr.trim().split('\n')).toHaveLength(1);
-      const piped = await spawnCli(['lint', '-'], (write) => {
+      // 16 MB on stdin is read now (issue #18): one line of it is a document over the per-document limit, which
+      // is one finding (exit 1), with nothing on stderr.
+      const piped = await spawnCli(['lint', '--format', 'json', '-'], (write, end) => {
         const chunk = new Uint8Array(1024 * 1024).fill(0x61);
         for (let i = 0; i < 16; i++) write(chunk);
+        end();
       });
-      expect(piped.code).toBe(2);
-      expect(piped.stderr).toMatch(/^ambient-atlas lint: cannot read - \(stdin\): more than the limit/);
-      expect(piped.stderr).not.toMatch(/\n\s+at /);
+      expect(piped.code).toBe(1);
+      expect(piped.stderr).toBe('');
     },
     HANG_GUARD * 2,
   );

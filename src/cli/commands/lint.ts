@@ -1,13 +1,19 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
+import { parseManifests } from '../../lib/model/parse.ts';
 import type { SourceInput } from '../../lib/model/types.ts';
-import { lint } from '../../lib/validator/index.ts';
+import { compareFindings, lintParsed } from '../../lib/validator/index.ts';
 import { parseArgs } from '../args.ts';
+import { CLUSTER_FLAGS, CLUSTER_HELP, clusterRequest } from '../cluster/flags.ts';
+import { PieceSet } from '../documents.ts';
 import type { Command } from '../io.ts';
-import { EXIT, InputTooLargeError, readInputFile, readStdinLimited, UsageError } from '../io.ts';
+import { EXIT, InputTooLargeError, UsageError } from '../io.ts';
 import { CI_FLAGS, ciSettings, render } from '../lint-ci.ts';
+import { MESH_CONFIG_FLAGS, MESH_CONFIG_HELP, meshConfigFromFlag } from '../mesh-config.ts';
+import { splitFile, splitStdin } from '../read-stream.ts';
 
 export const help = `ambient-atlas lint [--format text|json|sarif|junit|github] [--fail-on LEVEL] [--config FILE] <file|dir|->...
+       ambient-atlas lint --cluster [--context NAME] [-n NS | -A] [options] [<file|dir|->...]
 
 Check Kubernetes/Istio/Gateway API manifests for schema errors and ambient-mode traps, with line:column,
 a stable rule id, a fix and a docs link for every finding.
@@ -15,6 +21,8 @@ a stable rule id, a fix and a docs link for every finding.
   <file>     a multi-document YAML file
   <dir>      every .yaml/.yml file below it, recursively, in sorted order
   -          read YAML from stdin
+Input of any size is read as a stream (a \`kubectl get -A -o yaml\` dump of a whole cluster included); each document
+(or each object of a List) may be up to 8 MiB, one file or stdin up to 512 MiB.
 
 Options:
   --format FORMAT            text (default), json, sarif (SARIF 2.1.0 for code scanning), junit (JUnit XML
@@ -25,7 +33,12 @@ Options:
   --istio 1.30|1.31          Istio line to check against (default 1.31, or the config's)
   --gateway-api 1.5|1.6      Gateway API line (default: the one the Istio line is built on)
   --show-suppressed          also list findings suppressed by an ambient-atlas.dev/ignore annotation
-  --root-namespace NS        Istio root namespace for mesh-wide policies (default istio-system)
+  --root-namespace NS        Istio root namespace for mesh-wide policies (default: the MeshConfig's, else istio-system)
+${MESH_CONFIG_HELP}
+${CLUSTER_HELP}
+                             Findings on cluster objects name cluster://<context>/<ns>/<Kind>/<name> (cluster-
+                             scoped: cluster://<context>/<Kind>/<name>); lines are those of
+                             \`kubectl get <kind> <name> -o yaml\`. Kinds the user may not list are warnings.
 
 Suppress a rule on one resource with the annotation
   ambient-atlas.dev/ignore: "<rule-id>[,<rule-id>...] -- <reason>"   (the reason is required)
@@ -56,16 +69,22 @@ export const run: Command = async (argv, io) => {
     format: { type: 'string', short: 'o', default: 'text' },
     'root-namespace': { type: 'string' },
     ...CI_FLAGS,
+    ...CLUSTER_FLAGS,
+    ...MESH_CONFIG_FLAGS,
   });
   const ci = await ciSettings(args.values, io.cwd);
-  if (!args.positionals.length) throw new UsageError('give at least one file, directory or - (stdin). See --help.');
-  const inputs: SourceInput[] = [];
-  let stdinUsed = false;
+  const meshConfig = await meshConfigFromFlag(args.values, io);
+  const cluster = clusterRequest(args.values);
+  if (!args.positionals.length && !cluster)
+    throw new UsageError('give at least one file, directory or - (stdin), or --cluster. See --help.');
+  if (args.positionals.filter((a) => a === '-').length > 1) throw new UsageError('- (stdin) can be given only once');
+  const pieces = new PieceSet();
+  // Shown files, in order, for formats that list every input (JUnit).
+  const shown: string[] = [];
   for (const arg of args.positionals) {
     if (arg === '-') {
-      if (stdinUsed) throw new UsageError('- (stdin) can be given only once');
-      stdinUsed = true;
-      inputs.push({ file: '-', text: await readStdinLimited(io) });
+      pieces.add('-', await splitStdin(io));
+      shown.push('-');
       continue;
     }
     const abs = resolve(io.cwd, arg);
@@ -91,8 +110,8 @@ export const run: Command = async (argv, io) => {
     for (const f of files) {
       if (ci.ignored(f)) continue;
       try {
-        // Bytes, not a string: the model reports non-UTF-8 input with its position.
-        inputs.push({ file: display(io.cwd, f), text: await readInputFile(f, display(io.cwd, f)) });
+        pieces.add(display(io.cwd, f), await splitFile(f, display(io.cwd, f)));
+        shown.push(display(io.cwd, f));
       } catch (err) {
         const why =
           err instanceof InputTooLargeError
@@ -103,14 +122,38 @@ export const run: Command = async (argv, io) => {
       }
     }
   }
+  if (cluster) {
+    // Loaded only here: the reader and @kubernetes/client-node cost nothing to runs without --cluster.
+    const { readClusterInputs } = await import('../cluster/index.ts');
+    const read = await readClusterInputs(cluster, io, 'lint');
+    for (const input of read.inputs) {
+      pieces.addWhole(input);
+      shown.push(input.file);
+    }
+  }
   const rootNamespace = args.values['root-namespace'];
-  const report = lint(inputs, {
-    ...(rootNamespace ? { rootNamespace } : {}),
-    ...(ci.ruleLevels ? { ruleLevels: ci.ruleLevels } : {}),
-    showSuppressed: ci.showSuppressed,
-    istio: ci.istio,
-    gatewayApi: ci.gatewayApi,
-  });
+  const parsed = parseManifests(pieces.inputs);
+  // Problems found while splitting (a document over the limit, a file that is not text) carry real positions.
+  parsed.issues.push(...pieces.issues);
+  const raw = lintParsed(
+    parsed,
+    {
+      ...(rootNamespace ? { rootNamespace } : {}),
+      ...(meshConfig ? { meshConfig } : {}),
+      ...(ci.ruleLevels ? { ruleLevels: ci.ruleLevels } : {}),
+      showSuppressed: ci.showSuppressed,
+      istio: ci.istio,
+      gatewayApi: ci.gatewayApi,
+    },
+    shown[0] ?? '-',
+  );
+  // Findings on pieces of a split input get their file and lines back.
+  const report = {
+    ...raw,
+    findings: pieces.remap(raw.findings, compareFindings),
+    ...(raw.suppressed ? { suppressed: pieces.remap(raw.suppressed, compareFindings) } : {}),
+  };
+  const inputs: SourceInput[] = shown.map((file) => ({ file, text: '' }));
   const out = render(report, ci, inputs, io.color);
   io.stdout(out.text);
   return out.failed ? EXIT.findings : EXIT.ok;

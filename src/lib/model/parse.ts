@@ -171,7 +171,7 @@ function parseOne(
     const base = positions.starts[from]!;
     const end = positions.starts[to]!;
     if (value === UNSUPPORTED) {
-      readWithYaml(text.slice(base, end), base, positions, ctx);
+      readWithYaml(text.slice(base, end), base, positions, ctx, { text, end });
       continue;
     }
     acceptValue(value, new DocNodes(positions, base, undefined, text, end), ctx);
@@ -273,8 +273,19 @@ function splitDocuments(text: string, starts: Int32Array): [number, number][] | 
   return chunks;
 }
 
-/** The full `yaml` parser: positions for every node, errors, aliases (capped), duplicate keys. */
-function readWithYaml(text: string, base: number, positions: LinePositions, ctx: DocContext): void {
+/**
+ * The full `yaml` parser: positions for every node, errors, aliases (capped), duplicate keys. `lazy` (one document
+ * of `lazy.text`, ending at `lazy.end`): keep only the text and find positions again when a finding needs one, as
+ * for the fast reader's documents. A kubectl dump's objects carry block scalars (last-applied-configuration), so
+ * most of them come here, and keeping every node tree made the model ~15× the input (issue #18).
+ */
+function readWithYaml(
+  text: string,
+  base: number,
+  positions: LinePositions,
+  ctx: DocContext,
+  lazy?: { readonly text: string; readonly end: number },
+): void {
   // Offsets in `text` → positions in the input, for errors and for nodes of this stream.
   const stream = new DocNodes(positions, base, null);
   const { file, issues } = ctx;
@@ -341,7 +352,11 @@ function readWithYaml(text: string, base: number, positions: LinePositions, ctx:
       continue;
     }
     if (value === null || value === undefined) continue; // `---` followed by nothing or only comments
-    acceptValue(value, new DocNodes(positions, base, root), ctx);
+    acceptValue(
+      value,
+      lazy ? new DocNodes(positions, base, undefined, lazy.text, lazy.end) : new DocNodes(positions, base, root),
+      ctx,
+    );
   }
 }
 

@@ -1,0 +1,144 @@
+// Huge input on the CLI (DESIGN §4.5b, issue #18): `npm run bench cli-huge`. Writes a 200 MB dump shaped like
+// `kubectl get -A -o yaml` (ONE `kind: List` document, items at column 0, every object with the bulk a real
+// cluster adds: last-applied-configuration, managedFields, uid, resourceVersion, status) and lints it with the
+// repository CLI, whole process, reading it from a file and from stdin. Prints wall time, peak RSS and resources/s,
+// and peak RSS against the input size. The dump is generated in a stream, never held in memory here.
+// Set CLI_HUGE_MB to change the size (e.g. 50 for a quick run).
+import { spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Bench, BenchResult } from './harness.ts';
+import { generate } from './validator.bench.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const TIME = '/usr/bin/time';
+
+/** What a live object carries besides its spec (sizes as in a real `kubectl get -o yaml`). */
+function bulk(doc: string, i: number): string {
+  const json = JSON.stringify({ note: 'x'.repeat(700), index: i });
+  const meta = [
+    '  annotations:',
+    '    kubectl.kubernetes.io/last-applied-configuration: |',
+    `      ${json}`,
+    '  creationTimestamp: "2026-11-02T10:00:00Z"',
+    '  generation: 1',
+    '  managedFields:',
+    ...Array.from({ length: 3 }, (_, m) => [
+      '  - apiVersion: v1',
+      '    fieldsType: FieldsV1',
+      '    fieldsV1:',
+      '      f:metadata:',
+      '        f:annotations:',
+      '          .: {}',
+      '          f:kubectl.kubernetes.io/last-applied-configuration: {}',
+      '        f:labels:',
+      '          .: {}',
+      `          f:app${m}: {}`,
+      '      f:spec:',
+      '        f:replicas: {}',
+      `    manager: kubectl-client-side-apply-${m}`,
+      '    operation: Update',
+      '    time: "2026-11-02T10:00:00Z"',
+    ]).flat(),
+    `  resourceVersion: "${100000 + i}"`,
+    `  uid: 00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+  ].join('\n');
+  return `${doc.replace('\nmetadata:\n', `\nmetadata:\n${meta}\n`)}\nstatus: {}`;
+}
+
+/**
+ * Writes a `kubectl get -A -o yaml` shaped dump of about `bytes` to `path`; every `findingEvery`-th object gets a
+ * schema finding (an unknown metadata field). Returns the number of objects.
+ */
+export function writeListDump(path: string, bytes: number, findingEvery: number): number {
+  const fd = openSync(path, 'w');
+  let written = 0;
+  let count = 0;
+  const out = (s: string) => {
+    written += writeSync(fd, s);
+  };
+  try {
+    out('apiVersion: v1\nitems:\n');
+    const docs = generate(2000).text.trimEnd().split('\n---\n');
+    for (let i = 0; written < bytes; i++) {
+      let doc = bulk(docs[i % docs.length]!.replaceAll('team-', `team-${Math.floor(i / docs.length)}-`), i);
+      if (findingEvery && i % findingEvery === 0) doc = doc.replace('\nmetadata:\n', '\nmetadata:\n  labelz: {}\n');
+      const lines = doc.split('\n');
+      out(
+        `- ${lines[0]}\n${lines
+          .slice(1)
+          .map((l) => `  ${l}`)
+          .join('\n')}\n`,
+      );
+      count++;
+    }
+    out('kind: List\nmetadata:\n  resourceVersion: ""\n');
+  } finally {
+    closeSync(fd);
+  }
+  return count;
+}
+
+interface Run {
+  readonly wallMs: number;
+  readonly rssKiB: number;
+  readonly code: number | null;
+  readonly stdout: string;
+}
+
+function run(args: string[], stdinFile?: string): Run {
+  const shell = stdinFile !== undefined;
+  const cmd = shell
+    ? `${TIME} -f '__T %e %M' ${JSON.stringify(process.execPath)} bin/ambient-atlas.mjs ${args.join(' ')} < ${JSON.stringify(stdinFile)}`
+    : TIME;
+  const r = spawnSync(cmd, shell ? [] : ['-f', '__T %e %M', process.execPath, 'bin/ambient-atlas.mjs', ...args], {
+    encoding: 'utf8',
+    cwd: ROOT,
+    shell,
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  const line = r.stderr.split('\n').find((l) => l.startsWith('__T '));
+  if (!line) throw new Error(`no timing from ${TIME}: ${r.stderr.slice(0, 500)}`);
+  const [wall, rss] = line.slice(4).split(' ').map(Number);
+  return { wallMs: wall! * 1000, rssKiB: rss!, code: r.status, stdout: r.stdout };
+}
+
+const bench: Bench = async () => {
+  if (!existsSync(TIME)) throw new Error(`${TIME} is needed for whole-process timings`);
+  const mb = Number(process.env.CLI_HUGE_MB ?? 200);
+  const work = mkdtempSync(join(tmpdir(), 'ambient-atlas-huge-'));
+  const results: BenchResult[] = [];
+  try {
+    const dump = join(work, 'cluster-dump.yaml');
+    const count = writeListDump(dump, mb * 1024 * 1024, 5);
+    const size = statSync(dump).size;
+    for (const [how, r] of [
+      ['file', run(['lint', '--format', 'json', JSON.stringify(dump)])],
+      ['stdin', run(['lint', '--format', 'json', '-'], dump)],
+    ] as const) {
+      if (r.code !== 1) throw new Error(`lint of the dump (${how}) exited ${r.code}, expected 1 (it has findings)`);
+      const report = JSON.parse(r.stdout) as { resources: number; summary: { error: number } };
+      if (report.resources !== count)
+        throw new Error(`lint (${how}) read ${report.resources} resources of the dump's ${count}`);
+      results.push(
+        {
+          name: `lint a ${(size / 2 ** 20).toFixed(0)} MiB kubectl List dump (${count.toLocaleString('en-US')} objects, ${report.summary.error.toLocaleString('en-US')} errors) from ${how}`,
+          value: r.wallMs,
+          unit: `ms wall, ${Math.round(count / (r.wallMs / 1000)).toLocaleString('en-US')} resources/s end to end`,
+        },
+        {
+          name: `peak RSS, ${how}`,
+          value: r.rssKiB / 1024,
+          unit: 'MiB',
+          ratio: { value: (r.rssKiB * 1024) / size, against: 'the input size' },
+        },
+      );
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  return results;
+};
+export default bench;
