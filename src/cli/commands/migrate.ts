@@ -6,6 +6,7 @@ import type { SourceInput } from '../../lib/model/types.ts';
 import { parseArgs } from '../args.ts';
 import type { CliIo, Command } from '../io.ts';
 import { EXIT, InputTooLargeError, readInputFile, readStdinLimited, UsageError } from '../io.ts';
+import { VERSION_FLAGS, VERSION_HELP, versionsFromFlags } from '../versions.ts';
 
 export const help = `ambient-atlas migrate [options] <file|dir|->...
 
@@ -25,7 +26,8 @@ Options:
   --keep-sidecar-principal P      bypass prevention option 2: also allow this principal (repeatable),
                                   e.g. cluster.local/ns/bookinfo/sa/productpage
   -o, --output yaml|json          yaml (default): converted multi-document YAML on stdout, findings on stderr;
-                                  json: { "version": 1, "manifests": [...], "findings": [...] }
+                                  json: { "version": 1, "istio", "gatewayApi", "manifests": [...], "findings": [...] }
+${VERSION_HELP}
 
 Exit: 0 converted, 1 blockers found (error findings: unconvertible features, EnvoyFilters, invalid
 input), 2 usage or I/O error.`;
@@ -77,6 +79,7 @@ export const run: Command = async (argv, io) => {
     target: { type: 'string' },
     'keep-sidecar-principal': { type: 'string', multiple: true },
     output: { type: 'string', short: 'o', default: 'yaml' },
+    ...VERSION_FLAGS,
   });
   const { values, positionals } = args;
   const output = String(values.output);
@@ -89,6 +92,8 @@ export const run: Command = async (argv, io) => {
   if (waypoint !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(String(waypoint)))
     throw new UsageError(`--waypoint must be a DNS label, not ${String(waypoint)}`);
   const keep = (values['keep-sidecar-principal'] as string[] | undefined) ?? [];
+  // No conversion differs between the lines yet; the versions are checked and named so a report says what it is for.
+  const versions = await versionsFromFlags(values, io.cwd);
 
   const inputs: SourceInput[] = [];
   try {
@@ -112,6 +117,7 @@ export const run: Command = async (argv, io) => {
       JSON.stringify(
         {
           version: 1,
+          ...versions,
           manifests: result.manifests,
           findings: result.findings.map((f) => ({
             rule: f.rule,

@@ -6,6 +6,8 @@ import { formatText, simulate, SimUsageError } from '../../lib/simulator/index.t
 import { parseArgs } from '../args.ts';
 import type { CliIo, Command } from '../io.ts';
 import { EXIT, readInputFile, readStdinLimited, UsageError } from '../io.ts';
+import { VERSION_FLAGS, VERSION_HELP, versionsFromFlags } from '../versions.ts';
+import { MESH_CONFIG_FLAGS, MESH_CONFIG_HELP, meshConfigFromFlag } from '../mesh-config.ts';
 
 export const help = `ambient-atlas simulate [--format text|json] -f <file|dir|->... --from <client> --to <destination> [request options]
 
@@ -22,8 +24,10 @@ show every decision and the resource that made it.
   --header 'n: v'        request header; repeatable
   --jwt TOKEN            JWT sent as Authorization: Bearer
   --tcp                  a plain TCP connection: L4 policy only; at a waypoint TLSRoutes, then TCPRoutes, route it
-  --root-namespace NS    mesh root namespace (istio-system)
-  --format text|json     output (text)
+  --root-namespace NS    mesh root namespace (default: the MeshConfig's, else istio-system)
+${VERSION_HELP}
+${MESH_CONFIG_HELP}
+  --format text|json     output (text); JSON names the versions answered for ("istio", "gatewayApi")
 
 A gRPC call is an HTTP request: --method POST --path /pkg.Service/Method --header 'content-type: application/grpc'
 (GRPCRoutes and HTTPRoutes on the Service are ranked together at the waypoint).
@@ -82,6 +86,8 @@ export const run: Command = async (argv, io) => {
     jwt: { type: 'string' },
     tcp: { type: 'boolean' },
     'root-namespace': { type: 'string' },
+    ...VERSION_FLAGS,
+    ...MESH_CONFIG_FLAGS,
   });
   const v = args.values;
   const format = v.format;
@@ -99,6 +105,8 @@ export const run: Command = async (argv, io) => {
     if (i <= 0) throw new UsageError(`--header must look like 'name: value', not "${h}"`);
     headers[h.slice(0, i).trim().toLowerCase()] = h.slice(i + 1).trim();
   }
+  const versions = await versionsFromFlags(v, io.cwd);
+  const meshConfig = await meshConfigFromFlag(v, io);
   const inputs = await loadInputs(files, io);
   const { resources, issues } = parseManifests(inputs);
   for (const i of issues.filter((x) => x.severity === 'error'))
@@ -115,9 +123,19 @@ export const run: Command = async (argv, io) => {
         ...(v.jwt !== undefined ? { jwt: v.jwt } : {}),
         ...(v.tcp ? { tcp: true } : {}),
       },
-      v['root-namespace'] ? { rootNamespace: v['root-namespace'] } : {},
+      {
+        ...(v['root-namespace'] ? { rootNamespace: v['root-namespace'] } : {}),
+        ...(meshConfig ? { meshConfig } : {}),
+        ...versions,
+      },
     );
-    io.stdout(format === 'json' ? JSON.stringify(result, null, 2) + '\n' : formatText(result, io.color));
+    // §4.3 shape with the §4.5a versions after `version` (additions only).
+    const { version, ...rest } = result;
+    io.stdout(
+      format === 'json'
+        ? JSON.stringify({ version, ...versions, ...rest }, null, 2) + '\n'
+        : formatText(result, io.color),
+    );
     return result.verdict === 'allowed' ? EXIT.ok : EXIT.findings;
   } catch (err) {
     if (err instanceof SimUsageError) throw new UsageError(err.message);
