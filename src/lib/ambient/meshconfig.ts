@@ -59,6 +59,8 @@ export interface MeshConfigError {
   readonly column: number;
   /** Dotted path of the field at fault, as written. */
   readonly path: string;
+  /** istiod would accept the file; the problem only limits what it does (a rule that never matches, a cap). */
+  readonly warning?: true;
 }
 
 export interface MeshConfigResult {
@@ -143,12 +145,12 @@ interface Ctx {
   readonly shift: (line: number, column: number) => { line: number; column: number };
 }
 
-function err(ctx: Ctx, node: YamlNode | undefined, path: string, message: string): void {
+function err(ctx: Ctx, node: YamlNode | undefined, path: string, message: string, warning = false): void {
   if (ctx.errors.length >= MESH_CONFIG_LIMITS.maxErrors) return;
   const offset = node?.range?.[0] ?? 0;
   const p = ctx.lines.linePos(offset);
   const at = ctx.shift(p.line, p.col);
-  ctx.errors.push({ message, line: at.line, column: at.column, path });
+  ctx.errors.push({ message, line: at.line, column: at.column, path, ...(warning ? { warning: true as const } : {}) });
 }
 
 /** A YAML node as plain JSON for selectors: own keys only, scalars as strings where Kubernetes has strings. */
@@ -197,6 +199,7 @@ function readProviders(ctx: Ctx, map: YAMLMap, path: string): ExtensionProvider[
       node,
       `${path}extensionProviders`,
       `more than ${MESH_CONFIG_LIMITS.maxProviders} providers: the rest are ignored`,
+      true,
     );
   const seen = new Set<string>();
   node.items.slice(0, MESH_CONFIG_LIMITS.maxProviders).forEach((item, i) => {
@@ -256,7 +259,13 @@ function readVisibility(ctx: Ctx, map: YAMLMap, path: string): ServiceEntryVisib
     if (!isSeq(list)) err(ctx, list, `${p}.policies`, 'policies must be a list');
     else {
       if (list.items.length > MESH_CONFIG_LIMITS.maxPolicies)
-        err(ctx, list, `${p}.policies`, `more than ${MESH_CONFIG_LIMITS.maxPolicies} policies: the rest are ignored`);
+        err(
+          ctx,
+          list,
+          `${p}.policies`,
+          `more than ${MESH_CONFIG_LIMITS.maxPolicies} policies: the rest are ignored`,
+          true,
+        );
       list.items.slice(0, MESH_CONFIG_LIMITS.maxPolicies).forEach((item, i) => {
         const pp = `${p}.policies[${i}]`;
         const it = item as YamlNode;
@@ -279,6 +288,7 @@ function readVisibility(ctx: Ctx, map: YAMLMap, path: string): ServiceEntryVisib
                   rn,
                   `${pp}.matchingRules[${j}]`,
                   'a matching rule without a namespaceSelector never matches (the only matcher in Istio 1.31)',
+                  true,
                 );
               selectors.push(sel && isMap(sel) ? toJson(sel) : undefined);
             });

@@ -15,6 +15,7 @@ import {
   applyServiceEntryVisibility,
   canaryLookup,
   ingressUseWaypoint,
+  meshConfigInManifests,
   isAgentgatewayWaypoint,
   isClientKind,
   labelOf,
@@ -243,12 +244,14 @@ export async function simulate(
   if (!Array.isArray(input)) return simulateIn(input as Mesh, req, opts);
   // buildMesh applies the manifests in order: a later object with the same identity replaces the earlier one
   // (ambient lastWins, as `kubectl apply` does).
-  const rootNamespace = opts.rootNamespace ?? opts.meshConfig?.rootNamespace;
+  // Without a MeshConfig, the istio ConfigMap among the manifests (as lint does).
+  const meshConfig = opts.meshConfig ?? meshConfigInManifests(input);
+  const rootNamespace = opts.rootNamespace ?? meshConfig?.rootNamespace;
   const mesh = buildMesh(input, {
     ...(rootNamespace ? { rootNamespace } : {}),
-    ...(opts.meshConfig ? { trustDomain: opts.meshConfig.trustDomain } : {}),
+    ...(meshConfig ? { trustDomain: meshConfig.trustDomain } : {}),
   });
-  return simulateIn(mesh, req, opts);
+  return simulateIn(mesh, req, meshConfig ? { ...opts, meshConfig } : opts);
 }
 
 /** A trace stopped where a JWT signature must be verified against an inline jwks (WebCrypto is async). */
