@@ -2,6 +2,7 @@
 // and never an answer for text `yaml` rejects. parseManifests with and without it must give the same resources,
 // positions and issues.
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { parseAllDocuments, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
@@ -10,6 +11,7 @@ import { parseManifests } from '../../src/lib/model/index.ts';
 import type { ParseResult } from '../../src/lib/model/index.ts';
 import { RULES } from '../../src/lib/validator/index.ts';
 import { fixtureFiles } from '../differential/crd-differential.ts';
+import { CORPUS_DIR, corpusFiles, corpusPresent } from '../corpus/real-corpus.ts';
 
 /** JSON with the values JSON cannot spell (NaN, ±Infinity, -0) kept distinct. */
 function canon(value: unknown): string {
@@ -70,7 +72,11 @@ describe('fast YAML reader: literal cases', () => {
     ['image: reg.io/app:1.0 # tag\nurl: http://x#y', { image: 'reg.io/app:1.0', url: 'http://x#y' }],
     ['a: b: c', UNSUPPORTED],
     ['a: 1\na: 2', UNSUPPORTED],
-    ['a: |\n  text', UNSUPPORTED],
+    ['a: |\n  text', UNSUPPORTED], // no line break after the content: left to `yaml`
+    ['a: |\n  text\n  more\nb: >-\n  folded\n  text\n', { a: 'text\nmore\n', b: 'folded text' }],
+    ['- |+\n  kept\n\n- >2\n    more\n  x\n', ['kept\n\n', '  more\nx\n']],
+    ['a: |\n\n    deeper blank first\n', { a: '\ndeeper blank first\n' }],
+    ['a: |\n      \n  x\n', UNSUPPORTED], // a leading blank line more indented than the content
     ['a: &x 1\nb: *x', UNSUPPORTED],
     ['a: !!str 1', UNSUPPORTED],
     ['a: one\n  two', UNSUPPORTED],
@@ -175,6 +181,55 @@ describe('fast YAML reader: fuzzed against yaml', () => {
     expect(accepted, 'the fast reader should answer for most serialised values').toBeGreaterThan(600);
   });
 
+  it('block scalars: generated headers, content and what follows them read as yaml reads them', () => {
+    const line = fc.oneof(
+      fc.constant(''),
+      fc.nat({ max: 6 }).map((n) => ' '.repeat(n)),
+      fc
+        .tuple(fc.nat({ max: 4 }), fc.constantFrom('x', 'a b', '# not a comment', 'k: v', '- i', '"q"', 'x  '))
+        .map(([n, t]) => ' '.repeat(n) + t),
+    );
+    const block = fc.record({
+      style: fc.constantFrom('|', '>'),
+      indicator: fc.constantFrom('', '1', '2', '3'),
+      chomp: fc.constantFrom('', '-', '+'),
+      comment: fc.constantFrom('', ' # c'),
+      lines: fc.array(line, { minLength: 1, maxLength: 6 }),
+      parent: fc.nat({ max: 2 }),
+      inSeq: fc.boolean(),
+      after: fc.constantFrom('', 'next: 1\n', '# c\nnext: 1\n', '  # c\n', '\n\nnext: 2\n'),
+    });
+    accepted = 0;
+    fc.assert(
+      fc.property(block, (b) => {
+        const pad = ' '.repeat(b.parent * 2);
+        const head = `${b.style}${b.indicator}${b.chomp}${b.comment}`;
+        const content = b.lines.map((l) => (l.trim() === '' ? l : pad + '  ' + l)).join('\n');
+        const entry = b.inSeq ? `${pad}- ${head}` : `${pad}key: ${head}`;
+        const wrap = b.parent ? `root:\n${b.parent === 2 ? '  mid:\n' : ''}` : '';
+        agrees(`${wrap}${entry}\n${content}\n${b.inSeq ? '' : b.after.replace(/^(?=\S)/gm, pad)}`);
+      }),
+      { numRuns: 4000 },
+    );
+    expect(accepted, 'generated block scalars the fast reader answered for').toBeGreaterThan(1000);
+  });
+
+  it('multi-line strings serialised by yaml (block scalars with every indicator) read back the same', () => {
+    const piece = fc.constantFrom('a', ' b', '  c', '', 'x y', '#', '- z', ' ');
+    const multi = fc.array(piece, { minLength: 2, maxLength: 5 }).map((p) => p.join('\n'));
+    const value = fc.dictionary(fc.constantFrom('k', 'l', 'm'), fc.oneof(multi, fc.array(multi, { maxLength: 2 })), {
+      minKeys: 1,
+    });
+    accepted = 0;
+    fc.assert(
+      fc.property(value, fc.constantFrom('BLOCK_LITERAL', 'BLOCK_FOLDED') as fc.Arbitrary<'BLOCK_LITERAL'>, (v, t) => {
+        agrees(stringify(v, { blockQuote: true, defaultStringType: t, lineWidth: 0 }));
+      }),
+      { numRuns: 1500 },
+    );
+    expect(accepted).toBeGreaterThan(500);
+  });
+
   const seeds = [
     ...RULES.flatMap((r) => [...r.meta.examples.valid, ...r.meta.examples.invalid].map((e) => e.yaml)),
     'a: 1\nb:\n  - x: "q"\n    y: [1, {z: w}]\n  - - deep\n    - er\n',
@@ -215,21 +270,34 @@ describe('fast YAML reader: fuzzed against yaml', () => {
 });
 
 describe('parseManifests: the fast reader changes nothing but speed', () => {
+  /** Every path of the object (capped per resource), so that every node's position is compared. */
+  function paths(value: unknown, prefix: (string | number)[] = [], out: (string | number)[][] = []) {
+    if (out.length > 400) return out;
+    out.push(prefix);
+    if (Array.isArray(value)) value.forEach((v, i) => paths(v, [...prefix, i], out));
+    else if (value !== null && typeof value === 'object')
+      for (const k of Object.keys(value)) paths((value as Record<string, unknown>)[k], [...prefix, k], out);
+    return out;
+  }
+
   function summary(result: ParseResult): unknown {
     return {
       resources: result.resources.map((r) => ({
         id: [r.apiVersion, r.kind, r.namespace, r.name, r.seq, r.basePath],
         obj: canon(r.obj),
         whole: r.locate([]),
-        name: r.locate(['metadata', 'name']),
-        spec: r.locate(['spec'], 'value'),
         missing: r.locate(['spec', 'no', 'such', 0]),
+        keys: paths(r.obj).map((p) => r.locate(p)),
+        values: paths(r.obj).map((p) => r.locate(p, 'value')),
       })),
       issues: result.issues.map((i) => [i.rule, i.range, i.message]),
     };
   }
 
   const inputs: [string, string][] = fixtureFiles().map((f) => [f, readFileSync(f, 'utf8')]);
+  // The real-world corpus (upstream manifests, with their comments, anchors and block scalars), when present.
+  if (corpusPresent())
+    for (const { file } of corpusFiles()) inputs.push([file, readFileSync(join(CORPUS_DIR, file), 'utf8')]);
   inputs.push(
     [
       'markers',
@@ -255,5 +323,5 @@ describe('parseManifests: the fast reader changes nothing but speed', () => {
       for (const chunk of text.split(/^---.*$/m)) if (agrees(chunk)) answered++;
     }
     expect(answered, 'documents the fast reader answered for').toBeGreaterThan(200);
-  });
+  }, 180_000);
 });
