@@ -353,8 +353,10 @@ export async function diffMeshes(
 
   const causes: Cause[] = changes.map((change) => ({ change, cells: 0 }));
   const causeIndex = new Map(changes.map((c, i) => [c, i]));
+  // Attribution looks at what a destination depends on before and after (a waypoint it only asks for after).
+  const afterFootprints = destinationFootprints(after);
   const attribute = (client: string, dest: string, a: Outcome | undefined, b: Outcome | undefined): number[] => {
-    const fp = footprints.get(dest);
+    const fp = union(footprints.get(dest), afterFootprints.get(dest));
     const ck = clientKeys(client);
     const candidates = changes.filter((c) => {
       const keys = impact.get(c)!;
@@ -439,6 +441,13 @@ export async function diffMeshes(
     simulated: after.simulated,
     reused: after.reused,
   };
+}
+
+function union(a: Set<string> | undefined, b: Set<string> | undefined): Set<string> | undefined {
+  if (!a || !b) return a ?? b;
+  const out = new Set(a);
+  for (const k of b) out.add(k);
+  return out;
 }
 
 /** Whether `--fail-on` is met. */

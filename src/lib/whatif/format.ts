@@ -3,6 +3,7 @@
  * cells), a compact text grid, a self-contained HTML report and Markdown for a pull-request comment. Every name in
  * them comes from manifests: text output shows control characters visibly, HTML and Markdown escape.
  */
+import { isClusterScoped } from '../ambient/index.ts';
 import { escapeControl } from '../vshell/escape.ts';
 import type { DecidedBy } from '../simulator/index.ts';
 import type { ChangedCell, DiffResult, ResourceChange, SideJson } from './diff.ts';
@@ -164,7 +165,7 @@ details{margin:.2rem 0}
 }
 
 function changeWords(c: ResourceChange): string {
-  const what = `${c.kind} ${c.namespace}/${c.name} ${c.type}`;
+  const what = `${c.kind} ${isClusterScoped(c.kind) ? c.name : `${c.namespace}/${c.name}`} ${c.type}`;
   return c.labels.length ? `${what} (${c.labels.join('; ')})` : what;
 }
 

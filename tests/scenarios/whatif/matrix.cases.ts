@@ -1,0 +1,65 @@
+import type { CellCase } from './types.ts';
+
+// Cells of matrix.yaml: the requests come from the policy, the RequestAuthentication and the route.
+export const cases: readonly CellCase[] = [
+  {
+    name: 'plain GET matches no ALLOW rule at the waypoint',
+    from: 'shop/web',
+    to: 'api.shop:80',
+    request: 'GET /',
+    verdict: 'denied',
+    status: 403,
+    decidedBy: 'AuthorizationPolicy shop/api-rules',
+  },
+  {
+    name: 'a path the rule names (/api/* → /api/x) is allowed',
+    from: 'shop/web',
+    to: 'api.shop:80',
+    request: 'GET /api/x',
+    verdict: 'allowed',
+    status: 200,
+    decidedBy: 'AuthorizationPolicy shop/api-rules',
+  },
+  {
+    name: '/api/* does not match /api itself (the route match value)',
+    from: 'shop/web',
+    to: 'api.shop:80',
+    request: 'GET /api',
+    verdict: 'denied',
+    status: 403,
+  },
+  {
+    name: '/admin without a token: the requestPrincipals rule does not match',
+    from: 'shop/web',
+    to: 'api.shop:80',
+    request: 'GET /admin',
+    verdict: 'denied',
+    status: 403,
+  },
+  {
+    name: '/admin as alice passes authz, then no route matches /admin: 404',
+    from: 'shop/web',
+    to: 'api.shop:80',
+    request: 'GET /admin jwt https://issuer.example/alice',
+    verdict: 'no-route',
+    status: 404,
+    decidedBy: 'HTTPRoute shop/api-route',
+  },
+  {
+    name: 'TCP through the waypoint matches no HTTP rule: denied',
+    from: 'shop/web',
+    to: 'api.shop:80',
+    request: 'tcp',
+    verdict: 'denied',
+    status: null,
+  },
+  {
+    name: 'a caller outside the mesh bypasses the waypoint and its policy',
+    from: 'external',
+    to: 'api.shop:80',
+    request: 'GET /',
+    verdict: 'allowed',
+    status: 200,
+    decidedBy: null,
+  },
+];
