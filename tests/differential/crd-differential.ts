@@ -1,18 +1,20 @@
 /**
- * Differential check of our `schema` verdicts against the upstream CRDs (../shared/crds: Istio 1.30.3,
- * Gateway API v1.5.1): ajv on each version's openAPIV3Schema (with unknown fields rejected, as kubectl's strict
+ * Differential check of our `schema` verdicts against the upstream CRDs of one version line (../shared/crds: Istio
+ * 1.30.3 + Gateway API v1.5.1, Istio 1.31 + v1.6.1; read by scripts/gen/crds.ts): ajv on each version's openAPIV3Schema (with unknown fields rejected, as kubectl's strict
  * field validation does), plus @marcbachmann/cel-js on the `x-kubernetes-validations` rules it can evaluate.
  * Used by tests/unit/validator-differential.test.ts; Node only.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as celParse } from '@marcbachmann/cel-js';
 import Ajv from 'ajv';
 import type { ValidateFunction } from 'ajv';
-import { parseAllDocuments } from 'yaml';
-import type { JsonObject, JsonValue, Resource } from '../../src/lib/model/types.ts';
+import { gatewayApiCrds, istioCrds, SHARED_CRDS, sharedCrdsPresent } from '../../scripts/gen/crds.ts';
+import { DEFAULT_VERSIONS } from '../../src/lib/versions.ts';
+import type { Versions } from '../../src/lib/versions.ts';
+import type { JsonValue, Resource } from '../../src/lib/model/types.ts';
 
-export const SHARED_CRDS = join(import.meta.dirname, '../../../shared/crds');
+export { SHARED_CRDS };
 
 type Schema = { [k: string]: unknown };
 
@@ -30,37 +32,21 @@ interface VersionEntry {
   readonly schema: Schema;
 }
 
-/** Load every CRD version; undefined when ../shared is absent. */
-export function loadCrds(dir = SHARED_CRDS): Map<string, VersionEntry> | undefined {
-  if (!existsSync(dir)) return undefined;
-  const files: string[] = [];
-  const walk = (d: string) => {
-    for (const f of readdirSync(d).sort()) {
-      const p = join(d, f);
-      if (statSync(p).isDirectory()) {
-        // The experimental channel is a superset of standard; use it so every served version is known.
-        if (f === 'standard') continue;
-        walk(p);
-      } else if (f.endsWith('.yaml') && !f.includes('vap_')) files.push(p);
-    }
-  };
-  walk(dir);
+/**
+ * Every served CRD version of one Istio line and one Gateway API line (its experimental channel, a superset of the
+ * standard one, as our schema layer accepts both); undefined when ../shared is absent.
+ */
+export function loadCrds(
+  dir = SHARED_CRDS,
+  versions: Versions = DEFAULT_VERSIONS,
+): Map<string, VersionEntry> | undefined {
+  if (!sharedCrdsPresent(dir)) return undefined;
   const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
   const out = new Map<string, VersionEntry>();
-  for (const file of files) {
-    for (const doc of parseAllDocuments(readFileSync(file, 'utf8'))) {
-      const crd = doc.toJS({ maxAliasCount: -1 }) as JsonObject | null;
-      if (!crd || crd.kind !== 'CustomResourceDefinition') continue;
-      const spec = crd.spec as JsonObject;
-      const group = spec.group as string;
-      const kind = (spec.names as JsonObject).kind as string;
-      for (const v of spec.versions as JsonObject[]) {
-        if (!v.served) continue;
-        const schema = ((v.schema as JsonObject)?.openAPIV3Schema ?? {}) as Schema;
-        const strict = strictify(structuredClone(schema), true);
-        out.set(`${group}/${v.name as string}|${kind}`, { validate: ajv.compile(strict), schema });
-      }
-    }
+  for (const c of [...istioCrds(versions.istio, dir), ...gatewayApiCrds(versions.gatewayApi, 'experimental', dir)]) {
+    if (!c.served) continue;
+    const strict = strictify(structuredClone(c.schema), true);
+    out.set(`${c.group}/${c.version}|${c.kind}`, { validate: ajv.compile(strict), schema: c.schema });
   }
   return out;
 }
