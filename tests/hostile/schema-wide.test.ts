@@ -59,7 +59,7 @@ const cases: [string, string, string, () => unknown][] = [
   ['networking.istio.io/v1', 'WorkloadEntry', 'labels not wide enough to split', () => we(map(CHUNK, (i) => i))],
 ];
 
-function cm(data: Record<string, unknown>): unknown {
+function cm(data: Record<string, unknown>): Record<string, unknown> {
   return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data };
 }
 
