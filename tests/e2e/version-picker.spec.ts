@@ -1,4 +1,5 @@
 import type { Page } from '@playwright/test';
+import { decodeShare, encodeShare } from '../../src/lib/share/index.ts';
 import { expect, test } from './fixtures.ts';
 
 // The header's Istio version picker (issue #17): chosen with the keyboard alone, kept in the URL and in
@@ -91,16 +92,29 @@ test('without JavaScript pages show Istio 1.31 and no dead picker', async ({ bro
   await context.close();
 });
 
-test('the playground link carries the chosen version', async ({ page }) => {
+test('the playground link carries the chosen version, and opening one switches the site to it', async ({ page }) => {
+  test.setTimeout(60_000);
   await page.goto('/playground/?istio=1.30');
   await expect(picker(page)).toHaveValue('1.30');
-  // The share link is rewritten once the playground has loaded its preset.
-  await expect(page).toHaveURL(/#v1\./, { timeout: 15_000 });
-  // Opening the bare fragment (no ?istio, storage saying 1.31) must switch the site to the link's version.
-  const hash = new URL(page.url()).hash;
+  // The share link is written once the playground has loaded its preset, with the chosen line in it.
+  await expect
+    .poll(() => {
+      const d = decodeShare(new URL(page.url()).hash);
+      return 'state' in d ? d.state.istio : undefined;
+    })
+    .toBe('1.30');
+
+  // A link made on 1.30 opened by a reader whose last choice was 1.31: the link's line wins, and its text stays.
   await page.evaluate(() => localStorage.setItem('ambient-atlas:istio', '1.31'));
-  await page.goto(`/playground/${hash}`);
+  const yaml = '# version-link-marker\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: demo\n';
+  await page.goto(`/playground/#${encodeShare({ yaml, istio: '1.30' })}`);
   await expect(picker(page)).toHaveValue('1.30', { timeout: 15_000 });
+  await expect
+    .poll(() => {
+      const d = decodeShare(new URL(page.url()).hash);
+      return 'state' in d && d.state.istio === '1.30' && d.state.yaml.includes('version-link-marker');
+    })
+    .toBe(true);
 });
 
 for (const path of ['/istio-1-31/', '/waypoint-flavours/']) {
