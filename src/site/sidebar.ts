@@ -52,6 +52,7 @@ export const sidebar = [
       { label: 'Reference table', link: '/reference/' },
       { label: 'Validator rules', link: '/validator/rules/' },
       { label: 'Use it in CI', link: '/ci/' },
+      { label: 'Reachability diff in review', link: '/ci/diff/' },
     ],
   },
 ];

@@ -1,6 +1,6 @@
 // `ambient-atlas matrix`, `diff` and `status` run in-process through each command's run() (DESIGN §4.5c):
 // JSON shapes, formats, --fail-on and exit codes, versions, usage errors.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -204,5 +204,20 @@ describe('ambient-atlas status', () => {
   it('text names each condition', async () => {
     const r = await cli(status, ['-f', mesh], dir);
     expect(r.out).toContain('ZtunnelAccepted=True Accepted: attached to ztunnel');
+  });
+});
+
+describe('docs: /ci/diff/', () => {
+  it('shows what the CLI prints for the waypoint trap', async () => {
+    const page = readFileSync(new URL('../../src/content/docs/ci/diff.mdx', import.meta.url), 'utf8');
+    const shown = /```text title="ambient-atlas diff \(text\)"\n([\s\S]*?)```/.exec(page)?.[1];
+    const scenarios = new URL('../scenarios/whatif/', import.meta.url).pathname;
+    const r = await cli(
+      diff,
+      ['--before', 'waypoint-trap.before.yaml', '--after', 'waypoint-trap.after.yaml'],
+      scenarios,
+    );
+    expect(r.code).toBe(1);
+    expect(shown).toBe(r.out);
   });
 });
