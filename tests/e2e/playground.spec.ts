@@ -81,14 +81,14 @@ test.describe('/playground/', () => {
     await expect(result.getByRole('table', { name: 'Backends' })).toContainText('bookinfo/reviews');
     const trace = result.getByRole('list', { name: 'Hop-by-hop trace' });
     const hops = trace.locator(':scope > li');
-    await expect(result.locator('.atlas-trace-client')).toContainText('Client: curl');
+    await expect(result.locator('.atlas-trace-client')).toContainText('Client: bookinfo/curl');
     await expect(hops.nth(0)).toContainText('Source ztunnel');
     await expect(hops.nth(1)).toContainText('Waypoint bookinfo/waypoint');
     await expect(hops.nth(1)).toContainText('bookinfo/reviews-read-only');
     await expect(hops.nth(2)).toContainText('Destination ztunnel');
     await expect(hops.nth(3)).toContainText('Pod bookinfo/reviews');
     // The diagram: five nodes, all reached, the verdict coloured as allowed.
-    const diagram = result.getByRole('img', { name: /^Request path: bookinfo\/curl/ });
+    const diagram = result.getByRole('img', { name: /^Trace diagram: / });
     await expect(diagram.locator('[data-slot]')).toHaveCount(5);
     await expect(result.locator('.atlas-trace-node--passed')).toHaveCount(5);
     await expect(result.locator('[data-trace]')).toHaveAttribute('data-outcome', 'allowed');
@@ -140,7 +140,7 @@ test.describe('/playground/', () => {
     // The link shows the result too, without a click: the request was simulated on load.
     const shown = other.getByRole('region', { name: 'Result' });
     await expect(shown.getByRole('list', { name: 'Hop-by-hop trace' })).toBeVisible();
-    await expect(shown.getByRole('img', { name: /^Request path: bookinfo\/curl/ })).toBeVisible();
+    await expect(shown.getByRole('img', { name: /^Trace diagram: / })).toBeVisible();
 
     // "Copy link" puts the current link on the clipboard.
     await context.grantPermissions(['clipboard-read', 'clipboard-write']);

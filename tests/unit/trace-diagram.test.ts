@@ -37,7 +37,10 @@ describe('traceDiagram', () => {
     const svg = all(t).find((e) => e.tag === 'svg')!;
     expect(svg.attrs.role).toBe('img');
     expect(text(all(svg).find((e) => e.tag === 'title')!)).toMatch(
-      /^Request path: bookinfo\/productpage\S* → source ztunnel → waypoint/,
+      /^Trace diagram: Allowed by AuthorizationPolicy bookinfo\/reviews-get-only/,
+    );
+    expect(text(all(svg).find((e) => e.tag === 'desc')!)).toMatch(
+      /^bookinfo\/productpage\S* → source ztunnel → waypoint/,
     );
   });
 

@@ -215,7 +215,7 @@ export function yamlCompletion(ctx: CompletionContext): CompletionResult | null 
   if (!fields.length) return null;
   return {
     from: pos - m[3]!.length,
-    options: fields.map((k) => ({ label: k, type: 'property', apply: `${k}: `, detail: path.join('.') || undefined })),
+    options: fields.map((k) => ({ label: k, type: 'property', apply: `${k}: ` })),
     validFor: /^[\w.-]*$/,
   };
 }

@@ -220,7 +220,6 @@ export function traceDiagram(r: SimResult, opts: TraceDiagramOptions): El {
   const descId = `${opts.id}-desc`;
   const reachedNames = list
     .filter((s) => s.state === 'passed')
-    // Not the word "client": the request form's Client field is labelled so, and names must stay unambiguous.
     .map((s) => (s.kind === 'client' ? s.sub : `${s.kind === 'pod' ? '' : `${s.kind} `}${s.label}`));
   const svg = el(
     'svg',
@@ -228,11 +227,14 @@ export function traceDiagram(r: SimResult, opts: TraceDiagramOptions): El {
       class: 'atlas-trace-svg',
       viewBox: `0 0 ${W} 132`,
       role: 'img',
-      'aria-labelledby': `${titleId} ${descId}`,
+      // The name is short and says the outcome; the path is the description. (Neither may reuse the request form's
+      // field labels — Client, Destination, Path — or those fields stop having a unique accessible name.)
+      'aria-labelledby': titleId,
+      'aria-describedby': descId,
       xmlns: 'http://www.w3.org/2000/svg',
     },
-    el('title', { id: titleId }, `Request path: ${reachedNames.join(' → ')}`),
-    el('desc', { id: descId }, `${v.verdict}: ${v.status}. The hop list below has every decision.`),
+    el('title', { id: titleId }, `Trace diagram: ${v.verdict}`),
+    el('desc', { id: descId }, `${reachedNames.join(' → ')}; ${v.status}. The hop list below has every decision.`),
     el(
       'defs',
       {},
