@@ -41,6 +41,13 @@ const IN_CLUSTER_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 type ClientNode = typeof import('@kubernetes/client-node');
 
 async function loadClientNode(): Promise<ClientNode> {
+  // client-node 2 (through undici) needs Node >= 22; on Node 20 its import fails with an uncaught error from a
+  // module it loads on the side, so it is not even tried there.
+  const major = Number(process.versions.node.split('.')[0]);
+  if (major < 22)
+    throw new ClusterError(
+      `--cluster needs Node.js >= 22 (@kubernetes/client-node 2 does not run on ${process.versions.node})`,
+    );
   try {
     return await import('@kubernetes/client-node');
   } catch (err) {

@@ -4,12 +4,14 @@ import { parseManifests } from '../../lib/model/index.ts';
 import type { SourceInput } from '../../lib/model/index.ts';
 import { formatText, simulate, SimUsageError } from '../../lib/simulator/index.ts';
 import { parseArgs } from '../args.ts';
+import { CLUSTER_FLAGS, CLUSTER_HELP, clusterRequest } from '../cluster/flags.ts';
 import type { CliIo, Command } from '../io.ts';
 import { EXIT, readInputFile, readStdinLimited, UsageError } from '../io.ts';
 import { VERSION_FLAGS, VERSION_HELP, versionsFromFlags } from '../versions.ts';
 import { MESH_CONFIG_FLAGS, MESH_CONFIG_HELP, meshConfigFromFlag } from '../mesh-config.ts';
 
 export const help = `ambient-atlas simulate [--format text|json] -f <file|dir|->... --from <client> --to <destination> [request options]
+       ambient-atlas simulate --cluster [--context NAME] [-n NS | -A] --from <client> --to <destination> [...]
 
 Walk one request through the ambient dataplane (source ztunnel → waypoint? → destination ztunnel → pod) and
 show every decision and the resource that made it.
@@ -27,6 +29,7 @@ show every decision and the resource that made it.
   --root-namespace NS    mesh root namespace (default: the MeshConfig's, else istio-system)
 ${VERSION_HELP}
 ${MESH_CONFIG_HELP}
+${CLUSTER_HELP}
   --format text|json     output (text); JSON names the versions answered for ("istio", "gatewayApi")
 
 A gRPC call is an HTTP request: --method POST --path /pkg.Service/Method --header 'content-type: application/grpc'
@@ -88,13 +91,15 @@ export const run: Command = async (argv, io) => {
     'root-namespace': { type: 'string' },
     ...VERSION_FLAGS,
     ...MESH_CONFIG_FLAGS,
+    ...CLUSTER_FLAGS,
   });
   const v = args.values;
   const format = v.format;
   if (format !== 'text' && format !== 'json')
     throw new UsageError(`--format must be text or json, not ${String(format)}`);
   const files = [...(v.file ?? []), ...args.positionals];
-  if (!files.length) throw new UsageError('give manifests with -f <file|dir|->');
+  const cluster = clusterRequest(v);
+  if (!files.length && !cluster) throw new UsageError('give manifests with -f <file|dir|->, or --cluster');
   if (!v.from) throw new UsageError('--from NAMESPACE/NAME (or external) is required');
   if (!v.to) throw new UsageError('--to HOST[:PORT] or pod/NAMESPACE/NAME[:PORT] is required');
   if (v.tcp && (v.method || v.path || v.header?.length || v.jwt))
@@ -108,6 +113,11 @@ export const run: Command = async (argv, io) => {
   const versions = await versionsFromFlags(v, io.cwd);
   const meshConfig = await meshConfigFromFlag(v, io);
   const inputs = await loadInputs(files, io);
+  if (cluster) {
+    // Loaded only with --cluster (it brings @kubernetes/client-node); files given beside it are read too.
+    const { readClusterInputs } = await import('../cluster/index.ts');
+    inputs.push(...(await readClusterInputs(cluster, io, 'simulate')).inputs);
+  }
   const { resources, issues } = parseManifests(inputs);
   for (const i of issues.filter((x) => x.severity === 'error'))
     io.stderr(`warning: ${i.file}:${i.range.line}:${i.range.column}: ${i.message}\n`);
