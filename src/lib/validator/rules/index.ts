@@ -40,6 +40,7 @@ import { rule as waypointCanaryNotAttached } from './waypoint-canary-not-attache
 import { rule as waypointCanaryWeightInvalid } from './waypoint-canary-weight-invalid.ts';
 import { rule as waypointCanarySameAsPrimary } from './waypoint-canary-same-as-primary.ts';
 import { rule as extensionProviderNotFound } from './extension-provider-not-found.ts';
+import { rule as serviceentryWaypointVisibilityForbidden } from './serviceentry-waypoint-visibility-forbidden.ts';
 import { rule as policyIgnoredByAgentgatewayWaypoint } from './policy-ignored-by-agentgateway-waypoint.ts';
 import { rule as gatewayApiCrdTooOld } from './gateway-api-crd-too-old.ts';
 import { rule as internalError } from './internal-error.ts';
@@ -84,6 +85,7 @@ export const RULES: readonly Rule[] = [
   waypointCanaryWeightInvalid,
   waypointCanarySameAsPrimary,
   extensionProviderNotFound,
+  serviceentryWaypointVisibilityForbidden,
   policyIgnoredByAgentgatewayWaypoint,
   gatewayApiCrdTooOld,
   internalError,
