@@ -40,6 +40,15 @@ export function formatText(r: SimResult, color = false): string {
     if ('decisions' in h) for (const d of h.decisions) lines.push(`     ${decisionLine(d)}`);
     for (const n of h.notes) lines.push(`     · ${n}`);
   });
+  if (r.waypoints?.length) {
+    // A 1.31 canary split: like backends, each choice with its share; the trace above follows one of them.
+    const followed = r.waypoint ? `${r.waypoint.namespace}/${r.waypoint.name}` : '';
+    lines.push('waypoint choice (per new connection; ingress: per request):');
+    for (const w of r.waypoints)
+      lines.push(
+        `  ${w.namespace}/${w.name} (${w.role})  ${(w.probability * 100).toFixed(0)}%${`${w.namespace}/${w.name}` === followed ? '  ← this trace' : ''}`,
+      );
+  }
   if (r.backends.length) {
     lines.push('backends:');
     for (const b of r.backends)

@@ -94,3 +94,13 @@ describe('MeshConfig in the simulator', () => {
     expect((await run(base('0'))).client.identity).toBe('spiffe://cluster.local/ns/can/sa/client');
   });
 });
+
+describe('text output', () => {
+  it('lists the waypoint choice like backends and marks the one traced', async () => {
+    const { formatText } = await import('./format.ts');
+    const text = formatText(await run(base('30')));
+    expect(text).toContain('waypoint choice');
+    expect(text).toMatch(/can\/waypoint \(primary\) {2}70% {2}← this trace/);
+    expect(text).toMatch(/can\/waypoint-v2 \(canary\) {2}30%\n/);
+  });
+});
