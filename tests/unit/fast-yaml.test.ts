@@ -6,7 +6,13 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { parseAllDocuments, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { lineStarts, newStringCache, readSimpleYaml, UNSUPPORTED } from '../../src/lib/model/fast-yaml.ts';
+import {
+  lineStarts,
+  newStringCache,
+  readPositions,
+  readSimpleYaml,
+  UNSUPPORTED,
+} from '../../src/lib/model/fast-yaml.ts';
 import { parseManifests } from '../../src/lib/model/index.ts';
 import type { ParseResult } from '../../src/lib/model/index.ts';
 import { RULES } from '../../src/lib/validator/index.ts';
@@ -323,5 +329,40 @@ describe('parseManifests: the fast reader changes nothing but speed', () => {
       for (const chunk of text.split(/^---.*$/m)) if (agrees(chunk)) answered++;
     }
     expect(answered, 'documents the fast reader answered for').toBeGreaterThan(200);
+    // The positions above came from the fast reader's position mode wherever it could give them.
+    let positioned = 0;
+    for (const [, text] of inputs) {
+      const starts = lineStarts(text);
+      const src = { text, starts, scratch: new Int32Array(starts.length), checked: false, strings: newStringCache() };
+      if (readPositions(src, 0, starts.length - 1, 200)) positioned++;
+    }
+    expect(positioned, 'inputs whose positions the fast reader gave').toBeGreaterThan(100);
   }, 180_000);
+
+  it('generated documents: every position from the fast reader equals yaml', () => {
+    const word = fc.constantFrom('a', 'b c', 'x:y', '10', 'true', '~', 'é', '', ' lead', 'multi\nline', 'end\n');
+    const value = fc.letrec((tie) => ({
+      node: fc.oneof({ depthSize: 'small' }, word, fc.integer(), fc.constant(null), tie('list'), tie('map')),
+      list: fc.array(tie('node'), { maxLength: 3 }),
+      map: fc.dictionary(fc.constantFrom('k', 'l', 'm', 'n'), tie('node'), { maxKeys: 3 }),
+    })).node;
+    const style = fc.record({
+      collectionStyle: fc.constantFrom('any', 'block', 'flow') as fc.Arbitrary<'any' | 'block' | 'flow'>,
+      indentSeq: fc.boolean(),
+      blank: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(value, style, (v, { blank, ...opts }) => {
+        let text = stringify(
+          { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data: v, tail: [v] },
+          { ...opts, lineWidth: 0 },
+        );
+        if (blank) text = text.replace(/\n(?=\S)/, '\n\n');
+        const a = parseManifests({ file: 'g.yaml', text });
+        const b = parseManifests({ file: 'g.yaml', text }, { fastReader: false });
+        expect(summary(a), text).toEqual(summary(b));
+      }),
+      { numRuns: 800 },
+    );
+  });
 });

@@ -88,6 +88,48 @@ export function readSimpleYaml(src: SourceLines, from: number, to: number, maxDe
   }
 }
 
+/**
+ * Where a node is, as `yaml` would place it (its `range[0]`, `range[1]` and, for what its parent's end depends on,
+ * `range[2]`). Maps list their keys (spelled as `String()` of the key's scalar value, as locating compares them),
+ * where each key starts, and their values.
+ */
+export interface PosNode {
+  readonly s: number;
+  readonly e: number;
+  readonly e2: number;
+  readonly items?: readonly PosNode[];
+  readonly keys?: readonly string[];
+  readonly keyStarts?: readonly number[];
+  readonly values?: readonly PosNode[];
+}
+
+/**
+ * The positions of a document the fast reader reads (lines `[from, to)`), found by reading it again: no node tree is
+ * kept for the many documents that never need one. `undefined` where the positions would depend on `yaml`'s
+ * placement of comment lines (which a comment line after the first content line can change), or whatever the fast
+ * reader gives up on: the caller then asks `yaml`. `tests/unit/fast-yaml.test.ts` compares every path's position
+ * with `yaml`'s.
+ */
+export function readPositions(src: SourceLines, from: number, to: number, maxDepth: number): PosNode | undefined {
+  const { text, starts } = src;
+  let content = false;
+  for (let i = from; i < to; i++) {
+    const [sp, blank] = spaces(text, starts[i]!, starts[i + 1]! - 1);
+    if (blank) continue;
+    if (text.charCodeAt(starts[i]! + sp) === HASH) {
+      if (content) return undefined;
+    } else content = true;
+  }
+  try {
+    const reader = new Reader(src, from, to, maxDepth, true);
+    reader.document();
+    return reader.last;
+  } catch (err) {
+    if (err === GIVE_UP) return undefined;
+    throw err;
+  }
+}
+
 /** Scratch value for a line whose column is not worked out yet. */
 const UNKNOWN = -2;
 const SPACE = 32;
@@ -115,8 +157,12 @@ class Reader {
   private readonly col: Int32Array;
   private readonly strings: StringCache;
   private pos: number;
+  /** Position mode: each node read leaves its PosNode here. */
+  private readonly track: boolean;
+  last: PosNode | undefined;
 
-  constructor(src: SourceLines, from: number, to: number, maxDepth: number) {
+  constructor(src: SourceLines, from: number, to: number, maxDepth: number, track = false) {
+    this.track = track;
     this.strings = src.strings;
     const { text, starts } = src;
     this.text = text;
@@ -169,6 +215,18 @@ class Reader {
     return this.starts[i + 1]! - 1;
   }
 
+  /** `range[2]` of a value that ends on line i: the end of the line, its line break included. */
+  private afterLine(i: number): number {
+    return Math.min(this.starts[i + 1]!, this.text.length);
+  }
+
+  /** An empty value (null) at `p`; a comment on its line would move its end, so position mode gives up. */
+  private empty(p: number, e: number): void {
+    if (!this.track) return;
+    if (p < e) throw GIVE_UP;
+    this.last = { s: p, e: p, e2: p };
+  }
+
   /** The node whose first line is `pos`, starting at that line's column. */
   private node(depth: number): JsonValue {
     if (depth > this.maxDepth) throw GIVE_UP;
@@ -177,7 +235,8 @@ class Reader {
     const e = this.lineEnd(this.pos);
     if (isSeqItem(text, c, e)) return this.sequence(this.colAt(this.pos), depth);
     if (keyEnd(text, c, e) >= 0) return this.mapping(this.colAt(this.pos), depth);
-    const value = inlineValue(text, c, e, depth, this.maxDepth, this.strings);
+    const value = inlineValue(text, c, e, depth, this.maxDepth, this.strings, this.track ? this : undefined);
+    if (this.track) this.last = { ...this.last!, e2: this.afterLine(this.pos) };
     this.pos++;
     return value;
   }
@@ -185,6 +244,11 @@ class Reader {
   private mapping(column: number, depth: number): JsonObject {
     const text = this.text;
     const obj: JsonObject = {};
+    const track = this.track;
+    const keys: string[] = [];
+    const keyStarts: number[] = [];
+    const values: PosNode[] = [];
+    const s0 = this.starts[this.pos]! + column;
     for (;;) {
       this.skipBlank();
       if (this.pos >= this.to) break;
@@ -197,6 +261,12 @@ class Reader {
       if (end < 0) throw GIVE_UP;
       const key = mapKey(text, c, end, e, this.strings);
       if (Object.prototype.hasOwnProperty.call(obj, key)) throw GIVE_UP; // let `yaml` report the duplicate
+      if (track) {
+        // Locating compares String() of the key's value: a null key (`~:`) is "null" there, "" in the object.
+        const quoted = text.charCodeAt(c) === DQUOTE || text.charCodeAt(c) === SQUOTE;
+        keys.push(key === '' && !quoted ? 'null' : key);
+        keyStarts.push(c);
+      }
       let v = end + 1;
       while (v < e && text.charCodeAt(v) === SPACE) v++;
       if (v === e || text.charCodeAt(v) === HASH) {
@@ -209,13 +279,22 @@ class Reader {
           isSeqItem(text, this.starts[this.pos]! + column, this.lineEnd(this.pos))
         )
           obj[key] = this.sequence(column, depth + 1);
-        else obj[key] = null;
+        else {
+          obj[key] = null;
+          this.empty(v, e);
+        }
       } else if (isBlockIndicator(text.charCodeAt(v))) {
         obj[key] = this.blockScalar(column, v, e);
       } else {
-        obj[key] = inlineValue(text, v, e, depth + 1, this.maxDepth, this.strings);
+        obj[key] = inlineValue(text, v, e, depth + 1, this.maxDepth, this.strings, track ? this : undefined);
+        if (track) this.last = { ...this.last!, e2: this.afterLine(this.pos) };
         this.pos++;
       }
+      if (track) values.push(this.last!);
+    }
+    if (track) {
+      const e = values[values.length - 1]!.e2;
+      this.last = { s: s0, e, e2: e, keys, keyStarts, values };
     }
     return obj;
   }
@@ -223,6 +302,9 @@ class Reader {
   private sequence(column: number, depth: number): JsonValue[] {
     const text = this.text;
     const arr: JsonValue[] = [];
+    const track = this.track;
+    const items: PosNode[] = [];
+    const s0 = this.starts[this.pos]! + column;
     for (;;) {
       this.skipBlank();
       if (this.pos >= this.to) break;
@@ -237,13 +319,22 @@ class Reader {
       if (j === e || text.charCodeAt(j) === HASH) {
         this.pos++;
         this.skipBlank();
-        arr.push(this.pos < this.to && this.colAt(this.pos) > column ? this.node(depth + 1) : null);
+        if (this.pos < this.to && this.colAt(this.pos) > column) arr.push(this.node(depth + 1));
+        else {
+          arr.push(null);
+          this.empty(j, e);
+        }
       } else if (isBlockIndicator(text.charCodeAt(j))) {
         arr.push(this.blockScalar(column, j, e));
       } else {
         this.col[this.pos] = j - s;
         arr.push(this.node(depth + 1));
       }
+      if (track) items.push(this.last!);
+    }
+    if (track) {
+      const e = items[items.length - 1]!.e2;
+      this.last = { s: s0, e, e2: e, items };
     }
     return arr;
   }
@@ -330,6 +421,11 @@ class Reader {
         sep = ' ';
         prevMore = false;
       }
+    }
+    if (this.track) {
+      // The scalar's source runs to the end of its last content line, or with `+` over the blank lines after it.
+      const end = chomp === 1 ? Math.min(starts[stop]!, text.length) : Math.min(starts[last + 1]!, text.length);
+      this.last = { s: h, e: end, e2: end };
     }
     if (chomp === 0) out += '\n';
     else if (chomp === 1) {
@@ -433,6 +529,11 @@ function mapKey(text: string, c: number, end: number, e: number, strings: String
 }
 
 /** The value that fills the rest of the line from `v`; anything left after it (except a comment) gives up. */
+/** Where a position-mode reader takes the PosNode of the value just read (`last`). */
+interface Tracker {
+  last: PosNode | undefined;
+}
+
 function inlineValue(
   text: string,
   v: number,
@@ -440,6 +541,7 @@ function inlineValue(
   depth: number,
   maxDepth: number,
   strings: StringCache,
+  tracker?: Tracker,
 ): JsonValue {
   const ch = text.charCodeAt(v);
   let value: JsonValue;
@@ -449,10 +551,12 @@ function inlineValue(
     if (close < 0) throw GIVE_UP; // multi-line quoted scalar
     value = quotedValue(text, v, close);
     after = close;
+    if (tracker) tracker.last = { s: v, e: close, e2: close };
   } else if (ch === OPEN_SEQ || ch === OPEN_MAP) {
-    const flow = new Flow(text, e, maxDepth, strings);
+    const flow = new Flow(text, e, maxDepth, strings, tracker !== undefined);
     value = flow.value(v, depth);
     after = flow.pos;
+    if (tracker) tracker.last = flow.node;
   } else {
     if (!plainStart(text, v, e)) throw GIVE_UP;
     let end = e;
@@ -467,6 +571,7 @@ function inlineValue(
     }
     while (end > v && text.charCodeAt(end - 1) === SPACE) end--;
     if (text.charCodeAt(end - 1) === COLON) throw GIVE_UP; // `a: b :` and friends
+    if (tracker) tracker.last = { s: v, e: end, e2: end };
     return resolvePlain(cut(text, v, end, strings));
   }
   restIsComment(text, after, e);
@@ -557,15 +662,19 @@ function quotedValue(text: string, c: number, close: number): string {
 /** One-line flow collections: `[a, "b", {c: 1}]`. Multi-line flows and their edge cases go to `yaml`. */
 class Flow {
   pos = 0;
+  /** Position mode: the PosNode of the value just read. */
+  node: PosNode | undefined;
   private readonly text: string;
   private readonly e: number;
   private readonly maxDepth: number;
   private readonly strings: StringCache;
-  constructor(text: string, e: number, maxDepth: number, strings: StringCache) {
+  private readonly track: boolean;
+  constructor(text: string, e: number, maxDepth: number, strings: StringCache, track = false) {
     this.text = text;
     this.e = e;
     this.maxDepth = maxDepth;
     this.strings = strings;
+    this.track = track;
   }
 
   private at(k: number): number {
@@ -581,6 +690,7 @@ class Flow {
       const close = quotedEnd(this.text, at, this.e);
       if (close < 0) throw GIVE_UP;
       this.pos = close;
+      if (this.track) this.node = { s: at, e: close, e2: close };
       return quotedValue(this.text, at, close);
     }
     return resolvePlain(this.plain(at));
@@ -615,6 +725,7 @@ class Flow {
     while (end > at && this.text.charCodeAt(end - 1) === SPACE) end--;
     this.pos = k;
     if (end === at) throw GIVE_UP;
+    if (this.track) this.node = { s: at, e: end, e2: end };
     return cut(this.text, at, end, this.strings);
   }
 
@@ -624,19 +735,23 @@ class Flow {
 
   private seq(at: number, depth: number): JsonValue[] {
     const out: JsonValue[] = [];
+    const items: PosNode[] = [];
     this.pos = at + 1;
     this.skip();
     if (this.at(this.pos) === CLOSE_SEQ) {
       this.pos++;
+      if (this.track) this.node = { s: at, e: this.pos, e2: this.pos, items };
       return out;
     }
     for (;;) {
       this.skip();
       out.push(this.value(this.pos, depth + 1));
+      if (this.track) items.push(this.node!);
       this.skip();
       const ch = this.at(this.pos);
       if (ch === CLOSE_SEQ) {
         this.pos++;
+        if (this.track) this.node = { s: at, e: this.pos, e2: this.pos, items };
         return out;
       }
       if (ch !== COMMA) throw GIVE_UP; // includes `a: b` pairs inside a sequence and unterminated flows
@@ -648,10 +763,14 @@ class Flow {
 
   private map(at: number, depth: number): JsonObject {
     const out: JsonObject = {};
+    const keys: string[] = [];
+    const keyStarts: number[] = [];
+    const values: PosNode[] = [];
     this.pos = at + 1;
     this.skip();
     if (this.at(this.pos) === CLOSE_MAP) {
       this.pos++;
+      if (this.track) this.node = { s: at, e: this.pos, e2: this.pos, keys, keyStarts, values };
       return out;
     }
     for (;;) {
@@ -669,8 +788,13 @@ class Flow {
       } else {
         const resolved = resolvePlain(this.plain(keyAt));
         key = resolved === null ? '' : String(resolved);
+        if (this.track && resolved === null) keys.push('null');
       }
       if (key === '<<' || key === '__proto__' || Object.prototype.hasOwnProperty.call(out, key)) throw GIVE_UP;
+      if (this.track) {
+        if (keys.length === values.length) keys.push(key);
+        keyStarts.push(keyAt);
+      }
       // Only `key: value` with a space after the colon; `{a}`, `{a:1}` and `{a: }` go to `yaml`.
       if (this.at(this.pos) !== COLON || this.at(this.pos + 1) !== SPACE) throw GIVE_UP;
       this.pos += 2;
@@ -678,10 +802,12 @@ class Flow {
       const ch = this.at(this.pos);
       if (ch === COMMA || ch === CLOSE_MAP || Number.isNaN(ch)) throw GIVE_UP;
       out[key] = this.value(this.pos, depth + 1);
+      if (this.track) values.push(this.node!);
       this.skip();
       const sep = this.at(this.pos);
       if (sep === CLOSE_MAP) {
         this.pos++;
+        if (this.track) this.node = { s: at, e: this.pos, e2: this.pos, keys, keyStarts, values };
         return out;
       }
       if (sep !== COMMA) throw GIVE_UP;
