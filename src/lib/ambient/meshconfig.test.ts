@@ -147,3 +147,20 @@ describe('serviceEntryVisibility (release-1.31 pilot/pkg/model/serviceentry_visi
     expect(serviceEntryVisibilityFor(r.config, { any: 'x' })).toBe('NONE');
   });
 });
+
+describe('hostile nesting', () => {
+  it('a megabyte of [ is refused quickly with a position, in the file and inside data.mesh', () => {
+    const t = performance.now();
+    const r = parseMeshConfig('['.repeat(1024 * 1024 - 1));
+    expect(r.config).toBeUndefined();
+    expect(r.errors[0]?.message).toMatch(/nested deeper than 64 levels/);
+    const cm = parseMeshConfig(y('kind: ConfigMap', 'data:', `  mesh: "${'['.repeat(100_000)}"`));
+    expect(cm.errors[0]?.message).toMatch(/nested deeper than 64 levels/);
+    expect(cm.errors[0]?.line).toBe(3);
+    expect(performance.now() - t).toBeLessThan(5000);
+  });
+  it('an alias-heavy file is not expanded', () => {
+    const r = parseMeshConfig(`a: &a [${'*a,'.repeat(100_000)}]\n`);
+    expect(r.config).toBeDefined();
+  });
+});

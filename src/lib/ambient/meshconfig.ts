@@ -15,8 +15,8 @@
  * wins, else the default; UNSPECIFIED is PUBLIC; an unknown matcher never matches). Aliases are never expanded: the
  * reader walks the document's nodes, so an alias bomb costs nothing (an alias where a value is expected is ignored).
  */
-import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
-import type { Node as YamlNode, YAMLMap } from 'yaml';
+import { Composer, isMap, isScalar, isSeq, Lexer, LineCounter, Parser } from 'yaml';
+import type { Document, Node as YamlNode, YAMLMap } from 'yaml';
 import { selectorMatches } from '../model/access.ts';
 import type { JsonObject } from '../model/types.ts';
 import { DEFAULT_ROOT_NAMESPACE, DEFAULT_TRUST_DOMAIN } from './labels.ts';
@@ -89,6 +89,8 @@ export const MESH_CONFIG_LIMITS = {
   maxPolicies: 1000,
   maxRulesPerPolicy: 100,
   maxErrors: 20,
+  /** Nesting of collections; a mesh config is a few levels deep, and deeper input makes the parser recurse. */
+  maxDepth: 64,
 } as const;
 
 const VISIBILITY_BY_NUMBER: readonly (ServiceEntryVisibilityLevel | undefined)[] = [
@@ -120,6 +122,48 @@ export function serviceEntryVisibilityFor(
 /** Whether a provider name exists in the mesh's `extensionProviders`. */
 export function hasExtensionProvider(mc: MeshConfig, name: string): boolean {
   return mc.extensionProviders.some((p) => p.name === name);
+}
+
+/**
+ * One YAML document, parsed with the parser's own stack of open collections checked after every token, so nesting
+ * stops at the limit however it is written (the approach of model/parse.ts composeBounded): without it a megabyte
+ * of `[` costs seconds and can exhaust the stack. Only the first document is read.
+ */
+function parseBounded(text: string, lines: LineCounter): { doc: Document.Parsed | undefined } | { tooDeep: number } {
+  const lexer = new Lexer();
+  const parser = new Parser(lines.addNewLine);
+  // Parser.parse() records the first line itself; lexing by hand, we do.
+  lines.addNewLine(0);
+  let tooDeep = -1;
+  let errors = 0;
+  function* tokens() {
+    for (const lexeme of lexer.lex(text)) {
+      const at = parser.offset;
+      for (const token of parser.next(lexeme)) {
+        if (token.type === 'error' && ++errors > MESH_CONFIG_LIMITS.maxErrors) return;
+        yield token;
+      }
+      if (parser.stack.length > MESH_CONFIG_LIMITS.maxDepth + 3) {
+        tooDeep = at;
+        return;
+      }
+    }
+    yield* parser.end();
+  }
+  const composer = new Composer({ uniqueKeys: false, prettyErrors: false });
+  // `yaml` builds an Error per problem; their stack traces are never shown and cost most of the time.
+  const traces = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  let first: Document.Parsed | undefined;
+  try {
+    for (const doc of composer.compose(tokens())) {
+      first ??= doc;
+    }
+  } finally {
+    Error.stackTraceLimit = traces;
+  }
+  if (tooDeep >= 0) return { tooDeep };
+  return { doc: first };
 }
 
 // ── parsing ───────────────────────────────────────────────────────────────────────────────────────────────────
@@ -356,10 +400,22 @@ function parseMeshConfigUnguarded(text: string): MeshConfigResult {
     return {
       errors: [{ message: `larger than ${MESH_CONFIG_LIMITS.maxBytes} bytes: not read`, line: 1, column: 1, path: '' }],
     };
-  const doc = parseDocument(text, {
-    lineCounter: lines,
-    uniqueKeys: false,
-  });
+  const parsed = parseBounded(text, lines);
+  if ('tooDeep' in parsed) {
+    const p = lines.linePos(parsed.tooDeep);
+    return {
+      errors: [
+        {
+          message: `nested deeper than ${MESH_CONFIG_LIMITS.maxDepth} levels: not read`,
+          line: p.line,
+          column: p.col,
+          path: '',
+        },
+      ],
+    };
+  }
+  const doc = parsed.doc;
+  if (!doc) return { config: DEFAULT_MESH_CONFIG, errors };
   for (const e of doc.errors.slice(0, MESH_CONFIG_LIMITS.maxErrors)) {
     const p = lines.linePos(e.pos[0]);
     errors.push({ message: e.message.split('\n')[0]!, line: p.line, column: p.col, path: '' });
@@ -434,10 +490,13 @@ function readEmbedded(outer: Ctx, cm: YAMLMap, text: string): MeshConfigResult {
     : () => ({ line: start.line, column: start.col });
   const lines = new LineCounter();
   const ctx: Ctx = { errors: outer.errors, lines, shift };
-  const doc = parseDocument(inner, {
-    lineCounter: lines,
-    uniqueKeys: false,
-  });
+  const parsed = parseBounded(inner, lines);
+  if ('tooDeep' in parsed) {
+    err(outer, mesh, 'data.mesh', `data.mesh is nested deeper than ${MESH_CONFIG_LIMITS.maxDepth} levels: not read`);
+    return { errors: outer.errors };
+  }
+  const doc = parsed.doc;
+  if (!doc) return { config: DEFAULT_MESH_CONFIG, errors: outer.errors };
   for (const e of doc.errors.slice(0, MESH_CONFIG_LIMITS.maxErrors)) {
     const p = shift(lines.linePos(e.pos[0]).line, lines.linePos(e.pos[0]).col);
     outer.errors.push({
