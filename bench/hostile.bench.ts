@@ -5,6 +5,7 @@ import { lint } from '../src/lib/validator/index.ts';
 import {
   aliasesOfEmpty,
   blockScalarWideMap,
+  configMapValues,
   dashStaircase,
   invalidUtf8,
   manyAliases,
@@ -13,6 +14,7 @@ import {
   quoteInContinuation,
   quoteThenBrackets,
   strayBrackets,
+  tabFlood,
 } from '../tests/hostile/parse-inputs.ts';
 import { REGEX_CASES } from './hostile-regex.ts';
 import { SHARE_CASES } from './hostile-share.ts';
@@ -90,6 +92,18 @@ export const CASES: HostileCase[] = [
     section: 'parse',
     name: 'a million stray `]` after a document',
     inputs: () => withPlainTwin(strayBrackets()),
+    run: lintText,
+  },
+  {
+    section: 'parse',
+    name: 'a 1 MB flood of tab-indented lines',
+    inputs: () => withPlainTwin(tabFlood(170_000)),
+    run: lintText,
+  },
+  {
+    section: 'parse',
+    name: 'a ConfigMap with 20,000 number values in data (vs. string values)',
+    inputs: () => ({ hostile: configMapValues(20_000, true), benign: configMapValues(20_000, false) }),
     run: lintText,
   },
   {

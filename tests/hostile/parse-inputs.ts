@@ -91,6 +91,17 @@ export function quoteInContinuation(n = 100_000): string {
   return `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n    'b\nx: ${'['.repeat(n)}\n`;
 }
 
+/** A document followed by `lines` lines indented with a tab (yaml: one error per line, ~20 µs each). */
+export function tabFlood(lines = 1_000_000): string {
+  return `apiVersion: v1\nkind: ConfigMap\nmetadata:\n${'\tb: 1\n'.repeat(lines)}`;
+}
+
+/** A ConfigMap with `n` entries in `data`: numbers (each a schema error) or, for the twin, strings. */
+export function configMapValues(n = 20_000, numbers = true): string {
+  const data = Array.from({ length: n }, (_, i) => `  k${i}: ${numbers ? '' : 'v'}${i}\n`).join('');
+  return `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: wide\ndata:\n${data}`;
+}
+
 /** An AuthorizationPolicy with an L7 rule on ztunnel (a `selector`, no waypoint): an error finding. */
 export const L7_ON_ZTUNNEL = {
   apiVersion: 'security.istio.io/v1',
