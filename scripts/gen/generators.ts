@@ -1,6 +1,7 @@
 // The generators `npm run gen` runs, each with the file it writes (formatted as the repository formats it).
 import { formatted } from './crds.ts';
 import * as experimental from './experimental.ts';
+import * as lineDeltas from './line-deltas.ts';
 import * as served from './served.ts';
 
 export interface Generator {
@@ -8,7 +9,7 @@ export interface Generator {
   text(): Promise<string>;
 }
 
-export const GENERATORS: readonly Generator[] = [served, experimental].map((g) => ({
+export const GENERATORS: readonly Generator[] = [served, experimental, lineDeltas].map((g) => ({
   output: g.OUTPUT,
   text: () => formatted(g.OUTPUT, g.generate()),
 }));

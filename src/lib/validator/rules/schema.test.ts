@@ -494,4 +494,53 @@ describe(`${ID}: one problem, one finding`, () => {
     // Bad structure is still found through the v1alpha2 validator.
     expect(lines(tcp('v1').replace('port: 5432', 'port: "x"'))).toEqual([7]);
   });
+  it('each line checks its own CRD schema: fields added or removed, bounds and required fields changed', () => {
+    const v130 = { istio: '1.30' } as const;
+    const vs = y(
+      'apiVersion: networking.istio.io/v1',
+      'kind: VirtualService',
+      'metadata: {name: v, namespace: shop}',
+      'spec:',
+      '  hosts: [api]',
+      '  http: [{redirect: {prefixRewrite: /new}}]',
+    );
+    expect(lines(vs)).toEqual([]); // Istio 1.31 added HTTPRedirect prefixRewrite (istio#60385)
+    expect(findingsFor(ID, vs, v130).map((f) => f.path)).toEqual(['spec.http[0].redirect.prefixRewrite']);
+    const idle = y(
+      'apiVersion: gateway.networking.k8s.io/v1',
+      'kind: HTTPRoute',
+      'metadata: {name: r, namespace: shop}',
+      'spec:',
+      '  rules: [{sessionPersistence: {sessionName: s, idleTimeout: 10m}}]',
+    );
+    expect(findingsFor(ID, idle).map((f) => f.path)).toEqual(['spec.rules[0].sessionPersistence.idleTimeout']);
+    expect(findingsFor(ID, idle, v130)).toEqual([]);
+    const grant = y(
+      'apiVersion: gateway.networking.k8s.io/v1',
+      'kind: ReferenceGrant',
+      'metadata: {name: g, namespace: shop}',
+    );
+    expect(findingsFor(ID, grant).map((f) => f.path)).toEqual(['spec']);
+    expect(findingsFor(ID, grant, v130)).toEqual([]);
+    const hosts = Array.from({ length: 17 }, (_, i) => `h${i}.example.com`).join(', ');
+    const tls = y(
+      'apiVersion: gateway.networking.k8s.io/v1',
+      'kind: TLSRoute',
+      'metadata: {name: t, namespace: shop}',
+      'spec:',
+      `  hostnames: [${hosts}]`,
+      '  rules: [{backendRefs: [{name: a, port: 443}]}]',
+    );
+    expect(lines(tls)).toEqual([]); // v1.6: up to 1024 hostnames
+    expect(findingsFor(ID, tls, v130).map((f) => f.path)).toEqual(['spec.hostnames']); // v1.5: 16
+    const retry = y(
+      'apiVersion: gateway.networking.k8s.io/v1',
+      'kind: HTTPRoute',
+      'metadata: {name: r, namespace: shop}',
+      'spec:',
+      '  rules: [{retry: {attempts: 0}}]',
+    );
+    expect(findingsFor(ID, retry).map((f) => f.path)).toEqual(['spec.rules[0].retry.attempts']); // minimum 1 in v1.6
+    expect(findingsFor(ID, retry, v130)).toEqual([]);
+  });
 });

@@ -59,6 +59,7 @@ let pendingTop = 0;
 let walkOut: SchemaProblem[] = [];
 let walkLimit = 0;
 let walkKindKey = '';
+let walkAllowed: ((path: readonly (string | number)[], field: string) => boolean) | undefined;
 
 /** Appends the unknown fields of obj (at most about MAX_UNKNOWN) to out; `root` comes from knownRoot(key). */
 export function unknownFields(root: number, key: string, obj: JsonObject, out: SchemaProblem[]): void {
@@ -84,9 +85,19 @@ export function scanKnown(root: number, obj: JsonObject): number {
   return sawNull ? MAY_HAVE_NULL : 0;
 }
 
-/** unknownFields without the quick check, for a caller that ran scanKnown already. */
-export function reportUnknownFields(root: number, key: string, obj: JsonObject, out: SchemaProblem[]): void {
+/**
+ * unknownFields without the quick check, for a caller that ran scanKnown already. `allowed` accepts fields a
+ * version line adds to the tree (schema/line-delta.ts).
+ */
+export function reportUnknownFields(
+  root: number,
+  key: string,
+  obj: JsonObject,
+  out: SchemaProblem[],
+  allowed?: (path: readonly (string | number)[], field: string) => boolean,
+): void {
   if (root < 0) return;
+  walkAllowed = allowed;
   if (path.length) path.length = 0; // only after an exception
   pendingTop = 0;
   walkOut = out;
@@ -96,6 +107,7 @@ export function reportUnknownFields(root: number, key: string, obj: JsonObject, 
     walk(obj, root);
   } finally {
     walkOut = [];
+    walkAllowed = undefined;
     // Do not keep the manifest alive through the scratch stack.
     for (let j = 0; j < pendingTop; j++) pendingValue[j] = undefined;
     pendingTop = 0;
@@ -233,7 +245,8 @@ function walk(value: JsonValue, id: number): boolean {
     } else if (props !== 0) {
       if (
         !(path.length === 1 && path[0] === 'metadata' && k === 'creationTimestamp') &&
-        !newerAllowed(walkKindKey, path, k)
+        !newerAllowed(walkKindKey, path, k) &&
+        !walkAllowed?.(path, k)
       ) {
         const at = path.slice();
         walkOut.push({ path: [...at, k], message: unknownMessage(at, k, props) });

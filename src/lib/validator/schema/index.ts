@@ -6,6 +6,8 @@ import type { CelCheck } from './cel.ts';
 import { declaresField, knownRoot, MAY_HAVE_NULL, MAY_HAVE_UNKNOWN, reportUnknownFields, scanKnown } from './fields.ts';
 import { pruneNulls, withoutStatus } from './prune.ts';
 import { aliasOf } from './aliases.ts';
+import { addedField, lineDelta, removedFields, withLineDelta } from './line-delta.ts';
+import type { LineDelta } from './line-deltas.gen.ts';
 import { structuralValidator } from './validators.ts';
 import type { AjvError, StructuralValidator } from './validators.ts';
 
@@ -76,6 +78,8 @@ interface KindInfo {
   readonly knownRoot: number | undefined;
   readonly kindKey: string;
   readonly cel: CelCheck | undefined;
+  /** How the line's CRD schema differs from the baseline the validator and known-field tree follow. */
+  readonly delta: LineDelta | undefined;
   /**
    * `status` is left out of validation: true when the kind's schema has a status (a subresource for every such
    * Istio, Gateway API and built-in kind: crds/ list `subresources: status` for each CRD with one). A kind
@@ -131,10 +135,13 @@ function kindInfo(apiVersion: string, kind: string, rows: VersionRows): KindInfo
   const alias = versionProblem ? undefined : aliasOf(apiVersion, kind);
   const kindKey = `${alias?.apiVersion ?? apiVersion}|${kind}`;
   const root = knownRoot(kindKey);
+  const delta = versionProblem ? undefined : lineDelta(rows, `${apiVersion}|${kind}`);
+  const validator = alias ? alias.validator : structuralValidator(apiVersion, kind);
   info = {
     kinds,
     versionProblem,
-    validator: alias ? alias.validator : structuralValidator(apiVersion, kind),
+    delta,
+    validator: delta ? withLineDelta(validator, delta) : validator,
     knownRoot: root,
     kindKey,
     cel: celCheckFor(group, kind),
@@ -199,7 +206,16 @@ export function appendSchemaProblems(
         path: ['metadata'],
         message: 'metadata.name is required: the API server rejects an object without a name.',
       });
-    if (scan & MAY_HAVE_UNKNOWN) reportUnknownFields(info.knownRoot!, info.kindKey, obj, out);
+    const delta = info.delta;
+    if (scan & MAY_HAVE_UNKNOWN)
+      reportUnknownFields(
+        info.knownRoot!,
+        info.kindKey,
+        obj,
+        out,
+        delta?.added.length ? (path, field) => addedField(delta, path, field) : undefined,
+      );
+    if (delta?.removed.length) removedFields(delta, obj, out);
   }
   if (info.cel) {
     const spec = validated.spec;
