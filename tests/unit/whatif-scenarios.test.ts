@@ -50,6 +50,10 @@ describe('predicted status (status.yaml)', () => {
       expect(got.map(({ source: _s, ...rest }) => rest)).toEqual(c.conditions.map(({ upstream: _u, ...rest }) => rest));
       c.conditions.forEach((x, i) => expect(got[i]!.source).toContain(x.upstream));
     });
+  it('Istio 1.30 has no canary waypoints: the canary labels add nothing to WaypointBound', () => {
+    const on130 = predictStatus(mesh, { istio: '1.30' }).find((r) => r.name === 'canary-same');
+    expect(on130?.conditions.map((c) => c.message)).toEqual(['Successfully attached to waypoint shop/waypoint']);
+  });
   it('writes conditions on no resource the cases leave out', () => {
     const listed = new Set(statusCases.map((c) => c.resource));
     expect([...byName.keys()].filter((k) => !listed.has(k))).toEqual([]);

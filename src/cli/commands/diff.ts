@@ -47,7 +47,11 @@ export const run: Command = async (argv, io) => {
   const root = v['root-namespace'];
   const before = await meshOf(v.before, io, root);
   const after = await meshOf(v.after, io, root);
-  const d = await diffMeshes(before, after, root ? { rootNamespace: root } : {});
+  const d = await diffMeshes(before, after, {
+    istio: versions.istio,
+    gatewayApi: versions.gatewayApi,
+    ...(root ? { rootNamespace: root } : {}),
+  });
   io.stdout(
     format === 'json'
       ? diffJson(d, versions)

@@ -4,6 +4,7 @@ import { parseManifests } from '../../lib/model/index.ts';
 import { buildMatrix, matrixHtml, matrixJson, matrixText } from '../../lib/whatif/index.ts';
 import type { Versions } from '../../lib/whatif/index.ts';
 import { resolveVersions } from '../../lib/versions.ts';
+import type { GatewayApiVersion, IstioVersion } from '../../lib/versions.ts';
 import { parseArgs } from '../args.ts';
 import { loadConfig } from '../config.ts';
 import type { CliIo, Command } from '../io.ts';
@@ -44,7 +45,7 @@ export const WHATIF_FLAGS = {
 export async function versionsOf(
   values: { istio?: string | undefined; 'gateway-api'?: string | undefined; config?: string | undefined },
   cwd: string,
-): Promise<Versions> {
+): Promise<Versions & { istio: IstioVersion; gatewayApi: GatewayApiVersion }> {
   const flags = resolveVersions(values.istio, values['gateway-api']);
   if ('error' in flags)
     throw new UsageError(
@@ -90,6 +91,8 @@ export const run: Command = async (argv, io) => {
   const root = v['root-namespace'];
   const mesh = await meshOf(files, io, root);
   const m = await buildMatrix(mesh, {
+    istio: versions.istio,
+    gatewayApi: versions.gatewayApi,
     ...(root ? { rootNamespace: root } : {}),
     ...(max ? { maxRequests: max } : {}),
     ...(v['tcp-only'] ? { tcpOnly: true } : {}),

@@ -34,7 +34,7 @@ export const run: Command = async (argv, io) => {
   if (!files.length) throw new UsageError('give manifests with -f <file|dir|->');
   const versions = await versionsOf(v, io.cwd);
   const mesh = await meshOf(files, io, v['root-namespace']);
-  const resources = predictStatus(mesh);
+  const resources = predictStatus(mesh, versions);
   if (format === 'json') {
     io.stdout(
       JSON.stringify({ version: 1, istio: versions.istio, gatewayApi: versions.gatewayApi, resources }, null, 2) + '\n',

@@ -12,6 +12,7 @@ import {
   actionOf,
   AGENTGATEWAY_WAYPOINT_CLASS,
   attachmentOf,
+  canaryLookup,
   GATEWAY_MANAGED_MESH,
   ingressUseWaypoint,
   isDryRun,
@@ -21,11 +22,14 @@ import {
   LABEL_GATEWAY_MANAGED,
   LABEL_USE_WAYPOINT,
   labelOf,
+  resolveCanaryWaypoint,
   targetRefs,
   WAYPOINT_CLASS,
   waypointOf,
 } from '../ambient/index.ts';
-import type { WaypointBinding } from '../ambient/index.ts';
+import type { CanaryBinding, WaypointBinding } from '../ambient/index.ts';
+import { versionRows } from '../versions.ts';
+import type { Versions } from '../versions.ts';
 import { getArray, getObject, getString } from '../model/access.ts';
 import type { JsonValue, Resource } from '../model/types.ts';
 import type { Mesh, ServiceInfo } from '../model/mesh.ts';
@@ -98,6 +102,11 @@ function bindingError(
     case 'not-ready':
       // A Gateway without status.addresses is not in istiod's Waypoints collection: "not ready" either way.
       return { reason: 'WaypointIsNotReady', message: `waypoint "${wp}" is not ready` };
+    case 'visibility-forbidden':
+      return {
+        reason: 'CrossNamespaceWaypointForbidden',
+        message: `cannot bind to waypoint "${wp}" in another namespace: cross-namespace waypoint binding is not permitted for a ServiceEntry with NAMESPACE visibility`,
+      };
     case 'cross-namespace-denied':
       return {
         reason: 'AttachmentDenied',
@@ -120,8 +129,28 @@ function bindingOf(mesh: Mesh, s: ServiceInfo): WaypointBinding {
   return mesh.resolveWaypoint({ kind: s.kind, resource: s.resource, namespace: s.namespace, labels: s.labels });
 }
 
+/** The WaypointBound message of a canary that is not attached (A/status.go, 1.31), or undefined. */
+function canaryError(c: CanaryBinding | undefined): string | undefined {
+  if (!c) return undefined;
+  const wp = `${c.requested.namespace}/${c.requested.name}`;
+  switch (c.reason) {
+    case 'CanaryInvalidWeight':
+      return `canary waypoint "${wp}" has an invalid weight; must be an integer in [0,100]`;
+    case 'CanarySameAsPrimary':
+      return `canary waypoint "${wp}" must differ from the primary waypoint`;
+    case 'WaypointIsNotReady':
+      return `waypoint "${wp}" is not ready`;
+    case 'AttachmentDenied':
+      return `we are not permitted to attach to waypoint "${wp}" (missing allowedRoutes?)`;
+    case 'UnsupportedTrafficType':
+      return `attempting to bind to traffic type "service" which the waypoint "${wp}" does not support`;
+    default:
+      return undefined;
+  }
+}
+
 /** `istio.io/WaypointBound` (and `istio.io/WaypointMissing`) on a Service or ServiceEntry. */
-function serviceConditions(mesh: Mesh, s: ServiceInfo): Condition[] {
+function serviceConditions(mesh: Mesh, s: ServiceInfo, canaries: boolean): Condition[] {
   // A waypoint's own Service never has a waypoint; an ExternalName Service is not in ambient's index at all
   // (A/waypoints.go fetchWaypointForService, A/services.go).
   if (labelOf(s.labels, LABEL_GATEWAY_MANAGED) === GATEWAY_MANAGED_MESH) return [];
@@ -135,6 +164,16 @@ function serviceConditions(mesh: Mesh, s: ServiceInfo): Condition[] {
     else if (iuw.present)
       msg +=
         '. Ingress traffic is not using the waypoint, set the istio.io/ingress-use-waypoint label to true if desired.';
+    // A canary that fails keeps the Service bound to its primary; the error is appended (model/service.go, 1.31).
+    const canary = canaryError(
+      resolveCanaryWaypoint(
+        { kind: s.kind, resource: s.resource, namespace: s.namespace, labels: s.labels },
+        b,
+        canaryLookup(mesh),
+        canaries,
+      ),
+    );
+    if (canary) msg += `. Canary waypoint not attached: ${canary}`;
     out.push(cond('istio.io/WaypointBound', true, 'WaypointAccepted', msg, SRC.serviceConditions));
     return out;
   }
@@ -483,13 +522,14 @@ function routeConditions(mesh: Mesh, r: Resource): Condition[] {
 }
 
 /** Every resource istiod would write an ambient or mesh-route condition on, in input order. */
-export function predictStatus(mesh: Mesh): ResourceStatus[] {
+export function predictStatus(mesh: Mesh, versions: Partial<Versions> = {}): ResourceStatus[] {
+  const canaries = versionRows(versions).istio.behaviour.canaryWaypoints;
   const out: ResourceStatus[] = [];
   const services = new Map(mesh.services.map((s) => [s.resource, s]));
   for (const r of mesh.resources) {
     let conditions: Condition[] = [];
     const s = services.get(r);
-    if (s) conditions = serviceConditions(mesh, s);
+    if (s) conditions = serviceConditions(mesh, s, canaries);
     else if (r.kind === 'WorkloadEntry' && r.apiVersion.startsWith('networking.istio.io/'))
       conditions = workloadEntryConditions(mesh, r);
     else if (r.kind === 'AuthorizationPolicy' && r.apiVersion.startsWith('security.istio.io/')) {

@@ -6,6 +6,7 @@
 import { isClientKind } from '../ambient/index.ts';
 import { getString } from '../model/access.ts';
 import type { Mesh, ServiceInfo } from '../model/mesh.ts';
+import type { Versions } from '../versions.ts';
 import { endpointsOf, simulateIn, simulateSync, SimulationInputError } from '../simulator/index.ts';
 import type { Backend, DecidedBy, SimRequest, SimResult, Verdict } from '../simulator/index.ts';
 import { RequestIndex, requestsFor, simRequestOf, TCP_REQUEST } from './requests.ts';
@@ -42,7 +43,7 @@ export interface Outcome {
   readonly key: string;
 }
 
-export interface MatrixOptions {
+export interface MatrixOptions extends Partial<Versions> {
   readonly rootNamespace?: string;
   /** Clock for JWTs (seconds); the matrix's tokens are valid for an hour after it. */
   readonly nowSeconds?: number;
@@ -166,7 +167,13 @@ function errorOutcome(): Pick<Outcome, 'verdict' | 'status' | 'deniedAt' | 'deci
 /** The matrix of `mesh` (built once by the caller and reused for every cell). */
 export async function buildMatrix(mesh: Mesh, opts: MatrixOptions = {}): Promise<Matrix> {
   const nowSeconds = opts.nowSeconds ?? Math.floor(Date.now() / 1000);
-  const simOpts = { ...(opts.rootNamespace ? { rootNamespace: opts.rootNamespace } : {}), nowSeconds };
+  // The Istio and Gateway API lines decide the simulator's switches (canary waypoints, backend-less rules, …).
+  const simOpts = {
+    ...(opts.rootNamespace ? { rootNamespace: opts.rootNamespace } : {}),
+    ...(opts.istio ? { istio: opts.istio } : {}),
+    ...(opts.gatewayApi ? { gatewayApi: opts.gatewayApi } : {}),
+    nowSeconds,
+  };
   const max = Math.max(1, opts.maxRequests ?? DEFAULT_MAX_REQUESTS);
   const clients = clientsOf(mesh);
   const index = new RequestIndex(mesh);

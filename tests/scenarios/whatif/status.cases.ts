@@ -97,6 +97,33 @@ export const cases: readonly StatusCase[] = [
     ],
   },
   { resource: 'Service shop/plain', conditions: [] },
+  {
+    // 1.31 canary errors keep the primary bound and are appended (model/service.go; waypoints.go buildWeightedWaypoints).
+    resource: 'Service shop/canary-same',
+    conditions: [
+      {
+        type: 'istio.io/WaypointBound',
+        status: 'True',
+        reason: 'WaypointAccepted',
+        message:
+          'Successfully attached to waypoint shop/waypoint. Canary waypoint not attached: canary waypoint "shop/waypoint" must differ from the primary waypoint',
+        upstream: SERVICE,
+      },
+    ],
+  },
+  {
+    resource: 'Service shop/canary-weight',
+    conditions: [
+      {
+        type: 'istio.io/WaypointBound',
+        status: 'True',
+        reason: 'WaypointAccepted',
+        message:
+          'Successfully attached to waypoint shop/waypoint. Canary waypoint not attached: canary waypoint "shop/wl-only" has an invalid weight; must be an integer in [0,100]',
+        upstream: SERVICE,
+      },
+    ],
+  },
   { resource: 'Service shop/reviews-v1', conditions: [] },
   {
     resource: 'ServiceEntry shop/wildcard',
