@@ -70,6 +70,12 @@ test.describe('playground editor', () => {
     const list = page.getByRole('listbox');
     await expect(list.getByRole('option', { name: 'targetRefs', exact: true })).toBeVisible();
     await expect(list.getByRole('option', { name: 'targetRef', exact: true })).toBeVisible();
+    // Typing on narrows the list; Enter takes the selected (best) match.
+    await page.keyboard.type('getRefs');
+    await expect(list.getByRole('option', { name: 'targetRefs', exact: true })).toHaveAttribute(
+      'aria-selected',
+      'true',
+    );
     await page.keyboard.press('Enter');
     await expect(editor(page)).toContainText('targetRefs: ');
   });
