@@ -135,11 +135,59 @@ function outcomeKey(r: Pick<Outcome, 'verdict' | 'status' | 'deniedAt' | 'decide
   return `${r.verdict}|${r.status ?? ''}|${r.deniedAt ?? ''}|${refKey(r.decidedBy)}|${wp}|${backendsKey(r.backends)}`;
 }
 
+type OutcomeFields = Pick<Outcome, 'verdict' | 'status' | 'deniedAt' | 'decidedBy' | 'waypoint' | 'backends'>;
+
+const sameRef = (a: DecidedBy | null, b: DecidedBy | null): boolean =>
+  a === b ||
+  (a !== null &&
+    b !== null &&
+    a.kind === b.kind &&
+    a.namespace === b.namespace &&
+    a.name === b.name &&
+    a.rule === b.rule);
+
+/** Field-by-field equality of a fresh result with an interned outcome (no key string needed). */
+function sameOutcome(o: Outcome, r: OutcomeFields): boolean {
+  if (o.verdict !== r.verdict || o.status !== r.status || o.deniedAt !== r.deniedAt) return false;
+  if (!sameRef(o.decidedBy, r.decidedBy)) return false;
+  const w = o.waypoint;
+  const v = r.waypoint;
+  if (w !== v && (w === null || v === null || w.namespace !== v.namespace || w.name !== v.name)) return false;
+  const a = o.backends;
+  const b = r.backends;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (
+      x.namespace !== y.namespace ||
+      x.service !== y.service ||
+      x.port !== y.port ||
+      x.probability !== y.probability ||
+      x.subset !== y.subset
+    )
+      return false;
+  }
+  return true;
+}
+
 /** Interns outcomes: equal outcomes share one object and one index. */
 class OutcomeTable {
   readonly list: Outcome[] = [];
   private readonly index = new Map<string, number>();
-  add(r: Pick<Outcome, 'verdict' | 'status' | 'deniedAt' | 'decidedBy' | 'waypoint' | 'backends'>): number {
+  /**
+   * The last outcome added per slot (the request's position in its destination): one request to one destination
+   * from many clients mostly repeats an outcome, which is then found without building its key.
+   */
+  private readonly last: number[] = [];
+  add(r: OutcomeFields, slot = 0): number {
+    const l = this.last[slot];
+    if (l !== undefined && sameOutcome(this.list[l]!, r)) return l;
+    const i = this.intern(r);
+    this.last[slot] = i;
+    return i;
+  }
+  private intern(r: OutcomeFields): number {
     const key = outcomeKey(r);
     let i = this.index.get(key);
     if (i === undefined) {
@@ -196,6 +244,7 @@ export async function buildMatrix(mesh: Mesh, opts: MatrixOptions = {}): Promise
   const cells = new Uint32Array(clients.length * columns);
   const table = new OutcomeTable();
   const pending: { cell: number; from: string; to: string; req: MatrixRequest }[] = [];
+  const dialled = (d: MatrixDestination) => (d.service.kind === 'Service' ? `${d.service.hosts[0]}:${d.port}` : d.key);
   let simulated = 0;
   let reused = 0;
 
@@ -231,15 +280,16 @@ export async function buildMatrix(mesh: Mesh, opts: MatrixOptions = {}): Promise
         let r: SimResult | undefined;
         try {
           // The request without its client is built once per destination and request.
-          const t = (templates[ri] ??= simRequestOf(req, '', d.key, nowSeconds));
+          // Dialled by its full name: the simulator finds a Service's FQDN in one lookup.
+          const t = (templates[ri] ??= simRequestOf(req, '', dialled(d), nowSeconds));
           r = simulateSync(mesh, { ...t, from }, simOpts);
         } catch (err) {
           if (!(err instanceof SimulationInputError)) throw err;
           cells[cell] = table.add(errorOutcome());
           continue;
         }
-        if (r === undefined) pending.push({ cell, from, to: d.key, req });
-        else cells[cell] = table.add(r);
+        if (r === undefined) pending.push({ cell, from, to: dialled(d), req });
+        else cells[cell] = table.add(r, ri);
       }
     }
   }
