@@ -135,7 +135,8 @@ const W = 560;
 const STEP = 112;
 const CY = 52;
 const cx = (i: number) => 56 + i * STEP;
-const short = (s: string, n = 18) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+/** Names under the nodes are cut to fit the node spacing (the hop list has them in full). */
+const short = (s: string, n = 15) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
 /** Neutral glyph for the client and the pod: a rounded box. */
 const BOX = 'M3 2.5h10a1.5 1.5 0 0 1 1.5 1.5v8a1.5 1.5 0 0 1-1.5 1.5H3A1.5 1.5 0 0 1 1.5 12V4A1.5 1.5 0 0 1 3 2.5Z';
