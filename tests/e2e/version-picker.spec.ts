@@ -1,6 +1,11 @@
 import type { Page } from '@playwright/test';
 import { decodeShare, encodeShare } from '../../src/lib/share/index.ts';
-import { expect, test } from './fixtures.ts';
+import { expect as baseExpect, test } from './fixtures.ts';
+
+// Pages hydrate late when the machine is busy (these runs share two cores with builds): wait longer than the
+// default 5 s for each state, and give each test room for several page loads.
+const expect = baseExpect.configure({ timeout: 15_000 });
+test.describe.configure({ timeout: 120_000 });
 
 // The header's Istio version picker (issue #17): chosen with the keyboard alone, kept in the URL and in
 // localStorage, changing the facts a page shows; without JavaScript pages show the default line.
@@ -93,7 +98,6 @@ test('without JavaScript pages show Istio 1.31 and no dead picker', async ({ bro
 });
 
 test('the playground link carries the chosen version, and opening one switches the site to it', async ({ page }) => {
-  test.setTimeout(60_000);
   await page.goto('/playground/?istio=1.30');
   await expect(picker(page)).toHaveValue('1.30');
   // The share link is written once the playground has loaded its preset, with the chosen line in it.
@@ -120,7 +124,6 @@ test('the playground link carries the chosen version, and opening one switches t
 for (const path of ['/istio-1-31/', '/waypoint-flavours/']) {
   for (const istio of ['1.31', '1.30']) {
     test(`${path} on Istio ${istio} has no WCAG A/AA violations`, async ({ page, axe }) => {
-      test.setTimeout(90_000); // axe over a long page is slow on a loaded machine
       const response = await page.goto(`${path}?istio=${istio}`);
       expect(response?.status()).toBe(200);
       await expect(page.locator('html')).toHaveAttribute('data-istio', istio);
