@@ -31,12 +31,13 @@ export function notImplemented(name: string, issue: number): Command {
 }
 
 /**
- * The most `lint` reads from one file or stdin (and from a cluster's list responses together). Each document must
- * also fit the model's per-input limit (`LIMITS.maxInputSize`); this bound is what the process can hold: the model
- * keeps every document's text and objects, about 5× the input in memory (measured in bench/cli-huge.bench.ts),
- * and Node's default heap stops near 4 GiB.
+ * The most `lint` reads in one run: all files and stdin together (and a cluster's list responses). Each document
+ * must also fit the model's per-input limit (`LIMITS.maxInputSize`). The bound is what one process can hold: the
+ * model keeps every document's text and objects, about 10× the input in memory for a kubectl dump (measured in
+ * bench/cli-huge.bench.ts: 200 MiB → ≈ 2 GiB), and Node's default heap stops near 4 GiB, where the process would
+ * die without a useful message.
  */
-export const MAX_STREAM_INPUT = 512 * 1024 * 1024;
+export const MAX_STREAM_INPUT = 320 * 1024 * 1024;
 
 /**
  * Input bigger than the model accepts (`LIMITS.maxInputSize`) is refused before it is read: a file by its size,

@@ -18,7 +18,7 @@ import {
   readStreamLimited,
   UsageError,
 } from '../../src/cli/io.ts';
-import { splitStream } from '../../src/cli/read-stream.ts';
+import { ReadBudget, splitStream } from '../../src/cli/read-stream.ts';
 import { LIMITS } from '../../src/lib/model/limits.ts';
 
 const HANG_GUARD = 20_000;
@@ -100,7 +100,7 @@ describe('input over the limit on the CLI', () => {
       const r = await cli(lint, ['big.yaml']);
       expect(r.code).toBe(2);
       // lint streams its input (issue #18): its bound is MAX_STREAM_INPUT, not the model's per-input 8 MiB.
-      expect(r.err).toMatch(/^ambient-atlas lint: cannot read big\.yaml: 1\.9 GiB, over the limit of 512\.0 MiB/);
+      expect(r.err).toMatch(/^ambient-atlas lint: cannot read big\.yaml: 1\.9 GiB, over the limit of 320\.0 MiB/);
       await expect(readInputFile(big, 'big.yaml')).rejects.toBeInstanceOf(InputTooLargeError);
     },
     HANG_GUARD,
@@ -126,8 +126,10 @@ describe('input over the limit on the CLI', () => {
     async () => {
       // lint reads stdin as a stream (issue #18); an endless one is cut off at the bound it is given.
       const src = endless(0x61);
-      await expect(splitStream(src.chunks, '-', LIMITS.maxInputSize)).rejects.toThrow(
-        /cannot read - \(stdin\): more than the limit of 8\.0 MiB/,
+      // A budget that earlier inputs of the run have used up but 8 MiB of.
+      const budget = Object.assign(new ReadBudget(), { left: LIMITS.maxInputSize });
+      await expect(splitStream(src.chunks, '-', budget)).rejects.toThrow(
+        /cannot read - \(stdin\): the inputs of one run may hold 320 MiB together/,
       );
       expect(src.stopped()).toBe(true);
       // Through the command, the zeros are refused at the first NUL: one finding, and the stream is stopped.

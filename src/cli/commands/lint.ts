@@ -7,10 +7,10 @@ import { parseArgs } from '../args.ts';
 import { CLUSTER_FLAGS, CLUSTER_HELP, clusterRequest } from '../cluster/flags.ts';
 import { PieceSet } from '../documents.ts';
 import type { Command } from '../io.ts';
-import { EXIT, InputTooLargeError, UsageError } from '../io.ts';
+import { EXIT, UsageError } from '../io.ts';
 import { CI_FLAGS, ciSettings, render } from '../lint-ci.ts';
 import { MESH_CONFIG_FLAGS, MESH_CONFIG_HELP, meshConfigFromFlag } from '../mesh-config.ts';
-import { splitFile, splitStdin } from '../read-stream.ts';
+import { ReadBudget, splitFile, splitStdin } from '../read-stream.ts';
 
 export const help = `ambient-atlas lint [--format text|json|sarif|junit|github] [--fail-on LEVEL] [--config FILE] <file|dir|->...
        ambient-atlas lint --cluster [--context NAME] [-n NS | -A] [options] [<file|dir|->...]
@@ -22,7 +22,7 @@ a stable rule id, a fix and a docs link for every finding.
   <dir>      every .yaml/.yml file below it, recursively, in sorted order
   -          read YAML from stdin
 Input of any size is read as a stream (a \`kubectl get -A -o yaml\` dump of a whole cluster included); each document
-(or each object of a List) may be up to 8 MiB, one file or stdin up to 512 MiB.
+(or each object of a List) may be up to 8 MiB, all inputs of one run together up to 320 MiB.
 
 Options:
   --format FORMAT            text (default), json, sarif (SARIF 2.1.0 for code scanning), junit (JUnit XML
@@ -79,11 +79,13 @@ export const run: Command = async (argv, io) => {
     throw new UsageError('give at least one file, directory or - (stdin), or --cluster. See --help.');
   if (args.positionals.filter((a) => a === '-').length > 1) throw new UsageError('- (stdin) can be given only once');
   const pieces = new PieceSet();
+  // One bound for all inputs together: they are all held at once.
+  const budget = new ReadBudget();
   // Shown files, in order, for formats that list every input (JUnit).
   const shown: string[] = [];
   for (const arg of args.positionals) {
     if (arg === '-') {
-      pieces.add('-', await splitStdin(io));
+      pieces.add('-', await splitStdin(io, budget));
       shown.push('-');
       continue;
     }
@@ -110,13 +112,11 @@ export const run: Command = async (argv, io) => {
     for (const f of files) {
       if (ci.ignored(f)) continue;
       try {
-        pieces.add(display(io.cwd, f), await splitFile(f, display(io.cwd, f)));
+        pieces.add(display(io.cwd, f), await splitFile(f, display(io.cwd, f), budget));
         shown.push(display(io.cwd, f));
       } catch (err) {
         const why =
-          err instanceof InputTooLargeError
-            ? err.message
-            : `cannot read ${display(io.cwd, f)}: ${(err as Error).message}`;
+          err instanceof UsageError ? err.message : `cannot read ${display(io.cwd, f)}: ${(err as Error).message}`;
         io.stderr(`ambient-atlas lint: ${why}\n`);
         return EXIT.usage;
       }
