@@ -28,6 +28,8 @@ export interface VersionChange {
   readonly behaviour?: keyof IstioBehaviour;
   /** Site pages the change matters to (each carries the callout). */
   readonly pages: readonly string[];
+  /** Validator rules that exist because of it (their rule pages carry the callout). */
+  readonly rules?: readonly string[];
   readonly sources: readonly VersionSource[];
 }
 
@@ -55,6 +57,7 @@ export const VERSION_CHANGES: readonly VersionChange[] = [
       'Install the Gateway API v1.6 CRDs before or with Istio 1.31 and write `apiVersion: ' +
       'gateway.networking.k8s.io/v1` on TCPRoutes (the standard channel refuses `v1alpha2`).',
     pages: ['/gateway-api/tcproute-tlsroute-grpcroute/'],
+    rules: ['gateway-api-crd-too-old'],
     sources: [
       {
         label: 'istio/istio release-1.31 pkg/config/schema/gatewayapi/minimumversions.go',
@@ -98,6 +101,7 @@ export const VERSION_CHANGES: readonly VersionChange[] = [
       'none of them will be enforced there.',
     behaviour: 'agentgatewayWaypointClass',
     pages: ['/waypoint-flavours/', '/gateway-api/gateway/', '/security/authorizationpolicy/'],
+    rules: ['policy-ignored-by-agentgateway-waypoint'],
     sources: [
       note('agw-waypoint-gatewayclass.yaml'),
       { label: 'istio.io: Use agentgateway', url: 'https://istio.io/latest/docs/ambient/usage/agentgateway/' },
@@ -121,6 +125,7 @@ export const VERSION_CHANGES: readonly VersionChange[] = [
       'A waypoint upgrade can now be rolled out by weight without touching clients; on 1.30 the labels are inert.',
     behaviour: 'canaryWaypoints',
     pages: ['/labels/use-waypoint/'],
+    rules: ['waypoint-canary-not-attached', 'waypoint-canary-same-as-primary', 'waypoint-canary-weight-invalid'],
     sources: [
       note('60801-weighted-waypoint-canary.yaml'),
       { label: 'istio/api#3735', url: 'https://github.com/istio/api/pull/3735' },
@@ -143,6 +148,7 @@ export const VERSION_CHANGES: readonly VersionChange[] = [
       'check the visibility the namespace gets before debugging routes.',
     behaviour: 'serviceEntryVisibility',
     pages: ['/networking/serviceentry/'],
+    rules: ['serviceentry-waypoint-visibility-forbidden'],
     sources: [
       note('60870-serviceentry-visibility.yaml'),
       { label: 'istio/api#3729', url: 'https://github.com/istio/api/pull/3729' },

@@ -12,6 +12,7 @@ import { AGENTGATEWAY_WAYPOINT_CLASS, WAYPOINT_CLASS } from '../../src/lib/ambie
 import { VERSION_CHANGES, versionChange } from '../../src/lib/version-changes.ts';
 import { ISTIO_LINES, ISTIO_VERSIONS, servedVersions, versionRows } from '../../src/lib/versions.ts';
 import { inlineCode } from '../../src/components/version/inline.ts';
+import { ruleById } from '../../src/lib/validator/rules/index.ts';
 
 describe('catalog per Istio line', () => {
   it('serves, on every line, only API versions that line’s CRDs serve (either Gateway API channel)', () => {
@@ -72,6 +73,11 @@ describe('"Changed in" rows', () => {
         ISTIO_LINES[c.since].behaviour[c.behaviour],
       );
     }
+  });
+
+  it('name only validator rules that exist (their pages carry the callout)', () => {
+    for (const c of VERSION_CHANGES)
+      for (const id of c.rules ?? []) expect(ruleById(id), `${c.id}: ${id}`).toBeDefined();
   });
 
   it('say what the behaviour switches say', () => {
