@@ -1,6 +1,7 @@
 // The generators `npm run gen` runs, each with the file it writes (formatted as the repository formats it).
 import { formatted } from './crds.ts';
 import * as experimental from './experimental.ts';
+import * as knownFields from './known-fields.ts';
 import * as lineDeltas from './line-deltas.ts';
 import * as served from './served.ts';
 
@@ -9,7 +10,7 @@ export interface Generator {
   text(): Promise<string>;
 }
 
-export const GENERATORS: readonly Generator[] = [served, experimental, lineDeltas].map((g) => ({
+export const GENERATORS: readonly Generator[] = [served, experimental, lineDeltas, knownFields].map((g) => ({
   output: g.OUTPUT,
   text: () => formatted(g.OUTPUT, g.generate()),
 }));
