@@ -42,7 +42,7 @@ export function upPlan(lab: Lab, files: (ref: string) => string): PlannedAction[
     {
       id: 'istio',
       title: `Install Istio ${ISTIO.version}, profile ${ISTIO.profile}`,
-      detail: `istioctl install -y --set profile=${ISTIO.profile}: istiod, istio-cni (DaemonSet istio-cni-node), ztunnel`,
+      detail: `istioctl install -y --set profile=${ISTIO.profile} --set hub=${ISTIO.hub}: istiod, istio-cni (DaemonSet istio-cni-node), ztunnel`,
     },
     {
       id: 'istio-ready',

@@ -149,7 +149,10 @@ export async function up(loaded: LoadedLab, deps: RealDeps): Promise<RunningLab>
       must(await tb.sh(`kubectl apply --server-side -f "${GATEWAY_API.url}"`), 'install Gateway API CRDs');
     });
     await step('istio', async () => {
-      must(await tb.sh(`istioctl install -y --set profile=${ISTIO.profile}`), `istioctl install (${ISTIO.version})`);
+      must(
+        await tb.sh(`istioctl install -y --set profile=${ISTIO.profile} --set hub=${ISTIO.hub}`),
+        `istioctl install (${ISTIO.version})`,
+      );
     });
     await step('istio-ready', async () => {
       await waitUntil(deps, TIMEOUTS.istio, 'istiod, istio-cni-node and ztunnel', async () => {

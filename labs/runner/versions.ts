@@ -12,14 +12,18 @@ export const KIND = {
 export const TOOLBOX_IMAGE = 'docker.io/library/docker:29-cli';
 
 export const GATEWAY_API = {
-  version: 'v1.5.1',
+  version: 'v1.6.1',
   channel: 'standard',
-  url: 'https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.5.1/standard-install.yaml',
+  url: 'https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.6.1/standard-install.yaml',
 } as const;
 
 export const ISTIO = {
-  version: '1.30.3',
+  version: '1.31.1',
   profile: 'ambient',
+  // Set explicitly so the images come from Docker Hub (docker.io/istio/pilot, install-cni, ztunnel, proxyv2) whatever
+  // default hub a given istioctl build carries (the source tree's profiles say registry.istio.io/testing and are
+  // rewritten at release time; see manifests/profiles/default.yaml on release-1.31). No gcr.io mirror is used.
+  hub: 'docker.io/istio',
 } as const;
 
 /** Download URLs for the tools installed into the toolbox container; `${ARCH}` is amd64 or arm64. */

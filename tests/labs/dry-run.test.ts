@@ -28,8 +28,10 @@ describe.each(labs.map((l) => [l.lab.id, l] as const))('dry run of %s', (_id, lo
     await dryRun(loaded, engine, { command: 'up', out: (l) => lines.push(l) });
     const text = lines.join('\n');
     expect(text).toMatch(/kindest\/node:v\d+\.\d+\.\d+@sha256:[0-9a-f]{64}/);
-    expect(text).toMatch(/Gateway API CRDs v1\.5\.1/);
-    expect(text).toMatch(/Istio 1\.30\.\d+, profile ambient/);
+    expect(text).toMatch(/Gateway API CRDs v1\.6\.1/);
+    expect(text).toMatch(/Istio 1\.31\.\d+, profile ambient/);
+    expect(text).toContain('--set hub=docker.io/istio');
+    expect(text).not.toMatch(/gcr\.io/);
     for (const m of loaded.manifests.values()) expect(text).toContain(m.file);
     for (const s of loaded.lab.steps) for (const c of s.checks) expect(text).toContain(c.name);
   });
