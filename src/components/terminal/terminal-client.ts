@@ -94,7 +94,9 @@ export async function mountTerminal(root: HTMLElement): Promise<void> {
     screenReaderMode: true,
     cursorBlink: true,
     convertEol: true,
-    fontSize: 14,
+    // 13 px: the content column of a 1366 px screen holds about 123 columns, enough for `kubectl get pods -o wide`
+    // (122) on one line; at 14 px its header wrapped.
+    fontSize: 13,
     fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace',
     scrollback: 2000,
     theme: theme(),
