@@ -101,9 +101,13 @@ test.describe('exercises', () => {
     const toggle = root.getByRole('button', { name: 'Show solution (diff)' });
     await toggle.click();
     await expect(root.getByRole('button', { name: 'Hide solution' })).toHaveAttribute('aria-expanded', 'true');
-    await expect(root.getByRole('textbox', { name: 'Your answer (read-only)' })).toContainText('sa/guest');
-    await expect(root.getByRole('textbox', { name: 'Reference solution (read-only)' })).toContainText('sa/curl');
-    await expect(root.locator('.cm-merge-b .cm-changedLine').first()).toBeVisible();
+    // By resource and field path: the principal that differs, with both values.
+    const diff = root.getByRole('list', { name: 'Differences from the reference solution' });
+    const principal = diff.getByRole('listitem').filter({ hasText: 'principals' });
+    await expect(principal.first()).toContainText('AuthorizationPolicy bookinfo/');
+    await expect(principal.first()).toContainText('sa/guest');
+    await expect(principal.first()).toContainText('sa/curl');
+    await expect(root.getByLabel('Reference solution (read-only)')).toContainText('sa/curl');
   });
 
   test('every exercise page loads its exercise', async ({ page }) => {

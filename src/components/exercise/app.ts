@@ -1,13 +1,9 @@
 /**
  * The exercise island: an editor on the learner's answer with live findings, "Check" running the exercise's checks
- * (validator + simulator), hints for failing checks, the solution as a diff (@codemirror/merge), progress in
+ * (validator + simulator), hints for failing checks, the solution as a diff by resource and field path, progress in
  * localStorage and a reset control. Loaded by Exercise.astro on first visibility or interaction.
  */
-import { MergeView } from '@codemirror/merge';
-import { yaml } from '@codemirror/lang-yaml';
-import { defaultHighlightStyle, syntaxHighlighting } from '@codemirror/language';
-import { EditorState } from '@codemirror/state';
-import { EditorView, lineNumbers } from '@codemirror/view';
+import type { EditorView } from '@codemirror/view';
 import { ANSWER_FILE, exerciseById } from '../../content/exercises/index.ts';
 import type { Exercise } from '../../content/exercises/index.ts';
 import { parseManifests } from '../../lib/model/parse.ts';
@@ -17,6 +13,7 @@ import { $, h, richText } from '../playground/dom.ts';
 import { createYamlEditor, replaceDoc, showFindings } from '../playground/editor.ts';
 import { describeOutcome } from '../../lib/expect/compare.ts';
 import { exerciseInputs, runExercise } from './checks.ts';
+import { fieldDiff } from './field-diff.ts';
 import { currentVersion, onVersionChange } from '../version/store.ts';
 import { browserStorage, readProgress, resetExercise, saveExercise } from './progress.ts';
 
@@ -42,7 +39,6 @@ export function mount(root: HTMLElement): void {
   let solved = saved?.solved === true;
   let lintTimer: ReturnType<typeof setTimeout> | undefined;
   let saveTimer: ReturnType<typeof setTimeout> | undefined;
-  let merge: MergeView | undefined;
 
   const setSolved = (value: boolean) => {
     solved = value;
@@ -88,7 +84,7 @@ export function mount(root: HTMLElement): void {
       lintTimer = setTimeout(() => lintNow(v), LINT_DEBOUNCE_MS);
       clearTimeout(saveTimer);
       saveTimer = setTimeout(saveAnswer, SAVE_DEBOUNCE_MS);
-      if (merge) closeSolution();
+      if (solutionShown) closeSolution();
     },
   });
   lintNow(view);
@@ -140,55 +136,68 @@ export function mount(root: HTMLElement): void {
     }
   }
 
+  let solutionShown = false;
+
   function closeSolution() {
-    merge?.destroy();
-    merge = undefined;
+    solutionShown = false;
     solutionHost.replaceChildren();
     solutionBtn.setAttribute('aria-expanded', 'false');
     solutionBtn.textContent = 'Show solution (diff)';
   }
 
+  /** The solution as the fields to change (field-diff.ts), then the whole reference solution to copy from. */
   function showSolution() {
     closeSolution();
-    const readOnly = [
-      EditorState.readOnly.of(true),
-      EditorView.editable.of(false),
-      lineNumbers(),
-      yaml(),
-      syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
-    ];
-    const wrap = h('div', { class: 'ex-merge' });
+    const d = fieldDiff(view.state.doc.toString(), ex!.solution);
+    const value = (v: string | undefined) => h('code', {}, v ?? '');
+    const summary =
+      'unreadable' in d
+        ? h('p', {}, 'Your answer is not readable YAML yet, so it cannot be compared field by field.')
+        : d.changes.length === 0
+          ? h('p', {}, 'Your answer has the same resources and fields as the reference solution.')
+          : h(
+              'ul',
+              { class: 'ex-diff', 'aria-label': 'Differences from the reference solution' },
+              ...d.changes.map((c) =>
+                h(
+                  'li',
+                  { 'data-change': c.change },
+                  h('strong', {}, c.resource),
+                  ...(c.path ? [' ', h('code', { class: 'ex-diff-path' }, c.path)] : []),
+                  ': ',
+                  ...(c.change === 'add'
+                    ? c.path
+                      ? ['add ', value(c.solution)]
+                      : ['add this resource']
+                    : c.change === 'remove'
+                      ? c.path
+                        ? ['remove (yours: ', value(c.answer), ')']
+                        : ['not in the solution']
+                      : ['yours ', value(c.answer), ', solution ', value(c.solution)]),
+                ),
+              ),
+            );
     solutionHost.replaceChildren(
       h(
         'p',
         { class: 'ex-merge-legend' },
-        'Left: your answer. Right: the reference solution. Changed lines are highlighted.',
+        'What differs, by resource and field (key order and YAML style do not count):',
       ),
-      wrap,
+      summary,
+      h('p', { class: 'ex-merge-legend' }, 'The reference solution:'),
+      h(
+        'pre',
+        { class: 'ex-solution-text', tabindex: '0', 'aria-label': 'Reference solution (read-only)' },
+        ex!.solution,
+      ),
     );
-    merge = new MergeView({
-      a: {
-        doc: view.state.doc.toString(),
-        extensions: [
-          ...readOnly,
-          EditorView.contentAttributes.of({ 'aria-label': 'Your answer (read-only)', tabindex: '0' }),
-        ],
-      },
-      b: {
-        doc: ex!.solution,
-        extensions: [
-          ...readOnly,
-          EditorView.contentAttributes.of({ 'aria-label': 'Reference solution (read-only)', tabindex: '0' }),
-        ],
-      },
-      parent: wrap,
-    });
+    solutionShown = true;
     solutionBtn.setAttribute('aria-expanded', 'true');
     solutionBtn.textContent = 'Hide solution';
   }
 
   checkBtn.addEventListener('click', () => void check());
-  solutionBtn.addEventListener('click', () => (merge ? closeSolution() : showSolution()));
+  solutionBtn.addEventListener('click', () => (solutionShown ? closeSolution() : showSolution()));
   resetBtn.addEventListener('click', () => {
     closeSolution();
     resetExercise(storage, ex.id);
