@@ -127,6 +127,8 @@ describe('ambient-atlas matrix', () => {
     expect((await cli(matrix, ['-f', mesh, '--format', 'xml'], dir)).code).toBe(2);
     expect((await cli(matrix, ['-f', mesh, '--istio', '9.99'], dir)).err).toMatch(/known are 1\.30, 1\.31/);
     expect((await cli(matrix, ['-f', join(dir, 'nope.yaml')], dir)).code).toBe(2);
+    expect((await cli(matrix, ['-f', mesh, '--context', 'kind'], dir)).err).toMatch(/--context is for --cluster/);
+    expect((await cli(status, ['-f', mesh, '-n', 'shop'], dir)).code).toBe(2);
   });
 });
 

@@ -10,6 +10,8 @@ import { loadConfig } from '../config.ts';
 import type { CliIo, Command } from '../io.ts';
 import { EXIT, UsageError } from '../io.ts';
 import { loadInputs } from './simulate.ts';
+import { CLUSTER_FLAGS, CLUSTER_HELP, clusterRequest } from '../cluster/flags.ts';
+import type { ClusterRequest } from '../cluster/flags.ts';
 
 export const help = `ambient-atlas matrix -f <file|dir|->... [--format text|json|html] [--istio 1.30|1.31] [--gateway-api 1.5|1.6]
 
@@ -26,6 +28,7 @@ connection. Each cell is one simulator trace: verdict, status, where it was deci
   --max-requests N         HTTP requests per destination at most (32)
   --tcp-only               only the plain TCP connection per destination (L4 reachability)
   --root-namespace NS      mesh root namespace (istio-system)
+${CLUSTER_HELP}
 
 JWTs in the matrix are unsigned: a RequestAuthentication with jwksUri trusts them (as the simulator does), one
 with an inline jwks rejects them with 401.
@@ -58,8 +61,18 @@ export async function versionsOf(
 }
 
 /** Read manifests into one mesh index; YAML errors are warnings on stderr (the rest of the input still counts). */
-export async function meshOf(paths: readonly string[], io: CliIo, rootNamespace: string | undefined): Promise<Mesh> {
+export async function meshOf(
+  paths: readonly string[],
+  io: CliIo,
+  rootNamespace: string | undefined,
+  cluster?: { readonly request: ClusterRequest; readonly command: string },
+): Promise<Mesh> {
   const inputs = await loadInputs(paths, io);
+  if (cluster) {
+    // Loaded only with --cluster (it brings @kubernetes/client-node); files given beside it are read too.
+    const { readClusterInputs } = await import('../cluster/index.ts');
+    inputs.push(...(await readClusterInputs(cluster.request, io, cluster.command)).inputs);
+  }
   const { resources, issues } = parseManifests(inputs);
   for (const i of issues.filter((x) => x.severity === 'error'))
     io.stderr(`warning: ${i.file}:${i.range.line}:${i.range.column}: ${i.message}\n`);
@@ -79,17 +92,19 @@ export const run: Command = async (argv, io) => {
     file: { type: 'string', short: 'f', multiple: true },
     'max-requests': { type: 'string' },
     'tcp-only': { type: 'boolean' },
+    ...CLUSTER_FLAGS,
   });
   const v = args.values;
   const format = formatOf(v.format, ['text', 'json', 'html'] as const);
   const files = [...(v.file ?? []), ...args.positionals];
-  if (!files.length) throw new UsageError('give manifests with -f <file|dir|->');
+  const cluster = clusterRequest(v);
+  if (!files.length && !cluster) throw new UsageError('give manifests with -f <file|dir|->, or --cluster');
   const max = v['max-requests'] === undefined ? undefined : Number(v['max-requests']);
   if (max !== undefined && !(Number.isInteger(max) && max >= 1))
     throw new UsageError(`--max-requests must be a whole number of at least 1, not ${v['max-requests']}`);
   const versions = await versionsOf(v, io.cwd);
   const root = v['root-namespace'];
-  const mesh = await meshOf(files, io, root);
+  const mesh = await meshOf(files, io, root, cluster ? { request: cluster, command: 'matrix' } : undefined);
   const m = await buildMatrix(mesh, {
     istio: versions.istio,
     gatewayApi: versions.gatewayApi,

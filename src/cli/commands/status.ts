@@ -4,6 +4,7 @@ import { parseArgs } from '../args.ts';
 import type { Command } from '../io.ts';
 import { EXIT, UsageError } from '../io.ts';
 import { formatOf, meshOf, versionsOf, WHATIF_FLAGS } from './matrix.ts';
+import { CLUSTER_FLAGS, CLUSTER_HELP, clusterRequest } from '../cluster/flags.ts';
 
 export const help = `ambient-atlas status -f <file|dir|->... [--format text|json] [--istio 1.30|1.31] [--gateway-api 1.5|1.6]
 
@@ -23,17 +24,28 @@ Where istiod writes nothing, nothing is printed. Gateway parents of routes are n
   --gateway-api 1.5|1.6    Gateway API line (default: the one the Istio line is built on)
   --config FILE            config file (default: the nearest .ambient-atlas.yaml): istio, gatewayApi
   --root-namespace NS      mesh root namespace (istio-system)
+${CLUSTER_HELP}
 
 Exit codes: 0 printed, 2 usage or I/O error.`;
 
 export const run: Command = async (argv, io) => {
-  const args = parseArgs(argv, { ...WHATIF_FLAGS, file: { type: 'string', short: 'f', multiple: true } });
+  const args = parseArgs(argv, {
+    ...WHATIF_FLAGS,
+    ...CLUSTER_FLAGS,
+    file: { type: 'string', short: 'f', multiple: true },
+  });
   const v = args.values;
   const format = formatOf(v.format, ['text', 'json'] as const);
   const files = [...(v.file ?? []), ...args.positionals];
-  if (!files.length) throw new UsageError('give manifests with -f <file|dir|->');
+  const cluster = clusterRequest(v);
+  if (!files.length && !cluster) throw new UsageError('give manifests with -f <file|dir|->, or --cluster');
   const versions = await versionsOf(v, io.cwd);
-  const mesh = await meshOf(files, io, v['root-namespace']);
+  const mesh = await meshOf(
+    files,
+    io,
+    v['root-namespace'],
+    cluster ? { request: cluster, command: 'status' } : undefined,
+  );
   const resources = predictStatus(mesh, versions);
   if (format === 'json') {
     io.stdout(
