@@ -83,7 +83,12 @@ describe('fast YAML reader: literal cases', () => {
     ['- |+\n  kept\n\n- >2\n    more\n  x\n', ['kept\n\n', '  more\nx\n']],
     ['a: |\n\n    deeper blank first\n', { a: '\ndeeper blank first\n' }],
     ['a: |\n      \n  x\n', UNSUPPORTED], // a leading blank line more indented than the content
-    ['a: &x 1\nb: *x', UNSUPPORTED],
+    ['a: &x 1\nb: *x', { a: 1, b: 1 }],
+    ['l: &l\n  app: x\nr:\n- *l\n- [*l, 2]\n', { l: { app: 'x' }, r: [{ app: 'x' }, [{ app: 'x' }, 2]] }],
+    ['a: *x\nb: &x 1', UNSUPPORTED], // an alias before its anchor
+    ['a: &x\n  b: *x\n', UNSUPPORTED], // an alias inside its own anchor
+    ['e: &e []\nb: &b [*e]\n', UNSUPPORTED], // an alias inside an anchored node: yaml's count rule, left to yaml
+    ['- &a k: v\n', UNSUPPORTED], // the anchor is the key's
     ['a: !!str 1', UNSUPPORTED],
     ['a: one\n  two', UNSUPPORTED],
     ['a: "open', UNSUPPORTED],
@@ -234,6 +239,41 @@ describe('fast YAML reader: fuzzed against yaml', () => {
       { numRuns: 1500 },
     );
     expect(accepted).toBeGreaterThan(500);
+  });
+
+  it('anchors and aliases: generated documents read as yaml reads them, caps included', () => {
+    const target = fc.constantFrom(
+      '1',
+      'x',
+      '[a, b]',
+      '{k: v}',
+      '\n    k: v\n    l: [1]',
+      '\n    - a\n    - b',
+      '|\n    t',
+    );
+    const doc = fc.record({
+      anchors: fc.array(target, { minLength: 1, maxLength: 3 }),
+      uses: fc.array(fc.tuple(fc.nat({ max: 3 }), fc.constantFrom('map', 'seq', 'flow')), { maxLength: 6 }),
+    });
+    accepted = 0;
+    fc.assert(
+      fc.property(doc, ({ anchors, uses }) => {
+        const defs = anchors.map((t, i) => `d${i}: &a${i} ${t}`).join('\n');
+        const refs = uses
+          .map(([n, how], i) =>
+            how === 'map' ? `u${i}: *a${n}` : how === 'seq' ? `u${i}:\n- *a${n}` : `u${i}: [*a${n}, z]`,
+          )
+          .join('\n');
+        agrees(`${defs}\n${refs}\n`);
+      }),
+      { numRuns: 1500 },
+    );
+    expect(accepted).toBeGreaterThan(400);
+    const uses = (n: number) => `x: &x [1]\nrefs:\n${'- *x\n'.repeat(n)}`;
+    expect(readOne(uses(999))).not.toBe(UNSUPPORTED);
+    expect(readOne(uses(1000))).toBe(UNSUPPORTED); // near yaml's count cap: yaml decides
+    const big = `x: &x [${Array.from({ length: 1000 }, () => '1').join(', ')}]\nrefs:\n${'- *x\n'.repeat(250)}`;
+    expect(readOne(big)).toBe(UNSUPPORTED); // past the expansion cap: yaml reports it
   });
 
   const seeds = [

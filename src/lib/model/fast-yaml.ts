@@ -1,3 +1,4 @@
+import { LIMITS } from './limits.ts';
 import type { JsonObject, JsonValue } from './types.ts';
 
 /**
@@ -143,6 +144,8 @@ const OPEN_MAP = 123;
 const CLOSE_MAP = 125;
 const DQUOTE = 34;
 const SQUOTE = 39;
+const AMP = 38;
+const STAR = 42;
 
 /**
  * Offsets are absolute in `text`; every scan is bounded by the end of its line (`e`), so a search can never
@@ -157,6 +160,10 @@ class Reader {
   private readonly col: Int32Array;
   private readonly strings: StringCache;
   private pos: number;
+  /** Anchors defined so far (`&name`), their values, and how many are still being read. */
+  private readonly anchors = new Map<string, JsonValue>();
+  private open = 0;
+  aliases = 0;
   /** Position mode: each node read leaves its PosNode here. */
   private readonly track: boolean;
   last: PosNode | undefined;
@@ -204,6 +211,9 @@ class Reader {
     const value = this.node(1);
     this.skipBlank();
     if (this.pos < this.to) throw GIVE_UP;
+    // The alias caps `yaml` applies (parse.ts checkAliases): under 1,000 aliases none of which is inside an
+    // anchored node, its per-anchor count cannot pass 1,000; the expansion is counted on the values themselves.
+    if (this.aliases && expanded(value, LIMITS.maxExpandedNodes) > LIMITS.maxExpandedNodes) throw GIVE_UP;
     return value;
   }
 
@@ -213,6 +223,39 @@ class Reader {
 
   private lineEnd(i: number): number {
     return this.starts[i + 1]! - 1;
+  }
+
+  /** `&name ` at `v`: the name, and where the node after it starts. Position mode leaves anchors to `yaml`. */
+  private anchor(v: number, e: number): [string, number] {
+    if (this.track) throw GIVE_UP;
+    const end = nameEnd(this.text, v + 1, e);
+    const name = this.text.slice(v + 1, end);
+    let k = end;
+    while (k < e && this.text.charCodeAt(k) === SPACE) k++;
+    const next = this.text.charCodeAt(k);
+    if (next === AMP || next === STAR || next === 33 /* ! */) throw GIVE_UP;
+    this.open++;
+    return [name, k];
+  }
+
+  private define(name: string, value: JsonValue): void {
+    this.open--;
+    if (this.anchors.has(name)) throw GIVE_UP; // a redefined anchor: rare, left to `yaml`
+    this.anchors.set(name, value);
+  }
+
+  /** `*name` at `v`, alone on the rest of its line: the anchored value itself, as `toJS` shares it. */
+  private alias(v: number, e: number): JsonValue {
+    const end = nameEnd(this.text, v + 1, e);
+    restIsComment(this.text, end, e);
+    return this.resolve(this.text.slice(v + 1, end));
+  }
+
+  resolve(name: string): JsonValue {
+    // An alias inside an anchored node (or its own) could make `yaml`'s alias count pass its cap, or a cycle.
+    if (this.track || this.open > 0 || !this.anchors.has(name)) throw GIVE_UP;
+    if (++this.aliases >= LIMITS.maxAliasCount) throw GIVE_UP;
+    return this.anchors.get(name)!;
   }
 
   /** `range[2]` of a value that ends on line i: the end of the line, its line break included. */
@@ -235,7 +278,7 @@ class Reader {
     const e = this.lineEnd(this.pos);
     if (isSeqItem(text, c, e)) return this.sequence(this.colAt(this.pos), depth);
     if (keyEnd(text, c, e) >= 0) return this.mapping(this.colAt(this.pos), depth);
-    const value = inlineValue(text, c, e, depth, this.maxDepth, this.strings, this.track ? this : undefined);
+    const value = inlineValue(text, c, e, depth, this.maxDepth, this.strings, this.track ? this : undefined, this);
     if (this.track) this.last = { ...this.last!, e2: this.afterLine(this.pos) };
     this.pos++;
     return value;
@@ -269,6 +312,13 @@ class Reader {
       }
       let v = end + 1;
       while (v < e && text.charCodeAt(v) === SPACE) v++;
+      let anchor: string | undefined;
+      if (text.charCodeAt(v) === STAR) {
+        obj[key] = this.alias(v, e);
+        this.pos++;
+        continue;
+      }
+      if (text.charCodeAt(v) === AMP) [anchor, v] = this.anchor(v, e);
       if (v === e || text.charCodeAt(v) === HASH) {
         this.pos++;
         this.skipBlank();
@@ -286,10 +336,11 @@ class Reader {
       } else if (isBlockIndicator(text.charCodeAt(v))) {
         obj[key] = this.blockScalar(column, v, e);
       } else {
-        obj[key] = inlineValue(text, v, e, depth + 1, this.maxDepth, this.strings, track ? this : undefined);
+        obj[key] = inlineValue(text, v, e, depth + 1, this.maxDepth, this.strings, track ? this : undefined, this);
         if (track) this.last = { ...this.last!, e2: this.afterLine(this.pos) };
         this.pos++;
       }
+      if (anchor !== undefined) this.define(anchor, obj[key]!);
       if (track) values.push(this.last!);
     }
     if (track) {
@@ -316,6 +367,16 @@ class Reader {
       if (!isSeqItem(text, s + column, e)) break; // back to the mapping this compact sequence belongs to
       let j = s + column + 1;
       while (j < e && text.charCodeAt(j) === SPACE) j++;
+      let anchor: string | undefined;
+      if (text.charCodeAt(j) === STAR) {
+        arr.push(this.alias(j, e));
+        this.pos++;
+        continue;
+      }
+      if (text.charCodeAt(j) === AMP) {
+        [anchor, j] = this.anchor(j, e);
+        if (keyEnd(text, j, e) >= 0) throw GIVE_UP; // `- &a key: v` anchors the key
+      }
       if (j === e || text.charCodeAt(j) === HASH) {
         this.pos++;
         this.skipBlank();
@@ -330,6 +391,7 @@ class Reader {
         this.col[this.pos] = j - s;
         arr.push(this.node(depth + 1));
       }
+      if (anchor !== undefined) this.define(anchor, arr[arr.length - 1]!);
       if (track) items.push(this.last!);
     }
     if (track) {
@@ -439,6 +501,43 @@ class Reader {
   }
 }
 
+/** End of an anchor or alias name starting at `k` (letters, digits, `_`, `-`, `.`; anything else gives up). */
+function nameEnd(text: string, k: number, e: number): number {
+  let j = k;
+  for (; j < e; j++) {
+    const ch = text.charCodeAt(j);
+    const ok =
+      (ch >= 48 && ch <= 57) ||
+      (ch >= 65 && ch <= 90) ||
+      (ch >= 97 && ch <= 122) ||
+      ch === 95 ||
+      ch === DASH ||
+      ch === 46;
+    if (ok) continue;
+    if (ch === SPACE || ch === COMMA || ch === CLOSE_SEQ || ch === CLOSE_MAP) break;
+    throw GIVE_UP;
+  }
+  if (j === k) throw GIVE_UP;
+  return j;
+}
+
+/** Nodes of `value` with every alias expanded (as parse.ts countExpansion counts them), stopping past `cap`. */
+function expanded(value: JsonValue, cap: number): number {
+  let count = 0;
+  const stack: JsonValue[] = [value];
+  while (stack.length && count <= cap) {
+    const v = stack.pop()!;
+    count++;
+    if (Array.isArray(v)) for (const x of v) stack.push(x);
+    else if (v !== null && typeof v === 'object')
+      for (const k in v) {
+        count++; // the key
+        stack.push(v[k]!);
+      }
+  }
+  return count;
+}
+
 function isBlockIndicator(ch: number): boolean {
   return ch === 124 /* | */ || ch === 62; /* > */
 }
@@ -529,6 +628,11 @@ function mapKey(text: string, c: number, end: number, e: number, strings: String
 }
 
 /** The value that fills the rest of the line from `v`; anything left after it (except a comment) gives up. */
+/** What an alias inside a flow collection resolves through. */
+interface Aliases {
+  resolve(name: string): JsonValue;
+}
+
 /** Where a position-mode reader takes the PosNode of the value just read (`last`). */
 interface Tracker {
   last: PosNode | undefined;
@@ -542,6 +646,7 @@ function inlineValue(
   maxDepth: number,
   strings: StringCache,
   tracker?: Tracker,
+  aliases?: Aliases,
 ): JsonValue {
   const ch = text.charCodeAt(v);
   let value: JsonValue;
@@ -553,7 +658,7 @@ function inlineValue(
     after = close;
     if (tracker) tracker.last = { s: v, e: close, e2: close };
   } else if (ch === OPEN_SEQ || ch === OPEN_MAP) {
-    const flow = new Flow(text, e, maxDepth, strings, tracker !== undefined);
+    const flow = new Flow(text, e, maxDepth, strings, tracker !== undefined, aliases);
     value = flow.value(v, depth);
     after = flow.pos;
     if (tracker) tracker.last = flow.node;
@@ -669,12 +774,14 @@ class Flow {
   private readonly maxDepth: number;
   private readonly strings: StringCache;
   private readonly track: boolean;
-  constructor(text: string, e: number, maxDepth: number, strings: StringCache, track = false) {
+  private readonly aliases: Aliases | undefined;
+  constructor(text: string, e: number, maxDepth: number, strings: StringCache, track = false, aliases?: Aliases) {
     this.text = text;
     this.e = e;
     this.maxDepth = maxDepth;
     this.strings = strings;
     this.track = track;
+    this.aliases = aliases;
   }
 
   private at(k: number): number {
@@ -692,6 +799,11 @@ class Flow {
       this.pos = close;
       if (this.track) this.node = { s: at, e: close, e2: close };
       return quotedValue(this.text, at, close);
+    }
+    if (ch === STAR && this.aliases) {
+      const end = nameEnd(this.text, at + 1, this.e);
+      this.pos = end;
+      return this.aliases.resolve(this.text.slice(at + 1, end));
     }
     return resolvePlain(this.plain(at));
   }
