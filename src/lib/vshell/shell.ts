@@ -7,7 +7,7 @@ import { kindOf, meshOf, nameOf, namespaceOf, podsOf } from './cluster.ts';
 import type { StoredObject } from './cluster.ts';
 import { escapeControl } from './escape.ts';
 import { istioctl, ISTIOCTL_SUBCOMMANDS, WAYPOINT_SUBCOMMANDS } from './istioctl.ts';
-import { applyTrusted, kubectl, KUBECTL_SUBCOMMANDS } from './kubectl.ts';
+import { applyTrusted, kubectl, KUBECTL_SUBCOMMANDS } from './kubectl/index.ts';
 import {
   DATAPLANE_AMBIENT,
   DATAPLANE_NONE,
