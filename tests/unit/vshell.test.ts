@@ -221,6 +221,30 @@ describe('istioctl', () => {
     expect(results[4]!.output.trim().split('\n')).toHaveLength(2);
   });
 
+  it('waypoint list prints TRAFFIC TYPE none for an unlabelled waypoint (as istioctl does) and the --for value otherwise', async () => {
+    const { results } = await session([
+      'istioctl waypoint apply -n bookinfo',
+      'istioctl waypoint apply -n bookinfo --name wl --for workload',
+      'istioctl waypoint list -n bookinfo',
+      // Unlabelled still means service traffic to istiod: an L7 policy on the service is enforced by the waypoint.
+      'kubectl label ns bookinfo istio.io/use-waypoint=waypoint',
+      'kubectl apply -f labs/waypoint-l7-authz/manifests/reviews-read-only.yaml',
+      'kubectl exec -n bookinfo deploy/curl -- curl -s -o /dev/null -w %{http_code} -X POST http://reviews:9080/reviews/0',
+    ]);
+    const rows = results[2]!.output
+      .trim()
+      .split('\n')
+      .map((l) => l.trim().split(/\s+/));
+    expect(rows[0]).toEqual(['NAME', 'REVISION', 'TRAFFIC', 'TYPE', 'PROGRAMMED']);
+    expect(rows.slice(1)).toEqual(
+      expect.arrayContaining([
+        ['waypoint', 'default', 'none', 'True'],
+        ['wl', 'default', 'workload', 'True'],
+      ]),
+    );
+    expect(results[5]!.output).toBe('403');
+  });
+
   it('x describe names the policies each enforcement point applies', async () => {
     const { last } = await session([
       'kubectl apply -f labs/l4-authorization/manifests/allow-curl-to-productpage.yaml',

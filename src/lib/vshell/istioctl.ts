@@ -203,6 +203,9 @@ function waypoint(s: Session, argv: string[], io: Io): number {
         const st = withStatus(g, s.objects)['status'] as JsonObject | undefined;
         const conds = (st?.['conditions'] as JsonObject[] | undefined) ?? [];
         const programmed = String(conds.find((c) => c['type'] === 'Programmed')?.['status'] ?? 'False');
+        // `none` for an unlabelled waypoint is what istioctl prints (release-1.30 and release-1.31
+        // istioctl/pkg/waypoint/waypoint.go list: an empty istio.io/waypoint-for shows as "none"), even though istiod
+        // then treats the waypoint as `service` at runtime; `apply` without --for leaves the label off on purpose.
         const row = [nameOf(g), l[LABEL_REV] ?? 'default', l[LABEL_WAYPOINT_FOR] ?? 'none', programmed];
         return all ? [namespaceOf(g) ?? '', ...row] : row;
       });
