@@ -63,10 +63,12 @@ export const CASES: HostileCase[] = [
   },
   {
     section: 'parse',
-    name: 'the same wide map with a duplicate key at its end',
+    // Against the same map without the duplicate: the fast reader reads that one, and a duplicate key sends the
+    // document to `yaml` (which reports it), so this ratio is what the duplicate costs.
+    name: 'the same wide map with a duplicate key at its end (vs. without it)',
     inputs: () => {
-      const { duplicate, benign } = blockScalarWideMap();
-      return { hostile: duplicate, benign };
+      const { duplicate, hostile } = blockScalarWideMap();
+      return { hostile: duplicate, benign: hostile };
     },
     run: lintText,
   },

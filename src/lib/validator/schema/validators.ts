@@ -261,13 +261,12 @@ function subset(
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (let i = from; i < to && i < keys.length; i++) {
-    // defineProperty: a key named `__proto__` stays an own property, as in the parsed object.
-    Object.defineProperty(out, keys[i]!, {
-      value: obj[keys[i]!],
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
+    const k = keys[i]!;
+    // defineProperty for `__proto__` only (it stays an own property, as in the parsed object); plain assignment
+    // keeps the copy a fast object.
+    if (k === '__proto__')
+      Object.defineProperty(out, k, { value: obj[k], enumerable: true, writable: true, configurable: true });
+    else out[k] = obj[k];
   }
   return out;
 }
@@ -335,7 +334,8 @@ function chunked(v: StructuralValidator, data: Record<string, unknown>, wide: re
     }
     if (failing[j]!.size) {
       const fixed = subset(objs[j]!, w.keys, 0, w.keys.length);
-      for (const k of failing[j]!) fixed[k] = good.value;
+      for (const k of failing[j]!)
+        Object.defineProperty(fixed, k, { value: good.value, enumerable: true, writable: true, configurable: true });
       full = replaced(full, w.path, fixed);
     }
     return true;
