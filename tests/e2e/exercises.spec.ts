@@ -129,7 +129,7 @@ test.describe('exercises', () => {
     await root.getByRole('button', { name: 'Check' }).click();
     await expect(root.locator('[data-ex-hints] li').first()).toBeVisible();
     await root.getByRole('button', { name: 'Show solution (diff)' }).click();
-    await expect(root.locator('.cm-mergeView')).toBeVisible();
+    await expect(root.getByRole('list', { name: 'Differences from the reference solution' })).toBeVisible();
     expect(await axe()).toEqual([]);
   });
 });
