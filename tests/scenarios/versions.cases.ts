@@ -89,4 +89,27 @@ export const cases: readonly ScenarioCase[] = [
       decidedBy: 'AuthorizationPolicy ver/agent-no-post',
     },
   },
+  {
+    name: '1.31 with Gateway API v1.6: the TCPRoute sends the connection to db-replica',
+    source: 'SEMANTICS §5 [rev]; istio/istio#60766 (TCPRoute v1)',
+    istio: '1.31',
+    request: { from: 'ver/client', to: 'db:5432', tcp: true },
+    expect: { verdict: 'allowed', waypoint: 'ver/waypoint', backends: ['ver/db-replica'] },
+  },
+  {
+    name: '1.31 with the v1.5 CRDs: istiod ignores TCPRoutes (below the 1.6.0 minimum), the Service itself answers',
+    source:
+      'pkg/config/schema/gatewayapi/minimumversions.go (tcproutes 1.6.0); pkg/config/analysis/analyzers/k8sgateway/crdversion.go (IST0176)',
+    istio: '1.31',
+    gatewayApi: '1.5',
+    request: { from: 'ver/client', to: 'db:5432', tcp: true },
+    expect: { verdict: 'allowed', waypoint: 'ver/waypoint', backends: ['ver/db'] },
+  },
+  {
+    name: '1.30 (Gateway API v1.5): TCPRoute has no minimum there, so the route applies',
+    source: 'release-1.30 pkg/config/schema/gatewayapi/minimumversions.go (no TCPRoute entry)',
+    istio: '1.30',
+    request: { from: 'ver/client', to: 'db:5432', tcp: true },
+    expect: { verdict: 'allowed', waypoint: 'ver/waypoint', backends: ['ver/db-replica'] },
+  },
 ];

@@ -55,13 +55,25 @@ export function routeL4(
   port: number,
   addressed: string | undefined,
   scope: RouteScope,
+  /** The minimum CRD bundle a kind needs when the run's Gateway API line is older (istiod ignores the kind). */
+  tooOld: (kind: string) => string | undefined = () => undefined,
 ): RouteOutcome {
   const decisions: Decision[] = [];
   const notes: string[] = [];
   const host = serviceHost(svc, addressed);
   const namespaces = l4RouteNamespaces(svc, scope);
-  const tls = routesWithParent(mesh, ['TLSRoute'], namespaces, svc, port).sort(byAge);
-  const tcp = routesWithParent(mesh, ['TCPRoute'], namespaces, svc, port).sort(byAge);
+  const watched = (kind: string): Resource[] => {
+    const routes = routesWithParent(mesh, [kind], namespaces, svc, port).sort(byAge);
+    const min = routes.length ? tooOld(kind) : undefined;
+    if (!min) return routes;
+    // IST0176: istiod does not watch a Gateway API CRD below the Istio line's minimum bundle-version.
+    notes.push(
+      `${kind} ${routes.map((r) => `${r.namespace}/${r.name}`).join(', ')} ignored: istiod needs the ${kind} CRD from Gateway API ${min} or later (rule gateway-api-crd-too-old)`,
+    );
+    return [];
+  };
+  const tls = watched('TLSRoute');
+  const tcp = watched('TCPRoute');
   let chosen: Resource | undefined;
   for (const r of tls) {
     const { applies, hosts } = tlsHosts(r, svc, host);

@@ -55,8 +55,8 @@ import type {
   WaypointChoice,
 } from './types.ts';
 import { SimUsageError } from './types.ts';
-import { versionRows } from '../versions.ts';
-import type { IstioBehaviour } from '../versions.ts';
+import { crdBundleTooOld, versionRows } from '../versions.ts';
+import type { IstioBehaviour, VersionRows } from '../versions.ts';
 
 export interface Client {
   readonly workload?: Workload;
@@ -296,7 +296,8 @@ function run(mesh: Mesh, req: SimRequest, opts: SimOptions, verified?: JwtOutcom
     (dest.kind === 'service' ? (servicePort === 80 ? dest.host : `${dest.host}:${servicePort}`) : `pod:${servicePort}`);
   const now = opts.nowSeconds ?? Math.floor(Date.now() / 1000);
   // The Istio line's switches (Istio 1.31 unless asked): the simulator reads them, never a version string.
-  const line = versionRows(opts).istio;
+  const rows = versionRows(opts);
+  const line = rows.istio;
   const t: Trace = { hops: [], notes: [], decidedBy: null, allowedBy: null };
   const meshed = client.dataplane !== 'none';
   /** The source hop of a sidecar client, which routes for itself. */
@@ -659,7 +660,7 @@ function run(mesh: Mesh, req: SimRequest, opts: SimOptions, verified?: JwtOutcom
 
     if (dest.kind === 'service') {
       const routed = routeAt(
-        { mesh, t, client, tcp, view, host, behaviour: line.behaviour, istio: line.version },
+        { mesh, t, client, tcp, view, host, behaviour: line.behaviour, istio: line.version, rows },
         dest.service,
         dest.port,
         wpScope,
@@ -673,7 +674,7 @@ function run(mesh: Mesh, req: SimRequest, opts: SimOptions, verified?: JwtOutcom
     }
   } else if (dest.kind === 'service' && sidecarHop) {
     const routed = routeAt(
-      { mesh, t, client, tcp, view, host, behaviour: line.behaviour, istio: line.version },
+      { mesh, t, client, tcp, view, host, behaviour: line.behaviour, istio: line.version, rows },
       dest.service,
       dest.port,
       clientScope,
@@ -849,6 +850,7 @@ interface RouteContext {
   /** The Istio line's behaviour switches (versions.ts). */
   readonly behaviour: IstioBehaviour;
   readonly istio: string;
+  readonly rows: VersionRows;
   readonly t: Trace;
   readonly client: Client;
   readonly tcp: boolean;
@@ -899,7 +901,7 @@ function routeAt(
       vss.length && !httpRoutes.length
         ? routeVirtualServices(mesh, vss, { ...view, clientLabels: client.workload?.labels ?? {} })
         : route(mesh, svc, view, scope);
-  } else ro = routeL4(mesh, svc, servicePort, c.host, scope);
+  } else ro = routeL4(mesh, svc, servicePort, c.host, scope, (kind) => crdBundleTooOld(c.rows, kind));
   decisions.push(...ro.decisions);
   notes.push(...ro.notes);
   if (ro.kind === 'no-match') {
