@@ -16,7 +16,7 @@ export interface TextEdit {
 }
 
 /** `spec.rules[0].from[0].source` → `['spec', 'rules', 0, 'from', 0, 'source']` (the inverse of formatPath). */
-export function parsePath(path: string): ObjectPath {
+export function parsePath(path: string): (string | number)[] {
   const out: (string | number)[] = [];
   const re = /([^.[\]]+)|\[(\d+)\]/g;
   for (let m = re.exec(path); m; m = re.exec(path)) out.push(m[2] !== undefined ? Number(m[2]) : m[1]!);
@@ -42,7 +42,11 @@ export class YamlSource {
   private docs: Document.Parsed[] | undefined;
   private lineStarts: number[] | undefined;
 
-  constructor(readonly text: string) {}
+  readonly text: string;
+
+  constructor(text: string) {
+    this.text = text;
+  }
 
   private documents(): Document.Parsed[] {
     // Parsing is done only when a fix is applied, never per keystroke.
