@@ -76,6 +76,15 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
+// A reader that stops early (`ambient-atlas lint … | head`) closes the pipe: the next write fails with EPIPE,
+// which Node raises as an unhandled 'error' event with a stack trace. Nobody is left to read, so end quietly
+// (as cat and grep do) with the status so far.
+for (const stream of [process.stdout, process.stderr])
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+    throw err;
+  });
+
 const io: CliIo = {
   stdout: (t) => process.stdout.write(t),
   stderr: (t) => process.stderr.write(t),
