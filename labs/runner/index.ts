@@ -8,8 +8,8 @@ import { loadEngine } from './engine.ts';
 import { dryRun } from './dry-run.ts';
 import { check, down, LabRunError, up } from './real.ts';
 import type { RealDeps, StateStore } from './real.ts';
-
-export const EXIT = { ok: 0, failed: 1, usage: 2, noDocker: 3 } as const;
+// The CLI's one exit-code table (DESIGN §4): a failed lab check is exit 1 like a finding.
+import { EXIT } from '../../src/cli/io.ts';
 
 export interface LabIo {
   readonly stdout: (text: string) => void;
@@ -164,7 +164,7 @@ export async function runLab(cmd: LabCommand, io: LabIo, deps?: RealDeps): Promi
       });
       ok &&= r.ok;
     }
-    return ok ? EXIT.ok : EXIT.failed;
+    return ok ? EXIT.ok : EXIT.findings;
   }
   const d = deps ?? (await nodeDeps(out));
   const loaded = selected[0]!;
@@ -182,14 +182,14 @@ export async function runLab(cmd: LabCommand, io: LabIo, deps?: RealDeps): Promi
         });
       });
       await running.cleanup();
-      return signal === 'crash' ? EXIT.failed : EXIT.ok;
+      return signal === 'crash' ? EXIT.findings : EXIT.ok;
     }
     if (cmd.sub === 'check') {
       const results = await check(loaded, d, {
         ...(cmd.step !== undefined ? { step: cmd.step } : {}),
         applySolution: cmd.applySolution,
       });
-      return results.every((r) => r.ok) ? EXIT.ok : EXIT.failed;
+      return results.every((r) => r.ok) ? EXIT.ok : EXIT.findings;
     }
     await down(loaded, d);
     return EXIT.ok;
@@ -200,7 +200,7 @@ export async function runLab(cmd: LabCommand, io: LabIo, deps?: RealDeps): Promi
     }
     if (err instanceof LabRunError) {
       io.stderr(`ambient-atlas lab ${cmd.sub}: ${err.message}\n`);
-      return EXIT.failed;
+      return EXIT.findings;
     }
     throw err;
   }

@@ -23,13 +23,6 @@ export class UsageError extends Error {}
 /** Exit codes shared by every subcommand (DESIGN §4). */
 export const EXIT = { ok: 0, findings: 1, usage: 2, noDocker: 3 } as const;
 
-export function notImplemented(name: string, issue: number): Command {
-  return async (_argv, io) => {
-    io.stderr(`ambient-atlas ${name}: not implemented yet (tracked in issue #${issue}).\n`);
-    return EXIT.usage;
-  };
-}
-
 /**
  * The most `lint` reads in one run: all files and stdin together (and a cluster's list responses). Each document
  * must also fit the model's per-input limit (`LIMITS.maxInputSize`). The bound is what one process can hold: the

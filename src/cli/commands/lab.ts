@@ -1,6 +1,6 @@
 import { parseArgs } from '../args.ts';
 import type { Command } from '../io.ts';
-import { EXIT, UsageError } from '../io.ts';
+import { UsageError } from '../io.ts';
 
 export const help = `ambient-atlas lab — guided labs on a real kind cluster with Istio ambient, or as a dry run
 
@@ -49,5 +49,5 @@ export const run: Command = async (argv, io) => {
     // Docker/Kubernetes clients may keep sockets open after cleanup; do not let them hold the process.
     setTimeout(() => process.exit(code), 2_000).unref();
   }
-  return code === 3 ? EXIT.noDocker : code;
+  return code;
 };

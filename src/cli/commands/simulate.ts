@@ -2,7 +2,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { parseManifests } from '../../lib/model/index.ts';
 import type { SourceInput } from '../../lib/model/index.ts';
-import { formatText, simulate, SimUsageError } from '../../lib/simulator/index.ts';
+import { formatText, simulate, SimulationInputError } from '../../lib/simulator/index.ts';
 import { parseArgs } from '../args.ts';
 import { CLUSTER_FLAGS, CLUSTER_HELP, clusterRequest } from '../cluster/flags.ts';
 import type { CliIo, Command } from '../io.ts';
@@ -148,7 +148,7 @@ export const run: Command = async (argv, io) => {
     );
     return result.verdict === 'allowed' ? EXIT.ok : EXIT.findings;
   } catch (err) {
-    if (err instanceof SimUsageError) throw new UsageError(err.message);
+    if (err instanceof SimulationInputError) throw new UsageError(err.message);
     throw err;
   }
 };

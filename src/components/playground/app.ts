@@ -14,7 +14,7 @@ import { decodeShare, encodeShare } from '../../lib/share/index.ts';
 import type { SharedState } from '../../lib/share/index.ts';
 // Direct module imports (not the index files) keep the CLI formatters out of the island.
 import { simulateIn } from '../../lib/simulator/simulate.ts';
-import { SimUsageError } from '../../lib/simulator/types.ts';
+import { SimulationInputError } from '../../lib/simulator/types.ts';
 import type { SimRequest } from '../../lib/simulator/types.ts';
 import { lintParsed } from '../../lib/validator/lint.ts';
 import type { Finding, LintReport } from '../../lib/validator/finding.ts';
@@ -539,7 +539,7 @@ export async function mount(root: HTMLElement): Promise<PlaygroundHandle> {
       resultHost.replaceChildren(renderResult(result, req));
     } catch (err) {
       const msg =
-        err instanceof SimUsageError
+        err instanceof SimulationInputError
           ? err.message
           : `The simulator failed: ${err instanceof Error ? err.message : String(err)}`;
       resultHost.replaceChildren(h('p', { class: 'pg-error', role: 'alert' }, msg));

@@ -103,8 +103,6 @@ const EMPTY: readonly never[] = Object.freeze([]);
 /** Below this many workloads a namespace is scanned: cheaper than building and probing its label index. */
 const LABEL_INDEX_MIN_WORKLOADS = 32;
 
-const strings = stringRecord;
-
 /** Deterministic addresses so traces and tests are stable: the n-th object gets the n-th address of its range. */
 function address(prefix: number, second: number, n: number): string {
   const k = n + 2;
@@ -247,7 +245,7 @@ export function buildMesh(
     workload: (ns, name) => workloadByName.get(ns, name),
     workloadsSelectedBy(ns, selector) {
       const inNs = workloadsByNs.get(ns) ?? EMPTY;
-      const matchLabels = strings(get(selector, ['matchLabels']));
+      const matchLabels = stringRecord(get(selector, ['matchLabels']));
       let candidates: readonly Workload[] = inNs;
       const byLabel = labelIndex(ns, inNs);
       if (byLabel)
@@ -303,8 +301,8 @@ function workloadOf(r: Resource, n: number): Workload | undefined {
   const role = roleOf(r.kind);
   if ((role === 'controller' || role === 'pod') && !r.apiVersion.includes('.')) {
     const { meta, spec } = podSpecOf(r);
-    const labels = r.kind === 'Pod' ? { ...r.labels } : strings(get(meta, ['labels']));
-    const annotations = r.kind === 'Pod' ? { ...r.annotations } : strings(get(meta, ['annotations']));
+    const labels = r.kind === 'Pod' ? { ...r.labels } : stringRecord(get(meta, ['labels']));
+    const annotations = r.kind === 'Pod' ? { ...r.annotations } : stringRecord(get(meta, ['annotations']));
     const ports: number[] = [];
     containerPorts(getArray(spec, ['containers']), ports);
     containerPorts(getArray(spec, ['initContainers']), ports);
@@ -324,7 +322,7 @@ function workloadOf(r: Resource, n: number): Workload | undefined {
     };
   } else if (role === 'workload-entry' && r.apiVersion.startsWith('networking.istio.io/')) {
     const addr = getString(r.obj, ['spec', 'address']);
-    const ports = Object.values(strings(get(r.obj, ['spec', 'ports'])))
+    const ports = Object.values(stringRecord(get(r.obj, ['spec', 'ports'])))
       .map(Number)
       .filter((x) => Number.isFinite(x));
     return {
@@ -332,7 +330,7 @@ function workloadOf(r: Resource, n: number): Workload | undefined {
       kind: r.kind,
       namespace: r.namespace,
       name: r.name,
-      labels: { ...strings(get(r.obj, ['spec', 'labels'])), ...r.labels },
+      labels: { ...stringRecord(get(r.obj, ['spec', 'labels'])), ...r.labels },
       annotations: { ...r.annotations },
       serviceAccount: getString(r.obj, ['spec', 'serviceAccount']) || 'default',
       ip: addr && /^[\d.]+$|:/.test(addr) ? addr : address(10, 244, n),
@@ -362,7 +360,7 @@ function serviceInfoOf(r: Resource, n: number): ServiceInfo | undefined {
       ports,
       // A selector with a value the API server would reject (an object, a list) selects nothing here, instead of
       // shrinking to the entries left and selecting more pods than written.
-      ...(selector && hasKeys(selector) && scalarValues(selector) ? { selector: strings(selector) } : {}),
+      ...(selector && hasKeys(selector) && scalarValues(selector) ? { selector: stringRecord(selector) } : {}),
       labels: r.labels,
     };
   }
@@ -387,7 +385,7 @@ function serviceInfoOf(r: Resource, n: number): ServiceInfo | undefined {
         };
         return [sp];
       }),
-      ...(selector ? { selector: strings(selector) } : {}),
+      ...(selector ? { selector: stringRecord(selector) } : {}),
       labels: r.labels,
     };
   }

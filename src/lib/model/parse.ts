@@ -942,8 +942,8 @@ function addResource(value: unknown, basePath: ObjectPath, doc: DocNodes, ctx: D
           typeof meta.name === 'string' ? meta.name : typeof meta.generateName === 'string' ? meta.generateName : '',
         namespace: namespaceExplicit ? (meta.namespace as string) : 'default',
         namespaceExplicit,
-        labels: stringMap(meta.labels),
-        annotations: stringMap(meta.annotations),
+        labels: stringRecord(meta.labels),
+        annotations: stringRecord(meta.annotations),
         obj,
         file,
         seq: counter.seq++,
@@ -953,5 +953,3 @@ function addResource(value: unknown, basePath: ObjectPath, doc: DocNodes, ctx: D
     ),
   );
 }
-
-const stringMap = stringRecord;

@@ -5,6 +5,6 @@ export { evaluate, l4View, policiesForWaypoint, policiesForWorkload } from './au
 export { effectiveMtls } from './peerauth.ts';
 export { route, prefixMatches } from './routing.ts';
 export { decodeJwt, validateJwt, validateJwtSync } from './jwt.ts';
-export { formatText, formatText as formatTrace, hopTitle, decisionLine } from './format.ts';
-export { SimulationInputError, SimUsageError } from './types.ts';
+export { formatText, hopTitle, decisionLine } from './format.ts';
+export { SimulationInputError } from './types.ts';
 export type * from './types.ts';

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { parseManifests } from '../model/index.ts';
 import { simulate } from './simulate.ts';
-import { SimUsageError } from './types.ts';
+import { SimulationInputError } from './types.ts';
 
 const BASE = `apiVersion: v1
 kind: Namespace
@@ -136,7 +136,7 @@ const value: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
 })).v;
 
 describe('simulator robustness (the playground runs it on half-typed YAML)', () => {
-  it('never throws anything but SimUsageError, whatever the specs look like', async () => {
+  it('never throws anything but SimulationInputError, whatever the specs look like', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(fc.tuple(fc.constantFrom(...KINDS), fc.dictionary(fieldNames, value, { maxKeys: 5 })), {
@@ -155,7 +155,7 @@ describe('simulator robustness (the playground runs it on half-typed YAML)', () 
             expect(['allowed', 'denied', 'no-route', 'error']).toContain(r.verdict);
             expect(() => JSON.stringify(r)).not.toThrow();
           } catch (err) {
-            if (!(err instanceof SimUsageError)) throw err;
+            if (!(err instanceof SimulationInputError)) throw err;
           }
         },
       ),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseManifests } from '../model/index.ts';
 import { simulate } from './simulate.ts';
-import { SimulationInputError, SimUsageError } from './types.ts';
+import { SimulationInputError } from './types.ts';
 import { buildMesh } from '../model/mesh.ts';
 import type { SimRequest, SimResult } from './types.ts';
 
@@ -102,14 +102,14 @@ describe('basic path', () => {
   });
 
   it('unknown client, destination or port is a usage error', async () => {
-    await expect(sim(BASE, { from: 'shop/nobody', to: 'cart' })).rejects.toBeInstanceOf(SimUsageError);
-    await expect(sim(BASE, { from: 'shop/web', to: 'nothere' })).rejects.toBeInstanceOf(SimUsageError);
-    await expect(sim(BASE, { from: 'shop/web', to: 'cart:81' })).rejects.toBeInstanceOf(SimUsageError);
-    await expect(sim(BASE, { from: 'web', to: 'cart' })).rejects.toBeInstanceOf(SimUsageError);
+    await expect(sim(BASE, { from: 'shop/nobody', to: 'cart' })).rejects.toBeInstanceOf(SimulationInputError);
+    await expect(sim(BASE, { from: 'shop/web', to: 'nothere' })).rejects.toBeInstanceOf(SimulationInputError);
+    await expect(sim(BASE, { from: 'shop/web', to: 'cart:81' })).rejects.toBeInstanceOf(SimulationInputError);
+    await expect(sim(BASE, { from: 'web', to: 'cart' })).rejects.toBeInstanceOf(SimulationInputError);
     // Short names resolve in the client's namespace only.
     await expect(
       sim([...BASE, ns('other'), deploy('x', 'other')], { from: 'other/x', to: 'cart' }),
-    ).rejects.toBeInstanceOf(SimUsageError);
+    ).rejects.toBeInstanceOf(SimulationInputError);
   });
 
   it('a later manifest of the same object replaces the earlier one (as kubectl apply)', async () => {

@@ -54,7 +54,7 @@ import type {
   Verdict,
   WaypointChoice,
 } from './types.ts';
-import { SimUsageError } from './types.ts';
+import { SimulationInputError } from './types.ts';
 import { crdBundleTooOld, versionRows } from '../versions.ts';
 import type { IstioBehaviour, VersionRows } from '../versions.ts';
 
@@ -80,12 +80,14 @@ export function resolveClient(mesh: Mesh, from: string): Client {
   // The list of what exists is only built for the error message.
   const known = () => mesh.workloads.filter((w) => isClientKind(w.kind)).map((w) => `${w.namespace}/${w.name}`);
   if (!m)
-    throw new SimUsageError(`--from must be NAMESPACE/NAME or external, not "${from}". Workloads: ${listOf(known())}`);
+    throw new SimulationInputError(
+      `--from must be NAMESPACE/NAME or external, not "${from}". Workloads: ${listOf(known())}`,
+    );
   const w = [mesh.workload(m[1]!, m[2]!)].find((x) => x !== undefined && isClientKind(x.kind));
   if (!w) {
     const gw = ingressGateway(mesh, m[1]!, m[2]!);
     if (gw) return gw;
-    throw new SimUsageError(`no workload ${from} in the manifests. Workloads: ${listOf(known())}`);
+    throw new SimulationInputError(`no workload ${from} in the manifests. Workloads: ${listOf(known())}`);
   }
   const { mode } = mesh.enrolment(w);
   return {
@@ -133,15 +135,17 @@ export function resolveDestination(mesh: Mesh, to: string, clientNs: string | un
     const m = /^([^/]+)\/([^/]+)$/.exec(host);
     const known = () => mesh.workloads.map((w) => `pod/${w.namespace}/${w.name}`);
     if (!m)
-      throw new SimUsageError(`--to pod/NAMESPACE/NAME[:PORT], not "${to}". Pods and workloads: ${listOf(known())}`);
+      throw new SimulationInputError(
+        `--to pod/NAMESPACE/NAME[:PORT], not "${to}". Pods and workloads: ${listOf(known())}`,
+      );
     const w = mesh.workload(m[1]!, m[2]!);
     if (!w)
-      throw new SimUsageError(
+      throw new SimulationInputError(
         `no pod or workload ${m[1]}/${m[2]} in the manifests. Pods and workloads: ${listOf(known())}`,
       );
     const p = port ?? w.ports[0];
     if (p === undefined)
-      throw new SimUsageError(
+      throw new SimulationInputError(
         `${w.kind} ${w.namespace}/${w.name} declares no container port: give one (pod/${w.namespace}/${w.name}:PORT)`,
       );
     return { kind: 'pod', workload: w, port: p };
@@ -158,12 +162,12 @@ export function resolveDestination(mesh: Mesh, to: string, clientNs: string | un
     const hint = !host.includes('.')
       ? ` (short names resolve in the client's namespace, ${clientNs ?? 'default'})`
       : '';
-    throw new SimUsageError(`no Service or ServiceEntry host "${host}"${hint}. Known: ${listOf(known())}`);
+    throw new SimulationInputError(`no Service or ServiceEntry host "${host}"${hint}. Known: ${listOf(known())}`);
   }
-  if (!svc.ports.length) throw new SimUsageError(`${svc.kind} ${svc.namespace}/${svc.name} declares no ports`);
+  if (!svc.ports.length) throw new SimulationInputError(`${svc.kind} ${svc.namespace}/${svc.name} declares no ports`);
   const sp = port === undefined ? svc.ports[0]! : svc.ports.find((p) => p.port === port);
   if (!sp)
-    throw new SimUsageError(
+    throw new SimulationInputError(
       `${svc.kind} ${svc.namespace}/${svc.name} has no port ${port}; ports: ${svc.ports.map((p) => p.port).join(', ')}`,
     );
   return { kind: 'service', service: svc, port: sp, host };
@@ -232,7 +236,7 @@ function parsePath(p: string): { path: string; query: Map<string, string> } {
 }
 
 /**
- * Simulate one request over manifests (applied in order, later duplicates win). Throws SimUsageError for an
+ * Simulate one request over manifests (applied in order, later duplicates win). Throws SimulationInputError for an
  * unknown client or destination.
  */
 export async function simulate(

@@ -147,8 +147,5 @@ export interface SimResult {
 export class SimulationInputError extends Error {
   override name = 'SimulationInputError';
 }
-/** The same class under its first name (used by the CLI, vshell and tests). */
-export const SimUsageError = SimulationInputError;
-export type SimUsageError = SimulationInputError;
 
 export type { Resource };

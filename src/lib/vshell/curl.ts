@@ -8,7 +8,7 @@ import { endpointsOf, podNameOf } from '../simulator/mesh.ts';
 import { simulateIn } from '../simulator/simulate.ts';
 import { formatText } from '../simulator/format.ts';
 import type { SimResult } from '../simulator/types.ts';
-import { SimUsageError } from '../simulator/types.ts';
+import { SimulationInputError } from '../simulator/types.ts';
 import type { Workload } from '../model/mesh.ts';
 import { meshOf } from './cluster.ts';
 import type { Io, Session } from './session.ts';
@@ -237,7 +237,7 @@ export async function curl(s: Session, from: string, args: readonly string[], io
       { nowSeconds: Math.floor(s.now / 1000), ...s.ctx.versions?.() },
     );
   } catch (err) {
-    if (err instanceof SimUsageError) return errorOut(6, `Could not resolve host: ${u.host} (${err.message})`);
+    if (err instanceof SimulationInputError) return errorOut(6, `Could not resolve host: ${u.host} (${err.message})`);
     throw err;
   }
   if (o.verbose) for (const line of formatText(r).trimEnd().split('\n')) io.err(`* ${line}\n`);
