@@ -40,7 +40,13 @@ export default defineConfig({
       logo: { src: './src/assets/logo.svg', replacesTitle: false },
       favicon: '/favicon.svg',
       // The enforcement-point colours (one home: src/lib/catalog/enforcement-tokens.ts) on every page, sidebar included.
-      head: [{ tag: 'style', attrs: { 'data-atlas-tokens': '' }, content: enforcementCss(CATALOG.map((e) => e.programmedAt)) }],
+      head: [
+        {
+          tag: 'style',
+          attrs: { 'data-atlas-tokens': '' },
+          content: enforcementCss(CATALOG.map((e) => e.programmedAt)),
+        },
+      ],
       customCss: ['./src/styles/atlas.css'],
       lastUpdated: false,
       sidebar,

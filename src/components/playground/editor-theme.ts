@@ -53,7 +53,9 @@ const theme = EditorView.theme({
   },
   // Starlight sets data-theme on <html> and changes it live from its theme picker.
   ':root[data-theme="dark"] &': { ...vars(DARK), colorScheme: 'dark' },
-  '.cm-scroller': { fontFamily: 'var(--sl-font-system-mono, ui-monospace, SFMono-Regular, Menlo, Consolas, monospace)' },
+  '.cm-scroller': {
+    fontFamily: 'var(--sl-font-system-mono, ui-monospace, SFMono-Regular, Menlo, Consolas, monospace)',
+  },
   '.cm-content': { caretColor: v('fg') },
   '.cm-cursor, .cm-dropCursor': { borderLeftColor: v('fg') },
   '.cm-gutters': { backgroundColor: v('gutter'), color: v('gutterFg'), borderInlineEnd: `1px solid ${v('gutter')}` },
