@@ -9,10 +9,17 @@ import { resolve } from 'node:path';
 
 export const MESH_CONFIG_FLAGS = { 'mesh-config': { type: 'string' } } as const;
 
-export const MESH_CONFIG_HELP = `  --mesh-config FILE          istiod's MeshConfig: a MeshConfig YAML, the istio ConfigMap (data.mesh), Helm values
-                             (meshConfig:) or an IstioOperator; gives the root namespace, trust domain,
-                             extensionProviders and (1.31) serviceEntryVisibility. Without it, an istio ConfigMap
-                             among the inputs is used.`;
+/** The flag's help lines, with descriptions starting at `column` (each command aligns its own table). */
+export function meshConfigHelp(column: number): string {
+  const pad = ' '.repeat(column);
+  return [
+    '  --mesh-config FILE'.padEnd(column) +
+      "istiod's MeshConfig: a MeshConfig YAML, the istio ConfigMap (data.mesh), Helm values",
+    pad + '(meshConfig:) or an IstioOperator; gives the root namespace, trust domain,',
+    pad + 'extensionProviders and (1.31) serviceEntryVisibility. Without it, an istio ConfigMap',
+    pad + 'among the inputs is used.',
+  ].join('\n');
+}
 
 /** The parsed `--mesh-config`, or undefined when the flag is absent. */
 export async function meshConfigFromFlag(

@@ -9,7 +9,7 @@ import { PieceSet } from '../documents.ts';
 import type { Command } from '../io.ts';
 import { EXIT, UsageError } from '../io.ts';
 import { CI_FLAGS, ciSettings, render } from '../lint-ci.ts';
-import { MESH_CONFIG_FLAGS, MESH_CONFIG_HELP, meshConfigFromFlag } from '../mesh-config.ts';
+import { MESH_CONFIG_FLAGS, meshConfigFromFlag, meshConfigHelp } from '../mesh-config.ts';
 import { ReadBudget, splitFile, splitStdin } from '../read-stream.ts';
 
 export const help = `ambient-atlas lint [--format text|json|sarif|junit|github] [--fail-on LEVEL] [--config FILE] <file|dir|->...
@@ -34,7 +34,7 @@ Options:
   --gateway-api 1.5|1.6      Gateway API line (default: the one the Istio line is built on)
   --show-suppressed          also list findings suppressed by an ambient-atlas.dev/ignore annotation
   --root-namespace NS        Istio root namespace for mesh-wide policies (default: the MeshConfig's, else istio-system)
-${MESH_CONFIG_HELP}
+${meshConfigHelp(29)}
 ${CLUSTER_HELP}
                              Findings on cluster objects name cluster://<context>/<ns>/<Kind>/<name> (cluster-
                              scoped: cluster://<context>/<Kind>/<name>); lines are those of

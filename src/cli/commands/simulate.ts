@@ -8,7 +8,7 @@ import { CLUSTER_FLAGS, CLUSTER_HELP, clusterRequest } from '../cluster/flags.ts
 import type { CliIo, Command } from '../io.ts';
 import { EXIT, readInputFile, readStdinLimited, UsageError } from '../io.ts';
 import { VERSION_FLAGS, VERSION_HELP, versionsFromFlags } from '../versions.ts';
-import { MESH_CONFIG_FLAGS, MESH_CONFIG_HELP, meshConfigFromFlag } from '../mesh-config.ts';
+import { MESH_CONFIG_FLAGS, meshConfigFromFlag, meshConfigHelp } from '../mesh-config.ts';
 
 export const help = `ambient-atlas simulate [--format text|json] -f <file|dir|->... --from <client> --to <destination> [request options]
        ambient-atlas simulate --cluster [--context NAME] [-n NS | -A] --from <client> --to <destination> [...]
@@ -28,7 +28,7 @@ show every decision and the resource that made it.
   --tcp                  a plain TCP connection: L4 policy only; at a waypoint TLSRoutes, then TCPRoutes, route it
   --root-namespace NS    mesh root namespace (default: the MeshConfig's, else istio-system)
 ${VERSION_HELP}
-${MESH_CONFIG_HELP}
+${meshConfigHelp(25)}
 ${CLUSTER_HELP}
   --format text|json     output (text); JSON names the versions answered for ("istio", "gatewayApi")
 
