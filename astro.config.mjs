@@ -3,7 +3,7 @@ import mdx from '@astrojs/mdx';
 import starlight from '@astrojs/starlight';
 import { defineConfig } from 'astro/config';
 import { sidebar } from './src/site/sidebar.ts';
-import { cspInlineScriptHashes } from './src/components/playground/csp.ts';
+import { cspInlineScriptHashes } from './src/site/integrations/csp.ts';
 import { CATALOG } from './src/lib/catalog/index.ts';
 import { enforcementCss } from './src/lib/catalog/enforcement-tokens.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addInlineScriptHashes, sha256 } from '../../src/components/playground/csp.ts';
+import { addInlineScriptHashes, sha256 } from '../../src/site/integrations/csp.ts';
 
 const page = (policy: string, body: string) =>
   `<html><head><meta http-equiv="content-security-policy" content="${policy}"></head><body>${body}</body></html>`;
