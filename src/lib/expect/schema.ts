@@ -4,6 +4,7 @@
 // which needs no zod at run time.
 import { z } from 'zod';
 import { PROBABILITY_TOLERANCE } from './compare.ts';
+import { formatPath } from '../model/path.ts';
 
 export const VERDICTS = ['allowed', 'denied', 'no-route', 'error'] as const;
 export const DATAPLANES = ['ambient', 'sidecar', 'gateway', 'none'] as const;
@@ -170,17 +171,13 @@ function issueLines(i: z.core.$ZodIssue, base: readonly PropertyKey[]): Expectat
     if (inside.length > 0) return inside[0]!.flatMap((x) => issueLines(x, path));
   }
   if (i.code === 'unrecognized_keys')
-    return i.keys.map((k) => ({ path: formatPath([...path, k]), message: `unknown field "${k}"` }));
-  return [{ path: formatPath(path), message: i.message }];
+    return i.keys.map((k) => ({ path: pathText([...path, k]), message: `unknown field "${k}"` }));
+  return [{ path: pathText(path), message: i.message }];
 }
 
-export function formatPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const p of path) {
-    if (typeof p === 'number') out += `[${p}]`;
-    else out += out ? `.${String(p)}` : String(p);
-  }
-  return out || '(root)';
+/** A path in an expectation file; the empty path is the file's root. */
+function pathText(path: readonly PropertyKey[]): string {
+  return formatPath(path) || '(root)';
 }
 
 /** Thrown by parseExpectation: the message lists every issue, one per line. */

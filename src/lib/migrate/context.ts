@@ -11,7 +11,7 @@ import {
 } from '../ambient/index.ts';
 import { get, refOf, stringRecord } from '../model/access.ts';
 import type { JsonObject, ObjectPath, Resource } from '../model/types.ts';
-import { formatPath } from '../validator/finding.ts';
+import { formatPath } from '../model/path.ts';
 import type { MigrateFindingId, SeverityOf } from './findings.ts';
 import type { MigrateFinding, MigrateOptions } from './types.ts';
 import { cleanForApply } from './util.ts';

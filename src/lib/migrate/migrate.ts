@@ -3,7 +3,7 @@
 import { parseManifests } from '../model/parse.ts';
 import { scalarText } from '../model/access.ts';
 import type { JsonObject, Resource, SourceInput } from '../model/types.ts';
-import { formatPath } from '../validator/finding.ts';
+import { formatPath } from '../model/path.ts';
 import {
   HBONE_PORT,
   LABEL_DATAPLANE_MODE as DATAPLANE_MODE,

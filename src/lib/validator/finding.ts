@@ -1,5 +1,5 @@
 import { isClusterScoped } from '../ambient/kinds.ts';
-import type { ObjectPath, ResourceRef, SourceRange } from '../model/types.ts';
+import type { ResourceRef, SourceRange } from '../model/types.ts';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -38,16 +38,6 @@ export interface LintReport {
   readonly resources: number;
   readonly summary: { readonly error: number; readonly warning: number; readonly info: number };
   readonly findings: readonly Finding[];
-}
-
-/** `['spec', 'rules', 0, 'to']` → `spec.rules[0].to` */
-export function formatPath(path: ObjectPath): string {
-  let out = '';
-  for (const seg of path) {
-    if (typeof seg === 'number') out += `[${seg}]`;
-    else out += out ? `.${seg}` : seg;
-  }
-  return out;
 }
 
 /** A finding's `resource` for an object (the model gives every object a namespace; see FindingResource). */

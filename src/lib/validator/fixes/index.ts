@@ -10,7 +10,7 @@ import { buildMesh } from '../../model/mesh.ts';
 import type { Mesh, ServiceInfo, Waypoint } from '../../model/mesh.ts';
 import type { Resource } from '../../model/types.ts';
 import type { Finding } from '../finding.ts';
-import { formatPath } from '../finding.ts';
+import { formatPath } from '../../model/path.ts';
 import {
   authorizationPolicies,
   refService,
