@@ -6,7 +6,7 @@
 import type { CompletionContext, CompletionResult } from '@codemirror/autocomplete';
 import type { Text } from '@codemirror/state';
 import { KNOWN_NODES, KNOWN_ROOTS } from '../../lib/validator/schema/known-fields.gen.ts';
-import type { KnownNode } from '../../lib/validator/schema/fields.ts';
+import type { KnownNode } from '../../lib/validator/schema/types.ts';
 
 /** Lines read above the cursor at most: deeper than any manifest's nesting, and a bound on hostile input. */
 const MAX_SCAN = 4000;

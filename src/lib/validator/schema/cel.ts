@@ -10,7 +10,7 @@
  * builds paths, lists and sets only when there is something to report or compare.
  */
 import type { JsonObject, JsonValue, Resource } from '../../model/types.ts';
-import type { SchemaProblem } from './index.ts';
+import type { SchemaProblem } from './types.ts';
 
 type Out = SchemaProblem[];
 type Path = (string | number)[];

@@ -1,6 +1,7 @@
 import type { JsonObject, JsonValue, ObjectPath } from '../../model/types.ts';
 import { KNOWN_NODES, KNOWN_ROOTS } from './known-fields.gen.ts';
-import type { SchemaProblem } from './index.ts';
+import type { KnownNode } from './types.ts';
+import type { SchemaProblem } from './types.ts';
 
 /**
  * Unknown-field detection (kubectl's default strict field validation rejects unknown fields; the generated
@@ -9,7 +10,6 @@ import type { SchemaProblem } from './index.ts';
  *
  * A node is `[properties, mapValue, arrayItem]` by index into KNOWN_NODES; -1 means "anything goes".
  */
-export type KnownNode = readonly [props: Readonly<Record<string, number>> | 0, mapValue: number, item: number];
 
 /**
  * Fields present in the Istio 1.30.3 CRDs but missing from @kubernetes-models/istio 3.0.1's types

@@ -10,16 +10,9 @@ import { addedField, lineDelta, removedFields, withLineDelta } from './line-delt
 import type { LineDelta } from './line-deltas.gen.ts';
 import { structuralValidator } from './validators.ts';
 import type { AjvError, StructuralValidator } from './validators.ts';
+import type { SchemaProblem } from './types.ts';
 
-/** One schema problem inside a resource. */
-export interface SchemaProblem {
-  readonly path: ObjectPath;
-  readonly message: string;
-  /** `key` points at the key and its value, `value` at the value only. */
-  readonly part?: 'key' | 'value';
-  /** `webhook`: enforced by istiod's validating webhook rather than the CRD schema (see schema/cel.ts). */
-  readonly origin?: 'webhook';
-}
+export type { SchemaProblem } from './types.ts';
 
 /** Findings per resource are capped: past this many, one more says how many were left out. */
 const MAX_PER_RESOURCE = 40;

@@ -7,7 +7,7 @@ import type { GatewayApiVersion, IstioVersion, VersionRows } from '../../version
 import { GATEWAY_API_DELTAS, ISTIO_DELTAS } from './line-deltas.gen.ts';
 import type { LineChange, LineDelta } from './line-deltas.gen.ts';
 import type { AjvError, StructuralValidator } from './validators.ts';
-import type { SchemaProblem } from './index.ts';
+import type { SchemaProblem } from './types.ts';
 
 /** The delta of `group/version|Kind` for the rows' line, if that line's schema differs from the baseline's. */
 export function lineDelta(rows: VersionRows, kindKey: string): LineDelta | undefined {
