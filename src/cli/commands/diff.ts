@@ -2,7 +2,8 @@ import { diffJson, diffMarkdown, diffMeshes, diffText, failsOn } from '../../lib
 import { parseArgs } from '../args.ts';
 import type { Command } from '../io.ts';
 import { EXIT, UsageError } from '../io.ts';
-import { formatOf, meshOf, versionsOf, WHATIF_FLAGS } from './matrix.ts';
+import { versionsFromFlags } from '../versions.ts';
+import { formatOf, meshOf, WHATIF_FLAGS } from './matrix.ts';
 
 export const help = `ambient-atlas diff --before <file|dir|->... --after <file|dir|->... [--format text|json|markdown] [--fail-on opened|closed|any|never]
 
@@ -43,7 +44,7 @@ export const run: Command = async (argv, io) => {
     throw new UsageError('give both sides: --before <file|dir> --after <file|dir>');
   if ([...v.before, ...v.after].filter((p) => p === '-').length > 1)
     throw new UsageError('- (stdin) can be given only once');
-  const versions = await versionsOf(v, io.cwd);
+  const versions = await versionsFromFlags(v, io.cwd);
   const root = v['root-namespace'];
   const before = await meshOf(v.before, io, root);
   const after = await meshOf(v.after, io, root);

@@ -2,13 +2,10 @@ import { buildMesh } from '../../lib/model/mesh.ts';
 import type { Mesh } from '../../lib/model/mesh.ts';
 import { parseManifests } from '../../lib/model/index.ts';
 import { buildMatrix, matrixHtml, matrixJson, matrixText } from '../../lib/whatif/index.ts';
-import type { Versions } from '../../lib/whatif/index.ts';
-import { resolveVersions } from '../../lib/versions.ts';
-import type { GatewayApiVersion, IstioVersion } from '../../lib/versions.ts';
 import { parseArgs } from '../args.ts';
-import { loadConfig } from '../config.ts';
 import type { CliIo, Command } from '../io.ts';
 import { EXIT, UsageError } from '../io.ts';
+import { versionsFromFlags } from '../versions.ts';
 import { loadInputs } from './simulate.ts';
 import { CLUSTER_FLAGS, CLUSTER_HELP, clusterRequest } from '../cluster/flags.ts';
 import type { ClusterRequest } from '../cluster/flags.ts';
@@ -43,22 +40,6 @@ export const WHATIF_FLAGS = {
   config: { type: 'string' },
   'root-namespace': { type: 'string' },
 } as const;
-
-/** `--istio` / `--gateway-api` over the config file's `istio` / `gatewayApi` (DESIGN §4.5a); bad values exit 2. */
-export async function versionsOf(
-  values: { istio?: string | undefined; 'gateway-api'?: string | undefined; config?: string | undefined },
-  cwd: string,
-): Promise<Versions & { istio: IstioVersion; gatewayApi: GatewayApiVersion }> {
-  const flags = resolveVersions(values.istio, values['gateway-api']);
-  if ('error' in flags)
-    throw new UsageError(
-      `${'error' in resolveVersions(values.istio, undefined) ? '--istio' : '--gateway-api'}: ${flags.error}`,
-    );
-  const loaded = await loadConfig(cwd, values.config);
-  const v = resolveVersions(values.istio ?? loaded?.config.istio, values['gateway-api'] ?? loaded?.config.gatewayApi);
-  if ('error' in v) throw new UsageError(v.error);
-  return { istio: v.istio, gatewayApi: v.gatewayApi };
-}
 
 /** Read manifests into one mesh index; YAML errors are warnings on stderr (the rest of the input still counts). */
 export async function meshOf(
@@ -102,7 +83,7 @@ export const run: Command = async (argv, io) => {
   const max = v['max-requests'] === undefined ? undefined : Number(v['max-requests']);
   if (max !== undefined && !(Number.isInteger(max) && max >= 1))
     throw new UsageError(`--max-requests must be a whole number of at least 1, not ${v['max-requests']}`);
-  const versions = await versionsOf(v, io.cwd);
+  const versions = await versionsFromFlags(v, io.cwd);
   const root = v['root-namespace'];
   const mesh = await meshOf(files, io, root, cluster ? { request: cluster, command: 'matrix' } : undefined);
   const m = await buildMatrix(mesh, {

@@ -3,7 +3,8 @@ import { predictStatus } from '../../lib/status/index.ts';
 import { parseArgs } from '../args.ts';
 import type { Command } from '../io.ts';
 import { EXIT, UsageError } from '../io.ts';
-import { formatOf, meshOf, versionsOf, WHATIF_FLAGS } from './matrix.ts';
+import { versionsFromFlags } from '../versions.ts';
+import { formatOf, meshOf, WHATIF_FLAGS } from './matrix.ts';
 import { CLUSTER_FLAGS, CLUSTER_HELP, clusterRequest } from '../cluster/flags.ts';
 
 export const help = `ambient-atlas status -f <file|dir|->... [--format text|json] [--istio 1.30|1.31] [--gateway-api 1.5|1.6]
@@ -39,7 +40,7 @@ export const run: Command = async (argv, io) => {
   const files = [...(v.file ?? []), ...args.positionals];
   const cluster = clusterRequest(v);
   if (!files.length && !cluster) throw new UsageError('give manifests with -f <file|dir|->, or --cluster');
-  const versions = await versionsOf(v, io.cwd);
+  const versions = await versionsFromFlags(v, io.cwd);
   const mesh = await meshOf(
     files,
     io,
