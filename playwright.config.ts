@@ -4,6 +4,9 @@ import { defineConfig, devices } from '@playwright/test';
 // Debian's Chromium is what CI installs; Playwright's own browser download is unavailable on these machines.
 const debianChromium = '/usr/bin/chromium';
 const port = Number(process.env.ATLAS_E2E_PORT ?? 4329);
+// Several people (or agents) can test one checkout at once: each builds into its own directory
+// (`astro build --outDir DIR`) and serves it on its own port.
+const dist = process.env.ATLAS_E2E_DIST;
 
 export default defineConfig({
   testDir: 'tests/e2e',
@@ -31,7 +34,7 @@ export default defineConfig({
   },
   webServer: {
     // Tests run against the built site (npm test builds it first), served exactly as `npm start` serves it.
-    command: `npx astro preview --port ${port} --host 127.0.0.1`,
+    command: `npx astro preview --port ${port} --host 127.0.0.1${dist ? ` --outDir ${dist} --ignore-lock` : ''}`,
     url: `http://127.0.0.1:${port}/`,
     reuseExistingServer: !process.env.CI,
     timeout: 60_000,
