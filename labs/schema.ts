@@ -82,6 +82,10 @@ export const labSchema = z.strictObject({
   title: z.string().min(1),
   summary: z.string().min(1),
   prerequisites: z.array(z.string().min(1)),
+  /** How much ambient knowledge the lab assumes (the learning-path page groups and orders by it). */
+  difficulty: z.enum(['beginner', 'intermediate', 'advanced']).optional(),
+  /** Estimated minutes to finish the lab on a ready cluster, reading included. */
+  minutes: z.number().int().min(1).max(240).optional(),
   /** Applied by `lab up` after the mesh is ready (the bookinfo base and what earlier labs left behind). */
   setup: z.array(manifestPath).min(1),
   /** Namespaces whose objects `lab check` reads back from the cluster to compare with the simulator. */

@@ -3,6 +3,8 @@ import { defineLab } from '../schema.ts';
 export default defineLab({
   id: 'ambient-mtls',
   order: 1,
+  difficulty: 'beginner',
+  minutes: 15,
   title: 'Enrol bookinfo in ambient and see mTLS at L4',
   summary:
     'Label one namespace and every pod in it gets a SPIFFE identity and mutual TLS through ztunnel, with no sidecar and no restart. Then make mTLS mandatory and watch a caller outside the mesh get refused.',

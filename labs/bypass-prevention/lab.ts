@@ -3,6 +3,8 @@ import { defineLab } from '../schema.ts';
 export default defineLab({
   id: 'bypass-prevention',
   order: 6,
+  difficulty: 'advanced',
+  minutes: 25,
   title: 'Prevent waypoint bypass',
   summary:
     "A waypoint only sees traffic addressed to the Service. Show that a client dialling a pod IP skips the waypoint and its L7 policy, then close that door at ztunnel with a DENY on every identity except the waypoint's.",

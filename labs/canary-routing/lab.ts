@@ -3,6 +3,8 @@ import { defineLab } from '../schema.ts';
 export default defineLab({
   id: 'canary-routing',
   order: 4,
+  difficulty: 'intermediate',
+  minutes: 20,
   title: 'Canary and header routing with a Service-parent HTTPRoute',
   summary:
     'Split reviews traffic 90/10 between two versions and pin one user to a third, with an HTTPRoute whose parent is the reviews Service. The waypoint does the routing; the per-version Services are the backends.',

@@ -3,6 +3,8 @@ import { defineLab } from '../schema.ts';
 export default defineLab({
   id: 'l4-authorization',
   order: 2,
+  difficulty: 'beginner',
+  minutes: 20,
   title: 'L4 authorization on ztunnel',
   summary:
     'Write AuthorizationPolicies that ztunnel can enforce on its own: identities, namespaces and ports. Learn which fields stay at L4 and why a single HTTP field would turn an ALLOW into deny-all.',

@@ -4,6 +4,8 @@ import { LEARNER_TOKEN, TAMPERED_TOKEN, VISITOR_TOKEN } from './tokens.ts';
 export default defineLab({
   id: 'require-jwt',
   order: 5,
+  difficulty: 'advanced',
+  minutes: 25,
   title: 'Require a JWT with RequestAuthentication and AuthorizationPolicy',
   summary:
     'Validate end-user tokens at the waypoint and then require one. A RequestAuthentication on its own lets token-less requests through; pairing it with an ALLOW on requestPrincipals makes the token mandatory.',

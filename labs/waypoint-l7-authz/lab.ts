@@ -3,6 +3,8 @@ import { defineLab } from '../schema.ts';
 export default defineLab({
   id: 'waypoint-l7-authz',
   order: 3,
+  difficulty: 'intermediate',
+  minutes: 20,
   title: 'Deploy a waypoint and enforce L7 authorization',
   summary:
     'Add a waypoint proxy for bookinfo and attach an HTTP-aware AuthorizationPolicy to the reviews Service with targetRefs: methods and paths are enforced at the waypoint, with a 403 instead of a reset.',
