@@ -9,6 +9,8 @@ import type { CliIo, Command } from '../io.ts';
 import { EXIT, readInputFile, readStdinLimited, UsageError } from '../io.ts';
 import { VERSION_FLAGS, VERSION_HELP, versionsFromFlags } from '../versions.ts';
 import { MESH_CONFIG_FLAGS, meshConfigFromFlag, meshConfigHelp } from '../mesh-config.ts';
+import { versionRows } from '../../lib/versions.ts';
+import type { Versions } from '../../lib/versions.ts';
 
 export const help = `ambient-atlas simulate [--format text|json] -f <file|dir|->... --from <client> --to <destination> [request options]
        ambient-atlas simulate --cluster [--context NAME] [-n NS | -A] --from <client> --to <destination> [...]
@@ -144,7 +146,7 @@ export const run: Command = async (argv, io) => {
     io.stdout(
       format === 'json'
         ? JSON.stringify({ version, ...versions, ...rest }, null, 2) + '\n'
-        : formatText(result, io.color),
+        : answeredFor(versions) + formatText(result, io.color),
     );
     return result.verdict === 'allowed' ? EXIT.ok : EXIT.findings;
   } catch (err) {
@@ -152,3 +154,12 @@ export const run: Command = async (argv, io) => {
     throw err;
   }
 };
+
+/**
+ * The first text line names the lines the answer holds for (JSON carries them as `istio` / `gatewayApi`): the same
+ * manifests can answer differently on 1.30 and 1.31, so a pasted text trace must say which one it is.
+ */
+function answeredFor(versions: Versions): string {
+  const rows = versionRows(versions);
+  return `answering for Istio ${rows.istio.version} (${rows.istio.patch}) with Gateway API v${rows.gatewayApi.version} (CRDs ${rows.gatewayApi.bundle})\n`;
+}
