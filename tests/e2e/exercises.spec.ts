@@ -92,8 +92,9 @@ test.describe('exercises', () => {
     await expect(answer(page)).toContainText('sa/guest');
     await root.getByRole('button', { name: 'Check' }).click();
     await expect(root.getByRole('status')).toContainText('checks fail');
-    const keys = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('atlas.exercises.')));
-    expect(keys).toEqual(['atlas.exercises.v1']);
+    // Both exercises keys are gone: progress now lives in the one store the labs share (progress.ts).
+    const keys = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('atlas.')));
+    expect(keys).toEqual(['atlas.progress.v1']);
   });
 
   test('the solution is shown as a diff against the answer', async ({ page }) => {
