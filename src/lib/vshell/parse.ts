@@ -81,201 +81,211 @@ export function findSubstitutions(text: string): { start: number; end: number; i
   return out;
 }
 
-function lex(
-  text: string,
-  env: Readonly<Record<string, string>>,
-): { toks: Tok[] } | { incomplete: string } | ParseError {
-  const toks: Tok[] = [];
-  const pendingHeredocs: Extract<Tok, { t: 'heredoc' }>[] = [];
-  let i = 0;
-  let cur = '';
-  let inWord = false;
-  let quoted = false;
-  const push = () => {
-    if (inWord) toks.push({ t: 'word', v: cur, quoted });
-    cur = '';
-    inWord = false;
-    quoted = false;
-  };
-  const expandVar = (): string => {
-    // at text[i] === '$'
-    if (text[i + 1] === '{') {
-      const end = text.indexOf('}', i + 2);
-      if (end < 0) return '$';
-      const name = text.slice(i + 2, end);
-      i = end;
-      return env[name] ?? '';
-    }
-    if (text[i + 1] === '?') {
-      i += 1;
-      return env['?'] ?? '0';
-    }
-    const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text.slice(i + 1));
-    if (!m) return '$';
-    i += m[0].length;
-    return env[m[0]] ?? '';
-  };
-  while (i < text.length) {
-    const c = text[i]!;
-    if (c === '\n') {
-      push();
-      // Here-document bodies start on the line after the operator.
-      if (pendingHeredocs.length) {
-        let pos = i + 1;
-        for (const h of pendingHeredocs) {
-          const lines: string[] = [];
-          let found = false;
-          while (pos <= text.length) {
-            const nl = text.indexOf('\n', pos);
-            const line = nl < 0 ? text.slice(pos) : text.slice(pos, nl);
-            const check = h.strip ? line.replace(/^\t+/, '') : line;
-            if (check === h.delim) {
-              found = true;
-              pos = nl < 0 ? text.length : nl + 1;
-              break;
-            }
-            if (nl < 0) {
-              pos = text.length + 1;
-              break;
-            }
-            lines.push(h.strip ? line.replace(/^\t+/, '') : line);
-            pos = nl + 1;
-          }
-          if (!found) return { incomplete: `here-document delimited by ${h.delim}` };
-          let body = lines.join('\n') + (lines.length ? '\n' : '');
-          if (h.expand) body = body.replace(/\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/g, (_m, n: string) => env[n] ?? '');
-          h.body = body;
-        }
-        pendingHeredocs.length = 0;
-        toks.push({ t: 'op', v: ';' });
-        i = pos;
-        continue;
-      }
-      toks.push({ t: 'op', v: ';' });
-      i++;
-      continue;
-    }
-    if (c === ' ' || c === '\t' || c === '\r') {
-      push();
-      i++;
-      continue;
-    }
-    if (c === '#' && !inWord) {
-      const nl = text.indexOf('\n', i);
-      i = nl < 0 ? text.length : nl;
-      continue;
-    }
-    if (c === '\\') {
-      if (i + 1 >= text.length) return { incomplete: 'line continuation' };
-      if (text[i + 1] === '\n') {
-        i += 2;
-        continue;
-      }
-      cur += text[i + 1];
-      inWord = true;
-      i += 2;
-      continue;
-    }
-    if (c === "'") {
-      const end = text.indexOf("'", i + 1);
-      if (end < 0) return { incomplete: 'single quote' };
-      cur += text.slice(i + 1, end);
-      inWord = true;
-      quoted = true;
-      i = end + 1;
-      continue;
-    }
-    if (c === '"') {
-      inWord = true;
-      quoted = true;
-      i++;
-      let closed = false;
-      while (i < text.length) {
-        const d = text[i]!;
-        if (d === '"') {
-          closed = true;
-          i++;
-          break;
-        }
-        if (d === '\\' && i + 1 < text.length && '"\\$`\n'.includes(text[i + 1]!)) {
-          if (text[i + 1] !== '\n') cur += text[i + 1];
-          i += 2;
-          continue;
-        }
-        if (d === '$') {
-          cur += expandVar();
-          i++;
-          continue;
-        }
-        cur += d;
-        i++;
-      }
-      if (!closed) return { incomplete: 'double quote' };
-      continue;
-    }
-    if (c === '$') {
-      cur += expandVar();
-      inWord = true;
-      i++;
-      continue;
-    }
-    if (c === '|' || c === '&' || c === ';' || c === '>' || c === '<') {
-      // `2>` and `2>&1` only when the 2 stands alone.
-      if (c === '>' && inWord && cur === '2' && !quoted) {
-        cur = '';
-        inWord = false;
-        if (text.startsWith('>&1', i)) {
-          toks.push({ t: 'op', v: '2>&1' });
-          i += 3;
-        } else {
-          toks.push({ t: 'op', v: '2>' });
-          i += 1;
-        }
-        continue;
-      }
-      push();
-      if (text.startsWith('&&', i)) {
-        toks.push({ t: 'op', v: '&&' });
-        i += 2;
-      } else if (text.startsWith('||', i)) {
-        toks.push({ t: 'op', v: '||' });
-        i += 2;
-      } else if (text.startsWith('&>', i)) {
-        toks.push({ t: 'op', v: '&>' });
-        i += 2;
-      } else if (c === '|' || c === ';') {
-        toks.push({ t: 'op', v: c });
-        i++;
-      } else if (c === '>') {
-        toks.push({ t: 'op', v: '>' });
-        i += text[i + 1] === '>' ? 2 : 1;
-      } else if (c === '<' && text[i + 1] === '<') {
-        i += 2;
-        const strip = text[i] === '-';
-        if (strip) i++;
-        while (text[i] === ' ') i++;
-        const m = /^(?:'([^']*)'|"([^"]*)"|([A-Za-z0-9_.-]+))/.exec(text.slice(i));
-        if (!m) return { error: 'syntax error: here-document needs a delimiter word after <<' };
-        const delim = m[1] ?? m[2] ?? m[3]!;
-        const h: Extract<Tok, { t: 'heredoc' }> = { t: 'heredoc', delim, strip, expand: m[3] !== undefined };
-        toks.push(h);
-        pendingHeredocs.push(h);
-        i += m[0].length;
-      } else if (c === '&') {
-        return { error: 'background jobs (&) are not supported in the virtual shell' };
-      } else {
-        return { error: 'input redirection (<) is not supported; use a here-document (<<EOF) or `-f -`' };
-      }
-      continue;
-    }
-    if (c === '`') return { error: 'backquote substitution is not supported; use $(…)' };
-    cur += c;
-    inWord = true;
-    i++;
+type HeredocTok = Extract<Tok, { t: 'heredoc' }>;
+type LexResult = { toks: Tok[] } | { incomplete: string } | ParseError;
+
+/** The lexer's cursor and the word being built; the helpers below advance it. */
+interface Lexer {
+  readonly text: string;
+  readonly env: Readonly<Record<string, string>>;
+  readonly toks: Tok[];
+  readonly pending: HeredocTok[];
+  i: number;
+  cur: string;
+  inWord: boolean;
+  quoted: boolean;
+}
+
+function pushWord(L: Lexer): void {
+  if (L.inWord) L.toks.push({ t: 'word', v: L.cur, quoted: L.quoted });
+  L.cur = '';
+  L.inWord = false;
+  L.quoted = false;
+}
+
+/** The value of the variable at `L.text[L.i] === '$'`, leaving `L.i` on its last character. */
+function expandVar(L: Lexer): string {
+  const { text, env } = L;
+  if (text[L.i + 1] === '{') {
+    const end = text.indexOf('}', L.i + 2);
+    if (end < 0) return '$';
+    const name = text.slice(L.i + 2, end);
+    L.i = end;
+    return env[name] ?? '';
   }
-  push();
-  if (pendingHeredocs.length) return { incomplete: `here-document delimited by ${pendingHeredocs[0]!.delim}` };
-  return { toks };
+  if (text[L.i + 1] === '?') {
+    L.i += 1;
+    return env['?'] ?? '0';
+  }
+  const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text.slice(L.i + 1));
+  if (!m) return '$';
+  L.i += m[0].length;
+  return env[m[0]] ?? '';
+}
+
+/** Here-document bodies start on the line after the operator: read each pending one from `pos` on. */
+function readHeredocBodies(L: Lexer, pos: number): number | { incomplete: string } {
+  const { text } = L;
+  for (const h of L.pending) {
+    const lines: string[] = [];
+    let found = false;
+    while (pos <= text.length) {
+      const nl = text.indexOf('\n', pos);
+      const line = nl < 0 ? text.slice(pos) : text.slice(pos, nl);
+      const check = h.strip ? line.replace(/^\t+/, '') : line;
+      if (check === h.delim) {
+        found = true;
+        pos = nl < 0 ? text.length : nl + 1;
+        break;
+      }
+      if (nl < 0) {
+        pos = text.length + 1;
+        break;
+      }
+      lines.push(h.strip ? line.replace(/^\t+/, '') : line);
+      pos = nl + 1;
+    }
+    if (!found) return { incomplete: `here-document delimited by ${h.delim}` };
+    let body = lines.join('\n') + (lines.length ? '\n' : '');
+    if (h.expand) body = body.replace(/\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/g, (_m, n: string) => L.env[n] ?? '');
+    h.body = body;
+  }
+  L.pending.length = 0;
+  return pos;
+}
+
+/** A double-quoted string starting at `L.i` (the opening quote); false when it never closes. */
+function readDoubleQuoted(L: Lexer): boolean {
+  const { text } = L;
+  L.inWord = true;
+  L.quoted = true;
+  L.i++;
+  while (L.i < text.length) {
+    const d = text[L.i]!;
+    if (d === '"') {
+      L.i++;
+      return true;
+    }
+    if (d === '\\' && L.i + 1 < text.length && '"\\$`\n'.includes(text[L.i + 1]!)) {
+      if (text[L.i + 1] !== '\n') L.cur += text[L.i + 1];
+      L.i += 2;
+      continue;
+    }
+    if (d === '$') L.cur += expandVar(L);
+    else L.cur += d;
+    L.i++;
+  }
+  return false;
+}
+
+/** `<<DELIM`, `<<-DELIM`, `<<'DELIM'` at `L.i` (just after the `<<`). */
+function readHeredocOperator(L: Lexer): ParseError | undefined {
+  const { text } = L;
+  const strip = text[L.i] === '-';
+  if (strip) L.i++;
+  while (text[L.i] === ' ') L.i++;
+  const m = /^(?:'([^']*)'|"([^"]*)"|([A-Za-z0-9_.-]+))/.exec(text.slice(L.i));
+  if (!m) return { error: 'syntax error: here-document needs a delimiter word after <<' };
+  const h: HeredocTok = { t: 'heredoc', delim: m[1] ?? m[2] ?? m[3]!, strip, expand: m[3] !== undefined };
+  L.toks.push(h);
+  L.pending.push(h);
+  L.i += m[0].length;
+  return undefined;
+}
+
+/** One of `| & ; > <` at `L.i`: an operator token, a here-document, or an error for what the shell lacks. */
+function readOperator(L: Lexer, c: string): ParseError | undefined {
+  const { text, toks } = L;
+  // `2>` and `2>&1` only when the 2 stands alone.
+  if (c === '>' && L.inWord && L.cur === '2' && !L.quoted) {
+    L.cur = '';
+    L.inWord = false;
+    const dup = text.startsWith('>&1', L.i);
+    toks.push({ t: 'op', v: dup ? '2>&1' : '2>' });
+    L.i += dup ? 3 : 1;
+    return undefined;
+  }
+  pushWord(L);
+  for (const op of ['&&', '||', '&>'] as const)
+    if (text.startsWith(op, L.i)) {
+      toks.push({ t: 'op', v: op });
+      L.i += 2;
+      return undefined;
+    }
+  if (c === '|' || c === ';') {
+    toks.push({ t: 'op', v: c });
+    L.i++;
+  } else if (c === '>') {
+    toks.push({ t: 'op', v: '>' });
+    L.i += text[L.i + 1] === '>' ? 2 : 1;
+  } else if (c === '<' && text[L.i + 1] === '<') {
+    L.i += 2;
+    return readHeredocOperator(L);
+  } else if (c === '&') return { error: 'background jobs (&) are not supported in the virtual shell' };
+  else return { error: 'input redirection (<) is not supported; use a here-document (<<EOF) or `-f -`' };
+  return undefined;
+}
+
+/** A newline ends the command; pending here-documents take the lines after it. */
+function readNewline(L: Lexer): { incomplete: string } | undefined {
+  pushWord(L);
+  L.toks.push({ t: 'op', v: ';' });
+  if (!L.pending.length) {
+    L.i++;
+    return undefined;
+  }
+  const pos = readHeredocBodies(L, L.i + 1);
+  if (typeof pos !== 'number') return pos;
+  L.i = pos;
+  return undefined;
+}
+
+function lex(text: string, env: Readonly<Record<string, string>>): LexResult {
+  const L: Lexer = { text, env, toks: [], pending: [], i: 0, cur: '', inWord: false, quoted: false };
+  while (L.i < text.length) {
+    const c = text[L.i]!;
+    if (c === '\n') {
+      const r = readNewline(L);
+      if (r) return r;
+    } else if (c === ' ' || c === '\t' || c === '\r') {
+      pushWord(L);
+      L.i++;
+    } else if (c === '#' && !L.inWord) {
+      const nl = text.indexOf('\n', L.i);
+      L.i = nl < 0 ? text.length : nl;
+    } else if (c === '\\') {
+      if (L.i + 1 >= text.length) return { incomplete: 'line continuation' };
+      if (text[L.i + 1] !== '\n') {
+        L.cur += text[L.i + 1];
+        L.inWord = true;
+      }
+      L.i += 2;
+    } else if (c === "'") {
+      const end = text.indexOf("'", L.i + 1);
+      if (end < 0) return { incomplete: 'single quote' };
+      L.cur += text.slice(L.i + 1, end);
+      L.inWord = true;
+      L.quoted = true;
+      L.i = end + 1;
+    } else if (c === '"') {
+      if (!readDoubleQuoted(L)) return { incomplete: 'double quote' };
+    } else if (c === '$') {
+      L.cur += expandVar(L);
+      L.inWord = true;
+      L.i++;
+    } else if (c === '|' || c === '&' || c === ';' || c === '>' || c === '<') {
+      const e = readOperator(L, c);
+      if (e) return e;
+    } else if (c === '`') return { error: 'backquote substitution is not supported; use $(…)' };
+    else {
+      L.cur += c;
+      L.inWord = true;
+      L.i++;
+    }
+  }
+  pushWord(L);
+  if (L.pending.length) return { incomplete: `here-document delimited by ${L.pending[0]!.delim}` };
+  return { toks: L.toks };
 }
 
 /** Parse a whole input (possibly several lines: here-document bodies). */
