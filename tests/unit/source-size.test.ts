@@ -25,7 +25,6 @@ const KNOWN: ReadonlyMap<string, number> = new Map([
   ['src/lib/simulator/simulate.ts#run', 547],
   ['src/lib/validator/rules/helpers.ts', 856],
   ['src/lib/validator/schema/cel.ts', 645],
-  ['src/lib/vshell/parse.ts#lex', 196],
   ['src/cli/documents.ts', 658],
   ['src/cli/lab-serve.ts#startLabServer', 154],
   ['labs/runner/kube.ts#clientNodeKube', 160],
