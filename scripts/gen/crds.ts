@@ -21,6 +21,8 @@ export interface CrdVersion {
   readonly kind: string;
   readonly version: string;
   readonly served: boolean;
+  /** The version the API server stores objects in (exactly one per CRD). */
+  readonly storage: boolean;
   /** `gateway.networking.k8s.io/bundle-version`, when annotated. */
   readonly bundle: string | undefined;
   readonly schema: Schema;
@@ -49,6 +51,7 @@ function parseCrdFile(file: string): CrdVersion[] {
         kind,
         version: v.name as string,
         served: v.served === true,
+        storage: v.storage === true,
         bundle: annotations['gateway.networking.k8s.io/bundle-version'],
         schema: ((v.schema as Schema | undefined)?.openAPIV3Schema ?? {}) as Schema,
       });

@@ -4,7 +4,7 @@
 // `npm run gen` for the served versions and field tables generated from that line's upstream CRDs
 // (scripts/gen/, output in versions.gen.ts and validator/schema/*.gen.ts).
 
-import { SERVED_GATEWAY_API, SERVED_ISTIO } from './versions.gen.ts';
+import { SERVED_GATEWAY_API, SERVED_ISTIO, STORAGE_GATEWAY_API, STORAGE_ISTIO } from './versions.gen.ts';
 
 /** What one Gateway API release line serves, per channel (generated from its CRDs: versions.gen.ts). */
 export interface GatewayApiLine {
@@ -149,6 +149,15 @@ export function servedVersions(
   const istio = SERVED_ISTIO[rows.istio.version as IstioVersion];
   if (Object.prototype.hasOwnProperty.call(istio, key)) return istio[key];
   const ga = SERVED_GATEWAY_API[rows.gatewayApi.version as GatewayApiVersion][channel];
+  return Object.prototype.hasOwnProperty.call(ga, key) ? ga[key] : undefined;
+}
+
+/** The version the rows' CRDs store `group|Kind` in (what examples write), or undefined when not theirs. */
+export function storageVersion(rows: VersionRows, group: string, kind: string): string | undefined {
+  const key = `${group}|${kind}`;
+  const istio = STORAGE_ISTIO[rows.istio.version as IstioVersion];
+  if (Object.prototype.hasOwnProperty.call(istio, key)) return istio[key];
+  const ga = STORAGE_GATEWAY_API[rows.gatewayApi.version as GatewayApiVersion];
   return Object.prototype.hasOwnProperty.call(ga, key) ? ga[key] : undefined;
 }
 

@@ -7,7 +7,9 @@ import {
   PROGRAMMED_AT,
   entryForKind,
   preferredApiVersion,
+  entryOn,
 } from '../../src/lib/catalog/index.ts';
+import { GATEWAY_API_LINES, GATEWAY_API_OF_ISTIO, ISTIO_LINES, ISTIO_VERSIONS } from '../../src/lib/versions.ts';
 
 describe('catalog', () => {
   it('has the 19 reference-table rows, with unique slugs and docs URLs that follow the URL scheme', () => {
@@ -64,44 +66,52 @@ describe('catalog', () => {
   });
 });
 
-// Differential check against the upstream CRDs (Istio 1.30.3, Gateway API v1.5.1) that ../shared provides.
+// Differential check against the upstream CRDs that ../shared provides, per Istio line with its own Gateway API
+// line (read here independently of scripts/gen, from which the catalog's served versions are generated).
 const crdRoot = new URL('../../../shared/crds/', import.meta.url).pathname;
 const haveCrds = existsSync(crdRoot);
 describe.skipIf(!haveCrds)('catalog versions match the upstream CRDs', () => {
-  const served = new Map<string, { versions: Set<string>; storage: string }>();
-  const files = [
-    `${crdRoot}istio-crd-all.gen.yaml`,
-    ...readdirSync(`${crdRoot}gateway-api/standard`).map((f) => `${crdRoot}gateway-api/standard/${f}`),
-    ...readdirSync(`${crdRoot}gateway-api/experimental`).map((f) => `${crdRoot}gateway-api/experimental/${f}`),
-  ];
-  for (const f of files)
-    for (const doc of parseAllDocuments(readFileSync(f, 'utf8'))) {
-      const crd = doc.toJS() as {
-        kind?: string;
-        spec?: {
-          group: string;
-          names: { kind: string };
-          versions: { name: string; served: boolean; storage: boolean }[];
+  for (const line of ISTIO_VERSIONS) {
+    const gaDir = `${crdRoot}${GATEWAY_API_LINES[GATEWAY_API_OF_ISTIO[line]].crdDir}`;
+    const served = new Map<string, { versions: Set<string>; standard: Set<string>; storage: string }>();
+    const files = [
+      ...[`${crdRoot}${ISTIO_LINES[line].crdFile}`].map((f) => ({ f, standard: true })),
+      ...readdirSync(`${gaDir}/standard`).map((f) => ({ f: `${gaDir}/standard/${f}`, standard: true })),
+      ...readdirSync(`${gaDir}/experimental`).map((f) => ({ f: `${gaDir}/experimental/${f}`, standard: false })),
+    ];
+    for (const { f, standard } of files)
+      for (const doc of parseAllDocuments(readFileSync(f, 'utf8'))) {
+        const crd = doc.toJS({ maxAliasCount: -1 }) as {
+          kind?: string;
+          spec?: {
+            group: string;
+            names: { kind: string };
+            versions: { name: string; served: boolean; storage: boolean }[];
+          };
         };
-      };
-      if (crd?.kind !== 'CustomResourceDefinition' || !crd.spec) continue;
-      const key = `${crd.spec.group}/${crd.spec.names.kind}`;
-      const entry = served.get(key) ?? { versions: new Set<string>(), storage: '' };
-      for (const v of crd.spec.versions) {
-        if (v.served) entry.versions.add(`${crd.spec.group}/${v.name}`);
-        if (v.storage) entry.storage = `${crd.spec.group}/${v.name}`;
+        if (crd?.kind !== 'CustomResourceDefinition' || !crd.spec) continue;
+        const key = `${crd.spec.group}/${crd.spec.names.kind}`;
+        const entry = served.get(key) ?? { versions: new Set<string>(), standard: new Set<string>(), storage: '' };
+        for (const v of crd.spec.versions) {
+          if (v.served) entry.versions.add(`${crd.spec.group}/${v.name}`);
+          if (v.served && standard) entry.standard.add(`${crd.spec.group}/${v.name}`);
+          if (v.storage) entry.storage = `${crd.spec.group}/${v.name}`;
+        }
+        served.set(key, entry);
       }
-      served.set(key, entry);
-    }
-  for (const e of CATALOG) {
-    if (e.type !== 'crd') continue;
-    for (const [kind, versions] of Object.entries(e.served)) {
-      it(`${kind}: every listed version is served upstream and the preferred one is the storage version`, () => {
-        const up = served.get(`${e.apiGroup}/${kind}`);
-        expect(up, `${e.apiGroup}/${kind} missing upstream`).toBeDefined();
-        for (const v of versions) expect(up!.versions).toContain(v.apiVersion);
-        expect(versions.find((v) => v.preferred)!.apiVersion).toBe(up!.storage);
-      });
+    for (const base of CATALOG) {
+      if (base.type !== 'crd') continue;
+      const e = entryOn(base, line);
+      for (const kind of e.kinds) {
+        it(`Istio ${line}: ${kind} lists exactly the served versions, marks the experimental-only ones and prefers the storage version`, () => {
+          const up = served.get(`${e.apiGroup}/${kind}`);
+          expect(up, `${e.apiGroup}/${kind} missing upstream`).toBeDefined();
+          const versions = e.served[kind] ?? [];
+          expect(new Set(versions.map((v) => v.apiVersion))).toEqual(up!.versions);
+          for (const v of versions) expect(!!v.experimentalOnly, v.apiVersion).toBe(!up!.standard.has(v.apiVersion));
+          expect(versions.find((v) => v.preferred)!.apiVersion).toBe(up!.storage);
+        });
+      }
     }
   }
 });

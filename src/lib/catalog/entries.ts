@@ -1,14 +1,13 @@
 import { LABEL_DATAPLANE_MODE, LABEL_USE_WAYPOINT } from '../ambient/labels.ts';
-import type { CatalogEntry, ServedVersion } from './types.ts';
+import type { CatalogRow } from './types.ts';
 
-// Served versions come from ../shared/crds (Istio 1.30.3 crd-all.gen.yaml, Gateway API v1.5.1 config/crd).
-const v = (apiVersion: string, preferred = false): ServedVersion => ({ apiVersion, preferred });
+// Served API versions are not written here: catalog/served.ts derives them per line from the upstream CRDs.
 
 /**
  * The 19 rows of the reference table, in table order. Everything that lists, badges or reasons about
  * "where is this enforced" reads this array; nothing else restates it.
  */
-export const CATALOG: readonly CatalogEntry[] = [
+export const ROWS: readonly CatalogRow[] = [
   {
     type: 'label',
     slug: 'dataplane-mode',
@@ -54,7 +53,6 @@ export const CATALOG: readonly CatalogEntry[] = [
     group: 'security',
     apiGroup: 'security.istio.io',
     kinds: ['PeerAuthentication'],
-    served: { PeerAuthentication: [v('security.istio.io/v1', true), v('security.istio.io/v1beta1')] },
     purpose: 'Sets the inbound mTLS mode (STRICT, PERMISSIVE, DISABLE) for workloads in its scope.',
     programmedAt: ['ztunnel'],
     ambient: {
@@ -70,7 +68,6 @@ export const CATALOG: readonly CatalogEntry[] = [
     group: 'security',
     apiGroup: 'security.istio.io',
     kinds: ['RequestAuthentication'],
-    served: { RequestAuthentication: [v('security.istio.io/v1', true), v('security.istio.io/v1beta1')] },
     purpose: 'Validates JWTs (issuer, audiences, keys) and exposes their claims as request.auth.* to authorization.',
     programmedAt: ['waypoint', 'ingress'],
     ambient: {
@@ -86,7 +83,6 @@ export const CATALOG: readonly CatalogEntry[] = [
     group: 'security',
     apiGroup: 'security.istio.io',
     kinds: ['AuthorizationPolicy'],
-    served: { AuthorizationPolicy: [v('security.istio.io/v1', true), v('security.istio.io/v1beta1')] },
     purpose: 'ALLOW / DENY / CUSTOM / AUDIT rules on who may call what.',
     programmedAt: ['ztunnel', 'waypoint'],
     ambient: {
@@ -103,7 +99,6 @@ export const CATALOG: readonly CatalogEntry[] = [
     apiGroup: 'gateway.networking.k8s.io',
     kinds: ['Gateway'],
     channel: 'standard',
-    served: { Gateway: [v('gateway.networking.k8s.io/v1', true), v('gateway.networking.k8s.io/v1beta1')] },
     purpose: 'Declares a proxy: an ingress gateway at the edge, or (class istio-waypoint) a waypoint in the mesh.',
     programmedAt: ['waypoint', 'ingress'],
     ambient: {
@@ -120,7 +115,6 @@ export const CATALOG: readonly CatalogEntry[] = [
     apiGroup: 'gateway.networking.k8s.io',
     kinds: ['HTTPRoute'],
     channel: 'standard',
-    served: { HTTPRoute: [v('gateway.networking.k8s.io/v1', true), v('gateway.networking.k8s.io/v1beta1')] },
     purpose: 'HTTP routing: match on path, headers, query and method; weighted backends; filters.',
     programmedAt: ['waypoint', 'ingress'],
     ambient: {
@@ -136,26 +130,19 @@ export const CATALOG: readonly CatalogEntry[] = [
     group: 'gateway-api',
     apiGroup: 'gateway.networking.k8s.io',
     kinds: ['TCPRoute', 'TLSRoute', 'GRPCRoute'],
-    served: {
-      TCPRoute: [v('gateway.networking.k8s.io/v1alpha2', true)],
-      TLSRoute: [v('gateway.networking.k8s.io/v1', true)],
-      GRPCRoute: [v('gateway.networking.k8s.io/v1', true)],
-    },
     purpose: 'Protocol-specific routes: TCP forwarding, TLS passthrough by SNI, gRPC service/method matching.',
     programmedAt: ['waypoint', 'ingress'],
     ambient: {
       support: 'beta',
-      note: 'GRPCRoute and TLSRoute are v1 (standard channel) in Gateway API v1.5; TCPRoute is still experimental v1alpha2.',
+      note: 'All three are v1 in Gateway API v1.6; TCPRoute v1alpha2 is served only by the experimental channel, and Istio 1.31 ignores TCPRoute CRDs older than bundle 1.6.0.',
     },
-    // Gateway API v1.6 (Istio 1.31) serves TCPRoute v1 in the standard channel; v1alpha2 only in the experimental one.
+    // Istio 1.30 builds on Gateway API v1.5, whose standard channel has no TCPRoute (the served versions per line
+    // come from the CRDs; only the note is written per line).
     on: {
-      '1.31': {
-        served: {
-          TCPRoute: [v('gateway.networking.k8s.io/v1', true), v('gateway.networking.k8s.io/v1alpha2')],
-        },
+      '1.30': {
         ambient: {
           support: 'beta',
-          note: 'All three are v1 in Gateway API v1.6; TCPRoute v1alpha2 is served only by the experimental channel, and Istio 1.31 ignores TCPRoute CRDs older than bundle 1.6.0.',
+          note: 'GRPCRoute and TLSRoute are v1 (standard channel) in Gateway API v1.5; TCPRoute is still experimental v1alpha2.',
         },
       },
     },
@@ -169,9 +156,6 @@ export const CATALOG: readonly CatalogEntry[] = [
     apiGroup: 'gateway.networking.k8s.io',
     kinds: ['ReferenceGrant'],
     channel: 'standard',
-    served: {
-      ReferenceGrant: [v('gateway.networking.k8s.io/v1beta1', true), v('gateway.networking.k8s.io/v1')],
-    },
     purpose: 'Lets routes in one namespace reference backends (or Secrets) in another.',
     programmedAt: ['istiod'],
     ambient: { support: 'stable', note: 'Checked by istiod when it builds routes; no proxy sees it.' },
@@ -184,13 +168,6 @@ export const CATALOG: readonly CatalogEntry[] = [
     group: 'networking',
     apiGroup: 'networking.istio.io',
     kinds: ['VirtualService'],
-    served: {
-      VirtualService: [
-        v('networking.istio.io/v1', true),
-        v('networking.istio.io/v1beta1'),
-        v('networking.istio.io/v1alpha3'),
-      ],
-    },
     purpose: 'Istio’s original L7 routing API: matches, weighted destinations, retries, rewrites, fault injection.',
     programmedAt: ['waypoint', 'ingress'],
     ambient: {
@@ -206,13 +183,6 @@ export const CATALOG: readonly CatalogEntry[] = [
     group: 'networking',
     apiGroup: 'networking.istio.io',
     kinds: ['DestinationRule'],
-    served: {
-      DestinationRule: [
-        v('networking.istio.io/v1', true),
-        v('networking.istio.io/v1beta1'),
-        v('networking.istio.io/v1alpha3'),
-      ],
-    },
     purpose:
       'Client-side traffic policy: subsets, TLS origination, load balancing, connection pools, outlier detection.',
     programmedAt: ['waypoint', 'ingress'],
@@ -229,13 +199,6 @@ export const CATALOG: readonly CatalogEntry[] = [
     group: 'networking',
     apiGroup: 'networking.istio.io',
     kinds: ['ServiceEntry'],
-    served: {
-      ServiceEntry: [
-        v('networking.istio.io/v1', true),
-        v('networking.istio.io/v1beta1'),
-        v('networking.istio.io/v1alpha3'),
-      ],
-    },
     purpose: 'Adds external or non-Kubernetes services to the mesh registry so they are addressable and routable.',
     programmedAt: ['ztunnel', 'waypoint'],
     ambient: {
@@ -251,9 +214,6 @@ export const CATALOG: readonly CatalogEntry[] = [
     group: 'networking',
     apiGroup: 'networking.istio.io',
     kinds: ['Sidecar'],
-    served: {
-      Sidecar: [v('networking.istio.io/v1', true), v('networking.istio.io/v1beta1'), v('networking.istio.io/v1alpha3')],
-    },
     purpose: 'Scopes a sidecar proxy’s egress and ingress configuration.',
     programmedAt: ['n/a in ambient'],
     ambient: { support: 'no-op', note: 'Sidecar-mode only; ambient pods and waypoints ignore it (analyzer IST0167).' },
@@ -266,13 +226,6 @@ export const CATALOG: readonly CatalogEntry[] = [
     group: 'workload-telemetry',
     apiGroup: 'networking.istio.io',
     kinds: ['WorkloadEntry'],
-    served: {
-      WorkloadEntry: [
-        v('networking.istio.io/v1', true),
-        v('networking.istio.io/v1beta1'),
-        v('networking.istio.io/v1alpha3'),
-      ],
-    },
     purpose: 'Registers one non-Kubernetes endpoint (a VM) with an address, labels and identity.',
     programmedAt: ['ztunnel', 'waypoint'],
     ambient: { support: 'beta', note: 'Selected by Services and ServiceEntries like a pod; may carry use-waypoint.' },
@@ -285,13 +238,6 @@ export const CATALOG: readonly CatalogEntry[] = [
     group: 'workload-telemetry',
     apiGroup: 'networking.istio.io',
     kinds: ['WorkloadGroup'],
-    served: {
-      WorkloadGroup: [
-        v('networking.istio.io/v1', true),
-        v('networking.istio.io/v1beta1'),
-        v('networking.istio.io/v1alpha3'),
-      ],
-    },
     purpose: 'A template from which VMs auto-register as WorkloadEntries, with health probes.',
     programmedAt: ['istiod'],
     ambient: { support: 'beta', note: 'istiod creates WorkloadEntries from it; no proxy consumes it directly.' },
@@ -304,7 +250,6 @@ export const CATALOG: readonly CatalogEntry[] = [
     group: 'workload-telemetry',
     apiGroup: 'telemetry.istio.io',
     kinds: ['Telemetry'],
-    served: { Telemetry: [v('telemetry.istio.io/v1'), v('telemetry.istio.io/v1alpha1', true)] },
     purpose: 'Tracing sampling and providers, metric overrides and access-log configuration.',
     programmedAt: ['waypoint', 'ingress'],
     ambient: {
@@ -320,7 +265,6 @@ export const CATALOG: readonly CatalogEntry[] = [
     group: 'workload-telemetry',
     apiGroup: 'extensions.istio.io',
     kinds: ['WasmPlugin'],
-    served: { WasmPlugin: [v('extensions.istio.io/v1alpha1', true)] },
     purpose: 'Loads a WebAssembly filter into an Envoy proxy at a chosen phase.',
     programmedAt: ['waypoint', 'ingress'],
     ambient: {
@@ -336,7 +280,6 @@ export const CATALOG: readonly CatalogEntry[] = [
     group: 'workload-telemetry',
     apiGroup: 'networking.istio.io',
     kinds: ['EnvoyFilter'],
-    served: { EnvoyFilter: [v('networking.istio.io/v1alpha3', true)] },
     purpose: 'Patches raw Envoy configuration generated by istiod.',
     // SEMANTICS §7 [rev]: targetRefs to a waypoint Gateway applies (upstream TestWaypointEnvoyFilter, alpha since
     // 1.30); the selector filters of the sidecar era reach neither ztunnel nor a waypoint.
@@ -354,7 +297,6 @@ export const CATALOG: readonly CatalogEntry[] = [
     group: 'workload-telemetry',
     apiGroup: 'networking.istio.io',
     kinds: ['ProxyConfig'],
-    served: { ProxyConfig: [v('networking.istio.io/v1beta1', true)] },
     purpose: 'Per-namespace or per-workload Envoy settings: concurrency, image type, environment variables.',
     programmedAt: ['waypoint', 'ingress'],
     ambient: { support: 'beta', note: 'Affects Envoy-based proxies only; ztunnel ignores it.' },

@@ -27,6 +27,8 @@ export interface ServedVersion {
   readonly apiVersion: string;
   /** The storage version; the one our examples use. */
   readonly preferred: boolean;
+  /** Served only by the Gateway API experimental-channel CRD (the standard channel answers "no matches for kind"). */
+  readonly experimentalOnly?: true;
 }
 
 interface EntryBase {
@@ -44,26 +46,33 @@ interface EntryBase {
 }
 
 /**
- * What differs for a row on one Istio line (with its Gateway API line) from the base row. Only the parts given
- * replace the base: `served` per kind, `ambient` as a whole. Read rows through `entryOn()` (index.ts).
+ * What a hand-written row says differently on one Istio line: the ambient support note. Served API versions are
+ * never written by hand; they come from each line's CRDs (catalog/served.ts). Read rows through `entryOn()`.
  */
 export interface LineOverride {
-  readonly served?: Readonly<Record<string, readonly [ServedVersion, ...ServedVersion[]]>>;
   readonly ambient?: { readonly support: AmbientSupport; readonly note: string };
 }
 
-export interface CrdEntry extends EntryBase {
+/** A CRD row as written in entries.ts: the facts no CRD file states. */
+export interface CrdRow extends EntryBase {
   readonly type: 'crd';
   /** The API group, e.g. `security.istio.io`. */
   readonly apiGroup: string;
   /** One row may cover several kinds (TCPRoute · TLSRoute · GRPCRoute). */
   readonly kinds: readonly [string, ...string[]];
-  /** Versions served by Istio 1.30.3 / Gateway API v1.5.1 (see ../shared/crds/SOURCES.md), per kind; `on` holds later lines' differences. */
-  readonly served: Readonly<Record<string, readonly [ServedVersion, ...ServedVersion[]]>>;
   /** Gateway API channel the kind ships in, where that matters. */
   readonly channel?: 'standard' | 'experimental';
   /** Per Istio line, what differs from the base facts above (issue #17). */
   readonly on?: { readonly [V in IstioVersion]?: LineOverride };
+}
+
+/** A CRD row with the API versions one line's CRDs serve (`CATALOG`: the default line; `entryOn`: any line). */
+export interface CrdEntry extends CrdRow {
+  /**
+   * Per kind, the versions the line's CRDs serve, storage version first (generated: versions.gen.ts). Gateway API
+   * kinds list the standard channel's and mark those only the experimental channel adds.
+   */
+  readonly served: Readonly<Record<string, readonly [ServedVersion, ...ServedVersion[]]>>;
 }
 
 export interface LabelEntry extends EntryBase {
@@ -77,3 +86,6 @@ export interface LabelEntry extends EntryBase {
 }
 
 export type CatalogEntry = CrdEntry | LabelEntry;
+
+/** A row as written in entries.ts. */
+export type CatalogRow = CrdRow | LabelEntry;
