@@ -89,8 +89,15 @@ export interface Mesh {
   readonly workloads: readonly Workload[];
   workload(namespace: string, name: string): Workload | undefined;
   workloadsSelectedBy(namespace: string, selector: JsonObject): readonly Workload[];
+  /** Workloads of one namespace, in input order. */
+  workloadsIn(namespace: string): readonly Workload[];
   readonly services: readonly ServiceInfo[];
+  /** Services and ServiceEntries of one namespace, in input order. */
+  servicesIn(namespace: string): readonly ServiceInfo[];
+  /** The Service of that name, else the ServiceEntry (a Service and a ServiceEntry may share a name). */
   service(namespace: string, name: string): ServiceInfo | undefined;
+  /** The Service or the ServiceEntry of that name, exactly: the kind decides, nothing falls back. */
+  service(kind: ServiceInfo['kind'], namespace: string, name: string): ServiceInfo | undefined;
   servicesForHost(host: string, clientNamespace: string): readonly ServiceInfo[];
   servicesSelecting(namespace: string, labels: Readonly<Record<string, string>>): readonly ServiceInfo[];
   readonly waypoints: readonly Waypoint[];
@@ -119,8 +126,60 @@ function podSpecOf(r: Resource): { meta: JsonObject | undefined; spec: JsonObjec
   return { meta: getObject(template, ['metadata']), spec: getObject(template, ['spec']) };
 }
 
+/** What one pass over the resources yields: the kind index and the workload and service indexes. */
+interface Indexes {
+  readonly kindIndex: Map<string, Resource[]>;
+  readonly nsLabels: Map<string, Record<string, string>>;
+  readonly gatewayClassLabels: Map<string, Record<string, string>>;
+  readonly workloads: Workload[];
+  readonly workloadByName: NameIndex<Workload>;
+  readonly workloadsByNs: Map<string, Workload[]>;
+  readonly services: ServiceInfo[];
+  readonly serviceByName: NameIndex<ServiceInfo>;
+  readonly serviceEntryByName: NameIndex<ServiceInfo>;
+  readonly servicesByNs: Map<string, ServiceInfo[]>;
+}
+
 // The loops over all resources are indexed: buildMesh runs once per lint, so it mostly runs before the optimizing
 // compiler has removed for-of's per-element iterator result, and 20,000 of those per pass were measurable.
+function indexResources(resources: readonly Resource[]): Indexes {
+  const ix: Indexes = {
+    kindIndex: new Map(),
+    nsLabels: new Map(),
+    gatewayClassLabels: new Map(),
+    workloads: [],
+    workloadByName: new NameIndex(),
+    workloadsByNs: new Map(),
+    services: [],
+    serviceByName: new NameIndex(),
+    serviceEntryByName: new NameIndex(),
+    servicesByNs: new Map(),
+  };
+  // One pass: the kind, workload and service indexes each keep input order on their own.
+  for (let ri = 0; ri < resources.length; ri++) {
+    const r = resources[ri]!;
+    const kind = r.kind;
+    push(ix.kindIndex, kind, r);
+    if (kind === 'Namespace' && r.apiVersion === 'v1') ix.nsLabels.set(r.name, { ...r.labels });
+    else if (kind === 'GatewayClass' && isGatewayApi(r)) ix.gatewayClassLabels.set(r.name, { ...r.labels });
+
+    const w = workloadOf(r, ix.workloads.length);
+    if (w) {
+      ix.workloads.push(w);
+      ix.workloadByName.set(w.namespace, w.name, w);
+      push(ix.workloadsByNs, w.namespace, w);
+      continue;
+    }
+    const s = serviceInfoOf(r, ix.services.length);
+    if (s) {
+      ix.services.push(s);
+      (s.kind === 'Service' ? ix.serviceByName : ix.serviceEntryByName).set(s.namespace, s.name, s);
+      push(ix.servicesByNs, s.namespace, s);
+    }
+  }
+  return ix;
+}
+
 export function buildMesh(
   input: readonly Resource[],
   options: { rootNamespace?: string; trustDomain?: string } = {},
@@ -129,7 +188,8 @@ export function buildMesh(
   const rootNamespace = options.rootNamespace ?? 'istio-system';
   // MeshConfig trustDomain: the SPIFFE ids of waypoints (and, in the simulator, of every workload).
   const trustDomain = options.trustDomain ?? DEFAULT_TRUST_DOMAIN;
-  const kindIndex = new Map<string, Resource[]>();
+  const ix = indexResources(resources);
+  const { kindIndex, nsLabels, workloads, workloadsByNs, services, servicesByNs } = ix;
   /**
    * kind → namespace → resources, built per kind on first use (most kinds are never asked for by namespace):
    * nested maps, so a lookup hashes two short strings instead of building a key.
@@ -144,52 +204,76 @@ export function buildMesh(
     }
     return byNs.get(ns) ?? EMPTY;
   };
-  const nsLabels = new Map<string, Record<string, string>>();
-  const gatewayClassLabels = new Map<string, Record<string, string>>();
-  const workloads: Workload[] = [];
-  const workloadByName = new NameIndex<Workload>();
-  const workloadsByNs = new Map<string, Workload[]>();
-  const services: ServiceInfo[] = [];
-  const serviceByName = new NameIndex<ServiceInfo>();
-  const serviceEntryByName = new NameIndex<ServiceInfo>();
-  const servicesByNs = new Map<string, ServiceInfo[]>();
-  // One pass: the kind, workload and service indexes each keep input order on their own.
-  for (let ri = 0; ri < resources.length; ri++) {
-    const r = resources[ri]!;
-    const kind = r.kind;
-    push(kindIndex, kind, r);
-    if (kind === 'Namespace' && r.apiVersion === 'v1') nsLabels.set(r.name, { ...r.labels });
-    else if (kind === 'GatewayClass' && isGatewayApi(r)) gatewayClassLabels.set(r.name, { ...r.labels });
+  const namespaceLabels = (ns: string): Readonly<Record<string, string>> => nsLabels.get(ns) ?? {};
+  const { waypoints, waypointByName } = indexWaypoints(ix, trustDomain);
+  const workloadsSelectedBy = selectorQuery(workloadsByNs);
+  const servicesForHost = hostQuery(services);
 
-    const w = workloadOf(r, workloads.length);
-    if (w) {
-      workloads.push(w);
-      workloadByName.set(w.namespace, w.name, w);
-      push(workloadsByNs, w.namespace, w);
-      continue;
-    }
-    const s = serviceInfoOf(r, services.length);
-    if (s) {
-      services.push(s);
-      (s.kind === 'Service' ? serviceByName : serviceEntryByName).set(s.namespace, s.name, s);
-      push(servicesByNs, s.namespace, s);
-    }
+  const enrolment = (w: Workload): Enrolment => enrolmentOf(w, namespaceLabels(w.namespace), nsLabels.has(w.namespace));
+  const lookup = { namespaceLabels, waypoint: (ns: string, name: string) => waypointByName.get(ns, name) };
+  const resolveWaypoint = (target: WaypointTarget): WaypointBinding => resolveWaypointIn(target, lookup);
+  function service(a: string, b: string, c?: string): ServiceInfo | undefined {
+    if (c === undefined) return ix.serviceByName.get(a, b) ?? ix.serviceEntryByName.get(a, b);
+    return a === 'Service'
+      ? ix.serviceByName.get(b, c)
+      : a === 'ServiceEntry'
+        ? ix.serviceEntryByName.get(b, c)
+        : undefined;
   }
 
-  const namespaceLabels = (ns: string): Readonly<Record<string, string>> => nsLabels.get(ns) ?? {};
+  return {
+    resources,
+    rootNamespace,
+    trustDomain,
+    byKind: (kind) => kindIndex.get(kind) ?? EMPTY,
+    inNamespace,
+    namespaceLabels,
+    hasNamespace: (ns) => nsLabels.has(ns),
+    workloads,
+    workloadsIn: (ns) => workloadsByNs.get(ns) ?? EMPTY,
+    workload: (ns, name) => ix.workloadByName.get(ns, name),
+    workloadsSelectedBy,
+    services,
+    servicesIn: (ns) => servicesByNs.get(ns) ?? EMPTY,
+    service,
+    servicesForHost,
+    servicesSelecting(ns, labels) {
+      return (servicesByNs.get(ns) ?? EMPTY).filter((s) => {
+        const sel = s.selector;
+        if (sel === undefined) return false;
+        for (const k in sel) if (labels[k] !== sel[k]) return false;
+        return true;
+      });
+    },
+    waypoints,
+    waypoint: (ns, name) => waypointByName.get(ns, name),
+    enrolment,
+    resolveWaypoint,
+  };
+}
 
-  // Waypoints: any Gateway a use-waypoint label names counts, whatever its class (SEMANTICS §2 [rev]).
-  const named = namedWaypoints(nsLabels, services, workloads);
+/** Waypoints: any Gateway a use-waypoint label names counts, whatever its class (SEMANTICS §2 [rev]). */
+function indexWaypoints(
+  ix: Indexes,
+  trustDomain: string,
+): { waypoints: Waypoint[]; waypointByName: NameIndex<Waypoint> } {
+  const named = namedWaypoints(ix.nsLabels, ix.services, ix.workloads);
   const waypoints: Waypoint[] = [];
   const waypointByName = new NameIndex<Waypoint>();
-  for (const r of kindIndex.get('Gateway') ?? EMPTY) {
+  for (const r of ix.kindIndex.get('Gateway') ?? EMPTY) {
     if (!isWaypointGateway(r, named.get(r.namespace)?.has(r.name) === true)) continue;
     const className = getString(r.obj, ['spec', 'gatewayClassName']) ?? '';
-    const wp = waypointOf(r, gatewayClassLabels.get(className), address(10, 240, waypoints.length), trustDomain);
+    const wp = waypointOf(r, ix.gatewayClassLabels.get(className), address(10, 240, waypoints.length), trustDomain);
     waypoints.push(wp);
     waypointByName.set(wp.namespace, wp.name, wp);
   }
+  return { waypoints, waypointByName };
+}
 
+/** Mesh.workloadsSelectedBy over the per-namespace workload lists. */
+function selectorQuery(
+  workloadsByNs: ReadonlyMap<string, readonly Workload[]>,
+): (ns: string, selector: JsonObject) => readonly Workload[] {
   /**
    * ns → label key → value → workloads carrying that label, so that selectors in a namespace with many workloads
    * start from their rarest label. Built per namespace on its first selector query, and only for namespaces large
@@ -212,8 +296,34 @@ export function buildMesh(
     }
     return byLabel;
   };
+  return (ns, selector) => {
+    const inNs = workloadsByNs.get(ns) ?? EMPTY;
+    const matchLabels = stringRecord(get(selector, ['matchLabels']));
+    let candidates: readonly Workload[] = inNs;
+    const byLabel = labelIndex(ns, inNs);
+    if (byLabel)
+      for (const k in matchLabels) {
+        const bucket = byLabel.get(k)?.get(matchLabels[k]!) ?? EMPTY;
+        if (bucket.length < candidates.length) candidates = bucket;
+      }
+    // The usual selector is string matchLabels only (stringRecord returned the object itself): compare in
+    // place, as selectorMatches would, without its per-call entry arrays.
+    if (matchLabels === selector.matchLabels && !Array.isArray(selector.matchExpressions)) {
+      const out: Workload[] = [];
+      outer: for (const w of candidates) {
+        for (const k in matchLabels) if (w.labels[k] !== matchLabels[k]) continue outer;
+        out.push(w);
+      }
+      return out;
+    }
+    return candidates.filter((w) => selectorMatches(selector, w.labels));
+  };
+}
 
-  // Host lookups are the simulator's and a few rules' business: the host index is built on the first one.
+/** Mesh.servicesForHost. Host lookups are the simulator's and a few rules' business: the index is built on the first. */
+function hostQuery(
+  services: readonly ServiceInfo[],
+): (host: string, clientNamespace: string) => readonly ServiceInfo[] {
   let servicesByHost: Map<string, ServiceInfo[]> | undefined;
   const wildcardEntries: ServiceInfo[] = [];
   const hostIndex = (): Map<string, ServiceInfo[]> => {
@@ -228,71 +338,19 @@ export function buildMesh(
     }
     return servicesByHost;
   };
-
-  const enrolment = (w: Workload): Enrolment => enrolmentOf(w, namespaceLabels(w.namespace), nsLabels.has(w.namespace));
-  const lookup = { namespaceLabels, waypoint: (ns: string, name: string) => waypointByName.get(ns, name) };
-  const resolveWaypoint = (target: WaypointTarget): WaypointBinding => resolveWaypointIn(target, lookup);
-
-  return {
-    resources,
-    rootNamespace,
-    trustDomain,
-    byKind: (kind) => kindIndex.get(kind) ?? EMPTY,
-    inNamespace,
-    namespaceLabels,
-    hasNamespace: (ns) => nsLabels.has(ns),
-    workloads,
-    workload: (ns, name) => workloadByName.get(ns, name),
-    workloadsSelectedBy(ns, selector) {
-      const inNs = workloadsByNs.get(ns) ?? EMPTY;
-      const matchLabels = stringRecord(get(selector, ['matchLabels']));
-      let candidates: readonly Workload[] = inNs;
-      const byLabel = labelIndex(ns, inNs);
-      if (byLabel)
-        for (const k in matchLabels) {
-          const bucket = byLabel.get(k)?.get(matchLabels[k]!) ?? EMPTY;
-          if (bucket.length < candidates.length) candidates = bucket;
-        }
-      // The usual selector is string matchLabels only (stringRecord returned the object itself): compare in
-      // place, as selectorMatches would, without its per-call entry arrays.
-      if (matchLabels === selector.matchLabels && !Array.isArray(selector.matchExpressions)) {
-        const out: Workload[] = [];
-        outer: for (const w of candidates) {
-          for (const k in matchLabels) if (w.labels[k] !== matchLabels[k]) continue outer;
-          out.push(w);
-        }
-        return out;
-      }
-      return candidates.filter((w) => selectorMatches(selector, w.labels));
-    },
-    services,
-    service: (ns, name) => serviceByName.get(ns, name) ?? serviceEntryByName.get(ns, name),
-    servicesForHost(host, clientNamespace) {
-      const h = host.toLowerCase().replace(/\.$/, '');
-      const parts = h.split('.');
-      const candidates: string[] = [h];
-      if (parts.length === 1) candidates.push(`${h}.${clientNamespace}.svc.cluster.local`);
-      else if (parts.length === 2) candidates.push(`${h}.svc.cluster.local`);
-      else if (parts.length === 3 && parts[2] === 'svc') candidates.push(`${h}.cluster.local`);
-      const byHost = hostIndex();
-      for (const c of candidates) {
-        const found = byHost.get(c);
-        if (found?.length) return found;
-      }
-      return wildcardEntries.filter((s) => s.hosts.some((p) => p.startsWith('*') && h.endsWith(p.slice(1))));
-    },
-    servicesSelecting(ns, labels) {
-      return (servicesByNs.get(ns) ?? EMPTY).filter((s) => {
-        const sel = s.selector;
-        if (sel === undefined) return false;
-        for (const k in sel) if (labels[k] !== sel[k]) return false;
-        return true;
-      });
-    },
-    waypoints,
-    waypoint: (ns, name) => waypointByName.get(ns, name),
-    enrolment,
-    resolveWaypoint,
+  return (host, clientNamespace) => {
+    const h = host.toLowerCase().replace(/\.$/, '');
+    const parts = h.split('.');
+    const candidates: string[] = [h];
+    if (parts.length === 1) candidates.push(`${h}.${clientNamespace}.svc.cluster.local`);
+    else if (parts.length === 2) candidates.push(`${h}.svc.cluster.local`);
+    else if (parts.length === 3 && parts[2] === 'svc') candidates.push(`${h}.cluster.local`);
+    const byHost = hostIndex();
+    for (const c of candidates) {
+      const found = byHost.get(c);
+      if (found?.length) return found;
+    }
+    return wildcardEntries.filter((s) => s.hosts.some((p) => p.startsWith('*') && h.endsWith(p.slice(1))));
   };
 }
 
