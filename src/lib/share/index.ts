@@ -24,9 +24,25 @@ export interface SharedState {
     readonly jwt?: string;
     readonly tcp?: boolean;
   };
+  /**
+   * The MeshConfig input's text (issue #17): a MeshConfig YAML or the `istio` ConfigMap. Optional like every key
+   * added to the v1 shape, so older links decode unchanged.
+   */
+  readonly meshConfig?: string;
+  /** The Reachability / Compare view (issue #20): open, the kept baseline YAML, and the cell whose trace is shown. */
+  readonly whatif?: SharedWhatIf;
+}
+
+export interface SharedWhatIf {
+  readonly open: boolean;
+  readonly baseline?: string;
+  /** A cell by client, destination (`host:port`) and request key, as the matrix names them. */
+  readonly cell?: { readonly from: string; readonly to: string; readonly request: string };
 }
 
 const PREFIX = 'v1.';
+/** Longest name the link may carry for a cell's client, destination or request: far past any Kubernetes name. */
+const MAX_NAME = 1024;
 /** Links whose text inflates beyond this are refused; inflating stops at this many bytes (a hostile link must not exhaust memory). */
 export const MAX_INFLATED = 2 * 1024 * 1024;
 /**
@@ -62,6 +78,20 @@ function schema(): z.ZodMiniType<WireState> {
         headers: z.optional(z.record(z.string(), z.string())),
         jwt: z.optional(z.string()),
         tcp: z.optional(z.boolean()),
+      }),
+    ),
+    meshConfig: z.optional(z.string()),
+    whatif: z.optional(
+      z.object({
+        open: z.boolean(),
+        baseline: z.optional(z.string()),
+        cell: z.optional(
+          z.object({
+            from: z.string().check(z.maxLength(MAX_NAME)),
+            to: z.string().check(z.maxLength(MAX_NAME)),
+            request: z.string().check(z.maxLength(MAX_NAME)),
+          }),
+        ),
       }),
     ),
   });
@@ -133,12 +163,14 @@ export function decodeShare(fragment: string): { state: SharedState } | { error:
       return { error: NO_YAML };
     const parsed = schema().safeParse(value);
     if (!parsed.success) return { error: DAMAGED };
-    const { yaml, request, istio } = parsed.data;
+    const { yaml, request, istio, meshConfig, whatif } = parsed.data;
     return {
       state: {
         yaml,
         ...(isIstioVersion(istio) ? { istio } : {}),
         ...(request ? { request } : {}),
+        ...(meshConfig !== undefined ? { meshConfig } : {}),
+        ...(whatif ? { whatif } : {}),
       },
     };
   } catch (err) {

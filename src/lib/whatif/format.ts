@@ -164,7 +164,8 @@ details{margin:.2rem 0}
   return out.join('');
 }
 
-function changeWords(c: ResourceChange): string {
+/** A changed resource in words: `Service shop/cart modified (istio.io/use-waypoint: (none) → waypoint)`. */
+export function changeWords(c: ResourceChange): string {
   const what = `${c.kind} ${isClusterScoped(c.kind) ? c.name : `${c.namespace}/${c.name}`} ${c.type}`;
   return c.labels.length ? `${what} (${c.labels.join('; ')})` : what;
 }

@@ -5,6 +5,7 @@
  */
 import { isClientKind } from '../ambient/index.ts';
 import { getString } from '../model/access.ts';
+import type { MeshConfig } from '../ambient/meshconfig.ts';
 import type { Mesh, ServiceInfo } from '../model/mesh.ts';
 import type { Versions } from '../versions.ts';
 import { endpointsOf, simulateIn, simulateSync, SimulationInputError } from '../simulator/index.ts';
@@ -45,6 +46,11 @@ export interface Outcome {
 
 export interface MatrixOptions extends Partial<Versions> {
   readonly rootNamespace?: string;
+  /**
+   * istiod's MeshConfig, handed to every trace (serviceEntryVisibility on 1.31); the mesh itself must already be
+   * built with its root namespace and trust domain (the playground's MeshConfig input does both).
+   */
+  readonly meshConfig?: MeshConfig;
   /** Clock for JWTs (seconds); the matrix's tokens are valid for an hour after it. */
   readonly nowSeconds?: number;
   /** HTTP requests per destination at most (default 32), `GET /` included; TCP comes on top. */
@@ -220,6 +226,7 @@ export async function buildMatrix(mesh: Mesh, opts: MatrixOptions = {}): Promise
     ...(opts.rootNamespace ? { rootNamespace: opts.rootNamespace } : {}),
     ...(opts.istio ? { istio: opts.istio } : {}),
     ...(opts.gatewayApi ? { gatewayApi: opts.gatewayApi } : {}),
+    ...(opts.meshConfig ? { meshConfig: opts.meshConfig } : {}),
     nowSeconds,
   };
   const max = Math.max(1, opts.maxRequests ?? DEFAULT_MAX_REQUESTS);
@@ -244,7 +251,7 @@ export async function buildMatrix(mesh: Mesh, opts: MatrixOptions = {}): Promise
   const cells = new Uint32Array(clients.length * columns);
   const table = new OutcomeTable();
   const pending: { cell: number; from: string; to: string; req: MatrixRequest }[] = [];
-  const dialled = (d: MatrixDestination) => (d.service.kind === 'Service' ? `${d.service.hosts[0]}:${d.port}` : d.key);
+  const dialled = dialledAs;
   let simulated = 0;
   let reused = 0;
 
@@ -303,6 +310,11 @@ export async function buildMatrix(mesh: Mesh, opts: MatrixOptions = {}): Promise
     }
   }
   return { mesh, clients, destinations, columns, cells, outcomes: table.list, simulated, reused, nowSeconds };
+}
+
+/** What a destination's cells dial: a Service by its FQDN (the simulator finds it in one lookup), else its key. */
+export function dialledAs(d: Pick<MatrixDestination, 'service' | 'port' | 'key'>): string {
+  return d.service.kind === 'Service' ? `${d.service.hosts[0]}:${d.port}` : d.key;
 }
 
 /** For each of `requests`, the column of the request with the same key in `earlier`, or -1. */
