@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { outcomeSchema, requestShape, VERDICTS } from '../lib/expect/schema.ts';
+import { ISTIO_VERSIONS } from '../lib/versions.ts';
+import type { IstioVersion } from '../lib/versions.ts';
 
 /**
  * One behavioural claim a page makes about an example, checked with the simulator in `npm test`: a request and its
@@ -25,6 +27,11 @@ export const expectSchema = z
       .string()
       .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/)
       .optional(),
+    /**
+     * The Istio line the example is written for, when it holds on one line only (a page shows it inside
+     * `<ForIstio only=…>`); it is linted and simulated on that line. Absent: the default line.
+     */
+    istio: z.enum(ISTIO_VERSIONS as [IstioVersion, ...IstioVersion[]]).optional(),
     /** Other examples loaded with this one for linting and simulation, by name (`bookinfo/mesh`). */
     with: z.array(z.string()).default([]),
     claims: z.array(claimSchema).default([]),

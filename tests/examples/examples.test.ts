@@ -7,6 +7,7 @@ import { simulate } from '../../src/lib/simulator/index.ts';
 import { lint } from '../../src/lib/validator/index.ts';
 import { EXAMPLES, exampleInputs } from '../../src/site/examples.ts';
 import type { Example } from '../../src/site/examples.ts';
+import type { IstioVersion } from '../../src/lib/versions.ts';
 
 // Every YAML block the site shows is a file under src/content/examples; this suite proves each one does what its
 // page says: valid examples lint clean, deliberate ones trigger exactly the rule they claim, and every claim
@@ -24,6 +25,9 @@ const usedNames = new Set<string>();
 for (const file of mdx(docsRoot))
   for (const m of readFileSync(file, 'utf8').matchAll(/<Example\s[^>]*name=["']([^"']+)["']/g)) usedNames.add(m[1]!);
 
+/** The line an example is written for (`istio` in its expect file), else the default line. */
+const versionsOf = (ex: Example): { istio?: IstioVersion } => (ex.expect.istio ? { istio: ex.expect.istio } : {});
+
 const shown = [...EXAMPLES.values()].filter((e) => !e.name.startsWith('base/'));
 
 describe('examples', () => {
@@ -39,7 +43,7 @@ describe('examples', () => {
 for (const ex of shown) {
   describe(ex.name, () => {
     it(ex.expect.verdict === 'valid' ? 'lints without errors' : `demonstrates exactly ${ex.expect.rule}`, () => {
-      const report = lint(exampleInputs(ex));
+      const report = lint(exampleInputs(ex), versionsOf(ex));
       const own = report.findings.filter((f) => f.file === `${ex.name}.yaml` && f.severity !== 'info');
       if (ex.expect.verdict === 'valid') {
         expect(
@@ -55,7 +59,7 @@ for (const ex of shown) {
     for (const claim of ex.expect.claims) {
       it(`claim: ${claim.says} (${describeExpectation(claim)})`, async () => {
         const { resources } = parseManifests(exampleInputs(ex));
-        const r = await simulate(resources, requestOf(claim));
+        const r = await simulate(resources, requestOf(claim), versionsOf(ex));
         expect(compare(claim.expect, r)).toEqual([]);
       });
     }
