@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { parseAllDocuments, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import {
+  DuplicateKeys,
   lineStarts,
   newStringCache,
   readPositions,
@@ -27,7 +28,7 @@ function canon(value: unknown): string {
   });
 }
 
-type Verdict = { kind: 'unsupported' } | { kind: 'value'; value: string };
+type Verdict = { kind: 'unsupported' } | { kind: 'value'; value: string } | { kind: 'duplicates'; at: number[] };
 
 function readOne(text: string, maxDepth = 200): ReturnType<typeof readSimpleYaml> {
   const starts = lineStarts(text);
@@ -37,7 +38,17 @@ function readOne(text: string, maxDepth = 200): ReturnType<typeof readSimpleYaml
 
 function fast(text: string): Verdict {
   const r = readOne(text);
+  if (r instanceof DuplicateKeys) return { kind: 'duplicates', at: [...r.at] };
   return r === UNSUPPORTED ? { kind: 'unsupported' } : { kind: 'value', value: canon(r ?? null) };
+}
+
+/** Where `yaml` reports each error of a one-document text, when every error it has is a repeated key. */
+function duplicatesByYaml(text: string): number[] | undefined {
+  const docs = parseAllDocuments(text, { uniqueKeys: true, prettyErrors: false });
+  if ('empty' in docs || docs.length !== 1) return undefined;
+  const errors = docs[0]!.errors;
+  if (!errors.length || errors.some((e) => e.code !== 'DUPLICATE_KEY')) return undefined;
+  return errors.map((e) => e.pos[0]);
 }
 
 /** What `yaml` makes of one document; `undefined` when it reports any error or more than one document. */
@@ -50,12 +61,18 @@ function reference(text: string): string | undefined {
 }
 
 let accepted = 0;
+let duplicates = 0;
 
 /** Checks one text; returns whether the fast reader answered (so tests can prove they exercised it). */
 function agrees(text: string): boolean {
   const f = fast(text);
   if (f.kind === 'unsupported') return false;
   accepted++;
+  if (f.kind === 'duplicates') {
+    expect(duplicatesByYaml(text), `repeated keys where yaml reports other errors or none:\n${text}`).toEqual(f.at);
+    duplicates++;
+    return true;
+  }
   const ref = reference(text);
   expect(ref, `fast reader accepted text yaml rejects:\n${text}`).toBeDefined();
   expect(f.value, text).toBe(ref);
@@ -77,7 +94,14 @@ describe('fast YAML reader: literal cases', () => {
     ['"8080": {mode: STRICT}\n9090: x', { '8080': { mode: 'STRICT' }, '9090': 'x' }],
     ['image: reg.io/app:1.0 # tag\nurl: http://x#y', { image: 'reg.io/app:1.0', url: 'http://x#y' }],
     ['a: b: c', UNSUPPORTED],
-    ['a: 1\na: 2', UNSUPPORTED],
+    // A repeated key: the offsets `yaml` reports it at (agrees() checks them against yaml's errors).
+    ['a: 1\na: 2', 'DUP'],
+    ['a:\n  b: 1\n  b: 2\nc: 3\nc: |\n  x\n', 'DUP'],
+    ['- k: 1\n  k: 2\n- k: 3\n', 'DUP'],
+    ['1: a\n1.0: b\n~: c\nnull: d\n', 'DUP'], // numbers and nulls that are `===`
+    ['1: a\n"1": b\n', UNSUPPORTED], // the same property, but not `===`: yaml keeps both, left to it
+    ['.nan: a\n.nan: b\n', UNSUPPORTED], // NaN is no duplicate of itself
+    ['a: {k: 1, k: 2}\n', UNSUPPORTED], // in a flow mapping: left to yaml
     ['a: |\n  text', UNSUPPORTED], // no line break after the content: left to `yaml`
     ['a: |\n  text\n  more\nb: >-\n  folded\n  text\n', { a: 'text\nmore\n', b: 'folded text' }],
     ['- |+\n  kept\n\n- >2\n    more\n  x\n', ['kept\n\n', '  more\nx\n']],
@@ -102,7 +126,10 @@ describe('fast YAML reader: literal cases', () => {
   it.each(cases)('%j', (text, expected) => {
     const got = readOne(text);
     if (expected === UNSUPPORTED) expect(got).toBe(UNSUPPORTED);
-    else {
+    else if (expected === 'DUP') {
+      expect(got).toBeInstanceOf(DuplicateKeys);
+      agrees(text);
+    } else {
       expect(got).not.toBe(UNSUPPORTED);
       agrees(text);
     }
@@ -289,6 +316,7 @@ describe('fast YAML reader: fuzzed against yaml', () => {
       text: tricky,
     });
     accepted = 0;
+    duplicates = 0;
     fc.assert(
       fc.property(fc.array(edit, { minLength: 1, maxLength: 3 }), (edits) => {
         let text = seeds[edits[0]!.seed]!;
@@ -312,6 +340,7 @@ describe('fast YAML reader: fuzzed against yaml', () => {
       { numRuns: 3000 },
     );
     expect(accepted, 'mutations the fast reader still answers for').toBeGreaterThan(300);
+    expect(duplicates, 'mutations answered with their repeated keys').toBeGreaterThan(20);
   });
 });
 
@@ -355,6 +384,12 @@ describe('parseManifests: the fast reader changes nothing but speed', () => {
     ],
     ['list', 'apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Service\n  metadata:\n    name: a\n- 3\n'],
     ['errors', 'apiVersion: v1\nkind: Service\n---\na: b: c\n---\nkey: 1\nkey: 2\n---\n- 1\n---\nplain'],
+    // Repeated keys, nested and more than are listed (the fast reader reports them as yaml does).
+    [
+      'duplicates',
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  name: b\ndata:\n${'  k: v\n'.repeat(120)}---\n` +
+        'apiVersion: v1\nkind: Service\nmetadata: {name: s}\n',
+    ],
     ['directive', '%YAML 1.2\n---\napiVersion: v1\nkind: Service\nmetadata: {name: d}\n...\n'],
     ['crlf', 'apiVersion: v1\r\nkind: Service\r\nmetadata:\r\n  name: w\r\n---\r\napiVersion: v1\r\nkind: Pod\r\n'],
   );

@@ -11,7 +11,21 @@ import type { JsonObject, JsonValue } from './types.ts';
  * against `yaml` itself over every fixture and fuzzed input.
  */
 export const UNSUPPORTED: unique symbol = Symbol('unsupported-yaml');
-export type FastResult = JsonValue | undefined | typeof UNSUPPORTED;
+
+/**
+ * A document that is in the fast reader's subset except that a block mapping repeats a key (by `yaml`'s rule for
+ * `uniqueKeys`: scalars whose values are `===`). `yaml` rejects it with one DUPLICATE_KEY error at each repeated
+ * key's first character, in document order, and nothing else; `at` holds those offsets. Reading it with `yaml`
+ * instead cost ~4× what the rest of the lint of a wide map costs (issue #15).
+ */
+export class DuplicateKeys {
+  readonly at: readonly number[];
+  constructor(at: readonly number[]) {
+    this.at = at;
+  }
+}
+
+export type FastResult = JsonValue | undefined | typeof UNSUPPORTED | DuplicateKeys;
 
 class GiveUp {}
 const GIVE_UP = new GiveUp();
@@ -167,6 +181,10 @@ class Reader {
   /** Position mode: each node read leaves its PosNode here. */
   private readonly track: boolean;
   last: PosNode | undefined;
+  /** Offsets of repeated keys (see DuplicateKeys); the document is read on to make sure nothing else is wrong. */
+  private dups: number[] | undefined;
+  /** The key `mapKey` read last resolved to a scalar that is not a string (number, boolean, null). */
+  private keyTyped = false;
 
   constructor(src: SourceLines, from: number, to: number, maxDepth: number, track = false) {
     this.track = track;
@@ -203,7 +221,7 @@ class Reader {
     return col;
   }
 
-  document(): JsonValue | undefined {
+  document(): JsonValue | undefined | DuplicateKeys {
     this.skipBlank();
     if (this.pos >= this.to) return undefined;
     // A root node that does not start at column 0 is legal YAML but unusual enough to leave to `yaml`.
@@ -211,6 +229,8 @@ class Reader {
     const value = this.node(1);
     this.skipBlank();
     if (this.pos < this.to) throw GIVE_UP;
+    // `yaml` reports the repeated keys and never builds the value, so its alias caps never come into play.
+    if (this.dups) return new DuplicateKeys(this.dups);
     // The alias caps `yaml` applies (parse.ts checkAliases): under 1,000 aliases none of which is inside an
     // anchored node, its per-anchor count cannot pass 1,000; the expansion is counted on the values themselves.
     if (this.aliases && expanded(value, LIMITS.maxExpandedNodes) > LIMITS.maxExpandedNodes) throw GIVE_UP;
@@ -291,6 +311,9 @@ class Reader {
     const keys: string[] = [];
     const keyStarts: number[] = [];
     const values: PosNode[] = [];
+    // Keys of this mapping that are not strings (rare): `1` and `"1"` are the same property but not a duplicate.
+    let typed: Set<string> | undefined;
+    let emptyBefore = false;
     const s0 = this.starts[this.pos]! + column;
     for (;;) {
       this.skipBlank();
@@ -302,8 +325,14 @@ class Reader {
       const e = this.lineEnd(this.pos);
       const end = keyEnd(text, c, e);
       if (end < 0) throw GIVE_UP;
-      const key = mapKey(text, c, end, e, this.strings);
-      if (Object.prototype.hasOwnProperty.call(obj, key)) throw GIVE_UP; // let `yaml` report the duplicate
+      const key = this.mapKey(c, end, e);
+      if (Object.prototype.hasOwnProperty.call(obj, key)) {
+        // After a pair with an empty value `yaml` places the error at the line break before the key, unless
+        // other lines come between (its CST gives those line breaks to the next pair): left to `yaml`.
+        if (emptyBefore) throw GIVE_UP;
+        this.duplicate(key, c, typed);
+      } else if (this.keyTyped) (typed ??= new Set()).add(key);
+      emptyBefore = false;
       if (track) {
         // Locating compares String() of the key's value: a null key (`~:`) is "null" there, "" in the object.
         const quoted = text.charCodeAt(c) === DQUOTE || text.charCodeAt(c) === SQUOTE;
@@ -332,6 +361,7 @@ class Reader {
         else {
           obj[key] = null;
           this.empty(v, e);
+          emptyBefore = true;
         }
       } else if (isBlockIndicator(text.charCodeAt(v))) {
         obj[key] = this.blockScalar(column, v, e);
@@ -348,6 +378,36 @@ class Reader {
       this.last = { s: s0, e, e2: e, keys, keyStarts, values };
     }
     return obj;
+  }
+
+  /** The key at `c` (its `:` at `end`) as the object's property name; sets `keyTyped`. */
+  private mapKey(c: number, end: number, e: number): string {
+    const text = this.text;
+    const first = text.charCodeAt(c);
+    let key: string;
+    if (first === DQUOTE || first === SQUOTE) {
+      key = quotedValue(text, c, quotedEnd(text, c, e));
+      this.keyTyped = false;
+    } else {
+      const resolved = resolvePlain(cut(text, c, end, this.strings));
+      this.keyTyped = typeof resolved !== 'string';
+      // `yaml` turns a null key into '' and other scalars into String(value).
+      key = resolved === null ? '' : String(resolved);
+    }
+    // `<<` is a merge key under YAML 1.1 schemas and `__proto__` needs special handling in plain objects.
+    if (key === '<<' || key === '__proto__') throw GIVE_UP;
+    return key;
+  }
+
+  /**
+   * `key` (at `at`) names a property the mapping has already. `yaml` calls it a duplicate when both keys' scalar
+   * values are `===`: for keys with the same String() that holds when both are strings or both are not, except
+   * NaN. Mixed cases (`1` and `"1"`) and position mode are left to `yaml`.
+   */
+  private duplicate(key: string, at: number, typed: Set<string> | undefined): void {
+    const before = typed?.has(key) ?? false;
+    if (this.track || before !== this.keyTyped || (before && key === 'NaN')) throw GIVE_UP;
+    (this.dups ??= []).push(at);
   }
 
   private sequence(column: number, depth: number): JsonValue[] {
@@ -610,21 +670,6 @@ function plainStart(text: string, c: number, e: number): boolean {
     if (ch !== DASH) throw GIVE_UP; // `?x`/`:x` plain scalars are legal but rare
   }
   return true;
-}
-
-function mapKey(text: string, c: number, end: number, e: number, strings: StringCache): string {
-  const first = text.charCodeAt(c);
-  let key: string;
-  if (first === DQUOTE || first === SQUOTE) {
-    key = quotedValue(text, c, quotedEnd(text, c, e));
-  } else {
-    const resolved = resolvePlain(cut(text, c, end, strings));
-    // `yaml` turns a null key into '' and other scalars into String(value).
-    key = resolved === null ? '' : String(resolved);
-  }
-  // `<<` is a merge key under YAML 1.1 schemas and `__proto__` needs special handling in plain objects.
-  if (key === '<<' || key === '__proto__') throw GIVE_UP;
-  return key;
 }
 
 /** The value that fills the rest of the line from `v`; anything left after it (except a comment) gives up. */

@@ -13,7 +13,15 @@ import {
 } from 'yaml';
 import type { Alias, CST, Document, EmptyStream, Node, Pair, ParsedNode, YAMLError } from 'yaml';
 import { stringRecord } from './access.ts';
-import { lineStarts, newStringCache, readPositions, readSimpleYaml, REFUSED_CHARS, UNSUPPORTED } from './fast-yaml.ts';
+import {
+  DuplicateKeys,
+  lineStarts,
+  newStringCache,
+  readPositions,
+  readSimpleYaml,
+  REFUSED_CHARS,
+  UNSUPPORTED,
+} from './fast-yaml.ts';
 import type { PosNode, SourceLines } from './fast-yaml.ts';
 import { LIMITS } from './limits.ts';
 import type { JsonObject, ModelIssue, ObjectPath, ParseResult, Resource, SourceInput, SourceRange } from './types.ts';
@@ -172,6 +180,12 @@ function parseOne(
     const end = positions.starts[to]!;
     if (value === UNSUPPORTED) {
       readWithYaml(text.slice(base, end), base, positions, ctx, { text, end });
+      continue;
+    }
+    if (value instanceof DuplicateKeys) {
+      // What `yaml` reports for this document, found without its parse (see DuplicateKeys).
+      const errors = value.at.map((at) => ({ message: DUPLICATE_KEY, pos: [at, at + 1] as const }));
+      reportErrors(errors, new DocNodes(positions, 0, null), file, issues, (m) => m);
       continue;
     }
     acceptValue(value, new DocNodes(positions, base, undefined, text, end, { src, from, to }), ctx);
@@ -513,7 +527,7 @@ type ComposedStream = Document.Parsed[] | EmptyStream;
 
 /** The first `LIMITS.maxSyntaxErrors` errors as issues, and one more issue counting the rest. */
 function reportErrors(
-  errors: readonly YAMLError[],
+  errors: readonly { readonly message: string; readonly pos: readonly [number, number] }[],
   stream: DocNodes,
   file: string,
   issues: ModelIssue[],
@@ -587,6 +601,9 @@ function composeBounded(
   return { docs: Object.assign([], { empty: true as const }, composer.streamInfo()), stoppedAt };
 }
 
+/** `yaml`'s message for a repeated key (compose/resolve-block-map.js), as our own checks report it too. */
+const DUPLICATE_KEY = 'Map keys must be unique';
+
 /** Key comparisons `yaml`'s own duplicate check may spend (a 1,000-key map costs 500,000). */
 const DUPLICATE_CHECK_BUDGET = 2_000_000;
 
@@ -618,7 +635,7 @@ function duplicateKeys(docs: readonly Document.Parsed[]): {
           if (typeof id === 'number' && Number.isNaN(id)) continue;
           if (seen.has(id)) {
             const at = isScalar(key) ? (key.range?.[0] ?? 0) : 0;
-            errors.push(new YAMLParseError([at, at + 1], 'DUPLICATE_KEY', 'Map keys must be unique'));
+            errors.push(new YAMLParseError([at, at + 1], 'DUPLICATE_KEY', DUPLICATE_KEY));
           } else seen.add(id);
           stack.push(pair.value, key);
         }
