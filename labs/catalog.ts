@@ -6,6 +6,9 @@ import waypointL7Authz from './waypoint-l7-authz/lab.ts';
 import canaryRouting from './canary-routing/lab.ts';
 import requireJwt from './require-jwt/lab.ts';
 import bypassPrevention from './bypass-prevention/lab.ts';
+import selectorL7DenyAll from './selector-l7-deny-all/lab.ts';
+import ingressUseWaypoint from './ingress-use-waypoint/lab.ts';
+import sidecarMigration from './sidecar-migration/lab.ts';
 import { expectationIssues } from '../src/lib/expect/schema.ts';
 import { labSchema } from './schema.ts';
 import type { Lab, LabDefinition } from './schema.ts';
@@ -17,6 +20,9 @@ export const LAB_DEFINITIONS: readonly LabDefinition[] = [
   canaryRouting,
   requireJwt,
   bypassPrevention,
+  selectorL7DenyAll,
+  ingressUseWaypoint,
+  sidecarMigration,
 ];
 
 /** Parses every definition with zod (throws a ZodError naming the lab and field on the first invalid one). */

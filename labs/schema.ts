@@ -24,6 +24,11 @@ export const requestCheckSchema = z.strictObject({
   name: z.string().min(1),
   /** A client pod runs the request on a cluster, so `external` is not a lab client. */
   from: workloadRef,
+  /**
+   * On a real cluster, the client pod that runs curl when `from` is an ingress Gateway (whose pods have no shell):
+   * curl there calls the Gateway's Service on its first listener port. The simulator always answers for `from`.
+   */
+  sentFrom: workloadRef.optional(),
   jwt: z
     .string()
     .regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/, 'expected a compact JWS')
@@ -75,6 +80,17 @@ export const stepSchema = z.strictObject({
   solution: z.string().min(1),
 });
 
+/**
+ * An error the validator must report while a break/fix lab is still broken: the broken setup is the lesson, so the
+ * dry run excuses exactly this finding (rule id in this manifest) in the states before `fixedInStep`, fails when it
+ * is missing there (the validator stopped seeing the bug), and fails when it is still there from that step on.
+ */
+export const expectedFindingSchema = z.strictObject({
+  rule: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/),
+  manifest: manifestPath,
+  fixedInStep: z.number().int().min(1),
+});
+
 export const labSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/),
   /** Position in the list. */
@@ -91,6 +107,8 @@ export const labSchema = z.strictObject({
   /** Namespaces whose objects `lab check` reads back from the cluster to compare with the simulator. */
   namespaces: z.array(z.string().min(1)).min(1),
   steps: z.array(stepSchema).min(1),
+  /** Break/fix labs: the findings of the broken setup (see expectedFindingSchema). */
+  expectedFindings: z.array(expectedFindingSchema).default([]),
 });
 
 export type LabDefinition = z.input<typeof labSchema>;
@@ -100,6 +118,7 @@ export type LabCheck = z.output<typeof checkSchema>;
 export type RequestCheck = z.output<typeof requestCheckSchema>;
 export type ResourceCheck = z.output<typeof resourceCheckSchema>;
 export type EnrolmentCheck = z.output<typeof enrolmentCheckSchema>;
+export type ExpectedFinding = z.output<typeof expectedFindingSchema>;
 export type RequestExpectation = z.output<typeof requestExpectation>;
 
 /** Typed identity helper for `labs/<id>/lab.ts` files: the compiler checks the shape, zod checks it again at load. */

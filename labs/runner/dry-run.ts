@@ -2,7 +2,8 @@
 // every step (the cluster state after that step, each object once) and runs every check against the simulator.
 // The result is true only when there are no error findings and every expectation holds.
 import type { LoadedLab } from '../load.ts';
-import type { LabCheck } from '../schema.ts';
+import type { Lab, LabCheck } from '../schema.ts';
+import type { Finding } from '../../src/lib/validator/finding.ts';
 import type { LabEngine } from './engine.ts';
 import { compare } from '../../src/lib/expect/compare.ts';
 import type { Mismatch } from '../../src/lib/expect/compare.ts';
@@ -55,13 +56,17 @@ export async function dryRun(loaded: LoadedLab, engine: LabEngine, opts: DryRunO
   const checks: DryRunCheckResult[] = [];
   const lintState = (s: StepState, label: string) => {
     const r = engine.lint(s.inputs);
-    lintErrors += r.errors.length;
+    const judged = judgeFindings(lab, s.step, r.errors, (ref) => file(ref));
+    lintErrors += judged.errors.length + judged.missing.length;
     lintWarnings += r.warnings.length;
     out(
-      `      lint (${label}, ${s.resources.length} objects): ${r.errors.length} errors, ${r.warnings.length} warnings`,
+      `      lint (${label}, ${s.resources.length} objects): ${judged.errors.length} errors, ${r.warnings.length} warnings` +
+        (judged.excused.length ? `, ${judged.excused.length} expected (the broken setup)` : ''),
     );
-    for (const f of [...r.errors, ...r.warnings])
+    for (const f of [...judged.errors, ...r.warnings])
       out(`        ${f.severity} ${f.rule} ${f.file}:${f.line}:${f.column} ${f.message}`);
+    for (const f of judged.excused) out(`        expected ${f.rule} ${f.file}:${f.line}:${f.column} ${f.message}`);
+    for (const m of judged.missing) out(`        error: the validator no longer reports ${m} (the lab's broken setup)`);
   };
   lintState(states[0]!, 'setup');
   for (let n = 1; n <= lastStep; n++) {
@@ -125,4 +130,26 @@ export async function simulateCheck(
       return { ok: true, mismatches: [] };
     }
   }
+}
+
+/**
+ * Splits a state's error findings by the lab's `expectedFindings`: before its `fixedInStep` an expected finding is
+ * excused and must be present (else it is `missing`); from that step on it is an ordinary error, so a fix step that
+ * does not fix fails the dry run.
+ */
+export function judgeFindings(
+  lab: Pick<Lab, 'expectedFindings'>,
+  step: number,
+  errors: readonly Finding[],
+  file: (ref: string) => string,
+): { errors: Finding[]; excused: Finding[]; missing: string[] } {
+  const open = lab.expectedFindings.filter((e) => step < e.fixedInStep);
+  const isOpen = (f: Finding) => open.some((e) => e.rule === f.rule && file(e.manifest) === f.file);
+  return {
+    errors: errors.filter((f) => !isOpen(f)),
+    excused: errors.filter(isOpen),
+    missing: open
+      .filter((e) => !errors.some((f) => f.rule === e.rule && f.file === file(e.manifest)))
+      .map((e) => `${e.rule} in ${file(e.manifest)}`),
+  };
 }

@@ -334,6 +334,7 @@ export async function check(loaded: LoadedLab, deps: RealDeps, opts: CheckOption
   const clusterYaml = await kube.dump(lab.namespaces);
   const clusterResources = parseManifests({ file: `cluster:${lab.id}`, text: clusterYaml }).resources;
   const states = stepStates(lab, (ref) => loaded.manifests.get(ref)!);
+  const ingress = ingressServices(loaded);
   const results: RealCheckResult[] = [];
   for (let n = first; n <= last; n++) {
     const s = lab.steps[n - 1]!;
@@ -342,7 +343,7 @@ export async function check(loaded: LoadedLab, deps: RealDeps, opts: CheckOption
     for (const c of s.checks) {
       const reference = await simulateCheck(engine, states[n]!, c);
       const sim = await simulateCheck(engine, { resources: clusterResources }, c);
-      const real = await withRetries(deps, opts.retries ?? 3, () => runRealCheck(kube, c));
+      const real = await withRetries(deps, opts.retries ?? 3, () => runRealCheck(kube, c, ingress));
       const ok = real.mismatches.length === 0 && !real.error;
       const fault: Fault = ok ? 'none' : real.error ? 'unknown' : !sim.ok ? 'yaml' : 'cluster';
       const r: RealCheckResult = {
@@ -389,10 +390,14 @@ interface RealOutcome {
   readonly error?: string;
 }
 
-export async function runRealCheck(kube: KubeOps, c: LabCheck): Promise<RealOutcome> {
+export async function runRealCheck(
+  kube: KubeOps,
+  c: LabCheck,
+  ingress?: (from: string) => IngressService | undefined,
+): Promise<RealOutcome> {
   switch (c.type) {
     case 'request':
-      return runRealRequest(kube, c);
+      return runRealRequest(kube, c, ingress);
     case 'enrolment': {
       const [ns, name] = c.workload.split('/') as [string, string];
       const pods = await kube.podsOf(ns, name);
@@ -424,15 +429,27 @@ export async function runRealCheck(kube: KubeOps, c: LabCheck): Promise<RealOutc
 }
 
 /** Sends the request with curl inside a pod of the client workload, `samples` times, and compares. */
-export async function runRealRequest(kube: KubeOps, c: RequestCheck): Promise<RealOutcome> {
+export async function runRealRequest(
+  kube: KubeOps,
+  c: RequestCheck,
+  ingress?: (from: string) => IngressService | undefined,
+): Promise<RealOutcome> {
   // No lab uses plain-TCP checks yet; curl in the client image speaks HTTP, so say so rather than guess.
   if (c.tcp) return { mismatches: [], error: 'TCP checks run only in the simulator (no real TCP probe yet)' };
-  const [ns, name] = c.from.split('/') as [string, string];
+  const sender = c.sentFrom ?? c.from;
+  const [ns, name] = sender.split('/') as [string, string];
   const pod = (await kube.podsOf(ns, name)).find((p) => p.phase === 'Running' && p.ready);
-  if (!pod) return { mismatches: [], error: `no running pod for ${c.from}` };
-  const target = await resolveTarget(kube, c.to, ns);
+  if (!pod) return { mismatches: [], error: `no running pod for ${sender}` };
+  const target = await resolveTarget(kube, c.to, c.from.split('/')[0]!);
   if ('error' in target) return { mismatches: [], error: target.error };
-  const cmd = curlCommand(c, target.url);
+  let url = target.url;
+  if (c.sentFrom) {
+    // `from` is an ingress Gateway: curl in the sender pod calls the Gateway's Service, whose routes pick the backend.
+    const gw = ingress?.(c.from);
+    if (!gw) return { mismatches: [], error: `${c.from} is not an ingress Gateway of this lab` };
+    url = `http://${gw.host}:${gw.port}`;
+  }
+  const cmd = curlCommand(c, url);
   const samples = c.samples ?? 1;
   const statuses: (number | null)[] = [];
   const backends: (string | undefined)[] = [];
@@ -463,6 +480,37 @@ async function resolveTarget(
   const [host, port] = to.split(':') as [string, string | undefined];
   const labels = host.split('.');
   return { url: `http://${host}${port ? `:${port}` : ''}`, namespace: labels.length > 1 ? labels[1]! : clientNs };
+}
+
+/** Where an ingress Gateway of the lab answers inside the cluster. */
+export interface IngressService {
+  readonly host: string;
+  readonly port: number;
+}
+
+/**
+ * The ingress Gateways in a lab's manifests (any Gateway the mesh index does not take for a waypoint), by
+ * `namespace/name`. Istio's gateway controller names the Service `<name>-<gatewayClassName>` (istio.io
+ * docs/tasks/traffic-management/ingress/gateway-api, "automated deployment"); curl calls its first listener port.
+ */
+export function ingressServices(loaded: LoadedLab): (from: string) => IngressService | undefined {
+  const found = new Map<string, IngressService>();
+  for (const m of loaded.manifests.values()) {
+    const resources = parseManifests({ file: m.file, text: m.text }).resources;
+    const mesh = buildMesh(resources);
+    for (const r of resources) {
+      if (r.kind !== 'Gateway' || !r.apiVersion.startsWith('gateway.networking.k8s.io/') || !r.namespace) continue;
+      if (mesh.waypoint(r.namespace, r.name)) continue;
+      const spec = (r.obj as { spec?: { gatewayClassName?: unknown; listeners?: { port?: unknown }[] } }).spec;
+      const cls = typeof spec?.gatewayClassName === 'string' ? spec.gatewayClassName : 'istio';
+      const port = spec?.listeners?.[0]?.port;
+      found.set(`${r.namespace}/${r.name}`, {
+        host: `${r.name}-${cls}.${r.namespace}.svc.cluster.local`,
+        port: typeof port === 'number' ? port : 80,
+      });
+    }
+  }
+  return (from) => found.get(from);
 }
 
 /** curl prints the body, then a last line with the HTTP status (000 when there was no HTTP response). */

@@ -467,3 +467,29 @@ describe('lab down (fake containers)', () => {
     expect(f.calls).toEqual(['probe', 'nodes:remove:atlas-ambient-mtls', 'state:remove:ambient-mtls']);
   });
 });
+
+describe('requests from an ingress Gateway (fake cluster)', () => {
+  const ingressLab = labs.find((l) => l.lab.id === 'ingress-use-waypoint')!;
+  const gwCheck = ingressLab.lab.steps[0]!.checks.find((c) => c.type === 'request' && c.sentFrom)!;
+
+  it('curl runs in the sentFrom pod and calls the Gateway Service named <gateway>-<class>', async () => {
+    const { ingressServices, runRealRequest } = await import('../../labs/runner/real.ts');
+    const kube = new FakeKube([]);
+    const seen: string[] = [];
+    kube.respond = (ns, pod, url) => {
+      seen.push(`${ns}/${pod} ${url}`);
+      return { stdout: '\n200', exitCode: 0 };
+    };
+    if (gwCheck.type !== 'request') throw new Error('expected a request check');
+    const r = await runRealRequest(kube, gwCheck, ingressServices(ingressLab));
+    expect(r).toEqual({ mismatches: [] });
+    expect(seen).toEqual(['legacy/curl-pod http://bookinfo-gateway-istio.ingress.svc.cluster.local:80/reviews/0']);
+  });
+
+  it('says so when `from` is not an ingress Gateway of the lab', async () => {
+    const { runRealRequest } = await import('../../labs/runner/real.ts');
+    if (gwCheck.type !== 'request') throw new Error('expected a request check');
+    const r = await runRealRequest(new FakeKube([]), gwCheck, () => undefined);
+    expect(r.error).toMatch(/not an ingress Gateway/);
+  });
+});
