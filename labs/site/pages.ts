@@ -73,7 +73,7 @@ export function labPage(lab: Lab): string {
   out.push('<Aside type="tip" title="Two ways to do this lab">');
   out.push('');
   out.push(
-    "In the browser: write each step's YAML and press **Check my answer** — the checks run in the simulator. On a real cluster (Docker, about 8 GB of RAM; see `labs/README.md`): start it, do the steps with `kubectl`, and let the same checks run for real.",
+    "In the browser: do each step in the terminal below (`kubectl apply`, `patch`, `label`, `delete`) and press **Check my answer** — the checks run in the simulator against the cluster you built there; pasting the step's YAML works too. Your progress shows on [the learning path](/learn/). On a real cluster (Docker, about 8 GB of RAM; see `labs/README.md`): start it, do the steps with `kubectl`, and let the same checks run for real.",
   );
   out.push('');
   out.push('</Aside>');
@@ -97,7 +97,7 @@ export function labPage(lab: Lab): string {
   out.push(
     'Type the commands below in a terminal: the one in this page runs against a simulated cluster that starts like the lab (or, with `ambient-atlas lab serve ' +
       lab.id +
-      '`, a real shell on your lab cluster).',
+      "`, a real shell on your lab cluster). To start at a later step, pick it under the terminal and reset the cluster: the earlier steps' solutions are applied for you. The cluster is kept in this browser across reloads.",
   );
   out.push('');
   out.push(`<LabTerminal lab="${lab.id}" title=${JSON.stringify(`Terminal: ${lab.title}`)} />`);

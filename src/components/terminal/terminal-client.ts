@@ -17,6 +17,14 @@ import {
 import type { ShellContext, ShellState } from '../../lib/vshell/index.ts';
 import { currentVersion } from '../version/store.ts';
 import { LineEditor } from './line-editor.ts';
+import { clusterAt, readStart } from './start-step.ts';
+import type { TerminalStep } from './start-step.ts';
+
+/** What the page-load script may ask of an open virtual terminal. */
+export interface TerminalHandle {
+  /** Rebuild the cluster at the start of a lab step (through the shell's own `reset`, so it shows in the terminal). */
+  resetTo(step: number): void;
+}
 
 // Every manifest a lab or example may apply, loaded lazily (one small chunk each) when the terminal opens.
 const LAB_FILES = import.meta.glob<string>(['/labs/**/*.yaml', '!/labs/.state/**'], {
@@ -80,9 +88,15 @@ function theme() {
   };
 }
 
-export async function mountTerminal(root: HTMLElement): Promise<void> {
+/**
+ * Opens the terminal in `root`. Resolves to a handle while a virtual cluster is attached (undefined for a real
+ * shell); `onClose` runs when the reader closes it.
+ */
+export async function mountTerminal(root: HTMLElement, onClose?: () => void): Promise<TerminalHandle | undefined> {
   const lab = root.dataset['lab'] ?? 'playground';
-  const setup = JSON.parse(root.dataset['setup'] ?? '[]') as string[];
+  // Both written by LabTerminal.astro at build time, not by the reader.
+  const labSetup = JSON.parse(root.dataset['setup'] ?? '[]') as string[];
+  const steps = JSON.parse(root.dataset['steps'] ?? '[]') as TerminalStep[];
   const env = JSON.parse(root.dataset['env'] ?? '{}') as Record<string, string>;
   const screen = root.querySelector<HTMLElement>('[data-term-screen]')!;
   const status = root.querySelector<HTMLElement>('[data-term-status]')!;
@@ -151,6 +165,7 @@ export async function mountTerminal(root: HTMLElement): Promise<void> {
   openBtn.setAttribute('aria-expanded', 'true');
   let dispose: () => void = () => {};
   closeBtn.onclick = () => {
+    onClose?.();
     dispose();
     ro.disconnect();
     term.dispose();
@@ -169,20 +184,30 @@ export async function mountTerminal(root: HTMLElement): Promise<void> {
     const ok = await connectRemote(term, remote, status, (d) => (dispose = d));
     if (ok) {
       term.focus();
-      return;
+      return undefined;
     }
     term.write('\x1b[33mCould not reach `ambient-atlas lab serve`; using the virtual cluster instead.\x1b[0m\r\n');
   }
 
-  const ctx = await loadContext(lab, setup, env);
+  const startAt = (step: number) => clusterAt(labSetup, steps, step);
+  let storage: Storage | undefined;
+  try {
+    storage = localStorage;
+  } catch {
+    storage = undefined;
+  }
+  const firstStep = readStart(storage, lab, steps.length);
+  const first = startAt(firstStep);
+  // `let`: choosing another start step swaps the setup the shell's `reset` rebuilds.
+  let ctx = await loadContext(lab, first.setup, env);
   const key = storageKey(lab);
   let saved: string | null;
   try {
-    saved = localStorage.getItem(key);
+    saved = storage?.getItem(key) ?? null;
   } catch {
     saved = null;
   }
-  let state: ShellState = restoreState(saved, lab) ?? initialState(ctx);
+  let state: ShellState = restoreState(saved, lab) ?? (await freshState(ctx, first.remove));
   const persist = () => {
     try {
       localStorage.setItem(key, serializeState(state));
@@ -191,7 +216,9 @@ export async function mountTerminal(root: HTMLElement): Promise<void> {
     }
   };
   persist();
-  status.textContent = `Virtual cluster (simulated in your browser) — ${lab === 'playground' ? 'bookinfo' : `lab ${lab}`}. ${saved && restoreState(saved, lab) ? 'Restored your saved cluster.' : 'Fresh cluster.'}`;
+  const where =
+    lab === 'playground' ? 'bookinfo' : `lab ${lab}${steps.length > 1 ? `, started at step ${firstStep}` : ''}`;
+  status.textContent = `Virtual cluster (simulated in your browser) — ${where}. ${saved && restoreState(saved, lab) ? 'Restored your saved cluster.' : 'Fresh cluster.'}`;
   term.write(
     `\x1b[1mAmbient Atlas virtual cluster\x1b[0m — ${state.objects.length} objects. Type \x1b[1mhelp\x1b[0m for commands, \x1b[1mreset\x1b[0m to start over.\r\n`,
   );
@@ -222,6 +249,23 @@ export async function mountTerminal(root: HTMLElement): Promise<void> {
   dispose = () => sub.dispose();
   editor.start();
   term.focus();
+  return {
+    resetTo(step) {
+      const at = startAt(step);
+      ctx = { ...ctx, setup: at.setup };
+      // Ctrl+C drops a half-typed line; the shell's reset then rebuilds from the new setup and says so.
+      editor.feed(`\x03reset\r${at.remove.map((f) => `kubectl delete -f ${f}\r`).join('')}`);
+      status.textContent = `Virtual cluster — lab ${lab}, reset to the start of step ${step}.`;
+      term.focus();
+    },
+  };
+}
+
+/** The cluster at a start step: its setup applied by the shell, then the earlier steps' deletions. */
+async function freshState(ctx: ShellContext, remove: readonly string[]): Promise<ShellState> {
+  let state = initialState(ctx);
+  for (const f of remove) state = { ...(await run(ctx, state, `kubectl delete -f ${f}`)).state, history: [] };
+  return state;
 }
 
 async function connectRemote(
