@@ -73,6 +73,15 @@ export function shortHash(s: string, n = 5): string {
 
 export const NODE_NAME = 'atlas-worker';
 
+/** A waypoint Deployment's one pod (the name podsOf lists, kubectl logs and proxy-status use). */
+export function waypointPodName(namespace: string, name: string): string {
+  return `${name}-${shortHash(`${namespace}/${name}/waypoint`)}`;
+}
+
+/** The one node's ztunnel pod (DaemonSet `ztunnel` in istio-system) and istiod's pod: names are stable per cluster. */
+export const ZTUNNEL_POD = `ztunnel-${shortHash('istio-system/ztunnel/atlas-worker')}`;
+export const ISTIOD_POD = `istiod-${shortHash('istio-system/istiod', 10)}-${shortHash('istio-system/istiod/pod')}`;
+
 export interface VirtualPod {
   readonly name: string;
   readonly namespace: string;
@@ -123,7 +132,7 @@ export function podsOf(objects: readonly StoredObject[]): VirtualPod[] {
     });
   }
   for (const wp of mesh.waypoints) {
-    const name = `${wp.name}-${shortHash(`${wp.namespace}/${wp.name}/waypoint`)}`;
+    const name = waypointPodName(wp.namespace, wp.name);
     const ts = created.get(`Gateway|${wp.namespace}|${wp.name}`);
     pods.push({
       name,

@@ -4,14 +4,15 @@
  * waypoint, 401 for an invalid JWT, and for a connection reset by ztunnel the error curl itself prints,
  * `curl: (56) Recv failure: Connection reset by peer`, with exit code 56.
  */
-import { endpointsOf, podNameOf } from '../simulator/mesh.ts';
+import { endpointsOf, podNameOf, targetPortOf } from '../simulator/mesh.ts';
 import { simulateIn } from '../simulator/simulate.ts';
 import { formatText } from '../simulator/format.ts';
 import type { SimResult } from '../simulator/types.ts';
 import { SimulationInputError } from '../simulator/types.ts';
-import type { Workload } from '../model/mesh.ts';
+import type { Mesh, ServiceInfo, Workload } from '../model/mesh.ts';
 import { meshOf } from './cluster.ts';
 import type { Io, Session } from './session.ts';
+import { recordTraffic } from './traffic.ts';
 
 interface CurlOpts {
   silent: boolean;
@@ -211,9 +212,11 @@ export async function curl(s: Session, from: string, args: readonly string[], io
   const { mesh } = meshOf(s.objects);
   const clientNs = from.split('/')[0]!;
   let to: string;
+  let addressed: ServiceInfo | undefined;
   if (/^\d+\.\d+\.\d+\.\d+$/.test(u.host)) {
     const w = mesh.workloads.find((x) => x.ip === u.host);
     const svc = mesh.services.find((x) => x.addresses.includes(u.host));
+    addressed = w ? undefined : svc;
     if (w) to = `pod/${w.namespace}/${w.name}:${port}`;
     else if (svc) to = `${svc.name}.${svc.namespace}:${port}`;
     else return errorOut(7, `Failed to connect to ${u.host} port ${port} after 3 ms: Couldn't connect to server`);
@@ -225,6 +228,7 @@ export async function curl(s: Session, from: string, args: readonly string[], io
     if (!svc.ports.some((p) => p.port === port))
       return errorOut(7, `Failed to connect to ${u.host} port ${port} after 2 ms: Couldn't connect to server`);
     to = `${u.host}:${port}`;
+    addressed = svc;
   }
   const method = o.method ?? (o.head ? 'HEAD' : o.data !== undefined ? 'POST' : 'GET');
   const headers: Record<string, string> = {};
@@ -241,11 +245,34 @@ export async function curl(s: Session, from: string, args: readonly string[], io
     throw err;
   }
   if (o.verbose) for (const line of formatText(r).trimEnd().split('\n')) io.err(`* ${line}\n`);
-  if (r.status === null) return errorOut(56, 'Recv failure: Connection reset by peer');
+  const record = (target: Workload | undefined, responseBytes: number) => {
+    const client = mesh.workload(clientNs, from.split('/')[1] ?? '');
+    if (!client) return;
+    const sp = addressed?.ports.find((p) => p.port === port);
+    recordTraffic(s, {
+      mesh,
+      result: r,
+      client,
+      ...(addressed
+        ? { service: { host: addressed.hosts[0] ?? addressed.name, vip: addressed.addresses[0], port } }
+        : {}),
+      ...(target ? { target } : {}),
+      targetPort: (target && sp ? targetPortOf(sp, target) : undefined) ?? port,
+      method,
+      path: u.path,
+      authority: port === 80 ? u.host : `${u.host}:${port}`,
+      responseBytes,
+    });
+  };
+  if (r.status === null) {
+    record(firstEndpoint(mesh, to, addressed), 0);
+    return errorOut(56, 'Recv failure: Connection reset by peer');
+  }
 
   const status = r.status;
   let body: string;
   let server = r.waypoint ? 'istio-envoy' : undefined;
+  let chosen: Workload | undefined;
   if (status === 200) {
     // Pick the backend the way the proxy would (weighted), then one of its endpoints.
     let backendSvc = r.backends.length ? r.backends[0]! : undefined;
@@ -267,6 +294,7 @@ export async function curl(s: Session, from: string, args: readonly string[], io
       const eps = svc ? endpointsOf(mesh, svc) : [];
       w = eps.length ? eps[Math.min(eps.length - 1, Math.floor(s.random() * eps.length))] : undefined;
     }
+    chosen = w;
     const pod = w ? podNameOf(w) : podHop && 'name' in podHop ? podHop.name.split('/').pop()! : 'backend';
     body = bodyFor(w, u.path, pod);
   } else if (status === 403) body = 'RBAC: access denied';
@@ -278,6 +306,7 @@ export async function curl(s: Session, from: string, args: readonly string[], io
         : 'no healthy upstream';
   else body = '';
   if (status !== 200) server = 'istio-envoy';
+  record(status === 200 ? chosen : firstEndpoint(mesh, to, addressed), new TextEncoder().encode(body).length);
 
   const headerBlock =
     `HTTP/1.1 ${status} ${REASONS[status] ?? ''}\n` +
@@ -292,6 +321,15 @@ export async function curl(s: Session, from: string, args: readonly string[], io
   if (o.output === undefined || o.output === '-') io.out(shown);
   if (o.writeOut) io.out(writeOut(o.writeOut, status, 0));
   return 0;
+}
+
+/** The pod a refused request was heading for (no dice: the log names one endpoint, the first). */
+function firstEndpoint(mesh: Mesh, to: string, svc: ServiceInfo | undefined): Workload | undefined {
+  if (to.startsWith('pod/')) {
+    const [, ns, rest] = to.split('/');
+    return mesh.workload(ns!, rest!.split(':')[0]!);
+  }
+  return svc ? endpointsOf(mesh, svc)[0] : undefined;
 }
 
 function writeOut(fmt: string, status: number, exitcode: number): string {

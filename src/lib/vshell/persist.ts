@@ -3,6 +3,7 @@
  * anything that does not parse back into a well-formed state is discarded, never trusted.
  */
 import type { JsonObject } from '../model/types.ts';
+import { restoreTraffic } from './traffic.ts';
 import type { ShellState } from './types.ts';
 
 export const STORAGE_VERSION = 1;
@@ -47,11 +48,14 @@ export function restoreState(text: string | null | undefined, lab: string): Shel
     return undefined;
   if (!Array.isArray(history) || !history.every((h) => typeof h === 'string')) return undefined;
   if (!isObject(env) || !Object.values(env).every((x) => typeof x === 'string')) return undefined;
+  // Traffic is a convenience (log lines): a malformed list is dropped on its own, the cluster is kept.
+  const traffic = restoreTraffic(v['traffic']);
   return {
     version: 1,
     lab,
     objects: objects as JsonObject[],
     history: history as string[],
     env: env as Record<string, string>,
+    ...(traffic?.length ? { traffic } : {}),
   };
 }

@@ -1,4 +1,5 @@
 import type { StoredObject } from './cluster.ts';
+import type { TrafficRecord } from './traffic.ts';
 import type { ShellContext } from './types.ts';
 
 /** Mutable working copy of the state while one input runs (objects are replaced, never mutated in place). */
@@ -8,6 +9,8 @@ export interface Session {
   readonly ctx: ShellContext;
   readonly now: number;
   readonly random: () => number;
+  /** Requests made so far (appended by curl, traffic.ts); a Session without it records nothing. */
+  traffic?: TrafficRecord[];
 }
 
 export interface Io {

@@ -429,7 +429,14 @@ async function runRaw(ctx: ShellContext, state: ShellState, input: string): Prom
       state: { ...fresh, history },
     };
   }
-  const s: Session = { objects: state.objects, env: { ...state.env }, ctx, now, random: ctx.random ?? Math.random };
+  const s: Session = {
+    objects: state.objects,
+    env: { ...state.env },
+    ctx,
+    now,
+    random: ctx.random ?? Math.random,
+    traffic: [...(state.traffic ?? [])],
+  };
   const out: Out = { text: '', truncated: false };
   let code: number;
   try {
@@ -443,7 +450,12 @@ async function runRaw(ctx: ShellContext, state: ShellState, input: string): Prom
     };
   }
   const env = { ...s.env, '?': String(code) };
-  return { output: out.text, exitCode: code, state: { version: 1, lab: state.lab, objects: s.objects, history, env } };
+  const traffic = s.traffic?.length ? { traffic: s.traffic } : {};
+  return {
+    output: out.text,
+    exitCode: code,
+    state: { version: 1, lab: state.lab, objects: s.objects, history, env, ...traffic },
+  };
 }
 
 // ── completion ────────────────────────────────────────────────────────────────────────────────────

@@ -1,5 +1,8 @@
 import type { StoredObject } from './cluster.ts';
 import type { Versions } from '../versions.ts';
+import type { TrafficRecord } from './traffic.ts';
+
+export type { TrafficRecord } from './traffic.ts';
 
 /** Everything the virtual terminal remembers: serialisable as JSON (see persist.ts). */
 export interface ShellState {
@@ -12,6 +15,11 @@ export interface ShellState {
   readonly history: readonly string[];
   /** Shell variables (`export TOKEN=…`). */
   readonly env: Readonly<Record<string, string>>;
+  /**
+   * Requests made in this session, oldest first (capped, traffic.ts): what `kubectl logs` on ztunnel or a waypoint
+   * and `istioctl ztunnel-config connections` print. Absent in states saved before it existed.
+   */
+  readonly traffic?: readonly TrafficRecord[];
 }
 
 /** What the shell may read: manifest files for `kubectl apply -f`, the lab's setup, a clock and a dice. */

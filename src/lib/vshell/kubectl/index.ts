@@ -14,6 +14,7 @@ import { describe } from './describe.ts';
 import { exec } from './exec.ts';
 import { get } from './get.ts';
 import { label } from './label.ts';
+import { logs } from './logs.ts';
 
 export { applyTrusted } from './apply.ts';
 
@@ -24,6 +25,7 @@ export const KUBECTL_SUBCOMMANDS = [
   'delete',
   'label',
   'exec',
+  'logs',
   'create',
   'version',
   'config',
@@ -40,6 +42,8 @@ Supported here:
   kubectl label TYPE NAME key=value... [key-] [--overwrite]
   kubectl create namespace NAME
   kubectl exec [-n NS] deploy/NAME -- curl [-s] [-S] [-i] [-X METHOD] [-H 'k: v'] [-o FILE] [-w FMT] URL
+  kubectl logs -n istio-system ds/ztunnel | -l app=ztunnel | deploy/WAYPOINT [-n NS] [--tail N]
+                                          ztunnel's and a waypoint's access logs for this session's requests
   kubectl api-resources
 `;
 
@@ -61,6 +65,8 @@ export async function kubectl(s: Session, argv: string[], io: Io): Promise<numbe
         return await create(s, rest, io);
       case 'exec':
         return await exec(s, rest, io);
+      case 'logs':
+        return logs(s, rest, io);
       case 'api-resources':
         return apiResources(io);
       case 'version':
