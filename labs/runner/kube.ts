@@ -167,70 +167,87 @@ export function clientNodeKube(kubeconfigPath: string): KubeOps {
         }));
     },
 
-    async exec(namespace, pod, container, command, timeoutMs) {
-      let stdout = '';
-      let stderr = '';
-      const sink = (onChunk: (s: string) => void) =>
-        new Writable({
-          write(chunk: Buffer, _enc, cb) {
-            onChunk(chunk.toString('utf8'));
-            cb();
-          },
-        });
-      const exec = new Exec(kc);
-      return await new Promise<ExecResult>((resolve, reject) => {
-        const timer = setTimeout(
-          () => reject(new Error(`exec in ${namespace}/${pod} timed out after ${timeoutMs} ms`)),
-          timeoutMs,
-        );
-        exec
-          .exec(
-            namespace,
-            pod,
-            container,
-            [...command],
-            sink((s) => (stdout += s)),
-            sink((s) => (stderr += s)),
-            null,
-            false,
-            (status: V1Status) => {
-              clearTimeout(timer);
-              resolve({ exitCode: exitCodeOf(status), stdout, stderr });
-            },
-          )
-          .catch((err: unknown) => {
-            clearTimeout(timer);
-            reject(err instanceof Error ? err : new Error(String(err)));
-          });
-      });
-    },
-
-    async dump(namespaces) {
-      const out: unknown[] = [];
-      for (const ns of new Set([...namespaces, 'istio-system'])) {
-        try {
-          out.push(clean(await core.readNamespace({ name: ns }), 'v1', 'Namespace'));
-        } catch (err) {
-          if (statusCode(err) !== 404) throw err;
-        }
-        for (const [apiVersion, kind] of DUMP_KINDS) {
-          if (ns === 'istio-system' && (kind === 'Deployment' || kind === 'DaemonSet' || kind === 'Service')) continue;
-          let items: KubernetesObject[];
-          try {
-            items = (await objects.list(apiVersion, kind, ns)).items;
-          } catch (err) {
-            if (statusCode(err) === 404) continue; // CRD not installed
-            throw err;
-          }
-          for (const item of items) {
-            if ((item.metadata?.ownerReferences ?? []).some((o) => o.kind === 'Gateway')) continue;
-            out.push(clean(item, apiVersion, kind));
-          }
-        }
-      }
-      return out.map((o) => stringify(o)).join('---\n');
-    },
+    exec: (namespace, pod, container, command, timeoutMs) =>
+      execInPod(kc, namespace, pod, container, command, timeoutMs),
+    dump: (namespaces) => dumpObjects(core, objects, namespaces),
   };
+}
+
+/** Runs a command in a container over the exec API; rejects after `timeoutMs` (a hung exec must not hang a check). */
+function execInPod(
+  kc: KubeConfig,
+  namespace: string,
+  pod: string,
+  container: string,
+  command: readonly string[],
+  timeoutMs: number,
+): Promise<ExecResult> {
+  let stdout = '';
+  let stderr = '';
+  const sink = (onChunk: (s: string) => void) =>
+    new Writable({
+      write(chunk: Buffer, _enc, cb) {
+        onChunk(chunk.toString('utf8'));
+        cb();
+      },
+    });
+  const exec = new Exec(kc);
+  return new Promise<ExecResult>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`exec in ${namespace}/${pod} timed out after ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    exec
+      .exec(
+        namespace,
+        pod,
+        container,
+        [...command],
+        sink((s) => (stdout += s)),
+        sink((s) => (stderr += s)),
+        null,
+        false,
+        (status: V1Status) => {
+          clearTimeout(timer);
+          resolve({ exitCode: exitCodeOf(status), stdout, stderr });
+        },
+      )
+      .catch((err: unknown) => {
+        clearTimeout(timer);
+        reject(err instanceof Error ? err : new Error(String(err)));
+      });
+  });
+}
+
+/** The objects of DUMP_KINDS in these namespaces (and istio-system's policies), cleaned, as multi-document YAML. */
+async function dumpObjects(
+  core: CoreV1Api,
+  objects: KubernetesObjectApi,
+  namespaces: readonly string[],
+): Promise<string> {
+  const out: unknown[] = [];
+  for (const ns of new Set([...namespaces, 'istio-system'])) {
+    try {
+      out.push(clean(await core.readNamespace({ name: ns }), 'v1', 'Namespace'));
+    } catch (err) {
+      if (statusCode(err) !== 404) throw err;
+    }
+    for (const [apiVersion, kind] of DUMP_KINDS) {
+      if (ns === 'istio-system' && (kind === 'Deployment' || kind === 'DaemonSet' || kind === 'Service')) continue;
+      let items: KubernetesObject[];
+      try {
+        items = (await objects.list(apiVersion, kind, ns)).items;
+      } catch (err) {
+        if (statusCode(err) === 404) continue; // CRD not installed
+        throw err;
+      }
+      for (const item of items) {
+        if ((item.metadata?.ownerReferences ?? []).some((o) => o.kind === 'Gateway')) continue;
+        out.push(clean(item, apiVersion, kind));
+      }
+    }
+  }
+  return out.map((o) => stringify(o)).join('---\n');
 }
 
 /** Strip server-side noise; keep status only for Gateways (the mesh index reads waypoint readiness from it). */

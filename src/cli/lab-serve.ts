@@ -276,6 +276,34 @@ interface PtyLike {
   kill(signal?: string): void;
 }
 
+/** A client frame: keystrokes or a terminal size (clamped); anything else, or malformed JSON, is ignored. */
+function applyClientMessage(p: PtyLike, raw: unknown): void {
+  let msg: unknown;
+  try {
+    msg = JSON.parse(String(raw));
+  } catch {
+    return; // not ours: ignore
+  }
+  if (!msg || typeof msg !== 'object') return;
+  const m = msg as { type?: unknown; data?: unknown; cols?: unknown; rows?: unknown };
+  if (m.type === 'input' && typeof m.data === 'string') p.write(m.data);
+  else if (m.type === 'resize' && Number.isInteger(m.cols) && Number.isInteger(m.rows)) {
+    const cols = Math.min(500, Math.max(2, m.cols as number));
+    const rows = Math.min(300, Math.max(2, m.rows as number));
+    p.resize(cols, rows);
+  }
+}
+
+/** The shell's environment: the server's (or the given one), pointed at the lab's cluster. */
+function shellEnv(opts: LabServerOptions): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(opts.env ?? process.env)) if (v !== undefined) env[k] = v;
+  env['KUBECONFIG'] = opts.kubeconfig;
+  env['AMBIENT_ATLAS_LAB'] = opts.lab;
+  env['TERM'] = 'xterm-256color';
+  return env;
+}
+
 export async function startLabServer(opts: LabServerOptions): Promise<LabServer> {
   const token = opts.token ?? randomBytes(32).toString('base64url');
   const tokenBuf = Buffer.from(token);
@@ -338,17 +366,12 @@ export async function startLabServer(opts: LabServerOptions): Promise<LabServer>
   });
 
   function attach(ws: WebSocket): void {
-    const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries(opts.env ?? process.env)) if (v !== undefined) env[k] = v;
-    env['KUBECONFIG'] = opts.kubeconfig;
-    env['AMBIENT_ATLAS_LAB'] = opts.lab;
-    env['TERM'] = 'xterm-256color';
     const p = pty.spawn(opts.shell, [...(opts.shellArgs ?? [])], {
       name: 'xterm-256color',
       cols: 100,
       rows: 30,
       cwd: opts.cwd,
-      env,
+      env: shellEnv(opts),
     });
     live.add(p);
     leaders.add(p.pid);
@@ -372,20 +395,7 @@ export async function startLabServer(opts: LabServerOptions): Promise<LabServer>
       if (ws.readyState === ws.OPEN) ws.close(1000, 'shell exited');
     });
     ws.on('message', (raw) => {
-      let msg: unknown;
-      try {
-        msg = JSON.parse(String(raw));
-      } catch {
-        return; // not ours: ignore
-      }
-      if (!msg || typeof msg !== 'object') return;
-      const m = msg as { type?: unknown; data?: unknown; cols?: unknown; rows?: unknown };
-      if (m.type === 'input' && typeof m.data === 'string' && !closed) p.write(m.data);
-      else if (m.type === 'resize' && Number.isInteger(m.cols) && Number.isInteger(m.rows) && !closed) {
-        const cols = Math.min(500, Math.max(2, m.cols as number));
-        const rows = Math.min(300, Math.max(2, m.rows as number));
-        p.resize(cols, rows);
-      }
+      if (!closed) applyClientMessage(p, raw);
     });
     ws.on('close', end);
     ws.on('error', end);
