@@ -148,7 +148,7 @@ export const VERSION_CHANGES: readonly VersionChange[] = [
       'check the visibility the namespace gets before debugging routes.',
     behaviour: 'serviceEntryVisibility',
     pages: ['/networking/serviceentry/'],
-    rules: ['serviceentry-waypoint-visibility-forbidden'],
+    rules: ['serviceentry-waypoint-visibility-forbidden', 'serviceentry-hidden-by-visibility'],
     sources: [
       note('60870-serviceentry-visibility.yaml'),
       { label: 'istio/api#3729', url: 'https://github.com/istio/api/pull/3729' },

@@ -40,6 +40,7 @@ const PUBLISHED = [
   'route-not-through-waypoint',
   'schema',
   'selector-policy-ignored-in-ambient',
+  'serviceentry-hidden-by-visibility',
   'serviceentry-needs-addresses',
   'serviceentry-waypoint-visibility-forbidden',
   'sidecar-resource-ineffective',

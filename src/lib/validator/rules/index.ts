@@ -43,6 +43,7 @@ import { rule as extensionProviderNotFound } from './extension-provider-not-foun
 import { rule as serviceentryWaypointVisibilityForbidden } from './serviceentry-waypoint-visibility-forbidden.ts';
 import { rule as policyIgnoredByAgentgatewayWaypoint } from './policy-ignored-by-agentgateway-waypoint.ts';
 import { rule as gatewayApiCrdTooOld } from './gateway-api-crd-too-old.ts';
+import { rule as serviceentryHiddenByVisibility } from './serviceentry-hidden-by-visibility.ts';
 import { rule as internalError } from './internal-error.ts';
 
 export const RULES: readonly Rule[] = [
@@ -88,6 +89,7 @@ export const RULES: readonly Rule[] = [
   serviceentryWaypointVisibilityForbidden,
   policyIgnoredByAgentgatewayWaypoint,
   gatewayApiCrdTooOld,
+  serviceentryHiddenByVisibility,
   internalError,
 ];
 
