@@ -30,7 +30,10 @@ function memory(initial: Record<string, string> = {}): StorageLike & { data: Map
 describe('progress store', () => {
   it('migrates the exercises key into the store once and removes it', () => {
     const s = memory({
-      [LEGACY_EXERCISES_KEY]: JSON.stringify({ version: 1, exercises: { 'strict-mtls': { solved: true, answer: 'a' } } }),
+      [LEGACY_EXERCISES_KEY]: JSON.stringify({
+        version: 1,
+        exercises: { 'strict-mtls': { solved: true, answer: 'a' } },
+      }),
       'atlas.exercises.v0': '{}',
     });
     const first = loadProgress(s);
@@ -94,5 +97,23 @@ describe('progress store', () => {
     s.data.set(LEGACY_EXERCISES_KEY, '{}');
     resetProgress(s);
     expect([...s.data.keys()]).toEqual(['other']);
+  });
+});
+
+describe('learning path order', () => {
+  it('lists every exercise and lab once, easiest level first, exercises before labs within a level', async () => {
+    const { learningPath, LEVELS, EXERCISE_PLACEMENT } = await import('../../src/components/learn/path.ts');
+    const { EXERCISES } = await import('../../src/content/exercises/index.ts');
+    const { parseLabs } = await import('../../labs/catalog.ts');
+    const path = learningPath();
+    expect(path.map((i) => `${i.kind}:${i.id}`).sort()).toEqual(
+      [...EXERCISES.map((e) => `exercise:${e.id}`), ...parseLabs().map((l) => `lab:${l.id}`)].sort(),
+    );
+    const rank = path.map((i) => LEVELS.indexOf(i.difficulty) * 2 + (i.kind === 'lab' ? 1 : 0));
+    expect(rank).toEqual([...rank].sort((a, b) => a - b));
+    // A placement for an exercise that does not exist is a typo or a leftover.
+    const ids = new Set(EXERCISES.map((e) => e.id));
+    expect([...EXERCISE_PLACEMENT.keys()].filter((k) => !ids.has(k))).toEqual([]);
+    expect(path.find((i) => i.id === 'ambient-mtls')?.steps.length).toBe(2);
   });
 });
