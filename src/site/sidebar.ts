@@ -26,6 +26,7 @@ export const sidebar = [
     label: 'Get started',
     items: [
       { label: 'Overview', link: '/' },
+      { label: 'Learning path', link: '/learn/' },
       { label: 'How the pieces fit', link: '/how-it-fits/' },
       { label: 'What a request does', link: '/request-path/' },
       { label: 'Waypoint flavours', link: '/waypoint-flavours/' },
