@@ -7,7 +7,7 @@
 import { getObject, getString, selectorMatches } from '../model/access.ts';
 import type { Resource } from '../model/types.ts';
 import type { Mesh, Workload } from '../model/mesh.ts';
-import { inNamespaces } from './authz.ts';
+import { inNamespaces } from './policies.ts';
 
 export type MtlsMode = 'STRICT' | 'PERMISSIVE' | 'DISABLE';
 

@@ -17,7 +17,7 @@ import type { JsonObject, Resource } from '../model/types.ts';
 import type { Mesh, ServiceInfo as MeshService, ServicePort } from '../model/mesh.ts';
 import { re2FullMatch } from '../model/re2.ts';
 import { referenceGrantAllows, referenceGrantEnforced, waypointUsesRouteFrom } from '../ambient/index.ts';
-import { inNamespaces } from './authz.ts';
+import { inNamespaces } from './policies.ts';
 import type { Backend, Decision } from './types.ts';
 
 export interface HttpRequestView {

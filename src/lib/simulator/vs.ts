@@ -8,7 +8,7 @@ import { get, getArray, getObject, getString } from '../model/access.ts';
 import type { JsonObject, JsonValue, Resource } from '../model/types.ts';
 import { re2FullMatch } from '../model/re2.ts';
 import { labelOf, waypointUsesRouteFrom } from '../ambient/index.ts';
-import { inNamespaces } from './authz.ts';
+import { inNamespaces } from './policies.ts';
 import type { Mesh, ServiceInfo as MeshService } from './mesh.ts';
 import type { HttpRequestView, RouteBackend, RouteOutcome, RouteScope } from './routing.ts';
 import type { Decision } from './types.ts';
