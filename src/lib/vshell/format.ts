@@ -105,3 +105,16 @@ export function customColumns(spec: string, objects: readonly JsonValue[]): stri
     rows,
   );
 }
+
+/**
+ * Go's text/tabwriter with minwidth 0 and the given padding, as istioctl configures it: every cell but the last of a
+ * row is padded to its column's widest cell plus `padding` (ztunnel-config uses 1, waypoint and proxy-status 5).
+ */
+export function goTabwriter(header: readonly string[], rows: readonly (readonly string[])[], padding: number): string {
+  const all = [header, ...rows];
+  const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
+  return (
+    all.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]! + padding))).join('')).join('\n') +
+    '\n'
+  );
+}

@@ -25,9 +25,10 @@ import { keyOf, kindOf, labelsOf, meshOf, metaOf, nameOf, namespaceOf, podsOf, w
 import type { StoredObject } from './cluster.ts';
 import { FlagError, flag, has, parseFlags } from './flags.ts';
 import type { FlagSpec } from './flags.ts';
-import { table } from './format.ts';
+import { goTabwriter } from './format.ts';
 import type { Io, Session } from './session.ts';
 import { DEFAULT_ISTIO, ISTIO_LINES } from '../versions.ts';
+import { ztunnelConfig } from './ztunnel-config.ts';
 
 const SPEC: FlagSpec = {
   namespace: { short: 'n', value: true },
@@ -189,20 +190,14 @@ function waypoint(s: Session, argv: string[], io: Io): number {
     }
     case 'list': {
       const all = has(p, 'all-namespaces');
-      const gws = s.objects
-        .filter((o) => kindOf(o) === 'Gateway' && (all || namespaceOf(o) === ns) && isWaypoint(o, s.objects))
-        .sort(
-          (a, b) => (namespaceOf(a) ?? '').localeCompare(namespaceOf(b) ?? '') || nameOf(a).localeCompare(nameOf(b)),
-        );
+      const gws = waypointGateways(s, all ? undefined : ns);
       if (!gws.length) {
         io.out('No waypoints found.\n');
         return 0;
       }
       const rows = gws.map((g) => {
         const l = labelsOf(g);
-        const st = withStatus(g, s.objects)['status'] as JsonObject | undefined;
-        const conds = (st?.['conditions'] as JsonObject[] | undefined) ?? [];
-        const programmed = String(conds.find((c) => c['type'] === 'Programmed')?.['status'] ?? 'False');
+        const programmed = String(conditionsOf(s, g).find((c) => c['type'] === 'Programmed')?.['status'] ?? 'False');
         // `none` for an unlabelled waypoint is what istioctl prints (release-1.30 and release-1.31
         // istioctl/pkg/waypoint/waypoint.go list: an empty istio.io/waypoint-for shows as "none"), even though istiod
         // then treats the waypoint as `service` at runtime; `apply` without --for leaves the label off on purpose.
@@ -212,32 +207,10 @@ function waypoint(s: Session, argv: string[], io: Io): number {
       io.out(tabwriter([...(all ? ['NAMESPACE'] : []), 'NAME', 'REVISION', 'TRAFFIC TYPE', 'PROGRAMMED'], rows));
       return 0;
     }
-    case 'status': {
-      const gws = s.objects.filter((o) => kindOf(o) === 'Gateway' && namespaceOf(o) === ns);
-      if (!gws.length) {
-        io.out('No waypoints found.\n');
-        return 0;
-      }
-      io.out(
-        tabwriter(
-          ['NAME', 'STATUS', 'TYPE', 'REASON', 'MESSAGE'],
-          gws.map((g) => [
-            nameOf(g),
-            'True',
-            'Programmed',
-            'Programmed',
-            `Resource programmed, assigned to service(s) ${nameOf(g)}.${ns}.svc.cluster.local:15008`,
-          ]),
-        ),
-      );
-      return 0;
-    }
+    case 'status':
+      return waypointStatus(s, has(p, 'all-namespaces') ? undefined : ns, flag(p, 'wait') !== 'false', io);
     case 'delete': {
-      const names = has(p, 'all')
-        ? s.objects
-            .filter((o) => kindOf(o) === 'Gateway' && namespaceOf(o) === ns && isWaypoint(o, s.objects))
-            .map(nameOf)
-        : p.positionals;
+      const names = has(p, 'all') ? waypointGateways(s, ns).map(nameOf) : p.positionals;
       if (!names.length) {
         io.err(
           'Error: must specify a waypoint name or delete all using --all or delete specific revision using --revision\n',
@@ -260,19 +233,55 @@ function waypoint(s: Session, argv: string[], io: Io): number {
   }
 }
 
-/** A Gateway the mesh index counts as a waypoint (the one definition: src/lib/ambient/waypoints.ts). */
-function isWaypoint(o: StoredObject, objects: readonly StoredObject[]): boolean {
-  const ns = namespaceOf(o) ?? 'default';
-  return meshOf(objects).mesh.waypoint(ns, nameOf(o)) !== undefined;
+/**
+ * The Gateways `istioctl waypoint list|status|delete --all` work on: class `istio-waypoint` only, sorted by namespace
+ * and name (release-1.31 istioctl/pkg/waypoint/waypoint.go filters on spec.gatewayClassName, not on readiness).
+ */
+function waypointGateways(s: Session, ns: string | undefined): StoredObject[] {
+  return s.objects
+    .filter((o) => kindOf(o) === 'Gateway' && (ns === undefined || namespaceOf(o) === ns))
+    .filter((o) => (o['spec'] as JsonObject | undefined)?.['gatewayClassName'] === WAYPOINT_CLASS)
+    .sort((a, b) => (namespaceOf(a) ?? '').localeCompare(namespaceOf(b) ?? '') || nameOf(a).localeCompare(nameOf(b)));
 }
 
-/** Go's text/tabwriter as istioctl configures it (minwidth 0, padding 5): columns padded to the widest cell + 5. */
+/** The Gateway's status conditions: the manifest's own, else what istiod writes for a programmed waypoint. */
+function conditionsOf(s: Session, g: StoredObject): JsonObject[] {
+  const st = withStatus(g, s.objects)['status'] as JsonObject | undefined;
+  const conds = st?.['conditions'];
+  return Array.isArray(conds)
+    ? conds.filter((c): c is JsonObject => !!c && typeof c === 'object' && !Array.isArray(c))
+    : [];
+}
+
+/**
+ * `istioctl waypoint status`: each waypoint's Programmed condition (or its last condition). With `--wait` (the
+ * default) a waypoint that is never programmed ends in istioctl's timeout error, and the buffered table is lost.
+ */
+function waypointStatus(s: Session, ns: string | undefined, wait: boolean, io: Io): number {
+  const gws = waypointGateways(s, ns);
+  if (!gws.length) {
+    io.out('No waypoints found.\n');
+    return 0;
+  }
+  const rows: string[][] = [];
+  for (const g of gws) {
+    const conds = conditionsOf(s, g);
+    const cond = conds.find((c) => c['type'] === 'Programmed') ?? conds[conds.length - 1];
+    const programmed = cond?.['type'] === 'Programmed' && cond['status'] === 'True';
+    if (wait && !programmed) {
+      io.err(`Error: timed out while retrieving status for waypoint\t${namespaceOf(g) ?? ''}/${nameOf(g)}\n`);
+      return 1;
+    }
+    const cells = ['status', 'type', 'reason', 'message'].map((k) => String(cond?.[k] ?? ''));
+    rows.push([...(ns === undefined ? [namespaceOf(g) ?? ''] : []), nameOf(g), ...cells]);
+  }
+  io.out(tabwriter([...(ns === undefined ? ['NAMESPACE'] : []), 'NAME', 'STATUS', 'TYPE', 'REASON', 'MESSAGE'], rows));
+  return 0;
+}
+
+/** Go's text/tabwriter as istioctl's waypoint commands configure it (minwidth 0, padding 5). */
 function tabwriter(header: string[], rows: string[][]): string {
-  const all = [header, ...rows];
-  const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
-  return (
-    all.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]! + 5))).join('')).join('\n') + '\n'
-  );
+  return goTabwriter(header, rows, 5);
 }
 
 function policyLine(
@@ -396,42 +405,6 @@ function describe(s: Session, argv: string[], io: Io): number {
     return 1;
   }
   io.out(lines.join('\n') + '\n');
-  return 0;
-}
-
-function ztunnelConfig(s: Session, argv: string[], io: Io): number {
-  const [what] = argv;
-  if (what !== 'workloads' && what !== 'workload') {
-    io.err('Error: the virtual cluster supports `istioctl ztunnel-config workloads`\n');
-    return 1;
-  }
-  const { mesh } = meshOf(s.objects);
-  const rows = podsOf(s.objects)
-    .filter((p) => p.workload || p.waypoint)
-    .map((p) => {
-      if (p.waypoint)
-        return [
-          p.namespace,
-          p.name,
-          String((p.object['status'] as JsonObject)['podIP']),
-          'atlas-worker',
-          'None',
-          'TCP',
-        ];
-      const w = p.workload!;
-      const en = mesh.enrolment(w);
-      const wb = mesh.resolveWaypoint({ kind: 'Pod', resource: w.resource, namespace: w.namespace, labels: w.labels });
-      return [
-        p.namespace,
-        p.name,
-        w.ip,
-        'atlas-worker',
-        wb.waypoint ? wb.waypoint.name : 'None',
-        en.mode === 'ambient' ? 'HBONE' : 'TCP',
-      ];
-    })
-    .sort((a, b) => a[0]!.localeCompare(b[0]!) || a[1]!.localeCompare(b[1]!));
-  io.out(table(['NAMESPACE', 'POD NAME', 'ADDRESS', 'NODE', 'WAYPOINT', 'PROTOCOL'], rows));
   return 0;
 }
 

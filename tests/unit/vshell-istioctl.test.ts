@@ -1,0 +1,195 @@
+// istioctl in the virtual terminal (issue #21): ztunnel-config, waypoint list/status, analyze and proxy-status print
+// what the real istioctl 1.31 prints for the same cluster. Expected layouts are copied by shape from upstream
+// testdata: release-1.31 istioctl/pkg/writer/ztunnel/configdump/testdata/*.txt (tabwriter padding 1),
+// istioctl/pkg/waypoint/waypoint.go (padding 5), istioctl/pkg/writer/pilot/testdata/multiXdsStatusSinglePilot.txt
+// and pkg/config/analysis/diag/message.go (the `Level [CODE] (Kind ns/name) message` line).
+import { describe, expect, it } from 'vitest';
+import { initialState, run } from '../../src/lib/vshell/index.ts';
+import type { ShellState } from '../../src/lib/vshell/index.ts';
+import { labContext } from './vshell-context.ts';
+
+const ctx = labContext('l4-authorization');
+
+async function session(lines: string[], start: ShellState = initialState(ctx)) {
+  let state = start;
+  const results = [];
+  for (const l of lines) {
+    const r = await run(ctx, state, l);
+    state = r.state;
+    results.push(r);
+  }
+  return { state, results, last: results[results.length - 1]! };
+}
+
+/** Go tabwriter check: every row's cells start at the column offsets of the header's names. */
+function columnsAligned(text: string, names: readonly string[]): void {
+  const [header, ...rows] = text.trimEnd().split('\n');
+  const starts = names.map((n) => header!.indexOf(n));
+  expect(starts[0]).toBe(0);
+  for (const r of rows)
+    for (const at of starts.slice(1)) {
+      expect(r[at - 1]).toBe(' ');
+      expect(r[at]).not.toBe(' ');
+    }
+}
+
+const waypointSetup = [
+  'istioctl waypoint apply -n bookinfo --enroll-namespace',
+  'kubectl label svc reviews -n bookinfo istio.io/use-waypoint=waypoint',
+];
+
+describe('istioctl ztunnel-config', () => {
+  it('workloads: the columns of workloadsummary.txt, waypoint pods as TCP, enrolled pods as HBONE', async () => {
+    const { last } = await session(['istioctl ztunnel-config workloads']);
+    const lines = last.output.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^NAMESPACE +POD NAME +ADDRESS +NODE +WAYPOINT +PROTOCOL$/);
+    // Padding 1: the widest cell of a column is followed by exactly one space.
+    const nsWidth = Math.max(...lines.map((l) => l.split(' ')[0]!.length));
+    expect(lines[0]!.slice(0, nsWidth + 1)).toBe('NAMESPACE'.padEnd(nsWidth + 1));
+    expect(last.output).toMatch(/\nbookinfo +productpage-v1-\w+ +10\.\d+\.\d+\.\d+ +atlas-worker +None +HBONE\n/);
+    expect(last.output).toMatch(/\nlegacy +curl-\w+ +[\d.]+ +atlas-worker +None +TCP\n/);
+    columnsAligned(last.output, ['NAMESPACE', 'POD NAME', 'ADDRESS', 'NODE', 'WAYPOINT', 'PROTOCOL']);
+  });
+
+  it('services: NAMESPACE SERVICE NAME SERVICE VIP WAYPOINT ENDPOINTS, with the bound waypoint and n/n endpoints', async () => {
+    const { last } = await session([...waypointSetup, 'istioctl zc services --service-namespace bookinfo']);
+    const lines = last.output.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^NAMESPACE +SERVICE NAME +SERVICE VIP +WAYPOINT +ENDPOINTS$/);
+    expect(last.output).toMatch(/\nbookinfo +reviews +10\.96\.\d+\.\d+ +waypoint +3\/3\n/);
+    expect(last.output).toMatch(/\nbookinfo +waypoint +[\d.]+ +None +1\/1\n/);
+  });
+
+  it('policies: only what reaches ztunnel, with Allow/Deny and the scope names of policies.txt', async () => {
+    const { last } = await session([
+      `kubectl apply -f - <<EOF
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: {name: allow-nothing, namespace: bookinfo}
+spec: {}
+---
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: {name: allow-waypoint, namespace: bookinfo}
+spec:
+  selector: {matchLabels: {app: reviews}}
+  rules: [{from: [{source: {principals: [cluster.local/ns/bookinfo/sa/waypoint]}}]}]
+---
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: {name: at-waypoint, namespace: bookinfo}
+spec:
+  targetRefs: [{kind: Service, group: "", name: reviews}]
+  rules: [{}]
+EOF`,
+      'istioctl ztunnel-config policies',
+      'istioctl ztunnel-config policies -o json',
+    ]);
+    const r = await run(ctx, last.state, 'istioctl ztunnel-config policies');
+    expect(r.output).toBe(
+      'NAMESPACE POLICY NAME    ACTION SCOPE\nbookinfo  allow-nothing  Allow  Namespace\nbookinfo  allow-waypoint Allow  WorkloadSelector\n',
+    );
+    const json = JSON.parse(last.output) as { name: string; action: string; scope: string }[];
+    expect(json.map((p) => [p.name, p.action, p.scope])).toEqual([
+      ['allow-nothing', 'Allow', 'Namespace'],
+      ['allow-waypoint', 'Allow', 'WorkloadSelector'],
+    ]);
+  });
+
+  it('connections: this session’s requests, inbound at the pod and outbound at the client', async () => {
+    const { last, results } = await session([
+      'istioctl zc connections',
+      'kubectl exec -n bookinfo deploy/curl -- curl -s http://ratings:9080/ratings/0',
+      'istioctl zc connections',
+      'istioctl zc connections --raw --direction inbound',
+    ]);
+    expect(results[0]!.output).toBe('WORKLOAD DIRECTION LOCAL REMOTE REMOTE TARGET PROTOCOL\n');
+    const lines = results[2]!.output.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^WORKLOAD +DIRECTION +LOCAL +REMOTE +REMOTE TARGET +PROTOCOL$/);
+    expect(lines[1]).toMatch(
+      /^curl-\w+\.bookinfo +Outbound +curl-\w+\.bookinfo:\d+ +ratings-v1-\w+\.bookinfo:15008 +ratings\.bookinfo\.svc\.cluster\.local:9080 +HBONE$/,
+    );
+    expect(lines[2]).toMatch(
+      /^ratings-v1-\w+\.bookinfo +Inbound +ratings-v1-\w+\.bookinfo:9080 +curl-\w+\.bookinfo:\d+ +ratings\.bookinfo\.svc\.cluster\.local +HBONE$/,
+    );
+    expect(last.output).toMatch(
+      /\nratings-v1-\w+\.bookinfo +Inbound +10\.\d+\.\d+\.\d+:9080 +10\.[\d.]+:\d+ +ratings\.bookinfo\.svc\.cluster\.local +HBONE\n$/,
+    );
+  });
+
+  it('all: a blank line before each section and the headers of allsummary_withheaders.txt; -o yaml prints the dump', async () => {
+    const { results } = await session([
+      'istioctl zc all --with-headers',
+      'istioctl zc all',
+      'istioctl zc all -o yaml',
+      'istioctl zc workloads -o xml',
+    ]);
+    const withHeaders = results[0]!.output;
+    expect(withHeaders.startsWith('\n------ WORKLOAD INFO ------\n\nNAMESPACE ')).toBe(true);
+    for (const h of ['SERVICE INFO', 'POLICY INFO', 'SECRET INFO', 'CONNECTIONS INFO'])
+      expect(withHeaders).toContain(`\n\n------ ${h} ------\n\n`);
+    expect(results[1]!.output.startsWith('\nNAMESPACE ')).toBe(true);
+    expect(results[2]!.output).toMatch(/^workloads:\n/m);
+    expect(results[2]!.output).toMatch(/^workloadState:/m);
+    expect(results[3]!.exitCode).toBe(1);
+  });
+});
+
+describe('istioctl waypoint list and status', () => {
+  it('list: none for an unlabelled waypoint as istioctl prints it, only class istio-waypoint, padding 5', async () => {
+    const { results } = await session([
+      ...waypointSetup,
+      'istioctl waypoint apply -n bookinfo --name wl --for workload',
+      `kubectl apply -f - <<EOF
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: other, namespace: bookinfo}
+spec:
+  gatewayClassName: istio
+  listeners: [{name: http, port: 80, protocol: HTTP}]
+EOF`,
+      'istioctl waypoint list -n bookinfo',
+      'istioctl waypoint list -A',
+    ]);
+    expect(results[4]!.output).toBe(
+      'NAME         REVISION     TRAFFIC TYPE     PROGRAMMED\n' +
+        'waypoint     default      none             True\n' +
+        'wl           default      workload         True\n',
+    );
+    expect(results[5]!.output.split('\n')[0]).toBe(
+      'NAMESPACE     NAME         REVISION     TRAFFIC TYPE     PROGRAMMED',
+    );
+  });
+
+  it('status: the Programmed condition of each waypoint, -A adds NAMESPACE', async () => {
+    const { results } = await session([
+      ...waypointSetup,
+      'istioctl waypoint status -n bookinfo',
+      'istioctl waypoint status -A',
+      'istioctl waypoint status',
+    ]);
+    expect(results[2]!.output).toBe(
+      'NAME         STATUS     TYPE           REASON         MESSAGE\n' +
+        'waypoint     True       Programmed     Programmed     Resource programmed, assigned to service(s) waypoint.bookinfo.svc.cluster.local:15008\n',
+    );
+    expect(results[3]!.output.split('\n')[0]).toMatch(/^NAMESPACE +NAME +STATUS/);
+    expect(results[4]!.output).toBe('No waypoints found.\n');
+  });
+
+  it('status: a waypoint that is never programmed ends in istioctl’s timeout error', async () => {
+    const { last } = await session([
+      `kubectl apply -f - <<EOF
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: stuck, namespace: bookinfo}
+spec:
+  gatewayClassName: istio-waypoint
+  listeners: [{name: mesh, port: 15008, protocol: HBONE}]
+status:
+  conditions: [{type: Programmed, status: "False", reason: Pending, message: waiting}]
+EOF`,
+      'istioctl waypoint status -n bookinfo',
+    ]);
+    expect(last.exitCode).toBe(1);
+    expect(last.output).toBe('Error: timed out while retrieving status for waypoint\tbookinfo/stuck\n');
+  });
+});
