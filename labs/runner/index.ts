@@ -6,7 +6,8 @@ import type { LoadedLab } from '../load.ts';
 import { NO_DOCKER_LINE, NoDockerError } from './errors.ts';
 import { loadEngine } from './engine.ts';
 import { dryRun } from './dry-run.ts';
-import { check, down, LabRunError, up } from './real.ts';
+import { down, LabRunError, up } from './real.ts';
+import { check } from './real-check.ts';
 import type { RealDeps, StateStore } from './real.ts';
 // The CLI's one exit-code table (DESIGN §4): a failed lab check is exit 1 like a finding.
 import { EXIT } from '../../src/cli/io.ts';

@@ -3,7 +3,7 @@ import { compare, compareObserved } from '../../src/lib/expect/compare.ts';
 import type { Outcome } from '../../src/lib/expect/compare.ts';
 import { identifyBackend } from '../../labs/runner/expect.ts';
 import type { Observation } from '../../labs/runner/expect.ts';
-import { curlCommand, parseCurl } from '../../labs/runner/real.ts';
+import { curlCommand, parseCurl } from '../../labs/runner/real-check.ts';
 import { requestCheckSchema } from '../../labs/schema.ts';
 import type { LabDefinition } from '../../labs/schema.ts';
 

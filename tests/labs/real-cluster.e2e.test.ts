@@ -8,7 +8,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadLabs } from '../../labs/load.ts';
 import { nodeDeps } from '../../labs/runner/index.ts';
-import { check, up } from '../../labs/runner/real.ts';
+import { up } from '../../labs/runner/real.ts';
+import { check } from '../../labs/runner/real-check.ts';
 import { dockerAvailable } from './docker-probe.ts';
 
 const docker = await dockerAvailable();

@@ -9,7 +9,8 @@ import { NoDockerError } from '../../labs/runner/errors.ts';
 import { loadEngine } from '../../labs/runner/engine.ts';
 import { runLab, parseLabCommand } from '../../labs/runner/index.ts';
 import type { KubeOps, PodInfo } from '../../labs/runner/kube.ts';
-import { check, down, LabRunError, up } from '../../labs/runner/real.ts';
+import { down, LabRunError, up } from '../../labs/runner/real.ts';
+import { check } from '../../labs/runner/real-check.ts';
 import type { RealDeps, StateStore } from '../../labs/runner/real.ts';
 import { stepStates } from '../../labs/runner/state.ts';
 
@@ -473,7 +474,7 @@ describe('requests from an ingress Gateway (fake cluster)', () => {
   const gwCheck = ingressLab.lab.steps[0]!.checks.find((c) => c.type === 'request' && c.sentFrom)!;
 
   it('curl runs in the sentFrom pod and calls the Gateway Service named <gateway>-<class>', async () => {
-    const { ingressServices, runRealRequest } = await import('../../labs/runner/real.ts');
+    const { ingressServices, runRealRequest } = await import('../../labs/runner/real-check.ts');
     const kube = new FakeKube([]);
     const seen: string[] = [];
     kube.respond = (ns, pod, url) => {
@@ -487,7 +488,7 @@ describe('requests from an ingress Gateway (fake cluster)', () => {
   });
 
   it('says so when `from` is not an ingress Gateway of the lab', async () => {
-    const { runRealRequest } = await import('../../labs/runner/real.ts');
+    const { runRealRequest } = await import('../../labs/runner/real-check.ts');
     if (gwCheck.type !== 'request') throw new Error('expected a request check');
     const r = await runRealRequest(new FakeKube([]), gwCheck, () => undefined);
     expect(r.error).toMatch(/not an ingress Gateway/);
