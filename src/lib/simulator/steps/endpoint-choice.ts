@@ -24,14 +24,14 @@ export function chooseEndpoint(
 ): Step<Endpoint> {
   const { mesh, t, http } = w;
   const { target, backends } = routed;
+  // A failed upstream behind an HTTP proxy (the waypoint, or the client's sidecar) is answered with 503.
+  const failStatus = http && (waypoint || sidecarClient) ? 503 : null;
   const svc = target.service;
   if (!svc) return { kind: 'continue', workload: target.workload!, port: target.port! };
   const subset = target.subsetLabels;
   const eps = endpointsOf(mesh, svc).filter(
     (wl) => !subset || Object.entries(subset).every(([k, v]) => labelOf(wl.labels, k) === v),
   );
-  const failed = () =>
-    finished(w, { verdict: 'error', status: http && (waypoint || sidecarClient) ? 503 : null, waypoint, backends });
   if (!eps.length) {
     const inline = getArray(svc.resource.obj, ['spec', 'endpoints'])
       .map((e) => getString(e, ['address']) ?? '')
@@ -48,7 +48,7 @@ export function chooseEndpoint(
       return finished(w, { verdict: 'allowed', status: http ? 200 : null, waypoint, backends });
     }
     t.notes.push(`${svc.kind} ${svc.namespace}/${svc.name} selects no workload in the manifests: no endpoints`);
-    return failed();
+    return finished(w, { verdict: 'error', status: failStatus, waypoint, backends });
   }
   if (eps.length > 1)
     t.notes.push(
@@ -60,7 +60,7 @@ export function chooseEndpoint(
     t.notes.push(
       `targetPort "${String(target.servicePort!.targetPort)}" of ${svc.name} names no container port of ${workload.name}`,
     );
-    return failed();
+    return finished(w, { verdict: 'error', status: failStatus, waypoint, backends });
   }
   return { kind: 'continue', workload, port };
 }

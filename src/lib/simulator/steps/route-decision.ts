@@ -11,7 +11,7 @@ import { routeL4 } from '../l4routing.ts';
 import { routeVirtualServices, virtualServicesFor } from '../vs.ts';
 import type { Decision, SidecarHop } from '../types.ts';
 import { finished, ref } from '../trace.ts';
-import type { Routed, Step, Walk } from '../trace.ts';
+import type { Continue, Routed, Step, Walk } from '../trace.ts';
 
 /** Where routing happens and where its decisions and notes are written. */
 export interface RoutingProxy {
@@ -25,8 +25,9 @@ export interface RoutingProxy {
 }
 
 /** No proxy routes (ambient client, no waypoint): the request goes to the Service it dialled. */
-export function directRoute(svc: MeshService, sp: ServicePort): Routed {
+export function directRoute(svc: MeshService, sp: ServicePort): Continue<Routed> {
   return {
+    kind: 'continue',
     backends: [{ namespace: svc.namespace, service: svc.name, port: sp.port, probability: 1 }],
     target: { service: svc, servicePort: sp },
   };
@@ -69,7 +70,7 @@ export function decideRoute(w: Walk, svc: MeshService, sp: ServicePort, at: Rout
     t.decidedBy = ref(ro.routes[0]!);
     return finished(w, { verdict: 'no-route', status: http ? 404 : null, waypoint: wp });
   }
-  if (ro.kind !== 'matched') return { kind: 'continue', ...directRoute(svc, sp) };
+  if (ro.kind !== 'matched') return directRoute(svc, sp);
   if (ro.redirect !== undefined) {
     // The proxy answers itself (redirect or direct response).
     const code = ro.redirect;
@@ -128,7 +129,7 @@ export function routeWithoutWaypoint(w: Walk, sidecarHop: SidecarHop | undefined
   const { dest } = w;
   if (dest.kind === 'pod')
     return { kind: 'continue', backends: [], target: { workload: dest.workload, port: dest.port } };
-  if (!sidecarHop) return { kind: 'continue', ...directRoute(dest.service, dest.port) };
+  if (!sidecarHop) return directRoute(dest.service, dest.port);
   return decideRoute(w, dest.service, dest.port, {
     scope: { at: 'client', clientNamespace: w.client.namespace },
     decisions: sidecarHop.decisions,
