@@ -11,14 +11,7 @@ import type { Mesh, ServiceInfo, Waypoint } from '../../model/mesh.ts';
 import type { Resource } from '../../model/types.ts';
 import type { Finding } from '../finding.ts';
 import { formatPath } from '../../model/path.ts';
-import {
-  authorizationPolicies,
-  refService,
-  routeRefs,
-  selectedTargets,
-  serviceNamed,
-  serviceWaypoint,
-} from '../rules/helpers.ts';
+import { policies, refService, routeRefs, selectedTargets, serviceWaypoint } from '../facts/index.ts';
 import { YamlSource, flowMap, isMap, isSeq, parsePath, yamlString } from './yaml-edit.ts';
 import type { TextEdit } from './yaml-edit.ts';
 
@@ -146,7 +139,7 @@ function fixSelectorToTargetRefs(ctx: FixContext): QuickFix | undefined {
 /** An ALLOW policy that does not admit the waypoint in front of its pods: add a rule admitting the waypoint. */
 function fixAllowWaypointPrincipal(ctx: FixContext): QuickFix | undefined {
   const mesh = ctx.mesh();
-  const digest = authorizationPolicies(mesh).find((p) => p.resource === ctx.resource);
+  const digest = policies(mesh, 'AuthorizationPolicy').find((p) => p.resource === ctx.resource);
   if (!digest) return undefined;
   const services: readonly ServiceInfo[] =
     ctx.resource.namespace === mesh.rootNamespace
@@ -172,7 +165,7 @@ function fixUseWaypointLabel(ctx: FixContext): QuickFix | undefined {
   const name = getString(ctx.resource.obj, [...path, 'name']);
   if ((kind !== 'Service' && kind !== 'ServiceEntry') || !name) return undefined;
   const mesh = ctx.mesh();
-  const svc = serviceNamed(mesh, ctx.resource.namespace, kind, name);
+  const svc = mesh.service(kind, ctx.resource.namespace, name);
   const wp = svc && usableWaypoint(mesh, svc.namespace);
   if (!svc || !wp) return undefined;
   const e = edits(setLabel(ctx, svc.resource, LABEL_USE_WAYPOINT, wp.name));

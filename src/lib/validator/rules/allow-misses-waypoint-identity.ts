@@ -5,8 +5,8 @@ import type { Rule } from '../rule.ts';
 import { ambientNamespace, documents, workload } from '../effect-context.ts';
 import { y } from '../testing-yaml.ts';
 import { LABEL_USE_WAYPOINT, principalMatches, serviceAccountMatches, stringMatch } from '../../ambient/index.ts';
-import { authorizationPolicies, selectedTargets, serviceWaypoint } from './helpers.ts';
-import type { Callers } from './helpers.ts';
+import { policies, selectedTargets, serviceWaypoint } from '../facts/index.ts';
+import type { Callers } from '../facts/index.ts';
 
 // Evidence: ztunnel src/proxy/inbound.rs: traffic arriving from a waypoint carries the waypoint's identity, so the
 // destination ztunnel evaluates selector policies against the waypoint principal
@@ -169,8 +169,7 @@ export const rule: Rule = {
   },
   check(ctx) {
     if (!ctx.mesh.waypoints.length) return;
-    for (let ix = 0, list_ = authorizationPolicies(ctx.mesh); ix < list_.length; ix++) {
-      const p = list_[ix]!;
+    for (const p of policies(ctx.mesh, 'AuthorizationPolicy')) {
       // Without `callers` some rule admits any caller, the waypoint too (and no rules is allow-nothing's finding).
       // A dry-run policy denies nothing (release-1.31 A/authorization.go convertAuthorizationPolicy).
       if (!p.istio || p.targeted || p.dryRun || p.action !== 'ALLOW' || !p.callers) continue;

@@ -2,7 +2,7 @@ import { getObject } from '../../model/access.ts';
 import type { Rule } from '../rule.ts';
 import { ambientNamespace, documents, workload } from '../effect-context.ts';
 import { y } from '../testing-yaml.ts';
-import { authorizationPolicies } from './helpers.ts';
+import { policies } from '../facts/index.ts';
 
 // Evidence: istio.io docs "Authorization Policy" (allow-nothing) and ztunnel src/rbac.rs: an ALLOW policy with no
 // rules matches nothing, and the presence of any ALLOW policy means "deny unless allowed".
@@ -70,8 +70,7 @@ export const rule: Rule = {
     },
   },
   check(ctx) {
-    for (let ix = 0, list_ = authorizationPolicies(ctx.mesh); ix < list_.length; ix++) {
-      const p = list_[ix]!;
+    for (const p of policies(ctx.mesh, 'AuthorizationPolicy')) {
       // A dry-run policy is not enforced and does not count as an ALLOW policy (release-1.31 A/authorization.go
       // convertAuthorizationPolicy; ztunnel src/state.rs: dry-run policies have no effect).
       if (!p.istio || p.action !== 'ALLOW' || p.ruleCount > 0 || p.dryRun) continue;

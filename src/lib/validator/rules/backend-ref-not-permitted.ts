@@ -3,7 +3,7 @@ import type { Mesh } from '../../model/mesh.ts';
 import type { Resource } from '../../model/types.ts';
 import type { Rule } from '../rule.ts';
 import { y } from '../testing-yaml.ts';
-import { isGatewayApi, routeRefs, type RouteRef } from './helpers.ts';
+import { isGatewayApi, routeRefs, type RouteRef } from '../facts/index.ts';
 
 // Evidence: Gateway API spec (kubernetes-sigs/gateway-api apis/v1/referencegrant_types.go): a reference to an object
 // in another namespace is only valid when a ReferenceGrant in the target namespace allows it; otherwise the route
@@ -103,8 +103,7 @@ export const rule: Rule = {
     const refs = routeRefs(ctx.mesh);
     let grants: number | undefined;
     let parentsOf: Map<Resource, RouteRef[]> | undefined;
-    for (let ix = 0, list_ = refs.backends; ix < list_.length; ix++) {
-      const b = list_[ix]!;
+    for (const b of refs.backends) {
       if (b.namespace === b.route.namespace) continue;
       if (permitted(ctx.mesh, b)) continue;
       if (!parentsOf) {

@@ -3,7 +3,7 @@ import type { Mesh, ServiceInfo } from '../../model/mesh.ts';
 import type { Rule } from '../rule.ts';
 import { ambientNamespace, documents, workload } from '../effect-context.ts';
 import { y } from '../testing-yaml.ts';
-import { meshVirtualServices, parentServices, routeRefs, serviceWaypoint, type RouteRef } from './helpers.ts';
+import { meshVirtualServices, parentServices, routeRefs, serviceWaypoint, type RouteRef } from '../facts/index.ts';
 
 // Evidence: istio/istio release-1.31 pilot/pkg/networking/core/listener_waypoint.go getVirtualServiceForWaypoint
 // keeps only routes whose namespace is the Service's or the waypoint's own ("We only allow routes in the same
@@ -121,8 +121,7 @@ export const rule: Rule = {
   },
   check(ctx) {
     const services = parentServices(ctx.mesh);
-    for (let ix = 0, list_ = routeRefs(ctx.mesh).parents; ix < list_.length; ix++) {
-      const p = list_[ix]!;
+    for (const [ix, p] of routeRefs(ctx.mesh).parents.entries()) {
       if (p.namespace === p.route.namespace) continue; // the usual producer route: nothing to resolve
       const svc = services[ix];
       if (!consumerRouteIgnored(ctx.mesh, p, svc)) continue;

@@ -1,7 +1,7 @@
 import { getArray, getString } from '../../model/access.ts';
 import type { Rule } from '../rule.ts';
 import { y } from '../testing-yaml.ts';
-import { isGroup, refService, routeRefs, routesByParentService } from './helpers.ts';
+import { isGroup, refService, routeRefs, routesByParentService } from '../facts/index.ts';
 
 // Evidence: Gateway API backendRefs name Services, not subsets; istio.io ambient docs: "subsets in DestinationRule
 // cannot be used with HTTPRoute, use a Service per version". SEMANTICS §5.
@@ -90,14 +90,12 @@ export const rule: Rule = {
     const parents = routesByParentService(ctx.mesh);
     // Service resource → kind of the first route sending to it (a TCPRoute finding must not say HTTPRoute).
     const backends = new Map<unknown, string>();
-    for (let ix = 0, list_ = routeRefs(ctx.mesh).backends; ix < list_.length; ix++) {
-      const b = list_[ix]!;
+    for (const b of routeRefs(ctx.mesh).backends) {
       const s = refService(ctx.mesh, b);
       if (s && !backends.has(s.resource)) backends.set(s.resource, b.route.kind);
     }
     if (!parents.size && !backends.size) return;
-    for (let ix = 0, list_ = ctx.mesh.byKind('DestinationRule'); ix < list_.length; ix++) {
-      const dr = list_[ix]!;
+    for (const dr of ctx.mesh.byKind('DestinationRule')) {
       if (!isGroup(dr, 'networking.istio.io')) continue;
       if (!getArray(dr.obj, ['spec', 'subsets']).length) continue;
       const host = getString(dr.obj, ['spec', 'host']);

@@ -3,7 +3,7 @@ import type { JsonObject } from '../../model/types.ts';
 import { hasTargetRefs, LABEL_GATEWAY_NAME } from '../../ambient/index.ts';
 import type { Rule, RuleContext } from '../rule.ts';
 import { y } from '../testing-yaml.ts';
-import { isGroup, namespaceIsAmbient } from './helpers.ts';
+import { isGroup, namespaceIsAmbient } from '../facts/index.ts';
 
 // Evidence: istio/istio release-1.31 pilot/pkg/model/policyattachment.go ShouldAttachPolicy (used for EnvoyFilter
 // by push_context.go): a policy with targetRefs attaches to the Gateway it names (or, from the root namespace, to
@@ -101,8 +101,7 @@ export const rule: Rule = {
     },
   },
   check(ctx) {
-    for (let ix = 0, list_ = ctx.mesh.byKind('EnvoyFilter'); ix < list_.length; ix++) {
-      const r = list_[ix]!;
+    for (const r of ctx.mesh.byKind('EnvoyFilter')) {
       if (!isGroup(r, 'networking.istio.io') || hasTargetRefs(r)) continue;
       if (r.namespace !== ctx.mesh.rootNamespace && namespaceIsAmbient(ctx.mesh, r.namespace) === false) continue;
       // Patches that only match the GATEWAY context target ingress/egress gateways, which are Envoy and still

@@ -96,8 +96,7 @@ export const rule: Rule = {
     for (const kind of Object.keys(minimums)) {
       const min = crdBundleTooOld(ctx.versions, kind);
       if (!min) continue;
-      for (let ix = 0, list_ = ctx.mesh.byKind(kind); ix < list_.length; ix++) {
-        const r = list_[ix]!;
+      for (const r of ctx.mesh.byKind(kind)) {
         if (!r.apiVersion.startsWith(`${GA}/`)) continue;
         ctx.report({
           resource: r,
@@ -108,8 +107,7 @@ export const rule: Rule = {
         });
       }
     }
-    for (let ix = 0, list_ = ctx.mesh.byKind('CustomResourceDefinition'); ix < list_.length; ix++) {
-      const r = list_[ix]!;
+    for (const r of ctx.mesh.byKind('CustomResourceDefinition')) {
       if (r.apiVersion.startsWith('apiextensions.k8s.io/')) checkCrd(ctx, r);
     }
   },

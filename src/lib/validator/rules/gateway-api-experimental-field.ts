@@ -3,7 +3,7 @@ import { servedVersions } from '../../versions.ts';
 import type { GatewayApiVersion } from '../../versions.ts';
 import type { Rule, RuleContext } from '../rule.ts';
 import { y } from '../testing-yaml.ts';
-import { channelOf, EXPERIMENTAL_ANY_LINE, experimentalUses, ROUTE_KINDS, routeRefs } from './helpers.ts';
+import { channelOf, EXPERIMENTAL_ANY_LINE, experimentalUses, ROUTE_KINDS, experimentalRoutes } from '../facts/index.ts';
 
 // Evidence: the CRDs of each Gateway API line in ../shared/crds (kubernetes-sigs/gateway-api config/crd/{standard,
 // experimental} at v1.5.1 and v1.6.1), compared by scripts/gen/experimental.ts; the run's line decides the table.
@@ -22,8 +22,8 @@ const KINDS = [
 ];
 
 /**
- * Route kinds whose every table entry is a gateway.networking.k8s.io version: the shared route pass
- * (routeRefs) walks those routes already and lists the ones with something to report.
+ * Route kinds whose every table entry is a gateway.networking.k8s.io version: the experimentalRoutes fact has
+ * walked those routes already and lists the ones with something to report.
  */
 const WALKED_BY_ROUTE_PASS = new Set<string>(
   ROUTE_KINDS.filter((kind) =>
@@ -148,14 +148,13 @@ export const rule: Rule = {
   check(ctx) {
     for (const kind of KINDS) {
       if (WALKED_BY_ROUTE_PASS.has(kind)) {
-        for (let ix = 0, list_ = routeRefs(ctx.mesh).experimentalRoutes; ix < list_.length; ix++) {
-          const r = list_[ix]!;
+        for (const r of experimentalRoutes(ctx.mesh)) {
           if (r.kind === kind) checkObject(ctx, r);
         }
         // Routes of another API group: not in the route pass, and no table entry (the set's condition).
         continue;
       }
-      for (let ix = 0, list_ = ctx.mesh.byKind(kind); ix < list_.length; ix++) checkObject(ctx, list_[ix]!);
+      for (const r of ctx.mesh.byKind(kind)) checkObject(ctx, r);
     }
   },
 };

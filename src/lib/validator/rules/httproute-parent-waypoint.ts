@@ -2,7 +2,7 @@ import { LABEL_USE_WAYPOINT } from '../../ambient/index.ts';
 import type { Rule } from '../rule.ts';
 import { ambientNamespace, documents, workload } from '../effect-context.ts';
 import { y } from '../testing-yaml.ts';
-import { routeRefs } from './helpers.ts';
+import { routeRefs } from '../facts/index.ts';
 import { ISTIO_WAYPOINT_CLASSES } from './waypoint-listener.ts';
 
 // Evidence: istio/istio pilot/pkg/config/kube/gateway (conversion) only builds waypoint routes from routes whose
@@ -88,8 +88,7 @@ export const rule: Rule = {
     },
   },
   check(ctx) {
-    for (let ix = 0, list_ = routeRefs(ctx.mesh).parents; ix < list_.length; ix++) {
-      const p = list_[ix]!;
+    for (const p of routeRefs(ctx.mesh).parents) {
       if (p.group !== 'gateway.networking.k8s.io' || p.kind !== 'Gateway') continue;
       const wp = ctx.mesh.waypoint(p.namespace, p.name);
       // A third-party-class waypoint (named by use-waypoint, SEMANTICS §2 [rev]) is programmed by its own

@@ -2,7 +2,7 @@ import { LABEL_INGRESS_USE_WAYPOINT, ingressUseWaypoint, labelOf } from '../../a
 import type { Rule } from '../rule.ts';
 import { ambientNamespace, documents, workload } from '../effect-context.ts';
 import { y } from '../testing-yaml.ts';
-import { refService, routeRefs, serviceWaypoint } from './helpers.ts';
+import { refService, routeRefs, serviceWaypoint } from '../facts/index.ts';
 
 // Evidence: istio/istio release-1.31 pilot/pkg/serviceregistry/ambient/services.go ingressUseWaypointFromLabels
 // (TestIngressUseWaypointFromLabels): the Service's istio.io/ingress-use-waypoint wins over its Namespace's whatever

@@ -4,7 +4,7 @@ import type { Rule } from '../rule.ts';
 import { ambientNamespace, documents, waypoint, workload } from '../effect-context.ts';
 import { y } from '../testing-yaml.ts';
 import { actionOf, isDryRun, LABEL_USE_WAYPOINT } from '../../ambient/index.ts';
-import { isIstioSecurity, strings } from './helpers.ts';
+import { isIstioSecurity, strings } from '../facts/index.ts';
 
 // Evidence: istio.io docs (RequestAuthentication: "requests without a token are accepted"; require one with an
 // AuthorizationPolicy on requestPrincipals) and SEMANTICS §6.
@@ -107,8 +107,7 @@ export const rule: Rule = {
       }
       return v;
     };
-    for (let ix = 0, list_ = ctx.mesh.byKind('RequestAuthentication'); ix < list_.length; ix++) {
-      const ra = list_[ix]!;
+    for (const ra of ctx.mesh.byKind('RequestAuthentication')) {
       if (!isIstioSecurity(ra) || !getArray(ra.obj, ['spec', 'jwtRules']).length) continue;
       if (nsRequires(ra.namespace) || nsRequires(ctx.mesh.rootNamespace)) continue;
       ctx.report({

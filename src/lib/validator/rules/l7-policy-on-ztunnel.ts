@@ -2,7 +2,7 @@ import { LABEL_USE_WAYPOINT } from '../../ambient/index.ts';
 import type { Rule } from '../rule.ts';
 import { ambientNamespace, documents, workload } from '../effect-context.ts';
 import { y } from '../testing-yaml.ts';
-import { authorizationPolicies, l7Uses, scopeIsAmbient, USES_L7 } from './helpers.ts';
+import { policies, l7Uses, scopeIsAmbient, USES_L7 } from '../facts/index.ts';
 import { getArray } from '../../model/access.ts';
 
 // Evidence: istio/istio pilot/pkg/serviceregistry/ambient/authorization.go converts selector and
@@ -138,8 +138,7 @@ export const rule: Rule = {
     },
   },
   check(ctx) {
-    for (let ix = 0, list_ = authorizationPolicies(ctx.mesh); ix < list_.length; ix++) {
-      const p = list_[ix]!;
+    for (const p of policies(ctx.mesh, 'AuthorizationPolicy')) {
       // A dry-run policy is never enforced (release-1.31 A/authorization.go convertAuthorizationPolicy): ztunnel-unsupported-action says so.
       if (!p.istio || p.targeted || p.dryRun || !(p.uses & USES_L7)) continue;
       const { resource: r, action } = p;

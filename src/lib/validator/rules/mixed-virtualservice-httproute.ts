@@ -1,7 +1,7 @@
 import type { Rule } from '../rule.ts';
 import { y } from '../testing-yaml.ts';
 import { ignoredAtWaypoint } from './consumer-route-ignored-by-waypoint.ts';
-import { meshVirtualServices, routesByParentService } from './helpers.ts';
+import { meshVirtualServices, routesByParentService } from '../facts/index.ts';
 
 // Evidence: istio/istio pilot/pkg/networking/core (waypoint route building) concatenates VirtualService routes and
 // HTTPRoute-derived routes for a host instead of ranking them; istio.io ambient docs call mixing them unsupported.

@@ -52,8 +52,7 @@ export const rule: Rule = {
     },
   },
   check(ctx) {
-    for (let ix = 0, list_ = ctx.mesh.byKind('Namespace'); ix < list_.length; ix++) {
-      const r = list_[ix]!;
+    for (const r of ctx.mesh.byKind('Namespace')) {
       if (r.apiVersion !== 'v1') continue;
       const l = r.labels;
       if (labelOf(l, LABEL_DATAPLANE_MODE) !== DATAPLANE_AMBIENT) continue;

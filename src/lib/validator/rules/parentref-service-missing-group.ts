@@ -1,7 +1,7 @@
 import { getString } from '../../model/access.ts';
 import type { Rule } from '../rule.ts';
 import { y } from '../testing-yaml.ts';
-import { routeRefs } from './helpers.ts';
+import { routeRefs } from '../facts/index.ts';
 
 // Evidence: kubernetes-sigs/gateway-api apis/v1/shared_types.go, ParentReference.Group: "+kubebuilder:default=
 // gateway.networking.k8s.io"; a core-group referent (Service) must set `group: ""` explicitly. BackendObjectReference
@@ -84,8 +84,7 @@ export const rule: Rule = {
     },
   },
   check(ctx) {
-    for (let ix = 0, list_ = routeRefs(ctx.mesh).parents; ix < list_.length; ix++) {
-      const p = list_[ix]!;
+    for (const p of routeRefs(ctx.mesh).parents) {
       const expected = EXPECTED_GROUP.get(p.kind);
       if (expected === undefined) continue;
       if (p.group === expected || (expected === '' && p.group === 'core')) continue;

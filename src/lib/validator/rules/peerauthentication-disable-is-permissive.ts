@@ -2,7 +2,7 @@ import { getObject, getString } from '../../model/access.ts';
 import type { Rule } from '../rule.ts';
 import { ambientNamespace, documents, workload } from '../effect-context.ts';
 import { y } from '../testing-yaml.ts';
-import { isIstioSecurity, scopeIsAmbient } from './helpers.ts';
+import { isIstioSecurity, scopeIsAmbient } from '../facts/index.ts';
 
 // Evidence: istio/istio pilot/pkg/serviceregistry/ambient/policies.go turns PeerAuthentication into ztunnel
 // policies; only STRICT produces a rule (deny plaintext). Mesh traffic between ambient pods is always HBONE mTLS.
@@ -62,8 +62,7 @@ export const rule: Rule = {
     },
   },
   check(ctx) {
-    for (let ix = 0, list_ = ctx.mesh.byKind('PeerAuthentication'); ix < list_.length; ix++) {
-      const r = list_[ix]!;
+    for (const r of ctx.mesh.byKind('PeerAuthentication')) {
       if (!isIstioSecurity(r)) continue;
       const hits: (string | number)[][] = [];
       if (getString(r.obj, ['spec', 'mtls', 'mode']) === 'DISABLE') hits.push(['spec', 'mtls', 'mode']);

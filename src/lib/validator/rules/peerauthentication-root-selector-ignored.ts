@@ -2,7 +2,7 @@ import { getObject } from '../../model/access.ts';
 import type { Rule } from '../rule.ts';
 import { ambientNamespace, documents, workload } from '../effect-context.ts';
 import { y } from '../testing-yaml.ts';
-import { isIstioSecurity } from './helpers.ts';
+import { isIstioSecurity } from '../facts/index.ts';
 
 // Evidence: istio/istio pilot/pkg/serviceregistry/kube/controller/ambient/authorization.go
 // (convertedSelectorPeerAuthentications): a selector policy is only taken as the workload policy when it is not in

@@ -8,7 +8,7 @@ import type { ServiceInfo } from '../../model/mesh.ts';
 import type { Rule, RuleContext } from '../rule.ts';
 import { ambientNamespace, documents, workload } from '../effect-context.ts';
 import { y } from '../testing-yaml.ts';
-import { isGroup, meshVirtualServices, serviceNamed, serviceWaypoint } from './helpers.ts';
+import { isGroup, meshVirtualServices, serviceWaypoint } from '../facts/index.ts';
 
 // Evidence: Istio 1.31 adds the experimental `istio-agentgateway-waypoint` class (istio/istio#60551, behind
 // PILOT_ENABLE_AGENTGATEWAY; pilot/pkg/config/kube/agentgateway builds its configuration from Gateway API routes
@@ -172,8 +172,7 @@ export const rule: Rule = {
     const agw = ctx.mesh.waypoints.filter(isAgentgatewayWaypoint);
     if (!agw.length) return;
     for (const kind of TARGETREF_KINDS) {
-      for (let ix = 0, list_ = ctx.mesh.byKind(kind); ix < list_.length; ix++) {
-        const r = list_[ix]!;
+      for (const r of ctx.mesh.byKind(kind)) {
         if (!isIstio(r)) continue;
         for (const ref of targetRefs(r)) {
           const { group = '', kind: refKind = '', name } = ref;
@@ -185,9 +184,9 @@ export const rule: Rule = {
           }
           const svc =
             group === '' && refKind === 'Service'
-              ? serviceNamed(ctx.mesh, r.namespace, 'Service', name)
+              ? ctx.mesh.service('Service', r.namespace, name)
               : group === 'networking.istio.io' && refKind === 'ServiceEntry'
-                ? serviceNamed(ctx.mesh, r.namespace, 'ServiceEntry', name)
+                ? ctx.mesh.service('ServiceEntry', r.namespace, name)
                 : undefined;
           const wp = svc && agentgatewayOf(ctx, svc);
           if (wp) report(ctx, r, targetRefPath(ref), wp, `${svc.kind} ${svc.namespace}/${svc.name} is served by`);
@@ -204,8 +203,7 @@ export const rule: Rule = {
         }
       }
     }
-    for (let ix = 0, list_ = ctx.mesh.byKind('DestinationRule'); ix < list_.length; ix++) {
-      const dr = list_[ix]!;
+    for (const dr of ctx.mesh.byKind('DestinationRule')) {
       if (!isIstio(dr)) continue;
       const host = getString(dr.obj, ['spec', 'host']);
       if (!host || host.includes('*')) continue;

@@ -4,7 +4,7 @@ import type { ObjectPath, Resource } from '../../model/types.ts';
 import type { Rule, RuleContext } from '../rule.ts';
 import { ambientNamespace, documents, workload } from '../effect-context.ts';
 import { y } from '../testing-yaml.ts';
-import { authorizationPolicies, isIstioSecurity, selectedTargets, USES_PORT } from './helpers.ts';
+import { policies, isIstioSecurity, selectedTargets, USES_PORT } from '../facts/index.ts';
 
 // Evidence: istio/istio pilot/pkg/serviceregistry/kube/controller/ambient/authorization.go turns `ports` into
 // destination-port matches, and ztunnel src/rbac.rs compares them with the connection's destination port, which
@@ -176,12 +176,10 @@ export const rule: Rule = {
   },
   check(ctx) {
     // Most AuthorizationPolicies name no port: the digest says which to read.
-    for (let ix = 0, list_ = authorizationPolicies(ctx.mesh); ix < list_.length; ix++) {
-      const p = list_[ix]!;
+    for (const p of policies(ctx.mesh, 'AuthorizationPolicy')) {
       if (p.istio && p.uses & USES_PORT) checkPorts(ctx, p.resource);
     }
-    for (let ix = 0, list_ = ctx.mesh.byKind('PeerAuthentication'); ix < list_.length; ix++) {
-      const r = list_[ix]!;
+    for (const r of ctx.mesh.byKind('PeerAuthentication')) {
       if (isIstioSecurity(r)) checkPorts(ctx, r);
     }
   },

@@ -4,14 +4,14 @@ import type { JsonObject, Resource } from '../../model/types.ts';
 import type { Rule, RuleContext } from '../rule.ts';
 import { ambientNamespace, documents, service, workload } from '../effect-context.ts';
 import { y } from '../testing-yaml.ts';
-import { authorizationPolicies, selectedTargets, servicesInNamespace, workloadsInNamespace } from './helpers.ts';
+import { policies, type PolicyKind, selectedTargets } from '../facts/index.ts';
 
 // Evidence: Kubernetes label-selector semantics; istioctl analyzers IST0102-style "no matching workloads" checks.
 // A selector policy in the root namespace selects matching workloads of every namespace (istio/istio release-1.31
 // pilot/pkg/serviceregistry/ambient/workloads.go: a selector policy applies when its namespace is the workload's or
 // the root namespace; src/lib/ambient attachmentOf 'root-selector'). A root-namespace PeerAuthentication with a
 // selector is ignored instead (peerauthentication-root-selector-ignored), so it is checked in its namespace only.
-const KINDS: readonly [kind: string, selectorPath: readonly string[]][] = [
+const KINDS: readonly [kind: PolicyKind | 'Sidecar', selectorPath: readonly string[]][] = [
   ['AuthorizationPolicy', ['spec', 'selector']],
   ['PeerAuthentication', ['spec', 'selector']],
   ['RequestAuthentication', ['spec', 'selector']],
@@ -51,8 +51,8 @@ function checkSelector(
     checkMeshWide(ctx, r, kind, path, sel);
     return;
   }
-  const haveWorkloads = workloadsInNamespace(ctx.mesh, namespace).length > 0;
-  const haveServices = hasSelectingService(servicesInNamespace(ctx.mesh, namespace));
+  const haveWorkloads = ctx.mesh.workloadsIn(namespace).length > 0;
+  const haveServices = hasSelectingService(ctx.mesh.servicesIn(namespace));
   if (!haveWorkloads && !haveServices) return;
   const { workloads, services } = selectedTargets(ctx.mesh, namespace, sel);
   if (workloads.length || (!haveWorkloads && services.length)) return;
@@ -168,16 +168,13 @@ export const rule: Rule = {
   },
   check(ctx) {
     for (const [kind, path] of KINDS) {
-      if (kind === 'AuthorizationPolicy') {
-        // The digest has the selector: no need to read the policies again.
-        for (let ix = 0, list_ = authorizationPolicies(ctx.mesh); ix < list_.length; ix++) {
-          const p = list_[ix]!;
+      // Policies: the digest has the selector, the policy is read again only to report. Sidecar is no policy.
+      if (kind !== 'Sidecar') {
+        for (const p of policies(ctx.mesh, kind))
           if (p.selector) checkSelector(ctx, p.resource, p.namespace, kind, path, p.selector);
-        }
         continue;
       }
-      for (let ix = 0, list_ = ctx.mesh.byKind(kind); ix < list_.length; ix++) {
-        const r = list_[ix]!;
+      for (const r of ctx.mesh.byKind(kind)) {
         const selector = getObject(r.obj, path);
         if (selector) checkSelector(ctx, r, r.namespace, kind, path, selector);
       }

@@ -3,7 +3,7 @@ import type { JsonValue, ObjectPath, Resource } from '../../model/types.ts';
 import { re2Error } from '../../model/re2.ts';
 import type { Rule } from '../rule.ts';
 import { y } from '../testing-yaml.ts';
-import { isGroup, routeRefs } from './helpers.ts';
+import { isGroup, regexRoutes } from '../facts/index.ts';
 
 // Evidence: Envoy compiles route regexes with Google RE2 (envoy.type.matcher.v3.RegexMatcher, google_re2 engine);
 // istiod checks VirtualService regexes with Go's regexp package (istio/istio pkg/config/validation, StringMatch
@@ -281,8 +281,7 @@ export const rule: Rule = {
     const uses: { r: Resource; u: RegexUse }[] = [];
     const found: RegexUse[] = [];
     // Only the routes the shared route pass saw a RegularExpression match in (most routes have none).
-    for (let ix = 0, list_ = routeRefs(ctx.mesh).regexRoutes; ix < list_.length; ix++) {
-      const r = list_[ix]!;
+    for (const r of regexRoutes(ctx.mesh)) {
       gatewayApiRegexes(r, found);
       for (let k = 0; k < found.length; k++) uses.push({ r, u: found[k]! });
       if (found.length) found.length = 0;

@@ -3,7 +3,7 @@ import type { Rule } from '../rule.ts';
 import { ambientNamespace, documents, workload } from '../effect-context.ts';
 import { y } from '../testing-yaml.ts';
 import { consumerRouteIgnored } from './consumer-route-ignored-by-waypoint.ts';
-import { parentServices, routeRefs, serviceWaypoint } from './helpers.ts';
+import { parentServices, routeRefs, serviceWaypoint } from '../facts/index.ts';
 
 // Evidence: istio/istio pilot/pkg/config/kube/gateway: a Service-parent route is accepted even without a waypoint
 // (condition ResolvedWaypoints=False) and only waypoints apply it in ambient. SEMANTICS §5.
@@ -106,8 +106,7 @@ export const rule: Rule = {
   },
   check(ctx) {
     const services = parentServices(ctx.mesh);
-    for (let ix = 0, list_ = routeRefs(ctx.mesh).parents; ix < list_.length; ix++) {
-      const p = list_[ix]!;
+    for (const [ix, p] of routeRefs(ctx.mesh).parents.entries()) {
       const svc = services[ix];
       if (!svc) continue;
       const b = serviceWaypoint(ctx.mesh, svc);

@@ -98,8 +98,7 @@ export const rule: Rule = {
     },
   },
   check(ctx) {
-    for (let ix = 0, list_ = ctx.issues; ix < list_.length; ix++) {
-      const issue = list_[ix]!;
+    for (const issue of ctx.issues) {
       if (issue.rule !== 'schema') continue;
       ctx.reportRaw({
         file: issue.file,
@@ -111,8 +110,7 @@ export const rule: Rule = {
       });
     }
     const problems: SchemaProblem[] = [];
-    for (let ix = 0, list_ = ctx.resources; ix < list_.length; ix++) {
-      const resource = list_[ix]!;
+    for (const resource of ctx.resources) {
       const from = problems.length;
       appendSchemaProblems(resource, problems, ctx.versions);
       for (let j = from; j < problems.length; j++) {

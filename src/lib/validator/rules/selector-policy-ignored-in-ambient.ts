@@ -4,7 +4,7 @@ import type { Rule } from '../rule.ts';
 import { documents, workload } from '../effect-context.ts';
 import { y } from '../testing-yaml.ts';
 import { hasTargetRefs } from '../../ambient/index.ts';
-import { scopeIsAmbient } from './helpers.ts';
+import { scopeIsAmbient } from '../facts/index.ts';
 
 // Evidence: istio.io ambient docs and SEMANTICS §6-7: RequestAuthentication and WasmPlugin apply only at waypoints
 // and gateways via targetRefs; ztunnel emits no spans and runs no Wasm or JWT filters, so selector forms do
@@ -96,8 +96,7 @@ export const rule: Rule = {
   },
   check(ctx) {
     for (const kind of ['RequestAuthentication', 'WasmPlugin', 'Telemetry']) {
-      for (let ix = 0, list_ = ctx.mesh.byKind(kind); ix < list_.length; ix++) {
-        const r = list_[ix]!;
+      for (const r of ctx.mesh.byKind(kind)) {
         const path = l7Part(r, ctx.mesh.rootNamespace);
         if (!path) continue;
         const ambient = scopeIsAmbient(ctx.mesh, r);

@@ -3,7 +3,7 @@ import { getArray, getString } from '../../model/access.ts';
 import { noAutoAllocation } from '../../model/serviceentry.ts';
 import type { Rule } from '../rule.ts';
 import { y } from '../testing-yaml.ts';
-import { isGroup } from './helpers.ts';
+import { isGroup } from '../facts/index.ts';
 
 // Evidence: istioctl analyzer IST0134 (ServiceEntryAddressesRequired) and SEMANTICS §8: without an address, TCP
 // traffic to the entry cannot be told apart by destination IP, and a waypoint can only capture an entry with a VIP.
@@ -75,8 +75,7 @@ export const rule: Rule = {
     },
   },
   check(ctx) {
-    for (let ix = 0, list_ = ctx.mesh.byKind('ServiceEntry'); ix < list_.length; ix++) {
-      const r = list_[ix]!;
+    for (const r of ctx.mesh.byKind('ServiceEntry')) {
       if (!isGroup(r, 'networking.istio.io')) continue;
       if (getArray(r.obj, ['spec', 'addresses']).length > 0) continue;
       const none = noAutoAllocation(r);

@@ -1,6 +1,6 @@
 import type { Rule } from '../rule.ts';
 import { y } from '../testing-yaml.ts';
-import { isGroup, namespaceIsAmbient } from './helpers.ts';
+import { isGroup, namespaceIsAmbient } from '../facts/index.ts';
 
 // Evidence: istioctl analyzer IST0167 (pkg/config/analysis/analyzers/sidecar: "Sidecar resource is ignored for
 // ambient workloads") and SEMANTICS §7.
@@ -68,8 +68,7 @@ export const rule: Rule = {
     },
   },
   check(ctx) {
-    for (let ix = 0, list_ = ctx.mesh.byKind('Sidecar'); ix < list_.length; ix++) {
-      const r = list_[ix]!;
+    for (const r of ctx.mesh.byKind('Sidecar')) {
       if (!isGroup(r, 'networking.istio.io')) continue;
       const ambient = namespaceIsAmbient(ctx.mesh, r.namespace);
       if (ambient === false) continue;

@@ -2,8 +2,8 @@ import type { Resource } from '../../model/types.ts';
 import type { Rule, RuleContext } from '../rule.ts';
 import { ambientNamespace, documents, workload } from '../effect-context.ts';
 import { y } from '../testing-yaml.ts';
-import { LABEL_USE_WAYPOINT, type TargetRef, targetRefPath, targetRefs } from '../../ambient/index.ts';
-import { authorizationPolicies, serviceNamed, serviceWaypoint } from './helpers.ts';
+import { LABEL_USE_WAYPOINT, type TargetRef, targetRefPath } from '../../ambient/index.ts';
+import { policies, serviceWaypoint } from '../facts/index.ts';
 
 // Evidence: istio/istio pilot/pkg/serviceregistry/ambient (policy attachment): a targetRefs policy only reaches the
 // waypoint bound to the target; with no waypoint the status says AncestorNotBound and nothing enforces it.
@@ -17,9 +17,9 @@ function checkRefs(ctx: RuleContext, r: Resource, namespace: string, refs: reado
     if (!name) continue;
     const svc =
       group === '' && kind === 'Service'
-        ? serviceNamed(ctx.mesh, namespace, 'Service', name)
+        ? ctx.mesh.service('Service', namespace, name)
         : group === 'networking.istio.io' && kind === 'ServiceEntry'
-          ? serviceNamed(ctx.mesh, namespace, 'ServiceEntry', name)
+          ? ctx.mesh.service('ServiceEntry', namespace, name)
           : undefined;
     if (!svc) continue;
     const b = serviceWaypoint(ctx.mesh, svc);
@@ -118,19 +118,9 @@ export const rule: Rule = {
     },
   },
   check(ctx) {
-    for (const kind of KINDS) {
-      if (kind === 'AuthorizationPolicy') {
-        // The digest has read the policies' targetRefs: the policies are not read again.
-        for (let ix = 0, list_ = authorizationPolicies(ctx.mesh); ix < list_.length; ix++) {
-          const p = list_[ix]!;
-          if (p.targetRefs.length) checkRefs(ctx, p.resource, p.namespace, p.targetRefs);
-        }
-        continue;
-      }
-      for (let ix = 0, list_ = ctx.mesh.byKind(kind); ix < list_.length; ix++) {
-        const r = list_[ix]!;
-        checkRefs(ctx, r, r.namespace, targetRefs(r));
-      }
-    }
+    // The digests have read the policies' targetRefs: the policies are read again only to report.
+    for (const kind of KINDS)
+      for (const p of policies(ctx.mesh, kind))
+        if (p.targetRefs.length) checkRefs(ctx, p.resource, p.namespace, p.targetRefs);
   },
 };

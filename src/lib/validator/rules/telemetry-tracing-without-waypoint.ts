@@ -2,7 +2,7 @@ import { getArray, getObject } from '../../model/access.ts';
 import type { Rule } from '../rule.ts';
 import { y } from '../testing-yaml.ts';
 import { hasTargetRefs, LABEL_USE_WAYPOINT } from '../../ambient/index.ts';
-import { isGroup, serviceWaypoint, servicesInNamespace } from './helpers.ts';
+import { isGroup, serviceWaypoint } from '../facts/index.ts';
 
 // Evidence: ztunnel emits L4 metrics and access logs only (no tracing support in istio/ztunnel); spans come from
 // waypoints and gateways. SEMANTICS §7.
@@ -80,12 +80,11 @@ export const rule: Rule = {
     },
   },
   check(ctx) {
-    for (let ix = 0, list_ = ctx.mesh.byKind('Telemetry'); ix < list_.length; ix++) {
-      const r = list_[ix]!;
+    for (const r of ctx.mesh.byKind('Telemetry')) {
       if (!isGroup(r, 'telemetry.istio.io') || hasTargetRefs(r)) continue;
       if (r.namespace === ctx.mesh.rootNamespace || getObject(r.obj, ['spec', 'selector'])) continue; // selector: other rule
       if (!getArray(r.obj, ['spec', 'tracing']).length) continue;
-      const services = servicesInNamespace(ctx.mesh, r.namespace);
+      const services = ctx.mesh.servicesIn(r.namespace);
       if (!services.length) continue;
       if (services.some((s) => serviceWaypoint(ctx.mesh, s).waypoint)) continue;
       ctx.report({

@@ -4,7 +4,7 @@ import { ambientNamespace, documents, workload } from '../effect-context.ts';
 import { y } from '../testing-yaml.ts';
 import { ANNOTATION_DRY_RUN, isZtunnelIgnoredSourceField, ZTUNNEL_IGNORED_SOURCE_FIELDS } from '../../ambient/index.ts';
 import type { JsonObject } from '../../model/types.ts';
-import { authorizationPolicies, l7Uses, scopeIsAmbient, USES_DROPPED_SOURCE } from './helpers.ts';
+import { policies, l7Uses, scopeIsAmbient, USES_DROPPED_SOURCE } from '../facts/index.ts';
 
 // Evidence: istio/istio release-1.31 (also release-1.30 and master) pilot/pkg/serviceregistry/ambient/
 // authorization.go: handleRule builds each ztunnel source match from ipBlocks, namespaces, serviceAccounts and
@@ -85,8 +85,7 @@ export const rule: Rule = {
     },
   },
   check(ctx) {
-    for (let ix = 0, list_ = authorizationPolicies(ctx.mesh); ix < list_.length; ix++) {
-      const p = list_[ix]!;
+    for (const p of policies(ctx.mesh, 'AuthorizationPolicy')) {
       if (!p.istio || p.targeted || p.dryRun || !(p.uses & USES_DROPPED_SOURCE)) continue;
       const { resource: r, action } = p;
       if (action !== 'ALLOW' && action !== 'DENY') continue;

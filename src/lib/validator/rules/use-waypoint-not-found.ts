@@ -2,7 +2,7 @@ import { LABEL_USE_WAYPOINT, LABEL_USE_WAYPOINT_NAMESPACE } from '../../ambient/
 import type { Rule } from '../rule.ts';
 import { documents, workload } from '../effect-context.ts';
 import { y } from '../testing-yaml.ts';
-import { waypointLabelUses } from './helpers.ts';
+import { waypointLabelUses } from '../facts/index.ts';
 
 // Evidence: istio/istio pilot/pkg/serviceregistry/ambient/waypoints.go: a use-waypoint label naming a missing or
 // not-ready waypoint yields no waypoint (WaypointBound=False) and does not fall back to the namespace label;
@@ -88,8 +88,7 @@ export const rule: Rule = {
   },
   check(ctx) {
     const anyWaypoint = ctx.mesh.waypoints.length > 0;
-    for (let ix = 0, list_ = waypointLabelUses(ctx.mesh); ix < list_.length; ix++) {
-      const use = list_[ix]!;
+    for (const use of waypointLabelUses(ctx.mesh)) {
       const b = use.binding;
       if (!b.requested) continue;
       const target = `${b.requested.namespace}/${b.requested.name}`;

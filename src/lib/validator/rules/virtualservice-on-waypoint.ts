@@ -2,7 +2,7 @@ import { isAgentgatewayWaypoint } from '../../ambient/waypoints.ts';
 import type { Rule } from '../rule.ts';
 import { y } from '../testing-yaml.ts';
 import { ignoredAtWaypoint } from './consumer-route-ignored-by-waypoint.ts';
-import { meshVirtualServices, serviceWaypoint } from './helpers.ts';
+import { meshVirtualServices, serviceWaypoint } from '../facts/index.ts';
 
 // Evidence: istio.io docs (ambient: "VirtualService support for waypoints is alpha"), SEMANTICS §5.
 export const rule: Rule = {

@@ -2,7 +2,7 @@ import { LABEL_USE_WAYPOINT, LABEL_WAYPOINT_FOR } from '../../ambient/index.ts';
 import type { Rule } from '../rule.ts';
 import { ambientNamespace, documents, workload } from '../effect-context.ts';
 import { y } from '../testing-yaml.ts';
-import { waypointLabelUses } from './helpers.ts';
+import { waypointLabelUses } from '../facts/index.ts';
 
 // Evidence: istio/istio pilot/pkg/serviceregistry/ambient/waypoints.go: istio.io/waypoint-for (Gateway label,
 // else GatewayClass label, default service) decides which traffic a waypoint takes; a mismatch leaves the object
@@ -90,8 +90,7 @@ export const rule: Rule = {
     },
   },
   check(ctx) {
-    for (let ix = 0, list_ = waypointLabelUses(ctx.mesh); ix < list_.length; ix++) {
-      const use = list_[ix]!;
+    for (const use of waypointLabelUses(ctx.mesh)) {
       const b = use.binding;
       if (b.reason !== 'waypoint-for-mismatch' || !b.requested) continue;
       const wp = ctx.mesh.waypoint(b.requested.namespace, b.requested.name);

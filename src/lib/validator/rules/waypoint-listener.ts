@@ -4,7 +4,7 @@ import type { JsonValue } from '../../model/types.ts';
 import type { Rule } from '../rule.ts';
 import { ambientNamespace, documents, workload } from '../effect-context.ts';
 import { y } from '../testing-yaml.ts';
-import { isGatewayApi } from './helpers.ts';
+import { isGatewayApi } from '../facts/index.ts';
 
 // Evidence: istio/istio pilot/pkg/serviceregistry/ambient/waypoints.go makes any ready Gateway of class istio-waypoint
 // a waypoint, whatever its listeners, and tells ztunnel to tunnel to it on port 15008 (HboneMtlsPort is fixed);
@@ -99,8 +99,7 @@ export const rule: Rule = {
     },
   },
   check(ctx) {
-    for (let ix = 0, list_ = ctx.mesh.byKind('Gateway'); ix < list_.length; ix++) {
-      const r = list_[ix]!;
+    for (const r of ctx.mesh.byKind('Gateway')) {
       if (!isGatewayApi(r)) continue;
       if (!ISTIO_WAYPOINT_CLASSES.has(getString(r.obj, ['spec', 'gatewayClassName']) ?? '')) continue;
       const listeners = getArray(r.obj, ['spec', 'listeners']);

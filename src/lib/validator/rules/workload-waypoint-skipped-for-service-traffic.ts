@@ -2,7 +2,7 @@ import { LABEL_USE_WAYPOINT, LABEL_WAYPOINT_FOR } from '../../ambient/index.ts';
 import type { Rule } from '../rule.ts';
 import { ambientNamespace, documents, workload } from '../effect-context.ts';
 import { y } from '../testing-yaml.ts';
-import { serviceWaypoint, waypointLabelUses } from './helpers.ts';
+import { serviceWaypoint, waypointLabelUses } from '../facts/index.ts';
 
 // Evidence: istio/ztunnel src/proxy/outbound.rs (build_request): the source ztunnel picks the waypoint from the
 // destination it was addressed to: a Service VIP uses the Service's waypoint, a pod IP the workload's. SEMANTICS §2.
@@ -102,8 +102,7 @@ export const rule: Rule = {
     },
   },
   check(ctx) {
-    for (let ix = 0, list_ = waypointLabelUses(ctx.mesh); ix < list_.length; ix++) {
-      const use = list_[ix]!;
+    for (const use of waypointLabelUses(ctx.mesh)) {
       if ((use.kind !== 'Pod' && use.kind !== 'WorkloadEntry') || !use.binding.waypoint) continue;
       const wp = use.binding.waypoint;
       const w = ctx.mesh.workloads.length ? ctx.mesh.workload(use.resource.namespace, use.resource.name) : undefined;

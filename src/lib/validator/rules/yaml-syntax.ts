@@ -44,8 +44,7 @@ export const rule: Rule = {
     },
   },
   check(ctx) {
-    for (let ix = 0, list_ = ctx.issues; ix < list_.length; ix++) {
-      const issue = list_[ix]!;
+    for (const issue of ctx.issues) {
       if (issue.rule !== 'yaml-syntax') continue;
       ctx.reportRaw({
         file: issue.file,

@@ -2,7 +2,7 @@ import type { Rule } from '../rule.ts';
 import { ambientNamespace, documents, workload } from '../effect-context.ts';
 import { y } from '../testing-yaml.ts';
 import { ANNOTATION_DRY_RUN } from '../../ambient/index.ts';
-import { authorizationPolicies, scopeIsAmbient } from './helpers.ts';
+import { policies, scopeIsAmbient } from '../facts/index.ts';
 
 // Evidence: istio/istio release-1.31 pilot/pkg/serviceregistry/ambient/authorization.go convertAuthorizationPolicy
 // only converts ALLOW and DENY for ztunnel; CUSTOM and AUDIT policies are skipped (status reason UnsupportedValue).
@@ -86,8 +86,7 @@ export const rule: Rule = {
     },
   },
   check(ctx) {
-    for (let ix = 0, list_ = authorizationPolicies(ctx.mesh); ix < list_.length; ix++) {
-      const p = list_[ix]!;
+    for (const p of policies(ctx.mesh, 'AuthorizationPolicy')) {
       if (!p.istio || p.targeted) continue;
       const { resource: r, action } = p;
       if (!p.dryRun && action !== 'CUSTOM' && action !== 'AUDIT') continue;
