@@ -193,3 +193,80 @@ EOF`,
     expect(last.output).toBe('Error: timed out while retrieving status for waypoint\tbookinfo/stuck\n');
   });
 });
+
+describe('istioctl analyze', () => {
+  it('prints the check line when nothing is found (an empty message list still prints its newline)', async () => {
+    const { results } = await session(['istioctl analyze', 'istioctl analyze -n bookinfo', 'istioctl analyze -A']);
+    expect(results[0]!.output).toBe('\n✔ No validation issues found when analyzing namespace: default.\n');
+    expect(results[1]!.output).toBe('\n✔ No validation issues found when analyzing namespace: bookinfo.\n');
+    expect(results[2]!.output).toBe('\n✔ No validation issues found when analyzing all namespaces.\n');
+    expect(results.map((r) => r.exitCode)).toEqual([0, 0, 0]);
+  });
+
+  it('reports a file’s finding with its location, our rule id where istioctl has no analyzer, and exit 79', async () => {
+    const file = 'labs/selector-l7-deny-all/manifests/reviews-get-only-selector.yaml';
+    const { last } = await session([`istioctl analyze -n bookinfo -f ${file}`]);
+    expect(last.exitCode).toBe(79);
+    const [msg, ...rest] = last.output.split('\n');
+    expect(msg).toMatch(
+      new RegExp(
+        `^Error \\[l7-policy-on-ztunnel\\] \\(AuthorizationPolicy bookinfo/reviews-get-only ${file}:\\d+\\) \\S`,
+      ),
+    );
+    expect(rest.join('\n')).toBe(
+      'Error: Analyzers found issues when analyzing namespace: bookinfo.\nSee https://istio.io/v1.31/docs/reference/config/analysis for more information about causes and resolutions.\n',
+    );
+  });
+
+  it('maps rules that an upstream analyzer shares to its IST code and level, and scopes messages to -n', async () => {
+    const { results } = await session([
+      `kubectl apply -f - <<EOF
+apiVersion: networking.istio.io/v1
+kind: Sidecar
+metadata: {name: legacy-egress, namespace: bookinfo}
+spec:
+  workloadSelector: {labels: {app: reviews}}
+  egress: [{hosts: ["./*"]}]
+EOF`,
+      'istioctl analyze -n bookinfo',
+      'istioctl analyze -n default',
+      'istioctl analyze -A -o json',
+    ]);
+    // A cluster object has no file location; IST0167 IneffectivePolicy is a Warning, so the exit code stays 0.
+    expect(results[1]!.output).toMatch(/^Warning \[IST0167\] \(Sidecar bookinfo\/legacy-egress\) \S/);
+    expect(results[1]!.exitCode).toBe(0);
+    expect(results[2]!.output).toBe('\n✔ No validation issues found when analyzing namespace: default.\n');
+    const json = JSON.parse(results[3]!.output) as { code: string; level: string; origin: string }[];
+    expect(json).toContainEqual(
+      expect.objectContaining({ code: 'IST0167', level: 'Warning', origin: 'Sidecar bookinfo/legacy-egress' }),
+    );
+  });
+
+  it('says when the namespace does not exist', async () => {
+    const { last } = await session(['istioctl analyze -n nowhere']);
+    expect(last.output).toBe('namespace "nowhere" not found\n');
+  });
+});
+
+describe('istioctl proxy-status', () => {
+  it('lists ztunnel and each waypoint in the 1.31 columns, sorted by name, padding 5', async () => {
+    const { results } = await session([
+      'istioctl proxy-status',
+      ...waypointSetup,
+      'istioctl proxy-status',
+      'istioctl ps -n bookinfo',
+    ]);
+    const header =
+      'NAME                           CLUSTER        ISTIOD                      VERSION     SUBSCRIBED TYPES';
+    expect(results[0]!.output).toMatch(
+      /^NAME +CLUSTER +ISTIOD +VERSION +SUBSCRIBED TYPES\nztunnel-\w+\.istio-system +Kubernetes +istiod-[\w-]+ +1\.31\.1 +2 \(WADS,WDS\)\n$/,
+    );
+    const lines = results[3]!.output.trimEnd().split('\n');
+    expect(lines[0]).toBe(header);
+    expect(lines[1]).toMatch(
+      /^waypoint-\w+\.bookinfo {5,}Kubernetes {5}istiod-[\w-]+ {5}1\.31\.1 {6}4 \(CDS,LDS,EDS,RDS\)$/,
+    );
+    expect(lines[2]).toMatch(/^ztunnel-\w+\.istio-system {5}Kubernetes/);
+    expect(results[4]!.output.trimEnd().split('\n')).toHaveLength(2);
+  });
+});

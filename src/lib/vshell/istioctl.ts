@@ -29,6 +29,8 @@ import { goTabwriter } from './format.ts';
 import type { Io, Session } from './session.ts';
 import { DEFAULT_ISTIO, ISTIO_LINES } from '../versions.ts';
 import { ztunnelConfig } from './ztunnel-config.ts';
+import { analyze } from './analyze.ts';
+import { proxyStatus } from './proxy-status.ts';
 
 const SPEC: FlagSpec = {
   namespace: { short: 'n', value: true },
@@ -56,7 +58,10 @@ const HELP = `istioctl (virtual cluster)
   istioctl waypoint status [-n NS]
   istioctl x describe pod NAME [-n NS]      enrolment, identity, waypoints and policies for a pod
   istioctl x describe svc NAME [-n NS]      waypoint binding and policies for a Service
-  istioctl ztunnel-config workloads        what ztunnel knows about each pod (protocol, waypoint)
+  istioctl ztunnel-config workloads|services|policies|connections|certificates|all [-o json|yaml|short]
+                                           what the node's ztunnel holds; connections are this session's requests
+  istioctl analyze [-n NS | -A] [-f FILE]  the validator's findings, in istioctl's message format
+  istioctl proxy-status [-n NS]            the proxies istiod configures: ztunnel, waypoints, sidecars
   istioctl version
 `;
 
@@ -72,6 +77,8 @@ export async function istioctl(s: Session, argv: string[], io: Io): Promise<numb
       return 1;
     }
     if (sub === 'ztunnel-config' || sub === 'zc') return ztunnelConfig(s, rest, io);
+    if (sub === 'analyze') return await analyze(s, rest, io);
+    if (sub === 'proxy-status' || sub === 'ps') return proxyStatus(s, rest, io);
     if (sub === 'version') {
       // The newest patch of the line the session speaks for (versions.ts), not a version string of its own.
       const patch = ISTIO_LINES[s.ctx.versions?.().istio ?? DEFAULT_ISTIO].patch;
@@ -408,5 +415,13 @@ function describe(s: Session, argv: string[], io: Io): number {
   return 0;
 }
 
-export const ISTIOCTL_SUBCOMMANDS = ['waypoint', 'x', 'experimental', 'ztunnel-config', 'version'];
+export const ISTIOCTL_SUBCOMMANDS = [
+  'analyze',
+  'proxy-status',
+  'waypoint',
+  'x',
+  'experimental',
+  'ztunnel-config',
+  'version',
+];
 export const WAYPOINT_SUBCOMMANDS = ['apply', 'list', 'delete', 'generate', 'status'];
