@@ -194,18 +194,25 @@ function parseOne(
 
 /**
  * One document's node tree and how its offsets map to the input. The fast reader keeps no positions: for its
- * documents the tree is parsed with `yaml` the first time a finding needs a position (most documents never do).
- * One object per document, shared by its resources, instead of a handful of closures per resource.
+ * documents they are found again the first time a finding needs one (most documents never do), by reading the
+ * document again in position mode, or with `yaml` where that cannot give them exactly. One object per document,
+ * shared by its resources, instead of a handful of closures per resource.
+ *
+ * What is found again is kept for one document per input (`LinePositions.last`), not for each: findings come
+ * rule by rule, and keeping every tree a finding had asked for made a dump with findings on a fifth of its
+ * documents take half as much memory again as the same dump without (issue #18).
  */
 class DocNodes {
   readonly #positions: LinePositions;
   readonly #base: number;
-  #root: ParsedNode | null | undefined;
+  /** The node tree given up front (documents read with `yaml` whole); undefined: found again when asked. */
+  readonly #root: ParsedNode | null | undefined;
   readonly #text: string | undefined;
   readonly #end: number;
   /** The lines of a document the fast reader read, to find positions by reading it again in position mode. */
   readonly #fast: { readonly src: SourceLines; readonly from: number; readonly to: number } | undefined;
-  #pos: PosNode | null | undefined;
+  /** Position mode could not place this document: `yaml` must. */
+  #notFast = false;
 
   constructor(
     positions: LinePositions,
@@ -224,15 +231,23 @@ class DocNodes {
   }
 
   /**
-   * The fast reader's positions for this document (read again the first time a finding needs one: a fraction of
-   * what `yaml` costs), or null when it cannot give them exactly and `root()` must.
+   * The fast reader's positions for this document (a fraction of what `yaml` costs), or null when it cannot give
+   * them exactly and `root()` must.
    */
   fastPositions(): PosNode | null {
-    if (this.#pos === undefined) {
-      const f = this.#fast;
-      this.#pos = (f && readPositions(f.src, f.from, f.to, LIMITS.maxDepth)) ?? null;
+    const f = this.#fast;
+    if (!f || this.#notFast) return null;
+    const last = this.#positions.last;
+    if (last.doc === this && last.pos) return last.pos;
+    const pos = readPositions(f.src, f.from, f.to, LIMITS.maxDepth);
+    if (!pos) {
+      this.#notFast = true;
+      return null;
     }
-    return this.#pos;
+    last.doc = this;
+    last.pos = pos;
+    last.root = undefined;
+    return pos;
   }
 
   /** Range of absolute offsets in the input. */
@@ -241,15 +256,18 @@ class DocNodes {
   }
 
   root(): ParsedNode | null {
-    if (this.#root === undefined) {
-      // The fast reader has refused duplicate keys already; `yaml`'s check costs quadratic time on wide maps.
-      const docs = parseAllDocuments(this.#text!.slice(this.#base, this.#end), {
-        uniqueKeys: false,
-        prettyErrors: false,
-      });
-      this.#root = 'empty' in docs ? null : (docs[0]?.contents ?? null);
-    }
-    return this.#root;
+    if (this.#text === undefined) return this.#root ?? null;
+    const last = this.#positions.last;
+    if (last.doc === this && last.root !== undefined) return last.root;
+    // The fast reader has refused duplicate keys already; `yaml`'s check costs quadratic time on wide maps.
+    const docs = parseAllDocuments(this.#text.slice(this.#base, this.#end), {
+      uniqueKeys: false,
+      prettyErrors: false,
+    });
+    last.doc = this;
+    last.pos = null;
+    last.root = 'empty' in docs ? null : (docs[0]?.contents ?? null);
+    return last.root;
   }
 
   range(start: number, end: number): SourceRange {
@@ -267,6 +285,12 @@ interface DocContext {
 /** 1-based line/column for offsets of one input. */
 class LinePositions {
   readonly starts: Int32Array;
+  /** The document of this input whose positions were found last, and what they were found in. */
+  readonly last: { doc: DocNodes | undefined; pos: PosNode | null; root: ParsedNode | null | undefined } = {
+    doc: undefined,
+    pos: null,
+    root: undefined,
+  };
 
   constructor(text: string) {
     this.starts = lineStarts(text);
