@@ -1,5 +1,6 @@
 // The generators `npm run gen` runs, each with the file it writes (formatted as the repository formats it).
 import { formatted } from './crds.ts';
+import * as celDurations from './cel-durations.ts';
 import * as experimental from './experimental.ts';
 import * as knownFields from './known-fields.ts';
 import * as lineDeltas from './line-deltas.ts';
@@ -10,7 +11,9 @@ export interface Generator {
   text(): Promise<string>;
 }
 
-export const GENERATORS: readonly Generator[] = [served, experimental, lineDeltas, knownFields].map((g) => ({
-  output: g.OUTPUT,
-  text: () => formatted(g.OUTPUT, g.generate()),
-}));
+export const GENERATORS: readonly Generator[] = [served, experimental, lineDeltas, knownFields, celDurations].map(
+  (g) => ({
+    output: g.OUTPUT,
+    text: () => formatted(g.OUTPUT, g.generate()),
+  }),
+);
