@@ -11,6 +11,8 @@ import type { LineDelta } from './line-deltas.gen.ts';
 import { structuralValidator } from './validators.ts';
 import type { AjvError, StructuralValidator } from './validators.ts';
 import type { SchemaProblem } from './types.ts';
+import { checkMinDurations, minDurationsFor } from './cel-durations.ts';
+import type { MinDuration } from './cel-durations.ts';
 
 export type { SchemaProblem } from './types.ts';
 
@@ -71,6 +73,8 @@ interface KindInfo {
   readonly knownRoot: number | undefined;
   readonly kindKey: string;
   readonly cel: CelCheck | undefined;
+  /** The line's minimum-duration CEL rules for this apiVersion/kind (generated from its CRDs). */
+  readonly minDurations: readonly MinDuration[] | undefined;
   /** How the line's CRD schema differs from the baseline the validator and known-field tree follow. */
   readonly delta: LineDelta | undefined;
   /**
@@ -138,6 +142,7 @@ function kindInfo(apiVersion: string, kind: string, rows: VersionRows): KindInfo
     knownRoot: root,
     kindKey,
     cel: celCheckFor(group, kind),
+    minDurations: versionProblem ? undefined : minDurationsFor(rows, `${apiVersion}|${kind}`),
     ignoresStatus: root === undefined || declaresField(root, 'status'),
   };
   if (!byKind) kindInfos.set(apiVersion, (byKind = new Map()));
@@ -214,6 +219,7 @@ export function appendSchemaProblems(
     const spec = validated.spec;
     if (spec !== null && typeof spec === 'object' && !Array.isArray(spec)) info.cel(spec, out);
   }
+  if (info.minDurations) checkMinDurations(info.minDurations, validated, out);
   if (out.length - start > MAX_PER_RESOURCE) {
     const left = out.length - start - MAX_PER_RESOURCE;
     out.length = start + MAX_PER_RESOURCE;
