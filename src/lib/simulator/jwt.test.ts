@@ -2,69 +2,22 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parseManifests } from '../model/index.ts';
 import { simulate } from './simulate.ts';
 import type { SimRequest, SimResult, WaypointHop } from './types.ts';
+import { shopMesh } from '../../../tests/support/mesh-fixtures.ts';
+import { b64urlJson, ISSUER, testSigner } from '../../../tests/support/jwt-tokens.ts';
+import type { TestSigner } from '../../../tests/support/jwt-tokens.ts';
 
 const NOW = 1_800_000_000;
-const ISS = 'https://issuer.example.com';
-
-const enc = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+const ISS = ISSUER;
+const enc = b64urlJson;
 
 let jwks = '';
-let sign: (payload: Record<string, unknown>) => Promise<string>;
+let sign: TestSigner['sign'];
 
 beforeAll(async () => {
-  const pair = (await crypto.subtle.generateKey(
-    { name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' },
-    true,
-    ['sign', 'verify'],
-  )) as CryptoKeyPair;
-  const pub = await crypto.subtle.exportKey('jwk', pair.publicKey);
-  jwks = JSON.stringify({ keys: [{ ...pub, kid: 'k1', alg: 'RS256', use: 'sig' }] });
-  sign = async (payload) => {
-    const input = `${enc({ alg: 'RS256', typ: 'JWT', kid: 'k1' })}.${enc(payload)}`;
-    const sig = await crypto.subtle.sign(
-      { name: 'RSASSA-PKCS1-v1_5' },
-      pair.privateKey,
-      new TextEncoder().encode(input),
-    );
-    return `${input}.${Buffer.from(sig).toString('base64url')}`;
-  };
+  ({ jwks, sign } = await testSigner('RS256'));
 });
 
-const MESH = `
-apiVersion: v1
-kind: Namespace
-metadata: {name: shop, labels: {istio.io/dataplane-mode: ambient}}
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: shop}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec: {serviceAccountName: web, containers: [{name: web, image: x, ports: [{containerPort: 8080}]}]}
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: cart, namespace: shop}
-spec:
-  selector: {matchLabels: {app: cart}}
-  template:
-    metadata: {labels: {app: cart}}
-    spec: {serviceAccountName: cart, containers: [{name: cart, image: x, ports: [{containerPort: 8080}]}]}
----
-apiVersion: v1
-kind: Service
-metadata: {name: cart, namespace: shop, labels: {istio.io/use-waypoint: wp}}
-spec: {selector: {app: cart}, ports: [{port: 80, targetPort: 8080, name: http}]}
----
-apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata: {name: wp, namespace: shop}
-spec:
-  gatewayClassName: istio-waypoint
-  listeners: [{name: mesh, port: 15008, protocol: HBONE}]
-`;
+const MESH = shopMesh({ waypoint: 'wp' });
 
 const ra = (attach: string, rule: string) => `
 apiVersion: security.istio.io/v1

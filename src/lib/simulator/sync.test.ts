@@ -5,6 +5,9 @@ import { parseManifests } from '../model/index.ts';
 import { buildMesh } from '../model/mesh.ts';
 import { simulateIn, simulateSync } from './simulate.ts';
 import type { SimRequest } from './types.ts';
+import { docs, shopMesh } from '../../../tests/support/mesh-fixtures.ts';
+import { b64urlJson, ISSUER, testSigner } from '../../../tests/support/jwt-tokens.ts';
+import type { TestSigner } from '../../../tests/support/jwt-tokens.ts';
 
 // simulateSync is simulateIn without the Promise: the same trace for the same inputs, except that a JWT whose
 // signature needs WebCrypto (inline jwks) cannot be decided synchronously.
@@ -42,70 +45,26 @@ describe('simulateSync gives the same result as simulateIn', () => {
   }
 });
 
-const enc = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
-const ISS = 'https://issuer.example.com';
+const ISS = ISSUER;
+const enc = b64urlJson;
 let jwks = '';
-let sign: (payload: Record<string, unknown>) => Promise<string>;
+let sign: TestSigner['sign'];
 beforeAll(async () => {
-  const pair = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, [
-    'sign',
-    'verify',
-  ])) as CryptoKeyPair;
-  const pub = await crypto.subtle.exportKey('jwk', pair.publicKey);
-  jwks = JSON.stringify({ keys: [{ ...pub, kid: 'k1', alg: 'ES256' }] });
-  sign = async (payload) => {
-    const input = `${enc({ alg: 'ES256', kid: 'k1' })}.${enc(payload)}`;
-    const sig = await crypto.subtle.sign(
-      { name: 'ECDSA', hash: 'SHA-256' },
-      pair.privateKey,
-      new TextEncoder().encode(input),
-    );
-    return `${input}.${Buffer.from(sig).toString('base64url')}`;
-  };
+  ({ jwks, sign } = await testSigner('ES256'));
 });
 
-const shop = (rule: string) => `
-apiVersion: v1
-kind: Namespace
-metadata: {name: shop, labels: {istio.io/dataplane-mode: ambient}}
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: shop}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec: {serviceAccountName: web, containers: [{name: web, image: x, ports: [{containerPort: 8080}]}]}
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: cart, namespace: shop}
-spec:
-  selector: {matchLabels: {app: cart}}
-  template:
-    metadata: {labels: {app: cart}}
-    spec: {serviceAccountName: cart, containers: [{name: cart, image: x, ports: [{containerPort: 8080}]}]}
----
-apiVersion: v1
-kind: Service
-metadata: {name: cart, namespace: shop, labels: {istio.io/use-waypoint: wp}}
-spec: {selector: {app: cart}, ports: [{port: 80, targetPort: 8080}]}
----
-apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata: {name: wp, namespace: shop}
-spec:
-  gatewayClassName: istio-waypoint
-  listeners: [{name: mesh, port: 15008, protocol: HBONE}]
----
-apiVersion: security.istio.io/v1
+/** The shop mesh with its waypoint and a RequestAuthentication on it with this jwtRule. */
+const shop = (rule: string) =>
+  docs(
+    shopMesh({ waypoint: 'wp' }),
+    `apiVersion: security.istio.io/v1
 kind: RequestAuthentication
 metadata: {name: jwt, namespace: shop}
 spec:
   targetRefs: [{kind: Gateway, group: gateway.networking.k8s.io, name: wp}]
   jwtRules: [${rule}]
-`;
+`,
+  );
 const meshOf = (text: string) => buildMesh(parseManifests({ file: 'shop.yaml', text }).resources);
 
 describe('simulateSync and JWTs', () => {
