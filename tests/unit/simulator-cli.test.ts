@@ -5,42 +5,15 @@ import { join } from 'node:path';
 import { run } from '../../src/cli/commands/simulate.ts';
 import type { CliIo } from '../../src/cli/io.ts';
 import { UsageError } from '../../src/cli/io.ts';
+import { allowFrom, deployment, docs, namespace, service } from '../support/mesh-fixtures.ts';
 
-const MESH = `apiVersion: v1
-kind: Namespace
-metadata: {name: shop, labels: {istio.io/dataplane-mode: ambient}}
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: shop}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec: {serviceAccountName: web, containers: [{name: web, image: x, ports: [{containerPort: 8080}]}]}
-`;
-const SERVER = `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: cart, namespace: shop}
-spec:
-  selector: {matchLabels: {app: cart}}
-  template:
-    metadata: {labels: {app: cart}}
-    spec: {serviceAccountName: cart, containers: [{name: cart, image: x, ports: [{containerPort: 8080}]}]}
----
-apiVersion: v1
-kind: Service
-metadata: {name: cart, namespace: shop}
-spec: {selector: {app: cart}, ports: [{port: 80, targetPort: 8080, name: http}]}
----
-apiVersion: security.istio.io/v1
-kind: AuthorizationPolicy
-metadata: {name: cart-from-web, namespace: shop}
-spec:
-  selector: {matchLabels: {app: cart}}
-  action: ALLOW
-  rules: [{from: [{source: {principals: ["cluster.local/ns/shop/sa/web"]}}]}]
-`;
+// The shop mesh in two files: the namespace and its client, and (in a nested directory) the server and its policy.
+const MESH = docs(namespace(), deployment('web'));
+const SERVER = docs(
+  deployment('cart'),
+  service('cart'),
+  allowFrom('cart-from-web', 'cart', ['cluster.local/ns/shop/sa/web']),
+);
 
 function fakeIo(cwd: string, stdin = '') {
   const out: string[] = [];

@@ -9,6 +9,7 @@ import { run as matrix } from '../../src/cli/commands/matrix.ts';
 import { run as status } from '../../src/cli/commands/status.ts';
 import type { CliIo, Command } from '../../src/cli/io.ts';
 import { UsageError } from '../../src/cli/io.ts';
+import { shopMesh } from '../support/mesh-fixtures.ts';
 
 async function cli(command: Command, argv: string[], cwd: string) {
   let out = '';
@@ -32,43 +33,7 @@ async function cli(command: Command, argv: string[], cwd: string) {
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'whatif-cli-'));
-writeFileSync(
-  join(dir, 'mesh.yaml'),
-  `apiVersion: v1
-kind: Namespace
-metadata: {name: shop, labels: {istio.io/dataplane-mode: ambient}}
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: shop}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec: {serviceAccountName: web, containers: [{name: web, image: i, ports: [{containerPort: 8080}]}]}
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: cart, namespace: shop}
-spec:
-  selector: {matchLabels: {app: cart}}
-  template:
-    metadata: {labels: {app: cart}}
-    spec: {serviceAccountName: cart, containers: [{name: cart, image: i, ports: [{containerPort: 8080}]}]}
----
-apiVersion: v1
-kind: Service
-metadata: {name: cart, namespace: shop}
-spec: {selector: {app: cart}, ports: [{port: 80, targetPort: 8080, name: http}]}
----
-apiVersion: security.istio.io/v1
-kind: AuthorizationPolicy
-metadata: {name: cart-from-web, namespace: shop}
-spec:
-  selector: {matchLabels: {app: cart}}
-  rules: [{from: [{source: {principals: ["cluster.local/ns/shop/sa/web"]}}]}]
-`,
-);
+writeFileSync(join(dir, 'mesh.yaml'), shopMesh({ allowWebToCart: true }));
 writeFileSync(
   join(dir, 'open.yaml'),
   `apiVersion: security.istio.io/v1
