@@ -15,6 +15,7 @@ import { exec } from './exec.ts';
 import { get } from './get.ts';
 import { label } from './label.ts';
 import { logs } from './logs.ts';
+import { patch } from './patch.ts';
 
 export { applyTrusted } from './apply.ts';
 
@@ -24,6 +25,7 @@ export const KUBECTL_SUBCOMMANDS = [
   'describe',
   'delete',
   'label',
+  'patch',
   'exec',
   'logs',
   'create',
@@ -40,6 +42,8 @@ Supported here:
   kubectl describe TYPE [NAME...] [-n NS]
   kubectl delete TYPE NAME... [-n NS] | -f FILE
   kubectl label TYPE NAME key=value... [key-] [--overwrite]
+  kubectl patch TYPE NAME [-n NS] --type merge|json|strategic -p PATCH
+                                          JSON merge patch, JSON patch, or (built-in kinds) strategic merge
   kubectl create namespace NAME
   kubectl exec [-n NS] deploy/NAME -- curl [-s] [-S] [-i] [-X METHOD] [-H 'k: v'] [-o FILE] [-w FMT] URL
   kubectl logs -n istio-system ds/ztunnel | -l app=ztunnel | deploy/WAYPOINT [-n NS] [--tail N]
@@ -65,6 +69,8 @@ export async function kubectl(s: Session, argv: string[], io: Io): Promise<numbe
         return await create(s, rest, io);
       case 'exec':
         return await exec(s, rest, io);
+      case 'patch':
+        return await patch(s, rest, io);
       case 'logs':
         return logs(s, rest, io);
       case 'api-resources':
