@@ -6,7 +6,9 @@
  *
  * The exercises' first store (`atlas.exercises.v1`) is migrated into this one the first time it is read.
  */
-import { z } from 'zod';
+// zod/mini: the same parser as the rest of the project at a fraction of the bytes, since this module ships with
+// every page that shows progress.
+import { z } from 'zod/mini';
 
 export const PROGRESS_KEY = 'atlas.progress.v1';
 /** The exercises-only store this one replaces; read once, then removed. */
@@ -55,15 +57,13 @@ export interface StorageLike {
 
 // Ids are the site's own slugs; the pattern keeps `__proto__`, `constructor` look-alikes with odd characters and
 // megabyte keys out before anything else sees them.
-const id = z
-  .string()
-  .max(100)
-  .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/);
-const exerciseSchema = z.strictObject({ solved: z.boolean(), answer: z.string().max(MAX_ANSWER) });
+const id = z.string().check(z.maxLength(100), z.regex(/^[a-z0-9]+(-[a-z0-9]+)*$/));
+const exerciseSchema = z.strictObject({ solved: z.boolean(), answer: z.string().check(z.maxLength(MAX_ANSWER)) });
+const stepSchema = z.int().check(z.minimum(1), z.maximum(MAX_STEP));
 const storeSchema = z.strictObject({
   version: z.literal(1),
   exercises: z.record(id, exerciseSchema),
-  labs: z.record(id, z.strictObject({ steps: z.array(z.number().int().min(1).max(MAX_STEP)).max(MAX_STEP) })),
+  labs: z.record(id, z.strictObject({ steps: z.array(stepSchema).check(z.maxLength(MAX_STEP)) })),
 });
 const legacySchema = z.strictObject({ version: z.literal(1), exercises: z.record(id, exerciseSchema) });
 
@@ -72,7 +72,7 @@ export const DISCARDED_NOTE =
 
 const empty = (): ProgressStore => ({ exercises: new Map(), labs: new Map() });
 
-function parse<T>(schema: z.ZodType<T>, raw: string): T | undefined {
+function parse<T>(schema: z.ZodMiniType<T>, raw: string): T | undefined {
   if (raw.length > MAX_STORED) return undefined;
   try {
     // zod's record passes an own `__proto__` key through; such data is hostile, so it is refused as a whole.
