@@ -8,6 +8,7 @@ import { run as lint } from '../../src/cli/commands/lint.ts';
 import { run as simulate } from '../../src/cli/commands/simulate.ts';
 import type { CliIo } from '../../src/cli/io.ts';
 import { UsageError } from '../../src/cli/io.ts';
+import { deployment, docs, namespace } from '../support/mesh-fixtures.ts';
 
 function fakeIo(cwd: string) {
   const out: string[] = [];
@@ -22,28 +23,19 @@ function fakeIo(cwd: string) {
   return { io, out, err };
 }
 
-const MANIFESTS = `apiVersion: v1
-kind: Namespace
-metadata: {name: shop, labels: {istio.io/dataplane-mode: ambient}}
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: shop}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec: {serviceAccountName: web, containers: [{name: web, image: x}]}
----
-apiVersion: networking.istio.io/v1
+// The shop namespace and its client, a ServiceEntry and a CUSTOM policy naming an ext-authz provider (line 28).
+const MANIFESTS = docs(
+  namespace(),
+  deployment('web', { ports: [] }),
+  `apiVersion: networking.istio.io/v1
 kind: ServiceEntry
 metadata: {name: partner, namespace: partners}
 spec:
   hosts: [partner.example.com]
   ports: [{number: 80, name: http, protocol: HTTP}]
   resolution: DNS
----
-apiVersion: security.istio.io/v1
+`,
+  `apiVersion: security.istio.io/v1
 kind: AuthorizationPolicy
 metadata: {name: ext, namespace: shop}
 spec:
@@ -51,7 +43,8 @@ spec:
   action: CUSTOM
   provider: {name: opa}
   rules: [{}]
-`;
+`,
+);
 
 function setup(meshConfig: string) {
   const dir = mkdtempSync(join(tmpdir(), 'atlas-mc-'));
