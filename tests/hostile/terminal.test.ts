@@ -76,7 +76,6 @@ describe('virtual shell output', () => {
       'kubectl apply -f - <<EOF\napiVersion: v1\nkind: Service\nmetadata:\n  name: "e\\e[8mvil"\n  namespace: bookinfo\nspec:\n  ports:\n  - port: 80\nEOF',
       'kubectl get svc -n bookinfo',
       'kubectl get svc -n bookinfo -o name',
-      'kubectl delete svc -n bookinfo "$(printf x)"',
     ]);
     for (const o of outputs) expect(o).not.toMatch(CONTROL);
   });
@@ -127,6 +126,38 @@ describe('virtual shell output', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('issue #21 outputs', () => {
+  it('escapes hostile data in access logs, ztunnel-config, analyze and patch output', async () => {
+    const { outputs } = await session([
+      EVIL_SERVICE,
+      "kubectl exec -n bookinfo deploy/curl -- curl -s 'http://productpage:9080/\x1b]0;pwned\x07'",
+      `kubectl exec -n bookinfo deploy/curl -- curl -s "http://productpage:9080/$(printf '\\x1b[2J')"`,
+      'kubectl logs -n istio-system ds/ztunnel',
+      'istioctl zc services -o json',
+      'istioctl zc all',
+      'istioctl analyze -A',
+      `kubectl patch svc evil -n bookinfo --type merge -p '{"metadata":{"annotations":{"n":"\u001b[8mx"}}}'`,
+      'kubectl get svc evil -n bookinfo -o yaml',
+    ]);
+    for (const o of outputs) expect(o).not.toMatch(CONTROL);
+  });
+
+  it('escapes a control character in a request path when it reaches the waypoint log', async () => {
+    let state = initialState(ctx);
+    for (const l of [
+      'istioctl waypoint apply -n bookinfo',
+      'kubectl label svc reviews -n bookinfo istio.io/use-waypoint=waypoint',
+      `kubectl exec -n bookinfo deploy/curl -- curl -s "http://reviews:9080/a$(echo -n x)"`,
+    ])
+      state = (await run(ctx, state, l)).state;
+    // The recorded path holds the raw character; only the terminal sink escapes it.
+    const withEsc = { ...state, traffic: state.traffic!.map((r) => ({ ...r, path: '/\x1b]8;;x\x07' })) };
+    const out = (await run(ctx, withEsc, 'kubectl logs -n bookinfo deploy/waypoint')).output;
+    expect(out).not.toMatch(CONTROL);
+    expect(out).toContain('"GET /\\x1b]8;;x\\x07 HTTP/1.1"');
   });
 });
 
