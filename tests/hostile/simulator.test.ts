@@ -6,63 +6,14 @@ import { describe, expect, it } from 'vitest';
 import { parseManifests } from '../../src/lib/model/index.ts';
 import { simulate, SimulationInputError } from '../../src/lib/simulator/index.ts';
 import type { SimRequest, SimResult } from '../../src/lib/simulator/index.ts';
+import { shopMesh } from '../support/mesh-fixtures.ts';
+import { b64url, unsignedToken } from '../support/jwt-tokens.ts';
 
 const HANG_GUARD = 30_000;
 const NOW = 1_800_000_000;
 const NAMES = ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf', 'isPrototypeOf'] as const;
 
-const BASE = `apiVersion: v1
-kind: Namespace
-metadata: {name: shop, labels: {istio.io/dataplane-mode: ambient}}
----
-apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata: {name: waypoint, namespace: shop}
-spec:
-  gatewayClassName: istio-waypoint
-  listeners: [{name: mesh, port: 15008, protocol: HBONE}]
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: shop}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec: {serviceAccountName: web, containers: [{name: c, image: x}]}
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: cart, namespace: shop}
-spec:
-  selector: {matchLabels: {app: cart}}
-  template:
-    metadata: {labels: {app: cart, version: v1}}
-    spec: {containers: [{name: c, image: x, ports: [{containerPort: 8080, name: http}]}]}
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: cart-v2, namespace: shop}
-spec:
-  selector: {matchLabels: {app: cart-v2}}
-  template:
-    metadata: {labels: {app: cart-v2}}
-    spec: {containers: [{name: c, image: x, ports: [{containerPort: 8080, name: http}]}]}
----
-apiVersion: v1
-kind: Service
-metadata: {name: cart, namespace: shop, labels: {istio.io/use-waypoint: waypoint}}
-spec:
-  selector: {app: cart}
-  ports: [{name: http, port: 80, targetPort: http}]
----
-apiVersion: v1
-kind: Service
-metadata: {name: cart-v2, namespace: shop}
-spec:
-  selector: {app: cart-v2}
-  ports: [{name: http, port: 80, targetPort: http}]
-`;
+const BASE = shopMesh({ waypoint: 'waypoint', cartV2: true });
 
 /** YAML double-quoted scalar (names like `__proto__` go through as plain keys/values). */
 const q = (s: string) => JSON.stringify(s);
@@ -80,9 +31,8 @@ async function sim(extra: string, req: Partial<SimRequest> = {}): Promise<SimRes
 /** A header map with `name` as an own key, whatever the name (Object.fromEntries defines, it does not assign). */
 const header = (name: string, value: string): Record<string, string> => Object.fromEntries([[name, value]]);
 
-const b64url = (s: string) => Buffer.from(s).toString('base64url');
 /** An unsigned token: the RequestAuthentication below has only a jwksUri, so the simulator trusts it (and says so). */
-const token = (payload: string) => `${b64url('{"alg":"RS256","typ":"JWT"}')}.${b64url(payload)}.`;
+const token = unsignedToken;
 const ISS = 'https://issuer.example';
 const requestAuthentication = (rule = '') => `apiVersion: security.istio.io/v1
 kind: RequestAuthentication

@@ -4,55 +4,9 @@ import { parseManifests } from '../model/index.ts';
 import { pathMatch } from './authz.ts';
 import { simulate } from './simulate.ts';
 import type { SimRequest, SimResult } from './types.ts';
+import { shopMesh } from '../../../tests/support/mesh-fixtures.ts';
 
-const MESH = `apiVersion: v1
-kind: Namespace
-metadata: {name: shop, labels: {istio.io/dataplane-mode: ambient}}
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: shop}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec: {serviceAccountName: web, containers: [{name: main, image: example/web:1}]}
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: cart, namespace: shop}
-spec:
-  selector: {matchLabels: {app: cart}}
-  template:
-    metadata: {labels: {app: cart, version: v1}}
-    spec: {serviceAccountName: cart, containers: [{name: main, image: example/cart:1, ports: [{containerPort: 8080}]}]}
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: cart-v2, namespace: shop}
-spec:
-  selector: {matchLabels: {app: cart-v2}}
-  template:
-    metadata: {labels: {app: cart-v2, version: v2}}
-    spec: {serviceAccountName: cart, containers: [{name: main, image: example/cart:2, ports: [{containerPort: 8080}]}]}
----
-apiVersion: v1
-kind: Service
-metadata: {name: cart, namespace: shop, labels: {istio.io/use-waypoint: waypoint}}
-spec: {selector: {app: cart}, ports: [{name: http, port: 80, targetPort: 8080}]}
----
-apiVersion: v1
-kind: Service
-metadata: {name: cart-v2, namespace: shop}
-spec: {selector: {app: cart-v2}, ports: [{name: http, port: 80, targetPort: 8080}]}
----
-apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata: {name: waypoint, namespace: shop}
-spec:
-  gatewayClassName: istio-waypoint
-  listeners: [{name: mesh, port: 15008, protocol: HBONE}]
-`;
+const MESH = shopMesh({ waypoint: 'waypoint', cartV2: true });
 
 /** An HTTPRoute on cart sending requests that fit `match` (flow YAML) to cart-v2; the rest get 404. */
 const route = (match: string) => `${MESH}---

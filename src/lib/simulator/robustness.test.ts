@@ -4,41 +4,9 @@ import { stringify } from 'yaml';
 import { parseManifests } from '../model/index.ts';
 import { simulate } from './simulate.ts';
 import { SimulationInputError } from './types.ts';
+import { shopMesh } from '../../../tests/support/mesh-fixtures.ts';
 
-const BASE = `apiVersion: v1
-kind: Namespace
-metadata: {name: shop, labels: {istio.io/dataplane-mode: ambient, istio.io/use-waypoint: wp}}
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: shop}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec: {containers: [{name: c, image: x, ports: [{containerPort: 8080}]}]}
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: cart, namespace: shop}
-spec:
-  selector: {matchLabels: {app: cart}}
-  template:
-    metadata: {labels: {app: cart}}
-    spec: {containers: [{name: c, image: x, ports: [{containerPort: 8080}]}]}
----
-apiVersion: v1
-kind: Service
-metadata: {name: cart, namespace: shop}
-spec: {selector: {app: cart}, ports: [{port: 80, targetPort: 8080}]}
----
-apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata: {name: wp, namespace: shop}
-spec:
-  gatewayClassName: istio-waypoint
-  listeners: [{name: mesh, port: 15008, protocol: HBONE}]
-`;
+const BASE = shopMesh({ waypoint: 'wp', waypointOn: 'namespace' });
 
 const KINDS: [string, string][] = [
   ['security.istio.io/v1', 'AuthorizationPolicy'],
