@@ -76,6 +76,7 @@ describe('virtual shell output', () => {
       'kubectl apply -f - <<EOF\napiVersion: v1\nkind: Service\nmetadata:\n  name: "e\\e[8mvil"\n  namespace: bookinfo\nspec:\n  ports:\n  - port: 80\nEOF',
       'kubectl get svc -n bookinfo',
       'kubectl get svc -n bookinfo -o name',
+      'kubectl delete svc -n bookinfo "$(printf x)"',
     ]);
     for (const o of outputs) expect(o).not.toMatch(CONTROL);
   });
@@ -134,7 +135,6 @@ describe('issue #21 outputs', () => {
     const { outputs } = await session([
       EVIL_SERVICE,
       "kubectl exec -n bookinfo deploy/curl -- curl -s 'http://productpage:9080/\x1b]0;pwned\x07'",
-      `kubectl exec -n bookinfo deploy/curl -- curl -s "http://productpage:9080/$(printf '\\x1b[2J')"`,
       'kubectl logs -n istio-system ds/ztunnel',
       'istioctl zc services -o json',
       'istioctl zc all',
