@@ -5,70 +5,15 @@
  * Shared by tests/hostile/regex.test.ts (outcomes) and bench/hostile.bench.ts (cost relative to the twin).
  */
 
+import { shopMesh } from '../support/mesh-fixtures.ts';
+
 export const HOSTILE_REGEX = '/(a+)+';
 export const BENIGN_REGEX = '/[a-z]+';
 
 /** `/aaa…a!`: matched by neither regex (the `!`), which is the slow case for backtracking. */
 export const hostilePath = (n = 30): string => `/${'a'.repeat(n)}!`;
 
-const mesh = `apiVersion: v1
-kind: Namespace
-metadata: {name: shop, labels: {istio.io/dataplane-mode: ambient}}
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: shop}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      serviceAccountName: web
-      containers: [{name: main, image: example/web:1}]
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: cart, namespace: shop}
-spec:
-  selector: {matchLabels: {app: cart}}
-  template:
-    metadata: {labels: {app: cart}}
-    spec:
-      serviceAccountName: cart
-      containers: [{name: main, image: example/cart:1, ports: [{containerPort: 8080}]}]
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: cart-v2, namespace: shop}
-spec:
-  selector: {matchLabels: {app: cart-v2}}
-  template:
-    metadata: {labels: {app: cart-v2}}
-    spec:
-      serviceAccountName: cart
-      containers: [{name: main, image: example/cart:2, ports: [{containerPort: 8080}]}]
----
-apiVersion: v1
-kind: Service
-metadata: {name: cart, namespace: shop, labels: {istio.io/use-waypoint: waypoint}}
-spec:
-  selector: {app: cart}
-  ports: [{name: http, port: 80, targetPort: 8080}]
----
-apiVersion: v1
-kind: Service
-metadata: {name: cart-v2, namespace: shop}
-spec:
-  selector: {app: cart-v2}
-  ports: [{name: http, port: 80, targetPort: 8080}]
----
-apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata: {name: waypoint, namespace: shop}
-spec:
-  gatewayClassName: istio-waypoint
-  listeners: [{name: mesh, port: 15008, protocol: HBONE}]
-`;
+const mesh = shopMesh({ waypoint: 'waypoint', cartV2: true });
 
 /**
  * An ambient mesh where Service cart (behind a waypoint) has an HTTPRoute sending paths that fully match `regex`
