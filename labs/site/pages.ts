@@ -43,6 +43,13 @@ function checkLine(c: LabCheck): string {
   return `- **${mdxProse(c.name)}** — <code>{${JSON.stringify(describeCheck(c))}}</code>`;
 }
 
+/** "beginner, about 15 min" from the lab's own estimate; empty when the lab gives neither. */
+function levelText(lab: Lab): string {
+  return [lab.difficulty, lab.minutes !== undefined ? `about ${lab.minutes} min` : undefined]
+    .filter((x) => x !== undefined)
+    .join(', ');
+}
+
 export function labPage(lab: Lab): string {
   const extraSetup = lab.setup.filter((r) => r !== '../base/bookinfo.yaml' && r !== '../base/clients.yaml');
   const refs = [...new Set([...extraSetup, ...lab.steps.flatMap((s) => s.apply)])];
@@ -66,6 +73,11 @@ export function labPage(lab: Lab): string {
   out.push('');
   out.push(mdxProse(lab.summary));
   out.push('');
+  const level = levelText(lab);
+  out.push(
+    `${level ? `Level: ${level}, ${lab.steps.length} steps. ` : ''}Your progress is kept in this browser and shown on [the learning path](/learn/).`,
+  );
+  out.push('');
   out.push('## Before you start');
   out.push('');
   for (const p of lab.prerequisites) out.push(`- ${mdxProse(p)}`);
@@ -73,7 +85,7 @@ export function labPage(lab: Lab): string {
   out.push('<Aside type="tip" title="Two ways to do this lab">');
   out.push('');
   out.push(
-    "In the browser: do each step in the terminal below (`kubectl apply`, `patch`, `label`, `delete`) and press **Check my answer** — the checks run in the simulator against the cluster you built there; pasting the step's YAML works too. Your progress shows on [the learning path](/learn/). On a real cluster (Docker, about 8 GB of RAM; see `labs/README.md`): start it, do the steps with `kubectl`, and let the same checks run for real.",
+    "In the browser: do each step in the terminal below (`kubectl apply`, `patch`, `label`, `delete`) and press **Check my answer** — the checks run in the simulator against the cluster you built there; pasting the step's YAML works too. On a real cluster (Docker, about 8 GB of RAM; see `labs/README.md`): start it, do the steps with `kubectl`, and let the same checks run for real.",
   );
   out.push('');
   out.push('</Aside>');
@@ -184,9 +196,14 @@ export function labsIndexPage(labs: readonly Lab[]): string {
     'Each lab is a few steps over the same bookinfo application. Every step names the YAML to apply and the requests that must then succeed or fail. The checks run in three places: in your browser (simulator), in CI (`ambient-atlas lab check LAB --dry-run`), and on a real kind cluster with Istio ambient (`ambient-atlas lab up LAB`, then `lab check LAB --step N`).',
   );
   out.push('');
-  out.push('| # | Lab | What you do |');
-  out.push('| - | --- | ----------- |');
-  for (const l of labs) out.push(`| ${l.order} | [${mdxProse(l.title)}](/labs/${l.id}/) | ${mdxProse(l.summary)} |`);
+  out.push(
+    'The [learning path](/learn/) puts the labs and the exercises in one order, easiest first, and shows which steps you have done in this browser.',
+  );
+  out.push('');
+  out.push('| # | Lab | Level | What you do |');
+  out.push('| - | --- | ----- | ----------- |');
+  for (const l of labs)
+    out.push(`| ${l.order} | [${mdxProse(l.title)}](/labs/${l.id}/) | ${levelText(l)} | ${mdxProse(l.summary)} |`);
   out.push('');
   out.push('## Running the labs on a real cluster');
   out.push('');
