@@ -45,13 +45,6 @@ export const cases: readonly ScenarioCase[] = [
     expect: { verdict: 'allowed', status: 200, waypoint: 'can/waypoint' },
   },
   {
-    name: '1.30: the weight annotation means nothing; even an invalid one leaves everything on the primary',
-    source: `${CANARY}; release-1.30 waypoints.go has no canary labels`,
-    istio: '1.30',
-    request: { from: 'can/client', to: 'cart-typo', method: 'DELETE' },
-    expect: { verdict: 'allowed', status: 200, waypoint: 'can/waypoint' },
-  },
-  {
     name: '1.31: a NAMESPACE-visible ServiceEntry does not exist for another namespace (passthrough, no waypoint)',
     source: VISIBILITY,
     istio: '1.31',
