@@ -20,3 +20,19 @@ export interface ScenarioCase {
   readonly request: SimRequest;
   readonly expect: ExpectedOutcomeInput;
 }
+
+/**
+ * One lint run over a scenario's manifests (`<name>.yaml` beside `<name>.lint-cases.ts`) and every finding it must
+ * give, as `severity rule Kind name` — the whole list, so a finding that appears or vanishes on a line fails.
+ * tests/unit/lint-scenarios.test.ts runs them.
+ */
+export interface LintScenarioCase {
+  readonly name: string;
+  /** The SEMANTICS.md section or upstream code the answer comes from. */
+  readonly source: string;
+  readonly istio?: IstioVersion;
+  readonly gatewayApi?: GatewayApiVersion;
+  /** MeshConfig YAML (as `--mesh-config` reads it). */
+  readonly meshConfig?: string;
+  readonly findings: readonly string[];
+}
