@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadLabs } from '../../labs/load.ts';
 import { runChecks, runChecksOnCluster } from '../../labs/site/lab-check-client.ts';
-import { clusterAt } from '../../src/components/terminal/start-step.ts';
+import { clusterAt, readStart } from '../../src/components/terminal/start-step.ts';
 import { initialState, run } from '../../src/lib/vshell/index.ts';
 import { labContext } from '../unit/vshell-context.ts';
 import type { LabCheckPayload } from '../../labs/site/lab-check-client.ts';
@@ -126,5 +126,43 @@ describe('runChecksOnCluster', () => {
     for (const cmd of lab.steps[1]!.commands) state = (await run(ctx, state, cmd)).state;
     const r = await runChecksOnCluster(payloadFor(lab.id, 2), state.objects, baseline);
     expect(r.lines.every((l) => l.ok)).toBe(true);
+  });
+});
+
+describe('the terminal’s start step', () => {
+  const at = (raw: string | null) => ({ getItem: () => raw });
+  it.each([
+    [null, 1],
+    ['2', 2],
+    ['3', 1],
+    ['0', 1],
+    ['02', 1],
+    ['1e1', 1],
+    ['2 ', 1],
+    ['__proto__', 1],
+  ] as const)('saved %j in a 2-step lab starts at step %d', (raw, step) => {
+    expect(readStart(at(raw), 'ambient-mtls', 2)).toBe(step);
+  });
+
+  it('a storage that throws starts at step 1', () => {
+    const broken = {
+      getItem: (): string | null => {
+        throw new Error('denied');
+      },
+    };
+    expect(readStart(broken, 'ambient-mtls', 2)).toBe(1);
+  });
+
+  it('step 3 applies steps 1 and 2 after the setup, in order', () => {
+    const steps = [
+      { title: 'a', apply: ['a.yaml'], remove: [] },
+      { title: 'b', apply: ['b1.yaml', 'b2.yaml'], remove: ['a.yaml'] },
+      { title: 'c', apply: ['c.yaml'], remove: [] },
+    ];
+    expect(clusterAt(['setup.yaml'], steps, 1)).toEqual({ setup: ['setup.yaml'], remove: [] });
+    expect(clusterAt(['setup.yaml'], steps, 3)).toEqual({
+      setup: ['setup.yaml', 'a.yaml', 'b1.yaml', 'b2.yaml'],
+      remove: ['a.yaml'],
+    });
   });
 });
