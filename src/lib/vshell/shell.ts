@@ -7,6 +7,7 @@ import { kindOf, meshOf, nameOf, namespaceOf, podsOf } from './cluster.ts';
 import type { StoredObject } from './cluster.ts';
 import { escapeControl } from './escape.ts';
 import { istioctl, ISTIOCTL_SUBCOMMANDS, WAYPOINT_SUBCOMMANDS } from './istioctl.ts';
+import { ZTUNNEL_CONFIG_SUBCOMMANDS } from './ztunnel-config.ts';
 import { applyTrusted, kubectl, KUBECTL_SUBCOMMANDS } from './kubectl/index.ts';
 import {
   DATAPLANE_AMBIENT,
@@ -21,6 +22,7 @@ import { resolveType, typeWords } from '../ambient/kinds.ts';
 import { findSubstitutions, needsMoreInput, parseCommandLine, wordsForCompletion } from './parse.ts';
 import type { Pipeline } from './parse.ts';
 import { fileNames } from './session.ts';
+import { TEXT_BUILTINS } from './textutils.ts';
 import type { Io, Program, Session } from './session.ts';
 import type { Completion, RunResult, ShellContext, ShellState } from './types.ts';
 
@@ -73,19 +75,18 @@ Requests are answered by the Ambient Atlas simulator; applies are checked by its
   kubectl apply -f - <<EOF … EOF     apply YAML typed or pasted here (end with a line EOF)
   kubectl apply -f FILE              apply one of the lab's manifests (\`ls\` lists them)
   kubectl get|describe|delete|label  pods, svc, ns, deploy, gateway, authorizationpolicy, httproute, …
+  kubectl patch TYPE NAME --type merge|json -p '…'   change an object in place
   kubectl exec deploy/curl -n bookinfo -- curl -s http://productpage:9080/productpage
-  istioctl waypoint apply|list|delete, istioctl x describe pod|svc NAME, istioctl ztunnel-config workloads
+  kubectl logs -n istio-system ds/ztunnel, kubectl logs -n NS deploy/waypoint [--tail N]
+                                     the proxies' access logs for the requests made in this session
+  istioctl waypoint apply|list|status|delete, istioctl x describe pod|svc NAME
+  istioctl ztunnel-config workloads|services|policies|connections|all, istioctl proxy-status
+  istioctl analyze [-n NS | -A] [-f FILE]   the validator's findings in istioctl's format
   echo, cat, grep, sort, uniq, head, tail, wc, seq, export, env, history, ls
   reset                              start the lab's cluster again   clear   clear the screen
 
 Keys: ↑/↓ history, Tab completion, Ctrl+C cancels the line, Ctrl+L clears. Esc then Tab leaves the terminal.
 `;
-
-function lines(text: string): string[] {
-  const l = text.split('\n');
-  if (l[l.length - 1] === '') l.pop();
-  return l;
-}
 
 const builtins: Record<string, Program> = {
   kubectl,
@@ -125,101 +126,7 @@ const builtins: Record<string, Program> = {
     io.out(names.length ? names.join('\n') + '\n' : '(no manifest files for this lab)\n');
     return 0;
   },
-  grep: (_s, argv, io) => {
-    const flags = new Set<string>();
-    let pattern: string | undefined;
-    for (const a of argv) {
-      if (pattern === undefined && /^-[a-zA-Z]+$/.test(a)) for (const c of a.slice(1)) flags.add(c);
-      else if (pattern === undefined) pattern = a;
-      else {
-        io.err('grep: the virtual shell greps its input only (use a pipe)\n');
-        return 2;
-      }
-    }
-    if (pattern === undefined) {
-      io.err('Usage: grep [-oivcE] PATTERN\n');
-      return 2;
-    }
-    let re: RegExp;
-    try {
-      // Basic and extended regular expressions are close enough to JavaScript's for the patterns labs use.
-      re = new RegExp(
-        flags.has('F') ? pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : pattern.replace(/\\([(){}|+?])/g, '$1'),
-        flags.has('i') ? 'gi' : 'g',
-      );
-    } catch {
-      io.err(`grep: invalid regular expression: ${pattern}\n`);
-      return 2;
-    }
-    let count = 0;
-    const out: string[] = [];
-    for (const line of lines(io.stdin)) {
-      re.lastIndex = 0;
-      const hit = re.test(line);
-      if (hit === flags.has('v')) continue;
-      count++;
-      if (flags.has('o') && !flags.has('v')) {
-        re.lastIndex = 0;
-        for (const m of line.matchAll(re)) if (m[0]) out.push(m[0]);
-      } else out.push(line);
-    }
-    if (flags.has('c')) io.out(`${count}\n`);
-    else if (!flags.has('q')) io.out(out.map((l) => l + '\n').join(''));
-    return count ? 0 : 1;
-  },
-  sort: (_s, argv, io) => {
-    const l = lines(io.stdin).sort();
-    if (argv.includes('-r')) l.reverse();
-    io.out(l.map((x) => x + '\n').join(''));
-    return 0;
-  },
-  uniq: (_s, argv, io) => {
-    const out: [string, number][] = [];
-    for (const l of lines(io.stdin)) {
-      const last = out[out.length - 1];
-      if (last && last[0] === l) last[1]++;
-      else out.push([l, 1]);
-    }
-    io.out(out.map(([l, n]) => (argv.includes('-c') ? `${String(n).padStart(7)} ${l}\n` : `${l}\n`)).join(''));
-    return 0;
-  },
-  head: (_s, argv, io) => {
-    const n = Number(/^-n?(\d+)$/.exec(argv.join(''))?.[1] ?? 10);
-    io.out(
-      lines(io.stdin)
-        .slice(0, n)
-        .map((x) => x + '\n')
-        .join(''),
-    );
-    return 0;
-  },
-  tail: (_s, argv, io) => {
-    const n = Number(/^-n?(\d+)$/.exec(argv.join(''))?.[1] ?? 10);
-    io.out(
-      lines(io.stdin)
-        .slice(-n)
-        .map((x) => x + '\n')
-        .join(''),
-    );
-    return 0;
-  },
-  wc: (_s, argv, io) => {
-    const l = lines(io.stdin).length;
-    io.out(
-      argv.includes('-l') ? `${l}\n` : `${l} ${io.stdin.split(/\s+/).filter(Boolean).length} ${io.stdin.length}\n`,
-    );
-    return 0;
-  },
-  seq: (_s, argv, io) => {
-    const nums = argv.map(Number);
-    const [a, b] = nums.length >= 2 ? [nums[0]!, nums[1]!] : [1, nums[0] ?? 0];
-    if (!Number.isFinite(a) || !Number.isFinite(b) || b - a > 1000) {
-      io.err('seq: the virtual shell counts to at most 1000\n');
-      return 1;
-    }
-    for (let i = a; i <= b; i++) io.out(`${i}\n`);
-    return 0;
-  },
+  ...TEXT_BUILTINS,
   export: (s, argv, io) => {
     for (const a of argv) {
       const eq = a.indexOf('=');
@@ -498,7 +405,20 @@ export function complete(ctx: ShellContext, state: ShellState, line: string): Co
   const [cmd, sub, ...more] = positional;
   if (partial.startsWith('-')) {
     if (cmd === 'kubectl' || cmd === 'k')
-      return done(['-n', '--namespace', '-A', '--all-namespaces', '-o', '-f', '-l', '--show-labels', '--overwrite']);
+      return done([
+        '-n',
+        '--namespace',
+        '-A',
+        '--all-namespaces',
+        '-o',
+        '-f',
+        '-l',
+        '--show-labels',
+        '--overwrite',
+        '--tail',
+        '--type',
+        '-p',
+      ]);
     if (cmd === 'istioctl')
       return done(['-n', '--namespace', '--name', '--for', '--enroll-namespace', '--overwrite', '--wait', '-A']);
     if (cmd === 'curl') return done(['-s', '-S', '-sS', '-i', '-v', '-X', '-H', '-o', '-w']);
@@ -527,7 +447,13 @@ export function complete(ctx: ShellContext, state: ShellState, line: string): Co
         '--',
       ]);
     }
-    if (['get', 'describe', 'delete', 'label'].includes(sub ?? '')) {
+    if (sub === 'logs' && more.length === 0 && !partial.includes('/'))
+      return done([
+        ...(ns === 'istio-system' ? ['ds/ztunnel'] : []),
+        ...namesOf(objects, 'Gateway', ns, true).map((n) => `deploy/${n}`),
+        ...namesOf(objects, 'Pod', ns, true),
+      ]);
+    if (['get', 'describe', 'delete', 'label', 'patch'].includes(sub ?? '')) {
       if (more.length === 0) {
         if (partial.includes('/')) {
           const t = resolveType(partial.slice(0, partial.indexOf('/')));
@@ -566,7 +492,7 @@ export function complete(ctx: ShellContext, state: ShellState, line: string): Co
       return done(namesOf(objects, 'Service', ns, true));
     }
     if (sub === 'waypoint' && more[0] === 'delete') return done(namesOf(objects, 'Gateway', ns, true));
-    if (sub === 'ztunnel-config' || sub === 'zc') return done(['workloads']);
+    if ((sub === 'ztunnel-config' || sub === 'zc') && positional.length === 2) return done(ZTUNNEL_CONFIG_SUBCOMMANDS);
     return done([]);
   }
   if (cmd === 'cat') return done(fileNames(ctx));
