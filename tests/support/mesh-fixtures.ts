@@ -9,9 +9,13 @@
 export const docs = (...parts: readonly string[]): string =>
   parts.map((p) => p.replace(/\n$/, '')).join('\n---\n') + '\n';
 
+/** A scalar as YAML reads it back as the same string: quoted unless plainly a word (never `true`, `null`, `8080`). */
+const scalar = (v: string) =>
+  /^[A-Za-z][\w./-]*$/.test(v) && !/^(true|false|yes|no|on|off|null|y|n)$/i.test(v) ? v : JSON.stringify(v);
+
 const flowMap = (m: Readonly<Record<string, string>>) =>
   `{${Object.entries(m)
-    .map(([k, v]) => `${k}: ${v}`)
+    .map(([k, v]) => `${scalar(k)}: ${scalar(v)}`)
     .join(', ')}}`;
 
 export function namespace(
@@ -37,6 +41,8 @@ export interface DeploymentOptions {
   /** Name of the first container port (for a named targetPort). */
   readonly portName?: string;
   readonly image?: string;
+  /** More pod spec fields, as flow YAML values (`{hostNetwork: 'true'}`). */
+  readonly podSpec?: Readonly<Record<string, string>>;
 }
 
 export function deployment(name: string, o: DeploymentOptions = {}): string {
@@ -45,6 +51,9 @@ export function deployment(name: string, o: DeploymentOptions = {}): string {
   const portList = ports
     .map((p, i) => `{containerPort: ${p}${i === 0 && o.portName ? `, name: ${o.portName}` : ''}}`)
     .join(', ');
+  const extra = Object.entries(o.podSpec ?? {})
+    .map(([k, v]) => `${k}: ${v}, `)
+    .join('');
   const sa = o.serviceAccount === null ? '' : `serviceAccountName: ${o.serviceAccount ?? name}, `;
   const container = `{name: ${name}, image: ${o.image ?? 'x'}${ports.length ? `, ports: [${portList}]` : ''}}`;
   return `apiVersion: apps/v1
@@ -54,7 +63,7 @@ spec:
   selector: {matchLabels: ${flowMap(o.selector ?? labels)}}
   template:
     metadata: {labels: ${flowMap(labels)}}
-    spec: {${sa}containers: [${container}]}
+    spec: {${extra}${sa}containers: [${container}]}
 `;
 }
 
@@ -67,27 +76,47 @@ export interface ServiceOptions {
   readonly targetPort?: number | string;
   /** Port name; default http. Null for an unnamed port. */
   readonly portName?: string | null;
+  /** The whole `ports` list as flow YAML, instead of the one port above. */
+  readonly ports?: string;
 }
 
 export function service(name: string, o: ServiceOptions = {}): string {
   const labels = o.labels && Object.keys(o.labels).length ? `, labels: ${flowMap(o.labels)}` : '';
   const portName = o.portName === null ? '' : `, name: ${o.portName ?? 'http'}`;
+  const ports = o.ports ?? `[{port: ${o.port ?? 80}, targetPort: ${o.targetPort ?? 8080}${portName}}]`;
   return `apiVersion: v1
 kind: Service
 metadata: {name: ${name}, namespace: ${o.namespace ?? 'shop'}${labels}}
-spec: {selector: ${flowMap(o.selector ?? { app: name })}, ports: [{port: ${o.port ?? 80}, targetPort: ${o.targetPort ?? 8080}${portName}}]}
+spec: {selector: ${flowMap(o.selector ?? { app: name })}, ports: ${ports}}
 `;
 }
 
 /** A waypoint Gateway (class istio-waypoint, HBONE on 15008). */
-export function waypoint(name = 'wp', ns = 'shop'): string {
+export function waypoint(
+  name = 'wp',
+  ns = 'shop',
+  o: {
+    readonly labels?: Readonly<Record<string, string>>;
+    readonly annotations?: Readonly<Record<string, string>>;
+    /** More fields of the HBONE listener, as flow YAML values (`{allowedRoutes: '{namespaces: {from: All}}'}`). */
+    readonly listener?: Readonly<Record<string, string>>;
+    /** Top-level YAML appended to the object, e.g. a `status`. */
+    readonly extra?: string;
+  } = {},
+): string {
+  const labels = o.labels && Object.keys(o.labels).length ? `, labels: ${flowMap(o.labels)}` : '';
+  const annotations =
+    o.annotations && Object.keys(o.annotations).length ? `, annotations: ${flowMap(o.annotations)}` : '';
+  const listener = Object.entries(o.listener ?? {})
+    .map(([k, v]) => `, ${k}: ${v}`)
+    .join('');
   return `apiVersion: gateway.networking.k8s.io/v1
 kind: Gateway
-metadata: {name: ${name}, namespace: ${ns}}
+metadata: {name: ${name}, namespace: ${ns}${labels}${annotations}}
 spec:
   gatewayClassName: istio-waypoint
-  listeners: [{name: mesh, port: 15008, protocol: HBONE}]
-`;
+  listeners: [{name: mesh, port: 15008, protocol: HBONE${listener}}]
+${o.extra ? `${o.extra.replace(/\n$/, '')}\n` : ''}`;
 }
 
 /** A selector ALLOW on `app: <app>` for these principals (without `spiffe://`). */

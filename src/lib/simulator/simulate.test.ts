@@ -4,67 +4,41 @@ import { simulate } from './simulate.ts';
 import { SimulationInputError } from './types.ts';
 import { buildMesh } from '../model/mesh.ts';
 import type { SimRequest, SimResult } from './types.ts';
+import {
+  deployment,
+  namespace,
+  service as serviceOf,
+  waypoint as waypointOf,
+} from '../../../tests/support/mesh-fixtures.ts';
 
-const ns = (name: string, labels: Record<string, string> = { 'istio.io/dataplane-mode': 'ambient' }) => `
-apiVersion: v1
-kind: Namespace
-metadata:
-  name: ${name}
-  labels: ${JSON.stringify(labels)}
-`;
+// The builders of tests/support/mesh-fixtures.ts, in this file's argument order.
+const ns = (name: string, labels?: Record<string, string>) => namespace(name, labels);
 
 const deploy = (
   name: string,
   namespace: string,
-  opts: { sa?: string; labels?: Record<string, string>; port?: number; podExtra?: string } = {},
-) => `
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: ${name}, namespace: ${namespace}}
-spec:
-  selector: {matchLabels: {app: ${name}}}
-  template:
-    metadata:
-      labels: ${JSON.stringify({ app: name, ...(opts.labels ?? {}) })}
-    spec:
-      serviceAccountName: ${opts.sa ?? name}
-      ${opts.podExtra ?? ''}
-      containers: [{name: main, image: example/${name}:1, ports: [{containerPort: ${opts.port ?? 8080}, name: http}]}]
-`;
+  opts: { sa?: string; labels?: Record<string, string>; port?: number; podSpec?: Record<string, string> } = {},
+) =>
+  deployment(name, {
+    namespace,
+    ...(opts.sa ? { serviceAccount: opts.sa } : {}),
+    labels: { app: name, ...opts.labels },
+    selector: { app: name },
+    ports: [opts.port ?? 8080],
+    portName: 'http',
+    ...(opts.podSpec ? { podSpec: opts.podSpec } : {}),
+  });
 
 const service = (
   name: string,
   namespace: string,
   labels: Record<string, string> = {},
-  ports = '[{port: 80, targetPort: 8080, name: http}]',
+  ports?: string,
   selector?: Record<string, string>,
-) => `
-apiVersion: v1
-kind: Service
-metadata:
-  name: ${name}
-  namespace: ${namespace}
-  labels: ${JSON.stringify(labels)}
-spec:
-  selector: ${JSON.stringify(selector ?? { app: name })}
-  ports: ${ports}
-`;
+) => serviceOf(name, { namespace, labels, ...(ports ? { ports } : {}), ...(selector ? { selector } : {}) });
 
-const waypoint = (name: string, namespace: string, extra = '', labels: Record<string, string> = {}) => `
-apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata:
-  name: ${name}
-  namespace: ${namespace}
-  labels: ${JSON.stringify(labels)}
-spec:
-  gatewayClassName: istio-waypoint
-  listeners:
-  - name: mesh
-    port: 15008
-    protocol: HBONE
-${extra}
-`;
+const waypoint = (name: string, namespace: string, o: Parameters<typeof waypointOf>[2] = {}) =>
+  waypointOf(name, namespace, o);
 
 /** Namespace `shop` (ambient), clients web and batch, server cart behind Service cart:80 → 8080. */
 const BASE = [
@@ -151,7 +125,7 @@ describe('enrolment (SEMANTICS §1)', () => {
     const docs = [
       ...BASE,
       deploy('out', 'shop', { labels: { 'istio.io/dataplane-mode': 'none' } }),
-      deploy('host', 'shop', { podExtra: 'hostNetwork: true' }),
+      deploy('host', 'shop', { podSpec: { hostNetwork: 'true' } }),
     ];
     expect((await sim(docs, { from: 'shop/out', to: 'cart' })).client.dataplane).toBe('none');
     expect((await sim(docs, { from: 'shop/host', to: 'cart' })).client.dataplane).toBe('none');
@@ -224,7 +198,7 @@ describe('waypoint selection (SEMANTICS §2)', () => {
       deploy('web', 'shop'),
       deploy('cart', 'shop'),
       service('cart', 'shop', { 'istio.io/use-waypoint': 'wp' }),
-      waypoint('wp', 'shop', 'status: {addresses: []}'),
+      waypoint('wp', 'shop', { extra: 'status: {addresses: []}' }),
       L7_ON_WAYPOINT,
     ];
     expect((await sim(docs, { from: 'shop/web', to: 'cart', method: 'POST' })).waypoint).toBeNull();
@@ -245,16 +219,16 @@ describe('waypoint selection (SEMANTICS §2)', () => {
   });
 
   it('cross-namespace use needs allowedRoutes from All (default Same ⇒ no waypoint)', async () => {
-    const base = (extra: string) => [
+    const base = (listener: Record<string, string>) => [
       ns('shop'),
       ns('infra'),
       deploy('web', 'shop'),
       deploy('cart', 'shop'),
       service('cart', 'shop', { 'istio.io/use-waypoint': 'wp', 'istio.io/use-waypoint-namespace': 'infra' }),
-      waypoint('wp', 'infra', extra),
+      waypoint('wp', 'infra', { listener }),
     ];
-    expect((await sim(base(''), { from: 'shop/web', to: 'cart' })).waypoint).toBeNull();
-    const all = '    allowedRoutes: {namespaces: {from: All}}';
+    expect((await sim(base({}), { from: 'shop/web', to: 'cart' })).waypoint).toBeNull();
+    const all = { allowedRoutes: '{namespaces: {from: All}}' };
     expect((await sim(base(all), { from: 'shop/web', to: 'cart' })).waypoint).toEqual({
       namespace: 'infra',
       name: 'wp',
@@ -267,7 +241,7 @@ describe('waypoint selection (SEMANTICS §2)', () => {
       deploy('web', 'shop'),
       deploy('cart', 'shop', { labels: { 'istio.io/use-waypoint': 'wp' } }),
       service('cart', 'shop'),
-      waypoint('wp', 'shop', '', { 'istio.io/waypoint-for': wpFor }),
+      waypoint('wp', 'shop', { labels: { 'istio.io/waypoint-for': wpFor } }),
     ];
     expect((await sim(docs('service'), { from: 'shop/web', to: 'pod/shop/cart' })).waypoint).toBeNull();
     expect((await sim(docs('workload'), { from: 'shop/web', to: 'pod/shop/cart' })).waypoint?.name).toBe('wp');
@@ -519,10 +493,7 @@ describe('waypoint identity and policy attachment (SEMANTICS §3)', () => {
       deploy('web', 'shop'),
       deploy('cart', 'shop'),
       service('cart', 'shop', { 'istio.io/use-waypoint': 'wp' }),
-      waypoint('wp', 'shop').replace(
-        '  name: wp\n',
-        '  name: wp\n  annotations: {gateway.istio.io/service-account: custom}\n',
-      ),
+      waypoint('wp', 'shop', { annotations: { 'gateway.istio.io/service-account': 'custom' } }),
       zt(
         `  selector: {matchLabels: {app: cart}}\n  action: ALLOW\n  rules: [{from: [{source: {principals: ["cluster.local/ns/shop/sa/custom"]}}]}]`,
       ),
