@@ -69,6 +69,7 @@ export function lintParsed(
     if (options.ruleLevels?.[rule.meta.id] === 'off') continue; // registry ids: never a prototype name
     // Rules other than the two input-level ones need the mesh; if it failed they are skipped (one finding below).
     if (!mesh && rule.meta.id !== 'yaml-syntax' && rule.meta.id !== 'schema') continue;
+    if (mesh && !readsAny(rule, mesh)) continue;
     const before = findings.length;
     const t0 = options.onRule ? performance.now() : 0;
     try {
@@ -97,6 +98,14 @@ export function lintParsed(
     findings: kept,
     ...(options.showSuppressed ? { suppressed } : {}),
   };
+}
+
+/** Whether the input has some kind the rule reads (RuleMeta.inputs): a rule with none of them has nothing to say. */
+function readsAny(rule: Rule, mesh: Mesh): boolean {
+  const inputs = rule.meta.inputs;
+  if (inputs === undefined || inputs === 'all') return true;
+  for (const kind of inputs) if (mesh.byKind(kind).length) return true;
+  return false;
 }
 
 /**

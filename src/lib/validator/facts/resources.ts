@@ -1,5 +1,6 @@
 /** Reading resources: API groups, kinds and plain values, shared by the facts and the rules. */
 import { KINDS } from '../../ambient/index.ts';
+import { ISTIO_LINES, ISTIO_VERSIONS } from '../../versions.ts';
 import type { Mesh } from '../../model/mesh.ts';
 import type { JsonObject, JsonValue, Resource } from '../../model/types.ts';
 
@@ -52,3 +53,9 @@ export const WAYPOINT_KINDS: readonly string[] = [
 ];
 /** The Gateway API route kinds. */
 export const ROUTE_KINDS = ['HTTPRoute', 'GRPCRoute', 'TCPRoute', 'TLSRoute'] as const;
+/** What scopeIsAmbient reads: the workloads a policy selects and their namespaces' labels. */
+export const SCOPE_KINDS: readonly string[] = ['Namespace', ...WORKLOAD_KINDS];
+/** Kinds some Istio line needs a minimum Gateway API CRD bundle for (versions.ts minimumCrdBundle). */
+export const CRD_BUNDLE_KINDS: readonly string[] = [
+  ...new Set(ISTIO_VERSIONS.flatMap((v) => Object.keys(ISTIO_LINES[v].minimumCrdBundle))),
+];

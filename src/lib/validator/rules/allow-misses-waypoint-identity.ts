@@ -5,7 +5,7 @@ import type { Rule } from '../rule.ts';
 import { ambientNamespace, documents, workload } from '../effect-context.ts';
 import { y } from '../testing-yaml.ts';
 import { LABEL_USE_WAYPOINT, principalMatches, serviceAccountMatches, stringMatch } from '../../ambient/index.ts';
-import { policies, selectedTargets, serviceWaypoint } from '../facts/index.ts';
+import { policies, selectedTargets, serviceWaypoint, WAYPOINT_KINDS } from '../facts/index.ts';
 import type { Callers } from '../facts/index.ts';
 
 // Evidence: ztunnel src/proxy/inbound.rs: traffic arriving from a waypoint carries the waypoint's identity, so the
@@ -65,6 +65,7 @@ export const rule: Rule = {
   meta: {
     id: 'allow-misses-waypoint-identity',
     severity: 'error',
+    inputs: ['AuthorizationPolicy', ...WAYPOINT_KINDS],
     description:
       "A selector ALLOW policy lists caller identities but not the waypoint's, for workloads behind a waypoint: waypoint traffic is denied.",
     docs: {

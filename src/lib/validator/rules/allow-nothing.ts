@@ -10,6 +10,7 @@ export const rule: Rule = {
   meta: {
     id: 'allow-nothing',
     severity: 'info',
+    inputs: ['AuthorizationPolicy'],
     description: 'An ALLOW AuthorizationPolicy without rules denies all traffic to its scope.',
     docs: {
       summary:

@@ -3,7 +3,7 @@ import type { Mesh } from '../../model/mesh.ts';
 import type { Resource } from '../../model/types.ts';
 import type { Rule } from '../rule.ts';
 import { y } from '../testing-yaml.ts';
-import { isGatewayApi, routeRefs, type RouteRef } from '../facts/index.ts';
+import { isGatewayApi, routeRefs, type RouteRef, ROUTE_KINDS } from '../facts/index.ts';
 
 // Evidence: Gateway API spec (kubernetes-sigs/gateway-api apis/v1/referencegrant_types.go): a reference to an object
 // in another namespace is only valid when a ReferenceGrant in the target namespace allows it; otherwise the route
@@ -24,6 +24,7 @@ export const rule: Rule = {
   meta: {
     id: 'backend-ref-not-permitted',
     severity: 'error',
+    inputs: ['ReferenceGrant', ...ROUTE_KINDS],
     description: 'A route sends traffic to a backend in another namespace without a ReferenceGrant allowing it.',
     docs: {
       summary:

@@ -3,7 +3,15 @@ import type { Mesh, ServiceInfo } from '../../model/mesh.ts';
 import type { Rule } from '../rule.ts';
 import { ambientNamespace, documents, workload } from '../effect-context.ts';
 import { y } from '../testing-yaml.ts';
-import { meshVirtualServices, parentServices, routeRefs, serviceWaypoint, type RouteRef } from '../facts/index.ts';
+import {
+  meshVirtualServices,
+  parentServices,
+  routeRefs,
+  serviceWaypoint,
+  type RouteRef,
+  WAYPOINT_KINDS,
+  ROUTE_KINDS,
+} from '../facts/index.ts';
 
 // Evidence: istio/istio release-1.31 pilot/pkg/networking/core/listener_waypoint.go getVirtualServiceForWaypoint
 // keeps only routes whose namespace is the Service's or the waypoint's own ("We only allow routes in the same
@@ -34,6 +42,7 @@ export const rule: Rule = {
   meta: {
     id: 'consumer-route-ignored-by-waypoint',
     severity: 'warning',
+    inputs: [...ROUTE_KINDS, 'VirtualService', ...WAYPOINT_KINDS],
     description:
       'A route attaches to a Service in another namespace (a consumer route): waypoints ignore it, so it changes nothing in ambient.',
     docs: {

@@ -1,7 +1,7 @@
 import { getArray, getString } from '../../model/access.ts';
 import type { Rule } from '../rule.ts';
 import { y } from '../testing-yaml.ts';
-import { isGroup, refService, routeRefs, routesByParentService } from '../facts/index.ts';
+import { isGroup, refService, routeRefs, routesByParentService, ROUTE_KINDS, SERVICE_KINDS } from '../facts/index.ts';
 
 // Evidence: Gateway API backendRefs name Services, not subsets; istio.io ambient docs: "subsets in DestinationRule
 // cannot be used with HTTPRoute, use a Service per version". SEMANTICS §5.
@@ -9,6 +9,7 @@ export const rule: Rule = {
   meta: {
     id: 'destinationrule-subsets-with-httproute',
     severity: 'warning',
+    inputs: ['DestinationRule', ...ROUTE_KINDS, ...SERVICE_KINDS],
     description:
       'A DestinationRule defines subsets for a service that HTTPRoutes route: HTTPRoute cannot select subsets.',
     docs: {

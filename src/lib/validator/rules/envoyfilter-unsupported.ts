@@ -3,7 +3,7 @@ import type { JsonObject } from '../../model/types.ts';
 import { hasTargetRefs, LABEL_GATEWAY_NAME } from '../../ambient/index.ts';
 import type { Rule, RuleContext } from '../rule.ts';
 import { y } from '../testing-yaml.ts';
-import { isGroup, namespaceIsAmbient } from '../facts/index.ts';
+import { isGroup, namespaceIsAmbient, WAYPOINT_KINDS } from '../facts/index.ts';
 
 // Evidence: istio/istio release-1.31 pilot/pkg/model/policyattachment.go ShouldAttachPolicy (used for EnvoyFilter
 // by push_context.go): a policy with targetRefs attaches to the Gateway it names (or, from the root namespace, to
@@ -43,6 +43,7 @@ export const rule: Rule = {
   meta: {
     id: 'envoyfilter-unsupported',
     severity: 'warning',
+    inputs: ['EnvoyFilter', ...WAYPOINT_KINDS],
     description:
       'An EnvoyFilter without targetRefs never reaches ztunnel or a waypoint: for ambient workloads it does nothing (a migration blocker).',
     docs: {

@@ -18,6 +18,7 @@ export const rule: Rule = {
   meta: {
     id: 'extension-provider-not-found',
     severity: 'error',
+    inputs: ['AuthorizationPolicy', 'Telemetry'],
     description:
       'A Telemetry or CUSTOM AuthorizationPolicy names a provider that MeshConfig extensionProviders does not define.',
     docs: {

@@ -3,6 +3,7 @@ import { getObject, getString } from '../../model/access.ts';
 import { compareSemver, crdBundleTooOld } from '../../versions.ts';
 import type { Rule, RuleContext } from '../rule.ts';
 import { y } from '../testing-yaml.ts';
+import { CRD_BUNDLE_KINDS } from '../facts/index.ts';
 
 // Evidence: istio/istio pkg/config/schema/gatewayapi/minimumversions.go (release-1.30: GRPCRoute 1.1.0,
 // BackendTLSPolicy 1.4.0, TLSRoute 1.5.0; release-1.31 adds TCPRoute 1.6.0, the TCPRoute v1 upgrade #60766): the
@@ -38,6 +39,7 @@ export const rule: Rule = {
   meta: {
     id: 'gateway-api-crd-too-old',
     severity: 'warning',
+    inputs: ['CustomResourceDefinition', ...CRD_BUNDLE_KINDS],
     description:
       'The Gateway API CRDs are older than the Istio line needs for a kind: istiod ignores every resource of that kind (IST0176).',
     docs: {

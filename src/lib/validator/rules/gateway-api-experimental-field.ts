@@ -84,6 +84,7 @@ export const rule: Rule = {
   meta: {
     id: 'gateway-api-experimental-field',
     severity: 'warning',
+    inputs: KINDS,
     description:
       'A Gateway API field, value or API version exists only in the experimental channel; standard-channel CRDs reject or drop it.',
     docs: {

@@ -2,7 +2,7 @@ import { LABEL_USE_WAYPOINT } from '../../ambient/index.ts';
 import type { Rule } from '../rule.ts';
 import { ambientNamespace, documents, workload } from '../effect-context.ts';
 import { y } from '../testing-yaml.ts';
-import { routeRefs } from '../facts/index.ts';
+import { routeRefs, WAYPOINT_KINDS, ROUTE_KINDS } from '../facts/index.ts';
 import { ISTIO_WAYPOINT_CLASSES } from './waypoint-listener.ts';
 
 // Evidence: istio/istio pilot/pkg/config/kube/gateway (conversion) only builds waypoint routes from routes whose
@@ -11,6 +11,7 @@ export const rule: Rule = {
   meta: {
     id: 'httproute-parent-waypoint',
     severity: 'warning',
+    inputs: [...ROUTE_KINDS, ...WAYPOINT_KINDS],
     description: 'A route uses a waypoint Gateway as its parentRef; waypoints only apply routes attached to a Service.',
     docs: {
       summary:

@@ -10,6 +10,7 @@ export const rule: Rule = {
   meta: {
     id: 'ignore-annotation-invalid',
     severity: 'warning',
+    inputs: 'all',
     description: `An ${IGNORE_ANNOTATION} annotation without a reason or with an unknown rule id suppresses nothing.`,
     docs: {
       summary: `The \`${IGNORE_ANNOTATION}\` annotation hides a rule's findings on one resource only when it names known rule ids and gives a reason after \`--\`. This one does not, so it hides nothing.`,

@@ -2,7 +2,7 @@ import { LABEL_INGRESS_USE_WAYPOINT, ingressUseWaypoint, labelOf } from '../../a
 import type { Rule } from '../rule.ts';
 import { ambientNamespace, documents, workload } from '../effect-context.ts';
 import { y } from '../testing-yaml.ts';
-import { refService, routeRefs, serviceWaypoint } from '../facts/index.ts';
+import { refService, routeRefs, serviceWaypoint, WAYPOINT_KINDS, ROUTE_KINDS } from '../facts/index.ts';
 
 // Evidence: istio/istio release-1.31 pilot/pkg/serviceregistry/ambient/services.go ingressUseWaypointFromLabels
 // (TestIngressUseWaypointFromLabels): the Service's istio.io/ingress-use-waypoint wins over its Namespace's whatever
@@ -12,6 +12,7 @@ export const rule: Rule = {
   meta: {
     id: 'ingress-bypasses-waypoint',
     severity: 'warning',
+    inputs: [...ROUTE_KINDS, ...WAYPOINT_KINDS],
     description:
       'An ingress route sends to a waypoint-bound Service without istio.io/ingress-use-waypoint: ingress traffic skips the waypoint.',
     docs: {

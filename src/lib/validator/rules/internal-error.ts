@@ -8,6 +8,7 @@ export const rule: Rule = {
   meta: {
     id: 'internal-error',
     severity: 'warning',
+    inputs: [],
     description: 'A check crashed on this input; the other checks still ran.',
     docs: {
       summary:

@@ -32,6 +32,7 @@ export const rule: Rule = {
   meta: {
     id: 'jwt-not-required',
     severity: 'warning',
+    inputs: ['RequestAuthentication', 'AuthorizationPolicy'],
     description:
       'A RequestAuthentication is not paired with an AuthorizationPolicy that requires a token: requests without one pass.',
     docs: {

@@ -2,7 +2,7 @@ import { LABEL_USE_WAYPOINT } from '../../ambient/index.ts';
 import type { Rule } from '../rule.ts';
 import { ambientNamespace, documents, workload } from '../effect-context.ts';
 import { y } from '../testing-yaml.ts';
-import { policies, l7Uses, scopeIsAmbient, USES_L7 } from '../facts/index.ts';
+import { policies, l7Uses, scopeIsAmbient, USES_L7, SCOPE_KINDS } from '../facts/index.ts';
 import { getArray } from '../../model/access.ts';
 
 // Evidence: istio/istio pilot/pkg/serviceregistry/ambient/authorization.go converts selector and
@@ -12,6 +12,7 @@ export const rule: Rule = {
   meta: {
     id: 'l7-policy-on-ztunnel',
     severity: 'error',
+    inputs: ['AuthorizationPolicy', ...SCOPE_KINDS],
     description:
       'A selector or namespace-wide AuthorizationPolicy uses HTTP-level (L7) attributes that ztunnel cannot enforce.',
     docs: {

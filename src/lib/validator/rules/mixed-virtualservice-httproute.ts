@@ -1,7 +1,7 @@
 import type { Rule } from '../rule.ts';
 import { y } from '../testing-yaml.ts';
 import { ignoredAtWaypoint } from './consumer-route-ignored-by-waypoint.ts';
-import { meshVirtualServices, routesByParentService } from '../facts/index.ts';
+import { meshVirtualServices, routesByParentService, ROUTE_KINDS, SERVICE_KINDS } from '../facts/index.ts';
 
 // Evidence: istio/istio pilot/pkg/networking/core (waypoint route building) concatenates VirtualService routes and
 // HTTPRoute-derived routes for a host instead of ranking them; istio.io ambient docs call mixing them unsupported.
@@ -10,6 +10,7 @@ export const rule: Rule = {
   meta: {
     id: 'mixed-virtualservice-httproute',
     severity: 'warning',
+    inputs: ['VirtualService', ...ROUTE_KINDS, ...SERVICE_KINDS],
     description: 'The same service is routed by both a VirtualService and an HTTPRoute.',
     docs: {
       summary:

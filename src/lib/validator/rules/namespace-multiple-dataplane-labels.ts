@@ -8,6 +8,7 @@ export const rule: Rule = {
   meta: {
     id: 'namespace-multiple-dataplane-labels',
     severity: 'warning',
+    inputs: ['Namespace'],
     description: 'A Namespace asks for both sidecar injection and ambient mode; sidecar injection wins.',
     docs: {
       summary: `With \`istio-injection: enabled\` (or \`${LABEL_REV}\`) and \`istio.io/dataplane-mode: ambient\` on one namespace, new pods get a sidecar and are therefore not captured by ambient. The namespace quietly stays a sidecar namespace.`,

@@ -1,7 +1,7 @@
 import { getString } from '../../model/access.ts';
 import type { Rule } from '../rule.ts';
 import { y } from '../testing-yaml.ts';
-import { routeRefs } from '../facts/index.ts';
+import { routeRefs, ROUTE_KINDS } from '../facts/index.ts';
 
 // Evidence: kubernetes-sigs/gateway-api apis/v1/shared_types.go, ParentReference.Group: "+kubebuilder:default=
 // gateway.networking.k8s.io"; a core-group referent (Service) must set `group: ""` explicitly. BackendObjectReference
@@ -19,6 +19,7 @@ export const rule: Rule = {
   meta: {
     id: 'parentref-service-missing-group',
     severity: 'error',
+    inputs: [...ROUTE_KINDS],
     description:
       'A route parentRef names a Service (or ServiceEntry) without its API group, so it points at a kind that does not exist.',
     docs: {

@@ -2,7 +2,7 @@ import { getObject, getString } from '../../model/access.ts';
 import type { Rule } from '../rule.ts';
 import { ambientNamespace, documents, workload } from '../effect-context.ts';
 import { y } from '../testing-yaml.ts';
-import { isIstioSecurity, scopeIsAmbient } from '../facts/index.ts';
+import { isIstioSecurity, scopeIsAmbient, SCOPE_KINDS } from '../facts/index.ts';
 
 // Evidence: istio/istio pilot/pkg/serviceregistry/ambient/policies.go turns PeerAuthentication into ztunnel
 // policies; only STRICT produces a rule (deny plaintext). Mesh traffic between ambient pods is always HBONE mTLS.
@@ -10,6 +10,7 @@ export const rule: Rule = {
   meta: {
     id: 'peerauthentication-disable-is-permissive',
     severity: 'warning',
+    inputs: ['PeerAuthentication', ...SCOPE_KINDS],
     description: 'PeerAuthentication mode DISABLE does not turn mTLS off in ambient: it behaves like PERMISSIVE.',
     docs: {
       summary:

@@ -11,6 +11,7 @@ export const rule: Rule = {
   meta: {
     id: 'peerauthentication-root-selector-ignored',
     severity: 'warning',
+    inputs: ['PeerAuthentication'],
     description: 'A PeerAuthentication with a workload selector in the root namespace is ignored.',
     docs: {
       summary:

@@ -8,7 +8,7 @@ import type { ServiceInfo } from '../../model/mesh.ts';
 import type { Rule, RuleContext } from '../rule.ts';
 import { ambientNamespace, documents, workload } from '../effect-context.ts';
 import { y } from '../testing-yaml.ts';
-import { isGroup, meshVirtualServices, serviceWaypoint } from '../facts/index.ts';
+import { isGroup, meshVirtualServices, serviceWaypoint, WAYPOINT_KINDS } from '../facts/index.ts';
 
 // Evidence: Istio 1.31 adds the experimental `istio-agentgateway-waypoint` class (istio/istio#60551, behind
 // PILOT_ENABLE_AGENTGATEWAY; pilot/pkg/config/kube/agentgateway builds its configuration from Gateway API routes
@@ -54,6 +54,7 @@ export const rule: Rule = {
   meta: {
     id: 'policy-ignored-by-agentgateway-waypoint',
     severity: 'error',
+    inputs: [...TARGETREF_KINDS, 'DestinationRule', 'VirtualService', ...WAYPOINT_KINDS],
     description:
       'An Istio policy CRD targets or reaches an istio-agentgateway-waypoint waypoint (Istio 1.31), which ignores every Istio policy.',
     docs: {

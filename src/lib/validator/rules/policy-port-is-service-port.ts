@@ -4,7 +4,14 @@ import type { ObjectPath, Resource } from '../../model/types.ts';
 import type { Rule, RuleContext } from '../rule.ts';
 import { ambientNamespace, documents, workload } from '../effect-context.ts';
 import { y } from '../testing-yaml.ts';
-import { policies, isIstioSecurity, selectedTargets, USES_PORT } from '../facts/index.ts';
+import {
+  policies,
+  isIstioSecurity,
+  selectedTargets,
+  USES_PORT,
+  SERVICE_KINDS,
+  WORKLOAD_KINDS,
+} from '../facts/index.ts';
 
 // Evidence: istio/istio pilot/pkg/serviceregistry/kube/controller/ambient/authorization.go turns `ports` into
 // destination-port matches, and ztunnel src/rbac.rs compares them with the connection's destination port, which
@@ -100,6 +107,7 @@ export const rule: Rule = {
   meta: {
     id: 'policy-port-is-service-port',
     severity: 'warning',
+    inputs: ['AuthorizationPolicy', 'PeerAuthentication', ...WORKLOAD_KINDS, ...SERVICE_KINDS],
     description:
       'An AuthorizationPolicy or PeerAuthentication port is a Service port, but policies match the pod (target) port.',
     docs: {

@@ -4,7 +4,7 @@ import type { JsonObject, Resource } from '../../model/types.ts';
 import type { Rule, RuleContext } from '../rule.ts';
 import { ambientNamespace, documents, service, workload } from '../effect-context.ts';
 import { y } from '../testing-yaml.ts';
-import { policies, type PolicyKind, selectedTargets } from '../facts/index.ts';
+import { policies, type PolicyKind, selectedTargets, SERVICE_KINDS, WORKLOAD_KINDS } from '../facts/index.ts';
 
 // Evidence: Kubernetes label-selector semantics; istioctl analyzers IST0102-style "no matching workloads" checks.
 // A selector policy in the root namespace selects matching workloads of every namespace (istio/istio release-1.31
@@ -89,6 +89,7 @@ export const rule: Rule = {
   meta: {
     id: 'policy-selects-nothing',
     severity: 'warning',
+    inputs: [...KINDS.map(([kind]) => kind), ...WORKLOAD_KINDS, ...SERVICE_KINDS],
     description:
       "A policy's workload selector matches no workload (or Service) in its namespace (in any namespace for the root namespace).",
     docs: {

@@ -208,6 +208,7 @@ export const rule: Rule = {
   meta: {
     id: 'regex-not-re2',
     severity: 'error',
+    inputs: ['HTTPRoute', 'GRPCRoute', 'VirtualService'],
     description:
       'A route regex uses syntax RE2 does not support (lookaround, backreference, possessive) or is malformed.',
     docs: {

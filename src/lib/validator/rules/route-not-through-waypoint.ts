@@ -3,7 +3,7 @@ import type { Rule } from '../rule.ts';
 import { ambientNamespace, documents, workload } from '../effect-context.ts';
 import { y } from '../testing-yaml.ts';
 import { consumerRouteIgnored } from './consumer-route-ignored-by-waypoint.ts';
-import { parentServices, routeRefs, serviceWaypoint } from '../facts/index.ts';
+import { parentServices, routeRefs, serviceWaypoint, WAYPOINT_KINDS, ROUTE_KINDS } from '../facts/index.ts';
 
 // Evidence: istio/istio pilot/pkg/config/kube/gateway: a Service-parent route is accepted even without a waypoint
 // (condition ResolvedWaypoints=False) and only waypoints apply it in ambient. SEMANTICS §5.
@@ -11,6 +11,7 @@ export const rule: Rule = {
   meta: {
     id: 'route-not-through-waypoint',
     severity: 'warning',
+    inputs: [...ROUTE_KINDS, ...WAYPOINT_KINDS],
     description: 'A route is attached to a Service that is not bound to a waypoint, so ambient clients bypass it.',
     docs: {
       summary:

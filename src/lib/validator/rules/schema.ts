@@ -11,6 +11,7 @@ export const rule: Rule = {
   meta: {
     id: 'schema',
     severity: 'error',
+    inputs: 'all',
     description:
       'The object would be rejected by the API server: wrong type, bad enum, unknown field, unserved version or a CRD validation rule.',
     docs: {

@@ -4,7 +4,7 @@ import type { Rule } from '../rule.ts';
 import { documents, workload } from '../effect-context.ts';
 import { y } from '../testing-yaml.ts';
 import { hasTargetRefs } from '../../ambient/index.ts';
-import { scopeIsAmbient } from '../facts/index.ts';
+import { scopeIsAmbient, SCOPE_KINDS } from '../facts/index.ts';
 
 // Evidence: istio.io ambient docs and SEMANTICS §6-7: RequestAuthentication and WasmPlugin apply only at waypoints
 // and gateways via targetRefs; ztunnel emits no spans and runs no Wasm or JWT filters, so selector forms do
@@ -32,6 +32,7 @@ export const rule: Rule = {
   meta: {
     id: 'selector-policy-ignored-in-ambient',
     severity: 'warning',
+    inputs: ['RequestAuthentication', 'WasmPlugin', 'Telemetry', ...SCOPE_KINDS],
     description:
       'A RequestAuthentication, WasmPlugin or tracing Telemetry uses a workload selector (or a RequestAuthentication is namespace-wide): it does nothing for ambient pods.',
     docs: {

@@ -14,6 +14,7 @@ export const rule: Rule = {
   meta: {
     id: 'serviceentry-needs-addresses',
     severity: 'warning',
+    inputs: ['ServiceEntry'],
     description:
       'A ServiceEntry with TCP ports, or bound to a waypoint, has no addresses and gets none from auto-allocation.',
     docs: {

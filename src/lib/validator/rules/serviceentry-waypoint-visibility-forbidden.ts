@@ -8,6 +8,7 @@ import {
 import type { Rule } from '../rule.ts';
 import { ambientNamespace, documents } from '../effect-context.ts';
 import { y } from '../testing-yaml.ts';
+import { WAYPOINT_KINDS } from '../facts/index.ts';
 
 // Evidence: istio/istio release-1.31 pilot/pkg/serviceregistry/ambient/waypoints.go fetchWaypointForService (a
 // ServiceEntry whose resolved visibility is NAMESPACE may not bind to a waypoint in another namespace),
@@ -17,6 +18,7 @@ export const rule: Rule = {
   meta: {
     id: 'serviceentry-waypoint-visibility-forbidden',
     severity: 'error',
+    inputs: WAYPOINT_KINDS,
     description:
       'A ServiceEntry visible only in its namespace (meshConfig.serviceEntryVisibility) names a waypoint in another namespace: no waypoint is used.',
     docs: {

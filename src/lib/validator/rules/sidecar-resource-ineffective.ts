@@ -8,6 +8,7 @@ export const rule: Rule = {
   meta: {
     id: 'sidecar-resource-ineffective',
     severity: 'warning',
+    inputs: ['Sidecar', 'Namespace'],
     description: 'A Sidecar resource does nothing for ambient workloads.',
     docs: {
       summary:

@@ -3,7 +3,7 @@ import type { Rule, RuleContext } from '../rule.ts';
 import { ambientNamespace, documents, workload } from '../effect-context.ts';
 import { y } from '../testing-yaml.ts';
 import { LABEL_USE_WAYPOINT, type TargetRef, targetRefPath } from '../../ambient/index.ts';
-import { policies, serviceWaypoint } from '../facts/index.ts';
+import { policies, serviceWaypoint, WAYPOINT_KINDS } from '../facts/index.ts';
 
 // Evidence: istio/istio pilot/pkg/serviceregistry/ambient (policy attachment): a targetRefs policy only reaches the
 // waypoint bound to the target; with no waypoint the status says AncestorNotBound and nothing enforces it.
@@ -37,6 +37,7 @@ export const rule: Rule = {
   meta: {
     id: 'targetref-service-without-waypoint',
     severity: 'error',
+    inputs: [...KINDS, ...WAYPOINT_KINDS],
     description:
       'A policy targets a Service (or ServiceEntry) that is not bound to a waypoint: it is enforced nowhere.',
     docs: {

@@ -2,7 +2,7 @@ import { getArray, getObject } from '../../model/access.ts';
 import type { Rule } from '../rule.ts';
 import { y } from '../testing-yaml.ts';
 import { hasTargetRefs, LABEL_USE_WAYPOINT } from '../../ambient/index.ts';
-import { isGroup, serviceWaypoint } from '../facts/index.ts';
+import { isGroup, serviceWaypoint, WAYPOINT_KINDS } from '../facts/index.ts';
 
 // Evidence: ztunnel emits L4 metrics and access logs only (no tracing support in istio/ztunnel); spans come from
 // waypoints and gateways. SEMANTICS §7.
@@ -10,6 +10,7 @@ export const rule: Rule = {
   meta: {
     id: 'telemetry-tracing-without-waypoint',
     severity: 'warning',
+    inputs: ['Telemetry', ...WAYPOINT_KINDS],
     description:
       'Telemetry configures tracing for a namespace where no Service goes through a waypoint: no spans will be produced.',
     docs: {

@@ -4,7 +4,7 @@ import { ambientNamespace, documents, workload } from '../effect-context.ts';
 import { y } from '../testing-yaml.ts';
 import { ANNOTATION_DRY_RUN, isZtunnelIgnoredSourceField, ZTUNNEL_IGNORED_SOURCE_FIELDS } from '../../ambient/index.ts';
 import type { JsonObject } from '../../model/types.ts';
-import { policies, l7Uses, scopeIsAmbient, USES_DROPPED_SOURCE } from '../facts/index.ts';
+import { policies, l7Uses, scopeIsAmbient, USES_DROPPED_SOURCE, SCOPE_KINDS } from '../facts/index.ts';
 
 // Evidence: istio/istio release-1.31 (also release-1.30 and master) pilot/pkg/serviceregistry/ambient/
 // authorization.go: handleRule builds each ztunnel source match from ipBlocks, namespaces, serviceAccounts and
@@ -15,6 +15,7 @@ export const rule: Rule = {
   meta: {
     id: 'trust-domains-dropped',
     severity: 'warning',
+    inputs: ['AuthorizationPolicy', ...SCOPE_KINDS],
     description: 'trustDomains / notTrustDomains in a policy enforced by ztunnel are silently ignored.',
     docs: {
       summary:

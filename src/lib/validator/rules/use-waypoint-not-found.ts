@@ -2,7 +2,7 @@ import { LABEL_USE_WAYPOINT, LABEL_USE_WAYPOINT_NAMESPACE } from '../../ambient/
 import type { Rule } from '../rule.ts';
 import { documents, workload } from '../effect-context.ts';
 import { y } from '../testing-yaml.ts';
-import { waypointLabelUses } from '../facts/index.ts';
+import { waypointLabelUses, WAYPOINT_KINDS } from '../facts/index.ts';
 
 // Evidence: istio/istio pilot/pkg/serviceregistry/ambient/waypoints.go: a use-waypoint label naming a missing or
 // not-ready waypoint yields no waypoint (WaypointBound=False) and does not fall back to the namespace label;
@@ -11,6 +11,7 @@ export const rule: Rule = {
   meta: {
     id: 'use-waypoint-not-found',
     severity: 'error',
+    inputs: WAYPOINT_KINDS,
     description:
       'istio.io/use-waypoint names a waypoint that does not exist, is not ready, or does not admit this namespace.',
     docs: {

@@ -2,13 +2,14 @@ import { isAgentgatewayWaypoint } from '../../ambient/waypoints.ts';
 import type { Rule } from '../rule.ts';
 import { y } from '../testing-yaml.ts';
 import { ignoredAtWaypoint } from './consumer-route-ignored-by-waypoint.ts';
-import { meshVirtualServices, serviceWaypoint } from '../facts/index.ts';
+import { meshVirtualServices, serviceWaypoint, WAYPOINT_KINDS } from '../facts/index.ts';
 
 // Evidence: istio.io docs (ambient: "VirtualService support for waypoints is alpha"), SEMANTICS §5.
 export const rule: Rule = {
   meta: {
     id: 'virtualservice-on-waypoint',
     severity: 'info',
+    inputs: ['VirtualService', ...WAYPOINT_KINDS],
     description: 'A VirtualService applies to a waypoint-bound service: supported only as an alpha feature.',
     docs: {
       summary:

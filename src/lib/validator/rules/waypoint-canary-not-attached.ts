@@ -14,6 +14,7 @@ import type { Resource } from '../../model/types.ts';
 import type { Rule } from '../rule.ts';
 import { ambientNamespace, documents, workload } from '../effect-context.ts';
 import { y } from '../testing-yaml.ts';
+import { WAYPOINT_KINDS } from '../facts/index.ts';
 
 // Evidence: istio/istio release-1.31 pilot/pkg/serviceregistry/ambient/waypoints.go buildWeightedWaypoints and
 // resolveCanaryWaypoint (a canary that is missing, not ready, not admitted by allowedRoutes or not for service
@@ -91,6 +92,7 @@ export const rule: Rule = {
   meta: {
     id: 'waypoint-canary-not-attached',
     severity: 'warning',
+    inputs: WAYPOINT_KINDS,
     description:
       'istio.io/use-waypoint-canary names a waypoint istiod cannot attach, or is ignored (no primary waypoint, or Istio 1.30).',
     docs: {

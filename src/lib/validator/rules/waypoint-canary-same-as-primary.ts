@@ -2,6 +2,7 @@ import { LABEL_USE_WAYPOINT, LABEL_USE_WAYPOINT_CANARY } from '../../ambient/ind
 import type { Rule } from '../rule.ts';
 import { y } from '../testing-yaml.ts';
 import { canarySites, canaryWhose } from './waypoint-canary-not-attached.ts';
+import { WAYPOINT_KINDS } from '../facts/index.ts';
 
 // Evidence: istio/istio release-1.31 pilot/pkg/serviceregistry/ambient/waypoints.go buildWeightedWaypoints: a
 // canary whose namespace/name equals the primary's is refused first (before the weight is read), reported as
@@ -10,6 +11,7 @@ export const rule: Rule = {
   meta: {
     id: 'waypoint-canary-same-as-primary',
     severity: 'warning',
+    inputs: WAYPOINT_KINDS,
     description: 'istio.io/use-waypoint-canary names the primary waypoint itself, so there is no canary.',
     docs: {
       summary: `A canary waypoint must differ from the primary. When \`${LABEL_USE_WAYPOINT_CANARY}\` names the same waypoint as \`${LABEL_USE_WAYPOINT}\` (same name, same namespace), istiod drops the canary (reason \`CanarySameAsPrimary\` in the \`WaypointBound\` message) and nothing is being canaried.`,

@@ -8,6 +8,7 @@ import type { Rule } from '../rule.ts';
 import { ambientNamespace, documents, workload } from '../effect-context.ts';
 import { y } from '../testing-yaml.ts';
 import { canarySites, canaryWhose } from './waypoint-canary-not-attached.ts';
+import { WAYPOINT_KINDS } from '../facts/index.ts';
 
 // Evidence: istio/istio release-1.31 pilot/pkg/serviceregistry/ambient/waypoints.go getCanaryWeight (strconv.Atoi,
 // then 0..100; a missing annotation is 0) and buildWeightedWaypoints (an invalid weight drops the canary:
@@ -17,6 +18,7 @@ export const rule: Rule = {
   meta: {
     id: 'waypoint-canary-weight-invalid',
     severity: 'error',
+    inputs: WAYPOINT_KINDS,
     description: `${ANNOTATION_USE_WAYPOINT_CANARY_WEIGHT} is not a whole number from 0 to 100, so istiod drops the canary waypoint.`,
     docs: {
       summary: `istiod reads \`${ANNOTATION_USE_WAYPOINT_CANARY_WEIGHT}\` as a whole number from 0 to 100. Any other value drops the canary waypoint: every connection stays on the primary, and only the \`WaypointBound\` message says why (reason \`CanaryInvalidWeight\`).`,

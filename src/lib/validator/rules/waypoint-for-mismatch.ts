@@ -2,7 +2,7 @@ import { LABEL_USE_WAYPOINT, LABEL_WAYPOINT_FOR } from '../../ambient/index.ts';
 import type { Rule } from '../rule.ts';
 import { ambientNamespace, documents, workload } from '../effect-context.ts';
 import { y } from '../testing-yaml.ts';
-import { waypointLabelUses } from '../facts/index.ts';
+import { waypointLabelUses, WAYPOINT_KINDS } from '../facts/index.ts';
 
 // Evidence: istio/istio pilot/pkg/serviceregistry/ambient/waypoints.go: istio.io/waypoint-for (Gateway label,
 // else GatewayClass label, default service) decides which traffic a waypoint takes; a mismatch leaves the object
@@ -11,6 +11,7 @@ export const rule: Rule = {
   meta: {
     id: 'waypoint-for-mismatch',
     severity: 'warning',
+    inputs: WAYPOINT_KINDS,
     description: 'An object is bound to a waypoint whose istio.io/waypoint-for does not accept its kind of traffic.',
     docs: {
       summary: `A waypoint serves only the traffic its \`${LABEL_WAYPOINT_FOR}\` allows: \`service\` (the default) for Services and ServiceEntries, \`workload\` for pods and WorkloadEntries, \`all\` for both, \`none\` for nothing. Binding anything else to it has no effect: traffic goes direct.`,

@@ -30,6 +30,7 @@ export const rule: Rule = {
   meta: {
     id: 'waypoint-listener',
     severity: 'error',
+    inputs: ['Gateway'],
     description: 'A waypoint Gateway must have exactly one listener: protocol HBONE on port 15008.',
     docs: {
       summary:

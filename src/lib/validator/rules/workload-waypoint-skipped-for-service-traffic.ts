@@ -2,7 +2,7 @@ import { LABEL_USE_WAYPOINT, LABEL_WAYPOINT_FOR } from '../../ambient/index.ts';
 import type { Rule } from '../rule.ts';
 import { ambientNamespace, documents, workload } from '../effect-context.ts';
 import { y } from '../testing-yaml.ts';
-import { serviceWaypoint, waypointLabelUses } from '../facts/index.ts';
+import { serviceWaypoint, waypointLabelUses, WAYPOINT_KINDS } from '../facts/index.ts';
 
 // Evidence: istio/ztunnel src/proxy/outbound.rs (build_request): the source ztunnel picks the waypoint from the
 // destination it was addressed to: a Service VIP uses the Service's waypoint, a pod IP the workload's. SEMANTICS §2.
@@ -10,6 +10,7 @@ export const rule: Rule = {
   meta: {
     id: 'workload-waypoint-skipped-for-service-traffic',
     severity: 'warning',
+    inputs: WAYPOINT_KINDS,
     description: 'A workload has its own waypoint, but traffic to its Service (the usual path) does not use it.',
     docs: {
       summary: `A workload waypoint (\`${LABEL_USE_WAYPOINT}\` on the pod or WorkloadEntry) only sees traffic addressed to the pod IP. Clients that call the Service go through the Service's waypoint, or none, so policies attached to the workload waypoint are skipped for them.`,

@@ -5,6 +5,7 @@ export const rule: Rule = {
   meta: {
     id: 'yaml-syntax',
     severity: 'error',
+    inputs: 'all',
     description:
       'The input is not readable YAML (syntax error, duplicate key, binary data, alias bomb, too deep or too large).',
     docs: {

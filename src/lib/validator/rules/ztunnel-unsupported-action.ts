@@ -2,7 +2,7 @@ import type { Rule } from '../rule.ts';
 import { ambientNamespace, documents, workload } from '../effect-context.ts';
 import { y } from '../testing-yaml.ts';
 import { ANNOTATION_DRY_RUN } from '../../ambient/index.ts';
-import { policies, scopeIsAmbient } from '../facts/index.ts';
+import { policies, scopeIsAmbient, SCOPE_KINDS } from '../facts/index.ts';
 
 // Evidence: istio/istio release-1.31 pilot/pkg/serviceregistry/ambient/authorization.go convertAuthorizationPolicy
 // only converts ALLOW and DENY for ztunnel; CUSTOM and AUDIT policies are skipped (status reason UnsupportedValue).
@@ -12,6 +12,7 @@ export const rule: Rule = {
   meta: {
     id: 'ztunnel-unsupported-action',
     severity: 'warning',
+    inputs: ['AuthorizationPolicy', ...SCOPE_KINDS],
     description:
       'A CUSTOM or AUDIT AuthorizationPolicy without targetRefs is ignored by ztunnel (and a dry-run one is never enforced).',
     docs: {
