@@ -6,6 +6,7 @@ import type { JsonValue, ObjectPath, Resource } from '../../model/types.ts';
 import type { Rule } from '../rule.ts';
 import { ambientNamespace, documents } from '../effect-context.ts';
 import { y } from '../testing-yaml.ts';
+import { SERVICE_KINDS } from '../facts/index.ts';
 
 // Evidence (istio/istio release-1.31): pilot/pkg/model/serviceentry_visibility.go (VisibilityFor: first policy whose
 // namespace selectors all match, else defaultVisibility; PUBLIC when unset); pilot/pkg/serviceregistry/ambient/
@@ -47,6 +48,7 @@ export const rule: Rule = {
   meta: {
     id: 'serviceentry-hidden-by-visibility',
     severity: 'warning',
+    inputs: [...SERVICE_KINDS, 'Namespace', ...ROUTE_KINDS, ...POLICY_KINDS, 'VirtualService'],
     description:
       'A route, policy or VirtualService refers to a ServiceEntry that meshConfig.serviceEntryVisibility hides from its namespace: it acts on nothing.',
     docs: {
