@@ -9,6 +9,8 @@ import { dryRun } from './dry-run.ts';
 import { down, LabRunError, up } from './real.ts';
 import { check } from './real-check.ts';
 import type { RealDeps, StateStore } from './real.ts';
+import { runExisting } from './run-existing.ts';
+import type { ExistingOverrides } from './run-existing.ts';
 // The CLI's one exit-code table (DESIGN §4): a failed lab check is exit 1 like a finding.
 import { EXIT } from '../../src/cli/io.ts';
 
@@ -23,6 +25,9 @@ export interface LabCommand {
   readonly dryRun: boolean;
   readonly step?: number;
   readonly applySolution: boolean;
+  /** A cluster the user already has (`--kubeconfig FILE [--context NAME]`) instead of a kind cluster. */
+  readonly kubeconfig?: string;
+  readonly context?: string;
 }
 
 export class LabUsageError extends Error {
@@ -31,7 +36,7 @@ export class LabUsageError extends Error {
 
 export function parseLabCommand(
   positionals: readonly string[],
-  flags: { 'dry-run'?: boolean; step?: string; 'apply-solution'?: boolean },
+  flags: { 'dry-run'?: boolean; step?: string; 'apply-solution'?: boolean; kubeconfig?: string; context?: string },
 ): LabCommand {
   const [sub, lab, ...extra] = positionals;
   if (sub !== 'list' && sub !== 'up' && sub !== 'check' && sub !== 'down')
@@ -54,12 +59,18 @@ export function parseLabCommand(
   if (flags['apply-solution'] && sub !== 'check')
     throw new LabUsageError('--apply-solution only applies to `lab check`');
   if (lab === 'all' && !flags['dry-run']) throw new LabUsageError('LAB "all" is only for --dry-run');
+  if (flags.context !== undefined && flags.kubeconfig === undefined)
+    throw new LabUsageError('--context needs --kubeconfig FILE');
+  if (flags.kubeconfig !== undefined && (flags.kubeconfig === '' || lab === 'all'))
+    throw new LabUsageError('--kubeconfig takes a file and one LAB');
   return {
     sub,
     lab,
     dryRun: Boolean(flags['dry-run']),
     ...(step !== undefined ? { step } : {}),
     applySolution: Boolean(flags['apply-solution']),
+    ...(flags.kubeconfig !== undefined ? { kubeconfig: flags.kubeconfig } : {}),
+    ...(flags.context !== undefined ? { context: flags.context } : {}),
   };
 }
 
@@ -134,7 +145,12 @@ export async function nodeDeps(out: (line: string) => void): Promise<RealDeps> {
  * Runs a parsed lab command. `deps` is injectable for tests (a fake container layer, an in-memory state store);
  * the CLI passes nothing and gets the real Node wiring.
  */
-export async function runLab(cmd: LabCommand, io: LabIo, deps?: RealDeps): Promise<number> {
+export async function runLab(
+  cmd: LabCommand,
+  io: LabIo,
+  deps?: RealDeps,
+  existing?: ExistingOverrides,
+): Promise<number> {
   const labs = loadLabs();
   if (cmd.sub === 'list') {
     const width = Math.max(...labs.map((l) => l.lab.id.length)) + 2;
@@ -154,6 +170,7 @@ export async function runLab(cmd: LabCommand, io: LabIo, deps?: RealDeps): Promi
       }
   }
   const out = (line: string) => io.stdout(`${line}\n`);
+  if (cmd.kubeconfig !== undefined) return runExisting(cmd, selected[0]!, io, existing);
   if (cmd.dryRun) {
     const engine = await loadEngine();
     let ok = true;

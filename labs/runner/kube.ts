@@ -54,7 +54,7 @@ export interface KubeOps {
   dump(namespaces: readonly string[]): Promise<string>;
 }
 
-const FIELD_MANAGER = 'ambient-atlas';
+export const FIELD_MANAGER = 'ambient-atlas';
 
 /** Kinds `dump` reads back for the simulator. Generated objects (owned by a Gateway) are skipped. */
 const DUMP_KINDS: readonly (readonly [string, string])[] = [
@@ -72,9 +72,47 @@ const DUMP_KINDS: readonly (readonly [string, string])[] = [
   ['networking.istio.io/v1', 'DestinationRule'],
 ];
 
-export function clientNodeKube(kubeconfigPath: string): KubeOps {
+export interface KubeOptions {
+  /** A context of the kubeconfig other than its current one. */
+  readonly context?: string;
+  /** Labels added to every object `apply` writes (an existing cluster marks what a lab created). */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/** Thrown for a kubeconfig that cannot be read or lacks the asked context (a usage error, not a cluster one). */
+export class KubeconfigError extends Error {
+  override name = 'KubeconfigError';
+}
+
+/** Reads a kubeconfig file and selects `context` (default: its current context). */
+export function loadKubeConfig(path: string, context?: string): KubeConfig {
   const kc = new KubeConfig();
-  kc.loadFromFile(kubeconfigPath);
+  try {
+    kc.loadFromFile(path);
+  } catch (err) {
+    throw new KubeconfigError(`cannot read kubeconfig ${path}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (context !== undefined) {
+    if (!kc.getContexts().some((c) => c.name === context))
+      throw new KubeconfigError(
+        `kubeconfig ${path} has no context "${context}" (it has: ${kc
+          .getContexts()
+          .map((c) => c.name)
+          .join(', ')})`,
+      );
+    kc.setCurrentContext(context);
+  }
+  if (!kc.getCurrentCluster()) throw new KubeconfigError(`kubeconfig ${path}: the current context names no cluster`);
+  return kc;
+}
+
+/** A copy of `obj` with `labels` merged into metadata.labels. */
+export function withLabels<T extends KubernetesObject>(obj: T, labels: Readonly<Record<string, string>>): T {
+  return { ...obj, metadata: { ...obj.metadata, labels: { ...obj.metadata?.labels, ...labels } } };
+}
+
+export function clientNodeKube(kubeconfigPath: string, options: KubeOptions = {}): KubeOps {
+  const kc = loadKubeConfig(kubeconfigPath, options.context);
   const objects = KubernetesObjectApi.makeApiClient(kc);
   const core = kc.makeApiClient(CoreV1Api);
   const apps = kc.makeApiClient(AppsV1Api);
@@ -88,7 +126,8 @@ export function clientNodeKube(kubeconfigPath: string): KubeOps {
     async apply(text) {
       let n = 0;
       for (const obj of docs(text)) {
-        await objects.patch(obj, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
+        const o = options.labels ? withLabels(obj, options.labels) : obj;
+        await objects.patch(o, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
         n++;
       }
       return n;
@@ -264,7 +303,7 @@ function clean(o: object, apiVersion: string, kind: string): unknown {
   return copy;
 }
 
-function statusCode(err: unknown): number | undefined {
+export function statusCode(err: unknown): number | undefined {
   const e = err as { code?: unknown; statusCode?: unknown; response?: { statusCode?: unknown } } | null;
   const c = e?.code ?? e?.statusCode ?? e?.response?.statusCode;
   return typeof c === 'number' ? c : undefined;

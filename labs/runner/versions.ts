@@ -52,3 +52,22 @@ export const TIMEOUTS = {
 export function clusterName(labId: string): string {
   return `atlas-${labId}`.slice(0, 40);
 }
+
+/**
+ * What to run when a cluster the user already has lacks a part the labs need, at the versions pinned above. The
+ * Helm lines follow istio.io docs/ambient/install/helm (charts base, istiod, cni and ztunnel, profile ambient).
+ */
+export const INSTALL_LINES = {
+  gatewayApi: [`kubectl apply --server-side -f ${GATEWAY_API.url}`],
+  istioctl: [
+    `# istioctl ${ISTIO.version}: curl -L https://istio.io/downloadIstio | ISTIO_VERSION=${ISTIO.version} sh -`,
+    `istioctl install -y --set profile=${ISTIO.profile} --set hub=${ISTIO.hub}`,
+  ],
+  helm: [
+    'helm repo add istio https://istio-release.storage.googleapis.com/charts && helm repo update',
+    `helm install istio-base istio/base -n istio-system --create-namespace --version ${ISTIO.version} --wait`,
+    `helm install istiod istio/istiod -n istio-system --version ${ISTIO.version} --set profile=${ISTIO.profile} --set global.hub=${ISTIO.hub} --wait`,
+    `helm install istio-cni istio/cni -n istio-system --version ${ISTIO.version} --set profile=${ISTIO.profile} --set global.hub=${ISTIO.hub} --wait`,
+    `helm install ztunnel istio/ztunnel -n istio-system --version ${ISTIO.version} --set global.hub=${ISTIO.hub} --wait`,
+  ],
+} as const;

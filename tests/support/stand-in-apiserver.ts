@@ -5,11 +5,14 @@
 // bearer token check (401). Every request is logged so a test can assert that only GET was sent. It is a stand-in,
 // not a fake cluster: nothing is stored and nothing can be written (anything but GET gets 405).
 // Shapes follow k8s.io/apimachinery (metav1.ListMeta, metav1.Status, APIResourceList, APIGroupList).
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { WebSocketServer } from 'ws';
 
 export interface StandInResource {
   /** API group, '' for core. */
@@ -33,6 +36,23 @@ export interface StandInOptions {
   readonly maxPage?: number;
   /** Bearer token the server requires (default `stand-in-token`). */
   readonly token?: string;
+  /**
+   * Addition for the existing-cluster labs: keep objects in memory and accept writes — server-side apply (PATCH),
+   * POST, DELETE (a Namespace takes its objects with it) — plus single-object GETs and equality `labelSelector`s.
+   * Off by default: the server stays read-only (405 for anything but GET), as before.
+   */
+  readonly writable?: boolean;
+  /** With `writable`: what a controller would report at once — Deployments available, Gateways Programmed. */
+  readonly ready?: boolean;
+  /** Answers `pods/exec` over WebSocket (channel protocol v4/v5): what the command prints and its exit code. */
+  readonly exec?: (call: ExecCall) => { stdout: string; stderr?: string; exitCode: number };
+}
+
+export interface ExecCall {
+  readonly namespace: string;
+  readonly pod: string;
+  readonly container: string;
+  readonly command: readonly string[];
 }
 
 export interface LoggedRequest {
@@ -45,6 +65,8 @@ export interface LoggedRequest {
 export interface StandInApiServer {
   readonly url: string;
   readonly requests: LoggedRequest[];
+  /** With `writable`: the stored objects of `group/version/plural` (core: `v1/pods`), for assertions. */
+  stored(key: string): readonly Record<string, unknown>[];
   /** Writes a kubeconfig for this server into `dir` and returns its path. */
   kubeconfig(dir: string, options?: { context?: string; namespace?: string; token?: string }): string;
   close(): Promise<void>;
@@ -134,7 +156,7 @@ export async function startStandInApiServer(options: StandInOptions): Promise<St
         `${resource.plural}${group ? `.${group}` : ''} is forbidden: User "stand-in" cannot list resource ` +
           `"${resource.plural}" in API group "${group}"${namespace ? ` in the namespace "${namespace}"` : ' at the cluster scope'}`,
       );
-    let items = resource.items.filter(
+    let items = (options.writable ? (store.get(key) ?? []) : resource.items).filter(
       (o) => namespace === undefined || (o.metadata as { namespace?: string } | undefined)?.namespace === namespace,
     );
     const fieldSelector = url.searchParams.get('fieldSelector');
@@ -143,6 +165,8 @@ export async function startStandInApiServer(options: StandInOptions): Promise<St
       if (!m) return status(res, 400, 'BadRequest', `field label not supported: ${fieldSelector}`);
       items = items.filter((o) => (o.metadata as { name?: string } | undefined)?.name === m[1]);
     }
+    const labelSelector = url.searchParams.get('labelSelector');
+    if (options.writable && labelSelector) items = items.filter((o) => matchesLabels(o, labelSelector));
     let offset = 0;
     const cont = url.searchParams.get('continue');
     if (cont) {
@@ -182,27 +206,171 @@ export async function startStandInApiServer(options: StandInOptions): Promise<St
     });
   }
 
+  // Writable mode: every resource's objects, by gvr key (deep copies, so the caller's fixtures never change).
+  const store = new Map<string, Record<string, unknown>[]>();
+  if (options.writable)
+    for (const r of options.resources)
+      store.set(
+        gvr(r),
+        r.items.map((o) => structuredClone(o)),
+      );
+
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://stand-in');
-    let code: number;
-    try {
-      code = handle(req, res);
-    } catch (err) {
-      code = status(res, 500, 'InternalError', String(err));
-    }
-    requests.push({
-      method: req.method ?? '',
-      path: url.pathname,
-      query: Object.fromEntries(url.searchParams),
-      status: code,
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      let code: number;
+      try {
+        const written = options.writable
+          ? writeHandle(req, res, url, Buffer.concat(chunks).toString('utf8'))
+          : undefined;
+        code = written ?? handle(req, res);
+      } catch (err) {
+        code = status(res, 500, 'InternalError', String(err));
+      }
+      requests.push({
+        method: req.method ?? '',
+        path: url.pathname,
+        query: Object.fromEntries(url.searchParams),
+        status: code,
+      });
     });
   });
+
+  /**
+   * Single objects and writes; undefined hands the request to the read-only handler (lists and discovery).
+   * Paths: /api/v1[/namespaces/NS]/PLURAL/NAME and /apis/GROUP/VERSION[/namespaces/NS]/PLURAL/NAME, or the
+   * collection for POST.
+   */
+  function writeHandle(req: IncomingMessage, res: ServerResponse, url: URL, body: string): number | undefined {
+    if (req.headers.authorization !== `Bearer ${token}`) return undefined; // the read-only handler answers 401
+    const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+    const core = parts[0] === 'api';
+    if (!core && parts[0] !== 'apis') return undefined;
+    const group = core ? '' : (parts[1] ?? '');
+    const version = core ? parts[1] : parts[2];
+    let rest = parts.slice(core ? 2 : 3);
+    let namespace: string | undefined;
+    if (rest[0] === 'namespaces' && rest.length >= 3) {
+      namespace = rest[1];
+      rest = rest.slice(2);
+    }
+    const method = req.method ?? 'GET';
+    const isObject = rest.length === 2;
+    if (!isObject && !(method === 'POST' && rest.length === 1)) return undefined;
+    const resource = options.resources.find((r) => r.group === group && r.version === version && r.plural === rest[0]);
+    if (!resource || resource.namespaced !== (namespace !== undefined)) return undefined;
+    const items = store.get(gvr(resource))!;
+    const nameOf = (o: Record<string, unknown>) => (o.metadata as { name?: string } | undefined)?.name;
+    const nsOf = (o: Record<string, unknown>) => (o.metadata as { namespace?: string } | undefined)?.namespace;
+    const at = (name: string | undefined) => items.findIndex((o) => nameOf(o) === name && nsOf(o) === namespace);
+    const apiVersion = group ? `${group}/${version}` : version!;
+    const shown = (o: Record<string, unknown>) => ({ apiVersion, kind: resource.kind, ...o });
+    if (method === 'GET') {
+      const i = at(rest[1]);
+      if (i < 0) return status(res, 404, 'NotFound', `${resource.plural} "${rest[1]}" not found`);
+      return json(res, shown(items[i]!));
+    }
+    if (method === 'DELETE') {
+      const i = at(rest[1]);
+      if (i < 0) return status(res, 404, 'NotFound', `${resource.plural} "${rest[1]}" not found`);
+      const [gone] = items.splice(i, 1);
+      if (resource.kind === 'Namespace' && !group)
+        for (const [k, list] of store)
+          store.set(k, k === gvr(resource) ? list : list.filter((o) => nsOf(o) !== rest[1]));
+      return json(res, shown(gone!));
+    }
+    if (method !== 'PATCH' && method !== 'POST')
+      return status(res, 405, 'MethodNotAllowed', `${method} is not allowed here`);
+    let sent: Record<string, unknown>;
+    try {
+      sent = parseYaml(body) as Record<string, unknown>;
+    } catch {
+      return status(res, 400, 'BadRequest', 'the body is not YAML or JSON');
+    }
+    const meta = { ...(sent.metadata as Record<string, unknown> | undefined) };
+    const name = (meta.name as string | undefined) ?? rest[1];
+    if (!name || (isObject && name !== rest[1]))
+      return status(res, 400, 'BadRequest', 'metadata.name must match the URL');
+    const i = at(name);
+    if (method === 'POST' && i >= 0)
+      return status(res, 409, 'AlreadyExists', `${resource.plural} "${name}" already exists`);
+    const before = i >= 0 ? items[i]! : undefined;
+    const beforeMeta = (before?.metadata as Record<string, unknown> | undefined) ?? {};
+    const { apiVersion: _a, kind: _k, status: _s, ...fields } = sent;
+    const obj: Record<string, unknown> = {
+      ...fields,
+      metadata: {
+        ...meta,
+        name,
+        ...(namespace ? { namespace } : {}),
+        uid: beforeMeta.uid ?? randomUUID(),
+        creationTimestamp: beforeMeta.creationTimestamp ?? new Date(0).toISOString(),
+        resourceVersion: String(Number(beforeMeta.resourceVersion ?? 0) + 1),
+      },
+      ...(before?.status !== undefined ? { status: before.status } : {}),
+    };
+    if (options.ready) markReady(resource.kind, obj);
+    if (i >= 0) items[i] = obj;
+    else items.push(obj);
+    res.writeHead(i >= 0 ? 200 : 201, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(shown(obj)));
+    return i >= 0 ? 200 : 201;
+  }
+
+  if (options.exec) {
+    const answer = options.exec;
+    // Pre-flight upgrade checks the same way the API server does: the bearer token, then the path.
+    const wss = new WebSocketServer({
+      noServer: true,
+      handleProtocols: (protocols) => ['v5.channel.k8s.io', 'v4.channel.k8s.io'].find((p) => protocols.has(p)) ?? false,
+    });
+    server.on('upgrade', (req: IncomingMessage, socket, head) => {
+      const url = new URL(req.url ?? '/', 'http://stand-in');
+      const m = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/exec$/.exec(url.pathname);
+      const ok = req.headers.authorization === `Bearer ${token}` && m;
+      requests.push({
+        method: 'EXEC',
+        path: url.pathname,
+        query: Object.fromEntries(url.searchParams),
+        status: ok ? 101 : 403,
+      });
+      if (!ok) {
+        socket.end('HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n');
+        return;
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        const r = answer({
+          namespace: decodeURIComponent(m[1]!),
+          pod: decodeURIComponent(m[2]!),
+          container: url.searchParams.get('container') ?? '',
+          command: url.searchParams.getAll('command'),
+        });
+        // Channel byte, then the data: 1 stdout, 2 stderr, 3 the final Status (k8s.io/apimachinery remotecommand).
+        const frame = (ch: number, text: string) => Buffer.concat([Buffer.from([ch]), Buffer.from(text, 'utf8')]);
+        if (r.stdout) ws.send(frame(1, r.stdout));
+        if (r.stderr) ws.send(frame(2, r.stderr));
+        const st =
+          r.exitCode === 0
+            ? { metadata: {}, status: 'Success' }
+            : {
+                metadata: {},
+                status: 'Failure',
+                reason: 'NonZeroExitCode',
+                details: { causes: [{ reason: 'ExitCode', message: String(r.exitCode) }] },
+              };
+        ws.send(frame(3, JSON.stringify(st)), () => ws.close());
+      });
+    });
+  }
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
   return {
     url,
     requests,
+    stored: (key) => store.get(key) ?? [],
     kubeconfig(dir, o = {}) {
       const context = o.context ?? 'stand-in';
       const file = join(dir, `kubeconfig-${context}`);
@@ -239,4 +407,34 @@ export async function startStandInApiServer(options: StandInOptions): Promise<St
         server.close(() => resolve());
       }),
   };
+}
+
+/** Equality selectors only (`a=b,c=d`, also `==`): what the lab runner sends. */
+function matchesLabels(o: Record<string, unknown>, selector: string): boolean {
+  const labels = ((o.metadata as { labels?: Record<string, string> } | undefined)?.labels ?? {}) as Record<
+    string,
+    string
+  >;
+  return selector
+    .split(',')
+    .filter(Boolean)
+    .every((term) => {
+      const [k, v] = term.split(/==?/) as [string, string | undefined];
+      return Object.prototype.hasOwnProperty.call(labels, k.trim()) && labels[k.trim()] === (v ?? '').trim();
+    });
+}
+
+/** A controller's answer at once: Deployments fully available, Gateways Programmed (writable + ready). */
+function markReady(kind: string, obj: Record<string, unknown>): void {
+  if (kind === 'Deployment') {
+    const replicas = ((obj.spec as { replicas?: number } | undefined)?.replicas ?? 1) as number;
+    obj.status = { replicas, readyReplicas: replicas, availableReplicas: replicas };
+  } else if (kind === 'Gateway') {
+    obj.status = {
+      conditions: [
+        { type: 'Programmed', status: 'True' },
+        { type: 'Accepted', status: 'True' },
+      ],
+    };
+  }
 }

@@ -14,6 +14,11 @@ Usage:
                                                   whether your YAML or the cluster is at fault.
                                                   --apply-solution applies the reference YAML of steps 1..N first
   ambient-atlas lab down LAB [--dry-run]          delete the lab's cluster and state
+  ambient-atlas lab up|check|down LAB --kubeconfig FILE [--context NAME] [--dry-run]
+                                                  the same on a cluster you already have (Istio 1.30/1.31 ambient,
+                                                  Gateway API CRDs): a read-only preflight first; the lab creates
+                                                  only namespaces of its own and labels everything it creates
+                                                  ambient-atlas.dev/lab=LAB; down deletes only what has that label
   ambient-atlas lab serve [LAB] [--port N] [--origin URL]... [--site URL] [--shell PATH] [--dry-run]
                                                   a real shell on the lab cluster for the in-page terminal
                                                   (WebSocket on 127.0.0.1 only, token + Origin checked)
@@ -22,7 +27,8 @@ Usage:
 lints the manifests of every step and runs every check in the simulator. LAB may be "all" with --dry-run.
 The real path needs a Docker engine (about 8 GB of RAM); see labs/README.md.
 
-Exit codes: 0 ok, 1 a check or lint failed, 2 usage error, 3 Docker required but not found.`;
+Exit codes: 0 ok, 1 a check or lint failed (or the cluster lacks what the lab needs), 2 usage error, 3 Docker
+required but not found (with --kubeconfig: the cluster does not answer).`;
 
 export const run: Command = async (argv, io) => {
   if (argv[0] === 'serve') {
@@ -34,6 +40,8 @@ export const run: Command = async (argv, io) => {
     'dry-run': { type: 'boolean' },
     step: { type: 'string' },
     'apply-solution': { type: 'boolean' },
+    kubeconfig: { type: 'string' },
+    context: { type: 'string' },
   });
   // The runner lives under labs/ (Node only) and loads testcontainers lazily.
   const { parseLabCommand, runLab, LabUsageError } = await import('../../../labs/runner/index.ts');
