@@ -1,5 +1,30 @@
 import { LIMITS } from './limits.ts';
 import type { JsonObject, JsonValue } from './types.ts';
+import { blockScalar } from './yaml/block-scalar.ts';
+import { inlineValue } from './yaml/flow.ts';
+import type { PosNode, StringCache } from './yaml/syntax.ts';
+import {
+  AMP,
+  cut,
+  DASH,
+  DQUOTE,
+  GIVE_UP,
+  HASH,
+  isBlockIndicator,
+  isSeqItem,
+  keyEnd,
+  nameEnd,
+  quotedEnd,
+  quotedValue,
+  resolvePlain,
+  restIsComment,
+  SPACE,
+  SQUOTE,
+  STAR,
+} from './yaml/syntax.ts';
+
+export { newStringCache } from './yaml/syntax.ts';
+export type { PosNode, StringCache } from './yaml/syntax.ts';
 
 /**
  * A reader for the plain subset of YAML that Kubernetes manifests are written in: block mappings and
@@ -26,9 +51,6 @@ export class DuplicateKeys {
 }
 
 export type FastResult = JsonValue | undefined | typeof UNSUPPORTED | DuplicateKeys;
-
-class GiveUp {}
-const GIVE_UP = new GiveUp();
 
 /**
  * Characters the fast reader refuses outright: tabs (indentation rules), CR (line-break normalisation),
@@ -62,31 +84,6 @@ export interface SourceLines {
 }
 
 /**
- * Manifests repeat the same short strings thousands of times (keys, kinds, namespaces, label values). A small
- * direct-mapped cache hands back the string already made for the same characters: fewer allocations, and one
- * string object per distinct value, whose hash V8 then computes once for every Map and property lookup.
- */
-export type StringCache = (string | undefined)[];
-export function newStringCache(): StringCache {
-  return new Array<string | undefined>(4096).fill(undefined);
-}
-
-const MAX_CACHED = 48;
-
-function cut(text: string, start: number, end: number, cache: StringCache): string {
-  const len = end - start;
-  if (len > MAX_CACHED || len <= 0) return text.slice(start, end);
-  const slot =
-    (len * 7 + text.charCodeAt(start) * 31 + text.charCodeAt(end - 1) * 17 + text.charCodeAt(start + (len >> 1))) &
-    4095;
-  const hit = cache[slot];
-  if (hit !== undefined && hit.length === len && text.startsWith(hit, start)) return hit;
-  const made = text.slice(start, end);
-  cache[slot] = made;
-  return made;
-}
-
-/**
  * Lines `[from, to)` of the input are one document (no `---` / `...` marker lines inside). Returns its value,
  * `undefined` for a document with only comments, or `UNSUPPORTED`.
  */
@@ -101,21 +98,6 @@ export function readSimpleYaml(src: SourceLines, from: number, to: number, maxDe
     if (err === GIVE_UP) return UNSUPPORTED;
     throw err;
   }
-}
-
-/**
- * Where a node is, as `yaml` would place it (its `range[0]`, `range[1]` and, for what its parent's end depends on,
- * `range[2]`). Maps list their keys (spelled as `String()` of the key's scalar value, as locating compares them),
- * where each key starts, and their values.
- */
-export interface PosNode {
-  readonly s: number;
-  readonly e: number;
-  readonly e2: number;
-  readonly items?: readonly PosNode[];
-  readonly keys?: readonly string[];
-  readonly keyStarts?: readonly number[];
-  readonly values?: readonly PosNode[];
 }
 
 /**
@@ -160,39 +142,26 @@ function endsAt(node: PosNode, e2: number): void {
 
 /** Scratch value for a line whose column is not worked out yet. */
 const UNKNOWN = -2;
-const SPACE = 32;
-const HASH = 35;
-const DASH = 45;
-const COLON = 58;
-const COMMA = 44;
-const OPEN_SEQ = 91;
-const CLOSE_SEQ = 93;
-const OPEN_MAP = 123;
-const CLOSE_MAP = 125;
-const DQUOTE = 34;
-const SQUOTE = 39;
-const AMP = 38;
-const STAR = 42;
 
 /**
  * Offsets are absolute in `text`; every scan is bounded by the end of its line (`e`), so a search can never
  * run on into the rest of a multi-megabyte input.
  */
 class Reader {
-  private readonly text: string;
-  private readonly starts: Int32Array;
-  private readonly to: number;
+  readonly text: string;
+  readonly starts: Int32Array;
+  readonly to: number;
   private readonly maxDepth: number;
   /** Column where each line's content starts; a `- ` item moves it to the item's content. -1: blank. */
   private readonly col: Int32Array;
   private readonly strings: StringCache;
-  private pos: number;
+  pos: number;
   /** Anchors defined so far (`&name`), their values, and how many are still being read. */
   private readonly anchors = new Map<string, JsonValue>();
   private open = 0;
   aliases = 0;
   /** Position mode: each node read leaves its PosNode here. */
-  private readonly track: boolean;
+  readonly track: boolean;
   last: PosNode | undefined;
   /** Offsets of repeated keys (see DuplicateKeys); the document is read on to make sure nothing else is wrong. */
   private dups: number[] | undefined;
@@ -378,7 +347,7 @@ class Reader {
           emptyBefore = true;
         }
       } else if (isBlockIndicator(text.charCodeAt(v))) {
-        obj[key] = this.blockScalar(column, v, e);
+        obj[key] = blockScalar(this, column, v, e);
       } else {
         obj[key] = inlineValue(text, v, e, depth + 1, this.maxDepth, this.strings, track ? this : undefined, this);
         if (track) endsAt(this.last!, this.afterLine(this.pos));
@@ -460,7 +429,7 @@ class Reader {
           this.empty(j, e);
         }
       } else if (isBlockIndicator(text.charCodeAt(j))) {
-        arr.push(this.blockScalar(column, j, e));
+        arr.push(blockScalar(this, column, j, e));
       } else {
         this.col[this.pos] = j - s;
         arr.push(this.node(depth + 1));
@@ -474,125 +443,6 @@ class Reader {
     }
     return arr;
   }
-
-  /**
-   * A block scalar (`|` or `>`, optional indentation and chomping indicators) whose header is at `h` on the current
-   * line, in a collection at column `parent`; leaves `pos` on the first line after its content. The semantics are
-   * YAML 1.2 §8.1 as `yaml` implements them (node_modules/yaml/dist/compose/resolve-block-scalar.js and the
-   * lexer's parseBlockScalar): the content indentation is the first non-empty line's unless given, lines are kept
-   * (`|`) or folded (`>`), and trailing line breaks are clipped, stripped (`-`) or kept (`+`). Anything where the
-   * two could part ways (empty content, more-indented blank lines before the first or after the last content line,
-   * content at the very end of the input without a line break) gives up.
-   */
-  private blockScalar(parent: number, h: number, e: number): string {
-    const text = this.text;
-    const starts = this.starts;
-    const folded = text.charCodeAt(h) === 62;
-    let explicit = 0;
-    let chomp = 0; // -1 strip, 0 clip, 1 keep
-    let k = h + 1;
-    for (; k < e; k++) {
-      const ch = text.charCodeAt(k);
-      if (ch >= 49 && ch <= 57 && explicit === 0) explicit = ch - 48;
-      else if ((ch === 43 || ch === DASH) && chomp === 0) chomp = ch === 43 ? 1 : -1;
-      else break;
-    }
-    restIsComment(text, k, e);
-    const first = this.pos + 1;
-    // Leading spaces and whether anything else is on each line, found as the lines are reached.
-    let indent = explicit ? parent + explicit : -1;
-    let i = first;
-    for (; i < this.to; i++) {
-      const [sp, blank] = spaces(text, starts[i]!, starts[i + 1]! - 1);
-      if (indent < 0) {
-        if (blank) continue;
-        if (sp <= parent) throw GIVE_UP; // empty content
-        indent = sp;
-        for (let b = first; b < i; b++) if (spaces(text, starts[b]!, starts[b + 1]! - 1)[0] > indent) throw GIVE_UP;
-      }
-      if (!blank && sp < indent) break;
-    }
-    if (indent < 0) throw GIVE_UP;
-    const stop = i; // first line after the block (or the end of the document)
-    // The last line with content; blank lines after it are the trailing ones that chomping decides about.
-    let last = stop - 1;
-    while (last >= first && spaces(text, starts[last]!, starts[last + 1]! - 1)[1]) {
-      if (spaces(text, starts[last]!, starts[last + 1]! - 1)[0] > indent) throw GIVE_UP;
-      last--;
-    }
-    if (last < first) throw GIVE_UP;
-    if (starts[last + 1]! > text.length) throw GIVE_UP; // no line break after the content
-    let out = '';
-    let sep = '';
-    let prevMore = false;
-    let leading = true;
-    for (let j = first; j <= last; j++) {
-      const s = starts[j]!;
-      const end = starts[j + 1]! - 1;
-      const [sp, blank] = spaces(text, s, end);
-      const line = sp > indent || !blank ? text.slice(s + indent, end) : '';
-      if (!folded) {
-        out += (j === first ? '' : '\n') + line;
-        continue;
-      }
-      if (leading) {
-        if (blank && sp <= indent) {
-          out += '\n';
-          continue;
-        }
-        leading = false;
-      }
-      if (sp > indent) {
-        // More-indented lines keep their line breaks, and so does the line before them.
-        if (sep === ' ') sep = '\n';
-        else if (!prevMore && sep === '\n') sep = '\n\n';
-        out += sep + line;
-        sep = '\n';
-        prevMore = true;
-      } else if (line === '') {
-        if (sep === '\n') out += '\n';
-        else sep = '\n';
-      } else {
-        out += sep + line;
-        sep = ' ';
-        prevMore = false;
-      }
-    }
-    if (this.track) {
-      // The scalar's source runs to the end of its last content line, or with `+` over the blank lines after it.
-      const end = chomp === 1 ? Math.min(starts[stop]!, text.length) : Math.min(starts[last + 1]!, text.length);
-      this.last = { s: h, e: end, e2: end };
-    }
-    if (chomp === 0) out += '\n';
-    else if (chomp === 1) {
-      // One line break per blank line after the content, and the content's own; the empty "line" after the
-      // input's final line break is not a line.
-      const phantom = stop === this.to && stop - 1 > last && starts[stop - 1] === text.length ? 1 : 0;
-      out += '\n'.repeat(stop - last - phantom);
-    }
-    this.pos = last + 1;
-    return out;
-  }
-}
-
-/** End of an anchor or alias name starting at `k` (letters, digits, `_`, `-`, `.`; anything else gives up). */
-function nameEnd(text: string, k: number, e: number): number {
-  let j = k;
-  for (; j < e; j++) {
-    const ch = text.charCodeAt(j);
-    const ok =
-      (ch >= 48 && ch <= 57) ||
-      (ch >= 65 && ch <= 90) ||
-      (ch >= 97 && ch <= 122) ||
-      ch === 95 ||
-      ch === DASH ||
-      ch === 46;
-    if (ok) continue;
-    if (ch === SPACE || ch === COMMA || ch === CLOSE_SEQ || ch === CLOSE_MAP) break;
-    throw GIVE_UP;
-  }
-  if (j === k) throw GIVE_UP;
-  return j;
 }
 
 /** Nodes of `value` with every alias expanded (as parse.ts countExpansion counts them), stopping past `cap`. */
@@ -610,411 +460,4 @@ function expanded(value: JsonValue, cap: number): number {
       }
   }
   return count;
-}
-
-function isBlockIndicator(ch: number): boolean {
-  return ch === 124 /* | */ || ch === 62; /* > */
-}
-
-/** Leading spaces of the line [s, e), and whether nothing else is on it. */
-function spaces(text: string, s: number, e: number): [number, boolean] {
-  let k = s;
-  while (k < e && text.charCodeAt(k) === SPACE) k++;
-  return [k - s, k === e];
-}
-
-function isSeqItem(text: string, c: number, e: number): boolean {
-  return text.charCodeAt(c) === DASH && (c + 1 === e || text.charCodeAt(c + 1) === SPACE);
-}
-
-/**
- * If the line at `c` (ending at `e`) is a `key: ...` entry, the index of its `:`; otherwise -1. Keys are plain
- * or quoted scalars on one line; anything fancier (`? `, anchors, tags, flow keys) gives up.
- */
-function keyEnd(text: string, c: number, e: number): number {
-  const first = text.charCodeAt(c);
-  if (first === DQUOTE || first === SQUOTE) {
-    const close = quotedEnd(text, c, e);
-    if (close < 0) return -1;
-    let k = close;
-    while (k < e && text.charCodeAt(k) === SPACE) k++;
-    if (k < e && text.charCodeAt(k) === COLON && (k + 1 === e || text.charCodeAt(k + 1) === SPACE)) {
-      if (k !== close) throw GIVE_UP; // `"a" : b` is legal but rare; leave it to `yaml`
-      return k;
-    }
-    return -1;
-  }
-  if (!plainStart(text, c, e)) return -1;
-  for (let k = c + 1; k < e; k++) {
-    const ch = text.charCodeAt(k);
-    if (ch === HASH && text.charCodeAt(k - 1) === SPACE) return -1; // a comment before any `: `
-    if (ch === COLON && (k + 1 === e || text.charCodeAt(k + 1) === SPACE)) {
-      if (text.charCodeAt(k - 1) === SPACE) throw GIVE_UP; // `a : b`: key with trailing spaces
-      return k;
-    }
-  }
-  return -1;
-}
-
-/** Whether a plain scalar may start at `c` in block context (YAML 1.2 ns-plain-first). */
-function plainStart(text: string, c: number, e: number): boolean {
-  const ch = text.charCodeAt(c);
-  // [ ] { } , # & * ! | > ' " % @ `
-  if (
-    ch === OPEN_SEQ ||
-    ch === CLOSE_SEQ ||
-    ch === OPEN_MAP ||
-    ch === CLOSE_MAP ||
-    ch === COMMA ||
-    ch === HASH ||
-    ch === 38 ||
-    ch === 42 ||
-    ch === 33 ||
-    ch === 124 ||
-    ch === 62 ||
-    ch === SQUOTE ||
-    ch === DQUOTE ||
-    ch === 37 ||
-    ch === 64 ||
-    ch === 96
-  )
-    return false;
-  if (ch === DASH || ch === 63 /* ? */ || ch === COLON) {
-    if (c + 1 >= e || text.charCodeAt(c + 1) === SPACE) return false;
-    if (ch !== DASH) throw GIVE_UP; // `?x`/`:x` plain scalars are legal but rare
-  }
-  return true;
-}
-
-/** The value that fills the rest of the line from `v`; anything left after it (except a comment) gives up. */
-/** What an alias inside a flow collection resolves through. */
-interface Aliases {
-  resolve(name: string): JsonValue;
-}
-
-/** Where a position-mode reader takes the PosNode of the value just read (`last`). */
-interface Tracker {
-  last: PosNode | undefined;
-}
-
-function inlineValue(
-  text: string,
-  v: number,
-  e: number,
-  depth: number,
-  maxDepth: number,
-  strings: StringCache,
-  tracker?: Tracker,
-  aliases?: Aliases,
-): JsonValue {
-  const ch = text.charCodeAt(v);
-  let value: JsonValue;
-  let after: number;
-  if (ch === DQUOTE || ch === SQUOTE) {
-    const close = quotedEnd(text, v, e);
-    if (close < 0) throw GIVE_UP; // multi-line quoted scalar
-    value = quotedValue(text, v, close);
-    after = close;
-    if (tracker) tracker.last = { s: v, e: close, e2: close };
-  } else if (ch === OPEN_SEQ || ch === OPEN_MAP) {
-    const flow = new Flow(text, e, maxDepth, strings, tracker !== undefined, aliases);
-    value = flow.value(v, depth);
-    after = flow.pos;
-    if (tracker) tracker.last = flow.node;
-  } else {
-    if (!plainStart(text, v, e)) throw GIVE_UP;
-    let end = e;
-    for (let k = v + 1; k < e; k++) {
-      const c = text.charCodeAt(k);
-      if (c === HASH && text.charCodeAt(k - 1) === SPACE) {
-        end = k;
-        break;
-      }
-      // `a: b: c` is an error in YAML; a colon not followed by a space is just text (URLs, image tags).
-      if (c === COLON && (k + 1 === e || text.charCodeAt(k + 1) === SPACE)) throw GIVE_UP;
-    }
-    while (end > v && text.charCodeAt(end - 1) === SPACE) end--;
-    if (text.charCodeAt(end - 1) === COLON) throw GIVE_UP; // `a: b :` and friends
-    if (tracker) tracker.last = { s: v, e: end, e2: end };
-    return resolvePlain(cut(text, v, end, strings));
-  }
-  restIsComment(text, after, e);
-  return value;
-}
-
-function restIsComment(text: string, from: number, e: number): void {
-  let k = from;
-  while (k < e && text.charCodeAt(k) === SPACE) k++;
-  if (k === e) return;
-  if (text.charCodeAt(k) === HASH && k > from) return;
-  throw GIVE_UP;
-}
-
-/** Index just past the closing quote of the quoted scalar at `c`, or -1 when it does not close on this line. */
-function quotedEnd(text: string, c: number, e: number): number {
-  const q = text.charCodeAt(c);
-  for (let k = c + 1; k < e; k++) {
-    const ch = text.charCodeAt(k);
-    if (q === SQUOTE) {
-      if (ch !== SQUOTE) continue;
-      if (k + 1 < e && text.charCodeAt(k + 1) === SQUOTE) {
-        k++;
-        continue;
-      }
-      return k + 1;
-    }
-    if (ch === 92 /* backslash */) {
-      k++; // whatever follows a backslash is part of an escape, never the closing quote
-      continue;
-    }
-    if (ch === DQUOTE) return k + 1;
-  }
-  return -1;
-}
-
-const ESCAPES: Record<string, string> = {
-  '0': '\0',
-  a: '\x07',
-  b: '\b',
-  t: '\t',
-  n: '\n',
-  v: '\v',
-  f: '\f',
-  r: '\r',
-  e: '\x1b',
-  ' ': ' ',
-  '"': '"',
-  '/': '/',
-  '\\': '\\',
-  N: '\u0085',
-  _: '\u00a0',
-  L: '\u2028',
-  P: '\u2029',
-};
-const HEX_LENGTH: Record<string, number> = { x: 2, u: 4, U: 8 };
-
-function quotedValue(text: string, c: number, close: number): string {
-  const body = text.slice(c + 1, close - 1);
-  if (text.charCodeAt(c) === SQUOTE) return body.includes("''") ? body.replaceAll("''", "'") : body;
-  if (!body.includes('\\')) return body;
-  let out = '';
-  for (let k = 0; k < body.length; k++) {
-    const ch = body[k]!;
-    if (ch !== '\\') {
-      out += ch;
-      continue;
-    }
-    const esc = body[++k];
-    if (esc === undefined) throw GIVE_UP;
-    const simple = ESCAPES[esc];
-    if (simple !== undefined) {
-      out += simple;
-      continue;
-    }
-    const len = HEX_LENGTH[esc];
-    if (len === undefined) throw GIVE_UP;
-    const hex = body.slice(k + 1, k + 1 + len);
-    if (hex.length !== len || !/^[0-9a-fA-F]+$/.test(hex)) throw GIVE_UP;
-    const code = parseInt(hex, 16);
-    if (code > 0x10ffff) throw GIVE_UP;
-    out += String.fromCodePoint(code);
-    k += len;
-  }
-  return out;
-}
-
-/** One-line flow collections: `[a, "b", {c: 1}]`. Multi-line flows and their edge cases go to `yaml`. */
-class Flow {
-  pos = 0;
-  /** Position mode: the PosNode of the value just read. */
-  node: PosNode | undefined;
-  private readonly text: string;
-  private readonly e: number;
-  private readonly maxDepth: number;
-  private readonly strings: StringCache;
-  private readonly track: boolean;
-  private readonly aliases: Aliases | undefined;
-  constructor(text: string, e: number, maxDepth: number, strings: StringCache, track = false, aliases?: Aliases) {
-    this.text = text;
-    this.e = e;
-    this.maxDepth = maxDepth;
-    this.strings = strings;
-    this.track = track;
-    this.aliases = aliases;
-  }
-
-  private at(k: number): number {
-    return k < this.e ? this.text.charCodeAt(k) : NaN;
-  }
-
-  value(at: number, depth: number): JsonValue {
-    if (depth > this.maxDepth) throw GIVE_UP;
-    const ch = this.at(at);
-    if (ch === OPEN_SEQ) return this.seq(at, depth);
-    if (ch === OPEN_MAP) return this.map(at, depth);
-    if (ch === DQUOTE || ch === SQUOTE) {
-      const close = quotedEnd(this.text, at, this.e);
-      if (close < 0) throw GIVE_UP;
-      this.pos = close;
-      if (this.track) this.node = { s: at, e: close, e2: close };
-      return quotedValue(this.text, at, close);
-    }
-    if (ch === STAR && this.aliases) {
-      const end = nameEnd(this.text, at + 1, this.e);
-      this.pos = end;
-      return this.aliases.resolve(this.text.slice(at + 1, end));
-    }
-    return resolvePlain(this.plain(at));
-  }
-
-  private plain(at: number): string {
-    const first = this.at(at);
-    if (Number.isNaN(first) || '[]{},#&*!|>\'"%@`?:-'.includes(String.fromCharCode(first))) {
-      // `-` may start a plain scalar when a non-space follows (`-1`, `-x`); the rest give up.
-      const next = this.at(at + 1);
-      if (
-        first !== DASH ||
-        Number.isNaN(next) ||
-        next === SPACE ||
-        next === COMMA ||
-        next === CLOSE_SEQ ||
-        next === CLOSE_MAP
-      )
-        throw GIVE_UP;
-    }
-    let k = at;
-    for (; k < this.e; k++) {
-      const ch = this.text.charCodeAt(k);
-      if (ch === COMMA || ch === OPEN_SEQ || ch === CLOSE_SEQ || ch === OPEN_MAP || ch === CLOSE_MAP) break;
-      if (ch === COLON) {
-        const next = this.at(k + 1);
-        if (next === SPACE || next === COMMA || next === CLOSE_SEQ || next === CLOSE_MAP || Number.isNaN(next)) break;
-      }
-      if (ch === HASH && this.text.charCodeAt(k - 1) === SPACE) throw GIVE_UP; // a comment inside a flow
-    }
-    let end = k;
-    while (end > at && this.text.charCodeAt(end - 1) === SPACE) end--;
-    this.pos = k;
-    if (end === at) throw GIVE_UP;
-    if (this.track) this.node = { s: at, e: end, e2: end };
-    return cut(this.text, at, end, this.strings);
-  }
-
-  private skip(): void {
-    while (this.at(this.pos) === SPACE) this.pos++;
-  }
-
-  private seq(at: number, depth: number): JsonValue[] {
-    const out: JsonValue[] = [];
-    const items: PosNode[] = [];
-    this.pos = at + 1;
-    this.skip();
-    if (this.at(this.pos) === CLOSE_SEQ) {
-      this.pos++;
-      if (this.track) this.node = { s: at, e: this.pos, e2: this.pos, items };
-      return out;
-    }
-    for (;;) {
-      this.skip();
-      out.push(this.value(this.pos, depth + 1));
-      if (this.track) items.push(this.node!);
-      this.skip();
-      const ch = this.at(this.pos);
-      if (ch === CLOSE_SEQ) {
-        this.pos++;
-        if (this.track) this.node = { s: at, e: this.pos, e2: this.pos, items };
-        return out;
-      }
-      if (ch !== COMMA) throw GIVE_UP; // includes `a: b` pairs inside a sequence and unterminated flows
-      this.pos++;
-      this.skip();
-      if (this.at(this.pos) === CLOSE_SEQ) throw GIVE_UP; // trailing comma
-    }
-  }
-
-  private map(at: number, depth: number): JsonObject {
-    const out: JsonObject = {};
-    const keys: string[] = [];
-    const keyStarts: number[] = [];
-    const values: PosNode[] = [];
-    this.pos = at + 1;
-    this.skip();
-    if (this.at(this.pos) === CLOSE_MAP) {
-      this.pos++;
-      if (this.track) this.node = { s: at, e: this.pos, e2: this.pos, keys, keyStarts, values };
-      return out;
-    }
-    for (;;) {
-      this.skip();
-      const keyAt = this.pos;
-      const first = this.at(keyAt);
-      let key: string;
-      if (first === DQUOTE || first === SQUOTE) {
-        const close = quotedEnd(this.text, keyAt, this.e);
-        if (close < 0) throw GIVE_UP;
-        key = quotedValue(this.text, keyAt, close);
-        this.pos = close;
-      } else if (first === OPEN_SEQ || first === OPEN_MAP) {
-        throw GIVE_UP; // collection keys
-      } else {
-        const resolved = resolvePlain(this.plain(keyAt));
-        key = resolved === null ? '' : String(resolved);
-        if (this.track && resolved === null) keys.push('null');
-      }
-      if (key === '<<' || key === '__proto__' || Object.prototype.hasOwnProperty.call(out, key)) throw GIVE_UP;
-      if (this.track) {
-        if (keys.length === values.length) keys.push(key);
-        keyStarts.push(keyAt);
-      }
-      // Only `key: value` with a space after the colon; `{a}`, `{a:1}` and `{a: }` go to `yaml`.
-      if (this.at(this.pos) !== COLON || this.at(this.pos + 1) !== SPACE) throw GIVE_UP;
-      this.pos += 2;
-      this.skip();
-      const ch = this.at(this.pos);
-      if (ch === COMMA || ch === CLOSE_MAP || Number.isNaN(ch)) throw GIVE_UP;
-      out[key] = this.value(this.pos, depth + 1);
-      if (this.track) values.push(this.node!);
-      this.skip();
-      const sep = this.at(this.pos);
-      if (sep === CLOSE_MAP) {
-        this.pos++;
-        if (this.track) this.node = { s: at, e: this.pos, e2: this.pos, keys, keyStarts, values };
-        return out;
-      }
-      if (sep !== COMMA) throw GIVE_UP;
-      this.pos++;
-      this.skip();
-      if (this.at(this.pos) === CLOSE_MAP) throw GIVE_UP; // trailing comma
-    }
-  }
-}
-
-/** A plain scalar resolved by the YAML 1.2 core schema, as `yaml` does by default. */
-function resolvePlain(s: string): JsonValue {
-  const c = s.charCodeAt(0);
-  // Decide by the first character so that the usual names, paths and URLs never reach a regex.
-  if ((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46) {
-    if (/^[-+]?[0-9]+$/.test(s)) return parseInt(s, 10);
-    if (/^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/.test(s)) return parseFloat(s);
-    if (/^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/.test(s)) return parseFloat(s);
-    if (/^0o[0-7]+$/.test(s)) return parseInt(s.slice(2), 8);
-    if (/^0x[0-9a-fA-F]+$/.test(s)) return parseInt(s.slice(2), 16);
-    if (/^[-+]?\.(?:inf|Inf|INF)$/.test(s)) return c === 45 ? -Infinity : Infinity;
-    if (/^\.(?:nan|NaN|NAN)$/.test(s)) return NaN;
-    return s;
-  }
-  switch (c) {
-    case 110: // n
-    case 78: // N
-    case 126: // ~
-      return s === '~' || s === 'null' || s === 'Null' || s === 'NULL' ? null : s;
-    case 116: // t
-    case 84: // T
-      return s === 'true' || s === 'True' || s === 'TRUE' ? true : s;
-    case 102: // f
-    case 70: // F
-      return s === 'false' || s === 'False' || s === 'FALSE' ? false : s;
-    default:
-      return s === '' ? null : s;
-  }
 }
