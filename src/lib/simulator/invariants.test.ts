@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { parseManifests } from '../model/index.ts';
 import { simulate } from './simulate.ts';
 import type { SimResult } from './types.ts';
+import { deployment, namespace, service, waypoint } from '../../../tests/support/mesh-fixtures.ts';
 
 /** Random small meshes built from the pieces whose interactions matter (enrolment, waypoints, policies, routes). */
 const scenario = fc.record({
@@ -24,27 +25,26 @@ const scenario = fc.record({
 type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
 
 function manifests(s: Scenario): string {
-  const ambient = (on: boolean) => (on ? '{istio.io/dataplane-mode: ambient}' : '{}');
+  const ambient = (on: boolean) => (on ? { 'istio.io/dataplane-mode': 'ambient' } : {});
+  const cart = (v: string) =>
+    deployment(v, {
+      namespace: 'server',
+      labels: { app: v, tier: 'cart' },
+      selector: { app: v },
+      serviceAccount: 'cart',
+    });
+  const wpLabel: Record<string, string> =
+    s.serviceWaypoint === 'none' ? {} : { 'istio.io/use-waypoint': s.serviceWaypoint };
   const docs = [
-    `apiVersion: v1\nkind: Namespace\nmetadata: {name: client, labels: ${ambient(s.clientNsAmbient)}}`,
-    `apiVersion: v1\nkind: Namespace\nmetadata: {name: server, labels: ${ambient(s.serverNsAmbient)}}`,
-    `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: client}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {serviceAccountName: web, containers: [{name: c, image: x, ports: [{containerPort: 8080}]}]}`,
+    namespace('client', ambient(s.clientNsAmbient)),
+    namespace('server', ambient(s.serverNsAmbient)),
+    deployment('web', { namespace: 'client' }),
+    cart('cart'),
+    cart('cart-v2'),
+    service('cart', { namespace: 'server', labels: wpLabel, portName: null }),
+    service('cart-v2', { namespace: 'server', portName: null }),
+    waypoint('wp', 'server', { labels: { 'istio.io/waypoint-for': s.waypointFor } }),
   ];
-  for (const v of ['cart', 'cart-v2']) {
-    docs.push(
-      `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: ${v}, namespace: server}\nspec:\n  selector: {matchLabels: {app: ${v}}}\n  template:\n    metadata: {labels: {app: ${v}, tier: cart}}\n    spec: {serviceAccountName: cart, containers: [{name: c, image: x, ports: [{containerPort: 8080}]}]}`,
-    );
-  }
-  const wpLabel = s.serviceWaypoint === 'none' ? '' : `, labels: {istio.io/use-waypoint: ${s.serviceWaypoint}}`;
-  docs.push(
-    `apiVersion: v1\nkind: Service\nmetadata: {name: cart, namespace: server${wpLabel}}\nspec: {selector: {app: cart}, ports: [{port: 80, targetPort: 8080}]}`,
-  );
-  docs.push(
-    `apiVersion: v1\nkind: Service\nmetadata: {name: cart-v2, namespace: server}\nspec: {selector: {app: cart-v2}, ports: [{port: 80, targetPort: 8080}]}`,
-  );
-  docs.push(
-    `apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: wp, namespace: server, labels: {istio.io/waypoint-for: ${s.waypointFor}}}\nspec:\n  gatewayClassName: istio-waypoint\n  listeners: [{name: mesh, port: 15008, protocol: HBONE}]`,
-  );
   const ap = (spec: string, name: string) =>
     `apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: ${name}, namespace: server}\nspec:\n${spec}`;
   const sel = '  selector: {matchLabels: {tier: cart}}\n';
