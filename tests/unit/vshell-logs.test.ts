@@ -113,6 +113,26 @@ EOF`,
     );
   });
 
+  it('logs plaintext from outside the mesh without identities, and its STRICT rejection by the derived policy', async () => {
+    const { last } = await session([
+      'kubectl exec -n legacy deploy/curl -- curl -s http://productpage.bookinfo:9080/',
+      'kubectl apply -f labs/ambient-mtls/manifests/strict-mtls.yaml',
+      'kubectl exec -n legacy deploy/curl -- curl -s http://productpage.bookinfo:9080/',
+      'kubectl logs -n istio-system ds/ztunnel',
+    ]);
+    const [ok, refused, ...more] = last.output.trimEnd().split('\n');
+    expect(more).toEqual([]);
+    // A non-enrolled client has no source ztunnel line; the destination sees plaintext on the pod port.
+    expect(ok).toMatch(
+      /\tinfo\t.*src\.workload="curl-\w+" src\.namespace="legacy" dst\.addr=[\d.]+:9080 dst\.service=/,
+    );
+    expect(ok).not.toMatch(/identity|hbone_addr/);
+    // release-1.31 A/authorization.go: STRICT without port exceptions is enforced by the static DENY policy.
+    expect(refused).toMatch(
+      / error="connection closed due to policy rejection: explicitly denied by: istio-system\/istio_converted_static_strict"$/,
+    );
+  });
+
   it('refuses -f clearly and gives kubectl’s NotFound for an unknown pod', async () => {
     const { results } = await session([
       'kubectl logs -f -n istio-system ds/ztunnel',
