@@ -11,7 +11,7 @@ import type { LabCheck, RequestCheck } from '../schema.ts';
 import { simulateCheck } from './dry-run.ts';
 import { identifyBackend } from './expect.ts';
 import type { Observation } from './expect.ts';
-import type { KubeOps } from './kube.ts';
+import type { KubeOps, PodInfo } from './kube.ts';
 import { describeCheck } from './plan.ts';
 import { LabRunError, manifestText, waitForWorkloads } from './real.ts';
 import type { RealDeps } from './real.ts';
@@ -223,7 +223,7 @@ export async function runRealRequest(
   const backends: (string | undefined)[] = [];
   const errors: string[] = [];
   for (let i = 0; i < samples; i++) {
-    const r = await kube.exec(ns, pod.name, pod.containers[0] ?? 'curl', cmd, 15_000);
+    const r = await kube.exec(ns, pod.name, appContainer(pod), cmd, 15_000);
     const parsed = parseCurl(r.stdout, r.exitCode);
     statuses.push(parsed.status);
     backends.push(parsed.status !== null ? identifyBackend(target.namespace, parsed.body) : undefined);
@@ -231,6 +231,20 @@ export async function runRealRequest(
   }
   const o: Observation = { samples, statuses, backends, errors };
   return { mismatches: compareObserved(c.expect, o) };
+}
+
+/**
+ * The client's own container, not an injected sidecar's: the injector names it in the annotation
+ * `kubectl.kubernetes.io/default-container` (istio/istio release-1.31 pkg/kube/inject/testdata/inject/*.injected),
+ * which is also what `kubectl exec` picks.
+ */
+export function appContainer(pod: Pick<PodInfo, 'annotations' | 'containers'>): string {
+  return (
+    pod.annotations['kubectl.kubernetes.io/default-container'] ??
+    pod.containers.find((c) => c !== 'istio-proxy') ??
+    pod.containers[0] ??
+    'curl'
+  );
 }
 
 async function resolveTarget(
@@ -258,8 +272,9 @@ export interface IngressService {
 
 /**
  * The ingress Gateways in a lab's manifests (any Gateway the mesh index does not take for a waypoint), by
- * `namespace/name`. Istio's gateway controller names the Service `<name>-<gatewayClassName>` (istio.io
- * docs/tasks/traffic-management/ingress/gateway-api, "automated deployment"); curl calls its first listener port.
+ * `namespace/name`. Istio's gateway controller names the Deployment and Service `<name>-<gatewayClassName>` unless
+ * the annotation `gateway.istio.io/name-override` says otherwise (release-1.31
+ * pilot/pkg/config/kube/gatewaycommon/gateway_utils.go GetDefaultName, deploymentcontroller.go); curl calls its first listener port.
  */
 export function ingressServices(loaded: LoadedLab): (from: string) => IngressService | undefined {
   const found = new Map<string, IngressService>();
@@ -272,8 +287,9 @@ export function ingressServices(loaded: LoadedLab): (from: string) => IngressSer
       const spec = (r.obj as { spec?: { gatewayClassName?: unknown; listeners?: { port?: unknown }[] } }).spec;
       const cls = typeof spec?.gatewayClassName === 'string' ? spec.gatewayClassName : 'istio';
       const port = spec?.listeners?.[0]?.port;
+      const service = r.annotations['gateway.istio.io/name-override'] || `${r.name}-${cls}`;
       found.set(`${r.namespace}/${r.name}`, {
-        host: `${r.name}-${cls}.${r.namespace}.svc.cluster.local`,
+        host: `${service}.${r.namespace}.svc.cluster.local`,
         port: typeof port === 'number' ? port : 80,
       });
     }

@@ -494,3 +494,17 @@ describe('requests from an ingress Gateway (fake cluster)', () => {
     expect(r.error).toMatch(/not an ingress Gateway/);
   });
 });
+
+describe('the container curl runs in', () => {
+  it("is the app's, not istio-proxy, in a sidecar-injected pod", async () => {
+    const { appContainer } = await import('../../labs/runner/real-check.ts');
+    expect(appContainer({ annotations: {}, containers: ['istio-proxy', 'curl'] })).toBe('curl');
+    expect(
+      appContainer({
+        annotations: { 'kubectl.kubernetes.io/default-container': 'app' },
+        containers: ['istio-proxy', 'app', 'x'],
+      }),
+    ).toBe('app');
+    expect(appContainer({ annotations: {}, containers: ['main'] })).toBe('main');
+  });
+});
