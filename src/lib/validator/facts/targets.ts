@@ -7,6 +7,13 @@ import type { Mesh, ServiceInfo, Workload, WaypointBinding } from '../../model/m
 import type { JsonObject, ObjectPath, Resource } from '../../model/types.ts';
 import { namespaceIsAmbient as namespaceLabelsAmbient, policySelector } from '../../ambient/index.ts';
 import { LABEL_USE_WAYPOINT, isWaypointOptOut, labelOf } from '../../ambient/labels.ts';
+import {
+  ANNOTATION_USE_WAYPOINT_CANARY_WEIGHT,
+  canaryLookup,
+  LABEL_USE_WAYPOINT_CANARY,
+  resolveCanaryWaypoint,
+  type CanaryBinding,
+} from '../../ambient/index.ts';
 import { perMesh, perMeshItem } from './per-mesh.ts';
 
 /**
@@ -163,6 +170,52 @@ export const waypointLabelUses = perMesh('use-waypoint labels', (mesh): readonly
       kind,
       binding: mesh.resolveWaypoint({ kind, resource: w.resource, namespace: w.namespace, labels: w.labels }),
     });
+  }
+  return out;
+});
+
+// ---------------------------------------------------------------- canary waypoints (Istio 1.31)
+
+/** Where a canary label or weight annotation applies: a Namespace (for its unlabelled services) or a service. */
+export interface CanarySite {
+  readonly resource: Resource;
+  readonly kind: 'Namespace' | 'Service' | 'ServiceEntry';
+  readonly primary: WaypointBinding;
+  readonly canary: CanaryBinding;
+  /** Resource carrying the canary label that was used (the site's own, or its Namespace). */
+  readonly labelResource: Resource;
+}
+
+/**
+ * Every Namespace, Service and ServiceEntry that sets a canary label or weight annotation of its own, resolved
+ * once per mesh and Istio line (`enabled`: the line has canary waypoints). A Namespace is resolved as for a Service in it with no labels of its own.
+ */
+export const canarySites = perMeshItem('canary sites', (mesh, enabled: boolean): readonly CanarySite[] => {
+  const lookup = canaryLookup(mesh);
+  const sets = (r: Resource) =>
+    labelOf(r.labels, LABEL_USE_WAYPOINT_CANARY) !== undefined ||
+    labelOf(r.annotations, ANNOTATION_USE_WAYPOINT_CANARY_WEIGHT) !== undefined;
+  const namespaces = new Map<string, Resource>();
+  const out: CanarySite[] = [];
+  for (const r of mesh.byKind('Namespace')) {
+    if (r.apiVersion !== 'v1') continue;
+    namespaces.set(r.name, r);
+    if (!sets(r)) continue;
+    const target = { kind: 'Service' as const, resource: r, namespace: r.name, labels: {} };
+    const primary = mesh.resolveWaypoint(target);
+    const canary = resolveCanaryWaypoint(target, primary, lookup, enabled);
+    if (canary) out.push({ resource: r, kind: 'Namespace', primary, canary, labelResource: r });
+  }
+  for (const s of mesh.services) {
+    if (!sets(s.resource)) continue;
+    const target = { kind: s.kind, resource: s.resource, namespace: s.namespace, labels: s.labels };
+    const primary = mesh.resolveWaypoint(target);
+    const canary = resolveCanaryWaypoint(target, primary, lookup, enabled);
+    if (!canary) continue;
+    const labelResource = canary.requested.from === 'object' ? s.resource : (namespaces.get(s.namespace) ?? s.resource);
+    // A canary inherited whole from the Namespace is the Namespace's site; report it there only.
+    if (labelResource !== s.resource && canary.weightAnnotation?.from !== 'object') continue;
+    out.push({ resource: s.resource, kind: s.kind, primary, canary, labelResource });
   }
   return out;
 });

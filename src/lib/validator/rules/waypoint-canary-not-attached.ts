@@ -1,77 +1,19 @@
 import {
   ANNOTATION_USE_WAYPOINT_CANARY_WEIGHT,
-  canaryLookup,
   LABEL_USE_WAYPOINT,
   LABEL_USE_WAYPOINT_CANARY,
   LABEL_USE_WAYPOINT_CANARY_NAMESPACE,
-  labelOf,
-  resolveCanaryWaypoint,
-  type CanaryBinding,
-  type WaypointBinding,
 } from '../../ambient/index.ts';
-import type { Mesh } from '../../model/mesh.ts';
-import type { Resource } from '../../model/types.ts';
 import type { Rule } from '../rule.ts';
 import { ambientNamespace, documents, workload } from '../effect-context.ts';
 import { y } from '../testing-yaml.ts';
-import { WAYPOINT_KINDS } from '../facts/index.ts';
+import { canarySites, WAYPOINT_KINDS, type CanarySite } from '../facts/index.ts';
 
 // Evidence: istio/istio release-1.31 pilot/pkg/serviceregistry/ambient/waypoints.go buildWeightedWaypoints and
 // resolveCanaryWaypoint (a canary that is missing, not ready, not admitted by allowedRoutes or not for service
 // traffic is dropped and traffic stays on the primary), status.go (the reasons), model/service.go GetConditions
 // (WaypointBound stays True; "Canary waypoint not attached" is appended to its message). release-1.30 has no
 // canary waypoints at all. SEMANTICS §2 [rev].
-
-/** Where a canary label or weight annotation applies: a Namespace (for its unlabelled services) or a service. */
-export interface CanarySite {
-  readonly resource: Resource;
-  readonly kind: 'Namespace' | 'Service' | 'ServiceEntry';
-  readonly primary: WaypointBinding;
-  readonly canary: CanaryBinding;
-  /** Resource carrying the canary label that was used (the site's own, or its Namespace). */
-  readonly labelResource: Resource;
-}
-
-const siteCache = new WeakMap<Mesh, Map<boolean, readonly CanarySite[]>>();
-
-/**
- * Every Namespace, Service and ServiceEntry that sets a canary label or weight annotation of its own, resolved
- * once per mesh and Istio line. A Namespace is resolved as for a Service in it with no labels of its own.
- */
-export function canarySites(mesh: Mesh, enabled: boolean): readonly CanarySite[] {
-  let byLine = siteCache.get(mesh);
-  if (!byLine) siteCache.set(mesh, (byLine = new Map()));
-  const cached = byLine.get(enabled);
-  if (cached) return cached;
-  const lookup = canaryLookup(mesh);
-  const sets = (r: Resource) =>
-    labelOf(r.labels, LABEL_USE_WAYPOINT_CANARY) !== undefined ||
-    labelOf(r.annotations, ANNOTATION_USE_WAYPOINT_CANARY_WEIGHT) !== undefined;
-  const namespaces = new Map<string, Resource>();
-  const out: CanarySite[] = [];
-  for (const r of mesh.byKind('Namespace')) {
-    if (r.apiVersion !== 'v1') continue;
-    namespaces.set(r.name, r);
-    if (!sets(r)) continue;
-    const target = { kind: 'Service' as const, resource: r, namespace: r.name, labels: {} };
-    const primary = mesh.resolveWaypoint(target);
-    const canary = resolveCanaryWaypoint(target, primary, lookup, enabled);
-    if (canary) out.push({ resource: r, kind: 'Namespace', primary, canary, labelResource: r });
-  }
-  for (const s of mesh.services) {
-    if (!sets(s.resource)) continue;
-    const target = { kind: s.kind, resource: s.resource, namespace: s.namespace, labels: s.labels };
-    const primary = mesh.resolveWaypoint(target);
-    const canary = resolveCanaryWaypoint(target, primary, lookup, enabled);
-    if (!canary) continue;
-    const labelResource = canary.requested.from === 'object' ? s.resource : (namespaces.get(s.namespace) ?? s.resource);
-    // A canary inherited whole from the Namespace is the Namespace's site; report it there only.
-    if (labelResource !== s.resource && canary.weightAnnotation?.from !== 'object') continue;
-    out.push({ resource: s.resource, kind: s.kind, primary, canary, labelResource });
-  }
-  byLine.set(enabled, out);
-  return out;
-}
 
 /** Who the finding speaks for. */
 export function canaryWhose(site: CanarySite): string {

@@ -1,7 +1,8 @@
 import { LABEL_USE_WAYPOINT, LABEL_USE_WAYPOINT_CANARY } from '../../ambient/index.ts';
 import type { Rule } from '../rule.ts';
 import { y } from '../testing-yaml.ts';
-import { canarySites, canaryWhose } from './waypoint-canary-not-attached.ts';
+import { canaryWhose } from './waypoint-canary-not-attached.ts';
+import { canarySites } from '../facts/index.ts';
 import { WAYPOINT_KINDS } from '../facts/index.ts';
 
 // Evidence: istio/istio release-1.31 pilot/pkg/serviceregistry/ambient/waypoints.go buildWeightedWaypoints: a

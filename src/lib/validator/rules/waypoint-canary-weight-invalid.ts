@@ -7,7 +7,8 @@ import type { Resource } from '../../model/types.ts';
 import type { Rule } from '../rule.ts';
 import { ambientNamespace, documents, workload } from '../effect-context.ts';
 import { y } from '../testing-yaml.ts';
-import { canarySites, canaryWhose } from './waypoint-canary-not-attached.ts';
+import { canaryWhose } from './waypoint-canary-not-attached.ts';
+import { canarySites } from '../facts/index.ts';
 import { WAYPOINT_KINDS } from '../facts/index.ts';
 
 // Evidence: istio/istio release-1.31 pilot/pkg/serviceregistry/ambient/waypoints.go getCanaryWeight (strconv.Atoi,
