@@ -88,11 +88,14 @@ EOF`,
     expect(r.output).toBe(
       'NAMESPACE POLICY NAME    ACTION SCOPE\nbookinfo  allow-nothing  Allow  Namespace\nbookinfo  allow-waypoint Allow  WorkloadSelector\n',
     );
-    const json = JSON.parse(last.output) as { name: string; action: string; scope: string }[];
+    const json = JSON.parse(last.output) as { name: string; action: string; scope: string; rules: unknown }[];
     expect(json.map((p) => [p.name, p.action, p.scope])).toEqual([
       ['allow-nothing', 'Allow', 'Namespace'],
       ['allow-waypoint', 'Allow', 'WorkloadSelector'],
     ]);
+    // ztunnel's form (istio/ztunnel src/rbac.rs): rule → clauses → matches, strings as externally tagged StringMatch.
+    expect(json[0]!.rules).toEqual([]);
+    expect(json[1]!.rules).toEqual([[[{ principals: [{ Exact: 'cluster.local/ns/bookinfo/sa/waypoint' }] }]]]);
   });
 
   it('connections: this session’s requests, inbound at the pod and outbound at the client', async () => {
@@ -268,5 +271,31 @@ describe('istioctl proxy-status', () => {
     );
     expect(lines[2]).toMatch(/^ztunnel-\w+\.istio-system {5}Kubernetes/);
     expect(results[4]!.output.trimEnd().split('\n')).toHaveLength(2);
+  });
+});
+
+describe('ztunnel rule form', () => {
+  it('orders clauses to, from, when; drops an ALLOW rule with L7 fields; strips L7 fields from a DENY', async () => {
+    const { ztunnelRule } = await import('../../src/lib/vshell/ztunnel-rules.ts');
+    const rule = {
+      from: [{ source: { namespaces: ['a*'], serviceAccounts: ['sa1', 'other/sa2'], notPrincipals: ['*'] } }],
+      to: [{ operation: { ports: ['9080', 'x'], methods: ['GET'] } }],
+      when: [{ key: 'source.ip', values: ['10.0.0.0/8'] }],
+    };
+    expect(ztunnelRule(rule, 'ALLOW', 'ns')).toBeUndefined();
+    expect(ztunnelRule(rule, 'DENY', 'ns')).toEqual([
+      [{ destinationPorts: [9080] }],
+      [
+        {
+          namespaces: [{ Prefix: 'a' }],
+          serviceAccounts: [
+            { namespace: 'ns', serviceAccount: 'sa1' },
+            { namespace: 'other', serviceAccount: 'sa2' },
+          ],
+          notPrincipals: [{ Presence: [] }],
+        },
+      ],
+      [{ sourceIps: ['10.0.0.0/8'] }],
+    ]);
   });
 });

@@ -20,6 +20,7 @@ import type { FlagSpec } from './flags.ts';
 import { goTabwriter } from './format.ts';
 import type { Io, Session } from './session.ts';
 import type { TrafficRecord } from './traffic.ts';
+import { ztunnelRule } from './ztunnel-rules.ts';
 
 const SPEC: FlagSpec = {
   output: { short: 'o', value: true },
@@ -142,12 +143,13 @@ interface ZPolicy {
   readonly action: 'Allow' | 'Deny';
   readonly scope: 'Global' | 'Namespace' | 'WorkloadSelector';
   readonly rules: JsonValue[];
+  readonly dryRun: false;
 }
 
 /**
  * The AuthorizationPolicies istiod sends to ztunnel (SEMANTICS §3, release-1.31 A/authorization.go): no targetRefs,
- * ALLOW or DENY only, dry-run left out (AMBIENT_ENABLE_DRY_RUN_AUTHORIZATION_POLICY is off by default). Rules are
- * shown as written, with their L7 parts: the summary table is what istioctl prints; -o json is an approximation.
+ * ALLOW or DENY only, dry-run left out (AMBIENT_ENABLE_DRY_RUN_AUTHORIZATION_POLICY is off by default), each rule
+ * in ztunnel's clause form (ztunnel-rules.ts).
  */
 function policiesOf(mesh: Mesh): ZPolicy[] {
   const out: ZPolicy[] = [];
@@ -161,7 +163,10 @@ function policiesOf(mesh: Mesh): ZPolicy[] {
       namespace: r.namespace,
       action: p.action === 'ALLOW' ? 'Allow' : 'Deny',
       scope: a === 'mesh' ? 'Global' : a === 'namespace' ? 'Namespace' : 'WorkloadSelector',
-      rules: [...p.rules],
+      rules: p.rules
+        .map((rule) => ztunnelRule(rule, p.action as 'ALLOW' | 'DENY', r.namespace))
+        .filter((x): x is JsonValue[] => x !== undefined),
+      dryRun: false,
     });
   }
   return out.sort(byNsName);
