@@ -4,6 +4,7 @@
 import type { LoadedLab } from '../load.ts';
 import type { Lab, LabCheck } from '../schema.ts';
 import type { Finding } from '../../src/lib/validator/finding.ts';
+import type { Versions } from '../../src/lib/versions.ts';
 import type { LabEngine } from './engine.ts';
 import { compare } from '../../src/lib/expect/compare.ts';
 import type { Mismatch } from '../../src/lib/expect/compare.ts';
@@ -98,11 +99,12 @@ export async function simulateCheck(
   engine: LabEngine,
   state: Pick<StepState, 'resources'>,
   c: LabCheck,
+  versions?: Partial<Versions>,
 ): Promise<{ ok: boolean; mismatches: Mismatch[]; error?: string }> {
   switch (c.type) {
     case 'request': {
       try {
-        const p = await engine.predict(state.resources, c);
+        const p = await engine.predict(state.resources, c, versions);
         const mismatches = compare(c.expect, p);
         return { ok: mismatches.length === 0, mismatches };
       } catch (err) {

@@ -6,6 +6,7 @@ import type { Finding } from '../../src/lib/validator/finding.ts';
 import type { RequestCheck } from '../schema.ts';
 import { requestOf } from '../../src/lib/expect/compare.ts';
 import type { Outcome } from '../../src/lib/expect/compare.ts';
+import type { Versions } from '../../src/lib/versions.ts';
 
 export interface LintOutcome {
   readonly errors: readonly Finding[];
@@ -14,8 +15,8 @@ export interface LintOutcome {
 
 export interface LabEngine {
   lint(inputs: readonly SourceInput[]): LintOutcome;
-  /** The simulator's answer for one request check against these resources. */
-  predict(resources: readonly Resource[], check: RequestCheck): Promise<Outcome>;
+  /** The simulator's answer for one request check against these resources (Istio 1.31 unless `versions` says). */
+  predict(resources: readonly Resource[], check: RequestCheck, versions?: Partial<Versions>): Promise<Outcome>;
   /** How the mesh index sees a workload: enrolled in ambient, sidecar, or none; undefined when it does not exist. */
   enrolment(
     resources: readonly Resource[],
@@ -61,8 +62,8 @@ export function loadEngine(): Promise<LabEngine> {
           warnings: report.findings.filter((f) => f.severity === 'warning'),
         };
       },
-      async predict(resources, check) {
-        const r = await simulator.simulate(resources, requestOf(check));
+      async predict(resources, check, versions) {
+        const r = await simulator.simulate(resources, requestOf(check), { ...versions });
         return {
           verdict: r.verdict,
           deniedAt: r.deniedAt,

@@ -282,7 +282,10 @@ export async function existingCheck(
     throw new LabRunError(
       `lab ${lab.id} is not set up on this cluster (namespace(s) ${missing.join(', ')} missing or not labelled ${LAB_LABEL}=${lab.id}): run \`ambient-atlas lab up ${lab.id} ${deps.target}\` first`,
     );
-  return checkWith(loaded, deps.kube, deps, opts);
+  // The simulator speaks for the Istio line the cluster runs (SEMANTICS §10), read by the same preflight.
+  const p = await preflight(deps.ops);
+  if (p.istio) deps.out(`cluster: Istio ${p.istio}; the simulator answers for that line`);
+  return checkWith(loaded, deps.kube, deps, { ...opts, ...(p.istio ? { versions: { istio: p.istio } } : {}) });
 }
 
 /** `lab down LAB --kubeconfig FILE [--dry-run]`: delete what carries the lab's label, namespaces last. */

@@ -17,6 +17,7 @@ import { LabRunError, manifestText, waitForWorkloads } from './real.ts';
 import type { RealDeps } from './real.ts';
 import { stepStates } from './state.ts';
 import { TIMEOUTS } from './versions.ts';
+import type { Versions } from '../../src/lib/versions.ts';
 
 export type Fault = 'none' | 'yaml' | 'cluster' | 'unknown';
 
@@ -38,6 +39,8 @@ export interface CheckOptions {
   readonly applySolution?: boolean;
   /** Extra attempts for a check the cluster fails (config reaches ztunnel and waypoints asynchronously). */
   readonly retries?: number;
+  /** The Istio line the cluster runs, for the simulator (default 1.31; an existing cluster may run 1.30). */
+  readonly versions?: Partial<Versions>;
 }
 
 async function withRetries(
@@ -109,8 +112,8 @@ export async function checkWith(
     deps.out(`step ${n}/${lab.steps.length}: ${s.title}`);
     // The lab's own reference state must satisfy its checks; if not, the lab definition is wrong, not the learner.
     for (const c of s.checks) {
-      const reference = await simulateCheck(engine, states[n]!, c);
-      const sim = await simulateCheck(engine, { resources: clusterResources }, c);
+      const reference = await simulateCheck(engine, states[n]!, c, opts.versions);
+      const sim = await simulateCheck(engine, { resources: clusterResources }, c, opts.versions);
       const real = await withRetries(deps, opts.retries ?? 3, () => runRealCheck(kube, c, ingress));
       const ok = real.mismatches.length === 0 && !real.error;
       const fault: Fault = ok ? 'none' : real.error ? 'unknown' : !sim.ok ? 'yaml' : 'cluster';

@@ -205,6 +205,7 @@ describe('lab on an existing cluster (stand-in API server)', { timeout: 60_000 }
     const ok = await lab('check', LAB, '--kubeconfig', kc, '--step', '1', '--apply-solution');
     expect(ok.stderr).toBe('');
     expect(ok.stdout).toContain('PASS: 5/5 checks hold on the cluster');
+    expect(ok.stdout).toContain('cluster: Istio 1.31; the simulator answers for that line');
     expect(ok.code).toBe(0);
     expect(execs.map((e) => `${e.namespace}/${e.pod} ${e.command.at(-1)}`)).toEqual([
       'bookinfo/curl-pod http://productpage:9080/productpage',
