@@ -189,6 +189,21 @@ describe('kubectl logs for a waypoint', () => {
     );
   });
 
+  it('names the matched HTTPRoute rule in %ROUTE_NAME%, and the waypoint pod answers by name too', async () => {
+    const { results } = await session([
+      ...waypointSetup,
+      'kubectl apply -f labs/canary-routing/manifests/reviews-header-route.yaml',
+      'kubectl exec -n bookinfo deploy/curl -- curl -s -H "end-user: jason" http://reviews:9080/reviews/1',
+      'kubectl logs -n bookinfo deploy/waypoint',
+      `kubectl logs -n bookinfo $(kubectl get pods -n bookinfo -l gateway.networking.k8s.io/gateway-name=waypoint -o jsonpath='{.items[0].metadata.name}')`,
+      'kubectl logs -n bookinfo -l gateway.networking.k8s.io/gateway-name=waypoint --tail 1',
+    ]);
+    // release-1.31 pilot/pkg/config/kube/gateway/conversion.go names an unnamed rule NS.NAME.INDEX.
+    expect(results[4]!.output).toMatch(/ 200 - via_upstream .* bookinfo\.reviews\.0\n$/);
+    expect(results[5]!.output).toBe(results[4]!.output);
+    expect(results[6]!.output).toBe(results[4]!.output);
+  });
+
   it('names the AuthorizationPolicy rule in rbac_access_denied_matched_policy for a 403', async () => {
     const { last, results } = await session([
       ...waypointSetup,

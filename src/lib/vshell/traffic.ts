@@ -111,10 +111,10 @@ function rejectionOf(mesh: Mesh, r: SimResult): string {
  * Istio names a policy `ns[NS]-policy[NAME]-rule[N]` (release-1.31 pilot/pkg/security/authz/builder/builder.go), and
  * `none` when no ALLOW rule matched. Route names for Gateway API rules are `NS.NAME.RULE`.
  */
-function envoyOf(r: SimResult): TrafficRecord['envoy'] {
+function envoyOf(mesh: Mesh, r: SimResult): TrafficRecord['envoy'] {
   const decisions = hop(r, 'waypoint');
   const route = decisions.find((d) => d.step === 'route' && d.matched && d.policy);
-  const routeName = route ? `${route.policy!.replace('/', '.')}.${route.rule ?? 0}` : 'default';
+  const routeName = route ? routeNameOf(mesh, route) : 'default';
   const status = r.status;
   if (status === 403) {
     const deny = decisions.find((d) => d.step === 'authz' && d.action === 'DENY' && d.matched && d.policy);
@@ -130,6 +130,27 @@ function envoyOf(r: SimResult): TrafficRecord['envoy'] {
     return { flags: 'UC', details: 'upstream_reset_before_response_started{connection_termination}', route: routeName };
   if (status === 503) return { flags: 'UH', details: 'no_healthy_upstream', route: routeName };
   return { flags: '-', details: 'via_upstream', route: routeName };
+}
+
+/**
+ * %ROUTE_NAME% for the route rule that matched: a Gateway API rule's own `name`, else `NS.NAME.INDEX` (release-1.31
+ * pilot/pkg/config/kube/gateway/conversion.go "format: %s.%s.%d"); a VirtualService http route's `name`, else `-`.
+ */
+function routeNameOf(mesh: Mesh, d: Decision): string {
+  const [ns, name] = d.policy!.split('/') as [string, string];
+  const i = d.rule ?? 0;
+  const res = mesh.resources.find(
+    (x) => x.namespace === ns && x.name === name && ['HTTPRoute', 'GRPCRoute', 'VirtualService'].includes(x.kind),
+  );
+  const spec = res?.obj['spec'];
+  const list =
+    spec && typeof spec === 'object' && !Array.isArray(spec)
+      ? spec[res!.kind === 'VirtualService' ? 'http' : 'rules']
+      : undefined;
+  const rule = Array.isArray(list) ? list[i] : undefined;
+  const own = rule && typeof rule === 'object' && !Array.isArray(rule) ? rule['name'] : undefined;
+  if (typeof own === 'string' && own) return own;
+  return res?.kind === 'VirtualService' ? '-' : `${ns}.${name}.${i}`;
 }
 
 export interface RecordInput {
@@ -185,7 +206,7 @@ export function recordTraffic(s: Session, x: RecordInput): void {
     status: r.status,
     deniedAt: r.deniedAt,
     ...(r.deniedAt === 'ztunnel' ? { rejection: rejectionOf(mesh, r) } : {}),
-    ...(wp ? { envoy: envoyOf(r) } : {}),
+    ...(wp ? { envoy: envoyOf(mesh, r) } : {}),
     requestBytes:
       `${x.method} ${x.path} HTTP/1.1\r\nhost: ${x.authority}\r\nuser-agent: ${USER_AGENT}\r\naccept: */*\r\n\r\n`
         .length,
