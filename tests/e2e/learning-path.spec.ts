@@ -87,6 +87,18 @@ test.describe('learning path', () => {
     await expect(page.locator('[data-path-note]')).toBeHidden();
   });
 
+  test('the exercises index reads the same store: damaged data shows its note there too, axe clean', async ({
+    page,
+    axe,
+  }) => {
+    await page.goto('/exercises/');
+    await page.evaluate((k) => localStorage.setItem(k, '[]'), KEY);
+    await page.reload();
+    await expect(page.getByRole('status').filter({ hasText: 'could not be read' })).toBeVisible();
+    await expect(page.locator('[data-ex-state]').first()).toHaveText('Not solved yet');
+    expect(await axe()).toEqual([]);
+  });
+
   test('reset asks first; cancelling keeps progress, confirming clears it for good', async ({ page }) => {
     await page.goto(PATH);
     await page.evaluate(
