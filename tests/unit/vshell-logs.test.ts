@@ -238,6 +238,10 @@ describe('traffic records', () => {
     expect(lines).toHaveLength(2 * TRAFFIC_MAX);
     // A corrupt traffic list is dropped on its own; the cluster is kept.
     const bad = restoreState(JSON.stringify({ ...state, traffic: [{ seq: 'x' }, 5] }), ctx.lab)!;
+    // A record missing a field the printers read (here the service's host) is dropped, the others kept.
+    const broken = { ...state.traffic![0]!, service: { port: 9080 } };
+    const partly = restoreState(JSON.stringify({ ...state, traffic: [broken, ...state.traffic!.slice(1)] }), ctx.lab)!;
+    expect(partly.traffic).toHaveLength(TRAFFIC_MAX - 1);
     expect(bad.objects).toHaveLength(state.objects.length);
     expect(bad.traffic).toBeUndefined();
   });

@@ -225,25 +225,45 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return !!v && typeof v === 'object' && !Array.isArray(v);
 }
 
-/** Records read back from storage: anything malformed is dropped, never trusted. */
+type Shape = Readonly<
+  Record<string, 'string' | 'number' | 'boolean' | 'string?' | 'string|null' | 'number|null' | Shape>
+>;
+
+const PEER: Shape = { namespace: 'string', pod: 'string', ip: 'string', identity: 'string|null' };
+const OPTIONAL = new Set(['service', 'target', 'waypoint', 'rejection', 'envoy']);
+const RECORD: Shape = {
+  seq: 'number',
+  at: 'number',
+  client: { ...PEER, port: 'number', dataplane: 'string' },
+  service: { host: 'string', vip: 'string?', port: 'number' },
+  target: { ...PEER, port: 'number', ambient: 'boolean' },
+  waypoint: { ...PEER, name: 'string', port: 'number' },
+  method: 'string',
+  path: 'string',
+  authority: 'string',
+  status: 'number|null',
+  deniedAt: 'string|null',
+  rejection: 'string?',
+  envoy: { flags: 'string', details: 'string', route: 'string' },
+  requestBytes: 'number',
+  responseBytes: 'number',
+  durationMs: 'number',
+  requestId: 'string',
+};
+
+function fits(v: unknown, shape: Shape, top: boolean): boolean {
+  if (!isRecord(v)) return false;
+  return Object.entries(shape).every(([k, t]) => {
+    const x = v[k];
+    if (x === undefined && (t === 'string?' || (top && OPTIONAL.has(k)))) return true;
+    if (typeof t === 'object') return fits(x, t, false);
+    if (t === 'string|null' || t === 'number|null') return x === null || typeof x === t.slice(0, 6);
+    return typeof x === t.replace('?', '');
+  });
+}
+
+/** Records read back from storage: each must have the exact shape the log printers read, else it is dropped. */
 export function restoreTraffic(v: unknown): TrafficRecord[] | undefined {
   if (!Array.isArray(v)) return undefined;
-  const ok = v.filter(
-    (r): r is TrafficRecord =>
-      isRecord(r) &&
-      typeof r['seq'] === 'number' &&
-      typeof r['at'] === 'number' &&
-      isRecord(r['client']) &&
-      typeof r['client']['pod'] === 'string' &&
-      typeof r['client']['ip'] === 'string' &&
-      typeof r['client']['namespace'] === 'string' &&
-      typeof r['method'] === 'string' &&
-      typeof r['path'] === 'string' &&
-      typeof r['authority'] === 'string' &&
-      typeof r['requestId'] === 'string' &&
-      (r['status'] === null || typeof r['status'] === 'number') &&
-      (r['target'] === undefined || (isRecord(r['target']) && typeof r['target']['pod'] === 'string')) &&
-      (r['waypoint'] === undefined || (isRecord(r['waypoint']) && typeof r['waypoint']['pod'] === 'string')),
-  );
-  return ok.slice(-TRAFFIC_MAX);
+  return v.filter((r): r is TrafficRecord => fits(r, RECORD, true)).slice(-TRAFFIC_MAX);
 }
