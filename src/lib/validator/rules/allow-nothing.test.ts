@@ -1,28 +1,36 @@
-import { describe, expect, it } from 'vitest';
-import { findingsFor, y } from '../testing.ts';
+import { ruleCases } from '../../../../tests/support/rule-cases.ts';
+import { y } from '../testing.ts';
+import { rule } from './allow-nothing.ts';
 
-const ID = 'allow-nothing';
 const head = ['apiVersion: security.istio.io/v1', 'kind: AuthorizationPolicy', 'metadata: {name: p, namespace: shop}'];
-const got = (yaml: string) => findingsFor(ID, yaml).map((f) => [f.line, f.severity]);
+const dryMeta = 'metadata: {name: p, namespace: shop, annotations: {istio.io/dry-run: "true"}}';
 
-describe(ID, () => {
-  it('empty spec, missing spec and ALLOW with empty rules are reported (info)', () => {
-    expect(got(y(...head, 'spec: {}'))).toEqual([[4, 'info']]);
-    expect(got(y(...head))).toEqual([[2, 'info']]);
-    expect(got(y(...head, 'spec:', '  action: ALLOW', '  rules: []'))).toEqual([[4, 'info']]);
-  });
-  it('one empty rule allows everything: not reported (boundary)', () => {
-    expect(got(y(...head, 'spec:', '  rules: [{}]'))).toEqual([]);
-  });
-  it('DENY without rules is a schema error, not this rule', () => {
-    expect(got(y(...head, 'spec:', '  action: DENY'))).toEqual([]);
-  });
-  // release-1.31 pilot/pkg/serviceregistry/ambient/authorization.go convertAuthorizationPolicy: a dry-run policy
-  // (istio.io/dry-run, ParseBool) is not sent to ztunnel without AMBIENT_ENABLE_DRY_RUN_AUTHORIZATION_POLICY, and
-  // ztunnel src/state.rs gives dry-run policies no effect even with it.
-  it('a dry-run ALLOW without rules does not switch the scope to deny: not reported', () => {
-    const meta = 'metadata: {name: p, namespace: shop, annotations: {istio.io/dry-run: "true"}}';
-    expect(got(y(head[0]!, head[1]!, meta, 'spec: {}'))).toEqual([]);
-    expect(got(y(head[0]!, head[1]!, meta.replace('"true"', '"no"'), 'spec: {}'))).toEqual([[4, 'info']]);
-  });
+ruleCases(rule, {
+  valid: [
+    { name: 'one empty rule allows everything (boundary)', yaml: y(...head, 'spec:', '  rules: [{}]') },
+    { name: 'DENY without rules is a schema error, not this rule', yaml: y(...head, 'spec:', '  action: DENY') },
+    // release-1.31 pilot/pkg/serviceregistry/ambient/authorization.go convertAuthorizationPolicy: a dry-run policy
+    // (istio.io/dry-run, ParseBool) is not sent to ztunnel without AMBIENT_ENABLE_DRY_RUN_AUTHORIZATION_POLICY, and
+    // ztunnel src/state.rs gives dry-run policies no effect even with it.
+    {
+      name: 'a dry-run ALLOW without rules does not switch the scope to deny',
+      yaml: y(head[0]!, head[1]!, dryMeta, 'spec: {}'),
+    },
+  ],
+  invalid: [
+    { name: 'empty spec', yaml: y(...head, 'spec: {}'), lines: ['4:1'], severity: 'info' },
+    { name: 'missing spec', yaml: y(...head), lines: ['2:1'], severity: 'info' },
+    {
+      name: 'ALLOW with empty rules',
+      yaml: y(...head, 'spec:', '  action: ALLOW', '  rules: []'),
+      lines: ['4:1'],
+      severity: 'info',
+    },
+    {
+      name: 'dry-run "no" is not a dry run',
+      yaml: y(head[0]!, head[1]!, dryMeta.replace('"true"', '"no"'), 'spec: {}'),
+      lines: ['4:1'],
+      severity: 'info',
+    },
+  ],
 });

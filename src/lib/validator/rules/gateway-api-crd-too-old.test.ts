@@ -1,10 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import { findingsFor, y } from '../testing.ts';
-import type { GatewayApiVersion, IstioVersion } from '../../versions.ts';
-
-const ID = 'gateway-api-crd-too-old';
-const got = (yaml: string, istio: IstioVersion, gatewayApi?: GatewayApiVersion) =>
-  findingsFor(ID, yaml, { istio, ...(gatewayApi ? { gatewayApi } : {}) }).map((f) => [f.line, f.severity]);
+import { ruleCases } from '../../../../tests/support/rule-cases.ts';
+import { y } from '../testing.ts';
+import { rule } from './gateway-api-crd-too-old.ts';
 
 const crd = (kind: string, bundle: string) =>
   y(
@@ -17,7 +13,6 @@ const crd = (kind: string, bundle: string) =>
     '  group: gateway.networking.k8s.io',
     `  names: {kind: ${kind}, plural: ${kind.toLowerCase()}s}`,
   );
-
 const tcp = (v: string) =>
   y(
     `apiVersion: gateway.networking.k8s.io/${v}`,
@@ -27,23 +22,47 @@ const tcp = (v: string) =>
     '  parentRefs: [{group: "", kind: Service, name: db}]',
     '  rules: [{backendRefs: [{name: db, port: 5432}]}]',
   );
+const on130 = { istio: '1.30' } as const;
+const on131 = { istio: '1.31' } as const;
 
-describe(ID, () => {
-  it('a TCPRoute CRD below 1.6.0 is reported under Istio 1.31 only (TCPRoute has no minimum on 1.30)', () => {
-    expect(got(crd('TCPRoute', 'v1.5.1'), '1.31')).toEqual([[5, 'warning']]);
-    expect(got(crd('TCPRoute', 'v1.5.1'), '1.30')).toEqual([]);
-    expect(got(crd('TCPRoute', 'v1.6.1'), '1.31')).toEqual([]);
+ruleCases(rule, {
+  valid: [
+    { name: 'TCPRoute has no minimum on 1.30', yaml: crd('TCPRoute', 'v1.5.1'), options: on130 },
+    { name: 'TCPRoute CRD 1.6.1 on 1.31', yaml: crd('TCPRoute', 'v1.6.1'), options: on131 },
     // The pre-release part is dropped before comparing, as crdversion.go does.
-    expect(got(crd('TCPRoute', 'v1.6.0-rc.1'), '1.31')).toEqual([]);
-  });
-  it('TLSRoute needs 1.5.0 on both lines; kinds without a minimum are never reported', () => {
-    expect(got(crd('TLSRoute', 'v1.4.1'), '1.30')).toEqual([[5, 'warning']]);
-    expect(got(crd('TLSRoute', 'v1.4.1'), '1.31')).toEqual([[5, 'warning']]);
-    expect(got(crd('HTTPRoute', 'v0.1.0'), '1.31')).toEqual([]);
-  });
-  it('TCPRoutes are reported when the chosen Gateway API line is older than the Istio line needs', () => {
-    expect(got(tcp('v1alpha2'), '1.31', '1.5')).toEqual([[1, 'warning']]);
-    expect(got(tcp('v1'), '1.31')).toEqual([]);
-    expect(got(tcp('v1alpha2'), '1.30')).toEqual([]);
-  });
+    { name: 'TCPRoute CRD 1.6.0-rc.1 on 1.31', yaml: crd('TCPRoute', 'v1.6.0-rc.1'), options: on131 },
+    { name: 'kinds without a minimum are never reported', yaml: crd('HTTPRoute', 'v0.1.0'), options: on131 },
+    { name: 'a v1 TCPRoute on 1.31 with its own line', yaml: tcp('v1'), options: on131 },
+    { name: 'a v1alpha2 TCPRoute on 1.30', yaml: tcp('v1alpha2'), options: on130 },
+  ],
+  invalid: [
+    {
+      name: 'TCPRoute CRD below 1.6.0 on 1.31',
+      yaml: crd('TCPRoute', 'v1.5.1'),
+      options: on131,
+      lines: ['5:59'],
+      severity: 'warning',
+    },
+    {
+      name: 'TLSRoute needs 1.5.0 on 1.30',
+      yaml: crd('TLSRoute', 'v1.4.1'),
+      options: on130,
+      lines: ['5:59'],
+      severity: 'warning',
+    },
+    {
+      name: 'TLSRoute needs 1.5.0 on 1.31',
+      yaml: crd('TLSRoute', 'v1.4.1'),
+      options: on131,
+      lines: ['5:59'],
+      severity: 'warning',
+    },
+    {
+      name: 'TCPRoutes when the chosen Gateway API line is older than the Istio line needs',
+      yaml: tcp('v1alpha2'),
+      options: { istio: '1.31', gatewayApi: '1.5' },
+      lines: ['1:13'],
+      severity: 'warning',
+    },
+  ],
 });

@@ -1,19 +1,28 @@
-import { describe, expect, it } from 'vitest';
-import { linesFor, y } from '../testing.ts';
+import { ruleCases } from '../../../../tests/support/rule-cases.ts';
+import { y } from '../testing.ts';
+import { rule } from './namespace-multiple-dataplane-labels.ts';
 
-const ID = 'namespace-multiple-dataplane-labels';
 const ns = (...labels: string[]) =>
   y('apiVersion: v1', 'kind: Namespace', 'metadata:', '  name: shop', '  labels:', ...labels);
 
-describe(ID, () => {
-  it('ambient + istio-injection=enabled, ambient + istio.io/rev', () => {
-    expect(linesFor(ID, ns('    istio.io/dataplane-mode: ambient', '    istio-injection: enabled'))).toEqual([6]);
-    expect(linesFor(ID, ns('    istio.io/rev: canary', '    istio.io/dataplane-mode: ambient'))).toEqual([7]);
-  });
-  it('ambient with injection disabled is fine (boundary)', () => {
-    expect(linesFor(ID, ns('    istio.io/dataplane-mode: ambient', '    istio-injection: disabled'))).toEqual([]);
-  });
-  it('injection alone is fine', () => {
-    expect(linesFor(ID, ns('    istio-injection: enabled'))).toEqual([]);
-  });
+ruleCases(rule, {
+  valid: [
+    {
+      name: 'ambient with injection disabled (boundary)',
+      yaml: ns('    istio.io/dataplane-mode: ambient', '    istio-injection: disabled'),
+    },
+    { name: 'injection alone', yaml: ns('    istio-injection: enabled') },
+  ],
+  invalid: [
+    {
+      name: 'ambient + istio-injection=enabled',
+      yaml: ns('    istio.io/dataplane-mode: ambient', '    istio-injection: enabled'),
+      lines: ['6:5'],
+    },
+    {
+      name: 'ambient + istio.io/rev',
+      yaml: ns('    istio.io/rev: canary', '    istio.io/dataplane-mode: ambient'),
+      lines: ['7:5'],
+    },
+  ],
 });

@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
-import { linesFor, y } from '../testing.ts';
+import { ruleCases } from '../../../../tests/support/rule-cases.ts';
+import { y } from '../testing.ts';
+import { rule } from './peerauthentication-disable-is-permissive.ts';
 
-const ID = 'peerauthentication-disable-is-permissive';
 const pa = (...spec: string[]) =>
   y(
     'apiVersion: security.istio.io/v1',
@@ -10,30 +10,27 @@ const pa = (...spec: string[]) =>
     'spec:',
     ...spec,
   );
+const sidecarNs = y(
+  'apiVersion: v1',
+  'kind: Namespace',
+  'metadata:',
+  '  name: shop',
+  '  labels: {istio-injection: enabled}',
+  '---',
+);
 
-describe(ID, () => {
-  it('DISABLE at namespace level and per port', () => {
-    expect(linesFor(ID, pa('  mtls: {mode: DISABLE}'))).toEqual([5]);
-    expect(
-      linesFor(
-        ID,
-        pa('  selector:', '    matchLabels: {app: a}', '  portLevelMtls:', '    "8080":', '      mode: DISABLE'),
-      ),
-    ).toEqual([9]);
-  });
-  it('PERMISSIVE and STRICT are fine (boundary)', () => {
-    expect(linesFor(ID, pa('  mtls: {mode: PERMISSIVE}'))).toEqual([]);
-    expect(linesFor(ID, pa('  mtls: {mode: STRICT}'))).toEqual([]);
-  });
-  it('not reported for a sidecar namespace', () => {
-    const ns = y(
-      'apiVersion: v1',
-      'kind: Namespace',
-      'metadata:',
-      '  name: shop',
-      '  labels: {istio-injection: enabled}',
-      '---',
-    );
-    expect(linesFor(ID, ns + pa('  mtls: {mode: DISABLE}'))).toEqual([]);
-  });
+ruleCases(rule, {
+  valid: [
+    { name: 'PERMISSIVE (boundary)', yaml: pa('  mtls: {mode: PERMISSIVE}') },
+    { name: 'STRICT', yaml: pa('  mtls: {mode: STRICT}') },
+    { name: 'a sidecar namespace', yaml: sidecarNs + pa('  mtls: {mode: DISABLE}') },
+  ],
+  invalid: [
+    { name: 'DISABLE at namespace level', yaml: pa('  mtls: {mode: DISABLE}'), lines: ['5:16'] },
+    {
+      name: 'DISABLE per port',
+      yaml: pa('  selector:', '    matchLabels: {app: a}', '  portLevelMtls:', '    "8080":', '      mode: DISABLE'),
+      lines: ['9:13'],
+    },
+  ],
 });

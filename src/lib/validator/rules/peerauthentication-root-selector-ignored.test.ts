@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
-import { linesFor, y } from '../testing.ts';
+import { ruleCases } from '../../../../tests/support/rule-cases.ts';
+import { y } from '../testing.ts';
+import { rule } from './peerauthentication-root-selector-ignored.ts';
 
-const ID = 'peerauthentication-root-selector-ignored';
 const pa = (ns: string, selector: boolean) =>
   y(
     'apiVersion: security.istio.io/v1',
@@ -11,17 +11,16 @@ const pa = (ns: string, selector: boolean) =>
     ...(selector ? ['  selector:', '    matchLabels: {app: a}'] : []),
     '  mtls: {mode: STRICT}',
   );
+const customRoot = { rootNamespace: 'mesh-root' };
 
-describe(ID, () => {
-  it('selector in the root namespace: reported at selector', () => {
-    expect(linesFor(ID, pa('istio-system', true))).toEqual([5]);
-  });
-  it('no selector in the root namespace, or a selector elsewhere: fine (boundary)', () => {
-    expect(linesFor(ID, pa('istio-system', false))).toEqual([]);
-    expect(linesFor(ID, pa('shop', true))).toEqual([]);
-  });
-  it('follows a custom root namespace', () => {
-    expect(linesFor(ID, pa('mesh-root', true), { rootNamespace: 'mesh-root' })).toEqual([5]);
-    expect(linesFor(ID, pa('istio-system', true), { rootNamespace: 'mesh-root' })).toEqual([]);
-  });
+ruleCases(rule, {
+  valid: [
+    { name: 'no selector in the root namespace (boundary)', yaml: pa('istio-system', false) },
+    { name: 'a selector elsewhere', yaml: pa('shop', true) },
+    { name: 'istio-system is not the root under a custom root', yaml: pa('istio-system', true), options: customRoot },
+  ],
+  invalid: [
+    { name: 'selector in the root namespace: at the selector', yaml: pa('istio-system', true), lines: ['5:3'] },
+    { name: 'follows a custom root namespace', yaml: pa('mesh-root', true), options: customRoot, lines: ['5:3'] },
+  ],
 });

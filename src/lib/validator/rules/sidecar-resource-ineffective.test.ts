@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
-import { findingsFor, y } from '../testing.ts';
+import { ruleCases } from '../../../../tests/support/rule-cases.ts';
+import { y } from '../testing.ts';
+import { rule } from './sidecar-resource-ineffective.ts';
 
-const ID = 'sidecar-resource-ineffective';
 const sc = y(
   'apiVersion: networking.istio.io/v1',
   'kind: Sidecar',
@@ -11,16 +11,16 @@ const sc = y(
 );
 const nsDoc = (label: string) =>
   y('apiVersion: v1', 'kind: Namespace', 'metadata:', '  name: shop', `  labels: {${label}}`, '---');
-const got = (yaml: string) => findingsFor(ID, yaml).map((f) => [f.line, f.severity]);
 
-describe(ID, () => {
-  it('warning in an ambient namespace', () => {
-    expect(got(nsDoc('istio.io/dataplane-mode: ambient') + sc)).toEqual([[8, 'warning']]);
-  });
-  it('info when the namespace is not in the manifests', () => {
-    expect(got(sc)).toEqual([[2, 'info']]);
-  });
-  it('nothing in a sidecar namespace (boundary)', () => {
-    expect(got(nsDoc('istio-injection: enabled') + sc)).toEqual([]);
-  });
+ruleCases(rule, {
+  valid: [{ name: 'a sidecar namespace (boundary)', yaml: nsDoc('istio-injection: enabled') + sc }],
+  invalid: [
+    {
+      name: 'warning in an ambient namespace',
+      yaml: nsDoc('istio.io/dataplane-mode: ambient') + sc,
+      lines: ['8:1'],
+      severity: 'warning',
+    },
+    { name: 'info when the namespace is not in the manifests', yaml: sc, lines: ['2:1'], severity: 'info' },
+  ],
 });

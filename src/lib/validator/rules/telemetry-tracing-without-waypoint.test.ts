@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
-import { linesFor, y } from '../testing.ts';
+import { ruleCases } from '../../../../tests/support/rule-cases.ts';
+import { y } from '../testing.ts';
+import { rule } from './telemetry-tracing-without-waypoint.ts';
 
-const ID = 'telemetry-tracing-without-waypoint';
 const wp = y(
   'apiVersion: gateway.networking.k8s.io/v1',
   'kind: Gateway',
@@ -25,30 +25,23 @@ const svc = (label: string) =>
   );
 const tel = (ns = 'shop', ...spec: string[]) =>
   y('apiVersion: telemetry.istio.io/v1', 'kind: Telemetry', `metadata: {name: t, namespace: ${ns}}`, 'spec:', ...spec);
+const tracing = '  tracing: [{providers: [{name: otel}]}]';
 
-describe(ID, () => {
-  it('tracing with no waypoint-bound Service: reported at tracing', () => {
-    expect(linesFor(ID, wp + svc('app: cart') + tel('shop', '  tracing: [{providers: [{name: otel}]}]'))).toEqual([21]);
-  });
-  it('a bound Service: fine (boundary)', () => {
-    expect(
-      linesFor(
-        ID,
-        wp + svc('istio.io/use-waypoint: waypoint') + tel('shop', '  tracing: [{providers: [{name: otel}]}]'),
-      ),
-    ).toEqual([]);
-  });
-  it('metrics only: fine', () => {
-    expect(linesFor(ID, svc('app: cart') + tel('shop', '  metrics: [{providers: [{name: prometheus}]}]'))).toEqual([]);
-  });
-  it('no Service in the namespace, or root namespace: nothing said', () => {
-    expect(linesFor(ID, tel('shop', '  tracing: [{providers: [{name: otel}]}]'))).toEqual([]);
-    expect(
-      linesFor(
-        ID,
-        svc('app: cart').replace('namespace: shop', 'namespace: istio-system') +
-          tel('istio-system', '  tracing: [{providers: [{name: otel}]}]'),
-      ),
-    ).toEqual([]);
-  });
+ruleCases(rule, {
+  valid: [
+    { name: 'a bound Service (boundary)', yaml: wp + svc('istio.io/use-waypoint: waypoint') + tel('shop', tracing) },
+    { name: 'metrics only', yaml: svc('app: cart') + tel('shop', '  metrics: [{providers: [{name: prometheus}]}]') },
+    { name: 'no Service in the namespace: nothing said', yaml: tel('shop', tracing) },
+    {
+      name: 'the root namespace: nothing said',
+      yaml: svc('app: cart').replace('namespace: shop', 'namespace: istio-system') + tel('istio-system', tracing),
+    },
+  ],
+  invalid: [
+    {
+      name: 'tracing with no waypoint-bound Service: at tracing',
+      yaml: wp + svc('app: cart') + tel('shop', tracing),
+      lines: ['21:3'],
+    },
+  ],
 });

@@ -1,8 +1,7 @@
-import { describe, expect, it } from 'vitest';
-import { findingsFor, y } from '../testing.ts';
+import { ruleCases } from '../../../../tests/support/rule-cases.ts';
+import { y } from '../testing.ts';
+import { rule } from './virtualservice-on-waypoint.ts';
 
-const ID = 'virtualservice-on-waypoint';
-const got = (yaml: string) => findingsFor(ID, yaml).map((f) => [f.line, f.severity]);
 const wp = y(
   'apiVersion: gateway.networking.k8s.io/v1',
   'kind: Gateway',
@@ -33,14 +32,17 @@ const vs = y(
   '  http: [{route: [{destination: {host: reviews}}]}]',
 );
 
-describe(ID, () => {
-  it('waypoint-bound host: info at the host', () => {
-    expect(got(wp + svc('istio.io/use-waypoint: waypoint') + vs)).toEqual([[21, 'info']]);
-  });
-  it('service without a waypoint: not this rule (boundary)', () => {
-    expect(got(wp + svc('app: reviews') + vs)).toEqual([]);
-  });
-  it('service opted out with use-waypoint: none', () => {
-    expect(got(wp + svc('istio.io/use-waypoint: none') + vs)).toEqual([]);
-  });
+ruleCases(rule, {
+  valid: [
+    { name: 'service without a waypoint: not this rule (boundary)', yaml: wp + svc('app: reviews') + vs },
+    { name: 'service opted out with use-waypoint: none', yaml: wp + svc('istio.io/use-waypoint: none') + vs },
+  ],
+  invalid: [
+    {
+      name: 'waypoint-bound host: info at the host',
+      yaml: wp + svc('istio.io/use-waypoint: waypoint') + vs,
+      lines: ['21:11'],
+      severity: 'info',
+    },
+  ],
 });
