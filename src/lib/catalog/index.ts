@@ -67,6 +67,11 @@ export function preferredApiVersion(kind: string, istio: IstioVersion = DEFAULT_
   return e && entryOn(e, istio).served[kind]?.find((s) => s.preferred)?.apiVersion;
 }
 
+/** The apiVersion(s) examples use for a row's kinds on its line (each kind's storage version, once each). */
+export function apiVersionsOf(entry: CrdEntry): readonly string[] {
+  return [...new Set(Object.values(entry.served).map((vs) => (vs.find((v) => v.preferred) ?? vs[0]).apiVersion))];
+}
+
 /** A plain JSON view (what `ambient-atlas catalog --format json` prints). */
 export function catalogAsJson(): { version: 1; entries: readonly CatalogEntry[] } {
   return { version: 1, entries: CATALOG };
