@@ -70,6 +70,15 @@ describe('kubectl logs for ztunnel', () => {
     expect(tail0).toBe('');
   });
 
+  it('lists the ztunnel pod in istio-system, so its name can be found for kubectl logs', async () => {
+    const { results } = await session([
+      'kubectl get pods -n istio-system -l app=ztunnel -o name',
+      `kubectl logs -n istio-system $(kubectl get pods -n istio-system -l app=ztunnel -o jsonpath='{.items[0].metadata.name}')`,
+    ]);
+    expect(results[0]!.output).toBe(`pod/${ZTUNNEL_POD}\n`);
+    expect(results[1]!.exitCode).toBe(0);
+  });
+
   it('logs a policy rejection with ztunnel’s wording naming the policy', async () => {
     const { last } = await session([
       `kubectl apply -f - <<EOF

@@ -82,6 +82,34 @@ export function waypointPodName(namespace: string, name: string): string {
 export const ZTUNNEL_POD = `ztunnel-${shortHash('istio-system/ztunnel/atlas-worker')}`;
 export const ISTIOD_POD = `istiod-${shortHash('istio-system/istiod', 10)}-${shortHash('istio-system/istiod/pod')}`;
 
+/**
+ * The control plane's pods as `kubectl get pods -n istio-system` lists them (istiod and the node's ztunnel), so the
+ * ztunnel pod's name can be found for `kubectl logs`. They are not workloads of the mesh model: their addresses
+ * come from a range of their own (10.243.0.0/16) that the model never hands out.
+ */
+export function controlPlanePods(objects: readonly StoredObject[]): JsonObject[] {
+  const ts = metaOf(objects.find((o) => kindOf(o) === 'Namespace' && nameOf(o) === 'istio-system') ?? {})[
+    'creationTimestamp'
+  ];
+  const pod = (name: string, app: string, owner: string, ip: string, container: string): JsonObject => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name,
+      namespace: 'istio-system',
+      labels: { app, 'sidecar.istio.io/inject': 'false' },
+      ...(typeof ts === 'string' ? { creationTimestamp: ts } : {}),
+      ownerReferences: [{ kind: owner, name: app }],
+    },
+    spec: { nodeName: NODE_NAME, serviceAccountName: app, containers: [{ name: container, image: `istio/${app}` }] },
+    status: { phase: 'Running', podIP: ip, podIPs: [{ ip }] },
+  });
+  return [
+    pod(ISTIOD_POD, 'istiod', 'ReplicaSet', '10.243.0.2', 'discovery'),
+    pod(ZTUNNEL_POD, 'ztunnel', 'DaemonSet', '10.243.0.3', 'istio-proxy'),
+  ];
+}
+
 export interface VirtualPod {
   readonly name: string;
   readonly namespace: string;

@@ -4,7 +4,7 @@ import { kindInfo, resolveType, resourceName } from '../../ambient/kinds.ts';
 import type { KindInfo } from '../../ambient/kinds.ts';
 import type { JsonObject, JsonValue, SourceInput } from '../../model/types.ts';
 import type { LintReport } from '../../validator/finding.ts';
-import { kindOf, labelsOf, nameOf, namespaceOf, podsOf, withStatus } from '../cluster.ts';
+import { controlPlanePods, kindOf, labelsOf, nameOf, namespaceOf, podsOf, withStatus } from '../cluster.ts';
 import type { StoredObject } from '../cluster.ts';
 import { flag, flagAll, has, parseFlags } from '../flags.ts';
 import type { FlagSpec } from '../flags.ts';
@@ -108,7 +108,7 @@ export function parseSelector(sel: string | undefined): ((labels: Record<string,
 }
 
 export function objectsOfType(s: Session, info: KindInfo): JsonObject[] {
-  if (info.kind === 'Pod') return podsOf(s.objects).map((p) => p.object);
+  if (info.kind === 'Pod') return [...podsOf(s.objects).map((p) => p.object), ...controlPlanePods(s.objects)];
   return s.objects
     .filter(
       (o) => kindOf(o) === info.kind && String(o['apiVersion'] ?? '').startsWith(info.group ? `${info.group}/` : 'v'),
