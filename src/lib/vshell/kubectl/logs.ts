@@ -3,7 +3,7 @@
 // application pods of the virtual cluster write no logs of their own, so they print nothing.
 import { resolveType, resourceName } from '../../ambient/kinds.ts';
 import { LABEL_GATEWAY_NAME } from '../../ambient/labels.ts';
-import { ZTUNNEL_POD, podsOf } from '../cluster.ts';
+import { ISTIOD_POD, ZTUNNEL_POD, podsOf } from '../cluster.ts';
 import { flag, has, parseFlags } from '../flags.ts';
 import type { FlagSpec } from '../flags.ts';
 import type { Io, Session } from '../session.ts';
@@ -46,6 +46,15 @@ function sources(s: Session): LogSource[] {
       owner: 'DaemonSet/ztunnel',
       container: 'istio-proxy',
       lines: () => traffic().flatMap(ztunnelLines),
+    },
+    // istiod's own log is about pushes and certificates, which the virtual cluster does not model: it prints nothing.
+    {
+      namespace: 'istio-system',
+      pod: ISTIOD_POD,
+      labels: { app: 'istiod' },
+      owner: 'Deployment/istiod',
+      container: 'discovery',
+      lines: () => [],
     },
   ];
   for (const p of podsOf(s.objects)) {
