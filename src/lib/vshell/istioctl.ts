@@ -55,7 +55,7 @@ const HELP = `istioctl (virtual cluster)
   istioctl waypoint list [-n NS | -A]
   istioctl waypoint delete NAME... [-n NS] | --all
   istioctl waypoint generate [-n NS] [--name NAME] [--for TYPE]
-  istioctl waypoint status [-n NS]
+  istioctl waypoint status [-n NS | -A] [--wait=false]
   istioctl x describe pod NAME [-n NS]      enrolment, identity, waypoints and policies for a pod
   istioctl x describe svc NAME [-n NS]      waypoint binding and policies for a Service
   istioctl ztunnel-config workloads|services|policies|connections|certificates|all [-o json|yaml|short]
