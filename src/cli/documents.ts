@@ -15,13 +15,12 @@
 //
 // Documents are grouped into pieces of about `PIECE_BYTES` (each piece is one input of the model, which keeps its
 // per-input costs low) and every piece keeps a map from its lines to the file's, so findings name the real file,
-// line and column: `remapFindings` puts them back.
-import type { Finding } from '../lib/validator/finding.ts';
-import { firstInvalidUtf8 } from '../lib/model/parse.ts';
-import type { ModelIssue, SourceInput, SourceRange } from '../lib/model/types.ts';
+// line and column: `PieceSet.remap` (pieces.ts) puts them back.
+import { firstInvalidUtf8 } from '../lib/model/yaml/utf8.ts';
+import type { ModelIssue, SourceRange } from '../lib/model/types.ts';
 
-/** Target size of one model input: big enough that per-input costs vanish, small next to any memory figure. */
-export const PIECE_BYTES = 1024 * 1024;
+export { PIECE_BYTES, PieceSet } from './pieces.ts';
+export type { PieceMap } from './pieces.ts';
 
 /** The header that makes one List item a document of its own (a List with one item), and its line count. */
 const ITEM_HEADER = '---\nkind: List\nitems:\n';
@@ -40,13 +39,13 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const lenient = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /** Piece line → file line, for the lines from `pieceLine` on (until the next segment). */
-interface Segment {
+export interface Segment {
   readonly pieceLine: number;
   readonly fileLine: number;
 }
 
 /** A document (or a List item with its header) ready for a piece; `segments` count from its own line 1. */
-interface Unit {
+export interface Unit {
   readonly text: string;
   readonly lines: number;
   readonly segments: readonly Segment[];
@@ -562,97 +561,4 @@ function countLines(text: string): number {
   let n = 0;
   for (let k = text.indexOf('\n'); k >= 0; k = text.indexOf('\n', k + 1)) n++;
   return n;
-}
-
-/** Where a piece's lines come from. */
-export interface PieceMap {
-  readonly file: string;
-  readonly segments: readonly Segment[];
-}
-
-/**
- * The model's inputs for a whole run: pieces of about PIECE_BYTES made of whole units, each with its line map,
- * plus inputs passed through as they are (cluster objects). Labels of pieces are never file names (they hold a
- * NUL): `remap` knows them and leaves every other file as it is.
- */
-export class PieceSet {
-  readonly inputs: SourceInput[] = [];
-  readonly issues: ModelIssue[] = [];
-  readonly #maps = new Map<string, PieceMap>();
-  #texts: string[] = [];
-  #segments: Segment[] = [];
-  #lines = 0;
-  #bytes = 0;
-  #file = '';
-
-  /** The units of one input, in order. */
-  add(file: string, split: { units: readonly Unit[]; issues: readonly ModelIssue[] }): void {
-    if (file !== this.#file) this.#flush();
-    this.#file = file;
-    for (const u of split.units) {
-      if (this.#bytes > 0 && this.#bytes + u.text.length > PIECE_BYTES) this.#flush();
-      for (const s of u.segments) this.#segments.push({ pieceLine: this.#lines + s.pieceLine, fileLine: s.fileLine });
-      this.#texts.push(u.text);
-      this.#lines += u.lines;
-      this.#bytes += u.text.length;
-    }
-    this.#flush();
-    this.issues.push(...split.issues);
-  }
-
-  /** An input the model reads as it is (positions are its own). */
-  addWhole(input: SourceInput): void {
-    this.#flush();
-    this.inputs.push(input);
-  }
-
-  #flush(): void {
-    if (!this.#texts.length) return;
-    const label = `\u0000${this.#maps.size}`;
-    this.#maps.set(label, { file: this.#file, segments: this.#segments });
-    this.inputs.push({ file: label, text: this.#texts.join('') });
-    this.#texts = [];
-    this.#segments = [];
-    this.#lines = 0;
-    this.#bytes = 0;
-  }
-
-  /** The real file and line of a piece's line (other files: as they are). */
-  locate(file: string, line: number): { file: string; line: number } {
-    const map = this.#maps.get(file);
-    if (!map) return { file, line };
-    const segs = map.segments;
-    let lo = 0;
-    let hi = segs.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (segs[mid]!.pieceLine <= line) lo = mid;
-      else hi = mid - 1;
-    }
-    const s = segs[lo];
-    return { file: map.file, line: s ? s.fileLine + Math.max(0, line - s.pieceLine) : line };
-  }
-
-  /** Findings (or suppressed findings) with the real file and lines, re-sorted by `compare`. */
-  remap<T extends Finding>(findings: readonly T[], compare: (a: T, b: T) => number): T[] {
-    const out = findings.map((f) => {
-      if (!this.#maps.has(f.file)) return f;
-      const start = this.locate(f.file, f.line);
-      const end = this.locate(f.file, f.endLine);
-      return { ...f, file: start.file, line: start.line, endLine: Math.max(end.line, start.line) };
-    });
-    return out.sort(compare);
-  }
-
-  /** A model issue with the real file and lines. */
-  remapIssue(issue: ModelIssue): ModelIssue {
-    if (!this.#maps.has(issue.file)) return issue;
-    const start = this.locate(issue.file, issue.range.line);
-    const end = this.locate(issue.file, issue.range.endLine);
-    return {
-      ...issue,
-      file: start.file,
-      range: { ...issue.range, line: start.line, endLine: Math.max(start.line, end.line) },
-    };
-  }
 }
