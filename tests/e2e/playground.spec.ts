@@ -311,10 +311,12 @@ spec:
     // Tab inside the editor indents (does not leave) …
     await page.keyboard.press('Tab');
     await expect(editor(page)).toBeFocused();
-    // … Escape then Tab leaves it, to the first finding.
+    // … Escape then Tab leaves it, to the MeshConfig input's toggle below it, then the first finding.
     await page.keyboard.press('Escape');
     await page.keyboard.press('Tab');
     await expect(editor(page)).not.toBeFocused();
+    await expect(page.locator('details[data-pg-meshconfig] > summary')).toBeFocused();
+    await page.keyboard.press('Tab');
     const first = findings(page).first().getByRole('button').first();
     await expect(first).toBeFocused();
     await expect(first).toHaveCSS('outline-style', 'solid');
@@ -336,6 +338,7 @@ spec:
   });
 
   test('has no axe violations (editor loaded, findings and a trace shown)', async ({ page, axe }) => {
+    test.setTimeout(90_000); // axe over the whole playground takes most of 30 s on a loaded machine
     await open(page, {
       yaml: BOOKINFO_WAYPOINT + '\n---\n' + READ_ONLY + L7_SELECTOR_POLICY,
       request: { from: 'bookinfo/curl', to: 'reviews.bookinfo:9080', path: '/reviews/0' },

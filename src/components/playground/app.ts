@@ -4,14 +4,15 @@
  * Everything runs in the browser; nothing is sent to a server. User text is only ever set as textContent.
  */
 import type { EditorView } from '@codemirror/view';
-import { parse as parseYaml } from 'yaml';
 import { isClientKind } from '../../lib/ambient/kinds.ts';
+import { meshConfigInManifests } from '../../lib/ambient/meshconfig.ts';
+import type { MeshConfig } from '../../lib/ambient/meshconfig.ts';
 import { buildMesh } from '../../lib/model/mesh.ts';
 import type { Mesh } from '../../lib/model/mesh.ts';
 import { parseManifests } from '../../lib/model/parse.ts';
 import type { ParseResult } from '../../lib/model/types.ts';
 import { decodeShare, encodeShare } from '../../lib/share/index.ts';
-import type { SharedState } from '../../lib/share/index.ts';
+import type { SharedState, SharedWhatIf } from '../../lib/share/index.ts';
 // Direct module imports (not the index files) keep the CLI formatters out of the island.
 import { simulateIn } from '../../lib/simulator/simulate.ts';
 import { SimulationInputError } from '../../lib/simulator/types.ts';
@@ -21,6 +22,9 @@ import type { Finding, LintReport } from '../../lib/validator/finding.ts';
 import { hasQuickFix, quickFix } from '../../lib/validator/fixes/index.ts';
 import { $, h } from './dom.ts';
 import { applyQuickFix, createYamlEditor, diagnosticsUpdate, goTo, replaceDoc, showFindings } from './editor.ts';
+import { mountMeshConfigInput } from './meshconfig-input.ts';
+import { loadPreset } from './presets.ts';
+import type { WhatIfController } from './whatif-view.ts';
 import { renderResult } from './trace.ts';
 import { chooseVersion, currentVersion, onVersionChange } from '../version/store.ts';
 
@@ -36,71 +40,6 @@ const LINT_THROTTLE_MS = 100;
 /** Above this smoothed lint cost, lint is debounced (LINT_DEBOUNCE_MS) rather than run on each keystroke. */
 const SLOW_LINT_MS = 50;
 const MESH_DEBOUNCE_MS = 300;
-
-// Presets: the bookinfo base the labs deploy, and every reference example (loaded lazily when picked).
-const baseFiles = import.meta.glob<string>('../../../labs/base/*.yaml', { query: '?raw', import: 'default' });
-const exampleFiles = import.meta.glob<string>('../../content/examples/**/*.{yaml,yml}', {
-  query: '?raw',
-  import: 'default',
-});
-
-async function loadNamed(name: string): Promise<string | undefined> {
-  if (name.startsWith('base/')) return baseFiles[`../../../labs/base/${name.slice(5)}.yaml`]?.();
-  const key = Object.keys(exampleFiles).find(
-    (k) => k.replace(/^\.\.\/\.\.\/content\/examples\//, '').replace(/\.ya?ml$/, '') === name,
-  );
-  return key ? exampleFiles[key]!() : undefined;
-}
-
-export const BOOKINFO_PRESETS: Record<string, readonly string[]> = {
-  bookinfo: ['base/bookinfo', 'base/clients', 'base/ambient-namespace'],
-  'bookinfo-waypoint': ['base/bookinfo', 'base/clients', 'base/waypoint'],
-};
-
-/** A preset's YAML (the example and what it is declared `with`, as its "Open in playground" link does) and first request. */
-async function loadPreset(id: string): Promise<SharedState | undefined> {
-  const bookinfo = BOOKINFO_PRESETS[id];
-  if (bookinfo) {
-    const texts = await Promise.all(bookinfo.map(loadNamed));
-    return {
-      yaml: texts.map((t) => (t ?? '').trimEnd()).join('\n---\n') + '\n',
-      request: { from: 'bookinfo/curl', to: 'productpage:9080', method: 'GET', path: '/productpage' },
-    };
-  }
-  const text = await loadNamed(id);
-  if (text === undefined) return undefined;
-  let withNames: string[] = [];
-  let request: SharedState['request'];
-  const expectText = await loadNamed(`${id}.expect`);
-  if (expectText !== undefined) {
-    try {
-      const expect = parseYaml(expectText) as { with?: unknown; claims?: unknown } | null;
-      if (Array.isArray(expect?.with)) withNames = expect.with.filter((w): w is string => typeof w === 'string');
-      const first = Array.isArray(expect?.claims)
-        ? (expect.claims[0] as Record<string, unknown> | undefined)
-        : undefined;
-      if (first && typeof first.from === 'string' && typeof first.to === 'string')
-        request = {
-          from: first.from,
-          to: first.to,
-          ...(typeof first.method === 'string' ? { method: first.method } : {}),
-          ...(typeof first.path === 'string' ? { path: first.path } : {}),
-          ...(first.headers && typeof first.headers === 'object'
-            ? { headers: first.headers as Record<string, string> }
-            : {}),
-          ...(typeof first.jwt === 'string' ? { jwt: first.jwt } : {}),
-          ...(first.tcp === true ? { tcp: true } : {}),
-        };
-    } catch {
-      // An unreadable expectation file only costs the preset its request.
-    }
-  }
-  const withTexts = await Promise.all(withNames.map(loadNamed));
-  return {
-    yaml: [...withTexts.map((t) => t ?? ''), text].map((t) => t.trimEnd()).join('\n---\n') + '\n',
-    ...(request ? { request } : {}),
-  };
-}
 
 /**
  * Run `fn` when the browser is idle (between frames, not ahead of input), at the latest after `timeout` ms.
@@ -142,6 +81,24 @@ export async function mount(root: HTMLElement): Promise<PlaygroundHandle> {
   const copyBtn = $<HTMLButtonElement>(root, 'button[data-pg-copy]');
 
   let mesh: Mesh | undefined;
+  /** The MeshConfig `mesh` was built with: the input's, else an `istio` ConfigMap among the manifests. */
+  let meshConfig: MeshConfig | undefined;
+  // A MeshConfig edit re-lints (extension providers, root namespace) and re-indexes the mesh (trust domain).
+  const meshConfigInput = mountMeshConfigInput(root, () => {
+    if (loading) return;
+    meshStale = true;
+    clearTimeout(lintTimer);
+    runLint(view);
+    scheduleUrl();
+  });
+  const meshConfigOption = () => {
+    const mc = meshConfigInput.config();
+    return mc ? { meshConfig: mc } : {};
+  };
+  /** The Reachability view, loaded on first use (dynamic import: it brings the what-if engine's worker). */
+  let whatif: WhatIfController | undefined;
+  /** A link's view state while the view is not loaded yet (closed in the link, but with a baseline). */
+  let pendingWhatif: SharedWhatIf | undefined;
   let lastHash = '';
   let lintTimer: ReturnType<typeof setTimeout> | undefined;
   let urlTimer: ReturnType<typeof setTimeout> | undefined;
@@ -317,7 +274,8 @@ export async function mount(root: HTMLElement): Promise<PlaygroundHandle> {
     if (lastParsed?.text !== text) lastParsed = { text, parsed: parseManifests({ file: FILE, text }) };
     return lastParsed.parsed;
   }
-  const lint = (text: string): LintReport => lintParsed(parsedText(text), chosenLines(), FILE);
+  const lint = (text: string): LintReport =>
+    lintParsed(parsedText(text), { ...chosenLines(), ...meshConfigOption() }, FILE);
 
   function runLint(view: EditorView) {
     const t0 = performance.now();
@@ -342,6 +300,7 @@ export async function mount(root: HTMLElement): Promise<PlaygroundHandle> {
     performance.measure('atlas:show', { start: t1, end: t0 + ms });
     meshStale = true;
     scheduleMesh();
+    whatif?.refresh();
     root.dataset.linted = String(Number(root.dataset.linted ?? '0') + 1);
   }
 
@@ -350,7 +309,10 @@ export async function mount(root: HTMLElement): Promise<PlaygroundHandle> {
     if (!meshStale && !keep) return;
     meshStale = false;
     try {
-      mesh = buildMesh(parsedText(handle.view.state.doc.toString()).resources);
+      const { resources } = parsedText(handle.view.state.doc.toString());
+      meshConfig = meshConfigInput.config() ?? meshConfigInManifests(resources);
+      const mc = meshConfig;
+      mesh = buildMesh(resources, mc ? { rootNamespace: mc.rootNamespace, trustDomain: mc.trustDomain } : {});
       refreshTargets(keep);
     } catch {
       mesh = undefined;
@@ -373,7 +335,13 @@ export async function mount(root: HTMLElement): Promise<PlaygroundHandle> {
     urlDirty = false;
     const hash =
       '#' +
-      encodeShare({ yaml: handle.view.state.doc.toString(), istio: currentVersion().istio, request: currentRequest() });
+      encodeShare({
+        yaml: handle.view.state.doc.toString(),
+        istio: currentVersion().istio,
+        request: currentRequest(),
+        ...(meshConfigInput.text() ? { meshConfig: meshConfigInput.text() } : {}),
+        ...(whatif ? { whatif: whatif.state() } : pendingWhatif ? { whatif: pendingWhatif } : {}),
+      });
     lastHash = hash;
     history.replaceState(history.state, '', hash);
   }
@@ -447,6 +415,7 @@ export async function mount(root: HTMLElement): Promise<PlaygroundHandle> {
     loading = true;
     try {
       replaceDoc(view, state.yaml);
+      meshConfigInput.set(state.meshConfig ?? '');
     } finally {
       loading = false;
     }
@@ -467,8 +436,31 @@ export async function mount(root: HTMLElement): Promise<PlaygroundHandle> {
       failure ??= 'The request in this link could not be shown.';
     }
     resultHost.replaceChildren();
+    // The view as the link left it (open, baseline, selected cell); a closed view is not loaded.
+    if (state.whatif?.open || whatif) await (await loadWhatIf()).restore(state.whatif ?? { open: false });
+    else pendingWhatif = state.whatif;
     return failure;
   }
+
+  async function loadWhatIf(): Promise<WhatIfController> {
+    const { mountWhatIf } = await import('./whatif-view.ts');
+    whatif ??= mountWhatIf($(root, '[data-pg-reach]'), {
+      inputs: () => ({ yaml: view.state.doc.toString(), meshConfig: meshConfigInput.text(), ...chosenLines() }),
+      changed: scheduleUrl,
+    });
+    return whatif;
+  }
+  // The first "Show reachability" loads the view, which then handles the button itself.
+  $(root, 'button[data-pg-reach-toggle]').addEventListener(
+    'click',
+    () => {
+      if (whatif) return;
+      void loadWhatIf()
+        .then((c) => c.restore({ ...pendingWhatif, open: true }))
+        .then(writeUrl, (err: unknown) => say(`The reachability view could not load: ${String(err)}`, 'error'));
+    },
+    { once: true },
+  );
 
   async function restoreFromHash(): Promise<void> {
     try {
@@ -535,7 +527,7 @@ export async function mount(root: HTMLElement): Promise<PlaygroundHandle> {
       return;
     }
     try {
-      const result = await simulateIn(mesh, req, chosenLines());
+      const result = await simulateIn(mesh, req, { ...chosenLines(), ...(meshConfig ? { meshConfig } : {}) });
       resultHost.replaceChildren(renderResult(result, req));
     } catch (err) {
       const msg =
