@@ -2,6 +2,7 @@
 // in the page's terminal (what they applied, patched, labelled and deleted there) or against pasted YAML on top of
 // the state before the step. Type-checked with the rest of the project (the .astro file only mounts it).
 import type { JsonObject, Resource, SourceInput } from '../../src/lib/model/types.ts';
+import type { Versions } from '../../src/lib/versions.ts';
 import type { LabCheck } from '../schema.ts';
 
 export interface LabCheckPayload {
@@ -49,18 +50,30 @@ async function engineParts() {
 
 type Parts = Awaited<ReturnType<typeof engineParts>>;
 
-async function checkLines(parts: Parts, resources: readonly Resource[], checks: readonly LabCheck[]) {
+async function checkLines(
+  parts: Parts,
+  resources: readonly Resource[],
+  checks: readonly LabCheck[],
+  versions?: Partial<Versions>,
+) {
   const out: CheckLine[] = [];
   for (const c of checks) {
-    const r = await parts.simulateCheck(parts.engine, { resources }, c);
+    const r = await parts.simulateCheck(parts.engine, { resources }, c, versions);
     const why = r.error ?? r.mismatches.map((m) => `${m.field} is ${m.actual}, expected ${m.expected}`).join('; ');
     out.push({ kind: 'check', ok: r.ok, text: `${c.name}: ${parts.describeCheck(c)}${r.ok ? '' : ` — ${why}`}` });
   }
   return out;
 }
 
-/** One line per validator finding (error or warning) in the answer, then one per check. */
-export async function runChecks(payload: LabCheckPayload, answer: string): Promise<CheckLine[]> {
+/**
+ * One line per validator finding (error or warning) in the answer, then one per check. `versions`: the Istio and
+ * Gateway API lines the checks answer for (the site's version picker, as the terminal does); Istio 1.31 by default.
+ */
+export async function runChecks(
+  payload: LabCheckPayload,
+  answer: string,
+  versions?: Partial<Versions>,
+): Promise<CheckLine[]> {
   const parts = await engineParts();
   const state = parts.composeInputs([...payload.before, { file: ANSWER_FILE, text: answer }]);
   const out: CheckLine[] = [];
@@ -69,7 +82,7 @@ export async function runChecks(payload: LabCheckPayload, answer: string): Promi
     out.push({ kind: 'error', ok: false, text: `line ${f.line}:${f.column} ${f.rule}: ${f.message}` });
   for (const f of lint.warnings.filter((x) => x.file === ANSWER_FILE))
     out.push({ kind: 'warning', ok: true, text: `line ${f.line}:${f.column} ${f.rule}: ${f.message}` });
-  out.push(...(await checkLines(parts, state.resources, payload.checks)));
+  out.push(...(await checkLines(parts, state.resources, payload.checks, versions)));
   return out;
 }
 
@@ -102,6 +115,7 @@ export async function runChecksOnCluster(
   payload: LabCheckPayload,
   objects: readonly JsonObject[],
   baseline: readonly JsonObject[] = [],
+  versions?: Partial<Versions>,
 ): Promise<{ lines: CheckLine[]; seen: SeenObject[] }> {
   const parts = await engineParts();
   const { objectKey } = await import('../../src/lib/ambient/identity.ts');
@@ -120,5 +134,5 @@ export async function runChecksOnCluster(
     seen.push({ ref: refOf(r), how });
   }
   for (const [k, r] of before) if (!present.has(k)) seen.push({ ref: refOf(r), how: 'missing' });
-  return { lines: await checkLines(parts, state.resources, payload.checks), seen };
+  return { lines: await checkLines(parts, state.resources, payload.checks, versions), seen };
 }

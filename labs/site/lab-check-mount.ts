@@ -3,6 +3,7 @@
 // the page's terminal, saved by the terminal under vshell's storage key after every command; the pasted-YAML path
 // stays as the second way. A step whose checks all pass is recorded in the learning path's progress store.
 import { restoreState, storageKey } from '../../src/lib/vshell/persist.ts';
+import { currentVersion } from '../../src/components/version/store.ts';
 import type { CheckLine, LabCheckPayload, SeenObject } from './lab-check-client.ts';
 
 const SEEN_LABEL: Record<SeenObject['how'], string> = {
@@ -12,6 +13,12 @@ const SEEN_LABEL: Record<SeenObject['how'], string> = {
   lab: 'as the lab left it',
   cluster: 'part of every cluster',
 };
+
+/** The Istio line chosen in the site header: the terminal answers for it, so the checks do too. */
+function versions() {
+  const { istio, gatewayApi } = currentVersion();
+  return { istio, gatewayApi };
+}
 
 function storage(): Storage | undefined {
   try {
@@ -89,7 +96,7 @@ async function checkTerminal(payload: LabCheckPayload) {
   ]);
   // A cluster with no setup: the objects every virtual cluster has, so they are not shown as the learner's.
   const baseline = initialState({ lab: state.lab, files: {}, setup: [] }).objects;
-  return runChecksOnCluster(payload, state.objects, baseline);
+  return runChecksOnCluster(payload, state.objects, baseline, versions());
 }
 
 function wire(doc: Document, root: HTMLElement): void {
@@ -133,7 +140,7 @@ function wire(doc: Document, root: HTMLElement): void {
   runYaml.addEventListener('click', () =>
     busy(runYaml, async () => {
       const { runChecks } = await import('./lab-check-client.ts');
-      const lines = await runChecks(payload, answer.value);
+      const lines = await runChecks(payload, answer.value, versions());
       seenBox.hidden = true;
       renderLines(doc, results, lines);
       await recordProgress(payload, lines, done);
