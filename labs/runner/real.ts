@@ -204,7 +204,7 @@ export async function waitForWorkloads(
   loaded: LoadedLab,
   refs: readonly string[],
   kube: KubeOps,
-  deps: RealDeps,
+  deps: Pick<RealDeps, 'now' | 'sleep'>,
 ): Promise<void> {
   await waitUntil(deps, TIMEOUTS.workloads, `Deployments in ${loaded.lab.namespaces.join(', ')}`, async () => {
     for (const ns of loaded.lab.namespaces) if ((await kube.unavailableDeployments(ns)).length > 0) return false;

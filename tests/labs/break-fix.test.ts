@@ -66,6 +66,7 @@ describe('expected findings of a broken setup', () => {
     endColumn: 2,
     severity: 'error',
     message: 'm',
+    docs: `/validator/rules/${rule}/`,
   });
   const broken = file('manifests/reviews-get-only-selector.yaml');
 
