@@ -133,6 +133,7 @@ function walkTrie(value: JsonValue, node: Trie, stack: (string | number)[], out:
     return;
   }
   const named = node.named;
+  // Indexed, destructured by hand: this runs at every node of every Gateway API route of the mesh.
   for (let n = 0; n < named.length; n++) {
     const entry = named[n]!;
     const step = entry[0];

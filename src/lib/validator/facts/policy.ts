@@ -150,6 +150,7 @@ function digest(r: Resource): PolicyDigest {
   let principals = NO_STRINGS;
   let namespaces = NO_STRINGS;
   let serviceAccounts = NO_STRINGS;
+  // Indexed loops and named reads: this is the one pass over every policy's rules (see policies()).
   for (let i = 0; i < rules.length; i++) {
     const rule = rules[i];
     if (!isObject(rule)) {

@@ -27,8 +27,7 @@ function admits(callers: Callers, wp: Waypoint, policyNs: string): boolean {
 function meshWideServices(mesh: Mesh, selector: JsonObject | undefined): readonly ServiceInfo[] {
   const seen = new Set<ServiceInfo>();
   const { workloads } = mesh;
-  for (let i = 0; i < workloads.length; i++) {
-    const w = workloads[i]!;
+  for (const w of workloads) {
     if (w.isWaypoint || (selector && !selectorMatches(selector, w.labels))) continue;
     for (const s of mesh.servicesSelecting(w.namespace, w.labels)) seen.add(s);
   }
