@@ -11,7 +11,7 @@ import { isGatewayApi } from '../facts/index.ts';
 // its allowedRoutes come from the HBONE listener on 15008 (makeAllowedRoutes). The deployment controller
 // (pilot/pkg/config/kube/gateway, extractServicePorts) gives the waypoint's Service one port per listener, and
 // ztunnel (src/state.rs, find_upstream) finds no upstream for a service port the Service does not have: without the
-// listener, connections bound to the waypoint fail. The simulator models the same (src/lib/simulator/simulate.ts).
+// listener, connections bound to the waypoint fail. The simulator models the same (src/lib/simulator/steps/waypoint-hop.ts).
 // SEMANTICS §2.
 //
 // Only Istio's own waypoint classes have these listener rules: release-1.31 pilot/pkg/config/kube/gateway/
