@@ -199,11 +199,23 @@ EOF`,
 
 describe('istioctl analyze', () => {
   it('prints the check line when nothing is found (an empty message list still prints its newline)', async () => {
-    const { results } = await session(['istioctl analyze', 'istioctl analyze -n bookinfo', 'istioctl analyze -A']);
-    expect(results[0]!.output).toBe('\n✔ No validation issues found when analyzing namespace: default.\n');
-    expect(results[1]!.output).toBe('\n✔ No validation issues found when analyzing namespace: bookinfo.\n');
-    expect(results[2]!.output).toBe('\n✔ No validation issues found when analyzing all namespaces.\n');
-    expect(results.map((r) => r.exitCode)).toEqual([0, 0, 0]);
+    const { results } = await session([
+      'istioctl analyze -n bookinfo',
+      'kubectl label ns default istio-injection=disabled',
+      'kubectl label ns legacy istio-injection=disabled',
+      'istioctl analyze -A',
+    ]);
+    expect(results[0]!.output).toBe('\n✔ No validation issues found when analyzing namespace: bookinfo.\n');
+    expect(results[3]!.output).toBe('\n✔ No validation issues found when analyzing all namespaces.\n');
+    expect(results.map((r) => r.exitCode)).toEqual([0, 0, 0, 0]);
+  });
+
+  it('reports IST0102 for a namespace that is neither injected nor ambient, as the injection analyzer does', async () => {
+    const { last } = await session(['istioctl analyze']);
+    expect(last.output).toBe(
+      "Info [IST0102] (Namespace default) The namespace is not enabled for Istio injection. Run 'kubectl label namespace default istio-injection=enabled' to enable it, or 'kubectl label namespace default istio-injection=disabled' to explicitly mark it as not needing injection.\n",
+    );
+    expect(last.exitCode).toBe(0);
   });
 
   it('reports a file’s finding with its location, our rule id where istioctl has no analyzer, and exit 79', async () => {
@@ -238,7 +250,7 @@ EOF`,
     // A cluster object has no file location; IST0167 IneffectivePolicy is a Warning, so the exit code stays 0.
     expect(results[1]!.output).toMatch(/^Warning \[IST0167\] \(Sidecar bookinfo\/legacy-egress\) \S/);
     expect(results[1]!.exitCode).toBe(0);
-    expect(results[2]!.output).toBe('\n✔ No validation issues found when analyzing namespace: default.\n');
+    expect(results[2]!.output).toMatch(/^Info \[IST0102\] \(Namespace default\) /);
     const json = JSON.parse(results[3]!.output) as { code: string; level: string; origin: string }[];
     expect(json).toContainEqual(
       expect.objectContaining({ code: 'IST0167', level: 'Warning', origin: 'Sidecar bookinfo/legacy-egress' }),

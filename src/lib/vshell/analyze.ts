@@ -12,11 +12,13 @@
  * (istioctl/cmd/sysexits.go ExitAnalyzerFoundIssues) with AnalyzerFoundIssuesError's text when any is an Error.
  */
 import { isClusterScoped } from '../ambient/kinds.ts';
+import { DATAPLANE_AMBIENT, LABEL_DATAPLANE_MODE, LABEL_INJECTION, LABEL_REV } from '../ambient/labels.ts';
 import { parseManifests } from '../model/parse.ts';
 import type { SourceInput } from '../model/types.ts';
 import type { Finding, Severity } from '../validator/finding.ts';
 import { DEFAULT_ISTIO } from '../versions.ts';
-import { clusterText, keyOf, kindOf, nameOf } from './cluster.ts';
+import { clusterText, keyOf, kindOf, labelsOf, nameOf } from './cluster.ts';
+import type { StoredObject } from './cluster.ts';
 import { FlagError, flag, flagAll, has, parseFlags } from './flags.ts';
 import type { FlagSpec } from './flags.ts';
 import { loadLint } from './kubectl/common.ts';
@@ -87,6 +89,40 @@ function messageOf(f: Finding, fromCluster: boolean): Message {
   };
 }
 
+/** Namespaces istioctl's analyzers leave out (Kubernetes' own, and the control plane's). */
+const SYSTEM_NAMESPACES = new Set([
+  'istio-system',
+  'kube-system',
+  'kube-public',
+  'kube-node-lease',
+  'local-path-storage',
+]);
+
+/**
+ * IST0102 NamespaceNotInjected, the one upstream analyzer our validator has no rule for that a plain ambient cluster
+ * triggers (release-1.31 pkg/config/analysis/analyzers/injection/injection.go): a namespace with neither
+ * `istio-injection` nor `istio.io/rev`, and not `istio.io/dataplane-mode=ambient`, gets an Info message.
+ */
+function notInjected(objects: readonly StoredObject[]): Message[] {
+  const out: Message[] = [];
+  for (const o of objects) {
+    if (kindOf(o) !== 'Namespace' || SYSTEM_NAMESPACES.has(nameOf(o))) continue;
+    const l = labelsOf(o);
+    if (l[LABEL_DATAPLANE_MODE] === DATAPLANE_AMBIENT || l[LABEL_INJECTION] !== undefined || l[LABEL_REV] !== undefined)
+      continue;
+    const ns = nameOf(o);
+    const origin = ` (Namespace ${ns})`;
+    out.push({
+      level: 'Info',
+      code: 'IST0102',
+      origin,
+      comparator: `Namespace/${ns}/`,
+      text: `Info [IST0102]${origin} The namespace is not enabled for Istio injection. Run 'kubectl label namespace ${ns} istio-injection=enabled' to enable it, or 'kubectl label namespace ${ns} istio-injection=disabled' to explicitly mark it as not needing injection.`,
+    });
+  }
+  return out;
+}
+
 function sortMessages(ms: Message[]): Message[] {
   const sorted = [...ms].sort(
     (a, b) =>
@@ -144,9 +180,10 @@ export async function analyze(s: Session, argv: string[], io: Io): Promise<numbe
   const cluster = flag(p, 'use-kube') === 'false' ? [] : s.objects.filter((o) => !fromFiles.has(keyOf(o)));
   const inputs: SourceInput[] = [{ file: 'cluster', text: clusterText(cluster) }, ...files];
   const report = (await loadLint(s))(inputs);
-  const messages = sortMessages(
-    report.findings.filter((f) => inScope(f, ns)).map((f) => messageOf(f, f.file === 'cluster')),
-  );
+  const messages = sortMessages([
+    ...report.findings.filter((f) => inScope(f, ns)).map((f) => messageOf(f, f.file === 'cluster')),
+    ...notInjected(cluster).filter((m) => ns === undefined || m.comparator === `Namespace/${ns}/`),
+  ]);
   const target = ns === undefined ? 'all namespaces' : `namespace: ${ns}`;
   if (output === 'log') io.out(messages.map((m) => m.text).join('\n') + '\n');
   else {
