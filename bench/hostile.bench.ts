@@ -1,6 +1,8 @@
 // Hostile inputs (issue #15): each must cost about what a benign input of the same size and the same YAML
 // features costs (target ≤ 3×), where it used to cost seconds to minutes. Every case is one entry of CASES: a
 // section adds its own entries (name, the two inputs, what to run) and the loop below measures them all alike.
+// The last section is the browser half (hostile-browser.ts: share links and keystrokes in Chromium, no task over
+// 200 ms for inputs up to 200 KB), run against the built site (dist/ or BENCH_DIST) when there is one.
 import { lint } from '../src/lib/validator/index.ts';
 import {
   aliasesOfEmpty,
@@ -19,6 +21,8 @@ import {
 import { REGEX_CASES } from './hostile-regex.ts';
 import { SHARE_CASES } from './hostile-share.ts';
 import type { Bench, BenchResult } from './harness.ts';
+import { hostileBrowser } from './hostile-browser.ts';
+import { builtSiteDir, hasBuiltSite } from './site.ts';
 
 export interface HostileCase {
   readonly section: string;
@@ -163,7 +167,21 @@ const bench: Bench = async () => {
       ok: ratio <= target,
     });
   }
+  if (!only || only === 'browser') results.push(...(await browserHalf()));
   return results;
 };
+
+/** The Chromium figures, or one line saying why there are none (a site build takes minutes; it is not made here). */
+async function browserHalf(): Promise<BenchResult[]> {
+  if (!hasBuiltSite())
+    return [
+      {
+        name: `browser: not measured, ${builtSiteDir()}/ holds no built site (npx astro build --outDir DIR, then BENCH_DIST=DIR)`,
+        value: NaN,
+        unit: '',
+      },
+    ];
+  return (await hostileBrowser()).map((r) => ({ ...r, name: `browser: ${r.name}` }));
+}
 
 export default bench;

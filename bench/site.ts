@@ -1,6 +1,8 @@
 /**
  * The built site (`dist/`, from `npm run build`) served on a free loopback port and a headless Debian Chromium
- * (/usr/bin/chromium) for the browser benchmarks; both are stopped when `fn` settles.
+ * (/usr/bin/chromium) for the browser benchmarks; both are stopped when `fn` settles. BENCH_DIST names another
+ * build directory (`npx astro build --outDir DIR`, so that benchmarks never need the shared dist/), served as
+ * static files.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -49,8 +51,8 @@ const TYPES: Record<string, string> = {
  * Fallback when `astro preview` refuses to start (Astro 7 allows one preview server per project, so it refuses
  * while e.g. the e2e suite's is up): the same dist/ served as static files.
  */
-function staticServer(port: number): Promise<Server> {
-  const root = normalize('dist');
+function staticServer(port: number, dir: string): Promise<Server> {
+  const root = normalize(dir);
   const srv = createHttpServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     let file = normalize(join(root, path));
@@ -74,27 +76,44 @@ export interface BuiltSite {
   readonly fallback: boolean;
 }
 
+/** Headless Debian Chromium (Playwright's own download is never used here). */
+function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    ...(existsSync('/usr/bin/chromium') ? { executablePath: '/usr/bin/chromium' } : {}),
+    args: ['--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-gpu'],
+  });
+}
+
+/** The build the browser benchmarks measure: BENCH_DIST, else dist/. */
+export function builtSiteDir(): string {
+  return process.env.BENCH_DIST || 'dist';
+}
+
+/** Whether there is a built site with a playground to measure. */
+export function hasBuiltSite(): boolean {
+  return existsSync(join(builtSiteDir(), 'playground/index.html'));
+}
+
 export async function withBuiltSite<T>(fn: (site: BuiltSite) => Promise<T>): Promise<T> {
-  if (!existsSync('dist/playground/index.html'))
-    throw new Error('dist/ has no playground: run `npm run build` first (the bench measures the built site)');
+  const dir = builtSiteDir();
+  if (!hasBuiltSite())
+    throw new Error(`${dir}/ has no playground: run \`npm run build\` first (the bench measures the built site)`);
   const port = await freePort();
+  if (process.env.BENCH_DIST) return withStaticSite(port, dir, fn);
   // The astro CLI straight from node_modules with this Node (npx adds seconds of start-up on a loaded machine).
   const server = spawn(
     process.execPath,
     ['node_modules/astro/bin/astro.mjs', 'preview', '--port', String(port), '--host', '127.0.0.1'],
     { stdio: 'ignore', detached: true },
   );
-  const browser = await chromium.launch({
-    ...(existsSync('/usr/bin/chromium') ? { executablePath: '/usr/bin/chromium' } : {}),
-    args: ['--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-gpu'],
-  });
+  const browser = await launchChromium();
   let fallback: Server | undefined;
   const exited = new Promise<number | null>((resolve) => server.once('exit', resolve));
   const origin = `http://127.0.0.1:${port}`;
   try {
     const up = waitForHttp(`${origin}/playground/`, 120_000).then(() => 'up' as const);
     if ((await Promise.race([up, exited])) !== 'up') {
-      fallback = await staticServer(port);
+      fallback = await staticServer(port, dir);
       await waitForHttp(`${origin}/playground/`, 10_000);
     }
     return await fn({ browser, origin, fallback: fallback !== undefined });
@@ -106,5 +125,19 @@ export async function withBuiltSite<T>(fn: (site: BuiltSite) => Promise<T>): Pro
     } catch {
       server.kill('SIGTERM');
     }
+  }
+}
+
+/** `fn` against `dir` served as static files (no astro preview: it serves only the configured outDir). */
+async function withStaticSite<T>(port: number, dir: string, fn: (site: BuiltSite) => Promise<T>): Promise<T> {
+  const server = await staticServer(port, dir);
+  const browser = await launchChromium();
+  try {
+    const origin = `http://127.0.0.1:${port}`;
+    await waitForHttp(`${origin}/playground/`, 10_000);
+    return await fn({ browser, origin, fallback: true });
+  } finally {
+    await browser.close();
+    server.close();
   }
 }

@@ -1,7 +1,8 @@
 /**
  * Hostile inputs in the browser (issue #15): each class that can reach the playground through a share link or
  * typing, opened in real Chromium (Debian's /usr/bin/chromium) against the built site (`dist/`, from `npx astro
- * build`), next to a benign input of the same size. Measured in the page with a buffered PerformanceObserver for
+ * build`, or the directory BENCH_DIST names), next to a benign input of the same size. It is the last section of
+ * `npm run bench hostile` (HOSTILE_SECTION=browser runs it alone). Measured in the page with a buffered PerformanceObserver for
  * 'longtask' installed before any page script runs:
  *  - load: every long task from navigation until the island marks `[data-playground][data-ready="true"]`, plus
  *    a 1 s settle (the work the island schedules right after start-up counts too);
@@ -41,7 +42,7 @@ import {
   prefix27KbLink,
   prefix56KbLink,
 } from './hostile-browser-inputs.ts';
-import type { Bench, BenchResult } from './harness.ts';
+import type { BenchResult } from './harness.ts';
 import { withBuiltSite } from './site.ts';
 
 const KB = 1024;
@@ -306,7 +307,8 @@ const medianPhase = (ps: Phase[]): Phase => ({
 const kb = (s: string) => `${(new TextEncoder().encode(s).length / KB).toFixed(0)} KB`;
 const ms = (n: number) => `${Math.round(n)} ms`;
 
-const bench: Bench = async () => {
+/** The browser half of `npm run bench hostile` (hostile.bench.ts runs it when a built site is there). */
+export async function hostileBrowser(): Promise<BenchResult[]> {
   const only = process.env.HOSTILE_BROWSER_ONLY;
   const cases = only ? CASES.filter((c) => c.name.includes(only)) : CASES;
   return withBuiltSite(async ({ browser, origin, fallback }) => {
@@ -410,6 +412,4 @@ const bench: Bench = async () => {
     );
     return results;
   });
-};
-
-export default bench;
+}
