@@ -2,7 +2,7 @@
 // the playground, which becomes ready and shows findings (or the "damaged link" message), with no uncaught
 // exception; the simulator answers the regex, Object.prototype-name and object-label cases with a verdict. And
 // escape sequences from applied YAML reach the in-page terminal's xterm visibly escaped, not interpreted.
-// Timeouts are hang guards for a busy runner, not timings: the figures are in `node bench/run.ts hostile-browser`.
+// Timeouts are hang guards for a busy runner, not timings: the figures are in `npm run bench hostile` (its browser section).
 import type { Page } from '@playwright/test';
 import { encodeShare } from '../../src/lib/share/index.ts';
 import type { SharedState } from '../../src/lib/share/index.ts';
