@@ -220,6 +220,16 @@ describe('lab on an existing cluster (stand-in API server)', { timeout: 60_000 }
     expect(bad.stdout).toContain('the cluster: the applied YAML should pass');
   });
 
+  it('stand-in API server: check --dry-run reads the preflight and simulates the checks, writing and exec-ing nothing', async () => {
+    const kc = await cluster();
+    const r = await lab('check', LAB, '--kubeconfig', kc, '--dry-run');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/preflight ok {3}istiod .*Istio 1\.31\.1/);
+    expect(r.stdout).toMatch(/PASS: \d+\/\d+ checks hold in the simulator/);
+    expect(writes()).toEqual([]);
+    expect(execs).toEqual([]);
+  });
+
   it('stand-in API server: check before up says to run up first', async () => {
     const kc = await cluster();
     const r = await lab('check', LAB, '--kubeconfig', kc);
