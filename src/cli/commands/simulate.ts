@@ -32,7 +32,7 @@ show every decision and the resource that made it.
 ${VERSION_HELP}
 ${meshConfigHelp(25)}
 ${CLUSTER_HELP}
-  --format text|json     output (text); JSON names the versions answered for ("istio", "gatewayApi")
+  --format text|json     output (text, its first line naming the Istio and Gateway API versions; JSON: "istio", "gatewayApi")
 
 A gRPC call is an HTTP request: --method POST --path /pkg.Service/Method --header 'content-type: application/grpc'
 (GRPCRoutes and HTTPRoutes on the Service are ranked together at the waypoint).
