@@ -103,6 +103,12 @@ export async function simulateCheck(
 ): Promise<{ ok: boolean; mismatches: Mismatch[]; error?: string }> {
   switch (c.type) {
     case 'request': {
+      if (c.sentFrom) {
+        // The pod that sends an ingress Gateway's request on a cluster must exist in the lab too.
+        const [ns, name] = c.sentFrom.split('/') as [string, string];
+        if (engine.enrolment(state.resources, ns, name) === undefined)
+          return { ok: false, mismatches: [], error: `no workload ${c.sentFrom} (sentFrom) in the manifests` };
+      }
       try {
         const p = await engine.predict(state.resources, c, versions);
         const mismatches = compare(c.expect, p);

@@ -53,6 +53,20 @@ describe.each(BREAK_FIX.map((id) => [id] as const))('break/fix lab %s', (id) => 
   });
 });
 
+describe('requests from an ingress Gateway', () => {
+  it('fail the dry run when the sentFrom client is not in the manifests', async () => {
+    const loaded = byId('ingress-use-waypoint');
+    const lab = structuredClone(loaded.lab);
+    const c = lab.steps[0]!.checks[0]!;
+    if (c.type !== 'request' || !c.sentFrom) throw new Error('expected the ingress check first');
+    c.sentFrom = 'legacy/nobody';
+    const lines: string[] = [];
+    const r = await dryRun({ ...loaded, lab }, engine, { command: 'check', out: (l) => lines.push(l) });
+    expect(r.ok).toBe(false);
+    expect(lines.join('\n')).toContain('no workload legacy/nobody (sentFrom) in the manifests');
+  });
+});
+
 describe('expected findings of a broken setup', () => {
   const loaded = byId('selector-l7-deny-all');
   const file = (ref: string) => loaded.manifests.get(ref)?.file ?? ref;
