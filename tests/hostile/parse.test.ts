@@ -120,6 +120,17 @@ describe('hostile input for the reader', () => {
     HANG_GUARD,
   );
 
+  it('a wide map whose every key repeats: the first errors listed and the rest counted, as yaml would', () => {
+    const keys = Array.from({ length: 20_000 }, (_, i) => `  k${i}: v\n`).join('');
+    const text = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: twice\ndata:\n${keys}${keys}`;
+    const fast = parseManifests({ file: 'w.yaml', text });
+    const slow = parseManifests({ file: 'w.yaml', text }, { fastReader: false });
+    expect(fast.resources).toEqual([]);
+    expect(fast.issues).toEqual(slow.issues);
+    expect(fast.issues.at(-1)!.message).toBe('19900 more YAML errors in this document are not listed.');
+    expect(fast.issues[0]!.range.line).toBe(20_006);
+  });
+
   it('duplicate keys in small maps keep their positions and order among other errors', () => {
     const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, name: b}\ndata:\n  ? x\n  : 1\n  ? x\n  : 2\n';
     expect(syntax(text).map((f) => [f.line, f.column])).toEqual([
