@@ -25,7 +25,7 @@ const scenario = fc.record({
 type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
 
 function manifests(s: Scenario): string {
-  const ambient = (on: boolean) => (on ? { 'istio.io/dataplane-mode': 'ambient' } : {});
+  const ambient = (on: boolean): Record<string, string> => (on ? { 'istio.io/dataplane-mode': 'ambient' } : {});
   const cart = (v: string) =>
     deployment(v, {
       namespace: 'server',
