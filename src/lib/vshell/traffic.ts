@@ -225,9 +225,10 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return !!v && typeof v === 'object' && !Array.isArray(v);
 }
 
-type Shape = Readonly<
-  Record<string, 'string' | 'number' | 'boolean' | 'string?' | 'string|null' | 'number|null' | Shape>
->;
+type Leaf = 'string' | 'number' | 'boolean' | 'string?' | 'string|null' | 'number|null';
+interface Shape {
+  readonly [field: string]: Leaf | Shape;
+}
 
 const PEER: Shape = { namespace: 'string', pod: 'string', ip: 'string', identity: 'string|null' };
 const OPTIONAL = new Set(['service', 'target', 'waypoint', 'rejection', 'envoy']);
@@ -253,7 +254,7 @@ const RECORD: Shape = {
 
 function fits(v: unknown, shape: Shape, top: boolean): boolean {
   if (!isRecord(v)) return false;
-  return Object.entries(shape).every(([k, t]) => {
+  return Object.entries(shape).every(([k, t]: [string, Leaf | Shape]) => {
     const x = v[k];
     if (x === undefined && (t === 'string?' || (top && OPTIONAL.has(k)))) return true;
     if (typeof t === 'object') return fits(x, t, false);
