@@ -199,6 +199,18 @@ describe('lab on an existing cluster (stand-in API server)', { timeout: 60_000 }
     expect(writes()).toEqual([]);
   });
 
+  it("stand-in API server: up refuses a namespace another lab created, naming that lab's down", async () => {
+    const kc = await cluster({
+      namespaces: [{ metadata: { name: 'legacy', labels: { [LAB_LABEL]: 'bypass-prevention' } } }],
+    });
+    const r = await lab('up', LAB, '--kubeconfig', kc);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(
+      /REFUSE legacy: exists and belongs to lab bypass-prevention: run `ambient-atlas lab down bypass-prevention/,
+    );
+    expect(writes()).toEqual([]);
+  });
+
   it('stand-in API server: check runs curl in the client pods and passes; a reset fails and blames the cluster', async () => {
     const kc = await cluster();
     expect((await lab('up', LAB, '--kubeconfig', kc)).code).toBe(0);
