@@ -13,7 +13,8 @@ const READ_ONLY = readFileSync('labs/waypoint-l7-authz/manifests/reviews-read-on
 
 async function open(page: Page, state: SharedState) {
   await page.goto(`/playground/#${encodeShare(state)}`);
-  await expect(page.locator('[data-playground][data-ready="true"]')).toBeVisible({ timeout: 20_000 });
+  // Generous: the machines that run this are shared, and a link with the view open computes the grid first.
+  await expect(page.locator('[data-playground][data-ready="true"]')).toBeVisible({ timeout: 60_000 });
 }
 
 const reach = (page: Page) => page.getByRole('region', { name: 'Reachability' });
@@ -56,6 +57,7 @@ async function arrowTo(page: Page, target: { from: string; to: string; request: 
 
 test.describe('/playground/ Reachability and Compare', () => {
   test('keyboard: the grid loads on demand, arrows move through it, Enter opens the cell trace', async ({ page }) => {
+    test.setTimeout(90_000);
     const scripts: string[] = [];
     page.on('request', (r) => scripts.push(r.url()));
     await open(page, { yaml: BOOKINFO_WAYPOINT + '---\n' + READ_ONLY });
@@ -175,6 +177,7 @@ test.describe('/playground/ Reachability and Compare', () => {
         `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: c${i}, namespace: big}\nspec:\n  selector: {matchLabels: {app: c${i}}}\n  template:\n    metadata: {labels: {app: c${i}}}\n    spec: {containers: [{name: c, image: x}]}`,
         `apiVersion: v1\nkind: Service\nmetadata: {name: s${i}, namespace: big}\nspec:\n  selector: {app: c${i}}\n  ports: [{port: 80}]`,
       );
+    test.setTimeout(60_000);
     await open(page, { yaml: docs.join('\n---\n') + '\n', whatif: { open: true } });
     await expect(reach(page).getByRole('status')).toContainText('31 clients × 30 destination ports (930 pairs)');
     await expect(reach(page).getByRole('status')).toContainText('ambient-atlas matrix');

@@ -436,8 +436,10 @@ export async function mount(root: HTMLElement): Promise<PlaygroundHandle> {
       failure ??= 'The request in this link could not be shown.';
     }
     resultHost.replaceChildren();
-    // The view as the link left it (open, baseline, selected cell); a closed view is not loaded.
-    if (state.whatif?.open || whatif) await (await loadWhatIf()).restore(state.whatif ?? { open: false });
+    // The view as the link left it (open, baseline, selected cell); a closed view is not loaded. A preset keeps the
+    // view open or closed, without the old baseline.
+    if (state.whatif?.open || whatif)
+      await (await loadWhatIf()).restore(state.whatif ?? { open: whatif?.state().open ?? false });
     else pendingWhatif = state.whatif;
     return failure;
   }

@@ -38,7 +38,8 @@ export function mountMeshConfigInput(root: HTMLElement, onChange: () => void): M
     area.setSelectionRange(at, at);
   }
 
-  function parseNow() {
+  /** Parse the input if it changed; `notify` tells the playground (not when the playground itself is asking). */
+  function parseNow(notify = true) {
     clearTimeout(timer);
     const text = area.value;
     if (text === parsedText) return;
@@ -48,7 +49,7 @@ export function mountMeshConfigInput(root: HTMLElement, onChange: () => void): M
       list.replaceChildren();
       summary.textContent = "Empty: istiod's defaults (root namespace istio-system, trust domain cluster.local).";
       area.removeAttribute('aria-invalid');
-      onChange();
+      if (notify) onChange();
       return;
     }
     const { config, errors } = parseMeshConfig(text);
@@ -73,20 +74,21 @@ export function mountMeshConfigInput(root: HTMLElement, onChange: () => void): M
         return h('li', {}, b);
       }),
     );
-    onChange();
+    if (notify) onChange();
   }
 
   area.addEventListener('input', () => {
     clearTimeout(timer);
-    timer = setTimeout(parseNow, PARSE_DEBOUNCE_MS);
+    timer = setTimeout(() => parseNow(), PARSE_DEBOUNCE_MS);
   });
   // Leaving the input applies it at once (a Simulate click right after typing sees the new config).
-  area.addEventListener('change', parseNow);
+  area.addEventListener('change', () => parseNow());
 
   return {
     text: () => area.value,
     config: () => {
-      if (area.value !== parsedText) parseNow();
+      // Asked during a lint (possibly inside an editor update): parse, but do not start another lint.
+      if (area.value !== parsedText) parseNow(false);
       return current;
     },
     set(text: string) {

@@ -168,6 +168,13 @@ export function mountWhatIf(section: HTMLElement, host: WhatIfHost): WhatIfContr
       return;
     }
     view = result;
+    if (!result.columns) {
+      gridHost.replaceChildren();
+      compareHost.replaceChildren();
+      cellHost.replaceChildren();
+      say('No destinations to draw: these manifests have no Service or ServiceEntry port.');
+      return;
+    }
     const table = await buildGrid(result, gen);
     if (gen !== generation) return;
     gridHost.replaceChildren(table);
