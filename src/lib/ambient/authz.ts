@@ -58,17 +58,30 @@ export const isL7SourceField = (field: string): boolean => L7_SOURCE_SET.has(fie
 export const isL7OperationField = (field: string): boolean => L7_OPERATION_SET.has(field);
 export const isZtunnelIgnoredSourceField = (field: string): boolean => IGNORED_SET.has(field);
 
+export type StringMatchForm =
+  | { readonly kind: 'presence' }
+  | { readonly kind: 'prefix' | 'suffix' | 'exact'; readonly value: string };
+
 /**
- * Istio's string match for policy values: `*` matches anything, `x*` a prefix, `*x` a suffix, else exact
- * (istio/istio pilot/pkg/security/authz/matcher/string.go).
+ * What a policy string means: `*` anything, `*x` a suffix, `x*` a prefix, else exact, a leading `*` taking
+ * precedence (istio/istio release-1.31 pilot/pkg/security/authz/matcher/string.go StringMatcherWithPrefix for
+ * Envoy, and A/authorization.go stringToMatch for ztunnel, test in the same order).
  */
+export function stringMatchForm(pattern: string): StringMatchForm {
+  if (pattern === '*') return { kind: 'presence' };
+  if (pattern.startsWith('*')) return { kind: 'suffix', value: pattern.slice(1) };
+  if (pattern.endsWith('*')) return { kind: 'prefix', value: pattern.slice(0, -1) };
+  return { kind: 'exact', value: pattern };
+}
+
+/** Istio's string match for policy values (stringMatchForm). */
 export function stringMatch(pattern: string, value: string, caseInsensitive = false): boolean {
-  const p = caseInsensitive ? pattern.toLowerCase() : pattern;
+  const form = stringMatchForm(caseInsensitive ? pattern.toLowerCase() : pattern);
   const v = caseInsensitive ? value.toLowerCase() : value;
-  if (p === '*') return true;
-  if (p.length > 1 && p.endsWith('*')) return v.startsWith(p.slice(0, -1));
-  if (p.length > 1 && p.startsWith('*')) return v.endsWith(p.slice(1));
-  return p === v;
+  if (form.kind === 'presence') return true;
+  if (form.kind === 'prefix') return v.startsWith(form.value);
+  if (form.kind === 'suffix') return v.endsWith(form.value);
+  return form.value === v;
 }
 
 /** Principals are compared without the `spiffe://` scheme (istio/istio pilot/pkg/security/authz/model: spiffe.go). */
