@@ -2,6 +2,7 @@
 // conditions) and compared with the simulator fed the objects read back from the cluster, to say whether the
 // learner's YAML or the cluster is at fault. Used by the kind path (check) and by existing clusters (checkWith).
 import { ANNOTATION_SIDECAR_STATUS } from '../../src/lib/ambient/labels.ts';
+import { gatewayDeploymentName } from '../../src/lib/ambient/waypoints.ts';
 import { compareObserved } from '../../src/lib/expect/compare.ts';
 import type { Mismatch } from '../../src/lib/expect/compare.ts';
 import { buildMesh } from '../../src/lib/model/mesh.ts';
@@ -275,9 +276,8 @@ export interface IngressService {
 
 /**
  * The ingress Gateways in a lab's manifests (any Gateway the mesh index does not take for a waypoint), by
- * `namespace/name`. Istio's gateway controller names the Deployment and Service `<name>-<gatewayClassName>` unless
- * the annotation `gateway.istio.io/name-override` says otherwise (release-1.31
- * pilot/pkg/config/kube/gatewaycommon/gateway_utils.go GetDefaultName, deploymentcontroller.go); curl calls its first listener port.
+ * `namespace/name`, under the Service name Istio's gateway controller gives it (gatewayDeploymentName); curl calls
+ * its first listener port.
  */
 export function ingressServices(loaded: LoadedLab): (from: string) => IngressService | undefined {
   const found = new Map<string, IngressService>();
@@ -287,12 +287,9 @@ export function ingressServices(loaded: LoadedLab): (from: string) => IngressSer
     for (const r of resources) {
       if (r.kind !== 'Gateway' || !r.apiVersion.startsWith('gateway.networking.k8s.io/') || !r.namespace) continue;
       if (mesh.waypoint(r.namespace, r.name)) continue;
-      const spec = (r.obj as { spec?: { gatewayClassName?: unknown; listeners?: { port?: unknown }[] } }).spec;
-      const cls = typeof spec?.gatewayClassName === 'string' ? spec.gatewayClassName : 'istio';
-      const port = spec?.listeners?.[0]?.port;
-      const service = r.annotations['gateway.istio.io/name-override'] || `${r.name}-${cls}`;
+      const port = (r.obj as { spec?: { listeners?: { port?: unknown }[] } }).spec?.listeners?.[0]?.port;
       found.set(`${r.namespace}/${r.name}`, {
-        host: `${service}.${r.namespace}.svc.cluster.local`,
+        host: `${gatewayDeploymentName(r)}.${r.namespace}.svc.cluster.local`,
         port: typeof port === 'number' ? port : 80,
       });
     }

@@ -30,6 +30,8 @@ export const LABEL_ENABLE_AUTOALLOCATE_IP = 'networking.istio.io/enable-autoallo
 export const ANNOTATION_SIDECAR_STATUS = 'sidecar.istio.io/status';
 export const ANNOTATION_DRY_RUN = 'istio.io/dry-run';
 export const ANNOTATION_GATEWAY_SERVICE_ACCOUNT = 'gateway.istio.io/service-account';
+/** On a Gateway: the name of the Deployment and Service istiod makes for it, instead of the default. */
+export const ANNOTATION_GATEWAY_NAME_OVERRIDE = 'gateway.istio.io/name-override';
 /** On a waypoint Gateway: the port (and protocol) ztunnel tunnels to instead of the HBONE listener's 15008. */
 export const ANNOTATION_WAYPOINT_INBOUND_BINDING = 'ambient.istio.io/waypoint-inbound-binding';
 

@@ -7,6 +7,7 @@ import type { JsonObject, Resource } from '../model/types.ts';
 import { principalFor } from './authz.ts';
 import {
   AGENTGATEWAY_WAYPOINT_CLASS,
+  ANNOTATION_GATEWAY_NAME_OVERRIDE,
   ANNOTATION_GATEWAY_SERVICE_ACCOUNT,
   DEFAULT_TRUST_DOMAIN,
   ANNOTATION_USE_WAYPOINT_CANARY_WEIGHT,
@@ -86,6 +87,39 @@ function hasHboneListener(listeners: readonly unknown[]): boolean {
 }
 
 /**
+ * The class `istioctl waypoint list|status|delete --all` takes for a waypoint: `istio-waypoint` only, whatever the
+ * listeners (release-1.31 istioctl/pkg/waypoint/waypoint.go filters on spec.gatewayClassName).
+ */
+export function hasWaypointClass(gatewayClassName: string | undefined): boolean {
+  return gatewayClassName === WAYPOINT_CLASS;
+}
+
+/**
+ * Built-in classes whose controllers do not append `-<class>` to the Deployment and Service names
+ * (release-1.31 pilot/pkg/config/kube/gatewaycommon/classinfo.go DisableNameSuffix: the waypoint, east-west and
+ * agentgateway controllers).
+ */
+const NO_NAME_SUFFIX: ReadonlySet<string> = new Set([
+  WAYPOINT_CLASS,
+  AGENTGATEWAY_WAYPOINT_CLASS,
+  'istio-east-west',
+  'agentgateway',
+]);
+
+/**
+ * The name of the Deployment and Service istiod makes for a Gateway: the `gateway.istio.io/name-override` annotation,
+ * else `<name>-<gatewayClassName>` (no suffix for the classes above) (release-1.31
+ * pilot/pkg/config/kube/gatewaycommon/gateway_utils.go GetDefaultName, deploymentcontroller.go; gateway
+ * conversion.go extractGatewayServices). A class the manifest leaves out reads as `istio`.
+ */
+export function gatewayDeploymentName(r: Resource): string {
+  const override = labelOf(r.annotations, ANNOTATION_GATEWAY_NAME_OVERRIDE);
+  if (override) return override;
+  const cls = getString(r.obj, ['spec', 'gatewayClassName']) ?? 'istio';
+  return NO_NAME_SUFFIX.has(cls) ? r.name : `${r.name}-${cls}`;
+}
+
+/**
  * Whether a Gateway is a waypoint. istiod treats any Gateway that a `use-waypoint` label names as the waypoint
  * once it has an address, whatever its class (release-1.31 A/waypoints.go fetchWaypointForTarget looks the Gateway
  * up by name; SEMANTICS §2 [rev]); the `istio-waypoint` class or an HBONE listener make one recognisable even before
@@ -94,7 +128,7 @@ function hasHboneListener(listeners: readonly unknown[]): boolean {
 export function isWaypointGateway(r: Resource, namedByUseWaypoint: boolean): boolean {
   if (r.kind !== 'Gateway' || !isGatewayApi(r)) return false;
   if (namedByUseWaypoint) return true;
-  if (getString(r.obj, ['spec', 'gatewayClassName']) === WAYPOINT_CLASS) return true;
+  if (hasWaypointClass(getString(r.obj, ['spec', 'gatewayClassName']))) return true;
   return hasHboneListener(getArray(r.obj, ['spec', 'listeners']));
 }
 

@@ -8,7 +8,7 @@ import { parseManifests } from '../model/parse.ts';
 import type { JsonObject, JsonValue, Resource } from '../model/types.ts';
 import { podNameOf, principalOf } from '../simulator/mesh.ts';
 import { isClientKind, kindInfo, podTemplatePath, roleOf } from '../ambient/kinds.ts';
-import { DATAPLANE_NONE, LABEL_DATAPLANE_MODE, LABEL_GATEWAY_NAME } from '../ambient/labels.ts';
+import { DATAPLANE_NONE, LABEL_DATAPLANE_MODE, LABEL_GATEWAY_NAME, LABEL_SIDECAR_INJECT } from '../ambient/labels.ts';
 import { getObject } from '../model/access.ts';
 
 export type StoredObject = JsonObject;
@@ -97,7 +97,7 @@ export function controlPlanePods(objects: readonly StoredObject[]): JsonObject[]
     metadata: {
       name,
       namespace: 'istio-system',
-      labels: { app, 'sidecar.istio.io/inject': 'false' },
+      labels: { app, [LABEL_SIDECAR_INJECT]: 'false' },
       ...(typeof ts === 'string' ? { creationTimestamp: ts } : {}),
       ownerReferences: [{ kind: owner, name: app }],
     },

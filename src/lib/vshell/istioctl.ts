@@ -18,6 +18,7 @@ import {
   WAYPOINT_CLASS,
 } from '../ambient/labels.ts';
 import { actionOf } from '../ambient/attachment.ts';
+import { hasWaypointClass } from '../ambient/waypoints.ts';
 import { policiesForWaypoint, policiesForWorkload } from '../simulator/authz.ts';
 import { effectiveMtls } from '../simulator/peerauth.ts';
 import { endpointsOf, podNameOf, principalOf } from '../simulator/mesh.ts';
@@ -247,7 +248,10 @@ function waypoint(s: Session, argv: string[], io: Io): number {
 function waypointGateways(s: Session, ns: string | undefined): StoredObject[] {
   return s.objects
     .filter((o) => kindOf(o) === 'Gateway' && (ns === undefined || namespaceOf(o) === ns))
-    .filter((o) => (o['spec'] as JsonObject | undefined)?.['gatewayClassName'] === WAYPOINT_CLASS)
+    .filter((o) => {
+      const cls = (o['spec'] as JsonObject | undefined)?.['gatewayClassName'];
+      return hasWaypointClass(typeof cls === 'string' ? cls : undefined);
+    })
     .sort((a, b) => (namespaceOf(a) ?? '').localeCompare(namespaceOf(b) ?? '') || nameOf(a).localeCompare(nameOf(b)));
 }
 

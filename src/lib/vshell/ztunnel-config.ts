@@ -13,6 +13,7 @@ import type { Mesh, ServiceInfo } from '../model/mesh.ts';
 import { policyOf } from '../simulator/policies.ts';
 import { endpointsOf } from '../simulator/mesh.ts';
 import { attachmentOf } from '../ambient/attachment.ts';
+import { principalFor } from '../ambient/authz.ts';
 import { NODE_NAME, meshOf, podsOf, shortHash } from './cluster.ts';
 import type { VirtualPod } from './cluster.ts';
 import { FlagError, flag, has, parseFlags } from './flags.ts';
@@ -266,13 +267,18 @@ function connectionRows(
   return rows;
 }
 
-/** ztunnel's certificates: a leaf and the root for each identity it holds (the ambient pods on its node). */
-function certificateRows(s: Session, workloads: readonly ZWorkload[]): string[][] {
+/**
+ * ztunnel's certificates: a leaf and the root for each identity it holds, those of the pods on its node that it
+ * captures (enrolled in ambient; waypoint pods are not).
+ */
+function certificateRows(s: Session, mesh: Mesh, pods: readonly VirtualPod[]): string[][] {
   const ids = [
     ...new Set(
-      workloads
-        .filter((w) => w.protocol === 'HBONE')
-        .map((w) => `spiffe://${w.trustDomain}/ns/${w.namespace}/sa/${w.serviceAccount}`),
+      pods.flatMap((p) =>
+        p.workload && mesh.enrolment(p.workload).mode === 'ambient'
+          ? [`spiffe://${principalFor(mesh.trustDomain, p.namespace, p.workload.serviceAccount)}`]
+          : [],
+      ),
     ),
   ].sort();
   const day = 24 * 3600_000;
@@ -410,7 +416,7 @@ export function ztunnelConfig(s: Session, argv: string[], io: Io): number {
         HEADERS.policies,
         policies.map((x) => [x.namespace, x.name, x.action, x.scope]),
       ),
-    certificates: () => tab(HEADERS.certificates, certificateRows(s, allWorkloads)),
+    certificates: () => tab(HEADERS.certificates, certificateRows(s, mesh, pods)),
     connections: () => tab(HEADERS.connections, connectionRows(allWorkloads, allServices, states, conFilter)),
   };
   const dumps = {

@@ -7,13 +7,16 @@
  */
 import { getArray, getObject, getString } from '../model/access.ts';
 import type { JsonObject, JsonValue } from '../model/types.ts';
+import { stringMatchForm } from '../ambient/authz.ts';
 import { l4View } from '../simulator/authz.ts';
 
-function stringMatch(v: string): JsonObject {
-  if (v === '*') return { Presence: [] };
-  if (v.startsWith('*')) return { Suffix: v.slice(1) };
-  if (v.endsWith('*')) return { Prefix: v.slice(0, -1) };
-  return { Exact: v };
+/** A policy string in ztunnel's StringMatch encoding; what it means is authz.ts's stringMatchForm. */
+function encodedMatch(v: string): JsonObject {
+  const form = stringMatchForm(v);
+  if (form.kind === 'presence') return { Presence: [] };
+  if (form.kind === 'suffix') return { Suffix: form.value };
+  if (form.kind === 'prefix') return { Prefix: form.value };
+  return { Exact: form.value };
 }
 
 function strings(o: JsonObject | undefined, key: string): string[] {
@@ -45,7 +48,7 @@ function whenMatch(w: JsonValue): JsonObject {
   if (!spec) return {};
   const [pos, neg, type] = spec;
   const conv = (vals: string[]): JsonValue[] =>
-    type === 'string' ? vals.map(stringMatch) : type === 'port' ? ports(vals) : vals;
+    type === 'string' ? vals.map(encodedMatch) : type === 'port' ? ports(vals) : vals;
   const obj = getObject(w, []);
   return match({ [pos]: conv(strings(obj, 'values')), [neg]: conv(strings(obj, 'notValues')) });
 }
@@ -72,12 +75,12 @@ export function ztunnelRule(rule: JsonObject, action: 'ALLOW' | 'DENY', namespac
     return match({
       sourceIps: strings(src, 'ipBlocks'),
       notSourceIps: strings(src, 'notIpBlocks'),
-      namespaces: strings(src, 'namespaces').map(stringMatch),
-      notNamespaces: strings(src, 'notNamespaces').map(stringMatch),
+      namespaces: strings(src, 'namespaces').map(encodedMatch),
+      notNamespaces: strings(src, 'notNamespaces').map(encodedMatch),
       serviceAccounts: sa(strings(src, 'serviceAccounts')),
       notServiceAccounts: sa(strings(src, 'notServiceAccounts')),
-      principals: strings(src, 'principals').map(stringMatch),
-      notPrincipals: strings(src, 'notPrincipals').map(stringMatch),
+      principals: strings(src, 'principals').map(encodedMatch),
+      notPrincipals: strings(src, 'notPrincipals').map(encodedMatch),
     });
   });
   if (from.length) clauses.push(from);
