@@ -40,11 +40,12 @@ Run the commands: the ztunnel log on the reviews node shows \`policy rejection\`
       checks: [
         {
           type: 'request',
-          name: 'GET from curl through the Service: refused at the reviews ztunnel',
+          name: 'GET from curl through the Service: refused at the reviews ztunnel, 503 from the waypoint',
           from: 'bookinfo/curl',
           to: 'reviews:9080',
           path: '/reviews/0',
-          expect: { verdict: 'denied', deniedAt: 'ztunnel', waypoint: 'bookinfo/waypoint' },
+          // ztunnel resets the waypoint's connection; curl sees the waypoint's answer to that reset.
+          expect: { verdict: 'denied', deniedAt: 'ztunnel', status: 503, waypoint: 'bookinfo/waypoint' },
         },
         {
           type: 'request',

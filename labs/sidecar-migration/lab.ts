@@ -67,7 +67,7 @@ In the waypoint log the request from \`bookinfo/guest\` appears with 403; the on
     },
     {
       title: 'Fix it: bypass prevention, option 2',
-      instructions: `Add **reviews-deny-bypass**, a \`selector\` policy for \`app: reviews\` (so the reviews ztunnel enforces it): DENY every source whose principal is **not** the waypoint's (\`cluster.local/ns/bookinfo/sa/waypoint\`) **or** a sidecar client that still legitimately calls reviews (\`cluster.local/ns/migrating/sa/curl\`).
+      instructions: `Add **reviews-deny-bypass**, a \`selector\` policy for \`app: reviews\` (so the reviews ztunnel enforces it): DENY every source whose principal is **not** the waypoint's (\`cluster.local/ns/bookinfo/sa/waypoint\`) **or** a sidecar client that still legitimately calls reviews (\`cluster.local/ns/migrating/sa/curl\`). The reviews ztunnel resets \`migrating/guest\`'s connection, and its sidecar answers curl with a **503**.
 
 This is option 2 of "Bypass prevention during incremental migration" in Istio's sidecar-to-ambient guide (istio.io, docs/ambient/migrate/migrate-policies). With the waypoint's principal alone (the final form), \`migrating/curl\` would be reset too — everything denied for a caller that belongs. Option 1 is to wait with bypass prevention until every caller is in ambient.
 
@@ -82,11 +82,12 @@ The exception is a known gap: requests from \`migrating/curl\` still skip the wa
       checks: [
         {
           type: 'request',
-          name: 'sidecar guest to reviews: refused by the reviews ztunnel',
+          name: "sidecar guest to reviews: refused by the reviews ztunnel, 503 from the guest's sidecar",
           from: 'migrating/guest',
           to: 'reviews.bookinfo:9080',
           path: '/reviews/0',
-          expect: { verdict: 'denied', deniedAt: 'ztunnel', waypoint: null },
+          // ztunnel resets the sidecar's connection; the application hears the sidecar's 503, not the reset.
+          expect: { verdict: 'denied', deniedAt: 'ztunnel', status: 503, waypoint: null },
         },
         {
           type: 'request',
