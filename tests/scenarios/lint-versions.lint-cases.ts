@@ -9,6 +9,8 @@ const AGW = 'error policy-ignored-by-agentgateway-waypoint AuthorizationPolicy a
 const CANARY_SAME = 'warning waypoint-canary-same-as-primary Service cart';
 const CANARY_INERT = 'warning waypoint-canary-not-attached Service cart';
 const NAMESPACE_ONLY = 'serviceEntryVisibility: {defaultVisibility: NAMESPACE}';
+const WITH_PROVIDER = `${NAMESPACE_ONLY}\nextensionProviders: [{name: ext-authz, envoyExtAuthzGrpc: {service: authz.lv.svc.cluster.local, port: 9000}}]`;
+const NO_PROVIDER = 'error extension-provider-not-found AuthorizationPolicy db-ext-authz';
 
 export const cases: readonly LintScenarioCase[] = [
   {
@@ -51,6 +53,7 @@ export const cases: readonly LintScenarioCase[] = [
       CANARY_SAME,
       CONSUMER,
       'warning serviceentry-hidden-by-visibility HTTPRoute stripe-from-shop',
+      NO_PROVIDER,
     ],
   },
   {
@@ -58,6 +61,26 @@ export const cases: readonly LintScenarioCase[] = [
     source: 'release-1.30 pkg/util/protomarshal/protomarshal.go ApplyJSON (unknown fields allowed)',
     istio: '1.30',
     meshConfig: NAMESPACE_ONLY,
+    findings: [V1_NOT_SERVED, V1ALPHA2_EXPERIMENTAL, CANARY_INERT, CONSUMER, NO_PROVIDER],
+  },
+  {
+    name: '1.31 with the provider in MeshConfig extensionProviders: the CUSTOM policy is fine',
+    source: 'pkg/config/mesh/mesh.go ApplyMeshConfig; pilot/pkg/security/authz/builder/extauthz.go getExtAuthz',
+    istio: '1.31',
+    meshConfig: WITH_PROVIDER,
+    findings: [
+      V1ALPHA2_EXPERIMENTAL,
+      AGW,
+      CANARY_SAME,
+      CONSUMER,
+      'warning serviceentry-hidden-by-visibility HTTPRoute stripe-from-shop',
+    ],
+  },
+  {
+    name: '1.30 with the same MeshConfig: the provider is found there too (extension providers are not line-specific)',
+    source: 'release-1.30 pkg/config/mesh/mesh.go ApplyMeshConfig; extauthz.go getExtAuthz',
+    istio: '1.30',
+    meshConfig: WITH_PROVIDER,
     findings: [V1_NOT_SERVED, V1ALPHA2_EXPERIMENTAL, CANARY_INERT, CONSUMER],
   },
 ];
