@@ -73,7 +73,7 @@ describe('rule registry', () => {
 
   it('every rule file is registered, and every rule has its own file and sibling test file', () => {
     const files = readdirSync(RULES_DIR).filter(
-      (f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && f !== 'index.ts' && f !== 'helpers.ts',
+      (f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && f !== 'index.ts',
     );
     expect(files.map((f) => f.replace(/\.ts$/, '')).sort()).toEqual(RULES.map((r) => r.meta.id).sort());
     for (const r of RULES) {
