@@ -400,35 +400,7 @@ export function route(mesh: Mesh, svc: MeshService, req: HttpRequestView, scope:
       'HTTPRoute and GRPCRoute both attach to this service: the waypoint ranks their rules together as one list (a gRPC method match is an exact path match, which outranks any path prefix)',
     );
   const grpcCall = (req.headers.get('content-type') ?? '').startsWith('application/grpc');
-  const candidates: (Candidate & { what?: string })[] = [];
-  for (const r of routes) {
-    const rules = getArray(r.obj, ['spec', 'rules']);
-    const grpc = r.kind === 'GRPCRoute';
-    rules.forEach((rule, ri) => {
-      const matches = getArray(rule, ['matches']);
-      const catchAll: JsonObject = grpc ? {} : { path: { type: 'PathPrefix', value: '/' } };
-      const list = matches.length ? matches : [catchAll];
-      list.forEach((m, mi) => {
-        const mo = getObject(m, []) ?? {};
-        const res: { ok: boolean; exact: boolean; prefixLen: number; regexLen?: number; what?: string } = grpc
-          ? matchGrpc(mo, req)
-          : matchOne(mo, req);
-        if (!res.ok) return;
-        candidates.push({
-          route: r,
-          rule: ri,
-          match: mi,
-          exact: res.exact,
-          prefixLen: res.prefixLen,
-          regexLen: res.regexLen ?? 0,
-          method: !grpc && getString(mo, ['method']) !== undefined,
-          headers: getArray(mo, ['headers']).length,
-          query: grpc ? 0 : getArray(mo, ['queryParams']).length,
-          ...(res.what !== undefined ? { what: res.what } : {}),
-        });
-      });
-    });
-  }
+  const candidates = rankedRules(routes, req);
   if (!candidates.length) {
     for (const r of routes)
       decisions.push({
@@ -442,7 +414,6 @@ export function route(mesh: Mesh, svc: MeshService, req: HttpRequestView, scope:
     );
     return { kind: 'no-match', routes, decisions, notes };
   }
-  candidates.sort(compare);
   const best = candidates[0]!;
   const rule = getObject(getArray(best.route.obj, ['spec', 'rules'])[best.rule], []) ?? {};
   decisions.push({
@@ -481,6 +452,38 @@ export function route(mesh: Mesh, svc: MeshService, req: HttpRequestView, scope:
     decisions,
     notes,
   };
+}
+
+/** Every rule match of `routes` the request meets, best first (the precedence above), whatever the routes' parent. */
+export function rankedRules(routes: readonly Resource[], req: HttpRequestView): (Candidate & { what?: string })[] {
+  const candidates: (Candidate & { what?: string })[] = [];
+  for (const r of routes) {
+    const grpc = r.kind === 'GRPCRoute';
+    getArray(r.obj, ['spec', 'rules']).forEach((rule, ri) => {
+      const matches = getArray(rule, ['matches']);
+      const catchAll: JsonObject = grpc ? {} : { path: { type: 'PathPrefix', value: '/' } };
+      (matches.length ? matches : [catchAll]).forEach((m, mi) => {
+        const mo = getObject(m, []) ?? {};
+        const res: { ok: boolean; exact: boolean; prefixLen: number; regexLen?: number; what?: string } = grpc
+          ? matchGrpc(mo, req)
+          : matchOne(mo, req);
+        if (!res.ok) return;
+        candidates.push({
+          route: r,
+          rule: ri,
+          match: mi,
+          exact: res.exact,
+          prefixLen: res.prefixLen,
+          regexLen: res.regexLen ?? 0,
+          method: !grpc && getString(mo, ['method']) !== undefined,
+          headers: getArray(mo, ['headers']).length,
+          query: grpc ? 0 : getArray(mo, ['queryParams']).length,
+          ...(res.what !== undefined ? { what: res.what } : {}),
+        });
+      });
+    });
+  }
+  return candidates.sort(compare);
 }
 
 /**
