@@ -4,6 +4,9 @@
 // and every resource check finds the object (Gateways Programmed).
 import { describe, expect, it } from 'vitest';
 import { parseLabs } from '../../labs/catalog.ts';
+import { findLab, loadLabs } from '../../labs/load.ts';
+import { ingressServices } from '../../labs/runner/real-check.ts';
+import type { IngressService } from '../../labs/runner/real-check.ts';
 import type { LabCheck } from '../../labs/schema.ts';
 import { initialState, run } from '../../src/lib/vshell/index.ts';
 import type { ShellState } from '../../src/lib/vshell/index.ts';
@@ -13,14 +16,25 @@ function shellQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-/** The curl a reader would type for a request check. */
-function curlFor(c: Extract<LabCheck, { type: 'request' }>, podIp: (ns: string, workload: string) => string): string {
-  const [ns, name] = c.from.split('/');
+/**
+ * The curl a reader would type for a request check. A check from an ingress Gateway is sent as the lab's commands
+ * and `lab check` on a cluster send it: curl runs in `sentFrom` and calls the Gateway's Service on its first listener
+ * port (the runner's own ingressServices names it).
+ */
+function curlFor(
+  c: Extract<LabCheck, { type: 'request' }>,
+  podIp: (ns: string, workload: string) => string,
+  ingress: (from: string) => IngressService | undefined,
+): string {
+  const [ns, name] = (c.sentFrom ?? c.from).split('/');
   let url: string;
-  if (c.to.startsWith('pod/')) url = `http://${podIp(c.to.split('/')[1]!, c.to.split('/')[2]!.split(':')[0]!)}`;
+  const gateway = c.sentFrom ? ingress(c.from) : undefined;
+  if (c.sentFrom && !gateway) throw new Error(`${c.name}: ${c.from} is no ingress Gateway of the lab`);
+  if (gateway) url = `http://${gateway.host}:${gateway.port}`;
+  else if (c.to.startsWith('pod/')) url = `http://${podIp(c.to.split('/')[1]!, c.to.split('/')[2]!.split(':')[0]!)}`;
   else url = `http://${c.to.split(':')[0]}`;
   const port = /:(\d+)$/.exec(c.to)?.[1];
-  if (port) url += `:${port}`;
+  if (port && !gateway) url += `:${port}`;
   url += c.path ?? '/';
   const headers = Object.entries(c.headers ?? {}).map(([k, v]) => `-H ${shellQuote(`${k}: ${v}`)}`);
   if (c.jwt) headers.push(`-H ${shellQuote(`Authorization: Bearer ${c.jwt}`)}`);
@@ -28,10 +42,12 @@ function curlFor(c: Extract<LabCheck, { type: 'request' }>, podIp: (ns: string, 
 }
 
 const labs = parseLabs();
+const loaded = loadLabs();
 
 describe.each(labs.map((l) => [l.id, l] as const))('lab %s in the virtual terminal', (id, lab) => {
   it('every shown command runs, and every check holds after each step', async () => {
     const ctx = labContext(id, { random: () => 0.5 });
+    const ingress = ingressServices(findLab(loaded, id)!);
     let state: ShellState = initialState(ctx);
     const exec = async (line: string) => {
       const r = await run(ctx, state, line);
@@ -71,7 +87,7 @@ describe.each(labs.map((l) => [l.id, l] as const))('lab %s in the virtual termin
             for (const row of out.split('\n').slice(1))
               if (row.trim()) ips.set(`${w}/${row.split(/\s+/)[0]}`, row.split(/\s+/)[1]!);
           }
-          const r = await exec(curlFor(check, (ns, wl) => ips.get(`${ns}/${wl}`) ?? 'unknown-pod'));
+          const r = await exec(curlFor(check, (ns, wl) => ips.get(`${ns}/${wl}`) ?? 'unknown-pod', ingress));
           if (
             check.expect.status === null ||
             (check.expect.verdict === 'denied' &&

@@ -10,8 +10,10 @@ import { formatText } from '../simulator/format.ts';
 import type { SimResult } from '../simulator/types.ts';
 import { SimulationInputError } from '../simulator/types.ts';
 import type { Mesh, ServiceInfo, Workload } from '../model/mesh.ts';
+import type { Resource } from '../model/types.ts';
 import { meshOf } from './cluster.ts';
 import type { Io, Session } from './session.ts';
+import { gatewayPeer, ingressAnswer, ingressGatewayFor } from './ingress.ts';
 import { recordTraffic } from './traffic.ts';
 
 interface CurlOpts {
@@ -181,6 +183,71 @@ function parseUrl(url: string): { scheme: string; host: string; port?: number; p
   };
 }
 
+type Parsed = NonNullable<ReturnType<typeof parseUrl>>;
+
+/** Where the request goes: the simulator's `from`/`to`, the Service the URL named, and who the mesh sees calling. */
+type Target =
+  | { readonly kind: 'error'; readonly code: number; readonly msg: string }
+  /** An ingress gateway answered by itself (no route, no backend). */
+  | { readonly kind: 'gateway'; readonly status: number }
+  | {
+      readonly kind: 'mesh';
+      readonly from: string;
+      readonly to: string;
+      readonly addressed?: ServiceInfo;
+      /** Set when an ingress Gateway sends the request on: its pod is the client ztunnel and Envoy see. */
+      readonly gateway?: Resource;
+    };
+
+function resolveTarget(
+  s: Session,
+  mesh: Mesh,
+  u: Parsed,
+  from: string,
+  req: { method: string; headers: ReadonlyMap<string, string> },
+): Target {
+  const port = u.port ?? 80;
+  const clientNs = from.split('/')[0]!;
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(u.host)) {
+    const w = mesh.workloads.find((x) => x.ip === u.host);
+    const svc = mesh.services.find((x) => x.addresses.includes(u.host));
+    if (w && !w.ports.includes(port) && w.ports.length)
+      return {
+        kind: 'error',
+        code: 7,
+        msg: `Failed to connect to ${u.host} port ${port} after 1 ms: Couldn't connect to server`,
+      };
+    if (w) return { kind: 'mesh', from, to: `pod/${w.namespace}/${w.name}:${port}` };
+    if (svc) return { kind: 'mesh', from, to: `${svc.name}.${svc.namespace}:${port}`, addressed: svc };
+    return {
+      kind: 'error',
+      code: 7,
+      msg: `Failed to connect to ${u.host} port ${port} after 3 ms: Couldn't connect to server`,
+    };
+  }
+  const gateway = ingressGatewayFor(mesh, u.host, clientNs);
+  if (gateway) {
+    const a = ingressAnswer(mesh, gateway, port, { ...req, path: u.path }, u.host, s.random);
+    if (a.kind === 'refused')
+      return {
+        kind: 'error',
+        code: 7,
+        msg: `Failed to connect to ${u.host} port ${port} after 2 ms: Couldn't connect to server`,
+      };
+    if (a.kind === 'answered') return { kind: 'gateway', status: a.status };
+    return { kind: 'mesh', from: a.from, to: a.to, addressed: a.service, gateway };
+  }
+  const svc = mesh.servicesForHost(u.host, clientNs)[0];
+  if (!svc) return { kind: 'error', code: 6, msg: `Could not resolve host: ${u.host}` };
+  if (!svc.ports.some((p) => p.port === port))
+    return {
+      kind: 'error',
+      code: 7,
+      msg: `Failed to connect to ${u.host} port ${port} after 2 ms: Couldn't connect to server`,
+    };
+  return { kind: 'mesh', from, to: `${u.host}:${port}`, addressed: svc };
+}
+
 export async function curl(s: Session, from: string, args: readonly string[], io: Io): Promise<number> {
   let o: CurlOpts;
   try {
@@ -210,34 +277,23 @@ export async function curl(s: Session, from: string, args: readonly string[], io
     );
   const port = u.port ?? 80;
   const { mesh } = meshOf(s.objects);
-  const clientNs = from.split('/')[0]!;
-  let to: string;
-  let addressed: ServiceInfo | undefined;
-  if (/^\d+\.\d+\.\d+\.\d+$/.test(u.host)) {
-    const w = mesh.workloads.find((x) => x.ip === u.host);
-    const svc = mesh.services.find((x) => x.addresses.includes(u.host));
-    addressed = w ? undefined : svc;
-    if (w) to = `pod/${w.namespace}/${w.name}:${port}`;
-    else if (svc) to = `${svc.name}.${svc.namespace}:${port}`;
-    else return errorOut(7, `Failed to connect to ${u.host} port ${port} after 3 ms: Couldn't connect to server`);
-    if (w && !w.ports.includes(port) && w.ports.length)
-      return errorOut(7, `Failed to connect to ${u.host} port ${port} after 1 ms: Couldn't connect to server`);
-  } else {
-    const svc = mesh.servicesForHost(u.host, clientNs)[0];
-    if (!svc) return errorOut(6, `Could not resolve host: ${u.host}`);
-    if (!svc.ports.some((p) => p.port === port))
-      return errorOut(7, `Failed to connect to ${u.host} port ${port} after 2 ms: Couldn't connect to server`);
-    to = `${u.host}:${port}`;
-    addressed = svc;
-  }
   const method = o.method ?? (o.head ? 'HEAD' : o.data !== undefined ? 'POST' : 'GET');
   const headers: Record<string, string> = {};
-  for (const [k, v] of o.headers) headers[k] = v;
+  // A Map for lookups by lower-cased name: a header named like an Object.prototype member is just a name.
+  const headerMap = new Map<string, string>();
+  for (const [k, v] of o.headers) {
+    headers[k] = v;
+    headerMap.set(k.toLowerCase(), v);
+  }
+  const t = resolveTarget(s, mesh, u, from, { method, headers: headerMap });
+  if (t.kind === 'error') return errorOut(t.code, t.msg);
+  if (t.kind === 'gateway') return respond(o, io, t.status, '', 'istio-envoy');
+  const { to, addressed } = t;
   let r: SimResult;
   try {
     r = await simulateIn(
       mesh,
-      { from, to, method, path: u.path, headers },
+      { from: t.from, to, method, path: u.path, headers },
       { nowSeconds: Math.floor(s.now / 1000), ...s.ctx.versions?.() },
     );
   } catch (err) {
@@ -246,18 +302,25 @@ export async function curl(s: Session, from: string, args: readonly string[], io
   }
   if (o.verbose) for (const line of formatText(r).trimEnd().split('\n')) io.err(`* ${line}\n`);
   const record = (target: Workload | undefined, responseBytes: number) => {
-    const client = mesh.workload(clientNs, from.split('/')[1] ?? '');
+    const w = mesh.workload(from.split('/')[0]!, from.split('/')[1] ?? '');
+    const client = t.gateway ? { peer: gatewayPeer(t.gateway, r.client.identity) } : w;
     if (!client) return;
-    const sp = addressed?.ports.find((p) => p.port === port);
+    const sp = addressed?.ports.find((p) => p.port === (t.gateway ? Number(to.split(':').pop()) : port));
     recordTraffic(s, {
       mesh,
       result: r,
       client,
       ...(addressed
-        ? { service: { host: addressed.hosts[0] ?? addressed.name, vip: addressed.addresses[0], port } }
+        ? {
+            service: {
+              host: addressed.hosts[0] ?? addressed.name,
+              vip: addressed.addresses[0],
+              port: sp?.port ?? port,
+            },
+          }
         : {}),
       ...(target ? { target } : {}),
-      targetPort: (target && sp ? targetPortOf(sp, target) : undefined) ?? port,
+      targetPort: (target && sp ? targetPortOf(sp, target) : undefined) ?? sp?.port ?? port,
       method,
       path: u.path,
       authority: port === 80 ? u.host : `${u.host}:${port}`,
@@ -271,32 +334,13 @@ export async function curl(s: Session, from: string, args: readonly string[], io
 
   const status = r.status;
   let body: string;
-  let server = r.waypoint ? 'istio-envoy' : undefined;
+  let server = r.waypoint || t.gateway ? 'istio-envoy' : undefined;
   let chosen: Workload | undefined;
   if (status === 200) {
-    // Pick the backend the way the proxy would (weighted), then one of its endpoints.
-    let backendSvc = r.backends.length ? r.backends[0]! : undefined;
-    if (r.backends.length > 1) {
-      let x = s.random() * r.backends.reduce((a, b) => a + b.probability, 0);
-      for (const b of r.backends) {
-        x -= b.probability;
-        if (x < 0) {
-          backendSvc = b;
-          break;
-        }
-      }
-    }
-    let w: Workload | undefined;
+    chosen = pickEndpoint(s, mesh, r, to);
     const podHop = r.hops.find((h) => h.at === 'pod');
-    if (to.startsWith('pod/')) w = mesh.workload(to.split('/')[1]!, to.split('/')[2]!.split(':')[0]!);
-    else if (backendSvc) {
-      const svc = mesh.service(backendSvc.namespace, backendSvc.service);
-      const eps = svc ? endpointsOf(mesh, svc) : [];
-      w = eps.length ? eps[Math.min(eps.length - 1, Math.floor(s.random() * eps.length))] : undefined;
-    }
-    chosen = w;
-    const pod = w ? podNameOf(w) : podHop && 'name' in podHop ? podHop.name.split('/').pop()! : 'backend';
-    body = bodyFor(w, u.path, pod);
+    const pod = chosen ? podNameOf(chosen) : podHop && 'name' in podHop ? podHop.name.split('/').pop()! : 'backend';
+    body = bodyFor(chosen, u.path, pod);
   } else if (status === 403) body = 'RBAC: access denied';
   else if (status === 401) body = 'Jwt verification fails';
   else if (status === 503)
@@ -307,14 +351,42 @@ export async function curl(s: Session, from: string, args: readonly string[], io
   else body = '';
   if (status !== 200) server = 'istio-envoy';
   record(status === 200 ? chosen : firstEndpoint(mesh, to, addressed), new TextEncoder().encode(body).length);
+  return respond(o, io, status, body, server);
+}
 
+/** The backend pod of an allowed request: the route's backend the way the proxy picks it (weighted), then one endpoint. */
+function pickEndpoint(s: Session, mesh: Mesh, r: SimResult, to: string): Workload | undefined {
+  let backendSvc = r.backends.length ? r.backends[0]! : undefined;
+  if (r.backends.length > 1) {
+    let x = s.random() * r.backends.reduce((a, b) => a + b.probability, 0);
+    for (const b of r.backends) {
+      x -= b.probability;
+      if (x < 0) {
+        backendSvc = b;
+        break;
+      }
+    }
+  }
+  if (to.startsWith('pod/')) return mesh.workload(to.split('/')[1]!, to.split('/')[2]!.split(':')[0]!);
+  if (!backendSvc) return undefined;
+  const svc = mesh.service(backendSvc.namespace, backendSvc.service);
+  const eps = svc ? endpointsOf(mesh, svc) : [];
+  return eps.length ? eps[Math.min(eps.length - 1, Math.floor(s.random() * eps.length))] : undefined;
+}
+
+/** What curl prints for an HTTP response: headers with -i/-I, the body unless -I or -o elsewhere, then -w. */
+function respond(o: CurlOpts, io: Io, status: number, body: string, server: string | undefined): number {
   const headerBlock =
     `HTTP/1.1 ${status} ${REASONS[status] ?? ''}\n` +
     `content-type: ${status === 200 ? (body.startsWith('<') ? 'text/html; charset=utf-8' : 'application/json') : 'text/plain'}\n` +
     `content-length: ${new TextEncoder().encode(body).length}\n` +
     (server ? `server: ${server}\n` : '') +
     '\n';
-  if (o.fail && status >= 400) return errorOut(22, `The requested URL returned error: ${status}`);
+  if (o.fail && status >= 400) {
+    if (o.writeOut) io.out(writeOut(o.writeOut, 0, 22));
+    if (!o.silent || o.showError) io.err(`curl: (22) The requested URL returned error: ${status}\n`);
+    return 22;
+  }
   let shown = '';
   if (o.include || o.head) shown += headerBlock;
   if (!o.head) shown += body;

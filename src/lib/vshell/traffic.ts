@@ -156,7 +156,8 @@ function routeNameOf(mesh: Mesh, d: Decision): string {
 export interface RecordInput {
   readonly mesh: Mesh;
   readonly result: SimResult;
-  readonly client: Workload;
+  /** The client pod: a workload of the mesh, or a pod the model has none for (an ingress gateway's). */
+  readonly client: Workload | { readonly peer: TrafficPeer };
   readonly service?: { readonly host: string; readonly vip?: string; readonly port: number };
   readonly target?: Workload;
   readonly targetPort: number;
@@ -180,7 +181,7 @@ export function recordTraffic(s: Session, x: RecordInput): void {
     seq,
     at,
     client: {
-      ...peerOf(mesh, x.client),
+      ...('peer' in x.client ? x.client.peer : peerOf(mesh, x.client)),
       // The simulator's word on the client's identity (a sidecar client has one too).
       identity: r.client.identity,
       port: 32768 + derived(seq, 'sport', 28000),
