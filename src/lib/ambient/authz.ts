@@ -59,8 +59,7 @@ export const isL7OperationField = (field: string): boolean => L7_OPERATION_SET.h
 export const isZtunnelIgnoredSourceField = (field: string): boolean => IGNORED_SET.has(field);
 
 export type StringMatchForm =
-  | { readonly kind: 'presence' }
-  | { readonly kind: 'prefix' | 'suffix' | 'exact'; readonly value: string };
+  { readonly kind: 'presence' } | { readonly kind: 'prefix' | 'suffix' | 'exact'; readonly value: string };
 
 /**
  * What a policy string means: `*` anything, `*x` a suffix, `x*` a prefix, else exact, a leading `*` taking
