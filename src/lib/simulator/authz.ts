@@ -22,6 +22,8 @@ import {
   stringMatch,
   ZTUNNEL_IGNORED_SOURCE_FIELDS,
 } from '../ambient/index.ts';
+import { hasExtensionProvider } from '../ambient/meshconfig.ts';
+import type { MeshConfig } from '../ambient/meshconfig.ts';
 import { EMPTY_OBJECT, policyOf } from './policies.ts';
 import type { AppliedPolicy } from './policies.ts';
 import type { DecidedBy, Decision } from './types.ts';
@@ -410,6 +412,8 @@ function partsOf(rule: JsonObject): RuleParts {
 }
 
 const id = (r: Resource) => `${r.namespace}/${r.name}`;
+const providerName = (r: Resource): string => getString(r.obj, ['spec', 'provider', 'name']) ?? '';
+const hasProvider = (r: Resource, mc: MeshConfig): boolean => hasExtensionProvider(mc, providerName(r));
 const decided = (r: Resource, rule?: number): DecidedBy => ({
   kind: r.kind,
   namespace: r.namespace,
@@ -425,6 +429,8 @@ export function evaluate(
   policies: readonly AppliedPolicy[],
   req: AuthzRequest,
   at: 'ztunnel' | 'waypoint' | 'sidecar',
+  /** The mesh's MeshConfig when known: a CUSTOM policy naming a provider it lacks then denies what it matches. */
+  meshConfig?: MeshConfig,
 ): AuthzOutcome {
   const decisions: Decision[] = [];
   const notes: string[] = [];
@@ -432,6 +438,7 @@ export function evaluate(
   const denies: AppliedPolicy[] = [];
   const allows: AppliedPolicy[] = [];
   let dryRuns: AppliedPolicy[] | undefined;
+  let badCustom: AppliedPolicy[] | undefined;
   for (const p of policies) {
     const { action, dryRun } = policyOf(p.resource);
     // istio.io/dry-run: never enforced and never counted as an ALLOW policy (SEMANTICS §3 [rev]).
@@ -446,6 +453,8 @@ export function evaluate(
         matched: false,
         note: `${action} policies are not enforced by ztunnel (dropped, reported in status)`,
       });
+    } else if (action === 'CUSTOM' && meshConfig && !dryRun && !hasProvider(p.resource, meshConfig)) {
+      (badCustom ??= []).push(p);
     } else {
       decisions.push({
         step: 'authz',
@@ -540,6 +549,21 @@ export function evaluate(
       matched: false,
       note: `istio.io/dry-run: a shadow rule, logged but not enforced and not counted as an ALLOW policy (it would ${m.matched ? `match, rule ${m.rule ?? 0}` : 'not match'})`,
     });
+  }
+  // A CUSTOM policy whose provider is not in meshConfig.extensionProviders: istiod cannot build its ext_authz
+  // filter and puts an RBAC DENY of the same rules in its place, ahead of the DENY policies (release-1.31
+  // pilot/pkg/security/authz/builder/builder.go, "will generate deny configs" / getBadCustomDenyRules).
+  for (const p of badCustom ?? NO_POLICIES) {
+    const m = check(p, 'DENY', decisions, notes);
+    decisions.push({
+      step: 'authz',
+      policy: id(p.resource),
+      action: 'CUSTOM',
+      matched: m.matched,
+      ...(m.rule !== undefined ? { rule: m.rule } : {}),
+      note: `provider "${providerName(p.resource)}" is not in meshConfig.extensionProviders: istiod replaces this CUSTOM policy with a DENY of the same rules`,
+    });
+    if (m.matched) return { allowed: false, decisions, decidedBy: decided(p.resource, m.rule), notes };
   }
   for (const p of denies) {
     const m = decide(p, 'DENY');

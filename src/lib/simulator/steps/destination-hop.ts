@@ -131,6 +131,7 @@ function sidecarInbound(w: Walk, ep: Endpoint, a: Arrival): Finished | undefined
       ...(http ? { method: w.method, path: w.path, host: w.hostHeader, headers: w.headers } : {}),
     },
     'sidecar',
+    w.meshConfig,
   );
   decisions.push(...az.decisions);
   notes.push(...az.notes);

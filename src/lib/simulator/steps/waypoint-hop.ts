@@ -87,6 +87,7 @@ function authorizeAtWaypoint(
     agentgateway ? [] : policiesForWaypoint(w.mesh, 'AuthorizationPolicy', wp, svcRef),
     areq,
     'waypoint',
+    w.meshConfig,
   );
   decisions.push(...az.decisions);
   notes.push(...az.notes);
