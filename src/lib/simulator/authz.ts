@@ -414,6 +414,8 @@ function partsOf(rule: JsonObject): RuleParts {
 const id = (r: Resource) => `${r.namespace}/${r.name}`;
 const providerName = (r: Resource): string => getString(r.obj, ['spec', 'provider', 'name']) ?? '';
 const hasProvider = (r: Resource, mc: MeshConfig): boolean => hasExtensionProvider(mc, providerName(r));
+const badCustomNote = (r: Resource): string =>
+  `provider "${providerName(r)}" is not in meshConfig.extensionProviders: istiod replaces this CUSTOM policy with a DENY of the same rules`;
 const decided = (r: Resource, rule?: number): DecidedBy => ({
   kind: r.kind,
   namespace: r.namespace,
@@ -517,14 +519,15 @@ export function evaluate(
     return { matched: false };
   };
   /** Evaluate one policy and record the outcome as a decision. */
-  const decide = (p: AppliedPolicy, action: 'ALLOW' | 'DENY') => {
+  const decide = (p: AppliedPolicy, action: 'ALLOW' | 'DENY', customNote?: string) => {
     const m = check(p, action, decisions, notes);
     decisions.push({
       step: 'authz',
       policy: id(p.resource),
-      action,
+      action: customNote ? 'CUSTOM' : action,
       matched: m.matched,
       ...(m.rule !== undefined ? { rule: m.rule } : {}),
+      ...(customNote ? { note: customNote } : {}),
     });
     return m;
   };
@@ -554,15 +557,7 @@ export function evaluate(
   // filter and puts an RBAC DENY of the same rules in its place, ahead of the DENY policies (release-1.31
   // pilot/pkg/security/authz/builder/builder.go, "will generate deny configs" / getBadCustomDenyRules).
   for (const p of badCustom ?? NO_POLICIES) {
-    const m = check(p, 'DENY', decisions, notes);
-    decisions.push({
-      step: 'authz',
-      policy: id(p.resource),
-      action: 'CUSTOM',
-      matched: m.matched,
-      ...(m.rule !== undefined ? { rule: m.rule } : {}),
-      note: `provider "${providerName(p.resource)}" is not in meshConfig.extensionProviders: istiod replaces this CUSTOM policy with a DENY of the same rules`,
-    });
+    const m = decide(p, 'DENY', badCustomNote(p.resource));
     if (m.matched) return { allowed: false, decisions, decidedBy: decided(p.resource, m.rule), notes };
   }
   for (const p of denies) {
