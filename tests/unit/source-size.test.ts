@@ -15,9 +15,11 @@ const MAX_FUNCTION_LINES = 150;
 const root = new URL('../../', import.meta.url).pathname;
 const DIRS = ['src/lib', 'src/cli', 'labs'];
 
-/** `file` or `file#function` → measured lines (the issue #16 backlog, 2026-12-07). */
-const KNOWN: ReadonlyMap<string, number> = new Map([
-]);
+/**
+ * `file` or `file#function` → measured lines. The issue #16 backlog (12 offenders on 2026-12-07) is cleared; the
+ * map stays so a future exception has to be written down here, and can only shrink.
+ */
+const KNOWN: ReadonlyMap<string, number> = new Map<string, number>();
 
 function* sources(dir: string): Generator<string> {
   for (const name of readdirSync(dir)) {
