@@ -1,4 +1,5 @@
-// Writes src/content/docs/labs/*.mdx from the lab definitions. Run: node labs/site/gen-pages.ts
+// Writes src/content/docs/labs/*.mdx from the lab definitions. `npm run gen` runs it with the other generators;
+// on its own: node labs/site/gen-pages.ts
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseLabs } from '../catalog.ts';
