@@ -24,7 +24,6 @@ import {
   labelOf,
   resolveCanaryWaypoint,
   targetRefs,
-  WAYPOINT_CLASS,
   waypointOf,
 } from '../ambient/index.ts';
 import type { CanaryBinding, WaypointBinding } from '../ambient/index.ts';
@@ -33,17 +32,13 @@ import type { Versions } from '../versions.ts';
 import { getArray, getObject, getString } from '../model/access.ts';
 import type { JsonValue, Resource } from '../model/types.ts';
 import type { Mesh, ServiceInfo } from '../model/mesh.ts';
+import { gatewayParentConditions } from './gateway-routes.ts';
+import { routeError } from './route-errors.ts';
+import type { RouteError } from './route-errors.ts';
+import { classController, cond, GATEWAY_CONTROLLER, MESH_CONTROLLER } from './shared.ts';
+import type { Condition } from './shared.ts';
 
-export interface Condition {
-  readonly type: string;
-  readonly status: 'True' | 'False' | 'Unknown';
-  readonly reason: string;
-  readonly message: string;
-  /** Route conditions are per parent: `Kind/namespace/name[:port]` of the parentRef. */
-  readonly parentRef?: string;
-  /** The upstream code that writes this condition (istio/istio, release-1.31). */
-  readonly source: string;
-}
+export type { Condition } from './shared.ts';
 
 export interface ResourceStatus {
   readonly apiVersion: string;
@@ -52,15 +47,6 @@ export interface ResourceStatus {
   readonly name: string;
   readonly conditions: readonly Condition[];
 }
-
-/** istiod's controller names (pkg/config/constants/constants.go, pilot/pkg/features/pilot.go). */
-const MESH_CONTROLLER = 'istio.io/mesh-controller';
-const GATEWAY_CONTROLLER = 'istio.io/gateway-controller';
-/** Classes istiod creates itself when absent (G/../gatewaycommon/classinfo.go GetBuiltinGatewayClasses). */
-const BUILTIN_CLASSES: ReadonlyMap<string, string> = new Map([
-  ['istio', GATEWAY_CONTROLLER],
-  [WAYPOINT_CLASS, MESH_CONTROLLER],
-]);
 
 const SRC = {
   serviceConditions: 'pilot/pkg/model/service.go ServiceInfo.GetConditions',
@@ -74,22 +60,6 @@ const SRC = {
   routeParent: 'pilot/pkg/config/kube/gateway/conversion.go referenceAllowed',
   routeRefs: 'pilot/pkg/config/kube/gateway/conversion.go buildDestination',
 } as const;
-
-const cond = (
-  type: string,
-  ok: boolean,
-  reason: string,
-  message: string,
-  source: string,
-  parentRef?: string,
-): Condition => ({
-  type,
-  status: ok ? 'True' : 'False',
-  reason,
-  message,
-  ...(parentRef !== undefined ? { parentRef } : {}),
-  source,
-});
 
 /** The `WaypointBindingStatus.Error` istiod reports for a failed binding (A/status.go), or undefined. */
 function bindingError(
@@ -286,14 +256,6 @@ function ztunnelAccepted(r: Resource, rootNamespace: string): Condition | undefi
   return cond('ZtunnelAccepted', true, 'Accepted', 'attached to ztunnel', SRC.ztunnel);
 }
 
-function classController(mesh: Mesh, className: string): string | undefined {
-  const r = mesh
-    .byKind('GatewayClass')
-    .find((c) => c.name === className && c.apiVersion.startsWith('gateway.networking.k8s.io/'));
-  if (r) return getString(r.obj, ['spec', 'controllerName']);
-  return BUILTIN_CLASSES.get(className);
-}
-
 /** A Gateway in istiod's Waypoints collection: any Gateway with `status.addresses` (A/waypoints.go). */
 function readyGateway(mesh: Mesh, namespace: string, name: string): boolean {
   const g = mesh
@@ -379,93 +341,20 @@ function waypointConfigured(labels: Readonly<Record<string, string>>): boolean {
 }
 
 const ROUTE_KINDS: ReadonlySet<string> = new Set(['HTTPRoute', 'GRPCRoute', 'TCPRoute', 'TLSRoute']);
-/** HTTPRoute filter types istiod converts (G/conversion.go convertHTTPRoute); any other is InvalidFilter. */
-const HTTP_FILTERS: ReadonlySet<string> = new Set([
-  'RequestHeaderModifier',
-  'ResponseHeaderModifier',
-  'RequestRedirect',
-  'RequestMirror',
-  'URLRewrite',
-  'CORS',
-]);
-
-interface RouteError {
-  readonly reason: string;
-  readonly message: string;
-  /** A hard error stops the conversion of the whole route (G/route_collections.go computeRoute). */
-  readonly hard: boolean;
-}
-
-/** The error one backendRef gives (G/conversion.go buildDestination), mesh routes: no ReferenceGrant check. */
-function backendError(mesh: Mesh, route: Resource, ref: JsonValue): RouteError | undefined {
-  const group = getString(ref, ['group']) ?? '';
-  const kind = getString(ref, ['kind']) ?? 'Service';
-  const nameOf = getString(ref, ['name']) ?? '';
-  const ns = getString(ref, ['namespace']) ?? route.namespace;
-  let soft: RouteError | undefined;
-  if ((group === '' || group === 'core') && kind === 'Service') {
-    if (nameOf.includes('.'))
-      return {
-        reason: 'InvalidDestination',
-        message: 'service name invalid; the name of the Service must be used, not the hostname.',
-        hard: true,
-      };
-    const s = mesh.service(ns, nameOf);
-    if (!s || s.kind !== 'Service')
-      soft = {
-        reason: 'BackendNotFound',
-        message: `backend(${nameOf}.${ns}.svc.cluster.local) not found`,
-        hard: false,
-      };
-  } else if (group === 'networking.istio.io' && kind === 'Hostname') {
-    if (getString(ref, ['namespace']) !== undefined)
-      return { reason: 'InvalidDestination', message: 'namespace may not be set with Hostname type', hard: true };
-    if (!mesh.servicesForHost(nameOf, route.namespace).length)
-      soft = { reason: 'BackendNotFound', message: `backend(${nameOf}) not found`, hard: false };
-  } else
-    return {
-      reason: 'InvalidKind',
-      message: `referencing unsupported backendRef: group "${group}" kind "${kind}"`,
-      hard: true,
-    };
-  if (typeof getObject(ref, [])?.port !== 'number')
-    return { reason: 'InvalidDestination', message: 'port is required in backendRef', hard: true };
-  return soft;
-}
-
-/** The mesh route's conversion error (last soft error of the rules, or the first hard one), or undefined. */
-function routeError(mesh: Mesh, r: Resource): RouteError | undefined {
-  let last: RouteError | undefined;
-  for (const rule of getArray(r.obj, ['spec', 'rules'])) {
-    if (r.kind === 'HTTPRoute')
-      for (const f of getArray(rule, ['filters'])) {
-        const type = getString(f, ['type']) ?? '';
-        if (!HTTP_FILTERS.has(type))
-          return { reason: 'InvalidFilter', message: `unsupported filter type "${type}"`, hard: true };
-      }
-    const refs = getArray(rule, ['backendRefs']);
-    const weighted = refs.filter((b) => {
-      const w = getObject(b, [])?.weight;
-      return typeof w === 'number' ? w !== 0 : true;
-    });
-    // HTTP/gRPC rules with no weighted backend become a direct 500 response: no backend is looked up.
-    if (!weighted.length && (r.kind === 'HTTPRoute' || r.kind === 'GRPCRoute')) continue;
-    for (const b of weighted) {
-      const e = backendError(mesh, r, b);
-      if (e?.hard) return e;
-      if (e) last = e;
-    }
-  }
-  return last;
-}
-
-/** `Accepted`, `ResolvedRefs` and `ResolvedWaypoints` per Service/ServiceEntry parent of a route. */
+/** `Accepted`, `ResolvedRefs` and `ResolvedWaypoints` per Service/ServiceEntry parent, and per Gateway parent (gateway-routes.ts). */
 function routeConditions(mesh: Mesh, r: Resource): Condition[] {
   const out: Condition[] = [];
   let err: RouteError | undefined | null = null; // computed once, on the first mesh parent
+  let gwErr: RouteError | undefined | null = null; // the Gateway conversion's, on the first Gateway parent
+  const gatewayError = (): RouteError | undefined =>
+    gwErr === null ? (gwErr = routeError(mesh, r, 'gateway')) : gwErr;
   for (const ref of getArray(r.obj, ['spec', 'parentRefs'])) {
     const kind = getString(ref, ['kind']) ?? 'Gateway';
-    if (kind !== 'Service' && kind !== 'ServiceEntry') continue; // Gateway parents: not predicted
+    if (kind === 'Gateway') {
+      out.push(...(gatewayParentConditions(mesh, r, ref, gatewayError) ?? []));
+      continue;
+    }
+    if (kind !== 'Service' && kind !== 'ServiceEntry') continue;
     const ns = getString(ref, ['namespace']) ?? r.namespace;
     const nameOf = getString(ref, ['name']) ?? '';
     const port = getObject(ref, [])?.port;
@@ -502,7 +391,7 @@ function routeConditions(mesh: Mesh, r: Resource): Condition[] {
         ),
       );
     } else out.push(cond('Accepted', true, 'Accepted', 'Route was valid', SRC.route, parentRef));
-    if (err === null) err = routeError(mesh, r);
+    if (err === null) err = routeError(mesh, r, 'mesh');
     out.push(
       err
         ? cond('ResolvedRefs', false, err.reason, err.message, `${SRC.route}; ${SRC.routeRefs}`, parentRef)
