@@ -26,3 +26,12 @@ describe('predicted status for Gateway parents (status-gateway.yaml)', () => {
     expect([...byName.keys()].filter((k) => !listed.has(k))).toEqual([]);
   });
 });
+
+describe('Gateway parents on Istio 1.30', () => {
+  it('names TCPRoute by its 1.30 GVK (v1alpha2) when a listener does not allow it', () => {
+    const text = readFileSync(file, 'utf8');
+    const mesh = buildMesh(parseManifests({ file: 'status-gateway.yaml', text }).resources);
+    const tcp = predictStatus(mesh, { istio: '1.30' }).find((r) => r.name === 'tcp-on-http');
+    expect(tcp?.conditions[0]?.message).toBe('kind gateway.networking.k8s.io/v1alpha2/TCPRoute is not allowed');
+  });
+});

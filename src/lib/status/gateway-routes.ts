@@ -81,7 +81,7 @@ function hostMatches(n: string, o: string): boolean {
 }
 
 /** Why one listener refuses the route (G/conversion.go referenceAllowed, the Gateway branch), or undefined. */
-function denial(l: Listener, ref: JsonValue, route: Resource): Denial {
+function denial(l: Listener, ref: JsonValue, route: Resource, istio: string): Denial {
   const port = getObject(ref, [])?.port;
   if (typeof port === 'number' && port !== 0 && port !== l.port)
     return { reason: 'NoMatchingParent', message: `port ${port} not found` };
@@ -112,11 +112,20 @@ function denial(l: Listener, ref: JsonValue, route: Resource): Denial {
       reason: 'NoMatchingListenerHostname',
       message: `no hostnames matched parent hostname "${l.originalHostname}"`,
     };
-  if (!l.kinds.includes(route.kind))
-    // gvk.*Route are all v1 in release-1.31 (pkg/config/schema/gvk/resources.gen.go).
-    return { reason: 'NotAllowedByListeners', message: `kind ${GATEWAY_API}/v1/${route.kind} is not allowed` };
+  if (!l.kinds.includes(route.kind)) {
+    const version = ROUTE_GVK_VERSION.get(istio)?.get(route.kind) ?? 'v1';
+    return { reason: 'NotAllowedByListeners', message: `kind ${GATEWAY_API}/${version}/${route.kind} is not allowed` };
+  }
   return undefined;
 }
+
+/**
+ * Route kinds whose GVK istiod names by another version than v1 (pkg/config/schema/gvk/resources.gen.go of each
+ * release branch: TCPRoute is v1alpha2 in 1.30, v1 from 1.31). It shows in the kind-not-allowed message.
+ */
+const ROUTE_GVK_VERSION: ReadonlyMap<string, ReadonlyMap<string, string>> = new Map([
+  ['1.30', new Map([['TCPRoute', 'v1alpha2']])],
+]);
 
 /** Severity order createRouteStatus collapses per-listener results with: a success wins, then NotAllowed, … */
 const RANK: ReadonlyMap<string, number> = new Map([
@@ -136,6 +145,7 @@ export function gatewayParentConditions(
   r: Resource,
   ref: JsonValue,
   gatewayError: () => RouteError | undefined,
+  istio: string,
 ): Condition[] | undefined {
   const group = getString(ref, ['group']) ?? GATEWAY_API;
   if (group !== GATEWAY_API) return undefined;
@@ -150,7 +160,7 @@ export function gatewayParentConditions(
   const section = getString(ref, ['sectionName']);
   const parentRef = `Gateway/${ns}/${nameOf}${typeof port === 'number' ? `:${port}` : ''}${section ? `#${section}` : ''}`;
   // createRouteStatus: the first result, replaced by any less severe one; equally severe denials join messages.
-  const results = listeners.map((l) => denial(l, ref, r));
+  const results = listeners.map((l) => denial(l, ref, r, istio));
   let report = results[0];
   for (const d of results.slice(1)) {
     if (rankOf(d) < rankOf(report)) report = d;

@@ -342,7 +342,7 @@ function waypointConfigured(labels: Readonly<Record<string, string>>): boolean {
 
 const ROUTE_KINDS: ReadonlySet<string> = new Set(['HTTPRoute', 'GRPCRoute', 'TCPRoute', 'TLSRoute']);
 /** `Accepted`, `ResolvedRefs` and `ResolvedWaypoints` per Service/ServiceEntry parent, and per Gateway parent (gateway-routes.ts). */
-function routeConditions(mesh: Mesh, r: Resource): Condition[] {
+function routeConditions(mesh: Mesh, r: Resource, istio: string): Condition[] {
   const out: Condition[] = [];
   let err: RouteError | undefined | null = null; // computed once, on the first mesh parent
   let gwErr: RouteError | undefined | null = null; // the Gateway conversion's, on the first Gateway parent
@@ -351,7 +351,7 @@ function routeConditions(mesh: Mesh, r: Resource): Condition[] {
   for (const ref of getArray(r.obj, ['spec', 'parentRefs'])) {
     const kind = getString(ref, ['kind']) ?? 'Gateway';
     if (kind === 'Gateway') {
-      out.push(...(gatewayParentConditions(mesh, r, ref, gatewayError) ?? []));
+      out.push(...(gatewayParentConditions(mesh, r, ref, gatewayError, istio) ?? []));
       continue;
     }
     if (kind !== 'Service' && kind !== 'ServiceEntry') continue;
@@ -412,7 +412,8 @@ function routeConditions(mesh: Mesh, r: Resource): Condition[] {
 
 /** Every resource istiod would write an ambient or mesh-route condition on, in input order. */
 export function predictStatus(mesh: Mesh, versions: Partial<Versions> = {}): ResourceStatus[] {
-  const canaries = versionRows(versions).istio.behaviour.canaryWaypoints;
+  const rows = versionRows(versions);
+  const canaries = rows.istio.behaviour.canaryWaypoints;
   const out: ResourceStatus[] = [];
   const services = new Map(mesh.services.map((s) => [s.resource, s]));
   for (const r of mesh.resources) {
@@ -426,7 +427,7 @@ export function predictStatus(mesh: Mesh, versions: Partial<Versions> = {}): Res
       const w = waypointAccepted(mesh, r);
       conditions = [...(w ? [w] : []), ...(z ? [z] : [])];
     } else if (ROUTE_KINDS.has(r.kind) && r.apiVersion.startsWith('gateway.networking.k8s.io/'))
-      conditions = routeConditions(mesh, r);
+      conditions = routeConditions(mesh, r, rows.istio.version);
     if (conditions.length)
       out.push({ apiVersion: r.apiVersion, kind: r.kind, namespace: r.namespace, name: r.name, conditions });
   }
