@@ -16,8 +16,11 @@ messages, each naming the upstream code that writes it:
   ZtunnelAccepted             AuthorizationPolicies ztunnel receives (HTTP attributes, CUSTOM/AUDIT, dry-run)
   WaypointAccepted            AuthorizationPolicies with targetRefs
   Accepted, ResolvedRefs, ResolvedWaypoints
-                              HTTPRoute, GRPCRoute, TCPRoute, TLSRoute per Service/ServiceEntry parent
-Where istiod writes nothing, nothing is printed. Gateway parents of routes are not predicted.
+                              HTTPRoute, GRPCRoute, TCPRoute, TLSRoute per Service/ServiceEntry parent, and
+                              per parent Gateway of class istio (listener port, sectionName, hostnames,
+                              allowedRoutes, route kinds, ReferenceGrants)
+Where istiod writes nothing, nothing is printed (also: Gateways another controller runs, listeners that select
+namespaces by label).
 
   -f, --file PATH          manifests: a file, a directory (recursive .yaml/.yml) or - for stdin; repeatable
   --format text|json       output (text)
