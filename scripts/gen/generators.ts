@@ -2,6 +2,8 @@
 import { formatted } from './crds.ts';
 import * as celDurations from './cel-durations.ts';
 import * as experimental from './experimental.ts';
+import * as fieldDocs from './field-docs.ts';
+import * as fieldEnums from './field-enums.ts';
 import * as knownFields from './known-fields.ts';
 import * as lineDeltas from './line-deltas.ts';
 import * as served from './served.ts';
@@ -11,9 +13,15 @@ export interface Generator {
   text(): Promise<string>;
 }
 
-export const GENERATORS: readonly Generator[] = [served, experimental, lineDeltas, knownFields, celDurations].map(
-  (g) => ({
-    output: g.OUTPUT,
-    text: () => formatted(g.OUTPUT, g.generate()),
-  }),
-);
+export const GENERATORS: readonly Generator[] = [
+  served,
+  experimental,
+  lineDeltas,
+  knownFields,
+  celDurations,
+  fieldDocs,
+  fieldEnums,
+].map((g) => ({
+  output: g.OUTPUT,
+  text: () => formatted(g.OUTPUT, g.generate()),
+}));
