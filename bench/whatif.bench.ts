@@ -1,13 +1,17 @@
 import { parseManifests } from '../src/lib/model/index.ts';
 import { buildMesh } from '../src/lib/model/mesh.ts';
 import { buildMatrix, diffMeshes } from '../src/lib/whatif/index.ts';
+import { clientsOf, destinationKeys } from '../src/lib/whatif/matrix.ts';
+import { VIEW_LIMITS, WhatIfSession } from '../src/lib/whatif/view.ts';
 import type { Bench, BenchResult } from './harness.ts';
 
 /**
  * Issue #20's targets, on one core (CPU time of this process, best of a few runs: the machines are shared):
  * - 200 workloads × 200 service ports with 3 L7 requests each (plus the TCP connection) ≤ 2 s;
  * - 1,000 × 1,000 TCP cells ≤ 10 s with peak RSS ≤ 1 GB;
- * - diff after a one-policy change ≤ 10 % of a full matrix.
+ * - diff after a one-policy change ≤ 10 % of a full matrix;
+ * - the playground's view data (WhatIfSession) at its client × port limit, and a compare after one policy change,
+ *   whose ratio to a full view build is printed (no target: the worker's parse and post-able copy are in both).
  *
  * The mesh: ambient namespaces of 10 apps (Deployment + Service on port 80, a service account per app), a
  * waypoint per namespace that the even apps' Services use, a selector ALLOW per app (from the next app and the
@@ -109,6 +113,8 @@ const bench: Bench = async () => {
     ok: incremental / full <= 0.1 && last!.changed.length > 0,
   });
 
+  results.push(...(await viewResults()));
+
   // 1,000 × 1,000 TCP.
   const bigMesh = buildMesh(meshOf(100, true));
 
@@ -135,5 +141,63 @@ const bench: Bench = async () => {
   });
   return results;
 };
+
+/**
+ * The playground's view data: two namespaces of the mesh above (20 service ports), plus client-only Deployments
+ * until clients × ports reaches VIEW_LIMITS.maxPairs, so the grid is the largest the page draws. The compare is
+ * timed with its baseline already traced, as when the user edits after keeping a baseline.
+ */
+async function viewResults(): Promise<BenchResult[]> {
+  let yaml = meshYaml(0, 2);
+  const extra: string[] = [];
+  const sizeOf = (text: string) => {
+    const mesh = buildMesh(parseManifests({ file: 'view.yaml', text }).resources);
+    return { clients: clientsOf(mesh).length, ports: destinationKeys(mesh).length };
+  };
+  let size = sizeOf(yaml);
+  while ((size.clients + 1) * size.ports <= VIEW_LIMITS.maxPairs) {
+    const n = extra.length;
+    extra.push(
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: client${n}, namespace: ns0}\nspec:\n  selector: {matchLabels: {app: client${n}}}\n  template:\n    metadata: {labels: {app: client${n}}}\n    spec: {serviceAccountName: client${n}, containers: [{name: c, image: x}]}`,
+    );
+    const next = [yaml, ...extra].join('\n---\n');
+    const grown = sizeOf(next);
+    // A Deployment that adds no client would loop forever: stop rather than spin.
+    if (grown.clients <= size.clients) break;
+    size = grown;
+  }
+  yaml = [yaml, ...extra].join('\n---\n');
+  const changed = yaml.replace('sa/app4', 'sa/app5');
+  const base = { istio: '1.31', gatewayApi: '1.6' } as const;
+
+  let full: Awaited<ReturnType<WhatIfSession['view']>> | undefined;
+  const fullMs = await bestCpu(5, async () => {
+    full = await new WhatIfSession().view({ ...base, yaml });
+  });
+  const session = new WhatIfSession();
+  await session.view({ ...base, yaml, baseline: yaml });
+  let cmp: Awaited<ReturnType<WhatIfSession['view']>> | undefined;
+  const compareMs = await bestCpu(7, async () => {
+    cmp = await session.view({ ...base, yaml: changed, baseline: yaml });
+  });
+  const pairs = size.clients * size.ports;
+  const drawn = full?.kind === 'matrix' ? full.cells.length : 0;
+  const changedCells = cmp?.kind === 'matrix' ? (cmp.compare?.cells.length ?? 0) : 0;
+  return [
+    {
+      name: `playground view: ${size.clients} clients × ${size.ports} ports (${pairs} of ${VIEW_LIMITS.maxPairs} pairs, ${drawn.toLocaleString('en-US')} cells)`,
+      value: fullMs,
+      unit: 'ms CPU',
+      ok: full?.kind === 'matrix',
+    },
+    {
+      name: `playground compare after a one-policy change (${changedCells} changed cells)`,
+      value: compareMs,
+      unit: 'ms CPU',
+      ratio: { value: compareMs / fullMs, against: 'a full view build' },
+      ok: cmp?.kind === 'matrix' && changedCells > 0,
+    },
+  ];
+}
 
 export default bench;
