@@ -46,6 +46,18 @@ describe('yamlCompletion', () => {
   });
   it('nothing where the path is unknown or in a value', () => {
     expect(complete(AP + 'spec:\n  selector:\n    matchLabels:\n      ap|\n')).toBeNull();
-    expect(complete(AP + 'spec:\n  action: AL|\n')).toBeNull();
+    expect(complete(AP + 'spec:\n  selector: ma|\n')).toBeNull();
+  });
+  it('enum values of the field whose value is at the cursor', () => {
+    expect(complete(AP + 'spec:\n  action: |\n')).toEqual(['ALLOW', 'DENY', 'AUDIT', 'CUSTOM']);
+    expect(complete(AP + 'spec:\n  action: AL|\n')).toContain('ALLOW');
+    const gw =
+      'apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nspec:\n  rules:\n  - matches:\n    - path:\n        type: |\n';
+    expect(complete(gw)).toEqual(['Exact', 'PathPrefix', 'RegularExpression']);
+    // A free string (no enum in the schema) and a field of an unknown kind offer nothing.
+    expect(
+      complete('apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nspec:\n  gatewayClassName: |\n'),
+    ).toBeNull();
+    expect(complete('apiVersion: v9\nkind: Nope\nspec:\n  action: |\n')).toBeNull();
   });
 });

@@ -1,12 +1,13 @@
 /**
- * Completion of field names (and of `apiVersion`/`kind` values) from the validator's known-field tables, for the
- * YAML path at the cursor. The path is found from indentation alone, by walking up the lines above the cursor to
+ * Completion of field names (and of `apiVersion`/`kind` values) from the validator's known-field tables, and of enum
+ * values from the CRDs' enums (field-enums.gen.ts), for the YAML path at the cursor. The path is found from indentation alone, by walking up the lines above the cursor to
  * the document start: no parse, so a completion costs a few hundred line reads however large the text is.
  */
 import type { CompletionContext, CompletionResult } from '@codemirror/autocomplete';
 import type { Text } from '@codemirror/state';
 import { KNOWN_NODES, KNOWN_ROOTS } from '../../lib/validator/schema/known-fields.gen.ts';
 import type { KnownNode } from '../../lib/validator/schema/types.ts';
+import { ENUM_LISTS, FIELD_ENUMS } from './field-enums.gen.ts';
 
 /** Lines read above the cursor at most: deeper than any manifest's nesting, and a bound on hostile input. */
 const MAX_SCAN = 4000;
@@ -142,6 +143,54 @@ export function mappingPath(doc: Text, n: number, keyCol: number, dashes: readon
   return undefined;
 }
 
+/** The generated tables' path key of a path: `spec.rules[].from`. */
+export function pathKey(path: readonly string[]): string {
+  let out = '';
+  for (const seg of path) out += seg === '[]' ? '[]' : out ? `.${seg}` : seg;
+  return out;
+}
+
+/** The field name on the line at `pos` when `pos` is on it: its kind, path key and place in the document. */
+export interface FieldAt {
+  readonly kindKey: string;
+  readonly path: string;
+  readonly key: string;
+  readonly from: number;
+  readonly to: number;
+}
+
+export function fieldAt(doc: Text, pos: number): FieldAt | undefined {
+  const line = doc.lineAt(pos);
+  const s = shape(line.text);
+  if (s?.key === undefined) return undefined;
+  const colon = line.text.indexOf(':', s.keyCol);
+  const from = line.from + s.keyCol;
+  const to = line.from + (colon < 0 ? line.text.length : colon);
+  if (pos < from || pos > to) return undefined;
+  const kindKey = kindKeyAt(doc, line.number);
+  const parent = kindKey && mappingPath(doc, line.number, s.keyCol, s.dashes);
+  if (!kindKey || !parent) return undefined;
+  return { kindKey, path: pathKey([...parent, s.key]), key: s.key, from, to };
+}
+
+/** The enum values the CRD schema of `kindKey` allows for the field at `path` (empty when it is not an enum). */
+export function enumValuesAt(kindKey: string, path: readonly string[]): readonly string[] {
+  const table = Object.hasOwn(FIELD_ENUMS, kindKey) ? FIELD_ENUMS[kindKey]! : undefined;
+  const key = pathKey(path);
+  return table && Object.hasOwn(table, key) ? (ENUM_LISTS[table[key]!] ?? []) : [];
+}
+
+/** Columns of the dash markers and the key column of a line prefix `indent` + `dashes`. */
+function columns(indent: string, dashText: string): { col: number; dashes: number[] } {
+  const dashes: number[] = [];
+  let col = indent.length;
+  for (const d of dashText.matchAll(/- +/g)) {
+    dashes.push(col);
+    col += d[0].length;
+  }
+  return { col, dashes };
+}
+
 const NODES = KNOWN_NODES as readonly KnownNode[];
 
 /** The field names the known-field tree allows at `path` under `root`. */
@@ -192,14 +241,23 @@ export function yamlCompletion(ctx: CompletionContext): CompletionResult | null 
       validFor: /^[\w./-]*$/,
     };
   }
+  // The value of a block-mapping key whose schema is an enum (`action: ` → ALLOW, DENY, AUDIT, CUSTOM).
+  const enumValue = /^( *)((?:- +)*)([\w.-]+):\s+([\w.-]*)$/.exec(before);
+  if (enumValue) {
+    const kindKey = kindKeyAt(state.doc, line.number);
+    const { col, dashes } = columns(enumValue[1]!, enumValue[2]!);
+    const parent = kindKey && mappingPath(state.doc, line.number, col, dashes);
+    const values = kindKey && parent ? enumValuesAt(kindKey, [...parent, enumValue[3]!]) : [];
+    if (!values.length) return null;
+    return {
+      from: pos - enumValue[4]!.length,
+      options: values.map((label) => ({ label, type: 'enum' })),
+      validFor: /^[\w.-]*$/,
+    };
+  }
   const m = /^( *)((?:- +)*)([\w.-]*)$/.exec(before);
   if (!m || (!m[3] && !ctx.explicit)) return null;
-  const dashes: number[] = [];
-  let col = m[1]!.length;
-  for (const d of m[2]!.matchAll(/- +/g)) {
-    dashes.push(col);
-    col += d[0].length;
-  }
+  const { col, dashes } = columns(m[1]!, m[2]!);
   const kindKey = kindKeyAt(state.doc, line.number);
   const root = kindKey !== undefined && Object.hasOwn(KNOWN_ROOTS, kindKey) ? KNOWN_ROOTS[kindKey]! : undefined;
   if (root === undefined) {

@@ -27,6 +27,7 @@ import type { QuickFix } from '../../lib/validator/fixes/index.ts';
 import { yamlCompletion } from './completion.ts';
 import { h } from './dom.ts';
 import { editorTheme } from './editor-theme.ts';
+import { fieldDocs } from './hover.ts';
 import { yamlStream } from './yaml-stream.ts';
 
 /** Computes the quick fix of a finding against the editor's current text (the host knows the parsed resources). */
@@ -75,6 +76,8 @@ export function createYamlEditor(opts: YamlEditorOptions): EditorView {
       // Completion's Enter/arrows win over plain editing keys while its list is open; Mod-f opens search.
       Prec.high(keymap.of(completionKeymap)),
       autocompletion({ override: [yamlCompletion], icons: false }),
+      // Field type and description on hover, or on Mod-k Mod-i at the cursor; the descriptions load on first use.
+      fieldDocs(),
       search({ top: true }),
       keymap.of(searchKeymap),
       ...(opts.quickFix ? [quickFixSource.of(opts.quickFix)] : []),
