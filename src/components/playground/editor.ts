@@ -76,7 +76,7 @@ export function createYamlEditor(opts: YamlEditorOptions): EditorView {
       // Completion's Enter/arrows win over plain editing keys while its list is open; Mod-f opens search.
       Prec.high(keymap.of(completionKeymap)),
       autocompletion({ override: [yamlCompletion], icons: false }),
-      // Field type and description on hover, or on Mod-k Mod-i at the cursor; the descriptions load on first use.
+      // Field type and description on hover, or on Mod-i at the cursor; the descriptions load on first use.
       fieldDocs(),
       search({ top: true }),
       keymap.of(searchKeymap),

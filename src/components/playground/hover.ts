@@ -1,6 +1,7 @@
 /**
  * Hover documentation for field names (issue #19): the field's type and the start of its CRD description, on
- * mouse hover and, for the field at the cursor, on Mod-k Mod-i (VS Code's "show hover" chord). The descriptions
+ * mouse hover and, for the field at the cursor, on Mod-i ("info"; not VS Code's Ctrl+K Ctrl+I: Ctrl+K opens the
+ * site search on every Starlight page, whatever has focus). The descriptions
  * (field-docs.gen.ts, ~30 KB gzipped) are loaded with a dynamic import on first use, so the editor's initial
  * JavaScript carries none of them.
  */
@@ -97,7 +98,7 @@ export function fieldDocs(): Extension {
     }),
     keyTooltip,
     keymap.of([
-      { key: 'Mod-k Mod-i', run: showFieldDoc },
+      { key: 'Mod-i', run: showFieldDoc, preventDefault: true },
       { key: 'Escape', run: closeFieldDoc },
     ]),
     EditorView.baseTheme({ '.atlas-field-doc': { maxWidth: '36em', padding: '0.25em 0.5em' } }),
