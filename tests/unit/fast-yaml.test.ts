@@ -102,6 +102,13 @@ describe('fast YAML reader: literal cases', () => {
     ['1: a\n"1": b\n', UNSUPPORTED], // the same property, but not `===`: yaml keeps both, left to it
     ['.nan: a\n.nan: b\n', UNSUPPORTED], // NaN is no duplicate of itself
     ['a: {k: 1, k: 2}\n', UNSUPPORTED], // in a flow mapping: left to yaml
+    // After an empty value, also one nested at the end of the previous value, yaml places the error at the line
+    // break before the key: left to it.
+    ['x:\n  y:\nx: 1\n', UNSUPPORTED],
+    ['x:\n- a:\nx: 1\n', UNSUPPORTED],
+    ['- a:\n    b:\n  a: 1\n', UNSUPPORTED],
+    ['x: |\n  t\nx: 1\n', 'DUP'],
+    ['x:   # c\n  y: 1\nx: 2\n', 'DUP'],
     ['a: |\n  text', UNSUPPORTED], // no line break after the content: left to `yaml`
     ['a: |\n  text\n  more\nb: >-\n  folded\n  text\n', { a: 'text\nmore\n', b: 'folded text' }],
     ['- |+\n  kept\n\n- >2\n    more\n  x\n', ['kept\n\n', '  more\nx\n']],
@@ -307,6 +314,29 @@ describe('fast YAML reader: fuzzed against yaml', () => {
     ...RULES.flatMap((r) => [...r.meta.examples.valid, ...r.meta.examples.invalid].map((e) => e.yaml)),
     'a: 1\nb:\n  - x: "q"\n    y: [1, {z: w}]\n  - - deep\n    - er\n',
   ].flatMap((t) => t.split(/^---.*$/m));
+
+  it('repeated keys in generated block collections: reported where yaml reports them, or left to it', () => {
+    const line = fc.record({
+      indent: fc.constantFrom('', '  ', '    '),
+      dash: fc.boolean(),
+      key: fc.constantFrom('a', 'b', '1', '"1"', '~', ''),
+      value: fc.constantFrom('', ' 1', ' x', ' # c', ' []'),
+    });
+    duplicates = 0;
+    fc.assert(
+      fc.property(fc.array(line, { minLength: 2, maxLength: 8 }), (lines) => {
+        const text = lines
+          .map(
+            (l) =>
+              `${l.indent}${l.dash ? '- ' : ''}${l.key === '' ? '' : `${l.key}:`}${l.key === '' && !l.dash ? '#' : ''}${l.value}`,
+          )
+          .join('\n');
+        agrees(`${text}\n`);
+      }),
+      { numRuns: 4000 },
+    );
+    expect(duplicates, 'generated texts answered with their repeated keys').toBeGreaterThan(5);
+  });
 
   it('mutated manifests: never accepts what yaml rejects, never disagrees', () => {
     const edit = fc.record({

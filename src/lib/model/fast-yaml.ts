@@ -167,6 +167,8 @@ class Reader {
   private dups: number[] | undefined;
   /** The key `mapKey` read last resolved to a scalar that is not a string (number, boolean, null). */
   private keyTyped = false;
+  /** The value read last, at any depth, was empty (`key:` or `-` with nothing after it). */
+  private endedEmpty = false;
 
   constructor(src: SourceLines, from: number, to: number, maxDepth: number, track = false) {
     this.track = track;
@@ -296,7 +298,6 @@ class Reader {
     const values: PosNode[] = track ? [] : NONE;
     // Keys of this mapping that are not strings (rare): `1` and `"1"` are the same property but not a duplicate.
     let typed: Set<string> | undefined;
-    let emptyBefore = false;
     const s0 = this.starts[this.pos]! + column;
     for (;;) {
       this.skipBlank();
@@ -310,12 +311,13 @@ class Reader {
       if (end < 0) throw GIVE_UP;
       const key = this.mapKey(c, end, e);
       if (Object.prototype.hasOwnProperty.call(obj, key)) {
-        // After a pair with an empty value `yaml` places the error at the line break before the key, unless
-        // other lines come between (its CST gives those line breaks to the next pair): left to `yaml`.
-        if (emptyBefore) throw GIVE_UP;
+        // After an empty value (this map's last, or the last inside it) `yaml` places the error at the line
+        // break before the key, unless other lines come between (its CST gives those line breaks to the next
+        // pair): left to `yaml`.
+        if (this.endedEmpty) throw GIVE_UP;
         this.duplicate(key, c, typed);
       } else if (this.keyTyped) (typed ??= new Set()).add(key);
-      emptyBefore = false;
+      this.endedEmpty = false;
       if (track) {
         // Locating compares String() of the key's value: a null key (`~:`) is "null" there, "" in the object.
         const quoted = text.charCodeAt(c) === DQUOTE || text.charCodeAt(c) === SQUOTE;
@@ -344,7 +346,7 @@ class Reader {
         else {
           obj[key] = null;
           this.empty(v, e);
-          emptyBefore = true;
+          this.endedEmpty = true;
         }
       } else if (isBlockIndicator(text.charCodeAt(v))) {
         obj[key] = blockScalar(this, column, v, e);
@@ -409,6 +411,7 @@ class Reader {
       const e = this.lineEnd(this.pos);
       if (!isSeqItem(text, s + column, e)) break; // back to the mapping this compact sequence belongs to
       let j = s + column + 1;
+      this.endedEmpty = false;
       while (j < e && text.charCodeAt(j) === SPACE) j++;
       let anchor: string | undefined;
       if (text.charCodeAt(j) === STAR) {
@@ -427,6 +430,7 @@ class Reader {
         else {
           arr.push(null);
           this.empty(j, e);
+          this.endedEmpty = true;
         }
       } else if (isBlockIndicator(text.charCodeAt(j))) {
         arr.push(blockScalar(this, column, j, e));
