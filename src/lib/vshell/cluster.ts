@@ -8,8 +8,17 @@ import { parseManifests } from '../model/parse.ts';
 import type { JsonObject, JsonValue, Resource } from '../model/types.ts';
 import { podNameOf, principalOf } from '../simulator/mesh.ts';
 import { isClientKind, kindInfo, podTemplatePath, roleOf } from '../ambient/kinds.ts';
-import { DATAPLANE_NONE, LABEL_DATAPLANE_MODE, LABEL_GATEWAY_NAME, LABEL_SIDECAR_INJECT } from '../ambient/labels.ts';
-import { getObject } from '../model/access.ts';
+import {
+  DATAPLANE_NONE,
+  LABEL_DATAPLANE_MODE,
+  LABEL_GATEWAY_MANAGED,
+  LABEL_GATEWAY_NAME,
+  LABEL_SIDECAR_INJECT,
+} from '../ambient/labels.ts';
+import { getObject, getString } from '../model/access.ts';
+import { shortHash } from './hash.ts';
+import { gatewayPeer, ingressGateways } from './ingress.ts';
+import { gatewayDeploymentName } from '../ambient/waypoints.ts';
 
 export type StoredObject = JsonObject;
 
@@ -58,18 +67,7 @@ export function meshOf(objects: readonly StoredObject[]): { mesh: Mesh; resource
   return out;
 }
 
-/** FNV-1a based suffix for synthetic names (pods of a waypoint Deployment). */
-export function shortHash(s: string, n = 5): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
-  const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
-  let out = '';
-  for (let i = 0; i < n; i++) {
-    out += alphabet[h % alphabet.length];
-    h = Math.floor(h / alphabet.length) + 7919 * (i + 1);
-  }
-  return out;
-}
+export { shortHash } from './hash.ts';
 
 export const NODE_NAME = 'atlas-worker';
 
@@ -116,11 +114,65 @@ export interface VirtualPod {
   readonly workload?: Workload;
   /** The waypoint Gateway this pod runs, for waypoint pods. */
   readonly waypoint?: string;
+  /** The Deployment istiod made for an ingress Gateway, for that Deployment's pod. */
+  readonly gateway?: string;
   readonly object: JsonObject;
   readonly created?: string;
 }
 
-/** Pods derived from workloads (one replica each) and from waypoint Gateways, as the cluster would run them. */
+/**
+ * Labels istiod's gateway controller puts on what it deploys for a Gateway (release-1.31
+ * pilot/pkg/config/kube/gatewaycommon/testdata/deployment/*.yaml: Deployment, pod template, Service). The class-name
+ * label is new in 1.31 and ambient/labels.ts (outside this change) does not have it yet.
+ */
+export const LABEL_GATEWAY_CLASS_NAME = 'gateway.networking.k8s.io/gateway-class-name';
+export const GATEWAY_MANAGED_CONTROLLER = 'istio.io-gateway-controller';
+
+export function ingressLabels(g: Resource): Record<string, string> {
+  return {
+    [LABEL_GATEWAY_MANAGED]: GATEWAY_MANAGED_CONTROLLER,
+    [LABEL_GATEWAY_CLASS_NAME]: getString(g.obj, ['spec', 'gatewayClassName']) ?? '',
+    [LABEL_GATEWAY_NAME]: g.name,
+  };
+}
+
+/** The ingress gateway Deployment's one pod, named and addressed as gatewayPeer names it in access logs. */
+function ingressPod(g: Resource, ts: unknown): VirtualPod {
+  const deployment = gatewayDeploymentName(g);
+  const peer = gatewayPeer(g, null);
+  return {
+    name: peer.pod,
+    namespace: g.namespace,
+    gateway: deployment,
+    ...(typeof ts === 'string' ? { created: ts } : {}),
+    object: {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        name: peer.pod,
+        namespace: g.namespace,
+        labels: {
+          ...ingressLabels(g),
+          'service.istio.io/canonical-name': deployment,
+          'service.istio.io/canonical-revision': 'latest',
+          [LABEL_SIDECAR_INJECT]: 'false',
+        },
+        ...(typeof ts === 'string' ? { creationTimestamp: ts } : {}),
+        ownerReferences: [
+          { kind: 'ReplicaSet', name: `${deployment}-${shortHash(`${g.namespace}/${deployment}`, 10)}` },
+        ],
+      },
+      spec: {
+        serviceAccountName: deployment,
+        nodeName: NODE_NAME,
+        containers: [{ name: 'istio-proxy', image: 'istio/proxyv2' }],
+      },
+      status: { phase: 'Running', podIP: peer.ip, podIPs: [{ ip: peer.ip }] },
+    },
+  };
+}
+
+/** Pods derived from workloads (one replica each) and from waypoint and ingress Gateways, as the cluster would run them. */
 export function podsOf(objects: readonly StoredObject[]): VirtualPod[] {
   const { mesh } = meshOf(objects);
   const created = new Map(objects.map((o) => [keyOf(o), metaOf(o)['creationTimestamp']]));
@@ -185,6 +237,7 @@ export function podsOf(objects: readonly StoredObject[]): VirtualPod[] {
       },
     });
   }
+  for (const g of ingressGateways(mesh)) pods.push(ingressPod(g, created.get(`Gateway|${g.namespace}|${g.name}`)));
   return pods;
 }
 

@@ -19,7 +19,7 @@ import { gatewayDeploymentName } from '../ambient/waypoints.ts';
 import { referenceGrantAllows, referenceGrantEnforced } from '../ambient/routes.ts';
 import { parsePath } from '../simulator/request.ts';
 import { HTTP_ROUTE_KINDS, backendsOf, pickBackends, rankedRules } from '../simulator/routing.ts';
-import { shortHash } from './cluster.ts';
+import { shortHash } from './hash.ts';
 import type { TrafficPeer } from './traffic.ts';
 
 export interface IngressRequest {
@@ -55,6 +55,22 @@ export function ingressGatewayFor(mesh: Mesh, host: string, clientNs: string): R
   return mesh
     .inNamespace('Gateway', ns)
     .find((g) => isGatewayApi(g) && !mesh.waypoint(g.namespace, g.name) && gatewayDeploymentName(g) === name);
+}
+
+/**
+ * The Gateways istiod's gateway controller deploys an ingress for: class `istio` (release-1.31
+ * pilot/pkg/config/kube/gatewaycommon/classinfo.go: the managed controller's template is kube-gateway, Service type
+ * LoadBalancer), other than waypoints. In creation order, as podsOf lists pods.
+ */
+export function ingressGateways(mesh: Mesh): Resource[] {
+  return mesh
+    .byKind('Gateway')
+    .filter(
+      (g) =>
+        isGatewayApi(g) &&
+        getString(g.obj, ['spec', 'gatewayClassName']) === 'istio' &&
+        !mesh.waypoint(g.namespace, g.name),
+    );
 }
 
 /** The gateway pod as ztunnel and Envoy name it: the Deployment's one pod, an address the model never hands out. */

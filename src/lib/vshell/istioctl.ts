@@ -405,7 +405,12 @@ function describe(s: Session, argv: string[], io: Io): number {
         `Pod: ${pod.name}`,
         `   Waypoint proxy for Gateway ${ns}/${pod.waypoint} (never captured by ztunnel itself)`,
       );
-    } else describeWorkload(s, pod.workload!, lines);
+    } else if (pod.gateway) {
+      lines.push(
+        `Pod: ${pod.name}`,
+        `   Ingress gateway Deployment ${ns}/${pod.gateway} (an Envoy istiod configures; not captured by ztunnel)`,
+      );
+    } else if (pod.workload) describeWorkload(s, pod.workload, lines);
   } else if (['svc', 'service', 'services'].includes(type)) {
     if (!describeService(s, ns, name, lines, true)) {
       io.err(`Error: services "${name}" not found in namespace ${ns}\n`);

@@ -4,7 +4,7 @@
  * connected to istiod, sorted by proxy id (`pod.namespace`), Go tabwriter padding 5. In an ambient cluster the
  * proxies are the node's ztunnel, which subscribes to the workload and authorization types (short names WADS, WDS:
  * pkg/model/xds.go GetShortType; extra types sorted by type URL, so istio.security.Authorization first), each
- * waypoint's Envoy and any sidecar, which take CDS, LDS, EDS and RDS.
+ * waypoint's and ingress gateway's Envoy and any sidecar, which take CDS, LDS, EDS and RDS.
  */
 import { DEFAULT_ISTIO, ISTIO_LINES } from '../versions.ts';
 import { ISTIOD_POD, ZTUNNEL_POD, meshOf, podsOf } from './cluster.ts';
@@ -56,7 +56,7 @@ export function proxyStatus(s: Session, argv: string[], io: Io): number {
   const rows: [string, string, string][] = [[`${ZTUNNEL_POD}.istio-system`, 'istio-system', ZTUNNEL_TYPES]];
   for (const pod of podsOf(s.objects)) {
     const sidecar = pod.workload && mesh.enrolment(pod.workload).mode === 'sidecar';
-    if (pod.waypoint || sidecar) rows.push([`${pod.name}.${pod.namespace}`, pod.namespace, ENVOY_TYPES]);
+    if (pod.waypoint || pod.gateway || sidecar) rows.push([`${pod.name}.${pod.namespace}`, pod.namespace, ENVOY_TYPES]);
   }
   const shown = rows
     .filter(([, podNs]) => ns === undefined || podNs === ns)

@@ -62,7 +62,7 @@ function workloadsOf(mesh: Mesh, pods: readonly VirtualPod[]): ZWorkload[] {
   const out: ZWorkload[] = [];
   for (const p of pods) {
     const w = p.workload;
-    if (!w && !p.waypoint) continue;
+    if (!w && !p.waypoint && !p.gateway) continue;
     const ip = w?.ip ?? String((p.object['status'] as JsonObject)['podIP']);
     const binding = w
       ? mesh.resolveWaypoint({ kind: 'Pod', resource: w.resource, namespace: w.namespace, labels: w.labels })
@@ -73,10 +73,11 @@ function workloadsOf(mesh: Mesh, pods: readonly VirtualPod[]): ZWorkload[] {
       name: p.name,
       namespace: p.namespace,
       workloadIps: [ip],
-      // Waypoint pods are never captured (SEMANTICS §1): ztunnel reaches them as plain TCP workloads.
+      // Waypoint and ingress gateway pods are never captured (SEMANTICS §1): ztunnel reaches them as plain TCP
+      // workloads.
       protocol: w && mesh.enrolment(w).mode === 'ambient' ? 'HBONE' : 'TCP',
       serviceAccount: w?.serviceAccount ?? String((p.object['spec'] as JsonObject)['serviceAccountName'] ?? ''),
-      workloadName: w?.name ?? p.waypoint!,
+      workloadName: w?.name ?? p.waypoint ?? p.gateway ?? '',
       workloadType: (w?.kind ?? 'Deployment').toLowerCase(),
       node: NODE_NAME,
       status: 'Healthy',

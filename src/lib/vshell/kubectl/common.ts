@@ -7,6 +7,7 @@ import type { LintReport } from '../../validator/finding.ts';
 import { controlPlanePods, kindOf, labelsOf, nameOf, namespaceOf, podsOf, withStatus } from '../cluster.ts';
 import type { StoredObject } from '../cluster.ts';
 import { flag, flagAll, has, parseFlags } from '../flags.ts';
+import { ingressObjects } from '../ingress-objects.ts';
 import type { FlagSpec } from '../flags.ts';
 import { findFile } from '../session.ts';
 import type { Io, Session } from '../session.ts';
@@ -109,7 +110,9 @@ export function parseSelector(sel: string | undefined): ((labels: Record<string,
 
 export function objectsOfType(s: Session, info: KindInfo): JsonObject[] {
   if (info.kind === 'Pod') return [...podsOf(s.objects).map((p) => p.object), ...controlPlanePods(s.objects)];
-  return s.objects
+  // The Deployments and Services istiod creates for ingress Gateways exist in the cluster without being stored.
+  const derived = [...s.objects, ...ingressObjects(s.objects, info.kind)];
+  return derived
     .filter(
       (o) => kindOf(o) === info.kind && String(o['apiVersion'] ?? '').startsWith(info.group ? `${info.group}/` : 'v'),
     )

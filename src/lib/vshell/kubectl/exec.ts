@@ -21,9 +21,9 @@ export async function exec(s: Session, argv: string[], io: Io): Promise<number> 
   let workloadName: string | undefined;
   if (info?.kind === 'Pod') {
     const pod = podsOf(s.objects).find((x) => x.namespace === ns && x.name === name);
-    if (pod?.waypoint) {
+    if (pod?.waypoint || pod?.gateway) {
       io.err(
-        'error: the waypoint pod runs Envoy only; exec into a client instead (kubectl exec deploy/curl -- curl …)\n',
+        `error: the ${pod.waypoint ? 'waypoint' : 'gateway'} pod runs Envoy only; exec into a client instead (kubectl exec deploy/curl -- curl …)\n`,
       );
       return 1;
     }

@@ -50,13 +50,24 @@ export function columns(
         header: ['NAME', 'TYPE', 'CLUSTER-IP', 'EXTERNAL-IP', 'PORT(S)', 'AGE', ...(wide ? ['SELECTOR'] : [])],
         row: (o) => {
           const info2 = mesh.service(namespaceOf(o) ?? 'default', nameOf(o));
-          const ports = (info2?.ports ?? []).map((pt) => `${pt.port}/${pt.protocol ?? 'TCP'}`).join(',');
+          // A Service the model does not index (an ingress Gateway's, derived) shows its own spec's ports.
+          const ports = info2
+            ? info2.ports.map((pt) => `${pt.port}/${pt.protocol ?? 'TCP'}`).join(',')
+            : jsonPath(o, '.spec.ports[*]')
+                .filter(isObj)
+                .map(
+                  (pt) =>
+                    `${str(pt['port'])}${pt['nodePort'] ? `:${str(pt['nodePort'])}` : ''}/${str(pt['protocol']) || 'TCP'}`,
+                )
+                .join(',');
           const sel = spec(o, 'selector');
+          const type = str(spec(o, 'type')) || 'ClusterIP';
           return [
             nameOf(o),
-            str(spec(o, 'type')) || 'ClusterIP',
-            info2?.addresses[0] ?? 'None',
-            '<none>',
+            type,
+            info2?.addresses[0] ?? (str(spec(o, 'clusterIP')) || 'None'),
+            // No load-balancer controller hands out addresses in the virtual cluster.
+            type === 'LoadBalancer' ? '<pending>' : '<none>',
             ports || '<none>',
             ageOf(o),
             ...(wide

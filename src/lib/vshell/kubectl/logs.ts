@@ -1,9 +1,10 @@
 // `kubectl logs` for the proxies: the node's ztunnel (DaemonSet `ztunnel` in istio-system) and each waypoint's
 // Envoy print access-log lines for the requests made earlier in this session (traffic.ts, accesslog.ts). The
-// application pods of the virtual cluster write no logs of their own, so they print nothing.
+// application pods of the virtual cluster write no logs of their own, and ingress gateways' access logs are not
+// modelled, so they print nothing.
 import { resolveType, resourceName } from '../../ambient/kinds.ts';
 import { LABEL_GATEWAY_NAME } from '../../ambient/labels.ts';
-import { ISTIOD_POD, ZTUNNEL_POD, podsOf } from '../cluster.ts';
+import { ISTIOD_POD, ZTUNNEL_POD, labelsOf, podsOf } from '../cluster.ts';
 import { flag, has, parseFlags } from '../flags.ts';
 import type { FlagSpec } from '../flags.ts';
 import type { Io, Session } from '../session.ts';
@@ -71,6 +72,16 @@ function sources(s: Session): LogSource[] {
             .filter((r) => r.waypoint?.namespace === p.namespace && r.waypoint.name === name)
             .map(waypointLine)
             .filter((l): l is LogLine => l !== undefined),
+      });
+    } else if (p.gateway) {
+      // An ingress gateway's Envoy: the virtual cluster does not write its access log, so it prints nothing.
+      out.push({
+        namespace: p.namespace,
+        pod: p.name,
+        labels: labelsOf(p.object),
+        owner: `Deployment/${p.gateway}`,
+        container: 'istio-proxy',
+        lines: () => [],
       });
     } else if (p.workload) {
       const w = p.workload;
