@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { buildMesh, parseManifests } from '../../src/lib/model/index.ts';
-import { selectorMatches } from '../../src/lib/model/access.ts';
-import type { JsonObject } from '../../src/lib/model/types.ts';
+import { buildMesh, parseManifests } from './index.ts';
+import { selectorMatches } from './access.ts';
+import type { JsonObject } from './types.ts';
 
 const mesh = (yaml: string) => buildMesh(parseManifests({ file: 't.yaml', text: yaml }).resources);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildMesh, parseManifests } from '../../src/lib/model/index.ts';
+import { buildMesh, parseManifests } from './index.ts';
 
 // A manifest applied twice replaces the first copy (kubectl apply): every index of the mesh must see the last
 // content, and creation order (which decides "oldest wins") stays that of the first copy.
