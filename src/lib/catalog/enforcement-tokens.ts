@@ -5,7 +5,7 @@
  * properties `enforcementCss()` emits on every page (`--atlas-ztunnel`, `--atlas-ztunnel-tint`, …) or, in the
  * terminal, through `ansiColor()`.
  *
- * Contrast (tests/unit/enforcement-tokens.test.ts computes it): each theme's `fg` reaches WCAG AA for text (4.5:1)
+ * Contrast (enforcement-tokens.test.ts computes it): each theme's `fg` reaches WCAG AA for text (4.5:1)
  * on the page, the navigation/sidebar background, Starlight's gray-6 panels and the token's own `tint` (the badge
  * background); the terminal colour reaches it on the terminal's background.
  *

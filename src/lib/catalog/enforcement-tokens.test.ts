@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CATALOG, PROGRAMMED_AT } from '../../src/lib/catalog/index.ts';
+import { CATALOG, PROGRAMMED_AT } from './index.ts';
 import {
   ansiColor,
   ENFORCEMENT_TOKEN_LIST,
@@ -8,7 +8,7 @@ import {
   stripesClass,
   TERMINAL_BACKGROUND,
   THEME_BACKGROUNDS,
-} from '../../src/lib/catalog/enforcement-tokens.ts';
+} from './enforcement-tokens.ts';
 
 /** WCAG 2.x relative luminance of a #rrggbb colour. */
 function luminance(hex: string): number {

@@ -2,7 +2,7 @@
 // the v1 shape, validated with the rest, so links made before them decode as they did.
 import { deflateSync, strToU8 } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { decodeShare, encodeShare } from '../../src/lib/share/index.ts';
+import { decodeShare, encodeShare } from './index.ts';
 
 /** A link as an older (or hostile) encoder writes it: any JSON, under the v1 prefix. */
 function raw(value: unknown): string {
