@@ -68,7 +68,7 @@ export interface RuleMeta {
    * The kinds the rule reads, as Istio's analyzers declare their input collections (istio/istio release-1.31
    * pkg/config/analysis/analyzer.go Metadata.Inputs): lint skips the rule when the input has none of them.
    * `all` for rules that read every resource or the model's issues. Every registered rule declares it
-   * (tests/unit/validator-rules-meta.test.ts); optional in the type only so that a rule being written still builds.
+   * (src/lib/validator/rules-meta.test.ts); optional in the type only so that a rule being written still builds.
    * Derived kinds count: a rule asking the mesh for workloads, services or waypoint bindings lists the kinds they
    * come from (facts/resources.ts WORKLOAD_KINDS, SERVICE_KINDS, WAYPOINT_KINDS).
    */

@@ -3,8 +3,8 @@
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { lint, RULES } from '../../src/lib/validator/index.ts';
-import type { LintReport } from '../../src/lib/validator/index.ts';
+import { lint, RULES } from './index.ts';
+import type { LintReport } from './index.ts';
 
 const IDS = new Set(RULES.map((r) => r.meta.id));
 const SEEDS = RULES.flatMap((r) => [...r.meta.examples.valid, ...r.meta.examples.invalid].map((e) => e.yaml));

@@ -1,7 +1,7 @@
 // Bad inputs: each becomes a located finding, never an exception (issue #3 "bad input never throws").
 import { describe, expect, it } from 'vitest';
-import { lint } from '../../src/lib/validator/index.ts';
-import type { Finding } from '../../src/lib/validator/index.ts';
+import { lint } from './index.ts';
+import type { Finding } from './index.ts';
 
 const run = (text: string | Uint8Array) => lint({ file: 'bad.yaml', text });
 const located = (f: Finding) => f.line >= 1 && f.column >= 1 && f.endLine >= f.line;
@@ -87,7 +87,7 @@ describe('lint() on bad input', () => {
     expect(r.findings.filter((f) => f.rule === 'schema').map((f) => [f.rule, f.line])).toEqual([['schema', 7]]);
   });
   it('a crashing rule becomes an internal-error finding, other rules still report', async () => {
-    const { RULES } = await import('../../src/lib/validator/index.ts');
+    const { RULES } = await import('./index.ts');
     const victim = RULES.find((r) => r.meta.id === 'allow-nothing')!;
     const original = victim.check;
     (victim as { check: typeof original }).check = () => {

@@ -2,9 +2,9 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { lint, RULES, ruleById } from '../../src/lib/validator/index.ts';
+import { lint, RULES, ruleById } from './index.ts';
 
-const RULES_DIR = join(import.meta.dirname, '../../src/lib/validator/rules');
+const RULES_DIR = join(import.meta.dirname, 'rules');
 /** `internal-error` cannot be produced by YAML on purpose (it marks a crashed rule). */
 const NO_INVALID_EXAMPLE = new Set(['internal-error']);
 
