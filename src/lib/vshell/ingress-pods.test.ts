@@ -2,9 +2,9 @@
 // `istio` are listed by kubectl in the virtual shell (src/lib/vshell/ingress-objects.ts, cluster.ts podsOf), named
 // as gatewayDeploymentName names them, and `kubectl logs deploy/<name>` finds the pod.
 import { describe, expect, it } from 'vitest';
-import { initialState, run } from '../../src/lib/vshell/index.ts';
-import type { ShellState } from '../../src/lib/vshell/index.ts';
-import { labContext } from './vshell-context.ts';
+import { initialState, run } from './index.ts';
+import type { ShellState } from './index.ts';
+import { labContext } from '../../../tests/unit/vshell-context.ts';
 
 const EDGE = `apiVersion: gateway.networking.k8s.io/v1
 kind: Gateway

@@ -2,9 +2,9 @@
 // gives the gateway, its listener ports, the routes attached to it and the cross-namespace grant decide what the
 // client sees; the request then enters the mesh from the gateway, and the logs show the gateway as the client.
 import { describe, expect, it } from 'vitest';
-import { initialState, run } from '../../src/lib/vshell/index.ts';
-import type { ShellContext, ShellState } from '../../src/lib/vshell/index.ts';
-import { labContext } from './vshell-context.ts';
+import { initialState, run } from './index.ts';
+import type { ShellContext, ShellState } from './index.ts';
+import { labContext } from '../../../tests/unit/vshell-context.ts';
 
 const EDGE = `apiVersion: gateway.networking.k8s.io/v1
 kind: Gateway

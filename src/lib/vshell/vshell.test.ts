@@ -2,20 +2,12 @@
 // persistence, completion, and a property test that no input line ever makes it throw.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  complete,
-  initialState,
-  needsMoreInput,
-  restoreState,
-  run,
-  serializeState,
-  storageKey,
-} from '../../src/lib/vshell/index.ts';
-import type { ShellState } from '../../src/lib/vshell/index.ts';
-import { parseCommandLine } from '../../src/lib/vshell/parse.ts';
-import { jsonPath } from '../../src/lib/vshell/format.ts';
-import type { JsonValue } from '../../src/lib/model/types.ts';
-import { labContext } from './vshell-context.ts';
+import { complete, initialState, needsMoreInput, restoreState, run, serializeState, storageKey } from './index.ts';
+import type { ShellState } from './index.ts';
+import { parseCommandLine } from './parse.ts';
+import { jsonPath } from './format.ts';
+import type { JsonValue } from '../model/types.ts';
+import { labContext } from '../../../tests/unit/vshell-context.ts';
 
 const ctx = labContext('l4-authorization');
 

@@ -2,11 +2,11 @@
 // (RFC 7386 Appendix A, RFC 6902 Appendix A), kubectl's and the API server's answers, and the patched object
 // re-entering the cluster state that lint, istioctl and the simulator read.
 import { describe, expect, it } from 'vitest';
-import { initialState, run } from '../../src/lib/vshell/index.ts';
-import type { ShellState } from '../../src/lib/vshell/index.ts';
-import { PatchError, applyJsonPatch, mergePatch, strategicMergePatch } from '../../src/lib/vshell/jsonpatch.ts';
-import type { JsonValue } from '../../src/lib/model/types.ts';
-import { labContext } from './vshell-context.ts';
+import { initialState, run } from './index.ts';
+import type { ShellState } from './index.ts';
+import { PatchError, applyJsonPatch, mergePatch, strategicMergePatch } from './jsonpatch.ts';
+import type { JsonValue } from '../model/types.ts';
+import { labContext } from '../../../tests/unit/vshell-context.ts';
 
 const ctx = labContext('l4-authorization');
 

@@ -4,11 +4,11 @@
 // rejection texts (src/proxy.rs AuthorizationRejectionError), and Istio's EnvoyTextLogFormat (release-1.31
 // pilot/pkg/model/telemetry_logging.go) with Envoy's RBAC details (source/extensions/filters/common/rbac/utility.cc).
 import { describe, expect, it } from 'vitest';
-import { initialState, restoreState, run, serializeState } from '../../src/lib/vshell/index.ts';
-import type { ShellState } from '../../src/lib/vshell/index.ts';
-import { ZTUNNEL_POD } from '../../src/lib/vshell/cluster.ts';
-import { TRAFFIC_MAX } from '../../src/lib/vshell/traffic.ts';
-import { labContext } from './vshell-context.ts';
+import { initialState, restoreState, run, serializeState } from './index.ts';
+import type { ShellState } from './index.ts';
+import { ZTUNNEL_POD } from './cluster.ts';
+import { TRAFFIC_MAX } from './traffic.ts';
+import { labContext } from '../../../tests/unit/vshell-context.ts';
 
 const ctx = labContext('l4-authorization');
 

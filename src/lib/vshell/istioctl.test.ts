@@ -4,9 +4,9 @@
 // istioctl/pkg/waypoint/waypoint.go (padding 5), istioctl/pkg/writer/pilot/testdata/multiXdsStatusSinglePilot.txt
 // and pkg/config/analysis/diag/message.go (the `Level [CODE] (Kind ns/name) message` line).
 import { describe, expect, it } from 'vitest';
-import { initialState, run } from '../../src/lib/vshell/index.ts';
-import type { ShellState } from '../../src/lib/vshell/index.ts';
-import { labContext } from './vshell-context.ts';
+import { initialState, run } from './index.ts';
+import type { ShellState } from './index.ts';
+import { labContext } from '../../../tests/unit/vshell-context.ts';
 
 const ctx = labContext('l4-authorization');
 
@@ -288,7 +288,7 @@ describe('istioctl proxy-status', () => {
 
 describe('ztunnel rule form', () => {
   it('orders clauses to, from, when; drops an ALLOW rule with L7 fields; strips L7 fields from a DENY', async () => {
-    const { ztunnelRule } = await import('../../src/lib/vshell/ztunnel-rules.ts');
+    const { ztunnelRule } = await import('./ztunnel-rules.ts');
     const rule = {
       from: [{ source: { namespaces: ['a*'], serviceAccounts: ['sa1', 'other/sa2'], notPrincipals: ['*'] } }],
       to: [{ operation: { ports: ['9080', 'x'], methods: ['GET'] } }],
