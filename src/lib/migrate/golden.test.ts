@@ -4,9 +4,9 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { toYaml } from '../../src/lib/migrate/index.ts';
-import type { MigrationResult } from '../../src/lib/migrate/index.ts';
-import { CASES, DIR, runCase } from './migrate-cases.ts';
+import { toYaml } from './index.ts';
+import type { MigrationResult } from './index.ts';
+import { CASES, DIR, runCase } from '../../../tests/unit/migrate-cases.ts';
 
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
 
