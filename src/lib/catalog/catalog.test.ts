@@ -1,15 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import {
-  CATALOG,
-  CATALOG_GROUPS,
-  PROGRAMMED_AT,
-  entryForKind,
-  preferredApiVersion,
-  entryOn,
-} from '../../src/lib/catalog/index.ts';
-import { GATEWAY_API_LINES, GATEWAY_API_OF_ISTIO, ISTIO_LINES, ISTIO_VERSIONS } from '../../src/lib/versions.ts';
+import { CATALOG, CATALOG_GROUPS, PROGRAMMED_AT, entryForKind, preferredApiVersion, entryOn } from './index.ts';
+import { GATEWAY_API_LINES, GATEWAY_API_OF_ISTIO, ISTIO_LINES, ISTIO_VERSIONS } from '../versions.ts';
 
 describe('catalog', () => {
   it('has the 19 reference-table rows, with unique slugs and docs URLs that follow the URL scheme', () => {
@@ -68,7 +61,7 @@ describe('catalog', () => {
 
 // Differential check against the upstream CRDs that ../shared provides, per Istio line with its own Gateway API
 // line (read here independently of scripts/gen, from which the catalog's served versions are generated).
-const crdRoot = new URL('../../../shared/crds/', import.meta.url).pathname;
+const crdRoot = new URL('../../../../shared/crds/', import.meta.url).pathname;
 const haveCrds = existsSync(crdRoot);
 describe.skipIf(!haveCrds)('catalog versions match the upstream CRDs', () => {
   for (const line of ISTIO_VERSIONS) {

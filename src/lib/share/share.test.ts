@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { deflateSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { decodeShare, encodeShare, inflateBounded, sharedIstio } from '../../src/lib/share/index.ts';
-import { DEFAULT_ISTIO, ISTIO_VERSIONS } from '../../src/lib/versions.ts';
+import { decodeShare, encodeShare, inflateBounded, sharedIstio } from './index.ts';
+import { DEFAULT_ISTIO, ISTIO_VERSIONS } from '../versions.ts';
 
 describe('playground share links', () => {
   it('round-trips any text and request', () => {
