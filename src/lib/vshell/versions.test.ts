@@ -1,11 +1,11 @@
 // The virtual terminal answers for the Istio line chosen in the site header (issue #17): ShellContext.versions is
 // read on every command, so changing the choice changes the next answer without a new session.
 import { describe, expect, it } from 'vitest';
-import { initialState, run } from '../../src/lib/vshell/index.ts';
-import type { ShellContext } from '../../src/lib/vshell/index.ts';
-import { ISTIO_LINES } from '../../src/lib/versions.ts';
-import type { IstioVersion } from '../../src/lib/versions.ts';
-import { labContext } from './vshell-context.ts';
+import { initialState, run } from './index.ts';
+import type { ShellContext } from './index.ts';
+import { ISTIO_LINES } from '../versions.ts';
+import type { IstioVersion } from '../versions.ts';
+import { labContext } from '../../../tests/unit/vshell-context.ts';
 
 describe('virtual terminal per Istio line', () => {
   it('reports the chosen line in istioctl version, and the default line without a choice', async () => {

@@ -1,8 +1,8 @@
 // The minimum-duration CEL rules generated per Istio line (scripts/gen/cel-durations.ts): Go duration parsing as
 // CEL's duration() does it, and the table following each line's CRDs (1.31 adds http2KeepAlive).
 import { describe, expect, it } from 'vitest';
-import { durationMs, minDurationsFor } from '../../src/lib/validator/schema/cel-durations.ts';
-import { versionRows } from '../../src/lib/versions.ts';
+import { durationMs, minDurationsFor } from './cel-durations.ts';
+import { versionRows } from '../../versions.ts';
 
 describe('durationMs (Go time.ParseDuration syntax)', () => {
   it('reads units, fractions, signs and compound values', () => {
