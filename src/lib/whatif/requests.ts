@@ -12,6 +12,13 @@ import type { Mesh, ServiceInfo, ServicePort } from '../model/mesh.ts';
 import { L7_OPERATION_FIELDS, policySelector, targetRefs } from '../ambient/index.ts';
 import { endpointsOf } from '../simulator/index.ts';
 import type { SimRequest } from '../simulator/index.ts';
+import { sampleRegex } from './regex-sample.ts';
+
+/**
+ * A claim a `request.auth.claims[a][b]…` condition asks for: the path of names (one for a top-level claim) and the
+ * string value at its end.
+ */
+export type MatrixClaim = readonly [path: readonly string[], value: string];
 
 /** A JWT the matrix sends: who it claims to be. The token is built from these (unsigned: see `tokenOf`). */
 export interface MatrixJwt {
@@ -19,7 +26,7 @@ export interface MatrixJwt {
   readonly subject: string;
   readonly audience?: string;
   /** Extra claims a `request.auth.claims[…]` condition asks for. */
-  readonly claims: readonly (readonly [string, string])[];
+  readonly claims: readonly MatrixClaim[];
 }
 
 export interface MatrixRequest {
@@ -56,7 +63,7 @@ interface Draft {
   method?: string;
   path?: string;
   headers?: [string, string][];
-  jwt?: { principal?: string; issuer?: string; claims?: [string, string][] };
+  jwt?: { principal?: string; issuer?: string; claims?: MatrixClaim[] };
 }
 
 const FILLER = 'x';
@@ -84,12 +91,33 @@ function sampleValue(pattern: string): string {
 const strings = (v: JsonValue | undefined): string[] =>
   Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 
-/** `request.headers[name]` / `request.auth.claims[name]` → name. */
+/** `request.headers[name]` → name. */
 function bracketKey(key: string, prefix: string): string | undefined {
   if (!key.startsWith(prefix) || !key.endsWith(']')) return undefined;
   const inner = key.slice(prefix.length, -1);
-  // Nested claims (`[a][b]`) are not synthesised: only a top-level claim name.
   return inner && !inner.includes('[') && !inner.includes(']') ? inner : undefined;
+}
+
+/** Deepest nested claim synthesised; the simulator follows up to 64, a deeper condition simply gets no request. */
+const MAX_CLAIM_DEPTH = 8;
+const CLAIMS_PREFIX = 'request.auth.claims';
+
+/**
+ * `request.auth.claims[a][b]…` → `['a', 'b', …]`, read as the simulator reads it (simulator/authz.ts whenValues:
+ * one or more `[…]`, each a non-empty run without `]`, nothing after the last); undefined for anything else.
+ */
+function claimPath(key: string): string[] | undefined {
+  if (!key.startsWith(CLAIMS_PREFIX)) return undefined;
+  const path: string[] = [];
+  let i = CLAIMS_PREFIX.length;
+  while (i < key.length) {
+    if (key[i] !== '[' || path.length >= MAX_CLAIM_DEPTH) return undefined;
+    const end = key.indexOf(']', i + 1);
+    if (end <= i + 1) return undefined;
+    path.push(key.slice(i + 1, end));
+    i = end + 1;
+  }
+  return path.length ? path : undefined;
 }
 
 /** One draft per distinct condition of an AuthorizationPolicy rule, plus the rule's own combination. */
@@ -139,7 +167,7 @@ function authzDrafts(policy: Resource, out: Draft[]): void {
       const key = getString(when, ['key']) ?? '';
       const values = [...strings(get(when, 'values')), ...strings(get(when, 'notValues'))];
       const header = bracketKey(key, 'request.headers[');
-      const claim = bracketKey(key, 'request.auth.claims[');
+      const claim = claimPath(key);
       for (const v of values) {
         const value = sampleValue(v);
         if (header) out.push({ headers: [[header.toLowerCase(), value]] });
@@ -161,14 +189,45 @@ function get(o: JsonValue | undefined, key: string): JsonValue | undefined {
   return obj && Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined;
 }
 
-/** Header matches of a route match (Exact values only: a regex is not inverted). */
+/** Characters a sampled header or query value may not carry: controls would not survive as an HTTP field. */
+function hasControl(text: string): boolean {
+  for (let k = 0; k < text.length; k++) {
+    const c = text.charCodeAt(k);
+    if (c < 0x20 || c === 0x7f) return true;
+  }
+  return false;
+}
+
+/**
+ * A value for a Gateway API `Exact` / `RegularExpression` match: the value itself, or a sample the regex fully
+ * matches (regex-sample.ts). A regex outside the sampler's subset gives none, and the match no request of its own.
+ */
+function matchValue(type: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (type === 'Exact') return value;
+  if (type !== 'RegularExpression') return undefined;
+  const sample = sampleRegex(value);
+  return sample !== undefined && !hasControl(sample) ? sample : undefined;
+}
+
+/**
+ * A path a route path regex fully matches, kept only when the simulator will compare it whole: it starts with `/`
+ * and has no `?` or `#` (those would become a query or fragment, and the regex would see a different path).
+ */
+function regexPath(pattern: string): string | undefined {
+  const sample = sampleRegex(pattern);
+  return sample !== undefined && sample.startsWith('/') && !/[?#\s]/.test(sample) && !hasControl(sample)
+    ? sample
+    : undefined;
+}
+
+/** Header matches of a route match: Exact values, and a sample of a RegularExpression when the sampler has one. */
 function headerMatches(match: JsonObject | undefined): [string, string][] {
   const out: [string, string][] = [];
   for (const h of getArray(match, ['headers'])) {
-    const type = getString(h, ['type']) ?? 'Exact';
     const name = getString(h, ['name']);
-    const value = getString(h, ['value']);
-    if (type === 'Exact' && name && value !== undefined) out.push([name.toLowerCase(), value]);
+    const value = matchValue(getString(h, ['type']) ?? 'Exact', getString(h, ['value']));
+    if (name && value !== undefined) out.push([name.toLowerCase(), value]);
   }
   return out;
 }
@@ -191,14 +250,17 @@ function routeDrafts(route: Resource, out: Draft[]): void {
         const type = getString(match, ['path', 'type']) ?? 'PathPrefix';
         const value = getString(match, ['path', 'value']);
         if (value !== undefined && (type === 'Exact' || type === 'PathPrefix')) d.path = value;
+        else if (value !== undefined && type === 'RegularExpression') {
+          const path = regexPath(value);
+          if (path !== undefined) d.path = path;
+        }
         const method = getString(match, ['method']);
         if (method) d.method = method.toUpperCase();
         const query: string[] = [];
         for (const q of getArray(match, ['queryParams'])) {
           const name = getString(q, ['name']);
-          const v = getString(q, ['value']);
-          if ((getString(q, ['type']) ?? 'Exact') === 'Exact' && name && v !== undefined)
-            query.push(`${encodeURIComponent(name)}=${encodeURIComponent(v)}`);
+          const v = matchValue(getString(q, ['type']) ?? 'Exact', getString(q, ['value']));
+          if (name && v !== undefined) query.push(`${encodeURIComponent(name)}=${encodeURIComponent(v)}`);
         }
         if (query.length) d.path = `${d.path ?? '/'}?${query.join('&')}`;
       }
@@ -209,19 +271,29 @@ function routeDrafts(route: Resource, out: Draft[]): void {
   }
 }
 
-/** One draft per `http[].match[]` of a VirtualService (exact and prefix URIs, exact methods and headers). */
+/**
+ * One draft per `http[].match[]` of a VirtualService: exact and prefix URIs, exact methods and headers, and a
+ * sample of a `regex` URI or header when the sampler has one (VirtualService regexes are full matches too).
+ */
 function virtualServiceDrafts(vs: Resource, out: Draft[]): void {
   for (const http of getArray(vs.obj, ['spec', 'http'])) {
     for (const m of getArray(http, ['match'])) {
       const d: Draft = {};
-      const uri = getString(m, ['uri', 'exact']) ?? getString(m, ['uri', 'prefix']);
+      const uriRegex = getString(m, ['uri', 'regex']);
+      const uri =
+        getString(m, ['uri', 'exact']) ??
+        getString(m, ['uri', 'prefix']) ??
+        (uriRegex !== undefined ? regexPath(uriRegex) : undefined);
       if (uri !== undefined) d.path = uri;
       const method = getString(m, ['method', 'exact']);
       if (method) d.method = method.toUpperCase();
       const headers = getObject(m, ['headers']);
       if (headers)
         for (const name of Object.keys(headers)) {
-          const v = getString(headers, [name, 'exact']);
+          const regex = getString(headers, [name, 'regex']);
+          const v =
+            getString(headers, [name, 'exact']) ??
+            (regex !== undefined ? matchValue('RegularExpression', regex) : undefined);
           if (v !== undefined) (d.headers ??= []).push([name.toLowerCase(), v]);
         }
       out.push(d);
@@ -345,7 +417,9 @@ function requestKey(
   jwt: MatrixJwt | null,
 ) {
   const h = headers.map(([n, v]) => `${n}:${v}`).join('\u0001');
-  const j = jwt ? `${jwt.issuer}\u0001${jwt.subject}\u0001${jwt.claims.map(([n, v]) => `${n}=${v}`).join(',')}` : '';
+  const j = jwt
+    ? `${jwt.issuer}\u0001${jwt.subject}\u0001${jwt.claims.map(([n, v]) => `${n.join('][')}=${v}`).join(',')}`
+    : '';
   return `${method} ${path}\u0002${h}\u0002${j}`;
 }
 
@@ -408,6 +482,29 @@ function jwtFor(d: NonNullable<Draft['jwt']>, issuers: readonly { issuer: string
   return { issuer, subject, ...(audience !== undefined ? { audience } : {}), claims: d.claims ?? [] };
 }
 
+interface ClaimObject {
+  [name: string]: string | number | ClaimObject;
+}
+
+/**
+ * Sets `payload[a][b]… = value`, making the objects on the way (the nesting the simulator walks for
+ * `request.auth.claims[a][b]`); a later claim replaces an earlier one it conflicts with, as a top-level one did.
+ */
+function setClaim(payload: ClaimObject, path: readonly string[], value: string): void {
+  let cur = payload;
+  for (const seg of path.slice(0, -1)) {
+    const next = cur[seg];
+    if (next !== undefined && typeof next === 'object') cur = next;
+    else {
+      const made = Object.create(null) as ClaimObject;
+      cur[seg] = made;
+      cur = made;
+    }
+  }
+  const last = path[path.length - 1];
+  if (last !== undefined) cur[last] = value;
+}
+
 function b64url(text: string): string {
   const bytes = new TextEncoder().encode(text);
   let bin = '';
@@ -421,9 +518,9 @@ function b64url(text: string): string {
  * rejects it with 401, as a real waypoint would reject a forged token.
  */
 export function tokenOf(jwt: MatrixJwt, nowSeconds: number): string {
-  // A null-prototype object: claim names come from manifests and must stay plain names.
-  const payload: Record<string, string | number> = Object.create(null) as Record<string, string | number>;
-  for (const [n, v] of jwt.claims) payload[n] = v;
+  // Null-prototype objects: claim names come from manifests and must stay plain names.
+  const payload = Object.create(null) as ClaimObject;
+  for (const [path, v] of jwt.claims) setClaim(payload, path, v);
   payload.iss = jwt.issuer;
   payload.sub = jwt.subject;
   if (jwt.audience !== undefined) payload.aud = jwt.audience;
