@@ -95,6 +95,15 @@ export function hasWaypointClass(gatewayClassName: string | undefined): boolean 
 }
 
 /**
+ * Whether istiod deploys a Gateway as an ingress: class `istio`, whose controller renders the kube-gateway
+ * template with a LoadBalancer Service (release-1.31 pilot/pkg/config/kube/gatewaycommon/classinfo.go). Callers
+ * still exclude a Gateway the mesh uses as a waypoint.
+ */
+export function hasIngressClass(r: Resource): boolean {
+  return getString(r.obj, ['spec', 'gatewayClassName']) === 'istio';
+}
+
+/**
  * Built-in classes whose controllers do not append `-<class>` to the Deployment and Service names
  * (release-1.31 pilot/pkg/config/kube/gatewaycommon/classinfo.go DisableNameSuffix: the waypoint, east-west and
  * agentgateway controllers).

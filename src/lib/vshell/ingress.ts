@@ -15,7 +15,7 @@
 import { getArray, getObject, getString, selectorMatches } from '../model/access.ts';
 import type { Mesh, ServiceInfo } from '../model/mesh.ts';
 import type { JsonObject, Resource } from '../model/types.ts';
-import { gatewayDeploymentName } from '../ambient/waypoints.ts';
+import { gatewayDeploymentName, hasIngressClass } from '../ambient/waypoints.ts';
 import { referenceGrantAllows, referenceGrantEnforced } from '../ambient/routes.ts';
 import { parsePath } from '../simulator/request.ts';
 import { HTTP_ROUTE_KINDS, backendsOf, pickBackends, rankedRules } from '../simulator/routing.ts';
@@ -65,12 +65,7 @@ export function ingressGatewayFor(mesh: Mesh, host: string, clientNs: string): R
 export function ingressGateways(mesh: Mesh): Resource[] {
   return mesh
     .byKind('Gateway')
-    .filter(
-      (g) =>
-        isGatewayApi(g) &&
-        getString(g.obj, ['spec', 'gatewayClassName']) === 'istio' &&
-        !mesh.waypoint(g.namespace, g.name),
-    );
+    .filter((g) => isGatewayApi(g) && hasIngressClass(g) && !mesh.waypoint(g.namespace, g.name));
 }
 
 /** The gateway pod as ztunnel and Envoy name it: the Deployment's one pod, an address the model never hands out. */
