@@ -1,6 +1,7 @@
 import { CATALOG, GROUP_TITLES } from '../lib/catalog/index.ts';
 import type { CatalogGroup } from '../lib/catalog/index.ts';
 import { enforcementText, stripesClass } from '../lib/catalog/enforcement-tokens.ts';
+import { EXERCISE_META } from '../content/exercises/meta.ts';
 
 /**
  * The sidebar badge names every enforcement point of the entry ("ztunnel · waypoint"), with one coloured stripe
@@ -44,7 +45,15 @@ export const sidebar = [
     label: 'Playground',
     items: [
       { label: 'Playground', link: '/playground/' },
-      { label: 'Exercises', collapsed: true, items: [{ autogenerate: { directory: 'exercises' } }] },
+      {
+        label: 'Exercises',
+        collapsed: true,
+        items: [
+          { label: 'Exercises', link: '/exercises/' },
+          // The exercise pages are a route over their metadata (src/pages/exercises/[id].astro), not documents.
+          ...EXERCISE_META.map((e) => ({ label: `Exercise: ${e.title}`, link: `/exercises/${e.id}/` })),
+        ],
+      },
     ],
   },
   {

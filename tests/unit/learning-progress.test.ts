@@ -102,7 +102,7 @@ describe('progress store', () => {
 
 describe('learning path order', () => {
   it('lists every exercise and lab once, easiest level first, exercises before labs within a level', async () => {
-    const { learningPath, LEVELS, EXERCISE_PLACEMENT } = await import('../../src/components/learn/path.ts');
+    const { learningPath, LEVELS } = await import('../../src/components/learn/path.ts');
     const { EXERCISES } = await import('../../src/content/exercises/index.ts');
     const { parseLabs } = await import('../../labs/catalog.ts');
     const path = learningPath();
@@ -111,9 +111,10 @@ describe('learning path order', () => {
     );
     const rank = path.map((i) => LEVELS.indexOf(i.difficulty) * 2 + (i.kind === 'lab' ? 1 : 0));
     expect(rank).toEqual([...rank].sort((a, b) => a - b));
-    // A placement for an exercise that does not exist is a typo or a leftover.
-    const ids = new Set(EXERCISES.map((e) => e.id));
-    expect([...EXERCISE_PLACEMENT.keys()].filter((k) => !ids.has(k))).toEqual([]);
+    // The page metadata and the exercise definitions list the same exercises in the same order.
+    const { EXERCISE_META } = await import('../../src/content/exercises/meta.ts');
+    expect(EXERCISES.map((e) => e.id)).toEqual(EXERCISE_META.map((m) => m.id));
+    expect(path.find((i) => i.id === 'strict-mtls')).toMatchObject({ difficulty: 'beginner', minutes: 10 });
     expect(path.find((i) => i.id === 'ambient-mtls')?.steps.length).toBe(2);
   });
 });

@@ -10,6 +10,8 @@ import bookinfo from '../../../labs/base/bookinfo.yaml?raw';
 import clients from '../../../labs/base/clients.yaml?raw';
 import waypoint from '../../../labs/base/waypoint.yaml?raw';
 import type { ExpectedOutcome } from '../../lib/expect/schema.ts';
+import { exerciseMeta } from './meta.ts';
+import type { ExerciseMeta } from './meta.ts';
 import type { SimRequest, Verdict } from '../../lib/simulator/types.ts';
 // One token file for the lab and the exercise: the same key signs both (its public half is in their manifests).
 import { LEARNER_TOKEN, TAMPERED_TOKEN } from '../../../labs/require-jwt/tokens.ts';
@@ -42,11 +44,8 @@ export interface ExerciseCheck {
   readonly hint: string;
 }
 
-export interface Exercise {
-  readonly id: string;
-  readonly title: string;
-  /** The reference page this exercise belongs on (the lead inserts `<Exercise id=… />` there). */
-  readonly page: string;
+/** The page-level facts (id, title, reference page, reading, path placement) come from meta.ts. */
+export interface Exercise extends ExerciseMeta {
   /** The task, in plain text with `code` spans. */
   readonly task: string;
   /** Manifests already applied (read-only for the learner). */
@@ -78,9 +77,7 @@ const L7_ON_ZTUNNEL_HINT =
 
 const list: Exercise[] = [
   {
-    id: 'l4-allow-principal',
-    title: 'Allow one client by identity (L4)',
-    page: '/security/authorizationpolicy/',
+    ...exerciseMeta('l4-allow-principal'),
     task: 'Bookinfo is enrolled in ambient mode, with no waypoint. Change the policy so that only the `bookinfo/curl` client (ServiceAccount `curl`) can open connections to productpage on port 9080; `bookinfo/guest` must be refused. Use only fields ztunnel can enforce.',
     scenario: BOOKINFO,
     start: file('l4-allow-principal', 'start'),
@@ -102,9 +99,7 @@ const list: Exercise[] = [
     ruleHints: { 'l7-policy-on-ztunnel': L7_ON_ZTUNNEL_HINT },
   },
   {
-    id: 'l7-waypoint-targetrefs',
-    title: 'HTTP rules through a waypoint with targetRefs',
-    page: '/security/authorizationpolicy/',
+    ...exerciseMeta('l7-waypoint-targetrefs'),
     task: 'Bookinfo has a waypoint for its Services. Make the waypoint enforce: productpage and curl may `GET` the reviews Service, any other method is refused with 403.',
     scenario: BOOKINFO_WAYPOINT,
     start: file('l7-waypoint-targetrefs', 'start'),
@@ -126,9 +121,7 @@ const list: Exercise[] = [
     ruleHints: { 'l7-policy-on-ztunnel': L7_ON_ZTUNNEL_HINT },
   },
   {
-    id: 'fix-l7-on-ztunnel',
-    title: 'Fix an HTTP policy stuck on ztunnel',
-    page: '/request-path/',
+    ...exerciseMeta('fix-l7-on-ztunnel'),
     task: 'This policy was meant to let anyone `GET /ratings/…` and refuse everything else, but every request to ratings now fails, even GETs. Fix it so the intent holds. Bookinfo has a waypoint for its Services.',
     scenario: BOOKINFO_WAYPOINT,
     start: file('fix-l7-on-ztunnel', 'start'),
@@ -150,9 +143,7 @@ const list: Exercise[] = [
     ruleHints: { 'l7-policy-on-ztunnel': L7_ON_ZTUNNEL_HINT },
   },
   {
-    id: 'bypass-prevention',
-    title: 'Prevent bypassing the waypoint',
-    page: '/security/authorizationpolicy/',
+    ...exerciseMeta('bypass-prevention'),
     task: 'The waypoint lets only productpage and curl call reviews. But `bookinfo/guest` can still reach a reviews pod directly by its IP, around the waypoint. Fix the ztunnel policy so that direct connections to reviews pods are refused, while curl still reaches reviews through the waypoint.',
     scenario: [
       ...BOOKINFO_WAYPOINT,
@@ -183,9 +174,7 @@ const list: Exercise[] = [
     ruleHints: {},
   },
   {
-    id: 'canary-service-parent',
-    title: 'Canary split with a Service-parent HTTPRoute',
-    page: '/gateway-api/httproute/',
+    ...exerciseMeta('canary-service-parent'),
     task: 'Send 90% of the requests for the reviews Service to `reviews-v1` and 10% to `reviews-v3`. Bookinfo has a waypoint for its Services. The route below looks right but changes nothing — why?',
     scenario: BOOKINFO_WAYPOINT,
     start: file('canary-service-parent', 'start'),
@@ -204,9 +193,7 @@ const list: Exercise[] = [
     },
   },
   {
-    id: 'header-routing',
-    title: 'Route one user to a new version (header match)',
-    page: '/gateway-api/httproute/',
+    ...exerciseMeta('header-routing'),
     task: 'Keep the 90/10 split for everyone else, but send every request carrying the header `end-user: jason` to `reviews-v2`.',
     scenario: BOOKINFO_WAYPOINT,
     start: file('header-routing', 'start'),
@@ -228,9 +215,7 @@ const list: Exercise[] = [
     ruleHints: {},
   },
   {
-    id: 'require-jwt',
-    title: 'Require a JWT',
-    page: '/security/requestauthentication/',
+    ...exerciseMeta('require-jwt'),
     task: 'The RequestAuthentication in the scenario makes the waypoint reject invalid tokens, but a request with no token at all still reaches productpage. Require a valid token: without one, the waypoint answers 403.',
     scenario: [...BOOKINFO_WAYPOINT, { file: 'bookinfo/productpage-jwt.yaml', text: file('require-jwt', 'scenario') }],
     start: file('require-jwt', 'start'),
@@ -258,9 +243,7 @@ const list: Exercise[] = [
     ruleHints: { 'l7-policy-on-ztunnel': L7_ON_ZTUNNEL_HINT },
   },
   {
-    id: 'strict-mtls',
-    title: 'STRICT mTLS against a caller outside the mesh',
-    page: '/security/peerauthentication/',
+    ...exerciseMeta('strict-mtls'),
     task: '`legacy/curl` runs in a namespace that is not enrolled: it speaks plaintext and has no identity. Make every workload in bookinfo refuse it, while callers inside the mesh keep working.',
     scenario: BOOKINFO,
     start: file('strict-mtls', 'start'),
