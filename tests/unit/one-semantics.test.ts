@@ -114,6 +114,11 @@ const FINGERPRINTS: readonly Fingerprint[] = [
       /gatewayClassName\b[^\n]{0,30}===|===\s*WAYPOINT_CLASS\b|protocol['"]?\]?\)?\s*===\s*['"]HBONE['"]/.test(src),
   },
   {
+    what: 'wildcard hostname matching (a `*` prefix compared as a suffix)',
+    home: [`${HOME}hostnames.ts`],
+    found: (src) => /\.endsWith\(\s*[\w.]+\.slice\(1\)\s*\)/.test(src),
+  },
+  {
     what: 'Go ParseBool',
     home: [`${HOME}labels.ts`],
     found: (src) => /['"]TRUE['"]/.test(src) && /['"]F['"]/.test(src) && /['"]t['"]/.test(src),

@@ -11,4 +11,5 @@ export * from './enrolment.ts';
 export * from './waypoints.ts';
 export * from './attachment.ts';
 export * from './routes.ts';
+export * from './hostnames.ts';
 export * from './meshconfig.ts';

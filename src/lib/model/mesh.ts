@@ -19,6 +19,7 @@ import {
   roleOf,
   waypointOf,
   labelOf,
+  hostSubsetOf,
   type Enrolment,
   type Waypoint,
   type WaypointBinding,
@@ -350,7 +351,7 @@ function hostQuery(
       const found = byHost.get(c);
       if (found?.length) return found;
     }
-    return wildcardEntries.filter((s) => s.hosts.some((p) => p.startsWith('*') && h.endsWith(p.slice(1))));
+    return wildcardEntries.filter((s) => s.hosts.some((p) => p.startsWith('*') && hostSubsetOf(h, p)));
   };
 }
 

@@ -14,19 +14,11 @@
  */
 import { getArray, getObject } from '../model/access.ts';
 import type { Resource } from '../model/types.ts';
+import { hostsOverlap } from '../ambient/index.ts';
 import type { Mesh, ServiceInfo as MeshService } from './mesh.ts';
 import { backendsOf, byAge, l4RouteNamespaces, routesWithParent } from './routing.ts';
 import type { RouteOutcome, RouteScope } from './routing.ts';
 import type { Decision } from './types.ts';
-
-/** Istio host.Name.Matches: equal, or a `*.` wildcard on either side covering the other. */
-function hostsOverlap(a: string, b: string): boolean {
-  const x = a.toLowerCase();
-  const y = b.toLowerCase();
-  if (x === y || x === '*' || y === '*') return true;
-  if (x.startsWith('*.') && y.endsWith(x.slice(1))) return true;
-  return y.startsWith('*.') && x.endsWith(y.slice(1));
-}
 
 /** The host the waypoint's filter chain is for: the Service FQDN, or the ServiceEntry host that was addressed. */
 function serviceHost(svc: MeshService, addressed: string | undefined): string {

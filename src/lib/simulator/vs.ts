@@ -7,7 +7,7 @@
 import { get, getArray, getObject, getString } from '../model/access.ts';
 import type { JsonObject, JsonValue, Resource } from '../model/types.ts';
 import { re2FullMatch } from '../model/re2.ts';
-import { labelOf, waypointUsesRouteFrom } from '../ambient/index.ts';
+import { hostsOverlap, labelOf, waypointUsesRouteFrom } from '../ambient/index.ts';
 import { inNamespaces } from './policies.ts';
 import type { Mesh, ServiceInfo as MeshService } from './mesh.ts';
 import type { HttpRequestView, RouteBackend, RouteOutcome, RouteScope } from './routing.ts';
@@ -27,10 +27,16 @@ function fqdn(host: string, ns: string): string {
   return host;
 }
 
-function hostCovers(pattern: string, host: string): boolean {
-  if (pattern === '*') return true;
-  if (pattern.startsWith('*.')) return host.endsWith(pattern.slice(1));
-  return pattern.toLowerCase() === host.toLowerCase();
+/**
+ * Whether a VirtualService host (made fully qualified) applies to a service host. A waypoint compares them as
+ * written, in either direction (listener_waypoint.go getVirtualServiceForWaypoint, host.Name.Matches). A sidecar
+ * lowercases the VirtualService host, looks a plain one up by exact name and compares only a wildcard one in
+ * either direction (route/route.go separateVSHostsAndServices).
+ */
+function vsHostSelects(vsHost: string, serviceHost: string, at: RouteScope['at']): boolean {
+  if (at === 'waypoint') return hostsOverlap(vsHost, serviceHost);
+  const h = vsHost.toLowerCase();
+  return h.startsWith('*') ? hostsOverlap(h, serviceHost) : h === serviceHost;
 }
 
 /**
@@ -54,7 +60,7 @@ export function virtualServicesFor(mesh: Mesh, svc: MeshService, scope: RouteSco
       const gateways = getArray(r.obj, ['spec', 'gateways']).map(String);
       if (gateways.length && !gateways.includes('mesh')) return false;
       const hosts = getArray(r.obj, ['spec', 'hosts']).map((h) => fqdn(String(h), r.namespace));
-      return svc.hosts.some((h) => hosts.some((p) => hostCovers(p, h)));
+      return svc.hosts.some((h) => hosts.some((p) => vsHostSelects(p, h, scope.at)));
     })
     .sort((a, b) => a.seq - b.seq);
 }

@@ -9,6 +9,7 @@
 import { getArray, getObject, getString } from '../model/access.ts';
 import type { JsonValue, Resource } from '../model/types.ts';
 import type { Mesh } from '../model/mesh.ts';
+import { hostsOverlap } from '../ambient/index.ts';
 import { cond, classController, GATEWAY_CONTROLLER } from './shared.ts';
 import type { Condition } from './shared.ts';
 import type { RouteError } from './route-errors.ts';
@@ -70,16 +71,6 @@ function listenersOf(mesh: Mesh, gw: Resource): Listener[] | undefined {
   return out;
 }
 
-/** Istio's bidirectional wildcard host match (pkg/config/host/name.go Name.Matches). */
-function hostMatches(n: string, o: string): boolean {
-  const nw = n.startsWith('*');
-  const ow = o.startsWith('*');
-  if (nw && ow) return n.length < o.length ? o.slice(1).endsWith(n.slice(1)) : n.slice(1).endsWith(o.slice(1));
-  if (nw) return o.endsWith(n.slice(1));
-  if (ow) return n.endsWith(o.slice(1));
-  return n === o;
-}
-
 /** Why one listener refuses the route (G/conversion.go referenceAllowed, the Gateway branch), or undefined. */
 function denial(l: Listener, ref: JsonValue, route: Resource, istio: string): Denial {
   const port = getObject(ref, [])?.port;
@@ -96,7 +87,7 @@ function denial(l: Listener, ref: JsonValue, route: Resource, istio: string): De
       const slash = pair.indexOf('/');
       const ns = slash < 0 ? '*' : pair.slice(0, slash);
       const h = slash < 0 ? pair : pair.slice(slash + 1);
-      const hm = hostMatches(h, rh);
+      const hm = hostsOverlap(h, rh);
       hostMatched ||= hm;
       if (hm && (ns === '*' || ns === route.namespace)) matched = true;
     }

@@ -17,6 +17,7 @@ import type { Mesh, ServiceInfo } from '../model/mesh.ts';
 import type { JsonObject, Resource } from '../model/types.ts';
 import { gatewayDeploymentName, hasIngressClass } from '../ambient/waypoints.ts';
 import { referenceGrantAllows, referenceGrantEnforced } from '../ambient/routes.ts';
+import { domainMatches } from '../ambient/hostnames.ts';
 import { parsePath } from '../simulator/request.ts';
 import { HTTP_ROUTE_KINDS, backendsOf, pickBackends, rankedRules } from '../simulator/routing.ts';
 import { shortHash } from './hash.ts';
@@ -81,13 +82,6 @@ export function gatewayPeer(g: Resource, identity: string | null): TrafficPeer {
   };
 }
 
-/** Gateway API hostname match: exact, or `*.suffix` for one or more labels in front (case-insensitive). */
-function hostnameMatches(pattern: string, host: string): boolean {
-  const p = pattern.toLowerCase();
-  if (p.startsWith('*.')) return host.endsWith(p.slice(1)) && host.length > p.length - 1;
-  return p === host;
-}
-
 /** Whether a route's parentRef names this Gateway and one of its listeners (by sectionName and port when given). */
 function attaches(ref: JsonObject, route: Resource, g: Resource, listener: JsonObject): boolean {
   if ((getString(ref, ['group']) ?? 'gateway.networking.k8s.io') !== 'gateway.networking.k8s.io') return false;
@@ -118,10 +112,10 @@ function routesOf(mesh: Mesh, g: Resource, listeners: readonly JsonObject[], hos
     for (const r of mesh.byKind(kind)) {
       if (!isGatewayApi(r)) continue;
       const names = getArray(r.obj, ['spec', 'hostnames']).filter((x): x is string => typeof x === 'string');
-      if (names.length && !names.some((n) => hostnameMatches(n, host))) continue;
+      if (names.length && !names.some((n) => domainMatches(n, host))) continue;
       const ok = listeners.some((l) => {
         const lh = getString(l, ['hostname']);
-        if (lh !== undefined && !hostnameMatches(lh, host)) return false;
+        if (lh !== undefined && !domainMatches(lh, host)) return false;
         return (
           admits(mesh, g, l, r.namespace) &&
           getArray(r.obj, ['spec', 'parentRefs']).some((ref) => attaches(getObject(ref, []) ?? {}, r, g, l))
