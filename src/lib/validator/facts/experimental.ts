@@ -67,6 +67,27 @@ export interface Channel {
   readonly trie: Trie | null;
 }
 
+/** What the tables say about an apiVersion/kind they do not list: nothing (shared, never cached). */
+const NOT_LISTED: Channel = Object.freeze({ versionOnly: false, trie: null });
+
+/**
+ * The apiVersions and kinds any line's table lists. channelOf caches only pairs drawn from these, so its cache is
+ * bounded by the generated tables, whatever apiVersions and kinds the manifests hold.
+ */
+const LISTED = (() => {
+  const apiVersions = new Set<string>();
+  const kinds = new Set<string>();
+  for (const v of GATEWAY_API_VERSIONS) {
+    const t = EXPERIMENTAL[v];
+    for (const key of [...t.onlyVersions, ...Object.keys(t.fields), ...Object.keys(t.enumValues)]) {
+      const bar = key.indexOf('|');
+      apiVersions.add(key.slice(0, bar));
+      kinds.add(key.slice(bar + 1));
+    }
+  }
+  return { apiVersions, kinds };
+})();
+
 /**
  * line → apiVersion → kind → what the tables say about it; built on first use, without a key string per object.
  * `any`: the merged table of every line (EXPERIMENTAL_ANY_LINE).
@@ -74,11 +95,13 @@ export interface Channel {
 const channels = new Map<GatewayApiVersion | 'any', Map<string, Map<string, Channel>>>();
 export function channelOf(apiVersion: string, kind: string, line: GatewayApiVersion | 'any' = 'any'): Channel {
   let byApiVersion = channels.get(line);
-  if (!byApiVersion) channels.set(line, (byApiVersion = new Map()));
-  let byKind = byApiVersion.get(apiVersion);
-  if (!byKind) byApiVersion.set(apiVersion, (byKind = new Map()));
-  let channel = byKind.get(kind);
+  let byKind = byApiVersion?.get(apiVersion);
+  let channel = byKind?.get(kind);
   if (channel === undefined) {
+    // Checked on a miss only, so a listed pair costs what it did before the cache had a bound.
+    if (!LISTED.apiVersions.has(apiVersion) || !LISTED.kinds.has(kind)) return NOT_LISTED;
+    if (!byApiVersion) channels.set(line, (byApiVersion = new Map()));
+    if (!byKind) byApiVersion.set(apiVersion, (byKind = new Map()));
     const table = line === 'any' ? EXPERIMENTAL_ANY_LINE : EXPERIMENTAL[line];
     const key = `${apiVersion}|${kind}`;
     const fields = Object.prototype.hasOwnProperty.call(table.fields, key) ? table.fields[key]! : [];
