@@ -1,4 +1,5 @@
 import type { Rule } from '../rule.ts';
+import { reportModelIssues } from './yaml-syntax.ts';
 import { appendSchemaProblems } from '../schema/index.ts';
 import type { SchemaProblem } from '../schema/index.ts';
 
@@ -99,17 +100,7 @@ export const rule: Rule = {
     },
   },
   check(ctx) {
-    for (const issue of ctx.issues) {
-      if (issue.rule !== 'schema') continue;
-      ctx.reportRaw({
-        file: issue.file,
-        range: issue.range,
-        message: issue.message,
-        severity: issue.severity,
-        ...(issue.resource ? { resource: issue.resource } : {}),
-        ...(issue.path ? { path: issue.path } : {}),
-      });
-    }
+    reportModelIssues(ctx, 'schema');
     const problems: SchemaProblem[] = [];
     for (const resource of ctx.resources) {
       const from = problems.length;

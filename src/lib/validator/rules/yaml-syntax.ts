@@ -1,4 +1,22 @@
-import type { Rule } from '../rule.ts';
+import type { Rule, RuleContext } from '../rule.ts';
+
+/**
+ * The problems the model recorded under one rule id while reading the input, reported as they are (positions,
+ * severity, resource): yaml-syntax and schema both start with these.
+ */
+export function reportModelIssues(ctx: RuleContext, ruleId: string): void {
+  for (const issue of ctx.issues) {
+    if (issue.rule !== ruleId) continue;
+    ctx.reportRaw({
+      file: issue.file,
+      range: issue.range,
+      message: issue.message,
+      severity: issue.severity,
+      ...(issue.resource ? { resource: issue.resource } : {}),
+      ...(issue.path ? { path: issue.path } : {}),
+    });
+  }
+}
 
 /** Reports what the YAML model found while reading the input (the model never throws; see src/lib/model/parse.ts). */
 export const rule: Rule = {
@@ -45,16 +63,6 @@ export const rule: Rule = {
     },
   },
   check(ctx) {
-    for (const issue of ctx.issues) {
-      if (issue.rule !== 'yaml-syntax') continue;
-      ctx.reportRaw({
-        file: issue.file,
-        range: issue.range,
-        message: issue.message,
-        severity: issue.severity,
-        ...(issue.resource ? { resource: issue.resource } : {}),
-        ...(issue.path ? { path: issue.path } : {}),
-      });
-    }
+    reportModelIssues(ctx, 'yaml-syntax');
   },
 };
