@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { CATALOG, PROGRAMMED_AT } from './index.ts';
 import {
+  ANSI_SLOTS,
   ansiColor,
+  ansiPalette,
   ENFORCEMENT_TOKEN_LIST,
   ENFORCEMENT_TOKENS,
   enforcementCss,
   stripesClass,
-  TERMINAL_BACKGROUND,
+  TERMINAL_BACKGROUNDS,
   THEME_BACKGROUNDS,
 } from './enforcement-tokens.ts';
 
@@ -55,17 +57,30 @@ describe('enforcement-point tokens', () => {
     });
   }
 
-  it('keeps the terminal colours readable on the terminal screen', () => {
+  it('gives every enforcement point its own ANSI colour, drawn in the token colour, readable on both terminal screens', () => {
+    const esc = String.fromCharCode(27);
+    expect(Object.keys(ANSI_SLOTS).sort()).toEqual([...PROGRAMMED_AT].sort());
+    expect(new Set(Object.values(ANSI_SLOTS).map((a) => a.slot)).size).toBe(PROGRAMMED_AT.length);
+    const sgrOf = { red: 31, green: 32, yellow: 33, blue: 34, magenta: 35, cyan: 36, white: 37 } as const;
     for (const t of ENFORCEMENT_TOKEN_LIST) {
-      const sgr = ansiColor(t.id, 'x');
-      const esc = String.fromCharCode(27);
-      expect(sgr.startsWith(`${esc}[38;2;`) && sgr.endsWith(`x${esc}[39m`)).toBe(true);
-      const rgb = sgr.slice(7, sgr.indexOf('m')).split(';').map(Number);
-      expect(rgb).toHaveLength(3);
-      const hex = `#${rgb.map((n) => n.toString(16).padStart(2, '0')).join('')}`;
-      expect(hex).toBe(t.dark.fg);
-      expect(contrast(hex, TERMINAL_BACKGROUND)).toBeGreaterThanOrEqual(4.5);
+      const { slot, sgr } = ANSI_SLOTS[t.id];
+      // The SGR code and the palette slot name one colour: xterm draws SGR 34 with the theme's `blue`.
+      expect(sgr).toBe(sgrOf[slot]);
+      expect(ansiColor(t.id, t.label)).toBe(`${esc}[${sgr}m${t.label}${esc}[39m`);
+      for (const theme of ['light', 'dark'] as const) {
+        const palette = ansiPalette(theme);
+        const bright = `bright${slot[0]!.toUpperCase()}${slot.slice(1)}` as keyof typeof palette;
+        expect(palette[slot]).toBe(t[theme].fg);
+        expect(palette[bright]).toBe(t[theme].fg);
+        expect(contrast(t[theme].fg, TERMINAL_BACKGROUNDS[theme])).toBeGreaterThanOrEqual(4.5);
+      }
     }
+    // Only the enforcement points' slots (and their bright twins) come from here; cyan is the terminal's own.
+    expect(Object.keys(ansiPalette('dark')).sort()).toEqual(
+      Object.values(ANSI_SLOTS)
+        .flatMap((a) => [a.slot, `bright${a.slot[0]!.toUpperCase()}${a.slot.slice(1)}`])
+        .sort(),
+    );
   });
 
   it('emits custom properties for both themes and a stripe class for every catalog combination', () => {

@@ -3,11 +3,12 @@
  * people read, a shape (so colour is never the only cue), and a colour per theme. The diagram, the badges (page and
  * sidebar), the reference table, traces and the terminal all take their colours from here, through the CSS custom
  * properties `enforcementCss()` emits on every page (`--atlas-ztunnel`, `--atlas-ztunnel-tint`, …) or, in the
- * terminal, through `ansiColor()`.
+ * terminal, through `ANSI_SLOTS` / `ansiColor()` (which ANSI colour names a point) and `ansiPalette()` (what that
+ * ANSI colour looks like in each theme).
  *
  * Contrast (enforcement-tokens.test.ts computes it): each theme's `fg` reaches WCAG AA for text (4.5:1)
  * on the page, the navigation/sidebar background, Starlight's gray-6 panels and the token's own `tint` (the badge
- * background); the terminal colour reaches it on the terminal's background.
+ * background); the terminal colours reach it on the terminal's background of the same theme.
  *
  * Plain data and string building only: this module is imported by astro.config.mjs, Astro components, browser
  * islands and the CLI alike.
@@ -42,8 +43,8 @@ export const THEME_BACKGROUNDS = {
   light: { page: '#ffffff', nav: '#f6f7f9', panel: '#eceef3' },
   dark: { page: '#17181c', nav: '#23262f', panel: '#23262f' },
 } as const;
-/** The terminal keeps a dark screen in both themes (src/components/terminal/terminal-client.ts). */
-export const TERMINAL_BACKGROUND = '#111418';
+/** The in-page terminal's screen in each theme (src/components/terminal/terminal-client.ts follows the page's). */
+export const TERMINAL_BACKGROUNDS = { light: '#ffffff', dark: '#111418' } as const;
 
 const ICONS: Record<EnforcementShape, string> = {
   diamond: 'M8 1.5 14.5 8 8 14.5 1.5 8Z',
@@ -152,11 +153,45 @@ export function enforcementText(ids: readonly ProgrammedAt[]): string {
   return ids.map((id) => ENFORCEMENT_TOKENS[id].label).join(' · ');
 }
 
-/** 24-bit ANSI foreground for the terminal's dark screen, and the reset. */
+/** The eight-colour ANSI names an xterm theme can set (xterm.js `ITheme` keys). */
+export type AnsiSlot = 'red' | 'green' | 'yellow' | 'blue' | 'magenta' | 'cyan' | 'white';
+
+/**
+ * Which ANSI colour stands for each enforcement point in a terminal. Text carries a palette slot (SGR 30–37), not an
+ * RGB value, so the in-page terminal paints it with this theme's token colour (`ansiPalette`) and repaints lines
+ * already on screen when the reader switches theme. The slots follow the hues above (ztunnel blue, waypoint green,
+ * ingress magenta, istio-cni yellow/amber, not-in-ambient red); istiod, a neutral grey, takes `white`, which
+ * terminals draw as light grey. `cyan` stays free for the terminal's own chrome (the prompt).
+ */
+export const ANSI_SLOTS: Readonly<Record<ProgrammedAt, { readonly slot: AnsiSlot; readonly sgr: number }>> = {
+  'istio-cni': { slot: 'yellow', sgr: 33 },
+  ztunnel: { slot: 'blue', sgr: 34 },
+  waypoint: { slot: 'green', sgr: 32 },
+  ingress: { slot: 'magenta', sgr: 35 },
+  istiod: { slot: 'white', sgr: 37 },
+  'n/a in ambient': { slot: 'red', sgr: 31 },
+};
+
+/** `text` in the ANSI colour of an enforcement point, then back to the default foreground (SGR 39). */
 export function ansiColor(id: ProgrammedAt, text: string): string {
-  const hex = ENFORCEMENT_TOKENS[id].dark.fg;
-  const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
-  return `\x1b[38;2;${r};${g};${b}m${text}\x1b[39m`;
+  return `\x1b[${ANSI_SLOTS[id].sgr}m${text}\x1b[39m`;
+}
+
+type BrightSlot = `bright${Capitalize<AnsiSlot>}`;
+
+/**
+ * The enforcement points' ANSI slots as one theme draws them: each slot, and its bright twin (bold text in some
+ * terminals), is the token's `fg` for that theme, so a terminal following the page's theme shows the same colour as
+ * the badges beside it. Every value reaches AA on `TERMINAL_BACKGROUNDS[theme]` (enforcement-tokens.test.ts).
+ */
+export function ansiPalette(theme: 'light' | 'dark'): Partial<Record<AnsiSlot | BrightSlot, string>> {
+  const palette: Partial<Record<AnsiSlot | BrightSlot, string>> = {};
+  for (const t of ENFORCEMENT_TOKEN_LIST) {
+    const { slot } = ANSI_SLOTS[t.id];
+    palette[slot] = t[theme].fg;
+    palette[`bright${slot[0]!.toUpperCase()}${slot.slice(1)}` as BrightSlot] = t[theme].fg;
+  }
+  return palette;
 }
 
 /** Stripe width in the sidebar badges. */

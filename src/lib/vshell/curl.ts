@@ -6,8 +6,9 @@
  */
 import { endpointsOf, podNameOf, targetPortOf } from '../simulator/mesh.ts';
 import { simulateIn } from '../simulator/simulate.ts';
-import { formatText } from '../simulator/format.ts';
-import type { SimResult } from '../simulator/types.ts';
+import { formatText, hopTitle } from '../simulator/format.ts';
+import type { Hop, SimResult } from '../simulator/types.ts';
+import type { ProgrammedAt } from '../catalog/types.ts';
 import { SimulationInputError } from '../simulator/types.ts';
 import type { Mesh, ServiceInfo, Workload } from '../model/mesh.ts';
 import type { Resource } from '../model/types.ts';
@@ -15,6 +16,7 @@ import { meshOf } from './cluster.ts';
 import type { Io, Session } from './session.ts';
 import { gatewayPeer, ingressAnswer, ingressGatewayFor } from './ingress.ts';
 import { recordTraffic } from './traffic.ts';
+import type { OutputMark } from './marks.ts';
 
 interface CurlOpts {
   silent: boolean;
@@ -300,7 +302,8 @@ export async function curl(s: Session, from: string, args: readonly string[], io
     if (err instanceof SimulationInputError) return errorOut(6, `Could not resolve host: ${u.host} (${err.message})`);
     throw err;
   }
-  if (o.verbose) for (const line of formatText(r).trimEnd().split('\n')) io.err(`* ${line}\n`);
+  if (o.verbose)
+    for (const line of formatText(r).trimEnd().split('\n')) io.err(`* ${line}\n`, traceMarks(r, `* ${line}`));
   const record = (target: Workload | undefined, responseBytes: number) => {
     const w = mesh.workload(from.split('/')[0]!, from.split('/')[1] ?? '');
     const client = t.gateway ? { peer: gatewayPeer(t.gateway, r.client.identity) } : w;
@@ -411,4 +414,31 @@ function writeOut(fmt: string, status: number, exitcode: number): string {
     .replace(/%\{[a-z_]+\}/g, '0')
     .replace(/\\n/g, '\n')
     .replace(/\\t/g, '\t');
+}
+
+/** The word a hop's heading starts with (simulator/format.ts `hopTitle`) and the enforcement point it names. */
+const HOP_POINT: Partial<Record<Hop['at'], { readonly word: string; readonly at: ProgrammedAt }>> = {
+  ztunnel: { word: 'ztunnel', at: 'ztunnel' },
+  waypoint: { word: 'waypoint', at: 'waypoint' },
+  gateway: { word: 'ingress gateway', at: 'ingress' },
+};
+
+/**
+ * Marks for one line of the `curl -v` trace: the enforcement point heading each hop (`* 2. ztunnel (source)`) and
+ * the one in the verdict (`DENIED at waypoint`). Lines are matched whole against what the trace prints for that
+ * hop, so a name that merely contains "ztunnel" is never marked.
+ */
+function traceMarks(r: SimResult, line: string): OutputMark[] {
+  for (const [i, h] of r.hops.entries()) {
+    const p = HOP_POINT[h.at];
+    const head = `* ${i + 1}. `;
+    if (p && line === `${head}${hopTitle(h)}`)
+      return [{ start: head.length, end: head.length + p.word.length, at: p.at }];
+  }
+  if (r.deniedAt) {
+    const head = `* ${r.verdict.toUpperCase()} at `;
+    if (line.startsWith(`${head}${r.deniedAt} `) || line === `${head}${r.deniedAt}`)
+      return [{ start: head.length, end: head.length + r.deniedAt.length, at: r.deniedAt }];
+  }
+  return [];
 }

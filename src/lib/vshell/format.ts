@@ -118,3 +118,28 @@ export function goTabwriter(header: readonly string[], rows: readonly (readonly 
     '\n'
   );
 }
+
+/** A table's header line as kubectl and istioctl print it: upper-case column names, e.g. `NAMESPACE   NAME   READY`. */
+const HEADER = /^[A-Z][A-Z0-9_()./-]*(?: {1,}[A-Z][A-Z0-9_()./-]*)+$/;
+
+/**
+ * The width of the widest table row in `output` (0 when it holds no table), for a terminal that widens rather than
+ * wrap a table. A table is a block of lines (blocks are separated by blank lines, as `kubectl get all` prints them)
+ * whose first line is a header; other text (logs, YAML, hints) wraps as it would in any terminal.
+ */
+export function tableWidth(output: string): number {
+  let widest = 0;
+  let inTable = false;
+  let blockStart = true;
+  for (const line of output.split('\n')) {
+    if (line === '') {
+      blockStart = true;
+      inTable = false;
+      continue;
+    }
+    if (blockStart) inTable = HEADER.test(line);
+    blockStart = false;
+    if (inTable) widest = Math.max(widest, line.length);
+  }
+  return widest;
+}

@@ -8,4 +8,7 @@
 export { initialState, run, complete, needsMoreInput } from './shell.ts';
 export { storageKey, serializeState, restoreState, STORAGE_VERSION } from './persist.ts';
 export { KINDS, resolveType } from '../ambient/kinds.ts';
+export { paintMarks } from './marks.ts';
+export { tableWidth } from './format.ts';
+export type { OutputMark } from './marks.ts';
 export type { ShellState, ShellContext, RunResult, Completion } from './types.ts';

@@ -27,6 +27,8 @@ import type { StoredObject } from './cluster.ts';
 import { FlagError, flag, has, parseFlags } from './flags.ts';
 import type { FlagSpec } from './flags.ts';
 import { goTabwriter } from './format.ts';
+import { ep, joinMarked, marked } from './marks.ts';
+import type { Marked } from './marks.ts';
 import type { Io, Session } from './session.ts';
 import { DEFAULT_ISTIO, ISTIO_LINES } from '../versions.ts';
 import { ztunnelConfig } from './ztunnel-config.ts';
@@ -295,6 +297,9 @@ function tabwriter(header: string[], rows: string[][]): string {
   return goTabwriter(header, rows, 5);
 }
 
+/** A line of `istioctl x describe`: plain, or with enforcement points marked. */
+type Line = string | Marked;
+
 function policyLine(
   r: { resource: { kind: string; namespace: string; name: string }; attachment: string },
   action: string,
@@ -302,7 +307,7 @@ function policyLine(
   return `   ${r.resource.kind} ${r.resource.namespace}/${r.resource.name} (${action}, attached by ${r.attachment})`;
 }
 
-function describeWorkload(s: Session, w: Workload, lines: string[]): void {
+function describeWorkload(s: Session, w: Workload, lines: Line[]): void {
   const { mesh } = meshOf(s.objects);
   const en = mesh.enrolment(w);
   lines.push(`Pod: ${podNameOf(w)}`);
@@ -320,7 +325,7 @@ function describeWorkload(s: Session, w: Workload, lines: string[]): void {
     `   Workload waypoint (traffic addressed to the pod IP): ${podBinding.waypoint ? `${podBinding.waypoint.namespace}/${podBinding.waypoint.name}` : 'none'} — ${podBinding.note}`,
   );
   const ztunnel = policiesForWorkload(mesh, 'AuthorizationPolicy', w);
-  lines.push('Enforced by the destination ztunnel (L4):');
+  lines.push(marked('Enforced by the destination ', ep('ztunnel'), ' (L4):'));
   if (!ztunnel.length) lines.push('   (no AuthorizationPolicy: every caller allowed at L4)');
   for (const p of ztunnel) lines.push(policyLine(p, actionOf(p.resource)));
   for (const port of w.ports.length ? w.ports : []) {
@@ -333,7 +338,7 @@ function describeWorkload(s: Session, w: Workload, lines: string[]): void {
     describeService(s, svc.namespace, svc.name, lines, false);
 }
 
-function describeService(s: Session, ns: string, name: string, lines: string[], top: boolean): boolean {
+function describeService(s: Session, ns: string, name: string, lines: Line[], top: boolean): boolean {
   const { mesh } = meshOf(s.objects);
   const svc = mesh.service(ns, name);
   if (!svc) return false;
@@ -360,12 +365,17 @@ function describeService(s: Session, ns: string, name: string, lines: string[], 
         name: svc.name,
       }),
     ];
-    lines.push('   Enforced by the waypoint (L7) for this service:');
+    lines.push(marked('   Enforced by the ', ep('waypoint'), ' (L7) for this service:'));
     if (!pol.length) lines.push('      (none)');
     for (const p of pol)
       lines.push(`   ${policyLine(p, p.resource.kind === 'AuthorizationPolicy' ? actionOf(p.resource) : 'JWT rules')}`);
     lines.push(
-      `   Note: the destination ztunnel sees the waypoint's identity spiffe://${b.waypoint.principal} for this traffic.`,
+      marked(
+        '   Note: the destination ',
+        ep('ztunnel'),
+        " sees the waypoint's identity ",
+        `spiffe://${b.waypoint.principal} for this traffic.`,
+      ),
     );
   } else {
     const ignored = s.objects.filter(
@@ -376,7 +386,11 @@ function describeService(s: Session, ns: string, name: string, lines: string[], 
     );
     for (const o of ignored)
       lines.push(
-        `   ⚠ ${kindOf(o)} ${ns}/${nameOf(o)} targets this Service, but it has no waypoint: enforced nowhere.`,
+        marked(
+          `   ⚠ ${kindOf(o)} ${ns}/${nameOf(o)} targets this Service, but it has no `,
+          ep('waypoint'),
+          ': enforced nowhere.',
+        ),
       );
   }
   const eps = endpointsOf(mesh, svc);
@@ -393,7 +407,7 @@ function describe(s: Session, argv: string[], io: Io): number {
     io.err('Error: usage: istioctl x describe pod NAME [-n NS] | istioctl x describe svc NAME [-n NS]\n');
     return 1;
   }
-  const lines: string[] = [];
+  const lines: Line[] = [];
   if (['pod', 'pods', 'po'].includes(type)) {
     const pod = podsOf(s.objects).find((x) => x.namespace === ns && (x.name === name || x.workload?.name === name));
     if (!pod) {
@@ -403,12 +417,26 @@ function describe(s: Session, argv: string[], io: Io): number {
     if (pod.waypoint) {
       lines.push(
         `Pod: ${pod.name}`,
-        `   Waypoint proxy for Gateway ${ns}/${pod.waypoint} (never captured by ztunnel itself)`,
+        marked(
+          '   ',
+          ep('waypoint', 'Waypoint'),
+          ` proxy for Gateway ${ns}/${pod.waypoint} (never captured by `,
+          ep('ztunnel'),
+          ' itself)',
+        ),
       );
     } else if (pod.gateway) {
       lines.push(
         `Pod: ${pod.name}`,
-        `   Ingress gateway Deployment ${ns}/${pod.gateway} (an Envoy istiod configures; not captured by ztunnel)`,
+        marked(
+          '   ',
+          ep('ingress', 'Ingress gateway'),
+          ` Deployment ${ns}/${pod.gateway} (an Envoy `,
+          ep('istiod'),
+          ' configures; not captured by ',
+          ep('ztunnel'),
+          ')',
+        ),
       );
     } else if (pod.workload) describeWorkload(s, pod.workload, lines);
   } else if (['svc', 'service', 'services'].includes(type)) {
@@ -420,7 +448,8 @@ function describe(s: Session, argv: string[], io: Io): number {
     io.err(`Error: describe supports pod and svc, not "${type}"\n`);
     return 1;
   }
-  io.out(lines.join('\n') + '\n');
+  const out = joinMarked([...lines, '']);
+  io.out(out.text, out.marks);
   return 0;
 }
 

@@ -1,4 +1,5 @@
 import type { StoredObject } from './cluster.ts';
+import type { OutputMark } from './marks.ts';
 import type { TrafficRecord } from './traffic.ts';
 import type { ShellContext } from './types.ts';
 
@@ -15,8 +16,9 @@ export interface Session {
 
 export interface Io {
   readonly stdin: string;
-  out(text: string): void;
-  err(text: string): void;
+  /** `marks`: words of the shell's own hints in `text` that name an enforcement point (marks.ts). */
+  out(text: string, marks?: readonly OutputMark[]): void;
+  err(text: string, marks?: readonly OutputMark[]): void;
 }
 
 export type Program = (s: Session, argv: string[], io: Io) => Promise<number> | number;

@@ -6,6 +6,8 @@
 import { kindOf, meshOf, nameOf, namespaceOf, podsOf } from './cluster.ts';
 import type { StoredObject } from './cluster.ts';
 import { escapeControl } from './escape.ts';
+import { escapeMarked } from './marks.ts';
+import type { OutputMark } from './marks.ts';
 import { istioctl, ISTIOCTL_SUBCOMMANDS, WAYPOINT_SUBCOMMANDS } from './istioctl.ts';
 import { ZTUNNEL_CONFIG_SUBCOMMANDS } from './ztunnel-config.ts';
 import { applyTrusted, kubectl, KUBECTL_SUBCOMMANDS } from './kubectl/index.ts';
@@ -175,12 +177,23 @@ const ALL_COMMANDS = [...Object.keys(builtins), 'clear', 'history', 'reset'].sor
 interface Out {
   text: string;
   truncated: boolean;
+  /** The terminal's sink, not a capture for `$(…)` or a loop's pipe: its text is escaped and keeps its marks. */
+  readonly terminal: boolean;
+  /** Enforcement-point marks in `text` (marks.ts). */
+  marks: OutputMark[];
 }
 
-function append(o: Out, t: string): void {
+const newOut = (terminal = false): Out => ({ text: '', truncated: false, terminal, marks: [] });
+
+/** Append text; for the terminal's sink escaped (escape.ts), its marks kept in step with the escaping. */
+function append(o: Out, raw: string, rawMarks: readonly OutputMark[] = []): void {
   if (o.truncated) return;
-  if (o.text.length + t.length > OUTPUT_MAX) {
-    o.text += t.slice(0, Math.max(0, OUTPUT_MAX - o.text.length)) + '\n[output truncated]\n';
+  const { text: t, marks } = o.terminal ? escapeMarked(raw, rawMarks) : { text: raw, marks: [] };
+  const base = o.text.length;
+  const room = OUTPUT_MAX - base;
+  for (const m of marks) if (m.end <= room) o.marks.push({ start: m.start + base, end: m.end + base, at: m.at });
+  if (t.length > room) {
+    o.text += t.slice(0, Math.max(0, room)) + '\n[output truncated]\n';
     o.truncated = true;
   } else o.text += t;
 }
@@ -193,17 +206,18 @@ async function runPipeline(s: Session, pl: Pipeline, stdout: Out, stderr: Out, i
     const c = pl.commands[i]!;
     const last = i === pl.commands.length - 1;
     let buf = '';
-    const writeOut = (t: string) => {
+    // Piped on, output is the next command's input: data, so its marks stay behind.
+    const writeOut = (t: string, marks?: readonly OutputMark[]) => {
       if (c.discardStdout) return;
-      if (last) append(stdout, t);
+      if (last) append(stdout, t, marks);
       else buf += t;
     };
     const io: Io = {
       stdin: c.stdin ?? stdin,
       out: writeOut,
-      err: (t) => {
-        if (c.stderrToStdout) writeOut(t);
-        else if (!c.discardStderr) append(stderr, t);
+      err: (t, marks) => {
+        if (c.stderrToStdout) writeOut(t, marks);
+        else if (!c.discardStderr) append(stderr, t, marks);
       },
     };
     if (!c.argv.length) {
@@ -257,7 +271,7 @@ async function runText(s: Session, text: string, stdout: Out, stderr: Out, depth
     let rebuilt = '';
     let pos = 0;
     for (const sub of subs) {
-      const captured: Out = { text: '', truncated: false };
+      const captured = newOut();
       await runText(s, sub.inner, captured, stderr, depth + 1);
       rebuilt += text.slice(pos, sub.start) + captured.text.replace(/\n+$/, '').replace(/\n/g, ' ');
       pos = sub.end;
@@ -269,7 +283,7 @@ async function runText(s: Session, text: string, stdout: Out, stderr: Out, depth
     const [, v, wordsText, body, rest] = loop;
     const words = parseCommandLine(`echo ${wordsText}`, s.env);
     const items = 'error' in words ? [] : (words.items[0]?.pipeline.commands[0]?.argv.slice(1) ?? []);
-    const collected: Out = { text: '', truncated: false };
+    const collected = newOut();
     let code = 0;
     for (const item of items.slice(0, 200)) {
       s.env[v!] = item;
@@ -300,7 +314,9 @@ async function runText(s: Session, text: string, stdout: Out, stderr: Out, depth
 
 /**
  * Run one input (possibly several lines, e.g. a command with its here-document). Never throws. The output is the one
- * sink for the terminal: control characters in it (all of it is data) come back visibly escaped (escape.ts).
+ * sink for the terminal: control characters in it (all of it is data) come back visibly escaped (escape.ts). What
+ * commands print is escaped as it is appended (so enforcement-point marks stay aligned); this last pass covers the
+ * rest (history, an internal error's message) and changes nothing already escaped, so the marks stay valid.
  */
 export async function run(ctx: ShellContext, state: ShellState, input: string): Promise<RunResult> {
   const r = await runRaw(ctx, state, input);
@@ -344,7 +360,7 @@ async function runRaw(ctx: ShellContext, state: ShellState, input: string): Prom
     random: ctx.random ?? Math.random,
     traffic: [...(state.traffic ?? [])],
   };
-  const out: Out = { text: '', truncated: false };
+  const out = newOut(true);
   let code: number;
   try {
     code = await runText(s, text, out, out, 0);
@@ -362,6 +378,7 @@ async function runRaw(ctx: ShellContext, state: ShellState, input: string): Prom
     output: out.text,
     exitCode: code,
     state: { version: 1, lab: state.lab, objects: s.objects, history, env, ...traffic },
+    ...(out.marks.length ? { marks: out.marks } : {}),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { StoredObject } from './cluster.ts';
+import type { OutputMark } from './marks.ts';
 import type { Versions } from '../versions.ts';
 import type { TrafficRecord } from './traffic.ts';
 
@@ -51,6 +52,11 @@ export interface RunResult {
   readonly state: ShellState;
   /** The user asked to clear the screen. */
   readonly clear?: boolean;
+  /**
+   * Ranges of `output` that name an enforcement point in the shell's own hints, for the terminal to colour
+   * (`paintMarks`); absent when there are none. Never covers data a user supplied.
+   */
+  readonly marks?: readonly OutputMark[];
 }
 
 export interface Completion {
