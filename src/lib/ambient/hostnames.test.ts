@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { domainMatches, hostSubsetOf, hostsOverlap } from './hostnames.ts';
+import { domainMatches, hostSubsetOf, hostsOverlap, resolveShortname } from './hostnames.ts';
 import { parseManifests } from '../model/parse.ts';
 import { buildMesh } from '../model/mesh.ts';
 import { predictStatus } from '../status/index.ts';
@@ -61,6 +61,24 @@ describe('domainMatches (an Envoy virtual host domain against the Host header)',
   ];
   for (const [domain, host, want] of CASES)
     it(`${domain} vs Host ${host}: ${want}`, () => expect(domainMatches(domain, host)).toBe(want));
+});
+
+describe('resolveShortname (a host in an Istio resource, as istiod reads it)', () => {
+  const CASES: readonly (readonly [string, string])[] = [
+    ['reviews', 'reviews.shop.svc.cluster.local'],
+    // A dot makes it a name as written: istiod does not complete `name.namespace` as a client's DNS would.
+    ['reviews.bookinfo', 'reviews.bookinfo'],
+    ['reviews.bookinfo.svc', 'reviews.bookinfo.svc'],
+    ['reviews.bookinfo.svc.cluster.local', 'reviews.bookinfo.svc.cluster.local'],
+    ['httpbin.org', 'httpbin.org'],
+    ['*.example.com', '*.example.com'],
+    ['*', '*'],
+    ['10.0.0.1', '10.0.0.1'],
+    ['fd00::1', 'fd00::1'],
+    ['', ''],
+  ];
+  for (const [host, want] of CASES)
+    it(`${host || '(empty)'} in shop: ${want || '(empty)'}`, () => expect(resolveShortname(host, 'shop')).toBe(want));
 });
 
 // The two engines that ask the overlap question: the status predictor (a route's hostnames against a Gateway
@@ -223,6 +241,8 @@ describe('a VirtualService host at the waypoint (simulator)', () => {
     ['*.svc.cluster.local', true],
     ['*.other.svc.cluster.local', false],
     ['Web', false],
+    // A two-label name is a host as written, not `<name>.<namespace>`: never this Service.
+    ['web.ext', false],
   ];
   for (const [host, used] of CASES)
     it(`hosts [${host}]: ${used ? 'routes' : 'ignored'}`, async () => {
@@ -232,4 +252,24 @@ describe('a VirtualService host at the waypoint (simulator)', () => {
       expect(res.waypoint).toEqual({ namespace: 'ext', name: 'waypoint' });
       expect(res.backends.map((b) => b.service)).toEqual([used ? 'web-canary' : 'web']);
     });
+});
+
+describe('a VirtualService for a two-label ServiceEntry host at the waypoint (simulator)', () => {
+  const entry = `---
+apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: partner-org, namespace: ext}
+spec:
+  hosts: [partner.org]
+  ports: [{number: 80, name: http, protocol: HTTP}]
+  resolution: DNS
+`;
+  // Taken as written (resolveShortname), `partner.org` is the ServiceEntry's host, so the waypoint applies it.
+  it('hosts [partner.org] routes partner.org through the VirtualService', async () => {
+    const text = SIM_YAML + workload('web-canary', 80) + entry + virtualService('partner.org');
+    const { resources } = parseManifests({ file: 'vs-se.yaml', text });
+    const res = await simulate(resources, { from: 'ext/client', to: 'partner.org:80', path: '/' });
+    expect(res.waypoint).toEqual({ namespace: 'ext', name: 'waypoint' });
+    expect(res.backends.map((b) => b.service)).toEqual(['web-canary']);
+  });
 });

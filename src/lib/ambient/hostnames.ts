@@ -53,3 +53,18 @@ export function domainMatches(domain: string, host: string): boolean {
   if (d.startsWith('*')) return h.length >= d.length && h.endsWith(d.slice(1));
   return d === h;
 }
+
+/** The Kubernetes cluster DNS domain istiod assumes for Service hostnames (`<name>.<namespace>.svc.<domain>`). */
+export const CLUSTER_DOMAIN = 'cluster.local';
+
+/**
+ * A host named in an Istio resource (VirtualService hosts and destinations, DestinationRule host) as istiod reads
+ * it: a name without a dot is a Service in the resource's own namespace, anything else (`reviews.bookinfo`
+ * included, and `*`) is taken as written (release-1.31 pilot/pkg/model/config.go ResolveShortnameToFQDN). This is
+ * not the client's DNS search path, which also completes `name.namespace`.
+ */
+export function resolveShortname(host: string, namespace: string): string {
+  // An IPv6 address has no dot either; istiod leaves IP addresses alone.
+  if (host === '' || host === '*' || host.includes('.') || host.includes(':')) return host;
+  return `${host}.${namespace}.svc.${CLUSTER_DOMAIN}`;
+}

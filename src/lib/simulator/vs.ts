@@ -7,7 +7,7 @@
 import { get, getArray, getObject, getString } from '../model/access.ts';
 import type { JsonObject, JsonValue, Resource } from '../model/types.ts';
 import { re2FullMatch } from '../model/re2.ts';
-import { hostsOverlap, labelOf, waypointUsesRouteFrom } from '../ambient/index.ts';
+import { hostsOverlap, labelOf, resolveShortname, waypointUsesRouteFrom } from '../ambient/index.ts';
 import { inNamespaces } from './policies.ts';
 import type { Mesh, ServiceInfo as MeshService } from './mesh.ts';
 import type { HttpRequestView, RouteBackend, RouteOutcome, RouteScope } from './routing.ts';
@@ -17,18 +17,8 @@ export interface VsRequestView extends HttpRequestView {
   readonly clientLabels: Readonly<Record<string, string>>;
 }
 
-/** A VirtualService host in its own namespace's terms, made fully qualified. */
-function fqdn(host: string, ns: string): string {
-  const parts = host.split('.');
-  if (host.includes('*')) return host;
-  if (parts.length === 1) return `${host}.${ns}.svc.cluster.local`;
-  if (parts.length === 2) return `${host}.svc.cluster.local`;
-  if (parts.length === 3 && parts[2] === 'svc') return `${host}.cluster.local`;
-  return host;
-}
-
 /**
- * Whether a VirtualService host (made fully qualified) applies to a service host. A waypoint compares them as
+ * Whether a VirtualService host (resolveShortname) applies to a service host. A waypoint compares them as
  * written, in either direction (listener_waypoint.go getVirtualServiceForWaypoint, host.Name.Matches). A sidecar
  * lowercases the VirtualService host, looks a plain one up by exact name and compares only a wildcard one in
  * either direction (route/route.go separateVSHostsAndServices).
@@ -59,7 +49,7 @@ export function virtualServicesFor(mesh: Mesh, svc: MeshService, scope: RouteSco
     .filter((r) => {
       const gateways = getArray(r.obj, ['spec', 'gateways']).map(String);
       if (gateways.length && !gateways.includes('mesh')) return false;
-      const hosts = getArray(r.obj, ['spec', 'hosts']).map((h) => fqdn(String(h), r.namespace));
+      const hosts = getArray(r.obj, ['spec', 'hosts']).map((h) => resolveShortname(String(h), r.namespace));
       return svc.hosts.some((h) => hosts.some((p) => vsHostSelects(p, h, scope.at)));
     })
     .sort((a, b) => a.seq - b.seq);
@@ -109,7 +99,7 @@ function matchRequest(m: JsonObject, req: VsRequestView): boolean {
 export function destinationRulesFor(mesh: Mesh, svc: MeshService): Resource[] {
   if (!mesh.byKind('DestinationRule').length) return [];
   return inNamespaces(mesh, 'DestinationRule', [svc.namespace, mesh.rootNamespace]).filter((r) =>
-    svc.hosts.some((h) => fqdn(getString(r.obj, ['spec', 'host']) ?? '', r.namespace) === h),
+    svc.hosts.some((h) => resolveShortname(getString(r.obj, ['spec', 'host']) ?? '', r.namespace) === h),
   );
 }
 
@@ -147,7 +137,9 @@ function destinationsOf(mesh: Mesh, vs: Resource, route: JsonObject, fallbackPor
     const p = get(d, ['destination', 'port', 'number']);
     const w = get(d, ['weight']);
     const weight = typeof w === 'number' ? w : list.length === 1 ? 100 : 0;
-    const svc = mesh.servicesForHost(fqdn(host, vs.namespace), vs.namespace)[0];
+    // Lenient: servicesForHost also completes `name.namespace` the way a client's DNS search path does, where
+    // istiod takes such a destination as written (resolveShortname) and finds no service for it.
+    const svc = mesh.servicesForHost(resolveShortname(host, vs.namespace), vs.namespace)[0];
     const base = {
       namespace: svc?.namespace ?? vs.namespace,
       name: svc?.name ?? host,

@@ -9,7 +9,7 @@
 import { getArray, getObject, getString, selectorMatches } from '../model/access.ts';
 import type { JsonObject, JsonValue, Resource } from '../model/types.ts';
 import type { Mesh, ServiceInfo, ServicePort } from '../model/mesh.ts';
-import { L7_OPERATION_FIELDS, policySelector, targetRefs } from '../ambient/index.ts';
+import { L7_OPERATION_FIELDS, policySelector, resolveShortname, targetRefs } from '../ambient/index.ts';
 import { endpointsOf } from '../simulator/index.ts';
 import type { SimRequest } from '../simulator/index.ts';
 import { sampleRegex } from './regex-sample.ts';
@@ -366,7 +366,7 @@ export class RequestIndex {
         }
     for (const r of mesh.byKind('VirtualService'))
       for (const h of strings(get(getObject(r.obj, ['spec']), 'hosts'))) {
-        const host = h.includes('.') ? h.toLowerCase() : `${h.toLowerCase()}.${r.namespace}.svc.cluster.local`;
+        const host = resolveShortname(h, r.namespace).toLowerCase();
         push(this.vsByHost, host, r);
       }
   }

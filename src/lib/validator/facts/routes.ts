@@ -7,6 +7,7 @@
 import { get, getArray } from '../../model/access.ts';
 import type { Mesh, ServiceInfo } from '../../model/mesh.ts';
 import type { JsonValue, ObjectPath, Resource } from '../../model/types.ts';
+import { hostsOverlap, resolveShortname } from '../../ambient/index.ts';
 import { perMesh } from './per-mesh.ts';
 import { isGatewayApi, isGroup, isObject, ROUTE_KINDS, stringOf, strings } from './resources.ts';
 
@@ -152,6 +153,15 @@ export interface MeshVirtualService {
   readonly hosts: { host: string; index: number; services: readonly ServiceInfo[] }[];
 }
 
+/**
+ * The services whose host is this VirtualService host as istiod reads it (resolveShortname): the same name, as
+ * written, the way a waypoint compares them (listener_waypoint.go getVirtualServiceForWaypoint). The mesh's host
+ * index is a client's DNS view, which also completes `name.namespace`; it only narrows the candidates here.
+ */
+function servicesNamed(mesh: Mesh, host: string, namespace: string): readonly ServiceInfo[] {
+  return mesh.servicesForHost(host, namespace).filter((s) => s.hosts.some((x) => hostsOverlap(host, x)));
+}
+
 /** VirtualServices that apply to mesh traffic (no `gateways`, or `mesh` listed), with their hosts resolved. */
 export const meshVirtualServices = perMesh('mesh virtual services', (mesh): readonly MeshVirtualService[] => {
   const out: MeshVirtualService[] = [];
@@ -165,7 +175,7 @@ export const meshVirtualServices = perMesh('mesh virtual services', (mesh): read
       .map(({ h, index }) => ({
         host: h,
         index,
-        services: h.includes('*') ? [] : mesh.servicesForHost(h, vs.namespace),
+        services: h.includes('*') ? [] : servicesNamed(mesh, resolveShortname(h, vs.namespace), vs.namespace),
       }));
     out.push({ vs, hosts });
   }

@@ -36,11 +36,25 @@ ruleCases(rule, {
   valid: [
     { name: 'service without a waypoint: not this rule (boundary)', yaml: wp + svc('app: reviews') + vs },
     { name: 'service opted out with use-waypoint: none', yaml: wp + svc('istio.io/use-waypoint: none') + vs },
+    {
+      // istiod takes a dotted host as written (ambient resolveShortname): `reviews.bookinfo` is not this Service.
+      name: 'host reviews.bookinfo is not the Service reviews.bookinfo.svc.cluster.local',
+      yaml: wp + svc('istio.io/use-waypoint: waypoint') + vs.replace('hosts: [reviews]', 'hosts: [reviews.bookinfo]'),
+    },
   ],
   invalid: [
     {
       name: 'waypoint-bound host: info at the host',
       yaml: wp + svc('istio.io/use-waypoint: waypoint') + vs,
+      lines: ['21:11'],
+      severity: 'info',
+    },
+    {
+      name: 'the fully qualified host: info at the host',
+      yaml:
+        wp +
+        svc('istio.io/use-waypoint: waypoint') +
+        vs.replace('hosts: [reviews]', 'hosts: [reviews.bookinfo.svc.cluster.local]'),
       lines: ['21:11'],
       severity: 'info',
     },
