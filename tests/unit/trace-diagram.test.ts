@@ -56,6 +56,46 @@ describe('traceDiagram', () => {
     expect(t.attrs['data-outcome']).toBe('denied');
   });
 
+  it('draws the same nodes again as a column for phones, hidden from assistive technology and from data-slot', async () => {
+    const t = traceDiagram(await run('request-path/waypoint-l7', 1), { id: 't3' });
+    const svgs = all(t).filter((e) => e.tag === 'svg');
+    expect(svgs.map((s) => [s.attrs.class, s.attrs.role, s.attrs['aria-hidden']])).toEqual([
+      ['atlas-trace-svg atlas-trace-svg--row', 'img', undefined],
+      ['atlas-trace-svg atlas-trace-svg--column', undefined, 'true'],
+    ]);
+    const column = svgs[1]!;
+    const vnodes = all(column).filter((e) => e.attrs.class?.startsWith('atlas-trace-vnode'));
+    expect(vnodes.map((n) => n.attrs.class)).toEqual([
+      'atlas-trace-vnode atlas-trace-vnode--passed',
+      'atlas-trace-vnode atlas-trace-vnode--passed',
+      'atlas-trace-vnode atlas-trace-vnode--passed',
+      'atlas-trace-vnode atlas-trace-vnode--not-reached',
+      'atlas-trace-vnode atlas-trace-vnode--not-reached',
+    ]);
+    expect(all(column).some((e) => e.attrs['data-slot'] !== undefined)).toBe(false);
+    expect(toMarkup(vnodes[2]!)).toContain('denied here');
+    // Each drawing has its own arrowhead, coloured as the verdict.
+    const heads = all(t).filter((e) => e.tag === 'marker');
+    expect(heads.map((m) => m.attrs.id)).toEqual(['t3-head', 't3-vhead']);
+    for (const m of heads)
+      expect(m.children.map((c) => (c as El).attrs.class)).toEqual(['atlas-trace-head atlas-trace-head--denied']);
+  });
+
+  it('no arrow runs into the deciding ring', async () => {
+    const t = traceDiagram(await run('request-path/waypoint-l7', 0), { id: 't4' });
+    for (const svg of all(t).filter((e) => e.tag === 'svg')) {
+      const ring = all(svg).find((e) => e.tag === 'circle')!;
+      const [cx, cy, r] = ['cx', 'cy', 'r'].map((k) => Number(ring.attrs[k]));
+      for (const l of all(svg).filter((e) => e.tag === 'line')) {
+        const ends = [
+          [Number(l.attrs.x1), Number(l.attrs.y1)],
+          [Number(l.attrs.x2), Number(l.attrs.y2)],
+        ];
+        for (const [x, y] of ends) expect(Math.hypot(x! - cx!, y! - cy!)).toBeGreaterThan(r!);
+      }
+    }
+  });
+
   it('a skipped waypoint is drawn as skipped, not as not reached', async () => {
     const t = traceDiagram(await run('request-path/fast-path', 0), { id: 't2' });
     const wp = nodes(t).find((n) => n.attrs['data-slot'] === 'waypoint')!;

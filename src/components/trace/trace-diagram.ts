@@ -131,50 +131,90 @@ function slots(r: SimResult): Slot[] {
   return out;
 }
 
-const W = 560;
-const STEP = 112;
-const CY = 52;
-const cx = (i: number) => 56 + i * STEP;
-/** Names under the nodes are cut to fit the node spacing (the hop list has them in full). */
-const short = (s: string, n = 15) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+/**
+ * Two drawings of the same slots: a row (the picture people expect, five nodes left to right) and a column for
+ * phone-width containers, where five nodes in a row shrink their names to a few pixels. trace.css shows one
+ * through a container query, so the playground's result panel and a page column decide alike.
+ */
+interface Geometry {
+  readonly vertical: boolean;
+  readonly width: number;
+  readonly height: number;
+  /** Glyph scale (16-unit icons) and the decided ring's radius. */
+  readonly scale: number;
+  readonly ring: number;
+  readonly at: (i: number) => { readonly x: number; readonly y: number };
+  /** Longest node name drawn (the hop list has them in full). */
+  readonly nameChars: number;
+}
+
+const ROW: Geometry = {
+  vertical: false,
+  width: 560,
+  height: 132,
+  scale: 2.5,
+  ring: 31,
+  at: (i) => ({ x: 56 + i * 112, y: 52 }),
+  nameChars: 15,
+};
+const COLUMN: Geometry = {
+  vertical: true,
+  width: 300,
+  height: 292,
+  scale: 1.75,
+  ring: 22,
+  at: (i) => ({ x: 26, y: 26 + i * 60 }),
+  nameChars: 30,
+};
+
+/** A name cut to fit: first without its namespace (stated in the request line), then with an ellipsis. */
+function fit(s: string, n: number): string {
+  const name = s.length > n && s.includes('/') ? s.slice(s.indexOf('/') + 1) : s;
+  return name.length > n ? `${name.slice(0, n - 1)}…` : name;
+}
 
 /** Neutral glyph for the client and the pod: a rounded box. */
 const BOX = 'M3 2.5h10a1.5 1.5 0 0 1 1.5 1.5v8a1.5 1.5 0 0 1-1.5 1.5H3A1.5 1.5 0 0 1 1.5 12V4A1.5 1.5 0 0 1 3 2.5Z';
 
-function glyph(s: Slot, i: number): El {
+function glyph(g: Geometry, s: Slot, i: number): El {
   const token = s.token ? ENFORCEMENT_TOKENS[s.token] : undefined;
   // The token module's custom properties, with fallbacks for a page that does not define the tints.
   const stroke = s.token ? colorVar(s.token) : 'var(--sl-color-gray-2)';
   const fill = s.token ? tintVar(s.token).replace(/\)$/, ', var(--sl-color-gray-6))') : 'var(--sl-color-gray-6)';
-  const x = cx(i);
+  const { x, y } = g.at(i);
+  const half = 8 * g.scale;
+  // Only the row drawing carries data-slot: it is the one with the accessible name, and tests and islands find
+  // the nodes by it. The column is the same picture again, hidden from assistive technology.
+  const cls = g.vertical ? 'atlas-trace-vnode' : 'atlas-trace-node';
+  const label = g.vertical ? { x: x + 34, y: y - 1, subY: y + 16 } : { x, y: y + 48, subY: y + 66 };
   return el(
     'g',
-    { class: `atlas-trace-node atlas-trace-node--${s.state}`, 'data-slot': s.kind },
+    { class: `${cls} ${cls}--${s.state}`, ...(g.vertical ? {} : { 'data-slot': s.kind }) },
     s.decides
       ? el('circle', {
           cx: String(x),
-          cy: String(CY),
-          r: '31',
+          cy: String(y),
+          r: String(g.ring),
           class: s.denied ? 'atlas-trace-ring atlas-trace-ring--denied' : 'atlas-trace-ring',
         })
       : null,
     el('path', {
       d: token?.icon ?? BOX,
-      transform: `translate(${x - 20} ${CY - 20}) scale(2.5)`,
+      transform: `translate(${x - half} ${y - half}) scale(${g.scale})`,
       fill,
       stroke,
-      'stroke-width': '0.8',
+      'stroke-width': String(2 / g.scale),
       'fill-rule': 'evenodd',
       'stroke-dasharray': s.state === 'passed' ? undefined : '1.2 1',
     }),
-    el('text', { x: String(x), y: String(CY + 48), class: 'atlas-trace-label' }, s.label),
-    el('text', { x: String(x), y: String(CY + 66), class: 'atlas-trace-sub' }, short(s.sub)),
+    el('text', { x: String(label.x), y: String(label.y), class: 'atlas-trace-label' }, s.label),
+    el('text', { x: String(label.x), y: String(label.subY), class: 'atlas-trace-sub' }, fit(s.sub, g.nameChars)),
     s.decides
       ? el(
           'text',
           {
-            x: String(x),
-            y: String(CY - 38),
+            x: String(g.vertical ? g.width - 4 : x),
+            y: String(g.vertical ? label.y : y - 38),
             class: s.denied ? 'atlas-trace-mark atlas-trace-mark--denied' : 'atlas-trace-mark',
           },
           s.denied ? '✕ denied here' : '✓ decided here',
@@ -183,25 +223,53 @@ function glyph(s: Slot, i: number): El {
   );
 }
 
-function arrows(list: readonly Slot[], outcome: 'allowed' | 'denied' | 'other', head: string): El[] {
+function arrows(g: Geometry, list: readonly Slot[], outcome: 'allowed' | 'denied' | 'other', head: string): El[] {
   const out: El[] = [];
+  // Ends stop short of a node's glyph, or of its ring when it decided, so no arrow runs into a ring.
+  const gap = (s: Slot, headEnd: boolean) => (s.decides ? g.ring + 3 : 8 * g.scale + 4) + (headEnd ? 2 : 0);
   // An arrow from each reached node to the next reached one (a skipped waypoint is jumped over).
   const reached = list.map((s, i) => ({ s, i })).filter(({ s }) => s.state === 'passed');
   for (let k = 0; k + 1 < reached.length; k++) {
-    const a = reached[k]!.i;
-    const b = reached[k + 1]!.i;
+    const a = reached[k]!;
+    const b = reached[k + 1]!;
+    const from = g.at(a.i);
+    const to = g.at(b.i);
+    const [x1, y1, x2, y2] = g.vertical
+      ? [from.x, from.y + gap(a.s, false), to.x, to.y - gap(b.s, true)]
+      : [from.x + gap(a.s, false), from.y, to.x - gap(b.s, true), to.y];
     out.push(
       el('line', {
-        x1: String(cx(a) + 26),
-        y1: String(CY),
-        x2: String(cx(b) - 28),
-        y2: String(CY),
+        x1: String(x1),
+        y1: String(y1),
+        x2: String(x2),
+        y2: String(y2),
         class: `atlas-trace-arrow atlas-trace-arrow--${outcome}`,
         'marker-end': `url(#${head})`,
       }),
     );
   }
   return out;
+}
+
+function marker(id: string, outcome: 'allowed' | 'denied' | 'other'): El {
+  return el(
+    'defs',
+    {},
+    el(
+      'marker',
+      {
+        id,
+        viewBox: '0 0 10 10',
+        refX: '9',
+        refY: '5',
+        markerWidth: '4',
+        markerHeight: '4',
+        orient: 'auto-start-reverse',
+      },
+      // The head takes the line's colour: a dark head on a green or red line read as a second, unrelated mark.
+      el('path', { d: 'M0 0 10 5 0 10Z', class: `atlas-trace-head atlas-trace-head--${outcome}` }),
+    ),
+  );
 }
 
 export interface TraceDiagramOptions {
@@ -225,8 +293,8 @@ export function traceDiagram(r: SimResult, opts: TraceDiagramOptions): El {
   const svg = el(
     'svg',
     {
-      class: 'atlas-trace-svg',
-      viewBox: `0 0 ${W} 132`,
+      class: 'atlas-trace-svg atlas-trace-svg--row',
+      viewBox: `0 0 ${ROW.width} ${ROW.height}`,
       role: 'img',
       // The name is short and says the outcome; the path is the description. (Neither may reuse the request form's
       // field labels — Client, Destination, Path — or those fields stop having a unique accessible name.)
@@ -236,25 +304,24 @@ export function traceDiagram(r: SimResult, opts: TraceDiagramOptions): El {
     },
     el('title', { id: titleId }, `Trace diagram: ${v.verdict}`),
     el('desc', { id: descId }, `${reachedNames.join(' → ')}; ${v.status}. The hop list below has every decision.`),
-    el(
-      'defs',
-      {},
-      el(
-        'marker',
-        {
-          id: `${opts.id}-head`,
-          viewBox: '0 0 10 10',
-          refX: '9',
-          refY: '5',
-          markerWidth: '7',
-          markerHeight: '7',
-          orient: 'auto-start-reverse',
-        },
-        el('path', { d: 'M0 0 10 5 0 10Z', class: 'atlas-trace-head' }),
-      ),
-    ),
-    ...arrows(list, v.outcome, `${opts.id}-head`),
-    ...list.map(glyph),
+    marker(`${opts.id}-head`, v.outcome),
+    ...arrows(ROW, list, v.outcome, `${opts.id}-head`),
+    ...list.map((s, i) => glyph(ROW, s, i)),
+  );
+  // On phones the column is what people see and the row stays for assistive technology (trace.css hides it
+  // visually, not with display: none), so the accessible picture is the same at every width.
+  const column = el(
+    'svg',
+    {
+      class: 'atlas-trace-svg atlas-trace-svg--column',
+      viewBox: `0 0 ${COLUMN.width} ${COLUMN.height}`,
+      'aria-hidden': 'true',
+      focusable: 'false',
+      xmlns: 'http://www.w3.org/2000/svg',
+    },
+    marker(`${opts.id}-vhead`, v.outcome),
+    ...arrows(COLUMN, list, v.outcome, `${opts.id}-vhead`),
+    ...list.map((s, i) => glyph(COLUMN, s, i)),
   );
   const hopSlots = r.hops.map(slotOf);
   return el(
@@ -268,6 +335,7 @@ export function traceDiagram(r: SimResult, opts: TraceDiagramOptions): El {
       `Client: ${v.client}`,
     ),
     svg,
+    column,
     el(
       'p',
       { class: 'atlas-trace-verdict', 'data-verdict': r.verdict },
