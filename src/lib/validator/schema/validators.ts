@@ -204,6 +204,8 @@ export function wideMapsInChunks(v: StructuralValidator): StructuralValidator {
 interface Wide {
   /** ajv's instancePath of the object (`/data`). */
   readonly pointer: string;
+  /** `pointer/`: what the instancePath of an error below the object starts with. */
+  readonly prefix: string;
   readonly path: readonly string[];
   readonly keys: readonly string[];
 }
@@ -222,7 +224,8 @@ function wideObjects(data: unknown): Wide[] {
     const keys = Object.keys(node);
     // Array items are not split (their indices are part of every error), so nothing under an array is either.
     if (keys.length > CHUNK && !pathCrossesArray(data, path)) {
-      out.push({ pointer: path.map((k) => `/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`).join(''), path, keys });
+      const pointer = path.map((k) => `/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+      out.push({ pointer, prefix: `${pointer}/`, path, keys });
       continue;
     }
     for (const k of keys) stack.push([(node as Record<string, unknown>)[k], [...path, k], depth + 1]);
@@ -260,49 +263,69 @@ function subset(
   to: number,
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (let i = from; i < to && i < keys.length; i++) {
-    const k = keys[i]!;
-    // defineProperty for `__proto__` only (it stays an own property, as in the parsed object); plain assignment
-    // keeps the copy a fast object.
-    if (k === '__proto__')
-      Object.defineProperty(out, k, { value: obj[k], enumerable: true, writable: true, configurable: true });
-    else out[k] = obj[k];
-  }
+  for (let i = from; i < to && i < keys.length; i++) put(out, keys[i]!, obj[keys[i]!]);
   return out;
+}
+
+function put(out: Record<string, unknown>, k: string, value: unknown): void {
+  // defineProperty for `__proto__` only (it stays an own property, as in the parsed object); plain assignment
+  // keeps the copy a fast object.
+  if (k === '__proto__') Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true });
+  else out[k] = value;
 }
 
 /** The property of `w` an error belongs to (its first path segment below the object), or undefined. */
 function ownerKey(e: AjvError, w: Wide): string | undefined {
-  if (e.instancePath === w.pointer) {
+  const at = e.instancePath;
+  if (at === w.pointer) {
     const p = e.params;
     const named = p.additionalProperty ?? p.propertyName;
     return typeof named === 'string' ? named : undefined;
   }
-  if (!e.instancePath.startsWith(`${w.pointer}/`)) return undefined;
-  const rest = e.instancePath.slice(w.pointer.length + 1);
-  const slash = rest.indexOf('/');
-  return (slash < 0 ? rest : rest.slice(0, slash)).replace(/~1/g, '/').replace(/~0/g, '~');
+  if (!at.startsWith(w.prefix)) return undefined;
+  const slash = at.indexOf('/', w.prefix.length);
+  const segment = at.slice(w.prefix.length, slash < 0 ? at.length : slash);
+  // One error per failing value passes here: the unescaping only where there is something to unescape.
+  return segment.includes('~') ? segment.replace(/~1/g, '/').replace(/~0/g, '~') : segment;
 }
 
 function chunked(v: StructuralValidator, data: Record<string, unknown>, wide: readonly Wide[]): AjvError[] {
   const objs = wide.map((w) => get(data, w.path));
   const runs = Math.max(...wide.map((w) => Math.ceil(w.keys.length / CHUNK)));
-  const whose = (e: AjvError) =>
-    wide.findIndex((w) => e.instancePath === w.pointer || e.instancePath.startsWith(`${w.pointer}/`));
+  const whose = (e: AjvError) => {
+    const at = e.instancePath;
+    for (let j = 0; j < wide.length; j++) if (at === wide[j]!.pointer || at.startsWith(wide[j]!.prefix)) return j;
+    return -1;
+  };
   // The first run's errors in ajv's order; a number stands for "wide object j's property errors go here", a
   // string for "its object-level errors go here".
   const first: (AjvError | number | string)[] = [];
   const props: AjvError[][] = wide.map(() => []);
   const level: AjvError[][] = wide.map(() => []);
-  const failing = wide.map(() => new Set<string>());
+  // failing[j][i]: key i of wide object j has a property error (by index: a Set of 20,000 keys cut out of error
+  // paths cost more than the runs).
+  const failing = wide.map((w) => new Uint8Array(w.keys.length));
+  const failingCount = wide.map(() => 0);
   let firstCopy = data;
   for (let r = 0; r < runs; r++) {
     let copy = data;
-    wide.forEach((w, j) => {
+    const chunk = wide.map((w, j) => {
       // A wide object with fewer chunks keeps its first chunk in the later runs (its errors there are dropped).
       const c = r * CHUNK < w.keys.length ? r : 0;
       copy = replaced(copy, w.path, subset(objs[j]!, w.keys, c * CHUNK, (c + 1) * CHUNK));
+      return c;
     });
+    // The index of each key of an object in this run, made on its first error: asking the whole wide object (a
+    // dictionary of thousands of keys, with a key just cut out of an error's path) cost a third of the run.
+    const inRun: (Map<string, number> | undefined)[] = [];
+    const indexIn = (j: number, key: string): number => {
+      const at = (inRun[j] ??= chunkIndex(wide[j]!.keys, chunk[j]!)).get(key);
+      if (at !== undefined) return at;
+      // Not seen: an error below the object names a key of the run's copy. Kept as the rule it was.
+      if (!Object.prototype.hasOwnProperty.call(objs[j], key)) return NOT_OWN;
+      const i = wide[j]!.keys.indexOf(key);
+      return i >= 0 ? i : OWN_UNLISTED;
+    };
     if (r === 0) firstCopy = copy;
     for (const e of v(copy)) {
       const j = whose(e);
@@ -311,11 +334,15 @@ function chunked(v: StructuralValidator, data: Record<string, unknown>, wide: re
         continue;
       }
       const key = ownerKey(e, wide[j]!);
-      if (key !== undefined && Object.prototype.hasOwnProperty.call(objs[j], key)) {
+      const at = key === undefined ? NOT_OWN : indexIn(j, key);
+      if (at !== NOT_OWN) {
         if (r * CHUNK >= wide[j]!.keys.length) continue;
         if (r === 0 && props[j]!.length === 0) first.push(j);
         props[j]!.push(e);
-        failing[j]!.add(key);
+        if (at >= 0 && failing[j]![at] === 0) {
+          failing[j]![at] = 1;
+          failingCount[j]!++;
+        }
       } else if (r === 0) {
         if (level[j]!.length === 0) first.push(String(j));
         level[j]!.push(e);
@@ -326,16 +353,18 @@ function chunked(v: StructuralValidator, data: Record<string, unknown>, wide: re
   // objects that have a value that passed, failing values swapped for it, so that run gathers no property errors.
   let full = data;
   const exact = wide.map((w, j) => {
-    const ok = w.keys.find((k) => !failing[j]!.has(k));
-    const good = ok !== undefined ? { value: objs[j]![ok] } : passingValue(v, firstCopy, w);
+    const ok = failing[j]!.indexOf(0);
+    const good = ok >= 0 ? { value: objs[j]![w.keys[ok]!] } : passingValue(v, firstCopy, w);
     if (good === undefined) {
       full = replaced(full, w.path, subset(objs[j]!, w.keys, 0, CHUNK));
       return false;
     }
-    if (failing[j]!.size) {
-      const fixed = subset(objs[j]!, w.keys, 0, w.keys.length);
-      for (const k of failing[j]!)
-        Object.defineProperty(fixed, k, { value: good.value, enumerable: true, writable: true, configurable: true });
+    if (failingCount[j]) {
+      // One pass in key order (defineProperty on a copy per failing key cost as much as the validation).
+      const fixed: Record<string, unknown> = {};
+      const obj = objs[j]!;
+      const bad = failing[j]!;
+      for (let i = 0; i < w.keys.length; i++) put(fixed, w.keys[i]!, bad[i] ? good.value : obj[w.keys[i]!]);
       full = replaced(full, w.path, fixed);
     }
     return true;
@@ -355,13 +384,28 @@ function chunked(v: StructuralValidator, data: Record<string, unknown>, wide: re
       }
     }
   }
+  // Appended one by one: push(...list) of a few hundred thousand errors overflows the stack.
   const out: AjvError[] = [];
+  const append = (list: readonly AjvError[]) => {
+    for (const e of list) out.push(e);
+  };
   for (const x of first) {
-    if (typeof x === 'number') out.push(...props[x]!);
-    else if (typeof x === 'string') out.push(...level[Number(x)]!);
+    if (typeof x === 'number') append(props[x]!);
+    else if (typeof x === 'string') append(level[Number(x)]!);
     else out.push(x);
   }
-  for (let j = 0; j < wide.length; j++) if (!first.includes(j)) out.push(...props[j]!);
+  for (let j = 0; j < wide.length; j++) if (!first.includes(j)) append(props[j]!);
+  return out;
+}
+
+/** indexIn's answers for a key that is not a property of the wide object, and for one Object.keys did not list. */
+const NOT_OWN = -1;
+const OWN_UNLISTED = -2;
+
+/** key → its index in `keys`, for the keys of chunk c. */
+function chunkIndex(keys: readonly string[], c: number): Map<string, number> {
+  const out = new Map<string, number>();
+  for (let i = c * CHUNK; i < (c + 1) * CHUNK && i < keys.length; i++) out.set(keys[i]!, i);
   return out;
 }
 
