@@ -182,6 +182,8 @@ export function appendSchemaProblems(
   const scan = info.knownRoot !== undefined ? scanKnown(info.knownRoot, obj) : MAY_HAVE_NULL;
   const validated = scan & MAY_HAVE_NULL ? pruneNulls(obj) : obj;
   const validator = info.validator;
+  // Problems past the cap that fromAjv counted without making them (a wide map can fail in every value).
+  let hidden = 0;
   if (validator) {
     let errors: readonly AjvError[];
     try {
@@ -189,7 +191,7 @@ export function appendSchemaProblems(
     } catch {
       errors = [];
     }
-    if (errors.length) fromAjv(errors, validated, out);
+    if (errors.length) hidden = fromAjv(errors, validated, out, MAX_PER_RESOURCE);
   }
   if (validator || info.kinds) {
     const meta = validated.metadata;
@@ -220,8 +222,8 @@ export function appendSchemaProblems(
     if (spec !== null && typeof spec === 'object' && !Array.isArray(spec)) info.cel(spec, out);
   }
   if (info.minDurations) checkMinDurations(info.minDurations, validated, out);
-  if (out.length - start > MAX_PER_RESOURCE) {
-    const left = out.length - start - MAX_PER_RESOURCE;
+  if (out.length - start + hidden > MAX_PER_RESOURCE) {
+    const left = out.length - start + hidden - MAX_PER_RESOURCE;
     out.length = start + MAX_PER_RESOURCE;
     out.push({ path: [], message: `${left} more schema problems in this object are not shown.` });
   }
@@ -229,33 +231,64 @@ export function appendSchemaProblems(
 
 const COMPOSITE = new Set(['anyOf', 'oneOf', 'not', 'if', 'allOf']);
 
-/** ajv errors → located problems: one per path and keyword, composite errors only when nothing more precise exists. */
-function fromAjv(errors: readonly AjvError[], obj: JsonValue, out: SchemaProblem[]): void {
+/**
+ * ajv errors → located problems: one per path and message, composite errors only when nothing more precise exists.
+ * The first `room` problems are appended to out; the rest are only counted (returned): a map whose 20,000 values
+ * all fail gives 20,000 errors, and making a path and a message for each cost more than finding them.
+ */
+function fromAjv(errors: readonly AjvError[], obj: JsonValue, out: SchemaProblem[], room: number): number {
   // A failing oneOf/anyOf reports its branches' failures at the same node too: for Istio's "at most one of"
   // (`oneOf: [{not: {anyOf: [required…]}}, {required: [a]}, …]`) that is "routeConfiguration is required" when
   // two alternatives are set. The branch failures say nothing true on their own, so the composite speaks instead.
   const alternatives = new Set<string>();
   for (const e of errors) if (e.keyword === 'oneOf' || e.keyword === 'anyOf') alternatives.add(e.instancePath);
-  const parsed = errors
-    .filter((e) => !((e.keyword === 'required' || e.keyword === 'not') && alternatives.has(e.instancePath)))
-    .map((e) => ({ e, path: pointerToPath(e.instancePath, obj) }));
-  const precise = parsed.filter((p) => !COMPOSITE.has(p.e.keyword));
-  const seen = new Set<string>();
-  for (const { e, path } of parsed) {
+  const dropped = (e: AjvError) => (e.keyword === 'required' || e.keyword === 'not') && alternatives.has(e.instancePath);
+  // Where a precise error is, at or below: each precise error's instancePath and every `/` prefix of it (one set,
+  // not a search of all precise errors per composite one, which is quadratic in a wide map of failing objects).
+  let precise: Set<string> | undefined;
+  // Problems are told apart by path and message. The message is the path shown plus a part that depends on the
+  // error alone (ajvSuffix), and the path is a function of the instancePath (and a required error's missing
+  // property): so the pair (instancePath + missing property, suffix) tells them apart without making either.
+  const seen = new Map<string, string | Set<string>>();
+  let hidden = 0;
+  for (const e of errors) {
+    if (dropped(e)) continue;
     if (COMPOSITE.has(e.keyword)) {
-      const prefix = e.instancePath;
-      if (precise.some((p) => p.e.instancePath === prefix || p.e.instancePath.startsWith(`${prefix}/`))) continue;
+      precise ??= precisePaths(errors, dropped);
+      if (precise.has(e.instancePath)) continue;
     }
-    let target = path;
-    if (e.keyword === 'required' && typeof e.params.missingProperty === 'string')
-      target = [...path, e.params.missingProperty];
-    // By message, not keyword: `oneOf` and the `not` inside it fail together and read the same.
-    const message = ajvMessage(e, target);
-    const key = `${message}|${target.join('\u0000')}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push({ path: target, message, part: e.keyword === 'required' ? 'key' : 'value' });
+    const missing =
+      e.keyword === 'required' && typeof e.params.missingProperty === 'string' ? e.params.missingProperty : undefined;
+    const at = missing === undefined ? e.instancePath : `${e.instancePath}\u0000${missing}`;
+    const suffix = ajvSuffix(e);
+    const before = seen.get(at);
+    if (before === undefined) seen.set(at, suffix);
+    else if (typeof before === 'string') {
+      if (before === suffix) continue;
+      seen.set(at, new Set([before, suffix]));
+    } else if (before.has(suffix)) continue;
+    else before.add(suffix);
+    if (room <= 0) {
+      hidden++;
+      continue;
+    }
+    room--;
+    const path = pointerToPath(e.instancePath, obj);
+    const target = missing === undefined ? path : [...path, missing];
+    out.push({ path: target, message: show(target) + suffix, part: e.keyword === 'required' ? 'key' : 'value' });
   }
+  return hidden;
+}
+
+function precisePaths(errors: readonly AjvError[], dropped: (e: AjvError) => boolean): Set<string> {
+  const out = new Set<string>();
+  for (const e of errors) {
+    if (dropped(e) || COMPOSITE.has(e.keyword)) continue;
+    const at = e.instancePath;
+    out.add(at);
+    for (let k = at.indexOf('/'); k >= 0; k = at.indexOf('/', k + 1)) out.add(at.slice(0, k));
+  }
+  return out;
 }
 
 function pointerToPath(pointer: string, obj: JsonValue): ObjectPath {
@@ -281,48 +314,48 @@ function show(path: ObjectPath): string {
   return s || 'the object';
 }
 
-function ajvMessage(e: AjvError, path: ObjectPath): string {
-  const where = show(path);
+/** An error's message after the path it is about (every message is that path shown, then this). */
+function ajvSuffix(e: AjvError): string {
   const p = e.params;
   switch (e.keyword) {
     case 'required':
-      return `${where} is required and missing.`;
+      return ` is required and missing.`;
     case 'type':
-      return `${where} must be ${String(p.type)}${String(p.type).match(/^[aeiou]/) ? '' : ''}: the API server rejects the wrong type.`;
+      return ` must be ${String(p.type)}: the API server rejects the wrong type.`;
     case 'enum':
-      return `${where} must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}.`;
+      return ` must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}.`;
     case 'pattern':
-      return `${where} does not match the required pattern ${String(p.pattern)}.`;
+      return ` does not match the required pattern ${String(p.pattern)}.`;
     case 'format':
-      return `${where} is not a valid ${String(p.format)}.`;
+      return ` is not a valid ${String(p.format)}.`;
     case 'maxLength':
-      return `${where} is longer than ${String(p.limit)} characters.`;
+      return ` is longer than ${String(p.limit)} characters.`;
     case 'minLength':
-      return `${where} is shorter than ${String(p.limit)} characters.`;
+      return ` is shorter than ${String(p.limit)} characters.`;
     case 'maxItems':
-      return `${where} has more than ${String(p.limit)} items.`;
+      return ` has more than ${String(p.limit)} items.`;
     case 'minItems':
-      return `${where} needs at least ${String(p.limit)} item(s).`;
+      return ` needs at least ${String(p.limit)} item(s).`;
     case 'maximum':
     case 'exclusiveMaximum':
-      return `${where} must be ${e.keyword === 'maximum' ? '≤' : '<'} ${String(p.limit)}.`;
+      return ` must be ${e.keyword === 'maximum' ? '≤' : '<'} ${String(p.limit)}.`;
     case 'minimum':
     case 'exclusiveMinimum':
-      return `${where} must be ${e.keyword === 'minimum' ? '≥' : '>'} ${String(p.limit)}.`;
+      return ` must be ${e.keyword === 'minimum' ? '≥' : '>'} ${String(p.limit)}.`;
     case 'maxProperties':
-      return `${where} has more than ${String(p.limit)} entries.`;
+      return ` has more than ${String(p.limit)} entries.`;
     case 'minProperties':
-      return `${where} needs at least ${String(p.limit)} entr${p.limit === 1 ? 'y' : 'ies'}.`;
+      return ` needs at least ${String(p.limit)} entr${p.limit === 1 ? 'y' : 'ies'}.`;
     case 'oneOf':
     case 'anyOf':
       // passingSchemas is null when no alternative matched (ajv): then nothing was combined.
       if (e.keyword === 'oneOf' && !Array.isArray(p.passingSchemas))
-        return `${where} matches none of the forms the schema allows.`;
-      if (e.keyword === 'anyOf') return `${where} matches none of the forms the schema allows.`;
-      return `${where} combines fields that exclude each other (set only one of the alternatives).`;
+        return ` matches none of the forms the schema allows.`;
+      if (e.keyword === 'anyOf') return ` matches none of the forms the schema allows.`;
+      return ` combines fields that exclude each other (set only one of the alternatives).`;
     case 'not':
-      return `${where} combines fields that exclude each other (set only one of the alternatives).`;
+      return ` combines fields that exclude each other (set only one of the alternatives).`;
     default:
-      return `${where} is invalid (${e.keyword}${e.message ? `: ${e.message}` : ''}).`;
+      return ` is invalid (${e.keyword}${e.message ? `: ${e.message}` : ''}).`;
   }
 }
