@@ -102,7 +102,8 @@ export function readSimpleYaml(src: SourceLines, from: number, to: number, maxDe
 
 /**
  * The positions of a document the fast reader reads (lines `[from, to)`), found by reading it again: no node tree is
- * kept for the many documents that never need one. `undefined` where the positions would depend on `yaml`'s
+ * kept for the many documents that never need one. Only for a document readSimpleYaml has read (not UNSUPPORTED, no
+ * DuplicateKeys): this reading builds no values, so it would not notice a repeated key. `undefined` where the positions would depend on `yaml`'s
  * placement of comment lines (which a comment line after the first content line can change), or whatever the fast
  * reader gives up on: the caller then asks `yaml`. `tests/unit/fast-yaml.test.ts` compares every path's position
  * with `yaml`'s.
@@ -310,7 +311,8 @@ class Reader {
       const end = keyEnd(text, c, e);
       if (end < 0) throw GIVE_UP;
       const key = this.mapKey(c, end, e);
-      if (Object.prototype.hasOwnProperty.call(obj, key)) {
+      // Position mode fills no object (see readPositions), so it has no repeated key to find either.
+      if (!track && Object.prototype.hasOwnProperty.call(obj, key)) {
         // After an empty value (this map's last, or the last inside it) `yaml` places the error at the line
         // break before the key, unless other lines come between (its CST gives those line breaks to the next
         // pair): left to `yaml`.
@@ -328,35 +330,37 @@ class Reader {
       while (v < e && text.charCodeAt(v) === SPACE) v++;
       let anchor: string | undefined;
       if (text.charCodeAt(v) === STAR) {
-        obj[key] = this.alias(v, e);
+        obj[key] = this.alias(v, e); // value mode only: position mode gives up on an alias
         this.pos++;
         continue;
       }
       if (text.charCodeAt(v) === AMP) [anchor, v] = this.anchor(v, e);
+      let value: JsonValue;
       if (v === e || text.charCodeAt(v) === HASH) {
         this.pos++;
         this.skipBlank();
-        if (this.pos < this.to && this.colAt(this.pos) > column) obj[key] = this.node(depth + 1);
+        if (this.pos < this.to && this.colAt(this.pos) > column) value = this.node(depth + 1);
         else if (
           this.pos < this.to &&
           this.colAt(this.pos) === column &&
           isSeqItem(text, this.starts[this.pos]! + column, this.lineEnd(this.pos))
         )
-          obj[key] = this.sequence(column, depth + 1);
+          value = this.sequence(column, depth + 1);
         else {
-          obj[key] = null;
+          value = null;
           this.empty(v, e);
           this.endedEmpty = true;
         }
       } else if (isBlockIndicator(text.charCodeAt(v))) {
-        obj[key] = blockScalar(this, column, v, e);
+        value = blockScalar(this, column, v, e);
       } else {
-        obj[key] = inlineValue(text, v, e, depth + 1, this.maxDepth, this.strings, track ? this : undefined, this);
+        value = inlineValue(text, v, e, depth + 1, this.maxDepth, this.strings, track ? this : undefined, this);
         if (track) endsAt(this.last!, this.afterLine(this.pos));
         this.pos++;
       }
-      if (anchor !== undefined) this.define(anchor, obj[key]!);
       if (track) values.push(this.last!);
+      else obj[key] = value;
+      if (anchor !== undefined) this.define(anchor, value);
     }
     if (track) {
       const e = values[values.length - 1]!.e2;
