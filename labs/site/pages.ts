@@ -57,6 +57,8 @@ export function labPage(lab: Lab): string {
   out.push('---');
   out.push(`title: ${JSON.stringify(`Lab ${lab.order}: ${lab.title}`)}`);
   out.push(`description: ${JSON.stringify(lab.summary)}`);
+  // No table of contents column (three headings here): its width goes to the terminal, 100+ columns at 1366 px.
+  out.push('tableOfContents: false');
   out.push('sidebar:');
   out.push(`  order: ${lab.order}`);
   out.push(`  label: ${JSON.stringify(`${lab.order}. ${lab.title}`)}`);

@@ -4,12 +4,16 @@
  */
 import { FitAddon } from '@xterm/addon-fit';
 import { Terminal } from '@xterm/xterm';
+import type { ITheme } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
+import { ansiPalette, TERMINAL_BACKGROUNDS } from '../../lib/catalog/enforcement-tokens.ts';
 import {
   complete,
   initialState,
   needsMoreInput,
+  paintMarks,
   restoreState,
+  tableWidth,
   run,
   serializeState,
   storageKey,
@@ -79,14 +83,51 @@ export function remoteFromHash(hash: string): string | undefined {
   }
 }
 
-function theme() {
-  return {
-    background: '#111418',
-    foreground: '#e6e6e6',
-    cursor: '#f5c542',
-    selectionBackground: '#3a5a8c',
-  };
+/**
+ * The terminal's colours in a page theme: its own chrome (text, cursor, selection, the cyan prompt; AA on the screen)
+ * and, for the ANSI colours that stand for enforcement points, the token set's colours of that theme
+ * (`ansiPalette`), so a hint's "ztunnel" has the ztunnel badge's colour.
+ */
+function theme(mode: 'light' | 'dark'): ITheme {
+  const chrome: ITheme =
+    mode === 'light'
+      ? {
+          foreground: '#1f2328',
+          cursor: '#1f2328',
+          cursorAccent: '#ffffff',
+          selectionBackground: '#c8dcff',
+          black: '#1f2328',
+          brightBlack: '#57606a', // 6.2:1 on white
+          cyan: '#0a6577', // 6.6:1
+          brightCyan: '#0a6577',
+          brightWhite: '#1f2328',
+        }
+      : {
+          foreground: '#e6e6e6',
+          cursor: '#f5c542',
+          cursorAccent: '#111418',
+          selectionBackground: '#3a5a8c',
+          black: '#3b4048',
+          brightBlack: '#9ba3ad', // 7.2:1 on #111418
+          cyan: '#6fd3e3', // 10.8:1
+          brightCyan: '#6fd3e3',
+          brightWhite: '#ffffff',
+        };
+  return { ...chrome, ...ansiPalette(mode), background: TERMINAL_BACKGROUNDS[mode] };
 }
+
+/** Starlight's theme: `data-theme` on <html>, changed live by its picker. */
+function pageTheme(): 'light' | 'dark' {
+  return document.documentElement.dataset['theme'] === 'light' ? 'light' : 'dark';
+}
+
+/**
+ * Fewer columns than this and tables (`kubectl get pods -o wide`, `istioctl ztunnel-config workloads`) would wrap:
+ * on a narrow screen the terminal keeps this width and its frame scrolls sideways instead.
+ */
+export const MIN_COLS = 100;
+/** A wider table (`kubectl get pods -A -o wide`, `ztunnel-config connections`) widens the terminal up to this. */
+const MAX_COLS = 240;
 
 /**
  * Opens the terminal in `root`. Resolves to a handle while a virtual cluster is attached (undefined for a real
@@ -102,8 +143,14 @@ export async function mountTerminal(root: HTMLElement, onClose?: () => void): Pr
   const status = root.querySelector<HTMLElement>('[data-term-status]')!;
   const openBtn = root.querySelector<HTMLButtonElement>('[data-term-open]')!;
   const closeBtn = root.querySelector<HTMLButtonElement>('[data-term-close]')!;
+  const scrollNote = root.querySelector<HTMLElement>('[data-term-scroll-note]');
 
   screen.hidden = false;
+  // The frame (`screen`) scrolls sideways when the terminal is wider than it; xterm lives in `inner`, which is the
+  // frame's width or, on a narrow screen, wide enough for MIN_COLS.
+  const inner = document.createElement('div');
+  inner.className = 'atlas-terminal-inner';
+  screen.replaceChildren(inner);
   const term = new Terminal({
     screenReaderMode: true,
     cursorBlink: true,
@@ -113,28 +160,61 @@ export async function mountTerminal(root: HTMLElement, onClose?: () => void): Pr
     fontSize: 13,
     fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace',
     scrollback: 2000,
-    theme: theme(),
+    theme: theme(pageTheme()),
   });
+  const themeWatch = new MutationObserver(() => {
+    term.options.theme = theme(pageTheme());
+  });
+  themeWatch.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
   const fit = new FitAddon();
   term.loadAddon(fit);
-  term.open(screen);
+  term.open(inner);
+  /** One column's width in CSS pixels, from the rendered screen (xterm keeps its own measure private). */
+  const cellWidth = () =>
+    (term.element?.querySelector('.xterm-screen')?.getBoundingClientRect().width ?? 0) / term.cols;
+  // Grows when a table wider than the terminal is printed (never shrinks: a reflow would wrap that table again).
+  let minCols = MIN_COLS;
   const refit = () => {
-    if (!screen.hidden && screen.clientWidth > 0) {
-      try {
-        fit.fit();
-      } catch {
-        // not laid out yet
-      }
+    if (screen.hidden || screen.clientWidth === 0) return;
+    inner.style.width = '';
+    let dims = fit.proposeDimensions();
+    const cell = cellWidth();
+    if (dims && dims.cols < minCols && cell > 0) {
+      // +1 px: the frame's width is fractional, and one pixel short would leave one column too few.
+      inner.style.width = `${Math.ceil(inner.clientWidth + (minCols - dims.cols) * cell) + 1}px`;
+      dims = fit.proposeDimensions();
     }
+    if (
+      dims &&
+      Number.isFinite(dims.cols) &&
+      Number.isFinite(dims.rows) &&
+      (dims.cols !== term.cols || dims.rows !== term.rows)
+    )
+      term.resize(Math.max(dims.cols, 2), Math.max(dims.rows, 1));
+    // A frame that scrolls sideways is a scroll container: reachable by keyboard (arrow keys scroll it).
+    const scrolls = screen.scrollWidth > screen.clientWidth + 1;
+    if (scrolls) screen.tabIndex = 0;
+    else screen.removeAttribute('tabindex');
+    if (scrollNote) scrollNote.hidden = !scrolls;
     // The size the shell formats for, readable by tests and by anyone inspecting the page.
     screen.dataset['cols'] = String(term.cols);
   };
   refit();
   const ro = new ResizeObserver(() => refit());
   ro.observe(screen);
+  // On a narrow screen, keep the cursor's column inside the frame while typing.
+  const follow = term.onCursorMove(() => {
+    if (screen.scrollWidth <= screen.clientWidth) return;
+    const cell = cellWidth();
+    const x = term.buffer.active.cursorX * cell;
+    if (x < screen.scrollLeft + cell || x > screen.scrollLeft + screen.clientWidth - 2 * cell)
+      screen.scrollLeft = Math.max(0, x - screen.clientWidth / 2);
+  });
   // Opened below the fold, the prompt would be off-screen: bring the whole terminal into view and focus it at once
-  // (the prompt appears once the cluster has loaded; keys typed before then wait in xterm).
-  screen.scrollIntoView({ block: 'nearest' });
+  // (keys typed before the prompt appears wait in xterm). Again once the cluster has loaded, since the status line
+  // above the screen may have grown by then.
+  const bringIntoView = () => screen.scrollIntoView({ block: 'nearest' });
+  bringIntoView();
   term.focus();
 
   // Escape then Tab leaves the terminal (xterm otherwise keeps Tab for completion); Ctrl+Shift+C/V copy/paste.
@@ -168,6 +248,10 @@ export async function mountTerminal(root: HTMLElement, onClose?: () => void): Pr
     onClose?.();
     dispose();
     ro.disconnect();
+    themeWatch.disconnect();
+    follow.dispose();
+    screen.removeAttribute('tabindex');
+    if (scrollNote) scrollNote.hidden = true;
     term.dispose();
     screen.replaceChildren();
     screen.hidden = true;
@@ -183,10 +267,12 @@ export async function mountTerminal(root: HTMLElement, onClose?: () => void): Pr
   if (remote) {
     const ok = await connectRemote(term, remote, status, (d) => (dispose = d));
     if (ok) {
+      bringIntoView();
       term.focus();
       return undefined;
     }
-    term.write('\x1b[33mCould not reach `ambient-atlas lab serve`; using the virtual cluster instead.\x1b[0m\r\n');
+    // Bold, not yellow: yellow is istio-cni's colour in this terminal.
+    term.write('\x1b[1mCould not reach `ambient-atlas lab serve`; using the virtual cluster instead.\x1b[0m\r\n');
   }
 
   const startAt = (step: number) => clusterAt(labSetup, steps, step);
@@ -233,11 +319,19 @@ export async function mountTerminal(root: HTMLElement, onClose?: () => void): Pr
       state = r.state;
       persist();
       if (r.clear) term.clear();
-      let out = r.output;
+      // A table wider than the terminal widens it (the frame scrolls sideways) instead of wrapping its rows.
+      const wide = Math.min(tableWidth(r.output), MAX_COLS);
+      if (wide > term.cols) {
+        minCols = wide;
+        refit();
+      }
+      // The shell's hints name enforcement points in their token colours; the text is the same without them.
+      let out = paintMarks(r.output, r.marks);
       if (out && !out.endsWith('\n')) out += '\x1b[7m%\x1b[0m\n'; // like zsh: mark output without a final newline
       term.write(out);
     },
-    prompt: () => `\x1b[32m${lab === 'playground' ? 'atlas' : lab}\x1b[0m$ `,
+    // Cyan: the one ANSI colour that names no enforcement point here.
+    prompt: () => `\x1b[1;36m${lab === 'playground' ? 'atlas' : lab}\x1b[0m$ `,
     clear: () => term.clear(),
     cols: () => term.cols,
   });
@@ -248,6 +342,7 @@ export async function mountTerminal(root: HTMLElement, onClose?: () => void): Pr
   else setTimeout(warm, 500);
   dispose = () => sub.dispose();
   editor.start();
+  bringIntoView();
   term.focus();
   return {
     resetTo(step) {
@@ -292,7 +387,7 @@ async function connectRemote(
   send({ type: 'resize', cols: term.cols, rows: term.rows });
   ws.onmessage = (e) => term.write(typeof e.data === 'string' ? e.data : '');
   ws.onclose = () => {
-    term.write('\r\n\x1b[33m[disconnected from lab serve]\x1b[0m\r\n');
+    term.write('\r\n\x1b[1m[disconnected from lab serve]\x1b[0m\r\n');
     status.textContent = 'Disconnected from lab serve.';
   };
   const d1 = term.onData((data) => send({ type: 'input', data }));
