@@ -3,7 +3,10 @@
 // in the same order, as one validation of the whole object: compared here on objects small enough for the direct
 // validation to stay affordable, with every kind of mix (failing values, a passing value, none passing,
 // maxProperties counted over every property, errors outside the wide object, two wide objects, odd keys).
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { parseManifests } from '../../src/lib/model/index.ts';
+import { schemaProblems } from '../../src/lib/validator/schema/index.ts';
 import {
   CHUNK,
   directValidator,
@@ -100,6 +103,63 @@ describe('wide objects are validated in chunks with the same errors as one valid
     },
     HANG_GUARD_MS + 10_000,
   );
+
+  it('generated wide maps: the chunked errors are the direct ones, in order', () => {
+    // Values from every type the schemas ask about; keys that need escaping in a JSON pointer, and `__proto__`.
+    const value = fc.oneof(
+      fc.constantFrom('v', '', 'aGk=', 'not base64!'),
+      fc.integer(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.constant({ x: 1 }),
+      fc.constant(['a']),
+    );
+    const name = fc.oneof(fc.nat(400).map((i) => `k${i}`), fc.constantFrom('a/b', 'c~d', '~1', '__proto__', ''));
+    const wideMap = fc
+      .tuple(fc.integer({ min: CHUNK - 2, max: CHUNK * 3 + 5 }), fc.array(fc.tuple(name, value), { maxLength: 40 }))
+      .chain(([n, extra]) =>
+        fc.array(value, { minLength: n, maxLength: n }).map((vals) => {
+          const out: Record<string, unknown> = {};
+          const set = (k: string, v: unknown) =>
+            Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+          vals.forEach((v, i) => set(`k${i}`, v));
+          for (const [k, v] of extra) set(k, v);
+          return out;
+        }),
+      );
+    const kinds: [string, string, (m: Record<string, unknown>, n: Record<string, unknown>) => unknown][] = [
+      ['v1', 'ConfigMap', (m, n) => ({ ...cm(m), binaryData: n })],
+      ['v1', 'ConfigMap', (m, n) => ({ ...cm(n), metadata: { name: 'x', labels: m, annotations: n } })],
+      ['networking.istio.io/v1', 'WorkloadEntry', (m) => we(m)],
+    ];
+    fc.assert(
+      fc.property(fc.nat(kinds.length - 1), wideMap, wideMap, (k, m, n) => {
+        const [apiVersion, kind, make] = kinds[k]!;
+        const data = make(m, n);
+        const expected = directValidator(apiVersion, kind)!(data).map(key);
+        expect(structuralValidator(apiVersion, kind)!(data).map(key)).toEqual(expected);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('a map of 150,000 failing values: every error (appending them once overflowed the stack)', () => {
+    const data = cm(map(150_000, (i) => i));
+    const errors = structuralValidator('v1', 'ConfigMap')!(data);
+    expect(errors).toHaveLength(150_000);
+    expect(errors[149_999]!.instancePath).toBe('/data/k149999');
+  }, 60_000);
+
+  it('problems past the 40 shown are counted as the shown ones are told apart (oneOf and its not read the same)', () => {
+    const patch = '  - applyTo: NETWORK_FILTER\n    match: {listener: {}, cluster: {}}\n    patch: {operation: REMOVE}\n';
+    const text = `apiVersion: networking.istio.io/v1alpha3\nkind: EnvoyFilter\nmetadata: {name: e, namespace: shop}\nspec:\n  configPatches:\n${patch.repeat(65)}`;
+    const problems = schemaProblems(parseManifests({ file: 'ef.yaml', text }).resources[0]!);
+    expect(problems).toHaveLength(41);
+    expect(problems.slice(0, 40).map((p) => p.path.join('.'))).toEqual(
+      Array.from({ length: 40 }, (_, i) => `spec.configPatches.${i}.match`),
+    );
+    expect(problems[40]!.message).toBe('25 more schema problems in this object are not shown.');
+  });
 
   it('findings of a small wide map are the unsplit ones', () => {
     const text = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n${Array.from({ length: CHUNK + 3 }, (_, i) => `  k${i}: ${i % 50 ? `v${i}` : i}\n`).join('')}`;
