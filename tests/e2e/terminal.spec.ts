@@ -325,17 +325,21 @@ test.describe('terminal layout (issue #19)', () => {
       await page.goto(PAGE);
       await openTerminal(page);
       await type(page, 'istioctl x describe pod productpage-v1 -n bookinfo', 'Enforced by the destination ztunnel');
-      const colour = await page.evaluate(() => {
-        const row = [...document.querySelectorAll('.xterm-rows > div')].find((r) =>
-          r.textContent?.includes('Enforced by the destination'),
-        );
-        const span = [...(row?.querySelectorAll('span') ?? [])].find((s) => s.textContent === 'ztunnel');
-        return span ? getComputedStyle(span).color : undefined;
-      });
-      const hex = ENFORCEMENT_TOKENS.ztunnel[scheme].fg;
-      const rgb = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)).join(', ');
-      expect(colour).toBe(`rgb(${rgb})`);
+      const colour = () =>
+        page.evaluate(() => {
+          const row = [...document.querySelectorAll('.xterm-rows > div')].find((r) =>
+            r.textContent?.includes('Enforced by the destination'),
+          );
+          const span = [...(row?.querySelectorAll('span') ?? [])].find((s) => s.textContent === 'ztunnel');
+          return span ? getComputedStyle(span).color : undefined;
+        });
+      const rgb = (hex: string) => `rgb(${[1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)).join(', ')})`;
       expect(await page.evaluate(() => document.documentElement.dataset['theme'])).toBe(scheme);
+      expect(await colour()).toBe(rgb(ENFORCEMENT_TOKENS.ztunnel[scheme].fg));
+      // Switching the page's theme repaints what is already on the screen.
+      const other = scheme === 'light' ? 'dark' : 'light';
+      await page.evaluate((t) => (document.documentElement.dataset['theme'] = t), other);
+      await expect.poll(colour).toBe(rgb(ENFORCEMENT_TOKENS.ztunnel[other].fg));
     });
   }
 
