@@ -3,6 +3,7 @@ import type { Mesh } from '../model/mesh.ts';
 import type { ModelIssue, ObjectPath, Resource, SourceRange } from '../model/types.ts';
 import type { VersionRows } from '../versions.ts';
 import type { Severity } from './finding.ts';
+import type { ExpectedOutcomeInput, ExpectedRequest } from '../expect/schema.ts';
 
 export interface RuleExample {
   readonly title: string;
@@ -24,28 +25,12 @@ export interface InvalidRuleExample extends RuleExample {
 export interface RuleEffect {
   /** Manifests added beside the example (namespaces, workloads, Services it only names); see effect-context.ts. */
   readonly context?: string;
-  /** The simulator's request (DESIGN §4.3: `from` NAMESPACE/NAME or `external`, `to` HOST[:PORT] or pod/…). */
-  readonly request: {
-    readonly from: string;
-    readonly to: string;
-    readonly method?: string;
-    readonly path?: string;
-    readonly headers?: Readonly<Record<string, string>>;
-    readonly jwt?: string;
-    readonly tcp?: boolean;
-  };
-  /** Fields of the simulate JSON that must hold; absent fields are not checked. */
-  readonly expect: {
-    readonly verdict?: 'allowed' | 'denied' | 'no-route' | 'error';
-    readonly status?: number | null;
-    readonly deniedAt?: 'ztunnel' | 'waypoint' | null;
-    /** `namespace/name` of the deciding resource, or null. */
-    readonly decidedBy?: string | null;
-    /** `namespace/name` of the waypoint the request went through, or null for none. */
-    readonly waypoint?: string | null;
-    /** `namespace/service` of every backend, in order. */
-    readonly backends?: readonly string[];
-  };
+  /**
+   * The simulator's request and the outcome it must produce, in the one expectation shape (src/lib/expect: the same
+   * schema and comparison as lab checks, example claims and scenarios; absent outcome fields are not checked).
+   */
+  readonly request: ExpectedRequest;
+  readonly expect: ExpectedOutcomeInput;
   /** One sentence: the claim, as the docs make it. */
   readonly says: string;
 }
