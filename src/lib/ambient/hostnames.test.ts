@@ -4,6 +4,7 @@ import { parseManifests } from '../model/parse.ts';
 import { buildMesh } from '../model/mesh.ts';
 import { predictStatus } from '../status/index.ts';
 import { simulate } from '../simulator/simulate.ts';
+import { deployment, docs, namespace, service, waypoint } from '../../../tests/support/mesh-fixtures.ts';
 
 // Cases from the doc comments of istio/istio release-1.31 pkg/config/host/name.go and the Gateway API hostname
 // examples (apis/v1 HTTPRouteSpec.Hostnames), written out here; [a, b, overlap, a ⊂ b, b ⊂ a].
@@ -129,53 +130,23 @@ describe('a route against a listener for *.example.com (status predictor)', () =
     });
 });
 
-const SIM_YAML = `
-apiVersion: v1
-kind: Namespace
-metadata:
-  name: ext
-  labels: {istio.io/dataplane-mode: ambient, istio.io/use-waypoint: waypoint}
----
-apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata: {name: waypoint, namespace: ext}
-spec:
-  gatewayClassName: istio-waypoint
-  listeners: [{name: mesh, port: 15008, protocol: HBONE}]
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: client, namespace: ext}
-spec:
-  selector: {matchLabels: {app: client}}
-  template:
-    metadata: {labels: {app: client}}
-    spec: {containers: [{name: c, image: example/client:1}]}
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: mirror, namespace: ext}
-spec:
-  selector: {matchLabels: {app: mirror}}
-  template:
-    metadata: {labels: {app: mirror}}
-    spec: {containers: [{name: m, image: example/mirror:1, ports: [{containerPort: 9443}]}]}
----
-apiVersion: v1
-kind: Service
-metadata: {name: mirror, namespace: ext}
-spec:
-  selector: {app: mirror}
-  ports: [{name: tls, port: 9443}]
----
-apiVersion: networking.istio.io/v1
+// Namespace ext, bound as a whole to waypoint `waypoint`; a client; the Service `mirror`; a ServiceEntry with two
+// hosts (tests/support/mesh-fixtures.ts builds the common resources).
+const SIM_YAML = docs(
+  namespace('ext', { 'istio.io/dataplane-mode': 'ambient', 'istio.io/use-waypoint': 'waypoint' }),
+  waypoint('waypoint', 'ext'),
+  deployment('client', { namespace: 'ext', ports: [] }),
+  deployment('mirror', { namespace: 'ext', ports: [9443] }),
+  service('mirror', { namespace: 'ext', port: 9443, targetPort: 9443, portName: 'tls' }),
+  `apiVersion: networking.istio.io/v1
 kind: ServiceEntry
 metadata: {name: partner, namespace: ext}
 spec:
   hosts: [foo.example.com, example.com]
   ports: [{number: 9443, name: tls, protocol: TLS}]
   resolution: DNS
-`;
+`,
+);
 const tlsRoute = (name: string, hostnames: readonly string[]) => `---
 apiVersion: gateway.networking.k8s.io/v1
 kind: TLSRoute
@@ -205,23 +176,12 @@ describe('a TLSRoute on a two-host ServiceEntry at the waypoint (simulator)', ()
     });
 });
 
-const workload = (name: string, port: number) => `---
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: ${name}, namespace: ext}
-spec:
-  selector: {matchLabels: {app: ${name}}}
-  template:
-    metadata: {labels: {app: ${name}}}
-    spec: {containers: [{name: w, image: example/${name}:1, ports: [{containerPort: ${port}}]}]}
----
-apiVersion: v1
-kind: Service
-metadata: {name: ${name}, namespace: ext}
-spec:
-  selector: {app: ${name}}
-  ports: [{name: http, port: ${port}}]
-`;
+const workload = (name: string, port: number) =>
+  '---\n' +
+  docs(
+    deployment(name, { namespace: 'ext', ports: [port] }),
+    service(name, { namespace: 'ext', port, targetPort: port }),
+  );
 const virtualService = (host: string) => `---
 apiVersion: networking.istio.io/v1
 kind: VirtualService
