@@ -18,7 +18,7 @@ const isObj = (v: JsonValue | undefined): v is { [k: string]: JsonValue } =>
 
 /** `spec.rules` has at most `max` items, reported the way ajv reports maxItems. */
 function rulesAtMost(max: number, base: StructuralValidator | undefined): StructuralValidator {
-  return (data) => {
+  return (data, keysOf) => {
     const errors: AjvError[] = [];
     if (isObj(data as JsonValue)) {
       const spec = (data as { [k: string]: JsonValue }).spec;
@@ -26,15 +26,15 @@ function rulesAtMost(max: number, base: StructuralValidator | undefined): Struct
       if (Array.isArray(rules) && rules.length > max)
         errors.push({ instancePath: '/spec/rules', keyword: 'maxItems', params: { limit: max } });
     }
-    return base ? [...base(data), ...errors] : errors;
+    return base ? [...base(data, keysOf), ...errors] : errors;
   };
 }
 
 function swapped(apiVersion: string, kind: string): StructuralValidator | undefined {
   const v = structuralValidator(apiVersion, kind);
   if (!v) return undefined;
-  return (data) =>
-    v(data !== null && typeof data === 'object' && !Array.isArray(data) ? { ...data, apiVersion } : data);
+  return (data, keysOf) =>
+    v(data !== null && typeof data === 'object' && !Array.isArray(data) ? { ...data, apiVersion } : data, keysOf);
 }
 
 const GA = 'gateway.networking.k8s.io';

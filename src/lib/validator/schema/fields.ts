@@ -79,10 +79,35 @@ let sawNull = false;
  * Both in one walk: a second walk per object just for nulls would cost about as much as this one.
  */
 export function scanKnown(root: number, obj: JsonObject): number {
+  scanned = undefined;
   if (root < 0) return MAY_HAVE_NULL;
   sawNull = false;
   if (hasUnknownKey(obj, root)) return MAY_HAVE_UNKNOWN | MAY_HAVE_NULL; // stopped early: nulls unknown
   return sawNull ? MAY_HAVE_NULL : 0;
+}
+
+/** Key lists of the wide maps the last scanKnown looked into (see takeScannedKeys). */
+let scanned: Map<object, readonly string[]> | undefined;
+/** Maps with more keys than this keep their key list for the validator (which splits maps over 128 keys). */
+const KEEP_KEYS_OVER = 64;
+
+/**
+ * The key lists, in Object.keys order, of the wide maps (labels, data…) the last scanKnown walked, and forgets them:
+ * listing a map of 50,000 keys costs as much as validating it, so the structural validator takes them from here
+ * instead of listing each map again. Valid only until the objects change: take them right after the scan.
+ */
+export function takeScannedKeys(): ReadonlyMap<object, readonly string[]> | undefined {
+  const out = scanned;
+  scanned = undefined;
+  return out;
+}
+
+/** Whether a field of obj is null; keeps the key list of a wide obj. */
+function nullIn(obj: JsonObject): boolean {
+  const keys = Object.keys(obj);
+  if (keys.length > KEEP_KEYS_OVER) (scanned ??= new Map()).set(obj, keys);
+  for (let i = 0; i < keys.length; i++) if (obj[keys[i]!] === null) return true;
+  return false;
 }
 
 /**
@@ -159,11 +184,7 @@ function hasUnknownKey(value: JsonObject | JsonValue[], id: number): boolean {
   const mapValue = nodeMapValue[id]!;
   if (fields === null && mapValue < 0) {
     // Any key goes (labels, annotations, preserve-unknown-fields), but a null value is still pruned.
-    for (const k in value)
-      if (value[k] === null) {
-        sawNull = true;
-        break;
-      }
+    if (nullIn(value)) sawNull = true;
     return false;
   }
   const lastKeys = nodeLastKeys[id]!;
@@ -190,11 +211,7 @@ function hasUnknownKey(value: JsonObject | JsonValue[], id: number): boolean {
         if (hasUnknownKey(v, child)) return true;
       } else if (!sawNull && !Array.isArray(v)) {
         // Any keys go below (matchLabels, a map of strings), but a null value there is still pruned.
-        for (const j in v)
-          if (v[j] === null) {
-            sawNull = true;
-            break;
-          }
+        if (nullIn(v)) sawNull = true;
       }
     }
   }

@@ -3,7 +3,15 @@ import type { VersionRows } from '../../versions.ts';
 import type { JsonValue, ObjectPath, Resource } from '../../model/types.ts';
 import { celCheckFor } from './cel.ts';
 import type { CelCheck } from './cel.ts';
-import { declaresField, knownRoot, MAY_HAVE_NULL, MAY_HAVE_UNKNOWN, reportUnknownFields, scanKnown } from './fields.ts';
+import {
+  declaresField,
+  knownRoot,
+  MAY_HAVE_NULL,
+  MAY_HAVE_UNKNOWN,
+  reportUnknownFields,
+  scanKnown,
+  takeScannedKeys,
+} from './fields.ts';
 import { pruneNulls, withoutStatus } from './prune.ts';
 import { aliasOf } from './aliases.ts';
 import { addedField, lineDelta, removedFields, withLineDelta } from './line-delta.ts';
@@ -180,6 +188,8 @@ export function appendSchemaProblems(
   if (info.ignoresStatus && obj.status !== undefined) obj = withoutStatus(obj);
   // Unknown fields are looked for before nulls are pruned: `bogus: null` is still an unknown field.
   const scan = info.knownRoot !== undefined ? scanKnown(info.knownRoot, obj) : MAY_HAVE_NULL;
+  // Taken even when unused, so that no later resource sees them.
+  const keysOf = info.knownRoot !== undefined ? takeScannedKeys() : undefined;
   const validated = scan & MAY_HAVE_NULL ? pruneNulls(obj) : obj;
   const validator = info.validator;
   // Problems past the cap that fromAjv counted without making them (a wide map can fail in every value).
@@ -187,7 +197,7 @@ export function appendSchemaProblems(
   if (validator) {
     let errors: readonly AjvError[];
     try {
-      errors = validator(validated);
+      errors = validator(validated, keysOf);
     } catch {
       errors = [];
     }

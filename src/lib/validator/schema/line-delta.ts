@@ -94,8 +94,8 @@ function violation(change: LineChange, path: readonly (string | number)[], value
 /** The baseline validator with the line's bounds, required fields and enums in place of the baseline's. */
 export function withLineDelta(base: StructuralValidator | undefined, delta: LineDelta): StructuralValidator {
   const changes = delta.changed.map((c) => ({ c, at: split(c.path) }));
-  return (data) => {
-    const errors = base ? base(data) : [];
+  return (data, keysOf) => {
+    const errors = base ? base(data, keysOf) : [];
     // The baseline's verdict on a changed constraint no longer holds: drop it, then check the line's.
     const kept = errors.filter(
       (e) =>

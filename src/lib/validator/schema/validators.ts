@@ -55,7 +55,14 @@ export interface AjvError {
   readonly params: Readonly<Record<string, unknown>>;
   readonly message?: string;
 }
-export type StructuralValidator = (data: unknown) => readonly AjvError[];
+/**
+ * `keysOf`: key lists of wide objects inside data, already listed (fields.ts takeScannedKeys), in Object.keys order;
+ * the others are listed here.
+ */
+export type StructuralValidator = (
+  data: unknown,
+  keysOf?: ReadonlyMap<object, readonly string[]>,
+) => readonly AjvError[];
 
 type AjvFn = ((data: unknown) => boolean) & { errors?: AjvError[] | null };
 
@@ -194,8 +201,8 @@ export const CHUNK = 128;
  * Everything else comes from the first run. Arrays are validated whole.
  */
 export function wideMapsInChunks(v: StructuralValidator): StructuralValidator {
-  return (data) => {
-    const wide = wideObjects(data);
+  return (data, keysOf) => {
+    const wide = wideObjects(data, keysOf);
     if (wide.length === 0) return v(data);
     return chunked(v, data as Record<string, unknown>, wide);
   };
@@ -211,7 +218,7 @@ interface Wide {
 }
 
 /** Objects with more than CHUNK own properties, outermost only (linear walk, bounded depth). */
-function wideObjects(data: unknown): Wide[] {
+function wideObjects(data: unknown, keysOf: ReadonlyMap<object, readonly string[]> | undefined): Wide[] {
   const out: Wide[] = [];
   const stack: [unknown, string[], number][] = [[data, [], 0]];
   while (stack.length) {
@@ -221,7 +228,7 @@ function wideObjects(data: unknown): Wide[] {
       for (let i = 0; i < node.length; i++) stack.push([node[i], path, depth + 1]);
       continue;
     }
-    const keys = Object.keys(node);
+    const keys = keysOf?.get(node) ?? Object.keys(node);
     // Array items are not split (their indices are part of every error), so nothing under an array is either.
     if (keys.length > CHUNK && !pathCrossesArray(data, path)) {
       const pointer = path.map((k) => `/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
