@@ -176,6 +176,15 @@ describe('wide objects are validated in chunks with the same errors as one valid
     expect(problems[40]!.message).toBe('25 more schema problems in this object are not shown.');
   });
 
+  it('a wide map listed by the unknown-field scan (integer-like keys first, as Object.keys lists them)', () => {
+    const entries = Array.from({ length: 300 }, (_, i) => (i % 2 ? `k${i}` : `${300 - i}`));
+    const text = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n${entries.map((k, i) => `  "${k}": ${i % 7 ? '"v"' : i}\n`).join('')}`;
+    const r = parseManifests({ file: 'w.yaml', text }).resources[0]!;
+    const expected = directValidator('v1', 'ConfigMap')!(r.obj).map((e) => e.instancePath);
+    expect(expected).toHaveLength(43);
+    expect(schemaProblems(r).slice(0, 40).map((p) => `/${p.path.join('/')}`)).toEqual(expected.slice(0, 40));
+  });
+
   it('findings of a small wide map are the unsplit ones', () => {
     const text = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n${Array.from({ length: CHUNK + 3 }, (_, i) => `  k${i}: ${i % 50 ? `v${i}` : i}\n`).join('')}`;
     const r = lint({ file: 'w.yaml', text });
