@@ -142,3 +142,11 @@ export function prefix56KbLink(): { yaml: string; benign: string; link: string; 
   const { hostile: yaml, benign } = manyAliases(900, keys);
   return { yaml, benign, link: linkOf(yaml), keys };
 }
+
+/**
+ * `n` one-line documents that each repeat a key: one yaml-syntax finding per document, so the findings list is as
+ * long as the input allows (about 9,000 in 200 KB). The page must not take them in one long task (issue #19).
+ */
+export function repeatedKeys(n: number): string {
+  return Array.from({ length: n }, (_, i) => `k${i}: 1\nk${i}: 2\n`).join('---\n');
+}

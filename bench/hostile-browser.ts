@@ -41,6 +41,7 @@ import {
   padTo,
   prefix27KbLink,
   prefix56KbLink,
+  repeatedKeys,
 } from './hostile-browser-inputs.ts';
 import type { BenchResult } from './harness.ts';
 import { withBuiltSite } from './site.ts';
@@ -118,6 +119,13 @@ const CASES: Case[] = [
     name: 'dash-only lines, a staircase as deep as fits',
     build: () => {
       const yaml = dashStaircase(fit((n) => dashStaircase(n).length, SIZE, 1, 5000));
+      return { hostile: { yaml }, benign: plainTwin(yaml) };
+    },
+  },
+  {
+    name: 'a repeated key in each of thousands of documents (one finding each)',
+    build: () => {
+      const yaml = repeatedKeys(fit((n) => repeatedKeys(n).length, SIZE, 1, 100_000));
       return { hostile: { yaml }, benign: plainTwin(yaml) };
     },
   },

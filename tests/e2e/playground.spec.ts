@@ -205,6 +205,28 @@ test.describe('/playground/', () => {
     await expect(findings(page).nth(1)).not.toHaveAttribute('data-test-kept', '');
   });
 
+  test('a long findings list is drawn a page at a time, the rest fetched from the worker on request', async ({
+    page,
+  }) => {
+    // 1,200 documents with a repeated key: one yaml-syntax finding each, on lines 2, 5, 8, …
+    const yaml = Array.from({ length: 1200 }, (_, i) => `k${i}: 1\nk${i}: 2\n`).join('---\n');
+    await open(page, { yaml });
+    const summary = page.locator('[data-pg-findings-summary]');
+    await expect(summary).toContainText('1200 error(s)');
+    await expect(summary).toContainText('the editor marks the first 1,000');
+    const rows = page.locator('[data-pg-findings] .pg-finding');
+    await expect(rows).toHaveCount(200);
+    await page.getByRole('button', { name: 'Show 500 more (1,000 not shown)' }).click();
+    await expect(rows).toHaveCount(700);
+    // Keyboard users go on from the first new row.
+    await expect(rows.nth(200)).toBeFocused();
+    // Past the 1,000 the lint reply carried: the rest come from the worker.
+    await page.getByRole('button', { name: 'Show 500 more (500 not shown)' }).click();
+    await expect(rows).toHaveCount(1200);
+    await expect(rows.last().locator('.pg-pos')).toHaveText('3599:1');
+    await expect(page.getByRole('button', { name: /^Show \d+ more/ })).toHaveCount(0);
+  });
+
   test('a damaged link shows a clear message, never a blank page', async ({ page }) => {
     await page.goto('/playground/#v1.this-is-not-deflate!!');
     await expect(page.locator('[data-playground][data-ready="true"]')).toBeVisible({ timeout: 20_000 });

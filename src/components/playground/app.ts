@@ -1,45 +1,42 @@
 /**
- * The playground island (issue #6): YAML editor with live validator findings, request panel with the simulator,
- * presets, and the URL-fragment share link. Loaded by Playground.astro on first visibility/interaction.
+ * The playground island (issues #6, #19): YAML editor with live validator findings, request panel with the
+ * simulator, presets, and the URL-fragment share link. Loaded by Playground.astro on first visibility/interaction.
+ *
+ * The main thread runs the editor and the panels only. Everything that reads the manifests — parse, lint, the
+ * mesh index behind the request panel's lists, the simulator, quick fixes, decoding and encoding share links — runs
+ * in the playground's worker (playground-worker.ts, through engine.ts). Each change of the inputs (the text, the
+ * Istio line, the MeshConfig) is a new numbered version; the worker keeps the parse of the latest one, and a reply
+ * about an older version than the editor's is dropped. At most one lint is waiting at a time: text typed meanwhile
+ * is sent when it comes back, so a slow lint never queues up behind typing.
+ *
  * Everything runs in the browser; nothing is sent to a server. User text is only ever set as textContent.
  */
+import type { Text } from '@codemirror/state';
 import type { EditorView } from '@codemirror/view';
-import { isClientKind } from '../../lib/ambient/kinds.ts';
-import { meshConfigInManifests } from '../../lib/ambient/meshconfig.ts';
-import type { MeshConfig } from '../../lib/ambient/meshconfig.ts';
-import { buildMesh } from '../../lib/model/mesh.ts';
-import type { Mesh } from '../../lib/model/mesh.ts';
-import { parseManifests } from '../../lib/model/parse.ts';
-import type { ParseResult } from '../../lib/model/types.ts';
-import { decodeShare, encodeShare } from '../../lib/share/index.ts';
+// Only the encoder (for the link written as the page is left, which cannot wait for the worker); decoding is the
+// worker's.
+import { encodeShare } from '../../lib/share/index.ts';
 import type { SharedState, SharedWhatIf } from '../../lib/share/index.ts';
-// Direct module imports (not the index files) keep the CLI formatters out of the island.
-import { simulateIn } from '../../lib/simulator/simulate.ts';
-import { SimulationInputError } from '../../lib/simulator/types.ts';
 import type { SimRequest } from '../../lib/simulator/types.ts';
-import { lintParsed } from '../../lib/validator/lint.ts';
-import type { Finding, LintReport } from '../../lib/validator/finding.ts';
-import { hasQuickFix, quickFix } from '../../lib/validator/fixes/index.ts';
-import { $, h } from './dom.ts';
-import { applyQuickFix, createYamlEditor, diagnosticsUpdate, goTo, replaceDoc, showFindings } from './editor.ts';
-import { mountMeshConfigInput } from './meshconfig-input.ts';
-import { loadPreset } from './presets.ts';
-import type { WhatIfController } from './whatif-view.ts';
-import { renderResult } from './trace.ts';
+import type { Finding } from '../../lib/validator/finding.ts';
+import type { QuickFix } from '../../lib/validator/fixes/index.ts';
 import { chooseVersion, currentVersion, onVersionChange } from '../version/store.ts';
+import { $, h } from './dom.ts';
+import { applyQuickFix, createYamlEditor, goTo, replaceDoc, showFindings } from './editor.ts';
+import { Engine } from './engine.ts';
+import { mountFindingsPanel } from './findings-panel.ts';
+import { mountMeshConfigInput } from './meshconfig-input.ts';
+import type { Answer, Ask, Choice, DocInput, LintDone } from './protocol.ts';
+import type { WhatIfController } from './whatif-view.ts';
 
-const FILE = 'playground.yaml';
 /** The Istio and Gateway API lines chosen in the site header (issue #17): every lint and simulation uses them. */
 const chosenLines = () => {
   const { istio, gatewayApi } = currentVersion();
   return { istio, gatewayApi };
 };
-const LINT_DEBOUNCE_MS = 250;
 const URL_DEBOUNCE_MS = 400;
-const LINT_THROTTLE_MS = 100;
-/** Above this smoothed lint cost, lint is debounced (LINT_DEBOUNCE_MS) rather than run on each keystroke. */
-const SLOW_LINT_MS = 50;
-const MESH_DEBOUNCE_MS = 300;
+/** Typing pauses this long before the request panel's lists are brought up to date. */
+const LISTS_DEBOUNCE_MS = 300;
 
 /**
  * Run `fn` when the browser is idle (between frames, not ahead of input), at the latest after `timeout` ms.
@@ -54,20 +51,18 @@ function whenIdle(fn: () => void, timeout = 1000): () => void {
   return () => clearTimeout(id);
 }
 
-/** Everything a findings-panel row shows; rows whose key is unchanged are kept as they are. */
-const findingKey = (f: Finding) => JSON.stringify([f.severity, f.rule, f.line, f.column, f.message, f.docs]);
-
 export interface PlaygroundHandle {
   view: EditorView;
-  /** The latest lint report and how long lint + diagnostics took for it (ms). */
-  last: { report: LintReport; ms: number } | undefined;
+  /** The latest findings applied, and how long the worker took for them (ms). */
+  last: { findings: readonly Finding[]; ms: number } | undefined;
 }
 
 export async function mount(root: HTMLElement): Promise<PlaygroundHandle> {
+  // The worker's script loads while the editor is set up.
+  const engine = new Engine();
+  engine.start();
   const editorHost = $(root, '[data-pg-editor]');
   const status = $(root, '[data-pg-status]');
-  const findingsList = $(root, '[data-pg-findings]');
-  const findingsSummary = $(root, '[data-pg-findings-summary]');
   const form = $<HTMLFormElement>(root, '[data-pg-request]');
   const fromSel = $<HTMLSelectElement>(form, 'select[name=from]');
   const toSel = $<HTMLSelectElement>(form, 'select[name=to]');
@@ -80,35 +75,110 @@ export async function mount(root: HTMLElement): Promise<PlaygroundHandle> {
   const presetSel = $<HTMLSelectElement>(root, 'select[data-pg-preset]');
   const copyBtn = $<HTMLButtonElement>(root, 'button[data-pg-copy]');
 
-  let mesh: Mesh | undefined;
-  /** The MeshConfig `mesh` was built with: the input's, else an `istio` ConfigMap among the manifests. */
-  let meshConfig: MeshConfig | undefined;
-  // A MeshConfig edit re-lints (extension providers, root namespace) and re-indexes the mesh (trust domain).
-  const meshConfigInput = mountMeshConfigInput(root, () => {
-    if (loading) return;
-    meshStale = true;
-    clearTimeout(lintTimer);
-    runLint(view);
-    scheduleUrl();
-  });
-  const meshConfigOption = () => {
-    const mc = meshConfigInput.config();
-    return mc ? { meshConfig: mc } : {};
-  };
-  /** The Reachability view, loaded on first use (dynamic import: it brings the what-if engine's worker). */
-  let whatif: WhatIfController | undefined;
-  /** A link's view state while the view is not loaded yet (closed in the link, but with a baseline). */
-  let pendingWhatif: SharedWhatIf | undefined;
-  let lastHash = '';
-  let lintTimer: ReturnType<typeof setTimeout> | undefined;
-  let urlTimer: ReturnType<typeof setTimeout> | undefined;
-  let meshTimer: ReturnType<typeof setTimeout> | undefined;
   const handle: PlaygroundHandle = { view: undefined as unknown as EditorView, last: undefined };
-
   const say = (text: string, kind: 'info' | 'error' = 'info') => {
     status.textContent = text;
     status.dataset.kind = kind;
   };
+
+  // ---- versions of the inputs, and the worker ----
+  /** The version of the inputs (text, Istio line, MeshConfig) the page shows; bumped by every change. */
+  let version = 0;
+  /** When `version` came to be (the keystroke benchmark reads the time from there to its findings). */
+  let versionAt = performance.now();
+  /** The last version sent to the worker, with the text it had (a version with the same text is sent without). */
+  let sent: { version: number; doc: Text; epoch: number } | undefined;
+  let lintsWaiting = 0;
+  /** A change came while a lint was waiting: the latest version is sent when it comes back. */
+  let lintWanted = false;
+  /** Rules among the current findings that have a quick fix. */
+  let fixable: ReadonlySet<string> = new Set();
+  /** The version whose findings the editor and the panel show. */
+  let shownVersion = -1;
+  /** Set while a whole document is put in place: `loadState` sends it itself. */
+  let loading = false;
+
+  const changed = () => {
+    version++;
+    versionAt = performance.now();
+  };
+
+  /**
+   * Send the current version to the worker for lint; resolves once its reply has been handled. `doc` is the text
+   * the editor is about to show (the editor's own, unless called before it draws a change).
+   */
+  function sendDoc(doc: Text = view.state.doc): Promise<Answer> {
+    engine.start();
+    const sameText = sent !== undefined && sent.doc === doc && sent.epoch === engine.epoch;
+    const input: DocInput = {
+      version,
+      ...(sameText ? {} : { text: doc.toString() }),
+      ...chosenLines(),
+      meshConfigText: meshConfigInput.text(),
+    };
+    sent = { version, doc, epoch: engine.epoch };
+    lintWanted = false;
+    lintsWaiting++;
+    return engine.ask({ type: 'lint', doc: input }).then((a) => {
+      onLint(a, input.version);
+      return a;
+    });
+  }
+
+  /** Lint the current version now, or as soon as the lint already waiting comes back. */
+  function requestLint(doc?: Text) {
+    if (lintsWaiting > 0) lintWanted = true;
+    else void sendDoc(doc);
+  }
+
+  /** The version the worker holds (or will, by the time it reads the next request): the current one. */
+  function synced(): number {
+    if (sent?.version !== version || sent.epoch !== engine.epoch) void sendDoc();
+    return version;
+  }
+
+  /** Ask the worker about the current version (sent first if need be); asked again once if the worker lost it. */
+  async function askAbout(make: (version: number) => Ask): Promise<Answer> {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const a = await engine.ask(make(synced()));
+      if (a.type !== 'stale') return a;
+      sent = undefined;
+    }
+    return { type: 'failed', message: 'the manifests could not be read' };
+  }
+
+  function onLint(a: Answer, asked: number) {
+    lintsWaiting--;
+    if (lintWanted && lintsWaiting === 0) void sendDoc();
+    if (asked !== version) return; // a newer version is on its way
+    if (a.type === 'failed') {
+      say(`The validator failed on these manifests (${a.message}).`, 'error');
+      return;
+    }
+    if (a.type === 'lint') applyLint(a);
+  }
+
+  /** Put a version's findings in the editor and the panel. */
+  function applyLint(a: LintDone) {
+    const t1 = performance.now();
+    fixable = new Set(a.fixable);
+    shownVersion = a.version;
+    showFindings(view, a.findings);
+    panel.render(a, fixable);
+    meshConfigInput.show(a.meshConfig);
+    const t2 = performance.now();
+    handle.last = { findings: a.findings, ms: a.ms };
+    // The keystroke benchmark reads the latest of each: change → findings shown, and the main thread's part of it.
+    performance.clearMeasures('atlas:lint');
+    performance.clearMeasures('atlas:show');
+    performance.clearMeasures('atlas:worker');
+    performance.measure('atlas:lint', { start: versionAt, end: t2 });
+    performance.measure('atlas:show', { start: t1, end: t2 });
+    performance.measure('atlas:worker', { start: t1 - a.ms, end: t1 });
+    scheduleLists();
+    whatif?.refresh();
+    root.dataset.linted = String(Number(root.dataset.linted ?? '0') + 1);
+  }
 
   // ---- request panel ----
   function currentRequest(): SharedState['request'] {
@@ -130,38 +200,33 @@ export async function mount(root: HTMLElement): Promise<PlaygroundHandle> {
 
   /** What each select currently lists, so an unchanged list (the usual case after a keystroke) is left alone. */
   const listed = new WeakMap<HTMLSelectElement, string>();
-  function setOptions(sel: HTMLSelectElement, values: { value: string; label: string }[], keep: string | undefined) {
+  function setOptions(sel: HTMLSelectElement, values: readonly Choice[], keep: string | undefined) {
     const want = keep ?? sel.value;
-    const missing = want && !values.some((v) => v.value === want) ? want : '';
+    const missing = want && !values.some(([v]) => v === want) ? want : '';
     const signature = JSON.stringify([values, missing]);
     if (listed.get(sel) !== signature) {
       listed.set(sel, signature);
-      sel.replaceChildren(...values.map((v) => h('option', { value: v.value }, v.label)));
+      sel.replaceChildren(...values.map(([value, label]) => h('option', { value }, label)));
       if (missing) sel.append(h('option', { value: missing }, `${missing} (not in the manifests)`));
     }
     if (want) sel.value = want;
   }
 
-  function refreshTargets(keep?: SharedState['request']) {
-    if (!mesh) return;
-    const clients = mesh.workloads
-      .filter((w) => isClientKind(w.kind) && !w.isWaypoint)
-      .map((w) => ({ value: `${w.namespace}/${w.name}`, label: `${w.namespace}/${w.name}` }));
-    setOptions(fromSel, [...clients, { value: 'external', label: 'external (outside the mesh)' }], keep?.from);
-    const dests: { value: string; label: string }[] = [];
-    for (const s of mesh.services) {
-      if (s.kind === 'Service')
-        for (const p of s.ports)
-          dests.push({ value: `${s.name}.${s.namespace}:${p.port}`, label: `${s.name}.${s.namespace}:${p.port}` });
-      else
-        for (const host of s.hosts)
-          for (const p of s.ports)
-            dests.push({ value: `${host}:${p.port}`, label: `${host}:${p.port} (ServiceEntry)` });
-    }
-    for (const w of mesh.workloads)
-      if (!w.isWaypoint)
-        dests.push({ value: `pod/${w.namespace}/${w.name}`, label: `pod/${w.namespace}/${w.name} (pod IP)` });
-    setOptions(toSel, dests, keep?.to);
+  let listsTimer: ReturnType<typeof setTimeout> | undefined;
+  let cancelListsIdle = () => {};
+  const scheduleLists = () => {
+    clearTimeout(listsTimer);
+    cancelListsIdle();
+    listsTimer = setTimeout(() => (cancelListsIdle = whenIdle(() => void refreshLists())), LISTS_DEBOUNCE_MS);
+  };
+  /** Bring the Client and Destination lists up to date with the manifests (keeping `keep`'s choice, or the current). */
+  async function refreshLists(keep?: SharedState['request']): Promise<void> {
+    clearTimeout(listsTimer);
+    cancelListsIdle();
+    const a = await askAbout((v) => ({ type: 'lists', version: v }));
+    if (a.type !== 'lists' || !a.lists) return;
+    setOptions(fromSel, a.lists.clients, keep?.from);
+    setOptions(toSel, a.lists.destinations, keep?.to);
   }
 
   function applyRequest(r: SharedState['request']) {
@@ -179,230 +244,118 @@ export async function mount(root: HTMLElement): Promise<PlaygroundHandle> {
     tcpInput.checked = r.tcp === true;
   }
 
-  // ---- findings ----
-  const rowKeys = new WeakMap<Element, string>();
-  let summaryText = '';
-
-  function findingRow(f: Finding, key: string, view: EditorView): HTMLLIElement {
-    const btn = h(
-      'button',
-      { type: 'button', class: `pg-finding pg-${f.severity}`, 'data-rule': f.rule },
-      h('span', { class: 'pg-sev' }, f.severity),
-      ' ',
-      h('code', { class: 'pg-rule' }, f.rule),
-      ' ',
-      h('span', { class: 'pg-pos' }, `${f.line}:${f.column}`),
-      ' ',
-      h('span', { class: 'pg-msg' }, f.message),
-    );
-    btn.addEventListener('click', () => goTo(view, f.line, f.column));
-    let fixBtn: HTMLButtonElement | null = null;
-    if (hasQuickFix(f.rule)) {
-      fixBtn = h(
-        'button',
-        { type: 'button', class: 'pg-fix' },
-        'Quick fix',
-        h('span', { class: 'sr-only' }, ` for ${f.rule}`),
-      );
-      fixBtn.addEventListener('click', () => {
-        if (applyQuickFix(view, f)) say(`Applied the quick fix for ${f.rule}.`);
-        else say(`No quick fix applies to this ${f.rule} finding in these manifests; see its docs.`, 'error');
-      });
-    }
-    const li = h(
-      'li',
-      {},
-      btn,
-      ' ',
-      h('a', { href: f.docs, class: 'pg-doc' }, h('span', { class: 'sr-only' }, `Rule ${f.rule}: `), 'docs'),
-      ...(fixBtn ? [' ', fixBtn] : []),
-    );
-    rowKeys.set(li, key);
-    return li;
+  // ---- quick fixes (worked out by the worker against the version shown) ----
+  async function fixOf(f: Finding): Promise<QuickFix | undefined> {
+    const asked = version;
+    const a = await askAbout((v) => ({ type: 'fix', version: v, finding: f }));
+    return a.type === 'fix' && a.version === asked && asked === version ? a.fix : undefined;
   }
 
-  /**
-   * Bring the panel in line with `findings`, touching only rows that changed: an unchanged list costs no DOM work
-   * (and the polite live summary is not re-announced), a changed one keeps the rows it still has.
-   */
-  function renderFindings(findings: readonly Finding[], view: EditorView) {
-    const counts = { error: 0, warning: 0, info: 0 };
-    for (const f of findings) counts[f.severity]++;
-    const summary = findings.length
-      ? `${counts.error} error(s), ${counts.warning} warning(s), ${counts.info} info`
-      : 'No findings.';
-    if (summary !== summaryText) findingsSummary.textContent = summaryText = summary;
-    const keys = findings.map(findingKey);
-    const old = [...findingsList.children];
-    if (old.length === keys.length && old.every((li, i) => rowKeys.get(li) === keys[i])) return;
-    // Keep keyboard focus on the same row (or the same place in the list) when rows move under it.
-    const focused = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    const focusedIndex = focused ? old.findIndex((li) => li.contains(focused)) : -1;
-    const spare = new Map<string, Element[]>();
-    for (const li of old) {
-      const k = rowKeys.get(li) ?? '';
-      spare.set(k, [...(spare.get(k) ?? []), li]);
-    }
-    findings.forEach((f, i) => {
-      const row = spare.get(keys[i]!)?.shift() ?? findingRow(f, keys[i]!, view);
-      const at = findingsList.children[i];
-      if (at !== row) findingsList.insertBefore(row, at ?? null);
-    });
-    while (findingsList.children.length > findings.length) findingsList.lastElementChild!.remove();
-    if (focusedIndex >= 0 && focused && document.activeElement !== focused) {
-      if (focused.isConnected) focused.focus();
-      else {
-        const buttons = findingsList.querySelectorAll('button');
-        (buttons[Math.min(focusedIndex, buttons.length - 1)] ?? findingsSummary).focus();
-      }
-    }
-  }
+  // ---- the findings panel ----
+  const panel = mountFindingsPanel($(root, '[data-pg-findings]'), $(root, '[data-pg-findings-summary]'), {
+    goTo: (f) => goTo(view, f.line, f.column),
+    fix: async (f) => {
+      if (await applyQuickFix(view, f)) say(`Applied the quick fix for ${f.rule}.`);
+      else say(`No quick fix applies to this ${f.rule} finding in these manifests; see its docs.`, 'error');
+    },
+    more: async (from, count) => {
+      const asked = version;
+      if (shownVersion !== asked) return undefined;
+      const a = await askAbout((v) => ({ type: 'findings', version: v, from, count }));
+      return a.type === 'findings' && a.version === asked && asked === version ? a.findings : undefined;
+    },
+  });
 
-  /** Recent lint costs; their median decides between linting at once and debouncing (one slow run is noise). */
-  const costs: number[] = [];
-  const lintCost = () => (costs.length ? [...costs].sort((a, b) => a - b)[costs.length >> 1]! : Infinity);
-  let lastLintAt = -Infinity;
-  let meshStale = true;
+  // A MeshConfig edit re-lints (extension providers, root namespace) and re-indexes the mesh (trust domain).
+  const meshConfigInput = mountMeshConfigInput(root, () => {
+    if (loading) return;
+    changed();
+    requestLint();
+    scheduleUrl();
+  });
 
-  /**
-   * The document's text parsed once, for lint and for the mesh index alike: parsing is most of what a large
-   * document costs (a 200 KB document on the `yaml` path takes ~1 s to read on a loaded machine), so the mesh
-   * rebuilt after a lint reuses that lint's resources instead of reading the text a second time.
-   */
-  let lastParsed: { text: string; parsed: ParseResult } | undefined;
-  function parsedText(text: string): ParseResult {
-    if (lastParsed?.text !== text) lastParsed = { text, parsed: parseManifests({ file: FILE, text }) };
-    return lastParsed.parsed;
-  }
-  const lint = (text: string): LintReport =>
-    lintParsed(parsedText(text), { ...chosenLines(), ...meshConfigOption() }, FILE);
+  /** The Reachability view, loaded on first use (dynamic import: it brings the what-if engine's worker). */
+  let whatif: WhatIfController | undefined;
+  /** A link's view state while the view is not loaded yet (closed in the link, but with a baseline). */
+  let pendingWhatif: SharedWhatIf | undefined;
+  let lastHash = '';
 
-  function runLint(view: EditorView) {
-    const t0 = performance.now();
-    lastLintAt = t0;
-    const report = lint(view.state.doc.toString());
-    const t1 = performance.now();
-    showFindings(view, report.findings);
-    renderFindings(report.findings, view);
-    lintDone(report, t0, t1);
-  }
-
-  /** Book-keeping once a lint's findings are in the editor and the panel (`t1`: when lint itself returned). */
-  function lintDone(report: LintReport, t0: number, t1: number) {
-    const ms = performance.now() - t0;
-    costs.push(ms);
-    if (costs.length > 5) costs.shift();
-    handle.last = { report, ms };
-    // The bench reads the latest of each (the whole update, and its editor + panel part): only those are kept.
-    performance.clearMeasures('atlas:lint');
-    performance.clearMeasures('atlas:show');
-    performance.measure('atlas:lint', { start: t0, end: t0 + ms });
-    performance.measure('atlas:show', { start: t1, end: t0 + ms });
-    meshStale = true;
-    scheduleMesh();
-    whatif?.refresh();
-    root.dataset.linted = String(Number(root.dataset.linted ?? '0') + 1);
-  }
-
-  /** The mesh index behind the client/destination lists: rebuilt when typing pauses, or right before simulating. */
-  function refreshMesh(keep?: SharedState['request']) {
-    if (!meshStale && !keep) return;
-    meshStale = false;
-    try {
-      const { resources } = parsedText(handle.view.state.doc.toString());
-      meshConfig = meshConfigInput.config() ?? meshConfigInManifests(resources);
-      const mc = meshConfig;
-      mesh = buildMesh(resources, mc ? { rootNamespace: mc.rootNamespace, trustDomain: mc.trustDomain } : {});
-      refreshTargets(keep);
-    } catch {
-      mesh = undefined;
-    }
-  }
-  let cancelMeshIdle = () => {};
-  const scheduleMesh = () => {
-    clearTimeout(meshTimer);
-    cancelMeshIdle();
-    meshTimer = setTimeout(() => (cancelMeshIdle = whenIdle(() => refreshMesh())), MESH_DEBOUNCE_MS);
-  };
-
-  // The share link is compressed from the whole document: never on the keystroke path. It is written once typing
-  // pauses (when the browser is idle), and at once whenever the page may go away, so no input is ever left out.
-  let urlDirty = false;
+  // ---- the share link ----
+  // The link is compressed from the whole document: never on the keystroke path. The worker writes it once typing
+  // pauses (when the browser is idle); whenever the page may go away it is written here at once, so no input is
+  // ever left out.
+  let urlTimer: ReturnType<typeof setTimeout> | undefined;
   let cancelUrlIdle = () => {};
-  function writeUrl() {
-    clearTimeout(urlTimer);
-    cancelUrlIdle();
-    urlDirty = false;
-    const hash =
-      '#' +
-      encodeShare({
-        yaml: handle.view.state.doc.toString(),
-        istio: currentVersion().istio,
-        request: currentRequest(),
-        ...(meshConfigInput.text() ? { meshConfig: meshConfigInput.text() } : {}),
-        ...(whatif ? { whatif: whatif.state() } : pendingWhatif ? { whatif: pendingWhatif } : {}),
-      });
+  /** Bumped by every change the link must follow; a link made before the latest is not written. */
+  let urlEdits = 0;
+  let urlDirty = false;
+  const linkRest = (): Omit<SharedState, 'yaml'> => ({
+    istio: currentVersion().istio,
+    request: currentRequest(),
+    ...(meshConfigInput.text() ? { meshConfig: meshConfigInput.text() } : {}),
+    ...(whatif ? { whatif: whatif.state() } : pendingWhatif ? { whatif: pendingWhatif } : {}),
+  });
+  function setHash(fragment: string) {
+    const hash = '#' + fragment;
     lastHash = hash;
     history.replaceState(history.state, '', hash);
   }
+  /** Write the link of the inputs as they are now (made by the worker). */
+  async function writeUrl(): Promise<void> {
+    clearTimeout(urlTimer);
+    cancelUrlIdle();
+    const edits = ++urlEdits;
+    urlDirty = true;
+    const rest = linkRest();
+    const a = await askAbout((v) => ({ type: 'encode', version: v, rest }));
+    // A later change has its own write coming (or the page's flush).
+    if (a.type !== 'encode' || a.version !== version || edits !== urlEdits) return;
+    setHash(a.fragment);
+    urlDirty = false;
+  }
   const scheduleUrl = () => {
+    urlEdits++;
     urlDirty = true;
     clearTimeout(urlTimer);
     cancelUrlIdle();
-    urlTimer = setTimeout(() => (cancelUrlIdle = whenIdle(writeUrl)), URL_DEBOUNCE_MS);
+    urlTimer = setTimeout(() => (cancelUrlIdle = whenIdle(() => void writeUrl())), URL_DEBOUNCE_MS);
   };
+  /** The link written here and now, if anything changed since the last one. */
   const flushUrl = () => {
-    if (urlDirty) writeUrl();
+    if (!urlDirty) return;
+    clearTimeout(urlTimer);
+    cancelUrlIdle();
+    urlEdits++;
+    urlDirty = false;
+    setHash(encodeShare({ yaml: view.state.doc.toString(), ...linkRest() }));
   };
   window.addEventListener('pagehide', flushUrl);
   document.addEventListener('visibilitychange', () => {
     if (document.visibilityState === 'hidden') flushUrl();
   });
 
-  /** A lint run by `beforeUpdate` for the update being drawn; the panel catches up once the editor has. */
-  let inUpdate: { report: LintReport; t0: number; t1: number } | undefined;
-  /** Set while a whole document is loaded: `loadState` lints it itself. */
-  let loading = false;
-
   const view = createYamlEditor({
     parent: editorHost,
     doc: '',
     label: 'YAML editor',
-    quickFix: (text, f) => quickFix(text, f, parsedText(text).resources),
+    quickFix: (_text, f) => fixOf(f),
+    hasQuickFix: (f) => fixable.has(f.rule),
+    // A change goes to the worker before the editor draws it, so lint runs while the editor updates its DOM.
     beforeUpdate: (state) => {
+      // Where the keystroke benchmark splits the editor's part (input handling, syntax tree) from the rest.
       performance.clearMarks('atlas:change');
       performance.mark('atlas:change');
-      clearTimeout(lintTimer);
       if (loading) return null;
-      // While linting is cheap, lint every keystroke but at most once per LINT_THROTTLE_MS during a burst (plus a
-      // trailing run), so typing never queues up lint work; a document slow to lint is debounced instead.
-      const now = performance.now();
-      const delay = lintCost() < SLOW_LINT_MS ? Math.max(0, lastLintAt + LINT_THROTTLE_MS - now) : LINT_DEBOUNCE_MS;
-      if (delay > 0) {
-        lintTimer = setTimeout(() => runLint(view), delay);
-        return null;
-      }
-      // Lint the new text before the editor draws it: the keystroke and its diagnostics make one editor update.
-      try {
-        lastLintAt = now;
-        const report = lint(state.doc.toString());
-        inUpdate = { report, t0: now, t1: performance.now() };
-        return diagnosticsUpdate(state, report.findings);
-      } catch {
-        // Never lose the keystroke to a validator failure: it is drawn, and linted again from a timer.
-        inUpdate = undefined;
-        lintTimer = setTimeout(() => runLint(view), LINT_DEBOUNCE_MS);
-        return null;
-      }
-    },
-    onChange: (v) => {
-      const done = inUpdate;
-      inUpdate = undefined;
-      if (done) {
-        renderFindings(done.report.findings, v);
-        lintDone(done.report, done.t0, done.t1);
-      }
+      changed();
+      requestLint(state.doc);
       scheduleUrl();
+      return null;
+    },
+    // The editor's own update of a change is done (the keystroke benchmark's main-thread part of a keystroke).
+    onChange: () => {
+      performance.clearMeasures('atlas:update');
+      if (performance.getEntriesByName('atlas:change', 'mark').length)
+        performance.measure('atlas:update', { start: 'atlas:change' });
     },
   });
   handle.view = view;
@@ -419,23 +372,17 @@ export async function mount(root: HTMLElement): Promise<PlaygroundHandle> {
     } finally {
       loading = false;
     }
-    clearTimeout(lintTimer);
+    changed();
+    resultHost.replaceChildren();
     let failure: string | undefined;
-    try {
-      runLint(view);
-    } catch (err) {
-      failure = `The validator failed on these manifests (${err instanceof Error ? err.message : String(err)}).`;
-    }
-    clearTimeout(meshTimer);
-    // The mesh index in a task of its own (a large document's lint and mesh are not one long task).
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    refreshMesh(state.request ?? {});
+    const lint = await sendDoc();
+    if (lint.type === 'failed') failure = `The validator failed on these manifests (${lint.message}).`;
+    await refreshLists(state.request ?? {});
     try {
       applyRequest(state.request);
     } catch {
       failure ??= 'The request in this link could not be shown.';
     }
-    resultHost.replaceChildren();
     // The view as the link left it (open, baseline, selected cell); a closed view is not loaded. A preset keeps the
     // view open or closed, without the old baseline.
     if (state.whatif?.open || whatif)
@@ -464,11 +411,17 @@ export async function mount(root: HTMLElement): Promise<PlaygroundHandle> {
     { once: true },
   );
 
+  async function loadPreset(id: string): Promise<SharedState | undefined> {
+    const presets = await import('./presets.ts');
+    return presets.loadPreset(id);
+  }
+
   async function restoreFromHash(): Promise<void> {
     try {
       const hash = location.hash;
       if (hash.length > 1) {
-        const decoded = decodeShare(hash);
+        const a = await engine.ask({ type: 'decode', fragment: hash });
+        const decoded = a.type === 'decode' ? a.outcome : { error: `The link could not be read (${messageOf(a)}).` };
         if ('state' in decoded) {
           lastHash = hash;
           const failure = await loadState(decoded.state);
@@ -479,7 +432,7 @@ export async function mount(root: HTMLElement): Promise<PlaygroundHandle> {
           else {
             // A shared link shows what its sender saw: the request's result as well as the inputs.
             const r = decoded.state.request;
-            if (r?.from && r.to) await simulateNow({ focus: false, writeLink: false, relint: false });
+            if (r?.from && r.to) await simulateNow({ focus: false, writeLink: false });
             say('Loaded the manifests and request from the link.');
           }
           return;
@@ -489,7 +442,7 @@ export async function mount(root: HTMLElement): Promise<PlaygroundHandle> {
       const preset = await loadPreset('bookinfo');
       if (preset) await loadState(preset);
       if (hash.length > 1) return;
-      writeUrl();
+      await writeUrl();
     } catch (err) {
       // Start-up must never leave a dead page: the editor is there, the failure is shown.
       say(`The playground could not load this link: ${err instanceof Error ? err.message : String(err)}`, 'error');
@@ -504,14 +457,13 @@ export async function mount(root: HTMLElement): Promise<PlaygroundHandle> {
   form.addEventListener('change', scheduleUrl);
   form.addEventListener('input', scheduleUrl);
 
+  /** Bumped by every simulation: only the latest one's result is shown. */
+  let simulations = 0;
   /** Simulate the request panel's request; `focus` moves focus to the result (not when a link is opened). */
-  async function simulateNow({ focus = true, writeLink = true, relint = true } = {}) {
-    if (relint) {
-      clearTimeout(lintTimer);
-      runLint(view);
-    }
-    clearTimeout(meshTimer);
-    refreshMesh();
+  async function simulateNow({ focus = true, writeLink = true } = {}) {
+    const mine = ++simulations;
+    await refreshLists();
+    if (mine !== simulations) return;
     const r = currentRequest()!;
     const req: SimRequest = {
       from: r.from ?? '',
@@ -522,41 +474,42 @@ export async function mount(root: HTMLElement): Promise<PlaygroundHandle> {
       ...(r.jwt ? { jwt: r.jwt } : {}),
       ...(r.tcp ? { tcp: true } : {}),
     };
-    if (!mesh) {
-      resultHost.replaceChildren(
-        h('p', { role: 'alert' }, 'The manifests could not be read; fix the YAML errors first.'),
-      );
-      return;
+    const a = await askAbout((v) => ({ type: 'simulate', version: v, request: req }));
+    let shown: Node;
+    if (a.type === 'simulate' && a.outcome.kind === 'result') {
+      const { renderResult } = await import('./trace.ts');
+      shown = renderResult(a.outcome.result, req);
+    } else {
+      const message =
+        a.type === 'simulate' && a.outcome.kind !== 'result'
+          ? a.outcome.message
+          : `The simulator failed: ${messageOf(a)}`;
+      shown = h('p', { class: 'pg-error', role: 'alert' }, message);
     }
-    try {
-      const result = await simulateIn(mesh, req, { ...chosenLines(), ...(meshConfig ? { meshConfig } : {}) });
-      resultHost.replaceChildren(renderResult(result, req));
-    } catch (err) {
-      const msg =
-        err instanceof SimulationInputError
-          ? err.message
-          : `The simulator failed: ${err instanceof Error ? err.message : String(err)}`;
-      resultHost.replaceChildren(h('p', { class: 'pg-error', role: 'alert' }, msg));
-    }
+    if (mine !== simulations) return;
+    resultHost.replaceChildren(shown);
     if (focus) resultHost.focus();
-    if (writeLink) writeUrl();
+    if (writeLink) await writeUrl();
   }
 
   presetSel.addEventListener('change', async () => {
     const id = presetSel.value;
     if (!id) return;
-    const preset = await loadPreset(id);
+    const preset = await loadPreset(id).catch(() => undefined);
     if (!preset) {
       say(`Preset ${id} could not be loaded.`, 'error');
       return;
     }
-    await loadState(preset);
-    writeUrl();
-    say(`Loaded preset ${presetSel.selectedOptions[0]?.textContent ?? id}.`);
+    const failure = await loadState(preset);
+    void writeUrl();
+    const name = presetSel.selectedOptions[0]?.textContent ?? id;
+    if (failure) say(`Loaded preset ${name}. ${failure}`, 'error');
+    else say(`Loaded preset ${name}.`);
   });
 
   copyBtn.addEventListener('click', async () => {
-    writeUrl();
+    await writeUrl();
+    flushUrl();
     try {
       await navigator.clipboard.writeText(location.href);
       say('Link copied to the clipboard.');
@@ -570,10 +523,10 @@ export async function mount(root: HTMLElement): Promise<PlaygroundHandle> {
 
   // Another Istio line chosen in the header: findings and the share link follow; an old trace would mislead.
   onVersionChange((c) => {
-    clearTimeout(lintTimer);
-    runLint(view);
+    changed();
+    requestLint();
     resultHost.replaceChildren();
-    writeUrl();
+    void writeUrl();
     say(`Findings are now for Istio ${c.istio}; simulate again for a trace on that version.`);
   });
 
@@ -585,4 +538,9 @@ export async function mount(root: HTMLElement): Promise<PlaygroundHandle> {
   await restoreFromHash();
   root.dataset.ready = 'true';
   return handle;
+}
+
+/** A worker answer that is not the one asked for, as words for a message. */
+function messageOf(a: Answer): string {
+  return a.type === 'failed' ? a.message : 'no answer';
 }

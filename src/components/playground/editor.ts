@@ -21,18 +21,40 @@ import {
 } from '@codemirror/view';
 import type { EditorState, Text, Transaction, TransactionSpec } from '@codemirror/state';
 import { editingKeys } from './keys.ts';
+import type { CompletionContext, CompletionResult } from '@codemirror/autocomplete';
 import type { Finding } from '../../lib/validator/finding.ts';
-import { hasQuickFix } from '../../lib/validator/fixes/index.ts';
 import type { QuickFix } from '../../lib/validator/fixes/index.ts';
-import { yamlCompletion } from './completion.ts';
 import { h } from './dom.ts';
 import { editorTheme } from './editor-theme.ts';
 import { fieldDocs } from './hover.ts';
 import { yamlStream } from './yaml-stream.ts';
 
-/** Computes the quick fix of a finding against the editor's current text (the host knows the parsed resources). */
-export type QuickFixSource = (text: string, finding: Finding) => QuickFix | undefined;
-const quickFixSource = Facet.define<QuickFixSource, QuickFixSource | undefined>({ combine: (v) => v[0] });
+/**
+ * Computes the quick fix of a finding against the editor's current text (the host knows the parsed resources), at
+ * once or later (the playground asks its worker).
+ */
+export type QuickFixSource = (text: string, finding: Finding) => QuickFix | undefined | Promise<QuickFix | undefined>;
+interface QuickFixes {
+  readonly source: QuickFixSource;
+  /** Whether a finding may have a fix at all (cheap); without it every finding's tooltip asks the source. */
+  readonly offered?: (finding: Finding) => boolean;
+}
+const quickFixes = Facet.define<QuickFixes, QuickFixes | undefined>({ combine: (v) => v[0] });
+
+let completion: Promise<typeof import('./completion.ts')> | undefined;
+/**
+ * Completion from the known-field and enum tables, which load on the first completion (a failed load is retried
+ * on the next), so the editor's first load carries none of them.
+ */
+async function lazyCompletion(ctx: CompletionContext): Promise<CompletionResult | null> {
+  completion ??= import('./completion.ts');
+  try {
+    return (await completion).yamlCompletion(ctx);
+  } catch {
+    completion = undefined;
+    return null;
+  }
+}
 
 export interface YamlEditorOptions {
   readonly parent: HTMLElement;
@@ -48,6 +70,8 @@ export interface YamlEditorOptions {
   readonly beforeUpdate?: (state: EditorState) => TransactionSpec | null;
   /** Quick fixes for findings shown as diagnostics (a button in their tooltip). */
   readonly quickFix?: QuickFixSource;
+  /** Which findings may have a quick fix (cheap); without it the tooltip of every finding asks `quickFix`. */
+  readonly hasQuickFix?: (finding: Finding) => boolean;
 }
 
 export function createYamlEditor(opts: YamlEditorOptions): EditorView {
@@ -75,12 +99,14 @@ export function createYamlEditor(opts: YamlEditorOptions): EditorView {
       editingKeys(),
       // Completion's Enter/arrows win over plain editing keys while its list is open; Mod-f opens search.
       Prec.high(keymap.of(completionKeymap)),
-      autocompletion({ override: [yamlCompletion], icons: false }),
+      autocompletion({ override: [lazyCompletion], icons: false }),
       // Field type and description on hover, or on Mod-i at the cursor; the descriptions load on first use.
       fieldDocs(),
       search({ top: true }),
       keymap.of(searchKeymap),
-      ...(opts.quickFix ? [quickFixSource.of(opts.quickFix)] : []),
+      ...(opts.quickFix
+        ? [quickFixes.of({ source: opts.quickFix, ...(opts.hasQuickFix ? { offered: opts.hasQuickFix } : {}) })]
+        : []),
       // Not lang-yaml's `yaml()`: the same language, re-parsing only the edited document per keystroke.
       yamlStream(),
       lintGutter(),
@@ -99,10 +125,19 @@ export function offsetOf(doc: Text, line: number, column: number): number {
   return Math.min(l.from + Math.max(0, (column || 1) - 1), l.to);
 }
 
-/** Apply the quick fix of `f` to the editor's current text; false when the manifests allow none. */
-export function applyQuickFix(view: EditorView, f: Finding): boolean {
-  const fix = view.state.facet(quickFixSource)?.(view.state.doc.toString(), f);
-  if (!fix) return false;
+/**
+ * Apply the quick fix of `f` to the editor's current text; false when the manifests allow none, or when the text
+ * changed while the fix was being worked out (it was made for the old text).
+ */
+export async function applyQuickFix(view: EditorView, f: Finding): Promise<boolean> {
+  const doc = view.state.doc;
+  let fix: QuickFix | undefined;
+  try {
+    fix = await view.state.facet(quickFixes)?.source(doc.toString(), f);
+  } catch {
+    fix = undefined;
+  }
+  if (!fix || view.state.doc !== doc) return false;
   const changes = fix.edits.map((e) => ({ from: e.from, to: e.to, insert: e.insert }));
   view.dispatch({
     changes,
@@ -114,24 +149,34 @@ export function applyQuickFix(view: EditorView, f: Finding): boolean {
 }
 
 function tooltip(f: Finding, view: EditorView): Node {
-  // The fix is worked out when the tooltip opens (never per keystroke), so its button can say what it will do.
-  const source = hasQuickFix(f.rule) ? view.state.facet(quickFixSource) : undefined;
-  let fix: QuickFix | undefined;
-  try {
-    fix = source?.(view.state.doc.toString(), f);
-  } catch {
-    fix = undefined;
-  }
-  const button = fix ? h('button', { type: 'button', class: 'atlas-quickfix' }, `Quick fix: ${fix.title}`) : null;
-  button?.addEventListener('click', () => applyQuickFix(view, f));
-  return h(
+  const about = h('p', {}, h('a', { href: f.docs }, `About ${f.rule}`));
+  const box = h(
     'div',
     { class: 'atlas-diag' },
     h('p', {}, h('code', {}, f.rule), ' ', f.message),
     f.fix ? h('p', {}, h('strong', {}, 'Fix: '), f.fix) : null,
-    button ? h('p', {}, button) : null,
-    h('p', {}, h('a', { href: f.docs }, `About ${f.rule}`)),
+    about,
   );
+  // The fix is worked out when the tooltip opens (never per keystroke), so its button can say what it will do. It
+  // joins the tooltip when it is known, if the text is still the one it was made for.
+  const fixes = view.state.facet(quickFixes);
+  if (fixes && (fixes.offered?.(f) ?? true)) {
+    const doc = view.state.doc;
+    const show = (fix: QuickFix | undefined) => {
+      if (!fix || view.state.doc !== doc) return;
+      const button = h('button', { type: 'button', class: 'atlas-quickfix' }, `Quick fix: ${fix.title}`);
+      button.addEventListener('click', () => void applyQuickFix(view, f));
+      box.insertBefore(h('p', {}, button), about);
+    };
+    try {
+      const fix = fixes.source(doc.toString(), f);
+      if (fix instanceof Promise) fix.then(show, () => undefined);
+      else show(fix);
+    } catch {
+      // No fix: the finding's prose fix stands.
+    }
+  }
+  return box;
 }
 
 export function findingsToDiagnostics(doc: Text, findings: readonly Finding[]): Diagnostic[] {

@@ -9,8 +9,8 @@ import { StateEffect, StateField } from '@codemirror/state';
 import type { Extension } from '@codemirror/state';
 import { EditorView, hoverTooltip, keymap, showTooltip } from '@codemirror/view';
 import type { Command, Tooltip } from '@codemirror/view';
-import { fieldAt } from './completion.ts';
-import type { FieldAt } from './completion.ts';
+import { fieldAt } from './yaml-path.ts';
+import type { FieldAt } from './yaml-path.ts';
 import { h } from './dom.ts';
 
 type Docs = typeof import('./field-docs.gen.ts');

@@ -1,8 +1,8 @@
 /**
  * The playground's presets: the bookinfo base the labs deploy, and every reference example with what it is declared
- * `with` and its first expectation as the request (what its "Open in playground" link does). Loaded lazily when picked.
+ * `with` and its first expectation as the request (what its "Open in playground" link does). Loaded lazily when picked,
+ * as is the YAML library that reads an expectation file.
  */
-import { parse as parseYaml } from 'yaml';
 import type { SharedState } from '../../lib/share/index.ts';
 
 const baseFiles = import.meta.glob<string>('../../../labs/base/*.yaml', { query: '?raw', import: 'default' });
@@ -41,6 +41,8 @@ export async function loadPreset(id: string): Promise<SharedState | undefined> {
   const expectText = await loadNamed(`${id}.expect`);
   if (expectText !== undefined) {
     try {
+      // The YAML library only for an expectation file (a reference example's), not for the bookinfo presets.
+      const { parse: parseYaml } = await import('yaml');
       const expect = parseYaml(expectText) as { with?: unknown; claims?: unknown } | null;
       if (Array.isArray(expect?.with)) withNames = expect.with.filter((w): w is string => typeof w === 'string');
       const first = Array.isArray(expect?.claims)
