@@ -127,7 +127,10 @@ describe('wide objects are validated in chunks with the same errors as one valid
       fc.constant({ x: 1 }),
       fc.constant(['a']),
     );
-    const name = fc.oneof(fc.nat(400).map((i) => `k${i}`), fc.constantFrom('a/b', 'c~d', '~1', '__proto__', ''));
+    const name = fc.oneof(
+      fc.nat(400).map((i) => `k${i}`),
+      fc.constantFrom('a/b', 'c~d', '~1', '__proto__', ''),
+    );
     const wideMap = fc
       .tuple(fc.integer({ min: CHUNK - 2, max: CHUNK * 3 + 5 }), fc.array(fc.tuple(name, value), { maxLength: 40 }))
       .chain(([n, extra]) =>
@@ -166,7 +169,8 @@ describe('wide objects are validated in chunks with the same errors as one valid
   }, 60_000);
 
   it('problems past the 40 shown are counted as the shown ones are told apart (oneOf and its not read the same)', () => {
-    const patch = '  - applyTo: NETWORK_FILTER\n    match: {listener: {}, cluster: {}}\n    patch: {operation: REMOVE}\n';
+    const patch =
+      '  - applyTo: NETWORK_FILTER\n    match: {listener: {}, cluster: {}}\n    patch: {operation: REMOVE}\n';
     const text = `apiVersion: networking.istio.io/v1alpha3\nkind: EnvoyFilter\nmetadata: {name: e, namespace: shop}\nspec:\n  configPatches:\n${patch.repeat(65)}`;
     const problems = schemaProblems(parseManifests({ file: 'ef.yaml', text }).resources[0]!);
     expect(problems).toHaveLength(41);
@@ -182,7 +186,11 @@ describe('wide objects are validated in chunks with the same errors as one valid
     const r = parseManifests({ file: 'w.yaml', text }).resources[0]!;
     const expected = directValidator('v1', 'ConfigMap')!(r.obj).map((e) => e.instancePath);
     expect(expected).toHaveLength(43);
-    expect(schemaProblems(r).slice(0, 40).map((p) => `/${p.path.join('/')}`)).toEqual(expected.slice(0, 40));
+    expect(
+      schemaProblems(r)
+        .slice(0, 40)
+        .map((p) => `/${p.path.join('/')}`),
+    ).toEqual(expected.slice(0, 40));
   });
 
   it('findings of a small wide map are the unsplit ones', () => {

@@ -252,7 +252,8 @@ function fromAjv(errors: readonly AjvError[], obj: JsonValue, out: SchemaProblem
   // two alternatives are set. The branch failures say nothing true on their own, so the composite speaks instead.
   const alternatives = new Set<string>();
   for (const e of errors) if (e.keyword === 'oneOf' || e.keyword === 'anyOf') alternatives.add(e.instancePath);
-  const dropped = (e: AjvError) => (e.keyword === 'required' || e.keyword === 'not') && alternatives.has(e.instancePath);
+  const dropped = (e: AjvError) =>
+    (e.keyword === 'required' || e.keyword === 'not') && alternatives.has(e.instancePath);
   // Where a precise error is, at or below: each precise error's instancePath and every `/` prefix of it (one set,
   // not a search of all precise errors per composite one, which is quadratic in a wide map of failing objects).
   let precise: Set<string> | undefined;
