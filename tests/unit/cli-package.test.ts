@@ -131,6 +131,20 @@ spec:
             methods: [GET]
 `;
 
+// A Service whose selector repeats its labels through an anchor, with an explicit tag: the fast reader leaves
+// such documents to the `yaml` composer.
+const ANCHORS = `apiVersion: v1
+kind: Service
+metadata:
+  name: a
+  namespace: shop
+  labels: &labels !!map { app: web }
+spec:
+  selector: *labels
+  ports:
+    - port: 80
+`;
+
 let work = '';
 let bin = '';
 
@@ -167,6 +181,7 @@ beforeAll(() => {
     ['deny.yaml', DENY],
     ['bad.yaml', BAD],
     ['sidecar.yaml', SIDECAR],
+    ['anchors.yaml', ANCHORS],
   ] as const) {
     writeFileSync(join(installDir, name), text);
   }
@@ -225,9 +240,29 @@ describe('installable CLI package (npm pack → npm install --offline → run)',
         expect(schema.path).toBe('spec.rules[0].to[0].operation.bogus');
         expect(bad.stdout).toContain('"docs": "/validator/rules/schema/"');
 
+        // The `yaml` composer, which the bundle loads on first use (scripts/build-cli.mjs).
+        const anchors = cli(node!, ['lint', '--format', 'json', 'anchors.yaml']);
+        expect(anchors.stderr).toBe('');
+        expect(JSON.parse(anchors.stdout)).toMatchObject({ resources: 1, summary: { error: 0 } });
+
         const missing = cli(node!, ['lint', 'nope.yaml']);
         expect(missing.code).toBe(2);
         expect(missing.stderr).toContain('nope.yaml');
+      });
+
+      it.skipIf(!node)('keeps its compile cache in the user cache directory where Node has one (>= 22.1)', () => {
+        const cacheHome = join(work, `cache-${label.split(' ')[1]}`);
+        const r = spawnSync(node!, [bin, 'lint', 'mesh.yaml'], {
+          cwd: join(work, 'install'),
+          encoding: 'utf8',
+          env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NO_COLOR: '1', XDG_CACHE_HOME: cacheHome },
+        });
+        expect(r.status).toBe(0);
+        const hasApi = spawnSync(node!, ['-p', "typeof require('node:module').enableCompileCache"], {
+          encoding: 'utf8',
+        }).stdout.trim();
+        const cache = join(cacheHome, 'ambient-atlas', 'compile-cache');
+        expect(existsSync(cache) && readdirSync(cache).length > 0).toBe(hasApi === 'function');
       });
 
       it.skipIf(!node)('simulate: allowed (exit 0), denied at ztunnel (exit 1), unknown client (exit 2)', () => {
