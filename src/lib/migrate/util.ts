@@ -69,7 +69,7 @@ export function parseDurationMs(v: JsonValue | undefined): number | undefined {
   if (typeof v !== 'string') return undefined;
   const s = v.trim();
   if (!s) return undefined;
-  const re = /(\d+(?:\.\d+)?|\.\d+)(h|ms|m|s|us|µs|ns)/gy;
+  const re = /(\d+(?:\.\d+)?|\.\d+)(h|ms|m|s|us|\u00b5s|ns)/gy;
   let total = 0;
   let pos = 0;
   let m: RegExpExecArray | null;
