@@ -106,8 +106,11 @@ main(process.argv.slice(2), io).then(
       process.exitCode = process.argv[2] === 'lab' ? EXIT.noDocker : EXIT.usage;
       return;
     }
+    // A stack trace is for whoever debugs the CLI, not for its user: only on request.
+    const debug = Boolean(process.env.AMBIENT_ATLAS_DEBUG);
+    const detail = err instanceof Error ? ((debug && err.stack) || err.message) : String(err);
     process.stderr.write(
-      `ambient-atlas: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+      `ambient-atlas: internal error: ${detail}${debug ? '' : ' (AMBIENT_ATLAS_DEBUG=1 shows where)'}\n`,
     );
     process.exitCode = EXIT.usage;
   },
