@@ -19,14 +19,25 @@
  * workload-telemetry) plus the overview pages (/how-it-fits/, /request-path/, /reference/). The playground and labs
  * are interactive by design and not measured. One result per group: its heaviest page, with the ratio to the bare
  * page (target ≤ 1.05×).
+ *
+ * Then Lighthouse (issue #19; bench/lighthouse.ts): mobile, default throttling, against the built site (BENCH_DIST or
+ * dist/) and the bare page above (its build is kept beside the cache), both served by bench/site.ts's static server
+ * with gzip, as a production static host serves them (uncompressed, the simulated slow 4G link would mostly measure
+ * HTML bytes). Targets: accessibility and best-practices 1.00 on every page of the sitemap, performance ≥ 0.98 on
+ * the content pages measured and ≥ 0.95 on the playground, with the bare page's scores from the same run beside
+ * them. LIGHTHOUSE_PAGES limits the pages (`none` skips Lighthouse), LIGHTHOUSE_RUNS sets the performance rounds
+ * (default 3).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { CATALOG } from '../src/lib/catalog/index.ts';
 import type { Bench, BenchResult } from './harness.ts';
+import { pageFilter, runLighthouse, sitemapPaths } from './lighthouse.ts';
+import type { Category, LighthouseReport, PageScores } from './lighthouse.ts';
+import { builtSiteDir, freePort, staticServer } from './site.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const TARGET = 1.05;
@@ -125,6 +136,9 @@ const BARE_PAGE = [
   '',
 ].join('\n');
 
+/** The bare Starlight build, kept beside the cached measurement (its page is `index.html`). */
+const bareDist = join(root, 'node_modules', '.cache', 'atlas-bench', 'bare-starlight-dist');
+
 /** Build (once per package versions) a one-page stock Starlight site and measure its page. */
 export function bareStarlightBaseline(): PageJs & { cached: boolean } {
   const key = ['astro', '@astrojs/starlight', '@astrojs/mdx', 'astro-expressive-code']
@@ -138,7 +152,7 @@ export function bareStarlightBaseline(): PageJs & { cached: boolean } {
     .join(' ');
   const cacheDir = join(root, 'node_modules', '.cache', 'atlas-bench');
   const cacheFile = join(cacheDir, 'bare-starlight.json');
-  if (existsSync(cacheFile)) {
+  if (existsSync(cacheFile) && existsSync(join(bareDist, 'index.html'))) {
     const c = JSON.parse(readFileSync(cacheFile, 'utf8')) as { key: string; result: PageJs };
     if (c.key === key) return { ...c.result, cached: true };
   }
@@ -192,6 +206,9 @@ export function bareStarlightBaseline(): PageJs & { cached: boolean } {
     if (!result.parts.some((p) => /\/ec\.[^/]*\.js$/.test(p)))
       throw new Error(`the bare page has no Expressive Code script (parts: ${result.parts.join(', ')})`);
     mkdirSync(cacheDir, { recursive: true });
+    // The build itself is kept for the Lighthouse runs, which load the bare page in a browser.
+    rmSync(bareDist, { recursive: true, force: true });
+    cpSync(join(dir, 'dist'), bareDist, { recursive: true });
     writeFileSync(cacheFile, JSON.stringify({ key, result }, null, 2));
     return { ...result, cached: false };
   } finally {
@@ -213,9 +230,9 @@ export function referencePages(): Map<string, string[]> {
 }
 
 const bench: Bench = async () => {
-  const dist = join(root, 'dist');
+  const dist = resolve(root, builtSiteDir());
   if (!existsSync(join(dist, 'index.html')))
-    throw new Error('dist/ is missing: run `npx astro build` first (this benchmark measures the built pages)');
+    throw new Error(`${dist}/ is missing: run \`npx astro build\` first (this benchmark measures the built pages)`);
   const base = bareStarlightBaseline();
   const results: BenchResult[] = [
     {
@@ -257,6 +274,113 @@ const bench: Bench = async () => {
       ok: ratio <= TARGET && missing.length === 0,
     });
   }
+  if (process.env.LIGHTHOUSE_PAGES?.trim() !== 'none') results.push(...(await lighthouseResults(dist)));
   return results;
 };
 export default bench;
+
+const LH_TARGET: Record<Category, number> = { accessibility: 1, 'best-practices': 1, performance: 0.98 };
+const PLAYGROUND_PERF = 0.95;
+
+/** The pages that get performance: landing, one per reference group, /request-path/, playground, one lab. */
+export function performancePages(all: readonly string[]): string[] {
+  const out = ['/'];
+  for (const [group, urls] of referencePages()) if (group !== 'overview' && urls[0]) out.push(urls[0]);
+  out.push('/request-path/', '/playground/');
+  const lab = all.find((p) => /^\/labs\/[^/]+\/$/.test(p) && p !== '/labs/terminal/');
+  if (lab) out.push(lab);
+  return out.filter((p) => all.includes(p));
+}
+
+const f2 = (n: number | undefined) => (n === undefined ? '—' : n.toFixed(2));
+
+/** Pages below `target` in `category`, worst first, with their failing audits (at most five pages named). */
+function worstPages(pages: readonly PageScores[], category: Category, target: (p: string) => number): string {
+  const below = pages
+    .filter((p) => (p.scores[category] ?? 0) < target(p.page))
+    .sort((a, b) => (a.scores[category] ?? 0) - (b.scores[category] ?? 0));
+  if (!below.length) return 'no page below target';
+  const named = below
+    .slice(0, 5)
+    .map((p) => `${p.page} ${f2(p.scores[category])} [${(p.failing[category] ?? []).join(', ') || '?'}]`);
+  return `${below.length} below target: ${named.join('; ')}${below.length > 5 ? '; …' : ''}`;
+}
+
+async function lighthouseResults(dist: string): Promise<BenchResult[]> {
+  const all = sitemapPaths(dist);
+  const filter = pageFilter();
+  const chosen = filter ? all.filter(filter) : all;
+  const perfPages = performancePages(all).filter((p) => chosen.includes(p));
+  const auditPages = chosen.filter((p) => !perfPages.includes(p));
+  const rounds = Math.max(1, Number(process.env.LIGHTHOUSE_RUNS) || 3);
+  process.stderr.write(
+    `  [lighthouse] ${perfPages.length} performance pages × ${rounds} rounds (+ the bare page), ` +
+      `${auditPages.length} more pages for accessibility and best-practices\n`,
+  );
+  // Both builds from the same static server (withBuiltSite's fallback), with gzip as any production host.
+  const [sitePort, basePort] = [await freePort(), await freePort()];
+  const siteServer = await staticServer(sitePort, dist, { gzip: true });
+  const baseServer = await staticServer(basePort, bareDist, { gzip: true });
+  let report: LighthouseReport;
+  try {
+    report = await runLighthouse({
+      origin: `http://127.0.0.1:${sitePort}`,
+      baselineOrigin: `http://127.0.0.1:${basePort}`,
+      perfPages,
+      auditPages,
+      rounds,
+    });
+  } finally {
+    siteServer.close();
+    baseServer.close();
+  }
+  const { baseline, pages } = report;
+  const ctx = `Lighthouse ${report.version} mobile; load average ${report.loadavg}; ${report.seconds.toFixed(0)} s`;
+  const results: BenchResult[] = [
+    {
+      name:
+        `Lighthouse: bare Starlight page (baseline, same run; ${ctx}): performance runs ` +
+        `${baseline.perfRuns.map(f2).join('/')}, accessibility ${f2(baseline.scores.accessibility)}, ` +
+        `best-practices ${f2(baseline.scores['best-practices'])}`,
+      value: baseline.scores.performance ?? 0,
+      unit: 'performance (median)',
+    },
+  ];
+  for (const category of ['accessibility', 'best-practices'] as const) {
+    const scored = pages.filter((p) => p.scores[category] !== undefined);
+    if (!scored.length) continue;
+    const min = Math.min(...scored.map((p) => p.scores[category]!));
+    results.push({
+      name: `Lighthouse ${category}, minimum over ${scored.length} pages (${worstPages(scored, category, () => 1)})`,
+      value: min,
+      unit: 'score',
+      target: `${LH_TARGET[category].toFixed(2)} on every page`,
+      ratio: {
+        value: min / Math.max(baseline.scores[category] ?? 1, 0.01),
+        against: `the bare Starlight page (${f2(baseline.scores[category])})`,
+      },
+      ok: min >= LH_TARGET[category],
+    });
+  }
+  const perf = pages.filter((p) => p.scores.performance !== undefined);
+  const basePerf = Math.max(baseline.scores.performance ?? 1, 0.01);
+  const runsOf = (p: PageScores) => `${p.page} ${f2(p.scores.performance)} (${p.perfRuns.map(f2).join('/')})`;
+  for (const [label, set, target] of [
+    ['content pages', perf.filter((p) => p.page !== '/playground/'), LH_TARGET.performance],
+    ['playground', perf.filter((p) => p.page === '/playground/'), PLAYGROUND_PERF],
+  ] as const) {
+    if (!set.length) continue;
+    const min = Math.min(...set.map((p) => p.scores.performance!));
+    results.push({
+      name:
+        `Lighthouse performance, ${label} (median of ${baseline.perfRuns.length}; ${set.map(runsOf).join(', ')}; ` +
+        `${worstPages(set, 'performance', () => target)})`,
+      value: min,
+      unit: 'score (minimum)',
+      target: `≥ ${target.toFixed(2)}`,
+      ratio: { value: min / basePerf, against: `the bare Starlight page (${f2(baseline.scores.performance)})` },
+      ok: min >= target,
+    });
+  }
+  return results;
+}

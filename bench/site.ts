@@ -10,6 +10,7 @@ import { createServer as createHttpServer } from 'node:http';
 import type { Server } from 'node:http';
 import { createServer } from 'node:net';
 import { extname, join, normalize } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { chromium } from '@playwright/test';
 import type { Browser } from '@playwright/test';
 
@@ -45,13 +46,17 @@ const TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml',
   '.json': 'application/json',
   '.wasm': 'application/wasm',
+  '.xml': 'application/xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
 };
 
 /**
  * Fallback when `astro preview` refuses to start (Astro 7 allows one preview server per project, so it refuses
- * while e.g. the e2e suite's is up): the same dist/ served as static files.
+ * while e.g. the e2e suite's is up): the same dist/ served as static files. Also serves other builds (the bare
+ * Starlight baseline of the Lighthouse bench).
  */
-function staticServer(port: number, dir: string): Promise<Server> {
+export function staticServer(port: number, dir: string, opts: { gzip?: boolean } = {}): Promise<Server> {
   const root = normalize(dir);
   const srv = createHttpServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
@@ -60,7 +65,17 @@ function staticServer(port: number, dir: string): Promise<Server> {
     if (path.endsWith('/')) file = join(file, 'index.html');
     try {
       const body = readFileSync(file);
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body);
+      const type = TYPES[extname(file)] ?? 'application/octet-stream';
+      // `gzip`: text compressed as any production static host does (the Lighthouse bench's simulated network).
+      if (
+        opts.gzip &&
+        /gzip/.test(String(req.headers['accept-encoding'])) &&
+        /^(text\/|image\/svg|application\/(json|xml))/.test(type)
+      )
+        return void res
+          .writeHead(200, { 'content-type': type, 'content-encoding': 'gzip', vary: 'accept-encoding' })
+          .end(gzipSync(body));
+      res.writeHead(200, { 'content-type': type }).end(body);
     } catch {
       res.writeHead(404).end();
     }
