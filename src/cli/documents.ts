@@ -1,6 +1,8 @@
 // Input of any size for the CLI (DESIGN §4.5b, issue #18): a file or stdin is read as a stream and split into YAML
-// documents as the bytes arrive, so nothing ever holds the whole input as one buffer or one string. What stays is
-// what the model keeps anyway: each document's text (positions are found in it on demand) and its objects.
+// documents as the bytes arrive, each handed on (`SplitSink`) as soon as it is complete, so nothing ever holds the
+// whole input as one buffer or one string, nor all its documents: the lint pipeline (lint-stream.ts) reads each
+// one and keeps only what the cross-resource rules need. Every unit says which bytes of the input it came from
+// (`Unit.source`), so its text can be read again when a finding needs a position.
 //
 // - A `---` line at column 0 ends a document (YAML 1.2 §9.1: a document marker at column 0 is never content, not
 //   even inside a block scalar); a `...` line ends one too. Directives stay with the document they precede.
@@ -8,16 +10,36 @@
 //   then `kind: List` (kubectl sorts keys, so `kind` comes after the items). Its items are split out one by one:
 //   each is passed on verbatim (same lines, same columns) under a two-line `kind: List` / `items:` header of its
 //   own, which the model flattens exactly as it flattens the whole List. Whether the document was a List is known
-//   only at its end; if it was not (a kind with a top-level `items:` sequence of its own), the pieces are put back
-//   together and read as the one document they were.
+//   only at its end, so the items are handed on as they come, tentatively (`SplitSink.tentative`), and settled at
+//   the end: kept if it was a List; if it was not (a kind with a top-level `items:` sequence of its own), voided
+//   and the document read whole, as the one document it was. Such a document is within the 8 MiB per-document
+//   limit or it is an error anyway, so the items' text is kept only up to that limit: a 200 MB List costs the
+//   memory of one item, not of the file.
 // - A document (or one List item) over `maxDocument` bytes is skipped with one yaml-syntax error at its first line
 //   and reading goes on; a file that is not UTF-8 or holds a NUL byte is refused whole, as the model refuses it.
 //
-// Documents are grouped into pieces of about `PIECE_BYTES` (each piece is one input of the model, which keeps its
-// per-input costs low) and every piece keeps a map from its lines to the file's, so findings name the real file,
-// line and column: `PieceSet.remap` (pieces.ts) puts them back.
+// Without a sink the units are collected and returned by `end()`; `PieceSet` (pieces.ts) groups them into pieces
+// of about `PIECE_BYTES` with a map from their lines to the file's (the cluster and test paths use it).
 import { firstInvalidUtf8 } from '../lib/model/yaml/utf8.ts';
 import type { ModelIssue, SourceRange } from '../lib/model/types.ts';
+import {
+  concat,
+  countLines,
+  DASH,
+  DOT,
+  indentOf,
+  isBlankOrComment,
+  isListKind,
+  itemDash,
+  markerAt,
+  NL,
+  PERCENT,
+  plainKey,
+  SPACE,
+  startsWithMarker,
+  TAB,
+  withNewline,
+} from './lines.ts';
 
 export { PIECE_BYTES, PieceSet } from './pieces.ts';
 export type { PieceMap } from './pieces.ts';
@@ -25,15 +47,6 @@ export type { PieceMap } from './pieces.ts';
 /** The header that makes one List item a document of its own (a List with one item), and its line count. */
 const ITEM_HEADER = '---\nkind: List\nitems:\n';
 const ITEM_HEADER_LINES = 3;
-
-const NL = 0x0a;
-const CR = 0x0d;
-const SPACE = 0x20;
-const TAB = 0x09;
-const HASH = 0x23;
-const DASH = 0x2d;
-const DOT = 0x2e;
-const PERCENT = 0x25;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const lenient = new TextDecoder('utf-8', { ignoreBOM: true });
@@ -49,6 +62,58 @@ export interface Unit {
   readonly text: string;
   readonly lines: number;
   readonly segments: readonly Segment[];
+  /**
+   * Where the text came from: `text` is `prefix` + the input's bytes `start`..`end` (decoded, with a final line
+   * break added when they lack one). Absent for a unit made of two byte ranges (a List's own keys), which never
+   * holds an object.
+   */
+  readonly source?: UnitSource;
+}
+
+export interface UnitSource {
+  readonly prefix: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * Where the splitter's results go, as they are known. Items of a document that may be a List come between
+ * `tentative()` and `settle()`: `settle(true)` keeps them, `settle(false)` voids them (what follows then is the
+ * document read whole). `refuse` voids everything given for this input: it is not text.
+ */
+export interface SplitSink {
+  unit(u: Unit): void;
+  issue(i: ModelIssue): void;
+  tentative(): void;
+  settle(keep: boolean): void;
+  refuse(i: ModelIssue): void;
+}
+
+/** The sink of a splitter without one: units and issues collected for `end()`, with the same outcome. */
+class Collect implements SplitSink {
+  units: Unit[] = [];
+  issues: ModelIssue[] = [];
+  #mark: { units: number; issues: number } | undefined;
+  unit(u: Unit): void {
+    this.units.push(u);
+  }
+  issue(i: ModelIssue): void {
+    this.issues.push(i);
+  }
+  tentative(): void {
+    this.#mark = { units: this.units.length, issues: this.issues.length };
+  }
+  settle(keep: boolean): void {
+    if (!keep && this.#mark) {
+      this.units.length = this.#mark.units;
+      this.issues.length = this.#mark.issues;
+    }
+    this.#mark = undefined;
+  }
+  refuse(i: ModelIssue): void {
+    this.units = [];
+    this.issues = [i];
+  }
 }
 
 /** Where a byte range came from: its first line and byte offset in the file. */
@@ -96,10 +161,9 @@ class Bucket {
 
 /** A List item that is complete, waiting for the end of its document (List or not). */
 interface PendingItem {
-  readonly text: string | undefined; // undefined: over the limit, skipped
+  /** undefined: over the limit, or past what a document that is not a List may hold (then not needed) */
+  readonly text: string | undefined;
   readonly bytes: number;
-  readonly lines: number;
-  readonly fileLine: number;
 }
 
 type Mode = 'head' | 'items' | 'tail';
@@ -113,13 +177,14 @@ export class DocumentSplitter {
   #lineSize: number | undefined; // the real length of a line cut short by #hold
   #first = true;
   #failed = false;
-  readonly #units: Unit[] = [];
-  readonly #issues: ModelIssue[] = [];
+  readonly #sink: SplitSink;
+  readonly #collect: Collect | undefined;
   // The document being read.
   #head!: Bucket;
   #tail: Bucket | undefined;
   #item: Bucket | undefined;
   #items: PendingItem[] = [];
+  #itemBytes = 0; // bytes of the items so far
   #mode: Mode = 'head';
   #indent = 0; // column of the items' `-`
   #simple = true; // every column-0 line so far is a plain `key:` line (or the opening `---`)
@@ -132,9 +197,12 @@ export class DocumentSplitter {
   readonly file: string;
   readonly maxDocument: number;
 
-  constructor(file: string, maxDocument: number) {
+  /** Without `sink`, `end()` returns every unit and issue of the input. */
+  constructor(file: string, maxDocument: number, sink?: SplitSink) {
     this.file = file;
     this.maxDocument = maxDocument;
+    this.#collect = sink ? undefined : new Collect();
+    this.#sink = sink ?? this.#collect!;
     this.#startDocument();
   }
 
@@ -220,11 +288,14 @@ export class DocumentSplitter {
     );
   }
 
-  /** The input ended: the units and issues of this input, in order (none but the refusal if it was refused). */
+  /**
+   * The input ended. Without a sink: the units and issues of this input, in order (none but the refusal if it was
+   * refused); with one, everything has gone to it and both lists are empty.
+   */
   end(): { units: Unit[]; issues: ModelIssue[] } {
     if (!this.#failed && this.#carry.length) this.#lineFromCarry();
     if (!this.#failed) this.#endDocument();
-    return { units: this.#failed ? [] : this.#units, issues: this.#issues };
+    return { units: this.#collect?.units ?? [], issues: this.#collect?.issues ?? [] };
   }
 
   #startDocument(): void {
@@ -232,6 +303,7 @@ export class DocumentSplitter {
     this.#tail = undefined;
     this.#item = undefined;
     this.#items = [];
+    this.#itemBytes = 0;
     this.#mode = 'head';
     this.#simple = true;
     this.#content = false;
@@ -374,7 +446,19 @@ export class DocumentSplitter {
     this.#item = undefined;
     const text = item.over ? undefined : this.#decode(item);
     if (this.#failed) return;
-    this.#items.push({ text, bytes: item.bytes, lines: item.lines, fileLine: item.startLine });
+    if (!this.#items.length) this.#sink.tentative();
+    // Handed on now as if the document were a List (what a dump is); settled at its end.
+    if (text === undefined) this.#tooLarge(item.startLine, item.bytes, 'List item');
+    else
+      this.#unit(ITEM_HEADER + withNewline(text), [{ pieceLine: ITEM_HEADER_LINES + 1, fileLine: item.startLine }], {
+        prefix: ITEM_HEADER,
+        start: item.startOffset,
+        end: item.startOffset + item.bytes,
+      });
+    this.#itemBytes += item.bytes;
+    // Past the per-document limit the document can only be read as a List: its text is no longer needed.
+    const keep = text !== undefined && this.#itemBytes <= this.maxDocument;
+    this.#items.push({ text: keep ? text : undefined, bytes: item.bytes });
   }
 
   #endDocument(): void {
@@ -384,21 +468,21 @@ export class DocumentSplitter {
     const tail = this.#tail;
     if (!this.#items.length && !tail) {
       if (head.over) this.#tooLarge(head.startLine, head.bytes, 'document');
-      else if (head.bytes) this.#unit(this.#decode(head), [{ pieceLine: 1, fileLine: head.startLine }]);
+      else if (head.bytes)
+        this.#unit(this.#decode(head), [{ pieceLine: 1, fileLine: head.startLine }], {
+          prefix: '',
+          start: head.startOffset,
+          end: head.startOffset + head.bytes,
+        });
       return;
     }
     const headText = head.over ? undefined : this.#decode(head);
     const tailText = tail && !tail.over ? this.#decode(tail) : '';
     if (this.#failed) return;
     const kinds = this.#kinds;
-    if (kinds.length === 1 && isListKind(kinds[0]!)) {
-      for (const item of this.#items) {
-        if (item.text === undefined) this.#tooLarge(item.fileLine, item.bytes, 'List item');
-        else
-          this.#unit(ITEM_HEADER + withNewline(item.text), [
-            { pieceLine: ITEM_HEADER_LINES + 1, fileLine: item.fileLine },
-          ]);
-      }
+    const list = kinds.length === 1 && isListKind(kinds[0]!);
+    if (this.#items.length) this.#sink.settle(list);
+    if (list) {
       // The List's own keys, read for their syntax; with `items:` empty the model takes no object from them.
       if (headText === undefined || (tail && tail.over) || head.bytes + (tail?.bytes ?? 0) > this.maxDocument)
         this.#tooLarge(head.startLine, head.bytes + (tail?.bytes ?? 0), 'document');
@@ -407,12 +491,12 @@ export class DocumentSplitter {
         const p = prefix ? 1 : 0;
         const segments: Segment[] = [{ pieceLine: 1 + p, fileLine: head.startLine }];
         if (tail) segments.push({ pieceLine: 1 + p + head.lines, fileLine: tail.startLine });
-        this.#unit(prefix + withNewline(headText) + tailText, segments);
+        this.#unit(prefix + withNewline(headText) + tailText, segments, undefined);
       }
       return;
     }
     // Not a List: the document as it was, within the same limit.
-    const total = head.bytes + (tail?.bytes ?? 0) + this.#items.reduce((n, i) => n + i.bytes, 0);
+    const total = head.bytes + (tail?.bytes ?? 0) + this.#itemBytes;
     if (
       total > this.maxDocument ||
       headText === undefined ||
@@ -423,17 +507,21 @@ export class DocumentSplitter {
       return;
     }
     const text = headText + this.#items.map((i) => i.text!).join('') + tailText;
-    this.#unit(text, [{ pieceLine: 1, fileLine: head.startLine }]);
+    this.#unit(text, [{ pieceLine: 1, fileLine: head.startLine }], {
+      prefix: '',
+      start: head.startOffset,
+      end: head.startOffset + total,
+    });
   }
 
-  #unit(text: string | undefined, segments: Segment[]): void {
+  #unit(text: string | undefined, segments: Segment[], source: UnitSource | undefined): void {
     if (text === undefined || this.#failed) return;
     const t = withNewline(text);
-    this.#units.push({ text: t, lines: countLines(t), segments });
+    this.#sink.unit({ text: t, lines: countLines(t), segments, ...(source ? { source } : {}) });
   }
 
   #tooLarge(line: number, bytes: number, what: string): void {
-    this.#issues.push({
+    this.#sink.issue({
       rule: 'yaml-syntax',
       severity: 'error',
       file: this.file,
@@ -478,87 +566,6 @@ export class DocumentSplitter {
 
   #refuse(range: SourceRange, message: string): void {
     this.#failed = true;
-    this.#issues.length = 0;
-    this.#issues.push({ rule: 'yaml-syntax', severity: 'error', file: this.file, range, message });
+    this.#sink.refuse({ rule: 'yaml-syntax', severity: 'error', file: this.file, range, message });
   }
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
-/** `---` or `...` at column 0 followed by nothing, a blank or a tab (`---x` is a plain scalar). */
-function markerAt(buf: Uint8Array, start: number, end: number): 'start' | 'end' | undefined {
-  const c = buf[start];
-  if (end - start < 3 || buf[start + 1] !== c || buf[start + 2] !== c) return undefined;
-  const next = start + 3 < end ? buf[start + 3] : undefined;
-  if (next !== undefined && next !== SPACE && next !== TAB && next !== CR && next !== NL) return undefined;
-  return c === DASH ? 'start' : 'end';
-}
-
-function isBlankOrComment(buf: Uint8Array, start: number, end: number): boolean {
-  let i = start;
-  while (i < end && (buf[i] === SPACE || buf[i] === TAB)) i++;
-  return i >= end || buf[i] === NL || buf[i] === CR || buf[i] === HASH;
-}
-
-function indentOf(buf: Uint8Array, start: number, end: number): number {
-  let i = start;
-  while (i < end && buf[i] === SPACE) i++;
-  return i - start;
-}
-
-/** Column of a block sequence entry's `-` (`- x`, `-` alone), or -1. */
-function itemDash(buf: Uint8Array, start: number, end: number): number {
-  const i = start + indentOf(buf, start, end);
-  if (buf[i] !== DASH) return -1;
-  const next = i + 1 < end ? buf[i + 1] : undefined;
-  return next === undefined || next === SPACE || next === NL || next === CR ? i - start : -1;
-}
-
-const KEY_LINE = /^([A-Za-z0-9_./-]+):(?:[ \t]+(.*?))?[ \t]*\r?\n?$/;
-
-/** A column-0 `key: value` line with a plain key; `value` without a trailing comment. */
-function plainKey(
-  buf: Uint8Array,
-  start: number,
-  end: number,
-): { name: string; value: string; valueEmpty: boolean } | undefined {
-  // Only short lines matter here (keys of the List itself); a long column-0 line is not one of them.
-  if (end - start > 4096) return undefined;
-  const m = KEY_LINE.exec(lenient.decode(buf.subarray(start, end)));
-  if (!m) return undefined;
-  const raw = m[2] ?? '';
-  const value = raw.startsWith('#') ? '' : raw.replace(/[ \t]+#.*$/, '');
-  return { name: m[1]!, value, valueEmpty: value === '' };
-}
-
-/** The model's rule (parse.ts `isList`): `List`, or a kind ending in `List` whose `items` is a sequence. */
-function isListKind(value: string): boolean {
-  const v = /^"([^"\\]*)"$|^'([^']*)'$/.exec(value);
-  const kind = v ? (v[1] ?? v[2]!) : value;
-  return /^[A-Za-z0-9]*List$/.test(kind);
-}
-
-function startsWithMarker(text: string): boolean {
-  return /^---(?:[ \t\r\n]|$)/.test(text);
-}
-
-function withNewline(text: string): string {
-  return text.length === 0 || text.endsWith('\n') ? text : `${text}\n`;
-}
-
-function countLines(text: string): number {
-  let n = 0;
-  for (let k = text.indexOf('\n'); k >= 0; k = text.indexOf('\n', k + 1)) n++;
-  return n;
 }

@@ -1,14 +1,12 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
-import { parseManifests } from '../../lib/model/parse.ts';
 import type { SourceInput } from '../../lib/model/types.ts';
-import { compareFindings, lintParsed } from '../../lib/validator/index.ts';
 import { parseArgs } from '../args.ts';
 import { CLUSTER_FLAGS, CLUSTER_HELP, clusterRequest } from '../cluster/flags.ts';
-import { PieceSet } from '../documents.ts';
 import type { Command } from '../io.ts';
 import { EXIT, UsageError } from '../io.ts';
 import { CI_FLAGS, ciSettings, render } from '../lint-ci.ts';
+import { LintStream } from '../lint-stream.ts';
 import { MESH_CONFIG_FLAGS, meshConfigFromFlag, meshConfigHelp } from '../mesh-config.ts';
 import { ReadBudget, splitFile, splitStdin } from '../read-stream.ts';
 
@@ -78,14 +76,37 @@ export const run: Command = async (argv, io) => {
   if (!args.positionals.length && !cluster)
     throw new UsageError('give at least one file, directory or - (stdin), or --cluster. See --help.');
   if (args.positionals.filter((a) => a === '-').length > 1) throw new UsageError('- (stdin) can be given only once');
-  const pieces = new PieceSet();
-  // One bound for all inputs together: they are all held at once.
+  const rootNamespace = args.values['root-namespace'];
+  // Each document is linted as it is read; what the rules over the whole mesh need is kept (lint-stream.ts).
+  const lint = new LintStream({
+    ...(rootNamespace ? { rootNamespace } : {}),
+    ...(meshConfig ? { meshConfig } : {}),
+    ...(ci.ruleLevels ? { ruleLevels: ci.ruleLevels } : {}),
+    showSuppressed: ci.showSuppressed,
+    istio: ci.istio,
+    gatewayApi: ci.gatewayApi,
+  });
+  try {
+    return await lintInputs(args.positionals, lint, io, ci, cluster);
+  } finally {
+    lint.dispose();
+  }
+};
+
+async function lintInputs(
+  positionals: readonly string[],
+  lint: LintStream,
+  io: Parameters<Command>[1],
+  ci: Awaited<ReturnType<typeof ciSettings>>,
+  cluster: ReturnType<typeof clusterRequest>,
+): Promise<number> {
+  // One bound for all inputs together.
   const budget = new ReadBudget();
   // Shown files, in order, for formats that list every input (JUnit).
   const shown: string[] = [];
-  for (const arg of args.positionals) {
+  for (const arg of positionals) {
     if (arg === '-') {
-      pieces.add('-', await splitStdin(io, budget));
+      await splitStdin(io, budget, lint);
       shown.push('-');
       continue;
     }
@@ -112,7 +133,7 @@ export const run: Command = async (argv, io) => {
     for (const f of files) {
       if (ci.ignored(f)) continue;
       try {
-        pieces.add(display(io.cwd, f), await splitFile(f, display(io.cwd, f), budget));
+        await splitFile(f, display(io.cwd, f), budget, lint);
         shown.push(display(io.cwd, f));
       } catch (err) {
         const why =
@@ -126,35 +147,18 @@ export const run: Command = async (argv, io) => {
     // Loaded only here: the reader and @kubernetes/client-node cost nothing to runs without --cluster.
     const { readClusterInputs } = await import('../cluster/index.ts');
     const read = await readClusterInputs(cluster, io, 'lint');
-    for (const input of read.inputs) {
-      pieces.addWhole(input);
-      shown.push(input.file);
-    }
+    lint.whole(read.inputs);
+    for (const input of read.inputs) shown.push(input.file);
   }
-  const rootNamespace = args.values['root-namespace'];
-  const parsed = parseManifests(pieces.inputs);
-  // Problems found while splitting (a document over the limit, a file that is not text) carry real positions.
-  parsed.issues.push(...pieces.issues);
-  const raw = lintParsed(
-    parsed,
-    {
-      ...(rootNamespace ? { rootNamespace } : {}),
-      ...(meshConfig ? { meshConfig } : {}),
-      ...(ci.ruleLevels ? { ruleLevels: ci.ruleLevels } : {}),
-      showSuppressed: ci.showSuppressed,
-      istio: ci.istio,
-      gatewayApi: ci.gatewayApi,
-    },
-    shown[0] ?? '-',
-  );
-  // Findings on pieces of a split input get their file and lines back.
-  const report = {
-    ...raw,
-    findings: pieces.remap(raw.findings, compareFindings),
-    ...(raw.suppressed ? { suppressed: pieces.remap(raw.suppressed, compareFindings) } : {}),
-  };
+  const report = lint.finish();
+  // Positions were found again in the inputs' bytes: an input that changed meanwhile makes them wrong.
+  const changed = lint.changed();
+  if (changed.length) {
+    io.stderr(`ambient-atlas lint: ${changed.join(', ')} changed while it was read; run lint again.\n`);
+    return EXIT.usage;
+  }
   const inputs: SourceInput[] = shown.map((file) => ({ file, text: '' }));
   const out = render(report, ci, inputs, io.color);
   io.stdout(out.text);
   return out.failed ? EXIT.findings : EXIT.ok;
-};
+}

@@ -1,7 +1,7 @@
 import type { Document, YAMLError } from 'yaml';
 import { stringRecord } from './access.ts';
 import { DuplicateKeys, newStringCache, readSimpleYaml, REFUSED_CHARS, UNSUPPORTED } from './fast-yaml.ts';
-import type { SourceLines } from './fast-yaml.ts';
+import type { SourceLines, StringCache } from './fast-yaml.ts';
 import { LIMITS } from './limits.ts';
 import type { JsonObject, ModelIssue, ObjectPath, ParseResult, Resource, SourceInput, SourceRange } from './types.ts';
 import { checkAliases } from './yaml/aliases.ts';
@@ -34,9 +34,13 @@ export function parseManifests(inputs: SourceInput | readonly SourceInput[], opt
   const resources: Resource[] = [];
   const issues: ModelIssue[] = [];
   const counter = { seq: 0 };
+  // One cache for all inputs of a call: the CLI passes each document as an input of its own (issue #18), and a
+  // cache per input cost more to allocate than it saved.
+  let strings: StringCache | undefined;
+  const cache = (): StringCache => (strings ??= newStringCache());
   for (const input of list) {
     try {
-      parseOne(input, resources, issues, counter, options.fastReader !== false);
+      parseOne(input, resources, issues, counter, options.fastReader !== false, cache);
     } catch (err) {
       // Last line of defence: a parser bug must not take down the editor or the CLI.
       issues.push({
@@ -79,6 +83,7 @@ function parseOne(
   issues: ModelIssue[],
   counter: { seq: number },
   fast: boolean,
+  strings: () => StringCache,
 ): void {
   const file = input.file;
   if (input.text.length > LIMITS.maxInputSize) {
@@ -120,7 +125,7 @@ function parseOne(
     starts: positions.starts,
     scratch: new Int32Array(positions.starts.length),
     checked: !REFUSED_CHARS.test(text),
-    strings: newStringCache(),
+    strings: strings(),
   };
   for (const [from, to] of chunks) {
     const value = readSimpleYaml(src, from, to, LIMITS.maxDepth);

@@ -3,7 +3,7 @@ import type { MeshConfig } from '../ambient/meshconfig.ts';
 import { buildMesh } from '../model/mesh.ts';
 import type { Mesh } from '../model/mesh.ts';
 import { parseManifests } from '../model/parse.ts';
-import type { ParseResult, SourceInput } from '../model/types.ts';
+import type { ObjectPath, ParseResult, Resource, SourceInput } from '../model/types.ts';
 import { findingResource, ruleDocsUrl } from './finding.ts';
 import { formatPath } from '../model/path.ts';
 import type { Finding, Severity } from './finding.ts';
@@ -42,20 +42,60 @@ export function lint(inputs: SourceInput | readonly SourceInput[], options: Lint
 }
 
 /**
+ * The rules that read one document at a time: the model's issues and each object alone, never the mesh or
+ * another object. The CLI runs them on each document as it is read and keeps of the document only what the other
+ * rules need (issue #18); `lintParsed` runs them first, over everything.
+ */
+export const DOCUMENT_RULES: ReadonlySet<string> = new Set(['yaml-syntax', 'schema']);
+
+type RunOptions = LintOptions & { onRule?: (id: string, ms: number) => void };
+
+/**
  * The rules over an already parsed input (what lint() does after parsing). Exposed for callers that parse once
  * and lint several times (the editor) and for the benchmark. `onRule` receives each rule's time in ms.
  */
 export function lintParsed(
   parsed: ParseResult,
-  options: LintOptions & { onRule?: (id: string, ms: number) => void } = {},
+  options: RunOptions = {},
   firstFile = parsed.resources[0]?.file ?? '-',
+): LintResult {
+  return finishLint(parsed, options, firstFile, lintDocuments(parsed, options, firstFile));
+}
+
+/**
+ * DOCUMENT_RULES over `parsed` (one document or many): their findings, not yet sorted, deduplicated or
+ * suppressed; `finishLint` does that with everything else.
+ */
+export function lintDocuments(parsed: ParseResult, options: RunOptions = {}, firstFile = '-'): Finding[] {
+  const findings = new Collected();
+  const versions = versionRows(options);
+  const rootNamespace = options.rootNamespace ?? options.meshConfig?.rootNamespace ?? 'istio-system';
+  for (const rule of selected(options)) {
+    if (!DOCUMENT_RULES.has(rule.meta.id)) continue;
+    runRule(rule, options, findings, firstFile, (out) =>
+      contextFor(rule, parsed.resources, parsed.issues, NO_MESH, rootNamespace, versions, options.meshConfig, out),
+    );
+  }
+  findings.place(firstFile);
+  return findings.list;
+}
+
+/**
+ * Every rule but DOCUMENT_RULES over `parsed`, then `documentFindings` (what those gave, per document or at once)
+ * with theirs: sorted, deduplicated, suppressed and counted.
+ */
+export function finishLint(
+  parsed: ParseResult,
+  options: RunOptions,
+  firstFile: string,
+  documentFindings: readonly Finding[],
 ): LintResult {
   const { resources, issues } = parsed;
   const meshConfig = options.meshConfig ?? meshConfigInManifests(resources);
   const rootNamespace = options.rootNamespace ?? meshConfig?.rootNamespace ?? 'istio-system';
   // Istio 1.31 / its Gateway API line unless asked otherwise (DESIGN §4.5a); rules read the rows' switches.
   const versions = versionRows(options);
-  const findings: Finding[] = [];
+  const collected = new Collected();
   let mesh: Mesh | undefined;
   let meshError: unknown;
   try {
@@ -63,23 +103,17 @@ export function lintParsed(
   } catch (err) {
     meshError = err;
   }
-  const wanted = options.rules ? new Set(options.rules) : undefined;
-  for (const rule of RULES) {
-    if (wanted && !wanted.has(rule.meta.id)) continue;
-    if (options.ruleLevels?.[rule.meta.id] === 'off') continue; // registry ids: never a prototype name
-    // Rules other than the two input-level ones need the mesh; if it failed they are skipped (one finding below).
-    if (!mesh && rule.meta.id !== 'yaml-syntax' && rule.meta.id !== 'schema') continue;
-    if (mesh && !readsAny(rule, mesh)) continue;
-    const before = findings.length;
-    const t0 = options.onRule ? performance.now() : 0;
-    try {
-      rule.check(contextFor(rule, resources, issues, mesh as Mesh, rootNamespace, versions, meshConfig, findings));
-    } catch (err) {
-      findings.length = before; // partial output of a crashed rule is not trustworthy
-      findings.push(internal(rule.meta.id, err, firstFile));
-    }
-    if (options.onRule) options.onRule(rule.meta.id, performance.now() - t0);
+  for (const rule of selected(options)) {
+    if (DOCUMENT_RULES.has(rule.meta.id)) continue;
+    // The other rules need the mesh; if it failed they are skipped (one finding below).
+    if (!mesh) continue;
+    if (!readsAny(rule, mesh)) continue;
+    runRule(rule, options, collected, firstFile, (out) =>
+      contextFor(rule, resources, issues, mesh, rootNamespace, versions, meshConfig, out),
+    );
   }
+  collected.place(firstFile);
+  const findings = [...documentFindings, ...collected.list];
   if (!mesh) findings.push(internal('mesh index', meshError, firstFile));
   findings.sort(compareFindings);
   const { findings: kept, suppressed } = applySuppressions(dedupeSorted(findings), resources, {
@@ -99,6 +133,98 @@ export function lintParsed(
     ...(options.showSuppressed ? { suppressed } : {}),
   };
 }
+
+/** The registered rules these options run, in registry order. */
+function selected(options: LintOptions): Rule[] {
+  const wanted = options.rules ? new Set(options.rules) : undefined;
+  return RULES.filter(
+    // registry ids: never a prototype name
+    (rule) => (!wanted || wanted.has(rule.meta.id)) && options.ruleLevels?.[rule.meta.id] !== 'off',
+  );
+}
+
+/** One rule into `findings`; a crash becomes one `internal-error` finding in place of its partial output. */
+function runRule(
+  rule: Rule,
+  options: RunOptions,
+  findings: Collected,
+  firstFile: string,
+  context: (out: Collected) => RuleContext,
+): void {
+  const before = findings.list.length;
+  const t0 = options.onRule ? performance.now() : 0;
+  try {
+    rule.check(context(findings));
+  } catch (err) {
+    findings.truncate(before); // partial output of a crashed rule is not trustworthy
+    findings.list.push(internal(rule.meta.id, err, firstFile));
+  }
+  if (options.onRule) options.onRule(rule.meta.id, performance.now() - t0);
+}
+
+/** A finding still without its position: where it is in `Collected.list`, and what to locate. */
+interface Unplaced {
+  readonly at: number;
+  readonly resource: Resource;
+  readonly path: ObjectPath;
+  readonly part: 'key' | 'value';
+}
+
+/**
+ * The findings of a run, placed (line and column found) only after every rule has run, in input order: a document
+ * is then looked at once for all its findings, not once per rule, which matters when finding a position means
+ * reading the document again (the CLI keeps no text, issue #18). A locate that throws fails its rule as a throw
+ * inside the rule would: its findings go, one internal error stands in for them.
+ */
+class Collected {
+  readonly list: Finding[] = [];
+  readonly #unplaced: Unplaced[] = [];
+
+  add(f: Finding, resource: Resource, path: ObjectPath, part: 'key' | 'value'): void {
+    this.#unplaced.push({ at: this.list.length, resource, path, part });
+    this.list.push(f);
+  }
+
+  truncate(length: number): void {
+    this.list.length = length;
+    while (this.#unplaced.length && this.#unplaced[this.#unplaced.length - 1]!.at >= length) this.#unplaced.pop();
+  }
+
+  place(firstFile: string): void {
+    const order = [...this.#unplaced].sort((a, b) => a.resource.seq - b.resource.seq || a.at - b.at);
+    this.#unplaced.length = 0;
+    const failed = new Map<string, unknown>();
+    for (const u of order) {
+      const f = this.list[u.at]!;
+      if (failed.has(f.rule)) continue;
+      try {
+        const r = u.resource.locate(u.path, u.part);
+        // The spread keeps the keys where they were (the JSON contract's order).
+        this.list[u.at] = { ...f, line: r.line, column: r.column, endLine: r.endLine, endColumn: r.endColumn };
+      } catch (err) {
+        failed.set(f.rule, err);
+      }
+    }
+    if (!failed.size) return;
+    const kept = this.list.filter((f) => !failed.has(f.rule));
+    this.list.length = 0;
+    this.list.push(...kept);
+    for (const [rule, err] of failed) this.list.push(internal(rule, err, firstFile));
+  }
+}
+
+/**
+ * The mesh of a per-document rule's context: DOCUMENT_RULES read none, and one that starts to is stopped with an
+ * internal error rather than reading a mesh of one document. The cast: a Mesh with no member, every read throws.
+ */
+const NO_MESH = new Proxy(
+  {},
+  {
+    get(): never {
+      throw new Error('a per-document rule read the mesh');
+    },
+  },
+) as Mesh;
 
 /** Whether the input has some kind the rule reads (RuleMeta.inputs): a rule with none of them has nothing to say. */
 function readsAny(rule: Rule, mesh: Mesh): boolean {
@@ -183,7 +309,7 @@ function contextFor(
   rootNamespace: string,
   versions: VersionRows,
   meshConfig: MeshConfig | undefined,
-  out: Finding[],
+  out: Collected,
 ): RuleContext {
   const id = rule.meta.id;
   const docs = ruleDocsUrl(id);
@@ -195,25 +321,31 @@ function contextFor(
     versions,
     meshConfig,
     report(o) {
-      const path = o.path ?? [];
-      const range = o.resource.locate(path, o.part ?? 'key');
-      out.push({
-        rule: id,
-        severity: o.severity ?? rule.meta.severity,
-        message: o.message,
-        ...(o.fix ? { fix: o.fix } : {}),
-        file: o.resource.file,
-        line: range.line,
-        column: range.column,
-        endLine: range.endLine,
-        endColumn: range.endColumn,
-        path: formatPath(path),
-        resource: findingResource(o.resource),
-        docs,
-      });
+      // A copy: the position is found after the rule returns, and a rule may reuse its path array.
+      const path = o.path ? [...o.path] : [];
+      // Placed (line and column) once every rule has run: see Collected.
+      out.add(
+        {
+          rule: id,
+          severity: o.severity ?? rule.meta.severity,
+          message: o.message,
+          ...(o.fix ? { fix: o.fix } : {}),
+          file: o.resource.file,
+          line: 0,
+          column: 0,
+          endLine: 0,
+          endColumn: 0,
+          path: formatPath(path),
+          resource: findingResource(o.resource),
+          docs,
+        },
+        o.resource,
+        path,
+        o.part ?? 'key',
+      );
     },
     reportRaw(o) {
-      out.push({
+      out.list.push({
         rule: id,
         severity: o.severity ?? rule.meta.severity,
         message: o.message,
