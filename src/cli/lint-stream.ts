@@ -189,7 +189,7 @@ function fresh(s: string): string {
 }
 
 /** The object without managedFields and the last-applied annotation, every string fresh (see `fresh`). */
-function leanObject(obj: JsonObject): JsonObject {
+export function leanObject(obj: JsonObject): JsonObject {
   const copies = new Map<object, JsonValue>();
   const out = copy(obj, copies, true) as JsonObject;
   return out;

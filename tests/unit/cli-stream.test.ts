@@ -9,7 +9,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { generate } from '../../bench/validator.bench.ts';
 import { run } from '../../src/cli/commands/lint.ts';
 import { DocumentSplitter, PIECE_BYTES } from '../../src/cli/documents.ts';
+import type { SplitSink } from '../../src/cli/documents.ts';
 import type { CliIo } from '../../src/cli/io.ts';
+import { leanObject, LintStream } from '../../src/cli/lint-stream.ts';
+import { splitFile } from '../../src/cli/read-stream.ts';
+import type { JsonObject } from '../../src/lib/model/types.ts';
 import { LIMITS } from '../../src/lib/model/limits.ts';
 import { lint } from '../../src/lib/validator/index.ts';
 import type { Finding } from '../../src/lib/validator/index.ts';
@@ -190,6 +194,48 @@ kind: List
 ---
 a: [unclosed
 `,
+  // Findings of the rules over the whole mesh on objects whose text is not kept: found again in the file's bytes.
+  'kubectl dump objects with managedFields and cross-resource findings inside them': `apiVersion: v1
+items:
+- apiVersion: v1
+  kind: Namespace
+  metadata:
+    annotations:
+      kubectl.kubernetes.io/last-applied-configuration: |
+        {"apiVersion":"v1","kind":"Namespace","metadata":{"name":"shop"}}
+    labels:
+      istio.io/dataplane-mode: ambient
+      istio.io/use-waypoint: missing-waypoint
+    managedFields:
+    - apiVersion: v1
+      fieldsType: FieldsV1
+      fieldsV1:
+        f:metadata:
+          f:labels:
+            .: {}
+      manager: kubectl
+      operation: Update
+    name: shop
+- apiVersion: security.istio.io/v1
+  kind: AuthorizationPolicy
+  metadata:
+    managedFields:
+    - manager: kubectl
+      operation: Update
+    name: l7-on-ztunnel
+    namespace: shop
+  spec:
+    selector:
+      matchLabels:
+        app: cart
+    rules:
+    - to:
+      - operation:
+          methods: ["GET"]
+kind: List
+metadata:
+  resourceVersion: ""
+`,
   'a List document with directives before it is not split but still read': `%YAML 1.2
 ---
 apiVersion: v1
@@ -315,5 +361,103 @@ describe('the splitter', () => {
         { pieceLine: 4, fileLine: 6 },
       ],
     ]);
+  });
+});
+
+describe('the splitter hands documents on as they come', () => {
+  /** Every event of the sink, in order. */
+  function events(text: string, max: number, chunk = 7): string[] {
+    const out: string[] = [];
+    const sink: SplitSink = {
+      unit: (u) => out.push(`unit@${u.segments[0]!.fileLine}`),
+      issue: (i) => out.push(`issue@${i.range.line}`),
+      tentative: () => out.push('tentative'),
+      settle: (keep) => out.push(`settle ${keep}`),
+      refuse: (i) => out.push(`refuse@${i.range.line}`),
+    };
+    const s = new DocumentSplitter('x', max, sink);
+    const bytes = enc(text);
+    for (let i = 0; i < bytes.length; i += chunk) s.push(bytes.subarray(i, i + chunk));
+    s.end();
+    out.push('end');
+    return out;
+  }
+  const item = (n: number) => `- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: c${n}}\n`;
+  const items = Array.from({ length: 40 }, (_, n) => item(n)).join('');
+
+  it('items of a List far over the per-document limit are each a document, handed on before the input ends', () => {
+    const text = `apiVersion: v1\nitems:\n${items}kind: List\n`;
+    // 40 items of ~55 bytes against a 200-byte limit: only as a List can this document be read.
+    expect(text.length).toBeGreaterThan(4 * 200);
+    const got = events(text, 200);
+    expect(got.filter((e) => e.startsWith('unit')).length).toBe(41);
+    // Each item is handed on when it is complete, before the document's end settles them.
+    expect(got.slice(0, 3)).toEqual(['tentative', 'unit@3', 'unit@6']);
+    expect(got.slice(-3)).toEqual(['settle true', 'unit@1', 'end']);
+  });
+
+  it('the same document that is not a List: its items are voided, and over the limit it is one issue', () => {
+    const got = events(`apiVersion: example.com/v1\nitems:\n${items}kind: Bag\n`, 200);
+    expect(got.filter((e) => e.startsWith('unit')).length).toBe(40); // handed on tentatively …
+    expect(got).toContain('settle false'); // … then voided
+    expect(got.slice(got.indexOf('settle false'))).toEqual(['settle false', 'issue@1', 'end']);
+  });
+
+  it('a short document that is not a List is read whole after its items are voided', () => {
+    const got = events(`apiVersion: example.com/v1\nitems:\n${item(1)}${item(2)}kind: Bag\n`, 1 << 20);
+    expect(got.slice(got.indexOf('settle false'))).toEqual(['settle false', 'unit@1', 'end']);
+  });
+});
+
+describe('what a run keeps of an object', () => {
+  it('the object without managedFields and the last-applied annotation, everything else as it was', () => {
+    const obj = JSON.parse(
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: {
+          name: 'p',
+          annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{}', keep: 'me' },
+          managedFields: [{ manager: 'kubectl' }],
+          labels: { app: 'a' },
+        },
+        spec: { containers: [{ name: 'c', ports: [{ containerPort: 80 }] }], managedFields: 'not metadata' },
+        status: { podIP: '10.0.0.1' },
+      }),
+    ) as JsonObject;
+    expect(leanObject(obj)).toEqual({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p', annotations: { keep: 'me' }, labels: { app: 'a' } },
+      spec: { containers: [{ name: 'c', ports: [{ containerPort: 80 }] }], managedFields: 'not metadata' },
+      status: { podIP: '10.0.0.1' },
+    });
+  });
+
+  it('a __proto__ key stays an own property, and an alias cycle is copied as a cycle', () => {
+    const obj = JSON.parse('{"apiVersion":"v1","kind":"X","data":{"__proto__":{"polluted":true}}}') as JsonObject;
+    const inner: JsonObject = { a: 1 };
+    (inner as Record<string, unknown>).self = inner;
+    obj.spec = inner;
+    const lean = leanObject(obj);
+    const data = lean.data as JsonObject;
+    expect(Object.hasOwn(data, '__proto__')).toBe(true);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    const spec = lean.spec as Record<string, unknown>;
+    expect(spec.self).toBe(spec);
+    expect(spec).not.toBe(inner);
+  });
+
+  it('a file that changes after it was read is noticed when a position is found in it again', async () => {
+    const path = join(dir, 'changing.yaml');
+    const text = SHAPES['kubectl dump objects with managedFields and cross-resource findings inside them']!;
+    writeFileSync(path, text);
+    const lint = new LintStream({});
+    await splitFile(path, 'changing.yaml', undefined, lint);
+    writeFileSync(path, text.replace('name: shop', 'name: a-longer-name'));
+    const report = lint.finish();
+    expect(report.findings.length).toBeGreaterThan(0);
+    expect(lint.changed()).toEqual(['changing.yaml']);
+    lint.dispose();
   });
 });
