@@ -1,8 +1,10 @@
 // Huge input on the CLI (DESIGN §4.5b, issue #18): `npm run bench cli-huge`. Writes a 200 MB dump shaped like
 // `kubectl get -A -o yaml` (ONE `kind: List` document, items at column 0, every object with the bulk a real
-// cluster adds: last-applied-configuration, managedFields, uid, resourceVersion, status) and lints it with the
-// repository CLI, whole process, reading it from a file and from stdin. Prints wall time, peak RSS and resources/s,
-// and peak RSS against the input size. The dump is generated in a stream, never held in memory here.
+// cluster adds: last-applied-configuration, managedFields, uid, resourceVersion, status; besides the mesh's own
+// objects, the Pods and ConfigMaps that make up most of a real dump) and lints it with the repository CLI, whole
+// process, reading it from a file and from stdin. Prints wall time, peak RSS and resources/s, and peak RSS against
+// the input size and against the issue's goal (≤ 1 GiB; memory is bounded by the largest document plus the kept
+// model, src/cli/lint-stream.ts). The dump is generated in a stream, never held in memory here.
 // Set CLI_HUGE_MB to change the size (e.g. 50 for a quick run), CLI_HUGE_VIA=file|stdin to run one of the two.
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
@@ -45,7 +47,68 @@ function bulk(doc: string, i: number): string {
     `  resourceVersion: "${100000 + i}"`,
     `  uid: 00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
   ].join('\n');
-  return `${doc.replace('\nmetadata:\n', `\nmetadata:\n${meta}\n`)}\nstatus: {}`;
+  const withMeta = doc.replace('\nmetadata:\n', `\nmetadata:\n${meta}\n`);
+  // A ConfigMap has no status; a Pod brings its own.
+  return doc.includes('\nstatus:\n') || doc.includes('\nkind: ConfigMap\n') ? withMeta : `${withMeta}\nstatus: {}`;
+}
+
+/** The Pods a Deployment runs and a ConfigMap beside it, as a live cluster lists them. */
+function workloadObjects(doc: string, i: number): string[] {
+  const ns = /\n {2}namespace: (\S+)/.exec(doc)?.[1];
+  const app = /\n {2}name: (\S+)/.exec(doc)?.[1];
+  if (!doc.startsWith('apiVersion: apps/v1\nkind: Deployment') || !ns || !app) return [];
+  const pods = [0, 1].map(
+    (p) => `apiVersion: v1
+kind: Pod
+metadata:
+  name: ${app}-7d9f8c6b5-${p}x${i}
+  namespace: ${ns}
+  labels:
+    app: ${app}
+    version: v1
+    pod-template-hash: 7d9f8c6b5
+  ownerReferences:
+  - apiVersion: apps/v1
+    kind: ReplicaSet
+    name: ${app}-7d9f8c6b5
+    uid: 00000000-0000-4000-9000-${String(i).padStart(12, '0')}
+    controller: true
+spec:
+  serviceAccountName: ${app}
+  nodeName: node-${i % 50}
+  containers:
+  - name: ${app}
+    image: registry.example/${app}:1.0
+    ports:
+    - containerPort: 8080
+      protocol: TCP
+    resources:
+      requests:
+        cpu: 100m
+        memory: 128Mi
+status:
+  phase: Running
+  podIP: 10.${(i >> 8) & 255}.${i & 255}.${p + 1}
+  conditions:
+  - type: Ready
+    status: "True"
+    lastTransitionTime: "2026-11-02T10:00:00Z"
+  containerStatuses:
+  - name: ${app}
+    ready: true
+    restartCount: 0
+    image: registry.example/${app}:1.0
+    imageID: registry.example/${app}@sha256:${'ab'.repeat(32)}`,
+  );
+  const config = `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: ${app}-config
+  namespace: ${ns}
+data:
+  application.yaml: |
+${Array.from({ length: 12 }, (_, k) => `    setting${k}: value-${k}-${i}`).join('\n')}`;
+  return [...pods, config];
 }
 
 /**
@@ -62,9 +125,7 @@ export function writeListDump(path: string, bytes: number, findingEvery: number)
   try {
     out('apiVersion: v1\nitems:\n');
     const docs = generate(2000).text.trimEnd().split('\n---\n');
-    for (let i = 0; written < bytes; i++) {
-      let doc = bulk(docs[i % docs.length]!.replaceAll('team-', `team-${Math.floor(i / docs.length)}-`), i);
-      if (findingEvery && i % findingEvery === 0) doc = doc.replace('\nmetadata:\n', '\nmetadata:\n  labelz: {}\n');
+    const item = (doc: string) => {
       const lines = doc.split('\n');
       out(
         `- ${lines[0]}\n${lines
@@ -73,6 +134,13 @@ export function writeListDump(path: string, bytes: number, findingEvery: number)
           .join('\n')}\n`,
       );
       count++;
+    };
+    for (let i = 0; written < bytes; i++) {
+      const base = docs[i % docs.length]!.replaceAll('team-', `team-${Math.floor(i / docs.length)}-`);
+      let doc = bulk(base, i);
+      if (findingEvery && i % findingEvery === 0) doc = doc.replace('\nmetadata:\n', '\nmetadata:\n  labelz: {}\n');
+      item(doc);
+      for (const extra of workloadObjects(base, i)) item(bulk(extra, i));
     }
     out('kind: List\nmetadata:\n  resourceVersion: ""\n');
   } finally {
@@ -116,7 +184,7 @@ const bench: Bench = async () => {
     const dump = join(work, 'cluster-dump.yaml');
     const count = writeListDump(dump, mb * 1024 * 1024, 5);
     const size = statSync(dump).size;
-    // One run after the other (each holds ~2 GiB), each result also on stderr as soon as it is known: a run of
+    // One run after the other, each result also on stderr as soon as it is known: a run of
     // a 200 MB dump takes minutes on a loaded machine. CLI_HUGE_VIA=file|stdin runs only one of them.
     const via = process.env.CLI_HUGE_VIA;
     const hows = (['file', 'stdin'] as const).filter((h) => !via || via === h);
@@ -140,10 +208,11 @@ const bench: Bench = async () => {
             `${Math.round(count / (r.cpuMs / 1000)).toLocaleString('en-US')} per CPU second`,
         },
         {
-          name: `peak RSS, ${how}`,
+          name: `peak RSS, ${how} (goal ≤ 1 GiB for 100,000 resources)`,
           value: r.rssKiB / 1024,
-          unit: 'MiB',
-          ratio: { value: (r.rssKiB * 1024) / size, against: 'the input size' },
+          unit: `MiB (${((r.rssKiB * 1024) / size).toFixed(2)}× the input size)`,
+          ratio: { value: r.rssKiB / 2 ** 20, against: '1 GiB', target: '≤ 1' },
+          ok: r.rssKiB <= 2 ** 20,
         },
       );
     }
