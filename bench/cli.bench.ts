@@ -147,7 +147,11 @@ const bench: Bench = async () => {
         unit: 'ms wall',
         ratio: { value: repo!.wallMs / bare!.wallMs, against: "node -e ''" },
       },
-      { name: 'bundle size', value: built.bytes / 1024, unit: 'KiB of JavaScript (a lint of a Service loads ≈ 0.5 MB of it)' },
+      {
+        name: 'bundle size',
+        value: built.bytes / 1024,
+        unit: 'KiB of JavaScript (a lint of a Service loads ≈ 0.5 MB of it)',
+      },
     );
     if (existsSync('/usr/bin/node') && '/usr/bin/node' !== node) {
       const [bare20, cli20] = interleaved(

@@ -13,7 +13,7 @@
 // (`builtins`), and the output is minified: what a command loads is read, decoded and compiled at every start.
 import { build } from 'esbuild';
 import { builtinModules } from 'node:module';
-import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -188,7 +188,11 @@ const lazyDraft2019Formats = {
     const filter = new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
     b.onLoad({ filter }, () => {
       const source = readFileSync(file, 'utf8');
-      if (!source.includes(importLine) || !source.includes(spread) || !source.includes('\nexport function addFormats')) {
+      if (
+        !source.includes(importLine) ||
+        !source.includes(spread) ||
+        !source.includes('\nexport function addFormats')
+      ) {
         throw new Error(`build-cli: ${FORMATS_FILE} changed shape — update lazyDraft2019Formats`);
       }
       const lazy = `

@@ -108,7 +108,7 @@ main(process.argv.slice(2), io).then(
     }
     // A stack trace is for whoever debugs the CLI, not for its user: only on request.
     const debug = Boolean(process.env.AMBIENT_ATLAS_DEBUG);
-    const detail = err instanceof Error ? ((debug && err.stack) || err.message) : String(err);
+    const detail = err instanceof Error ? (debug && err.stack) || err.message : String(err);
     process.stderr.write(
       `ambient-atlas: internal error: ${detail}${debug ? '' : ' (AMBIENT_ATLAS_DEBUG=1 shows where)'}\n`,
     );
