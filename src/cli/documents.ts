@@ -18,8 +18,7 @@
 // - A document (or one List item) over `maxDocument` bytes is skipped with one yaml-syntax error at its first line
 //   and reading goes on; a file that is not UTF-8 or holds a NUL byte is refused whole, as the model refuses it.
 //
-// Without a sink the units are collected and returned by `end()`; `PieceSet` (pieces.ts) groups them into pieces
-// of about `PIECE_BYTES` with a map from their lines to the file's (the cluster and test paths use it).
+// Without a sink the units are collected and returned by `end()`.
 import { firstInvalidUtf8 } from '../lib/model/yaml/utf8.ts';
 import type { ModelIssue, SourceRange } from '../lib/model/types.ts';
 import {
@@ -40,9 +39,6 @@ import {
   TAB,
   withNewline,
 } from './lines.ts';
-
-export { PIECE_BYTES, PieceSet } from './pieces.ts';
-export type { PieceMap } from './pieces.ts';
 
 /** The header that makes one List item a document of its own (a List with one item), and its line count. */
 const ITEM_HEADER = '---\nkind: List\nitems:\n';

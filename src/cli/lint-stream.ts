@@ -36,7 +36,7 @@ const LABEL = '\u0000document';
  * throw-away models of the documents read again for positions piled up there: +900 MB of peak RSS on a 200 MB
  * dump.
  */
-const BATCH_CHARS = 32 * 1024;
+export const BATCH_CHARS = 32 * 1024;
 /** Metadata the API server writes that no rule reads, often most of an object in a `kubectl get -o yaml` dump. */
 const MANAGED_FIELDS = 'managedFields';
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';

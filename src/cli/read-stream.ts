@@ -17,8 +17,8 @@ export class ReadBudget {
   tooLarge(shown: string, size: number | undefined): UsageError {
     if (this.left >= MAX_STREAM_INPUT) return new InputTooLargeError(shown, size, MAX_STREAM_INPUT);
     return new UsageError(
-      `cannot read ${shown}: the inputs of one run may hold ${MAX_STREAM_INPUT / 2 ** 20} MiB together (the ` +
-        'model keeps them all in memory), and this one passes that; lint them in separate runs.',
+      `cannot read ${shown}: the inputs of one run may hold ${MAX_STREAM_INPUT / 2 ** 20} MiB together, and ` +
+        'this one passes that; lint them in separate runs.',
     );
   }
 }
