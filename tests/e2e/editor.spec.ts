@@ -100,6 +100,7 @@ test.describe('playground editor', () => {
   });
 
   test('no axe violations with the editor in dark mode', async ({ page, axe }) => {
+    test.setTimeout(90_000); // axe over the playground takes most of 30 s on a loaded machine
     await page.addInitScript(() => localStorage.setItem('starlight-theme', 'dark'));
     await open(page, { yaml: BOOKINFO_WAYPOINT + MISSING_GROUP });
     expect(await axe({ include: '[data-playground]' })).toEqual([]);

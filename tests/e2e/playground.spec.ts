@@ -208,9 +208,11 @@ test.describe('/playground/', () => {
   test('a long findings list is drawn a page at a time, the rest fetched from the worker on request', async ({
     page,
   }) => {
+    test.setTimeout(90_000); // 1,200 documents to lint, on a loaded machine
     // 1,200 documents with a repeated key: one yaml-syntax finding each, on lines 2, 5, 8, …
     const yaml = Array.from({ length: 1200 }, (_, i) => `k${i}: 1\nk${i}: 2\n`).join('---\n');
-    await open(page, { yaml });
+    await page.goto(`/playground/#${encodeShare({ yaml })}`);
+    await expect(page.locator('[data-playground][data-ready="true"]')).toBeVisible({ timeout: 45_000 });
     const summary = page.locator('[data-pg-findings-summary]');
     await expect(summary).toContainText('1200 error(s)');
     await expect(summary).toContainText('the editor marks the first 1,000');
