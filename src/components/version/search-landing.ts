@@ -5,8 +5,8 @@
  * reader follows with the query (`?atlas-q=`), and on arrival, when the query's words are in a hidden variant and
  * not in what is shown, switches to that variant's line. The query is user input: bounded, matched as plain words.
  */
-import { isIstioVersion } from '../../lib/versions.ts';
-import type { IstioVersion } from '../../lib/versions.ts';
+import { isIstioVersion } from '../../lib/version-lines.ts';
+import type { IstioVersion } from '../../lib/version-lines.ts';
 
 /** The query parameter a followed search result carries. */
 export const SEARCH_PARAM = 'atlas-q';

@@ -9,8 +9,8 @@
  * Both sources are user input: anything that is not a known line is ignored, and storage that throws (disabled,
  * sandboxed iframe, quota) counts as empty. Nothing here throws.
  */
-import { DEFAULT_ISTIO, GATEWAY_API_OF_ISTIO, ISTIO_VERSIONS, isIstioVersion } from '../../lib/versions.ts';
-import type { GatewayApiVersion, IstioVersion } from '../../lib/versions.ts';
+import { DEFAULT_ISTIO, GATEWAY_API_OF_ISTIO, ISTIO_VERSIONS, isIstioVersion } from '../../lib/version-lines.ts';
+import type { GatewayApiVersion, IstioVersion } from '../../lib/version-lines.ts';
 
 /** The query parameter that carries the choice. */
 export const VERSION_PARAM = 'istio';
