@@ -114,13 +114,17 @@ test.describe('screenshots of the playground with a trace', () => {
         test.skip(!process.env.ATLAS_SCREENSHOTS, 'set ATLAS_SCREENSHOTS=dir to write them');
         await page.setViewportSize({ width, height: width < 500 ? 844 : 900 });
         await page.addInitScript((t) => localStorage.setItem('starlight-theme', t), theme);
-        await open(page, {
+        const state: SharedState = {
           yaml:
             BOOKINFO_WAYPOINT +
             '\n---\n' +
             readFileSync('labs/waypoint-l7-authz/manifests/reviews-read-only.yaml', 'utf8'),
           request: { from: 'bookinfo/curl', to: 'reviews.bookinfo:9080', method: 'POST', path: '/reviews/0' },
-        });
+        };
+        // On a phone the intro puts the island below the fold, and it loads only once scrolled to.
+        await page.goto(`/playground/#${encodeShare(state)}`);
+        await page.locator('[data-playground]').scrollIntoViewIfNeeded();
+        await expect(page.locator('[data-playground][data-ready="true"]')).toBeVisible({ timeout: 20_000 });
         const trace = page.locator('[data-pg-result] [data-trace]');
         await expect(trace).toBeVisible();
         await page.screenshot({ path: `${process.env.ATLAS_SCREENSHOTS}/playground-${width}-${theme}.png` });
