@@ -7,7 +7,7 @@ import type { EditorView } from '@codemirror/view';
 import { ANSWER_FILE, exerciseById } from '../../content/exercises/index.ts';
 import type { Exercise } from '../../content/exercises/index.ts';
 import { parseManifests } from '../../lib/model/parse.ts';
-import { quickFix } from '../../lib/validator/fixes/index.ts';
+import { hasQuickFix, quickFix } from '../../lib/validator/fixes/index.ts';
 import { lint } from '../../lib/validator/lint.ts';
 import { $, h, richText } from '../playground/dom.ts';
 import { createYamlEditor, replaceDoc, showFindings } from '../playground/editor.ts';
@@ -79,6 +79,8 @@ export function mount(root: HTMLElement): void {
     // The answer's findings may be about scenario objects too: the fix sees every input, and edits only the answer.
     quickFix: (text, f) =>
       f.file === ANSWER_FILE ? quickFix(text, f, parseManifests(exerciseInputs(ex, text)).resources) : undefined,
+    // Asked first, so a tooltip on a finding no rule can fix costs no parse of the exercise's files.
+    hasQuickFix: (f) => f.file === ANSWER_FILE && hasQuickFix(f.rule),
     onChange: (v) => {
       clearTimeout(lintTimer);
       lintTimer = setTimeout(() => lintNow(v), LINT_DEBOUNCE_MS);
